@@ -1,0 +1,1 @@
+"""Fogbank: AWS serverless apps, run locally for real."""

@@ -1,0 +1,33 @@
+"""Node settings, in one place. Only the CLI and node.py read or build them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_PORT = 4566          # the port existing LocalStack configurations already use
+LOCAL_HOST_NAMES = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+
+@dataclass(frozen=True)
+class NodeConfig:
+    state_dir: Path                          # .fogbank/ beside the template
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    region: str = "us-east-1"
+    account_id: str = "000000000000"
+    # Extra Host header names accepted besides local ones (DNS-rebinding guard).
+    allowed_hosts: tuple[str, ...] = ()
+    # Idle workers are reaped after this many seconds (scale to zero).
+    idle_worker_ttl_s: float = 300.0
+    # Node-wide limit on concurrent executions (Lambda's account limit is 1000).
+    node_concurrency: int = 1000
+    # Lambda's async retry delays (AWS: about 1 and 2 minutes); shortened by tests.
+    async_retry_delays_s: tuple[float, ...] = (60.0, 120.0)
+    # Run functions in a Linux sandbox (user + mount namespaces) when the platform allows.
+    sandbox: bool = True
+    parameter_overrides: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def endpoint_url(self) -> str:
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}"

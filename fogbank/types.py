@@ -1,0 +1,140 @@
+"""The contracts between Fogbank's parts: what engines take and give, and their errors.
+
+Engines (runtime, tables, objects, messaging, identity) speak these types; the wire layers
+(aws/, gateway/) translate bytes to and from them; node.py wires them together.
+Wire payloads stay verbatim (bytes, raw AWS dicts); internal requests are frozen dataclasses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Mapping, Protocol
+
+
+class AwsError(Exception):
+    """Root of every engine error: carries the AWS error code and the message AWS gives.
+
+    The wire layer chooses the status code (from botocore's service model where the error
+    shape names one, else from `status`) and the encoding; engines never do.
+    """
+
+    code: str = "InternalFailure"
+    status: int = 500
+    sender_fault: bool = False
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
+                 extra: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+        # Additional members AWS puts in the error body (e.g. Lambda's "Type": "User").
+        self.extra: Mapping[str, Any] = extra or {}
+
+
+class ResourceNotFound(AwsError):
+    code = "ResourceNotFoundException"
+    status = 404
+    sender_fault = True
+
+
+class InvalidParameterValue(AwsError):
+    code = "InvalidParameterValueException"
+    status = 400
+    sender_fault = True
+
+
+class TooManyRequests(AwsError):
+    code = "TooManyRequestsException"
+    status = 429
+    sender_fault = True
+
+
+# ---------------------------------------------------------------- functions (runtime)
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One deployed function version, as the runtime needs it."""
+
+    name: str                                   # FunctionName (physical id)
+    handler: str                                # "pkg.module.function"
+    code_dir: Path                              # CodeUri, resolved to a directory
+    runtime: str = "python3.11"
+    memory_mb: int = 128
+    timeout_s: float = 3.0
+    environment: Mapping[str, str] = field(default_factory=dict)
+    layers: tuple[Path, ...] = ()               # layer content dirs, mounted as Lambda's /opt
+    reserved_concurrency: int | None = None     # ReservedConcurrentExecutions
+    provisioned_concurrency: int = 0            # ProvisionedConcurrencyConfig
+    version: str = "$LATEST"
+    description: str = ""
+    role: str = ""
+    architectures: tuple[str, ...] = ("x86_64",)
+    region: str = "us-east-1"
+    account_id: str = "000000000000"
+    ephemeral_storage_mb: int = 512
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:lambda:{self.region}:{self.account_id}:function:{self.name}"
+
+
+@dataclass(frozen=True)
+class InvokeResult:
+    """What one synchronous invocation gave back, as Lambda's Invoke returns it."""
+
+    request_id: str
+    payload: bytes                      # the function's result or AWS's error payload (JSON)
+    function_error: str | None = None   # "Unhandled" when the payload is an error
+    log_tail: str = ""                  # this invocation's log lines (START … REPORT)
+    executed_version: str = "$LATEST"
+    error_type: str | None = None       # errorType of an error payload, for the gateway
+                                        # (e.g. "Sandbox.Timedout" → 503)
+
+
+# The gateway and the wire layers invoke functions through this, never through the runtime
+# object: (function name, event bytes) → result.
+Invoker = Callable[[str, bytes], Awaitable[InvokeResult]]
+
+
+# ---------------------------------------------------------------- deploy
+
+@dataclass(frozen=True)
+class Resource:
+    """A CloudFormation resource with every intrinsic function already resolved."""
+
+    logical_id: str
+    type: str
+    properties: Mapping[str, Any]
+    template_dir: Path                  # the directory relative paths (CodeUri) start from
+    stack_name: str
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """What a provider made of a resource: `Ref` gives physical_id, `GetAtt` attributes."""
+
+    physical_id: str
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+
+class ResourceProvider(Protocol):
+    """How the deployer creates, changes and deletes one kind of resource in an engine.
+
+    `restore` re-registers an already deployed, unchanged resource when a node starts
+    (engines that hold their definitions in memory need it; persistent ones do nothing).
+    Errors are `AwsError`s naming the property at fault.
+    """
+
+    types: tuple[str, ...]
+
+    def create(self, res: Resource) -> Deployed: ...
+
+    def update(self, old: Resource, deployed: Deployed, new: Resource) -> Deployed: ...
+
+    def delete(self, res: Resource, deployed: Deployed) -> None: ...
+
+    def restore(self, res: Resource, deployed: Deployed) -> None: ...
