@@ -1,0 +1,112 @@
+"""`fogbank up`: start a node, deploy the app, print what is served, reload on changes.
+
+Output only: the node does the work. A template change applies the difference; a change
+under a function's code directory starts new workers with the new code (in-flight calls
+finish on the old ones).
+"""
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+from typing import Any, Iterable
+
+from rich.console import Console
+from rich.table import Table
+
+from fogbank.config import NodeConfig
+from fogbank.node import Node, Served
+from fogbank.types import AwsError
+
+IGNORED_DIRS = {".fogbank", "__pycache__", ".git", ".aws-sam", "node_modules", ".venv"}
+
+
+async def serve_app(config: NodeConfig, template: Path, *, watch: bool,
+                    console: Console) -> int:
+    node = Node(config)
+    try:
+        await node.start()
+    except OSError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        return 1
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        if not deploy(node, template, console):
+            return 1
+        tasks = [asyncio.create_task(node.serve()), asyncio.create_task(stop.wait())]
+        if watch:
+            tasks.append(asyncio.create_task(watch_files(node, template, console)))
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in tasks:
+            task.cancel()
+    finally:
+        console.print("stopping…")
+        node.stop()
+        await node.close()
+    return 0
+
+
+def deploy(node: Node, template: Path, console: Console) -> bool:
+    """Deploys with progress lines; a template error is printed, never raised."""
+    def on_plan(plan: Any) -> None:
+        console.print(f"[bold]Deploying[/] {template}")
+        console.print(str(plan), highlight=False)
+
+    def on_step(change: Any, status: str) -> None:
+        console.print(f"  {status:<10} {change}", highlight=False)
+
+    try:
+        served = node.deploy(template, on_step=on_step, on_plan=on_plan)
+    except AwsError as exc:
+        console.print(f"[red]Template error:[/] {exc.message}")
+        return False
+    print_served(served, console)
+    return True
+
+
+def print_served(served: Served, console: Console) -> None:
+    for warning in served.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    table = Table(title="Fogbank is serving", show_header=True, title_justify="left")
+    table.add_column("what")
+    table.add_column("where", overflow="fold")
+    table.add_row("SDK endpoint", f"{served.sdk_endpoint}  (AWS_ENDPOINT_URL)")
+    for name, url in served.apis.items():
+        table.add_row(f"API {name}", url)
+    for logical_id, name in served.functions.items():
+        table.add_row(f"function {logical_id}", name)
+    console.print(table)
+    for key, value in served.outputs.items():
+        console.print(f"  output {key} = {value}", highlight=False)
+
+
+async def watch_files(node: Node, template: Path, console: Console) -> None:
+    from watchfiles import awatch
+
+    root = template.parent
+    dirs = {root, *(d for d in node.code_dirs().values() if not d.is_relative_to(root))}
+    async for changes in awatch(*dirs, watch_filter=lambda _, p: not ignored(Path(p), root)):
+        paths = {Path(p) for _, p in changes}
+        if template in paths:
+            console.print("[bold]template changed[/] — applying the difference")
+            deploy(node, template, console)
+            continue
+        for name in changed_functions(node.code_dirs(), paths):
+            console.print(f"code changed — reloading {name}")
+            node.runtime.reload(name)
+
+
+def ignored(path: Path, root: Path) -> bool:
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return False
+    return any(part in IGNORED_DIRS for part in parts) or path.suffix in (".pyc", ".swp")
+
+
+def changed_functions(code_dirs: dict[str, Path], paths: Iterable[Path]) -> list[str]:
+    return sorted({name for name, code_dir in code_dirs.items()
+                   for p in paths if p.is_relative_to(code_dir)})
