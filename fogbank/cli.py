@@ -105,11 +105,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 # ---------------------------------------------------------------------------- up
 
 def cmd_up(args: argparse.Namespace) -> int:
+    template = find_template(Path(args.path))
     import uvloop
 
     from fogbank.serve import serve_app   # heavy imports only for `up`
 
-    template = find_template(Path(args.path))
     config = NodeConfig(
         state_dir=(args.state_dir or template.parent / ".fogbank").resolve(),
         host=args.host, port=args.port, allowed_hosts=tuple(args.allow_host),

@@ -113,7 +113,8 @@ class Node:
 
     def describe(self) -> dict[str, Any]:
         s = self.served
-        return {"sdkEndpoint": s.sdk_endpoint, "apis": s.apis, "functions": s.functions,
+        return {"ready": self.template is not None and bool(s.functions or s.apis),
+                "sdkEndpoint": s.sdk_endpoint, "apis": s.apis, "functions": s.functions,
                 "outputs": s.outputs, "warnings": s.warnings,
                 "template": str(self.template) if self.template else None}
 

@@ -1,0 +1,38 @@
+"""Wire protocols, chosen by the service model's `protocol`; one module each."""
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from botocore.model import OperationModel, ServiceModel
+
+from fogbank.aws.protocols.json_rpc import JsonRpcProtocol
+from fogbank.aws.protocols.rest_json import RestJsonProtocol
+from fogbank.aws.wire import WireRequest, WireResponse
+from fogbank.types import AwsError
+
+
+class WireProtocol(Protocol):
+    model: ServiceModel
+
+    def match(self, request: WireRequest) -> tuple[OperationModel, dict[str, str]]: ...
+
+    def parse(self, operation: OperationModel, request: WireRequest,
+              labels: dict[str, str]) -> dict[str, Any]: ...
+
+    def response(self, operation: OperationModel, output: dict[str, Any]) -> WireResponse: ...
+
+    def error_response(self, error: AwsError) -> WireResponse: ...
+
+
+PROTOCOLS: dict[str, type] = {
+    "rest-json": RestJsonProtocol,
+    "json": JsonRpcProtocol,
+}
+
+
+def protocol_for(model: ServiceModel) -> WireProtocol:
+    name = model.metadata["protocol"]
+    try:
+        return PROTOCOLS[name](model)
+    except KeyError:
+        raise ValueError(f"{model.service_name}: protocol {name!r} is not supported yet") from None

@@ -1,0 +1,25 @@
+"""The contract between the SDK edge and one AWS service it serves.
+
+A service is a table of operation handlers keyed by botocore's operation name. A handler
+takes the operation's input as botocore names it (the dict boto3 was called with) and
+returns the output dict boto3 will return; errors are `AwsError`s. Protocols do the rest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Mapping, Protocol
+
+
+@dataclass(frozen=True)
+class CallContext:
+    request_id: str          # the id the response carries unless the output names another
+    region: str              # from the credential scope, else the node's region
+    access_key: str | None   # who signed; None for an unsigned request
+
+
+Handler = Callable[[dict[str, Any], CallContext], Awaitable[dict[str, Any]]]
+
+
+class SdkService(Protocol):
+    model_name: str                        # botocore service model name, e.g. "lambda"
+    operations: Mapping[str, Handler]      # botocore operation name → handler

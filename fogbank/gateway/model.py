@@ -1,0 +1,135 @@
+"""What an API is, as the gateway serves it: routes, integrations, stages, CORS.
+
+These are the definitions the providers build from CloudFormation resources and the
+registry stores. They are frozen; a change replaces a value (see `ApiRegistry.update`).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Mapping
+
+HTTP = "HTTP"        # API Gateway V2 HTTP API
+REST = "REST"        # API Gateway V1 REST API
+
+DEFAULT_ROUTE = "$default"
+DEFAULT_STAGE = "$default"
+ANY = "ANY"
+
+_ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def stable_id(*parts: str, length: int = 10) -> str:
+    """A lowercase alphanumeric id derived from `parts`, so it survives restarts."""
+    number = int.from_bytes(hashlib.sha256("\x00".join(parts).encode()).digest(), "big")
+    chars = []
+    for _ in range(length):
+        number, digit = divmod(number, len(_ID_ALPHABET))
+        chars.append(_ID_ALPHABET[digit])
+    return "".join(chars)
+
+
+# The Lambda ARN inside an integration URI ("arn:aws:apigateway:…:lambda:path/2015-03-31/
+# functions/arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]/invocations") or given
+# bare (HTTP APIs accept the function ARN itself as IntegrationUri).
+_FUNCTION_ARN = re.compile(r"arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:/]+)")
+
+
+def function_name_from_uri(uri: str) -> str | None:
+    """The function NAME an integration URI targets; a qualifier (alias or version) is
+    dropped because the local runtime serves one version per function."""
+    match = _FUNCTION_ARN.search(uri)
+    return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class MockResponse:
+    """A MOCK integration's answer (SAM's CORS preflight for REST APIs uses one)."""
+
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+
+
+@dataclass(frozen=True)
+class Integration:
+    """Where a route sends requests: a Lambda function (proxy) or a mock answer.
+
+    `function` may hold `${stageVariables.name}` references, resolved per request.
+    """
+
+    function: str | None = None
+    payload_version: str = "2.0"
+    mock: MockResponse | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """`METHOD /path` (or `$default`) bound to an integration by id."""
+
+    method: str                      # "GET", … or "ANY"; "" for the $default route
+    path: str                        # "/items/{id}", "/{proxy+}" or "$default"
+    integration_id: str
+
+    @property
+    def key(self) -> str:
+        return DEFAULT_ROUTE if self.path == DEFAULT_ROUTE else f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    variables: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Cors:
+    """An HTTP API's CorsConfiguration (header names and methods kept as configured)."""
+
+    allow_origins: tuple[str, ...] = ()
+    allow_methods: tuple[str, ...] = ()
+    allow_headers: tuple[str, ...] = ()
+    expose_headers: tuple[str, ...] = ()
+    max_age: int | None = None
+    allow_credentials: bool = False
+
+
+@dataclass(frozen=True)
+class RestResource:
+    """A REST API resource: one path part under a parent (the root has neither)."""
+
+    parent_id: str | None
+    path_part: str
+
+
+@dataclass(frozen=True)
+class Api:
+    """One API. Routes, integrations and stages are keyed by their resource ids so that
+    the separate CloudFormation resources (Route, Integration, Method …) can change one
+    entry each; an OpenAPI body fills the same maps."""
+
+    api_id: str
+    protocol: str                                   # HTTP or REST
+    name: str = ""
+    region: str = "us-east-1"
+    account_id: str = "000000000000"
+    routes: Mapping[str, Route] = field(default_factory=dict)
+    integrations: Mapping[str, Integration] = field(default_factory=dict)
+    stages: Mapping[str, Stage] = field(default_factory=dict)
+    resources: Mapping[str, RestResource] = field(default_factory=dict)
+    cors: Cors | None = None
+    binary_media_types: tuple[str, ...] = ()        # REST only
+
+    @property
+    def root_resource_id(self) -> str:
+        return stable_id(self.api_id, "/", length=10)
+
+    def resource_path(self, resource_id: str) -> str:
+        """The full path of a REST resource, e.g. "/items/{id}"."""
+        parts: list[str] = []
+        current = self.resources.get(resource_id)
+        while current is not None and current.parent_id is not None:
+            parts.append(current.path_part)
+            current = self.resources.get(current.parent_id)
+        return "/" + "/".join(reversed(parts))

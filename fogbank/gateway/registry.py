@@ -1,0 +1,63 @@
+"""The APIs this node serves, in memory, keyed by api id.
+
+The deployer's providers write definitions here (`put`, `update`, `remove`); the gateway
+reads a compiled view per request (`live`). Every change goes through `_store`, which
+also recompiles that API's router, so a request never sees a half-applied change.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from .model import DEFAULT_STAGE, Api
+from .routing import Router
+
+DEFAULT_BASE_URL = "http://127.0.0.1:4566"
+PATH_PREFIX = "/_aws/execute-api/"
+
+
+@dataclass(frozen=True)
+class LiveApi:
+    """An API as a request sees it: the definition and its compiled routes."""
+
+    api: Api
+    router: Router
+
+
+class ApiRegistry:
+    def __init__(self, base_url: str = DEFAULT_BASE_URL) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._live: dict[str, LiveApi] = {}
+
+    def put(self, api: Api) -> None:
+        """Add or replace a whole API definition."""
+        self._store(api)
+
+    def update(self, api_id: str, change: Callable[[Api], Api]) -> None:
+        """Apply `change` to one API (e.g. add a route); a missing API is left alone,
+        because its parts may be deleted after the API itself."""
+        live = self._live.get(api_id)
+        if live is not None:
+            self._store(change(live.api))
+
+    def remove(self, api_id: str) -> None:
+        self._live.pop(api_id, None)
+
+    def get(self, api_id: str) -> Api | None:
+        live = self._live.get(api_id)
+        return live.api if live else None
+
+    def live(self, api_id: str) -> LiveApi | None:
+        return self._live.get(api_id)
+
+    def __iter__(self) -> Iterator[Api]:
+        return iter([live.api for live in self._live.values()])
+
+    def url_for(self, api_id: str, stage: str, base: str | None = None) -> str:
+        """The path-based invoke URL users are shown (needs no DNS); a `$default` stage
+        has no stage segment."""
+        url = f"{(base or self.base_url).rstrip('/')}{PATH_PREFIX}{api_id}"
+        return url if stage == DEFAULT_STAGE else f"{url}/{stage}"
+
+    def _store(self, api: Api) -> None:
+        self._live[api.api_id] = LiveApi(api, Router(api))

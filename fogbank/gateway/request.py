@@ -1,0 +1,134 @@
+"""An API request as the event builders need it, read from plain ASGI.
+
+`GatewayRequest` is everything both payload formats are built from; `read_body` reads the
+body with API Gateway's 10 MB limit; `forwarded_headers` adds the headers API Gateway
+adds before it calls an integration.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import time
+from dataclasses import dataclass
+from typing import Awaitable, Callable, Mapping
+
+from .model import Api, Stage
+from .routing import Match
+
+MAX_BODY_BYTES = 10 * 1024 * 1024      # API Gateway's payload quota (HTTP and REST APIs)
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+           "Dec")
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class ClientDisconnected(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class GatewayRequest:
+    api: Api
+    stage: Stage
+    match: Match
+    method: str
+    raw_path: str                            # after the API part, stage included
+    route_path: str                          # within the stage: what routes match
+    query_string: str                        # raw, without "?"
+    headers: tuple[tuple[str, str], ...]     # names lower-cased, in arrival order
+    body: bytes
+    source_ip: str
+    protocol: str                            # "HTTP/1.1"
+    domain_name: str
+    domain_prefix: str
+    request_id: str                          # REST: a UUID; HTTP: a short id
+    extended_request_id: str                 # short id (HTTP APIs: same as request_id)
+    time: float                              # epoch seconds
+
+    @property
+    def content_type(self) -> str:
+        for name, value in self.headers:
+            if name == "content-type":
+                return value
+        return ""
+
+    @property
+    def user_agent(self) -> str:
+        for name, value in self.headers:
+            if name == "user-agent":
+                return value
+        return ""
+
+    @property
+    def stage_variables(self) -> Mapping[str, str] | None:
+        return dict(self.stage.variables) or None
+
+
+async def read_body(receive: Callable[[], Awaitable[dict]],
+                    limit: int = MAX_BODY_BYTES) -> bytes:
+    message = await receive()
+    if message["type"] == "http.disconnect":
+        raise ClientDisconnected()
+    body = message.get("body", b"")
+    if not message.get("more_body"):
+        if len(body) > limit:
+            raise BodyTooLarge()
+        return body
+    chunks, size = [body], len(body)
+    while message.get("more_body"):
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnected()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def declared_length(headers: list[tuple[bytes, bytes]]) -> int:
+    for name, value in headers:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else 0
+    return 0
+
+
+def forwarded_headers(scope: dict, source_ip: str, now: float
+                      ) -> tuple[tuple[str, str], ...]:
+    """The client's headers plus X-Forwarded-For/-Port/-Proto and X-Amzn-Trace-Id, which
+    API Gateway adds (appending the client address to an X-Forwarded-For already sent)."""
+    headers = []
+    forwarded_for = None
+    for name, value in scope["headers"]:
+        key, text = name.decode("latin-1").lower(), value.decode("latin-1")
+        if key == "x-forwarded-for":
+            forwarded_for = f"{text}, {source_ip}"
+            continue
+        headers.append((key, text))
+    server = scope.get("server") or ("127.0.0.1", 80)
+    headers.append(("x-amzn-trace-id", trace_id(now)))
+    headers.append(("x-forwarded-for", forwarded_for or source_ip))
+    headers.append(("x-forwarded-port", str(server[1])))
+    headers.append(("x-forwarded-proto", scope.get("scheme", "http")))
+    return tuple(headers)
+
+
+def request_time(epoch: float) -> str:
+    """"12/Mar/2020:19:03:58 +0000", the format of requestContext time/requestTime
+    (month names fixed in English, whatever the locale)."""
+    t = time.gmtime(epoch)
+    return (f"{t.tm_mday:02d}/{_MONTHS[t.tm_mon - 1]}/{t.tm_year}:"
+            f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000")
+
+
+def short_request_id() -> str:
+    """An id shaped like HTTP APIs' requestId and REST APIs' extendedRequestId."""
+    return base64.b64encode(os.urandom(11)).decode()
+
+
+def trace_id(epoch: float) -> str:
+    return f"Root=1-{int(epoch):08x}-{os.urandom(12).hex()}"

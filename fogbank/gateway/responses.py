@@ -1,0 +1,138 @@
+"""From a function's result to the HTTP response API Gateway sends back.
+
+Payload 2.0: a JSON object with `statusCode` is a structured response (headers,
+cookies → one Set-Cookie each, body, isBase64Encoded; `multiValueHeaders` is not part of
+2.0 and is ignored, as AWS does); any other JSON value is the body of a 200 with
+content-type application/json. Payload 1.0: the object must carry `statusCode` and only
+the proxy response keys; `headers` and `multiValueHeaders` merge, the multi-value entry
+winning for a name in both. Anything else is a `MalformedResponse`.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+Headers = tuple[tuple[bytes, bytes], ...]
+
+_V1_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded",
+                      "cookies"})
+# Framing headers are the gateway's to set, never the function's.
+_HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection"})
+HTTP_DEFAULT_TYPE = "text/plain; charset=utf-8"
+REST_DEFAULT_TYPE = "application/json"
+
+
+class MalformedResponse(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: Headers
+    body: bytes
+
+
+def _status(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise MalformedResponse("statusCode")
+    try:
+        status = int(value)
+    except ValueError:
+        raise MalformedResponse("statusCode") from None
+    if not 100 <= status <= 599:
+        raise MalformedResponse("statusCode")
+    return status
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    raise MalformedResponse("header value")
+
+
+def _body(data: dict) -> bytes:
+    body = data.get("body")
+    if body is None:
+        return b""
+    if not isinstance(body, str):
+        raise MalformedResponse("body")
+    if data.get("isBase64Encoded"):
+        try:
+            return base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            raise MalformedResponse("body") from None
+    return body.encode("utf-8")
+
+
+def _add(headers: list[tuple[bytes, bytes]], name: str, value: str) -> None:
+    if name.lower() not in _HOP_BY_HOP:
+        headers.append((name.lower().encode("latin-1"), value.encode("latin-1", "replace")))
+
+
+def _single_headers(data: dict, skip: frozenset[str] = frozenset()
+                    ) -> list[tuple[bytes, bytes]]:
+    given = data.get("headers") or {}
+    if not isinstance(given, dict):
+        raise MalformedResponse("headers")
+    headers: list[tuple[bytes, bytes]] = []
+    for name, value in given.items():
+        if value is not None and name.lower() not in skip:
+            _add(headers, name, _text(value))
+    return headers
+
+
+def _with_default_type(headers: list[tuple[bytes, bytes]], default: str) -> Headers:
+    if not any(name == b"content-type" for name, _ in headers):
+        headers.append((b"content-type", default.encode()))
+    return tuple(headers)
+
+
+def _load(payload: bytes) -> Any:
+    try:
+        return json.loads(payload)
+    except ValueError:
+        raise MalformedResponse("not JSON") from None
+
+
+def from_v2(payload: bytes) -> Response:
+    data = _load(payload)
+    if not isinstance(data, dict) or "statusCode" not in data:
+        return Response(200, ((b"content-type", b"application/json"),), payload)
+    headers = _single_headers(data)
+    cookies = data.get("cookies") or []
+    if not isinstance(cookies, list):
+        raise MalformedResponse("cookies")
+    for cookie in cookies:
+        _add(headers, "set-cookie", _text(cookie))
+    return Response(_status(data["statusCode"]), _with_default_type(headers, HTTP_DEFAULT_TYPE),
+                    _body(data))
+
+
+def from_v1(payload: bytes, default_type: str) -> Response:
+    data = _load(payload)
+    if not isinstance(data, dict) or "statusCode" not in data or set(data) - _V1_KEYS:
+        raise MalformedResponse("not a proxy response")
+    multi = data.get("multiValueHeaders") or {}
+    if not isinstance(multi, dict):
+        raise MalformedResponse("multiValueHeaders")
+    lowered = frozenset(name.lower() for name in multi)
+    headers = _single_headers(data, skip=lowered)
+    for name, values in multi.items():
+        if not isinstance(values, list):
+            raise MalformedResponse("multiValueHeaders")
+        for value in values:
+            _add(headers, name, _text(value))
+    return Response(_status(data["statusCode"]), _with_default_type(headers, default_type),
+                    _body(data))
+
+
+def json_message(status: int, message: str, extra: Headers = ()) -> Response:
+    """API Gateway's own error answer: `{"message":"…"}`."""
+    body = json.dumps({"message": message}, separators=(",", ":")).encode()
+    return Response(status, ((b"content-type", b"application/json"),) + extra, body)
