@@ -5,7 +5,9 @@ Nothing else in Fogbank decides which backend, which port or which engine instan
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -49,8 +51,9 @@ class Node:
     # ------------------------------------------------------------------ building
 
     async def start(self) -> None:
-        """Builds and starts the engines and binds the port; deploy() follows."""
-        cfg = self.config
+        """Binds the port, builds and starts the engines; deploy() follows."""
+        sock = listen(self.config.host, self.config.port)     # fail early on a taken port
+        self.config = cfg = dataclasses.replace(self.config, port=sock.getsockname()[1])
         cfg.state_dir.mkdir(parents=True, exist_ok=True)
         self.runtime = Runtime(RuntimeConfig(
             state_dir=cfg.state_dir, endpoint_url=cfg.endpoint_url, region=cfg.region,
@@ -69,13 +72,13 @@ class Node:
         node_api = NodeApi(self.runtime.logs, self.describe, self._knows_function)
         app = HostGuard(Dispatch(sdk, gateway, node_api, self.apis.handles),
                         allowed=cfg.allowed_hosts)
-        self._server = uvicorn.Server(uvicorn.Config(
-            app, host=cfg.host, port=cfg.port, http="httptools", lifespan="off",
-            access_log=False, log_level="warning", ws="none"))
-        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-        await self._server.startup()
-        if self._server.should_exit:
-            raise OSError(f"cannot listen on {cfg.host}:{cfg.port} (is the port in use?)")
+        self._socket = sock
+        server_config = uvicorn.Config(app, http="httptools", lifespan="off",
+                                       access_log=False, log_level="warning", ws="none")
+        server_config.load()
+        self._server = uvicorn.Server(server_config)
+        self._server.lifespan = server_config.lifespan_class(server_config)
+        await self._server.startup(sockets=[self._socket])
 
     async def invoke(self, name: str, payload: bytes) -> InvokeResult:
         return await self.runtime.invoke(name, payload)
@@ -138,15 +141,21 @@ class Node:
 
     async def close(self) -> None:
         if self._server is not None:
-            await self._server.shutdown()
+            await self._server.shutdown(sockets=[self._socket])
         await self.queue.close()
         await self.runtime.close()
 
 
-async def run_node(config: NodeConfig, template: Path) -> Node:
-    """Starts a node and deploys a template on it (tests and `fogbank invoke` use this)."""
-    node = Node(config)
-    await node.start()
-    await asyncio.to_thread(lambda: None)   # let the server's accept loop settle
-    node.deploy(template)
-    return node
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket; OSError (with the address) when the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(2048)
+    sock.setblocking(False)
+    return sock

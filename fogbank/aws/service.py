@@ -21,5 +21,6 @@ Handler = Callable[[dict[str, Any], CallContext], Awaitable[dict[str, Any]]]
 
 
 class SdkService(Protocol):
-    model_name: str                        # botocore service model name, e.g. "lambda"
+    """Served under its botocore model name: `SdkApp({"lambda": service})`."""
+
     operations: Mapping[str, Handler]      # botocore operation name → handler

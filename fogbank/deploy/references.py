@@ -74,10 +74,11 @@ def _sub(args: Any, found: References, condition: Callable[[str], bool] | None) 
 
 
 def _if(args: Any, found: References, condition: Callable[[str], bool] | None) -> None:
-    if not (isinstance(args, list) and len(args) == 3 and isinstance(args[0], str)):
+    if not (isinstance(args, list) and len(args) == 3):
         _walk(args, found, condition)
         return
-    found.conditions.add(args[0])
+    if isinstance(args[0], str):
+        found.conditions.add(args[0])
     if condition is None:
         _walk(args[1:], found, condition)
     else:

@@ -36,6 +36,9 @@ class _LocalPolicyMap(dict):
         super().__init__()
         self._partition = partition
 
+    def __bool__(self) -> bool:
+        return True     # the translator skips an empty-looking map
+
     def get(self, name: Any, default: Any = None) -> Any:
         return f"arn:{self._partition}:iam::aws:policy/{name}" if isinstance(name, str) else default
 
@@ -116,6 +119,7 @@ def _inline_definitions(resources: Mapping[str, Any], template_dir: Path) -> Non
 def _translate(doc: dict[str, Any], parameter_values: Mapping[str, Any], region: str
                ) -> dict[str, Any]:
     # Imported here: the translator is heavy and only SAM templates need it.
+    from samtranslator.metrics.metrics import DummyMetricsPublisher, Metrics
     from samtranslator.model.exceptions import ExceptionWithMessage, InvalidDocumentException
     from samtranslator.parser.parser import Parser
     from samtranslator.translator.translator import Translator
@@ -123,7 +127,9 @@ def _translate(doc: dict[str, Any], parameter_values: Mapping[str, Any], region:
     policies = _LocalPolicyMap(partition_for(region))
     # The translator only reads `region_name` from its session; a real boto3 session
     # would read the user's AWS profile and could fail on a missing one.
-    translator = Translator(None, Parser(), boto_session=SimpleNamespace(region_name=region))
+    metrics = Metrics("ServerlessTransform", DummyMetricsPublisher())
+    translator = Translator(None, Parser(), boto_session=SimpleNamespace(region_name=region),
+                            metrics=metrics)
     try:
         return translator.translate(doc, parameter_values=dict(parameter_values),
                                     get_managed_policy_map=lambda: policies)
@@ -136,6 +142,8 @@ def _translate(doc: dict[str, Any], parameter_values: Mapping[str, Any], region:
         # The translator assumes a well-formed document; a malformed one surfaces as these.
         raise TemplateError(f"Transform {SAM_TRANSFORM} failed with: malformed template ({e!r})"
                             ) from None
+    finally:
+        metrics.publish()    # to nowhere: it only keeps the translator from logging a warning
 
 
 def _restore_code(resources: Mapping[str, Any], code_dirs: Mapping[str, Path]) -> None:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from fogbank.deploy.intrinsics import Scope, ResourceLookup
+from fogbank.deploy.errors import TemplateError
+from fogbank.deploy.intrinsics import ResourceLookup, Scope
 from fogbank.deploy.references import collect
 
 
@@ -37,8 +38,14 @@ class Template:
 
     def scope(self, resources: ResourceLookup | None, warn: Callable[[str], None]) -> Scope:
         return Scope(values={**self.parameters, **self.pseudo}, mappings=self.mappings,
-                     condition=self.conditions.__getitem__, resources=resources,
+                     condition=self.condition, resources=resources,
                      region=self.region, warn=warn)
+
+    def condition(self, name: Any) -> bool:
+        if not isinstance(name, str) or name not in self.conditions:
+            raise TemplateError(f"Template format error: Unresolved condition dependencies "
+                                f"[{name}] in the Resources block of the template")
+        return self.conditions[name]
 
     def properties(self, logical_id: str) -> Any:
         return self.resources[logical_id].get("Properties") or {}
@@ -50,7 +57,7 @@ class Template:
         """What decides whether a resource changed: its type and raw properties, and the
         parameter values, mappings and conditions those properties use."""
         props = self.properties(logical_id)
-        used = collect(props, self.conditions.__getitem__)
+        used = collect(props, self.condition)
         basis = {
             "type": self.type_of(logical_id),
             "properties": props,

@@ -1,0 +1,10 @@
+"""The app edge: API Gateway HTTP APIs (payload 2.0 and 1.0) and REST APIs.
+
+`ApiRegistry` holds the API definitions the deployer's providers write; `GatewayApp` is
+the ASGI app that serves them (see app.py for its layers, addressing.py for how requests
+are recognised).
+"""
+from .app import GatewayApp
+from .registry import ApiRegistry
+
+__all__ = ["ApiRegistry", "GatewayApp"]

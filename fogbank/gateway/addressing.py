@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from .model import DEFAULT_STAGE, HTTP, Api, Stage
-from .registry import PATH_PREFIX
 
+PATH_PREFIX = "/_aws/execute-api/"
 _PREFIX = PATH_PREFIX.encode()
 _API_ID = re.compile(r"[a-z0-9]{1,64}")
 

@@ -81,6 +81,7 @@ class Route:
 class Stage:
     name: str
     variables: Mapping[str, str] = field(default_factory=dict)
+    from_deployment: bool = False     # made by a REST Deployment's StageName alone
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class Api:
     entry each; an OpenAPI body fills the same maps."""
 
     api_id: str
-    protocol: str                                   # HTTP or REST
+    protocol: str                       # HTTP or REST; "" while only its parts are known
     name: str = ""
     region: str = "us-east-1"
     account_id: str = "000000000000"

@@ -7,13 +7,13 @@ also recompiles that API's router, so a request never sees a half-applied change
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
+from .addressing import PATH_PREFIX, is_api_request
 from .model import DEFAULT_STAGE, Api
 from .routing import Router
 
 DEFAULT_BASE_URL = "http://127.0.0.1:4566"
-PATH_PREFIX = "/_aws/execute-api/"
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,10 @@ class ApiRegistry:
         self._store(api)
 
     def update(self, api_id: str, change: Callable[[Api], Api]) -> None:
-        """Apply `change` to one API (e.g. add a route); a missing API is left alone,
-        because its parts may be deleted after the API itself."""
+        """Apply `change` to one API (e.g. add a route). An API not registered yet starts
+        blank and unserved (no protocol): its parts may be restored before it."""
         live = self._live.get(api_id)
-        if live is not None:
-            self._store(change(live.api))
+        self._store(change(live.api if live else Api(api_id, protocol="")))
 
     def remove(self, api_id: str) -> None:
         self._live.pop(api_id, None)
@@ -48,16 +47,35 @@ class ApiRegistry:
         return live.api if live else None
 
     def live(self, api_id: str) -> LiveApi | None:
-        return self._live.get(api_id)
+        """The served view of an API, None when unknown or not served."""
+        live = self._live.get(api_id)
+        return live if live is not None and live.api.protocol else None
 
     def __iter__(self) -> Iterator[Api]:
-        return iter([live.api for live in self._live.values()])
+        return iter([live.api for live in self._live.values() if live.api.protocol])
 
     def url_for(self, api_id: str, stage: str, base: str | None = None) -> str:
         """The path-based invoke URL users are shown (needs no DNS); a `$default` stage
         has no stage segment."""
         url = f"{(base or self.base_url).rstrip('/')}{PATH_PREFIX}{api_id}"
         return url if stage == DEFAULT_STAGE else f"{url}/{stage}"
+
+    def urls(self, api_id: str, base: str | None = None) -> list[tuple[str, str]]:
+        """(stage, URL) for each stage users should be shown, `$default` first. A stage
+        made only as a side effect of a REST Deployment's StageName (SAM's "Stage") is
+        served but not listed."""
+        api = self.get(api_id)
+        if api is None:
+            return []
+        stages = sorted(api.stages.values(),
+                        key=lambda s: (s.name != DEFAULT_STAGE, s.from_deployment, s.name))
+        listed = [s for s in stages if not s.from_deployment] or stages
+        return [(s.name, self.url_for(api_id, s.name, base)) for s in listed]
+
+    @staticmethod
+    def handles(scope: dict[str, Any]) -> bool:
+        """Whether an ASGI scope is addressed to an API (for node.py's dispatch)."""
+        return is_api_request(scope)
 
     def _store(self, api: Api) -> None:
         self._live[api.api_id] = LiveApi(api, Router(api))

@@ -7,6 +7,7 @@ adds before it calls an integration.
 from __future__ import annotations
 
 import base64
+import functools
 import os
 import time
 from dataclasses import dataclass
@@ -120,6 +121,11 @@ def forwarded_headers(scope: dict, source_ip: str, now: float
 def request_time(epoch: float) -> str:
     """"12/Mar/2020:19:03:58 +0000", the format of requestContext time/requestTime
     (month names fixed in English, whatever the locale)."""
+    return _second(int(epoch))
+
+
+@functools.lru_cache(maxsize=4)      # requests in the same second share the text
+def _second(epoch: int) -> str:
     t = time.gmtime(epoch)
     return (f"{t.tm_mday:02d}/{_MONTHS[t.tm_mon - 1]}/{t.tm_year}:"
             f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000")

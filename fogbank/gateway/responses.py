@@ -3,9 +3,10 @@
 Payload 2.0: a JSON object with `statusCode` is a structured response (headers,
 cookies → one Set-Cookie each, body, isBase64Encoded; `multiValueHeaders` is not part of
 2.0 and is ignored, as AWS does); any other JSON value is the body of a 200 with
-content-type application/json. Payload 1.0: the object must carry `statusCode` and only
-the proxy response keys; `headers` and `multiValueHeaders` merge, the multi-value entry
-winning for a name in both. Anything else is a `MalformedResponse`.
+content-type application/json. Payload 1.0: the object must carry `statusCode`; `headers`
+and `multiValueHeaders` merge, the multi-value entry winning for a name in both. A missing
+Content-Type defaults to text/plain (HTTP APIs) or application/json (REST APIs).
+Anything else is a `MalformedResponse`.
 """
 from __future__ import annotations
 
@@ -17,8 +18,6 @@ from typing import Any
 
 Headers = tuple[tuple[bytes, bytes], ...]
 
-_V1_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded",
-                      "cookies"})
 # Framing headers are the gateway's to set, never the function's.
 _HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection"})
 HTTP_DEFAULT_TYPE = "text/plain; charset=utf-8"
@@ -116,7 +115,7 @@ def from_v2(payload: bytes) -> Response:
 
 def from_v1(payload: bytes, default_type: str) -> Response:
     data = _load(payload)
-    if not isinstance(data, dict) or "statusCode" not in data or set(data) - _V1_KEYS:
+    if not isinstance(data, dict) or "statusCode" not in data:
         raise MalformedResponse("not a proxy response")
     multi = data.get("multiValueHeaders") or {}
     if not isinstance(multi, dict):

@@ -90,7 +90,7 @@ class Router:
                 continue
             found = compiled.pattern.fullmatch(raw_path)
             if found is not None:
-                params = {name: unquote(value) for name, value in zip(compiled.names,
-                                                                      found.groups())}
+                params = {name: unquote(value) if "%" in value else value
+                          for name, value in zip(compiled.names, found.groups())}
                 return Match(compiled.route, compiled.integration, params)
         return self._default

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import httpx
 
-from conftest import BIN, RunningNode, lambda_client, node_env
+import boto3
+from botocore.config import Config
+
+from fogbank.testing import BIN, RunningNode, clean_env
+
+
+def lambda_client(node: RunningNode):
+    return boto3.client("lambda", config=Config(retries={"max_attempts": 1}),
+                        **node.client_kwargs())
 
 
 def api_url(node: dict) -> str:
@@ -53,7 +61,7 @@ def test_foreign_host_header_is_refused(hello_node: RunningNode) -> None:
 
 def test_boto3_invoke_and_list(hello_node: RunningNode) -> None:
     node = hello_node.wait_ready()
-    client = lambda_client(hello_node.url)
+    client = lambda_client(hello_node)
     name = node["functions"]["HelloFunction"]
     resp = client.invoke(FunctionName=name,
                          Payload=json.dumps({"queryStringParameters": {"name": "boto"}}))
@@ -69,9 +77,8 @@ def test_aws_cli_lambda_invoke(hello_node: RunningNode, tmp_path: Path) -> None:
     proc = subprocess.run(
         [str(BIN / "aws"), "lambda", "invoke", "--endpoint-url", hello_node.url,
          "--function-name", node["functions"]["HelloFunction"],
-         "--cli-binary-format", "raw-in-base64-out",
          "--payload", '{"pathParameters": {"name": "cli"}}', str(out)],
-        capture_output=True, text=True, env=node_env(), timeout=60)
+        capture_output=True, text=True, env=clean_env(), timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["StatusCode"] == 200
     assert json.loads(json.loads(out.read_text())["body"])["message"] == "Hello, cli!"
@@ -155,7 +162,7 @@ def test_template_error_is_reported_without_traceback(tmp_path: Path) -> None:
         "      Environment:\n        Variables:\n          X: !Ref Nowhere\n")
     proc = subprocess.run([str(BIN / "fogbank"), "up", str(tmp_path), "--port",
                            "0", "--no-watch"], capture_output=True, text=True, timeout=60,
-                          env=node_env())
+                          env=clean_env())
     assert proc.returncode == 1
     output = proc.stdout + proc.stderr
     assert "Nowhere" in output

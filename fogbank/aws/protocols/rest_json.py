@@ -54,7 +54,7 @@ def compile_route(operation: OperationModel) -> Route:
         # Group names must be identifiers; label names are, in every AWS model.
         pattern += f"(?P<{label[1]}>.+)" if label[2] else f"(?P<{label[1]}>[^/]+)"
         last = label.end()
-    pattern += re.escape(path[last:])
+    pattern += re.escape(path[last:].rstrip("/")) + "/?"     # a trailing slash is optional
     literal += len(path) - last
     required = tuple((k, v if eq else None) for k, eq, v in
                      (part.partition("=") for part in query.split("&") if part))

@@ -65,4 +65,4 @@ def _camel(name: str) -> str:
 
 
 def _show(value: Any) -> str:
-    return f"'{value}'" if isinstance(value, str) else str(value)
+    return f"'{value}'"

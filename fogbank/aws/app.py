@@ -1,0 +1,142 @@
+"""The SDK edge as an ASGI app: recognise the service, read the signature, let the
+service's protocol find and parse the operation, call the service, write the answer.
+
+Every response carries `x-amzn-RequestId`. Every failure is an `AwsError` encoded by the
+service's protocol — or, when no served service can be named, in a JSON form both JSON
+protocols' parsers read.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from botocore.loaders import Loader
+from botocore.model import ServiceModel
+
+from fogbank.aws.errors import IncompleteSignature, InternalFailure, UnknownOperation, UnsupportedService
+from fogbank.aws.protocols import WireProtocol, protocol_for
+from fogbank.aws.protocols.shapes import dump_json
+from fogbank.aws.protocols.validation import validate
+from fogbank.aws.service import CallContext, SdkService
+from fogbank.aws.services import recognise
+from fogbank.aws.sigv4 import CredentialScope, credential_scope
+from fogbank.aws.wire import WireRequest, WireResponse
+from fogbank.types import AwsError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    service: SdkService
+    protocol: WireProtocol
+
+
+class SdkApp:
+    """`SdkApp({"lambda": LambdaService(...)}, region="us-east-1")` — an ASGI app."""
+
+    def __init__(self, services: Mapping[str, SdkService], region: str = "us-east-1",
+                 new_request_id: Callable[[], str] = lambda: str(uuid.uuid4())) -> None:
+        loader = Loader()
+        self._region = region
+        self._new_request_id = new_request_id
+        self._endpoints: dict[str, Endpoint] = {}
+        for name, service in services.items():
+            # Loaded once per service: parsing a model takes tens of milliseconds.
+            model = ServiceModel(loader.load_service_model(name, "service-2"), name)
+            self._endpoints[name] = Endpoint(service, protocol_for(model))
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        request = WireRequest.build(
+            scope["method"], raw_path.decode("latin-1").split("?", 1)[0],
+            scope.get("query_string", b"").decode("latin-1"),
+            [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
+            bytes(body))
+        response = await self.handle(request)
+        headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
+        headers.append((b"content-length", str(len(response.body)).encode()))
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        await send({"type": "http.response.body", "body": response.body})
+
+    async def handle(self, request: WireRequest) -> WireResponse:
+        """One request to one response; the ASGI wrapper above only moves bytes."""
+        request_id = self._new_request_id()
+        signature_error: IncompleteSignature | None = None
+        try:
+            scope = credential_scope(request)
+        except IncompleteSignature as exc:
+            scope, signature_error = None, exc
+        name = recognise(request, scope)
+        endpoint = self._endpoints.get(name) if name else None
+        if endpoint is None:
+            response = _unserved(name, signature_error)
+        else:
+            response = await self._call(endpoint, request, scope, signature_error, request_id)
+        response.headers.setdefault("x-amzn-RequestId", request_id)
+        return response
+
+    async def _call(self, endpoint: Endpoint, request: WireRequest, scope: CredentialScope | None,
+                    signature_error: AwsError | None, request_id: str) -> WireResponse:
+        protocol = endpoint.protocol
+        try:
+            if signature_error is not None:
+                raise signature_error
+            operation, labels = protocol.match(request)
+            params = protocol.parse(operation, request, labels)
+            validate(operation.input_shape, params)
+            handler = endpoint.service.operations.get(operation.name)
+            if handler is None:
+                raise UnsupportedService(f"Operation {operation.name} of service "
+                                         f"{protocol.model.service_name} is not supported yet.")
+            context = CallContext(request_id, scope.region if scope else self._region,
+                                  scope.access_key if scope else None)
+            output: dict[str, Any] = dict(await handler(params, context))
+            metadata = output.pop("ResponseMetadata", {})
+            response = protocol.response(operation, output)
+            if metadata.get("RequestId"):
+                response.headers["x-amzn-RequestId"] = metadata["RequestId"]
+            return response
+        except AwsError as exc:
+            return protocol.error_response(exc)
+        except Exception:
+            log.exception("internal error serving %s %s", request.method, request.path)
+            return protocol.error_response(InternalFailure("An internal error occurred."))
+
+
+def _unserved(name: str | None, signature_error: AwsError | None) -> WireResponse:
+    if signature_error is not None:
+        error: AwsError = signature_error
+    elif name is None:
+        error = UnknownOperation("Could not tell which AWS service this request is for: it has "
+                                 "no X-Amz-Target, no SigV4 credential scope and no known path.")
+    else:
+        error = UnsupportedService(f"Service '{name}' is not supported by this endpoint.")
+    # Both headers and __type: every JSON-based SDK parser finds the code in one of them.
+    body = dump_json({"__type": error.code, "message": error.message})
+    return WireResponse(error.status, {"Content-Type": "application/json",
+                                       "x-amzn-ErrorType": error.code}, body)
+
+
+async def _lifespan(receive: Callable, send: Callable) -> None:
+    # The app owns nothing that needs starting; node.py starts the engines it serves.
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -1,0 +1,91 @@
+"""A `FunctionSpec` as Lambda's FunctionConfiguration, the dict GetFunction and
+ListFunctions return."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from fogbank.types import FunctionSpec
+
+# ListFunctions leaves these out; GetFunction / GetFunctionConfiguration include them.
+_DETAIL_ONLY = ("State", "StateReason", "StateReasonCode", "LastUpdateStatus",
+                "LastUpdateStatusReason", "LastUpdateStatusReasonCode", "RuntimeVersionConfig")
+
+
+def function_configuration(spec: FunctionSpec, *, detailed: bool = True) -> dict[str, Any]:
+    size, sha256, modified = code_facts(spec.code_dir)
+    config: dict[str, Any] = {
+        "FunctionName": spec.name,
+        "FunctionArn": spec.arn,
+        "Runtime": spec.runtime,
+        "Role": spec.role or f"arn:aws:iam::{spec.account_id}:role/{spec.name}-role",
+        "Handler": spec.handler,
+        "CodeSize": size,
+        "Description": spec.description,
+        "Timeout": int(spec.timeout_s),
+        "MemorySize": spec.memory_mb,
+        "LastModified": modified,
+        "CodeSha256": sha256,
+        "Version": spec.version,
+        "TracingConfig": {"Mode": "PassThrough"},
+        # Stable while the code is unchanged, like Lambda's revision of a function.
+        "RevisionId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{spec.arn}#{sha256}")),
+        "Layers": [_layer(spec, path) for path in spec.layers],
+        "State": "Active",
+        "LastUpdateStatus": "Successful",
+        "PackageType": "Zip",
+        "Architectures": list(spec.architectures),
+        "EphemeralStorage": {"Size": spec.ephemeral_storage_mb},
+        "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
+        "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{spec.name}"},
+    }
+    if spec.environment:
+        config["Environment"] = {"Variables": dict(spec.environment)}
+    if not detailed:
+        for key in _DETAIL_ONLY:
+            config.pop(key, None)
+    return config
+
+
+def code_facts(code_dir: Path) -> tuple[int, str, str]:
+    """(size in bytes, base64 SHA-256, last modified) of a code directory.
+
+    Lambda hashes the deployment zip; there is no zip here, so the hash covers each file's
+    path, size and modification time — it changes exactly when the code does, without
+    reading every file on every call.
+    """
+    digest = hashlib.sha256()
+    total, newest = 0, 0.0
+    for path in sorted(_files(code_dir)):
+        stat = path.stat()
+        total += stat.st_size
+        newest = max(newest, stat.st_mtime)
+        digest.update(f"{path.relative_to(code_dir)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    if not newest and code_dir.exists():
+        newest = code_dir.stat().st_mtime
+    modified = dt.datetime.fromtimestamp(newest, dt.timezone.utc)
+    return total, base64.b64encode(digest.digest()).decode(), _lambda_time(modified)
+
+
+def _files(root: Path) -> list[Path]:
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        found.extend(Path(folder, name) for name in files)
+    return found
+
+
+def _layer(spec: FunctionSpec, path: Path) -> dict[str, Any]:
+    size, _, _ = code_facts(path)
+    arn = f"arn:aws:lambda:{spec.region}:{spec.account_id}:layer:{path.name}:1"
+    return {"Arn": arn, "CodeSize": size}
+
+
+def _lambda_time(moment: dt.datetime) -> str:
+    # Lambda's own format: 2026-01-01T12:00:00.000+0000
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+0000"

@@ -1,0 +1,49 @@
+"""Function names as Lambda accepts them: a name, a full ARN or a partial ARN, each with
+an optional `:qualifier`. Fogbank serves only `$LATEST` (no published versions)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fogbank.types import InvalidParameterValue, ResourceNotFound
+
+LATEST = "$LATEST"
+
+_NAME = re.compile(
+    r"(?:arn:aws[a-zA-Z-]*:lambda:(?P<region>[a-z0-9-]+):)?"
+    r"(?:(?P<account>\d{12}):)?(?:function:)?"
+    r"(?P<name>[a-zA-Z0-9_.-]+)(?::(?P<qualifier>[a-zA-Z0-9_$.-]+))?")
+
+
+@dataclass(frozen=True)
+class FunctionRef:
+    name: str
+    region: str
+    account_id: str
+    qualifier: str | None = None
+
+    @property
+    def arn(self) -> str:
+        arn = f"arn:aws:lambda:{self.region}:{self.account_id}:function:{self.name}"
+        return f"{arn}:{self.qualifier}" if self.qualifier else arn
+
+
+def function_not_found(ref: FunctionRef) -> ResourceNotFound:
+    return ResourceNotFound(f"Function not found: {ref.arn}", extra={"Type": "User"})
+
+
+def resolve(given: str, qualifier: str | None, *, region: str, account_id: str) -> FunctionRef:
+    """The function a request names; raises as Lambda does for a version we do not have."""
+    match = _NAME.fullmatch(given)
+    if match is None:       # the model's pattern check rejects these first; kept for safety
+        raise function_not_found(FunctionRef(given, region, account_id))
+    derived = match["qualifier"]
+    if derived and qualifier and derived != qualifier:
+        raise InvalidParameterValue(
+            "The derived qualifier from the function name does not match the specified "
+            "qualifier.", extra={"Type": "User"})
+    ref = FunctionRef(match["name"], match["region"] or region,
+                      match["account"] or account_id, derived or qualifier)
+    if (ref.region, ref.account_id) != (region, account_id) or ref.qualifier not in (None, LATEST):
+        raise function_not_found(ref)
+    return ref

@@ -1,0 +1,136 @@
+"""The Lambda API: Invoke, GetFunction, GetFunctionConfiguration, ListFunctions.
+
+A translation between Lambda's operations and the runtime (which runs functions) and the
+async invoker (which queues Event invocations); it keeps no state of its own.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any, Awaitable, Mapping, Protocol, Sequence
+
+from fogbank.aws.lambda_api.configuration import function_configuration
+from fogbank.aws.lambda_api.names import FunctionRef, function_not_found, resolve
+from fogbank.aws.lambda_api.payload import check_size, checked_event
+from fogbank.aws.service import CallContext, Handler
+from fogbank.types import FunctionSpec, InvalidParameterValue, InvokeResult, ResourceNotFound
+
+LOG_TAIL_BYTES = 4096       # Lambda returns the last 4 KB of the log with LogType=Tail
+PAGE_LIMIT = 50             # ListFunctions returns at most 50 per page whatever MaxItems says
+
+
+class FunctionRuntime(Protocol):
+    def get(self, name: str) -> FunctionSpec: ...
+
+    def list(self) -> Sequence[FunctionSpec]: ...
+
+    def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
+               tail_logs: bool = False) -> Awaitable[InvokeResult]: ...
+
+
+class EventQueue(Protocol):
+    def enqueue(self, function_name: str, payload: bytes, *,
+                request_id: str | None = None) -> Awaitable[str]: ...
+
+
+class LambdaService:
+    def __init__(self, runtime: FunctionRuntime, queue: EventQueue, *,
+                 region: str = "us-east-1", account_id: str = "000000000000") -> None:
+        self._runtime = runtime
+        self._queue = queue
+        self._region = region
+        self._account_id = account_id
+        self.operations: Mapping[str, Handler] = {
+            "Invoke": self.invoke,
+            "GetFunction": self.get_function,
+            "GetFunctionConfiguration": self.get_function_configuration,
+            "ListFunctions": self.list_functions,
+        }
+
+    async def invoke(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        kind = params.get("InvocationType", "RequestResponse")
+        payload: bytes = params.get("Payload") or b""
+        check_size(kind, len(payload))
+        spec = self._spec(params)
+        event = checked_event(payload)
+        if kind == "DryRun":
+            return {"StatusCode": 204}
+        if kind == "Event":
+            request_id = await self._queue.enqueue(spec.name, event, request_id=ctx.request_id)
+            return {"StatusCode": 202, "ResponseMetadata": {"RequestId": request_id}}
+        tail = params.get("LogType") == "Tail"
+        result = await self._runtime.invoke(spec.name, event, tail_logs=tail,
+                                            client_context=params.get("ClientContext"))
+        output: dict[str, Any] = {
+            "StatusCode": 200,
+            "ExecutedVersion": result.executed_version,
+            "FunctionError": result.function_error,
+            "Payload": result.payload,
+            # The invocation's own id, as the function's context saw it.
+            "ResponseMetadata": {"RequestId": result.request_id},
+        }
+        if tail:
+            output["LogResult"] = log_tail(result.log_tail)
+        return output
+
+    async def get_function(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        spec = self._spec(params)
+        output: dict[str, Any] = {
+            "Configuration": function_configuration(spec),
+            "Code": {"RepositoryType": "S3", "Location": spec.code_dir.as_uri()},
+        }
+        if spec.tags:
+            output["Tags"] = dict(spec.tags)
+        if spec.reserved_concurrency is not None:
+            output["Concurrency"] = {"ReservedConcurrentExecutions": spec.reserved_concurrency}
+        return output
+
+    async def get_function_configuration(self, params: dict[str, Any],
+                                         ctx: CallContext) -> dict[str, Any]:
+        return function_configuration(self._spec(params))
+
+    async def list_functions(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        specs = sorted(self._runtime.list(), key=lambda spec: spec.name)
+        start = 0
+        if params.get("Marker"):
+            after = _unmarker(params["Marker"])
+            start = next((i for i, spec in enumerate(specs) if spec.name > after), len(specs))
+        limit = min(params.get("MaxItems", PAGE_LIMIT), PAGE_LIMIT)
+        page = specs[start:start + limit]
+        output: dict[str, Any] = {
+            "Functions": [function_configuration(spec, detailed=False) for spec in page]}
+        if start + limit < len(specs):
+            output["NextMarker"] = _marker(page[-1].name)
+        return output
+
+    def _spec(self, params: dict[str, Any]) -> FunctionSpec:
+        ref = resolve(params["FunctionName"], params.get("Qualifier"),
+                      region=self._region, account_id=self._account_id)
+        return self._lookup(ref)
+
+    def _lookup(self, ref: FunctionRef) -> FunctionSpec:
+        try:
+            spec = self._runtime.get(ref.name)
+        except (KeyError, ResourceNotFound):
+            spec = None
+        if spec is None:
+            raise function_not_found(ref)
+        return spec
+
+
+def log_tail(logs: str) -> str:
+    """The last 4 KB of an invocation's log, base64-encoded, as `X-Amz-Log-Result`."""
+    data = logs.encode("utf-8")[-LOG_TAIL_BYTES:]
+    return base64.b64encode(data).decode()
+
+
+def _marker(name: str) -> str:
+    # Opaque to clients, like Lambda's markers; it names the last function returned.
+    return base64.urlsafe_b64encode(name.encode()).decode()
+
+
+def _unmarker(marker: str) -> str:
+    try:
+        return base64.b64decode(marker.encode(), altchars=b"-_", validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidParameterValue(f"Invalid marker: {marker}", extra={"Type": "User"}) from None

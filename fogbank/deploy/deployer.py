@@ -1,0 +1,188 @@
+"""The Deployer: plans a template against the recorded stack and applies the plan."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from fogbank.deploy.errors import TemplateError
+from fogbank.deploy.intrinsics import Scope, as_text, evaluate
+from fogbank.deploy.plan import Change, Plan, make_plan
+from fogbank.deploy.state import ResourceRecord, StackState, StateStore
+from fogbank.deploy.template import Template
+from fogbank.types import AwsError, Deployed, Resource, ResourceProvider
+
+OnStep = Callable[[Change, str], None]
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    outputs: Mapping[str, str]
+    warnings: tuple[str, ...]
+    changes: tuple[Change, ...]       # the work done, in order (unchanged resources omitted)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored: tuple[str, ...]         # logical ids handed back to their providers
+    warnings: tuple[str, ...]
+
+
+class _Lookup:
+    """Ref / GetAtt during deployment: what is already deployed, placeholders for skipped."""
+
+    def __init__(self, records: Mapping[str, ResourceRecord], unsupported: frozenset[str],
+                 warn: Callable[[str], None]) -> None:
+        self._records, self._unsupported, self._warn = records, unsupported, warn
+
+    def ref(self, logical_id: str) -> Any:
+        return self._record(logical_id, None) if logical_id not in self._unsupported \
+            else self._placeholder(logical_id, "Ref")
+
+    def get_att(self, logical_id: str, attribute: str) -> Any:
+        if logical_id in self._unsupported:
+            return self._placeholder(logical_id, f"Fn::GetAtt {attribute}")
+        return self._record(logical_id, attribute)
+
+    def _record(self, logical_id: str, attribute: str | None) -> Any:
+        record = self._records.get(logical_id)
+        if record is None:
+            raise TemplateError(f"Template format error: Unresolved resource dependencies "
+                                f"[{logical_id}] in the Resources block of the template")
+        if attribute is None:
+            return record.physical_id
+        if attribute not in record.attributes:
+            raise TemplateError(f"Template error: resource {logical_id} does not support "
+                                f"attribute type {attribute} in Fn::GetAtt")
+        return record.attributes[attribute]
+
+    def _placeholder(self, logical_id: str, what: str) -> str:
+        self._warn(f"{what} of {logical_id} (a skipped resource) resolves to a placeholder")
+        return f"fogbank-unsupported-{logical_id}"
+
+
+class Deployer:
+    """Owns one stack's state in `state_dir`; providers do the work, one per resource type."""
+
+    def __init__(self, state_dir: Path, providers: Sequence[ResourceProvider], region: str,
+                 account_id: str) -> None:
+        self.region, self.account_id = region, account_id
+        self._store = StateStore(Path(state_dir))
+        self._providers = {kind: p for p in providers for kind in p.types}
+        self._state = self._store.load()
+
+    @property
+    def outputs(self) -> dict[str, str]:
+        return dict(self._state.outputs)
+
+    @property
+    def state(self) -> StackState:
+        return self._state
+
+    def resources(self) -> list[tuple[str, str, str]]:
+        """(logical id, type, physical id) of every deployed resource, in deployment order."""
+        return [(lid, rec.type, rec.physical_id) for lid, rec in self._state.resources.items()]
+
+    def plan(self, tpl: Template) -> Plan:
+        return make_plan(tpl, self._state, self._providers)
+
+    def apply(self, plan: Plan, on_step: OnStep | None = None) -> DeployResult:
+        """Execute the plan in order, saving the state after every step.
+
+        A provider error stops the deployment: what was done so far stays recorded, and
+        the error (naming the resource) is raised. `on_step(change, status)` is called
+        after each step that did work, status one of created / updated / deleted / failed.
+        """
+        tpl = plan.template
+        records = dict(self._state.resources)
+        warnings: list[str] = list(plan.warnings)
+        scope = tpl.scope(_Lookup(records, plan.unsupported, warnings.append), warnings.append)
+        done: list[Change] = []
+        report = on_step or (lambda change, status: None)
+        for change in plan.changes:
+            try:
+                step = self._step(change, tpl, scope, records)
+            except AwsError:
+                self._save(tpl, records, self._state.outputs)
+                report(change, "failed")
+                raise
+            if step is not None:
+                done.append(step)
+                self._save(tpl, records, self._state.outputs)
+                report(step, {"create": "created", "update": "updated"}.get(step.action, "deleted"))
+        outputs = self._outputs(tpl, scope)
+        self._save(tpl, records, outputs)
+        return DeployResult(outputs, tuple(dict.fromkeys(warnings)), tuple(done))
+
+    def restore(self, tpl: Template) -> RestoreResult:
+        """Hand each recorded, unchanged resource back to its provider (on node start)."""
+        restored, warnings = [], []
+        for lid in tpl.order:
+            record = self._state.resources.get(lid)
+            provider = self._providers.get(tpl.type_of(lid))
+            if record is None or provider is None or record.type != tpl.type_of(lid) \
+                    or record.fingerprint != tpl.fingerprint(lid):
+                continue
+            try:
+                provider.restore(record.resource(lid, self._state), record.deployed)
+            except AwsError as e:
+                warnings.append(f"{lid} could not be restored: {e.message}")
+                continue
+            restored.append(lid)
+        return RestoreResult(tuple(restored), tuple(warnings))
+
+    def _step(self, change: Change, tpl: Template, scope: Scope,
+              records: dict[str, ResourceRecord]) -> Change | None:
+        lid = change.logical_id
+        record = records.get(lid)
+        if change.action == "delete":
+            provider = self._providers.get(change.resource_type)
+            if provider is not None and record is not None:
+                provider.delete(self._resource(lid, record.type, record.properties, tpl), record.deployed)
+            records.pop(lid, None)
+            return change
+        # JSON round trip: the properties compare equal to the recorded ones when unchanged.
+        props = json.loads(json.dumps(evaluate(tpl.properties(lid), scope), default=str))
+        if record is not None and record.properties == props:
+            # Providers only ever see resolved properties: equal ones need no work, whatever
+            # changed in the template's text. The record takes the new fingerprint.
+            records[lid] = replace(record, fingerprint=tpl.fingerprint(lid))
+            return None
+        provider = self._providers[change.resource_type]
+        new = self._resource(lid, change.resource_type, props, tpl)
+        # The record decides between create and update, not the plan, which may be stale.
+        if record is None:
+            deployed = provider.create(new)
+            change = Change(lid, change.resource_type, "create")
+        else:
+            old = self._resource(lid, record.type, record.properties, tpl)
+            deployed = provider.update(old, record.deployed, new)
+            change = Change(lid, change.resource_type, "update")
+        records[lid] = self._record(tpl, lid, props, deployed)
+        return change
+
+    @staticmethod
+    def _resource(lid: str, kind: str, props: Mapping[str, Any], tpl: Template) -> Resource:
+        return Resource(lid, kind, props, tpl.directory, tpl.stack_name)
+
+    @staticmethod
+    def _record(tpl: Template, lid: str, props: Mapping[str, Any], deployed: Deployed) -> ResourceRecord:
+        attributes = json.loads(json.dumps(dict(deployed.attributes), default=str))
+        return ResourceRecord(tpl.type_of(lid), tpl.fingerprint(lid), props, deployed.physical_id,
+                              attributes, tuple(sorted(tpl.depends_on[lid])))
+
+    @staticmethod
+    def _outputs(tpl: Template, scope: Scope) -> dict[str, str]:
+        outputs = {}
+        for name, output in tpl.outputs.items():
+            value = evaluate(output["Value"], scope)
+            if isinstance(value, list):
+                value = ",".join(as_text(v, f"Output {name}") for v in value)
+            outputs[name] = as_text(value, f"Output {name}")
+        return outputs
+
+    def _save(self, tpl: Template, records: Mapping[str, ResourceRecord],
+              outputs: Mapping[str, str]) -> None:
+        self._state = StackState(tpl.stack_name, str(tpl.directory), dict(records), dict(outputs))
+        self._store.save(self._state)

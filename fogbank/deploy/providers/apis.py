@@ -1,0 +1,394 @@
+"""API Gateway resources → API definitions in the gateway's `ApiRegistry`.
+
+HTTP APIs: AWS::ApiGatewayV2::Api (an OpenAPI `Body`, quick create `Target`, or bare),
+::Stage, ::Route, ::Integration, ::Deployment. REST APIs: AWS::ApiGateway::RestApi (a
+Swagger/OpenAPI `Body` or bare), ::Resource, ::Method, ::Deployment, ::Stage. WebSocket
+APIs are accepted and not served yet.
+
+Routes are live in every stage as soon as they exist (as if each stage auto-deployed), so
+Deployments only name a stage. An API's id is derived from stack name and logical id, so
+URLs survive restarts; the registry is in memory, so `restore` registers again.
+The parts of an API (stage, route …) may be applied before their API during a restore
+(an unchanged stage of a changed API), so each resource only adds or removes its own
+entries and an API keeps the entries others added.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Callable, Mapping
+
+from fogbank.deploy.errors import TemplateError
+from fogbank.gateway import ApiRegistry
+from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, DEFAULT_STAGE, HTTP, REST, Api,
+                                   Integration, RestResource, Route, Stage,
+                                   function_name_from_uri, stable_id)
+from fogbank.gateway.openapi import Imported, cors_from, import_body, mock_response
+from fogbank.types import Deployed, Resource
+
+WEBSOCKET = "WEBSOCKET"
+
+
+def _required(res: Resource, prop: str) -> Any:
+    value = res.properties.get(prop)
+    if value in (None, ""):
+        raise TemplateError(f"Properties validation failed for resource {res.logical_id} "
+                            f"with message: #: required key [{prop}] not found")
+    return value
+
+
+def _own_id(res: Resource) -> str:
+    return stable_id(res.stack_name, res.logical_id)
+
+
+def _merge(api: Api, old: Imported, new: Imported) -> Api:
+    """`api` with the entries `old` added replaced by those of `new`."""
+    def swap(current: Mapping[str, Any], before: Mapping[str, Any],
+             after: Mapping[str, Any]) -> dict[str, Any]:
+        kept = {key: value for key, value in current.items() if key not in before}
+        return {**kept, **after}
+    return replace(api, routes=swap(api.routes, old.routes, new.routes),
+                   integrations=swap(api.integrations, old.integrations, new.integrations),
+                   cors=new.cors, binary_media_types=new.binary_media_types)
+
+
+# ------------------------------------------------------------------ the APIs themselves
+
+class _ApiProvider:
+    """Shared by both API types: `_definition` says what the resource itself defines."""
+
+    types: tuple[str, ...] = ()
+    protocol = ""
+
+    def __init__(self, apis: ApiRegistry, region: str, account_id: str) -> None:
+        self._apis, self._region, self._account_id = apis, region, account_id
+
+    def create(self, res: Resource) -> Deployed:
+        return self._apply(None, res)
+
+    def restore(self, res: Resource, deployed: Deployed) -> None:
+        self._apply(None, res)
+
+    def update(self, old: Resource, deployed: Deployed, new: Resource) -> Deployed:
+        return self._apply(old, new)
+
+    def delete(self, res: Resource, deployed: Deployed) -> None:
+        self._apis.remove(deployed.physical_id)
+
+    def _apply(self, old: Resource | None, new: Resource) -> Deployed:
+        api_id = _own_id(new)
+        if self._served(new):
+            before = self._definition(old, api_id) if old else Imported()
+            after = self._definition(new, api_id)
+            stages = self._stages(new)
+
+            def change(api: Api) -> Api:
+                api = replace(api, protocol=self.protocol, region=self._region,
+                              account_id=self._account_id,
+                              name=str(new.properties.get("Name") or new.logical_id),
+                              stages={**stages, **api.stages})
+                return _merge(api, before, after)
+            self._apis.update(api_id, change)
+        return Deployed(api_id, self._attributes(api_id))
+
+    def _served(self, res: Resource) -> bool:
+        return True
+
+    def _body(self, res: Resource, api_id: str) -> Imported:
+        if "BodyS3Location" in res.properties:
+            raise TemplateError(f"Resource {res.logical_id}: BodyS3Location is in S3; Fogbank "
+                                f"needs the API definition inline as Body (DefinitionBody)")
+        body = res.properties.get("Body")
+        if body is None:
+            return Imported()
+        if not isinstance(body, dict):
+            raise TemplateError(f"Resource {res.logical_id}: Body must be an OpenAPI object")
+        return import_body(api_id, self.protocol, body)
+
+    def _definition(self, res: Resource, api_id: str) -> Imported:
+        return self._body(res, api_id)
+
+    def _stages(self, res: Resource) -> dict[str, Stage]:
+        return {}
+
+    def _attributes(self, api_id: str) -> dict[str, Any]:
+        return {}
+
+
+class HttpApiProvider(_ApiProvider):
+    types = ("AWS::ApiGatewayV2::Api",)
+    protocol = HTTP
+
+    def _served(self, res: Resource) -> bool:
+        # WebSocket APIs are a later feature: accepted, given an id, not served.
+        return str(res.properties.get("ProtocolType", HTTP)).upper() != WEBSOCKET
+
+    def _definition(self, res: Resource, api_id: str) -> Imported:
+        imported = self._body(res, api_id)
+        cors = cors_from(res.properties.get("CorsConfiguration")) or imported.cors
+        target = res.properties.get("Target")
+        if not target:
+            return replace(imported, cors=cors)
+        # Quick create: one integration, a catch-all route (or RouteKey), a $default stage.
+        function = function_name_from_uri(str(target))
+        if function is None:
+            raise TemplateError(f"Resource {res.logical_id}: Target {target} is not a Lambda "
+                                f"function ARN")
+        route_key = str(res.properties.get("RouteKey") or DEFAULT_ROUTE)
+        method, _, path = route_key.partition(" ")
+        route = (Route("", DEFAULT_ROUTE, api_id) if route_key == DEFAULT_ROUTE
+                 else Route(method.upper(), path, api_id))
+        return replace(imported, cors=cors,
+                       routes={**imported.routes, stable_id(api_id, "route", route.key): route},
+                       integrations={**imported.integrations,
+                                     api_id: Integration(function=function)})
+
+    def _stages(self, res: Resource) -> dict[str, Stage]:
+        return {DEFAULT_STAGE: Stage(DEFAULT_STAGE)} if res.properties.get("Target") else {}
+
+    def _attributes(self, api_id: str) -> dict[str, Any]:
+        return {"ApiId": api_id, "ApiEndpoint": self._apis.url_for(api_id, DEFAULT_STAGE)}
+
+
+class RestApiProvider(_ApiProvider):
+    types = ("AWS::ApiGateway::RestApi",)
+    protocol = REST
+
+    def _definition(self, res: Resource, api_id: str) -> Imported:
+        imported = self._body(res, api_id)
+        # Property values escape "/" as "~1" (JSON pointer style): "image~1png".
+        types = [str(t).replace("~1", "/") for t in res.properties.get("BinaryMediaTypes") or []]
+        return replace(imported, binary_media_types=tuple(
+            dict.fromkeys([*imported.binary_media_types, *types])))
+
+    def _attributes(self, api_id: str) -> dict[str, Any]:
+        root = stable_id(api_id, "/")
+        return {"RestApiId": api_id, "RootResourceId": root}
+
+
+# ------------------------------------------------------------------ the parts of an API
+
+class _PartProvider:
+    """A resource that is one entry of an API (a stage, a route …): create and restore add
+    it, delete removes it, update does both."""
+
+    types: tuple[str, ...] = ()
+    api_property = "ApiId"
+
+    def __init__(self, apis: ApiRegistry, region: str, account_id: str) -> None:
+        self._apis = apis
+
+    def create(self, res: Resource) -> Deployed:
+        return self._put(res)
+
+    def restore(self, res: Resource, deployed: Deployed) -> None:
+        self._put(res)
+
+    def update(self, old: Resource, deployed: Deployed, new: Resource) -> Deployed:
+        self.delete(old, deployed)
+        return self._put(new)
+
+    def delete(self, res: Resource, deployed: Deployed) -> None:
+        self._change(res, lambda api: self.without(api, res, deployed.physical_id))
+
+    def _put(self, res: Resource) -> Deployed:
+        physical_id = self.physical_id(res)
+        self._change(res, lambda api: self.with_(api, res, physical_id))
+        return Deployed(physical_id, self.attributes(physical_id))
+
+    def _change(self, res: Resource, change: Callable[[Api], Api]) -> None:
+        self._apis.update(str(_required(res, self.api_property)), change)
+
+    def physical_id(self, res: Resource) -> str:
+        return _own_id(res)
+
+    def attributes(self, physical_id: str) -> dict[str, Any]:
+        return {}
+
+    def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
+        return api
+
+    def without(self, api: Api, res: Resource, physical_id: str) -> Api:
+        return api
+
+
+def _without_key(mapping: Mapping[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in mapping.items() if k != key}
+
+
+class _StageProvider(_PartProvider):
+    variables_property = "StageVariables"
+
+    def physical_id(self, res: Resource) -> str:
+        return str(_required(res, "StageName"))
+
+    def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
+        variables = {str(k): str(v) for k, v in
+                     (res.properties.get(self.variables_property) or {}).items()}
+        return replace(api, stages={**api.stages, physical_id: Stage(physical_id, variables)})
+
+    def without(self, api: Api, res: Resource, physical_id: str) -> Api:
+        return replace(api, stages=_without_key(api.stages, physical_id))
+
+
+class HttpStageProvider(_StageProvider):
+    types = ("AWS::ApiGatewayV2::Stage",)
+
+
+class RestStageProvider(_StageProvider):
+    types = ("AWS::ApiGateway::Stage",)
+    api_property = "RestApiId"
+    variables_property = "Variables"
+
+
+class HttpRouteProvider(_PartProvider):
+    """RouteKey ("GET /items/{id}" or "$default") → Target "integrations/{id}"."""
+
+    types = ("AWS::ApiGatewayV2::Route",)
+
+    def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
+        key = str(_required(res, "RouteKey"))
+        method, _, path = key.partition(" ")
+        route = (Route("", DEFAULT_ROUTE, "") if key == DEFAULT_ROUTE
+                 else Route(method.upper(), path, ""))
+        if not route.path.startswith("/") and key != DEFAULT_ROUTE:
+            raise TemplateError(f"Resource {res.logical_id}: RouteKey {key} is not "
+                                f"'METHOD /path' or '$default'")
+        target = str(res.properties.get("Target") or "")
+        # A route without a target exists but is not served until it has one.
+        route = replace(route, integration_id=target.rpartition("integrations/")[2])
+        return replace(api, routes={**api.routes, physical_id: route})
+
+    def without(self, api: Api, res: Resource, physical_id: str) -> Api:
+        return replace(api, routes=_without_key(api.routes, physical_id))
+
+
+class HttpIntegrationProvider(_PartProvider):
+    types = ("AWS::ApiGatewayV2::Integration",)
+
+    def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
+        kind = str(_required(res, "IntegrationType")).upper()
+        uri = str(res.properties.get("IntegrationUri") or "")
+        function = function_name_from_uri(uri)
+        if kind != "AWS_PROXY" or function is None:
+            if api.protocol == HTTP:
+                raise TemplateError(f"Resource {res.logical_id}: IntegrationType {kind} with "
+                                    f"IntegrationUri {uri or '(none)'} is not supported; "
+                                    f"Fogbank serves AWS_PROXY integrations to Lambda")
+            return api                 # a WebSocket API's integration: not served yet
+        version = str(res.properties.get("PayloadFormatVersion") or "1.0")
+        integration = Integration(function=function, payload_version=version)
+        return replace(api, integrations={**api.integrations, physical_id: integration})
+
+    def without(self, api: Api, res: Resource, physical_id: str) -> Api:
+        return replace(api, integrations=_without_key(api.integrations, physical_id))
+
+
+class HttpDeploymentProvider(_PartProvider):
+    """Routes are live at once, so a deployment changes nothing; it only gets its id."""
+
+    types = ("AWS::ApiGatewayV2::Deployment",)
+
+    def attributes(self, physical_id: str) -> dict[str, Any]:
+        return {"DeploymentId": physical_id}
+
+
+class RestResourceProvider(_PartProvider):
+    """A path part under a parent; its id is derived from the API and its full path."""
+
+    types = ("AWS::ApiGateway::Resource",)
+    api_property = "RestApiId"
+
+    def _path(self, res: Resource) -> str:
+        api = self._apis.get(str(_required(res, "RestApiId")))
+        parent = str(_required(res, "ParentId"))
+        parent_path = api.resource_path(parent) if api else "/"
+        return parent_path.rstrip("/") + "/" + str(_required(res, "PathPart"))
+
+    def physical_id(self, res: Resource) -> str:
+        return stable_id(str(_required(res, "RestApiId")), self._path(res))
+
+    def attributes(self, physical_id: str) -> dict[str, Any]:
+        return {"ResourceId": physical_id}
+
+    def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
+        resource = RestResource(str(res.properties["ParentId"]), str(res.properties["PathPart"]))
+        return replace(api, resources={**api.resources, physical_id: resource})
+
+    def without(self, api: Api, res: Resource, physical_id: str) -> Api:
+        return replace(api, resources=_without_key(api.resources, physical_id))
+
+
+class RestMethodProvider(_PartProvider):
+    """HttpMethod on ResourceId with an AWS_PROXY (Lambda) or MOCK Integration."""
+
+    types = ("AWS::ApiGateway::Method",)
+    api_property = "RestApiId"
+
+    def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
+        method = str(_required(res, "HttpMethod")).upper()
+        spec = res.properties.get("Integration") or {}
+        kind = str(spec.get("Type", "")).upper()
+        if kind == "MOCK":
+            responses = spec.get("IntegrationResponses") or [{}]
+            first = responses[0]
+            integration = Integration(mock=mock_response({"responses": {"default": {
+                "statusCode": first.get("StatusCode", 200),
+                "responseParameters": first.get("ResponseParameters"),
+                "responseTemplates": first.get("ResponseTemplates")}}}))
+        else:
+            function = function_name_from_uri(str(spec.get("Uri") or ""))
+            if kind != "AWS_PROXY" or function is None:
+                raise TemplateError(f"Resource {res.logical_id}: Integration Type "
+                                    f"{kind or '(none)'} is not supported; Fogbank serves "
+                                    f"AWS_PROXY integrations to Lambda and MOCK")
+            integration = Integration(function=function, payload_version="1.0")
+        path = api.resource_path(str(_required(res, "ResourceId")))
+        route = Route(ANY if method == ANY else method, path, physical_id)
+        return replace(api, routes={**api.routes, physical_id: route},
+                       integrations={**api.integrations, physical_id: integration})
+
+    def without(self, api: Api, res: Resource, physical_id: str) -> Api:
+        return replace(api, routes=_without_key(api.routes, physical_id),
+                       integrations=_without_key(api.integrations, physical_id))
+
+
+class RestDeploymentProvider(_PartProvider):
+    """A deployment with a StageName creates that stage (SAM's "Stage" stage comes from
+    here); routes are live at once, so it does nothing else."""
+
+    types = ("AWS::ApiGateway::Deployment",)
+    api_property = "RestApiId"
+
+    def attributes(self, physical_id: str) -> dict[str, Any]:
+        return {"DeploymentId": physical_id}
+
+    def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
+        name = res.properties.get("StageName")
+        if not name or name in api.stages:
+            return api
+        variables = (res.properties.get("StageDescription") or {}).get("Variables") or {}
+        stage = Stage(str(name), {str(k): str(v) for k, v in variables.items()},
+                      from_deployment=True)
+        return replace(api, stages={**api.stages, stage.name: stage})
+
+    def without(self, api: Api, res: Resource, physical_id: str) -> Api:
+        name = res.properties.get("StageName")
+        stage = api.stages.get(str(name)) if name else None
+        if stage is None or not stage.from_deployment:
+            return api
+        return replace(api, stages=_without_key(api.stages, stage.name))
+
+
+class ApiProviders:
+    """Every API Gateway resource provider, over one registry."""
+
+    def __init__(self, apis: ApiRegistry, region: str = "us-east-1",
+                 account_id: str = "000000000000") -> None:
+        self._args = (apis, region, account_id)
+
+    def all(self) -> list:
+        kinds = (HttpApiProvider, HttpStageProvider, HttpRouteProvider,
+                 HttpIntegrationProvider, HttpDeploymentProvider, RestApiProvider,
+                 RestResourceProvider, RestMethodProvider, RestDeploymentProvider,
+                 RestStageProvider)
+        return [kind(*self._args) for kind in kinds]

@@ -1,0 +1,169 @@
+"""Lambda functions, versions and aliases → FunctionSpecs deployed on the runtime.
+
+The runtime is duck-typed: `deploy(spec)` starts serving a function (or replaces its
+definition), `remove(name)` stops it.
+"""
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Mapping, Protocol
+
+from fogbank.deploy.errors import TemplateError
+from fogbank.deploy.intrinsics import as_text
+from fogbank.deploy.naming import physical_name
+from fogbank.deploy.providers.layers import LayerStore, local_dir
+from fogbank.types import Deployed, FunctionSpec, Resource
+
+_PYTHON = re.compile(r"python3\.\d+")
+# Lambda's limits, checked as CreateFunction checks them.
+_LIMITS = {"MemorySize": ("memorySize", 128, 10240), "Timeout": ("timeout", 1, 900),
+           "EphemeralStorage": ("ephemeralStorage.size", 512, 10240)}
+
+
+class Runtime(Protocol):
+    def deploy(self, spec: FunctionSpec) -> Any: ...
+
+    def remove(self, name: str) -> Any: ...
+
+
+def function_name(value: Any) -> str:
+    """A function name from a name, a full ARN or a partial ARN (`123:function:name`)."""
+    text = str(value)
+    if ":function:" in text:
+        return text.split(":function:", 1)[1].split(":", 1)[0]
+    return text
+
+
+class FunctionProvider:
+    types = ("AWS::Lambda::Function",)
+
+    def __init__(self, runtime: Runtime, *, region: str = "us-east-1",
+                 account_id: str = "000000000000", layers: LayerStore | None = None,
+                 inline_code_dir: Path | None = None) -> None:
+        self._runtime = runtime
+        self._region, self._account_id = region, account_id
+        self._layers = layers or LayerStore()
+        self._inline_code_dir = inline_code_dir
+        self._specs: dict[str, FunctionSpec] = {}
+        self._provisioned: dict[str, int] = {}     # set by aliases (ProvisionedConcurrencyConfig)
+
+    def create(self, res: Resource) -> Deployed:
+        return self._deploy(self._spec(res, self._name(res)))
+
+    def update(self, old: Resource, deployed: Deployed, new: Resource) -> Deployed:
+        result = self._deploy(self._spec(new, self._name(new)))
+        if result.physical_id != deployed.physical_id:
+            # A new FunctionName replaces the function: the old one goes once the new serves.
+            self.delete(old, deployed)
+        return result
+
+    def delete(self, res: Resource, deployed: Deployed) -> None:
+        self._specs.pop(deployed.physical_id, None)
+        self._runtime.remove(deployed.physical_id)
+
+    def restore(self, res: Resource, deployed: Deployed) -> None:
+        self._deploy(self._spec(res, deployed.physical_id))
+
+    def set_provisioned(self, name: str, count: int) -> None:
+        """Apply an alias's provisioned concurrency to the function it points at."""
+        self._provisioned[name] = count
+        spec = self._specs.get(name)
+        if spec is not None and spec.provisioned_concurrency != count:
+            self._deploy(replace(spec, provisioned_concurrency=count))
+
+    def _deploy(self, spec: FunctionSpec) -> Deployed:
+        self._runtime.deploy(spec)
+        self._specs[spec.name] = spec
+        return Deployed(spec.name, {"Arn": spec.arn})
+
+    @staticmethod
+    def _name(res: Resource) -> str:
+        return str(res.properties.get("FunctionName") or physical_name(res, 64))
+
+    def _spec(self, res: Resource, name: str) -> FunctionSpec:
+        props = res.properties
+        if props.get("PackageType") == "Image":
+            raise TemplateError(f"Resource {res.logical_id}: container image functions "
+                                "(PackageType Image) are not supported; use a python3.x Runtime")
+        runtime = str(props.get("Runtime", ""))
+        if not _PYTHON.fullmatch(runtime):
+            raise TemplateError(f"Resource {res.logical_id}: Runtime {runtime or '(none)'} is not "
+                                "supported; Fogbank runs Python functions (python3.x)")
+        if not props.get("Handler"):
+            raise TemplateError(f"Properties validation failed for resource {res.logical_id} "
+                                "with message: #: required key [Handler] not found")
+        return FunctionSpec(
+            name=name, handler=str(props["Handler"]), code_dir=self._code_dir(res),
+            runtime=runtime,
+            memory_mb=self._limited(res, "MemorySize", props.get("MemorySize", 128)),
+            timeout_s=float(self._limited(res, "Timeout", props.get("Timeout", 3))),
+            environment=self._environment(res),
+            layers=tuple(self._layer_dir(res, arn) for arn in props.get("Layers") or []),
+            reserved_concurrency=self._optional_int(res, "ReservedConcurrentExecutions"),
+            provisioned_concurrency=self._provisioned.get(name, 0),
+            description=str(props.get("Description", "")), role=str(props.get("Role", "")),
+            architectures=tuple(props.get("Architectures") or ("x86_64",)),
+            region=self._region, account_id=self._account_id,
+            ephemeral_storage_mb=self._limited(
+                res, "EphemeralStorage", (props.get("EphemeralStorage") or {}).get("Size", 512)),
+            tags={str(t["Key"]): as_text(t.get("Value", ""), "a tag value")
+                  for t in props.get("Tags") or []},
+        )
+
+    def _code_dir(self, res: Resource) -> Path:
+        code = res.properties.get("Code")
+        if isinstance(code, dict) and "ZipFile" in code:
+            return self._write_inline(res, str(code["ZipFile"]))
+        return local_dir(res, "Code", "CodeUri")
+
+    def _write_inline(self, res: Resource, source: str) -> Path:
+        if self._inline_code_dir is None:
+            self._inline_code_dir = Path(tempfile.mkdtemp(prefix="fogbank-inline-"))
+        code_dir = self._inline_code_dir / f"{res.stack_name}-{res.logical_id}"
+        module = str(res.properties.get("Handler", "index.handler")).rsplit(".", 1)[0]
+        path = code_dir / (module.replace(".", "/") + ".py")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source, encoding="utf-8")
+        return code_dir
+
+    def _environment(self, res: Resource) -> dict[str, str]:
+        variables = (res.properties.get("Environment") or {}).get("Variables") or {}
+        if not isinstance(variables, Mapping):
+            raise TemplateError(f"Resource {res.logical_id}: Environment.Variables must be a mapping")
+        return {str(k): as_text(v, f"Environment variable {k} of {res.logical_id}")
+                for k, v in variables.items()}
+
+    def _layer_dir(self, res: Resource, arn: Any) -> Path:
+        content = self._layers.content_dir(str(arn))
+        if content is None:
+            raise TemplateError(f"Resource {res.logical_id}: layer {arn} in Layers is not a "
+                                "layer of this app (only local LayerVersion resources can be used)")
+        return content
+
+    @staticmethod
+    def _limited(res: Resource, prop: str, value: Any) -> int:
+        field, low, high = _LIMITS[prop]
+        number = FunctionProvider._as_int(res, prop, value)
+        if not low <= number <= high:
+            bound = (f"greater than or equal to {low}" if number < low
+                     else f"less than or equal to {high}")
+            raise TemplateError(f"Resource {res.logical_id}: 1 validation error detected: Value "
+                                f"'{value}' at '{field}' failed to satisfy constraint: Member "
+                                f"must have value {bound}")
+        return number
+
+    @staticmethod
+    def _optional_int(res: Resource, prop: str) -> int | None:
+        value = res.properties.get(prop)
+        return None if value is None else FunctionProvider._as_int(res, prop, value)
+
+    @staticmethod
+    def _as_int(res: Resource, prop: str, value: Any) -> int:
+        try:
+            return int(str(value))
+        except ValueError:
+            raise TemplateError(f"Resource {res.logical_id}: property {prop} must be an "
+                                f"integer, got {value!r}") from None

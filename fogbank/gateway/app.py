@@ -1,0 +1,188 @@
+"""`GatewayApp`: the ASGI app serving every API of the registry.
+
+One request passes these layers, each its own module: address (which API and stage, from
+the scope's host or `/_aws/execute-api/` path — see addressing.py) → route match
+(routing.py) → CORS preflight (cors.py) → event (event_v1.py / event_v2.py) → invoke →
+response mapping (responses.py). Gateway failures are raised as `GatewayError` and
+answered in `_respond`, the one place that turns them into responses. Body reading and
+response writing are plain ASGI: this is the hot path.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from typing import Awaitable, Callable, Mapping
+
+from ..types import AwsError, Invoker, TooManyRequests
+from . import cors, event_v1, event_v2
+from .addressing import Address, address_of, select_stage
+from .errors import (FUNCTION_ERROR, INVOKE_FAILED, NO_STAGE, NOT_FOUND, THROTTLED, TIMEOUT,
+                     TOO_LARGE, GatewayError, error_response)
+from .model import HTTP, REST, Integration
+from .registry import ApiRegistry, LiveApi
+from .request import (MAX_BODY_BYTES, BodyTooLarge, GatewayRequest, declared_length,
+                      forwarded_headers, read_body, short_request_id)
+from .responses import (HTTP_DEFAULT_TYPE, REST_DEFAULT_TYPE, MalformedResponse, Response,
+                        from_v1, from_v2)
+from .routing import Match
+
+log = logging.getLogger(__name__)
+
+_STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_.:-]+)\}")
+_NO_BODY_STATUSES = frozenset({204, 304})
+
+Receive = Callable[[], Awaitable[dict]]
+Send = Callable[[dict], Awaitable[None]]
+
+
+def _header(scope: dict, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _function_name(integration: Integration, variables: Mapping[str, str]) -> str:
+    name = _STAGE_VARIABLE.sub(lambda m: variables.get(m.group(1), ""), integration.function
+                               or "")
+    if not name:
+        raise GatewayError(INVOKE_FAILED)
+    return name
+
+
+class GatewayApp:
+    """Serves the APIs in `apis`, invoking functions through `invoke`.
+
+    `region` is the node's region (the APIs carry their own account and region);
+    `clock` gives epoch seconds for request times.
+    """
+
+    def __init__(self, apis: ApiRegistry, invoke: Invoker, region: str = "us-east-1", *,
+                 clock: Callable[[], float] = time.time,
+                 max_body_bytes: int = MAX_BODY_BYTES) -> None:
+        self._apis = apis
+        self._invoke = invoke
+        self.region = region
+        self._clock = clock
+        self._max_body = max_body_bytes
+
+    async def __call__(self, scope: dict, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":           # WebSocket APIs are not served yet
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        response = await self._respond(scope, receive)
+        await _send(send, response)
+
+    async def _respond(self, scope: dict, receive: Receive) -> Response:
+        address = address_of(scope)
+        live = self._apis.live(address.api_id) if address else None
+        if address is None or live is None:
+            return error_response(HTTP, NOT_FOUND)
+        protocol = live.api.protocol
+        short_id = short_request_id()
+        request_id = str(uuid.uuid4()) if protocol == REST else short_id
+        try:
+            response = await self._serve(live, address, scope, receive,
+                                         (request_id, short_id))
+        except GatewayError as exc:
+            response = error_response(protocol, exc.kind)
+        if protocol == REST:
+            stamp = ((b"x-amzn-requestid", request_id.encode()),
+                     (b"x-amz-apigw-id", short_id.encode()))
+        else:
+            stamp = ((b"apigw-requestid", request_id.encode()),)
+        return Response(response.status, response.headers + stamp, response.body)
+
+    async def _serve(self, live: LiveApi, address: Address, scope: dict, receive: Receive,
+                     ids: tuple[str, str]) -> Response:
+        api = live.api
+        selected = select_stage(api, address.raw_path)
+        if selected is None:
+            raise GatewayError(NO_STAGE)
+        stage, route_path = selected
+        method = scope["method"]
+        origin = _header(scope, b"origin")
+        if api.cors is not None:
+            requested = _header(scope, b"access-control-request-method")
+            if cors.is_preflight(method, origin, requested):
+                return cors.preflight(api.cors, origin or "", requested or "",
+                                      _header(scope, b"access-control-request-headers"))
+        match = live.router.match(method, route_path)
+        if match is None:
+            raise GatewayError(NOT_FOUND)
+        if declared_length(scope["headers"]) > self._max_body:
+            raise GatewayError(TOO_LARGE)
+        try:
+            body = await read_body(receive, self._max_body)
+        except BodyTooLarge:
+            raise GatewayError(TOO_LARGE) from None
+        now = self._clock()
+        client = scope.get("client") or ("127.0.0.1", 0)
+        request = GatewayRequest(
+            api=api, stage=stage, match=match, method=method, raw_path=address.raw_path,
+            route_path=route_path, query_string=scope.get("query_string", b"").decode("latin-1"),
+            headers=forwarded_headers(scope, client[0], now), body=body, source_ip=client[0],
+            protocol=f"HTTP/{scope.get('http_version', '1.1')}",
+            domain_name=address.host or "localhost",
+            domain_prefix=api.api_id, request_id=ids[0], extended_request_id=ids[1], time=now)
+        response = await self._integrate(request, match)
+        if api.cors is not None:
+            response = cors.decorate(api.cors, origin, response)
+        return response
+
+    async def _integrate(self, request: GatewayRequest, match: Match) -> Response:
+        integration = match.integration
+        if integration.mock is not None:
+            mock = integration.mock
+            headers = mock.headers or ((b"content-type", REST_DEFAULT_TYPE.encode()),)
+            return Response(mock.status, headers, mock.body)
+        v2 = integration.payload_version == "2.0"
+        event = event_v2.build_event(request) if v2 else event_v1.build_event(request)
+        name = _function_name(integration, request.stage.variables)
+        try:
+            result = await self._invoke(name, json.dumps(event, separators=(",", ":")).encode())
+        except TooManyRequests:
+            raise GatewayError(THROTTLED) from None
+        except AwsError as exc:
+            log.warning("API %s could not invoke %s: %s", request.api.api_id, name, exc)
+            raise GatewayError(INVOKE_FAILED) from None
+        if result.error_type == "Sandbox.Timedout":
+            raise GatewayError(TIMEOUT)
+        if result.function_error:
+            raise GatewayError(FUNCTION_ERROR)
+        try:
+            if v2:
+                return from_v2(result.payload)
+            default = REST_DEFAULT_TYPE if request.api.protocol == REST else HTTP_DEFAULT_TYPE
+            return from_v1(result.payload, default)
+        except MalformedResponse as exc:
+            log.warning("Malformed Lambda proxy response from %s (%s)", name, exc)
+            raise GatewayError(FUNCTION_ERROR) from None
+
+
+async def _send(send: Send, response: Response) -> None:
+    headers = list(response.headers)
+    body = response.body
+    if response.status in _NO_BODY_STATUSES:
+        body = b""
+    else:
+        headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    """Lets the app run alone under an ASGI server; it has nothing to start or stop."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -1,0 +1,106 @@
+"""What a function's worker is made of: its environment variables, its import path and its
+sandbox — all derived from a `FunctionSpec`, never from the node's own environment."""
+from __future__ import annotations
+
+import sys
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+from fogbank.types import FunctionSpec, InvalidParameterValue
+
+# Lambda refuses these in a function's configuration (configuration-envvars.html).
+RESERVED_KEYS = frozenset({
+    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "TZ",
+})
+# Local stand-ins for the execution role's temporary credentials.
+LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+                     "AWS_SESSION_TOKEN": "test"}
+_RUNTIME_DIR = str(Path(__file__).resolve().parent)
+
+
+def check_environment(spec: FunctionSpec) -> None:
+    reserved = sorted(key for key in spec.environment if key in RESERVED_KEYS)
+    if reserved:
+        raise InvalidParameterValue(
+            "Lambda was unable to configure your environment variables because the environment "
+            "variables you have provided contains reserved keys that are currently not supported "
+            "for modification. Reserved keys used in this request: " + ", ".join(reserved),
+            extra={"Type": "User"})
+
+
+def new_log_stream(version: str, now: datetime | None = None) -> str:
+    day = (now or datetime.now(timezone.utc)).strftime("%Y/%m/%d")
+    return f"{day}/[{version}]{uuid.uuid4().hex}"
+
+
+def function_path(spec: FunctionSpec, deps_dir: Path | None) -> list[str]:
+    """Lambda's import order: the task root, then bundled deps, then each layer's /opt/python."""
+    path = [str(spec.code_dir)]
+    if deps_dir is not None:
+        path.append(str(deps_dir))
+    for layer in spec.layers:
+        path += [str(layer / "python" / "lib" / f"python{sys.version_info.major}."
+                     f"{sys.version_info.minor}" / "site-packages"), str(layer / "python")]
+    return path
+
+
+def build_environment(spec: FunctionSpec, *, path: list[str], log_stream: str,
+                      endpoint_url: str, python_bin: Path, provisioned: bool) -> dict[str, str]:
+    lib_dirs = [str(spec.code_dir), str(spec.code_dir / "lib")] + [str(l / "lib") for l in spec.layers]
+    env = {
+        "PATH": f"{python_bin}:/usr/local/bin:/usr/bin/:/bin:/opt/bin",
+        "LANG": "en_US.UTF-8",
+        "LD_LIBRARY_PATH": ":".join(lib_dirs),
+        "PYTHONPATH": ":".join(path),
+    }
+    env.update(spec.environment)
+    env.update({
+        "_HANDLER": spec.handler,
+        "AWS_REGION": spec.region,
+        "AWS_DEFAULT_REGION": spec.region,
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
+        "AWS_LAMBDA_FUNCTION_NAME": spec.name,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_mb),
+        "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "provisioned-concurrency" if provisioned else "on-demand",
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{spec.name}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": log_stream,
+        "LAMBDA_TASK_ROOT": str(spec.code_dir),
+        "LAMBDA_RUNTIME_DIR": _RUNTIME_DIR,
+        "TZ": ":UTC",
+        "AWS_ENDPOINT_URL": endpoint_url,
+        **LOCAL_CREDENTIALS,
+    })
+    return env
+
+
+def _is_within(path: str, parent: str) -> bool:
+    return path == parent or path.startswith(parent.rstrip("/") + "/")
+
+
+def sandbox_paths(own: Iterable[str], hidden: Iterable[str],
+                  interpreter: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(mask, keep) for one worker.
+
+    Everything under a masked place or /tmp disappears, so what the worker still needs there
+    (its own code, deps, layers, and the interpreter's own paths) is listed to be kept.
+    A place holding the interpreter is never masked.
+    """
+    own = list(own)
+    interpreter = [p for p in interpreter if p.startswith("/")]
+    mask = sorted({h for h in hidden
+                   if h not in own and not any(_is_within(i, h) for i in interpreter)})
+    covered = mask + ["/tmp"]
+    needed = {p for p in own + interpreter
+              if p != "/tmp" and any(_is_within(p, c) for c in covered)}
+    keep: list[str] = []
+    for p in sorted(needed, key=len):
+        if not any(_is_within(p, k) for k in keep):
+            keep.append(p)
+    return tuple(mask), tuple(keep)

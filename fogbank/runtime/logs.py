@@ -1,0 +1,94 @@
+"""Function logs: one JSON-lines file per function under the state dir, a recent-events ring
+in memory, and live followers (`fogbank logs -f`)."""
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import AsyncIterator, Callable, IO
+
+RING_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    timestamp_ms: int
+    function_name: str
+    request_id: str
+    message: str
+
+
+class LogStore:
+    def __init__(self, directory: Path, clock_ms: Callable[[], int]) -> None:
+        self._dir = directory
+        self._clock_ms = clock_ms
+        self._rings: dict[str, deque[LogEvent]] = {}
+        self._files: dict[str, IO[str]] = {}
+        self._followers: dict[str, set[asyncio.Queue[LogEvent]]] = {}
+
+    def write(self, function_name: str, request_id: str, text: str) -> list[LogEvent]:
+        """Record `text` (one event per line) and hand it to followers."""
+        now = self._clock_ms()
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        events = [LogEvent(now, function_name, request_id, line) for line in lines]
+        if not events:
+            return events
+        ring = self._rings.setdefault(function_name, deque(maxlen=RING_SIZE))
+        ring.extend(events)
+        file = self._file(function_name)
+        file.write("".join(json.dumps({"t": e.timestamp_ms, "r": e.request_id, "m": e.message}) + "\n"
+                           for e in events))
+        file.flush()
+        for queue in self._followers.get(function_name, ()):
+            for event in events:
+                queue.put_nowait(event)
+        return events
+
+    def query(self, function_name: str, start_ms: int | None = None, end_ms: int | None = None,
+              limit: int | None = None) -> list[LogEvent]:
+        """Events in [start_ms, end_ms], oldest first, at most `limit` of them."""
+        ring = self._rings.get(function_name)
+        # The ring answers when it reaches back far enough; the file holds everything.
+        in_ring = ring and start_ms is not None and start_ms >= ring[0].timestamp_ms
+        source = list(ring) if in_ring else self._read_file(function_name)
+        found = [e for e in source if (start_ms is None or e.timestamp_ms >= start_ms)
+                 and (end_ms is None or e.timestamp_ms <= end_ms)]
+        return found[:limit] if limit is not None else found
+
+    async def follow(self, function_name: str) -> AsyncIterator[LogEvent]:
+        """Every event written from now on, as it is written."""
+        queue: asyncio.Queue[LogEvent] = asyncio.Queue()
+        followers = self._followers.setdefault(function_name, set())
+        followers.add(queue)
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            followers.discard(queue)
+
+    def close(self) -> None:
+        for file in self._files.values():
+            file.close()
+        self._files.clear()
+
+    def _path(self, function_name: str) -> Path:
+        return self._dir / f"{function_name}.log"
+
+    def _file(self, function_name: str) -> IO[str]:
+        file = self._files.get(function_name)
+        if file is None:
+            self._dir.mkdir(parents=True, exist_ok=True)
+            file = self._files[function_name] = open(self._path(function_name), "a", encoding="utf-8")
+        return file
+
+    def _read_file(self, function_name: str) -> list[LogEvent]:
+        try:
+            with open(self._path(function_name), encoding="utf-8") as f:
+                rows = [json.loads(line) for line in f if line.strip()]
+        except FileNotFoundError:
+            return []
+        return [LogEvent(r["t"], function_name, r["r"], r["m"]) for r in rows]

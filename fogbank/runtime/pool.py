@@ -1,0 +1,105 @@
+"""The warm workers of one function version: reuse an idle one, else cold-start one.
+
+Idle workers are reaped after the idle TTL (scale to zero), except the provisioned ones,
+which are started ahead of demand and replaced when they die. A retired pool (its function
+was redeployed or removed) starts nothing, kills its idle workers at once and each busy
+one as soon as its invocation ends.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Callable
+
+from fogbank.runtime.plan import WorkerPlan
+from fogbank.runtime.spawner import Spawner
+from fogbank.runtime.workers import Worker
+from fogbank.types import FunctionSpec
+
+# (provisioned?) → the plan for a new worker and its log stream name
+PlanMaker = Callable[[bool], tuple[WorkerPlan, str]]
+
+
+class Pool:
+    def __init__(self, spec: FunctionSpec, make_plan: PlanMaker, spawner: Spawner) -> None:
+        self.spec = spec
+        self._make_plan = make_plan
+        self._spawner = spawner
+        self._idle: list[Worker] = []
+        self.busy: set[Worker] = set()
+        self._warming = 0
+        self._retired = False
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def acquire(self) -> Worker:
+        """An idle worker (most recently used first: its caches are warmest) or a new one."""
+        while self._idle:
+            worker = self._idle.pop()
+            if worker.alive:
+                self.busy.add(worker)
+                return worker
+            worker.close()
+        worker = await self._start(provisioned=False)
+        self.busy.add(worker)
+        return worker
+
+    def release(self, worker: Worker, now: float) -> None:
+        self.busy.discard(worker)
+        if self._retired or not worker.alive:
+            worker.close()
+            return
+        worker.last_used = now
+        self._idle.append(worker)
+
+    def reap(self, now: float, idle_ttl_s: float) -> None:
+        """Close idle on-demand workers unused for `idle_ttl_s`."""
+        stale = [w for w in self._idle if not w.provisioned and now - w.last_used >= idle_ttl_s]
+        for worker in stale:
+            self._idle.remove(worker)
+            worker.close()
+
+    def police_memory(self) -> None:
+        """Kill busy workers whose resident memory went over the function's size."""
+        for worker in self.busy:
+            if worker.alive and worker.rss_mb() > self.spec.memory_mb:
+                worker.over_memory = True
+                worker.kill()
+
+    def keep_provisioned(self) -> None:
+        """Start workers until the provisioned concurrency is met."""
+        if self._retired:
+            return
+        have = sum(1 for w in list(self._idle) + list(self.busy) if w.provisioned and w.alive)
+        for _ in range(self.spec.provisioned_concurrency - have - self._warming):
+            self._warming += 1
+            task = asyncio.create_task(self._warm_one())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _warm_one(self) -> None:
+        try:
+            worker = await self._start(provisioned=True)
+        finally:
+            self._warming -= 1
+        if self._retired or not worker.alive:
+            worker.close()
+        else:
+            worker.last_used = asyncio.get_running_loop().time()
+            self._idle.insert(0, worker)
+
+    async def _start(self, provisioned: bool) -> Worker:
+        plan, log_stream = self._make_plan(provisioned)
+        return await Worker.start(self._spawner, plan, log_stream, provisioned)
+
+    def retire(self) -> None:
+        self._retired = True
+        for task in self._tasks:
+            task.cancel()
+        for worker in self._idle:
+            worker.close()
+        self._idle.clear()
+
+    def close(self) -> None:
+        """Kill everything now, busy workers included (the node is shutting down)."""
+        self.retire()
+        for worker in list(self.busy):
+            worker.close()

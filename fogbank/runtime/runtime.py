@@ -1,0 +1,221 @@
+"""The function runtime: deploy Python handlers and invoke them in warm, isolated workers."""
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import math
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from fogbank.runtime import build, environment
+from fogbank.runtime.limits import ConcurrencyLimiter
+from fogbank.runtime.logs import LogStore
+from fogbank.runtime.plan import SandboxPlan, WorkerPlan
+from fogbank.runtime.pool import Pool
+from fogbank.runtime.spawner import Spawner
+from fogbank.runtime.workers import Invocation, Outcome, Worker
+from fogbank.types import FunctionSpec, InvalidParameterValue, InvokeResult, ResourceNotFound
+
+log = logging.getLogger(__name__)
+
+# Lambda's LogResult: the last 4 KB of the invocation's log.
+LOG_TAIL_BYTES = 4096
+# How often idle workers are reaped, memory policed and provisioned workers replenished.
+_HOUSEKEEPING_S = 0.2
+
+
+@dataclass(frozen=True)
+class RuntimeConfig:
+    state_dir: Path
+    endpoint_url: str = "http://127.0.0.1:4566"
+    region: str = "us-east-1"
+    account_id: str = "000000000000"
+    idle_ttl_s: float = 300.0
+    node_concurrency: int = 1000
+    sandbox: bool = True
+    python: Path = Path(sys.executable)     # the interpreter functions run on
+
+
+class Runtime:
+    def __init__(self, config: RuntimeConfig) -> None:
+        self.config = config
+        self.logs = LogStore(config.state_dir / "logs", lambda: int(time.time() * 1000))
+        self._spawner = Spawner(config.python)
+        self._limiter = ConcurrencyLimiter(config.node_concurrency)
+        self._pools: dict[str, Pool] = {}
+        self._retired: set[Pool] = set()
+        self._housekeeper: asyncio.Task[None] | None = None
+        self._warned = False
+
+    async def start(self) -> None:
+        await self._spawner.start()
+        self._housekeeper = asyncio.create_task(self._housekeeping(), name="fogbank-runtime")
+
+    # ------------------------------------------------------------ functions
+
+    def deploy(self, spec: FunctionSpec) -> None:
+        """Add or replace a function; in-flight calls finish on the workers they started on.
+
+        Synchronous (a requirements.txt not built before is installed here); provisioned
+        workers are started by the housekeeping loop within a tick.
+        """
+        environment.check_environment(spec)
+        if not spec.code_dir.is_dir():
+            raise InvalidParameterValue(f"Function {spec.name}: code directory "
+                                        f"{spec.code_dir} does not exist")
+        deps = build.dependencies_dir(spec.name, spec.code_dir, self.config.state_dir / "build",
+                                      self.config.python)
+        pool = Pool(spec, lambda provisioned: self._plan(spec, deps, provisioned), self._spawner)
+        old = self._pools.get(spec.name)
+        self._pools[spec.name] = pool
+        self._limiter.configure(spec.name, spec.reserved_concurrency)
+        if old is not None:
+            self._retire(old)
+
+    def reload(self, name: str) -> None:
+        self.deploy(self.get(name))
+
+    def remove(self, name: str) -> None:
+        pool = self._pools.pop(name, None)
+        if pool is None:
+            raise self._not_found(name)
+        self._limiter.configure(name, None)
+        self._retire(pool)
+
+    def get(self, name: str) -> FunctionSpec:
+        pool = self._pools.get(name)
+        if pool is None:
+            raise self._not_found(name)
+        return pool.spec
+
+    def list(self) -> list[FunctionSpec]:
+        return [pool.spec for pool in self._pools.values()]
+
+    # ------------------------------------------------------------ invoking
+
+    async def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
+                     tail_logs: bool = False) -> InvokeResult:
+        pool = self._pools.get(name)
+        if pool is None:
+            raise self._not_found(name)
+        spec = pool.spec
+        unreserved = self._limiter.admit(name)
+        request_id = str(uuid.uuid4())
+        loop = asyncio.get_running_loop()
+        try:
+            worker = await pool.acquire()
+            first = worker.invocations == 0
+            inv = Invocation(request_id, payload, spec.arn, spec.timeout_s,
+                             int(time.time() * 1000 + spec.timeout_s * 1000),
+                             _client_context_json(client_context))
+            outcome = await worker.invoke(inv)
+            pool.release(worker, loop.time())
+        finally:
+            self._limiter.release(name, unreserved)
+        if worker.warning and not self._warned:
+            self._warned = True
+            log.warning(worker.warning)
+        text = _invocation_log(spec, request_id, worker, first, outcome)
+        self.logs.write(name, request_id, text)
+        return InvokeResult(
+            request_id=request_id, payload=outcome.payload,
+            function_error="Unhandled" if outcome.error_type else None,
+            log_tail=_tail(text) if tail_logs else "", executed_version=spec.version,
+            error_type=outcome.error_type)
+
+    async def close(self) -> None:
+        if self._housekeeper is not None:
+            self._housekeeper.cancel()
+        for pool in list(self._pools.values()) + list(self._retired):
+            pool.close()
+        self._pools.clear()
+        self._retired.clear()
+        await self._spawner.close()
+        self.logs.close()
+
+    # ------------------------------------------------------------ internals
+
+    def _not_found(self, name: str) -> ResourceNotFound:
+        arn = f"arn:aws:lambda:{self.config.region}:{self.config.account_id}:function:{name}"
+        return ResourceNotFound(f"Function not found: {arn}", extra={"Type": "User"})
+
+    def _retire(self, pool: Pool) -> None:
+        pool.retire()
+        if pool.busy:
+            self._retired.add(pool)
+
+    def _plan(self, spec: FunctionSpec, deps: Path | None, provisioned: bool) -> tuple[WorkerPlan, str]:
+        log_stream = environment.new_log_stream(spec.version)
+        path = environment.function_path(spec, deps)
+        env = environment.build_environment(
+            spec, path=path, log_stream=log_stream, endpoint_url=self.config.endpoint_url,
+            python_bin=self.config.python.parent, provisioned=provisioned)
+        sandbox = None
+        if self.config.sandbox:
+            others = [str(p.spec.code_dir) for p in self._pools.values() if p.spec.name != spec.name]
+            mask, keep = environment.sandbox_paths(
+                own=[str(spec.code_dir)] + path[1:], hidden=[str(self.config.state_dir)] + others,
+                interpreter=[sys.prefix, sys.base_prefix, *sys.path])
+            sandbox = SandboxPlan(mask, keep, spec.ephemeral_storage_mb)
+        plan = WorkerPlan(spec.name, spec.handler, str(spec.code_dir), tuple(path), env,
+                          spec.memory_mb, sandbox)
+        return plan, log_stream
+
+    async def _housekeeping(self) -> None:
+        loop = asyncio.get_running_loop()
+        for pool in self._pools.values():
+            pool.keep_provisioned()
+        while True:
+            await asyncio.sleep(_HOUSEKEEPING_S)
+            now = loop.time()
+            for pool in self._pools.values():
+                pool.reap(now, self.config.idle_ttl_s)
+                pool.police_memory()
+                pool.keep_provisioned()
+            for pool in list(self._retired):
+                pool.police_memory()
+                if not pool.busy:
+                    self._retired.discard(pool)
+
+
+def _client_context_json(client_context: str | None) -> str | None:
+    """Invoke's ClientContext is base64 JSON; the function gets the decoded JSON."""
+    if not client_context:
+        return None
+    return base64.b64decode(client_context).decode("utf-8")
+
+
+def _invocation_log(spec: FunctionSpec, request_id: str, worker: Worker, first: bool,
+                    outcome: Outcome) -> str:
+    """The invocation's log as Lambda writes it: START, output, END, REPORT."""
+    lines = []
+    if first and worker.init_output:
+        lines.append(worker.init_output.rstrip("\n"))
+    lines.append(f"START RequestId: {request_id} Version: {spec.version}")
+    if outcome.output:
+        lines.append(outcome.output.rstrip("\n"))
+    if outcome.status == "timeout":
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        lines.append(f"{stamp} {request_id} Task timed out after {spec.timeout_s:.2f} seconds")
+    lines.append(f"END RequestId: {request_id}")
+    report = (f"REPORT RequestId: {request_id}\tDuration: {outcome.duration_ms:.2f} ms\t"
+              f"Billed Duration: {max(1, math.ceil(outcome.duration_ms))} ms\t"
+              f"Memory Size: {spec.memory_mb} MB\tMax Memory Used: {outcome.max_memory_mb} MB")
+    if first and not worker.provisioned:
+        report += f"\tInit Duration: {worker.init_ms:.2f} ms"
+    if outcome.status == "timeout":
+        report += "\tStatus: timeout"
+    elif outcome.status == "error":
+        report += f"\tStatus: error\tError Type: {outcome.error_type}"
+    lines.append(report)
+    return "\n".join(lines) + "\n"
+
+
+def _tail(text: str) -> str:
+    data = text.encode("utf-8")[-LOG_TAIL_BYTES:]
+    return data.decode("utf-8", "ignore")

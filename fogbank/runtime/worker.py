@@ -1,0 +1,210 @@
+"""The worker: one function's execution environment inside a forked zygote child.
+
+Load once, then next → invoke → report, one invocation at a time over a socket. Mirrors
+awslambdaric's bootstrap: the same handler lookup, error payloads, logging format and
+JSON marshalling. Runs in the child only; imports nothing the zygote has not preloaded.
+"""
+from __future__ import annotations
+
+import decimal
+import importlib
+import json
+import logging
+import os
+import resource
+import signal
+import socket
+import sys
+import time
+import traceback
+from typing import Any, Callable
+
+from fogbank.runtime import faults, frames, sandbox
+from fogbank.runtime.context import LambdaContext
+from fogbank.runtime.plan import WorkerPlan
+
+_request_id = ""
+# Frames above this module's own are runtime plumbing, trimmed from stack traces.
+_THIS_FILE = __file__
+# Shadowing these in a function's own path (a bundled boto3) must win over the preload.
+_PRELOADED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
+_LOG_FORMAT = "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s"
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.aws_request_id = _request_id
+        return True
+
+
+def _setup_logging() -> None:
+    # Line-buffered like awslambdaric's unbuffered streams, so print() and the output of
+    # subprocesses (written straight to fd 1) stay in order.
+    sys.stdout = open(1, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)
+    logging.Formatter.converter = time.gmtime
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter(_LOG_FORMAT, "%Y-%m-%dT%H:%M:%S"))
+    handler.addFilter(_RequestIdFilter())
+    logging.getLogger().addHandler(handler)
+
+
+def _forget_shadowed_preloads(paths: tuple[str, ...]) -> None:
+    for name in _PRELOADED:
+        if any(os.path.exists(os.path.join(p, name)) for p in paths):
+            for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
+                del sys.modules[key]
+
+
+def load_handler(handler: str) -> Callable[[Any, Any], Any]:
+    """awslambdaric's _get_handler: the same faults, the same messages."""
+    try:
+        modname, fname = handler.rsplit(".", 1)
+    except ValueError as e:
+        raise faults.Fault(faults.MALFORMED_HANDLER_NAME, f"Bad handler '{handler}': {e}")
+    try:
+        if modname.split(".")[0] in sys.builtin_module_names:
+            raise faults.Fault(faults.BUILT_IN_MODULE_CONFLICT,
+                               f"Cannot use built-in module {modname} as a handler module")
+        module = importlib.import_module(modname.replace("/", "."))
+    except ImportError as e:
+        raise faults.Fault(faults.IMPORT_MODULE_ERROR, f"Unable to import module '{modname}': {e}")
+    except SyntaxError as e:
+        trace = ['  File "%s" Line %s\n    %s' % (e.filename, e.lineno, e.text)]
+        raise faults.Fault(faults.USER_CODE_SYNTAX_ERROR,
+                           f"Syntax error in module '{modname}': {e}", trace)
+    try:
+        return getattr(module, fname)
+    except AttributeError:
+        raise faults.Fault(faults.HANDLER_NOT_FOUND, f"Handler '{fname}' missing on module '{modname}'")
+
+
+def _user_trace(tb: Any) -> list[str]:
+    frames_ = traceback.extract_tb(tb)
+    while frames_ and frames_[0].filename == _THIS_FILE:
+        frames_ = traceback.StackSummary.from_list(frames_[1:])
+    return traceback.format_list(frames_)
+
+
+def _fault_payload(exc: BaseException, request_id: str | None) -> dict[str, Any]:
+    if isinstance(exc, faults.Fault):
+        return faults.make_error(exc.message, exc.error_type, exc.trace, request_id)
+    return faults.make_error(str(exc), type(exc).__name__, _user_trace(exc.__traceback__), request_id)
+
+
+def _log_error(error: dict[str, Any]) -> None:
+    """The `[ERROR] Type: message` block awslambdaric writes for every failure."""
+    line = "[ERROR] " + error["errorType"]
+    if error["errorMessage"]:
+        line += ": " + error["errorMessage"]
+    lines = [line, "Traceback (most recent call last):"]
+    for element in error["stackTrace"]:
+        for trace_line in element.splitlines():
+            stripped = trace_line.lstrip(" ")
+            lines.append("\u00a0" * (len(trace_line) - len(stripped)) + stripped)
+    print("\n".join(lines), flush=True)
+
+
+def _json_default(obj: Any) -> Any:
+    # DynamoDB hands out Decimals; awslambdaric writes them as JSON numbers.
+    if isinstance(obj, decimal.Decimal):
+        return int(obj) if obj == obj.to_integral_value() else float(obj)
+    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
+
+
+def _marshal(response: Any) -> bytes:
+    if isinstance(response, bytes):
+        return response
+    try:
+        return json.dumps(response, default=_json_default).encode()
+    except Exception as e:
+        raise faults.Fault(faults.MARSHAL_ERROR, f"Unable to marshal response: {e}")
+
+
+def _unmarshal(body: bytes) -> Any:
+    try:
+        return json.loads(body or b"{}")
+    except Exception as e:
+        raise faults.Fault(faults.UNMARSHAL_ERROR, f"Unable to unmarshal input: {e}")
+
+
+def _invoke(handler: Callable[[Any, Any], Any], header: dict[str, Any], body: bytes) -> tuple[dict[str, Any], bytes]:
+    global _request_id
+    request_id = _request_id = header["request_id"]
+    started = time.perf_counter()
+    try:
+        client_context = json.loads(header["client_context"]) if header.get("client_context") else None
+        context = LambdaContext(request_id, header["deadline_ms"], header["arn"], client_context)
+        payload, error = _marshal(handler(_unmarshal(body), context)), None
+    except MemoryError:
+        # Lambda's answer to running out of memory is the kernel's: the process is killed.
+        _report_out_of_memory()
+    except Exception as exc:
+        error = _fault_payload(exc, request_id)
+        _log_error(error)
+        payload = json.dumps(error).encode()
+    duration_ms = (time.perf_counter() - started) * 1000
+    result = {"duration_ms": duration_ms, "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+              "error_type": error["errorType"] if error else None}
+    _request_id = ""
+    return result, payload
+
+
+_channel: socket.socket | None = None
+
+
+def _report_out_of_memory() -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if _channel is not None:
+        _channel.sendall(frames.pack({"out_of_memory": True}))
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _initialise(plan: WorkerPlan) -> tuple[Callable[[Any, Any], Any] | None, dict[str, Any] | None, str]:
+    """Enter the environment and import the handler; returns (handler, init error, warning)."""
+    warning = ""
+    if plan.sandbox is not None:
+        try:
+            sandbox.isolate(plan.sandbox)
+        except OSError as e:
+            warning = f"functions run without a sandbox: Linux namespaces are unavailable ({e})"
+    sandbox.limit_resources(plan.memory_mb)
+    os.environ.clear()
+    os.environ.update(plan.environment)
+    time.tzset()
+    os.chdir(plan.code_dir)
+    sys.path[:0] = plan.sys_path
+    _forget_shadowed_preloads(plan.sys_path)
+    _setup_logging()
+    try:
+        return load_handler(plan.handler), None, warning
+    except Exception as exc:
+        error = _fault_payload(exc, None)
+        _log_error(error)
+        return None, error, warning
+
+
+def serve(plan: WorkerPlan, channel: socket.socket, started: float) -> None:
+    """The worker's whole life: initialise, say ready, then serve until the node hangs up."""
+    global _channel
+    _channel = channel
+    handler, init_error, warning = _initialise(plan)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    init_ms = (time.perf_counter() - started) * 1000
+    channel.sendall(frames.pack({"pid": os.getpid(), "init_ms": init_ms, "warning": warning}))
+    stream = channel.makefile("rb")
+    while (frame := frames.read_blocking(stream)) is not None:
+        header, body = frame
+        if init_error is not None:
+            # As on AWS, a failed init fails the invoke; the next invoke starts afresh.
+            channel.sendall(frames.pack({"error_type": init_error["errorType"], "duration_ms": 0.0,
+                                         "max_rss_kb": 0, "init_failed": True},
+                                        json.dumps(init_error).encode()))
+            break
+        result, payload = _invoke(handler, header, body)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        channel.sendall(frames.pack(result, payload))
+    os._exit(0)

@@ -1,0 +1,181 @@
+"""One worker process as the node sees it: send an invocation, get an outcome.
+
+The worker's stdout/stderr arrive on a pipe that is read continuously (so a chatty
+function never blocks on a full pipe) and drained once more after each result frame: the
+worker flushes before it answers, so everything it wrote is already in the pipe.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+from dataclasses import dataclass
+
+from fogbank.runtime import faults, frames
+from fogbank.runtime.plan import WorkerPlan
+from fogbank.runtime.spawner import Spawner
+
+# How long a fork + sandbox + handler import may take before the node gives up on it.
+_INIT_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class Invocation:
+    request_id: str
+    payload: bytes
+    arn: str
+    timeout_s: float
+    deadline_ms: int
+    client_context: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    payload: bytes
+    error_type: str | None       # errorType of an error payload
+    output: str                  # what the function wrote during the invocation
+    duration_ms: float
+    max_memory_mb: int
+    status: str | None = None    # "timeout" or "error" when the runtime itself failed
+
+
+class Worker:
+    def __init__(self, spawner: Spawner, spawn_id: int, channel: socket.socket, log_fd: int,
+                 log_stream: str, provisioned: bool) -> None:
+        self.log_stream = log_stream
+        self.provisioned = provisioned
+        self.pid = 0
+        self.init_ms = 0.0
+        self.init_output = ""          # written while importing the handler
+        self.warning = ""              # sandbox unavailable, …
+        self.alive = True
+        self.invocations = 0
+        self.last_used = 0.0           # loop time of the last release
+        self.over_memory = False       # set by the watchdog before it kills
+        self._loop = asyncio.get_running_loop()
+        self._spawner = spawner
+        self._spawn_id = spawn_id
+        self._channel = channel
+        self._log_fd = log_fd
+        self._log_buffer = bytearray()
+        self._pidfd = -1
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._exit_status: int | None = None
+
+    @classmethod
+    async def start(cls, spawner: Spawner, plan: WorkerPlan, log_stream: str,
+                    provisioned: bool = False) -> "Worker":
+        """Fork and initialise; a worker that dies during init comes back with alive=False."""
+        spawn_id, channel, log_fd = spawner.spawn(plan)
+        worker = cls(spawner, spawn_id, channel, log_fd, log_stream, provisioned)
+        worker._loop.add_reader(log_fd, worker._read_logs)
+        worker._reader, worker._writer = await asyncio.open_unix_connection(sock=channel)
+        try:
+            ready, _ = await asyncio.wait_for(frames.read(worker._reader), _INIT_TIMEOUT_S)
+        except (asyncio.IncompleteReadError, asyncio.TimeoutError, ConnectionError):
+            worker.kill()
+            await worker._wait_exit()
+            worker.init_output = worker._take_output()
+            return worker
+        worker.pid, worker.init_ms, worker.warning = ready["pid"], ready["init_ms"], ready["warning"]
+        try:
+            worker._pidfd = os.pidfd_open(worker.pid)
+        except ProcessLookupError:
+            pass
+        worker.init_output = worker._take_output()
+        return worker
+
+    async def invoke(self, inv: Invocation) -> Outcome:
+        if not self.alive:
+            return self._died(inv, self._exit_status, duration_ms=0.0)
+        assert self._reader is not None and self._writer is not None
+        self.invocations += 1
+        header = {"request_id": inv.request_id, "deadline_ms": inv.deadline_ms, "arn": inv.arn,
+                  "client_context": inv.client_context}
+        started = self._loop.time()
+        try:
+            self._writer.write(frames.pack(header, inv.payload))
+            result, payload = await asyncio.wait_for(frames.read(self._reader), inv.timeout_s)
+        except asyncio.TimeoutError:
+            self.kill()
+            return Outcome(json_bytes(faults.timed_out(inv.request_id, inv.timeout_s)),
+                           faults.TIMED_OUT, self._take_output(), inv.timeout_s * 1000,
+                           self.rss_mb(), status="timeout")
+        except (asyncio.IncompleteReadError, ConnectionError):
+            status = await self._wait_exit()
+            return self._died(inv, status, (self._loop.time() - started) * 1000)
+        if result.get("out_of_memory"):
+            self.over_memory = True
+            status = await self._wait_exit()
+            return self._died(inv, status, (self._loop.time() - started) * 1000)
+        if result.get("init_failed"):
+            self.alive = False
+        return Outcome(payload, result["error_type"], self._take_output(), result["duration_ms"],
+                       -(-result["max_rss_kb"] // 1024))
+
+    def _died(self, inv: Invocation, status: int | None, duration_ms: float) -> Outcome:
+        error = faults.runtime_exited(inv.request_id, status, self.over_memory)
+        return Outcome(json_bytes(error), error["errorType"], self._take_output(), duration_ms,
+                       self.rss_mb(), status="error")
+
+    async def _wait_exit(self) -> int | None:
+        self.alive = False
+        if self._exit_status is None:
+            self._exit_status = await self._spawner.exit_status(self._spawn_id)
+        return self._exit_status
+
+    def rss_mb(self) -> int:
+        """Resident memory now (0 once gone)."""
+        try:
+            with open(f"/proc/{self.pid}/statm") as f:
+                pages = int(f.read().split()[1])
+        except (OSError, ValueError, IndexError):
+            return 0
+        return pages * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
+
+    def kill(self) -> None:
+        """SIGKILL through a pidfd, so a recycled pid can never be hit."""
+        self.alive = False
+        if self._pidfd >= 0:
+            try:
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def close(self) -> None:
+        """Kill the process and release every descriptor the node holds for it."""
+        self.kill()
+        if self._log_fd >= 0:
+            self._loop.remove_reader(self._log_fd)
+            os.close(self._log_fd)
+            self._log_fd = -1
+        if self._writer is not None:
+            self._writer.close()
+        if self._pidfd >= 0:
+            os.close(self._pidfd)
+            self._pidfd = -1
+
+    def _read_logs(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self._log_fd, 65536)
+            except BlockingIOError:
+                return
+            if not chunk:
+                self._loop.remove_reader(self._log_fd)
+                return
+            self._log_buffer += chunk
+
+    def _take_output(self) -> str:
+        if self._log_fd >= 0:
+            self._read_logs()
+        text = self._log_buffer.decode("utf-8", "replace")
+        self._log_buffer.clear()
+        return text
+
+
+def json_bytes(payload: dict[str, object]) -> bytes:
+    return json.dumps(payload).encode()

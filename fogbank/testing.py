@@ -1,0 +1,91 @@
+"""For tests of Fogbank apps (Fogbank's own and its users'): a real `fogbank up` process.
+
+    node = RunningNode(app_dir)          # starts `fogbank up APP_DIR --port <free>`
+    info = node.wait_ready()             # what it serves: apis, functions, outputs
+    boto3.client("lambda", **node.client_kwargs())
+    node.stop()
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def clean_env() -> dict[str, str]:
+    """This process's environment without AWS settings, plus local dummy credentials."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
+               AWS_DEFAULT_REGION="us-east-1", PYTHONUNBUFFERED="1")
+    return env
+
+
+class RunningNode:
+    """A `fogbank up` subprocess on a free port; `url` is its SDK endpoint."""
+
+    def __init__(self, app_dir: Path, *extra: str, taskset: str | None = None,
+                 log_path: Path | None = None) -> None:
+        self.app_dir = app_dir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path or app_dir / "fogbank-up.log"
+        self.log = open(self.log_path, "wb")
+        cmd = [str(BIN / "fogbank"), "up", str(app_dir), "--port", str(self.port), *extra]
+        if taskset:
+            cmd = ["taskset", "-c", taskset, *cmd]
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=clean_env())
+
+    def wait_ready(self, timeout: float = 90) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"fogbank up exited {self.proc.returncode}:\n"
+                                     f"{self.output()}")
+            try:
+                node = httpx.get(self.url + "/_fogbank/node", timeout=2).json()
+                if node.get("ready"):
+                    return node
+            except (httpx.HTTPError, ValueError):
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"fogbank up not ready in {timeout}s:\n{self.output()}")
+
+    def output(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def client_kwargs(self) -> dict[str, str]:
+        return {"endpoint_url": self.url, "region_name": "us-east-1",
+                "aws_access_key_id": "test", "aws_secret_access_key": "test"}
+
+    def kill(self) -> None:
+        """kill -9: what a crash looks like."""
+        self.proc.kill()
+        self.proc.wait()
+        self.log.close()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()

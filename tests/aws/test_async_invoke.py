@@ -1,0 +1,246 @@
+"""AsyncInvoker: durable queue, background delivery, Lambda's retries; and Event
+invocations through boto3."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Awaitable, Callable
+
+import pytest
+
+from fogbank.messaging import AsyncInvoker, FailedEvent
+from fogbank.types import InvokeResult, ResourceNotFound, TooManyRequests
+
+WAIT_S = 30.0
+
+
+async def eventually(check: Callable[[], bool], what: str) -> None:
+    deadline = asyncio.get_running_loop().time() + WAIT_S
+    while not check():
+        assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.01)
+
+
+def ok(payload: bytes = b"null") -> InvokeResult:
+    return InvokeResult("rid", payload)
+
+
+def failed() -> InvokeResult:
+    return InvokeResult("rid", b'{"errorMessage": "boom"}', function_error="Unhandled")
+
+
+class Recorder:
+    """An Invoker that answers from a script and remembers what it was sent."""
+
+    def __init__(self, *answers: Callable[[], Awaitable[InvokeResult] | InvokeResult]) -> None:
+        self.sent: list[tuple[str, bytes]] = []
+        self._answers = list(answers)
+
+    async def __call__(self, name: str, payload: bytes) -> InvokeResult:
+        self.sent.append((name, payload))
+        answer = self._answers[min(len(self.sent), len(self._answers)) - 1]
+        result = answer()
+        return await result if asyncio.iscoroutine(result) else result
+
+
+def rows(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT request_id, function_name, payload, attempts, due_at "
+                            "FROM async_events").fetchall()
+
+
+def run(scenario: Callable[[], Awaitable[None]]) -> None:
+    asyncio.run(asyncio.wait_for(scenario(), WAIT_S * 2))
+
+
+def test_enqueued_event_is_delivered(tmp_path):
+    invoke = Recorder(ok)
+
+    async def scenario():
+        queue = AsyncInvoker(tmp_path / "q.db", invoke, retry_delays_s=(0.01, 0.01), poll_s=0.05)
+        await queue.start()
+        request_id = await queue.enqueue("fn", b'{"n": 1}')
+        await eventually(lambda: invoke.sent, "delivery")
+        await eventually(lambda: not rows(tmp_path / "q.db"), "the event to leave the queue")
+        await queue.close()
+        assert invoke.sent == [("fn", b'{"n": 1}')]
+        assert request_id
+
+    run(scenario)
+
+
+def test_enqueue_is_committed_before_it_returns(tmp_path):
+    async def scenario():
+        blocked = asyncio.Event()        # never set: the delivery stays in flight
+        invoke = Recorder(lambda: blocked.wait())
+        queue = AsyncInvoker(tmp_path / "q.db", invoke, poll_s=0.05)
+        await queue.start()
+        request_id = await queue.enqueue("fn", b"{}", request_id="given-id")
+        # Another connection sees the row: it is on disk, not in a pending transaction.
+        [row] = rows(tmp_path / "q.db")
+        assert row[:4] == ("given-id", "fn", b"{}", 0)
+        assert request_id == "given-id"
+        await queue.close()
+
+    run(scenario)
+
+
+def test_pending_events_survive_a_restart(tmp_path):
+    db = tmp_path / "q.db"
+
+    async def scenario():
+        stuck = asyncio.Event()
+        first = Recorder(lambda: stuck.wait())
+        queue = AsyncInvoker(db, first, poll_s=0.05)
+        await queue.start()
+        await queue.enqueue("fn", b'{"keep": 1}')
+        await eventually(lambda: first.sent, "the first delivery to begin")
+        await queue.close()              # the node stops mid-delivery
+        assert len(rows(db)) == 1
+
+        second = Recorder(ok)
+        restarted = AsyncInvoker(db, second, poll_s=0.05)
+        await restarted.start()
+        await eventually(lambda: second.sent, "delivery after restart")
+        await eventually(lambda: not rows(db), "the queue to drain")
+        await restarted.close()
+        assert second.sent == [("fn", b'{"keep": 1}')]
+
+    run(scenario)
+
+
+def test_function_error_is_retried_twice_then_dropped(tmp_path, caplog):
+    invoke = Recorder(failed)
+    dropped: list[FailedEvent] = []
+
+    async def hook(event: FailedEvent) -> None:
+        dropped.append(event)
+
+    async def scenario():
+        queue = AsyncInvoker(tmp_path / "q.db", invoke, retry_delays_s=(0.01, 0.02),
+                             on_exhausted=hook, poll_s=0.05)
+        await queue.start()
+        request_id = await queue.enqueue("fn", b"{}")
+        await eventually(lambda: dropped, "the event to be dropped")
+        assert await queue.pending() == 0
+        await queue.close()
+        assert len(invoke.sent) == 3
+        assert dropped[0].request_id == request_id
+        assert dropped[0].attempts == 3
+        assert "Unhandled" in dropped[0].reason
+
+    with caplog.at_level(logging.WARNING, logger="fogbank.messaging.async_invoke"):
+        run(scenario)
+    assert "dropped after 3 attempt(s)" in caplog.text
+
+
+def test_throttle_is_retried_until_delivered(tmp_path):
+    def throttled() -> InvokeResult:
+        raise TooManyRequests("Rate Exceeded.")
+
+    invoke = Recorder(throttled, ok)
+
+    async def scenario():
+        queue = AsyncInvoker(tmp_path / "q.db", invoke, retry_delays_s=(0.01, 0.01), poll_s=0.05)
+        await queue.start()
+        await queue.enqueue("fn", b"{}")
+        await eventually(lambda: len(invoke.sent) == 2 and not rows(tmp_path / "q.db"), "retry")
+        await queue.close()
+
+    run(scenario)
+
+
+def test_missing_function_is_not_retried(tmp_path):
+    def missing() -> InvokeResult:
+        raise ResourceNotFound("Function not found: fn")
+
+    invoke = Recorder(missing)
+    dropped: list[FailedEvent] = []
+
+    async def hook(event: FailedEvent) -> None:
+        dropped.append(event)
+
+    async def scenario():
+        queue = AsyncInvoker(tmp_path / "q.db", invoke, on_exhausted=hook, poll_s=0.05)
+        await queue.start()
+        await queue.enqueue("fn", b"{}")
+        await eventually(lambda: dropped, "the drop")
+        await queue.close()
+        assert len(invoke.sent) == 1
+        assert dropped[0].attempts == 1
+
+    run(scenario)
+
+
+def test_retries_wait_the_configured_delays(tmp_path):
+    now = [1000.0]
+    invoke = Recorder(failed)
+    db = tmp_path / "q.db"
+
+    async def scenario():
+        queue = AsyncInvoker(db, invoke, retry_delays_s=(60.0, 120.0), clock=lambda: now[0],
+                             poll_s=0.02)
+        await queue.start()
+        await queue.enqueue("fn", b"{}")
+        await eventually(lambda: rows(db) and rows(db)[0][3] == 1, "the first attempt")
+        assert rows(db)[0][4] == 1060.0
+        assert len(invoke.sent) == 1
+        now[0] = 1060.0
+        await eventually(lambda: rows(db) and rows(db)[0][3] == 2, "the second attempt")
+        assert rows(db)[0][4] == 1180.0
+        now[0] = 1180.0
+        await eventually(lambda: not rows(db), "the last attempt")
+        await queue.close()
+        assert len(invoke.sent) == 3
+
+    run(scenario)
+
+
+def test_enqueue_before_start_is_an_error(tmp_path):
+    queue = AsyncInvoker(tmp_path / "q.db", Recorder(ok))
+    with pytest.raises(RuntimeError):
+        asyncio.run(queue.enqueue("fn", b"{}"))
+
+
+# ------------------------------------------------------------ Event through the wire
+
+def test_event_invocation_is_accepted_then_delivered(runtime, lambda_client):
+    runtime.add("worker", lambda event, context: event)
+    response = lambda_client.invoke(FunctionName="worker", InvocationType="Event",
+                                    Payload=b'{"job": 7}')
+    assert response["StatusCode"] == 202
+    assert "FunctionError" not in response
+    assert response["Payload"].read() == b""
+    [call] = runtime.wait_for_calls("worker", 1)
+    assert call.event == {"job": 7}
+
+
+def test_event_payload_between_256_kb_and_1_mb_is_accepted(runtime, lambda_client):
+    runtime.add("worker", lambda event, context: None)
+    payload = json.dumps("x" * 700_000).encode()
+    response = lambda_client.invoke(FunctionName="worker", InvocationType="Event", Payload=payload)
+    assert response["StatusCode"] == 202
+    runtime.wait_for_calls("worker", 1)
+
+
+def test_failing_event_is_tried_three_times(runtime, lambda_client):
+    def fail(event, context):
+        raise RuntimeError("nope")
+
+    runtime.add("flaky", fail)
+    lambda_client.invoke(FunctionName="flaky", InvocationType="Event", Payload=b"{}")
+    assert len(runtime.wait_for_calls("flaky", 3)) == 3
+
+
+def test_event_for_a_missing_function_is_refused(lambda_client):
+    with pytest.raises(lambda_client.exceptions.ResourceNotFoundException):
+        lambda_client.invoke(FunctionName="ghost", InvocationType="Event", Payload=b"{}")
+
+
+def test_event_with_bad_json_is_refused(runtime, lambda_client):
+    runtime.add("worker", lambda event, context: None)
+    with pytest.raises(lambda_client.exceptions.InvalidRequestContentException):
+        lambda_client.invoke(FunctionName="worker", InvocationType="Event", Payload=b"{oops")

@@ -1,0 +1,23 @@
+import time
+
+
+def raises(event, context):
+    raise ValueError("something broke")
+
+
+def sleeps(event, context):
+    time.sleep(30)
+
+
+def hog(event, context):
+    hoard = []
+    while True:
+        hoard.append(bytearray(16 * 1024 * 1024))
+
+
+def ok(event, context):
+    return {"ok": True}
+
+
+def echo(event, context):
+    return event

@@ -1,0 +1,71 @@
+"""Limits on a running worker: timeouts, memory, and workers that die."""
+from __future__ import annotations
+
+import re
+
+PID = "import os\ndef pid(e, c):\n    return os.getpid()\n"
+
+
+def test_timeout_kills_the_worker_and_reports_lambdas_error(deploy, invoke):
+    deploy("slow", "import time, os\n" + PID + "def handler(e, c):\n    time.sleep(30)\n",
+           timeout_s=1)
+    result, payload = invoke("slow")
+    assert result.function_error == "Unhandled"
+    assert result.error_type == "Sandbox.Timedout"
+    assert payload == {"errorType": "Sandbox.Timedout",
+                       "errorMessage": f"RequestId: {result.request_id} Error: "
+                                       "Task timed out after 1.00 seconds"}
+
+
+def test_after_a_timeout_the_next_call_gets_a_fresh_worker(runtime, code, invoke):
+    from fogbank.types import FunctionSpec
+
+    root = code("mixed", {"app.py": "import os, time\n"
+                                    "def handler(e, c):\n"
+                                    "    if e.get('sleep'):\n        time.sleep(30)\n"
+                                    "    return os.getpid()\n"})
+    runtime.deploy(FunctionSpec(name="mixed", handler="app.handler", code_dir=root, timeout_s=1))
+    _, before = invoke("mixed")
+    assert invoke("mixed", {"sleep": True})[0].error_type == "Sandbox.Timedout"
+    result, after = invoke("mixed")
+    assert result.function_error is None and after != before
+
+
+def test_one_huge_allocation_is_out_of_memory_and_the_node_keeps_serving(deploy, invoke):
+    deploy("hog", "def handler(e, c):\n"
+                  "    if e.get('hog'):\n        return len(bytearray(2 * 1024 ** 3))\n"
+                  "    return 'fine'\n", memory_mb=128)
+    result, payload = invoke("hog", {"hog": True})
+    assert result.error_type == "Runtime.OutOfMemory"
+    assert payload["errorMessage"] == (f"RequestId: {result.request_id} Error: "
+                                       "Runtime exited with error: signal: killed")
+    assert invoke("hog")[1] == "fine"
+
+
+def test_steady_growth_past_the_memory_size_is_killed(deploy, invoke):
+    deploy("leak", "import time\n"
+                   "def handler(e, c):\n"
+                   "    keep = []\n"
+                   "    while True:\n"
+                   "        keep.append(bytearray(4 * 1024 * 1024))\n"
+                   "        keep[-1][::4096] = b'x' * (4 * 1024 * 1024 // 4096)\n"
+                   "        time.sleep(0.005)\n", memory_mb=128, timeout_s=60)
+    result, _ = invoke("leak")
+    assert result.error_type == "Runtime.OutOfMemory"
+    assert "REPORT" in invoke("leak", tail_logs=True)[0].log_tail
+
+
+def test_sys_exit_is_a_runtime_exit_error_with_the_status(deploy, invoke):
+    deploy("quit", "import sys\ndef handler(e, c):\n    sys.exit(3)\n")
+    result, payload = invoke("quit")
+    assert result.error_type == "Runtime.ExitError"
+    assert payload["errorMessage"] == (f"RequestId: {result.request_id} Error: "
+                                       "Runtime exited with error: exit status 3")
+
+
+def test_a_crash_by_signal_names_the_signal(deploy, invoke):
+    deploy("segv", "import os, signal\ndef handler(e, c):\n    os.kill(os.getpid(), signal.SIGSEGV)\n")
+    result, payload = invoke("segv", tail_logs=True)
+    assert result.error_type == "Runtime.ExitError"
+    assert payload["errorMessage"].endswith("Runtime exited with error: signal: segmentation fault")
+    assert re.search(r"Status: error\tError Type: Runtime.ExitError", result.log_tail)
