@@ -1,11 +1,9 @@
 """Shared pieces of the benchmarks: start servers pinned to a core, run wrk on the other."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -17,15 +15,11 @@ from typing import Iterator
 
 import httpx
 
+from fogbank.testing import RunningNode, free_port
+
 BENCH = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 SERVER_CORE, LOAD_CORE = "0", "1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_http(url: str, timeout: float = 60.0) -> None:
@@ -58,34 +52,17 @@ def bare_asgi() -> Iterator[str]:
 @contextmanager
 def fogbank_node(app: str) -> Iterator[tuple[str, dict]]:
     """`fogbank up` on a copy of bench/apps/<app>; yields (endpoint, /_fogbank/node)."""
-    port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         app_dir = Path(tmp) / app
         shutil.copytree(BENCH / "apps" / app, app_dir)
-        proc = subprocess.Popen(
-            ["taskset", "-c", SERVER_CORE, str(BIN / "fogbank"), "up", str(app_dir),
-             "--port", str(port), "--no-watch"], stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}"
+        node = RunningNode(app_dir, "--no-watch", taskset=SERVER_CORE)
         try:
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                try:
-                    node = httpx.get(url + "/_fogbank/node", timeout=2).json()
-                    if node.get("ready"):
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.2)
-            else:
-                raise RuntimeError("fogbank up did not become ready")
-            yield url, node
+            yield node.url, node.wait_ready()
         finally:
-            proc.send_signal(signal.SIGINT)
-            proc.wait()
+            node.stop()
 
 
-def wrk(url: str, connections: int, seconds: float = 5.0, script: Path | None = None
+def wrk(url: str, connections: int, seconds: int = 5, script: Path | None = None
         ) -> dict[str, float]:
     """Requests/s and latency percentiles (ms) from one wrk run on the load core."""
     cmd = ["taskset", "-c", LOAD_CORE, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s",

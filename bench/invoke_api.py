@@ -12,7 +12,7 @@ from harness import BENCH, bare_asgi, fogbank_node, median, require, wrk
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
     require("wrk", "taskset")
@@ -23,7 +23,7 @@ def main() -> None:
         urls = {"bare": bare_url + "/",
                 "fogbank": fog_url + "/2015-03-31/functions/noop/invocations"}
         for url in urls.values():
-            wrk(url, args.connections, 1.5, script)
+            wrk(url, args.connections, 2, script)
         for _ in range(args.rounds):
             for name, url in urls.items():
                 r = wrk(url, args.connections, args.seconds, script)

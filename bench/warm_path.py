@@ -15,14 +15,14 @@ from harness import bare_asgi, fogbank_node, median, require, wrk
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--seconds", type=int, default=5)
     args = parser.parse_args()
     require("wrk", "taskset")
     figures: dict[str, dict[str, list[float]]] = {"bare": {}, "fogbank": {}}
     with bare_asgi() as bare_url, fogbank_node("noop") as (_, node):
-        urls = {"bare": bare_url + "/", "fogbank": next(iter(node["apis"].values())) + "hello"}
+        urls = {"bare": bare_url + "/", "fogbank": next(iter(node["apis"].values())).rstrip("/") + "/hello"}
         for name, url in urls.items():          # warm-up: workers started, caches filled
-            wrk(url, 64, seconds=1.5)
+            wrk(url, 64, seconds=2)
         for _ in range(args.rounds):
             for name, url in urls.items():
                 many = wrk(url, 64, args.seconds)

@@ -63,7 +63,7 @@ class Node:
         self.queue = AsyncInvoker(cfg.state_dir / "async-invocations.db", self.invoke,
                                   retry_delays_s=cfg.async_retry_delays_s)
         await self.queue.start()
-        self.apis = ApiRegistry()
+        self.apis = ApiRegistry(base_url=cfg.endpoint_url)
         providers = [*default_providers(self.runtime, cfg.region, cfg.account_id),
                      *ApiProviders(self.apis, cfg.region, cfg.account_id).all()]
         self.deployer = Deployer(cfg.state_dir, providers, cfg.region, cfg.account_id)
@@ -74,7 +74,8 @@ class Node:
                         allowed=cfg.allowed_hosts)
         self._socket = sock
         server_config = uvicorn.Config(app, http="httptools", lifespan="off",
-                                       access_log=False, log_level="warning", ws="none")
+                                       access_log=False, log_level="warning", ws="none",
+                                       server_header=False)
         server_config.load()
         self._server = uvicorn.Server(server_config)
         self._server.lifespan = server_config.lifespan_class(server_config)

@@ -23,11 +23,10 @@ from .errors import (FUNCTION_ERROR, INVOKE_FAILED, NO_STAGE, NOT_FOUND, THROTTL
                      TOO_LARGE, GatewayError, error_response)
 from .model import HTTP, REST, Integration
 from .registry import ApiRegistry, LiveApi
-from .request import (MAX_BODY_BYTES, BodyTooLarge, GatewayRequest, declared_length,
-                      forwarded_headers, read_body, short_request_id)
+from .request import (MAX_BODY_BYTES, BodyTooLarge, ClientDisconnected, GatewayRequest,
+                      declared_length, forwarded_headers, read_body, short_request_id)
 from .responses import (HTTP_DEFAULT_TYPE, REST_DEFAULT_TYPE, MalformedResponse, Response,
                         from_v1, from_v2)
-from .routing import Match
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +75,10 @@ class GatewayApp:
         if scope["type"] != "http":           # WebSocket APIs are not served yet
             await send({"type": "websocket.close", "code": 1008})
             return
-        response = await self._respond(scope, receive)
+        try:
+            response = await self._respond(scope, receive)
+        except ClientDisconnected:            # nobody is left to answer
+            return
         await _send(send, response)
 
     async def _respond(self, scope: dict, receive: Receive) -> Response:
@@ -131,13 +133,13 @@ class GatewayApp:
             protocol=f"HTTP/{scope.get('http_version', '1.1')}",
             domain_name=address.host or "localhost",
             domain_prefix=api.api_id, request_id=ids[0], extended_request_id=ids[1], time=now)
-        response = await self._integrate(request, match)
+        response = await self._integrate(request)
         if api.cors is not None:
             response = cors.decorate(api.cors, origin, response)
         return response
 
-    async def _integrate(self, request: GatewayRequest, match: Match) -> Response:
-        integration = match.integration
+    async def _integrate(self, request: GatewayRequest) -> Response:
+        integration = request.match.integration
         if integration.mock is not None:
             mock = integration.mock
             headers = mock.headers or ((b"content-type", REST_DEFAULT_TYPE.encode()),)

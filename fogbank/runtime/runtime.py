@@ -45,7 +45,7 @@ class Runtime:
     def __init__(self, config: RuntimeConfig) -> None:
         self.config = config
         self.logs = LogStore(config.state_dir / "logs", lambda: int(time.time() * 1000))
-        self._spawner = Spawner(config.python)
+        self._spawner = Spawner(config.python, config.sandbox)
         self._limiter = ConcurrencyLimiter(config.node_concurrency)
         self._pools: dict[str, Pool] = {}
         self._retired: set[Pool] = set()

@@ -69,12 +69,18 @@ def _attach_tree(tree_fd: int, target: str) -> None:
     os.close(tree_fd)
 
 
-def isolate(plan: SandboxPlan) -> None:
-    """Enter the sandbox; raises OSError when the platform has no usable namespaces."""
-    uid, gid = os.getuid(), os.getgid()
-    _enter_user_and_mount_ns(uid, gid)
+def enter() -> None:
+    """Own user and mount namespaces (done ahead of time, before the plan is known).
+
+    Raises OSError when the platform has no usable namespaces.
+    """
+    _enter_user_and_mount_ns(os.getuid(), os.getgid())
     # Our mount changes must not propagate back to the host.
     _check(_libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "make / private")
+
+
+def isolate(plan: SandboxPlan) -> None:
+    """Hide what the function must not see, then lock the mounts (after `enter`)."""
     kept = [(path, _clone_tree(path)) for path in plan.keep if os.path.isdir(path)]
     _mount_tmpfs("/tmp", plan.tmp_size_mb, "1777")
     for path in plan.mask:

@@ -21,8 +21,9 @@ _KEPT_STATUSES = 4096
 class Spawner:
     """Owns the zygote process and its control socket."""
 
-    def __init__(self, python: Path) -> None:
+    def __init__(self, python: Path, sandbox: bool) -> None:
         self._python = python
+        self._sandbox = sandbox
         self._control: socket.socket | None = None
         self._process: asyncio.subprocess.Process | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -34,7 +35,7 @@ class Spawner:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         root = str(Path(fogbank.__file__).resolve().parent.parent)
         code = (f"import sys; sys.path.insert(0, {root!r}); "
-                f"from fogbank.runtime.zygote import main; main({theirs.fileno()})")
+                f"from fogbank.runtime.zygote import main; main({theirs.fileno()}, {self._sandbox})")
         # An empty environment: workers are forked from this process, and whatever it was
         # started with would stay readable in their /proc/self/environ.
         self._process = await asyncio.create_subprocess_exec(

@@ -161,14 +161,39 @@ def _report_out_of_memory() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _initialise(plan: WorkerPlan) -> tuple[Callable[[Any, Any], Any] | None, dict[str, Any] | None, str]:
-    """Enter the environment and import the handler; returns (handler, init error, warning)."""
-    warning = ""
-    if plan.sandbox is not None:
-        try:
-            sandbox.isolate(plan.sandbox)
-        except OSError as e:
-            warning = f"functions run without a sandbox: Linux namespaces are unavailable ({e})"
+def prepare(namespaces: bool) -> str:
+    """What every worker does before it knows its function (done ahead, in a blank child).
+
+    Returns a warning when the sandbox could not be entered.
+    """
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    _setup_logging()
+    if not namespaces:
+        return ""
+    try:
+        sandbox.enter()
+    except OSError as e:
+        return f"functions run without a sandbox: Linux namespaces are unavailable ({e})"
+    return ""
+
+
+def _die_with_parent() -> None:
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() == 1:
+        os._exit(1)  # the zygote is already gone
+
+
+def _initialise(plan: WorkerPlan, warning: str) -> tuple[Callable[[Any, Any], Any] | None, dict[str, Any] | None]:
+    """Enter the function's environment and import its handler: (handler, init error)."""
+    if plan.sandbox is not None and not warning:
+        sandbox.isolate(plan.sandbox)
+    # Set last: changing namespaces clears the parent-death signal.
+    _die_with_parent()
     sandbox.limit_resources(plan.memory_mb)
     os.environ.clear()
     os.environ.update(plan.environment)
@@ -176,20 +201,19 @@ def _initialise(plan: WorkerPlan) -> tuple[Callable[[Any, Any], Any] | None, dic
     os.chdir(plan.code_dir)
     sys.path[:0] = plan.sys_path
     _forget_shadowed_preloads(plan.sys_path)
-    _setup_logging()
     try:
-        return load_handler(plan.handler), None, warning
+        return load_handler(plan.handler), None
     except Exception as exc:
         error = _fault_payload(exc, None)
         _log_error(error)
-        return None, error, warning
+        return None, error
 
 
-def serve(plan: WorkerPlan, channel: socket.socket, started: float) -> None:
-    """The worker's whole life: initialise, say ready, then serve until the node hangs up."""
+def serve(plan: WorkerPlan, channel: socket.socket, started: float, warning: str) -> None:
+    """The worker's life once it has a plan: initialise, say ready, serve until hung up on."""
     global _channel
     _channel = channel
-    handler, init_error, warning = _initialise(plan)
+    handler, init_error = _initialise(plan, warning)
     sys.stdout.flush()
     sys.stderr.flush()
     init_ms = (time.perf_counter() - started) * 1000

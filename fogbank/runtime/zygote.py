@@ -1,14 +1,21 @@
-"""The zygote: a warmed interpreter that forks one worker per cold start.
+"""The zygote: a warmed interpreter that hands out ready-forked workers on cold starts.
 
-It runs as its own process (`python -I -c ...`, empty environment), preloads the worker
-code and the heavy common modules once, then loops on its control socket: each request is
-one SOCK_SEQPACKET message holding a spawn id and a `WorkerPlan` and two descriptors (the worker's end of
-its socketpair, the write end of its log pipe). It reports each child's exit status back
-under its spawn id, since only a parent can wait for a child. Single-threaded, so forking is safe.
+It runs as its own process (`python -I -c ...`, empty environment) and preloads the worker
+code and the heavy common modules once. Forking that image is the slow part of a cold
+start (milliseconds of page-table copying on a busy machine), so the zygote keeps a few
+*blank* children forked ahead of demand — already in their own namespaces, waiting — and a
+cold start only hands one of them its plan (Android's zygote does the same with its
+"unspecialized app process" pool).
+
+Control protocol, one SOCK_SEQPACKET message each: node → zygote, an 8-byte spawn id, a
+`WorkerPlan` as JSON and two descriptors (the worker's end of its socketpair, the write end
+of its log pipe); zygote → node, `{"spawn": id, "status": wait status}` when that worker
+exits, since only a parent can wait for a child. Single-threaded, so forking is safe.
 """
 from __future__ import annotations
 
 import gc
+import json
 import os
 import select
 import signal
@@ -20,6 +27,8 @@ _PRELOAD = ("boto3", "botocore.session", "botocore.client", "botocore.loaders",
             "botocore.credentials", "botocore.endpoint", "boto3.session", "json", "logging",
             "decimal", "uuid", "urllib.request", "http.client", "ssl", "email.utils")
 _MAX_REQUEST = 1 << 20
+# Blank children kept forked ahead of demand; a burst beyond this waits for forks.
+_BLANKS = 2
 
 
 def _preload() -> None:
@@ -30,28 +39,29 @@ def _preload() -> None:
     import fogbank.runtime.worker  # noqa: F401  (the worker code itself)
 
 
-def _child(control: socket.socket, wake_fds: tuple[int, int], plan_json: bytes, fds: list[int],
-           started: float) -> None:
+def _blank_child(inherited: list[int], mine: socket.socket, sandbox: bool) -> None:
+    """Become ready for any function, wait for a plan, then become that function's worker."""
     from fogbank.runtime import worker
     from fogbank.runtime.plan import WorkerPlan
 
-    channel_fd, log_fd = fds
     code = 0
     try:
-        control.close()
-        for fd in wake_fds:
+        for fd in inherited:
             os.close(fd)
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        _die_with_parent()
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(devnull, 0)
+        warning = worker.prepare(sandbox)
+        plan_json, fds, _flags, _addr = socket.recv_fds(mine, _MAX_REQUEST, 2)
+        if not plan_json:
+            os._exit(0)  # the zygote is shutting down
+        started = time.perf_counter()
+        mine.close()
+        channel_fd, log_fd = fds
         os.dup2(log_fd, 1)
         os.dup2(log_fd, 2)
-        os.close(devnull)
         os.close(log_fd)
         channel = socket.socket(fileno=channel_fd)
-        worker.serve(WorkerPlan.from_json(plan_json), channel, started)
+        worker.serve(WorkerPlan.from_json(plan_json), channel, started, warning)
     except SystemExit as e:
         # sys.exit() inside a handler ends the runtime, as it does on Lambda.
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
@@ -66,55 +76,83 @@ def _child(control: socket.socket, wake_fds: tuple[int, int], plan_json: bytes, 
         os._exit(code)
 
 
-def _die_with_parent() -> None:
-    import ctypes
+class _Zygote:
+    def __init__(self, control: socket.socket, sandbox: bool) -> None:
+        self.control = control
+        self.sandbox = sandbox
+        self.wake_r, self.wake_w = os.pipe()
+        self.blanks: list[tuple[int, socket.socket]] = []
+        self.children: dict[int, int] = {}   # pid → the node's spawn id
 
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
-
-
-def _reap(control: socket.socket, children: dict[int, int]) -> None:
-    import json
-
-    while True:
-        try:
-            pid, status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-        spawn_id = children.pop(pid, None)
-        if spawn_id is not None:
-            control.send(json.dumps({"spawn": spawn_id, "status": status}).encode())
-
-
-def main(control_fd: int) -> None:
-    _preload()
-    control = socket.socket(fileno=control_fd)
-    wake_r, wake_w = os.pipe()
-    os.set_blocking(wake_w, False)
-    signal.set_wakeup_fd(wake_w)
-    signal.signal(signal.SIGCHLD, lambda *_: None)
-    children: dict[int, int] = {}  # pid → the node's spawn id
-    gc.freeze()
-    control.send(b'{"ready": true}')  # keep the preloaded heap shared with children (no refcount-free COW by gc)
-    while True:
-        readable, _, _ = select.select([control, wake_r], [], [])
-        if wake_r in readable:
-            os.read(wake_r, 4096)
-            _reap(control, children)
-        if control not in readable:
-            continue
-        msg, fds, _flags, _addr = socket.recv_fds(control, _MAX_REQUEST, 2)
-        if not msg:
-            return  # the node is gone; children die with us (PDEATHSIG)
-        started = time.perf_counter()
+    def fork_blank(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         sys.stdout.flush()
         sys.stderr.flush()
-        spawn_id = int.from_bytes(msg[:8], "big")
         pid = os.fork()
         if pid == 0:
-            _child(control, (wake_r, wake_w), msg[8:], fds, started)
-        children[pid] = spawn_id
-        for fd in fds:
-            os.close(fd)
+            inherited = [self.control.fileno(), self.wake_r, self.wake_w, ours.fileno()]
+            inherited += [s.fileno() for _, s in self.blanks]
+            _blank_child(inherited, theirs, self.sandbox)
+        theirs.close()
+        self.blanks.append((pid, ours))
+
+    def hand_over(self, spawn_id: int, plan_json: bytes, fds: list[int]) -> None:
+        """Give the plan to a blank child (forking one if none is ready)."""
+        while True:
+            if not self.blanks:
+                self.fork_blank()
+            pid, sock = self.blanks.pop(0)
+            try:
+                socket.send_fds(sock, [plan_json], fds)
+            except OSError:
+                continue  # that blank child died; try the next
+            finally:
+                sock.close()
+            self.children[pid] = spawn_id
+            return
+
+    def reap(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            spawn_id = self.children.pop(pid, None)
+            if spawn_id is not None:
+                self.control.send(json.dumps({"spawn": spawn_id, "status": status}).encode())
+
+    def serve(self) -> None:
+        os.set_blocking(self.wake_w, False)
+        signal.set_wakeup_fd(self.wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        while len(self.blanks) < _BLANKS:
+            self.fork_blank()
+        self.control.send(b'{"ready": true}')
+        while True:
+            readable, _, _ = select.select([self.control, self.wake_r], [], [])
+            if self.wake_r in readable:
+                os.read(self.wake_r, 4096)
+                self.reap()
+            if self.control not in readable:
+                continue
+            try:
+                msg, fds, _flags, _addr = socket.recv_fds(self.control, _MAX_REQUEST, 2)
+            except ConnectionError:
+                msg, fds = b"", []
+            if not msg:
+                return  # the node is gone; every child dies with us (PDEATHSIG)
+            self.hand_over(int.from_bytes(msg[:8], "big"), msg[8:], fds)
+            for fd in fds:
+                os.close(fd)
+            # Refill after answering, so the fork is off this cold start's path.
+            while len(self.blanks) < _BLANKS:
+                self.fork_blank()
+
+
+def main(control_fd: int, sandbox: bool) -> None:
+    _preload()
+    zygote = _Zygote(socket.socket(fileno=control_fd), sandbox)
+    gc.freeze()  # keep the preloaded heap shared with children: no gc writes to its pages
+    zygote.serve()

@@ -1,6 +1,8 @@
 """GatewayApp end to end: addressing, stages, the gateway's own error answers."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from fogbank.gateway.model import Integration, MockResponse
@@ -166,3 +168,20 @@ def test_removed_api_is_no_longer_served(gateway, http_api) -> None:
     assert gateway.request("GET", gateway.url("abcdef1234", path="/x")).status_code == 200
     gateway.apis.remove("abcdef1234")
     assert gateway.request("GET", gateway.url("abcdef1234", path="/x")).status_code == 404
+
+
+def test_client_gone_before_the_body_arrived(gateway, http_api) -> None:
+    gateway.runtime.handlers["fn"] = ok
+    gateway.apis.put(http_api({"POST /x": "fn"}))
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+    scope = {"type": "http", "method": "POST", "path": "/_aws/execute-api/abcdef1234/x",
+             "raw_path": b"/_aws/execute-api/abcdef1234/x", "query_string": b"",
+             "headers": [(b"host", b"127.0.0.1:4566")]}
+    asyncio.run(gateway.app(scope, receive, send))
+    assert sent == [] and gateway.runtime.calls == []
