@@ -67,7 +67,9 @@ class Node:
         providers = [*default_providers(self.runtime, cfg.region, cfg.account_id),
                      *ApiProviders(self.apis, cfg.region, cfg.account_id).all()]
         self.deployer = Deployer(cfg.state_dir, providers, cfg.region, cfg.account_id)
-        sdk = SdkApp({"lambda": LambdaService(self.runtime, self.queue)}, region=cfg.region)
+        lambda_api = LambdaService(self.runtime, self.queue, region=cfg.region,
+                                   account_id=cfg.account_id)
+        sdk = SdkApp({"lambda": lambda_api}, region=cfg.region)
         gateway = GatewayApp(self.apis, self.invoke, region=cfg.region)
         node_api = NodeApi(self.runtime.logs, self.describe, self._knows_function)
         app = HostGuard(Dispatch(sdk, gateway, node_api, self.apis.handles),

@@ -53,15 +53,18 @@ class AsyncInvoker:
         self._loop_task: asyncio.Task | None = None
         self._in_flight: dict[str, asyncio.Task] = {}
         self._wake = asyncio.Event()
+        self._stopping = False
 
     async def start(self) -> None:
         # One thread owns the SQLite connection: every read and write goes through it.
+        self._stopping = False
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="async-invoke-db")
         self._store = await self._db(SqliteEventStore, self._db_path)
         self._loop_task = asyncio.create_task(self._run(), name="async-invoke")
 
     async def close(self) -> None:
         """Stop delivering; anything not yet delivered stays queued for the next start."""
+        self._stopping = True
         tasks = [t for t in (self._loop_task, *self._in_flight.values()) if t is not None]
         for task in tasks:
             task.cancel()
@@ -92,7 +95,7 @@ class AsyncInvoker:
 
     async def _run(self) -> None:
         assert self._store is not None
-        while True:
+        while not self._stopping:
             self._wake.clear()
             room = self._max_in_flight - len(self._in_flight)
             if room > 0:
@@ -103,11 +106,19 @@ class AsyncInvoker:
             full = len(self._in_flight) >= self._max_in_flight
             wait = self._poll_s if next_due is None or full else next_due - self._clock()
             if wait > 0:
-                # Woken early by an enqueue or a finished delivery.
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=min(wait, self._poll_s))
-                except asyncio.TimeoutError:
-                    pass
+                await self._sleep(min(wait, self._poll_s))
+
+    async def _sleep(self, seconds: float) -> None:
+        """Wait until woken (an enqueue, a finished delivery) or `seconds` pass.
+
+        `asyncio.timeout` rather than `wait_for`: on 3.11, wait_for can swallow a cancel
+        that arrives as the wait ends, and close() would then wait forever.
+        """
+        try:
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
+        except TimeoutError:
+            pass
 
     async def _deliver(self, event: QueuedEvent) -> None:
         try:

@@ -16,7 +16,8 @@ _PIP_TIMEOUT_S = 600
 _ERROR_TAIL_CHARS = 2000
 
 
-def dependencies_dir(function_name: str, code_dir: Path, build_root: Path, python: Path) -> Path | None:
+def dependencies_dir(function_name: str, code_dir: Path, build_root: Path,
+                     python: Path) -> Path | None:
     """The installed dependencies for the function's requirements.txt (None if it has none)."""
     requirements = code_dir / REQUIREMENTS
     if not requirements.is_file():

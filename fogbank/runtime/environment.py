@@ -52,7 +52,8 @@ def function_path(spec: FunctionSpec, deps_dir: Path | None) -> list[str]:
 
 def build_environment(spec: FunctionSpec, *, path: list[str], log_stream: str,
                       endpoint_url: str, python_bin: Path, provisioned: bool) -> dict[str, str]:
-    lib_dirs = [str(spec.code_dir), str(spec.code_dir / "lib")] + [str(l / "lib") for l in spec.layers]
+    lib_dirs = [str(spec.code_dir), str(spec.code_dir / "lib")]
+    lib_dirs += [str(layer / "lib") for layer in spec.layers]
     env = {
         "PATH": f"{python_bin}:/usr/local/bin:/usr/bin/:/bin:/opt/bin",
         "LANG": "en_US.UTF-8",
@@ -78,6 +79,16 @@ def build_environment(spec: FunctionSpec, *, path: list[str], log_stream: str,
         **LOCAL_CREDENTIALS,
     })
     return env
+
+
+def interpreter_paths() -> list[str]:
+    """Where the interpreter's own code lives; a sandbox never hides these."""
+    import fogbank
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    return [sys.prefix, sys.base_prefix, str(Path(fogbank.__file__).resolve().parent)] + \
+        [paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths]
 
 
 def _is_within(path: str, parent: str) -> bool:

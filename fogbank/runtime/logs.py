@@ -40,8 +40,8 @@ class LogStore:
         ring = self._rings.setdefault(function_name, deque(maxlen=RING_SIZE))
         ring.extend(events)
         file = self._file(function_name)
-        file.write("".join(json.dumps({"t": e.timestamp_ms, "r": e.request_id, "m": e.message}) + "\n"
-                           for e in events))
+        file.write("".join(json.dumps({"t": e.timestamp_ms, "r": e.request_id, "m": e.message})
+                           + "\n" for e in events))
         file.flush()
         for queue in self._followers.get(function_name, ()):
             for event in events:
@@ -82,7 +82,8 @@ class LogStore:
         file = self._files.get(function_name)
         if file is None:
             self._dir.mkdir(parents=True, exist_ok=True)
-            file = self._files[function_name] = open(self._path(function_name), "a", encoding="utf-8")
+            file = open(self._path(function_name), "a", encoding="utf-8")
+            self._files[function_name] = file
         return file
 
     def _read_file(self, function_name: str) -> list[LogEvent]:

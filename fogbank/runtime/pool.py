@@ -34,7 +34,7 @@ class Pool:
         """An idle worker (most recently used first: its caches are warmest) or a new one."""
         while self._idle:
             worker = self._idle.pop()
-            if worker.alive:
+            if worker.usable:
                 self.busy.add(worker)
                 return worker
             worker.close()

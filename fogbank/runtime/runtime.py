@@ -149,7 +149,8 @@ class Runtime:
         if pool.busy:
             self._retired.add(pool)
 
-    def _plan(self, spec: FunctionSpec, deps: Path | None, provisioned: bool) -> tuple[WorkerPlan, str]:
+    def _plan(self, spec: FunctionSpec, deps: Path | None,
+              provisioned: bool) -> tuple[WorkerPlan, str]:
         log_stream = environment.new_log_stream(spec.version)
         path = environment.function_path(spec, deps)
         env = environment.build_environment(
@@ -157,10 +158,11 @@ class Runtime:
             python_bin=self.config.python.parent, provisioned=provisioned)
         sandbox = None
         if self.config.sandbox:
-            others = [str(p.spec.code_dir) for p in self._pools.values() if p.spec.name != spec.name]
+            others = [str(p.spec.code_dir) for p in self._pools.values()
+                      if p.spec.name != spec.name]
             mask, keep = environment.sandbox_paths(
                 own=[str(spec.code_dir)] + path[1:], hidden=[str(self.config.state_dir)] + others,
-                interpreter=[sys.prefix, sys.base_prefix, *sys.path])
+                interpreter=environment.interpreter_paths())
             sandbox = SandboxPlan(mask, keep, spec.ephemeral_storage_mb)
         plan = WorkerPlan(spec.name, spec.handler, str(spec.code_dir), tuple(path), env,
                           spec.memory_mb, sandbox)
@@ -168,19 +170,22 @@ class Runtime:
 
     async def _housekeeping(self) -> None:
         loop = asyncio.get_running_loop()
-        for pool in self._pools.values():
-            pool.keep_provisioned()
         while True:
             await asyncio.sleep(_HOUSEKEEPING_S)
-            now = loop.time()
-            for pool in self._pools.values():
-                pool.reap(now, self.config.idle_ttl_s)
-                pool.police_memory()
-                pool.keep_provisioned()
-            for pool in list(self._retired):
-                pool.police_memory()
-                if not pool.busy:
-                    self._retired.discard(pool)
+            try:
+                self._tidy(loop.time())
+            except Exception:  # one bad tick must not end scale-to-zero and the watchdog
+                log.exception("runtime housekeeping failed")
+
+    def _tidy(self, now: float) -> None:
+        for pool in self._pools.values():
+            pool.reap(now, self.config.idle_ttl_s)
+            pool.police_memory()
+            pool.keep_provisioned()
+        for pool in list(self._retired):
+            pool.police_memory()
+            if not pool.busy:
+                self._retired.discard(pool)
 
 
 def _client_context_json(client_context: str | None) -> str | None:

@@ -72,11 +72,14 @@ def _attach_tree(tree_fd: int, target: str) -> None:
 def enter() -> None:
     """Own user and mount namespaces (done ahead of time, before the plan is known).
 
-    Raises OSError when the platform has no usable namespaces.
+    Raises OSError when the platform has no usable namespaces or mount API (Linux < 5.2);
+    nothing is mounted yet then, so the worker can still run unsandboxed.
     """
     _enter_user_and_mount_ns(os.getuid(), os.getgid())
     # Our mount changes must not propagate back to the host.
     _check(_libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "make / private")
+    flags = _OPEN_TREE_CLONE | _OPEN_TREE_CLOEXEC | _AT_RECURSIVE
+    os.close(_check(_libc.syscall(_SYS_OPEN_TREE, _AT_FDCWD, b"/", flags), "open_tree"))
 
 
 def isolate(plan: SandboxPlan) -> None:

@@ -29,13 +29,14 @@ class Spawner:
         self._reader: asyncio.Task[None] | None = None
         self._next_id = 0
         self._statuses: OrderedDict[int, int] = OrderedDict()   # spawn id → wait status
-        self._waiters: dict[int, asyncio.Future[int]] = {}
+        self._waiters: dict[int, asyncio.Future[int | None]] = {}
 
     async def start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         root = str(Path(fogbank.__file__).resolve().parent.parent)
         code = (f"import sys; sys.path.insert(0, {root!r}); "
-                f"from fogbank.runtime.zygote import main; main({theirs.fileno()}, {self._sandbox})")
+                "from fogbank.runtime.zygote import main; "
+                f"main({theirs.fileno()}, {self._sandbox})")
         # An empty environment: workers are forked from this process, and whatever it was
         # started with would stay readable in their /proc/self/environ.
         self._process = await asyncio.create_subprocess_exec(
@@ -50,10 +51,15 @@ class Spawner:
             raise RuntimeError("the function zygote failed to start")
         self._reader = asyncio.create_task(self._read_exits(), name="fogbank-zygote-exits")
 
-    def spawn(self, plan: WorkerPlan) -> tuple[int, socket.socket, int]:
+    async def spawn(self, plan: WorkerPlan) -> tuple[int, socket.socket, int]:
         """Fork a worker for `plan`: (spawn id, our end of its channel, read end of its logs)."""
         if self._control is None:
             raise RuntimeError("the runtime is not started")
+        if self._reader is not None and self._reader.done():
+            log.warning("the function zygote exited; starting a new one")
+            await self.close()
+            await self.start()
+        assert self._control is not None
         self._next_id += 1
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         log_read, log_write = os.pipe()
@@ -67,9 +73,11 @@ class Spawner:
         return self._next_id, ours, log_read
 
     async def exit_status(self, spawn_id: int, timeout_s: float = 10.0) -> int | None:
-        """The wait status of a worker that has exited (None if the zygote never says)."""
+        """The wait status of a worker that has exited (None if the zygote cannot say)."""
         if spawn_id in self._statuses:
             return self._statuses.pop(spawn_id)
+        if self._reader is None or self._reader.done():
+            return None
         waiter = self._waiters.setdefault(spawn_id, asyncio.get_running_loop().create_future())
         try:
             return await asyncio.wait_for(asyncio.shield(waiter), timeout_s)
@@ -82,18 +90,25 @@ class Spawner:
     async def _read_exits(self) -> None:
         assert self._control is not None
         loop = asyncio.get_running_loop()
-        while message := await loop.sock_recv(self._control, 4096):
-            notice = json.loads(message)
-            spawn_id, status = notice["spawn"], notice["status"]
-            waiter = self._waiters.get(spawn_id)
-            if waiter is not None and not waiter.done():
-                waiter.set_result(status)
-            else:
-                self._statuses[spawn_id] = status
-                while len(self._statuses) > _KEPT_STATUSES:
-                    self._statuses.popitem(last=False)
-        if self._control is not None:
-            log.error("the function zygote exited; functions cannot start until restart")
+        try:
+            while message := await loop.sock_recv(self._control, 4096):
+                notice = json.loads(message)
+                self._exited(notice["spawn"], notice["status"])
+        except OSError:
+            pass
+        # The zygote is gone, and with it every worker: nobody will report their exits.
+        for waiter in self._waiters.values():
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def _exited(self, spawn_id: int, status: int) -> None:
+        waiter = self._waiters.get(spawn_id)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(status)
+            return
+        self._statuses[spawn_id] = status
+        while len(self._statuses) > _KEPT_STATUSES:
+            self._statuses.popitem(last=False)
 
     async def close(self) -> None:
         control, self._control = self._control, None

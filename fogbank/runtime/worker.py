@@ -23,7 +23,9 @@ from fogbank.runtime import faults, frames, sandbox
 from fogbank.runtime.context import LambdaContext
 from fogbank.runtime.plan import WorkerPlan
 
-_request_id = ""
+Handler = Callable[[Any, Any], Any]
+
+_request_id = ""   # the invocation in progress, for the log format's %(aws_request_id)s
 # Frames above this module's own are runtime plumbing, trimmed from stack traces.
 _THIS_FILE = __file__
 # Shadowing these in a function's own path (a bundled boto3) must win over the preload.
@@ -40,8 +42,9 @@ class _RequestIdFilter(logging.Filter):
 def _setup_logging() -> None:
     # Line-buffered like awslambdaric's unbuffered streams, so print() and the output of
     # subprocesses (written straight to fd 1) stay in order.
-    sys.stdout = open(1, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)
-    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        setattr(sys, name, open(fd, "w", encoding="utf-8", errors="backslashreplace",
+                                buffering=1, closefd=False))
     logging.Formatter.converter = time.gmtime
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter(_LOG_FORMAT, "%Y-%m-%dT%H:%M:%S"))
@@ -56,7 +59,7 @@ def _forget_shadowed_preloads(paths: tuple[str, ...]) -> None:
                 del sys.modules[key]
 
 
-def load_handler(handler: str) -> Callable[[Any, Any], Any]:
+def load_handler(handler: str) -> Handler:
     """awslambdaric's _get_handler: the same faults, the same messages."""
     try:
         modname, fname = handler.rsplit(".", 1)
@@ -68,7 +71,8 @@ def load_handler(handler: str) -> Callable[[Any, Any], Any]:
                                f"Cannot use built-in module {modname} as a handler module")
         module = importlib.import_module(modname.replace("/", "."))
     except ImportError as e:
-        raise faults.Fault(faults.IMPORT_MODULE_ERROR, f"Unable to import module '{modname}': {e}")
+        raise faults.Fault(faults.IMPORT_MODULE_ERROR,
+                           f"Unable to import module '{modname}': {e}")
     except SyntaxError as e:
         trace = ['  File "%s" Line %s\n    %s' % (e.filename, e.lineno, e.text)]
         raise faults.Fault(faults.USER_CODE_SYNTAX_ERROR,
@@ -76,7 +80,8 @@ def load_handler(handler: str) -> Callable[[Any, Any], Any]:
     try:
         return getattr(module, fname)
     except AttributeError:
-        raise faults.Fault(faults.HANDLER_NOT_FOUND, f"Handler '{fname}' missing on module '{modname}'")
+        raise faults.Fault(faults.HANDLER_NOT_FOUND,
+                           f"Handler '{fname}' missing on module '{modname}'")
 
 
 def _user_trace(tb: Any) -> list[str]:
@@ -89,7 +94,8 @@ def _user_trace(tb: Any) -> list[str]:
 def _fault_payload(exc: BaseException, request_id: str | None) -> dict[str, Any]:
     if isinstance(exc, faults.Fault):
         return faults.make_error(exc.message, exc.error_type, exc.trace, request_id)
-    return faults.make_error(str(exc), type(exc).__name__, _user_trace(exc.__traceback__), request_id)
+    return faults.make_error(str(exc), type(exc).__name__, _user_trace(exc.__traceback__),
+                             request_id)
 
 
 def _log_error(error: dict[str, Any]) -> None:
@@ -128,37 +134,34 @@ def _unmarshal(body: bytes) -> Any:
         raise faults.Fault(faults.UNMARSHAL_ERROR, f"Unable to unmarshal input: {e}")
 
 
-def _invoke(handler: Callable[[Any, Any], Any], header: dict[str, Any], body: bytes) -> tuple[dict[str, Any], bytes]:
+def _invoke(handler: Handler, header: dict[str, Any], body: bytes) -> tuple[dict[str, Any], bytes]:
+    """One invocation: (result header for the node, payload). MemoryError propagates."""
     global _request_id
     request_id = _request_id = header["request_id"]
     started = time.perf_counter()
+    error = None
     try:
-        client_context = json.loads(header["client_context"]) if header.get("client_context") else None
+        raw_context = header.get("client_context")
+        client_context = json.loads(raw_context) if raw_context else None
         context = LambdaContext(request_id, header["deadline_ms"], header["arn"], client_context)
-        payload, error = _marshal(handler(_unmarshal(body), context)), None
+        payload = _marshal(handler(_unmarshal(body), context))
     except MemoryError:
-        # Lambda's answer to running out of memory is the kernel's: the process is killed.
-        _report_out_of_memory()
+        raise
     except Exception as exc:
         error = _fault_payload(exc, request_id)
         _log_error(error)
         payload = json.dumps(error).encode()
-    duration_ms = (time.perf_counter() - started) * 1000
-    result = {"duration_ms": duration_ms, "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    finally:
+        _request_id = ""
+    result = {"duration_ms": (time.perf_counter() - started) * 1000,
+              "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
               "error_type": error["errorType"] if error else None}
-    _request_id = ""
     return result, payload
 
 
-_channel: socket.socket | None = None
-
-
-def _report_out_of_memory() -> None:
+def _flush() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
-    if _channel is not None:
-        _channel.sendall(frames.pack({"out_of_memory": True}))
-    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def prepare(namespaces: bool) -> str:
@@ -188,11 +191,11 @@ def _die_with_parent() -> None:
         os._exit(1)  # the zygote is already gone
 
 
-def _initialise(plan: WorkerPlan, warning: str) -> tuple[Callable[[Any, Any], Any] | None, dict[str, Any] | None]:
+def _initialise(plan: WorkerPlan, warning: str) -> tuple[Handler | None, dict[str, Any] | None]:
     """Enter the function's environment and import its handler: (handler, init error)."""
     if plan.sandbox is not None and not warning:
         sandbox.isolate(plan.sandbox)
-    # Set last: changing namespaces clears the parent-death signal.
+    # Set after the namespace changes: a credentials change clears the parent-death signal.
     _die_with_parent()
     sandbox.limit_resources(plan.memory_mb)
     os.environ.clear()
@@ -211,24 +214,26 @@ def _initialise(plan: WorkerPlan, warning: str) -> tuple[Callable[[Any, Any], An
 
 def serve(plan: WorkerPlan, channel: socket.socket, started: float, warning: str) -> None:
     """The worker's life once it has a plan: initialise, say ready, serve until hung up on."""
-    global _channel
-    _channel = channel
     handler, init_error = _initialise(plan, warning)
-    sys.stdout.flush()
-    sys.stderr.flush()
+    _flush()
     init_ms = (time.perf_counter() - started) * 1000
     channel.sendall(frames.pack({"pid": os.getpid(), "init_ms": init_ms, "warning": warning}))
     stream = channel.makefile("rb")
     while (frame := frames.read_blocking(stream)) is not None:
-        header, body = frame
-        if init_error is not None:
+        if handler is None:
             # As on AWS, a failed init fails the invoke; the next invoke starts afresh.
-            channel.sendall(frames.pack({"error_type": init_error["errorType"], "duration_ms": 0.0,
-                                         "max_rss_kb": 0, "init_failed": True},
-                                        json.dumps(init_error).encode()))
+            assert init_error is not None
+            result = {"error_type": init_error["errorType"], "duration_ms": 0.0,
+                      "max_rss_kb": 0, "init_failed": True}
+            channel.sendall(frames.pack(result, json.dumps(init_error).encode()))
             break
-        result, payload = _invoke(handler, header, body)
-        sys.stdout.flush()
-        sys.stderr.flush()
+        try:
+            result, payload = _invoke(handler, *frame)
+        except MemoryError:
+            # Lambda's answer to running out of memory is the kernel's: the process is killed.
+            _flush()
+            channel.sendall(frames.pack({"out_of_memory": True}))
+            os.kill(os.getpid(), signal.SIGKILL)
+        _flush()
         channel.sendall(frames.pack(result, payload))
     os._exit(0)

@@ -19,6 +19,8 @@ from fogbank.runtime.spawner import Spawner
 
 # How long a fork + sandbox + handler import may take before the node gives up on it.
 _INIT_TIMEOUT_S = 60.0
+# Output kept per invocation; a function printing more loses the excess, not the node.
+_MAX_OUTPUT_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class Worker:
     async def start(cls, spawner: Spawner, plan: WorkerPlan, log_stream: str,
                     provisioned: bool = False) -> "Worker":
         """Fork and initialise; a worker that dies during init comes back with alive=False."""
-        spawn_id, channel, log_fd = spawner.spawn(plan)
+        spawn_id, channel, log_fd = await spawner.spawn(plan)
         worker = cls(spawner, spawn_id, channel, log_fd, log_stream, provisioned)
         worker._loop.add_reader(log_fd, worker._read_logs)
         worker._reader, worker._writer = await asyncio.open_unix_connection(sock=channel)
@@ -80,13 +82,19 @@ class Worker:
             await worker._wait_exit()
             worker.init_output = worker._take_output()
             return worker
-        worker.pid, worker.init_ms, worker.warning = ready["pid"], ready["init_ms"], ready["warning"]
+        worker.pid, worker.init_ms = ready["pid"], ready["init_ms"]
+        worker.warning = ready["warning"]
         try:
             worker._pidfd = os.pidfd_open(worker.pid)
         except ProcessLookupError:
             pass
         worker.init_output = worker._take_output()
         return worker
+
+    @property
+    def usable(self) -> bool:
+        """Alive as far as we know, and its channel not closed behind our back."""
+        return self.alive and self._reader is not None and not self._reader.at_eof()
 
     async def invoke(self, inv: Invocation) -> Outcome:
         if not self.alive:
@@ -167,7 +175,8 @@ class Worker:
             if not chunk:
                 self._loop.remove_reader(self._log_fd)
                 return
-            self._log_buffer += chunk
+            if len(self._log_buffer) < _MAX_OUTPUT_BYTES:
+                self._log_buffer += chunk[:_MAX_OUTPUT_BYTES - len(self._log_buffer)]
 
     def _take_output(self) -> str:
         if self._log_fd >= 0:

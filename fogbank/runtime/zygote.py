@@ -28,7 +28,10 @@ _PRELOAD = ("boto3", "botocore.session", "botocore.client", "botocore.loaders",
             "decimal", "uuid", "urllib.request", "http.client", "ssl", "email.utils")
 _MAX_REQUEST = 1 << 20
 # Blank children kept forked ahead of demand; a burst beyond this waits for forks.
-_BLANKS = 2
+_BLANKS = 4
+# Refill only after this long without requests: a fork competes for the CPU with the
+# worker it just handed a plan to.
+_REFILL_AFTER_S = 0.02
 
 
 def _preload() -> None:
@@ -121,7 +124,24 @@ class _Zygote:
                 return
             spawn_id = self.children.pop(pid, None)
             if spawn_id is not None:
-                self.control.send(json.dumps({"spawn": spawn_id, "status": status}).encode())
+                try:
+                    self.control.send(json.dumps({"spawn": spawn_id, "status": status}).encode())
+                except OSError:
+                    pass  # the node has hung up; the main loop sees it and exits
+
+    def shut_down(self) -> None:
+        """The node is gone: kill and reap every child, so none is left for init to reap."""
+        pids = list(self.children) + [pid for pid, _ in self.blanks]
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for pid in pids:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
 
     def serve(self) -> None:
         os.set_blocking(self.wake_w, False)
@@ -131,7 +151,11 @@ class _Zygote:
             self.fork_blank()
         self.control.send(b'{"ready": true}')
         while True:
-            readable, _, _ = select.select([self.control, self.wake_r], [], [])
+            timeout = _REFILL_AFTER_S if len(self.blanks) < _BLANKS else None
+            readable, _, _ = select.select([self.control, self.wake_r], [], [], timeout)
+            if not readable:
+                self.fork_blank()
+                continue
             if self.wake_r in readable:
                 os.read(self.wake_r, 4096)
                 self.reap()
@@ -142,13 +166,12 @@ class _Zygote:
             except ConnectionError:
                 msg, fds = b"", []
             if not msg:
-                return  # the node is gone; every child dies with us (PDEATHSIG)
+                return self.shut_down()
             self.hand_over(int.from_bytes(msg[:8], "big"), msg[8:], fds)
             for fd in fds:
                 os.close(fd)
-            # Refill after answering, so the fork is off this cold start's path.
-            while len(self.blanks) < _BLANKS:
-                self.fork_blank()
+            if not self.blanks:
+                self.fork_blank()  # a burst: the next cold start should not wait for a fork
 
 
 def main(control_fd: int, sandbox: bool) -> None:

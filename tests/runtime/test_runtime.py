@@ -105,3 +105,25 @@ def test_reload_sends_new_calls_to_new_code_while_old_calls_finish(runtime, code
     old, new = loop.run_until_complete(scenario())
     assert old[0] == "v1" and new[0] == "v2"
     assert old[1] != new[1]
+
+
+def test_the_runtime_recovers_when_its_zygote_dies(deploy, invoke, loop):
+    import os
+    import signal
+
+    deploy("parent", "import os\ndef handler(e, c):\n    return [os.getpid(), os.getppid()]\n")
+    worker, zygote = invoke("parent")[1]
+    os.kill(zygote, signal.SIGKILL)
+
+    async def settle():  # let the node notice the closed sockets
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            try:
+                os.kill(worker, 0)
+            except ProcessLookupError:
+                return
+
+    loop.run_until_complete(settle())
+    result, (new_worker, new_zygote) = invoke("parent")
+    assert result.function_error is None
+    assert new_zygote != zygote and new_worker != worker

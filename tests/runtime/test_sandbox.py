@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 
 from fogbank.types import FunctionSpec
 
@@ -58,20 +59,25 @@ def test_masks_cannot_be_unmounted(runtime, code, loop, state_dir):
 
 
 def test_tmp_is_private_per_function(runtime, code, loop):
+    note = f"/tmp/fogbank-note-{uuid.uuid4().hex}"
     for name in ("writer", "reader"):
         root = code(name, {"app.py": (
             "import os\n"
             "def handler(event, context):\n"
             "    if event.get('write'):\n"
-            "        open('/tmp/note.txt', 'w').write('mine')\n"
-            "    return os.path.exists('/tmp/note.txt')\n")})
+            "        open(event['note'], 'w').write('mine')\n"
+            "    return os.path.exists(event['note'])\n")})
         runtime.deploy(FunctionSpec(name=name, handler="app.handler", code_dir=root))
-    call = lambda name, event: json.loads(loop.run_until_complete(
-        runtime.invoke(name, json.dumps(event).encode())).payload)
-    assert call("writer", {"write": True}) is True
-    assert call("writer", {}) is True          # the same worker keeps its /tmp, as on Lambda
-    assert call("reader", {}) is False
-    assert not os.path.exists("/tmp/note.txt")
+
+    def call(name, **event):
+        event["note"] = note
+        return json.loads(loop.run_until_complete(
+            runtime.invoke(name, json.dumps(event).encode())).payload)
+
+    assert call("writer", write=True) is True
+    assert call("writer") is True          # the same worker keeps its /tmp, as on Lambda
+    assert call("reader") is False
+    assert not os.path.exists(note)
 
 
 def test_sandbox_off_shows_the_real_filesystem(make_runtime, code, loop, state_dir):
@@ -80,3 +86,11 @@ def test_sandbox_off_shows_the_real_filesystem(make_runtime, code, loop, state_d
     _deploy(runtime, code, "open")
     seen = _probe(loop, runtime, "open", [str(state_dir / "visible.txt")])
     assert seen[str(state_dir / "visible.txt")] == "plain"
+
+
+def test_the_nodes_process_is_out_of_reach(runtime, code, loop):
+    _deploy(runtime, code, "peek")
+    node = os.getpid()
+    paths = [f"/proc/{node}/environ", f"/proc/{node}/root/etc/hostname"]
+    seen = _probe(loop, runtime, "peek", paths)
+    assert seen == {path: "PermissionError" for path in paths}
