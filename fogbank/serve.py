@@ -36,7 +36,8 @@ async def serve_app(config: NodeConfig, template: Path, *, watch: bool,
     try:
         if not deploy(node, template, console):
             return 1
-        tasks = [asyncio.create_task(node.serve()), asyncio.create_task(stop.wait())]
+        tasks = [asyncio.create_task(node.serve()), asyncio.create_task(stop.wait()),
+                 asyncio.create_task(stream_logs(node, console))]
         if watch:
             tasks.append(asyncio.create_task(watch_files(node, template, console)))
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -97,6 +98,27 @@ async def watch_files(node: Node, template: Path, console: Console) -> None:
         for name in changed_functions(node.code_dirs(), paths):
             console.print(f"code changed — reloading {name}")
             node.runtime.reload(name)
+
+
+async def stream_logs(node: Node, console: Console) -> None:
+    """Prints every function's log lines as they are written, prefixed by its name."""
+    followers: dict[str, asyncio.Task[None]] = {}
+
+    async def follow(name: str) -> None:
+        async for event in node.runtime.logs.follow(name):
+            console.out(f"[{name}] {event.message}", highlight=False)
+
+    try:
+        while True:                     # functions come and go with template changes
+            names = set(node.code_dirs())
+            for name in names - followers.keys():
+                followers[name] = asyncio.create_task(follow(name))
+            for name in followers.keys() - names:
+                followers.pop(name).cancel()
+            await asyncio.sleep(0.5)
+    finally:
+        for task in followers.values():
+            task.cancel()
 
 
 def ignored(path: Path, root: Path) -> bool:

@@ -174,3 +174,16 @@ def test_missing_template_is_a_usage_error(tmp_path: Path) -> None:
                           text=True, timeout=60)
     assert proc.returncode == 2
     assert "no template.yaml" in proc.stderr
+
+
+def test_up_streams_function_logs(hello_node: RunningNode) -> None:
+    base = api_url(hello_node.wait_ready())
+    r = httpx.get(f"{base}/hello")
+    request_id = r.json()["requestId"]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if f"END RequestId: {request_id}" in hello_node.output():
+            break
+        time.sleep(0.1)
+    assert f"START RequestId: {request_id}" in hello_node.output()
+    assert f"END RequestId: {request_id}" in hello_node.output()
