@@ -1,0 +1,69 @@
+"""DynamoDB's errors, with the codes and messages AWS sends. The wire layer encodes them."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from fogbank.types import AwsError
+
+
+class TablesError(AwsError):
+    """Root of the tables engine's errors."""
+
+    status = 400
+    sender_fault = True
+
+
+class ValidationException(TablesError):
+    code = "ValidationException"
+
+
+class ResourceNotFoundException(TablesError):
+    code = "ResourceNotFoundException"
+
+
+class ResourceInUseException(TablesError):
+    code = "ResourceInUseException"
+
+
+class ConditionalCheckFailedException(TablesError):
+    code = "ConditionalCheckFailedException"
+
+    def __init__(self, message: str = "The conditional request failed", *,
+                 item: Mapping[str, Any] | None = None) -> None:
+        # ReturnValuesOnConditionCheckFailure=ALL_OLD puts the item in the error body.
+        super().__init__(message, extra={"Item": item} if item is not None else None)
+
+
+class TransactionCanceledException(TablesError):
+    code = "TransactionCanceledException"
+
+    def __init__(self, message: str, reasons: list[Mapping[str, Any]]) -> None:
+        super().__init__(message, extra={"CancellationReasons": reasons})
+
+
+class TransactionConflictException(TablesError):
+    code = "TransactionConflictException"
+
+
+class IdempotentParameterMismatchException(TablesError):
+    code = "IdempotentParameterMismatchException"
+
+
+class ItemCollectionSizeLimitExceededException(TablesError):
+    code = "ItemCollectionSizeLimitExceededException"
+
+
+class LimitExceededException(TablesError):
+    code = "LimitExceededException"
+
+
+class TableNotFoundException(TablesError):
+    code = "TableNotFoundException"
+
+
+class ExpiredIteratorException(TablesError):
+    code = "ExpiredIteratorException"
+
+
+class TrimmedDataAccessException(TablesError):
+    code = "TrimmedDataAccessException"

@@ -1,0 +1,140 @@
+"""KeyConditionExpression: one equality on the partition key, at most one range condition.
+
+The parse tree of a condition is checked against what a key condition may hold and turned
+into a `KeyCondition`; the engine checks the names against the table's key schema.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fogbank.tables.errors import ValidationException
+from fogbank.tables.expressions.context import ExpressionContext
+from fogbank.tables.expressions.nodes import And, Between, Compare, Function, In, Node, Not, Or, Path
+from fogbank.tables.expressions.operands import Binder, Operand, shown_value
+from fogbank.tables.values import AttributeValue, compare
+
+LABEL = "KeyConditionExpression"
+_FLIPPED = {"=": "=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+_RANGE_OPS = frozenset({"=", "<", "<=", ">", ">=", "BETWEEN", "begins_with"})
+
+
+@dataclass(frozen=True)
+class KeyCondition:
+    hash_name: str
+    hash_value: AttributeValue
+    range_name: str | None = None
+    op: str | None = None               # "=", "<", "<=", ">", ">=", "BETWEEN", "begins_with"
+    values: tuple[AttributeValue, ...] = ()
+
+    def arranged(self, hash_key: str) -> "KeyCondition":
+        """The same condition with `hash_key` as the partition key, when both are equalities
+        written range-first (`sk = :s AND pk = :p`)."""
+        if self.hash_name != hash_key and self.range_name == hash_key and self.op == "=":
+            return KeyCondition(hash_key, self.values[0], self.hash_name, "=", (self.hash_value,))
+        return self
+
+    def matches_range(self, value: AttributeValue | None) -> bool:
+        """Whether a sort-key value satisfies the range condition (true when there is none)."""
+        if self.op is None:
+            return True
+        if value is None or next(iter(self.values[0])) not in value:
+            return False
+        if self.op == "begins_with":
+            kind = next(iter(value))
+            return value[kind].startswith(self.values[0][kind])
+        if self.op == "BETWEEN":
+            return compare(self.values[0], value) <= 0 <= compare(self.values[1], value)
+        order = compare(value, self.values[0])
+        return {"=": order == 0, "<": order < 0, "<=": order <= 0, ">": order > 0,
+                ">=": order >= 0}[self.op]
+
+
+def arrange(found: list[tuple[str, str, tuple[AttributeValue, ...]]]) -> KeyCondition:
+    """(name, op, values) conditions → KeyCondition; the equality comes first as the
+    partition key (the engine checks the names against the key schema)."""
+    if len(found) == 2 and found[0][1] != "=" and found[1][1] == "=":
+        found = [found[1], found[0]]
+    hash_name, hash_op, hash_values = found[0]
+    if len(found) == 1:
+        if hash_op != "=":
+            return KeyCondition(hash_name, hash_values[0], hash_name, hash_op, hash_values)
+        return KeyCondition(hash_name, hash_values[0])
+    range_name, op, values = found[1]
+    return KeyCondition(hash_name, hash_values[0], range_name, op, values)
+
+
+def _invalid(message: str) -> ValidationException:
+    # DynamoDB words these itself, without the "Invalid KeyConditionExpression:" prefix.
+    return ValidationException(message)
+
+
+def bind_key_condition(tree: Node, ctx: ExpressionContext) -> KeyCondition:
+    binder = Binder(ctx, LABEL)
+    parts = _conditions(tree)
+    found = [_condition(binder, part) for part in parts]
+    binder.finish()
+    names = [name for name, _, _ in found]
+    if len(set(names)) != len(names):
+        raise ValidationException("KeyConditionExpressions must only contain one condition per key")
+    return arrange(found)
+
+
+def _conditions(tree: Node) -> list[Node]:
+    if isinstance(tree, And):
+        parts = _conditions(tree.left) + _conditions(tree.right)
+        if len(parts) > 2:
+            raise _invalid("The expression contains too many conditions; "
+                           "maximum number of conditions: 2")
+        return parts
+    if isinstance(tree, (Or, Not, In)):
+        raise _invalid(f"Invalid operator used in KeyConditionExpression: "
+                       f"{type(tree).__name__.upper()}")
+    if isinstance(tree, Compare) and tree.op == "<>":
+        raise _invalid("Invalid operator used in KeyConditionExpression: <>")
+    if isinstance(tree, Function) and tree.name != "begins_with":
+        raise _invalid(f"Invalid operator used in KeyConditionExpression: {tree.name}")
+    return [tree]
+
+
+def _condition(binder: Binder, node: Node) -> tuple[str, str, tuple[AttributeValue, ...]]:
+    if isinstance(node, Compare):
+        op, operands = node.op, [node.left, node.right]
+    elif isinstance(node, Between):
+        op, operands = "BETWEEN", [node.operand, node.low, node.high]
+    else:
+        assert isinstance(node, Function)
+        op, operands = node.name, list(node.args)
+    if any(isinstance(o, Function) for o in operands):
+        raise ValidationException("KeyConditionExpressions cannot contain nested operations")
+    positions = [i for i, o in enumerate(operands) if isinstance(o, Path)]
+    if not positions:
+        raise _invalid("Invalid condition in KeyConditionExpression: No key attribute specified")
+    if len(positions) > 1:
+        raise _invalid("Invalid condition in KeyConditionExpression: Multiple attribute names "
+                       "used in one condition")
+    if positions[0] != 0 and op in ("BETWEEN", "begins_with"):
+        raise _invalid(f"Invalid condition in KeyConditionExpression: {op} operator must have "
+                       "the key attribute as its first operand")
+    bound = [binder.operand(o) for o in operands]
+    path = bound[positions[0]].path
+    if len(path) > 1:
+        raise ValidationException("KeyConditionExpressions cannot have conditions on nested attributes")
+    if positions[0] != 0:
+        op = _FLIPPED[op]
+    values = tuple(b.literal for b in bound if b.path is None)
+    _check_values(binder, op, bound)
+    return path[0], op, values
+
+
+def _check_values(binder: Binder, op: str, bound: list[Operand]) -> None:
+    literals = [b for b in bound if b.path is None]
+    if op == "begins_with" and literals[0].type not in ("S", "B"):
+        binder.operand_type("begins_with", literals[0].type)
+    if op == "BETWEEN":
+        low, high = literals
+        if low.type == high.type and low.type in ("S", "N", "B") \
+                and compare(low.literal, high.literal) > 0:
+            binder.fault("operand", "The BETWEEN operator requires upper bound to be greater "
+                                    "than or equal to lower bound; lower bound operand: "
+                                    f"AttributeValue: {shown_value(low.literal)}, upper bound "
+                                    f"operand: AttributeValue: {shown_value(high.literal)}")

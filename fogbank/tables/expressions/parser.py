@@ -1,0 +1,319 @@
+"""A recursive-descent parser for DynamoDB's condition, update and projection expressions.
+
+Syntax errors stop the parse at once with DynamoDB's token/near message. Other faults that
+the text alone shows (reserved words, unknown functions, …) are collected while parsing and
+the one DynamoDB reports first is raised at the end, so that a syntax error anywhere wins.
+"""
+from __future__ import annotations
+
+from fogbank.tables.errors import ValidationException
+from fogbank.tables.expressions.nodes import (
+    CONDITION_FUNCTIONS, UPDATE_FUNCTIONS, Action, And, Arithmetic, Between, Compare, Function,
+    In, Name, Node, Not, Or, Path, ValueRef)
+from fogbank.tables.expressions.reserved import is_reserved
+from fogbank.tables.expressions.tokens import Token, syntax_error, tokenize
+
+COMPARATORS = frozenset({"=", "<>", "<", "<=", ">", ">="})
+CONDITION_KEYWORDS = frozenset({"AND", "OR", "NOT", "BETWEEN", "IN"})
+SECTIONS = ("SET", "REMOVE", "ADD", "DELETE")
+MAX_IN_OPERANDS = 100
+# Which collected fault DynamoDB reports when an expression has several.
+_PRIORITY = ("parens", "function_name", "misuse", "reserved", "section", "operands")
+
+
+class Parser:
+    def __init__(self, text: str, label: str, functions: dict[str, int],
+                 keywords: frozenset[str]) -> None:
+        if not text.strip():
+            raise ValidationException(f"Invalid {label}: The expression can not be empty;")
+        self.text = text
+        self.label = label
+        self.functions = functions
+        self.keywords = keywords
+        self.tokens = tokenize(text)
+        self.pos = 0
+        self.faults: dict[str, str] = {}
+        self.grouped: set[int] = set()      # ids of nodes written inside parentheses
+
+    # ------------------------------------------------------------ token helpers
+
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.pos]
+
+    def advance(self) -> Token:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def at_op(self, text: str) -> bool:
+        token = self.tokens[self.pos]
+        return token.kind == "op" and token.text == text
+
+    def expect_op(self, text: str) -> None:
+        if not self.at_op(text):
+            raise self.error()
+        self.pos += 1
+
+    def at_keyword(self, word: str) -> bool:
+        return self.tokens[self.pos].is_keyword(word)
+
+    def error(self) -> ValidationException:
+        return syntax_error(self.label, self.text, self.tokens, self.pos)
+
+    def fault(self, kind: str, message: str) -> None:
+        self.faults.setdefault(kind, message)
+
+    def finish(self) -> None:
+        if self.token.kind != "eof":
+            raise self.error()
+        for kind in _PRIORITY:
+            if kind in self.faults:
+                raise ValidationException(f"Invalid {self.label}: {self.faults[kind]}")
+
+    # ------------------------------------------------------------ conditions
+
+    def condition(self) -> Node:
+        node = self.or_expr()
+        self.need_condition(node)
+        return node
+
+    def or_expr(self) -> Node:
+        node = self.and_expr()
+        while self.at_keyword("OR"):
+            self.need_condition(node)
+            self.pos += 1
+            right = self.and_expr()
+            self.need_condition(right)
+            node = Or(node, right)
+        return node
+
+    def and_expr(self) -> Node:
+        node = self.not_expr()
+        while self.at_keyword("AND"):
+            self.need_condition(node)
+            self.pos += 1
+            right = self.not_expr()
+            self.need_condition(right)
+            node = And(node, right)
+        return node
+
+    def not_expr(self) -> Node:
+        if self.at_keyword("NOT"):
+            self.pos += 1
+            operand = self.not_expr()
+            self.need_condition(operand)
+            return Not(operand)
+        return self.comparison()
+
+    def comparison(self) -> Node:
+        left = self.primary(condition_allowed=True)
+        token = self.token
+        if token.kind == "op" and token.text in COMPARATORS:
+            self.need_operand(left)
+            self.pos += 1
+            right = self.operand()
+            return Compare(token.text, left, right)
+        if token.is_keyword("BETWEEN"):
+            self.need_operand(left)
+            self.pos += 1
+            low = self.operand()
+            if not self.at_keyword("AND"):
+                raise self.error()
+            self.pos += 1
+            return Between(left, low, self.operand())
+        if token.is_keyword("IN"):
+            self.need_operand(left)
+            self.pos += 1
+            self.expect_op("(")
+            choices = self.arguments()
+            if len(choices) > MAX_IN_OPERANDS:
+                self.fault("operands", "The IN operator is provided with too many operands; "
+                                       f"number of operands: {len(choices)}")
+            return In(left, choices)
+        return left
+
+    def need_condition(self, node: Node) -> None:
+        """A bare operand where a condition must stand is a syntax error at this token."""
+        if isinstance(node, Function):
+            if node.name == "size":
+                self.misuse(node)
+            return
+        if isinstance(node, (Path, ValueRef, Arithmetic)):
+            raise self.error()
+
+    def need_operand(self, node: Node) -> None:
+        if isinstance(node, Function):
+            if node.name != "size":
+                self.misuse(node)
+        elif not isinstance(node, (Path, ValueRef)):
+            raise self.error()
+
+    def misuse(self, node: Function) -> None:
+        if node.name in self.functions:
+            self.fault("misuse", "The function is not allowed to be used this way in an "
+                                 f"expression; function: {node.name}")
+
+    # ------------------------------------------------------------ operands
+
+    def primary(self, condition_allowed: bool = False) -> Node:
+        if self.at_op("("):
+            self.pos += 1
+            inner = self.or_expr() if condition_allowed else self.operand()
+            self.expect_op(")")
+            if id(inner) in self.grouped:
+                self.fault("parens", "The expression has redundant parentheses;")
+            self.grouped.add(id(inner))
+            return inner
+        token = self.token
+        if token.kind == ":":
+            self.pos += 1
+            return ValueRef(token.text)
+        following = self.tokens[self.pos + 1] if token.kind == "name" else token
+        if following.kind == "op" and following.text == "(" \
+                and token.text.upper() not in self.keywords:
+            return self.function()
+        return self.path()
+
+    def operand(self) -> Node:
+        """An operand of a comparison or function: size() is the only function allowed."""
+        node = self.primary()
+        if isinstance(node, Function) and node.name != "size":
+            self.misuse(node)
+        return node
+
+    def function(self) -> Function:
+        name = self.advance().text
+        self.pos += 1                                       # "("
+        args = self.arguments()
+        if name not in self.functions:
+            self.fault("function_name", f"Invalid function name; function: {name}")
+        elif self.functions[name] != len(args):
+            self.fault("operands", "Incorrect number of operands for operator or function; "
+                                   f"operator or function: {name}, number of operands: {len(args)}")
+        elif name in ("attribute_exists", "attribute_not_exists", "if_not_exists") \
+                and not isinstance(args[0], Path):
+            self.fault("operands", "Operator or function requires a document path; "
+                                   f"operator or function: {name}")
+        return Function(name, args)
+
+    def arguments(self) -> tuple[Node, ...]:
+        """`operand (, operand)* )` — the opening parenthesis already read."""
+        args = [self.argument()]
+        while self.at_op(","):
+            self.pos += 1
+            args.append(self.argument())
+        self.expect_op(")")
+        return tuple(args)
+
+    def argument(self) -> Node:
+        return self.operand() if self.functions is CONDITION_FUNCTIONS else self.primary()
+
+    def path(self) -> Path:
+        elements: list = [self.path_name()]
+        while True:
+            if self.at_op("."):
+                self.pos += 1
+                elements.append(self.path_name())
+            elif self.at_op("["):
+                self.pos += 1
+                token = self.token
+                if token.kind != "int":
+                    raise self.error()
+                self.pos += 1
+                self.expect_op("]")
+                elements.append(int(token.text))
+            else:
+                return Path(tuple(elements))
+
+    def path_name(self) -> str | Name:
+        token = self.token
+        if token.kind == "#":
+            self.pos += 1
+            return Name(token.text)
+        if token.kind != "name" or token.text.upper() in self.keywords:
+            raise self.error()
+        self.pos += 1
+        if is_reserved(token.text):
+            self.fault("reserved", "Attribute name is a reserved keyword; reserved keyword: "
+                                   f"{token.text}")
+        return token.text
+
+    # ------------------------------------------------------------ updates
+
+    def update(self) -> tuple[Action, ...]:
+        actions: list[Action] = []
+        seen: set[str] = set()
+        while True:
+            section = self.token.text.upper() if self.token.kind == "name" else ""
+            if section not in SECTIONS:
+                raise self.error()
+            self.pos += 1
+            if section in seen:
+                self.fault("section", f'The "{section}" section can only be used once in an '
+                                      "update expression;")
+            seen.add(section)
+            actions.append(self.action(section))
+            while self.at_op(","):
+                self.pos += 1
+                actions.append(self.action(section))
+            if self.token.kind == "eof":
+                return tuple(actions)
+
+    def action(self, section: str) -> Action:
+        path = self.path()
+        if section == "REMOVE":
+            return Action(section, path, None)
+        if section == "SET":
+            self.expect_op("=")
+            return Action(section, path, self.set_value())
+        token = self.token
+        if token.kind != ":":
+            raise self.error()
+        self.pos += 1
+        return Action(section, path, ValueRef(token.text))
+
+    def set_value(self) -> Node:
+        left = self.update_operand()
+        if self.at_op("+") or self.at_op("-"):
+            op = self.advance().text
+            return Arithmetic(op, left, self.update_operand())
+        return left
+
+    def update_operand(self) -> Node:
+        if self.at_op("("):
+            self.pos += 1
+            inner = self.set_value()
+            self.expect_op(")")
+            return inner
+        return self.primary()
+
+    # ------------------------------------------------------------ projections
+
+    def projection(self) -> tuple[Path, ...]:
+        paths = [self.path()]
+        while self.at_op(","):
+            self.pos += 1
+            paths.append(self.path())
+        return tuple(paths)
+
+
+def parse_condition_tree(text: str, label: str) -> Node:
+    parser = Parser(text, label, CONDITION_FUNCTIONS, CONDITION_KEYWORDS)
+    node = parser.condition()
+    parser.finish()
+    return node
+
+
+def parse_update_tree(text: str) -> tuple[Action, ...]:
+    parser = Parser(text, "UpdateExpression", UPDATE_FUNCTIONS, frozenset(SECTIONS))
+    actions = parser.update()
+    parser.finish()
+    return actions
+
+
+def parse_projection_tree(text: str, label: str = "ProjectionExpression") -> tuple[Path, ...]:
+    parser = Parser(text, label, {}, frozenset())
+    paths = parser.projection()
+    parser.finish()
+    return paths

@@ -1,0 +1,254 @@
+"""DynamoDB attribute values: numbers, ordering, equality, validation and item size.
+
+Values are DynamoDB's JSON form as the wire layer parses it: `{"S": str}`, `{"N": str}`,
+`{"B": bytes}`, `{"BOOL": bool}`, `{"NULL": True}`, `{"M": {...}}`, `{"L": [...]}`,
+`{"SS": [str]}`, `{"NS": [str]}`, `{"BS": [bytes]}`. Numbers stay decimal strings on the
+wire and in storage; arithmetic and ordering go through `Decimal` with DynamoDB's limits
+(38 significant digits, magnitudes 1E-130 … 9.99…E+125).
+"""
+from __future__ import annotations
+
+import base64
+import re
+from decimal import Context, Decimal, InvalidOperation
+from typing import Any, Mapping
+
+from fogbank.tables.errors import ValidationException
+
+AttributeValue = Mapping[str, Any]
+Item = Mapping[str, AttributeValue]
+
+MAX_DIGITS = 38
+MAX_EXPONENT = 125          # largest adjusted exponent: 9.99…E+125
+MIN_EXPONENT = -130         # smallest adjusted exponent: 1E-130
+MAX_NESTING = 32
+
+SCALAR_TYPES = frozenset({"S", "N", "B"})
+SET_TYPES = frozenset({"SS", "NS", "BS"})
+ALL_TYPES = frozenset({"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"})
+
+_INVALID = "One or more parameter values were invalid: "
+_NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# Exact arithmetic: operands have at most 38 digits and exponents within ±130, so a sum
+# never needs more than a few hundred digits; the result is checked afterwards.
+_EXACT = Context(prec=400, Emax=999_999, Emin=-999_999)
+
+
+# ---------------------------------------------------------------- numbers
+
+def _to_decimal(text: Any) -> Decimal:
+    if not isinstance(text, str) or not text:
+        raise ValidationException("The parameter cannot be converted to a numeric value")
+    if _NUMBER_RE.fullmatch(text) is None:
+        raise ValidationException(f"The parameter cannot be converted to a numeric value: {text}")
+    return Decimal(text)
+
+
+def _canonical(number: Decimal) -> str:
+    """Checks DynamoDB's range and precision; gives the plain form DynamoDB returns."""
+    if not number:
+        return "0"
+    sign, digits, exponent = number.as_tuple()
+    end = len(digits)
+    while digits[end - 1] == 0:
+        end -= 1
+    adjusted = number.adjusted()
+    if adjusted > MAX_EXPONENT:
+        raise ValidationException(
+            "Number overflow. Attempting to store a number with magnitude larger than "
+            "supported range")
+    if adjusted < MIN_EXPONENT:
+        raise ValidationException(
+            "Number underflow. Attempting to store a number with magnitude smaller than "
+            "supported range")
+    if end > MAX_DIGITS:
+        raise ValidationException(
+            "Attempting to store more than 38 significant digits in a Number")
+    exponent = int(exponent) + len(digits) - end
+    return format(Decimal((sign, digits[:end], exponent)), "f")
+
+
+def normalize_number(text: str) -> str:
+    """DynamoDB's canonical text of a number ("1.50" → "1.5", "1e2" → "100", "-0" → "0")."""
+    return _canonical(_to_decimal(text))
+
+
+def to_decimal(text: str) -> Decimal:
+    """The value of a number already accepted by DynamoDB (stored or validated)."""
+    return Decimal(text)
+
+
+def add_numbers(a: str, b: str) -> str:
+    return _canonical(_EXACT.add(Decimal(a), Decimal(b)))
+
+
+def subtract_numbers(a: str, b: str) -> str:
+    return _canonical(_EXACT.subtract(Decimal(a), Decimal(b)))
+
+
+# ---------------------------------------------------------------- types, order, equality
+
+def type_of(value: AttributeValue) -> str:
+    """The one data type key of an attribute value ("S", "N", "M", …)."""
+    for key in value:
+        return key
+    raise ValidationException(
+        "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
+
+
+def compare(a: AttributeValue, b: AttributeValue) -> int:
+    """Order of two scalar values of the same type (S, N or B): -1, 0 or 1.
+
+    Strings order by their UTF-8 bytes, which is the order of their code points.
+    """
+    kind = type_of(a)
+    x, y = a[kind], b[kind]
+    if kind == "N":
+        x, y = Decimal(x), Decimal(y)
+    return (x > y) - (x < y)
+
+
+def equal(a: AttributeValue, b: AttributeValue) -> bool:
+    """DynamoDB's equality: same type and value; sets compare as sets, numbers by value."""
+    kind = type_of(a)
+    if kind not in b:
+        return False
+    x, y = a[kind], b[kind]
+    if kind == "N":
+        return x == y or Decimal(x) == Decimal(y)
+    if kind in ("S", "B", "BOOL", "NULL"):
+        return x == y
+    if kind == "NS":
+        return {Decimal(n) for n in x} == {Decimal(n) for n in y}
+    if kind in SET_TYPES:
+        return set(x) == set(y)
+    if kind == "L":
+        return len(x) == len(y) and all(equal(p, q) for p, q in zip(x, y))
+    if kind == "M":
+        return x.keys() == y.keys() and all(equal(v, y[k]) for k, v in x.items())
+    return False
+
+
+# ---------------------------------------------------------------- validation
+
+def validate_value(value: Any, _depth: int = 0) -> AttributeValue:
+    """Checks one attribute value as DynamoDB does; returns it with numbers canonical.
+
+    Returns the same object when nothing changed, so stored items are not copied.
+    """
+    if not isinstance(value, Mapping) or not value:
+        raise ValidationException(
+            "Supplied AttributeValue is empty, must contain exactly one of the supported "
+            "datatypes")
+    if len(value) > 1:
+        raise ValidationException(
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one "
+            "of the supported datatypes")
+    if _depth > MAX_NESTING:
+        raise ValidationException("Nesting Levels have exceeded supported limits")
+    kind = type_of(value)
+    data = value[kind]
+    if kind == "N":
+        number = normalize_number(data)
+        return value if number == data else {"N": number}
+    if kind == "NULL" and data is not True:
+        raise ValidationException(
+            _INVALID + "Null attribute value types must have the value of true")
+    if kind in SET_TYPES:
+        return _validate_set(value, kind, data)
+    if kind == "M":
+        return _validate_children(value, data, data.items(), _depth)
+    if kind == "L":
+        return _validate_children(value, data, enumerate(data), _depth)
+    if kind not in ALL_TYPES:
+        raise ValidationException(
+            "Supplied AttributeValue is empty, must contain exactly one of the supported "
+            "datatypes")
+    return value
+
+
+def _validate_children(value: AttributeValue, data: Any, pairs: Any, depth: int) -> AttributeValue:
+    changed = None
+    for key, child in pairs:
+        checked = validate_value(child, depth + 1)
+        if checked is not child:
+            if changed is None:
+                changed = dict(data) if isinstance(data, Mapping) else list(data)
+            changed[key] = checked
+    if changed is None:
+        return value
+    return {type_of(value): changed}
+
+
+def _validate_set(value: AttributeValue, kind: str, members: list[Any]) -> AttributeValue:
+    if not members:
+        raise ValidationException(_INVALID + {
+            "SS": "An string set  may not be empty",
+            "NS": "An number set  may not be empty",
+            "BS": "Binary sets should not be empty"}[kind])
+    if kind == "NS":
+        canonical = [normalize_number(n) for n in members]
+        if len(set(canonical)) != len(canonical):
+            raise ValidationException("Input collection contains duplicates")
+        return value if canonical == members else {"NS": canonical}
+    if len(set(members)) != len(members):
+        if kind == "SS":
+            raise ValidationException(
+                _INVALID + f"Input collection [{', '.join(members)}] contains duplicates.")
+        shown = ", ".join(base64.b64encode(m).decode() for m in members)
+        raise ValidationException(
+            _INVALID + f"Input collection [{shown}]of type BS contains duplicates.")
+    return value
+
+
+def validate_item(item: Mapping[str, Any]) -> dict[str, AttributeValue]:
+    """Checks every attribute of an item; returns it with numbers canonical."""
+    checked = {}
+    for name, value in item.items():
+        checked[name] = validate_value(value)
+    return checked
+
+
+# ---------------------------------------------------------------- size
+
+def item_size(item: Item) -> int:
+    """The item's size as DynamoDB counts it toward the 400 KB limit and capacity units."""
+    return sum(len(name.encode()) + value_size(value) for name, value in item.items())
+
+
+def value_size(value: AttributeValue) -> int:
+    kind = type_of(value)
+    data = value[kind]
+    if kind == "S":
+        return len(data.encode())
+    if kind == "B":
+        return len(data)
+    if kind == "N":
+        return _number_size(data)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "SS":
+        return sum(len(s.encode()) for s in data)
+    if kind == "BS":
+        return sum(len(b) for b in data)
+    if kind == "NS":
+        return sum(_number_size(n) for n in data)
+    if kind == "L":
+        # 3 bytes for the list plus 1 per element.
+        return 3 + sum(1 + value_size(v) for v in data)
+    if kind == "M":
+        return 3 + sum(1 + len(k.encode()) + value_size(v) for k, v in data.items())
+    return 0
+
+
+def _number_size(text: str) -> int:
+    """About one byte per two significant digits, plus one; digits pair by exponent."""
+    number = Decimal(text)
+    if not number:
+        return 1
+    sign, digits, _ = number.as_tuple()
+    end = len(digits)
+    while digits[end - 1] == 0:
+        end -= 1
+    aligned = 0 if end % 2 or number.adjusted() % 2 else 1
+    return 1 + (end + 1) // 2 + aligned + sign
