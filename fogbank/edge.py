@@ -4,7 +4,8 @@ Layers, outermost first:
 1. the Host guard — a browser page on another site can make requests to 127.0.0.1 through a
    name it controls (DNS rebinding); only local names and configured ones are served;
 2. dispatch by an explicit rule: `/_fogbank/` → the node's own API (CLI, console), an
-   API Gateway address → the app gateway, everything else → the SDK endpoint.
+   API Gateway address → the app gateway, an S3 request (a bucket host, an S3 signature, or
+   an unsigned request no other service claims) → S3, everything else → the SDK endpoint.
 """
 from __future__ import annotations
 
@@ -55,9 +56,11 @@ class Dispatch:
     """Routes a request to the node API, the app gateway or the SDK endpoint."""
 
     def __init__(self, sdk: ASGIApp, gateway: ASGIApp, internal: ASGIApp,
-                 is_gateway_request: Callable[[Scope], bool]) -> None:
+                 is_gateway_request: Callable[[Scope], bool], s3: Any = None) -> None:
         self.sdk, self.gateway, self.internal = sdk, gateway, internal
         self.is_gateway_request = is_gateway_request
+        # S3 streams bodies, so it is served beside the SDK app (which reads them whole).
+        self.s3 = s3
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -66,6 +69,8 @@ class Dispatch:
             await self.internal(scope, receive, send)
         elif self.is_gateway_request(scope):
             await self.gateway(scope, receive, send)
+        elif self.s3 is not None and self.s3.handles(scope):
+            await self.s3(scope, receive, send)
         else:
             await self.sdk(scope, receive, send)
 

@@ -1,0 +1,260 @@
+"""S3 as an ASGI app: bodies stream in and out, never held whole.
+
+S3 has its own app beside the SDK edge's `SdkApp` because `SdkApp` reads a request's whole
+body before it routes it; an object body can be gigabytes. Per request:
+address (path or virtual-hosted style) → presigned URL check → CORS preflight or presigned
+POST, else the rest-xml route → the operation → the answer, with CORS headers when the
+bucket's configuration allows the request's Origin.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+import uuid
+from typing import Any, AsyncIterator, Callable
+
+from botocore.loaders import Loader
+from botocore.model import OperationModel, ServiceModel
+
+from fogbank.aws.protocols.rest_xml import RestXmlError, RestXmlProtocol
+from fogbank.aws.s3 import chunked
+from fogbank.aws.s3.addressing import is_s3_request, path_style, resource
+from fogbank.aws.s3.buckets import BucketOperations
+from fogbank.aws.s3.context import S3Call
+from fogbank.aws.s3.cors import Cors
+from fogbank.aws.s3.multipart import MultipartOperations
+from fogbank.aws.s3.objects import ObjectOperations
+from fogbank.aws.s3.post import PostUploads, is_form_post
+from fogbank.aws.s3.signing import (SecretFor, is_presigned, is_presigned_v2,
+                                    verify_presigned, verify_presigned_v2)
+from fogbank.aws.wire import WireRequest, WireResponse
+from fogbank.objects import Caller, ObjectsEngine
+from fogbank.objects.errors import InternalError, MethodNotAllowed
+from fogbank.types import AwsError
+
+log = logging.getLogger(__name__)
+
+MAX_XML_BODY = 20 * 1024 * 1024          # configuration documents and DeleteObjects lists
+# The root element of each output written as a document (the model does not name them).
+ROOT_NAMES = {
+    "ListBuckets": "ListAllMyBucketsResult", "ListObjects": "ListBucketResult",
+    "ListObjectsV2": "ListBucketResult", "DeleteObjects": "DeleteResult",
+    "GetBucketLocation": "LocationConstraint", "GetBucketTagging": "Tagging",
+    "GetObjectTagging": "Tagging", "GetBucketCors": "CORSConfiguration",
+    "GetBucketWebsite": "WebsiteConfiguration",
+    "GetBucketLifecycleConfiguration": "LifecycleConfiguration",
+    "GetBucketNotificationConfiguration": "NotificationConfiguration",
+    "GetBucketVersioning": "VersioningConfiguration", "GetBucketAcl": "AccessControlPolicy",
+    "CreateMultipartUpload": "InitiateMultipartUploadResult",
+    "CompleteMultipartUpload": "CompleteMultipartUploadResult",
+    "ListParts": "ListPartsResult", "ListMultipartUploads": "ListMultipartUploadsResult",
+}
+
+
+def local_secret(access_key: str) -> str:
+    """Locally every access key has the same secret, as the SDKs' test set-ups assume."""
+    return "test"
+
+
+class S3App:
+    """`S3App(engine)` — the S3 endpoint; `handles(scope)` tells the edge what is S3's."""
+
+    def __init__(self, engine: ObjectsEngine, *, region: str = "us-east-1",
+                 secret_for: SecretFor = local_secret, clock: Callable[[], float] = time.time,
+                 new_request_id: Callable[[], str] = lambda: uuid.uuid4().hex[:16].upper()
+                 ) -> None:
+        model = ServiceModel(Loader().load_service_model("s3", "service-2"), "s3")
+        self.protocol = RestXmlProtocol(model, ROOT_NAMES)
+        self.region = region
+        self._secret_for = secret_for
+        self._clock = clock
+        self._new_request_id = new_request_id
+        self.operations: dict[str, Any] = {**BucketOperations(engine).operations,
+                                           **ObjectOperations(engine).operations,
+                                           **MultipartOperations(engine).operations}
+        self.cors = Cors(engine)
+        self.post = PostUploads(engine, secret_for, clock)
+
+    def handles(self, scope: dict) -> bool:
+        return scope.get("type") == "http" and is_s3_request(_request(scope))
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            return
+        request = _request(scope)
+        request_id = self._new_request_id()
+        receive = _Receiver(receive)
+        routed = dataclasses.replace(
+            request, raw_path=path_style(request.header("host") or "", request.raw_path))
+        stream: AsyncIterator[bytes] | None = None
+        try:
+            response, stream = await self._serve(scope, request, routed, receive, request_id)
+        except AwsError as exc:
+            response = self._error(exc, routed, request_id)
+        except Exception:
+            log.exception("internal error serving %s %s", request.method, request.raw_path)
+            response = self._error(InternalError(), routed, request_id)
+        if request.method != "OPTIONS":
+            response.headers.update(await self.cors.response_headers(routed))
+        if not receive.done and _has_body(request):
+            # Answered before the body was read (an error, or a refused Expect:
+            # 100-continue whose body never comes): the connection cannot be reused.
+            response.headers["Connection"] = "close"
+        await _send(send, response, stream, request_id, head=request.method == "HEAD")
+
+    async def _serve(self, scope: dict, request: WireRequest, routed: WireRequest,
+                     receive: Callable, request_id: str
+                     ) -> tuple[WireResponse, AsyncIterator[bytes] | None]:
+        if request.method == "OPTIONS":
+            return await self.cors.preflight(routed), None
+        raw_query = scope.get("query_string", b"").decode("latin-1")
+        if is_presigned(request):
+            verify_presigned(request, raw_query, self._secret_for, self._clock())
+        elif is_presigned_v2(request):
+            verify_presigned_v2(request, raw_query, routed.raw_path, self._secret_for,
+                                self._clock())
+        call = S3Call(request_id, self.region, _caller(scope, request_id),
+                      endpoint=_endpoint(scope, request))
+        if is_form_post(routed):
+            return await self.post.serve(routed, _body(receive), call, self.protocol), None
+        matched = self.protocol.match(routed)
+        if matched is None:
+            raise MethodNotAllowed(Method=request.method, ResourceType=_resource_type(routed))
+        operation, labels = matched
+        handler = self.operations.get(operation.name)
+        if handler is None:
+            raise RestXmlError(f"{operation.name} is not implemented by this endpoint.",
+                               code="NotImplemented", status=501)
+        call, routed = await self._with_body(operation, routed, receive, call)
+        params = self.protocol.parse(operation, routed, labels)
+        if self.protocol.streams_input(operation):
+            params["Body"] = routed_body(call, receive, routed)
+        output = dict(await handler(params, call))
+        status = output.pop("ResponseMetadata", {}).get("HTTPStatusCode")
+        stream = output.pop("Body", None) if operation.name == "GetObject" else None
+        response = self.protocol.response(operation, output)
+        if status:
+            response.status = status
+        return response, stream
+
+    async def _with_body(self, operation: OperationModel, routed: WireRequest, receive: Callable,
+                         call: S3Call) -> tuple[S3Call, WireRequest]:
+        """The call's body facts; the whole body in the request unless it is the payload."""
+        if self.protocol.streams_input(operation):
+            return _streaming_call(call, routed), routed
+        body = bytearray()
+        async for piece in _body(receive):
+            body += piece
+            if len(body) > MAX_XML_BODY:
+                raise RestXmlError("Your request was too big.", code="MaxMessageLengthExceeded")
+        return call, dataclasses.replace(routed, body=bytes(body))
+
+    def _error(self, exc: AwsError, routed: WireRequest, request_id: str) -> WireResponse:
+        response = self.protocol.error_response(
+            exc, resource=resource(routed.raw_path), request_id=request_id,
+            head=routed.method == "HEAD" or exc.status == 304)
+        return response
+
+
+def _streaming_call(call: S3Call, routed: WireRequest) -> S3Call:
+    length = routed.header("x-amz-decoded-content-length") or routed.header("content-length")
+    declared = int(length) if length and length.isdigit() else None
+    if not chunked.is_aws_chunked(routed.header("x-amz-content-sha256"),
+                                  routed.header("content-encoding")):
+        return dataclasses.replace(call, content_length=declared)
+    return dataclasses.replace(call, content_length=declared, trailers=chunked.Trailers(),
+                               trailer_name=(routed.header("x-amz-trailer") or "").lower() or None)
+
+
+def routed_body(call: S3Call, receive: Callable, routed: WireRequest) -> AsyncIterator[bytes]:
+    """The object body: aws-chunked framing removed, trailers left in `call.trailers`."""
+    if call.trailers is None:
+        return _body(receive)
+    return chunked.decode(_body(receive), call.trailers)
+
+
+class _Receiver:
+    """The ASGI receive callable, noting when the request body has been read to its end."""
+
+    def __init__(self, receive: Callable) -> None:
+        self._receive = receive
+        self.done = False
+
+    async def __call__(self) -> dict:
+        message = await self._receive()
+        if message["type"] != "http.request" or not message.get("more_body"):
+            self.done = True
+        return message
+
+
+def _has_body(request: WireRequest) -> bool:
+    return (request.header("content-length") or "0") != "0" or \
+        request.header("transfer-encoding") is not None
+
+
+async def _body(receive: Callable) -> AsyncIterator[bytes]:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise chunked.IncompleteBody()
+        if message.get("body"):
+            yield message["body"]
+        if not message.get("more_body"):
+            return
+
+
+async def _send(send: Callable, response: WireResponse, stream: AsyncIterator[bytes] | None,
+                request_id: str, head: bool) -> None:
+    headers = {k.lower(): v for k, v in response.headers.items()}
+    headers["x-amz-request-id"] = request_id
+    headers["x-amz-id-2"] = request_id
+    if stream is None and not head:
+        headers["content-length"] = str(len(response.body))
+    elif "content-length" not in headers:
+        headers["content-length"] = "0"
+    raw = [(k.encode("latin-1"), _latin1(v)) for k, v in headers.items()]
+    await send({"type": "http.response.start", "status": response.status, "headers": raw})
+    if stream is None or head:
+        if stream is not None:
+            await stream.aclose()                        # type: ignore[attr-defined]
+        await send({"type": "http.response.body", "body": b"" if head else response.body})
+        return
+    try:
+        async for piece in stream:
+            await send({"type": "http.response.body", "body": piece, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+    finally:
+        await stream.aclose()                            # type: ignore[attr-defined]
+
+
+def _latin1(value: str) -> bytes:
+    # Header values are latin-1 on the wire; user metadata outside it is sent as UTF-8 bytes,
+    # which is what S3 does with the bytes it was given.
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8")
+
+
+def _request(scope: dict) -> WireRequest:
+    raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
+    return WireRequest.build(
+        scope["method"], raw_path.split("?", 1)[0],
+        scope.get("query_string", b"").decode("latin-1"),
+        [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]], b"")
+
+
+def _caller(scope: dict, request_id: str) -> Caller:
+    client = scope.get("client") or ("127.0.0.1", 0)
+    return Caller(request_id=request_id, source_ip=client[0])
+
+
+def _endpoint(scope: dict, request: WireRequest) -> str:
+    return f"{scope.get('scheme', 'http')}://{request.header('host') or 'localhost'}"
+
+
+def _resource_type(routed: WireRequest) -> str:
+    parts = routed.raw_path.strip("/").split("/", 1)
+    return "OBJECT" if len(parts) == 2 and parts[1] else "BUCKET" if parts[0] else "SERVICE"
+

@@ -1,0 +1,107 @@
+"""S3's bucket operations: create, delete, head, list, location and the configuration
+documents (CORS, policy, tagging, lifecycle, website, notification), each → the engine."""
+from __future__ import annotations
+
+from typing import Any
+
+from fogbank.aws.s3 import headers as h
+from fogbank.aws.s3.context import S3Call
+from fogbank.objects import BucketConfig, ObjectsEngine
+from fogbank.objects.errors import MalformedPolicy
+
+Handler = Any
+
+
+class BucketOperations:
+    def __init__(self, engine: ObjectsEngine) -> None:
+        self._engine = engine            # its parts exist once it has started
+        self.operations: dict[str, Handler] = {
+            "ListBuckets": self.list_buckets, "CreateBucket": self.create_bucket,
+            "DeleteBucket": self.delete_bucket, "HeadBucket": self.head_bucket,
+            "GetBucketLocation": self.get_location,
+            "GetBucketVersioning": self.get_versioning, "GetBucketAcl": self.get_acl,
+            "PutBucketPolicy": self.put_policy, "GetBucketPolicy": self.get_policy,
+            "DeleteBucketPolicy": self._deleter(BucketConfig.POLICY),
+        }
+        documents = {
+            BucketConfig.CORS: ("BucketCors", "CORSConfiguration"),
+            BucketConfig.TAGGING: ("BucketTagging", "Tagging"),
+            BucketConfig.LIFECYCLE: ("BucketLifecycleConfiguration", "LifecycleConfiguration"),
+            BucketConfig.WEBSITE: ("BucketWebsite", "WebsiteConfiguration"),
+            BucketConfig.NOTIFICATION: ("BucketNotificationConfiguration",
+                                        "NotificationConfiguration"),
+        }
+        for kind, (suffix, member) in documents.items():
+            self.operations[f"Put{suffix}"] = self._putter(kind, member)
+            self.operations[f"Get{suffix}"] = self._getter(kind)
+            self.operations[f"Delete{suffix}"] = self._deleter(kind)
+        # Lifecycle's Delete keeps its old name.
+        self.operations["DeleteBucketLifecycle"] = self._deleter(BucketConfig.LIFECYCLE)
+
+    @property
+    def _buckets(self) -> Any:
+        return self._engine.buckets
+
+    @property
+    def _configs(self) -> Any:
+        return self._engine.configs
+
+    async def list_buckets(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        buckets = await self._buckets.list(p.get("Prefix", ""))
+        return {"Buckets": [{"Name": b.name, "CreationDate": h.when(b.created),
+                             "BucketRegion": b.region} for b in buckets],
+                "Owner": h.OWNER, "Prefix": p.get("Prefix")}
+
+    async def create_bucket(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        location = (p.get("CreateBucketConfiguration") or {}).get("LocationConstraint")
+        bucket = await self._buckets.create(p["Bucket"], location=location)
+        return {"Location": f"/{bucket.name}"}
+
+    async def delete_bucket(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        await self._buckets.delete(p["Bucket"])
+        return {}
+
+    async def head_bucket(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        bucket = await self._buckets.get(p["Bucket"])
+        return {"BucketRegion": bucket.region, "AccessPointAlias": False}
+
+    async def get_location(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        bucket = await self._buckets.get(p["Bucket"])
+        # us-east-1 buckets answer an empty LocationConstraint, as S3 does.
+        return {"LocationConstraint": None if bucket.region == "us-east-1" else bucket.region}
+
+    async def get_versioning(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        await self._buckets.get(p["Bucket"])
+        return {}                        # never enabled: S3 answers an empty configuration
+
+    async def get_acl(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        await self._buckets.get(p["Bucket"])
+        grantee = {"Type": "CanonicalUser", **h.OWNER}
+        return {"Owner": h.OWNER, "Grants": [{"Grantee": grantee, "Permission": "FULL_CONTROL"}]}
+
+    async def put_policy(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        policy = p.get("Policy", "")
+        if not policy.lstrip().startswith("{"):
+            raise MalformedPolicy()
+        await self._configs.put(p["Bucket"], BucketConfig.POLICY, policy)
+        return {}
+
+    async def get_policy(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        return {"Policy": await self._configs.get(p["Bucket"], BucketConfig.POLICY)}
+
+    def _putter(self, kind: BucketConfig, member: str) -> Handler:
+        async def put(p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+            await self._configs.put(p["Bucket"], kind, p.get(member) or {})
+            return {}
+        return put
+
+    def _getter(self, kind: BucketConfig) -> Handler:
+        async def get(p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+            return dict(await self._configs.get(p["Bucket"], kind))
+        return get
+
+    def _deleter(self, kind: BucketConfig) -> Handler:
+        async def delete(p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+            await self._configs.delete(p["Bucket"], kind)
+            return {}
+        return delete

@@ -1,0 +1,76 @@
+"""CORS for buckets: preflight answers and the Access-Control-* headers of actual requests,
+from the rule of the bucket's CORS configuration the engine matches (the engine also gives
+S3's AccessForbidden when none does)."""
+from __future__ import annotations
+
+from typing import Any
+
+from fogbank.aws.wire import WireRequest, WireResponse
+from fogbank.objects import CorsRule
+from fogbank.objects.errors import S3Error
+
+class BadRequest(S3Error):
+    code = "BadRequest"
+    status = 400
+
+
+def bucket_of(routed: WireRequest) -> str:
+    return routed.raw_path.lstrip("/").split("/", 1)[0]
+
+
+class Cors:
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine            # its parts exist once it has started
+
+    @property
+    def _configs(self) -> Any:
+        return self._engine.configs
+
+    async def preflight(self, routed: WireRequest) -> WireResponse:
+        origin = routed.header("origin")
+        method = routed.header("access-control-request-method")
+        bucket = bucket_of(routed)
+        if not origin:
+            raise BadRequest("Insufficient information. Origin request header needed.")
+        if not method:
+            raise BadRequest("Invalid Access-Control-Request-Method: null")
+        if not bucket:
+            raise BadRequest("Insufficient information. A bucket is needed.")
+        wanted = _header_list(routed.header("access-control-request-headers"))
+        rule = await self._configs.preflight(bucket, origin, method, wanted)
+        headers = _allow(rule, origin)
+        if wanted:
+            headers["Access-Control-Allow-Headers"] = ", ".join(wanted)
+        if rule.max_age_seconds is not None:
+            headers["Access-Control-Max-Age"] = str(rule.max_age_seconds)
+        return WireResponse(200, headers)
+
+    async def response_headers(self, routed: WireRequest) -> dict[str, str]:
+        """Headers for an actual request with an Origin the bucket allows; none otherwise."""
+        origin = routed.header("origin")
+        bucket = bucket_of(routed)
+        if not origin or not bucket:
+            return {}
+        try:
+            rule = await self._configs.cors_rule(bucket, origin, routed.method)
+        except S3Error:
+            return {}                        # no such bucket: the answer says so already
+        return _allow(rule, origin) if rule is not None else {}
+
+
+def _allow(rule: CorsRule, origin: str) -> dict[str, str]:
+    headers = {"Access-Control-Allow-Methods": ", ".join(rule.allowed_methods),
+               "Vary": "Origin, Access-Control-Request-Headers, Access-Control-Request-Method"}
+    if rule.allowed_origin == "*":
+        headers["Access-Control-Allow-Origin"] = "*"
+    else:
+        # A named origin is echoed and may send credentials, as S3 answers.
+        headers["Access-Control-Allow-Origin"] = origin
+        headers["Access-Control-Allow-Credentials"] = "true"
+    if rule.expose_headers:
+        headers["Access-Control-Expose-Headers"] = ", ".join(rule.expose_headers)
+    return headers
+
+
+def _header_list(text: str | None) -> tuple[str, ...]:
+    return tuple(h.strip().lower() for h in (text or "").split(",") if h.strip())

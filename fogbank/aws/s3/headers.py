@@ -1,0 +1,163 @@
+"""S3's request headers as the engine's typed values, and the engine's answers as the
+members botocore names: ranges, conditions, content headers, checksums, tags, times."""
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+from typing import Any, Mapping
+from urllib.parse import parse_qsl, unquote
+
+from fogbank.objects import (Checksum, ChecksumSpec, Conditions, ContentHeaders, CopySource,
+                             ObjectInfo, Range)
+from fogbank.objects.errors import InvalidArgument, InvalidRequest, InvalidTag
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+# botocore member suffix → S3's algorithm name.
+CHECKSUM_MEMBERS = {"CRC32": "CRC32", "CRC32C": "CRC32C", "CRC64NVME": "CRC64NVME",
+                    "SHA1": "SHA1", "SHA256": "SHA256"}
+CONTENT_MEMBERS = {"ContentType": "content_type", "ContentEncoding": "content_encoding",
+                   "ContentDisposition": "content_disposition",
+                   "ContentLanguage": "content_language", "CacheControl": "cache_control",
+                   "WebsiteRedirectLocation": "website_redirect_location",
+                   "StorageClass": "storage_class"}
+OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"
+OWNER = {"ID": OWNER_ID, "DisplayName": "webfile"}
+
+
+def parse_range(text: str | None) -> Range | None:
+    """A single `bytes=` range; anything else S3 ignores and answers with the whole object."""
+    match = _RANGE.fullmatch((text or "").strip())
+    if match is None or match[1] == match[2] == "":
+        return None
+    first, last = match[1], match[2]
+    if first == "":
+        return Range(None, int(last))
+    if last and int(last) < int(first):
+        return None
+    return Range(int(first), int(last) if last else None)
+
+
+def epoch(value: Any) -> float | None:
+    if isinstance(value, dt.datetime):
+        return value.timestamp()
+    return None
+
+
+def conditions(params: Mapping[str, Any], prefix: str = "If") -> Conditions:
+    return Conditions(if_match=params.get(f"{prefix}Match"),
+                      if_none_match=params.get(f"{prefix}NoneMatch"),
+                      if_modified_since=epoch(params.get(f"{prefix}ModifiedSince")),
+                      if_unmodified_since=epoch(params.get(f"{prefix}UnmodifiedSince")))
+
+
+def content_headers(params: Mapping[str, Any]) -> ContentHeaders:
+    fields = {attr: params[name] for name, attr in CONTENT_MEMBERS.items() if params.get(name)}
+    expires = params.get("Expires")
+    if isinstance(expires, dt.datetime):
+        fields["expires"] = email.utils.format_datetime(expires.astimezone(dt.timezone.utc),
+                                                        usegmt=True)
+    return ContentHeaders(**fields)
+
+
+def checksum_spec(params: Mapping[str, Any], trailers: Mapping[str, str] | None = None,
+                  trailer_name: str | None = None) -> ChecksumSpec | None:
+    """The checksum a client sent (header or aws-chunked trailer) or asked S3 to compute."""
+    for suffix, algorithm in CHECKSUM_MEMBERS.items():
+        if params.get(f"Checksum{suffix}"):
+            return ChecksumSpec(algorithm, params[f"Checksum{suffix}"])
+    if trailers is not None and trailer_name and trailer_name.startswith("x-amz-checksum-"):
+        algorithm = trailer_name[len("x-amz-checksum-"):].upper()
+        return ChecksumSpec(algorithm, lambda: trailers.get(trailer_name))
+    if params.get("ChecksumAlgorithm"):
+        return ChecksumSpec(params["ChecksumAlgorithm"].upper())
+    return None
+
+
+def tags(text: str | None) -> dict[str, str] | None:
+    """`x-amz-tagging: k1=v1&k2=v2` (URL query encoding)."""
+    if text is None:
+        return None
+    pairs = parse_qsl(text, keep_blank_values=True)
+    found: dict[str, str] = {}
+    for key, value in pairs:
+        if key in found:
+            raise InvalidTag("Cannot provide multiple Tags with the same key")
+        found[key] = value
+    return found
+
+
+def tag_set(found: Mapping[str, str]) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in found.items()]
+
+
+def copy_source(params: Mapping[str, Any]) -> CopySource:
+    """`x-amz-copy-source: /bucket/key[?versionId=…]`, URL-encoded."""
+    text = params["CopySource"]
+    path = unquote(text.split("?", 1)[0]).lstrip("/")
+    bucket, _, key = path.partition("/")
+    if not bucket or not key:
+        raise InvalidArgument("Invalid copy source object key",
+                              ArgumentName="x-amz-copy-source", ArgumentValue=text)
+    source_range = None
+    if params.get("CopySourceRange") is not None:
+        source_range = parse_range(params["CopySourceRange"])
+        if source_range is None or source_range.first is None or source_range.last is None:
+            raise InvalidArgument("The x-amz-copy-source-range value must be of the form "
+                                  "bytes=first-last where first and last are the zero-based "
+                                  "offsets of the first and last bytes to copy",
+                                  ArgumentName="x-amz-copy-source-range",
+                                  ArgumentValue=params["CopySourceRange"])
+    return CopySource(bucket, key, conditions(params, "CopySourceIf"), source_range)
+
+
+def when(seconds: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+
+
+def checksum_members(checksum: Checksum | None) -> dict[str, Any]:
+    if checksum is None:
+        return {}
+    return {f"Checksum{checksum.algorithm}": checksum.value, "ChecksumType": checksum.type}
+
+
+def object_members(info: ObjectInfo, *, checksums: bool = False) -> dict[str, Any]:
+    """The members GetObject and HeadObject share."""
+    h = info.headers
+    out: dict[str, Any] = {
+        "ETag": info.etag, "LastModified": when(info.last_modified),
+        "ContentLength": info.size, "ContentType": info.content_type,
+        "AcceptRanges": "bytes", "Metadata": dict(info.metadata),
+        "CacheControl": h.cache_control, "ContentDisposition": h.content_disposition,
+        "ContentEncoding": h.content_encoding, "ContentLanguage": h.content_language,
+        "WebsiteRedirectLocation": h.website_redirect_location,
+    }
+    if info.storage_class != "STANDARD":      # S3 leaves the header out for STANDARD
+        out["StorageClass"] = info.storage_class
+    if info.tag_count:
+        out["TagCount"] = info.tag_count
+    if checksums:
+        out.update(checksum_members(info.checksum))
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def response_overrides(params: Mapping[str, Any], out: dict[str, Any]) -> None:
+    """`response-content-type=…` and friends replace the stored headers in the answer."""
+    for name in ("CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage",
+                 "ContentType"):
+        if params.get(f"Response{name}") is not None:
+            out[name] = params[f"Response{name}"]
+
+
+def check_max(name: str, value: int | None, default: int = 1000) -> int:
+    if value is None:
+        return default
+    if value < 0:
+        raise InvalidArgument(f"Argument {name} must be an integer between 0 and 2147483647",
+                              ArgumentName=name, ArgumentValue=str(value))
+    return min(value, default)
+
+
+def require(condition: bool, message: str) -> None:
+    if not condition:
+        raise InvalidRequest(message)

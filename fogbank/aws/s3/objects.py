@@ -1,0 +1,178 @@
+"""S3's object operations: each one botocore-shaped input → one engine call → output."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+from urllib.parse import quote_plus
+
+from fogbank.aws.protocols.rest_xml import malformed_xml, parse_http_date
+from fogbank.aws.s3 import headers as h
+from fogbank.aws.s3.context import S3Call
+from fogbank.objects import CopyObject, GetObject, ObjectsEngine, PutObject
+from fogbank.objects.errors import InvalidArgument
+
+
+class ObjectOperations:
+    def __init__(self, engine: ObjectsEngine) -> None:
+        self._engine = engine            # its parts exist once it has started
+        self.operations = {
+            "PutObject": self.put_object, "GetObject": self.get_object,
+            "HeadObject": self.head_object, "DeleteObject": self.delete_object,
+            "DeleteObjects": self.delete_objects, "CopyObject": self.copy_object,
+            "ListObjects": self.list_objects, "ListObjectsV2": self.list_objects_v2,
+            "GetObjectTagging": self.get_tagging, "PutObjectTagging": self.put_tagging,
+            "DeleteObjectTagging": self.delete_tagging,
+        }
+
+    @property
+    def _objects(self) -> Any:
+        return self._engine.objects
+
+    async def put_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        result = await self._objects.put(PutObject(
+            p["Bucket"], p["Key"], p["Body"], headers=h.content_headers(p),
+            metadata=p.get("Metadata", {}), content_md5=p.get("ContentMD5"),
+            checksum=h.checksum_spec(p, call.trailers, call.trailer_name),
+            conditions=h.conditions(p), tags=h.tags(p.get("Tagging")),
+            content_length=call.content_length, caller=call.caller))
+        return {"ETag": result.etag, **h.checksum_members(result.checksum)}
+
+    async def get_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        found = await self._objects.get(self._get(p, call))
+        # A part of an object has no checksum of its own: S3 sends none for a range.
+        whole = found.content_range is None
+        out = h.object_members(found.info, checksums=whole and p.get("ChecksumMode") == "ENABLED")
+        out.update(Body=found.body, ContentLength=found.content_length)
+        _expires(found.info.headers.expires, out)
+        if found.content_range is not None:
+            first, last = found.content_range
+            out["ContentRange"] = f"bytes {first}-{last}/{found.info.size}"
+            out["ResponseMetadata"] = {"HTTPStatusCode": 206}
+        if found.info.parts_count and p.get("PartNumber"):
+            out["PartsCount"] = found.info.parts_count
+        h.response_overrides(p, out)
+        return out
+
+    async def head_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        info = await self._objects.head(self._get(p, call))
+        out = h.object_members(info, checksums=p.get("ChecksumMode") == "ENABLED")
+        _expires(info.headers.expires, out)
+        if info.parts_count and p.get("PartNumber"):
+            out["PartsCount"] = info.parts_count
+        h.response_overrides(p, out)
+        return out
+
+    def _get(self, p: dict[str, Any], call: S3Call) -> GetObject:
+        part = p.get("PartNumber")
+        if part is not None and not 1 <= part <= 10000:
+            raise InvalidArgument("Part number must be an integer between 1 and 10000, inclusive",
+                                  ArgumentName="partNumber", ArgumentValue=str(part))
+        return GetObject(p["Bucket"], p["Key"], range=h.parse_range(p.get("Range")),
+                         conditions=h.conditions(p), part_number=part)
+
+    async def delete_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        await self._objects.delete(p["Bucket"], p["Key"], caller=call.caller)
+        return {}
+
+    async def delete_objects(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        request = p["Delete"]
+        keys = [entry["Key"] for entry in request.get("Objects", [])]
+        if not keys:
+            raise malformed_xml()
+        if len(keys) > 1000:
+            raise malformed_xml()       # S3 refuses more than 1000 keys as a schema error
+        deleted, failed = await self._objects.delete_many(p["Bucket"], keys, caller=call.caller)
+        out: dict[str, Any] = {"Errors": [{"Key": f.key, "Code": f.code, "Message": f.message}
+                                          for f in failed]}
+        if not request.get("Quiet"):
+            out["Deleted"] = [{"Key": d.key} for d in deleted]
+        return out
+
+    async def copy_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        directive = p.get("MetadataDirective", "COPY")
+        result = await self._objects.copy(CopyObject(
+            h.copy_source(p), p["Bucket"], p["Key"], metadata_directive=directive,
+            headers=h.content_headers(p), metadata=p.get("Metadata", {}),
+            tagging_directive=p.get("TaggingDirective", "COPY"), tags=h.tags(p.get("Tagging")),
+            checksum_algorithm=p.get("ChecksumAlgorithm"), conditions=h.conditions(p),
+            caller=call.caller))
+        return {"CopyObjectResult": {"ETag": result.etag,
+                                     "LastModified": h.when(result.last_modified),
+                                     **_checksum_only(result.checksum)}}
+
+    async def list_objects(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        page = await self._objects.list_v1(
+            p["Bucket"], prefix=p.get("Prefix", ""), delimiter=p.get("Delimiter", ""),
+            max_keys=h.check_max("maxKeys", p.get("MaxKeys")), marker=p.get("Marker", ""))
+        encode = _encoder(p)
+        out = _listing(p, page, encode)
+        out.update(Marker=encode(p.get("Marker", "")), NextMarker=encode(page.next_marker)
+                   if page.next_marker and p.get("Delimiter") else None)
+        return out
+
+    async def list_objects_v2(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        token = p.get("ContinuationToken")
+        if token == "":
+            raise InvalidArgument("The continuation token provided is incorrect",
+                                  ArgumentName="continuation-token", ArgumentValue="")
+        page = await self._objects.list_v2(
+            p["Bucket"], prefix=p.get("Prefix", ""), delimiter=p.get("Delimiter", ""),
+            max_keys=h.check_max("maxKeys", p.get("MaxKeys")),
+            start_after=p.get("StartAfter", ""), continuation_token=token)
+        encode = _encoder(p)
+        out = _listing(p, page, encode, owner=bool(p.get("FetchOwner")))
+        out.update(KeyCount=page.key_count, ContinuationToken=token,
+                   NextContinuationToken=page.next_continuation_token,
+                   StartAfter=encode(p["StartAfter"]) if p.get("StartAfter") else None)
+        return out
+
+    async def get_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        return {"TagSet": h.tag_set(await self._objects.get_tags(p["Bucket"], p["Key"]))}
+
+    async def put_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        found = {t["Key"]: t["Value"] for t in p["Tagging"].get("TagSet", [])}
+        await self._objects.put_tags(p["Bucket"], p["Key"], found)
+        return {}
+
+    async def delete_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        await self._objects.delete_tags(p["Bucket"], p["Key"])
+        return {}
+
+
+def _encoder(p: Mapping[str, Any]):
+    """encoding-type=url: S3 form-encodes keys and prefixes (botocore decodes them back)."""
+    kind = p.get("EncodingType")
+    if kind is not None and kind != "url":
+        raise InvalidArgument("Invalid Encoding Method specified in Request",
+                              ArgumentName="encoding-type", ArgumentValue=kind)
+    if kind == "url":
+        return lambda text: quote_plus(text, safe="/") if text else text
+    return lambda text: text
+
+
+def _listing(p: Mapping[str, Any], page: Any, encode: Any, owner: bool = True) -> dict[str, Any]:
+    contents = []
+    for info in page.contents:
+        entry = {"Key": encode(info.key), "LastModified": h.when(info.last_modified),
+                 "ETag": info.etag, "Size": info.size, "StorageClass": info.storage_class}
+        if info.checksum is not None:
+            entry.update(ChecksumAlgorithm=[info.checksum.algorithm],
+                         ChecksumType=info.checksum.type)
+        if owner:
+            entry["Owner"] = h.OWNER
+        contents.append(entry)
+    return {"Name": p["Bucket"], "Prefix": encode(p.get("Prefix", "")),
+            "Delimiter": encode(p.get("Delimiter")) if p.get("Delimiter") else None,
+            "MaxKeys": h.check_max("maxKeys", p.get("MaxKeys")),
+            "EncodingType": p.get("EncodingType"), "IsTruncated": page.is_truncated,
+            "Contents": contents or None,
+            "CommonPrefixes": [{"Prefix": encode(c)} for c in page.common_prefixes] or None}
+
+
+def _checksum_only(checksum: Any) -> dict[str, Any]:
+    return {f"Checksum{checksum.algorithm}": checksum.value} if checksum is not None else {}
+
+
+def _expires(text: str | None, out: dict[str, Any]) -> None:
+    value = parse_http_date(text) if text else None
+    if value is not None:
+        out["Expires"] = value

@@ -1,0 +1,200 @@
+"""SigV4 verification for what a browser or curl sends without an SDK: presigned URLs
+(query-string authentication) and presigned POST policies.
+
+The secret is looked up by access key (`secret_for`); locally every key has one (default
+"test"). Expiry is enforced against the clock passed in. Errors carry S3's codes, messages
+and extra members (StringToSign, CanonicalRequest, …) so a client can see what differed.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import quote, unquote_plus, urlsplit
+
+from botocore.auth import HmacV1Auth
+
+from fogbank.aws.wire import WireRequest
+from fogbank.objects.errors import AccessDenied, S3Error
+
+ALGORITHM = "AWS4-HMAC-SHA256"
+MAX_EXPIRES_S = 604800                  # a week: SigV4's limit for a presigned URL
+DATE_FORMAT = "%Y%m%dT%H%M%SZ"
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+_QUERY_PARAMS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date",
+                 "X-Amz-SignedHeaders", "X-Amz-Expires")
+
+SecretFor = Callable[[str], str]
+Clock = Callable[[], float]
+
+
+class AuthorizationQueryParametersError(S3Error):
+    code = "AuthorizationQueryParametersError"
+    status = 400
+
+
+class SignatureDoesNotMatch(S3Error):
+    code = "SignatureDoesNotMatch"
+    status = 403
+    default_message = ("The request signature we calculated does not match the signature you "
+                       "provided. Check your key and signing method.")
+
+
+@dataclass(frozen=True)
+class Credential:
+    access_key: str
+    date: str                   # yyyymmdd
+    region: str
+    service: str
+
+    @property
+    def scope(self) -> str:
+        return f"{self.date}/{self.region}/{self.service}/aws4_request"
+
+    @classmethod
+    def parse(cls, text: str) -> Credential:
+        parts = text.split("/")
+        if len(parts) != 5 or parts[4] != "aws4_request":
+            raise AuthorizationQueryParametersError(
+                f"Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; "
+                f"expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".")
+        return cls(*parts[:4])
+
+
+def signing_key(secret: str, credential: Credential) -> bytes:
+    key = ("AWS4" + secret).encode()
+    for part in (credential.date, credential.region, credential.service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    return key
+
+
+def sign(key: bytes, text: str) -> str:
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def is_presigned(request: WireRequest) -> bool:
+    return request.query_value("X-Amz-Signature") is not None or \
+        request.query_value("X-Amz-Credential") is not None
+
+
+def verify_presigned(request: WireRequest, raw_query: str, secret_for: SecretFor,
+                     now: float) -> Credential:
+    """Checks a presigned URL's signature and expiry; returns who signed it."""
+    values = {name: request.query_value(name) for name in _QUERY_PARAMS}
+    if any(value is None for value in values.values()):
+        raise AuthorizationQueryParametersError(
+            "Query-string authentication version 4 requires the X-Amz-Algorithm, "
+            "X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and "
+            "X-Amz-Expires parameters.")
+    if values["X-Amz-Algorithm"] != ALGORITHM:
+        raise AuthorizationQueryParametersError(
+            "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"")
+    credential = Credential.parse(values["X-Amz-Credential"])
+    signed_at = _parse_date(values["X-Amz-Date"])
+    expires = _parse_expires(values["X-Amz-Expires"])
+    if now < signed_at - 900:       # S3 tolerates 15 minutes of clock skew
+        raise AccessDenied("Request is not valid yet")
+    if now > signed_at + expires:
+        raise AccessDenied("Request has expired", extra={
+            "X-Amz-Expires": str(expires),
+            "Expires": _iso(signed_at + expires), "ServerTime": _iso(now)})
+    canonical = canonical_request(request, raw_query, values["X-Amz-SignedHeaders"])
+    string_to_sign = "\n".join([ALGORITHM, values["X-Amz-Date"], credential.scope,
+                                hashlib.sha256(canonical.encode()).hexdigest()])
+    expected = sign(signing_key(secret_for(credential.access_key), credential), string_to_sign)
+    if not hmac.compare_digest(expected, values["X-Amz-Signature"]):
+        raise SignatureDoesNotMatch(extra={
+            "AWSAccessKeyId": credential.access_key, "StringToSign": string_to_sign,
+            "SignatureProvided": values["X-Amz-Signature"], "CanonicalRequest": canonical})
+    return credential
+
+
+def canonical_request(request: WireRequest, raw_query: str, signed_headers: str) -> str:
+    pairs = []
+    for part in raw_query.split("&"):
+        if not part:
+            continue
+        key, _, value = part.partition("=")
+        key, value = unquote_plus(key), unquote_plus(value)
+        if key != "X-Amz-Signature":
+            pairs.append((_encode(key), _encode(value)))
+    names = [name for name in signed_headers.lower().split(";") if name]
+    headers = "".join(f"{name}:{' '.join((request.header(name) or '').split())}\n"
+                      for name in names)
+    payload = request.query_value("X-Amz-Content-Sha256") or UNSIGNED_PAYLOAD
+    return "\n".join([request.method, request.raw_path,
+                      "&".join(f"{k}={v}" for k, v in sorted(pairs)),
+                      headers, ";".join(names), payload])
+
+
+def _encode(text: str) -> str:
+    return quote(text, safe="-_.~")
+
+
+def _parse_date(text: str) -> float:
+    try:
+        return dt.datetime.strptime(text, DATE_FORMAT).replace(tzinfo=dt.timezone.utc).timestamp()
+    except ValueError:
+        raise AuthorizationQueryParametersError(
+            "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"") from None
+
+
+def _parse_expires(text: str) -> int:
+    try:
+        expires = int(text)
+    except ValueError:
+        raise AuthorizationQueryParametersError(
+            "X-Amz-Expires should be a number") from None
+    if expires < 0:
+        raise AuthorizationQueryParametersError("X-Amz-Expires must be non-negative")
+    if expires > MAX_EXPIRES_S:
+        raise AuthorizationQueryParametersError(
+            "X-Amz-Expires must be less than a week (in seconds) that is 604800")
+    return expires
+
+
+def _iso(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---------------------------------------------------------------- Signature Version 2
+# boto3 still presigns with it for us-east-1 (`AWSAccessKeyId`, `Signature`, `Expires`), and
+# S3 accepts it there; HMAC-SHA1 over the verb, two headers, the expiry and the resource.
+
+def is_presigned_v2(request: WireRequest) -> bool:
+    return request.query_value("AWSAccessKeyId") is not None and \
+        request.query_value("Signature") is not None
+
+
+def verify_presigned_v2(request: WireRequest, raw_query: str, routed_path: str,
+                        secret_for: SecretFor, now: float) -> str:
+    """Checks a Signature Version 2 presigned URL; returns the access key."""
+    access_key = request.query_value("AWSAccessKeyId") or ""
+    expires_text = request.query_value("Expires") or ""
+    if not expires_text.isdigit():
+        raise AccessDenied("Query-string authentication requires the Signature, Expires and "
+                           "AWSAccessKeyId parameters")
+    if now > int(expires_text):
+        raise AccessDenied("Request has expired", extra={
+            "Expires": _iso(int(expires_text)), "ServerTime": _iso(now)})
+    resource = HmacV1Auth(None).canonical_resource(
+        urlsplit(f"{routed_path}?{raw_query}"), auth_path=routed_path)
+    amz = "".join(f"{name}:{value.strip()}\n" for name, value in sorted(request.headers.items())
+                  if name.startswith("x-amz-"))
+    string_to_sign = "\n".join([request.method, request.header("content-md5") or "",
+                                request.header("content-type") or "", expires_text,
+                                amz + resource])
+    expected = sign_v2(secret_for(access_key), string_to_sign)
+    if not hmac.compare_digest(expected, request.query_value("Signature") or ""):
+        raise SignatureDoesNotMatch(extra={
+            "AWSAccessKeyId": access_key, "StringToSign": string_to_sign,
+            "SignatureProvided": request.query_value("Signature")})
+    return access_key
+
+
+def sign_v2(secret: str, text: str) -> str:
+    digest = hmac.new(secret.encode(), text.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()

@@ -1,0 +1,101 @@
+"""Multipart uploads through boto3: the -N ETag, S3's size rules, parts and uploads listed."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from botocore.exceptions import ClientError
+
+MiB = 1024 * 1024
+
+
+def code(exc: pytest.ExceptionInfo) -> str:
+    return exc.value.response["Error"]["Code"]
+
+
+def upload(s3, bucket, key, parts):
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+    done = []
+    for number, data in enumerate(parts, start=1):
+        etag = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number,
+                              Body=data)["ETag"]
+        done.append({"PartNumber": number, "ETag": etag})
+    return upload_id, done
+
+
+def test_complete_gives_the_multipart_etag(s3, bucket):
+    parts = [b"a" * (5 * MiB), b"b" * (5 * MiB), b"tail"]
+    upload_id, done = upload(s3, bucket, "big", parts)
+    result = s3.complete_multipart_upload(Bucket=bucket, Key="big", UploadId=upload_id,
+                                          MultipartUpload={"Parts": done})
+    digest = hashlib.md5(b"".join(hashlib.md5(p).digest() for p in parts)).hexdigest()
+    assert result["ETag"] == f'"{digest}-3"'
+    assert result["Key"] == "big" and result["Bucket"] == bucket
+    got = s3.get_object(Bucket=bucket, Key="big")
+    assert got["ContentLength"] == 10 * MiB + 4
+    assert hashlib.md5(got["Body"].read()).digest() == hashlib.md5(b"".join(parts)).digest()
+
+
+def test_small_parts_are_entity_too_small(s3, bucket):
+    upload_id, done = upload(s3, bucket, "k", [b"small", b"tail"])
+    with pytest.raises(ClientError) as exc:
+        s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id,
+                                     MultipartUpload={"Parts": done})
+    assert code(exc) == "EntityTooSmall"
+
+
+def test_unknown_part_is_invalid_part(s3, bucket):
+    upload_id, done = upload(s3, bucket, "k", [b"only"])
+    with pytest.raises(ClientError) as exc:
+        s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id, MultipartUpload={
+            "Parts": [done[0], {"PartNumber": 2, "ETag": '"00000000000000000000000000000000"'}]})
+    assert code(exc) == "InvalidPart"
+
+
+def test_parts_out_of_order(s3, bucket):
+    upload_id, done = upload(s3, bucket, "k", [b"a" * (5 * MiB), b"b"])
+    with pytest.raises(ClientError) as exc:
+        s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id,
+                                     MultipartUpload={"Parts": list(reversed(done))})
+    assert code(exc) == "InvalidPartOrder"
+
+
+def test_list_parts_and_uploads_then_abort(s3, bucket):
+    upload_id, _ = upload(s3, bucket, "k", [b"one", b"two"])
+    parts = s3.list_parts(Bucket=bucket, Key="k", UploadId=upload_id)["Parts"]
+    assert [(p["PartNumber"], p["Size"]) for p in parts] == [(1, 3), (2, 3)]
+    assert parts[0]["ETag"] == f'"{hashlib.md5(b"one").hexdigest()}"'
+    uploads = s3.list_multipart_uploads(Bucket=bucket)["Uploads"]
+    assert [(u["Key"], u["UploadId"]) for u in uploads] == [("k", upload_id)]
+    s3.abort_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id)
+    with pytest.raises(ClientError) as exc:
+        s3.list_parts(Bucket=bucket, Key="k", UploadId=upload_id)
+    assert code(exc) == "NoSuchUpload"
+
+
+def test_upload_part_to_an_unknown_upload(s3, bucket):
+    with pytest.raises(ClientError) as exc:
+        s3.upload_part(Bucket=bucket, Key="k", UploadId="nope", PartNumber=1, Body=b"x")
+    assert code(exc) == "NoSuchUpload"
+
+
+def test_upload_part_copy(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"0123456789" * (MiB // 2))
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key="dst")["UploadId"]
+    first = s3.upload_part_copy(Bucket=bucket, Key="dst", UploadId=upload_id, PartNumber=1,
+                                CopySource={"Bucket": bucket, "Key": "src"})
+    second = s3.upload_part_copy(Bucket=bucket, Key="dst", UploadId=upload_id, PartNumber=2,
+                                 CopySource={"Bucket": bucket, "Key": "src"},
+                                 CopySourceRange="bytes=0-9")
+    s3.complete_multipart_upload(Bucket=bucket, Key="dst", UploadId=upload_id, MultipartUpload={
+        "Parts": [{"PartNumber": 1, "ETag": first["CopyPartResult"]["ETag"]},
+                  {"PartNumber": 2, "ETag": second["CopyPartResult"]["ETag"]}]})
+    body = s3.get_object(Bucket=bucket, Key="dst")["Body"].read()
+    assert body == b"0123456789" * (MiB // 2) + b"0123456789"
+
+
+def test_invalid_part_number(s3, bucket):
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
+    with pytest.raises(ClientError) as exc:
+        s3.upload_part(Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=10001, Body=b"x")
+    assert code(exc) == "InvalidArgument"

@@ -1,0 +1,218 @@
+"""Objects through boto3: put, get, head, delete, copy, metadata, ranges, conditions."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+def code(exc: pytest.ExceptionInfo) -> str:
+    return exc.value.response["Error"]["Code"]
+
+
+def status(exc: pytest.ExceptionInfo) -> int:
+    return exc.value.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def test_put_get_head_delete(s3, bucket):
+    body = b"hello, buckets"
+    put = s3.put_object(Bucket=bucket, Key="greeting.txt", Body=body, ContentType="text/plain")
+    assert put["ETag"] == f'"{hashlib.md5(body).hexdigest()}"'
+    got = s3.get_object(Bucket=bucket, Key="greeting.txt")
+    assert got["Body"].read() == body
+    assert got["ContentType"] == "text/plain"
+    assert got["ContentLength"] == len(body)
+    assert got["ETag"] == put["ETag"]
+    head = s3.head_object(Bucket=bucket, Key="greeting.txt")
+    assert head["ContentLength"] == len(body) and head["ETag"] == put["ETag"]
+    s3.delete_object(Bucket=bucket, Key="greeting.txt")
+    with pytest.raises(ClientError) as exc:
+        s3.get_object(Bucket=bucket, Key="greeting.txt")
+    assert code(exc) == "NoSuchKey"
+
+
+def test_no_such_key_names_the_key(s3, bucket):
+    with pytest.raises(ClientError) as exc:
+        s3.get_object(Bucket=bucket, Key="missing/thing")
+    assert code(exc) == "NoSuchKey" and status(exc) == 404
+    assert exc.value.response["Error"]["Key"] == "missing/thing"
+    assert exc.value.response["Error"]["Message"] == "The specified key does not exist."
+
+
+def test_head_of_a_missing_key_is_404(s3, bucket):
+    with pytest.raises(ClientError) as exc:
+        s3.head_object(Bucket=bucket, Key="missing")
+    assert code(exc) == "404"
+
+
+def test_deleting_a_missing_key_succeeds(s3, bucket):
+    assert s3.delete_object(Bucket=bucket, Key="never")["ResponseMetadata"]["HTTPStatusCode"] == 204
+
+
+def test_metadata_and_standard_headers(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="doc", Body=b"<p>", ContentType="text/html",
+                  CacheControl="max-age=60", ContentDisposition='attachment; filename="d.html"',
+                  ContentLanguage="en", ContentEncoding="identity",
+                  Metadata={"Owner": "me", "purpose": "test"})
+    head = s3.head_object(Bucket=bucket, Key="doc")
+    assert head["Metadata"] == {"owner": "me", "purpose": "test"}
+    assert head["CacheControl"] == "max-age=60"
+    assert head["ContentDisposition"] == 'attachment; filename="d.html"'
+    assert head["ContentLanguage"] == "en"
+    assert head["ContentType"] == "text/html"
+
+
+def test_default_content_type(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="raw", Body=b"\x00\x01")
+    assert s3.head_object(Bucket=bucket, Key="raw")["ContentType"] == "binary/octet-stream"
+
+
+def test_response_header_overrides(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x", ContentType="text/plain")
+    got = s3.get_object(Bucket=bucket, Key="k", ResponseContentType="application/json",
+                        ResponseContentDisposition="inline")
+    assert got["ContentType"] == "application/json"
+    assert got["ContentDisposition"] == "inline"
+
+
+@pytest.mark.parametrize("header, expected, content_range", [
+    ("bytes=0-4", b"01234", "bytes 0-4/10"),
+    ("bytes=7-", b"789", "bytes 7-9/10"),
+    ("bytes=-3", b"789", "bytes 7-9/10"),
+    ("bytes=8-100", b"89", "bytes 8-9/10"),
+])
+def test_range_get(s3, bucket, header, expected, content_range):
+    s3.put_object(Bucket=bucket, Key="digits", Body=b"0123456789")
+    got = s3.get_object(Bucket=bucket, Key="digits", Range=header)
+    assert got["ResponseMetadata"]["HTTPStatusCode"] == 206
+    assert got["Body"].read() == expected
+    assert got["ContentRange"] == content_range
+    assert got["ContentLength"] == len(expected)
+
+
+def test_unsatisfiable_range(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="digits", Body=b"0123456789")
+    with pytest.raises(ClientError) as exc:
+        s3.get_object(Bucket=bucket, Key="digits", Range="bytes=20-30")
+    assert code(exc) == "InvalidRange" and status(exc) == 416
+
+
+def test_if_match_and_if_none_match_on_read(s3, bucket):
+    etag = s3.put_object(Bucket=bucket, Key="k", Body=b"v1")["ETag"]
+    assert s3.get_object(Bucket=bucket, Key="k", IfMatch=etag)["Body"].read() == b"v1"
+    with pytest.raises(ClientError) as exc:
+        s3.get_object(Bucket=bucket, Key="k", IfMatch='"0000"')
+    assert code(exc) == "PreconditionFailed" and status(exc) == 412
+    with pytest.raises(ClientError) as exc:
+        s3.get_object(Bucket=bucket, Key="k", IfNoneMatch=etag)
+    assert status(exc) == 304
+
+
+def test_if_modified_since_and_if_unmodified_since(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"v1")
+    future = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)
+    past = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
+    with pytest.raises(ClientError) as exc:
+        s3.get_object(Bucket=bucket, Key="k", IfModifiedSince=future)
+    assert status(exc) == 304
+    with pytest.raises(ClientError) as exc:
+        s3.get_object(Bucket=bucket, Key="k", IfUnmodifiedSince=past)
+    assert code(exc) == "PreconditionFailed"
+    assert s3.get_object(Bucket=bucket, Key="k", IfModifiedSince=past)["Body"].read() == b"v1"
+
+
+def test_conditional_write_if_none_match_star(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="once", Body=b"first", IfNoneMatch="*")
+    with pytest.raises(ClientError) as exc:
+        s3.put_object(Bucket=bucket, Key="once", Body=b"second", IfNoneMatch="*")
+    assert code(exc) == "PreconditionFailed" and status(exc) == 412
+    assert s3.get_object(Bucket=bucket, Key="once")["Body"].read() == b"first"
+
+
+def test_conditional_write_if_match(s3, bucket):
+    etag = s3.put_object(Bucket=bucket, Key="k", Body=b"v1")["ETag"]
+    s3.put_object(Bucket=bucket, Key="k", Body=b"v2", IfMatch=etag)
+    with pytest.raises(ClientError) as exc:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"v3", IfMatch=etag)
+    assert code(exc) == "PreconditionFailed"
+
+
+def test_wrong_content_md5_is_bad_digest(s3, bucket):
+    wrong = base64.b64encode(hashlib.md5(b"other").digest()).decode()
+    with pytest.raises(ClientError) as exc:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"data", ContentMD5=wrong)
+    assert code(exc) == "BadDigest"
+    with pytest.raises(ClientError):
+        s3.head_object(Bucket=bucket, Key="k")
+
+
+@pytest.mark.parametrize("algorithm", ["CRC32", "CRC32C", "SHA1", "SHA256"])
+def test_checksums_are_stored_and_returned(s3, bucket, algorithm):
+    body = b"checksum me" * 100
+    put = s3.put_object(Bucket=bucket, Key="c", Body=body, ChecksumAlgorithm=algorithm)
+    value = put[f"Checksum{algorithm}"]
+    got = s3.get_object(Bucket=bucket, Key="c", ChecksumMode="ENABLED")
+    assert got["Body"].read() == body
+    assert got[f"Checksum{algorithm}"] == value
+    if algorithm == "SHA256":
+        assert value == base64.b64encode(hashlib.sha256(body).digest()).decode()
+
+
+def test_wrong_checksum_is_refused(s3, bucket):
+    with pytest.raises(ClientError) as exc:
+        s3.put_object(Bucket=bucket, Key="c", Body=b"abc",
+                      ChecksumSHA256=base64.b64encode(hashlib.sha256(b"xyz").digest()).decode())
+    assert code(exc) == "BadDigest"
+
+
+def test_copy_object(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"copy me", Metadata={"a": "1"},
+                  ContentType="text/plain")
+    result = s3.copy_object(Bucket=bucket, Key="dst", CopySource={"Bucket": bucket, "Key": "src"})
+    got = s3.get_object(Bucket=bucket, Key="dst")
+    assert got["Body"].read() == b"copy me"
+    assert got["Metadata"] == {"a": "1"} and got["ContentType"] == "text/plain"
+    assert result["CopyObjectResult"]["ETag"] == got["ETag"]
+
+
+def test_copy_with_replaced_metadata(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"x", Metadata={"a": "1"})
+    s3.copy_object(Bucket=bucket, Key="dst", CopySource=f"{bucket}/src",
+                   MetadataDirective="REPLACE", Metadata={"b": "2"})
+    assert s3.head_object(Bucket=bucket, Key="dst")["Metadata"] == {"b": "2"}
+
+
+def test_copy_of_a_missing_source(s3, bucket):
+    with pytest.raises(ClientError) as exc:
+        s3.copy_object(Bucket=bucket, Key="dst", CopySource=f"{bucket}/nothing")
+    assert code(exc) == "NoSuchKey"
+
+
+def test_delete_objects(s3, bucket):
+    for key in ("a", "b", "c"):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+    result = s3.delete_objects(Bucket=bucket, Delete={"Objects": [
+        {"Key": "a"}, {"Key": "b"}, {"Key": "never-was"}]})
+    assert sorted(d["Key"] for d in result["Deleted"]) == ["a", "b", "never-was"]
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["c"]
+
+
+def test_object_tagging(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x", Tagging="color=blue&size=L")
+    assert s3.get_object(Bucket=bucket, Key="k")["TagCount"] == 2
+    tags = s3.get_object_tagging(Bucket=bucket, Key="k")["TagSet"]
+    assert sorted((t["Key"], t["Value"]) for t in tags) == [("color", "blue"), ("size", "L")]
+    s3.put_object_tagging(Bucket=bucket, Key="k", Tagging={"TagSet": [{"Key": "a", "Value": "b"}]})
+    assert s3.get_object_tagging(Bucket=bucket, Key="k")["TagSet"] == [{"Key": "a", "Value": "b"}]
+    s3.delete_object_tagging(Bucket=bucket, Key="k")
+    assert s3.get_object_tagging(Bucket=bucket, Key="k")["TagSet"] == []
+
+
+def test_empty_object(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="empty", Body=b"")
+    got = s3.get_object(Bucket=bucket, Key="empty")
+    assert got["Body"].read() == b"" and got["ContentLength"] == 0
+    assert got["ETag"] == '"d41d8cd98f00b204e9800998ecf8427e"'

@@ -1,0 +1,171 @@
+"""Presigned URLs and presigned POST, used by plain HTTP clients as browsers and curl do."""
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+
+@pytest.fixture(params=["s3v4", "default"])
+def signer(request, endpoint):
+    """A client presigning with SigV4, and one with boto3's default (SigV2 in us-east-1)."""
+    if request.param == "default":
+        return endpoint.client()
+    return endpoint.client(signature_version="s3v4")
+
+
+@pytest.fixture
+def v4(endpoint):
+    return endpoint.client(signature_version="s3v4")
+
+
+def test_presigned_get(s3, signer, bucket):
+    s3.put_object(Bucket=bucket, Key="doc.txt", Body=b"shared")
+    url = signer.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "doc.txt"},
+                                    ExpiresIn=300)
+    response = httpx.get(url)
+    assert response.status_code == 200 and response.content == b"shared"
+
+
+def test_presigned_put(s3, signer, bucket):
+    url = signer.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "up.bin"},
+                                    ExpiresIn=300)
+    assert httpx.put(url, content=b"uploaded").status_code == 200
+    assert s3.get_object(Bucket=bucket, Key="up.bin")["Body"].read() == b"uploaded"
+
+
+def test_presigned_url_with_an_odd_key(s3, signer, bucket):
+    key = "dir/with space/ü+plus.txt"
+    s3.put_object(Bucket=bucket, Key=key, Body=b"odd")
+    url = signer.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key})
+    assert httpx.get(url).content == b"odd"
+
+
+def test_tampered_presigned_url(s3, signer, bucket):
+    s3.put_object(Bucket=bucket, Key="a", Body=b"a")
+    s3.put_object(Bucket=bucket, Key="b", Body=b"b")
+    url = signer.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "a"})
+    response = httpx.get(url.replace(f"/{bucket}/a?", f"/{bucket}/b?"))
+    assert response.status_code == 403
+    assert b"<Code>SignatureDoesNotMatch</Code>" in response.content
+
+
+def test_wrong_signature(s3, v4, bucket):
+    s3.put_object(Bucket=bucket, Key="a", Body=b"a")
+    url = v4.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "a"})
+    signature = parse_qs(urlsplit(url).query)["X-Amz-Signature"][0]
+    response = httpx.get(url.replace(signature, "0" * len(signature)))
+    assert response.status_code == 403
+    assert b"<Code>SignatureDoesNotMatch</Code>" in response.content
+
+
+def test_expired_presigned_url(s3, signer, bucket):
+    s3.put_object(Bucket=bucket, Key="a", Body=b"a")
+    url = signer.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "a"},
+                                    ExpiresIn=1)
+    deadline = time.monotonic() + 30
+    while True:                              # expiry has one-second resolution
+        response = httpx.get(url)
+        if response.status_code != 200 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert response.status_code == 403
+    assert b"<Code>AccessDenied</Code>" in response.content
+    assert b"<Message>Request has expired</Message>" in response.content
+
+
+def test_presigned_url_expiring_after_more_than_a_week(s3, v4, bucket):
+    url = v4.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "a"},
+                                    ExpiresIn=604801)
+    response = httpx.get(url)
+    assert response.status_code == 400
+    assert b"<Code>AuthorizationQueryParametersError</Code>" in response.content
+
+
+def post_form(post, files, extra=None):
+    return httpx.post(post["url"], data={**post["fields"], **(extra or {})}, files=files)
+
+
+def test_presigned_post(s3, signer, bucket):
+    post = signer.generate_presigned_post(bucket, "uploads/${filename}", Conditions=[
+        ["starts-with", "$key", "uploads/"], ["content-length-range", 1, 1024]])
+    response = post_form(post, {"file": ("photo.jpg", b"jpeg bytes", "image/jpeg")})
+    assert response.status_code == 204
+    assert s3.get_object(Bucket=bucket, Key="uploads/photo.jpg")["Body"].read() == b"jpeg bytes"
+
+
+def test_presigned_post_success_action_status_201(s3, bucket):
+    post = s3.generate_presigned_post(bucket, "k", Fields={"success_action_status": "201"},
+                                      Conditions=[{"success_action_status": "201"}])
+    response = post_form(post, {"file": ("f", b"data")})
+    assert response.status_code == 201
+    assert b"<Key>k</Key>" in response.content and f"<Bucket>{bucket}</Bucket>".encode() in \
+        response.content
+
+
+def test_presigned_post_redirect(s3, bucket):
+    target = "http://app.localhost/done"
+    post = s3.generate_presigned_post(bucket, "k", Fields={"success_action_redirect": target},
+                                      Conditions=[{"success_action_redirect": target}])
+    response = post_form(post, {"file": ("f", b"data")})
+    assert response.status_code == 303
+    location = urlsplit(response.headers["location"])
+    assert location.netloc == "app.localhost"
+    assert parse_qs(location.query)["key"] == ["k"]
+    assert parse_qs(location.query)["bucket"] == [bucket]
+
+
+def test_presigned_post_too_large(s3, signer, bucket):
+    post = signer.generate_presigned_post(bucket, "k", Conditions=[["content-length-range", 1, 10]])
+    response = post_form(post, {"file": ("f", b"x" * 11)})
+    assert response.status_code == 400
+    assert b"<Code>EntityTooLarge</Code>" in response.content
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_presigned_post_too_small(s3, bucket):
+    post = s3.generate_presigned_post(bucket, "k", Conditions=[["content-length-range", 5, 10]])
+    response = post_form(post, {"file": ("f", b"x")})
+    assert response.status_code == 400
+    assert b"<Code>EntityTooSmall</Code>" in response.content
+
+
+def test_presigned_post_with_a_key_outside_the_policy(s3, bucket):
+    post = s3.generate_presigned_post(bucket, "uploads/a")
+    response = post_form(post, {"file": ("f", b"x")}, {"key": "elsewhere/a"})
+    assert response.status_code == 403
+    assert b"<Code>AccessDenied</Code>" in response.content
+    assert b"Policy Condition failed" in response.content
+
+
+def test_presigned_post_with_a_field_not_in_the_policy(s3, bucket):
+    post = s3.generate_presigned_post(bucket, "k")
+    response = post_form(post, {"file": ("f", b"x")}, {"x-amz-meta-extra": "1"})
+    assert response.status_code == 403
+    assert b"Extra input fields" in response.content
+
+
+def test_presigned_post_expired(s3, bucket):
+    post = s3.generate_presigned_post(bucket, "k", ExpiresIn=-10)
+    response = post_form(post, {"file": ("f", b"x")})
+    assert response.status_code == 403
+    assert b"Policy expired" in response.content
+
+
+def test_presigned_post_with_a_tampered_policy(s3, signer, bucket):
+    post = signer.generate_presigned_post(bucket, "k")
+    other = signer.generate_presigned_post(bucket, "k", ExpiresIn=7200)
+    response = post_form(post, {"file": ("f", b"x")}, {"policy": other["fields"]["policy"]})
+    assert response.status_code == 403
+    assert b"<Code>SignatureDoesNotMatch</Code>" in response.content
+
+
+@pytest.mark.parametrize("missing", ["key", "x-amz-signature"])
+def test_presigned_post_missing_field(s3, v4, bucket, missing):
+    post = v4.generate_presigned_post(bucket, "k")
+    fields = {k: v for k, v in post["fields"].items() if k != missing}
+    response = httpx.post(post["url"], data=fields, files={"file": ("f", b"x")})
+    assert response.status_code in (400, 403)
+    assert b"<Code>" in response.content and s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0

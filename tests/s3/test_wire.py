@@ -1,0 +1,134 @@
+"""The wire itself, seen by plain HTTP: XML error bodies, addressing styles, CORS,
+aws-chunked uploads with trailers."""
+from __future__ import annotations
+
+import base64
+import zlib
+
+import httpx
+import pytest
+
+
+def test_error_body_names_code_message_resource_and_request_id(endpoint, bucket):
+    response = httpx.get(f"{endpoint.url}/{bucket}/missing/key.txt")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/xml"
+    body = response.text
+    assert "<Code>NoSuchKey</Code>" in body
+    assert "<Message>The specified key does not exist.</Message>" in body
+    assert "<Key>missing/key.txt</Key>" in body
+    assert f"<Resource>/{bucket}/missing/key.txt</Resource>" in body
+    assert f"<RequestId>{response.headers['x-amz-request-id']}</RequestId>" in body
+
+
+def test_unsupported_method_is_method_not_allowed(endpoint, bucket):
+    response = httpx.request("PATCH", f"{endpoint.url}/{bucket}/k")
+    assert response.status_code == 405
+    assert "<Code>MethodNotAllowed</Code>" in response.text
+
+
+@pytest.mark.parametrize("host", ["localhost", "s3.localhost"])
+def test_virtual_hosted_style(endpoint, s3, bucket, host):
+    # As a browser sends it: *.localhost resolves to the loopback address, Host names the bucket.
+    port = endpoint.url.rsplit(":", 1)[1]
+    virtual = {"Host": f"{bucket}.{host}:{port}"}
+    url = s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "v/key.txt"})
+    assert httpx.put(url, content=b"virtual").status_code == 200
+    direct = httpx.get(f"http://127.0.0.1:{port}/v/key.txt", headers=virtual)
+    assert direct.status_code == 200 and direct.content == b"virtual"
+    listing = httpx.get(f"http://127.0.0.1:{port}/?list-type=2", headers=virtual)
+    assert "<Key>v/key.txt</Key>" in listing.text
+    assert f"<Name>{bucket}</Name>" in listing.text
+
+
+CORS = {"CORSRules": [{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET", "PUT"],
+                       "AllowedHeaders": ["content-type"], "ExposeHeaders": ["ETag"],
+                       "MaxAgeSeconds": 600}]}
+
+
+def test_cors_preflight_allowed(endpoint, s3, bucket):
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=CORS)
+    response = httpx.options(f"{endpoint.url}/{bucket}/k", headers={
+        "Origin": "https://app.example", "Access-Control-Request-Method": "PUT",
+        "Access-Control-Request-Headers": "Content-Type"})
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "https://app.example"
+    assert "PUT" in response.headers["access-control-allow-methods"]
+    assert response.headers["access-control-max-age"] == "600"
+    assert response.headers["access-control-allow-headers"].lower() == "content-type"
+
+
+def test_cors_preflight_refused(endpoint, s3, bucket):
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=CORS)
+    response = httpx.options(f"{endpoint.url}/{bucket}/k", headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
+    assert response.status_code == 403
+    assert "<Code>AccessForbidden</Code>" in response.text
+
+
+def test_cors_preflight_without_configuration(endpoint, bucket):
+    response = httpx.options(f"{endpoint.url}/{bucket}/k", headers={
+        "Origin": "https://app.example", "Access-Control-Request-Method": "GET"})
+    assert response.status_code == 403
+
+
+def test_cors_headers_on_an_actual_request(endpoint, s3, bucket):
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=CORS)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"})
+    allowed = httpx.get(url, headers={"Origin": "https://app.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example"
+    assert allowed.headers["access-control-expose-headers"] == "ETag"
+    other = httpx.get(url, headers={"Origin": "https://evil.example"})
+    assert other.status_code == 200 and "access-control-allow-origin" not in other.headers
+
+
+def chunked_body(data: bytes, size: int, trailer: str) -> bytes:
+    out = b""
+    for start in range(0, len(data), size):
+        piece = data[start:start + size]
+        out += f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
+    return out + b"0\r\n" + trailer.encode() + b"\r\n\r\n"
+
+
+def test_aws_chunked_upload_with_a_checksum_trailer(endpoint, s3, bucket):
+    data = b"streamed in chunks " * 1000
+    crc = base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+    url = endpoint.client(signature_version="s3v4").generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "chunked"})
+    response = httpx.put(url, content=chunked_body(data, 4096, f"x-amz-checksum-crc32:{crc}"),
+                         headers={"Content-Encoding": "aws-chunked",
+                                  "X-Amz-Content-Sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+                                  "X-Amz-Decoded-Content-Length": str(len(data)),
+                                  "X-Amz-Trailer": "x-amz-checksum-crc32"})
+    assert response.status_code == 200, response.text
+    got = s3.get_object(Bucket=bucket, Key="chunked", ChecksumMode="ENABLED")
+    assert got["Body"].read() == data
+    assert got["ChecksumCRC32"] == crc
+
+
+def test_aws_chunked_upload_with_a_wrong_trailer(endpoint, s3, bucket):
+    data = b"payload" * 100
+    wrong = base64.b64encode(zlib.crc32(b"other").to_bytes(4, "big")).decode()
+    url = endpoint.client(signature_version="s3v4").generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "bad"})
+    response = httpx.put(url, content=chunked_body(data, 256, f"x-amz-checksum-crc32:{wrong}"),
+                         headers={"Content-Encoding": "aws-chunked",
+                                  "X-Amz-Content-Sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+                                  "X-Amz-Decoded-Content-Length": str(len(data)),
+                                  "X-Amz-Trailer": "x-amz-checksum-crc32"})
+    assert response.status_code == 400
+    assert "<Code>BadDigest</Code>" in response.text
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_signed_streaming_payload(endpoint, s3, bucket):
+    data = b"x" * 70000
+    body = (f"{65536:x};chunk-signature={'a' * 64}\r\n".encode() + data[:65536] + b"\r\n" +
+            f"{len(data) - 65536:x};chunk-signature={'b' * 64}\r\n".encode() + data[65536:] +
+            b"\r\n" + f"0;chunk-signature={'c' * 64}\r\n\r\n".encode())
+    url = endpoint.client(signature_version="s3v4").generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "signed"})
+    response = httpx.put(url, content=body, headers={
+        "Content-Encoding": "aws-chunked",
+        "X-Amz-Content-Sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+        "X-Amz-Decoded-Content-Length": str(len(data))})
+    assert response.status_code == 200, response.text
+    assert s3.get_object(Bucket=bucket, Key="signed")["Body"].read() == data
