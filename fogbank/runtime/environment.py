@@ -60,7 +60,7 @@ def build_environment(spec: FunctionSpec, *, path: list[str], log_stream: str,
         "LD_LIBRARY_PATH": ":".join(lib_dirs),
         "PYTHONPATH": ":".join(path),
     }
-    env.update(spec.environment)
+    env.update({key: str(value) for key, value in spec.environment.items()})
     env.update({
         "_HANDLER": spec.handler,
         "AWS_REGION": spec.region,

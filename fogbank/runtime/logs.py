@@ -32,7 +32,7 @@ class LogStore:
         """Record `text` (one event per line) and hand it to followers."""
         now = self._clock_ms()
         lines = text.split("\n")
-        if lines and lines[-1] == "":
+        if text.endswith("\n"):
             lines.pop()
         events = [LogEvent(now, function_name, request_id, line) for line in lines]
         if not events:

@@ -20,8 +20,12 @@ PlanMaker = Callable[[bool], tuple[WorkerPlan, str]]
 
 
 class Pool:
-    def __init__(self, spec: FunctionSpec, make_plan: PlanMaker, spawner: Spawner) -> None:
+    def __init__(self, spec: FunctionSpec, make_plan: PlanMaker, spawner: Spawner,
+                 init_timeout_s: float) -> None:
         self.spec = spec
+        # A function timeout longer than the init limit extends it, as Lambda then retries
+        # the init within the invoke.
+        self._init_timeout_s = max(init_timeout_s, spec.timeout_s)
         self._make_plan = make_plan
         self._spawner = spawner
         self._idle: list[Worker] = []
@@ -88,7 +92,8 @@ class Pool:
 
     async def _start(self, provisioned: bool) -> Worker:
         plan, log_stream = self._make_plan(provisioned)
-        return await Worker.start(self._spawner, plan, log_stream, provisioned)
+        return await Worker.start(self._spawner, plan, log_stream, provisioned,
+                                  self._init_timeout_s)
 
     def retire(self) -> None:
         self._retired = True

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import logging
 import math
 import sys
@@ -19,7 +20,8 @@ from fogbank.runtime.plan import SandboxPlan, WorkerPlan
 from fogbank.runtime.pool import Pool
 from fogbank.runtime.spawner import Spawner
 from fogbank.runtime.workers import Invocation, Outcome, Worker
-from fogbank.types import FunctionSpec, InvalidParameterValue, InvokeResult, ResourceNotFound
+from fogbank.types import (AwsError, FunctionSpec, InvalidParameterValue, InvokeResult,
+                           ResourceNotFound)
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ class RuntimeConfig:
     node_concurrency: int = 1000
     sandbox: bool = True
     python: Path = Path(sys.executable)     # the interpreter functions run on
+    init_timeout_s: float = 10.0            # Lambda's limit on a function's init phase
 
 
 class Runtime:
@@ -65,12 +68,16 @@ class Runtime:
         workers are started by the housekeeping loop within a tick.
         """
         environment.check_environment(spec)
+        if not spec.runtime.startswith("python"):
+            raise InvalidParameterValue(f"Function {spec.name}: runtime {spec.runtime} is not "
+                                        "supported; only Python functions run here")
         if not spec.code_dir.is_dir():
             raise InvalidParameterValue(f"Function {spec.name}: code directory "
                                         f"{spec.code_dir} does not exist")
         deps = build.dependencies_dir(spec.name, spec.code_dir, self.config.state_dir / "build",
                                       self.config.python)
-        pool = Pool(spec, lambda provisioned: self._plan(spec, deps, provisioned), self._spawner)
+        pool = Pool(spec, lambda provisioned: self._plan(spec, deps, provisioned), self._spawner,
+                    self.config.init_timeout_s)
         old = self._pools.get(spec.name)
         self._pools[spec.name] = pool
         self._limiter.configure(spec.name, spec.reserved_concurrency)
@@ -104,6 +111,7 @@ class Runtime:
         if pool is None:
             raise self._not_found(name)
         spec = pool.spec
+        context_json = _client_context_json(client_context)
         unreserved = self._limiter.admit(name)
         request_id = str(uuid.uuid4())
         loop = asyncio.get_running_loop()
@@ -111,22 +119,29 @@ class Runtime:
             worker = await pool.acquire()
             first = worker.invocations == 0
             inv = Invocation(request_id, payload, spec.arn, spec.timeout_s,
-                             int(time.time() * 1000 + spec.timeout_s * 1000),
-                             _client_context_json(client_context))
-            outcome = await worker.invoke(inv)
-            pool.release(worker, loop.time())
+                             int(time.time() * 1000 + spec.timeout_s * 1000), context_json)
+            self._warn_once(worker.warning)
+            head = _log_head(spec, request_id, worker, first)
+            self.logs.write(name, request_id, head)
+            # Output reaches the log store (and `fogbank logs -f`) as it is written.
+            worker.on_line = lambda line: self.logs.write(name, request_id, line + "\n")
+            try:
+                outcome = await worker.invoke(inv)
+            except BaseException:
+                worker.kill()  # cancelled mid-invocation: its channel is out of step now
+                raise
+            finally:
+                worker.on_line = None
+                pool.release(worker, loop.time())
         finally:
             self._limiter.release(name, unreserved)
-        if worker.warning and not self._warned:
-            self._warned = True
-            log.warning(worker.warning)
-        text = _invocation_log(spec, request_id, worker, first, outcome)
-        self.logs.write(name, request_id, text)
+        trailer = _log_trailer(spec, request_id, worker, first, outcome)
+        self.logs.write(name, request_id, trailer)
         return InvokeResult(
             request_id=request_id, payload=outcome.payload,
             function_error="Unhandled" if outcome.error_type else None,
-            log_tail=_tail(text) if tail_logs else "", executed_version=spec.version,
-            error_type=outcome.error_type)
+            log_tail=_tail(head + _ended(outcome.output) + trailer) if tail_logs else "",
+            executed_version=spec.version, error_type=outcome.error_type)
 
     async def close(self) -> None:
         if self._housekeeper is not None:
@@ -143,6 +158,11 @@ class Runtime:
     def _not_found(self, name: str) -> ResourceNotFound:
         arn = f"arn:aws:lambda:{self.config.region}:{self.config.account_id}:function:{name}"
         return ResourceNotFound(f"Function not found: {arn}", extra={"Type": "User"})
+
+    def _warn_once(self, warning: str) -> None:
+        if warning and not self._warned:
+            self._warned = True
+            log.warning(warning)
 
     def _retire(self, pool: Pool) -> None:
         pool.retire()
@@ -192,18 +212,26 @@ def _client_context_json(client_context: str | None) -> str | None:
     """Invoke's ClientContext is base64 JSON; the function gets the decoded JSON."""
     if not client_context:
         return None
-    return base64.b64decode(client_context).decode("utf-8")
+    try:
+        decoded = base64.b64decode(client_context, validate=True).decode("utf-8")
+        if isinstance(json.loads(decoded), dict):
+            return decoded
+    except ValueError:
+        pass
+    raise AwsError("Client context must be a valid Base64-encoded JSON object.",
+                   code="InvalidRequestContentException", status=400)
 
 
-def _invocation_log(spec: FunctionSpec, request_id: str, worker: Worker, first: bool,
-                    outcome: Outcome) -> str:
-    """The invocation's log as Lambda writes it: START, output, END, REPORT."""
+def _log_head(spec: FunctionSpec, request_id: str, worker: Worker, first: bool) -> str:
+    """What precedes the function's output: its init output (cold start), then START."""
+    init = _ended(worker.init_output) if first else ""
+    return f"{init}START RequestId: {request_id} Version: {spec.version}\n"
+
+
+def _log_trailer(spec: FunctionSpec, request_id: str, worker: Worker, first: bool,
+                 outcome: Outcome) -> str:
+    """What follows the function's output, as Lambda writes it: END, then REPORT."""
     lines = []
-    if first and worker.init_output:
-        lines.append(worker.init_output.rstrip("\n"))
-    lines.append(f"START RequestId: {request_id} Version: {spec.version}")
-    if outcome.output:
-        lines.append(outcome.output.rstrip("\n"))
     if outcome.status == "timeout":
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
         lines.append(f"{stamp} {request_id} Task timed out after {spec.timeout_s:.2f} seconds")
@@ -219,6 +247,11 @@ def _invocation_log(spec: FunctionSpec, request_id: str, worker: Worker, first: 
         report += f"\tStatus: error\tError Type: {outcome.error_type}"
     lines.append(report)
     return "\n".join(lines) + "\n"
+
+
+def _ended(text: str) -> str:
+    """`text` as whole lines: a last line without its newline gets one."""
+    return text + "\n" if text and not text.endswith("\n") else text
 
 
 def _tail(text: str) -> str:

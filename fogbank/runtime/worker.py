@@ -214,10 +214,12 @@ def _initialise(plan: WorkerPlan, warning: str) -> tuple[Handler | None, dict[st
 
 def serve(plan: WorkerPlan, channel: socket.socket, started: float, warning: str) -> None:
     """The worker's life once it has a plan: initialise, say ready, serve until hung up on."""
+    # Who we are first, so the node can kill us if loading the handler hangs.
+    channel.sendall(frames.pack({"pid": os.getpid()}))
     handler, init_error = _initialise(plan, warning)
     _flush()
     init_ms = (time.perf_counter() - started) * 1000
-    channel.sendall(frames.pack({"pid": os.getpid(), "init_ms": init_ms, "warning": warning}))
+    channel.sendall(frames.pack({"init_ms": init_ms, "warning": warning}))
     stream = channel.makefile("rb")
     while (frame := frames.read_blocking(stream)) is not None:
         if handler is None:

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import signal
 import socket
 from dataclasses import dataclass
+from typing import Callable
 
 from fogbank.runtime import faults, frames
 from fogbank.runtime.plan import WorkerPlan
 from fogbank.runtime.spawner import Spawner
 
-# How long a fork + sandbox + handler import may take before the node gives up on it.
-_INIT_TIMEOUT_S = 60.0
 # Output kept per invocation; a function printing more loses the excess, not the node.
 _MAX_OUTPUT_BYTES = 4 * 1024 * 1024
 
@@ -56,12 +56,15 @@ class Worker:
         self.invocations = 0
         self.last_used = 0.0           # loop time of the last release
         self.over_memory = False       # set by the watchdog before it kills
+        self.init_timed_out = False
+        self.on_line: Callable[[str], None] | None = None   # live output, line by line
         self._loop = asyncio.get_running_loop()
         self._spawner = spawner
         self._spawn_id = spawn_id
         self._channel = channel
         self._log_fd = log_fd
-        self._log_buffer = bytearray()
+        self._log_buffer = bytearray()   # this invocation's output
+        self._partial = bytearray()      # the start of a line not yet ended, for on_line
         self._pidfd = -1
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
@@ -69,27 +72,33 @@ class Worker:
 
     @classmethod
     async def start(cls, spawner: Spawner, plan: WorkerPlan, log_stream: str,
-                    provisioned: bool = False) -> "Worker":
-        """Fork and initialise; a worker that dies during init comes back with alive=False."""
+                    provisioned: bool, init_timeout_s: float) -> "Worker":
+        """Fork and initialise; a worker that fails during init comes back with alive=False."""
         spawn_id, channel, log_fd = await spawner.spawn(plan)
         worker = cls(spawner, spawn_id, channel, log_fd, log_stream, provisioned)
         worker._loop.add_reader(log_fd, worker._read_logs)
         worker._reader, worker._writer = await asyncio.open_unix_connection(sock=channel)
         try:
-            ready, _ = await asyncio.wait_for(frames.read(worker._reader), _INIT_TIMEOUT_S)
-        except (asyncio.IncompleteReadError, asyncio.TimeoutError, ConnectionError):
+            async with asyncio.timeout(init_timeout_s):
+                hello, _ = await frames.read(worker._reader)
+                worker._adopt(hello["pid"])
+                ready, _ = await frames.read(worker._reader)
+        except asyncio.TimeoutError:
+            worker.init_timed_out = True
             worker.kill()
+        except (asyncio.IncompleteReadError, ConnectionError):
             await worker._wait_exit()
-            worker.init_output = worker._take_output()
-            return worker
-        worker.pid, worker.init_ms = ready["pid"], ready["init_ms"]
-        worker.warning = ready["warning"]
-        try:
-            worker._pidfd = os.pidfd_open(worker.pid)
-        except ProcessLookupError:
-            pass
+        else:
+            worker.init_ms, worker.warning = ready["init_ms"], ready["warning"]
         worker.init_output = worker._take_output()
         return worker
+
+    def _adopt(self, pid: int) -> None:
+        self.pid = pid
+        try:
+            self._pidfd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            pass
 
     @property
     def usable(self) -> bool:
@@ -97,10 +106,15 @@ class Worker:
         return self.alive and self._reader is not None and not self._reader.at_eof()
 
     async def invoke(self, inv: Invocation) -> Outcome:
+        if self.init_timed_out:
+            return Outcome(json_bytes(faults.timed_out(inv.request_id, inv.timeout_s)),
+                           faults.TIMED_OUT, self._take_output(), inv.timeout_s * 1000, 0,
+                           status="timeout")
         if not self.alive:
             return self._died(inv, self._exit_status, duration_ms=0.0)
         assert self._reader is not None and self._writer is not None
         self.invocations += 1
+        self._emit_lines()  # anything written between invocations (background threads)
         header = {"request_id": inv.request_id, "deadline_ms": inv.deadline_ms, "arn": inv.arn,
                   "client_context": inv.client_context}
         started = self._loop.time()
@@ -122,7 +136,7 @@ class Worker:
         if result.get("init_failed"):
             self.alive = False
         return Outcome(payload, result["error_type"], self._take_output(), result["duration_ms"],
-                       -(-result["max_rss_kb"] // 1024))
+                       math.ceil(result["max_rss_kb"] / 1024))
 
     def _died(self, inv: Invocation, status: int | None, duration_ms: float) -> Outcome:
         error = faults.runtime_exited(inv.request_id, status, self.over_memory)
@@ -175,12 +189,26 @@ class Worker:
             if not chunk:
                 self._loop.remove_reader(self._log_fd)
                 return
-            if len(self._log_buffer) < _MAX_OUTPUT_BYTES:
-                self._log_buffer += chunk[:_MAX_OUTPUT_BYTES - len(self._log_buffer)]
+            kept = chunk[:max(0, _MAX_OUTPUT_BYTES - len(self._log_buffer))]
+            self._log_buffer += kept
+            self._partial += kept
+            self._emit_lines()
+
+    def _emit_lines(self) -> None:
+        if self.on_line is None or b"\n" not in self._partial:
+            return
+        *lines, rest = self._partial.split(b"\n")
+        self._partial = bytearray(rest)
+        for line in lines:
+            self.on_line(line.decode("utf-8", "replace"))
 
     def _take_output(self) -> str:
+        """Everything written since the last call (after a final drain of the pipe)."""
         if self._log_fd >= 0:
             self._read_logs()
+        if self._partial and self.on_line is not None:
+            self.on_line(self._partial.decode("utf-8", "replace"))
+        self._partial.clear()
         text = self._log_buffer.decode("utf-8", "replace")
         self._log_buffer.clear()
         return text

@@ -75,23 +75,50 @@ def test_query_by_time_and_limit(deploy, invoke, runtime):
     assert runtime.logs.query("q", end_ms=events[0].timestamp_ms - 1) == []
 
 
-def test_follow_yields_new_events_as_they_happen(deploy, runtime, loop):
-    deploy("live", "def handler(e, c):\n    print('streamed')\n    return 1\n")
+def test_follow_streams_output_while_the_call_runs(runtime, code, loop):
+    from fogbank.types import FunctionSpec
+
+    root = code("live", {"app.py": (
+        "import os, time\n"
+        "def handler(event, context):\n"
+        "    print('waiting', end='')\n"
+        "    print(' for the test')\n"
+        "    while not os.path.exists('go'):\n"
+        "        time.sleep(0.01)\n"
+        "    print('released')\n"
+        "    return 1\n")})
+    runtime.deploy(FunctionSpec(name="live", handler="app.handler", code_dir=root, timeout_s=60))
 
     async def scenario():
         stream = runtime.logs.follow("live")
         first = asyncio.ensure_future(stream.__anext__())
-        await asyncio.sleep(0)
-        result = await runtime.invoke("live", b"{}")
-        seen = [await asyncio.wait_for(first, 10)]
-        while len(seen) < 4:
-            seen.append(await asyncio.wait_for(stream.__anext__(), 10))
+        await asyncio.sleep(0)  # the follower is registered before the call starts
+        call = asyncio.create_task(runtime.invoke("live", b"{}"))
+        seen = [await asyncio.wait_for(first, 30)]
+        while seen[-1].message != "waiting for the test":
+            seen.append(await asyncio.wait_for(stream.__anext__(), 30))
+        running_when_seen = not call.done()
+        (root / "go").write_text("")  # only now may the handler finish
+        while not seen[-1].message.startswith("REPORT"):
+            seen.append(await asyncio.wait_for(stream.__anext__(), 30))
         await stream.aclose()
-        return result, seen
+        return await call, seen, running_when_seen
 
-    result, seen = loop.run_until_complete(scenario())
-    assert seen[0].message.startswith("START RequestId: " + result.request_id)
-    assert seen[1].message == "streamed"
+    result, seen, running_when_seen = loop.run_until_complete(scenario())
+    assert running_when_seen
+    messages = [e.message for e in seen]
+    assert messages[0] == f"START RequestId: {result.request_id} Version: $LATEST"
+    assert messages[1:3] == ["waiting for the test", "released"]
+    assert messages[3] == f"END RequestId: {result.request_id}"
+    assert {e.request_id for e in seen} == {result.request_id}
+
+
+def test_output_without_a_final_newline_is_one_whole_line(deploy, invoke, runtime):
+    deploy("partial", "import sys\ndef handler(e, c):\n    sys.stdout.write('no newline')\n    return 1\n")
+    result, _ = invoke("partial", tail_logs=True)
+    messages = [e.message for e in runtime.logs.query("partial")]
+    assert messages[1:3] == ["no newline", f"END RequestId: {result.request_id}"]
+    assert result.log_tail.splitlines()[1:3] == messages[1:3]
 
 
 def test_logs_survive_a_restart(deploy, invoke, state_dir, loop):

@@ -36,19 +36,57 @@ def test_idle_workers_are_reaped_after_the_ttl(make_runtime, code, loop):
     assert second != first
 
 
-def test_provisioned_workers_are_ready_before_the_first_call(deploy, invoke, loop, runtime):
-    deploy("warm", PID, provisioned_concurrency=2)
+# Provisioned workers import the module ahead of any call; each leaves a mark when it does.
+PROVISIONED = ("import os\n"
+               "open(f'started-{os.getpid()}', 'w').close()\n" + PID)
 
-    async def settle():
-        await asyncio.sleep(1.0)
 
-    loop.run_until_complete(settle())
-    result, (pid, init_type) = invoke("warm", tail_logs=True)
-    assert init_type == "provisioned-concurrency"
-    assert "Init Duration" not in result.log_tail
-    # Both provisioned workers serve concurrent calls without a cold start.
+def _await_marks(loop, root, count: int) -> list[int]:
+    async def poll():
+        for _ in range(600):
+            marks = sorted(int(p.name.split("-")[1]) for p in root.glob("started-*"))
+            if len(marks) >= count:
+                return marks
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{count} provisioned workers never started")
+
+    return loop.run_until_complete(poll())
+
+
+def test_provisioned_workers_are_ready_before_the_first_call(runtime, code, loop):
+    from fogbank.types import FunctionSpec
+    import json
+
+    root = code("warm", {"app.py": PROVISIONED})
+    runtime.deploy(FunctionSpec(name="warm", handler="app.handler", code_dir=root,
+                                provisioned_concurrency=2))
+    warm = _await_marks(loop, root, 2)
+
     async def two():
-        return await asyncio.gather(runtime.invoke("warm", b"{}"), runtime.invoke("warm", b"{}"))
+        return await asyncio.gather(runtime.invoke("warm", b"{}", tail_logs=True),
+                                    runtime.invoke("warm", b"{}", tail_logs=True))
 
     results = loop.run_until_complete(two())
-    assert all("provisioned-concurrency" in r.payload.decode() for r in results)
+    served = sorted(json.loads(r.payload)[0] for r in results)
+    assert served == warm
+    assert all(json.loads(r.payload)[1] == "provisioned-concurrency" for r in results)
+    assert all("Init Duration" not in r.log_tail for r in results)
+
+
+def test_provisioned_workers_are_never_reaped(make_runtime, code, loop):
+    from fogbank.types import FunctionSpec
+    import json
+
+    runtime = make_runtime(idle_ttl_s=0.1)
+    root = code("kept", {"app.py": PROVISIONED})
+    runtime.deploy(FunctionSpec(name="kept", handler="app.handler", provisioned_concurrency=1,
+                                code_dir=root))
+    [warm] = _await_marks(loop, root, 1)
+
+    async def call_after(delay: float):
+        await asyncio.sleep(delay)  # several reaping rounds for a 0.1 s idle TTL
+        return json.loads((await runtime.invoke("kept", b"{}")).payload)[0]
+
+    assert loop.run_until_complete(call_after(0)) == warm
+    assert loop.run_until_complete(call_after(1.0)) == warm
+    assert not _gone(warm)

@@ -89,22 +89,40 @@ def test_client_context_reaches_the_function(deploy, invoke):
 
 
 def test_reload_sends_new_calls_to_new_code_while_old_calls_finish(runtime, code, loop):
-    slow_v1 = "import os, time\ndef handler(e, c):\n    time.sleep(1.0)\n    return ['v1', os.getpid()]\n"
-    root = code("live", {"app.py": slow_v1})
-    runtime.deploy(FunctionSpec(name="live", handler="app.handler", code_dir=root, timeout_s=30))
+    # v1 says when it is running, then holds its call until the test releases it.
+    v1 = ("import os, time\n"
+          "def handler(e, c):\n"
+          "    open('running', 'w').close()\n"
+          "    while not os.path.exists('release'):\n"
+          "        time.sleep(0.01)\n"
+          "    return ['v1', os.getpid()]\n")
+    root = code("live", {"app.py": v1})
+    runtime.deploy(FunctionSpec(name="live", handler="app.handler", code_dir=root, timeout_s=60))
 
     async def scenario():
         old_call = asyncio.create_task(runtime.invoke("live", b"{}"))
-        await asyncio.sleep(0.5)  # the old call is running (the v1 worker starts in ms)
+        while not (root / "running").exists():
+            await asyncio.sleep(0.01)
         (root / "app.py").write_text("import os\ndef handler(e, c):\n    return ['v2', os.getpid()]\n")
         runtime.reload("live")
         new = json.loads((await runtime.invoke("live", b"{}")).payload)
+        (root / "release").write_text("")
         old = json.loads((await old_call).payload)
+        while _alive(old[1]):  # the old worker exits once its call is done
+            await asyncio.sleep(0.05)
         return old, new
 
-    old, new = loop.run_until_complete(scenario())
+    old, new = loop.run_until_complete(asyncio.wait_for(scenario(), 60))
     assert old[0] == "v1" and new[0] == "v2"
     assert old[1] != new[1]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return not f.read().split(") ")[1].startswith("Z")
+    except FileNotFoundError:
+        return False
 
 
 def test_the_runtime_recovers_when_its_zygote_dies(deploy, invoke, loop):
@@ -127,3 +145,38 @@ def test_the_runtime_recovers_when_its_zygote_dies(deploy, invoke, loop):
     result, (new_worker, new_zygote) = invoke("parent")
     assert result.function_error is None
     assert new_zygote != zygote and new_worker != worker
+
+
+def test_client_context_that_is_not_base64_json_is_rejected(deploy, runtime, loop):
+    from fogbank.types import AwsError
+
+    deploy("cc2", ECHO)
+    for bad in ("%%%not-base64", base64.b64encode(b"[1, 2]").decode()):
+        with pytest.raises(AwsError) as err:
+            loop.run_until_complete(runtime.invoke("cc2", b"{}", client_context=bad))
+        assert err.value.code == "InvalidRequestContentException" and err.value.status == 400
+        assert err.value.message == "Client context must be a valid Base64-encoded JSON object."
+
+
+def test_a_cancelled_call_frees_its_slot_and_its_worker(deploy, runtime, loop):
+    deploy("cancel", "import time\ndef handler(e, c):\n    time.sleep(e.get('s', 0))\n    return 'ok'\n",
+           reserved_concurrency=1, timeout_s=30)
+
+    async def scenario():
+        call = asyncio.create_task(runtime.invoke("cancel", b'{"s": 20}'))
+        await asyncio.sleep(0.5)
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+        return await runtime.invoke("cancel", b"{}")
+
+    result = loop.run_until_complete(scenario())
+    assert json.loads(result.payload) == "ok"
+
+
+def test_a_runtime_other_than_python_is_rejected(runtime, code):
+    spec = FunctionSpec(name="js", handler="index.handler", code_dir=code("js", {}),
+                        runtime="nodejs20.x")
+    with pytest.raises(InvalidParameterValue) as err:
+        runtime.deploy(spec)
+    assert "nodejs20.x" in err.value.message and "js" in err.value.message

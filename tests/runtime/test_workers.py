@@ -69,3 +69,25 @@ def test_a_crash_by_signal_names_the_signal(deploy, invoke):
     assert result.error_type == "Runtime.ExitError"
     assert payload["errorMessage"].endswith("Runtime exited with error: signal: segmentation fault")
     assert re.search(r"Status: error\tError Type: Runtime.ExitError", result.log_tail)
+
+
+def test_a_worker_that_exits_while_loading_reports_its_status(deploy, invoke):
+    deploy("bail", "import os\nos._exit(7)\n")
+    result, payload = invoke("bail", tail_logs=True)
+    assert result.error_type == "Runtime.ExitError"
+    assert payload["errorMessage"] == (f"RequestId: {result.request_id} Error: "
+                                       "Runtime exited with error: exit status 7")
+
+
+def test_a_module_that_hangs_while_loading_times_out(make_runtime, code, loop):
+    import json
+
+    from fogbank.types import FunctionSpec
+
+    runtime = make_runtime(init_timeout_s=0.5)   # Lambda's is 10 s
+    root = code("hang", {"app.py": "import time\ntime.sleep(600)\ndef handler(e, c):\n    return 1\n"})
+    runtime.deploy(FunctionSpec(name="hang", handler="app.handler", code_dir=root, timeout_s=1))
+    result = loop.run_until_complete(runtime.invoke("hang", b"{}"))
+    assert result.error_type == "Sandbox.Timedout"
+    assert json.loads(result.payload)["errorMessage"] == (
+        f"RequestId: {result.request_id} Error: Task timed out after 1.00 seconds")
