@@ -103,10 +103,23 @@ async def watch_files(node: Node, template: Path, console: Console) -> None:
 async def stream_logs(node: Node, console: Console) -> None:
     """Prints every function's log lines as they are written, prefixed by its name."""
     followers: dict[str, asyncio.Task[None]] = {}
+    out = console.file
+    loop = asyncio.get_running_loop()
+    flush_pending = False
+
+    def flush() -> None:
+        nonlocal flush_pending
+        flush_pending = False
+        out.flush()
 
     async def follow(name: str) -> None:
+        # Plain writes, one flush per burst: this runs for every invocation's log lines.
+        nonlocal flush_pending
         async for event in node.runtime.logs.follow(name):
-            console.out(f"[{name}] {event.message}", highlight=False)
+            out.write(f"[{name}] {event.message}\n")
+            if not flush_pending:
+                flush_pending = True
+                loop.call_soon(flush)
 
     try:
         while True:                     # functions come and go with template changes

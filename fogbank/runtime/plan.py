@@ -29,6 +29,8 @@ class WorkerPlan:
     environment: dict[str, str]         # the whole environment, built from scratch
     memory_mb: int
     sandbox: SandboxPlan | None
+    # (node address, HTTP port, HTTPS port) that AWS names resolve to (resolver.py).
+    node_route: tuple[str, int, int] | None = None
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self)).encode()
@@ -41,4 +43,5 @@ class WorkerPlan:
         if box is not None:
             sandbox = SandboxPlan(tuple(box["mask"]), tuple(box["keep"]), box["tmp_size_mb"])
         raw["sys_path"] = tuple(raw["sys_path"])
+        raw["node_route"] = tuple(raw["node_route"]) if raw.get("node_route") else None
         return cls(sandbox=sandbox, **raw)

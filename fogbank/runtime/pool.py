@@ -8,12 +8,16 @@ one as soon as its invocation ends.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from typing import Callable
 
 from fogbank.runtime.plan import WorkerPlan
 from fogbank.runtime.spawner import Spawner
 from fogbank.runtime.workers import Worker
 from fogbank.types import FunctionSpec
+
+# How long a call waits for a busy worker to come free before it cold-starts its own.
+SCALE_OUT_GRACE_S = 0.002
 
 # (provisioned?) → the plan for a new worker and its log stream name
 PlanMaker = Callable[[bool], tuple[WorkerPlan, str]]
@@ -33,18 +37,43 @@ class Pool:
         self._warming = 0
         self._retired = False
         self._tasks: set[asyncio.Task[None]] = set()
+        self._waiters: deque[asyncio.Future[Worker | None]] = deque()
 
     async def acquire(self) -> Worker:
-        """An idle worker (most recently used first: its caches are warmest) or a new one."""
+        """An idle worker (most recently used first: its caches are warmest) or a new one.
+
+        When every worker is busy, the call first waits a moment for one to be released:
+        a short function frees its worker long before a cold start would finish, so the pool
+        grows to the concurrency the function really needs, not to the number of callers
+        that happen to overlap by microseconds. A call still waiting after the grace period
+        cold-starts its own worker, as Lambda scales out.
+        """
         while self._idle:
             worker = self._idle.pop()
             if worker.usable:
                 self.busy.add(worker)
                 return worker
             worker.close()
+        if self.busy and not self._retired:
+            worker = await self._wait_for_release()
+            if worker is not None:
+                self.busy.add(worker)
+                return worker
         worker = await self._start(provisioned=False)
         self.busy.add(worker)
         return worker
+
+    async def _wait_for_release(self) -> Worker | None:
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Worker | None] = loop.create_future()
+        self._waiters.append(waiter)
+        timer = loop.call_later(SCALE_OUT_GRACE_S, _settle, waiter, None)
+        try:
+            return await waiter
+        finally:
+            timer.cancel()
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
 
     def release(self, worker: Worker, now: float) -> None:
         self.busy.discard(worker)
@@ -52,6 +81,11 @@ class Pool:
             worker.close()
             return
         worker.last_used = now
+        while self._waiters:                       # hand it straight to a waiting call
+            waiter = self._waiters.popleft()
+            if not waiter.done() and worker.usable:
+                waiter.set_result(worker)
+                return
         self._idle.append(worker)
 
     def reap(self, now: float, idle_ttl_s: float) -> None:
@@ -108,3 +142,8 @@ class Pool:
         self.retire()
         for worker in list(self.busy):
             worker.close()
+
+
+def _settle(waiter: "asyncio.Future[Worker | None]", value: "Worker | None") -> None:
+    if not waiter.done():
+        waiter.set_result(value)

@@ -18,6 +18,7 @@ from fogbank.runtime.limits import ConcurrencyLimiter
 from fogbank.runtime.logs import LogStore
 from fogbank.runtime.plan import SandboxPlan, WorkerPlan
 from fogbank.runtime.pool import Pool
+from fogbank.runtime.resolver import NodeNames
 from fogbank.runtime.spawner import Spawner
 from fogbank.runtime.workers import Invocation, Outcome, Worker
 from fogbank.types import (AwsError, FunctionSpec, InvalidParameterValue, InvokeResult,
@@ -42,6 +43,8 @@ class RuntimeConfig:
     sandbox: bool = True
     python: Path = Path(sys.executable)     # the interpreter functions run on
     init_timeout_s: float = 10.0            # Lambda's limit on a function's init phase
+    # Workers resolve AWS names to the node and trust its CA (resolver.py); None: neither.
+    node_names: NodeNames | None = None
 
 
 class Runtime:
@@ -176,16 +179,19 @@ class Runtime:
         env = environment.build_environment(
             spec, path=path, log_stream=log_stream, endpoint_url=self.config.endpoint_url,
             python_bin=self.config.python.parent, provisioned=provisioned)
+        names = self.config.node_names
+        trusted = _node_trust(names, env)
         sandbox = None
         if self.config.sandbox:
             others = [str(p.spec.code_dir) for p in self._pools.values()
                       if p.spec.name != spec.name]
             mask, keep = environment.sandbox_paths(
-                own=[str(spec.code_dir)] + path[1:], hidden=[str(self.config.state_dir)] + others,
+                own=[str(spec.code_dir)] + path[1:] + trusted,
+                hidden=[str(self.config.state_dir)] + others,
                 interpreter=environment.interpreter_paths())
             sandbox = SandboxPlan(mask, keep, spec.ephemeral_storage_mb)
         plan = WorkerPlan(spec.name, spec.handler, str(spec.code_dir), tuple(path), env,
-                          spec.memory_mb, sandbox)
+                          spec.memory_mb, sandbox, names.route() if names else None)
         return plan, log_stream
 
     async def _housekeeping(self) -> None:
@@ -206,6 +212,16 @@ class Runtime:
             pool.police_memory()
             if not pool.busy:
                 self._retired.discard(pool)
+
+
+def _node_trust(names: NodeNames | None, env: dict[str, str]) -> list[str]:
+    """Adds the node's CA settings to a worker's environment (a function's own settings
+    win); returns the paths the sandbox must keep visible for them."""
+    if names is None:
+        return []
+    for key, value in names.environment().items():
+        env.setdefault(key, value)
+    return sorted({str(names.ca_bundle.parent), str(names.ca_cert.parent)})
 
 
 def _client_context_json(client_context: str | None) -> str | None:

@@ -19,7 +19,7 @@ import time
 import traceback
 from typing import Any, Callable
 
-from fogbank.runtime import faults, frames, sandbox
+from fogbank.runtime import faults, frames, resolver, sandbox
 from fogbank.runtime.context import LambdaContext
 from fogbank.runtime.plan import WorkerPlan
 
@@ -200,6 +200,8 @@ def _initialise(plan: WorkerPlan, warning: str) -> tuple[Handler | None, dict[st
     sandbox.limit_resources(plan.memory_mb)
     os.environ.clear()
     os.environ.update(plan.environment)
+    if plan.node_route is not None:
+        resolver.install(*plan.node_route)
     time.tzset()
     os.chdir(plan.code_dir)
     sys.path[:0] = plan.sys_path

@@ -56,6 +56,7 @@ class Worker:
         self.invocations = 0
         self.last_used = 0.0           # loop time of the last release
         self.over_memory = False       # set by the watchdog before it kills
+        self.timed_out = False         # set when an invocation's timer killed it
         self.init_timed_out = False
         self.on_line: Callable[[str], None] | None = None   # live output, line by line
         self._loop = asyncio.get_running_loop()
@@ -118,17 +119,21 @@ class Worker:
         header = {"request_id": inv.request_id, "deadline_ms": inv.deadline_ms, "arn": inv.arn,
                   "client_context": inv.client_context}
         started = self._loop.time()
+        # A timer rather than asyncio.wait_for: no task per invocation on the hot path.
+        # When it fires the worker is killed, which ends the read below.
+        timer = self._loop.call_later(inv.timeout_s, self._time_out)
         try:
             self._writer.write(frames.pack(header, inv.payload))
-            result, payload = await asyncio.wait_for(frames.read(self._reader), inv.timeout_s)
-        except asyncio.TimeoutError:
-            self.kill()
-            return Outcome(json_bytes(faults.timed_out(inv.request_id, inv.timeout_s)),
-                           faults.TIMED_OUT, self._take_output(), inv.timeout_s * 1000,
-                           self.rss_mb(), status="timeout")
+            result, payload = await frames.read(self._reader)
         except (asyncio.IncompleteReadError, ConnectionError):
+            if self.timed_out:
+                return Outcome(json_bytes(faults.timed_out(inv.request_id, inv.timeout_s)),
+                               faults.TIMED_OUT, self._take_output(), inv.timeout_s * 1000,
+                               self.rss_mb(), status="timeout")
             status = await self._wait_exit()
             return self._died(inv, status, (self._loop.time() - started) * 1000)
+        finally:
+            timer.cancel()
         if result.get("out_of_memory"):
             self.over_memory = True
             status = await self._wait_exit()
@@ -137,6 +142,10 @@ class Worker:
             self.alive = False
         return Outcome(payload, result["error_type"], self._take_output(), result["duration_ms"],
                        math.ceil(result["max_rss_kb"] / 1024))
+
+    def _time_out(self) -> None:
+        self.timed_out = True
+        self.kill()
 
     def _died(self, inv: Invocation, status: int | None, duration_ms: float) -> Outcome:
         error = faults.runtime_exited(inv.request_id, status, self.over_memory)

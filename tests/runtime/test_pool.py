@@ -90,3 +90,40 @@ def test_provisioned_workers_are_never_reaped(make_runtime, code, loop):
     assert loop.run_until_complete(call_after(0)) == warm
     assert loop.run_until_complete(call_after(1.0)) == warm
     assert not _gone(warm)
+
+
+SLOW_PID = "import os, time\ndef handler(e, c):\n    time.sleep(0.5)\n    return os.getpid()\n"
+
+
+def test_concurrent_slow_calls_each_get_their_own_worker(runtime, code, loop):
+    """The wait for a busy worker is short: slow calls still scale out, as Lambda does."""
+    from fogbank.types import FunctionSpec
+    import json
+
+    runtime.deploy(FunctionSpec(name="slow", handler="app.handler",
+                                code_dir=code("slow", {"app.py": SLOW_PID})))
+
+    async def burst():
+        results = await asyncio.gather(*(runtime.invoke("slow", b"{}") for _ in range(4)))
+        return {json.loads(r.payload) for r in results}
+
+    assert len(loop.run_until_complete(burst())) == 4
+
+
+def test_a_released_worker_goes_to_a_waiting_call(runtime, code, loop):
+    """Calls that overlap a busy worker by a moment reuse it rather than cold-start."""
+    from fogbank.types import FunctionSpec
+    import json
+
+    runtime.deploy(FunctionSpec(name="quick", handler="app.handler",
+                                code_dir=code("quick", {"app.py": PID})))
+    first = json.loads(loop.run_until_complete(runtime.invoke("quick", b"{}")).payload)[0]
+
+    async def back_to_back():
+        # The second call starts while the first holds the only worker; it waits for it.
+        one = asyncio.ensure_future(runtime.invoke("quick", b"{}"))
+        await asyncio.sleep(0)
+        two = asyncio.ensure_future(runtime.invoke("quick", b"{}"))
+        return [json.loads(r.payload)[0] for r in await asyncio.gather(one, two)]
+
+    assert loop.run_until_complete(back_to_back()) == [first, first]

@@ -1,0 +1,82 @@
+"""The S3 engine: buckets, objects, multipart uploads, bucket configuration, notifications.
+
+Knows no HTTP. Requests and answers are the frozen dataclasses of `model.py`; errors are
+`fogbank.objects.errors` classes carrying S3's code, message, status and extra members.
+Bodies go in and out as async iterators of bytes and are never held whole in memory.
+
+Built by node.py, used by the S3 wire layer, the website app and the deploy providers:
+
+    engine = ObjectsEngine(state_dir / "objects", region=..., account_id=...,
+                           enqueue=async_invoker.enqueue)      # notifications → functions
+    await engine.start()        # opens storage, starts the lifecycle sweeper
+    await engine.close()
+
+Its parts, each an attribute (every method is async unless marked sync):
+
+engine.buckets  (buckets.py)
+    create(name, *, location=None) -> Bucket
+        location: the CreateBucketConfiguration's LocationConstraint, if any.
+    delete(name) -> None                       BucketNotEmpty while objects or uploads remain
+    get(name) -> Bucket                        HeadBucket / GetBucketLocation; NoSuchBucket
+    list(prefix="") -> list[Bucket]            by name
+    create_now / delete_now                    sync forms, for the deploy providers
+engine.configs  (configs.py) — CORS, policy, tagging, lifecycle, website, notification
+    put(bucket, kind: BucketConfig, document) -> None
+        document: the botocore shape as a dict (e.g. {"CORSRules": [...]}, {"TagSet": [...]},
+        {"Rules": [...]}, {"IndexDocument": {"Suffix": ...}, ...},
+        {"LambdaFunctionConfigurations": [...]}), or the policy's JSON text.
+    get(bucket, kind) -> dict | str            NoSuchCORSConfiguration, NoSuchBucketPolicy, …
+                                               (notification: {} when none, as S3 answers)
+    delete(bucket, kind) -> None
+    put_now / delete_now                       sync forms, for the deploy providers
+    cors_rule(bucket, origin, method, request_headers=()) -> CorsRule | None
+    preflight(bucket, origin, method, request_headers=()) -> CorsRule
+                                               AccessForbidden (403) when CORS does not allow it
+    allows_public_read(bucket, key) -> bool    a policy statement Allow s3:GetObject to "*"
+engine.objects  (objects.py)
+    put(PutObject) -> PutResult
+    head(GetObject) -> ObjectInfo              conditions → NotModified / PreconditionFailed
+    get(GetObject) -> ObjectBody               + range → InvalidRange
+    delete(bucket, key, *, caller=Caller(), conditions=Conditions()) -> None
+                                               no error for a missing key; If-Match honoured
+    delete_many(bucket, keys, *, caller=Caller()) -> tuple[list[Deleted], list[DeleteFailed]]
+    copy(CopyObject) -> PutResult
+    list_v1(bucket, *, prefix="", delimiter="", max_keys=1000, marker="") -> ListPage
+    list_v2(bucket, *, prefix="", delimiter="", max_keys=1000, start_after="",
+            continuation_token=None) -> ListPage
+    get_tags(bucket, key) -> dict[str, str]
+    put_tags(bucket, key, tags: Mapping[str, str]) -> None
+    delete_tags(bucket, key) -> None
+engine.uploads  (uploads.py)
+    create(CreateUpload) -> Upload
+    upload_part(bucket, key, upload_id, part_number, body, *, content_md5=None,
+                checksum: ChecksumSpec | None = None, content_length=None) -> Part
+    upload_part_copy(bucket, key, upload_id, part_number, source: CopySource) -> Part
+    complete(bucket, key, upload_id, parts: Sequence[CompletedPart], *,
+             conditions=Conditions(), caller=Caller()) -> PutResult
+    abort(bucket, key, upload_id) -> None
+    list_parts(bucket, key, upload_id, *, max_parts=1000, part_number_marker=0) -> PartsPage
+    list_uploads(bucket, *, prefix="", delimiter="", max_uploads=1000, key_marker="",
+                 upload_id_marker="") -> UploadsPage
+engine.sweeper  (lifecycle.py)
+    sweep() -> int                             apply the lifecycle rules once (also run every
+                                               `sweep_interval_s` in the background)
+
+Errors: `S3Error.code / .message / .status`, and `.extra` — the members S3 puts in the error
+body after Message, in order (BucketName, Key, UploadId, Condition, …). NotModified (304)
+carries `.info` (the ObjectInfo) for the ETag and Last-Modified headers.
+"""
+from fogbank.objects.engine import ObjectsEngine
+from fogbank.objects.errors import S3Error
+from fogbank.objects.model import (CHECKSUM_ALGORITHMS, Body, Bucket, BucketConfig, Caller,
+                                   Checksum, ChecksumSpec, CompletedPart, Conditions,
+                                   ContentHeaders, CopyObject, CopySource, CorsRule,
+                                   CreateUpload, Deleted, DeleteFailed, GetObject, ListPage,
+                                   ObjectBody, ObjectInfo, Part, PartsPage, PutObject,
+                                   PutResult, Range, Upload, UploadsPage)
+
+__all__ = ["CHECKSUM_ALGORITHMS", "Body", "Bucket", "BucketConfig", "Caller", "Checksum",
+           "ChecksumSpec", "CompletedPart", "Conditions", "ContentHeaders", "CopyObject",
+           "CopySource", "CorsRule", "CreateUpload", "DeleteFailed", "Deleted", "GetObject",
+           "ListPage", "ObjectBody", "ObjectInfo", "ObjectsEngine", "Part", "PartsPage",
+           "PutObject", "PutResult", "Range", "S3Error", "Upload", "UploadsPage"]

@@ -1,0 +1,151 @@
+"""Bucket configuration documents: checked as S3 checks them, stored, and read back.
+
+Documents are botocore's shapes as dicts (timestamps as ISO 8601 strings once stored); the
+policy is JSON text. They are small and read on hot paths (every write asks for the
+notification configuration, every website request for the website one), so parsed
+documents are cached; this engine is their only writer.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+from typing import Any, Mapping
+
+from fogbank.objects import cors, errors, policy, validation
+from fogbank.objects.model import BucketConfig, CorsRule
+from fogbank.objects.buckets import Buckets
+from fogbank.objects.store import Store
+
+_MISSING = {
+    BucketConfig.CORS: errors.NoSuchCORSConfiguration,
+    BucketConfig.POLICY: errors.NoSuchBucketPolicy,
+    BucketConfig.TAGGING: errors.NoSuchTagSet,
+    BucketConfig.LIFECYCLE: errors.NoSuchLifecycleConfiguration,
+    BucketConfig.WEBSITE: errors.NoSuchWebsiteConfiguration,
+}
+_CHECKS = {
+    BucketConfig.CORS: validation.check_cors,
+    BucketConfig.POLICY: validation.check_policy,
+    BucketConfig.TAGGING: validation.check_bucket_tagging,
+    BucketConfig.LIFECYCLE: validation.check_lifecycle,
+    BucketConfig.WEBSITE: validation.check_website,
+    BucketConfig.NOTIFICATION: validation.check_notification,
+}
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime):
+        value = value.astimezone(timezone.utc) if value.tzinfo else value
+        return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    if isinstance(value, date):
+        return value.isoformat() + "T00:00:00.000Z"
+    raise TypeError(f"cannot store {type(value).__name__} in a bucket configuration")
+
+
+def check(kind: BucketConfig, document: Any) -> Any:
+    """The document to store, checked; a document of the wrong shape is MalformedXML, as
+    S3 answers one that does not follow its schema."""
+    try:
+        return _CHECKS[kind](document)
+    except (ValueError, TypeError, AttributeError, KeyError):
+        raise errors.MalformedXML() from None
+
+
+class BucketConfigs:
+    def __init__(self, store: Store, buckets: Buckets) -> None:
+        self._store = store
+        self._buckets = buckets
+        self._cache: dict[tuple[str, BucketConfig], Any] = {}
+
+    async def put(self, bucket: str, kind: BucketConfig, document: Mapping[str, Any] | str
+                  ) -> None:
+        """Check and store a configuration (replacing any previous one)."""
+        await self._buckets.get(bucket)
+        await self._store.db(self._set, bucket, kind, check(kind, document))
+
+    def put_now(self, bucket: str, kind: BucketConfig, document: Mapping[str, Any] | str
+                ) -> None:
+        """`put` for synchronous callers (the deploy providers)."""
+        self._store.db_sync(self._set, bucket, kind, check(kind, document))
+
+    async def delete(self, bucket: str, kind: BucketConfig) -> None:
+        await self._store.db(self._set, bucket, kind, None)
+
+    def delete_now(self, bucket: str, kind: BucketConfig) -> None:
+        self._store.db_sync(self._set, bucket, kind, None)
+
+    def _set(self, bucket: str, kind: BucketConfig, checked: Any) -> None:
+        """On the database thread: store (or with None, remove) a checked document."""
+        self._buckets.lookup(bucket)
+        if checked is None or kind is BucketConfig.POLICY:
+            text = checked
+        else:
+            text = json.dumps(checked, default=_json_default, separators=(",", ":"))
+        self._store.meta.set_config(bucket, kind.value, text)
+        self._cache[(bucket, kind)] = text if text is None or kind is BucketConfig.POLICY \
+            else json.loads(text)
+
+    async def get(self, bucket: str, kind: BucketConfig) -> Any:
+        """The stored document; the kind's NoSuch… error when there is none (notification:
+        an empty configuration, as S3 answers)."""
+        await self._buckets.get(bucket)
+        document = await self.find(bucket, kind)
+        if document is None:
+            if kind is BucketConfig.NOTIFICATION:
+                return {}
+            raise _MISSING[kind](BucketName=bucket)
+        return document
+
+    async def cors_rule(self, bucket: str, origin: str, method: str,
+                        request_headers: tuple[str, ...] = ()) -> CorsRule | None:
+        """The first CORS rule allowing this origin, method and headers; None when none does
+        or the bucket has no CORS configuration."""
+        document = await self.find(bucket, BucketConfig.CORS)
+        return cors.match(document, origin, method, request_headers) if document else None
+
+    async def preflight(self, bucket: str, origin: str, method: str,
+                        request_headers: tuple[str, ...] = ()) -> CorsRule:
+        """The rule answering an OPTIONS preflight; AccessForbidden (403) as S3 answers
+        when the bucket has no CORS configuration or no rule allows the request."""
+        await self._buckets.get(bucket)
+        document = await self.find(bucket, BucketConfig.CORS)
+        if not document:
+            raise errors.AccessForbidden("CORSResponse: CORS is not enabled for this bucket.",
+                                         Method=method, ResourceType="BUCKET")
+        rule = cors.match(document, origin, method, request_headers)
+        if rule is None:
+            raise errors.AccessForbidden(cors.NOT_ALLOWED, Method=method, ResourceType="OBJECT")
+        return rule
+
+    async def allows_public_read(self, bucket: str, key: str) -> bool:
+        """Whether the bucket policy lets anyone s3:GetObject this key (website hosting)."""
+        document = await self.find(bucket, BucketConfig.POLICY)
+        return bool(document) and policy.allows_anonymous(document, "s3:GetObject",
+                                                          f"arn:aws:s3:::{bucket}/{key}")
+
+    async def find(self, bucket: str, kind: BucketConfig) -> Any:
+        """The document, or None; no bucket check (for the engine's own hot paths)."""
+        try:
+            return self._cache[(bucket, kind)]
+        except KeyError:
+            return await self._store.db(self._load, bucket, kind)
+
+    def _load(self, bucket: str, kind: BucketConfig) -> Any:
+        """On the database thread, like every change of the cache, so a document read
+        before a change cannot be cached after it."""
+        if (bucket, kind) not in self._cache:
+            text = self._store.meta.get_config(bucket, kind.value)
+            self._cache[(bucket, kind)] = (text if text is None or kind is BucketConfig.POLICY
+                                           else json.loads(text))
+        return self._cache[(bucket, kind)]
+
+    async def all_of(self, kind: BucketConfig) -> list[tuple[str, Any]]:
+        """(bucket, document) for every bucket that has this kind of configuration."""
+        rows = await self._store.db(self._store.meta.configs_of, kind.value)
+        return [(bucket, text if kind is BucketConfig.POLICY else json.loads(text))
+                for bucket, text in rows]
+
+    def forget(self, bucket: str) -> None:
+        """Drop the cached documents of a deleted bucket (on the database thread)."""
+        for kind in BucketConfig:
+            self._cache.pop((bucket, kind), None)

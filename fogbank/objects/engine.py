@@ -1,0 +1,74 @@
+"""`ObjectsEngine`: the objects engine's parts, built on one store (see __init__.py)."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+from fogbank.objects.buckets import Buckets
+from fogbank.objects.configs import BucketConfigs
+from fogbank.objects.lifecycle import LifecycleSweeper
+from fogbank.objects.model import BucketConfig
+from fogbank.objects.notifications import Enqueue, Notifier
+from fogbank.objects.objects import Objects
+from fogbank.objects.storage.files import FileBodies
+from fogbank.objects.storage.sqlite import SqliteMetaStore
+from fogbank.objects.store import Store
+from fogbank.objects.uploads import Uploads
+
+INLINE_LIMIT = 128 * 1024
+
+
+class ObjectsEngine:
+    """Buckets and objects kept under `data_dir` (metadata.db, bodies/, tmp/).
+
+    `enqueue(function_name, payload)` queues an asynchronous invocation (the node's
+    AsyncInvoker.enqueue); without it notifications are not delivered. `clock` gives epoch
+    seconds; the lifecycle sweeper runs every `sweep_interval_s` (0: never by itself —
+    tests call `engine.sweeper.sweep()`).
+    """
+
+    def __init__(self, data_dir: Path, *, region: str = "us-east-1",
+                 account_id: str = "000000000000", enqueue: Enqueue | None = None,
+                 clock: Callable[[], float] = time.time, sweep_interval_s: float = 3600.0,
+                 inline_limit: int = INLINE_LIMIT) -> None:
+        self.data_dir = data_dir
+        self.region = region
+        self.account_id = account_id
+        self._enqueue = enqueue
+        self._clock = clock
+        self._sweep_interval = sweep_interval_s
+        self._inline_limit = inline_limit
+        self._store: Store | None = None
+
+    async def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        store = Store(SqliteMetaStore(self.data_dir / "metadata.db"), FileBodies(self.data_dir),
+                      inline_limit=self._inline_limit)
+        self._store = store
+        await store.db(_collect_garbage, store)
+        self.buckets = Buckets(store, clock=self._clock,
+                               on_delete=lambda name: self.configs.forget(name))
+        self.configs = BucketConfigs(store, self.buckets)
+        notifier = Notifier(lambda b: self.configs.find(b, BucketConfig.NOTIFICATION),
+                            self._enqueue, region=self.region, clock=self._clock)
+        self.objects = Objects(store, self.buckets, notifier, clock=self._clock)
+        self.uploads = Uploads(store, self.buckets, self.objects, notifier, clock=self._clock)
+        self.sweeper = LifecycleSweeper(store, self.configs, self.uploads, notifier,
+                                        clock=self._clock, interval_s=self._sweep_interval)
+        if self._sweep_interval > 0:
+            self.sweeper.start()
+
+    async def close(self) -> None:
+        if self._store is None:
+            return
+        await self.sweeper.close()
+        self._store.close()
+        self._store = None
+
+
+def _collect_garbage(store: Store) -> None:
+    """Remove bodies no record refers to: a crash can leave one between a body's commit and
+    its record's, or between a record's change and the removal of the body it replaced."""
+    referenced = store.meta.body_ids()
+    store.bodies.remove([body_id for body_id in store.bodies.ids() if body_id not in referenced])

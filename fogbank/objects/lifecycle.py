@@ -1,0 +1,160 @@
+"""Lifecycle expiration: a background sweeper applying the buckets' lifecycle rules.
+
+Like S3, an object expires at the first midnight UTC after its last modification plus the
+rule's Days (or from the rule's Date on), and an incomplete multipart upload is aborted at
+the first midnight after its initiation plus DaysAfterInitiation. Transitions between
+storage classes have nothing to do locally and are ignored.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from datetime import datetime
+from typing import Any, Callable, Mapping
+
+from fogbank.objects.configs import BucketConfigs
+from fogbank.objects.errors import NoSuchUpload
+from fogbank.objects.model import BucketConfig, Caller
+from fogbank.objects.notifications import Notifier
+from fogbank.objects.storage import ObjectRecord
+from fogbank.objects.store import Store
+from fogbank.objects.uploads import Uploads
+
+log = logging.getLogger(__name__)
+DAY = 86400.0
+LIFECYCLE_CALLER = Caller(principal_id="s3.amazonaws.com", source_ip="s3.amazonaws.com")
+
+
+def next_midnight(t: float) -> float:
+    return math.ceil(t / DAY) * DAY
+
+
+def _date(value: str) -> float:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+def _filter(rule: Mapping[str, Any]) -> dict[str, Any]:
+    """A rule's filter flattened to Prefix, Tags, ObjectSizeGreaterThan/LessThan."""
+    if "Filter" not in rule:
+        return {"Prefix": rule.get("Prefix", "")}
+    flt = rule.get("Filter") or {}
+    flat = dict(flt.get("And") or {})
+    for name in ("Prefix", "ObjectSizeGreaterThan", "ObjectSizeLessThan"):
+        if name in flt:
+            flat[name] = flt[name]
+    if "Tag" in flt:
+        flat["Tags"] = [flt["Tag"]]
+    return flat
+
+
+def applies(rule: Mapping[str, Any], record: ObjectRecord) -> bool:
+    flt = _filter(rule)
+    info = record.info
+    if not info.key.startswith(flt.get("Prefix") or ""):
+        return False
+    if "ObjectSizeGreaterThan" in flt and not info.size > int(flt["ObjectSizeGreaterThan"]):
+        return False
+    if "ObjectSizeLessThan" in flt and not info.size < int(flt["ObjectSizeLessThan"]):
+        return False
+    return all(record.tags.get(t.get("Key")) == t.get("Value") for t in flt.get("Tags") or [])
+
+
+def expired(rule: Mapping[str, Any], record: ObjectRecord, now: float) -> bool:
+    expiration = rule.get("Expiration") or {}
+    if "Days" in expiration:
+        due = next_midnight(record.info.last_modified + int(expiration["Days"]) * DAY)
+    elif "Date" in expiration:
+        due = _date(str(expiration["Date"]))
+    else:
+        return False
+    return now >= due and applies(rule, record)
+
+
+class LifecycleSweeper:
+    def __init__(self, store: Store, configs: BucketConfigs, uploads: Uploads,
+                 notifier: Notifier, *, clock: Callable[[], float], interval_s: float) -> None:
+        self._store = store
+        self._configs = configs
+        self._uploads = uploads
+        self._notifier = notifier
+        self._clock = clock
+        self._interval = interval_s
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="objects-lifecycle")
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.sweep()
+            except Exception:
+                log.exception("lifecycle sweep failed")
+            await asyncio.sleep(self._interval)
+
+    async def sweep(self) -> int:
+        """Apply every enabled rule once; how many objects and uploads it removed."""
+        removed = 0
+        for bucket, document in await self._configs.all_of(BucketConfig.LIFECYCLE):
+            rules = [r for r in document.get("Rules", []) if r.get("Status") == "Enabled"]
+            if any(r.get("Expiration") for r in rules):
+                removed += await self._expire_objects(bucket, rules)
+            if any(r.get("AbortIncompleteMultipartUpload") for r in rules):
+                removed += await self._abort_uploads(bucket, rules)
+        return removed
+
+    async def _expire_objects(self, bucket: str, rules: list[Mapping[str, Any]]) -> int:
+        meta, removed, start = self._store.meta, 0, ""
+        while True:
+            batch = await self._store.db(meta.scan, bucket, start, 500)
+            now = self._clock()
+            for record in batch:
+                if any(expired(rule, record, now) for rule in rules):
+                    removed += await self._remove(record)
+            if len(batch) < 500:
+                return removed
+            start = batch[-1].info.key + "\0"
+
+    async def _remove(self, record: ObjectRecord) -> int:
+        meta, info = self._store.meta, record.info
+
+        def remove_if_unchanged() -> ObjectRecord | None:
+            current = meta.get_object(info.bucket, info.key)
+            if current is None or (current.info.etag, current.info.last_modified) != (
+                    info.etag, info.last_modified):
+                return None                      # replaced since it was read: not this one
+            return meta.remove_object(info.bucket, info.key)
+
+        gone = await self._store.db(remove_if_unchanged)
+        if gone is None:
+            return 0
+        await self._store.discard(gone.body)
+        await self._notifier.emit(info.bucket, "LifecycleExpiration:Delete", info.key,
+                                  LIFECYCLE_CALLER)
+        return 1
+
+    async def _abort_uploads(self, bucket: str, rules: list[Mapping[str, Any]]) -> int:
+        removed = 0
+        now = self._clock()
+        for rec in await self._store.db(self._store.meta.scan_uploads, bucket, ""):
+            up = rec.upload
+            for rule in rules:
+                days = (rule.get("AbortIncompleteMultipartUpload") or {}).get(
+                    "DaysAfterInitiation")
+                prefix = _filter(rule).get("Prefix") or ""
+                if days and up.key.startswith(prefix) and now >= next_midnight(
+                        up.initiated + int(days) * DAY):
+                    try:
+                        await self._uploads.abort(bucket, up.key, up.upload_id)
+                        removed += 1
+                    except NoSuchUpload:          # completed or aborted meanwhile
+                        pass
+                    break
+        return removed

@@ -1,0 +1,301 @@
+"""The objects engine's typed requests and answers.
+
+Times are epoch seconds (floats); the wire layer formats them (HTTP dates, ISO 8601).
+ETags are given as S3 sends them, with their double quotes: `"9b2cf535f27731c974343645a3985328"`.
+Checksums are base64 strings, as in S3's `x-amz-checksum-*` headers. Bucket configurations
+(CORS, lifecycle, website, notification, tagging) are the raw dicts of botocore's S3 shapes
+(e.g. `{"CORSRules": [...]}`); the bucket policy is its JSON text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import AsyncIterator, Callable, Mapping
+
+MiB = 1024 * 1024
+GiB = 1024 * MiB
+MAX_PUT_SIZE = 5 * GiB                # PutObject and each part
+MIN_PART_SIZE = 5 * MiB               # every part but the last
+MAX_PART_NUMBER = 10_000
+MAX_KEY_BYTES = 1024
+MAX_KEYS = 1000                       # per list page and per DeleteObjects
+CHECKSUM_ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
+
+# Request bodies arrive as async iterators of bytes (already de-chunked by the wire layer).
+Body = AsyncIterator[bytes]
+
+
+class BucketConfig(Enum):
+    """The bucket sub-resources kept as documents; the value is the S3 query marker."""
+
+    CORS = "cors"
+    POLICY = "policy"
+    TAGGING = "tagging"
+    LIFECYCLE = "lifecycle"
+    WEBSITE = "website"
+    NOTIFICATION = "notification"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who made a request, for notification records (requestParameters, userIdentity)."""
+
+    request_id: str = ""
+    source_ip: str = "127.0.0.1"
+    principal_id: str = ""
+
+
+@dataclass(frozen=True)
+class Bucket:
+    name: str
+    created: float
+    region: str
+
+
+@dataclass(frozen=True)
+class Checksum:
+    """An object's checksum: `type` is FULL_OBJECT or COMPOSITE (multipart, value ends -N)."""
+
+    algorithm: str            # one of CHECKSUM_ALGORITHMS
+    value: str                # base64, as in x-amz-checksum-<algorithm>
+    type: str = "FULL_OBJECT"
+
+
+@dataclass(frozen=True)
+class ChecksumSpec:
+    """A checksum the client asks for: compute `algorithm` while storing the body and, when a
+    value is given, reject the body if it differs. `value` may be a callable, called once the
+    body has been read, for checksums that arrive in an aws-chunked trailer."""
+
+    algorithm: str
+    value: str | Callable[[], str | None] | None = None
+
+
+@dataclass(frozen=True)
+class ContentHeaders:
+    """The standard headers S3 stores with an object and returns on GET/HEAD."""
+
+    content_type: str | None = None
+    content_encoding: str | None = None
+    content_disposition: str | None = None
+    content_language: str | None = None
+    cache_control: str | None = None
+    expires: str | None = None                     # as sent: S3 returns it verbatim
+    website_redirect_location: str | None = None
+    storage_class: str | None = None               # None → STANDARD
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    bucket: str
+    key: str
+    size: int
+    etag: str                                      # quoted; "<md5>-<N>" for multipart
+    last_modified: float
+    headers: ContentHeaders
+    metadata: Mapping[str, str]                    # user metadata, names lower-cased, no prefix
+    checksum: Checksum | None = None
+    parts_count: int | None = None                 # for objects made by multipart upload
+    tag_count: int = 0
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.content_type or "binary/octet-stream"
+
+    @property
+    def storage_class(self) -> str:
+        return self.headers.storage_class or "STANDARD"
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """Conditional request headers, dates already parsed (an unparsable date is left None,
+    as S3 ignores it). On reads: If-Match / If-Unmodified-Since fail with PreconditionFailed
+    (412), If-None-Match / If-Modified-Since with NotModified (304). On writes only
+    `if_match` and `if_none_match == "*"` apply (PreconditionFailed)."""
+
+    if_match: str | None = None
+    if_none_match: str | None = None
+    if_modified_since: float | None = None
+    if_unmodified_since: float | None = None
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.if_match, self.if_none_match,
+                                           self.if_modified_since, self.if_unmodified_since))
+
+
+@dataclass(frozen=True)
+class Range:
+    """A `Range: bytes=…` header: `first-last`, `first-` (last None) or `-suffix`
+    (first None, last = the suffix length). Syntax is the wire's job; satisfiability the
+    engine's (InvalidRange)."""
+
+    first: int | None
+    last: int | None
+
+
+@dataclass(frozen=True)
+class PutObject:
+    bucket: str
+    key: str
+    body: Body
+    headers: ContentHeaders = ContentHeaders()
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    content_md5: str | None = None                 # base64 Content-MD5 header
+    checksum: ChecksumSpec | None = None
+    conditions: Conditions = Conditions()          # If-Match / If-None-Match: *
+    tags: Mapping[str, str] | None = None          # x-amz-tagging, parsed
+    content_length: int | None = None              # declared length, checked against the body
+    event_name: str = "ObjectCreated:Put"          # ObjectCreated:Post for presigned POST
+    caller: Caller = Caller()
+
+
+@dataclass(frozen=True)
+class PutResult:
+    etag: str
+    last_modified: float
+    size: int
+    checksum: Checksum | None = None
+
+
+@dataclass(frozen=True)
+class GetObject:
+    bucket: str
+    key: str
+    range: Range | None = None
+    conditions: Conditions = Conditions()
+    part_number: int | None = None                 # GetObject/HeadObject ?partNumber=
+
+
+@dataclass(frozen=True)
+class ObjectBody:
+    """An object being read: the body streams from a file opened before this was returned,
+    so a concurrent overwrite or delete does not change what is read. Iterate `body` to the
+    end or call `aclose()`."""
+
+    info: ObjectInfo
+    body: AsyncIterator[bytes]
+    content_length: int
+    content_range: tuple[int, int] | None = None   # (first, last) for a partial answer
+
+    async def aclose(self) -> None:
+        await self.body.aclose()    # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class CopySource:
+    bucket: str
+    key: str
+    conditions: Conditions = Conditions()          # x-amz-copy-source-if-*
+    range: Range | None = None                     # UploadPartCopy's x-amz-copy-source-range
+
+
+@dataclass(frozen=True)
+class CopyObject:
+    source: CopySource
+    bucket: str
+    key: str
+    metadata_directive: str = "COPY"               # COPY | REPLACE
+    headers: ContentHeaders = ContentHeaders()     # used with REPLACE (storage class always)
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    tagging_directive: str = "COPY"
+    tags: Mapping[str, str] | None = None
+    checksum_algorithm: str | None = None
+    conditions: Conditions = Conditions()          # on the destination (If-Match / If-None-Match)
+    caller: Caller = Caller()
+
+
+@dataclass(frozen=True)
+class Deleted:
+    key: str
+
+
+@dataclass(frozen=True)
+class DeleteFailed:
+    key: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of ListObjects / ListObjectsV2; the wire adds the request's echoes."""
+
+    contents: tuple[ObjectInfo, ...]
+    common_prefixes: tuple[str, ...]
+    is_truncated: bool
+    next_marker: str | None = None                 # V1: set when truncated
+    next_continuation_token: str | None = None     # V2: set when truncated
+
+    @property
+    def key_count(self) -> int:
+        return len(self.contents) + len(self.common_prefixes)
+
+
+@dataclass(frozen=True)
+class CreateUpload:
+    bucket: str
+    key: str
+    headers: ContentHeaders = ContentHeaders()
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    checksum_algorithm: str | None = None
+    checksum_type: str | None = None               # FULL_OBJECT | COMPOSITE
+    tags: Mapping[str, str] | None = None
+    caller: Caller = Caller()
+
+
+@dataclass(frozen=True)
+class Upload:
+    upload_id: str
+    bucket: str
+    key: str
+    initiated: float
+    headers: ContentHeaders
+    checksum_algorithm: str | None = None
+    checksum_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    part_number: int
+    etag: str
+    size: int
+    last_modified: float
+    checksum: Checksum | None = None
+
+
+@dataclass(frozen=True)
+class CompletedPart:
+    """One `<Part>` of CompleteMultipartUpload."""
+
+    part_number: int
+    etag: str
+    checksum: Checksum | None = None
+
+
+@dataclass(frozen=True)
+class PartsPage:
+    upload: Upload
+    parts: tuple[Part, ...]
+    is_truncated: bool
+    next_part_number_marker: int | None
+
+
+@dataclass(frozen=True)
+class UploadsPage:
+    uploads: tuple[Upload, ...]
+    common_prefixes: tuple[str, ...]
+    is_truncated: bool
+    next_key_marker: str | None
+    next_upload_id_marker: str | None
+
+
+@dataclass(frozen=True)
+class CorsRule:
+    """The CORS rule that matched a request; the wire writes the Access-Control-* headers."""
+
+    allowed_origin: str            # the rule's origin that matched ("*" or the origin)
+    allowed_methods: tuple[str, ...]
+    allowed_headers: tuple[str, ...]
+    expose_headers: tuple[str, ...]
+    max_age_seconds: int | None

@@ -1,0 +1,114 @@
+"""Object events → S3's event records → asynchronous invocations of the configured functions.
+
+A bucket's NotificationConfiguration (botocore's shape) names functions by ARN with the
+events they want (`s3:ObjectCreated:*`, `s3:ObjectRemoved:Delete`, …) and optional key
+prefix / suffix filter rules. Each matching configuration gets one invocation with a
+`{"Records": [record]}` payload, queued durably through `enqueue` (the node's
+AsyncInvoker: retried as Lambda's async invocation is). Queue and topic configurations are
+kept but deliver nothing: no queue or topic engine runs yet.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import time
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable, Mapping
+from urllib.parse import quote_plus
+
+from fogbank.objects.model import Caller
+
+log = logging.getLogger(__name__)
+
+Enqueue = Callable[[str, bytes], Awaitable[str]]
+ConfigLookup = Callable[[str], Awaitable[Mapping[str, Any] | None]]
+OWNER_ID = "A3NL1KOZZKExample"
+
+
+def function_name(arn: str) -> str:
+    """The function an ARN names (a qualifier, if any, is dropped)."""
+    if ":function:" in arn:
+        return arn.split(":function:", 1)[1].split(":", 1)[0]
+    return arn
+
+
+def event_matches(wanted: str, event_name: str) -> bool:
+    full = f"s3:{event_name}"
+    return wanted == full or (wanted.endswith(":*") and full.startswith(wanted[:-1]))
+
+
+def key_matches(config: Mapping[str, Any], key: str) -> bool:
+    rules = ((config.get("Filter") or {}).get("Key") or {}).get("FilterRules") or []
+    for rule in rules:
+        name, value = str(rule.get("Name", "")).lower(), str(rule.get("Value", ""))
+        if name == "prefix" and not key.startswith(value):
+            return False
+        if name == "suffix" and not key.endswith(value):
+            return False
+    return True
+
+
+class Notifier:
+    def __init__(self, lookup: ConfigLookup, enqueue: Enqueue | None, *, region: str,
+                 clock: Callable[[], float] = time.time) -> None:
+        self._lookup = lookup
+        self._enqueue = enqueue
+        self._region = region
+        self._clock = clock
+        self._sequence = itertools.count()
+
+    async def emit(self, bucket: str, event_name: str, key: str, caller: Caller, *,
+                   size: int | None = None, etag: str | None = None) -> None:
+        """Queue the invocations an event asks for; failures are logged, never raised —
+        the object change they report has already been acknowledged."""
+        if self._enqueue is None:
+            return
+        config = await self._lookup(bucket)
+        if not config:
+            return
+        for target in config.get("LambdaFunctionConfigurations") or []:
+            if not any(event_matches(e, event_name) for e in target.get("Events") or []):
+                continue
+            if not key_matches(target, key):
+                continue
+            record = self.record(bucket, event_name, key, caller, size=size, etag=etag,
+                                 configuration_id=str(target.get("Id", "")))
+            payload = json.dumps({"Records": [record]}).encode()
+            name = function_name(str(target.get("LambdaFunctionArn", "")))
+            try:
+                await self._enqueue(name, payload)
+            except Exception:
+                log.exception("could not queue the %s notification of s3://%s/%s for %s",
+                              event_name, bucket, key, name)
+
+    def record(self, bucket: str, event_name: str, key: str, caller: Caller, *,
+               size: int | None, etag: str | None, configuration_id: str) -> dict[str, Any]:
+        """One S3 event record, as S3 sends it (event structure version 2.1)."""
+        now = self._clock()
+        obj: dict[str, Any] = {"key": quote_plus(key, safe="/")}
+        if size is not None:
+            obj["size"] = size
+        if etag is not None:
+            obj["eTag"] = etag.strip('"')
+        obj["sequencer"] = f"{int(now * 1e6):014X}{next(self._sequence) % 0x100:02X}"
+        principal = caller.principal_id or f"AWS:{OWNER_ID}"
+        return {
+            "eventVersion": "2.1",
+            "eventSource": "aws:s3",
+            "awsRegion": self._region,
+            "eventTime": datetime.fromtimestamp(now, timezone.utc)
+                         .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "eventName": event_name,
+            "userIdentity": {"principalId": principal},
+            "requestParameters": {"sourceIPAddress": caller.source_ip},
+            "responseElements": {"x-amz-request-id": caller.request_id or "0" * 16,
+                                 "x-amz-id-2": "fogbank/" + (caller.request_id or "local")},
+            "s3": {
+                "s3SchemaVersion": "1.0",
+                "configurationId": configuration_id,
+                "bucket": {"name": bucket, "ownerIdentity": {"principalId": OWNER_ID},
+                           "arn": f"arn:aws:s3:::{bucket}"},
+                "object": obj,
+            },
+        }

@@ -1,0 +1,272 @@
+"""Objects: put, get, head, delete, copy, list, tags.
+
+A write stores the body first (durably, under a new id), then commits the record in one
+step on the database thread — where conditional writes are checked against the record
+then current — then drops the body it replaced and emits the notification.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable, Iterable, Mapping
+
+from fogbank.objects import errors, intake, listing
+from fogbank.objects.conditions import check_read, check_write
+from fogbank.objects.buckets import Buckets
+from fogbank.objects.model import (MAX_KEYS, MAX_PUT_SIZE, Caller, ChecksumSpec, Conditions,
+                                   CopyObject, Deleted, DeleteFailed, GetObject, ListPage,
+                                   ObjectBody, ObjectInfo, PutObject, PutResult, Range)
+from fogbank.objects.names import check_key
+from fogbank.objects.notifications import Notifier
+from fogbank.objects.storage import ObjectRecord
+from fogbank.objects.store import Store
+from fogbank.objects.validation import MAX_OBJECT_TAGS, check_tags
+
+MAX_METADATA_BYTES = 2048
+_SELF_COPY = ("This copy request is illegal because it is trying to copy an object to itself "
+              "without changing the object's metadata, storage class, website redirect "
+              "location or encryption attributes.")
+
+
+def check_metadata(metadata: Mapping[str, str]) -> None:
+    size = sum(len(k.encode()) + len(str(v).encode()) for k, v in metadata.items())
+    if size > MAX_METADATA_BYTES:
+        raise errors.MetadataTooLarge(Size=size, MaxSizeAllowed=MAX_METADATA_BYTES)
+
+
+def tag_dict(tags: Mapping[str, str] | None) -> dict[str, str]:
+    items = [{"Key": k, "Value": v} for k, v in (tags or {}).items()]
+    return check_tags(items, MAX_OBJECT_TAGS)
+
+
+class Objects:
+    def __init__(self, store: Store, buckets: Buckets, notifier: Notifier, *,
+                 clock: Callable[[], float]) -> None:
+        self._store = store
+        self._buckets = buckets
+        self._notifier = notifier
+        self._clock = clock
+
+    def now(self) -> float:
+        return round(self._clock(), 3)       # S3 keeps milliseconds
+
+    # ------------------------------------------------------------------ writing
+
+    async def put(self, req: PutObject) -> PutResult:
+        check_key(req.key)
+        await self._buckets.get(req.bucket)
+        check_metadata(req.metadata)
+        tags = tag_dict(req.tags)
+        if req.conditions:
+            await self._check_write(req.bucket, req.key, req.conditions)
+        got = await intake.receive(self._store, req.body, content_md5=req.content_md5,
+                                   checksum=req.checksum, content_length=req.content_length,
+                                   max_size=MAX_PUT_SIZE)
+        info = ObjectInfo(req.bucket, req.key, got.size, got.etag, self.now(), req.headers,
+                          dict(req.metadata), got.checksum, None, len(tags))
+        await self.commit(ObjectRecord(info, got.body, tags), req.conditions)
+        await self._notifier.emit(req.bucket, req.event_name, req.key, req.caller,
+                                  size=got.size, etag=got.etag)
+        return PutResult(got.etag, info.last_modified, got.size, got.checksum)
+
+    async def commit(self, record: ObjectRecord, when: Conditions = Conditions()) -> None:
+        """Make a stored body the key's object, if `when` still holds; drop the old body."""
+        meta = self._store.meta
+
+        def swap() -> ObjectRecord | None:
+            self._buckets.lookup(record.info.bucket)      # not deleted while receiving
+            if when:
+                current = meta.get_object(record.info.bucket, record.info.key)
+                check_write(when, current and current.info, record.info.key)
+            return meta.put_object(record)
+
+        try:
+            old = await self._store.db(swap)
+        except BaseException:
+            await self._store.discard(record.body)
+            raise
+        if old is not None:
+            await self._store.discard(old.body)
+
+    async def _check_write(self, bucket: str, key: str, when: Conditions) -> None:
+        record = await self._store.db(self._store.meta.get_object, bucket, key)
+        check_write(when, record and record.info, key)
+
+    async def delete(self, bucket: str, key: str, *, caller: Caller = Caller(),
+                     conditions: Conditions = Conditions()) -> None:
+        """Delete an object; deleting a missing key succeeds, as in S3. `conditions`:
+        DeleteObject's If-Match (PreconditionFailed when the ETag differs)."""
+        check_key(key)
+        await self._buckets.get(bucket)
+        meta = self._store.meta
+
+        def remove() -> ObjectRecord | None:
+            if conditions.if_match is not None:
+                current = meta.get_object(bucket, key)
+                if current is None:
+                    raise errors.NoSuchKey(Key=key)
+                check_write(conditions, current.info, key)
+            return meta.remove_object(bucket, key)
+
+        old = await self._store.db(remove)
+        if old is not None:
+            await self._store.discard(old.body)
+            await self._notifier.emit(bucket, "ObjectRemoved:Delete", key, caller)
+
+    async def delete_many(self, bucket: str, keys: Iterable[str], *, caller: Caller = Caller()
+                          ) -> tuple[list[Deleted], list[DeleteFailed]]:
+        """DeleteObjects: at most 1000 keys; per-key failures are reported, not raised."""
+        keys = list(keys)
+        if not keys or len(keys) > MAX_KEYS:
+            raise errors.MalformedXML()
+        await self._buckets.get(bucket)
+        deleted, failed = [], []
+        for key in keys:
+            try:
+                await self.delete(bucket, key, caller=caller)
+                deleted.append(Deleted(key))
+            except errors.S3Error as exc:
+                failed.append(DeleteFailed(key, exc.code, exc.message))
+        return deleted, failed
+
+    async def copy(self, req: CopyObject) -> PutResult:
+        check_key(req.key)
+        source = await self.record(req.source.bucket, req.source.key)
+        await self._buckets.get(req.bucket)
+        copy_conditions(req.source.conditions, source.info)
+        src = source.info
+        same = (req.source.bucket, req.source.key) == (req.bucket, req.key)
+        if same and req.metadata_directive != "REPLACE" and not _changes_storage(req, src):
+            raise errors.InvalidRequest(_SELF_COPY)
+        if req.metadata_directive == "REPLACE":
+            headers, metadata = req.headers, dict(req.metadata)
+            check_metadata(metadata)
+        else:
+            headers = replace(src.headers, storage_class=req.headers.storage_class
+                              or src.headers.storage_class)
+            metadata = dict(src.metadata)
+        tags = tag_dict(req.tags) if req.tagging_directive == "REPLACE" else dict(source.tags)
+        algorithm = req.checksum_algorithm or (src.checksum.algorithm if src.checksum else None)
+        reader = self._store.reader(source.body, 0, src.size - 1)
+        got = await intake.receive(self._store, reader, content_md5=None,
+                                   checksum=ChecksumSpec(algorithm) if algorithm else None,
+                                   content_length=None, max_size=MAX_PUT_SIZE)
+        info = ObjectInfo(req.bucket, req.key, got.size, got.etag, self.now(), headers, metadata,
+                          got.checksum, None, len(tags))
+        await self.commit(ObjectRecord(info, got.body, tags), req.conditions)
+        await self._notifier.emit(req.bucket, "ObjectCreated:Copy", req.key, req.caller,
+                                  size=got.size, etag=got.etag)
+        return PutResult(got.etag, info.last_modified, got.size, got.checksum)
+
+    # ------------------------------------------------------------------ reading
+
+    async def record(self, bucket: str, key: str) -> ObjectRecord:
+        """The key's record; NoSuchBucket / NoSuchKey."""
+        record = await self._store.db(self._store.meta.get_object, bucket, key)
+        if record is None:
+            await self._buckets.get(bucket)
+            raise errors.NoSuchKey(Key=key)
+        return record
+
+    async def head(self, req: GetObject) -> ObjectInfo:
+        record = await self.record(req.bucket, req.key)
+        check_read(req.conditions, record.info)
+        if req.part_number is not None:
+            part_span(record, req.part_number)
+        return record.info
+
+    async def get(self, req: GetObject) -> ObjectBody:
+        record = await self.record(req.bucket, req.key)
+        info = record.info
+        check_read(req.conditions, info)
+        span: tuple[int, int] | None = None
+        if req.part_number is not None:
+            span = part_span(record, req.part_number)
+        elif req.range is not None:
+            span = resolve_range(req.range, info.size)
+        first, last = span if span is not None else (0, info.size - 1)
+        body = self._store.reader(record.body, first, last)
+        return ObjectBody(info, body, last - first + 1, span)
+
+    async def list_v1(self, bucket: str, *, prefix: str = "", delimiter: str = "",
+                      max_keys: int = MAX_KEYS, marker: str = "") -> ListPage:
+        await self._buckets.get(bucket)
+        return await self._store.db(listing.page_v1, self._store.meta, bucket, prefix,
+                                    delimiter, max_keys, marker)
+
+    async def list_v2(self, bucket: str, *, prefix: str = "", delimiter: str = "",
+                      max_keys: int = MAX_KEYS, start_after: str = "",
+                      continuation_token: str | None = None) -> ListPage:
+        await self._buckets.get(bucket)
+        return await self._store.db(listing.page_v2, self._store.meta, bucket, prefix,
+                                    delimiter, max_keys, start_after, continuation_token)
+
+    # ------------------------------------------------------------------ tags
+
+    async def get_tags(self, bucket: str, key: str) -> dict[str, str]:
+        return dict((await self.record(bucket, key)).tags)
+
+    async def put_tags(self, bucket: str, key: str, tags: Mapping[str, str]) -> None:
+        await self._retag(bucket, key, tag_dict(tags))
+
+    async def delete_tags(self, bucket: str, key: str) -> None:
+        await self._retag(bucket, key, {})
+
+    async def _retag(self, bucket: str, key: str, tags: dict[str, str]) -> None:
+        meta = self._store.meta
+
+        def retag() -> bool:
+            record = meta.get_object(bucket, key)
+            if record is None:
+                return False
+            info = replace(record.info, tag_count=len(tags))
+            meta.put_object(replace(record, info=info, tags=tags))
+            return True
+
+        if not await self._store.db(retag):
+            await self.record(bucket, key)     # raises NoSuchBucket / NoSuchKey
+
+
+def copy_conditions(when: Conditions, info: ObjectInfo) -> None:
+    """x-amz-copy-source-if-*: every failure is PreconditionFailed (412) for a copy."""
+    try:
+        check_read(when, info)
+    except errors.NotModified:
+        raise errors.PreconditionFailed(
+            Condition="x-amz-copy-source-If-None-Match" if when.if_none_match is not None
+            else "x-amz-copy-source-If-Modified-Since") from None
+
+
+def _changes_storage(req: CopyObject, src: ObjectInfo) -> bool:
+    return (req.headers.storage_class not in (None, src.headers.storage_class)
+            or req.headers.website_redirect_location is not None)
+
+
+def resolve_range(wanted: Range, size: int) -> tuple[int, int] | None:
+    """(first, last) of a satisfiable range; None (the whole object) for one S3 ignores;
+    InvalidRange otherwise."""
+    if wanted.first is None:
+        if wanted.last is None:
+            return None
+        if wanted.last == 0 or size == 0:
+            raise errors.InvalidRange(RangeRequested=f"bytes=-{wanted.last}",
+                                      ActualObjectSize=size)
+        return max(0, size - wanted.last), size - 1
+    if wanted.last is not None and wanted.last < wanted.first:
+        return None
+    if wanted.first >= size:
+        requested = f"bytes={wanted.first}-{'' if wanted.last is None else wanted.last}"
+        raise errors.InvalidRange(RangeRequested=requested, ActualObjectSize=size)
+    last = size - 1 if wanted.last is None else min(wanted.last, size - 1)
+    return wanted.first, last
+
+
+def part_span(record: ObjectRecord, part_number: int) -> tuple[int, int]:
+    """The bytes of one part of an object (the whole object is part 1 of a simple one)."""
+    info = record.info
+    sizes = ([size for _, size in record.body.files] if info.parts_count else [info.size])
+    if not 1 <= part_number <= len(sizes):
+        raise errors.InvalidPartNumber(PartNumberRequested=part_number,
+                                       ActualPartCount=len(sizes))
+    first = sum(sizes[:part_number - 1])
+    return first, first + sizes[part_number - 1] - 1
+

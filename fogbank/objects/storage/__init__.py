@@ -1,0 +1,96 @@
+"""Where the objects engine keeps things, behind small interfaces.
+
+Metadata (buckets, configurations, object records, uploads and parts) lives in a
+`MetaStore`; bodies in a `BodyStore` under ids Fogbank makes — a key never becomes a path.
+A small body may be kept inline in its object record instead (see `StoredBody`): it is then
+durable with the record's own commit, which saves a file and two fsyncs per small write.
+
+MetaStore methods are synchronous and called from one thread only (the engine's database
+thread), so a store needs no locking of its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Mapping, Protocol, Sequence
+
+from fogbank.objects.model import Bucket, Checksum, ObjectInfo, Part, Upload
+
+
+@dataclass(frozen=True)
+class StoredBody:
+    """Where an object's bytes are: inline, or in body files read one after another
+    (one per part for a multipart object)."""
+
+    inline: bytes | None = None
+    files: tuple[tuple[str, int], ...] = ()        # (body id, size)
+
+    @property
+    def file_ids(self) -> tuple[str, ...]:
+        return tuple(body_id for body_id, _ in self.files)
+
+
+@dataclass(frozen=True)
+class ObjectRecord:
+    info: ObjectInfo
+    body: StoredBody
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UploadRecord:
+    upload: Upload
+    metadata: Mapping[str, str]
+    tags: Mapping[str, str] | None
+
+
+@dataclass(frozen=True)
+class PartRecord:
+    part: Part
+    body_id: str
+    md5: bytes                  # the binary MD5, for the multipart ETag
+    checksum: Checksum | None
+
+
+class BucketStore(Protocol):
+    def add_bucket(self, bucket: Bucket) -> bool: ...             # False if it exists
+    def get_bucket(self, name: str) -> Bucket | None: ...
+    def remove_bucket(self, name: str) -> None: ...
+    def list_buckets(self) -> list[Bucket]: ...
+    def set_config(self, bucket: str, kind: str, document: str | None) -> None: ...
+    def get_config(self, bucket: str, kind: str) -> str | None: ...
+    def configs_of(self, kind: str) -> list[tuple[str, str]]: ...  # (bucket, document)
+
+
+class ObjectIndex(Protocol):
+    def get_object(self, bucket: str, key: str) -> ObjectRecord | None: ...
+    def put_object(self, record: ObjectRecord) -> ObjectRecord | None: ...   # the replaced one
+    def remove_object(self, bucket: str, key: str) -> ObjectRecord | None: ...
+    def scan(self, bucket: str, start: str, limit: int) -> list[ObjectRecord]: ...  # key >= start
+    def has_objects(self, bucket: str) -> bool: ...
+    def body_ids(self) -> set[str]: ...                      # every body referred to
+
+
+class UploadStore(Protocol):
+    def add_upload(self, record: UploadRecord) -> None: ...
+    def get_upload(self, upload_id: str) -> UploadRecord | None: ...
+    def remove_upload(self, upload_id: str) -> list[PartRecord]: ...        # its parts
+    def put_part(self, upload_id: str, part: PartRecord) -> PartRecord | None: ...
+    def parts(self, upload_id: str, after: int = 0) -> list[PartRecord]: ...
+    def scan_uploads(self, bucket: str, prefix: str) -> list[UploadRecord]: ...
+
+
+class MetaStore(BucketStore, ObjectIndex, UploadStore, Protocol):
+    def close(self) -> None: ...
+
+
+class BodyWriter(Protocol):
+    def write(self, chunks: list[bytes]) -> None: ...        # appended in order
+    def commit(self) -> str: ...              # durable once this returns: the body id
+    def discard(self) -> None: ...
+
+
+class BodyStore(Protocol):
+    def writer(self) -> BodyWriter: ...
+    def open(self, body_id: str) -> int: ...                   # a file descriptor
+    def remove(self, body_ids: Sequence[str]) -> None: ...
+    def ids(self) -> Iterator[str]: ...                        # every stored body, for GC

@@ -1,0 +1,243 @@
+"""The embedded metadata store: one SQLite file, WAL, synchronous=FULL.
+
+Every change is one transaction, committed before the method returns. Keys compare with
+SQLite's BINARY collation — byte order of their UTF-8, which is the order S3 lists in.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from fogbank.objects.model import Bucket, Checksum, ContentHeaders, ObjectInfo, Part, Upload
+from fogbank.objects.storage import ObjectRecord, PartRecord, StoredBody, UploadRecord
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS buckets (
+    name TEXT PRIMARY KEY, created REAL NOT NULL, region TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS configs (
+    bucket TEXT NOT NULL, kind TEXT NOT NULL, document TEXT NOT NULL,
+    PRIMARY KEY (bucket, kind));
+CREATE TABLE IF NOT EXISTS objects (
+    bucket TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,
+    last_modified REAL NOT NULL, headers TEXT NOT NULL, metadata TEXT NOT NULL,
+    checksum TEXT, parts_count INTEGER, tags TEXT NOT NULL, inline BLOB, files TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS objects_key ON objects (bucket, key);
+CREATE TABLE IF NOT EXISTS uploads (
+    upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL, initiated REAL NOT NULL,
+    headers TEXT NOT NULL, metadata TEXT NOT NULL, tags TEXT,
+    checksum_algorithm TEXT, checksum_type TEXT);
+CREATE INDEX IF NOT EXISTS uploads_key ON uploads (bucket, key, initiated);
+CREATE TABLE IF NOT EXISTS parts (
+    upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, etag TEXT NOT NULL,
+    size INTEGER NOT NULL, last_modified REAL NOT NULL, body_id TEXT NOT NULL, md5 BLOB NOT NULL,
+    checksum TEXT, PRIMARY KEY (upload_id, part_number));
+"""
+_OBJECT_COLUMNS = ("bucket, key, size, etag, last_modified, headers, metadata, checksum, "
+                   "parts_count, tags, inline, files")
+
+
+def _dump(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, separators=(",", ":"))
+
+
+def _headers(text: str) -> ContentHeaders:
+    return ContentHeaders(**json.loads(text))
+
+
+def _dump_headers(headers: ContentHeaders) -> str:
+    return _dump({k: v for k, v in asdict(headers).items() if v is not None}) or "{}"
+
+
+def _checksum(text: str | None) -> Checksum | None:
+    return None if text is None else Checksum(*json.loads(text))
+
+
+def _dump_checksum(checksum: Checksum | None) -> str | None:
+    return None if checksum is None else _dump([checksum.algorithm, checksum.value,
+                                                checksum.type])
+
+
+class SqliteMetaStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Used by one thread at a time (the engine's database thread), never concurrently.
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ------------------------------------------------------------------ buckets
+
+    def add_bucket(self, bucket: Bucket) -> bool:
+        cursor = self._db.execute("INSERT OR IGNORE INTO buckets VALUES (?, ?, ?)",
+                                  (bucket.name, bucket.created, bucket.region))
+        return cursor.rowcount == 1
+
+    def get_bucket(self, name: str) -> Bucket | None:
+        row = self._db.execute("SELECT name, created, region FROM buckets WHERE name = ?",
+                               (name,)).fetchone()
+        return Bucket(*row) if row else None
+
+    def remove_bucket(self, name: str) -> None:
+        with self._transaction():
+            self._db.execute("DELETE FROM configs WHERE bucket = ?", (name,))
+            self._db.execute("DELETE FROM buckets WHERE name = ?", (name,))
+
+    def list_buckets(self) -> list[Bucket]:
+        rows = self._db.execute("SELECT name, created, region FROM buckets ORDER BY name")
+        return [Bucket(*row) for row in rows]
+
+    def set_config(self, bucket: str, kind: str, document: str | None) -> None:
+        if document is None:
+            self._db.execute("DELETE FROM configs WHERE bucket = ? AND kind = ?", (bucket, kind))
+        else:
+            self._db.execute("INSERT OR REPLACE INTO configs VALUES (?, ?, ?)",
+                             (bucket, kind, document))
+
+    def get_config(self, bucket: str, kind: str) -> str | None:
+        row = self._db.execute("SELECT document FROM configs WHERE bucket = ? AND kind = ?",
+                               (bucket, kind)).fetchone()
+        return row[0] if row else None
+
+    def configs_of(self, kind: str) -> list[tuple[str, str]]:
+        rows = self._db.execute("SELECT bucket, document FROM configs WHERE kind = ? "
+                                "ORDER BY bucket", (kind,))
+        return [(bucket, document) for bucket, document in rows]
+
+    # ------------------------------------------------------------------ objects
+
+    def get_object(self, bucket: str, key: str) -> ObjectRecord | None:
+        row = self._db.execute(f"SELECT {_OBJECT_COLUMNS} FROM objects "
+                               "WHERE bucket = ? AND key = ?", (bucket, key)).fetchone()
+        return _object(row) if row else None
+
+    def put_object(self, record: ObjectRecord) -> ObjectRecord | None:
+        info = record.info
+        with self._transaction():
+            old = self.get_object(info.bucket, info.key)
+            self._db.execute(
+                f"INSERT OR REPLACE INTO objects ({_OBJECT_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (info.bucket, info.key, info.size, info.etag, info.last_modified,
+                 _dump_headers(info.headers), _dump(dict(info.metadata)),
+                 _dump_checksum(info.checksum), info.parts_count, _dump(dict(record.tags)),
+                 record.body.inline, _dump(record.body.files)))
+        return old
+
+    def remove_object(self, bucket: str, key: str) -> ObjectRecord | None:
+        with self._transaction():
+            old = self.get_object(bucket, key)
+            if old is not None:
+                self._db.execute("DELETE FROM objects WHERE bucket = ? AND key = ?",
+                                 (bucket, key))
+        return old
+
+    def scan(self, bucket: str, start: str, limit: int) -> list[ObjectRecord]:
+        """Up to `limit` records with keys >= `start`, in key order."""
+        rows = self._db.execute(
+            f"SELECT {_OBJECT_COLUMNS} FROM objects WHERE bucket = ? AND key >= ? "
+            "ORDER BY key LIMIT ?", (bucket, start, limit))
+        return [_object(row) for row in rows]
+
+    def has_objects(self, bucket: str) -> bool:
+        return any(self._db.execute(
+            "SELECT 1 FROM objects WHERE bucket = ? UNION ALL "
+            "SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1", (bucket, bucket)))
+
+    def body_ids(self) -> set[str]:
+        """Every body id a record or a part refers to."""
+        ids = {row[0] for row in self._db.execute("SELECT body_id FROM parts")}
+        for (files,) in self._db.execute("SELECT files FROM objects WHERE files != '[]'"):
+            ids.update(body_id for body_id, _ in json.loads(files))
+        return ids
+
+    # ------------------------------------------------------------------ uploads
+
+    def add_upload(self, record: UploadRecord) -> None:
+        up = record.upload
+        self._db.execute(
+            "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (up.upload_id, up.bucket, up.key, up.initiated, _dump_headers(up.headers),
+             _dump(dict(record.metadata)), _dump(None if record.tags is None else
+                                                 dict(record.tags)),
+             up.checksum_algorithm, up.checksum_type))
+
+    def get_upload(self, upload_id: str) -> UploadRecord | None:
+        row = self._db.execute("SELECT * FROM uploads WHERE upload_id = ?",
+                               (upload_id,)).fetchone()
+        return _upload(row) if row else None
+
+    def remove_upload(self, upload_id: str) -> list[PartRecord]:
+        with self._transaction():
+            parts = self.parts(upload_id)
+            self._db.execute("DELETE FROM parts WHERE upload_id = ?", (upload_id,))
+            self._db.execute("DELETE FROM uploads WHERE upload_id = ?", (upload_id,))
+        return parts
+
+    def put_part(self, upload_id: str, part: PartRecord) -> PartRecord | None:
+        p = part.part
+        with self._transaction():
+            old = self._db.execute("SELECT * FROM parts WHERE upload_id = ? AND part_number = ?",
+                                   (upload_id, p.part_number)).fetchone()
+            self._db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             (upload_id, p.part_number, p.etag, p.size, p.last_modified,
+                              part.body_id, part.md5, _dump_checksum(part.checksum)))
+        return _part(old) if old else None
+
+    def parts(self, upload_id: str, after: int = 0) -> list[PartRecord]:
+        rows = self._db.execute("SELECT * FROM parts WHERE upload_id = ? AND part_number > ? "
+                                "ORDER BY part_number", (upload_id, after))
+        return [_part(row) for row in rows]
+
+    def scan_uploads(self, bucket: str, prefix: str) -> list[UploadRecord]:
+        rows = self._db.execute(
+            "SELECT * FROM uploads WHERE bucket = ? AND key >= ? ORDER BY key, initiated, "
+            "upload_id", (bucket, prefix))
+        records = []
+        for row in rows:
+            if not row[2].startswith(prefix):
+                break
+            records.append(_upload(row))
+        return records
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: Any, *_: Any) -> None:
+        self._db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def _object(row: tuple) -> ObjectRecord:
+    (bucket, key, size, etag, modified, headers, metadata, checksum, parts_count, tags,
+     inline, files) = row
+    info = ObjectInfo(bucket, key, size, etag, modified, _headers(headers), json.loads(metadata),
+                      _checksum(checksum), parts_count, len(json.loads(tags)))
+    body = StoredBody(None if inline is None else bytes(inline),
+                      tuple((body_id, n) for body_id, n in json.loads(files)))
+    return ObjectRecord(info, body, json.loads(tags))
+
+
+def _upload(row: tuple) -> UploadRecord:
+    upload_id, bucket, key, initiated, headers, metadata, tags, algorithm, kind = row
+    upload = Upload(upload_id, bucket, key, initiated, _headers(headers), algorithm, kind)
+    return UploadRecord(upload, json.loads(metadata), None if tags is None else json.loads(tags))
+
+
+def _part(row: tuple) -> PartRecord:
+    _, number, etag, size, modified, body_id, md5, checksum = row
+    check = _checksum(checksum)
+    return PartRecord(Part(number, etag, size, modified, check), body_id, bytes(md5), check)

@@ -1,0 +1,262 @@
+"""Multipart uploads: create, upload parts (or copy them), complete, abort, list.
+
+Each part is its own body file. Completing an upload does not copy bytes: the object's
+body is the list of its parts' files, in order, and the parts left out are removed.
+S3's rules: part numbers 1–10000, parts at most 5 GiB, every part but the last at least
+5 MiB, parts listed in ascending order with their ETags.
+"""
+from __future__ import annotations
+
+import secrets
+from typing import Callable, Sequence
+
+from fogbank.objects import checksums, conditions, errors, intake
+from fogbank.objects.buckets import Buckets
+from fogbank.objects.listing import check_max, successor
+from fogbank.objects.model import (MAX_PART_NUMBER, MAX_PUT_SIZE, MIN_PART_SIZE, Body, Caller,
+                                   Checksum, ChecksumSpec, CompletedPart, Conditions, CopySource,
+                                   CreateUpload, ObjectInfo, Part, PartsPage, PutResult, Upload,
+                                   UploadsPage)
+from fogbank.objects.names import check_key
+from fogbank.objects.notifications import Notifier
+from fogbank.objects.objects import (Objects, check_metadata, copy_conditions, resolve_range,
+                                     tag_dict)
+from fogbank.objects.storage import ObjectRecord, PartRecord, StoredBody, UploadRecord
+from fogbank.objects.store import Store
+
+
+def _check_part_number(number: int) -> None:
+    if not 1 <= number <= MAX_PART_NUMBER:
+        raise errors.InvalidArgument("Part number must be an integer between 1 and 10000, "
+                                     "inclusive", ArgumentName="partNumber",
+                                     ArgumentValue=str(number))
+
+
+def _same_etag(a: str, b: str) -> bool:
+    return a.strip().strip('"') == b.strip().strip('"')
+
+
+class Uploads:
+    def __init__(self, store: Store, buckets: Buckets, objects: Objects, notifier: Notifier, *,
+                 clock: Callable[[], float]) -> None:
+        self._store = store
+        self._buckets = buckets
+        self._objects = objects
+        self._notifier = notifier
+        self._clock = clock
+
+    async def create(self, req: CreateUpload) -> Upload:
+        check_key(req.key)
+        await self._buckets.get(req.bucket)
+        check_metadata(req.metadata)
+        tags = tag_dict(req.tags) if req.tags is not None else None
+        algorithm = checksums.check_algorithm(req.checksum_algorithm) \
+            if req.checksum_algorithm else None
+        kind = req.checksum_type
+        if kind is not None:
+            if algorithm is None or kind not in ("FULL_OBJECT", "COMPOSITE"):
+                raise errors.InvalidRequest("The x-amz-checksum-type header can only be used "
+                                            "with the x-amz-checksum-algorithm header.")
+            if kind == "FULL_OBJECT" and not checksums.is_crc(algorithm):
+                raise errors.InvalidRequest(f"The FULL_OBJECT checksum type cannot be used with "
+                                            f"the {algorithm.lower()} checksum algorithm.")
+            if kind == "COMPOSITE" and algorithm == "CRC64NVME":
+                raise errors.InvalidRequest("The COMPOSITE checksum type cannot be used with "
+                                            "the crc64nvme checksum algorithm.")
+        elif algorithm is not None:
+            kind = "FULL_OBJECT" if algorithm == "CRC64NVME" else "COMPOSITE"
+        upload = Upload(secrets.token_urlsafe(48), req.bucket, req.key,
+                        round(self._clock(), 3), req.headers, algorithm, kind)
+        await self._store.db(self._store.meta.add_upload,
+                             UploadRecord(upload, dict(req.metadata), tags))
+        return upload
+
+    async def _upload(self, bucket: str, key: str, upload_id: str) -> UploadRecord:
+        await self._buckets.get(bucket)
+        record = await self._store.db(self._store.meta.get_upload, upload_id)
+        if record is None or (record.upload.bucket, record.upload.key) != (bucket, key):
+            raise errors.NoSuchUpload(UploadId=upload_id)
+        return record
+
+    async def upload_part(self, bucket: str, key: str, upload_id: str, part_number: int,
+                          body: Body, *, content_md5: str | None = None,
+                          checksum: ChecksumSpec | None = None,
+                          content_length: int | None = None) -> Part:
+        _check_part_number(part_number)
+        upload = (await self._upload(bucket, key, upload_id)).upload
+        checksum = self._part_checksum(upload, checksum)
+        got = await intake.receive(self._store, body, content_md5=content_md5,
+                                   checksum=checksum, content_length=content_length,
+                                   max_size=MAX_PUT_SIZE, inline=False)
+        return await self._add_part(upload_id, part_number, got)
+
+    async def upload_part_copy(self, bucket: str, key: str, upload_id: str, part_number: int,
+                               source: CopySource) -> Part:
+        _check_part_number(part_number)
+        upload = (await self._upload(bucket, key, upload_id)).upload
+        src = await self._objects.record(source.bucket, source.key)
+        copy_conditions(source.conditions, src.info)
+        first, last = 0, src.info.size - 1
+        if source.range is not None:
+            if (source.range.first is None or source.range.last is None
+                    or source.range.last >= src.info.size):
+                raise errors.InvalidArgument("Range specified is not valid for source object of "
+                                             f"size: {src.info.size}",
+                                             ArgumentName="x-amz-copy-source-range")
+            first, last = resolve_range(source.range, src.info.size) or (first, last)
+        reader = self._store.reader(src.body, first, last)
+        got = await intake.receive(self._store, reader, content_md5=None,
+                                   checksum=self._part_checksum(upload, None), content_length=None,
+                                   max_size=MAX_PUT_SIZE, inline=False)
+        return await self._add_part(upload_id, part_number, got)
+
+    @staticmethod
+    def _part_checksum(upload: Upload, given: ChecksumSpec | None) -> ChecksumSpec | None:
+        if upload.checksum_algorithm is None:
+            return given
+        if given is None:
+            return ChecksumSpec(upload.checksum_algorithm)
+        if checksums.check_algorithm(given.algorithm) != upload.checksum_algorithm:
+            raise errors.InvalidRequest(
+                "Checksum Type mismatch occurred, expected checksum Type: "
+                f"{upload.checksum_algorithm.lower()}, actual checksum Type: "
+                f"{given.algorithm.lower()}")
+        return given
+
+    async def _add_part(self, upload_id: str, number: int, got: intake.Received) -> Part:
+        meta = self._store.meta
+        part = Part(number, got.etag, got.size, round(self._clock(), 3), got.checksum)
+        record = PartRecord(part, got.body.file_ids[0], got.md5, got.checksum)
+
+        def add() -> PartRecord | None:
+            if meta.get_upload(upload_id) is None:       # aborted or completed meanwhile
+                raise errors.NoSuchUpload(UploadId=upload_id)
+            return meta.put_part(upload_id, record)
+
+        try:
+            old = await self._store.db(add)
+        except BaseException:
+            await self._store.discard(got.body)
+            raise
+        if old is not None:
+            await self._store.discard_ids([old.body_id])
+        return part
+
+    async def complete(self, bucket: str, key: str, upload_id: str,
+                       parts: Sequence[CompletedPart], *, conditions: Conditions = Conditions(),
+                       caller: Caller = Caller()) -> PutResult:
+        record = await self._upload(bucket, key, upload_id)
+        stored = {p.part.part_number: p for p in
+                  await self._store.db(self._store.meta.parts, upload_id)}
+        chosen = _choose_parts(upload_id, parts, stored)
+        upload = record.upload
+        etag = checksums.multipart_etag([p.md5 for p in chosen])
+        info = ObjectInfo(bucket, key, sum(p.part.size for p in chosen), etag,
+                          round(self._clock(), 3), upload.headers, dict(record.metadata),
+                          _object_checksum(upload, chosen), len(chosen),
+                          len(record.tags or {}))
+        body = StoredBody(files=tuple((p.body_id, p.part.size) for p in chosen))
+        new = ObjectRecord(info, body, dict(record.tags or {}))
+        old = await self._store.db(self._finish, upload_id, new, conditions)
+        used = set(body.file_ids)
+        await self._store.discard_ids([p.body_id for p in stored.values()
+                                       if p.body_id not in used])
+        if old is not None:
+            await self._store.discard(old.body)
+        await self._notifier.emit(bucket, "ObjectCreated:CompleteMultipartUpload", key, caller,
+                                  size=info.size, etag=etag)
+        return PutResult(etag, info.last_modified, info.size, info.checksum)
+
+    def _finish(self, upload_id: str, new: ObjectRecord, when: Conditions
+                ) -> ObjectRecord | None:
+        """On the database thread: the upload becomes the object, in one step."""
+        meta = self._store.meta
+        self._buckets.lookup(new.info.bucket)
+        if meta.get_upload(upload_id) is None:
+            raise errors.NoSuchUpload(UploadId=upload_id)
+        if when:
+            current = meta.get_object(new.info.bucket, new.info.key)
+            conditions.check_write(when, current and current.info, new.info.key)
+        old = meta.put_object(new)
+        meta.remove_upload(upload_id)
+        return old
+
+    async def abort(self, bucket: str, key: str, upload_id: str) -> None:
+        await self._upload(bucket, key, upload_id)
+        parts = await self._store.db(self._store.meta.remove_upload, upload_id)
+        await self._store.discard_ids([p.body_id for p in parts])
+
+    async def list_parts(self, bucket: str, key: str, upload_id: str, *, max_parts: int = 1000,
+                         part_number_marker: int = 0) -> PartsPage:
+        record = await self._upload(bucket, key, upload_id)
+        limit = check_max(max_parts, "max-parts")
+        parts = await self._store.db(self._store.meta.parts, upload_id, part_number_marker)
+        page = [p.part for p in parts[:limit]]
+        truncated = len(parts) > limit
+        return PartsPage(record.upload, tuple(page), truncated,
+                         page[-1].part_number if page else None)
+
+    async def list_uploads(self, bucket: str, *, prefix: str = "", delimiter: str = "",
+                           max_uploads: int = 1000, key_marker: str = "",
+                           upload_id_marker: str = "") -> UploadsPage:
+        await self._buckets.get(bucket)
+        limit = check_max(max_uploads, "max-uploads")
+        records = await self._store.db(self._store.meta.scan_uploads, bucket, prefix)
+        uploads: list[Upload] = []
+        prefixes: list[str] = []
+        skip_below = ""
+        for rec in records:
+            up = rec.upload
+            if key_marker and (up.key < key_marker or up.key == key_marker and (
+                    not upload_id_marker or up.upload_id <= upload_id_marker)):
+                continue
+            if skip_below and up.key < skip_below:
+                continue
+            cut = up.key.find(delimiter, len(prefix)) if delimiter else -1
+            if len(uploads) + len(prefixes) >= limit:
+                last = uploads[-1] if uploads else None
+                return UploadsPage(tuple(uploads), tuple(prefixes), True,
+                                   last.key if last else (prefixes[-1] if prefixes else None),
+                                   last.upload_id if last else None)
+            if cut >= 0:
+                common = up.key[:cut + len(delimiter)]
+                prefixes.append(common)
+                skip_below = successor(common)
+                continue
+            uploads.append(up)
+        return UploadsPage(tuple(uploads), tuple(prefixes), False, None, None)
+
+
+def _choose_parts(upload_id: str, parts: Sequence[CompletedPart],
+                  stored: dict[int, PartRecord]) -> list[PartRecord]:
+    if not parts:
+        raise errors.MalformedXML()
+    chosen: list[PartRecord] = []
+    previous = 0
+    for given in parts:
+        if given.part_number <= previous:
+            raise errors.InvalidPartOrder(UploadId=upload_id)
+        previous = given.part_number
+        have = stored.get(given.part_number)
+        if have is None or not _same_etag(have.part.etag, given.etag) or (
+                given.checksum is not None and have.checksum is not None
+                and given.checksum.value != have.checksum.value):
+            raise errors.InvalidPart(UploadId=upload_id, PartNumber=given.part_number,
+                                     ETag=given.etag.strip('"'))
+        chosen.append(have)
+    for part in chosen[:-1]:
+        if part.part.size < MIN_PART_SIZE:
+            raise errors.EntityTooSmall(ProposedSize=part.part.size,
+                                        MinSizeAllowed=MIN_PART_SIZE,
+                                        PartNumber=part.part.part_number,
+                                        ETag=part.part.etag.strip('"'))
+    return chosen
+
+
+def _object_checksum(upload: Upload, parts: list[PartRecord]) -> Checksum | None:
+    algorithm = upload.checksum_algorithm
+    if algorithm is None or any(p.checksum is None for p in parts):
+        return None
+    if upload.checksum_type == "FULL_OBJECT":
+        return checksums.full_object(algorithm, [(p.checksum.value, p.part.size) for p in parts])
+    return checksums.composite(algorithm, [p.checksum.value for p in parts])

@@ -1,0 +1,207 @@
+"""Checks of bucket configuration documents and tag sets, with S3's errors.
+
+Each `check_*` takes the document as the wire parsed it and returns what is stored.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any, Mapping
+
+from fogbank.objects import errors
+
+CORS_METHODS = ("GET", "PUT", "HEAD", "POST", "DELETE")
+MAX_BUCKET_TAGS = 50
+MAX_OBJECT_TAGS = 10
+NOTIFICATION_EVENTS = frozenset({
+    "s3:ObjectCreated:*", "s3:ObjectCreated:Put", "s3:ObjectCreated:Post",
+    "s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload",
+    "s3:ObjectRemoved:*", "s3:ObjectRemoved:Delete", "s3:ObjectRemoved:DeleteMarkerCreated",
+    "s3:ObjectRestore:*", "s3:ObjectRestore:Post", "s3:ObjectRestore:Completed",
+    "s3:ObjectRestore:Delete", "s3:ReducedRedundancyLostObject", "s3:Replication:*",
+    "s3:LifecycleExpiration:*", "s3:LifecycleExpiration:Delete",
+    "s3:LifecycleExpiration:DeleteMarkerCreated", "s3:LifecycleTransition",
+    "s3:IntelligentTiering", "s3:ObjectTagging:*", "s3:ObjectTagging:Put",
+    "s3:ObjectTagging:Delete", "s3:ObjectAcl:Put", "s3:TestEvent",
+})
+
+
+def _list(document: Mapping[str, Any], member: str) -> list[Any]:
+    value = document.get(member) or []
+    if not isinstance(value, list):
+        raise errors.MalformedXML()
+    return value
+
+
+def check_tags(tag_set: Any, limit: int) -> dict[str, str]:
+    """A TagSet ([{Key, Value}]) as a dict, with S3's tag rules."""
+    tags: dict[str, str] = {}
+    if not isinstance(tag_set, list):
+        raise errors.MalformedXML()
+    for tag in tag_set:
+        key, value = str(tag.get("Key", "")), str(tag.get("Value", ""))
+        if key in tags:
+            raise errors.InvalidTag("Cannot provide multiple Tags with the same key",
+                                    TagKey=key)
+        if not key or len(key) > 128:
+            raise errors.InvalidTag("The TagKey you have provided is invalid", TagKey=key)
+        if len(value) > 256:
+            raise errors.InvalidTag("The TagValue you have provided is invalid", TagKey=key,
+                                    TagValue=value)
+        if key.lower().startswith("aws:"):
+            raise errors.InvalidTag("System tags cannot be added/updated by requester")
+        tags[key] = value
+    if len(tags) > limit:
+        if limit == MAX_OBJECT_TAGS:
+            raise errors.BadRequest("Object tags cannot be greater than 10")
+        raise errors.InvalidTag("Bucket tag count cannot be greater than 50")
+    return tags
+
+
+def check_bucket_tagging(document: Mapping[str, Any]) -> dict[str, Any]:
+    tags = check_tags(document.get("TagSet") or [], MAX_BUCKET_TAGS)
+    return {"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]}
+
+
+def check_cors(document: Mapping[str, Any]) -> dict[str, Any]:
+    rules = _list(document, "CORSRules")
+    if not rules or len(rules) > 100:
+        raise errors.MalformedXML()
+    for rule in rules:
+        methods = rule.get("AllowedMethods") or []
+        if not methods or not rule.get("AllowedOrigins"):
+            raise errors.MalformedXML()
+        for method in methods:
+            if method not in CORS_METHODS:
+                raise errors.InvalidRequest("Found unsupported HTTP method in CORS config. "
+                                            f"Unsupported method is {method}")
+        for origin in rule["AllowedOrigins"]:
+            if str(origin).count("*") > 1:
+                raise errors.InvalidRequest(f'AllowedOrigin "{origin}" can not have more than '
+                                            "one wildcard.")
+        for header in rule.get("AllowedHeaders") or []:
+            if str(header).count("*") > 1:
+                raise errors.InvalidRequest(f'AllowedHeader "{header}" can not have more than '
+                                            "one wildcard.")
+    return {"CORSRules": rules}
+
+
+def check_policy(text: Any) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    text = str(text)
+    if not text.lstrip().startswith("{"):
+        raise errors.MalformedPolicy()
+    try:
+        policy = json.loads(text)
+    except ValueError:
+        raise errors.MalformedPolicy("This policy contains invalid Json") from None
+    if not isinstance(policy, dict) or "Statement" not in policy:
+        raise errors.MalformedPolicy("Missing required field Statement")
+    if policy.get("Version", "2012-10-17") not in ("2012-10-17", "2008-10-17"):
+        raise errors.MalformedPolicy("Policy has an invalid version")
+    for statement in policy["Statement"] if isinstance(policy["Statement"], list) else [
+            policy["Statement"]]:
+        if not isinstance(statement, dict) or statement.get("Effect") not in ("Allow", "Deny"):
+            raise errors.MalformedPolicy("Invalid effect: "
+                                         f"{statement.get('Effect') if isinstance(statement, dict) else statement}")
+        if "Action" not in statement and "NotAction" not in statement:
+            raise errors.MalformedPolicy("Missing required field Action")
+        if "Principal" not in statement and "NotPrincipal" not in statement:
+            raise errors.MalformedPolicy("Missing required field Principal")
+    return text
+
+
+def _check_expiration(expiration: Mapping[str, Any]) -> None:
+    if "Days" in expiration:
+        if int(expiration["Days"]) <= 0:
+            raise errors.InvalidArgument("'Days' for Expiration action must be a positive integer")
+    if "Date" in expiration:
+        when = expiration["Date"]
+        if isinstance(when, str):
+            when = datetime.fromisoformat(when.replace("Z", "+00:00"))
+        if (when.hour, when.minute, when.second, when.microsecond) != (0, 0, 0, 0):
+            raise errors.InvalidArgument("'Date' must be at midnight GMT")
+
+
+def check_lifecycle(document: Mapping[str, Any]) -> dict[str, Any]:
+    rules = _list(document, "Rules")
+    if not rules or len(rules) > 1000:
+        raise errors.MalformedXML()
+    ids: set[str] = set()
+    for rule in rules:
+        rule_id = rule.setdefault("ID", str(uuid.uuid4()))
+        if len(str(rule_id)) > 255:
+            raise errors.InvalidArgument("ID length should not exceed allowed limit of 255")
+        if rule_id in ids:
+            raise errors.InvalidArgument("Rule ID must be unique. Found same ID for more than "
+                                         "one rule")
+        ids.add(rule_id)
+        if rule.get("Status") not in ("Enabled", "Disabled"):
+            raise errors.MalformedXML()
+        if "Filter" in rule and "Prefix" in rule:
+            raise errors.MalformedXML()
+        actions = ("Expiration", "Transitions", "NoncurrentVersionExpiration",
+                   "NoncurrentVersionTransitions", "AbortIncompleteMultipartUpload")
+        if not any(rule.get(action) for action in actions):
+            raise errors.InvalidRequest("At least one action needs to be specified in a rule")
+        _check_expiration(rule.get("Expiration") or {})
+        abort = rule.get("AbortIncompleteMultipartUpload") or {}
+        if "DaysAfterInitiation" in abort and int(abort["DaysAfterInitiation"]) <= 0:
+            raise errors.InvalidArgument("'DaysAfterInitiation' for AbortIncompleteMultipartUpload "
+                                         "action must be a positive integer")
+    return {"Rules": rules}
+
+
+def check_website(document: Mapping[str, Any]) -> dict[str, Any]:
+    redirect_all = document.get("RedirectAllRequestsTo")
+    if redirect_all:
+        if not redirect_all.get("HostName"):
+            raise errors.MalformedXML()
+        if any(document.get(m) for m in ("IndexDocument", "ErrorDocument", "RoutingRules")):
+            raise errors.InvalidRequest("RedirectAllRequestsTo cannot be provided in "
+                                        "conjunction with other Routing/Redirect configurations.")
+        return {"RedirectAllRequestsTo": redirect_all}
+    suffix = (document.get("IndexDocument") or {}).get("Suffix")
+    if suffix is None:
+        raise errors.InvalidArgument("A value for IndexDocument Suffix must be provided if "
+                                     "RedirectAllRequestsTo is empty")
+    if not suffix or "/" in suffix:
+        raise errors.InvalidArgument("The IndexDocument Suffix is not well formed",
+                                     ArgumentName="IndexDocument", ArgumentValue=suffix)
+    for rule in document.get("RoutingRules") or []:
+        if not rule.get("Redirect"):
+            raise errors.MalformedXML()
+        redirect = rule["Redirect"]
+        if "ReplaceKeyWith" in redirect and "ReplaceKeyPrefixWith" in redirect:
+            raise errors.InvalidRequest("You can only define ReplaceKeyPrefix or ReplaceKey but "
+                                        "not both.")
+    return dict(document)
+
+
+def check_notification(document: Mapping[str, Any]) -> dict[str, Any]:
+    checked: dict[str, Any] = {}
+    for member in ("LambdaFunctionConfigurations", "QueueConfigurations",
+                   "TopicConfigurations"):
+        targets = _list(document, member)
+        for target in targets:
+            target.setdefault("Id", str(uuid.uuid4()))
+            events = target.get("Events") or []
+            if not events:
+                raise errors.MalformedXML()
+            for event in events:
+                if event not in NOTIFICATION_EVENTS:
+                    raise errors.InvalidArgument("The event is not supported for notifications",
+                                                 ArgumentName="Event", ArgumentValue=event)
+            rules = ((target.get("Filter") or {}).get("Key") or {}).get("FilterRules") or []
+            for rule in rules:
+                if str(rule.get("Name", "")).lower() not in ("prefix", "suffix"):
+                    raise errors.InvalidArgument("filter rule name must be either prefix or "
+                                                 "suffix", ArgumentName="FilterRule.Name",
+                                                 ArgumentValue=rule.get("Name"))
+        if targets:
+            checked[member] = targets
+    if "EventBridgeConfiguration" in document:
+        checked["EventBridgeConfiguration"] = document["EventBridgeConfiguration"] or {}
+    return checked
