@@ -52,27 +52,32 @@ class HostGuard:
         await self.app(scope, receive, send)
 
 
-class Dispatch:
-    """Routes a request to the node API, the app gateway or the SDK endpoint."""
+Route = tuple[Callable[[Scope], bool], ASGIApp]
 
-    def __init__(self, sdk: ASGIApp, gateway: ASGIApp, internal: ASGIApp,
-                 is_gateway_request: Callable[[Scope], bool], s3: Any = None) -> None:
-        self.sdk, self.gateway, self.internal = sdk, gateway, internal
-        self.is_gateway_request = is_gateway_request
-        # S3 streams bodies, so it is served beside the SDK app (which reads them whole).
-        self.s3 = s3
+
+class Dispatch:
+    """Routes each request by an explicit table: the first predicate that claims it wins.
+
+    Lifespan events are acknowledged here; the node starts and stops its engines itself.
+    """
+
+    def __init__(self, routes: Iterable[Route], default: ASGIApp) -> None:
+        self.routes = tuple(routes)
+        self.default = default
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await lifespan(receive, send)
-        elif scope["path"].startswith(INTERNAL_PREFIX):
-            await self.internal(scope, receive, send)
-        elif self.is_gateway_request(scope):
-            await self.gateway(scope, receive, send)
-        elif self.s3 is not None and self.s3.handles(scope):
-            await self.s3(scope, receive, send)
-        else:
-            await self.sdk(scope, receive, send)
+            return
+        for claims, app in self.routes:
+            if claims(scope):
+                await app(scope, receive, send)
+                return
+        await self.default(scope, receive, send)
+
+
+def is_internal(scope: Scope) -> bool:
+    return scope["path"].startswith(INTERNAL_PREFIX)
 
 
 async def lifespan(receive: Receive, send: Send) -> None:

@@ -77,6 +77,8 @@ def print_served(served: Served, console: Console) -> None:
     table.add_row("SDK endpoint", f"{served.sdk_endpoint}  (AWS_ENDPOINT_URL)")
     for name, url in served.apis.items():
         table.add_row(f"API {name}", url)
+    for name, url in served.websites.items():
+        table.add_row(f"website {name}", url)
     for logical_id, name in served.functions.items():
         table.add_row(f"function {logical_id}", name)
     console.print(table)

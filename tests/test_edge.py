@@ -6,7 +6,7 @@ import asyncio
 import httpx
 import pytest
 
-from fogbank.edge import Dispatch, HostGuard, host_name, send_json
+from fogbank.edge import Dispatch, HostGuard, host_name, is_internal, send_json
 
 
 def app_named(name: str):
@@ -16,8 +16,9 @@ def app_named(name: str):
 
 
 def client(allowed=()) -> httpx.AsyncClient:
-    dispatch = Dispatch(app_named("sdk"), app_named("gateway"), app_named("node"),
-                        lambda scope: scope["path"].startswith("/_aws/execute-api/"))
+    dispatch = Dispatch([(is_internal, app_named("node")),
+                         (lambda scope: scope["path"].startswith("/_aws/execute-api/"),
+                          app_named("gateway"))], default=app_named("sdk"))
     return httpx.AsyncClient(transport=httpx.ASGITransport(HostGuard(dispatch, allowed)),
                              base_url="http://127.0.0.1:4566")
 
