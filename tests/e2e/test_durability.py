@@ -1,0 +1,50 @@
+"""An acknowledged asynchronous invocation survives kill -9 of the node."""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import boto3
+from botocore.config import Config
+
+from fogbank.testing import RunningNode
+
+APP = Path(__file__).parent / "apps" / "durable"
+
+
+def clients(node: RunningNode):
+    config = Config(retries={"max_attempts": 1})
+    return (boto3.client("lambda", config=config, **node.client_kwargs()),
+            boto3.client("s3", config=config, **node.client_kwargs()))
+
+
+def recorded(s3) -> set[str]:
+    return {o["Key"] for o in s3.list_objects_v2(Bucket="durable-results").get("Contents", [])}
+
+
+def test_event_invocations_accepted_before_a_crash_run_after_restart(tmp_path: Path) -> None:
+    app_dir = tmp_path / "durable"
+    shutil.copytree(APP, app_dir)
+    node = RunningNode(app_dir, "--no-watch")
+    node.wait_ready()
+    lam, _ = clients(node)
+    keys = [f"event-{i}" for i in range(5)]
+    for key in keys:
+        # Each handler sleeps long enough that the crash comes before it finishes.
+        resp = lam.invoke(FunctionName="recorder", InvocationType="Event",
+                          Payload=json.dumps({"key": key, "sleep": 3}))
+        assert resp["StatusCode"] == 202
+    node.kill()
+
+    again = RunningNode(app_dir, "--no-watch", log_path=tmp_path / "second.log")
+    try:
+        again.wait_ready()
+        _, s3 = clients(again)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and recorded(s3) != set(keys):
+            time.sleep(0.5)
+        assert recorded(s3) == set(keys), again.output()
+    finally:
+        again.stop()
