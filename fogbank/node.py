@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 import logging
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -15,16 +16,28 @@ from typing import Any, Callable
 import uvicorn
 
 from fogbank.aws import SdkApp
+from fogbank.aws.apigw_management import ConnectionsEdge, ManagementService
+from fogbank.aws.dynamodb import DynamoDBService, DynamoDBStreamsService
 from fogbank.aws.lambda_api import LambdaService
+from fogbank.aws.s3 import S3App
 from fogbank.config import NodeConfig
+from fogbank.connections import ConnectionHub, MemoryConnectionStore
 from fogbank.console.api import NodeApi
 from fogbank.deploy import Deployer, load_template
 from fogbank.deploy.providers import default_providers
 from fogbank.deploy.providers.apis import ApiProviders
-from fogbank.edge import Dispatch, HostGuard
+from fogbank.deploy.providers.buckets import BucketPolicyProvider, BucketProvider
+from fogbank.deploy.providers.tables import TableProvider
+from fogbank.edge import Dispatch, HostGuard, is_internal
 from fogbank.gateway import ApiRegistry, GatewayApp
+from fogbank.gateway.websocket import WebSocketGateway, WebSocketLimits, server_options
+from fogbank.identity.tls import ensure_certificates, server_names
+from fogbank.gateway.website import WebsiteApp, is_website_request, website_url
 from fogbank.messaging import AsyncInvoker
+from fogbank.objects import ObjectsEngine
 from fogbank.runtime import Runtime, RuntimeConfig
+from fogbank.runtime.resolver import NodeNames
+from fogbank.tables.engine import TablesEngine
 from fogbank.types import InvokeResult
 
 log = logging.getLogger("fogbank.node")
@@ -37,15 +50,18 @@ class Served:
     sdk_endpoint: str
     apis: dict[str, str]             # logical id → URL
     functions: dict[str, str]        # logical id → function name
+    websites: dict[str, str]         # logical id of a website bucket → URL
     outputs: dict[str, Any]
     warnings: list[str]
 
 
 class Node:
-    def __init__(self, config: NodeConfig) -> None:
+    def __init__(self, config: NodeConfig, ws_limits: WebSocketLimits | None = None) -> None:
         self.config = config
+        self.ws_limits = ws_limits or WebSocketLimits()
+        self._tls_server: uvicorn.Server | None = None
         self.template: Path | None = None
-        self.served = Served(config.endpoint_url, {}, {}, {}, [])
+        self.served = Served(config.endpoint_url, {}, {}, {}, {}, [])
         self._server: uvicorn.Server | None = None
 
     # ------------------------------------------------------------------ building
@@ -55,33 +71,69 @@ class Node:
         sock = listen(self.config.host, self.config.port)     # fail early on a taken port
         self.config = cfg = dataclasses.replace(self.config, port=sock.getsockname()[1])
         cfg.state_dir.mkdir(parents=True, exist_ok=True)
+        # The TLS listener: functions reach https://{apiId}.execute-api.{region}.amazonaws.com
+        # here (runtime/resolver.py); its port is only ever used through that mapping.
+        tls_sock = listen(cfg.host, 0)
+        self.tls = ensure_certificates(cfg.state_dir / "tls", server_names(cfg.region))
+        self.tls_port = tls_sock.getsockname()[1]
+        node_names = NodeNames("127.0.0.1" if cfg.host in ("0.0.0.0", "::") else cfg.host,
+                               cfg.port, self.tls_port, self.tls.bundle, self.tls.ca_cert)
         self.runtime = Runtime(RuntimeConfig(
             state_dir=cfg.state_dir, endpoint_url=cfg.endpoint_url, region=cfg.region,
             account_id=cfg.account_id, idle_ttl_s=cfg.idle_worker_ttl_s,
-            node_concurrency=cfg.node_concurrency, sandbox=cfg.sandbox))
+            node_concurrency=cfg.node_concurrency, sandbox=cfg.sandbox,
+            node_names=node_names))
         await self.runtime.start()
         self.queue = AsyncInvoker(cfg.state_dir / "async-invocations.db", self.invoke,
                                   retry_delays_s=cfg.async_retry_delays_s)
         await self.queue.start()
+        self.objects = ObjectsEngine(cfg.state_dir / "objects", region=cfg.region,
+                                     account_id=cfg.account_id, enqueue=self.queue.enqueue)
+        await self.objects.start()
+        self.tables = TablesEngine.open(cfg.state_dir, region=cfg.region,
+                                        account_id=cfg.account_id)
+        self.tables.start()
         self.apis = ApiRegistry(base_url=cfg.endpoint_url)
         providers = [*default_providers(self.runtime, cfg.region, cfg.account_id),
-                     *ApiProviders(self.apis, cfg.region, cfg.account_id).all()]
+                     *ApiProviders(self.apis, cfg.region, cfg.account_id).all(),
+                     TableProvider(self.tables.control),
+                     BucketProvider(self.objects, lambda b: website_url(b, cfg.endpoint_url),
+                                    region=cfg.region),
+                     BucketPolicyProvider(self.objects)]
         self.deployer = Deployer(cfg.state_dir, providers, cfg.region, cfg.account_id)
         lambda_api = LambdaService(self.runtime, self.queue, region=cfg.region,
                                    account_id=cfg.account_id)
-        sdk = SdkApp({"lambda": lambda_api}, region=cfg.region)
-        gateway = GatewayApp(self.apis, self.invoke, region=cfg.region)
+        self.connections = ConnectionHub(MemoryConnectionStore(), clock=time.time)
+        sdk = SdkApp({"apigatewaymanagementapi": ManagementService(self.connections),
+                      "lambda": lambda_api, "dynamodb": DynamoDBService(self.tables),
+                      "dynamodbstreams": DynamoDBStreamsService(self.tables)}, region=cfg.region)
+        self.websockets = WebSocketGateway(self.apis, self.invoke, self.connections,
+                                           limits=self.ws_limits)
+        gateway = ConnectionsEdge(sdk, GatewayApp(self.apis, self.invoke, region=cfg.region,
+                                                  websockets=self.websockets))
         node_api = NodeApi(self.runtime.logs, self.describe, self._knows_function)
-        app = HostGuard(Dispatch(sdk, gateway, node_api, self.apis.handles),
-                        allowed=cfg.allowed_hosts)
+        s3 = S3App(self.objects, region=cfg.region)
+        routes = [(is_internal, node_api), (is_website_request, WebsiteApp(self.objects)),
+                  (self.apis.handles, gateway), (s3.handles, s3)]
+        app = HostGuard(Dispatch(routes, default=sdk),
+                        allowed=(*cfg.allowed_hosts, ".amazonaws.com"))
         self._socket = sock
+        self._server = await self._serve_on(app, self._socket)
+        self._tls_server = await self._serve_on(app, tls_sock, ssl_certfile=str(self.tls.cert),
+                                                ssl_keyfile=str(self.tls.key))
+
+    async def _serve_on(self, app: Any, sock: socket.socket, **tls: Any) -> uvicorn.Server:
+        limits = self.ws_limits
         server_config = uvicorn.Config(app, http="httptools", lifespan="off",
-                                       access_log=False, log_level="warning", ws="none",
-                                       server_header=False)
+                                       access_log=False, log_level="warning",
+                                       server_header=False, proxy_headers=False, **tls,
+                                       **server_options(limits.frame_bytes,
+                                                        limits.message_bytes))
         server_config.load()
-        self._server = uvicorn.Server(server_config)
-        self._server.lifespan = server_config.lifespan_class(server_config)
-        await self._server.startup(sockets=[self._socket])
+        server = uvicorn.Server(server_config)
+        server.lifespan = server_config.lifespan_class(server_config)
+        await server.startup(sockets=[sock])
+        return server
 
     async def invoke(self, name: str, payload: bytes) -> InvokeResult:
         return await self.runtime.invoke(name, payload)
@@ -106,21 +158,26 @@ class Node:
         return self.served
 
     def _describe_stack(self, result: Any) -> Served:
-        apis, functions = {}, {}
+        apis, functions, websites = {}, {}, {}
+        records = self.deployer.state.resources
         for logical_id, kind, physical in self.deployer.resources():
             if kind == "AWS::Lambda::Function":
                 functions[logical_id] = physical
+            elif kind == "AWS::S3::Bucket" and \
+                    records[logical_id].properties.get("WebsiteConfiguration"):
+                websites[logical_id] = website_url(physical, self.config.endpoint_url)
             elif kind in ("AWS::ApiGatewayV2::Api", "AWS::ApiGateway::RestApi"):
                 for stage, url in self.apis.urls(physical, base=self.config.endpoint_url):
                     apis[logical_id if stage in ("$default", "") else
                          f"{logical_id} ({stage})"] = url
-        return Served(self.config.endpoint_url, apis, functions,
+        return Served(self.config.endpoint_url, apis, functions, websites,
                       dict(result.outputs), list(result.warnings))
 
     def describe(self) -> dict[str, Any]:
         s = self.served
-        return {"ready": self.template is not None and bool(s.functions or s.apis),
+        return {"ready": self.template is not None,
                 "sdkEndpoint": s.sdk_endpoint, "apis": s.apis, "functions": s.functions,
+                "websites": s.websites,
                 "outputs": s.outputs, "warnings": s.warnings,
                 "template": str(self.template) if self.template else None}
 
@@ -144,9 +201,14 @@ class Node:
 
     async def close(self) -> None:
         if self._server is not None:
+            await self.websockets.close_all()
             await self._server.shutdown(sockets=[self._socket])
+        if self._tls_server is not None:
+            await self._tls_server.shutdown()
+        await self.objects.close()
         await self.queue.close()
         await self.runtime.close()
+        self.tables.close()
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -1,0 +1,103 @@
+"""BatchGetItem and BatchWriteItem across tables, with their limits and errors."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def two_tables(make_table) -> tuple[str, str]:
+    return make_table(), make_table(("pk", "S"), ("sk", "N"))
+
+
+def test_batch_write_then_batch_get(ddb, two_tables) -> None:
+    a, b = two_tables
+    resp = ddb.batch_write_item(RequestItems={
+        a: [{"PutRequest": {"Item": {"pk": {"S": f"a{i}"}, "v": {"N": str(i)}}}}
+            for i in range(10)],
+        b: [{"PutRequest": {"Item": {"pk": {"S": "b"}, "sk": {"N": str(i)}}}} for i in range(5)],
+    })
+    assert resp["UnprocessedItems"] == {}
+    got = ddb.batch_get_item(RequestItems={
+        a: {"Keys": [{"pk": {"S": "a1"}}, {"pk": {"S": "a2"}}, {"pk": {"S": "absent"}}],
+            "ProjectionExpression": "v"},
+        b: {"Keys": [{"pk": {"S": "b"}, "sk": {"N": "4"}}], "ConsistentRead": True},
+    })
+    assert got["UnprocessedKeys"] == {}
+    assert sorted(it["v"]["N"] for it in got["Responses"][a]) == ["1", "2"]
+    assert got["Responses"][b] == [{"pk": {"S": "b"}, "sk": {"N": "4"}}]
+
+
+def test_batch_write_deletes(ddb, two_tables) -> None:
+    a, _ = two_tables
+    ddb.put_item(TableName=a, Item={"pk": {"S": "gone"}})
+    ddb.batch_write_item(RequestItems={a: [
+        {"DeleteRequest": {"Key": {"pk": {"S": "gone"}}}},
+        {"DeleteRequest": {"Key": {"pk": {"S": "never-there"}}}},
+        {"PutRequest": {"Item": {"pk": {"S": "new"}}}}]})
+    assert "Item" not in ddb.get_item(TableName=a, Key={"pk": {"S": "gone"}})
+    assert "Item" in ddb.get_item(TableName=a, Key={"pk": {"S": "new"}})
+
+
+def test_batch_get_of_one_hundred_keys(ddb, two_tables) -> None:
+    a, _ = two_tables
+    for start in range(0, 100, 25):
+        ddb.batch_write_item(RequestItems={a: [
+            {"PutRequest": {"Item": {"pk": {"S": f"k{i}"}}}} for i in range(start, start + 25)]})
+    keys = [{"pk": {"S": f"k{i}"}} for i in range(100)]
+    got = ddb.batch_get_item(RequestItems={a: {"Keys": keys}})
+    fetched = len(got["Responses"][a])
+    unprocessed = len(got["UnprocessedKeys"].get(a, {}).get("Keys", []))
+    assert fetched + unprocessed == 100
+
+
+def test_too_many_keys_to_get(ddb, two_tables, aws_error) -> None:
+    a, b = two_tables
+    with aws_error("ValidationException", "Too many items requested for the BatchGetItem call"):
+        ddb.batch_get_item(RequestItems={
+            a: {"Keys": [{"pk": {"S": f"k{i}"}} for i in range(60)]},
+            b: {"Keys": [{"pk": {"S": "b"}, "sk": {"N": str(i)}} for i in range(60)]}})
+
+
+def test_too_many_keys_for_one_table(raw_ddb, two_tables, aws_error) -> None:
+    a, _ = two_tables
+    with aws_error("ValidationException", prefix="1 validation error detected: Value ",
+                   contains=f"at 'requestItems.{a}.member.keys' failed to satisfy constraint: "
+                            "Member must have length less than or equal to 100"):
+        raw_ddb.batch_get_item(RequestItems={a: {"Keys": [{"pk": {"S": f"k{i}"}}
+                                                          for i in range(101)]}})
+
+
+def test_too_many_writes(raw_ddb, two_tables, aws_error) -> None:
+    a, _ = two_tables
+    with aws_error("ValidationException", contains="Member must have length less than or equal "
+                   "to 25"):
+        raw_ddb.batch_write_item(RequestItems={a: [
+            {"PutRequest": {"Item": {"pk": {"S": f"k{i}"}}}} for i in range(26)]})
+
+
+def test_duplicate_keys_to_get(ddb, two_tables, aws_error) -> None:
+    a, _ = two_tables
+    with aws_error("ValidationException", "Provided list of item keys contains duplicates"):
+        ddb.batch_get_item(RequestItems={a: {"Keys": [{"pk": {"S": "x"}}, {"pk": {"S": "x"}}]}})
+
+
+def test_duplicate_keys_to_write(ddb, two_tables, aws_error) -> None:
+    a, _ = two_tables
+    with aws_error("ValidationException", "Provided list of item keys contains duplicates"):
+        ddb.batch_write_item(RequestItems={a: [
+            {"PutRequest": {"Item": {"pk": {"S": "x"}}}},
+            {"DeleteRequest": {"Key": {"pk": {"S": "x"}}}}]})
+
+
+def test_batch_on_a_missing_table(ddb, aws_error) -> None:
+    with aws_error("ResourceNotFoundException", prefix="Requested resource not found"):
+        ddb.batch_get_item(RequestItems={"no-such-table": {"Keys": [{"pk": {"S": "x"}}]}})
+    with aws_error("ResourceNotFoundException", prefix="Requested resource not found"):
+        ddb.batch_write_item(RequestItems={"no-such-table": [
+            {"PutRequest": {"Item": {"pk": {"S": "x"}}}}]})
+
+
+def test_batch_write_with_a_bad_key(ddb, two_tables, aws_error) -> None:
+    a, _ = two_tables
+    with aws_error("ValidationException", "The provided key element does not match the schema"):
+        ddb.batch_write_item(RequestItems={a: [{"DeleteRequest": {"Key": {"id": {"S": "x"}}}}]})

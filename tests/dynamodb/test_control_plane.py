@@ -1,0 +1,259 @@
+"""CreateTable, DescribeTable, ListTables, UpdateTable, DeleteTable, tags, endpoints, limits."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+
+def _name() -> str:
+    return f"cp-{uuid.uuid4().hex[:12]}"
+
+
+def test_create_describe_delete(ddb, make_table) -> None:
+    name = make_table(("pk", "S"), ("sk", "N"))
+    table = ddb.describe_table(TableName=name)["Table"]
+    assert table["TableName"] == name
+    assert table["TableStatus"] == "ACTIVE"
+    assert table["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"},
+                                  {"AttributeName": "sk", "KeyType": "RANGE"}]
+    assert sorted(table["AttributeDefinitions"], key=lambda d: d["AttributeName"]) == [
+        {"AttributeName": "pk", "AttributeType": "S"},
+        {"AttributeName": "sk", "AttributeType": "N"}]
+    assert re.fullmatch(rf"arn:aws:dynamodb:us-east-1:\d{{12}}:table/{name}", table["TableArn"])
+    assert table["ItemCount"] == 0
+    assert table["TableSizeBytes"] == 0
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["CreationDateTime"]
+    deleted = ddb.delete_table(TableName=name)["TableDescription"]
+    assert deleted["TableName"] == name
+    ddb.get_waiter("table_not_exists").wait(TableName=name,
+                                            WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    assert name not in ddb.list_tables()["TableNames"]
+
+
+def test_create_with_provisioned_throughput(ddb, make_table) -> None:
+    name = make_table(BillingMode="PROVISIONED",
+                      ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 7})
+    table = ddb.describe_table(TableName=name)["Table"]
+    assert table["ProvisionedThroughput"]["ReadCapacityUnits"] == 5
+    assert table["ProvisionedThroughput"]["WriteCapacityUnits"] == 7
+
+
+def test_create_returns_the_description(ddb) -> None:
+    name = _name()
+    desc = ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "B"}]
+                            )["TableDescription"]
+    try:
+        assert desc["TableName"] == name
+        assert desc["TableStatus"] in ("CREATING", "ACTIVE")
+        assert desc["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    finally:
+        ddb.get_waiter("table_exists").wait(TableName=name)
+        ddb.delete_table(TableName=name)
+
+
+def test_create_existing_table_is_in_use(ddb, make_table, aws_error) -> None:
+    name = make_table()
+    with aws_error("ResourceInUseException", f"Table already exists: {name}"):
+        make_table(name=name)
+
+
+def test_describe_missing_table(ddb, aws_error) -> None:
+    with aws_error("ResourceNotFoundException",
+                   "Requested resource not found: Table: no-such-table not found"):
+        ddb.describe_table(TableName="no-such-table")
+
+
+def test_delete_missing_table(ddb, aws_error) -> None:
+    with aws_error("ResourceNotFoundException",
+                   "Requested resource not found: Table: no-such-table not found"):
+        ddb.delete_table(TableName="no-such-table")
+
+
+def test_list_tables_paginates_in_name_order(ddb, make_table) -> None:
+    prefix = _name()
+    names = [make_table(name=f"{prefix}-{i}") for i in range(3)]
+    listed: list[str] = []
+    start: dict = {}
+    while True:
+        page = ddb.list_tables(Limit=2, **start)
+        assert len(page["TableNames"]) <= 2
+        listed += page["TableNames"]
+        if "LastEvaluatedTableName" not in page:
+            break
+        assert page["LastEvaluatedTableName"] == page["TableNames"][-1]
+        start = {"ExclusiveStartTableName": page["LastEvaluatedTableName"]}
+    assert listed == sorted(listed)
+    assert [n for n in listed if n.startswith(prefix)] == names
+    by_paginator = [n for page in ddb.get_paginator("list_tables").paginate(
+        PaginationConfig={"PageSize": 1}) for n in page["TableNames"]]
+    assert by_paginator == listed
+
+
+def test_list_tables_limit_out_of_range(raw_ddb, aws_error) -> None:
+    with aws_error("ValidationException",
+                   "1 validation error detected: Value '101' at 'limit' failed to satisfy "
+                   "constraint: Member must have value less than or equal to 100"):
+        raw_ddb.list_tables(Limit=101)
+    with aws_error("ValidationException",
+                   "1 validation error detected: Value '0' at 'limit' failed to satisfy "
+                   "constraint: Member must have value greater than or equal to 1"):
+        raw_ddb.list_tables(Limit=0)
+
+
+def _create(client, name: str, **params):
+    params.setdefault("KeySchema", [{"AttributeName": "pk", "KeyType": "HASH"}])
+    params.setdefault("AttributeDefinitions", [{"AttributeName": "pk", "AttributeType": "S"}])
+    params.setdefault("BillingMode", "PAY_PER_REQUEST")
+    return client.create_table(TableName=name, **params)
+
+
+def test_create_table_name_too_short(raw_ddb, aws_error) -> None:
+    # DynamoDB words the table-name length rule itself rather than as a model constraint.
+    with aws_error("ValidationException",
+                   "TableName must be at least 3 characters long and at most 255 characters long"):
+        _create(raw_ddb, "ab")
+
+
+def test_create_table_name_with_bad_characters(raw_ddb, aws_error) -> None:
+    with aws_error("ValidationException",
+                   "1 validation error detected: Value 'bad name!' at 'tableName' failed to "
+                   "satisfy constraint: Member must satisfy regular expression pattern: "
+                   "[a-zA-Z0-9_.-]+"):
+        _create(raw_ddb, "bad name!")
+
+
+def test_create_table_bad_attribute_type(raw_ddb, aws_error) -> None:
+    with aws_error("ValidationException", prefix="1 validation error detected: Value 'BOOL' at "
+                   "'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: "
+                   "Member must satisfy enum value set: ["):
+        _create(raw_ddb, _name(),
+                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "BOOL"}])
+
+
+def test_create_table_key_not_defined(ddb, aws_error) -> None:
+    with aws_error("ValidationException", prefix="One or more parameter values were invalid: "
+                   "Some index key attributes are not defined in AttributeDefinitions."):
+        _create(ddb, _name(),
+                AttributeDefinitions=[{"AttributeName": "other", "AttributeType": "S"}])
+
+
+def test_create_table_extra_attribute_definition(ddb, aws_error) -> None:
+    with aws_error("ValidationException",
+                   "One or more parameter values were invalid: Number of attributes in "
+                   "KeySchema does not exactly match number of attributes defined in "
+                   "AttributeDefinitions"):
+        _create(ddb, _name(), AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "extra", "AttributeType": "S"}])
+
+
+def test_create_table_first_key_must_be_hash(ddb, aws_error) -> None:
+    with aws_error("ValidationException",
+                   "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"):
+        _create(ddb, _name(), KeySchema=[{"AttributeName": "pk", "KeyType": "RANGE"}])
+
+
+def test_create_table_same_name_for_hash_and_range(ddb, aws_error) -> None:
+    with aws_error("ValidationException", "Both the Hash Key and the Range Key element in the "
+                   "KeySchema have the same name"):
+        _create(ddb, _name(), KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                                         {"AttributeName": "pk", "KeyType": "RANGE"}],
+                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                      {"AttributeName": "pk", "AttributeType": "S"}])
+
+
+def test_create_provisioned_without_throughput(ddb, aws_error) -> None:
+    with aws_error("ValidationException",
+                   "One or more parameter values were invalid: ReadCapacityUnits and "
+                   "WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"):
+        _create(ddb, _name(), BillingMode="PROVISIONED")
+
+
+def test_create_on_demand_with_throughput(ddb, aws_error) -> None:
+    with aws_error("ValidationException",
+                   "One or more parameter values were invalid: Neither ReadCapacityUnits nor "
+                   "WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST"):
+        _create(ddb, _name(), BillingMode="PAY_PER_REQUEST",
+                ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
+
+
+def test_update_table_billing_mode(ddb, make_table) -> None:
+    name = make_table()
+    ddb.update_table(TableName=name, BillingMode="PROVISIONED",
+                     ProvisionedThroughput={"ReadCapacityUnits": 3, "WriteCapacityUnits": 4})
+    ddb.get_waiter("table_exists").wait(TableName=name)
+    table = ddb.describe_table(TableName=name)["Table"]
+    assert table["ProvisionedThroughput"]["ReadCapacityUnits"] == 3
+    assert table["ProvisionedThroughput"]["WriteCapacityUnits"] == 4
+    assert table.get("BillingModeSummary", {}).get("BillingMode", "PROVISIONED") == "PROVISIONED"
+
+
+def test_update_table_enables_a_stream(ddb, make_table) -> None:
+    name = make_table()
+    desc = ddb.update_table(TableName=name, StreamSpecification={
+        "StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})["TableDescription"]
+    assert desc["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+    table = ddb.describe_table(TableName=name)["Table"]
+    assert table["LatestStreamArn"].startswith(table["TableArn"] + "/stream/")
+    assert table["LatestStreamLabel"] == table["LatestStreamArn"].rsplit("/", 1)[1]
+
+
+def test_update_missing_table(ddb, aws_error) -> None:
+    with aws_error("ResourceNotFoundException", prefix="Requested resource not found"):
+        ddb.update_table(TableName="no-such-table", BillingMode="PAY_PER_REQUEST")
+
+
+def test_update_table_with_nothing_to_do(ddb, make_table, aws_error) -> None:
+    name = make_table()
+    with aws_error("ValidationException", prefix="At least one of ProvisionedThroughput, "
+                   "BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates"):
+        ddb.update_table(TableName=name)
+
+
+def test_tags(ddb, make_table) -> None:
+    name = make_table(Tags=[{"Key": "team", "Value": "tables"}])
+    arn = ddb.describe_table(TableName=name)["Table"]["TableArn"]
+    assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == [
+        {"Key": "team", "Value": "tables"}]
+    ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "env", "Value": "dev"},
+                                            {"Key": "team", "Value": "data"}])
+    tags = ddb.list_tags_of_resource(ResourceArn=arn)["Tags"]
+    assert sorted(tags, key=lambda t: t["Key"]) == [{"Key": "env", "Value": "dev"},
+                                                    {"Key": "team", "Value": "data"}]
+    ddb.untag_resource(ResourceArn=arn, TagKeys=["team"])
+    assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == [{"Key": "env", "Value": "dev"}]
+
+
+def test_tags_of_missing_table(ddb, aws_error) -> None:
+    arn = "arn:aws:dynamodb:us-east-1:000000000000:table/no-such-table"
+    with aws_error("ResourceNotFoundException"):
+        ddb.list_tags_of_resource(ResourceArn=arn)
+    with aws_error("ResourceNotFoundException"):
+        ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "a", "Value": "b"}])
+
+
+def test_describe_endpoints(ddb) -> None:
+    endpoints = ddb.describe_endpoints()["Endpoints"]
+    assert len(endpoints) >= 1
+    assert endpoints[0]["Address"]
+    assert endpoints[0]["CachePeriodInMinutes"] > 0
+
+
+def test_describe_limits(ddb) -> None:
+    limits = ddb.describe_limits()
+    for field in ("AccountMaxReadCapacityUnits", "AccountMaxWriteCapacityUnits",
+                  "TableMaxReadCapacityUnits", "TableMaxWriteCapacityUnits"):
+        assert limits[field] > 0
+
+
+@pytest.mark.parametrize("waiter", ["table_exists", "table_not_exists"])
+def test_waiters_settle(ddb, make_table, waiter: str) -> None:
+    name = make_table()
+    if waiter == "table_not_exists":
+        ddb.delete_table(TableName=name)
+    ddb.get_waiter(waiter).wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})

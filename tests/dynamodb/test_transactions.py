@@ -1,0 +1,116 @@
+"""TransactWriteItems and TransactGetItems: atomicity, cancellation reasons, idempotency."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+
+def _key(k: str) -> dict:
+    return {"pk": {"S": k}}
+
+
+def test_write_transaction_applies_every_action(ddb, table) -> None:
+    ddb.put_item(TableName=table, Item={**_key("upd"), "n": {"N": "1"}})
+    ddb.put_item(TableName=table, Item=_key("del"))
+    ddb.put_item(TableName=table, Item={**_key("check"), "ok": {"BOOL": True}})
+    ddb.transact_write_items(TransactItems=[
+        {"Put": {"TableName": table, "Item": {**_key("new"), "v": {"S": "x"}},
+                 "ConditionExpression": "attribute_not_exists(pk)"}},
+        {"Update": {"TableName": table, "Key": _key("upd"), "UpdateExpression": "ADD n :one",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}}}},
+        {"Delete": {"TableName": table, "Key": _key("del")}},
+        {"ConditionCheck": {"TableName": table, "Key": _key("check"),
+                            "ConditionExpression": "ok = :t",
+                            "ExpressionAttributeValues": {":t": {"BOOL": True}}}},
+    ])
+    got = ddb.transact_get_items(TransactItems=[
+        {"Get": {"TableName": table, "Key": _key(k)}} for k in ("new", "upd", "del")])
+    assert [r.get("Item") for r in got["Responses"]] == [
+        {**_key("new"), "v": {"S": "x"}}, {**_key("upd"), "n": {"N": "2"}}, None]
+
+
+def test_cancelled_transaction_changes_nothing(ddb, table) -> None:
+    ddb.put_item(TableName=table, Item={**_key("a"), "n": {"N": "1"}})
+    with pytest.raises(ddb.exceptions.TransactionCanceledException) as info:
+        ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "Item": _key("b")}},
+            {"Update": {"TableName": table, "Key": _key("a"), "UpdateExpression": "SET n = :two",
+                        "ConditionExpression": "n = :five",
+                        "ExpressionAttributeValues": {":two": {"N": "2"}, ":five": {"N": "5"}},
+                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
+        ])
+    error = info.value.response
+    assert error["Error"]["Message"] == ("Transaction cancelled, please refer cancellation "
+                                         "reasons for specific reasons [None, "
+                                         "ConditionalCheckFailed]")
+    assert error["CancellationReasons"] == [
+        {"Code": "None"},
+        {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed",
+         "Item": {**_key("a"), "n": {"N": "1"}}}]
+    assert "Item" not in ddb.get_item(TableName=table, Key=_key("b"))
+    assert ddb.get_item(TableName=table, Key=_key("a"))["Item"]["n"] == {"N": "1"}
+
+
+def test_condition_check_failure_is_reported_in_order(ddb, table) -> None:
+    with pytest.raises(ddb.exceptions.TransactionCanceledException) as info:
+        ddb.transact_write_items(TransactItems=[
+            {"ConditionCheck": {"TableName": table, "Key": _key("x"),
+                                "ConditionExpression": "attribute_exists(pk)"}},
+            {"Put": {"TableName": table, "Item": _key("y")}},
+            {"Delete": {"TableName": table, "Key": _key("z"),
+                        "ConditionExpression": "attribute_exists(pk)"}},
+        ])
+    reasons = [r["Code"] for r in info.value.response["CancellationReasons"]]
+    assert reasons == ["ConditionalCheckFailed", "None", "ConditionalCheckFailed"]
+
+
+def test_two_actions_on_one_item(ddb, table, aws_error) -> None:
+    with aws_error("ValidationException", "Transaction request cannot include multiple "
+                   "operations on one item"):
+        ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "Item": _key("same")}},
+            {"Delete": {"TableName": table, "Key": _key("same")}}])
+
+
+def test_client_request_token_is_idempotent(ddb, table, aws_error) -> None:
+    token = uuid.uuid4().hex
+    items = [{"Update": {"TableName": table, "Key": _key("c"), "UpdateExpression": "ADD n :one",
+                         "ExpressionAttributeValues": {":one": {"N": "1"}}}}]
+    ddb.transact_write_items(TransactItems=items, ClientRequestToken=token)
+    ddb.transact_write_items(TransactItems=items, ClientRequestToken=token)
+    assert ddb.get_item(TableName=table, Key=_key("c"))["Item"]["n"] == {"N": "1"}
+    other = [{"Put": {"TableName": table, "Item": _key("d")}}]
+    with aws_error("IdempotentParameterMismatchException"):
+        ddb.transact_write_items(TransactItems=other, ClientRequestToken=token)
+
+
+def test_transact_get_of_missing_items(ddb, table) -> None:
+    ddb.put_item(TableName=table, Item={**_key("here"), "a": {"S": "1"}, "b": {"S": "2"}})
+    got = ddb.transact_get_items(TransactItems=[
+        {"Get": {"TableName": table, "Key": _key("missing")}},
+        {"Get": {"TableName": table, "Key": _key("here"), "ProjectionExpression": "a"}}])
+    assert got["Responses"] == [{}, {"Item": {"a": {"S": "1"}}}]
+
+
+def test_too_many_actions(raw_ddb, table, aws_error) -> None:
+    with aws_error("ValidationException", contains="Member must have length less than or "
+                   "equal to 100"):
+        raw_ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "Item": _key(f"k{i}")}} for i in range(101)])
+
+
+def test_transaction_on_a_missing_table(ddb, aws_error) -> None:
+    with aws_error("ResourceNotFoundException", prefix="Requested resource not found"):
+        ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": "no-such-table", "Item": _key("a")}}])
+    with aws_error("ResourceNotFoundException", prefix="Requested resource not found"):
+        ddb.transact_get_items(TransactItems=[
+            {"Get": {"TableName": "no-such-table", "Key": _key("a")}}])
+
+
+def test_validation_error_inside_a_transaction(ddb, table, aws_error) -> None:
+    with aws_error("ValidationException", "One or more parameter values were invalid: Type "
+                   "mismatch for key pk expected: S actual: N"):
+        ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "Item": {"pk": {"N": "1"}}}}])

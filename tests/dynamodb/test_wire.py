@@ -1,0 +1,80 @@
+"""The JSON 1.0 wire itself, over raw HTTP: error bodies, CRC32, gzip, unknown operations."""
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+
+import httpx
+import pytest
+
+SIGNED = {
+    "Content-Type": "application/x-amz-json-1.0",
+    "X-Amz-Date": "20260101T000000Z",
+    "Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/"
+                     "aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, "
+                     "Signature=" + "0" * 64,
+}
+
+
+def _post(endpoint: str, operation: str, body: bytes, **headers: str) -> httpx.Response:
+    return httpx.post(endpoint + "/", content=body, timeout=30, headers={
+        **SIGNED, "X-Amz-Target": f"DynamoDB_20120810.{operation}", **headers})
+
+
+def test_success_carries_a_crc32_of_the_body(endpoint: str) -> None:
+    r = _post(endpoint, "ListTables", b"{}")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/x-amz-json-1.0")
+    assert int(r.headers["x-amz-crc32"]) == zlib.crc32(r.content)
+    assert "TableNames" in r.json()
+    assert r.headers.get("x-amzn-requestid")
+
+
+def test_error_body_has_type_and_message(endpoint: str) -> None:
+    r = _post(endpoint, "DescribeTable", b'{"TableName": "no-such-table"}')
+    assert r.status_code == 400
+    body = r.json()
+    assert body["__type"] == "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"
+    assert body["message"] == "Requested resource not found: Table: no-such-table not found"
+    assert int(r.headers["x-amz-crc32"]) == zlib.crc32(r.content)
+
+
+def test_unknown_operation(endpoint: str) -> None:
+    r = _post(endpoint, "MakeCoffee", b"{}")
+    assert r.status_code == 400
+    assert r.json()["__type"] == "com.amazon.coral.service#UnknownOperationException"
+
+
+def test_malformed_json(endpoint: str) -> None:
+    r = _post(endpoint, "ListTables", b"{not json")
+    assert r.status_code == 400
+    assert r.json()["__type"] == "com.amazon.coral.service#SerializationException"
+
+
+def test_gzip_request_body(endpoint: str, ddb, table: str) -> None:
+    body = json.dumps({"TableName": table, "Item": {"pk": {"S": "zipped"}}}).encode()
+    r = _post(endpoint, "PutItem", gzip.compress(body), **{"Content-Encoding": "gzip"})
+    assert r.status_code == 200, r.text
+    assert ddb.get_item(TableName=table, Key={"pk": {"S": "zipped"}})["Item"] == {
+        "pk": {"S": "zipped"}}
+
+
+@pytest.mark.parametrize("body", [
+    b'{"TableName": 5}',
+    b'{"TableName": "t-x", "Key": "not a map"}',
+    b'[]',
+])
+def test_wrong_shapes_are_client_errors(endpoint: str, body: bytes) -> None:
+    r = _post(endpoint, "GetItem", body)
+    assert 400 <= r.status_code < 500
+    assert r.json()["__type"].rsplit("#", 1)[1] in ("SerializationException",
+                                                    "ValidationException")
+
+
+def test_missing_required_member(endpoint: str) -> None:
+    r = _post(endpoint, "GetItem", b'{"TableName": "t-missing-key"}')
+    assert r.status_code == 400
+    assert r.json()["__type"].endswith("#ValidationException")
+    assert r.json()["message"] == ("1 validation error detected: Value null at 'key' failed to "
+                                   "satisfy constraint: Member must not be null")
