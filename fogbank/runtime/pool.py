@@ -16,8 +16,13 @@ from fogbank.runtime.spawner import Spawner
 from fogbank.runtime.workers import Worker
 from fogbank.types import FunctionSpec
 
-# How long a call waits for a busy worker to come free before it cold-starts its own.
+# How long a call waits for a busy worker to come free before it cold-starts its own:
+# briefly for a function whose calls take a while (it needs the concurrency), longer for
+# one whose handler typically returns within FAST_HANDLER_MS (a worker will be free long
+# before a cold start could finish, and more processes than cores only add switching).
 SCALE_OUT_GRACE_S = 0.002
+FAST_FUNCTION_WAIT_S = 0.05
+FAST_HANDLER_MS = 1.0
 
 # (provisioned?) → the plan for a new worker and its log stream name
 PlanMaker = Callable[[bool], tuple[WorkerPlan, str]]
@@ -38,6 +43,7 @@ class Pool:
         self._retired = False
         self._tasks: set[asyncio.Task[None]] = set()
         self._waiters: deque[asyncio.Future[Worker | None]] = deque()
+        self._typical_ms: float | None = None    # unknown until the first call returns
 
     async def acquire(self) -> Worker:
         """An idle worker (most recently used first: its caches are warmest) or a new one.
@@ -67,13 +73,20 @@ class Pool:
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[Worker | None] = loop.create_future()
         self._waiters.append(waiter)
-        timer = loop.call_later(SCALE_OUT_GRACE_S, _settle, waiter, None)
+        fast = self._typical_ms is not None and self._typical_ms < FAST_HANDLER_MS
+        grace = FAST_FUNCTION_WAIT_S if fast else SCALE_OUT_GRACE_S
+        timer = loop.call_later(grace, _settle, waiter, None)
         try:
             return await waiter
         finally:
             timer.cancel()
             if waiter in self._waiters:
                 self._waiters.remove(waiter)
+
+    def observe(self, handler_ms: float) -> None:
+        """Feeds one invocation's handler time into the typical duration (an EWMA)."""
+        typical = self._typical_ms
+        self._typical_ms = handler_ms if typical is None else typical * 0.9 + handler_ms * 0.1
 
     def release(self, worker: Worker, now: float) -> None:
         self.busy.discard(worker)

@@ -138,6 +138,7 @@ class Runtime:
                 pool.release(worker, loop.time())
         finally:
             self._limiter.release(name, unreserved)
+        pool.observe(outcome.duration_ms)
         trailer = _log_trailer(spec, request_id, worker, first, outcome)
         self.logs.write(name, request_id, trailer)
         return InvokeResult(

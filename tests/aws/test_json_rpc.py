@@ -81,19 +81,19 @@ def test_response_is_json_1_0_with_a_request_id(url):
 def test_unknown_target_operation(url):
     response = httpx.post(url, content=b"{}", headers={"X-Amz-Target": "DynamoDB_20120810.Explode"})
     assert response.status_code == 400
-    assert response.json()["__type"] == "UnknownOperationException"
+    assert response.json()["__type"] == "com.amazon.coral.service#UnknownOperationException"
 
 
 def test_body_that_is_not_json(url):
     response = httpx.post(url, content=b"{", headers={"X-Amz-Target": "DynamoDB_20120810.ListTables"})
     assert response.status_code == 400
-    assert response.json()["__type"] == "SerializationException"
+    assert response.json()["__type"] == "com.amazon.coral.service#SerializationException"
 
 
 def test_body_that_is_not_an_object(url):
     response = httpx.post(url, content=b"[1]", headers={"X-Amz-Target": "DynamoDB_20120810.ListTables"})
     assert response.status_code == 400
-    assert response.json()["__type"] == "SerializationException"
+    assert response.json()["__type"] == "com.amazon.coral.service#SerializationException"
 
 
 def test_constraint_violation_is_a_validation_error(url):
@@ -102,7 +102,7 @@ def test_constraint_violation_is_a_validation_error(url):
                           headers={"X-Amz-Target": "DynamoDB_20120810.DescribeTable"})
     assert response.status_code == 400
     body = response.json()
-    assert body["__type"] == "ValidationException"
+    assert body["__type"] == "com.amazon.coral.validate#ValidationException"
     assert body["message"] == ("1 validation error detected: Value '' at 'tableName' failed to "
                                "satisfy constraint: Member must have length greater than or "
                                "equal to 1")

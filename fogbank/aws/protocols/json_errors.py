@@ -11,6 +11,7 @@ from typing import Any
 
 from botocore.model import ServiceModel, Shape
 
+from fogbank.aws.protocols.shapes import to_json
 from fogbank.types import AwsError
 
 
@@ -32,5 +33,5 @@ def error_parts(shape: Shape | None, error: AwsError) -> tuple[int, dict[str, st
         if member.serialization.get("location") == "header":
             headers[member.serialization.get("name", name)] = str(value)
         else:
-            body[member.serialization.get("name", name)] = value
+            body[member.serialization.get("name", name)] = to_json(member, value)
     return status, headers, body

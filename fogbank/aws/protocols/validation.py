@@ -45,6 +45,11 @@ def _broken(shape: Shape, value: Any) -> list[str]:
             rules.append(f"have length less than or equal to {meta['max']}")
         if "pattern" in meta and not _fullmatch(meta["pattern"], value):
             rules.append(f"satisfy regular expression pattern: {meta['pattern']}")
+    elif isinstance(value, (list, dict)):
+        if "min" in meta and len(value) < meta["min"]:
+            rules.append(f"have length greater than or equal to {meta['min']}")
+        if "max" in meta and len(value) > meta["max"]:
+            rules.append(f"have length less than or equal to {meta['max']}")
     elif isinstance(value, int) and not isinstance(value, bool):
         if "min" in meta and value < meta["min"]:
             rules.append(f"have value greater than or equal to {meta['min']}")

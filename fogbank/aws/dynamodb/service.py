@@ -1,0 +1,48 @@
+"""The DynamoDB and DynamoDB Streams APIs: operation name → the tables engine's method.
+
+A pure translation table: the protocol has already parsed the input by botocore's model,
+the engine returns the output dict and raises AWS's errors; nothing is kept here.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Awaitable, Callable, Mapping
+
+from fogbank.aws.service import CallContext, Handler
+
+DYNAMODB_OPERATIONS = (
+    "BatchGetItem", "BatchWriteItem", "CreateTable", "DeleteItem", "DeleteTable",
+    "DescribeEndpoints", "DescribeLimits", "DescribeTable", "DescribeTimeToLive", "GetItem",
+    "ListTables", "ListTagsOfResource", "PutItem", "Query", "Scan", "TagResource",
+    "TransactGetItems", "TransactWriteItems", "UntagResource", "UpdateItem", "UpdateTable",
+    "UpdateTimeToLive",
+)
+STREAMS_OPERATIONS = ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")
+
+EngineMethod = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _handler(method: EngineMethod) -> Handler:
+    def handle(params: dict[str, Any], ctx: CallContext) -> Awaitable[dict[str, Any]]:
+        return method(params)
+    return handle
+
+
+def _operations(engine: Any, names: tuple[str, ...]) -> Mapping[str, Handler]:
+    return {name: _handler(getattr(engine, _snake(name))) for name in names}
+
+
+class DynamoDBService:
+    """`DynamoDBService(engine)`: the engine offers one coroutine per operation, in snake case."""
+
+    def __init__(self, engine: Any) -> None:
+        self.operations = _operations(engine, DYNAMODB_OPERATIONS)
+
+
+class DynamoDBStreamsService:
+    def __init__(self, engine: Any) -> None:
+        self.operations = _operations(engine, STREAMS_OPERATIONS)

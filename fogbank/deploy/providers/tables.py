@@ -1,0 +1,174 @@
+"""`AWS::DynamoDB::Table` (SAM's `AWS::Serverless::SimpleTable` expands to one) → the
+tables engine's control plane. `Ref` gives the table name; `GetAtt` Arn and StreamArn."""
+from __future__ import annotations
+
+from typing import Any, Mapping, Protocol
+
+from fogbank.deploy.naming import physical_name
+from fogbank.types import Deployed, Resource
+
+# Changing any of these replaces the table, as CloudFormation does.
+_REPLACING = ("TableName", "KeySchema", "LocalSecondaryIndexes")
+
+
+class TablesControl(Protocol):
+    """The synchronous control plane of `fogbank.tables` (TablesEngine.control)."""
+
+    def create_table(self, params: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    def delete_table(self, params: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    def describe(self, params: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    def update_table(self, params: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    def update_time_to_live(self, params: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    def tag_resource(self, params: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    def untag_resource(self, params: Mapping[str, Any]) -> dict[str, Any]: ...
+
+
+class TableProvider:
+    types = ("AWS::DynamoDB::Table",)
+
+    def __init__(self, control: TablesControl) -> None:
+        self._control = control
+
+    def create(self, res: Resource) -> Deployed:
+        params = create_params(res)
+        description = self._control.create_table(params)["TableDescription"]
+        ttl = res.properties.get("TimeToLiveSpecification") or {}
+        if _truthy(ttl.get("Enabled")):
+            self._control.update_time_to_live({"TableName": params["TableName"],
+                                               "TimeToLiveSpecification": {
+                                                   "Enabled": True,
+                                                   "AttributeName": str(ttl["AttributeName"])}})
+        return _deployed(description)
+
+    def update(self, old: Resource, deployed: Deployed, new: Resource) -> Deployed:
+        before, after = create_params(old, deployed.physical_id), create_params(new)
+        if any(before.get(k) != after.get(k) for k in _REPLACING):
+            result = self.create(new)
+            self.delete(old, deployed)
+            return result
+        name = deployed.physical_id
+        old_stream, new_stream = before.get("StreamSpecification"), after.get("StreamSpecification")
+        if old_stream and new_stream and old_stream != new_stream:
+            # A different view type is a new stream: the old one is disabled first.
+            self._control.update_table({"TableName": name,
+                                        "StreamSpecification": {"StreamEnabled": False}})
+        change = _table_changes(before, after)
+        if change:
+            self._control.update_table({"TableName": name, **change})
+        self._update_ttl(name, old, new)
+        self._update_tags(name, deployed, before, after)
+        return _deployed(self._control.describe({"TableName": name})["Table"])
+
+    def delete(self, res: Resource, deployed: Deployed) -> None:
+        try:
+            self._control.delete_table({"TableName": deployed.physical_id})
+        except Exception as exc:         # already gone: deleting is idempotent
+            if getattr(exc, "code", "") != "ResourceNotFoundException":
+                raise
+
+    def restore(self, res: Resource, deployed: Deployed) -> None:
+        # Tables persist in the engine; recreate one only if its storage was removed.
+        try:
+            self._control.describe({"TableName": deployed.physical_id})
+        except Exception as exc:
+            if getattr(exc, "code", "") != "ResourceNotFoundException":
+                raise
+            self._control.create_table(create_params(res, deployed.physical_id))
+
+    def _update_ttl(self, name: str, old: Resource, new: Resource) -> None:
+        was = old.properties.get("TimeToLiveSpecification") or {}
+        now = new.properties.get("TimeToLiveSpecification") or {}
+        was_on, now_on = _truthy(was.get("Enabled")), _truthy(now.get("Enabled"))
+        if was_on and (not now_on or was.get("AttributeName") != now.get("AttributeName")):
+            self._control.update_time_to_live({"TableName": name, "TimeToLiveSpecification": {
+                "Enabled": False, "AttributeName": str(was["AttributeName"])}})
+            was_on = False
+        if now_on and not was_on:
+            self._control.update_time_to_live({"TableName": name, "TimeToLiveSpecification": {
+                "Enabled": True, "AttributeName": str(now["AttributeName"])}})
+
+    def _update_tags(self, name: str, deployed: Deployed, before: dict, after: dict) -> None:
+        arn = deployed.attributes.get("Arn")
+        old_tags = {t["Key"]: t["Value"] for t in before.get("Tags") or ()}
+        new_tags = {t["Key"]: t["Value"] for t in after.get("Tags") or ()}
+        if arn and set(old_tags) - set(new_tags):
+            self._control.untag_resource({"ResourceArn": arn,
+                                          "TagKeys": sorted(set(old_tags) - set(new_tags))})
+        if arn and new_tags and new_tags != old_tags:
+            self._control.tag_resource({"ResourceArn": arn, "Tags": after["Tags"]})
+
+
+def create_params(res: Resource, name: str | None = None) -> dict[str, Any]:
+    """CreateTable's input from the resource's properties."""
+    props = res.properties
+    params: dict[str, Any] = {
+        "TableName": name or str(props.get("TableName") or physical_name(res, 255)),
+        "KeySchema": [dict(k) for k in props.get("KeySchema") or ()],
+        "AttributeDefinitions": [dict(a) for a in props.get("AttributeDefinitions") or ()],
+        "BillingMode": str(props.get("BillingMode") or "PROVISIONED"),
+    }
+    if props.get("ProvisionedThroughput"):
+        params["ProvisionedThroughput"] = _throughput(props["ProvisionedThroughput"])
+    for field in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        if props.get(field):
+            params[field] = [_index(i) for i in props[field]]
+    stream = props.get("StreamSpecification") or {}
+    if stream.get("StreamViewType"):
+        params["StreamSpecification"] = {"StreamEnabled": True,
+                                         "StreamViewType": str(stream["StreamViewType"])}
+    if props.get("Tags"):
+        params["Tags"] = [{"Key": str(t["Key"]), "Value": str(t["Value"])} for t in props["Tags"]]
+    if props.get("DeletionProtectionEnabled") is not None:
+        params["DeletionProtectionEnabled"] = _truthy(props["DeletionProtectionEnabled"])
+    if props.get("TableClass"):
+        params["TableClass"] = str(props["TableClass"])
+    return params
+
+
+def _index(index: Mapping[str, Any]) -> dict[str, Any]:
+    out = {"IndexName": str(index["IndexName"]), "KeySchema": [dict(k) for k in index["KeySchema"]],
+           "Projection": dict(index.get("Projection") or {"ProjectionType": "ALL"})}
+    if index.get("ProvisionedThroughput"):
+        out["ProvisionedThroughput"] = _throughput(index["ProvisionedThroughput"])
+    return out
+
+
+def _throughput(value: Mapping[str, Any]) -> dict[str, int]:
+    return {"ReadCapacityUnits": int(value["ReadCapacityUnits"]),
+            "WriteCapacityUnits": int(value["WriteCapacityUnits"])}
+
+
+def _table_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    change: dict[str, Any] = {}
+    if (before.get("BillingMode"), before.get("ProvisionedThroughput")) != (
+            after.get("BillingMode"), after.get("ProvisionedThroughput")):
+        change["BillingMode"] = after["BillingMode"]
+        if after.get("ProvisionedThroughput"):
+            change["ProvisionedThroughput"] = after["ProvisionedThroughput"]
+    old_gsis = {i["IndexName"]: i for i in before.get("GlobalSecondaryIndexes") or ()}
+    new_gsis = {i["IndexName"]: i for i in after.get("GlobalSecondaryIndexes") or ()}
+    updates = [{"Delete": {"IndexName": n}} for n in old_gsis if old_gsis[n] != new_gsis.get(n)]
+    updates += [{"Create": i} for n, i in new_gsis.items() if old_gsis.get(n) != i]
+    if updates:
+        change["GlobalSecondaryIndexUpdates"] = updates
+        change["AttributeDefinitions"] = after["AttributeDefinitions"]
+    if before.get("StreamSpecification") != after.get("StreamSpecification"):
+        change["StreamSpecification"] = after.get("StreamSpecification") or {"StreamEnabled": False}
+    return change
+
+
+def _deployed(description: Mapping[str, Any]) -> Deployed:
+    attributes = {"Arn": description["TableArn"]}
+    if description.get("LatestStreamArn"):
+        attributes["StreamArn"] = description["LatestStreamArn"]
+    return Deployed(description["TableName"], attributes)
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or str(value).lower() == "true"

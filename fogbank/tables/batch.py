@@ -1,0 +1,103 @@
+"""BatchGetItem and BatchWriteItem. A batch write is applied in one transaction here, so
+UnprocessedItems is always empty — a result DynamoDB also gives."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fogbank.tables.errors import ValidationException
+from fogbank.tables.requests import parse_expressions
+from fogbank.tables.storage import Writer
+from fogbank.tables.validation import (check_item, check_key, check_length, constraint_error,
+                                       consumed, read_units, write_units)
+from fogbank.tables.values import item_size
+from fogbank.tables.writes import Parts, item_key, live, load, store
+
+MAX_GET = 100
+MAX_WRITE = 25
+
+
+class Batches:
+    def __init__(self, parts: Parts) -> None:
+        self._parts = parts
+
+    async def batch_get_item(self, params: dict[str, Any]) -> dict[str, Any]:
+        requests = params["RequestItems"]
+        for name, request in requests.items():
+            check_length(request.get("Keys") or (), f"requestItems.{name}.member.keys", MAX_GET)
+        if sum(len(r.get("Keys") or ()) for r in requests.values()) > MAX_GET:
+            raise ValidationException("Too many items requested for the BatchGetItem call")
+        plans = []
+        for name, request in requests.items():
+            table = self._parts.catalog.get(name)
+            exprs = parse_expressions(request)
+            wanted = [item_key(table, check_key(table, key)) for key in request.get("Keys") or ()]
+            if not wanted:
+                raise constraint_error([f"Value '[]' at 'requestItems.{name}.member.keys' failed "
+                                        "to satisfy constraint: Member must have length greater "
+                                        "than or equal to 1"])
+            if len(set(wanted)) != len(wanted):
+                raise ValidationException("Provided list of item keys contains duplicates")
+            plans.append((table, exprs, wanted, bool(request.get("ConsistentRead"))))
+        responses: dict[str, list] = {}
+        capacity = []
+        with self._parts.storage.read() as reader:
+            for table, exprs, wanted, consistent in plans:
+                found, size = [], 0
+                for key in wanted:
+                    item = load(reader, key)
+                    if item is not None:
+                        size += item_size(item)
+                        found.append(exprs.projection.apply(item) if exprs.projection else item)
+                responses[table.name] = found
+                used = consumed(params, table, read_units(size, consistent))
+                if used is not None:
+                    capacity.append(used)
+        output: dict[str, Any] = {"Responses": responses, "UnprocessedKeys": {}}
+        if capacity:
+            output["ConsumedCapacity"] = capacity
+        return output
+
+    async def batch_write_item(self, params: dict[str, Any]) -> dict[str, Any]:
+        requests = params["RequestItems"]
+        for name, writes in requests.items():
+            check_length(writes, f"requestItems.{name}.member", MAX_WRITE)
+        if sum(len(r) for r in requests.values()) > MAX_WRITE:
+            raise ValidationException("Too many items requested for the BatchWriteItem call")
+        plan: list[tuple[Any, bytes, dict | None]] = []
+        seen: set[bytes] = set()
+        for name, writes in requests.items():
+            table = self._parts.catalog.get(name)
+            for write in writes:
+                put, delete = write.get("PutRequest"), write.get("DeleteRequest")
+                if (put is None) == (delete is None):
+                    raise ValidationException(
+                        "Supplied AttributeValue has more than one datatypes set, must contain "
+                        "exactly one of the supported datatypes" if put else
+                        "1 validation error detected: Value null at 'requestItems' failed to "
+                        "satisfy constraint: Member must not be null")
+                item = check_item(table, put["Item"]) if put else None
+                key = item_key(table, item if item else check_key(table, delete["Key"]))
+                if key in seen:
+                    raise ValidationException("Provided list of item keys contains duplicates")
+                seen.add(key)
+                plan.append((table, key, item))
+
+        def work(writer: Writer) -> dict[str, float]:
+            units: dict[str, float] = {}
+            for table, key, item in plan:
+                current = live(self._parts.catalog, table)
+                old = load(writer, key)
+                if item is not None or old is not None:
+                    store(self._parts, writer, current, key, old, item)
+                units[table.name] = units.get(table.name, 0.0) + write_units(old, item)
+            return units
+
+        units = await asyncio.wrap_future(self._parts.storage.submit(work))
+        output: dict[str, Any] = {"UnprocessedItems": {}}
+        tables = {table.name: table for table, _, _ in plan}
+        capacity = [c for name, used in units.items()
+                    if (c := consumed(params, tables[name], used)) is not None]
+        if capacity:
+            output["ConsumedCapacity"] = capacity
+        return output

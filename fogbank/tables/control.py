@@ -1,0 +1,279 @@
+"""The control plane: CreateTable, DeleteTable, DescribeTable, ListTables, UpdateTable, TTL,
+tags, limits and endpoints. Synchronous: each call waits for its own commit."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import uuid
+from typing import Any, Callable, Mapping
+
+from fogbank.tables import keys
+from fogbank.tables.catalog import Catalog
+from fogbank.tables.describe import describe_table
+from fogbank.tables.errors import ResourceInUseException, ValidationException
+from fogbank.tables.indexes import backfill_index
+from fogbank.tables.schema import (INVALID, TableDef, check_billing, check_key_schema,
+                                   check_projection, check_stream)
+from fogbank.tables.storage import Storage, Writer, prefix_end
+from fogbank.tables.validation import check_enum, check_table_name, constraint_error, name_problems
+
+Clock = Callable[[], float]
+
+
+class ControlPlane:
+    def __init__(self, storage: Storage, catalog: Catalog, clock: Clock) -> None:
+        self._storage = storage
+        self._catalog = catalog
+        self._clock = clock
+
+    def _write(self, work: Callable[[Writer], Any]) -> Any:
+        return self._storage.submit(work).result()
+
+    # ------------------------------------------------------------------ tables
+
+    def create_table(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        record = self._new_record(params)
+
+        def work(writer: Writer) -> TableDef:
+            if record["TableName"] in self._catalog.tables:
+                raise ResourceInUseException(f"Table already exists: {record['TableName']}")
+            record["_tid"] = self._catalog.allocate_tid(writer)
+            return self._catalog.save(writer, record)
+
+        table = self._write(work)
+        return {"TableDescription": self._describe(table, status="ACTIVE", counts=False)}
+
+    def _new_record(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        name = params["TableName"]
+        _check_constraints(params)
+        schema = params.get("KeySchema") or []
+        check_key_schema(schema)
+        attrs = params.get("AttributeDefinitions") or []
+        mode = params.get("BillingMode", "PROVISIONED")
+        check_billing(params, mode)
+        check_stream(params.get("StreamSpecification"))
+        lsis = [dict(i) for i in params.get("LocalSecondaryIndexes") or []]
+        gsis = [dict(i) for i in params.get("GlobalSecondaryIndexes") or []]
+        _check_indexes(schema, lsis, gsis, mode)
+        _check_attributes(attrs, schema, lsis + gsis)
+        now = self._clock()
+        for number, index in enumerate(lsis + gsis, start=1):
+            index["_number"] = number
+        record: dict[str, Any] = {
+            "TableName": name, "KeySchema": [dict(k) for k in schema],
+            "AttributeDefinitions": [dict(a) for a in attrs], "BillingMode": mode,
+            "ProvisionedThroughput": dict(params.get("ProvisionedThroughput") or {}),
+            "LocalSecondaryIndexes": lsis, "GlobalSecondaryIndexes": gsis,
+            "_created": now, "_next_index": len(lsis) + len(gsis) + 1,
+            "TableId": str(uuid.uuid4()), "_tags": {t["Key"]: t["Value"] for t in params.get("Tags") or []},
+            "DeletionProtectionEnabled": bool(params.get("DeletionProtectionEnabled", False)),
+            "TableClass": params.get("TableClass", "STANDARD"),
+        }
+        spec = params.get("StreamSpecification")
+        if spec and spec.get("StreamEnabled"):
+            _enable_stream(record, spec, now)
+        return record
+
+    def delete_table(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        name = params["TableName"]
+
+        def work(writer: Writer) -> TableDef:
+            table = self._catalog.described(name)
+            if table.record.get("DeletionProtectionEnabled"):
+                raise ValidationException(
+                    "Resource cannot be deleted as it is currently protected against deletion. "
+                    "Disable deletion protection first.")
+            self._catalog.drop(writer, table, self._clock())
+            return table
+
+        table = self._catalog.described(name)
+        description = self._describe(table, status="DELETING", counts=True)
+        self._write(work)
+        return {"TableDescription": description}
+
+    def describe(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        table = self._catalog.described(params["TableName"])
+        return {"Table": self._describe(table, status="ACTIVE", counts=True)}
+
+    def _describe(self, table: TableDef, *, status: str, counts: bool) -> dict[str, Any]:
+        if not counts:
+            return describe_table(table, self._catalog.arn(table.name), status, None)
+        with self._storage.read() as reader:
+            return describe_table(table, self._catalog.arn(table.name), status, reader)
+
+    def list_tables(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        limit = params.get("Limit", 100)
+        names = sorted(self._catalog.tables)
+        start = params.get("ExclusiveStartTableName")
+        if start is not None:
+            names = [n for n in names if n > start]
+        output: dict[str, Any] = {"TableNames": names[:limit]}
+        if len(names) > limit:
+            output["LastEvaluatedTableName"] = names[limit - 1]
+        return output
+
+    def update_table(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        from fogbank.tables.table_updates import apply_update
+
+        name = params["TableName"]
+
+        def work(writer: Writer) -> TableDef:
+            table = self._catalog.described(name)
+            record = copy.deepcopy(dict(table.record))
+            created = apply_update(record, params, self._clock())
+            saved = self._catalog.save(writer, record)
+            for index_name in created:
+                backfill_index(writer, saved, saved.indexes[index_name])
+            for index in table.indexes.values():
+                if index.name not in saved.indexes:
+                    space = keys.INDEX + keys.table_id_bytes(table.tid) + keys.index_id_bytes(index.number)
+                    writer.delete_range(space, prefix_end(space))
+            return saved
+
+        table = self._write(work)
+        return {"TableDescription": self._describe(table, status="ACTIVE", counts=True)}
+
+    # ------------------------------------------------------------------ TTL and tags
+
+    def update_time_to_live(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        spec = params["TimeToLiveSpecification"]
+        enabled = bool(spec.get("Enabled"))
+
+        def work(writer: Writer) -> None:
+            table = self._catalog.described(params["TableName"])
+            record = copy.deepcopy(dict(table.record))
+            current = record.get("_ttl") or {}
+            if current.get("Enabled") and enabled:
+                raise ValidationException("TimeToLive is already enabled")
+            if not current.get("Enabled") and not enabled:
+                raise ValidationException("TimeToLive is already disabled")
+            if not enabled and current.get("AttributeName") != spec.get("AttributeName"):
+                raise ValidationException(
+                    "TimeToLive is active on a different AttributeName: current AttributeName "
+                    f"is {current.get('AttributeName')}")
+            record["_ttl"] = {"Enabled": enabled, "AttributeName": spec["AttributeName"]}
+            self._catalog.save(writer, record)
+
+        self._write(work)
+        return {"TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": spec["AttributeName"]}}
+
+    def describe_time_to_live(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        table = self._catalog.described(params["TableName"])
+        ttl = table.record.get("_ttl") or {}
+        if ttl.get("Enabled"):
+            return {"TimeToLiveDescription": {"TimeToLiveStatus": "ENABLED",
+                                              "AttributeName": ttl["AttributeName"]}}
+        return {"TimeToLiveDescription": {"TimeToLiveStatus": "DISABLED"}}
+
+    def tag_resource(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        tags = {t["Key"]: t["Value"] for t in params["Tags"]}
+        self._retag(params["ResourceArn"], lambda current: {**current, **tags})
+        return {}
+
+    def untag_resource(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        drop = set(params["TagKeys"])
+        self._retag(params["ResourceArn"],
+                    lambda current: {k: v for k, v in current.items() if k not in drop})
+        return {}
+
+    def _retag(self, arn: str, change: Callable[[dict], dict]) -> None:
+        self._catalog.by_arn(arn)
+
+        def work(writer: Writer) -> None:
+            record = copy.deepcopy(dict(self._catalog.by_arn(arn).record))
+            record["_tags"] = change(record.get("_tags") or {})
+            self._catalog.save(writer, record)
+
+        self._write(work)
+
+    def list_tags_of_resource(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        table = self._catalog.by_arn(params["ResourceArn"])
+        tags = table.record.get("_tags") or {}
+        return {"Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
+
+    @staticmethod
+    def describe_limits(params: Mapping[str, Any]) -> dict[str, Any]:
+        return {"AccountMaxReadCapacityUnits": 80000, "AccountMaxWriteCapacityUnits": 80000,
+                "TableMaxReadCapacityUnits": 40000, "TableMaxWriteCapacityUnits": 40000}
+
+    def describe_endpoints(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        return {"Endpoints": [{"Address": f"dynamodb.{self._catalog.region}.amazonaws.com",
+                               "CachePeriodInMinutes": 1440}]}
+
+
+def _check_constraints(params: Mapping[str, Any]) -> None:
+    """The request validator's checks on CreateTable's nested members."""
+    check_table_name(params["TableName"])
+    problems: list[str | None] = []
+    for n, attr in enumerate(params.get("AttributeDefinitions") or (), start=1):
+        problems.append(check_enum(attr["AttributeType"],
+                                   f"attributeDefinitions.{n}.member.attributeType", ("B", "N", "S")))
+    for n, key in enumerate(params.get("KeySchema") or (), start=1):
+        problems.append(check_enum(key["KeyType"], f"keySchema.{n}.member.keyType", ("HASH", "RANGE")))
+    for field in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        where = field[0].lower() + field[1:]
+        for n, index in enumerate(params.get(field) or (), start=1):
+            problems += name_problems(index["IndexName"], f"{where}.{n}.member.indexName")
+    found = [p for p in problems if p]
+    if found:
+        raise constraint_error(found)
+
+
+def _enable_stream(record: dict[str, Any], spec: Mapping[str, Any], now: float) -> None:
+    label = dt.datetime.fromtimestamp(now, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+    record["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": spec["StreamViewType"]}
+    record["LatestStreamLabel"] = label
+    record.setdefault("_streams", []).append(
+        {"label": label, "view": spec["StreamViewType"], "created": now, "disabled": None})
+
+
+def _check_indexes(schema: list, lsis: list, gsis: list, mode: str) -> None:
+    seen: set[str] = set()
+    table_hash = schema[0]["AttributeName"]
+    if lsis and len(schema) < 2:
+        raise ValidationException(INVALID + "Table KeySchema does not have a range key, which is "
+                                  "required when specifying a LocalSecondaryIndex")
+    for index in lsis + gsis:
+        name = index["IndexName"]
+        if name in seen:
+            raise ValidationException(INVALID + f"Duplicate index name: {name}")
+        seen.add(name)
+        check_key_schema(index.get("KeySchema") or [])
+        check_projection(index.get("Projection"), name)
+    for index in lsis:
+        ks = index["KeySchema"]
+        if ks[0]["AttributeName"] != table_hash:
+            raise ValidationException(
+                INVALID + "Index KeySchema does not have the same leading hash key as table "
+                f"KeySchema for index: {index['IndexName']}. index hash key: "
+                f"{ks[0]['AttributeName']}, table hash key: {table_hash}")
+        if len(ks) != 2:
+            raise ValidationException(INVALID + "Index KeySchema must have a range key for "
+                                      f"index: {index['IndexName']}")
+    for index in gsis:
+        if mode == "PAY_PER_REQUEST" and index.get("ProvisionedThroughput"):
+            raise ValidationException(
+                INVALID + "ProvisionedThroughput should not be specified for index: "
+                f"{index['IndexName']} when BillingMode is PAY_PER_REQUEST")
+        if mode == "PROVISIONED" and not index.get("ProvisionedThroughput"):
+            raise ValidationException(
+                INVALID + "ProvisionedThroughput must be specified for index: "
+                f"{index['IndexName']}")
+
+
+def _check_attributes(attrs: list, schema: list, indexes: list) -> None:
+    defined = [a["AttributeName"] for a in attrs]
+    used = {k["AttributeName"] for k in schema}
+    for index in indexes:
+        used |= {k["AttributeName"] for k in index["KeySchema"]}
+    missing = sorted(used - set(defined))
+    if missing:
+        raise ValidationException(
+            INVALID + "Some index key attributes are not defined in AttributeDefinitions. "
+            f"Keys: [{', '.join(missing)}], AttributeDefinitions: [{', '.join(defined)}]")
+    if len(set(defined)) != len(defined):
+        raise ValidationException(INVALID + "Cannot have two attributes with the same name")
+    if used != set(defined):
+        raise ValidationException(
+            INVALID + "Number of attributes in KeySchema does not exactly match number of "
+            "attributes defined in AttributeDefinitions")

@@ -1,0 +1,83 @@
+"""TableDescription as DescribeTable, CreateTable, UpdateTable and DeleteTable return it."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fogbank.tables import keys, records
+from fogbank.tables.schema import IndexDef, TableDef
+from fogbank.tables.storage import Reader, prefix_end
+
+
+def _when(epoch: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+
+
+def _throughput(record: dict[str, Any], billing: str) -> dict[str, Any]:
+    given = record.get("ProvisionedThroughput") or {}
+    return {"NumberOfDecreasesToday": 0,
+            "ReadCapacityUnits": given.get("ReadCapacityUnits", 0) if billing == "PROVISIONED" else 0,
+            "WriteCapacityUnits": given.get("WriteCapacityUnits", 0) if billing == "PROVISIONED" else 0}
+
+
+def _counted(reader: Reader | None, start: bytes) -> tuple[int, int]:
+    if reader is None:
+        return 0, 0
+    count = size = 0
+    for _, value in reader.scan(start, prefix_end(start)):
+        count += 1
+        size += records.size_of(value)
+    return count, size
+
+
+def describe_table(table: TableDef, arn: str, status: str, reader: Reader | None) -> dict[str, Any]:
+    record = table.record
+    billing = record.get("BillingMode", "PROVISIONED")
+    tid = keys.table_id_bytes(table.tid)
+    count, size = _counted(reader, keys.ITEMS + tid)
+    description: dict[str, Any] = {
+        "AttributeDefinitions": record["AttributeDefinitions"],
+        "TableName": table.name,
+        "KeySchema": record["KeySchema"],
+        "TableStatus": status,
+        "CreationDateTime": _when(record["_created"]),
+        "ProvisionedThroughput": _throughput(record, billing),
+        "TableSizeBytes": size,
+        "ItemCount": count,
+        "TableArn": arn,
+        "TableId": record["TableId"],
+        "DeletionProtectionEnabled": bool(record.get("DeletionProtectionEnabled")),
+    }
+    if billing == "PAY_PER_REQUEST":
+        description["BillingModeSummary"] = {
+            "BillingMode": billing,
+            "LastUpdateToPayPerRequestDateTime": _when(record["_created"])}
+    if record.get("TableClass", "STANDARD") != "STANDARD":
+        description["TableClassSummary"] = {"TableClass": record["TableClass"]}
+    for local, field in ((True, "LocalSecondaryIndexes"), (False, "GlobalSecondaryIndexes")):
+        described = [_describe_index(table.indexes[i["IndexName"]], arn, tid, billing, reader)
+                     for i in record.get(field) or ()]
+        if described:
+            description[field] = described
+    if record.get("StreamSpecification"):
+        description["StreamSpecification"] = record["StreamSpecification"]
+    if record.get("LatestStreamLabel"):
+        description["LatestStreamLabel"] = record["LatestStreamLabel"]
+        description["LatestStreamArn"] = f"{arn}/stream/{record['LatestStreamLabel']}"
+    return description
+
+
+def _describe_index(index: IndexDef, table_arn: str, tid: bytes, billing: str,
+                    reader: Reader | None) -> dict[str, Any]:
+    count, size = _counted(reader, keys.INDEX + tid + keys.index_id_bytes(index.number))
+    record = index.record
+    described: dict[str, Any] = {
+        "IndexName": index.name, "KeySchema": record["KeySchema"],
+        "Projection": record.get("Projection") or {"ProjectionType": "ALL"},
+        "IndexSizeBytes": size, "ItemCount": count,
+        "IndexArn": f"{table_arn}/index/{index.name}",
+    }
+    if not index.local:
+        described["IndexStatus"] = "ACTIVE"
+        described["ProvisionedThroughput"] = _throughput(record, billing)
+    return described

@@ -1,0 +1,80 @@
+"""Secondary indexes: their entries are written with the base item, in the same transaction.
+
+An index is sparse: an item lacking one of the index's key attributes has no entry. The
+entry's value is the item as the index projects it (KEYS_ONLY, INCLUDE or ALL).
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from fogbank.tables import keys, records
+from fogbank.tables.errors import ValidationException
+from fogbank.tables.schema import IndexDef, TableDef
+from fogbank.tables.storage import Writer, prefix_end
+
+Item = Mapping[str, Any]
+
+
+def index_space(table: TableDef, index: IndexDef) -> bytes:
+    return keys.INDEX + keys.table_id_bytes(table.tid) + keys.index_id_bytes(index.number)
+
+
+def check_index_keys(table: TableDef, item: Item) -> None:
+    """DynamoDB refuses a write whose index key attributes have the wrong type or are empty."""
+    for index in table.indexes.values():
+        for name, kind in ((index.hash_name, index.hash_type), (index.range_name, index.range_type)):
+            value = item.get(name) if name else None
+            if value is None:
+                continue
+            actual = next(iter(value))
+            if actual != kind:
+                raise ValidationException(
+                    "One or more parameter values were invalid: Type mismatch for Index Key "
+                    f"{name} Expected: {kind} Actual: {actual} IndexName: {index.name}")
+            if kind != "N" and len(value[kind]) == 0:
+                raise ValidationException(
+                    "One or more parameter values are not valid. A value specified for a "
+                    "secondary index key is not supported. The AttributeValue for a key "
+                    "attribute cannot contain an empty string value. IndexName: "
+                    f"{index.name}, IndexKey: {name}")
+
+
+def entry_key(table: TableDef, index: IndexDef, item: Item) -> bytes | None:
+    pk = item.get(index.hash_name)
+    sk = item.get(index.range_name) if index.range_name else None
+    if pk is None or (index.range_name and sk is None):
+        return None
+    key = keys.record_key(index_space(table, index), pk, sk)
+    key += keys.encode_value(item[table.hash_name])
+    if table.range_name is not None:
+        key += keys.encode_value(item[table.range_name])
+    return key
+
+
+def project(table: TableDef, index: IndexDef, item: Item) -> dict[str, Any]:
+    if index.projection == "ALL":
+        return dict(item)
+    wanted = {*table.key_names(), *index.key_names()}
+    if index.projection == "INCLUDE":
+        wanted.update(index.non_key)
+    return {name: value for name, value in item.items() if name in wanted}
+
+
+def update_indexes(writer: Writer, table: TableDef, old: Item | None, new: Item | None) -> None:
+    for index in table.indexes.values():
+        old_key = entry_key(table, index, old) if old is not None else None
+        new_key = entry_key(table, index, new) if new is not None else None
+        if old_key is not None and old_key != new_key:
+            writer.delete(old_key)
+        if new_key is not None:
+            writer.put(new_key, records.pack(project(table, index, new)))
+
+
+def backfill_index(writer: Writer, table: TableDef, index: IndexDef) -> None:
+    """Fills a new global secondary index from the items already in the table."""
+    space = keys.ITEMS + keys.table_id_bytes(table.tid)
+    for _, value in writer.scan(space, prefix_end(space)):
+        item = records.unpack(value)
+        key = entry_key(table, index, item)
+        if key is not None:
+            writer.put(key, records.pack(project(table, index, item)))

@@ -1,0 +1,149 @@
+"""PutItem, GetItem, UpdateItem, DeleteItem."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Callable, Mapping
+
+from fogbank.tables.errors import ConditionalCheckFailedException, ValidationException
+from fogbank.tables.requests import parse_expressions
+from fogbank.tables.storage import Writer
+from fogbank.tables.validation import (UPDATE_TOO_LARGE, check_item, check_key, check_return_values, check_size,
+                                       consumed, read_units, write_units)
+from fogbank.tables.values import item_size
+from fogbank.tables.writes import Parts, item_key, live, load, store
+
+Item = Mapping[str, Any]
+
+
+def condition_failed(params: Mapping[str, Any], old: Item | None) -> ConditionalCheckFailedException:
+    wants_item = params.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
+    return ConditionalCheckFailedException(item=old if wants_item and old is not None else None)
+
+
+class ItemOps:
+    def __init__(self, parts: Parts) -> None:
+        self._parts = parts
+
+    async def _write(self, work: Any) -> Any:
+        return await asyncio.wrap_future(self._parts.storage.submit(work))
+
+    async def put_item(self, params: dict[str, Any]) -> dict[str, Any]:
+        # DynamoDB validates the request before it looks the table up.
+        returns = check_return_values(params, ("NONE", "ALL_OLD"))
+        exprs = parse_expressions(params, value_users=("ConditionExpression",))
+        table = self._parts.catalog.get(params["TableName"])
+        item = check_item(table, params["Item"])
+        key = item_key(table, item)
+
+        def work(writer: Writer) -> Item | None:
+            current = live(self._parts.catalog, table)
+            old = load(writer, key)
+            if exprs.condition is not None and not exprs.condition.evaluate(old or {}):
+                raise condition_failed(params, old)
+            store(self._parts, writer, current, key, old, item)
+            return old
+
+        old = await self._write(work)
+        output: dict[str, Any] = {}
+        if returns == "ALL_OLD" and old:
+            output["Attributes"] = old
+        _add_capacity(output, params, table, lambda: write_units(old, item))
+        return output
+
+    async def get_item(self, params: dict[str, Any]) -> dict[str, Any]:
+        exprs = parse_expressions(params)
+        table = self._parts.catalog.get(params["TableName"])
+        key = item_key(table, check_key(table, params["Key"]))
+        item = load(self._parts.storage, key)
+        output: dict[str, Any] = {}
+        if item is not None:
+            output["Item"] = exprs.projection.apply(item) if exprs.projection else item
+        _add_capacity(output, params, table, lambda: read_units(
+            item_size(item) if item else 0, bool(params.get("ConsistentRead"))))
+        return output
+
+    async def delete_item(self, params: dict[str, Any]) -> dict[str, Any]:
+        returns = check_return_values(params, ("NONE", "ALL_OLD"))
+        exprs = parse_expressions(params, value_users=("ConditionExpression",))
+        table = self._parts.catalog.get(params["TableName"])
+        key = item_key(table, check_key(table, params["Key"]))
+
+        def work(writer: Writer) -> Item | None:
+            current = live(self._parts.catalog, table)
+            old = load(writer, key)
+            if exprs.condition is not None and not exprs.condition.evaluate(old or {}):
+                raise condition_failed(params, old)
+            if old is not None:
+                store(self._parts, writer, current, key, old, None)
+            return old
+
+        old = await self._write(work)
+        output: dict[str, Any] = {}
+        if returns == "ALL_OLD" and old:
+            output["Attributes"] = old
+        _add_capacity(output, params, table, lambda: write_units(old))
+        return output
+
+    async def update_item(self, params: dict[str, Any]) -> dict[str, Any]:
+        returns = check_return_values(
+            params, ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"))
+        exprs = parse_expressions(params, value_users=("UpdateExpression", "ConditionExpression"))
+        table = self._parts.catalog.get(params["TableName"])
+        key_attrs = check_key(table, params["Key"])
+        key = item_key(table, key_attrs)
+        touched = _touched(table, exprs.update)
+
+        def work(writer: Writer) -> tuple[Item | None, Item]:
+            current = live(self._parts.catalog, table)
+            old = load(writer, key)
+            if exprs.condition is not None and not exprs.condition.evaluate(old or {}):
+                raise condition_failed(params, old)
+            base = old if old is not None else key_attrs
+            new = exprs.update.apply(base) if exprs.update is not None else dict(base)
+            new = check_item(current, new) if current.indexes else new
+            check_size(new, UPDATE_TOO_LARGE)
+            store(self._parts, writer, current, key, old, new)
+            return old, new
+
+        old, new = await self._write(work)
+        output: dict[str, Any] = {}
+        attributes = _returned(returns, old, new, touched)
+        if attributes:
+            output["Attributes"] = attributes
+        _add_capacity(output, params, table, lambda: write_units(old, new))
+        return output
+
+
+def _touched(table: Any, update: Any) -> frozenset[str]:
+    if update is None:
+        return frozenset()
+    names = frozenset(update.top_level_names)
+    for key_name in table.key_names():
+        if key_name in names:
+            raise ValidationException(
+                "One or more parameter values were invalid: Cannot update attribute "
+                f"{key_name}. This attribute is part of the key")
+    return names
+
+
+def _returned(returns: str, old: Item | None, new: Item, touched: frozenset[str]) -> Item | None:
+    if returns == "ALL_OLD":
+        return old
+    if returns == "ALL_NEW":
+        return new
+    if returns == "UPDATED_OLD":
+        return {k: v for k, v in (old or {}).items() if k in touched}
+    if returns == "UPDATED_NEW":
+        return {k: v for k, v in new.items() if k in touched}
+    return None
+
+
+def _add_capacity(output: dict[str, Any], params: Mapping[str, Any], table: Any,
+                  units: Callable[[], float]) -> None:
+    # Sizing items costs a walk of every value: only when the caller asked for capacity.
+    if params.get("ReturnConsumedCapacity", "NONE") == "NONE":
+        return
+    capacity = consumed(params, table, units())
+    if capacity is not None:
+        output["ConsumedCapacity"] = capacity
+

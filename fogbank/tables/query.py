@@ -1,0 +1,243 @@
+"""Query and Scan: key ranges over the table's or an index's records, pages of at most
+`Limit` evaluated items or 1 MB read, filters applied after the page is read."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator, Mapping
+
+from fogbank.tables import keys, records
+from fogbank.tables.errors import ValidationException
+from fogbank.tables.indexes import entry_key, index_space
+from fogbank.tables.requests import Expressions, parse_expressions
+from fogbank.tables.schema import IndexDef, TableDef
+from fogbank.tables.storage import Reader, prefix_end
+from fogbank.tables.validation import check_key, consumed, read_units
+from fogbank.tables.values import compare
+from fogbank.tables.writes import Parts, item_key, load
+
+PAGE_BYTES = 1024 * 1024
+_START_KEY = "The provided starting key is invalid: "
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a Query or Scan reads: the table itself or one of its indexes."""
+
+    table: TableDef
+    index: IndexDef | None
+
+    @property
+    def space(self) -> bytes:
+        if self.index is None:
+            return keys.ITEMS + keys.table_id_bytes(self.table.tid)
+        return index_space(self.table, self.index)
+
+    @property
+    def hash_name(self) -> str:
+        return self.index.hash_name if self.index else self.table.hash_name
+
+    @property
+    def range_name(self) -> str | None:
+        return self.index.range_name if self.index else self.table.range_name
+
+    def key_names(self) -> tuple[str, ...]:
+        names = [*self.table.key_names()]
+        if self.index:
+            names += [n for n in self.index.key_names() if n not in names]
+        return tuple(names)
+
+    def record_key(self, item: Mapping[str, Any]) -> bytes | None:
+        if self.index is None:
+            return item_key(self.table, item)
+        return entry_key(self.table, self.index, item)
+
+
+def source_of(parts: Parts, params: Mapping[str, Any]) -> Source:
+    table = parts.catalog.get(params["TableName"])
+    name = params.get("IndexName")
+    if name is None:
+        return Source(table, None)
+    index = table.indexes.get(name)
+    if index is None:
+        raise ValidationException(f"The table does not have the specified index: {name}")
+    if params.get("ConsistentRead") and not index.local:
+        raise ValidationException("Consistent reads are not supported on global secondary indexes")
+    return Source(table, index)
+
+
+def check_select(params: Mapping[str, Any], source: Source) -> str:
+    select = params.get("Select")
+    projected = params.get("ProjectionExpression") is not None or params.get("AttributesToGet") is not None
+    what = "ProjectionExpression" if params.get("ProjectionExpression") is not None else "AttributesToGet"
+    if select is None:
+        return "SPECIFIC_ATTRIBUTES" if projected else (
+            "ALL_PROJECTED_ATTRIBUTES" if source.index else "ALL_ATTRIBUTES")
+    if select == "ALL_PROJECTED_ATTRIBUTES" and source.index is None:
+        raise ValidationException("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+    if select == "SPECIFIC_ATTRIBUTES" and not projected:
+        raise ValidationException("Must specify the AttributesToGet or ProjectionExpression when "
+                                  "choosing to get SPECIFIC_ATTRIBUTES")
+    if select != "SPECIFIC_ATTRIBUTES" and projected:
+        raise ValidationException(f"Cannot specify the {what} when choosing to get {select}")
+    if (select == "ALL_ATTRIBUTES" and source.index is not None and not source.index.local
+            and source.index.projection != "ALL"):
+        raise ValidationException(
+            "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not "
+            f"supported for global secondary index {source.index.name} because its projection "
+            "type is not ALL")
+    return select
+
+
+def start_after(source: Source, params: Mapping[str, Any]) -> bytes | None:
+    start = params.get("ExclusiveStartKey")
+    if start is None:
+        return None
+    names = source.key_names()
+    if set(start) != set(names):
+        raise ValidationException(_START_KEY + "The provided key element does not match the schema")
+    try:
+        check_key(source.table, {n: start[n] for n in source.table.key_names()})
+    except ValidationException as exc:
+        raise ValidationException(_START_KEY + exc.message) from None
+    key = source.record_key(start)
+    if key is None:
+        raise ValidationException(_START_KEY + "The provided key element does not match the schema")
+    return key
+
+
+def read_page(reader: Reader, source: Source, start: bytes, end: bytes,
+              after: bytes | None, params: Mapping[str, Any], exprs: Expressions,
+              select: str, reverse: bool = False) -> dict[str, Any]:
+    """Reads one page from [start, end) and builds the Query / Scan output."""
+    if after is not None:
+        if reverse:
+            end = min(end, after)
+        else:
+            start = max(start, prefix_end(after))
+    limit = params.get("Limit")
+    fetch_base = (select == "ALL_ATTRIBUTES" and source.index is not None
+                  and source.index.projection != "ALL")
+    items: list[dict[str, Any]] = []
+    scanned = size = matched = 0
+    last: Mapping[str, Any] | None = None
+    for _, value in _entries(reader, start, end, reverse):
+        item = records.unpack(value)
+        if fetch_base:
+            item = load(reader, item_key(source.table, item)) or item
+        scanned += 1
+        size += records.size_of(value)
+        last = item
+        if exprs.filter is None or exprs.filter.evaluate(item):
+            matched += 1
+            if select != "COUNT":
+                items.append(exprs.projection.apply(item) if exprs.projection else item)
+        if (limit is not None and scanned >= limit) or size >= PAGE_BYTES:
+            break
+    else:
+        last = None
+    output: dict[str, Any] = {"Count": matched, "ScannedCount": scanned}
+    if select != "COUNT":
+        output["Items"] = items
+    if last is not None:
+        output["LastEvaluatedKey"] = {n: last[n] for n in source.key_names()}
+    capacity = consumed(params, source.table, read_units(size, bool(params.get("ConsistentRead"))),
+                        index=source.index.name if source.index else None)
+    if capacity is not None:
+        output["ConsumedCapacity"] = capacity
+    return output
+
+
+def _entries(reader: Reader, start: bytes, end: bytes, reverse: bool) -> Iterator[tuple[bytes, bytes]]:
+    if start >= end:
+        return iter(())
+    return reader.scan(start, end, reverse=reverse)
+
+
+class Reads:
+    def __init__(self, parts: Parts) -> None:
+        self._parts = parts
+
+    async def query(self, params: dict[str, Any]) -> dict[str, Any]:
+        source = source_of(self._parts, params)
+        exprs = parse_expressions(params, "QueryFilter",
+                                  value_users=("KeyConditionExpression", "FilterExpression"))
+        if exprs.key is None:
+            raise ValidationException("Either the KeyConditions or KeyConditionExpression "
+                                      "parameter must be specified in the request.")
+        select = check_select(params, source)
+        for name in (source.hash_name, source.range_name):
+            if name is not None and name in exprs.filter_names:
+                raise ValidationException("Filter Expression can only contain non-primary key "
+                                          f"attributes: Primary key attribute: {name}")
+        partition, op, values = _key_range(source, exprs.key)
+        start, end = keys.sort_range(partition, op, values)
+        after = start_after(source, params)
+        if after is not None and not partition <= after < prefix_end(partition):
+            raise ValidationException("The provided starting key is outside query boundaries "
+                                      "based on provided conditions")
+        with self._parts.storage.read() as reader:
+            return read_page(reader, source, start, end, after, params, exprs, select,
+                             reverse=params.get("ScanIndexForward") is False)
+
+    async def scan(self, params: dict[str, Any]) -> dict[str, Any]:
+        source = source_of(self._parts, params)
+        exprs = parse_expressions(params, "ScanFilter", value_users=("FilterExpression",))
+        select = check_select(params, source)
+        segment, total = params.get("Segment"), params.get("TotalSegments")
+        if segment is not None and total is None:
+            raise ValidationException("The TotalSegments parameter is required but was not "
+                                      "present in the request when Segment parameter is present")
+        if total is not None and segment is None:
+            raise ValidationException("The Segment parameter is required but was not present "
+                                      "in the request when parameter TotalSegments is present")
+        if total is not None and segment >= total:
+            raise ValidationException(
+                "The Segment parameter is zero-based and must be less than parameter "
+                f"TotalSegments: Segment: {segment} is not less than TotalSegments: {total}")
+        if total is not None:
+            start, end = keys.segment_range(source.space, segment, total)
+        else:
+            start, end = source.space, prefix_end(source.space)
+        after = start_after(source, params)
+        with self._parts.storage.read() as reader:
+            return read_page(reader, source, start, end, after, params, exprs, select)
+
+
+def _key_range(source: Source, kc: Any) -> tuple[bytes, str | None, tuple]:
+    """Checks a key condition against the source's key schema; its partition and range."""
+    kc = kc.arranged(source.hash_name)
+    hash_name, hash_value = kc.hash_name, kc.hash_value
+    range_name, op, values = kc.range_name, kc.op, tuple(kc.values)
+    if range_name == hash_name:
+        # A single condition that is not an equality cannot select a partition.
+        if hash_name == source.hash_name:
+            raise ValidationException("Query key condition not supported")
+        raise ValidationException(f"Query condition missed key schema element: {source.hash_name}")
+    if hash_name != source.hash_name:
+        raise ValidationException(f"Query condition missed key schema element: {source.hash_name}")
+    if range_name is not None and range_name != source.range_name:
+        raise ValidationException(
+            f"Query condition missed key schema element: {source.range_name}"
+            if source.range_name else "Query key condition not supported")
+    types = {a["AttributeName"]: a["AttributeType"]
+             for a in source.table.record["AttributeDefinitions"]}
+    for name, value in ((hash_name, hash_value), *((range_name, v) for v in values)):
+        if types[name] not in value:
+            raise ValidationException("One or more parameter values were invalid: Condition "
+                                      "parameter type does not match schema type")
+    if op == "begins_with" and types[range_name] == "N":
+        raise ValidationException("Invalid KeyConditionExpression: Incorrect operand type for "
+                                  "operator or function; operator or function: begins_with, "
+                                  "operand type: N")
+    if op == "BETWEEN" and compare(values[0], values[1]) > 0:
+        low, high = (_show(v) for v in values)
+        raise ValidationException(
+            "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be "
+            f"greater than or equal to lower bound; lower bound operand: AttributeValue: {low}, "
+            f"upper bound operand: AttributeValue: {high}")
+    return keys.partition_prefix(source.space, hash_value), op, values
+
+
+def _show(value: Mapping[str, Any]) -> str:
+    kind = next(iter(value))
+    return f"{{{kind}:{value[kind]}}}"

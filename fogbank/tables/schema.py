@@ -1,0 +1,142 @@
+"""Table and index definitions: what CreateTable accepts, and the typed view the hot paths use.
+
+A table's definition is stored as a plain record (a dict of primitive values, so any
+backend can keep it); `TableDef` is the immutable, pre-digested view built from it once
+per change, so a PutItem never walks the request shapes of CreateTable again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from fogbank.tables.errors import ValidationException
+
+INVALID = "One or more parameter values were invalid: "
+
+
+@dataclass(frozen=True)
+class IndexDef:
+    name: str
+    number: int                        # the index's key-space number within its table
+    local: bool                        # an LSI (shares the table's partition key)
+    hash_name: str
+    hash_type: str
+    range_name: str | None
+    range_type: str | None
+    projection: str                    # KEYS_ONLY | INCLUDE | ALL
+    non_key: tuple[str, ...]
+    record: Mapping[str, Any]          # as created: IndexName, KeySchema, Projection, …
+
+    def key_names(self) -> tuple[str, ...]:
+        return (self.hash_name,) if self.range_name is None else (self.hash_name, self.range_name)
+
+
+@dataclass(frozen=True)
+class TableDef:
+    name: str
+    tid: int
+    hash_name: str
+    hash_type: str
+    range_name: str | None
+    range_type: str | None
+    indexes: Mapping[str, IndexDef]
+    stream_view: str | None            # StreamViewType when a stream is enabled
+    ttl_attribute: str | None
+    record: Mapping[str, Any]          # the stored definition
+
+    def key_names(self) -> tuple[str, ...]:
+        return (self.hash_name,) if self.range_name is None else (self.hash_name, self.range_name)
+
+    def key_of(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        key = {self.hash_name: item[self.hash_name]}
+        if self.range_name is not None:
+            key[self.range_name] = item[self.range_name]
+        return key
+
+    @staticmethod
+    def from_record(record: Mapping[str, Any]) -> TableDef:
+        attrs = record["AttributeDefinitions"]
+        types = {a["AttributeName"]: a["AttributeType"] for a in attrs}
+        hash_name, range_name = split_key_schema(record["KeySchema"])
+        indexes = {}
+        for local, field in ((True, "LocalSecondaryIndexes"), (False, "GlobalSecondaryIndexes")):
+            for index in record.get(field, ()):
+                ih, ir = split_key_schema(index["KeySchema"])
+                projection = index.get("Projection") or {}
+                indexes[index["IndexName"]] = IndexDef(
+                    index["IndexName"], index["_number"], local, ih, types[ih], ir,
+                    types.get(ir) if ir else None, projection.get("ProjectionType", "ALL"),
+                    tuple(projection.get("NonKeyAttributes") or ()), index)
+        stream = record.get("StreamSpecification") or {}
+        ttl = record.get("_ttl") or {}
+        return TableDef(record["TableName"], record["_tid"], hash_name, types[hash_name],
+                        range_name, types.get(range_name) if range_name else None, indexes,
+                        stream.get("StreamViewType") if stream.get("StreamEnabled") else None,
+                        ttl.get("AttributeName") if ttl.get("Enabled") else None, record)
+
+
+def split_key_schema(schema: list[Mapping[str, Any]]) -> tuple[str, str | None]:
+    hash_name = next(k["AttributeName"] for k in schema if k["KeyType"] == "HASH")
+    range_name = next((k["AttributeName"] for k in schema if k["KeyType"] == "RANGE"), None)
+    return hash_name, range_name
+
+
+def check_key_schema(schema: list[Mapping[str, Any]], where: str = "") -> None:
+    """DynamoDB's KeySchema rules: a HASH first, an optional RANGE second, distinct names."""
+    if not schema or len(schema) > 2:
+        size = len(schema or ())
+        bound = "greater than or equal to 1" if not size else "less than or equal to 2"
+        raise ValidationException(f"1 validation error detected: Value '{_show(schema)}' at "
+                                  f"'{where or 'keySchema'}' failed to satisfy constraint: "
+                                  f"Member must have length {bound}")
+    if schema[0]["KeyType"] != "HASH":
+        raise ValidationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+    if len(schema) == 2:
+        if schema[1]["KeyType"] != "RANGE":
+            raise ValidationException(
+                "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
+        if schema[0]["AttributeName"] == schema[1]["AttributeName"]:
+            raise ValidationException("Both the Hash Key and the Range Key element in the "
+                                      "KeySchema have the same name")
+
+
+def check_projection(projection: Mapping[str, Any] | None, index: str) -> None:
+    projection = projection or {}
+    kind = projection.get("ProjectionType")
+    non_key = projection.get("NonKeyAttributes")
+    if kind in ("KEYS_ONLY", "ALL", None) and non_key:
+        raise ValidationException(INVALID + f"ProjectionType is {kind or 'ALL'}, but "
+                                  f"NonKeyAttributes is specified")
+    if kind == "INCLUDE" and not non_key:
+        raise ValidationException(INVALID + "NonKeyAttributes must not be empty")
+    if kind is None:
+        raise ValidationException(INVALID + f"Unknown ProjectionType: null for index: {index}")
+
+
+def check_billing(params: Mapping[str, Any], mode: str, *, needs_throughput: bool = True) -> None:
+    throughput = params.get("ProvisionedThroughput")
+    if mode == "PAY_PER_REQUEST" and throughput is not None:
+        raise ValidationException(INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits "
+                                  "can be specified when BillingMode is PAY_PER_REQUEST")
+    if mode == "PROVISIONED" and throughput is None and needs_throughput:
+        raise ValidationException(INVALID + "ReadCapacityUnits and WriteCapacityUnits must both "
+                                  "be specified when BillingMode is PROVISIONED")
+    if throughput is not None:
+        for field in ("ReadCapacityUnits", "WriteCapacityUnits"):
+            if throughput.get(field, 0) < 1:
+                raise ValidationException(INVALID + f"{field} must be greater than 0.")
+
+
+def check_stream(spec: Mapping[str, Any] | None) -> None:
+    if not spec:
+        return
+    if spec.get("StreamEnabled") and not spec.get("StreamViewType"):
+        raise ValidationException(
+            INVALID + "You must specify a StreamViewType when enabling a stream")
+    if not spec.get("StreamEnabled") and spec.get("StreamViewType"):
+        raise ValidationException(
+            INVALID + "You cannot specify a StreamViewType when disabling a stream")
+
+
+def _show(value: Any) -> str:
+    return str(value)

@@ -1,0 +1,226 @@
+"""DynamoDB Streams: records appended in the write's own transaction, and the Streams API.
+
+Each stream has one shard. A record's key is its table's stream space plus an 8-byte
+sequence number that grows across the whole engine, so a shard iterator is just "after
+sequence n". Records are kept 24 hours (the TTL sweeper trims them).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import marshal
+import random
+import struct
+import uuid
+from typing import Any, Callable, Mapping
+
+from fogbank.tables import keys
+from fogbank.tables.catalog import Catalog
+from fogbank.tables.errors import (ExpiredIteratorException, ResourceNotFoundException,
+                                   ValidationException)
+from fogbank.tables.schema import TableDef
+from fogbank.tables.storage import Reader, Storage, Writer, prefix_end
+from fogbank.tables.values import item_size
+
+RETENTION_S = 24 * 3600
+ITERATOR_TTL_S = 15 * 60
+SEQUENCE_BASE = 10 ** 20          # sequence numbers are 21-digit strings, as in AWS
+SERVICE_IDENTITY = {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"}
+
+
+class StreamLog:
+    """Appends stream records; knows the last sequence number handed out."""
+
+    def __init__(self, reader: Reader, region: str) -> None:
+        self._region = region
+        self.last = 0
+        for _, value in reader.scan(keys.STREAM, prefix_end(keys.STREAM)):
+            self.last = max(self.last, marshal.loads(value)["seq"])
+
+    def append(self, writer: Writer, table: TableDef, old: Mapping | None, new: Mapping | None,
+               now: float, service: bool = False) -> None:
+        view = table.stream_view
+        if view is None or old == new:
+            return
+        self.last += 1
+        image = new if new is not None else old
+        assert image is not None
+        record: dict[str, Any] = {
+            "eventID": f"{random.getrandbits(128):032x}", "eventName": _event_name(old, new),
+            "eventVersion": "1.1", "eventSource": "aws:dynamodb", "awsRegion": self._region,
+            "dynamodb": {"ApproximateCreationDateTime": now, "Keys": table.key_of(image),
+                         "SequenceNumber": str(SEQUENCE_BASE + self.last),
+                         "StreamViewType": view},
+        }
+        body = record["dynamodb"]
+        if new is not None and view in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES"):
+            body["NewImage"] = dict(new)
+        if old is not None and view in ("OLD_IMAGE", "NEW_AND_OLD_IMAGES"):
+            body["OldImage"] = dict(old)
+        body["SizeBytes"] = sum(item_size(body.get(k) or {}) for k in ("Keys", "NewImage", "OldImage"))
+        if service:
+            record["userIdentity"] = dict(SERVICE_IDENTITY)
+        stored = {"seq": self.last, "label": table.record["LatestStreamLabel"], "t": now,
+                  "record": record}
+        writer.put(_record_key(table.tid, self.last), marshal.dumps(stored))
+
+
+def _event_name(old: Mapping | None, new: Mapping | None) -> str:
+    if old is None:
+        return "INSERT"
+    return "REMOVE" if new is None else "MODIFY"
+
+
+def _record_key(tid: int, seq: int) -> bytes:
+    return keys.STREAM + keys.table_id_bytes(tid) + struct.pack(">Q", seq)
+
+
+def trim(writer: Writer, now: float) -> int:
+    """Deletes records past the 24-hour retention; returns how many."""
+    stale = [k for k, v in writer.scan(keys.STREAM, prefix_end(keys.STREAM))
+             if marshal.loads(v)["t"] < now - RETENTION_S]
+    for key in stale:
+        writer.delete(key)
+    return len(stale)
+
+
+class StreamsApi:
+    """ListStreams, DescribeStream, GetShardIterator, GetRecords."""
+
+    def __init__(self, storage: Storage, catalog: Catalog, log: StreamLog,
+                 clock: Callable[[], float]) -> None:
+        self._storage, self._catalog, self._log, self._clock = storage, catalog, log, clock
+
+    def _streams(self) -> list[tuple[TableDef, Mapping[str, Any]]]:
+        tables = sorted([*self._catalog.tables.values(), *self._catalog.retired.values()],
+                        key=lambda t: (t.name, t.tid))
+        return [(table, stream) for table in tables
+                for stream in table.record.get("_streams") or ()]
+
+    def _arn(self, table: TableDef, stream: Mapping[str, Any]) -> str:
+        return f"{self._catalog.arn(table.name)}/stream/{stream['label']}"
+
+    def _find(self, arn: str) -> tuple[TableDef, Mapping[str, Any]]:
+        for table, stream in self._streams():
+            if self._arn(table, stream) == arn:
+                return table, stream
+        raise ResourceNotFoundException(f"Requested resource not found: Stream: {arn} not found")
+
+    def list_streams(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        listed = [{"StreamArn": self._arn(t, s), "TableName": t.name, "StreamLabel": s["label"]}
+                  for t, s in self._streams()
+                  if params.get("TableName") in (None, t.name)]
+        start = params.get("ExclusiveStartStreamArn")
+        if start is not None:
+            arns = [entry["StreamArn"] for entry in listed]
+            listed = listed[arns.index(start) + 1:] if start in arns else listed
+        limit = params.get("Limit", 100)
+        output: dict[str, Any] = {"Streams": listed[:limit]}
+        if len(listed) > limit:
+            output["LastEvaluatedStreamArn"] = listed[limit - 1]["StreamArn"]
+        return output
+
+    def describe_stream(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        table, stream = self._find(params["StreamArn"])
+        with self._storage.read() as reader:
+            first = self._first_seq(reader, table, stream)
+        shard: dict[str, Any] = {"ShardId": _shard_id(stream),
+                                 "SequenceNumberRange": {"StartingSequenceNumber": str(SEQUENCE_BASE + first)}}
+        if stream["disabled"] is not None:
+            shard["SequenceNumberRange"]["EndingSequenceNumber"] = str(SEQUENCE_BASE + self._log.last)
+        return {"StreamDescription": {
+            "StreamArn": self._arn(table, stream), "StreamLabel": stream["label"],
+            "StreamStatus": "ENABLED" if stream["disabled"] is None else "DISABLED",
+            "StreamViewType": stream["view"],
+            "CreationRequestDateTime": dt.datetime.fromtimestamp(stream["created"], dt.timezone.utc),
+            "TableName": table.name, "KeySchema": table.record["KeySchema"],
+            "Shards": [shard]}}
+
+    def _first_seq(self, reader: Reader, table: TableDef, stream: Mapping[str, Any]) -> int:
+        space = keys.STREAM + keys.table_id_bytes(table.tid)
+        for _, value in reader.scan(space, prefix_end(space)):
+            stored = marshal.loads(value)
+            if stored["label"] == stream["label"]:
+                return stored["seq"]
+        return self._log.last + 1
+
+    def get_shard_iterator(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        arn = params["StreamArn"]
+        table, stream = self._find(arn)
+        if params["ShardId"] != _shard_id(stream):
+            raise ResourceNotFoundException(
+                f"Requested resource not found: Shard does not exist")
+        kind = params["ShardIteratorType"]
+        if kind in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"):
+            text = params.get("SequenceNumber")
+            if not text:
+                raise ValidationException(
+                    f"Must specify SequenceNumber when ShardIteratorType is {kind}")
+            try:
+                seq = int(text) - SEQUENCE_BASE
+            except ValueError:
+                raise ValidationException(f"Invalid SequenceNumber: {text}") from None
+            after = seq - 1 if kind == "AT_SEQUENCE_NUMBER" else seq
+        elif params.get("SequenceNumber"):
+            raise ValidationException(
+                f"Sequence number must not be specified for ShardIteratorType {kind}")
+        else:
+            after = 0 if kind == "TRIM_HORIZON" else self._log.last
+        return {"ShardIterator": _iterator(arn, stream, after, self._clock())}
+
+    def get_records(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        arn, label, after, issued = _read_iterator(params["ShardIterator"])
+        now = self._clock()
+        if now - issued > ITERATOR_TTL_S:
+            raise ExpiredIteratorException("Iterator expired. The iterator was created at time "
+                                           f"{_stamp(issued)} while right now it is {_stamp(now)} "
+                                           "which is further in the future than the tolerated "
+                                           "delay of 900000 milliseconds.")
+        table, stream = self._find(arn)
+        limit = params.get("Limit", 1000)
+        space = keys.STREAM + keys.table_id_bytes(table.tid)
+        records, last = [], after
+        with self._storage.read() as reader:
+            for _, value in reader.scan(_record_key(table.tid, after + 1), prefix_end(space)):
+                stored = marshal.loads(value)
+                last = stored["seq"]
+                if stored["label"] == label:
+                    records.append(_wire_record(stored["record"]))
+                    if len(records) >= limit:
+                        break
+        output: dict[str, Any] = {"Records": records}
+        closed = stream["disabled"] is not None and last >= self._log.last
+        if not closed:
+            output["NextShardIterator"] = _iterator(arn, stream, last, now)
+        return output
+
+
+def _wire_record(record: dict[str, Any]) -> dict[str, Any]:
+    body = dict(record["dynamodb"])
+    body["ApproximateCreationDateTime"] = dt.datetime.fromtimestamp(
+        int(body["ApproximateCreationDateTime"]), dt.timezone.utc)
+    return {**record, "dynamodb": body}
+
+
+def _shard_id(stream: Mapping[str, Any]) -> str:
+    millis = int(stream["created"] * 1000)
+    return f"shardId-{millis:020d}-{uuid.uuid5(uuid.NAMESPACE_URL, stream['label']).hex[:8]}"
+
+
+def _iterator(arn: str, stream: Mapping[str, Any], after: int, now: float) -> str:
+    payload = json.dumps([arn, stream["label"], after, now], separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode()
+
+
+def _read_iterator(text: str) -> tuple[str, str, int, float]:
+    try:
+        arn, label, after, issued = json.loads(base64.urlsafe_b64decode(text.encode()))
+        return str(arn), str(label), int(after), float(issued)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        raise ValidationException("Invalid ShardIterator") from None
+
+
+def _stamp(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%a %b %d %H:%M:%S UTC %Y")

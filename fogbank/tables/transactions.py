@@ -1,0 +1,185 @@
+"""TransactWriteItems and TransactGetItems.
+
+A write transaction checks every condition, then applies every change, inside one piece
+of work on the storage's writer: all or nothing, isolated from every other write. A
+ClientRequestToken makes a repeat within 10 minutes a no-op that succeeds.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import marshal
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from fogbank.tables import keys
+from fogbank.tables.errors import (IdempotentParameterMismatchException,
+                                   TransactionCanceledException, ValidationException)
+from fogbank.tables.requests import Expressions, parse_expressions
+from fogbank.tables.schema import TableDef
+from fogbank.tables.storage import Writer
+from fogbank.tables.validation import (UPDATE_TOO_LARGE, check_item, check_key, check_size,
+                                       consumed, read_units, write_units)
+from fogbank.tables.values import item_size
+from fogbank.tables.writes import Parts, item_key, live, load, store
+
+TOKEN_TTL_S = 600
+_ACTIONS = ("ConditionCheck", "Put", "Delete", "Update")
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str
+    table: TableDef
+    key: bytes
+    key_attrs: Mapping[str, Any]
+    item: Mapping[str, Any] | None          # Put's item
+    exprs: Expressions
+    return_old: bool                        # ReturnValuesOnConditionCheckFailure=ALL_OLD
+
+
+class Transactions:
+    def __init__(self, parts: Parts) -> None:
+        self._parts = parts
+
+    def _action(self, entry: Mapping[str, Any]) -> Action:
+        named = [kind for kind in _ACTIONS if entry.get(kind) is not None]
+        if len(named) != 1:
+            raise ValidationException(
+                "TransactItems can only contain one of Check, Put, Update or Delete")
+        kind = named[0]
+        request = entry[kind]
+        table = self._parts.catalog.get(request["TableName"])
+        users = ("UpdateExpression", "ConditionExpression") if kind == "Update" else ("ConditionExpression",)
+        exprs = parse_expressions(request, value_users=users)
+        if kind == "Put":
+            item = check_item(table, request["Item"])
+            key_attrs = table.key_of(item)
+        else:
+            item, key_attrs = None, check_key(table, request["Key"])
+        return Action(kind, table, item_key(table, key_attrs), key_attrs, item, exprs,
+                      request.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD")
+
+    async def transact_write_items(self, params: dict[str, Any]) -> dict[str, Any]:
+        actions = [self._action(entry) for entry in params["TransactItems"]]
+        if len({a.key for a in actions}) != len(actions):
+            raise ValidationException(
+                "Transaction request cannot include multiple operations on one item")
+        token = params.get("ClientRequestToken")
+        digest = _digest(params) if token else b""
+
+        def work(writer: Writer) -> dict[str, float]:
+            units: dict[str, float] = {}
+            if token and self._seen(writer, token, digest):
+                return units
+            changes = self._check_all(writer, actions)
+            for action, old, new in changes:
+                if action.kind != "ConditionCheck" and (old is not None or new is not None):
+                    store(self._parts, writer, live(self._parts.catalog, action.table),
+                          action.key, old, new)
+                # A transactional write costs two writes' units, as in DynamoDB.
+                name = action.table.name
+                units[name] = units.get(name, 0.0) + 2 * write_units(old, new)
+            if token:
+                writer.put(keys.TOKENS + token.encode(),
+                           marshal.dumps({"digest": digest, "t": self._parts.clock()}))
+            return units
+
+        units = await asyncio.wrap_future(self._parts.storage.submit(work))
+        return _with_capacity({}, params, {a.table.name: a.table for a in actions}, units)
+
+    def _seen(self, writer: Writer, token: str, digest: bytes) -> bool:
+        raw = writer.get(keys.TOKENS + token.encode())
+        if raw is None:
+            return False
+        seen = marshal.loads(raw)
+        if self._parts.clock() - seen["t"] > TOKEN_TTL_S:
+            return False
+        if seen["digest"] != digest:
+            raise IdempotentParameterMismatchException(
+                "Transaction request with the same client token was made with different "
+                "parameters")
+        return True
+
+    def _check_all(self, writer: Writer, actions: list[Action]) -> list[tuple[Action, Any, Any]]:
+        reasons: list[dict[str, Any]] = []
+        changes = []
+        for action in actions:
+            live(self._parts.catalog, action.table)
+            old = load(writer, action.key)
+            reason: dict[str, Any] = {"Code": "None"}
+            new = None
+            condition = action.exprs.condition
+            if condition is not None and not condition.evaluate(old or {}):
+                reason = {"Code": "ConditionalCheckFailed",
+                          "Message": "The conditional request failed"}
+                if action.return_old and old is not None:
+                    reason["Item"] = old
+            else:
+                try:
+                    new = self._new_item(action, old)
+                except ValidationException as exc:
+                    reason = {"Code": "ValidationError", "Message": exc.message}
+            reasons.append(reason)
+            changes.append((action, old, new))
+        if any(r["Code"] != "None" for r in reasons):
+            codes = ", ".join(r["Code"] for r in reasons)
+            raise TransactionCanceledException(
+                "Transaction cancelled, please refer cancellation reasons for specific reasons "
+                f"[{codes}]", reasons)
+        return changes
+
+    @staticmethod
+    def _new_item(action: Action, old: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+        if action.kind == "ConditionCheck":
+            return old
+        if action.kind == "Put":
+            return action.item
+        if action.kind == "Delete":
+            return None
+        update = action.exprs.update
+        base = old if old is not None else action.key_attrs
+        new = update.apply(base) if update is not None else dict(base)
+        for name in action.table.key_names():
+            if update is not None and name in update.top_level_names:
+                raise ValidationException(
+                    "One or more parameter values were invalid: Cannot update attribute "
+                    f"{name}. This attribute is part of the key")
+        check_size(new, UPDATE_TOO_LARGE)
+        return check_item(action.table, new) if action.table.indexes else new
+
+    async def transact_get_items(self, params: dict[str, Any]) -> dict[str, Any]:
+        plans = []
+        for entry in params["TransactItems"]:
+            request = entry["Get"]
+            table = self._parts.catalog.get(request["TableName"])
+            exprs = parse_expressions(request)
+            plans.append((table, item_key(table, check_key(table, request["Key"])), exprs))
+        responses = []
+        units: dict[str, float] = {}
+        with self._parts.storage.read() as reader:
+            for table, key, exprs in plans:
+                item = load(reader, key)
+                units[table.name] = units.get(table.name, 0.0) + 2 * read_units(
+                    item_size(item) if item else 0, True)
+                if item is None:
+                    responses.append({})
+                else:
+                    responses.append({"Item": exprs.projection.apply(item) if exprs.projection else item})
+        return _with_capacity({"Responses": responses}, params,
+                              {table.name: table for table, _, _ in plans}, units)
+
+
+def _with_capacity(output: dict[str, Any], params: Mapping[str, Any],
+                   tables: Mapping[str, TableDef], units: Mapping[str, float]) -> dict[str, Any]:
+    capacity = [c for name, used in units.items()
+                if (c := consumed(params, tables[name], used)) is not None]
+    if capacity:
+        output["ConsumedCapacity"] = capacity
+    return output
+
+
+def _digest(params: Mapping[str, Any]) -> bytes:
+    text = json.dumps(params, sort_keys=True, default=lambda v: v.hex() if isinstance(v, bytes) else str(v))
+    return hashlib.sha256(text.encode()).digest()

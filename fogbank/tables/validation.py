@@ -1,0 +1,159 @@
+"""Checks every item operation shares: keys against the schema, items, ReturnValues, sizes."""
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Mapping
+
+from fogbank.tables.errors import ValidationException
+from fogbank.tables.indexes import check_index_keys
+from fogbank.tables.schema import TableDef
+from fogbank.tables.values import item_size, validate_item, validate_value
+
+MAX_ITEM_SIZE = 400 * 1024
+TOO_LARGE = "Item size has exceeded the maximum allowed size"
+UPDATE_TOO_LARGE = "Item size to update has exceeded the maximum allowed size"
+_INVALID = "One or more parameter values were invalid: "
+
+
+def check_key(table: TableDef, key: Mapping[str, Any]) -> dict[str, Any]:
+    """The Key parameter: exactly the schema's attributes, of the schema's types."""
+    names = table.key_names()
+    if len(key) != len(names) or any(name not in key for name in names):
+        raise ValidationException("The provided key element does not match the schema")
+    checked = {}
+    for name, kind in ((table.hash_name, table.hash_type), (table.range_name, table.range_type)):
+        if name is None:
+            continue
+        value = key[name]
+        if not isinstance(value, Mapping) or kind not in value or len(value) != 1:
+            raise ValidationException("The provided key element does not match the schema")
+        value = validate_value(value)
+        if kind != "N" and not value[kind]:
+            # DynamoDB words this differently for a Key than for an Item.
+            raise ValidationException(
+                _INVALID + "The AttributeValue for a key attribute cannot contain an empty "
+                f"{'string' if kind == 'S' else 'binary'} value. Key: {name}")
+        checked[name] = value
+    return checked
+
+
+def check_item(table: TableDef, item: Mapping[str, Any]) -> dict[str, Any]:
+    """A whole item to store: valid values, the key attributes present and typed, ≤ 400 KB."""
+    checked = validate_item(item)
+    for name, kind in ((table.hash_name, table.hash_type), (table.range_name, table.range_type)):
+        if name is None:
+            continue
+        value = checked.get(name)
+        if value is None:
+            raise ValidationException(_INVALID + f"Missing the key {name} in the item")
+        actual = next(iter(value))
+        if actual != kind:
+            raise ValidationException(
+                _INVALID + f"Type mismatch for key {name} expected: {kind} actual: {actual}")
+        if kind != "N" and not value[kind]:
+            raise ValidationException(
+                "One or more parameter values are not valid. The AttributeValue for a key "
+                f"attribute cannot contain an empty {'string' if kind == 'S' else 'binary'} "
+                f"value. Key: {name}")
+    check_size(checked)
+    if table.indexes:
+        check_index_keys(table, checked)
+    return checked
+
+
+def check_size(item: Mapping[str, Any], message: str = TOO_LARGE) -> int:
+    size = item_size(item)
+    if size > MAX_ITEM_SIZE:
+        raise ValidationException(message)
+    return size
+
+
+def check_return_values(params: Mapping[str, Any], allowed: tuple[str, ...]) -> str:
+    value = params.get("ReturnValues", "NONE")
+    if value not in allowed:
+        if allowed == ("NONE", "ALL_OLD"):
+            raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
+        raise ValidationException(
+            f"1 validation error detected: Value '{value}' at 'returnValues' failed to satisfy "
+            "constraint: Member must satisfy enum value set: "
+            "[ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]")
+    return value
+
+
+def write_units(*items: Mapping[str, Any] | None) -> float:
+    size = max((item_size(i) for i in items if i), default=0)
+    return float(max(1, math.ceil(size / 1024)))
+
+
+def read_units(size: int, consistent: bool) -> float:
+    units = max(1, math.ceil(size / 4096))
+    return float(units) if consistent else units / 2
+
+
+def consumed(params: Mapping[str, Any], table: TableDef, units: float,
+             index: str | None = None) -> dict[str, Any] | None:
+    """ConsumedCapacity as DynamoDB reports it for ReturnConsumedCapacity TOTAL / INDEXES."""
+    mode = params.get("ReturnConsumedCapacity", "NONE")
+    if mode == "NONE":
+        return None
+    result: dict[str, Any] = {"TableName": table.name, "CapacityUnits": units}
+    if mode == "INDEXES":
+        result["Table"] = {"CapacityUnits": units}
+        if index is not None:
+            field = ("LocalSecondaryIndexes" if table.indexes[index].local
+                     else "GlobalSecondaryIndexes")
+            result[field] = {index: {"CapacityUnits": units}}
+            result["Table"] = {"CapacityUnits": 0.0}
+    return result
+
+
+# ---------------------------------------------------------------- model constraints
+# DynamoDB reports these as its request validator does: "1 validation error detected:
+# Value 'x' at 'tableName' failed to satisfy constraint: Member must …", all in one message.
+
+_NAME_PATTERN = re.compile(r"[a-zA-Z0-9_.-]+")
+
+
+def constraint_error(problems: list[str]) -> ValidationException:
+    noun = "error" if len(problems) == 1 else "errors"
+    return ValidationException(f"{len(problems)} validation {noun} detected: " + "; ".join(problems))
+
+
+def name_problems(name: str, where: str, low: int = 3, high: int = 255) -> list[str]:
+    problems = []
+    if not _NAME_PATTERN.fullmatch(name):
+        problems.append(f"Value '{name}' at '{where}' failed to satisfy constraint: Member must "
+                        "satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+    if len(name) < low or len(name) > high:
+        bound = f"greater than or equal to {low}" if len(name) < low else f"less than or equal to {high}"
+        problems.append(f"Value '{name}' at '{where}' failed to satisfy constraint: Member must "
+                        f"have length {bound}")
+    return problems
+
+
+def check_table_name(name: str, where: str = "tableName") -> None:
+    # Since TableName also accepts an ARN, DynamoDB checks a name's length itself.
+    if not 3 <= len(name) <= 255:
+        raise ValidationException(
+            "TableName must be at least 3 characters long and at most 255 characters long")
+    problems = name_problems(name, where)
+    if problems:
+        raise constraint_error(problems)
+
+
+def check_length(value: Any, where: str, high: int) -> None:
+    if len(value) > high:
+        raise constraint_error([f"Value '{_shown(value)}' at '{where}' failed to satisfy "
+                                f"constraint: Member must have length less than or equal to {high}"])
+
+
+def check_enum(value: str, where: str, allowed: tuple[str, ...]) -> str | None:
+    if value in allowed:
+        return None
+    return (f"Value '{value}' at '{where}' failed to satisfy constraint: Member must satisfy "
+            f"enum value set: [{', '.join(allowed)}]")
+
+
+def _shown(value: Any) -> str:
+    return str(value)

@@ -1,0 +1,66 @@
+"""AWS::DynamoDB::Table through its resource provider: create, update in place, replace, delete."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fogbank.deploy.providers.tables import TableProvider
+from fogbank.tables.errors import ResourceNotFoundException
+from fogbank.types import Resource
+
+
+def resource(**props) -> Resource:
+    base = {"KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+            "BillingMode": "PAY_PER_REQUEST"}
+    return Resource("Things", "AWS::DynamoDB::Table", {**base, **props}, Path("."), "app")
+
+
+@pytest.fixture
+def provider(engine):
+    return TableProvider(engine.control)
+
+
+def test_generated_name_arn_and_stream_arn(provider, engine):
+    deployed = provider.create(resource(StreamSpecification={"StreamViewType": "KEYS_ONLY"},
+                                        TimeToLiveSpecification={"AttributeName": "exp", "Enabled": True}))
+    assert deployed.physical_id.startswith("app-Things-")
+    assert deployed.attributes["Arn"].endswith(f":table/{deployed.physical_id}")
+    assert "/stream/" in deployed.attributes["StreamArn"]
+    ttl = engine.control.describe_time_to_live({"TableName": deployed.physical_id})
+    assert ttl["TimeToLiveDescription"]["TimeToLiveStatus"] == "ENABLED"
+
+
+def test_update_adds_an_index_in_place(provider, engine):
+    old = resource(TableName="things")
+    deployed = provider.create(old)
+    new = resource(TableName="things", AttributeDefinitions=[
+        {"AttributeName": "id", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
+        GlobalSecondaryIndexes=[{"IndexName": "byg", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                 "Projection": {"ProjectionType": "ALL"}}])
+    updated = provider.update(old, deployed, new)
+    assert updated.physical_id == "things"
+    table = engine.control.describe({"TableName": "things"})["Table"]
+    assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["byg"]
+
+
+def test_a_new_key_schema_replaces_the_table(provider, engine):
+    old = resource(TableName="first")
+    deployed = provider.create(old)
+    new = resource(TableName="second")
+    assert provider.update(old, deployed, new).physical_id == "second"
+    with pytest.raises(ResourceNotFoundException):
+        engine.control.describe({"TableName": "first"})
+
+
+def test_delete_is_idempotent_and_restore_recreates_a_missing_table(provider, engine):
+    res = resource(TableName="gone", ProvisionedThroughput={"ReadCapacityUnits": "5",
+                                                            "WriteCapacityUnits": "5"},
+                   BillingMode="PROVISIONED")
+    deployed = provider.create(res)
+    provider.delete(res, deployed)
+    provider.delete(res, deployed)
+    provider.restore(res, deployed)
+    table = engine.control.describe({"TableName": "gone"})["Table"]
+    assert table["ProvisionedThroughput"]["ReadCapacityUnits"] == 5
