@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="run functions without the Linux namespace sandbox")
     up.add_argument("--idle-timeout", type=float, default=300.0, metavar="SECONDS",
                     help="reap a function's idle workers after this long (scale to zero)")
+    up.add_argument("--ttl-period", type=float, default=30.0, metavar="SECONDS",
+                    help="how often expired table items are deleted (TTL)")
 
     invoke = sub.add_parser("invoke", help="invoke a function on a running node")
     invoke.add_argument("name", help="function name or its logical id in the template")
@@ -114,6 +116,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         state_dir=(args.state_dir or template.parent / ".fogbank").resolve(),
         host=args.host, port=args.port, allowed_hosts=tuple(args.allow_host),
         sandbox=not args.no_sandbox, idle_worker_ttl_s=args.idle_timeout,
+        ttl_period_s=args.ttl_period,
         parameter_overrides=parse_overrides(args.parameter_overrides))
     return uvloop.run(serve_app(config, template, watch=not args.no_watch, console=out))
 

@@ -91,7 +91,8 @@ class Node:
                                      account_id=cfg.account_id, enqueue=self.queue.enqueue)
         await self.objects.start()
         self.tables = TablesEngine.open(cfg.state_dir, region=cfg.region,
-                                        account_id=cfg.account_id)
+                                        account_id=cfg.account_id,
+                                        ttl_period_s=cfg.ttl_period_s)
         self.tables.start()
         self.apis = ApiRegistry(base_url=cfg.endpoint_url)
         providers = [*default_providers(self.runtime, cfg.region, cfg.account_id),

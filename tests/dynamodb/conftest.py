@@ -69,8 +69,9 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if external:
         yield external.rstrip("/")
         return
+    # A short TTL period, so the sweep test need not wait the default 30 s.
     node = RunningNode(write_no_tables_app(tmp_path_factory.mktemp("tables") / "app"),
-                       "--no-watch")
+                       "--no-watch", "--ttl-period", "1")
     try:
         node.wait_ready()
         yield node.url
