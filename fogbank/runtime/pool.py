@@ -44,6 +44,7 @@ class Pool:
         self._tasks: set[asyncio.Task[None]] = set()
         self._waiters: deque[asyncio.Future[Worker | None]] = deque()
         self._typical_ms: float | None = None    # unknown until the first call returns
+        self._cold_starting = 0                  # on-demand workers being started now
 
     async def acquire(self) -> Worker:
         """An idle worker (most recently used first: its caches are warmest) or a new one.
@@ -60,12 +61,16 @@ class Pool:
                 self.busy.add(worker)
                 return worker
             worker.close()
-        if self.busy and not self._retired:
+        if (self.busy or self._cold_starting) and not self._retired:
             worker = await self._wait_for_release()
             if worker is not None:
                 self.busy.add(worker)
                 return worker
-        worker = await self._start(provisioned=False)
+        self._cold_starting += 1
+        try:
+            worker = await self._start(provisioned=False)
+        finally:
+            self._cold_starting -= 1
         self.busy.add(worker)
         return worker
 
@@ -73,7 +78,9 @@ class Pool:
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[Worker | None] = loop.create_future()
         self._waiters.append(waiter)
-        fast = self._typical_ms is not None and self._typical_ms < FAST_HANDLER_MS
+        # Until a call has returned, the function counts as fast: the first burst then
+        # waits for the first worker instead of cold-starting a worker per caller.
+        fast = self._typical_ms is None or self._typical_ms < FAST_HANDLER_MS
         grace = FAST_FUNCTION_WAIT_S if fast else SCALE_OUT_GRACE_S
         timer = loop.call_later(grace, _settle, waiter, None)
         try:
