@@ -17,7 +17,14 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/fogbank up examples/hello
 
-test: $(STAMP)
+# Real clients from npm that the tests drive Fogbank with (wscat).
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest -q
 
 clean:

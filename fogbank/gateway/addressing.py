@@ -45,8 +45,9 @@ def _api_id_from_host(host: str) -> str | None:
 
 
 def is_api_request(scope: dict) -> bool:
-    """Whether an HTTP scope is addressed to an API (by host name or path prefix)."""
-    if scope.get("type") != "http":
+    """Whether an HTTP or WebSocket scope is addressed to an API (by host name or path
+    prefix)."""
+    if scope.get("type") not in ("http", "websocket"):
         return False
     if scope["path"].startswith(PATH_PREFIX):
         return True

@@ -21,7 +21,7 @@ from . import cors, event_v1, event_v2
 from .addressing import Address, address_of, select_stage
 from .errors import (FUNCTION_ERROR, INVOKE_FAILED, NO_STAGE, NOT_FOUND, THROTTLED, TIMEOUT,
                      TOO_LARGE, GatewayError, error_response)
-from .model import HTTP, REST, Integration
+from .model import HTTP, REST, WEBSOCKET, Integration
 from .registry import ApiRegistry, LiveApi
 from .request import (MAX_BODY_BYTES, BodyTooLarge, ClientDisconnected, GatewayRequest,
                       declared_length, forwarded_headers, read_body, short_request_id)
@@ -56,12 +56,16 @@ class GatewayApp:
     """Serves the APIs in `apis`, invoking functions through `invoke`.
 
     `region` is the node's region (the APIs carry their own account and region);
-    `clock` gives epoch seconds for request times.
+    `clock` gives epoch seconds for request times; `websockets` serves WebSocket
+    connections (websocket/app.py), refused when absent.
     """
 
     def __init__(self, apis: ApiRegistry, invoke: Invoker, region: str = "us-east-1", *,
                  clock: Callable[[], float] = time.time,
-                 max_body_bytes: int = MAX_BODY_BYTES) -> None:
+                 max_body_bytes: int = MAX_BODY_BYTES,
+                 websockets: Callable[[dict, Receive, Send], Awaitable[None]] | None = None
+                 ) -> None:
+        self._websockets = websockets
         self._apis = apis
         self._invoke = invoke
         self.region = region
@@ -72,7 +76,10 @@ class GatewayApp:
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
             return
-        if scope["type"] != "http":           # WebSocket APIs are not served yet
+        if scope["type"] == "websocket" and self._websockets is not None:
+            await self._websockets(scope, receive, send)
+            return
+        if scope["type"] != "http":
             await send({"type": "websocket.close", "code": 1008})
             return
         try:
@@ -84,8 +91,8 @@ class GatewayApp:
     async def _respond(self, scope: dict, receive: Receive) -> Response:
         address = address_of(scope)
         live = self._apis.live(address.api_id) if address else None
-        if address is None or live is None:
-            return error_response(HTTP, NOT_FOUND)
+        if address is None or live is None or live.api.protocol == WEBSOCKET:
+            return error_response(HTTP, NOT_FOUND)      # a WebSocket API answers upgrades only
         protocol = live.api.protocol
         short_id = short_request_id()
         request_id = str(uuid.uuid4()) if protocol == REST else short_id

@@ -12,6 +12,7 @@ from typing import Mapping
 
 HTTP = "HTTP"        # API Gateway V2 HTTP API
 REST = "REST"        # API Gateway V1 REST API
+WEBSOCKET = "WEBSOCKET"  # API Gateway V2 WebSocket API
 
 DEFAULT_ROUTE = "$default"
 DEFAULT_STAGE = "$default"
@@ -66,15 +67,20 @@ class Integration:
 
 @dataclass(frozen=True)
 class Route:
-    """`METHOD /path` (or `$default`) bound to an integration by id."""
+    """`METHOD /path` (or `$default`) bound to an integration by id.
 
-    method: str                      # "GET", … or "ANY"; "" for the $default route
-    path: str                        # "/items/{id}", "/{proxy+}" or "$default"
+    A WebSocket route has no method: its path is the route key ("$connect", "sendmessage").
+    """
+
+    method: str                      # "GET", … or "ANY"; "" for $default and WebSocket routes
+    path: str                        # "/items/{id}", "/{proxy+}", "$default" or a route key
     integration_id: str
+    # WebSocket RouteResponseSelectionExpression: set, the route answers the client.
+    response_selection: str = ""
 
     @property
     def key(self) -> str:
-        return DEFAULT_ROUTE if self.path == DEFAULT_ROUTE else f"{self.method} {self.path}"
+        return self.path if not self.method else f"{self.method} {self.path}"
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,8 @@ class Api:
     resources: Mapping[str, RestResource] = field(default_factory=dict)
     cors: Cors | None = None
     binary_media_types: tuple[str, ...] = ()        # REST only
+    route_selection_expression: str = ""            # WebSocket only
+    route_responses: Mapping[str, str] = field(default_factory=dict)  # id → route id
 
     @property
     def root_resource_id(self) -> str:

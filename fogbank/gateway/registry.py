@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from .addressing import PATH_PREFIX, is_api_request
-from .model import DEFAULT_STAGE, Api
+from .model import DEFAULT_STAGE, WEBSOCKET, Api
 from .routing import Router
 
 DEFAULT_BASE_URL = "http://127.0.0.1:4566"
@@ -70,7 +70,8 @@ class ApiRegistry:
         stages = sorted(api.stages.values(),
                         key=lambda s: (s.name != DEFAULT_STAGE, s.from_deployment, s.name))
         listed = [s for s in stages if not s.from_deployment] or stages
-        return [(s.name, self.url_for(api_id, s.name, base)) for s in listed]
+        scheme = "ws" if api.protocol == WEBSOCKET else "http"
+        return [(s.name, scheme + self.url_for(api_id, s.name, base)[4:]) for s in listed]
 
     @staticmethod
     def handles(scope: dict[str, Any]) -> bool:

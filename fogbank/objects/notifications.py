@@ -91,7 +91,8 @@ class Notifier:
             obj["size"] = size
         if etag is not None:
             obj["eTag"] = etag.strip('"')
-        obj["sequencer"] = f"{int(now * 1e6):014X}{next(self._sequence) % 0x100:02X}"
+        # 18 hex digits, zero-padded on the left as S3's are ("0055AED6DCD90281E5").
+        obj["sequencer"] = f"{int(now * 1e6):016X}{next(self._sequence) % 0x100:02X}"
         principal = caller.principal_id or f"AWS:{OWNER_ID}"
         return {
             "eventVersion": "2.1",

@@ -183,7 +183,7 @@ def test_hand_written_rest_api(gateway) -> None:
     assert (r.status_code, r.headers["x-mocked"]) == (200, "yes")
 
 
-def test_websocket_api_is_accepted_and_not_served(gateway) -> None:
+def test_websocket_api_is_served_to_websocket_clients_only(gateway) -> None:
     api = provider(gateway, "AWS::ApiGatewayV2::Api").create(
         res("Ws", "AWS::ApiGatewayV2::Api", Name="ws", ProtocolType="WEBSOCKET",
             RouteSelectionExpression="$request.body.action"))
@@ -191,8 +191,7 @@ def test_websocket_api_is_accepted_and_not_served(gateway) -> None:
         res("Int", "AWS::ApiGatewayV2::Integration", ApiId=api.physical_id,
             IntegrationType="AWS_PROXY", IntegrationUri=LAMBDA_URI.format("fn")))
     assert integration.physical_id
-    assert gateway.apis.live(api.physical_id) is None
-    assert gateway.apis.urls(api.physical_id) == []
+    assert gateway.apis.live(api.physical_id).api.protocol == "WEBSOCKET"
     assert gateway.request("GET", gateway.url(api.physical_id, path="/")).status_code == 404
 
 

@@ -41,7 +41,8 @@ def test_handles_both_address_forms() -> None:
     assert not ApiRegistry.handles(scope("/2015-03-31/functions"))
     assert not ApiRegistry.handles(scope("/x", host="execute-api.localhost"))
     assert not ApiRegistry.handles(scope("/x", host="a_b.execute-api.localhost"))
-    assert not ApiRegistry.handles(scope("/_aws/execute-api/abc", kind="websocket"))
+    assert ApiRegistry.handles(scope("/_aws/execute-api/abc", kind="websocket"))
+    assert not ApiRegistry.handles(scope("/_aws/execute-api/abc", kind="lifespan"))
 
 
 def test_parts_of_an_unknown_api_are_kept_but_not_served(http_api) -> None:

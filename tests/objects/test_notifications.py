@@ -50,7 +50,7 @@ async def test_put_gives_s3s_record(s3, notified, queue, clock):
     assert obj["key"] == "uploads/my+photo%2B1.jpg"           # URL-encoded, as S3 sends it
     assert obj["size"] == 4
     assert obj["eTag"] == result.etag.strip('"')
-    assert isinstance(obj["sequencer"], str) and len(obj["sequencer"]) == 16
+    assert isinstance(obj["sequencer"], str) and len(obj["sequencer"]) == 18
 
 
 async def test_filters_skip_other_keys(s3, notified, queue):

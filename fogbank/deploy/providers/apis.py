@@ -3,7 +3,9 @@
 HTTP APIs: AWS::ApiGatewayV2::Api (an OpenAPI `Body`, quick create `Target`, or bare),
 ::Stage, ::Route, ::Integration, ::Deployment. REST APIs: AWS::ApiGateway::RestApi (a
 Swagger/OpenAPI `Body` or bare), ::Resource, ::Method, ::Deployment, ::Stage. WebSocket
-APIs are accepted and not served yet.
+APIs: AWS::ApiGatewayV2::Api with `ProtocolType: WEBSOCKET` and the same ::Route (route keys
+such as `$connect` or `sendmessage`), ::Integration (AWS_PROXY), ::Stage and ::Deployment,
+plus ::RouteResponse (makes a route two-way) and ::IntegrationResponse.
 
 Routes are live in every stage as soon as they exist (as if each stage auto-deployed), so
 Deployments only name a stage. An API's id is derived from stack name and logical id, so
@@ -19,13 +21,11 @@ from typing import Any, Callable, Mapping
 
 from fogbank.deploy.errors import TemplateError
 from fogbank.gateway import ApiRegistry
-from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, DEFAULT_STAGE, HTTP, REST, Api,
-                                   Integration, RestResource, Route, Stage,
+from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, DEFAULT_STAGE, HTTP, REST, WEBSOCKET,
+                                   Api, Integration, RestResource, Route, Stage,
                                    function_name_from_uri, stable_id)
 from fogbank.gateway.openapi import Imported, cors_from, import_body, mock_response
 from fogbank.types import Deployed, Resource
-
-WEBSOCKET = "WEBSOCKET"
 
 
 def _required(res: Resource, prop: str) -> Any:
@@ -76,22 +76,22 @@ class _ApiProvider:
 
     def _apply(self, old: Resource | None, new: Resource) -> Deployed:
         api_id = _own_id(new)
-        if self._served(new):
-            before = self._definition(old, api_id) if old else Imported()
-            after = self._definition(new, api_id)
-            stages = self._stages(new)
+        before = self._definition(old, api_id) if old else Imported()
+        after = self._definition(new, api_id)
+        stages = self._stages(new)
+        protocol = self._protocol(new)
 
-            def change(api: Api) -> Api:
-                api = replace(api, protocol=self.protocol, region=self._region,
-                              account_id=self._account_id,
-                              name=str(new.properties.get("Name") or new.logical_id),
-                              stages={**stages, **api.stages})
-                return _merge(api, before, after)
-            self._apis.update(api_id, change)
+        def change(api: Api) -> Api:
+            api = replace(api, protocol=protocol, region=self._region,
+                          account_id=self._account_id,
+                          name=str(new.properties.get("Name") or new.logical_id),
+                          stages={**stages, **api.stages})
+            return _merge(api, before, after)
+        self._apis.update(api_id, change)
         return Deployed(api_id, self._attributes(api_id))
 
-    def _served(self, res: Resource) -> bool:
-        return True
+    def _protocol(self, res: Resource) -> str:
+        return self.protocol
 
     def _body(self, res: Resource, api_id: str) -> Imported:
         if "BodyS3Location" in res.properties:
@@ -118,11 +118,16 @@ class HttpApiProvider(_ApiProvider):
     types = ("AWS::ApiGatewayV2::Api",)
     protocol = HTTP
 
-    def _served(self, res: Resource) -> bool:
-        # WebSocket APIs are a later feature: accepted, given an id, not served.
-        return str(res.properties.get("ProtocolType", HTTP)).upper() != WEBSOCKET
+    def _protocol(self, res: Resource) -> str:
+        kind = str(res.properties.get("ProtocolType", HTTP)).upper()
+        if kind not in (HTTP, WEBSOCKET):
+            raise TemplateError(f"Resource {res.logical_id}: ProtocolType {kind} is not "
+                                f"HTTP or WEBSOCKET")
+        return kind
 
     def _definition(self, res: Resource, api_id: str) -> Imported:
+        if self._protocol(res) == WEBSOCKET:
+            return Imported()       # a WebSocket API is made of its separate parts
         imported = self._body(res, api_id)
         cors = cors_from(res.properties.get("CorsConfiguration")) or imported.cors
         target = res.properties.get("Target")
@@ -144,6 +149,19 @@ class HttpApiProvider(_ApiProvider):
 
     def _stages(self, res: Resource) -> dict[str, Stage]:
         return {DEFAULT_STAGE: Stage(DEFAULT_STAGE)} if res.properties.get("Target") else {}
+
+    def _apply(self, old: Resource | None, new: Resource) -> Deployed:
+        deployed = super()._apply(old, new)
+        if self._protocol(new) == WEBSOCKET:
+            expression = str(_required(new, "RouteSelectionExpression"))
+            self._apis.update(deployed.physical_id, lambda api: replace(
+                api, route_selection_expression=expression))
+            # AWS gives wss://{id}.execute-api.{region}.amazonaws.com; templates append
+            # "/${Stage}", which the path-based local URL supports as well.
+            endpoint = self._apis.url_for(deployed.physical_id, DEFAULT_STAGE)
+            return Deployed(deployed.physical_id, {
+                "ApiId": deployed.physical_id, "ApiEndpoint": "ws" + endpoint[4:]})
+        return deployed
 
     def _attributes(self, api_id: str) -> dict[str, Any]:
         return {"ApiId": api_id, "ApiEndpoint": self._apis.url_for(api_id, DEFAULT_STAGE)}
@@ -251,11 +269,17 @@ class HttpRouteProvider(_PartProvider):
         route = (Route("", DEFAULT_ROUTE, "") if key == DEFAULT_ROUTE
                  else Route(method.upper(), path, ""))
         if not route.path.startswith("/") and key != DEFAULT_ROUTE:
-            raise TemplateError(f"Resource {res.logical_id}: RouteKey {key} is not "
-                                f"'METHOD /path' or '$default'")
+            # A WebSocket route key. An API restored after its routes has no protocol yet:
+            # a key with a space there is taken for a malformed HTTP one.
+            if api.protocol == HTTP or (api.protocol != WEBSOCKET and " " in key):
+                raise TemplateError(f"Resource {res.logical_id}: RouteKey {key} is not "
+                                    f"'METHOD /path' or '$default'")
+            route = Route("", key, "")
         target = str(res.properties.get("Target") or "")
         # A route without a target exists but is not served until it has one.
-        route = replace(route, integration_id=target.rpartition("integrations/")[2])
+        route = replace(route, integration_id=target.rpartition("integrations/")[2],
+                        response_selection=str(
+                            res.properties.get("RouteResponseSelectionExpression") or ""))
         return replace(api, routes={**api.routes, physical_id: route})
 
     def without(self, api: Api, res: Resource, physical_id: str) -> Api:
@@ -274,13 +298,46 @@ class HttpIntegrationProvider(_PartProvider):
                 raise TemplateError(f"Resource {res.logical_id}: IntegrationType {kind} with "
                                     f"IntegrationUri {uri or '(none)'} is not supported; "
                                     f"Fogbank serves AWS_PROXY integrations to Lambda")
-            return api                 # a WebSocket API's integration: not served yet
+            return api                 # a WebSocket API's non-Lambda integration: not served
         version = str(res.properties.get("PayloadFormatVersion") or "1.0")
         integration = Integration(function=function, payload_version=version)
         return replace(api, integrations={**api.integrations, physical_id: integration})
 
     def without(self, api: Api, res: Resource, physical_id: str) -> Api:
         return replace(api, integrations=_without_key(api.integrations, physical_id))
+
+
+class RouteResponseProvider(_PartProvider):
+    """A WebSocket route's response (key `$default`): the route answers the client with
+    its integration's result."""
+
+    types = ("AWS::ApiGatewayV2::RouteResponse",)
+
+    def attributes(self, physical_id: str) -> dict[str, Any]:
+        return {"RouteResponseId": physical_id}
+
+    def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
+        _required(res, "RouteResponseKey")
+        route_id = str(_required(res, "RouteId"))
+        return replace(api, route_responses={**api.route_responses, physical_id: route_id})
+
+    def without(self, api: Api, res: Resource, physical_id: str) -> Api:
+        return replace(api, route_responses=_without_key(api.route_responses, physical_id))
+
+
+class IntegrationResponseProvider(_PartProvider):
+    """An AWS_PROXY integration passes its function's result through unchanged, so its
+    integration response only needs to exist."""
+
+    types = ("AWS::ApiGatewayV2::IntegrationResponse",)
+
+    def attributes(self, physical_id: str) -> dict[str, Any]:
+        return {"IntegrationResponseId": physical_id}
+
+    def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
+        _required(res, "IntegrationId")
+        _required(res, "IntegrationResponseKey")
+        return api
 
 
 class HttpDeploymentProvider(_PartProvider):
@@ -388,7 +445,8 @@ class ApiProviders:
 
     def all(self) -> list:
         kinds = (HttpApiProvider, HttpStageProvider, HttpRouteProvider,
-                 HttpIntegrationProvider, HttpDeploymentProvider, RestApiProvider,
+                 HttpIntegrationProvider, HttpDeploymentProvider, RouteResponseProvider,
+                 IntegrationResponseProvider, RestApiProvider,
                  RestResourceProvider, RestMethodProvider, RestDeploymentProvider,
                  RestStageProvider)
         return [kind(*self._args) for kind in kinds]

@@ -1,0 +1,287 @@
+"""`WebSocketGateway`: serves WebSocket APIs over ASGI WebSocket connections.
+
+A connection passes: address and stage (addressing.py) → the new-connection rate limit →
+`$connect` (the handshake waits for it; a non-2xx result refuses it, leaving no trace) →
+accept, register with the `ConnectionHub` → one task per message: route selection
+(selection.py) → invoke → a reply for two-way routes → on close, from either side,
+`$disconnect` with the close code and reason. Idle and over-age connections are closed by
+one sweeper for all of them. The gateway is also the hub's `LocalSockets`: @connections
+calls reach a socket only through `send` and `close` by connection id.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import time
+from typing import Any, Awaitable, Callable
+from urllib.parse import parse_qsl
+
+from ...connections import Connection, ConnectionHub
+from ...types import AwsError, Invoker
+from ..addressing import address_of
+from ..model import WEBSOCKET, Api
+from ..registry import ApiRegistry
+from . import events, replies
+from .events import ConnectionInfo, Delivery
+from .ids import new_id
+from .limits import TokenBucket, WebSocketLimits
+from .routes import CONNECT, DEFAULT, DISCONNECT, RouteTables, Target
+from .selection import select_route_key
+
+log = logging.getLogger(__name__)
+
+Receive = Callable[[], Awaitable[dict]]
+Send = Callable[[dict], Awaitable[None]]
+
+
+class _Session:
+    """One accepted connection, as this node holds it."""
+
+    __slots__ = ("info", "send", "opened", "last_active", "closing")
+
+    def __init__(self, info: ConnectionInfo, send: Send, now: float) -> None:
+        self.info, self.send = info, send
+        self.opened = self.last_active = now
+        self.closing = False
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, body: bytes = b"") -> None:
+        self.status, self.body = status, body
+
+
+class WebSocketGateway:
+    """An ASGI app for `websocket` scopes addressed to an API; `clock` gives epoch seconds,
+    `monotonic` measures idle time."""
+
+    def __init__(self, apis: ApiRegistry, invoke: Invoker, hub: ConnectionHub, *,
+                 limits: WebSocketLimits = WebSocketLimits(),
+                 clock: Callable[[], float] = time.time,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._apis, self._invoke, self._hub = apis, invoke, hub
+        self.limits = limits
+        self._clock, self._monotonic = clock, monotonic
+        self._bucket = TokenBucket(limits.new_connections_per_s, limits.new_connections_burst,
+                                   monotonic)
+        self._tables = RouteTables()
+        self._sessions: dict[str, _Session] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._sweeper: asyncio.Task[None] | None = None
+        hub.attach(self)
+
+    # ------------------------------------------------------------ a connection's life
+
+    async def __call__(self, scope: dict, receive: Receive, send: Send) -> None:
+        if (await receive())["type"] != "websocket.connect":
+            return
+        try:
+            api, info = self._admit(scope)
+            subprotocol = await self._connect(api, info, scope)
+        except _Refused as refused:
+            await _refuse(send, refused.status, refused.body)
+            return
+        try:
+            await send({"type": "websocket.accept", "subprotocol": subprotocol})
+        except Exception:             # the client left while $connect ran
+            return
+        session = _Session(info, send, self._monotonic())
+        self._open(session)
+        code, reason = 1006, ""
+        try:
+            while True:
+                message = await receive()
+                if message["type"] == "websocket.receive":
+                    self._spawn(self._on_message(session, message))
+                elif message["type"] == "websocket.disconnect":
+                    code, reason = message.get("code", 1005), message.get("reason") or ""
+                    break
+        finally:
+            self._close(session)
+            self._spawn(self._on_disconnect(info, code, reason))
+
+    def _admit(self, scope: dict) -> tuple[Api, ConnectionInfo]:
+        address = address_of(scope)
+        live = self._apis.live(address.api_id) if address else None
+        if address is None or live is None or live.api.protocol != WEBSOCKET:
+            raise _Refused(404, b'{"message":"Not Found"}')
+        api = live.api
+        stage = address.raw_path.strip("/")
+        if stage not in api.stages:
+            raise _Refused(403, b'{"message":"Forbidden"}')
+        if not self._bucket.take():
+            raise _Refused(429, b'{"message":"Too Many Requests"}')
+        client = scope.get("client") or ("127.0.0.1", 0)
+        info = ConnectionInfo(
+            connection_id=new_id(), api_id=api.api_id, stage=stage,
+            domain_name=f"{api.api_id}.execute-api.{api.region}.amazonaws.com",
+            connected_at_ms=int(self._clock() * 1000), source_ip=client[0],
+            user_agent=_header(scope, "user-agent"))
+        return api, info
+
+    async def _connect(self, api: Api, info: ConnectionInfo, scope: dict) -> str | None:
+        """Runs $connect, if the API has one: the accepted subprotocol, or _Refused."""
+        target = self._tables.of(api).get(CONNECT)
+        if target is None:
+            return None
+        delivery = self._delivery()
+        event = events.connect_event(info, delivery, events.handshake_headers(scope, delivery),
+                                     tuple(parse_qsl(scope.get("query_string", b"").decode(
+                                         "latin-1"), keep_blank_values=True)))
+        payload = await self._call(target, event)
+        if payload is None:
+            raise _Refused(502, b'{"message": "Internal server error"}')
+        status, subprotocol = replies.connect_status(payload)
+        if not 200 <= status < 300:
+            raise _Refused(status)
+        return subprotocol
+
+    def _open(self, session: _Session) -> None:
+        info = session.info
+        self._sessions[info.connection_id] = session
+        self._hub.opened(Connection(info.connection_id, self._hub.node_id, info.api_id,
+                                    info.stage, info.connected_at_ms, info.connected_at_ms,
+                                    info.source_ip, info.user_agent))
+        if self._sweeper is None:
+            self._sweeper = asyncio.get_running_loop().create_task(self._sweep())
+
+    def _close(self, session: _Session) -> None:
+        self._sessions.pop(session.info.connection_id, None)
+        self._hub.closed(session.info.connection_id)
+
+    # ------------------------------------------------------------ messages
+
+    async def _on_message(self, session: _Session, message: dict) -> None:
+        info = session.info
+        session.last_active = self._monotonic()
+        self._hub.active(info.connection_id)
+        text = message.get("text")
+        body, is_base64 = (text, False) if text is not None else (
+            base64.b64encode(message.get("bytes") or b"").decode(), True)
+        live = self._apis.live(info.api_id)
+        if live is None:
+            return                     # the API was deleted under this connection
+        table = self._tables.of(live.api)
+        key = select_route_key(live.api.route_selection_expression, text)
+        target = table.get(key) if key is not None else None
+        target = target or table.get(DEFAULT)
+        delivery = self._delivery()
+        if target is None:
+            await self._reply(session, replies.gateway_error(
+                replies.FORBIDDEN, info.connection_id, delivery.request_id))
+            return
+        event = events.message_event(info, delivery, target.route.key, body, is_base64)
+        payload = await self._call(target, event)
+        if payload is None:
+            await self._reply(session, replies.gateway_error(
+                replies.INTERNAL_ERROR, info.connection_id, delivery.request_id))
+        elif target.two_way:
+            reply = replies.route_reply(payload)
+            if reply is not None:
+                await self._reply(session, reply)
+
+    async def _on_disconnect(self, info: ConnectionInfo, code: int, reason: str) -> None:
+        live = self._apis.live(info.api_id)
+        target = self._tables.of(live.api).get(DISCONNECT) if live else None
+        if target is not None:
+            await self._call(target, events.disconnect_event(info, self._delivery(), code,
+                                                             reason))
+
+    async def _call(self, target: Target, event: dict[str, Any]) -> bytes | None:
+        """The function's result, or None when the integration failed."""
+        name = target.integration.function or ""
+        try:
+            result = await self._invoke(name, json.dumps(event, separators=(",", ":")).encode())
+        except AwsError as exc:
+            log.warning("WebSocket route %s could not invoke %s: %s", target.route.key, name,
+                        exc.message)
+            return None
+        except Exception:             # the runtime is shutting down, or broke: the client
+            log.exception("WebSocket route %s failed to invoke %s", target.route.key, name)
+            return None               # gets API Gateway's error, as for a failed function
+        return None if result.function_error else result.payload
+
+    async def _reply(self, session: _Session, data: str | bytes) -> None:
+        key = "text" if isinstance(data, str) else "bytes"
+        try:
+            await session.send({"type": "websocket.send", key: data})
+        except Exception:             # the client is gone; its receive loop ends the session
+            pass
+
+    # ------------------------------------------------------------ LocalSockets
+
+    async def send(self, connection_id: str, data: bytes) -> bool:
+        session = self._sessions.get(connection_id)
+        if session is None or session.closing:
+            return False
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            message = {"type": "websocket.send", "bytes": data}
+        else:
+            message = {"type": "websocket.send", "text": text}
+        try:
+            await session.send(message)
+        except Exception:             # closed between the lookup and the write
+            return False
+        return True
+
+    async def close(self, connection_id: str, code: int = 1000, reason: str = "") -> bool:
+        session = self._sessions.get(connection_id)
+        if session is None or session.closing:
+            return False
+        session.closing = True
+        try:
+            await session.send({"type": "websocket.close", "code": code, "reason": reason})
+        except Exception:
+            return False
+        return True
+
+    # ------------------------------------------------------------ housekeeping
+
+    async def _sweep(self) -> None:
+        """Closes connections idle for longer than the idle timeout, or open for longer
+        than the maximum connection time (code 1001, "Going away", as API Gateway)."""
+        limits = self.limits
+        period = max(0.05, min(5.0, limits.idle_timeout_s / 10, limits.max_connection_s / 10))
+        while True:
+            await asyncio.sleep(period)
+            now = self._monotonic()
+            for cid, session in list(self._sessions.items()):
+                if (now - session.last_active > limits.idle_timeout_s
+                        or now - session.opened > limits.max_connection_s):
+                    await self.close(cid, 1001, "Going away")
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _delivery(self) -> Delivery:
+        return Delivery(new_id(), self._clock())
+
+    def connection_count(self) -> int:
+        return len(self._sessions)
+
+    async def close_all(self) -> None:
+        """Stops the sweeper and closes every connection (code 1001, node going away)."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            self._sweeper = None
+        for cid in list(self._sessions):
+            await self.close(cid, 1001, "Going away")
+
+
+def _header(scope: dict, name: str) -> str | None:
+    wanted = name.encode()
+    for key, value in scope["headers"]:
+        if key.lower() == wanted:
+            return value.decode("latin-1")
+    return None
+
+
+async def _refuse(send: Send, status: int, body: bytes) -> None:
+    await send({"type": "websocket.http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "websocket.http.response.body", "body": body})

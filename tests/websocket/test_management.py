@@ -1,0 +1,121 @@
+"""The @connections API through boto3: post, get, delete and their errors, at every
+endpoint form a handler may build."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+
+def connection_id(gateway, ws) -> str:
+    ws.send(json.dumps({"action": "whoami"}))
+    reply = json.loads(ws.recv(timeout=30))
+    assert reply["route"] == "whoami"
+    return gateway.functions.events["whoami"][-1]["requestContext"]["connectionId"]
+
+
+@pytest.mark.parametrize("endpoint", ["{base}", "{base}/prod",
+                                      "{base}/_aws/execute-api/chatapi123/prod"])
+def test_post_to_connection_reaches_the_client(chat, endpoint):
+    with connect(chat.url) as ws:
+        cid = connection_id(chat, ws)
+        client = chat.management(endpoint.format(base=chat.base))
+        client.post_to_connection(ConnectionId=cid, Data=b'{"hello": "text"}')
+        assert ws.recv(timeout=30) == '{"hello": "text"}'
+        client.post_to_connection(ConnectionId=cid, Data=b"\xff\x00")
+        assert ws.recv(timeout=30) == b"\xff\x00"
+
+
+def test_get_connection_describes_it(chat):
+    with connect(chat.url, user_agent_header="agent/7") as ws:
+        cid = connection_id(chat, ws)
+        found = chat.management().get_connection(ConnectionId=cid)
+    connected = chat.functions.events["connect"][0]["requestContext"]["connectedAt"]
+    assert found["ConnectedAt"] == dt.datetime.fromtimestamp(connected / 1000, dt.timezone.utc)
+    assert found["LastActiveAt"] >= found["ConnectedAt"]
+    assert found["Identity"] == {"SourceIp": "127.0.0.1", "UserAgent": "agent/7"}
+
+
+def test_last_active_moves_with_messages(chat):
+    with connect(chat.url) as ws:
+        cid = connection_id(chat, ws)
+        first = chat.management().get_connection(ConnectionId=cid)["LastActiveAt"]
+        time.sleep(0.01)
+        connection_id(chat, ws)
+        later = chat.management().get_connection(ConnectionId=cid)["LastActiveAt"]
+    assert later > first
+
+
+def test_delete_connection_closes_it_and_runs_disconnect(chat):
+    with connect(chat.url) as ws:
+        cid = connection_id(chat, ws)
+        chat.management().delete_connection(ConnectionId=cid)
+        with pytest.raises(ConnectionClosed):
+            ws.recv(timeout=30)
+    ctx = chat.functions.wait_for("disconnect")[0]["requestContext"]
+    assert ctx["connectionId"] == cid
+    with pytest.raises(chat.management().exceptions.GoneException):
+        chat.management().delete_connection(ConnectionId=cid)
+
+
+def test_gone_after_the_client_left(chat):
+    with connect(chat.url) as ws:
+        cid = connection_id(chat, ws)
+    chat.functions.wait_for("disconnect")
+    client = chat.management()
+    for call in (lambda: client.post_to_connection(ConnectionId=cid, Data=b"x"),
+                 lambda: client.get_connection(ConnectionId=cid),
+                 lambda: client.delete_connection(ConnectionId=cid)):
+        with pytest.raises(client.exceptions.GoneException) as gone:
+            call()
+        assert gone.value.response["ResponseMetadata"]["HTTPStatusCode"] == 410
+
+
+def test_unknown_connection_is_gone(chat):
+    client = chat.management()
+    with pytest.raises(client.exceptions.GoneException):
+        client.post_to_connection(ConnectionId="AAAAAAAAAAAAAAA=", Data=b"x")
+
+
+def test_connection_is_gone_during_its_own_connect(gateway_factory):
+    from .conftest import ws_api
+    seen = {}
+
+    async def connect_handler(event):
+        cid = event["requestContext"]["connectionId"]
+        try:
+            await gateway.hub.post(cid, b"too early")
+        except Exception as exc:
+            seen["error"] = type(exc).__name__
+        return {"statusCode": 200}
+    gateway = gateway_factory(ws_api({"$connect": ("connect", False)}),
+                              {"connect": connect_handler})
+    with connect(gateway.url):
+        pass
+    assert seen == {"error": "Gone"}
+
+
+def test_payload_over_128kb_is_refused(chat):
+    with connect(chat.url) as ws:
+        cid = connection_id(chat, ws)
+        client = chat.management()
+        client.post_to_connection(ConnectionId=cid, Data=b"a" * 128 * 1024)
+        assert len(ws.recv(timeout=30)) == 128 * 1024
+        with pytest.raises(client.exceptions.PayloadTooLargeException) as too_large:
+            client.post_to_connection(ConnectionId=cid, Data=b"a" * (128 * 1024 + 1))
+    error = too_large.value.response
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 413
+    assert error["Error"]["Message"] == "Message too long"
+
+
+def test_missing_connection_id_is_a_client_error(chat):
+    import httpx
+    response = httpx.post(chat.base + "/@connections/", content=b"x",
+                          headers={"Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/"
+                                   "us-east-1/execute-api/aws4_request, SignedHeaders=host, "
+                                   "Signature=0"})
+    assert 400 <= response.status_code < 500
