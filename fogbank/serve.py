@@ -57,7 +57,8 @@ def deploy(node: Node, template: Path, console: Console) -> bool:
         console.print(str(plan), highlight=False)
 
     def on_step(change: Any, status: str) -> None:
-        console.print(f"  {status:<10} {change}", highlight=False)
+        console.print(f"  {status:<8} {change.logical_id} ({change.resource_type})",
+                      highlight=False)
 
     try:
         served = node.deploy(template, on_step=on_step, on_plan=on_plan)
@@ -72,8 +73,8 @@ def print_served(served: Served, console: Console) -> None:
     for warning in served.warnings:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     table = Table(title="Fogbank is serving", show_header=True, title_justify="left")
-    table.add_column("what")
-    table.add_column("where", overflow="fold")
+    table.add_column("what", no_wrap=True)
+    table.add_column("where", no_wrap=True)     # a URL is never folded
     table.add_row("SDK endpoint", f"{served.sdk_endpoint}  (AWS_ENDPOINT_URL)")
     for name, url in served.apis.items():
         table.add_row(f"API {name}", url)
@@ -81,7 +82,7 @@ def print_served(served: Served, console: Console) -> None:
         table.add_row(f"website {name}", url)
     for logical_id, name in served.functions.items():
         table.add_row(f"function {logical_id}", name)
-    console.print(table)
+    console.print(table, width=max(console.width, 160), crop=False)
     for key, value in served.outputs.items():
         console.print(f"  output {key} = {value}", highlight=False)
 
