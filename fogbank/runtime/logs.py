@@ -28,8 +28,13 @@ class LogStore:
         self._files: dict[str, IO[str]] = {}
         self._followers: dict[str, set[asyncio.Queue[LogEvent]]] = {}
 
-    def write(self, function_name: str, request_id: str, text: str) -> list[LogEvent]:
-        """Record `text` (one event per line) and hand it to followers."""
+    def write(self, function_name: str, request_id: str, text: str,
+              flush: bool = True) -> list[LogEvent]:
+        """Record `text` (one event per line) and hand it to followers.
+
+        flush=False leaves the file write buffered: the runtime writes an invocation's
+        START and output that way and flushes once, with its END and REPORT lines.
+        """
         now = self._clock_ms()
         lines = text.split("\n")
         if text.endswith("\n"):
@@ -42,7 +47,8 @@ class LogStore:
         file = self._file(function_name)
         file.write("".join(json.dumps({"t": e.timestamp_ms, "r": e.request_id, "m": e.message})
                            + "\n" for e in events))
-        file.flush()
+        if flush:
+            file.flush()
         for queue in self._followers.get(function_name, ()):
             for event in events:
                 queue.put_nowait(event)

@@ -6,6 +6,7 @@ import base64
 import json
 import logging
 import math
+import os
 import sys
 import time
 import uuid
@@ -116,7 +117,7 @@ class Runtime:
         spec = pool.spec
         context_json = _client_context_json(client_context)
         unreserved = self._limiter.admit(name)
-        request_id = str(uuid.uuid4())
+        request_id = new_request_id()
         loop = asyncio.get_running_loop()
         try:
             worker = await pool.acquire()
@@ -125,9 +126,10 @@ class Runtime:
                              int(time.time() * 1000 + spec.timeout_s * 1000), context_json)
             self._warn_once(worker.warning)
             head = _log_head(spec, request_id, worker, first)
-            self.logs.write(name, request_id, head)
+            self.logs.write(name, request_id, head, flush=False)
             # Output reaches the log store (and `fogbank logs -f`) as it is written.
-            worker.on_line = lambda line: self.logs.write(name, request_id, line + "\n")
+            worker.on_line = lambda line: self.logs.write(name, request_id, line + "\n",
+                                                          flush=False)
             try:
                 outcome = await worker.invoke(inv)
             except BaseException:
@@ -223,6 +225,11 @@ def _node_trust(names: NodeNames | None, env: dict[str, str]) -> list[str]:
     for key, value in names.environment().items():
         env.setdefault(key, value)
     return sorted({str(names.ca_bundle.parent), str(names.ca_cert.parent)})
+
+
+def new_request_id() -> str:
+    """A random version-4 UUID, as Lambda's request ids are."""
+    return str(uuid.UUID(bytes=os.urandom(16), version=4))
 
 
 def _client_context_json(client_context: str | None) -> str | None:
