@@ -23,6 +23,7 @@ from typing import Iterator
 import boto3
 from botocore.config import Config
 
+from fogbank.testing import write_empty_app
 from harness import SERVER_CORE, RunningNode, free_port, median, require, wait_http, wrk
 
 TABLE = "bench"
@@ -69,26 +70,10 @@ wrk.body = '{"TableName":"bench","KeyConditionExpression":"pk = :p",' ..
 
 OPERATIONS = {"PutItem": PUT_LUA, "GetItem": GET_LUA, "Query": QUERY_LUA}
 
-# The tables app for Fogbank: one harmless resource, the table is made through the API.
-NO_TABLES_TEMPLATE = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  Placeholder:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: "2012-10-17"
-        Statement:
-          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
-"""
-
-
 @contextmanager
 def fogbank_server() -> Iterator[str]:
     with tempfile.TemporaryDirectory() as tmp:
-        app = Path(tmp) / "tables"
-        app.mkdir()
-        (app / "template.yaml").write_text(NO_TABLES_TEMPLATE)
+        app = write_empty_app(Path(tmp) / "tables")
         node = RunningNode(app, "--no-watch", taskset=SERVER_CORE)
         try:
             node.wait_ready()

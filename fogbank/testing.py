@@ -20,6 +20,27 @@ import httpx
 
 BIN = Path(sys.executable).parent
 
+# CloudFormation wants at least one resource; this one does nothing. Tests and benchmarks
+# that make their tables and buckets through the API start a node on this app.
+EMPTY_TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Placeholder:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
+"""
+
+
+def write_empty_app(app_dir: Path) -> Path:
+    """An app directory whose template deploys nothing a test would notice."""
+    app_dir.mkdir(parents=True, exist_ok=True)
+    (app_dir / "template.yaml").write_text(EMPTY_TEMPLATE)
+    return app_dir
+
 
 def free_port() -> int:
     with socket.socket() as s:

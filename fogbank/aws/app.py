@@ -25,6 +25,7 @@ from fogbank.aws.services import recognise
 from fogbank.aws.sigv4 import CredentialScope, credential_scope
 from fogbank.aws.wire import WireRequest, WireResponse
 from fogbank.types import AwsError
+from fogbank.edge import lifespan
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ class SdkApp:
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await lifespan(receive, send)
             return
         if scope["type"] != "http":
             return
@@ -136,14 +137,3 @@ def _unserved(name: str | None, signature_error: AwsError | None) -> WireRespons
     body = dump_json({"__type": error.code, "message": error.message})
     return WireResponse(error.status, {"Content-Type": "application/json",
                                        "x-amzn-ErrorType": error.code}, body)
-
-
-async def _lifespan(receive: Callable, send: Callable) -> None:
-    # The app owns nothing that needs starting; node.py starts the engines it serves.
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return

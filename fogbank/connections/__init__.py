@@ -4,9 +4,9 @@ The gateway holds the sockets; this engine holds what is known about each connec
 node holds its socket, when it connected, who it is) and delivers @connections calls to the
 node's sockets through the small `LocalSockets` interface, never through socket objects.
 """
-from .errors import Forbidden, Gone, LimitExceeded, PayloadTooLarge
-from .hub import ConnectionHub, LocalSockets
-from .store import Connection, ConnectionStore, MemoryConnectionStore
+from fogbank.connections.errors import Forbidden, Gone, LimitExceeded, PayloadTooLarge
+from fogbank.connections.hub import ConnectionHub, LocalSockets
+from fogbank.connections.store import Connection, ConnectionStore, MemoryConnectionStore
 
 __all__ = ["Connection", "ConnectionHub", "ConnectionStore", "Forbidden", "Gone",
            "LimitExceeded", "LocalSockets", "MemoryConnectionStore", "PayloadTooLarge"]

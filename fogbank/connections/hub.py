@@ -10,8 +10,8 @@ from __future__ import annotations
 import time
 from typing import Awaitable, Callable, Protocol
 
-from .errors import Gone, PayloadTooLarge
-from .store import Connection, ConnectionStore
+from fogbank.connections.errors import Gone, PayloadTooLarge
+from fogbank.connections.store import Connection, ConnectionStore
 
 MAX_POST_BYTES = 128 * 1024          # PostToConnection's Data limit (the model's `max`)
 

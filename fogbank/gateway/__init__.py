@@ -4,7 +4,7 @@
 the ASGI app that serves them (see app.py for its layers, addressing.py for how requests
 are recognised).
 """
-from .app import GatewayApp
-from .registry import ApiRegistry
+from fogbank.gateway.app import GatewayApp
+from fogbank.gateway.registry import ApiRegistry
 
 __all__ = ["ApiRegistry", "GatewayApp"]

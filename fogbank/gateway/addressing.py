@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from .model import DEFAULT_STAGE, HTTP, Api, Stage
+from fogbank.gateway.model import DEFAULT_STAGE, HTTP, Api, Stage
 
 PATH_PREFIX = "/_aws/execute-api/"
 _PREFIX = PATH_PREFIX.encode()

@@ -16,16 +16,17 @@ import time
 import uuid
 from typing import Awaitable, Callable, Mapping
 
-from ..types import AwsError, Invoker, TooManyRequests
-from . import cors, event_v1, event_v2
-from .addressing import Address, address_of, select_stage
-from .errors import (FUNCTION_ERROR, INVOKE_FAILED, NO_STAGE, NOT_FOUND, THROTTLED, TIMEOUT,
+from fogbank.edge import lifespan
+from fogbank.types import AwsError, Invoker, TooManyRequests
+from fogbank.gateway import cors, event_v1, event_v2
+from fogbank.gateway.addressing import Address, address_of, select_stage
+from fogbank.gateway.errors import (FUNCTION_ERROR, INVOKE_FAILED, NO_STAGE, NOT_FOUND, THROTTLED, TIMEOUT,
                      TOO_LARGE, GatewayError, error_response)
-from .model import HTTP, REST, WEBSOCKET, Integration
-from .registry import ApiRegistry, LiveApi
-from .request import (MAX_BODY_BYTES, BodyTooLarge, ClientDisconnected, GatewayRequest,
+from fogbank.gateway.model import HTTP, REST, WEBSOCKET, Integration
+from fogbank.gateway.registry import ApiRegistry, LiveApi
+from fogbank.gateway.request import (MAX_BODY_BYTES, BodyTooLarge, ClientDisconnected, GatewayRequest,
                       declared_length, forwarded_headers, read_body, short_request_id)
-from .responses import (HTTP_DEFAULT_TYPE, REST_DEFAULT_TYPE, MalformedResponse, Response,
+from fogbank.gateway.responses import (HTTP_DEFAULT_TYPE, REST_DEFAULT_TYPE, MalformedResponse, Response,
                         from_v1, from_v2)
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ class GatewayApp:
 
     async def __call__(self, scope: dict, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await lifespan(receive, send)
             return
         if scope["type"] == "websocket" and self._websockets is not None:
             await self._websockets(scope, receive, send)
@@ -184,14 +185,3 @@ async def _send(send: Send, response: Response) -> None:
         headers.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    """Lets the app run alone under an ASGI server; it has nothing to start or stop."""
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import fnmatch
 
-from .model import Cors
-from .responses import Headers, Response
+from fogbank.gateway.model import Cors
+from fogbank.gateway.responses import Headers, Response
 
 
 def _allowed_origin(cors: Cors, origin: str) -> str | None:

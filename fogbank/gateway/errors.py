@@ -6,8 +6,8 @@ gateway responses, with an `x-amzn-ErrorType` header).
 """
 from __future__ import annotations
 
-from .model import REST
-from .responses import Response, json_message
+from fogbank.gateway.model import REST
+from fogbank.gateway.responses import Response, json_message
 
 NOT_FOUND = "not_found"              # no route (or no such API)
 NO_STAGE = "no_stage"                # no stage serves the path

@@ -13,9 +13,9 @@ import fnmatch
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from .event_v2 import encode_body, is_text
-from .model import REST, stable_id
-from .request import GatewayRequest, request_time
+from fogbank.gateway.event_v2 import encode_body, is_text
+from fogbank.gateway.model import REST, stable_id
+from fogbank.gateway.request import GatewayRequest, request_time
 
 _IDENTITY_KEYS = ("cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller",
                   "principalOrgId", "accessKey", "cognitoAuthenticationType",

@@ -10,7 +10,7 @@ import base64
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from .request import GatewayRequest, request_time
+from fogbank.gateway.request import GatewayRequest, request_time
 
 # Bodies of these types reach the function as text; any other type is base64-encoded
 # (as AWS does, which also encodes form posts).

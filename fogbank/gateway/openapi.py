@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .model import (ANY, DEFAULT_ROUTE, HTTP, Cors, Integration, MockResponse, Route,
+from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, HTTP, Cors, Integration, MockResponse, Route,
                     function_name_from_uri, stable_id)
 
 log = logging.getLogger(__name__)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from .addressing import PATH_PREFIX, is_api_request
-from .model import DEFAULT_STAGE, WEBSOCKET, Api
-from .routing import Router
+from fogbank.gateway.addressing import PATH_PREFIX, is_api_request
+from fogbank.gateway.model import DEFAULT_STAGE, WEBSOCKET, Api
+from fogbank.gateway.routing import Router
 
 DEFAULT_BASE_URL = "http://127.0.0.1:4566"
 

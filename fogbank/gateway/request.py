@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass
 from typing import Awaitable, Callable, Mapping
 
-from .model import Api, Stage
-from .routing import Match
+from fogbank.gateway.model import Api, Stage
+from fogbank.gateway.routing import Match
 
 MAX_BODY_BYTES = 10 * 1024 * 1024      # API Gateway's payload quota (HTTP and REST APIs)
 

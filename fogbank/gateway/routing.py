@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import unquote
 
-from .model import ANY, DEFAULT_ROUTE, HTTP, Api, Integration, Route
+from fogbank.gateway.model import ANY, DEFAULT_ROUTE, HTTP, Api, Integration, Route
 
 _LITERAL, _VARIABLE, _GREEDY = 0, 1, 2
 

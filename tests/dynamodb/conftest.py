@@ -27,40 +27,18 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from fogbank.testing import RunningNode
+from fogbank.testing import RunningNode, write_empty_app
 
 ENDPOINT_ENV = "FOGBANK_DYNAMODB_TEST_ENDPOINT"
-
-# CloudFormation wants at least one resource; a role touches no engine under test.
-NO_TABLES_TEMPLATE = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Description: An app with no tables; the tests create them through the API.
-Resources:
-  Placeholder:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: "2012-10-17"
-        Statement:
-          - Effect: Allow
-            Principal: {Service: lambda.amazonaws.com}
-            Action: sts:AssumeRole
-"""
 
 CREDENTIALS = {"region_name": "us-east-1", "aws_access_key_id": "test",
                "aws_secret_access_key": "test"}
 
 
-def write_no_tables_app(app_dir: Path) -> Path:
-    app_dir.mkdir(parents=True, exist_ok=True)
-    (app_dir / "template.yaml").write_text(NO_TABLES_TEMPLATE)
-    return app_dir
-
-
 @pytest.fixture
 def no_tables_app(tmp_path: Path) -> Path:
     """A private app directory whose template deploys no tables."""
-    return write_no_tables_app(tmp_path / "app")
+    return write_empty_app(tmp_path / "app")
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +48,7 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield external.rstrip("/")
         return
     # A short TTL period, so the sweep test need not wait the default 30 s.
-    node = RunningNode(write_no_tables_app(tmp_path_factory.mktemp("tables") / "app"),
+    node = RunningNode(write_empty_app(tmp_path_factory.mktemp("tables") / "app"),
                        "--no-watch", "--ttl-period", "1")
     try:
         node.wait_ready()

@@ -1,5 +1,5 @@
 """The API Gateway management API (`apigatewaymanagementapi`): the @connections operations."""
-from .edge import ConnectionsEdge, connections_path
-from .service import ManagementService
+from fogbank.aws.apigw_management.edge import ConnectionsEdge, connections_path
+from fogbank.aws.apigw_management.service import ManagementService
 
 __all__ = ["ConnectionsEdge", "ManagementService", "connections_path"]

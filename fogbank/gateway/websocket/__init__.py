@@ -4,8 +4,8 @@
 `server_options` are the uvicorn settings node.py serves them with; `WebSocketLimits` holds the
 quotas.
 """
-from .app import WebSocketGateway
-from .limits import WebSocketLimits
-from .protocol import protocol_class, server_options
+from fogbank.gateway.websocket.app import WebSocketGateway
+from fogbank.gateway.websocket.limits import WebSocketLimits
+from fogbank.gateway.websocket.protocol import protocol_class, server_options
 
 __all__ = ["WebSocketGateway", "WebSocketLimits", "protocol_class", "server_options"]

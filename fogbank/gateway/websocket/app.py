@@ -18,17 +18,17 @@ import time
 from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qsl
 
-from ...connections import Connection, ConnectionHub
-from ...types import AwsError, Invoker
-from ..addressing import address_of
-from ..model import WEBSOCKET, Api
-from ..registry import ApiRegistry
-from . import events, replies
-from .events import ConnectionInfo, Delivery
-from .ids import new_id
-from .limits import TokenBucket, WebSocketLimits
-from .routes import CONNECT, DEFAULT, DISCONNECT, RouteTables, Target
-from .selection import select_route_key
+from fogbank.connections import Connection, ConnectionHub
+from fogbank.types import AwsError, Invoker
+from fogbank.gateway.addressing import address_of
+from fogbank.gateway.model import WEBSOCKET, Api
+from fogbank.gateway.registry import ApiRegistry
+from fogbank.gateway.websocket import events, replies
+from fogbank.gateway.websocket.events import ConnectionInfo, Delivery
+from fogbank.gateway.websocket.ids import new_id
+from fogbank.gateway.websocket.limits import TokenBucket, WebSocketLimits
+from fogbank.gateway.websocket.routes import CONNECT, DEFAULT, DISCONNECT, RouteTables, Target
+from fogbank.gateway.websocket.selection import select_route_key
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..request import request_time, trace_id
+from fogbank.gateway.request import request_time, trace_id
 
 _IDENTITY_NULLS = ("cognitoIdentityPoolId", "cognitoIdentityId", "principalOrgId",
                    "cognitoAuthenticationType", "userArn", "accountId", "caller", "accessKey",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from ..model import Api, Integration, Route
+from fogbank.gateway.model import Api, Integration, Route
 
 CONNECT, DISCONNECT, DEFAULT = "$connect", "$disconnect", "$default"
 
