@@ -16,7 +16,8 @@ from typing import Any, Callable
 import uvicorn
 
 from fogbank.aws import SdkApp
-from fogbank.aws.apigw_management import ConnectionsEdge, ManagementService
+from fogbank.aws.apigw_management import (ConnectionsEdge, ManagementService,
+                                           is_connections_request)
 from fogbank.aws.dynamodb import DynamoDBService, DynamoDBStreamsService
 from fogbank.aws.lambda_api import LambdaService
 from fogbank.aws.s3 import S3App
@@ -110,11 +111,12 @@ class Node:
                       "dynamodbstreams": DynamoDBStreamsService(self.tables)}, region=cfg.region)
         self.websockets = WebSocketGateway(self.apis, self.invoke, self.connections,
                                            limits=self.ws_limits)
-        gateway = ConnectionsEdge(sdk, GatewayApp(self.apis, self.invoke, region=cfg.region,
-                                                  websockets=self.websockets))
+        gateway = GatewayApp(self.apis, self.invoke, region=cfg.region,
+                             websockets=self.websockets)
         node_api = NodeApi(self.runtime.logs, self.describe, self._knows_function)
         s3 = S3App(self.objects, region=cfg.region)
         routes = [(is_internal, node_api), (is_website_request, WebsiteApp(self.objects)),
+                  (is_connections_request, ConnectionsEdge(sdk)),
                   (self.apis.handles, gateway), (s3.handles, s3)]
         app = HostGuard(Dispatch(routes, default=sdk),
                         allowed=(*cfg.allowed_hosts, ".amazonaws.com"))

@@ -22,8 +22,10 @@ import uvicorn
 from botocore.config import Config
 
 from fogbank.aws import SdkApp
-from fogbank.aws.apigw_management import ConnectionsEdge, ManagementService
+from fogbank.aws.apigw_management import (ConnectionsEdge, ManagementService,
+                                           is_connections_request)
 from fogbank.connections import ConnectionHub, MemoryConnectionStore
+from fogbank.edge import Dispatch
 from fogbank.gateway import ApiRegistry, GatewayApp
 from fogbank.gateway.model import WEBSOCKET, Api, Integration, Route, Stage
 from fogbank.gateway.websocket import WebSocketGateway, WebSocketLimits, server_options
@@ -88,8 +90,8 @@ class Gateway:
         self.hub = ConnectionHub(MemoryConnectionStore())
         self.websockets = WebSocketGateway(self.apis, functions.invoke, self.hub, limits=limits)
         sdk = SdkApp({"apigatewaymanagementapi": ManagementService(self.hub)})
-        app = ConnectionsEdge(sdk, GatewayApp(self.apis, functions.invoke,
-                                              websockets=self.websockets))
+        gateway = GatewayApp(self.apis, functions.invoke, websockets=self.websockets)
+        app = Dispatch([(is_connections_request, ConnectionsEdge(sdk))], default=gateway)
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]

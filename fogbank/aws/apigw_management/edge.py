@@ -3,9 +3,9 @@
 A function builds its management endpoint from the API's URL and stage, so the request
 comes addressed to the API: `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}/
 @connections/{id}`, or the path-based `/_aws/execute-api/{apiId}/{stage}/@connections/{id}`.
-`ConnectionsEdge` sends those to the SDK app with the path cut to `/@connections/{id}` —
-connection ids are unique per node, so the API and stage in front add nothing — and every
-other request to the app gateway.
+The node's route table sends those (`is_connections_request`) to `ConnectionsEdge`, which
+hands them to the SDK app with the path cut to `/@connections/{id}` — connection ids are
+unique per node, so the API and stage in front add nothing.
 """
 from __future__ import annotations
 
@@ -26,14 +26,18 @@ def connections_path(scope: dict[str, Any]) -> bytes | None:
     return raw.split(b"?", 1)[0][at:] if at >= 0 else None
 
 
+def is_connections_request(scope: dict[str, Any]) -> bool:
+    return connections_path(scope) is not None
+
+
 class ConnectionsEdge:
-    def __init__(self, sdk: ASGIApp, gateway: ASGIApp) -> None:
-        self._sdk, self._gateway = sdk, gateway
+    """Hands a @connections request to the SDK app with its path cut to `/@connections/…`."""
+
+    def __init__(self, sdk: ASGIApp) -> None:
+        self._sdk = sdk
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         path = connections_path(scope)
-        if path is None:
-            await self._gateway(scope, receive, send)
-            return
+        assert path is not None, "routed here by is_connections_request"
         scope = {**scope, "raw_path": path, "path": unquote(path.decode("latin-1"))}
         await self._sdk(scope, receive, send)
