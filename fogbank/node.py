@@ -85,6 +85,14 @@ class Node:
             node_concurrency=cfg.node_concurrency, sandbox=cfg.sandbox,
             node_names=node_names))
         await self.runtime.start()
+        await self._start_engines(cfg)
+        app = self._build_edge(cfg)
+        self._socket = sock
+        self._server = await self._serve_on(app, self._socket)
+        self._tls_server = await self._serve_on(app, tls_sock, ssl_certfile=str(self.tls.cert),
+                                                ssl_keyfile=str(self.tls.key))
+
+    async def _start_engines(self, cfg: NodeConfig) -> None:
         self.queue = AsyncInvoker(cfg.state_dir / "async-invocations.db", self.invoke,
                                   retry_delays_s=cfg.async_retry_delays_s)
         await self.queue.start()
@@ -103,9 +111,12 @@ class Node:
                                     region=cfg.region),
                      BucketPolicyProvider(self.objects)]
         self.deployer = Deployer(cfg.state_dir, providers, cfg.region, cfg.account_id)
+        self.connections = ConnectionHub(MemoryConnectionStore(), clock=time.time)
+
+    def _build_edge(self, cfg: NodeConfig) -> Any:
+        """The wire layers over the engines, behind the Host guard and the route table."""
         lambda_api = LambdaService(self.runtime, self.queue, region=cfg.region,
                                    account_id=cfg.account_id)
-        self.connections = ConnectionHub(MemoryConnectionStore(), clock=time.time)
         sdk = SdkApp({"apigatewaymanagementapi": ManagementService(self.connections),
                       "lambda": lambda_api, "dynamodb": DynamoDBService(self.tables),
                       "dynamodbstreams": DynamoDBStreamsService(self.tables)}, region=cfg.region)
@@ -118,12 +129,10 @@ class Node:
         routes = [(is_internal, node_api), (is_website_request, WebsiteApp(self.objects)),
                   (is_connections_request, ConnectionsEdge(sdk)),
                   (self.apis.handles, gateway), (s3.handles, s3)]
-        app = HostGuard(Dispatch(routes, default=sdk),
-                        allowed=(*cfg.allowed_hosts, ".amazonaws.com"))
-        self._socket = sock
-        self._server = await self._serve_on(app, self._socket)
-        self._tls_server = await self._serve_on(app, tls_sock, ssl_certfile=str(self.tls.cert),
-                                                ssl_keyfile=str(self.tls.key))
+        # Functions reach the node as *.amazonaws.com (runtime/resolver.py); a page elsewhere
+        # cannot make such a name resolve to this machine, so it is no rebinding risk.
+        return HostGuard(Dispatch(routes, default=sdk),
+                         allowed=(*cfg.allowed_hosts, ".amazonaws.com"))
 
     async def _serve_on(self, app: Any, sock: socket.socket, **tls: Any) -> uvicorn.Server:
         limits = self.ws_limits
