@@ -14,8 +14,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The chat example: `fogbank up`, then its front end published with the AWS CLI, as on AWS.
 run: $(STAMP)
-	$(BIN)/fogbank up examples/hello
+	$(BIN)/python examples/chat/run_local.py
 
 # Real clients from npm that the tests drive Fogbank with (wscat).
 NODE_STAMP := node_modules/.installed
@@ -24,7 +25,19 @@ $(NODE_STAMP): package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-test: $(STAMP) $(NODE_STAMP)
+# The browser tests drive Debian's chromium through the Python playwright package (no browser
+# download). Root installs it; anyone else is told how.
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium'." >&2; \
+		exit 1; \
+	fi
+
+test: $(STAMP) $(NODE_STAMP) $(CHROMIUM)
 	$(BIN)/pytest -q
 
 clean:

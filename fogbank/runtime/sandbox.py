@@ -95,15 +95,24 @@ def isolate(plan: SandboxPlan) -> None:
     _enter_user_and_mount_ns(0, 0)
 
 
+# Address space a function reserves without using it: thread stacks (8 MB each; room for
+# 128 threads) and glibc's malloc arenas (64 MB each, up to 8 per core, one per busy thread).
+# Lambda counts only memory in use, so a handler that posts from a pool of threads must not
+# fail with "can't start new thread".
+def reserved_headroom_bytes() -> int:
+    return (128 * 8 + 8 * (os.cpu_count() or 1) * 64) * 1024 * 1024
+
+
 def limit_resources(memory_mb: int) -> None:
-    """Hard memory ceiling: what is mapped now (the zygote's image) plus the function's size.
+    """Hard address-space ceiling: what is mapped now (the zygote's image), the function's
+    memory size, and room for reservations that are never touched (threads' stacks).
 
     RSS is policed by the node's watchdog; this limit stops a single huge allocation
     between two watchdog looks.
     """
     with open("/proc/self/statm") as f:
         mapped_bytes = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    ceiling = mapped_bytes + memory_mb * 1024 * 1024
+    ceiling = mapped_bytes + memory_mb * 1024 * 1024 + reserved_headroom_bytes()
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     # Lambda's file descriptor limit.

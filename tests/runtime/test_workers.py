@@ -91,3 +91,14 @@ def test_a_module_that_hangs_while_loading_times_out(make_runtime, code, loop):
     assert result.error_type == "Sandbox.Timedout"
     assert json.loads(result.payload)["errorMessage"] == (
         f"RequestId: {result.request_id} Error: Task timed out after 1.00 seconds")
+
+
+def test_a_function_can_run_a_pool_of_threads(deploy, invoke):
+    # Threads reserve stack address space they never touch; Lambda counts only memory in use.
+    deploy("pool", "from concurrent.futures import ThreadPoolExecutor\n"
+                   "def handler(e, c):\n"
+                   "    with ThreadPoolExecutor(max_workers=64) as pool:\n"
+                   "        return sum(pool.map(lambda n: n, range(640)))\n", memory_mb=128)
+    result, payload = invoke("pool")
+    assert result.function_error is None, payload
+    assert payload == sum(range(640))

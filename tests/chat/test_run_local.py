@@ -1,0 +1,51 @@
+"""`make run`'s path: examples/chat/run_local.py serves the chat, publishes the front end
+and prints the chat's URL; Ctrl-C stops it."""
+from __future__ import annotations
+
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+
+from fogbank.testing import clean_env, free_port
+
+from .conftest import EXAMPLE, TIMEOUT
+
+
+def test_run_local_prints_the_chat_url_and_serves_the_page(tmp_path):
+    app_dir = tmp_path / "chat"
+    shutil.copytree(EXAMPLE, app_dir, ignore=shutil.ignore_patterns(".fogbank", "__pycache__"))
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, str(app_dir / "run_local.py"), "--port", str(port),
+                             "--no-watch"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=clean_env())
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+    try:
+        deadline, url = time.monotonic() + 2 * TIMEOUT, None
+        while url is None:
+            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            found = re.search(r"Chat is up: (http://(\S+)\.s3-website\.localhost:(\d+))", line)
+            url = found and found.group(1)
+        bucket, printed_port = found.group(2), found.group(3)
+        assert printed_port == str(port)
+
+        def page(path: str) -> httpx.Response:       # *.localhost, as a browser resolves it
+            return httpx.get(f"http://127.0.0.1:{port}{path}", timeout=30,
+                             headers={"Host": f"{bucket}.s3-website.localhost:{port}"})
+        assert "<title>Serverless chat</title>" in page("/").text
+        config = page("/config.js")
+        assert config.headers["content-type"].startswith("text/javascript")
+        assert re.fullmatch(r'window\.CHAT_CONFIG = \{ webSocketUrl: '
+                            rf'"ws://127\.0\.0\.1:{port}/_aws/execute-api/\w+/production" \}};\n',
+                            config.text)
+        assert page("/chatapp.js").status_code == 200 and page("/style.css").status_code == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(TIMEOUT) == 0
