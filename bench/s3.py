@@ -1,5 +1,6 @@
 """S3 PUT and GET of small (4 KB) and large (64 MB) objects: Fogbank beside moto's server,
-s3rver and a bare file copy over HTTP (the loopback bandwidth floor).
+s3rver and a bare file copy over HTTP (the loopback bandwidth floor; `bare+md5` is the same
+copy hashing each PUT with MD5, the work S3's ETag makes unavoidable).
 
     .venv/bin/python bench/s3.py [--rounds 3] [--seconds 5] [--connections 1 16]
         [--large-mb 64] [--moto PATH/TO/moto_server] [--s3rver PATH/TO/s3rver]
@@ -19,7 +20,10 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import uuid
 from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -30,12 +34,18 @@ BUCKET = "bench"
 SMALL = 4096
 PRELOADED = 100
 
-# Unique keys per request: a per-thread random prefix and a counter.
-PUT_LUA = """\
+# Every request carries a well-formed SigV4 header with a dummy signature: none of the
+# servers checks header signatures (s3rver is told not to), but moto refuses anonymous
+# overwrites and s3rver wants its own access key and a current date.
+HEADERS_LUA = "".join(f'wrk.headers["{name}"] = "{{{name}}}"\n' for name in (
+    "Authorization", "x-amz-content-sha256", "x-amz-date"))
+
+# Unique keys per request: a per-run prefix, a per-thread random part and a counter.
+PUT_LUA = HEADERS_LUA + """\
 wrk.method = "PUT"
 wrk.headers["Content-Type"] = "application/octet-stream"
 wrk.body = string.rep("x", %d)
-local prefix = tostring(math.random(1, 1e9))
+local prefix = "{run}-" .. tostring(math.random(1, 1e9))
 local n = 0
 request = function()
   n = n + 1
@@ -44,13 +54,39 @@ end
 """ % (SMALL, BUCKET)
 
 # Random keys over the preloaded set.
-GET_LUA = """\
+GET_LUA = HEADERS_LUA + """\
 request = function()
   return wrk.format("GET", "/%s/small-" .. math.random(0, %d))
 end
 """ % (BUCKET, PRELOADED - 1)
 
 SMALL_OPERATIONS = {"PUT 4 KB": PUT_LUA, "GET 4 KB": GET_LUA}
+
+
+def auth_headers(access_key: str) -> dict[str, str]:
+    now = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return {"Authorization": f"AWS4-HMAC-SHA256 Credential={access_key}/{now[:8]}/us-east-1/"
+                             "s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;"
+                             "x-amz-date, Signature=" + "0" * 64,
+            "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-date": now}
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    start: Callable[[], AbstractContextManager[str]]
+    access_key: str = "test"
+
+
+def lua_script(directory: Path, op: str, server: Server) -> Path:
+    """The op's script with fresh headers and a fresh key prefix for one wrk run."""
+    text = SMALL_OPERATIONS[op].replace("{run}", uuid.uuid4().hex[:8])
+    for name, value in auth_headers(server.access_key).items():
+        text = text.replace("{%s}" % name, value)
+    path = directory / "request.lua"
+    path.write_text(text)
+    return path
+
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -97,15 +133,15 @@ def process_server(cmd: list[str], port: int, env: dict[str, str] | None = None
 
 
 @contextmanager
-def bare_files_server() -> Iterator[str]:
+def bare_files_server(md5: bool = False) -> Iterator[str]:
     """bench/apps/bare_files.py under the uvicorn stack Fogbank itself runs on."""
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / BUCKET).mkdir()
         with process_server([str(BIN / "uvicorn"), "bare_files:app", "--app-dir",
                              str(BENCH / "apps"), "--port", str(port), "--loop", "uvloop",
                              "--http", "httptools", "--no-access-log", "--log-level",
-                             "warning"], port, env={"BARE_FILES_DIR": tmp}) as url:
+                             "warning"], port,
+                            env={"BARE_FILES_DIR": tmp, "BARE_FILES_MD5": str(int(md5))}) as url:
             yield url
 
 
@@ -119,79 +155,95 @@ def s3rver_server(path: str) -> Iterator[str]:
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         with process_server(["node", path, "-d", tmp, "-a", "127.0.0.1", "-p", str(port),
-                             "--silent"], port) as url:
+                             "--silent", "--allow-mismatched-signatures"], port) as url:
             yield url
 
 
-def http(method: str, url: str, *args: str) -> str:
+def http(server: Server, method: str, url: str, *args: str) -> str:
     """One curl request on the load core; fails on an HTTP error; returns its -w output."""
-    cmd = ["taskset", "-c", LOAD_CORE, "curl", "-sS", "--fail", "-X", method, "-H", "Expect:",
-           "-o", "/dev/null", "-w", "%{time_total}", *args, url]
+    # No Expect: 100-continue, and a neutral type (a form type makes moto parse the body).
+    headers = {"Expect": "", "Content-Type": "application/octet-stream",
+               **auth_headers(server.access_key)}
+    cmd = ["taskset", "-c", LOAD_CORE, "curl", "-sS", "--fail", "-X", method, "-o", "/dev/null",
+           "-w", "%{time_total}", *args, url]
+    for name, value in headers.items():
+        cmd[5:5] = ["-H", f"{name}: {value}"]
     return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
 
 
-def prepare(url: str, small_file: Path) -> None:
-    """The bucket and PRELOADED small objects for the GETs (unsigned, as the load is)."""
-    http("PUT", f"{url}/{BUCKET}")
+def prepare(server: Server, url: str, small_file: Path) -> None:
+    """The bucket and PRELOADED small objects for the GETs."""
+    http(server, "PUT", f"{url}/{BUCKET}")
     for i in range(PRELOADED):
-        http("PUT", f"{url}/{BUCKET}/small-{i}", "--data-binary", f"@{small_file}")
+        http(server, "PUT", f"{url}/{BUCKET}/small-{i}", "--data-binary", f"@{small_file}")
 
 
-def large_transfer(url: str, method: str, large_file: Path) -> float:
+def large_transfer(server: Server, url: str, method: str, large_file: Path) -> float:
     """MB/s of one PUT (streamed from a file) or GET (to /dev/null) of the large object."""
     target = f"{url}/{BUCKET}/large"
     if method == "PUT":
-        seconds = float(http("PUT", target, "-T", str(large_file)))
+        seconds = float(http(server, "PUT", target, "-T", str(large_file)))
     else:
-        seconds = float(http("GET", target))
+        seconds = float(http(server, "GET", target))
     return large_file.stat().st_size / seconds / 1e6
 
 
-def measure(urls: dict[str, str], scripts: dict[str, Path], large_file: Path,
-            args: argparse.Namespace) -> dict:
+def measure_small(urls: dict[Server, str], tmp: Path, args: argparse.Namespace) -> dict:
+    """(operation, connections, server name) → [(requests/s, p50 ms) per round]."""
     results: dict = {}
-    for op, script in scripts.items():
+    for op in SMALL_OPERATIONS:
         for conns in args.connections:
-            for url in urls.values():
-                wrk(url + "/", conns, 1, script)                # warm up
+            for server, url in urls.items():                    # warm up
+                wrk(url + "/", conns, 1, lua_script(tmp, op, server))
             for _ in range(args.rounds):
-                for name, url in urls.items():                  # interleaved rounds
-                    r = wrk(url + "/", conns, args.seconds, script)
-                    results.setdefault((op, conns, name), []).append((r["rps"], r["p50_ms"]))
-    for url in urls.values():                                   # warm up
-        large_transfer(url, "PUT", large_file)
-        large_transfer(url, "GET", large_file)
+                for server, url in urls.items():                # interleaved rounds
+                    try:
+                        r = wrk(url + "/", conns, args.seconds, lua_script(tmp, op, server))
+                    except RuntimeError as exc:
+                        raise RuntimeError(f"{server.name}: {op}: {exc}") from None
+                    results.setdefault((op, conns, server.name), []).append(
+                        (r["rps"], r["p50_ms"]))
+    return results
+
+
+def measure_large(urls: dict[Server, str], large_file: Path, args: argparse.Namespace) -> dict:
+    """(operation, 1, server name) → [(MB/s, 0) per transfer]."""
+    results: dict = {}
+    for server, url in urls.items():                            # warm up
+        large_transfer(server, url, "PUT", large_file)
+        large_transfer(server, url, "GET", large_file)
     for _ in range(args.rounds):
         for method in ("PUT", "GET"):
-            for name, url in urls.items():
+            for server, url in urls.items():                    # interleaved rounds
                 for _ in range(args.large_repeats):
-                    mbps = large_transfer(url, method, large_file)
-                    results.setdefault((f"{method} {args.large_mb} MB", 1, name), []).append(
-                        (mbps, 0.0))
-    return {key: (median([v for v, _ in values]), median([p for _, p in values]))
-            for key, values in results.items()}
+                    mbps = large_transfer(server, url, method, large_file)
+                    results.setdefault((f"{method} {args.large_mb} MB", 1, server.name),
+                                       []).append((mbps, 0.0))
+    return results
 
 
 def report(results: dict, names: list[str], args: argparse.Namespace) -> None:
+    results = {key: (median([v for v, _ in values]), median([p for _, p in values]))
+               for key, values in results.items()}
     peers = [n for n in names if n != "fogbank"]
     print(f"\nsmall objects: requests/s (p50 ms), medians of {args.rounds} rounds "
           f"of {args.seconds}s")
-    print(f"{'operation':10} {'conns':>5} " + "".join(f"{n:>22}" for n in names) + "   ratios")
+    print(f"{'operation':10} {'conns':>5} " + "".join(f"{n:>22}" for n in names))
     for op in SMALL_OPERATIONS:
         for conns in args.connections:
-            cells = "".join(f"{results[(op, conns, n)][0]:>12.0f} ({results[(op, conns, n)][1]:>6.2f})"
-                            for n in names)
+            cells = "".join(f"{results[(op, conns, n)][0]:>13.0f} "
+                            f"({results[(op, conns, n)][1]:>6.2f})" for n in names)
             fog = results[(op, conns, "fogbank")][0]
             ratios = ", ".join(f"{fog / results[(op, conns, n)][0]:.2f}x {n}" for n in peers)
             print(f"{op:10} {conns:>5} {cells}   fogbank = {ratios}")
-    print(f"\nlarge objects: MB/s of one transfer (curl, file ↔ server), medians of "
+    print(f"\nlarge objects: MB/s of one transfer (curl, file <-> server), medians of "
           f"{args.rounds * args.large_repeats}")
-    print(f"{'operation':10} " + "".join(f"{n:>12}" for n in names) + "   ratios")
+    print(f"{'operation':10} {'':>5} " + "".join(f"{n:>22}" for n in names))
     for method in ("PUT", "GET"):
         op = f"{method} {args.large_mb} MB"
         fog = results[(op, 1, "fogbank")][0]
         ratios = ", ".join(f"{fog / results[(op, 1, n)][0]:.2f}x {n}" for n in peers)
-        print(f"{op:10} " + "".join(f"{results[(op, 1, n)][0]:>12.0f}" for n in names)
+        print(f"{op:10} {'':>5} " + "".join(f"{results[(op, 1, n)][0]:>22.0f}" for n in names)
               + f"   fogbank = {ratios}")
 
 
@@ -202,21 +254,22 @@ def find_peer(given: str | None, *candidates: str) -> str | None:
     return None
 
 
-def servers(args: argparse.Namespace) -> dict[str, Callable[[], AbstractContextManager[str]]]:
-    found: dict[str, Callable[[], AbstractContextManager[str]]] = {"fogbank": fogbank_server}
-    moto = find_peer(args.moto, "moto_server", "/tmp/motovenv/bin/moto_server")
+def servers(args: argparse.Namespace) -> list[Server]:
+    found = [Server("fogbank", fogbank_server)]
+    moto = find_peer(args.moto, "/tmp/motovenv/bin/moto_server", "moto_server")
     s3rver = find_peer(args.s3rver, "/tmp/s3rver/node_modules/s3rver/bin/s3rver.js")
     if moto:
-        found["moto"] = lambda: moto_server(moto)
+        found.append(Server("moto", lambda: moto_server(moto)))
     else:
         print("moto's server not found: skipped (pip install 'moto[server]' into a venv "
               "outside the repo, then pass --moto PATH/TO/moto_server)")
     if s3rver and shutil.which("node"):
-        found["s3rver"] = lambda: s3rver_server(s3rver)
+        found.append(Server("s3rver", lambda: s3rver_server(s3rver), access_key="S3RVER"))
     else:
         print("s3rver not found: skipped (npm install --prefix DIR s3rver outside the repo, "
               "then pass --s3rver DIR/node_modules/s3rver/bin/s3rver.js)")
-    found["bare-http"] = bare_files_server
+    found.append(Server("bare-http", bare_files_server))
+    found.append(Server("bare+md5", lambda: bare_files_server(md5=True)))
     return found
 
 
@@ -238,16 +291,13 @@ def main() -> None:
         with open(large_file, "wb") as out:
             for _ in range(args.large_mb):
                 out.write(os.urandom(1024 * 1024))
-        scripts = {}
-        for i, (op, lua) in enumerate(SMALL_OPERATIONS.items()):
-            scripts[op] = Path(tmp) / f"op{i}.lua"
-            scripts[op].write_text(lua)
-        urls = {name: stack.enter_context(start()) for name, start in servers(args).items()}
-        for url in urls.values():
-            prepare(url, small_file)
-        results = measure(urls, scripts, large_file, args)
+        urls = {server: stack.enter_context(server.start()) for server in servers(args)}
+        for server, url in urls.items():
+            prepare(server, url, small_file)
+        results = {**measure_small(urls, Path(tmp), args),
+                   **measure_large(urls, large_file, args)}
     print(f"load average after: {os.getloadavg()}")
-    report(results, list(urls), args)
+    report(results, [server.name for server in urls], args)
 
 
 if __name__ == "__main__":
