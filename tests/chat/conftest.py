@@ -117,7 +117,9 @@ def wait_until(check: Callable[[], Any], what: str, timeout: float = TIMEOUT) ->
 
 # ---------------------------------------------------------------- the browser
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running on this
+# thread while it is open, which would break every later test that runs asyncio.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
