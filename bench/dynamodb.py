@@ -13,18 +13,14 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import signal
-import subprocess
 import tempfile
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
-from typing import Iterator
 
 import boto3
 from botocore.config import Config
 
-from fogbank.testing import write_empty_app
-from harness import SERVER_CORE, RunningNode, free_port, median, require, wait_http, wrk
+from harness import empty_node, free_port, median, process_server, require, wrk
 
 TABLE = "bench"
 PRELOADED = 1000
@@ -69,34 +65,6 @@ wrk.body = '{"TableName":"bench","KeyConditionExpression":"pk = :p",' ..
 """
 
 OPERATIONS = {"PutItem": PUT_LUA, "GetItem": GET_LUA, "Query": QUERY_LUA}
-
-@contextmanager
-def fogbank_server() -> Iterator[str]:
-    with tempfile.TemporaryDirectory() as tmp:
-        app = write_empty_app(Path(tmp) / "tables")
-        node = RunningNode(app, "--no-watch", taskset=SERVER_CORE)
-        try:
-            node.wait_ready()
-            yield node.url
-        finally:
-            node.stop()
-
-
-@contextmanager
-def process_server(cmd: list[str], port: int) -> Iterator[str]:
-    proc = subprocess.Popen(["taskset", "-c", SERVER_CORE, *cmd], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
 
 def moto_server(path: str) -> AbstractContextManager[str]:
     port = free_port()
@@ -145,7 +113,7 @@ def main() -> None:
     parser.add_argument("--dynalite")
     args = parser.parse_args()
     require("wrk", "taskset")
-    servers = {"fogbank": fogbank_server}
+    servers = {"fogbank": lambda: empty_node("tables")}
     moto = find_peer(args.moto, "moto_server", "/tmp/motovenv/bin/moto_server")
     dynalite = find_peer(args.dynalite, "/tmp/dynalite/node_modules/.bin/dynalite")
     if moto:

@@ -1,6 +1,7 @@
 """Shared pieces of the benchmarks: start servers pinned to a core, run wrk on the other."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
@@ -15,7 +16,7 @@ from typing import Iterator
 
 import httpx
 
-from fogbank.testing import RunningNode, free_port
+from fogbank.testing import RunningNode, free_port, write_empty_app
 
 BENCH = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -89,3 +90,34 @@ def require(*tools: str) -> None:
     missing = [t for t in tools if shutil.which(t) is None]
     if missing:
         sys.exit(f"needs {', '.join(missing)} (Debian packages: apt-get install {' '.join(missing)})")
+
+
+@contextmanager
+def process_server(cmd: list[str], port: int, env: dict[str, str] | None = None
+                   ) -> Iterator[str]:
+    """A peer server (moto, dynalite, s3rver …) started on the server core."""
+    proc = subprocess.Popen(["taskset", "-c", SERVER_CORE, *cmd], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+    try:
+        wait_http(f"http://127.0.0.1:{port}/")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextmanager
+def empty_node(name: str) -> Iterator[str]:
+    """A Fogbank node on the server core with an app that deploys nothing; yields its URL."""
+    with tempfile.TemporaryDirectory() as tmp:
+        node = RunningNode(write_empty_app(Path(tmp) / name), "--no-watch",
+                           taskset=SERVER_CORE)
+        try:
+            node.wait_ready()
+            yield node.url
+        finally:
+            node.stop()

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import uuid
@@ -27,8 +26,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
-from harness import (BENCH, BIN, LOAD_CORE, SERVER_CORE, RunningNode, free_port, median,
-                     require, wait_http, wrk)
+from harness import (BENCH, BIN, LOAD_CORE, empty_node, free_port, median, process_server,
+                     require, wrk)
 
 BUCKET = "bench"
 SMALL = 4096
@@ -86,50 +85,6 @@ def lua_script(directory: Path, op: str, server: Server) -> Path:
     path = directory / "request.lua"
     path.write_text(text)
     return path
-
-
-TEMPLATE = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  Placeholder:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: "2012-10-17"
-        Statement:
-          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}
-"""
-
-
-@contextmanager
-def fogbank_server() -> Iterator[str]:
-    with tempfile.TemporaryDirectory() as tmp:
-        app = Path(tmp) / "objects"
-        app.mkdir()
-        (app / "template.yaml").write_text(TEMPLATE)
-        node = RunningNode(app, "--no-watch", taskset=SERVER_CORE)
-        try:
-            node.wait_ready()
-            yield node.url
-        finally:
-            node.stop()
-
-
-@contextmanager
-def process_server(cmd: list[str], port: int, env: dict[str, str] | None = None
-                   ) -> Iterator[str]:
-    proc = subprocess.Popen(["taskset", "-c", SERVER_CORE, *cmd], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
-    try:
-        wait_http(f"http://127.0.0.1:{port}/")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @contextmanager
@@ -255,7 +210,7 @@ def find_peer(given: str | None, *candidates: str) -> str | None:
 
 
 def servers(args: argparse.Namespace) -> list[Server]:
-    found = [Server("fogbank", fogbank_server)]
+    found = [Server("fogbank", lambda: empty_node("objects"))]
     moto = find_peer(args.moto, "/tmp/motovenv/bin/moto_server", "moto_server")
     s3rver = find_peer(args.s3rver, "/tmp/s3rver/node_modules/s3rver/bin/s3rver.js")
     if moto:

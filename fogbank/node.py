@@ -4,7 +4,6 @@ Nothing else in Fogbank decides which backend, which port or which engine instan
 """
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import socket

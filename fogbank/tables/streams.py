@@ -151,7 +151,7 @@ class StreamsApi:
         table, stream = self._find(arn)
         if params["ShardId"] != _shard_id(stream):
             raise ResourceNotFoundException(
-                f"Requested resource not found: Shard does not exist")
+                "Requested resource not found: Shard does not exist")
         kind = params["ShardIteratorType"]
         if kind in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"):
             text = params.get("SequenceNumber")

@@ -90,7 +90,7 @@ def _create_index(record: dict[str, Any], spec: Mapping[str, Any], known: dict, 
         if key["AttributeName"] not in known:
             raise ValidationException(
                 INVALID + "Global Secondary Index hash key not specified in Attribute "
-                f"Definitions.Type unknown.")
+                "Definitions.Type unknown.")
     if mode == "PROVISIONED" and not spec.get("ProvisionedThroughput"):
         raise ValidationException(INVALID + "ProvisionedThroughput must be specified for index: "
                                   f"{name}")

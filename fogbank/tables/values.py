@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import re
-from decimal import Context, Decimal, InvalidOperation
+from decimal import Context, Decimal
 from typing import Any, Mapping
 
 from fogbank.tables.errors import ValidationException

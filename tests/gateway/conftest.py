@@ -18,7 +18,7 @@ from samtranslator.translator.translator import Translator
 from fogbank.deploy.providers.apis import ApiProviders
 from fogbank.gateway import ApiRegistry, GatewayApp
 from fogbank.gateway.model import (DEFAULT_ROUTE, DEFAULT_STAGE, HTTP, REST, Api, Cors,
-                                   Integration, Route, Stage, stable_id)
+                                   Integration, Route, Stage)
 from fogbank.types import AwsError, Deployed, InvokeResult, Resource
 
 NOW = 1700000000.123          # the gateway's clock in these tests

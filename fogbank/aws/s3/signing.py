@@ -59,8 +59,8 @@ class Credential:
         parts = text.split("/")
         if len(parts) != 5 or parts[4] != "aws4_request":
             raise AuthorizationQueryParametersError(
-                f"Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; "
-                f"expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".")
+                "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; "
+                "expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".")
         return cls(*parts[:4])
 
 
