@@ -72,19 +72,19 @@ def deploy(node: Node, template: Path, console: Console) -> bool:
 def print_served(served: Served, console: Console) -> None:
     for warning in served.warnings:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    rows = [("SDK endpoint", f"{served.sdk_endpoint}  (AWS_ENDPOINT_URL)"),
+            *((f"API {name}", url) for name, url in served.apis.items()),
+            *((f"website {name}", url) for name, url in served.websites.items()),
+            *((f"function {logical_id}", name) for logical_id, name in served.functions.items())]
     table = Table(title="Fogbank is serving", show_header=True, title_justify="left")
-    table.add_column("what", no_wrap=True)
-    table.add_column("where", no_wrap=True)     # a URL is never folded
-    table.add_row("SDK endpoint", f"{served.sdk_endpoint}  (AWS_ENDPOINT_URL)")
-    for name, url in served.apis.items():
-        table.add_row(f"API {name}", url)
-    for name, url in served.websites.items():
-        table.add_row(f"website {name}", url)
-    for logical_id, name in served.functions.items():
-        table.add_row(f"function {logical_id}", name)
-    console.print(table, width=max(console.width, 160), crop=False)
+    # Neither a name nor a URL is ever folded or cut: the columns are as wide as they need.
+    for i, title in enumerate(("what", "where")):
+        table.add_column(title, no_wrap=True, min_width=max(len(row[i]) for row in rows))
+    for row in rows:
+        table.add_row(*row)
+    console.print(table, width=max(console.width, 200), crop=False)
     for key, value in served.outputs.items():
-        console.print(f"  output {key} = {value}", highlight=False)
+        console.print(f"  output {key} = {value}", highlight=False, soft_wrap=True)
 
 
 async def watch_files(node: Node, template: Path, console: Console) -> None:
