@@ -17,6 +17,7 @@ from botocore.model import OperationModel, ServiceModel, Shape
 
 from fogbank.aws.errors import SerializationError, UnknownOperation
 from fogbank.aws.protocols.json_errors import error_parts, error_shapes
+from fogbank.aws.protocols.locations import place_members
 from fogbank.aws.protocols.shapes import dump_json, from_json, parse_json_body, to_json
 from fogbank.aws.wire import WireRequest, WireResponse
 from fogbank.types import AwsError
@@ -116,21 +117,7 @@ class RestJsonProtocol:
                                 {"Content-Type": "application/json"})
         if shape is None:
             return response
-        body: dict[str, Any] = {}
-        for name, member in shape.members.items():
-            value = output.get(name)
-            location = member.serialization.get("location")
-            if value is None or name == shape.serialization.get("payload"):
-                continue
-            if location == "statusCode":
-                response.status = int(value)
-            elif location == "header":
-                response.headers[member.serialization.get("name", name)] = _header_text(member, value)
-            elif location == "headers":
-                prefix = member.serialization.get("name", name)
-                response.headers.update({prefix + k: str(v) for k, v in value.items()})
-            elif location is None:
-                body[name] = value
+        body = place_members(shape, output, response, _header_text)
         payload = shape.serialization.get("payload")
         if payload:
             response.body = _payload_bytes(shape.members[payload], output.get(payload))

@@ -28,6 +28,7 @@ from botocore.model import OperationModel, ServiceModel, Shape
 from botocore.parsers import ResponseParserError, RestXMLParser
 from botocore.serialize import RestXMLSerializer
 
+from fogbank.aws.protocols.locations import place_members
 from fogbank.aws.wire import WireRequest, WireResponse
 from fogbank.types import AwsError
 
@@ -184,22 +185,7 @@ class RestXmlProtocol:
         shape = operation.output_shape
         if shape is None:
             return response
-        body: dict[str, Any] = {}
-        for name, member in shape.members.items():
-            value = output.get(name)
-            location = member.serialization.get("location")
-            if value is None or name == shape.serialization.get("payload"):
-                continue
-            if location == "statusCode":
-                response.status = int(value)
-            elif location == "header":
-                response.headers[member.serialization.get("name", name)] = \
-                    self._serializer._convert_header_value(member, value)
-            elif location == "headers":
-                prefix = member.serialization.get("name", name)
-                response.headers.update({prefix + k: str(v) for k, v in value.items()})
-            elif location is None:
-                body[name] = value
+        body = place_members(shape, output, response, self._serializer._convert_header_value)
         payload = shape.serialization.get("payload")
         if payload:
             member = shape.members[payload]
