@@ -126,7 +126,9 @@ class ResourceProvider(Protocol):
 
     `restore` re-registers an already deployed, unchanged resource when a node starts
     (engines that hold their definitions in memory need it; persistent ones do nothing).
-    Errors are `AwsError`s naming the property at fault.
+    It returns fresh `Deployed` values when they depend on the node (a URL with its port)
+    and None when the recorded ones still hold. Errors are `AwsError`s naming the property
+    at fault.
     """
 
     types: tuple[str, ...]
@@ -137,4 +139,4 @@ class ResourceProvider(Protocol):
 
     def delete(self, res: Resource, deployed: Deployed) -> None: ...
 
-    def restore(self, res: Resource, deployed: Deployed) -> None: ...
+    def restore(self, res: Resource, deployed: Deployed) -> Deployed | None: ...

@@ -118,6 +118,7 @@ class Deployer:
     def restore(self, tpl: Template) -> RestoreResult:
         """Hand each recorded, unchanged resource back to its provider (on node start)."""
         restored, warnings = [], []
+        refreshed = False
         for lid in tpl.order:
             record = self._state.resources.get(lid)
             provider = self._providers.get(tpl.type_of(lid))
@@ -125,11 +126,21 @@ class Deployer:
                     or record.fingerprint != tpl.fingerprint(lid):
                 continue
             try:
-                provider.restore(record.resource(lid, self._state), record.deployed)
+                fresh = provider.restore(record.resource(lid, self._state), record.deployed)
             except AwsError as e:
                 warnings.append(f"{lid} could not be restored: {e.message}")
                 continue
+            if fresh is not None and fresh != record.deployed:
+                # E.g. a URL that names the node's port: the next apply re-resolves what
+                # refers to it (and the outputs) from the fresh values.
+                fresh_record = replace(record, physical_id=fresh.physical_id,
+                                       attributes=dict(fresh.attributes))
+                self._state = replace(self._state,
+                                      resources={**self._state.resources, lid: fresh_record})
+                refreshed = True
             restored.append(lid)
+        if refreshed:
+            self._store.save(self._state)
         return RestoreResult(tuple(restored), tuple(warnings))
 
     def _step(self, change: Change, tpl: Template, scope: Scope,

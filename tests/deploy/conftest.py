@@ -38,11 +38,13 @@ class TopicProvider:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, dict[str, Any]]] = []
         self.restored: list[str] = []
+        self.endpoint = "http://127.0.0.1:4566"     # what a node-dependent URL starts with
 
     def _deployed(self, res: Resource) -> Deployed:
         name = res.properties.get("TopicName") or f"{res.stack_name}-{res.logical_id}"
         arn = f"arn:aws:sns:{REGION}:{ACCOUNT}:{name}"
-        return Deployed(arn, {"TopicName": name, "TopicArn": arn})
+        return Deployed(arn, {"TopicName": name, "TopicArn": arn,
+                              "Url": f"{self.endpoint}/{name}"})
 
     def create(self, res: Resource) -> Deployed:
         self.calls.append(("create", res.logical_id, dict(res.properties)))
@@ -55,8 +57,9 @@ class TopicProvider:
     def delete(self, res: Resource, deployed: Deployed) -> None:
         self.calls.append(("delete", res.logical_id, dict(res.properties)))
 
-    def restore(self, res: Resource, deployed: Deployed) -> None:
+    def restore(self, res: Resource, deployed: Deployed) -> Deployed:
         self.restored.append(res.logical_id)
+        return self._deployed(res)
 
 
 @pytest.fixture

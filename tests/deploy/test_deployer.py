@@ -215,3 +215,19 @@ def test_applying_a_plan_twice_updates_instead_of_creating_again(load: Load, mak
     dep.apply(plan)
     assert [call[0] for call in topics.calls] == ["create", "create"]   # nothing changed: no work
     assert len(dep.resources()) == 3
+
+
+def test_restore_refreshes_values_that_depend_on_the_node(load: Load, make, topics) -> None:
+    """A node restarted on another port: URLs recorded in the state are renewed on restore,
+    and the next apply carries them into the resources that refer to them and the outputs."""
+    app = APP.replace("  FunctionArn: {Value: !GetAtt Notify.Arn}",
+                      "  FunctionArn: {Value: !GetAtt Notify.Arn}\n"
+                      "  AuditUrl: {Value: !GetAtt Audit.Url}")
+    make().apply(make().plan(load(app)))
+    assert make().outputs["AuditUrl"] == "http://127.0.0.1:4566/audit"
+    topics.endpoint = "http://127.0.0.1:5000"
+    restarted = make()
+    restarted.restore(load(app))
+    result = restarted.apply(restarted.plan(load(app)))
+    assert result.outputs["AuditUrl"] == "http://127.0.0.1:5000/audit"
+    assert make().outputs["AuditUrl"] == "http://127.0.0.1:5000/audit"

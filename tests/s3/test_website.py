@@ -125,3 +125,18 @@ def test_range_and_conditional_requests(fetch):
     assert partial.status_code == 206 and partial.content == b"h1"
     etag = fetch("site", "/style.css").headers["etag"]
     assert fetch("site", "/style.css", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_a_restart_on_another_port_renews_the_website_url(tmp_path: Path) -> None:
+    """Outputs built from the node's address follow it: the same app, restarted on a new
+    port with the same state, prints URLs that work."""
+    app_dir = tmp_path / "app"
+    shutil.copytree(APP, app_dir)
+    for run in ("first", "second"):
+        node = RunningNode(app_dir, "--no-watch", log_path=tmp_path / f"{run}.log")
+        try:
+            info = node.wait_ready()
+            assert info["outputs"]["SiteURL"].endswith(f":{node.port}")
+            assert info["websites"]["Site"].endswith(f":{node.port}")
+        finally:
+            node.stop()

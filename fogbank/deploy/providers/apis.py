@@ -65,8 +65,8 @@ class _ApiProvider:
     def create(self, res: Resource) -> Deployed:
         return self._apply(None, res)
 
-    def restore(self, res: Resource, deployed: Deployed) -> None:
-        self._apply(None, res)
+    def restore(self, res: Resource, deployed: Deployed) -> Deployed:
+        return self._apply(None, res)
 
     def update(self, old: Resource, deployed: Deployed, new: Resource) -> Deployed:
         return self._apply(old, new)
@@ -198,8 +198,8 @@ class _PartProvider:
     def create(self, res: Resource) -> Deployed:
         return self._put(res)
 
-    def restore(self, res: Resource, deployed: Deployed) -> None:
-        self._put(res)
+    def restore(self, res: Resource, deployed: Deployed) -> Deployed:
+        return self._put(res)
 
     def update(self, old: Resource, deployed: Deployed, new: Resource) -> Deployed:
         self.delete(old, deployed)

@@ -147,8 +147,9 @@ class BucketProvider:
         except NoSuchBucket:
             pass
 
-    def restore(self, res: Resource, deployed: Deployed) -> None:
-        """Buckets are stored; nothing to re-register."""
+    def restore(self, res: Resource, deployed: Deployed) -> Deployed:
+        """Buckets are stored; only the website URL (it names the node's port) is fresh."""
+        return self._deployed(deployed.physical_id)
 
     def _configure(self, name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
         configs = self._engine.configs
