@@ -4,6 +4,7 @@ Nothing else in Fogbank decides which backend, which port or which engine instan
 """
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import socket
@@ -63,6 +64,7 @@ class Node:
         self.template: Path | None = None
         self.served = Served(config.endpoint_url, {}, {}, {}, {}, [])
         self._server: uvicorn.Server | None = None
+        self._delivery: asyncio.Future[None] | None = None
 
     # ------------------------------------------------------------------ building
 
@@ -94,7 +96,7 @@ class Node:
     async def _start_engines(self, cfg: NodeConfig) -> None:
         self.queue = AsyncInvoker(cfg.state_dir / "async-invocations.db", self.invoke,
                                   retry_delays_s=cfg.async_retry_delays_s)
-        await self.queue.start()
+        await self.queue.open()          # delivery starts after the first deploy
         self.objects = ObjectsEngine(cfg.state_dir / "objects", region=cfg.region,
                                      account_id=cfg.account_id, enqueue=self.queue.enqueue)
         await self.objects.start()
@@ -166,6 +168,10 @@ class Node:
             on_plan(plan)
         result = self.deployer.apply(plan, on_step=on_step)
         self.served = self._describe_stack(result)
+        if self._delivery is None:
+            # Queued Event invocations (some from before a restart) go out only now that
+            # every function is back.
+            self._delivery = asyncio.ensure_future(self.queue.start())
         return self.served
 
     def _describe_stack(self, result: Any) -> Served:

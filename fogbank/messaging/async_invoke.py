@@ -55,12 +55,24 @@ class AsyncInvoker:
         self._wake = asyncio.Event()
         self._stopping = False
 
-    async def start(self) -> None:
+    async def open(self) -> None:
+        """Open the queue for enqueueing; delivery waits for start()."""
+        if self._store is not None:
+            return
         # One thread owns the SQLite connection: every read and write goes through it.
         self._stopping = False
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="async-invoke-db")
         self._store = await self._db(SqliteEventStore, self._db_path)
-        self._loop_task = asyncio.create_task(self._run(), name="async-invoke")
+
+    async def start(self) -> None:
+        """Open the queue (if not yet) and deliver what it holds, pending events first.
+
+        A node calls this once its functions are deployed: an event queued before a
+        restart must not be delivered to a function the node has not restored yet.
+        """
+        await self.open()
+        if self._loop_task is None:
+            self._loop_task = asyncio.create_task(self._run(), name="async-invoke")
 
     async def close(self) -> None:
         """Stop delivering; anything not yet delivered stays queued for the next start."""
@@ -69,6 +81,7 @@ class AsyncInvoker:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        self._loop_task = None
         self._in_flight.clear()
         if self._store is not None:
             await self._db(self._store.close)

@@ -244,3 +244,22 @@ def test_event_with_bad_json_is_refused(runtime, lambda_client):
     runtime.add("worker", lambda event, context: None)
     with pytest.raises(lambda_client.exceptions.InvalidRequestContentException):
         lambda_client.invoke(FunctionName="worker", InvocationType="Event", Payload=b"{oops")
+
+
+def test_an_opened_queue_takes_events_but_delivers_only_once_started(tmp_path):
+    """A node opens its queue at start and delivers after its functions are deployed."""
+    db = tmp_path / "q.db"
+
+    async def scenario():
+        invoke = Recorder(ok)
+        queue = AsyncInvoker(db, invoke, poll_s=0.05)
+        await queue.open()
+        await queue.enqueue("fn", b'{"early": 1}')
+        await asyncio.sleep(0.3)
+        assert invoke.sent == [] and len(rows(db)) == 1
+        await queue.start()
+        await eventually(lambda: invoke.sent, "delivery once started")
+        await queue.close()
+        assert invoke.sent == [("fn", b'{"early": 1}')]
+
+    run(scenario)
