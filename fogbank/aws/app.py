@@ -23,7 +23,7 @@ from fogbank.aws.protocols.validation import validate
 from fogbank.aws.service import CallContext, SdkService
 from fogbank.aws.services import recognise
 from fogbank.aws.sigv4 import CredentialScope, credential_scope
-from fogbank.aws.wire import WireRequest, WireResponse
+from fogbank.aws.wire import WireRequest, WireResponse, request_head
 from fogbank.types import AwsError
 from fogbank.edge import lifespan
 
@@ -62,12 +62,7 @@ class SdkApp:
             body += message.get("body", b"")
             if not message.get("more_body"):
                 break
-        raw_path = scope.get("raw_path") or scope["path"].encode()
-        request = WireRequest.build(
-            scope["method"], raw_path.decode("latin-1").split("?", 1)[0],
-            scope.get("query_string", b"").decode("latin-1"),
-            [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
-            bytes(body))
+        request = request_head(scope).with_body(bytes(body))
         response = await self.handle(request)
         headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
         headers.append((b"content-length", str(len(response.body)).encode()))

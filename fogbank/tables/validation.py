@@ -26,7 +26,7 @@ def check_key(table: TableDef, key: Mapping[str, Any]) -> dict[str, Any]:
         if name is None:
             continue
         value = key[name]
-        if not isinstance(value, Mapping) or kind not in value or len(value) != 1:
+        if not isinstance(value, dict) or kind not in value or len(value) != 1:
             raise ValidationException("The provided key element does not match the schema")
         value = validate_value(value)
         if kind != "N" and not value[kind]:

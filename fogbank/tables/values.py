@@ -29,6 +29,8 @@ ALL_TYPES = frozenset({"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"
 
 _INVALID = "One or more parameter values were invalid: "
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# Integers already in canonical form (most numbers sent, counters, sort keys): no Decimal needed.
+_CANONICAL_INT_RE = re.compile(r"0|-?[1-9]\d{0,37}")
 # Exact arithmetic: operands have at most 38 digits and exponents within ±130, so a sum
 # never needs more than a few hundred digits; the result is checked afterwards.
 _EXACT = Context(prec=400, Emax=999_999, Emin=-999_999)
@@ -70,6 +72,8 @@ def _canonical(number: Decimal) -> str:
 
 def normalize_number(text: str) -> str:
     """DynamoDB's canonical text of a number ("1.50" → "1.5", "1e2" → "100", "-0" → "0")."""
+    if isinstance(text, str) and _CANONICAL_INT_RE.fullmatch(text):
+        return text
     return _canonical(_to_decimal(text))
 
 
@@ -136,7 +140,7 @@ def validate_value(value: Any, _depth: int = 0) -> AttributeValue:
 
     Returns the same object when nothing changed, so stored items are not copied.
     """
-    if not isinstance(value, Mapping) or not value:
+    if not isinstance(value, dict) or not value:      # values come from JSON: dicts
         raise ValidationException(
             "Supplied AttributeValue is empty, must contain exactly one of the supported "
             "datatypes")
@@ -173,7 +177,7 @@ def _validate_children(value: AttributeValue, data: Any, pairs: Any, depth: int)
         checked = validate_value(child, depth + 1)
         if checked is not child:
             if changed is None:
-                changed = dict(data) if isinstance(data, Mapping) else list(data)
+                changed = dict(data) if isinstance(data, dict) else list(data)
             changed[key] = checked
     if changed is None:
         return value

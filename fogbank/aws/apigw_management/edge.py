@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any, Awaitable, Callable
 from urllib.parse import unquote
 
+from fogbank.aws.wire import with_path
+
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 _MARK = b"/@connections"
 
@@ -39,5 +41,5 @@ class ConnectionsEdge:
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         path = connections_path(scope)
         assert path is not None, "routed here by is_connections_request"
-        scope = {**scope, "raw_path": path, "path": unquote(path.decode("latin-1"))}
+        scope = with_path(scope, path, unquote(path.decode("latin-1")))
         await self._sdk(scope, receive, send)

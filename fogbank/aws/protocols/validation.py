@@ -17,20 +17,39 @@ from fogbank.aws.errors import ValidationError
 def validate(shape: Shape | None, params: dict[str, Any]) -> None:
     if shape is None:
         return
+    required, constrained = _plan(shape)
     problems: list[str] = []
-    for name in shape.required_members:
+    for name, camel in required:
         if params.get(name) is None:
-            problems.append(f"Value null at '{_camel(name)}' failed to satisfy constraint: "
+            problems.append(f"Value null at '{camel}' failed to satisfy constraint: "
                             "Member must not be null")
-    for name, member in shape.members.items():
+    for name, camel, member in constrained:
         value = params.get(name)
         if value is not None:
-            problems.extend(f"Value {_show(value)} at '{_camel(name)}' failed to satisfy "
+            problems.extend(f"Value {_show(value)} at '{camel}' failed to satisfy "
                             f"constraint: Member must {rule}" for rule in _broken(member, value))
     if problems:
         count = len(problems)
         noun = "error" if count == 1 else "errors"
         raise ValidationError(f"{count} validation {noun} detected: " + "; ".join(problems))
+
+
+_RULES = ("enum", "min", "max", "pattern")
+Plan = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, Shape], ...]]
+_PLANS: dict[tuple[Any, str], Plan] = {}
+
+
+def _plan(shape: Shape) -> Plan:
+    """The members a shape requires and those with constraints, worked out once per shape:
+    walking every member of every input for each request costs more than the checks."""
+    key = (getattr(shape, "_shape_resolver", None), shape.name)
+    plan = _PLANS.get(key)
+    if plan is None:
+        required = tuple((name, _camel(name)) for name in shape.required_members)
+        constrained = tuple((name, _camel(name), member) for name, member in shape.members.items()
+                            if any(rule in member.metadata for rule in _RULES))
+        plan = _PLANS[key] = (required, constrained)
+    return plan
 
 
 def _broken(shape: Shape, value: Any) -> list[str]:

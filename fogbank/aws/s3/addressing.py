@@ -63,6 +63,8 @@ def is_s3_request(request: WireRequest) -> bool:
         return True
     if (request.header("host") or "").lower().rsplit(":", 1)[0] == SERVICE_HOST:
         return True
+    if request.header("x-amz-target"):                # a JSON-protocol call names its service
+        return False
     authorization = request.header("authorization") or ""
     if authorization.startswith("AWS "):               # Signature Version 2: S3 only
         return True

@@ -28,7 +28,7 @@ from fogbank.aws.s3.objects import ObjectOperations
 from fogbank.aws.s3.post import PostUploads, is_form_post
 from fogbank.aws.s3.signing import (SecretFor, is_presigned, is_presigned_v2,
                                     verify_presigned, verify_presigned_v2)
-from fogbank.aws.wire import WireRequest, WireResponse
+from fogbank.aws.wire import WireRequest, WireResponse, request_head
 from fogbank.objects import Caller, ObjectsEngine
 from fogbank.objects.errors import InternalError, MethodNotAllowed
 from fogbank.types import AwsError
@@ -77,12 +77,12 @@ class S3App:
         self.post = PostUploads(engine, secret_for, clock)
 
     def handles(self, scope: dict) -> bool:
-        return scope.get("type") == "http" and is_s3_request(_request(scope))
+        return scope.get("type") == "http" and is_s3_request(request_head(scope))
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
             return
-        request = _request(scope)
+        request = request_head(scope)
         request_id = self._new_request_id()
         receive = _Receiver(receive)
         routed = dataclasses.replace(
@@ -235,14 +235,6 @@ def _latin1(value: str) -> bytes:
         return value.encode("latin-1")
     except UnicodeEncodeError:
         return value.encode("utf-8")
-
-
-def _request(scope: dict) -> WireRequest:
-    raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
-    return WireRequest.build(
-        scope["method"], raw_path.split("?", 1)[0],
-        scope.get("query_string", b"").decode("latin-1"),
-        [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]], b"")
 
 
 def _caller(scope: dict, request_id: str) -> Caller:
