@@ -10,14 +10,13 @@ import resource
 import sys
 from pathlib import Path
 
-from fogbank.config import NodeConfig
-from fogbank.gateway.websocket import WebSocketLimits
+from fogbank.config import NodeConfig, WebSocketLimits
 from fogbank.node import Node
 
 
 async def main(app_dir: Path, port: int) -> None:
     limits = WebSocketLimits(new_connections_per_s=1e9, new_connections_burst=10**9)
-    node = Node(NodeConfig(state_dir=app_dir / ".fogbank", port=port), ws_limits=limits)
+    node = Node(NodeConfig(state_dir=app_dir / ".fogbank", port=port, websocket=limits))
     await node.start()
     node.deploy(app_dir / "template.yaml")
     try:

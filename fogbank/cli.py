@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 from rich.console import Console
 
-from fogbank.config import DEFAULT_PORT, NodeConfig
+from fogbank.config import DEFAULT_PORT, NodeConfig, WebSocketLimits
 from fogbank.types import AwsError
 
 TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
@@ -48,6 +48,61 @@ def parse_overrides(items: Sequence[str]) -> dict[str, str]:
     return overrides
 
 
+def positive_number(text: str) -> float:
+    """An argparse type: a number above zero (a clear error for "0", "-1", "soon", "nan")."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number above zero, not {text!r}")
+    return value
+
+
+def positive_integer(text: str) -> int:
+    """An argparse type: a whole number above zero."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number above zero, not {text!r}")
+    return value
+
+
+def add_websocket_options(up: argparse.ArgumentParser) -> None:
+    aws = WebSocketLimits()     # the defaults are API Gateway's quotas
+    group = up.add_argument_group("WebSocket APIs (defaults: API Gateway's quotas)")
+    group.add_argument("--ws-idle-timeout", type=positive_number, default=aws.idle_timeout_s,
+                       metavar="SECONDS", help="close a connection after this long without a "
+                                               "message from its client (default %(default)g)")
+    group.add_argument("--ws-max-connection-time", type=positive_number,
+                       default=aws.max_connection_s, metavar="SECONDS",
+                       help="close any connection open this long (default %(default)g)")
+    group.add_argument("--ws-connection-rate", type=positive_number,
+                       default=aws.new_connections_per_s, metavar="PER_SECOND",
+                       help="new connections accepted per second; more are refused with "
+                            "429 (default %(default)g)")
+    group.add_argument("--ws-connection-burst", type=positive_integer,
+                       default=aws.new_connections_burst, metavar="N",
+                       help="new connections accepted at once above that rate "
+                            "(default %(default)d)")
+    group.add_argument("--ws-max-frame", type=positive_integer, default=aws.frame_bytes,
+                       metavar="BYTES", help="a bigger frame closes the connection with 1009 "
+                                             "(default %(default)d)")
+    group.add_argument("--ws-max-message", type=positive_integer, default=aws.message_bytes,
+                       metavar="BYTES", help="a bigger message closes the connection with "
+                                             "1009 (default %(default)d)")
+
+
+def websocket_limits(args: argparse.Namespace) -> WebSocketLimits:
+    return WebSocketLimits(frame_bytes=args.ws_max_frame, message_bytes=args.ws_max_message,
+                           idle_timeout_s=args.ws_idle_timeout,
+                           max_connection_s=args.ws_max_connection_time,
+                           new_connections_per_s=args.ws_connection_rate,
+                           new_connections_burst=args.ws_connection_burst)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fogbank", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -70,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="reap a function's idle workers after this long (scale to zero)")
     up.add_argument("--ttl-period", type=float, default=30.0, metavar="SECONDS",
                     help="how often expired table items are deleted (TTL)")
+    add_websocket_options(up)
 
     invoke = sub.add_parser("invoke", help="invoke a function on a running node")
     invoke.add_argument("name", help="function name or its logical id in the template")
@@ -116,7 +172,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         state_dir=(args.state_dir or template.parent / ".fogbank").resolve(),
         host=args.host, port=args.port, allowed_hosts=tuple(args.allow_host),
         sandbox=not args.no_sandbox, idle_worker_ttl_s=args.idle_timeout,
-        ttl_period_s=args.ttl_period,
+        ttl_period_s=args.ttl_period, websocket=websocket_limits(args),
         parameter_overrides=parse_overrides(args.parameter_overrides))
     return uvloop.run(serve_app(config, template, watch=not args.no_watch, console=out))
 

@@ -1,4 +1,9 @@
-"""Node settings, in one place. Only the CLI and node.py read or build them."""
+"""Node settings, in one place. Only the CLI and node.py read or build them.
+
+A part whose settings are a value of their own (the gateway's `WebSocketLimits`) imports
+that type from here: were it defined in the part, naming it here would load the whole part
+(the gateway: uvicorn, websockets) into every `fogbank` command.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,6 +11,18 @@ from pathlib import Path
 
 DEFAULT_PORT = 4566          # the port existing LocalStack configurations already use
 LOCAL_HOST_NAMES = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+
+@dataclass(frozen=True)
+class WebSocketLimits:
+    """API Gateway's quotas for WebSocket APIs, AWS's defaults; `fogbank up --ws-*` sets them."""
+
+    frame_bytes: int = 32 * 1024            # a bigger frame closes the connection with 1009
+    message_bytes: int = 128 * 1024         # a bigger message closes it with 1009
+    idle_timeout_s: float = 600.0           # no message from the client for this long
+    max_connection_s: float = 7200.0        # whatever the traffic
+    new_connections_per_s: float = 500.0    # sustained rate of accepted handshakes …
+    new_connections_burst: int = 1000       # … and the burst above it
 
 
 @dataclass(frozen=True)
@@ -28,6 +45,8 @@ class NodeConfig:
     ttl_period_s: float = 30.0
     # Run functions in a Linux sandbox (user + mount namespaces) when the platform allows.
     sandbox: bool = True
+    # API Gateway's WebSocket quotas: frame and message sizes, timeouts, handshake rate.
+    websocket: WebSocketLimits = field(default_factory=WebSocketLimits)
     parameter_overrides: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -31,7 +31,7 @@ from fogbank.deploy.providers.buckets import BucketPolicyProvider, BucketProvide
 from fogbank.deploy.providers.tables import TableProvider
 from fogbank.edge import Dispatch, HostGuard, is_internal
 from fogbank.gateway import ApiRegistry, GatewayApp
-from fogbank.gateway.websocket import WebSocketGateway, WebSocketLimits, server_options
+from fogbank.gateway.websocket import WebSocketGateway, server_options
 from fogbank.identity.tls import ensure_certificates, server_names
 from fogbank.gateway.website import WebsiteApp, is_website_request, website_url
 from fogbank.messaging import AsyncInvoker
@@ -57,9 +57,8 @@ class Served:
 
 
 class Node:
-    def __init__(self, config: NodeConfig, ws_limits: WebSocketLimits | None = None) -> None:
+    def __init__(self, config: NodeConfig) -> None:
         self.config = config
-        self.ws_limits = ws_limits or WebSocketLimits()
         self._tls_server: uvicorn.Server | None = None
         self.template: Path | None = None
         self.served = Served(config.endpoint_url, {}, {}, {}, {}, [])
@@ -122,7 +121,7 @@ class Node:
                       "lambda": lambda_api, "dynamodb": DynamoDBService(self.tables),
                       "dynamodbstreams": DynamoDBStreamsService(self.tables)}, region=cfg.region)
         self.websockets = WebSocketGateway(self.apis, self.invoke, self.connections,
-                                           limits=self.ws_limits)
+                                           limits=cfg.websocket)
         gateway = GatewayApp(self.apis, self.invoke, region=cfg.region,
                              websockets=self.websockets)
         node_api = NodeApi(self.runtime.logs, self.describe, self._knows_function)
@@ -136,7 +135,7 @@ class Node:
                          allowed=(*cfg.allowed_hosts, ".amazonaws.com"))
 
     async def _serve_on(self, app: Any, sock: socket.socket, **tls: Any) -> uvicorn.Server:
-        limits = self.ws_limits
+        limits = self.config.websocket
         server_config = uvicorn.Config(app, http="httptools", lifespan="off",
                                        access_log=False, log_level="warning",
                                        server_header=False, proxy_headers=False, **tls,

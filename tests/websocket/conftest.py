@@ -166,6 +166,17 @@ def chat_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Runnin
         node.stop()
 
 
+def wait_for_log(node: RunningNode, text: str, timeout: float = 60) -> str:
+    """The first line of the node's output that holds `text` (function output included)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for line in node.output().splitlines():
+            if text in line:
+                return line
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} not in the node's output:\n{node.output()[-3000:]}")
+
+
 def wscat() -> str:
     """The wscat the Makefile installs (npm, from package.json)."""
     path = REPO / "node_modules" / ".bin" / "wscat"

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
-from .conftest import wscat
+from .conftest import wait_for_log, wscat
 
 TIMEOUT = 60
 
@@ -90,16 +89,6 @@ def test_connect_rejection_and_crash(chat_node):
     with pytest.raises(InvalidStatus) as crashed:
         connect(chat_url(served) + "?crash=1")
     assert crashed.value.response.status_code == 502
-
-
-def wait_for_log(node, text: str) -> str:
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        for line in node.output().splitlines():
-            if text in line:
-                return line
-        time.sleep(0.1)
-    raise AssertionError(f"{text!r} not in the node's output:\n{node.output()[-3000:]}")
 
 
 def test_disconnect_function_gets_the_close(chat_node):

@@ -1,21 +1,15 @@
-"""API Gateway's WebSocket quotas, configurable, and the new-connection rate limiter."""
+"""API Gateway's WebSocket quotas and the new-connection rate limiter.
+
+`WebSocketLimits` is defined with the node's other settings (config.py) and used from here.
+"""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Callable
 
+from fogbank.config import WebSocketLimits
 
-@dataclass(frozen=True)
-class WebSocketLimits:
-    """AWS's defaults (API Gateway quotas for WebSocket APIs); tests shorten the timeouts."""
-
-    frame_bytes: int = 32 * 1024            # a bigger frame closes the connection with 1009
-    message_bytes: int = 128 * 1024         # a bigger message closes it with 1009
-    idle_timeout_s: float = 600.0           # no message from the client for this long
-    max_connection_s: float = 7200.0        # whatever the traffic
-    new_connections_per_s: float = 500.0    # sustained rate of accepted handshakes …
-    new_connections_burst: int = 1000       # … and the burst above it
+__all__ = ["TokenBucket", "WebSocketLimits"]
 
 
 class TokenBucket:
