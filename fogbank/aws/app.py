@@ -8,8 +8,6 @@ protocols' parsers read.
 from __future__ import annotations
 
 import logging
-import random
-import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -24,6 +22,7 @@ from fogbank.aws.service import CallContext, SdkService
 from fogbank.aws.services import recognise
 from fogbank.aws.sigv4 import CredentialScope, credential_scope
 from fogbank.aws.wire import WireRequest, WireResponse, request_head
+from fogbank.ids import request_uuid
 from fogbank.types import AwsError
 from fogbank.edge import lifespan
 
@@ -43,7 +42,7 @@ class SdkApp:
                  new_request_id: Callable[[], str] | None = None) -> None:
         loader = Loader()
         self._region = region
-        self._new_request_id = new_request_id or _request_id
+        self._new_request_id = new_request_id or request_uuid
         self._endpoints: dict[str, Endpoint] = {}
         for name, service in services.items():
             # Loaded once per service: parsing a model takes tens of milliseconds.
@@ -112,12 +111,6 @@ class SdkApp:
         except Exception:
             log.exception("internal error serving %s %s", request.method, request.path)
             return protocol.error_response(InternalFailure("An internal error occurred."))
-
-
-def _request_id() -> str:
-    # Request ids need to be unique, not secret: os.urandom (uuid4) can cost tens of
-    # microseconds per call, a large share of a fast request.
-    return str(uuid.UUID(int=random.getrandbits(128), version=4))
 
 
 def _unserved(name: str | None, signature_error: AwsError | None) -> WireResponse:

@@ -5,7 +5,6 @@ stream is newline-delimited JSON, one event a line, kept open while following.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any, AsyncIterator, Callable, Protocol
 from urllib.parse import parse_qs
@@ -60,4 +59,5 @@ class NodeApi:
 
 
 def line(event: Any) -> bytes:
-    return json.dumps(dataclasses.asdict(event)).encode() + b"\n"
+    return json.dumps({"timestamp_ms": event.timestamp_ms, "function_name": event.function_name,
+                       "request_id": event.request_id, "message": event.message}).encode() + b"\n"

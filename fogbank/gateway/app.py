@@ -9,14 +9,15 @@ response writing are plain ASGI: this is the hot path.
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
-import uuid
 from typing import Awaitable, Callable, Mapping
 
+import orjson
+
 from fogbank.edge import lifespan
+from fogbank.ids import request_uuid
 from fogbank.types import AwsError, Invoker, TooManyRequests
 from fogbank.gateway import cors, event_v1, event_v2
 from fogbank.gateway.addressing import Address, address_of, select_stage
@@ -96,7 +97,7 @@ class GatewayApp:
             return error_response(HTTP, NOT_FOUND)      # a WebSocket API answers upgrades only
         protocol = live.api.protocol
         short_id = short_request_id()
-        request_id = str(uuid.uuid4()) if protocol == REST else short_id
+        request_id = request_uuid() if protocol == REST else short_id
         try:
             response = await self._serve(live, address, scope, receive,
                                          (request_id, short_id))
@@ -156,7 +157,7 @@ class GatewayApp:
         event = event_v2.build_event(request) if v2 else event_v1.build_event(request)
         name = _function_name(integration, request.stage.variables)
         try:
-            result = await self._invoke(name, json.dumps(event, separators=(",", ":")).encode())
+            result = await self._invoke(name, orjson.dumps(event))
         except TooManyRequests:
             raise GatewayError(THROTTLED) from None
         except AwsError as exc:

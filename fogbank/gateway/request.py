@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import base64
 import functools
-import os
 import time
 from dataclasses import dataclass
 from typing import Awaitable, Callable, Mapping
 
 from fogbank.gateway.model import Api, Stage
+from fogbank.ids import random_bytes
 from fogbank.gateway.routing import Match
 
 MAX_BODY_BYTES = 10 * 1024 * 1024      # API Gateway's payload quota (HTTP and REST APIs)
@@ -133,8 +133,8 @@ def _second(epoch: int) -> str:
 
 def short_request_id() -> str:
     """An id shaped like HTTP APIs' requestId and REST APIs' extendedRequestId."""
-    return base64.b64encode(os.urandom(11)).decode()
+    return base64.b64encode(random_bytes(11)).decode()
 
 
 def trace_id(epoch: float) -> str:
-    return f"Root=1-{int(epoch):08x}-{os.urandom(12).hex()}"
+    return f"Root=1-{int(epoch):08x}-{random_bytes(12).hex()}"

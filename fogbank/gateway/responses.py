@@ -16,6 +16,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 Headers = tuple[tuple[bytes, bytes], ...]
 
 # Framing headers are the gateway's to set, never the function's.
@@ -94,8 +96,8 @@ def _with_default_type(headers: list[tuple[bytes, bytes]], default: str) -> Head
 
 def _load(payload: bytes) -> Any:
     try:
-        return json.loads(payload)
-    except ValueError:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError:
         raise MalformedResponse("not JSON") from None
 
 

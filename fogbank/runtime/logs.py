@@ -3,17 +3,18 @@ in memory, and live followers (`fogbank logs -f`)."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import deque
-from dataclasses import dataclass
 from pathlib import Path
-from typing import AsyncIterator, Callable, IO
+from typing import AsyncIterator, BinaryIO, Callable, NamedTuple
+
+import orjson
 
 RING_SIZE = 10_000
 
 
-@dataclass(frozen=True)
-class LogEvent:
+class LogEvent(NamedTuple):
+    # A tuple, not a frozen dataclass: several are made per invocation, and a frozen
+    # dataclass sets each field through object.__setattr__.
     timestamp_ms: int
     function_name: str
     request_id: str
@@ -25,7 +26,7 @@ class LogStore:
         self._dir = directory
         self._clock_ms = clock_ms
         self._rings: dict[str, deque[LogEvent]] = {}
-        self._files: dict[str, IO[str]] = {}
+        self._files: dict[str, BinaryIO] = {}
         self._followers: dict[str, set[asyncio.Queue[LogEvent]]] = {}
 
     def write(self, function_name: str, request_id: str, text: str,
@@ -45,8 +46,10 @@ class LogStore:
         ring = self._rings.setdefault(function_name, deque(maxlen=RING_SIZE))
         ring.extend(events)
         file = self._file(function_name)
-        file.write("".join(json.dumps({"t": e.timestamp_ms, "r": e.request_id, "m": e.message})
-                           + "\n" for e in events))
+        # orjson: each invocation writes three or more lines, json.dumps was a tenth of
+        # the node's time on a fast function's warm path.
+        file.write(b"".join(orjson.dumps({"t": e.timestamp_ms, "r": e.request_id, "m": e.message})
+                            + b"\n" for e in events))
         if flush:
             file.flush()
         for queue in self._followers.get(function_name, ()):
@@ -84,18 +87,18 @@ class LogStore:
     def _path(self, function_name: str) -> Path:
         return self._dir / f"{function_name}.log"
 
-    def _file(self, function_name: str) -> IO[str]:
+    def _file(self, function_name: str) -> BinaryIO:
         file = self._files.get(function_name)
         if file is None:
             self._dir.mkdir(parents=True, exist_ok=True)
-            file = open(self._path(function_name), "a", encoding="utf-8")
+            file = open(self._path(function_name), "ab")
             self._files[function_name] = file
         return file
 
     def _read_file(self, function_name: str) -> list[LogEvent]:
         try:
-            with open(self._path(function_name), encoding="utf-8") as f:
-                rows = [json.loads(line) for line in f if line.strip()]
+            with open(self._path(function_name), "rb") as f:
+                rows = [orjson.loads(line) for line in f if line.strip()]
         except FileNotFoundError:
             return []
         return [LogEvent(r["t"], function_name, r["r"], r["m"]) for r in rows]

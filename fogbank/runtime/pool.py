@@ -8,6 +8,8 @@ one as soon as its invocation ends.
 from __future__ import annotations
 
 import asyncio
+import os
+import statistics
 from collections import deque
 from typing import Callable
 
@@ -19,10 +21,17 @@ from fogbank.types import FunctionSpec
 # How long a call waits for a busy worker to come free before it cold-starts its own:
 # briefly for a function whose calls take a while (it needs the concurrency), longer for
 # one whose handler typically returns within FAST_HANDLER_MS (a worker will be free long
-# before a cold start could finish, and more processes than cores only add switching).
+# before a cold start could finish), and longer still once such a function has a worker
+# per core: more processes than cores then only add switching. The wait stays bounded, so
+# a call that waits on a call to its own function (recursion) still gets a worker.
 SCALE_OUT_GRACE_S = 0.002
 FAST_FUNCTION_WAIT_S = 0.05
+FAST_AT_CORES_WAIT_S = 1.0
 FAST_HANDLER_MS = 1.0
+# The typical handler time is the median of recent calls: one call preempted by a busy
+# machine must not make a fast function look slow (and scale it out further).
+RECENT_CALLS = 16
+CORES = len(os.sched_getaffinity(0))
 
 # (provisioned?) → the plan for a new worker and its log stream name
 PlanMaker = Callable[[bool], tuple[WorkerPlan, str]]
@@ -43,7 +52,7 @@ class Pool:
         self._retired = False
         self._tasks: set[asyncio.Task[None]] = set()
         self._waiters: deque[asyncio.Future[Worker | None]] = deque()
-        self._typical_ms: float | None = None    # unknown until the first call returns
+        self._recent_ms: deque[float] = deque(maxlen=RECENT_CALLS)   # handler times
         self._cold_starting = 0                  # on-demand workers being started now
 
     async def acquire(self) -> Worker:
@@ -80,8 +89,13 @@ class Pool:
         self._waiters.append(waiter)
         # Until a call has returned, the function counts as fast: the first burst then
         # waits for the first worker instead of cold-starting a worker per caller.
-        fast = self._typical_ms is None or self._typical_ms < FAST_HANDLER_MS
-        grace = FAST_FUNCTION_WAIT_S if fast else SCALE_OUT_GRACE_S
+        fast = not self._recent_ms or statistics.median(self._recent_ms) < FAST_HANDLER_MS
+        if not fast:
+            grace = SCALE_OUT_GRACE_S
+        elif len(self.busy) + len(self._idle) + self._cold_starting >= CORES:
+            grace = FAST_AT_CORES_WAIT_S
+        else:
+            grace = FAST_FUNCTION_WAIT_S
         timer = loop.call_later(grace, _settle, waiter, None)
         try:
             return await waiter
@@ -91,9 +105,8 @@ class Pool:
                 self._waiters.remove(waiter)
 
     def observe(self, handler_ms: float) -> None:
-        """Feeds one invocation's handler time into the typical duration (an EWMA)."""
-        typical = self._typical_ms
-        self._typical_ms = handler_ms if typical is None else typical * 0.9 + handler_ms * 0.1
+        """Feeds one invocation's handler time into the typical duration."""
+        self._recent_ms.append(handler_ms)
 
     def release(self, worker: Worker, now: float) -> None:
         self.busy.discard(worker)

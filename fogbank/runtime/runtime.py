@@ -6,14 +6,13 @@ import base64
 import json
 import logging
 import math
-import os
 import sys
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from fogbank.ids import request_uuid
 from fogbank.runtime import build, environment
 from fogbank.runtime.limits import ConcurrencyLimiter
 from fogbank.runtime.logs import LogStore
@@ -117,7 +116,7 @@ class Runtime:
         spec = pool.spec
         context_json = _client_context_json(client_context)
         unreserved = self._limiter.admit(name)
-        request_id = new_request_id()
+        request_id = request_uuid()
         loop = asyncio.get_running_loop()
         try:
             worker = await pool.acquire()
@@ -225,11 +224,6 @@ def _node_trust(names: NodeNames | None, env: dict[str, str]) -> list[str]:
     for key, value in names.environment().items():
         env.setdefault(key, value)
     return sorted({str(names.ca_bundle.parent), str(names.ca_cert.parent)})
-
-
-def new_request_id() -> str:
-    """A random version-4 UUID, as Lambda's request ids are."""
-    return str(uuid.UUID(bytes=os.urandom(16), version=4))
 
 
 def _client_context_json(client_context: str | None) -> str | None:

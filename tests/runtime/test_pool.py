@@ -127,3 +127,27 @@ def test_a_released_worker_goes_to_a_waiting_call(runtime, code, loop):
         return [json.loads(r.payload)[0] for r in await asyncio.gather(one, two)]
 
     assert loop.run_until_complete(back_to_back()) == [first, first]
+
+
+BUSY_PID = ("import os, time\ndef handler(e, c):\n    end = time.perf_counter() + 0.0003\n"
+            "    while time.perf_counter() < end:\n        pass\n    return os.getpid()\n")
+
+
+def test_a_fast_function_keeps_to_a_worker_per_core_under_a_queue(runtime, code, loop,
+                                                                  monkeypatch):
+    """A queue of fast calls longer than the short grace does not fork a worker per caller:
+    with every core busy, more processes only add switching."""
+    from fogbank.runtime import pool
+    from fogbank.types import FunctionSpec
+    import json
+
+    monkeypatch.setattr(pool, "CORES", 1)
+    runtime.deploy(FunctionSpec(name="busy", handler="app.handler",
+                                code_dir=code("busy", {"app.py": BUSY_PID})))
+    loop.run_until_complete(runtime.invoke("busy", b"{}"))      # known to be fast now
+
+    async def queue():
+        results = await asyncio.gather(*(runtime.invoke("busy", b"{}") for _ in range(150)))
+        return {json.loads(r.payload) for r in results}
+
+    assert len(loop.run_until_complete(queue())) <= 2

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-import uuid
 from typing import Any, AsyncIterator, Callable
 
 from botocore.loaders import Loader
@@ -29,6 +28,7 @@ from fogbank.aws.s3.post import PostUploads, is_form_post
 from fogbank.aws.s3.signing import (SecretFor, is_presigned, is_presigned_v2,
                                     verify_presigned, verify_presigned_v2)
 from fogbank.aws.wire import WireRequest, WireResponse, request_head
+from fogbank.ids import random_bytes
 from fogbank.objects import Caller, ObjectsEngine
 from fogbank.objects.errors import InternalError, MethodNotAllowed
 from fogbank.types import AwsError
@@ -62,7 +62,7 @@ class S3App:
 
     def __init__(self, engine: ObjectsEngine, *, region: str = "us-east-1",
                  secret_for: SecretFor = local_secret, clock: Callable[[], float] = time.time,
-                 new_request_id: Callable[[], str] = lambda: uuid.uuid4().hex[:16].upper()
+                 new_request_id: Callable[[], str] = lambda: random_bytes(8).hex().upper()
                  ) -> None:
         model = ServiceModel(Loader().load_service_model("s3", "service-2"), "s3")
         self.protocol = RestXmlProtocol(model, ROOT_NAMES)
