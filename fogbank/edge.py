@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any, Awaitable, Callable, Iterable
 
+from fogbank.wire import host_header
+
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -23,13 +25,10 @@ LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 def host_name(scope: Scope) -> str:
     """The Host header without its port, lower-cased ("" when absent)."""
-    for key, value in scope.get("headers", ()):
-        if key == b"host":
-            host = value.decode("latin-1").strip().lower()
-            if host.startswith("["):                    # [::1]:4566
-                return host[: host.find("]") + 1]
-            return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    return ""
+    host = host_header(scope).strip().lower()
+    if host.startswith("["):                    # [::1]:4566
+        return host[: host.find("]") + 1]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 class HostGuard:

@@ -59,7 +59,7 @@ def test_dispatch_rule() -> None:
 
 def test_host_name_parsing() -> None:
     def scope(h: bytes) -> dict:
-        return {"headers": [(b"host", h)]}
+        return {"type": "http", "method": "GET", "path": "/", "headers": [(b"host", h)]}
     assert host_name(scope(b"Example.COM:80")) == "example.com"
     assert host_name(scope(b"[::1]:4566")) == "[::1]"
-    assert host_name({"headers": []}) == ""
+    assert host_name({"type": "http", "method": "GET", "path": "/", "headers": []}) == ""

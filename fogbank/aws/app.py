@@ -21,7 +21,7 @@ from fogbank.aws.protocols.validation import validate
 from fogbank.aws.service import CallContext, SdkService
 from fogbank.aws.services import recognise
 from fogbank.aws.sigv4 import CredentialScope, credential_scope
-from fogbank.aws.wire import WireRequest, WireResponse, request_head
+from fogbank.wire import WireRequest, WireResponse, request_head
 from fogbank.ids import request_uuid
 from fogbank.types import AwsError
 from fogbank.edge import lifespan

@@ -7,7 +7,7 @@ Names are botocore's service-model names ("lambda", "dynamodb", …).
 from __future__ import annotations
 
 from fogbank.aws.sigv4 import CredentialScope
-from fogbank.aws.wire import WireRequest
+from fogbank.wire import WireRequest
 
 TARGET_PREFIXES: dict[str, str] = {
     "DynamoDB_20120810": "dynamodb",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fogbank.aws.errors import IncompleteSignature
-from fogbank.aws.wire import WireRequest
+from fogbank.wire import WireRequest
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 TERMINATOR = "aws4_request"

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from fogbank.wire import host_header
 from fogbank.gateway.model import DEFAULT_STAGE, HTTP, Api, Stage
 
 PATH_PREFIX = "/_aws/execute-api/"
@@ -31,10 +32,7 @@ class Address:
 
 
 def _host(scope: dict) -> str:
-    for name, value in scope["headers"]:
-        if name == b"host":
-            return value.decode("latin-1")
-    return ""
+    return host_header(scope)
 
 
 def _api_id_from_host(host: str) -> str | None:

@@ -19,6 +19,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from typing import Any, Awaitable, Callable, Mapping
 from urllib.parse import unquote, urlsplit
 
+from fogbank.wire import host_header
 from fogbank.objects import BucketConfig, Conditions, GetObject, ObjectsEngine, Range
 from fogbank.objects.errors import AccessDenied, NotModified, S3Error
 
@@ -36,10 +37,7 @@ def website_url(bucket: str, endpoint_url: str) -> str:
 
 
 def _host(scope: dict) -> str:
-    for name, value in scope.get("headers", ()):
-        if name == b"host":
-            return value.decode("latin-1").lower()
-    return ""
+    return host_header(scope).lower()
 
 
 def _bucket_from_host(host: str) -> str | None:

@@ -10,7 +10,7 @@ from botocore.model import ServiceModel
 
 from fogbank.aws.errors import SerializationError, UnknownOperation
 from fogbank.aws.protocols.rest_json import RestJsonProtocol
-from fogbank.aws.wire import WireRequest
+from fogbank.wire import WireRequest
 from fogbank.types import ResourceNotFound, TooManyRequests
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from fogbank.aws.services import recognise
 from fogbank.aws.sigv4 import credential_scope
-from fogbank.aws.wire import WireRequest
+from fogbank.wire import WireRequest
 
 AUTH = ("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/{service}/aws4_request, "
         "SignedHeaders=host;x-amz-date, Signature=abc")

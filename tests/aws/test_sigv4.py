@@ -6,7 +6,7 @@ import pytest
 
 from fogbank.aws.errors import IncompleteSignature
 from fogbank.aws.sigv4 import CredentialScope, credential_scope
-from fogbank.aws.wire import WireRequest
+from fogbank.wire import WireRequest
 
 GOOD = ("AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1/lambda/aws4_request, "
         "SignedHeaders=host;x-amz-date, Signature=abc123")

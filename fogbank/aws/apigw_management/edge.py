@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Awaitable, Callable
 from urllib.parse import unquote
 
-from fogbank.aws.wire import with_path
+from fogbank.wire import with_path
 
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 _MARK = b"/@connections"

@@ -7,7 +7,7 @@ from botocore.model import OperationModel, ServiceModel
 
 from fogbank.aws.protocols.json_rpc import JsonRpcProtocol
 from fogbank.aws.protocols.rest_json import RestJsonProtocol
-from fogbank.aws.wire import WireRequest, WireResponse
+from fogbank.wire import WireRequest, WireResponse
 from fogbank.types import AwsError
 
 

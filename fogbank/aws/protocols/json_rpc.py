@@ -16,7 +16,7 @@ from botocore.model import OperationModel, ServiceModel
 from fogbank.aws.errors import SerializationError, UnknownOperation
 from fogbank.aws.protocols.json_errors import error_parts, error_shapes
 from fogbank.aws.protocols.shapes import dump_json, from_json, parse_json_body, to_json
-from fogbank.aws.wire import WireRequest, WireResponse
+from fogbank.wire import WireRequest, WireResponse
 from fogbank.types import AwsError
 
 

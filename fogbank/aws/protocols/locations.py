@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from botocore.model import Shape, StructureShape
 
-from fogbank.aws.wire import WireResponse
+from fogbank.wire import WireResponse
 
 HeaderText = Callable[[Shape, Any], str]
 

@@ -29,7 +29,7 @@ from botocore.parsers import ResponseParserError, RestXMLParser
 from botocore.serialize import RestXMLSerializer
 
 from fogbank.aws.protocols.locations import place_members
-from fogbank.aws.wire import WireRequest, WireResponse
+from fogbank.wire import WireRequest, WireResponse
 from fogbank.types import AwsError
 
 _LABEL = re.compile(r"\{([^}]+?)(\+?)\}")

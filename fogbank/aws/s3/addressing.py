@@ -19,7 +19,7 @@ from urllib.parse import unquote
 from fogbank.aws.errors import IncompleteSignature
 from fogbank.aws.services import recognise
 from fogbank.aws.sigv4 import credential_scope
-from fogbank.aws.wire import WireRequest
+from fogbank.wire import WireRequest
 
 LOCAL_DOMAIN = ".localhost"
 SERVICE_HOST = "s3.localhost"

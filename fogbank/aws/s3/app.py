@@ -27,7 +27,7 @@ from fogbank.aws.s3.objects import ObjectOperations
 from fogbank.aws.s3.post import PostUploads, is_form_post
 from fogbank.aws.s3.signing import (SecretFor, is_presigned, is_presigned_v2,
                                     verify_presigned, verify_presigned_v2)
-from fogbank.aws.wire import WireRequest, WireResponse, request_head
+from fogbank.wire import WireRequest, WireResponse, request_head
 from fogbank.ids import random_bytes
 from fogbank.objects import Caller, ObjectsEngine
 from fogbank.objects.errors import InternalError, MethodNotAllowed

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fogbank.aws.wire import WireRequest, WireResponse
+from fogbank.wire import WireRequest, WireResponse
 from fogbank.objects import CorsRule
 from fogbank.objects.errors import S3Error
 

@@ -18,7 +18,7 @@ from fogbank.aws.s3.context import S3Call
 from fogbank.aws.s3.form import FormReader, boundary_of
 from fogbank.aws.s3.signing import (ALGORITHM, Credential, SecretFor, SignatureDoesNotMatch,
                                     sign, sign_v2, signing_key)
-from fogbank.aws.wire import WireRequest, WireResponse
+from fogbank.wire import WireRequest, WireResponse
 from fogbank.objects import ContentHeaders, PutObject
 from fogbank.objects.errors import (AccessDenied, EntityTooLarge, EntityTooSmall,
                                     InvalidArgument, InvalidRequest)

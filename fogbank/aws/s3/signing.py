@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote_plus, urlsplit
 
 from botocore.auth import HmacV1Auth
 
-from fogbank.aws.wire import WireRequest
+from fogbank.wire import WireRequest
 from fogbank.objects.errors import AccessDenied, S3Error
 
 ALGORITHM = "AWS4-HMAC-SHA256"

@@ -1,4 +1,4 @@
-"""Bytes on the wire, as the SDK edge sees them: one request in, one response out.
+"""Bytes on the wire, as the edge and the wire layers see them: one request in, one response out.
 
 The ASGI adapters build a `WireRequest` (`request_head`); protocols read it and build a
 `WireResponse`. Keeping these plain lets every protocol be tested without a server.
@@ -48,7 +48,8 @@ class WireRequest:
 
 
 def request_head(scope: dict[str, Any]) -> WireRequest:
-    """An HTTP scope's request line and headers, without the body; parsed once per scope."""
+    """An HTTP or WebSocket scope's request line and headers, without the body; parsed once
+    per scope."""
     head = scope.get(_HEAD)
     if head is None:
         raw = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
@@ -58,9 +59,14 @@ def request_head(scope: dict[str, Any]) -> WireRequest:
             merged[key] = f"{merged[key]},{text}" if key in merged else text
         query = scope.get("query_string", b"").decode("latin-1")
         head = scope[_HEAD] = WireRequest(
-            scope["method"].upper(), raw.split("?", 1)[0] or "/",
+            scope.get("method", "GET").upper(), raw.split("?", 1)[0] or "/",
             parse_qs(query, keep_blank_values=True) if query else {}, merged)
     return head
+
+
+def host_header(scope: dict[str, Any]) -> str:
+    """The Host header as sent ("" when absent)."""
+    return request_head(scope).headers.get("host", "")
 
 
 def with_path(scope: dict[str, Any], raw_path: bytes, path: str) -> dict[str, Any]:
