@@ -2,7 +2,6 @@
 UnprocessedItems is always empty — a result DynamoDB also gives."""
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from fogbank.tables.errors import ValidationException
@@ -93,7 +92,7 @@ class Batches:
                 units[table.name] = units.get(table.name, 0.0) + write_units(old, item)
             return units
 
-        units = await asyncio.wrap_future(self._parts.storage.submit(work))
+        units = await self._parts.storage.write(work)
         output: dict[str, Any] = {"UnprocessedItems": {}}
         tables = {table.name: table for table, _, _ in plan}
         capacity = [c for name, used in units.items()

@@ -1,7 +1,6 @@
 """PutItem, GetItem, UpdateItem, DeleteItem."""
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Callable, Mapping
 
 from fogbank.tables.errors import ConditionalCheckFailedException, ValidationException
@@ -25,7 +24,7 @@ class ItemOps:
         self._parts = parts
 
     async def _write(self, work: Any) -> Any:
-        return await asyncio.wrap_future(self._parts.storage.submit(work))
+        return await self._parts.storage.write(work)
 
     async def put_item(self, params: dict[str, Any]) -> dict[str, Any]:
         # DynamoDB validates the request before it looks the table up.

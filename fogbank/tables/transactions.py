@@ -6,7 +6,6 @@ ClientRequestToken makes a repeat within 10 minutes a no-op that succeeds.
 """
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import marshal
@@ -86,7 +85,7 @@ class Transactions:
                            marshal.dumps({"digest": digest, "t": self._parts.clock()}))
             return units
 
-        units = await asyncio.wrap_future(self._parts.storage.submit(work))
+        units = await self._parts.storage.write(work)
         return _with_capacity({}, params, {a.table.name: a.table for a in actions}, units)
 
     def _seen(self, writer: Writer, token: str, digest: bytes) -> bool:

@@ -9,7 +9,8 @@ to provide ordered byte keys, a consistent read view and serialised, durable wri
 - `submit(work)` runs `work(writer)` on the backend's single writer, inside a transaction
   shared with other callers' work (group commit); the returned future resolves once the
   transaction is durable. If `work` raises, only its own changes are rolled back and the
-  future carries the exception.
+  future carries the exception. `await write(work)` is the same from the event loop: a
+  backend can then wake the loop once per commit rather than once per caller.
 """
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ class Storage(Protocol):
     def get(self, key: bytes) -> bytes | None: ...
 
     def submit(self, work: Callable[[Writer], T]) -> Future[T]: ...
+
+    async def write(self, work: Callable[[Writer], T]) -> T: ...
 
     def close(self) -> None: ...
 

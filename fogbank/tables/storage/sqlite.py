@@ -9,6 +9,7 @@ snapshot for the length of a `read()` block.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import sqlite3
@@ -107,6 +108,13 @@ class SqliteStorage:
         self._queue.put((work, future))
         return future
 
+    async def write(self, work: Callable[[Writer], T]) -> T:
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        if self._closed:
+            raise RuntimeError("the tables storage is closed")
+        self._queue.put((work, future))
+        return await future
+
     def close(self) -> None:
         if self._closed:
             return
@@ -148,10 +156,10 @@ class SqliteStorage:
             except queue.Empty:
                 return
 
-    def _commit(self, batch: list[tuple[Callable[[Writer], Any], Future]]) -> None:
+    def _commit(self, batch: list[tuple[Callable[[Writer], Any], Any]]) -> None:
         conn = self._writer_conn
         cursor = _WriteCursor(conn)
-        outcomes: list[tuple[Future, Any, BaseException | None]] = []
+        outcomes: list[tuple[Any, Any, BaseException | None]] = []
         conn.execute("BEGIN IMMEDIATE")
         for work, future in batch:
             conn.execute("SAVEPOINT work")
@@ -171,8 +179,31 @@ class SqliteStorage:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             outcomes = [(future, None, exc) for future, _, _ in outcomes]
-        for future, result, error in outcomes:
-            if error is not None:
-                future.set_exception(error)
+        # Callers on an event loop are woken with one call per loop and commit, not one
+        # per caller: each wake-up is a system call and a pass of the loop.
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Any, Any, BaseException | None]]] = {}
+        for outcome in outcomes:
+            future = outcome[0]
+            if isinstance(future, Future):
+                _settle(*outcome)
             else:
-                future.set_result(result)
+                by_loop.setdefault(future.get_loop(), []).append(outcome)
+        for loop, settled in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_settle_all, settled)
+            except RuntimeError:          # that loop is closed: nobody is waiting any more
+                pass
+
+
+def _settle(future: Any, result: Any, error: BaseException | None) -> None:
+    if future.done():                     # an awaiting caller was cancelled
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
+def _settle_all(outcomes: list[tuple[Any, Any, BaseException | None]]) -> None:
+    for outcome in outcomes:
+        _settle(*outcome)
