@@ -23,11 +23,13 @@ def place_members(shape: StructureShape, output: dict[str, Any], response: WireR
     """
     body: dict[str, Any] = {}
     payload = shape.serialization.get("payload")
-    for name, member in shape.members.items():
-        value = output.get(name)
-        location = member.serialization.get("location")
-        if value is None or name == payload:
+    members = shape.members
+    # The output's few members, not the shape's many (S3 outputs have dozens).
+    for name, value in output.items():
+        member = members.get(name)
+        if member is None or value is None or name == payload:
             continue
+        location = member.serialization.get("location")
         if location == "statusCode":
             response.status = int(value)
         elif location == "header":
