@@ -18,7 +18,7 @@ engine.buckets  (buckets.py)
         location: the CreateBucketConfiguration's LocationConstraint, if any.
     delete(name) -> None                       BucketNotEmpty while objects or uploads remain
     get(name) -> Bucket                        HeadBucket / GetBucketLocation; NoSuchBucket
-    list(prefix="") -> list[Bucket]            by name
+    list(prefix="", *, region=None) -> list[Bucket]   by name; region: BucketRegion filter
     create_now / delete_now                    sync forms, for the deploy providers
 engine.configs  (configs.py) — CORS, policy, tagging, lifecycle, website, notification
     put(bucket, kind: BucketConfig, document) -> None
@@ -36,10 +36,14 @@ engine.configs  (configs.py) — CORS, policy, tagging, lifecycle, website, noti
 engine.objects  (objects.py)
     put(PutObject) -> PutResult
     head(GetObject) -> ObjectInfo              conditions → NotModified / PreconditionFailed
+    head_span(GetObject) -> (ObjectInfo, span | None)
+                                               HEAD with a Range or partNumber: the span
     get(GetObject) -> ObjectBody               + range → InvalidRange
     delete(bucket, key, *, caller=Caller(), conditions=Conditions()) -> None
                                                no error for a missing key; If-Match honoured
-    delete_many(bucket, keys, *, caller=Caller()) -> tuple[list[Deleted], list[DeleteFailed]]
+    delete_many(bucket, keys, *, caller=Caller(), etags=None)
+        -> tuple[list[Deleted], list[DeleteFailed]]
+                                               etags: If-Match per position in keys
     copy(CopyObject) -> PutResult
     list_v1(bucket, *, prefix="", delimiter="", max_keys=1000, marker="") -> ListPage
     list_v2(bucket, *, prefix="", delimiter="", max_keys=1000, start_after="",

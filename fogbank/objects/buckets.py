@@ -76,6 +76,8 @@ class Buckets:
         self._known.pop(name, None)
         self._on_delete(name)
 
-    async def list(self, prefix: str = "") -> list[Bucket]:
+    async def list(self, prefix: str = "", *, region: str | None = None) -> list[Bucket]:
+        """Buckets in name order, those whose name starts with `prefix` (and in `region`)."""
         buckets = await self._store.db(self._store.meta.list_buckets)
-        return [b for b in buckets if b.name.startswith(prefix)]
+        return sorted((b for b in buckets if b.name.startswith(prefix)
+                       and region in (None, b.region)), key=lambda b: b.name)

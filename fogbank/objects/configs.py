@@ -11,10 +11,17 @@ import json
 from datetime import date, datetime, timezone
 from typing import Any, Mapping
 
-from fogbank.objects import cors, errors, policy, validation
+from fogbank.objects import cors, errors, lifecycle, policy, validation
 from fogbank.objects.model import BucketConfig, CorsRule
 from fogbank.objects.buckets import Buckets
 from fogbank.objects.store import Store
+
+
+def _check_lifecycle(document: Mapping[str, Any]) -> dict[str, Any]:
+    # The schema's rules first: S3 answers MalformedXML before judging the values.
+    lifecycle.check_rules(document)
+    return validation.check_lifecycle(document)
+
 
 _MISSING = {
     BucketConfig.CORS: errors.NoSuchCORSConfiguration,
@@ -27,7 +34,7 @@ _CHECKS = {
     BucketConfig.CORS: validation.check_cors,
     BucketConfig.POLICY: validation.check_policy,
     BucketConfig.TAGGING: validation.check_bucket_tagging,
-    BucketConfig.LIFECYCLE: validation.check_lifecycle,
+    BucketConfig.LIFECYCLE: _check_lifecycle,
     BucketConfig.WEBSITE: validation.check_website,
     BucketConfig.NOTIFICATION: validation.check_notification,
 }
@@ -42,13 +49,16 @@ def _json_default(value: Any) -> str:
     raise TypeError(f"cannot store {type(value).__name__} in a bucket configuration")
 
 
-def check(kind: BucketConfig, document: Any) -> Any:
+def check(kind: BucketConfig, document: Any, bucket: str) -> Any:
     """The document to store, checked; a document of the wrong shape is MalformedXML, as
     S3 answers one that does not follow its schema."""
     try:
-        return _CHECKS[kind](document)
+        checked = _CHECKS[kind](document)
     except (ValueError, TypeError, AttributeError, KeyError):
         raise errors.MalformedXML() from None
+    if kind is BucketConfig.POLICY:
+        policy.check_for_bucket(checked, bucket)
+    return checked
 
 
 class BucketConfigs:
@@ -61,12 +71,12 @@ class BucketConfigs:
                   ) -> None:
         """Check and store a configuration (replacing any previous one)."""
         await self._buckets.get(bucket)
-        await self._store.db(self._set, bucket, kind, check(kind, document))
+        await self._store.db(self._set, bucket, kind, check(kind, document, bucket))
 
     def put_now(self, bucket: str, kind: BucketConfig, document: Mapping[str, Any] | str
                 ) -> None:
         """`put` for synchronous callers (the deploy providers)."""
-        self._store.db_sync(self._set, bucket, kind, check(kind, document))
+        self._store.db_sync(self._set, bucket, kind, check(kind, document, bucket))
 
     async def delete(self, bucket: str, kind: BucketConfig) -> None:
         await self._store.db(self._set, bucket, kind, None)
@@ -116,6 +126,11 @@ class BucketConfigs:
         if rule is None:
             raise errors.AccessForbidden(cors.NOT_ALLOWED, Method=method, ResourceType="OBJECT")
         return rule
+
+    async def policy_is_public(self, bucket: str) -> bool:
+        """GetBucketPolicyStatus: whether the policy grants anyone access; NoSuchBucketPolicy
+        when there is none, as S3 answers."""
+        return policy.is_public(await self.get(bucket, BucketConfig.POLICY))
 
     async def allows_public_read(self, bucket: str, key: str) -> bool:
         """Whether the bucket policy lets anyone s3:GetObject this key (website hosting)."""

@@ -48,6 +48,11 @@ IllegalLocationConstraintException = _error(
     "this request was sent to.")
 InternalError = _error("InternalError", 500,
                        "We encountered an internal error. Please try again.")
+# S3's NotImplemented for a request header it does not support (a class named after the code
+# would shadow Python's NotImplemented).
+HeaderNotImplemented = _error("NotImplemented", 501,
+                              "A header you provided implies functionality that is not "
+                              "implemented")
 InvalidArgument = _error("InvalidArgument", 400, "Invalid Argument")
 InvalidBucketName = _error("InvalidBucketName", 400, "The specified bucket is not valid.")
 InvalidDigest = _error("InvalidDigest", 400, "The Content-MD5 you specified was invalid.")

@@ -11,9 +11,10 @@ import asyncio
 import logging
 import math
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from email.utils import formatdate
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from fogbank.objects.configs import BucketConfigs
+from fogbank.objects import errors
 from fogbank.objects.errors import NoSuchUpload
 from fogbank.objects.model import BucketConfig, Caller
 from fogbank.objects.notifications import Notifier
@@ -21,9 +22,24 @@ from fogbank.objects.storage import ObjectRecord
 from fogbank.objects.store import Store
 from fogbank.objects.uploads import Uploads
 
+if TYPE_CHECKING:                     # configs checks documents with `check_rules` below
+    from fogbank.objects.configs import BucketConfigs
+
 log = logging.getLogger(__name__)
 DAY = 86400.0
 LIFECYCLE_CALLER = Caller(principal_id="s3.amazonaws.com", source_ip="s3.amazonaws.com")
+
+
+def check_rules(document: Mapping[str, Any]) -> None:
+    """What S3's schema requires of each rule beyond its members' shapes: a Filter or (the
+    older form) a Prefix, and an Expiration of one kind only; MalformedXML otherwise."""
+    for rule in document.get("Rules") or []:
+        if "Filter" not in rule and "Prefix" not in rule:
+            raise errors.MalformedXML()
+        expiration = rule.get("Expiration") or {}
+        kinds = [k for k in ("Days", "Date", "ExpiredObjectDeleteMarker") if k in expiration]
+        if len(kinds) > 1:
+            raise errors.MalformedXML()
 
 
 def next_midnight(t: float) -> float:
@@ -49,26 +65,48 @@ def _filter(rule: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def applies(rule: Mapping[str, Any], record: ObjectRecord) -> bool:
+    return _matches(rule, record.info.key, record.info.size, record.tags)
+
+
+def _matches(rule: Mapping[str, Any], key: str, size: int, tags: Mapping[str, str]) -> bool:
     flt = _filter(rule)
-    info = record.info
-    if not info.key.startswith(flt.get("Prefix") or ""):
+    if not key.startswith(flt.get("Prefix") or ""):
         return False
-    if "ObjectSizeGreaterThan" in flt and not info.size > int(flt["ObjectSizeGreaterThan"]):
+    if "ObjectSizeGreaterThan" in flt and not size > int(flt["ObjectSizeGreaterThan"]):
         return False
-    if "ObjectSizeLessThan" in flt and not info.size < int(flt["ObjectSizeLessThan"]):
+    if "ObjectSizeLessThan" in flt and not size < int(flt["ObjectSizeLessThan"]):
         return False
-    return all(record.tags.get(t.get("Key")) == t.get("Value") for t in flt.get("Tags") or [])
+    return all(tags.get(t.get("Key")) == t.get("Value") for t in flt.get("Tags") or [])
+
+
+def _due(rule: Mapping[str, Any], last_modified: float) -> float | None:
+    expiration = rule.get("Expiration") or {}
+    if "Days" in expiration:
+        return next_midnight(last_modified + int(expiration["Days"]) * DAY)
+    if "Date" in expiration:
+        return _date(str(expiration["Date"]))
+    return None
 
 
 def expired(rule: Mapping[str, Any], record: ObjectRecord, now: float) -> bool:
-    expiration = rule.get("Expiration") or {}
-    if "Days" in expiration:
-        due = next_midnight(record.info.last_modified + int(expiration["Days"]) * DAY)
-    elif "Date" in expiration:
-        due = _date(str(expiration["Date"]))
-    else:
-        return False
-    return now >= due and applies(rule, record)
+    due = _due(rule, record.info.last_modified)
+    return due is not None and now >= due and applies(rule, record)
+
+
+def expiration_header(document: Mapping[str, Any] | None, key: str, size: int,
+                      tags: Mapping[str, str], last_modified: float) -> str | None:
+    """The `x-amz-expiration` value S3 sends with PutObject, HeadObject and GetObject when an
+    enabled rule will expire the object: the earliest such rule's date and id."""
+    found = []
+    for rule in (document or {}).get("Rules") or []:
+        due = _due(rule, last_modified)
+        if rule.get("Status") == "Enabled" and due is not None and \
+                _matches(rule, key, size, tags):
+            found.append((due, str(rule.get("ID", ""))))
+    if not found:
+        return None
+    due, rule_id = min(found)
+    return f'expiry-date="{formatdate(due, usegmt=True)}", rule-id="{rule_id}"'
 
 
 class LifecycleSweeper:

@@ -112,17 +112,21 @@ class Objects:
             await self._store.discard(old.body)
             await self._notifier.emit(bucket, "ObjectRemoved:Delete", key, caller)
 
-    async def delete_many(self, bucket: str, keys: Iterable[str], *, caller: Caller = Caller()
+    async def delete_many(self, bucket: str, keys: Iterable[str], *, caller: Caller = Caller(),
+                          etags: Mapping[int, str] | None = None
                           ) -> tuple[list[Deleted], list[DeleteFailed]]:
-        """DeleteObjects: at most 1000 keys; per-key failures are reported, not raised."""
+        """DeleteObjects: at most 1000 keys; per-key failures are reported, not raised.
+        `etags`: the ETag an entry (by its index) names, a condition on deleting it."""
         keys = list(keys)
         if not keys or len(keys) > MAX_KEYS:
             raise errors.MalformedXML()
         await self._buckets.get(bucket)
         deleted, failed = [], []
-        for key in keys:
+        for index, key in enumerate(keys):
+            etag = (etags or {}).get(index)
             try:
-                await self.delete(bucket, key, caller=caller)
+                await self.delete(bucket, key, caller=caller, conditions=Conditions(
+                    if_match=etag) if etag is not None else Conditions())
                 deleted.append(Deleted(key))
             except errors.S3Error as exc:
                 failed.append(DeleteFailed(key, exc.code, exc.message))
@@ -130,6 +134,10 @@ class Objects:
 
     async def copy(self, req: CopyObject) -> PutResult:
         check_key(req.key)
+        if req.metadata_directive not in ("COPY", "REPLACE"):
+            raise errors.InvalidArgument("Unknown metadata directive.",
+                                         ArgumentName="x-amz-metadata-directive",
+                                         ArgumentValue=req.metadata_directive)
         source = await self.record(req.source.bucket, req.source.key)
         await self._buckets.get(req.bucket)
         copy_conditions(req.source.conditions, source.info)
@@ -168,21 +176,20 @@ class Objects:
         return record
 
     async def head(self, req: GetObject) -> ObjectInfo:
+        return (await self.head_span(req))[0]
+
+    async def head_span(self, req: GetObject) -> tuple[ObjectInfo, tuple[int, int] | None]:
+        """HeadObject: the info and, for a part or a range, the (first, last) bytes it names
+        (S3 answers a HEAD for a part or range as it would the GET: 206 and that length)."""
         record = await self.record(req.bucket, req.key)
         check_read(req.conditions, record.info)
-        if req.part_number is not None:
-            part_span(record, req.part_number)
-        return record.info
+        return record.info, _span(record, req)
 
     async def get(self, req: GetObject) -> ObjectBody:
         record = await self.record(req.bucket, req.key)
         info = record.info
         check_read(req.conditions, info)
-        span: tuple[int, int] | None = None
-        if req.part_number is not None:
-            span = part_span(record, req.part_number)
-        elif req.range is not None:
-            span = resolve_range(req.range, info.size)
+        span = _span(record, req)
         first, last = span if span is not None else (0, info.size - 1)
         body = self._store.reader(record.body, first, last)
         return ObjectBody(info, body, last - first + 1, span)
@@ -258,6 +265,18 @@ def resolve_range(wanted: Range, size: int) -> tuple[int, int] | None:
         raise errors.InvalidRange(RangeRequested=requested, ActualObjectSize=size)
     last = size - 1 if wanted.last is None else min(wanted.last, size - 1)
     return wanted.first, last
+
+
+def _span(record: ObjectRecord, req: GetObject) -> tuple[int, int] | None:
+    """The bytes a read names: one part, one range, or None for the whole object."""
+    if req.part_number is not None:
+        if req.range is not None:
+            raise errors.InvalidRequest("Cannot specify both Range header and partNumber "
+                                        "query parameter")
+        return part_span(record, req.part_number)
+    if req.range is not None:
+        return resolve_range(req.range, record.info.size)
+    return None
 
 
 def part_span(record: ObjectRecord, part_number: int) -> tuple[int, int]:

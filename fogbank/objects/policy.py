@@ -1,12 +1,15 @@
 """Just enough of bucket-policy evaluation for website hosting: may an anonymous caller do
 this action on this resource? An explicit Deny wins; a statement with a Condition is not
-taken to apply to anonymous callers (Fogbank does not evaluate conditions).
+taken to apply to anonymous callers (Fogbank does not evaluate conditions). Also the checks
+S3 makes of a policy against its bucket, and whether a policy makes the bucket public.
 """
 from __future__ import annotations
 
 import json
 import re
 from typing import Any
+
+from fogbank.objects import errors
 
 
 def _listed(value: Any) -> list[Any]:
@@ -43,3 +46,33 @@ def allows_anonymous(policy_text: str, action: str, resource: str) -> bool:
         return False
     return any(s.get("Effect") == "Allow" and "Condition" not in s
                and _applies(s, action, resource) for s in statements)
+
+
+def check_for_bucket(policy_text: str, bucket: str) -> None:
+    """What S3 checks of a bucket policy beyond its grammar: every statement names resources,
+    each of them this bucket or objects in it, and S3 actions only; MalformedPolicy
+    otherwise."""
+    bucket_arn = f"arn:aws:s3:::{bucket}"
+    for statement in _listed(json.loads(policy_text).get("Statement", [])):
+        if "Resource" not in statement and "NotResource" not in statement:
+            raise errors.MalformedPolicy("Missing required field Resource")
+        for resource in _listed(statement.get("Resource", statement.get("NotResource"))):
+            # The bucket part may hold wildcards ("arn:aws:s3:::*"), but must cover the bucket.
+            if not isinstance(resource, str) or not _wildcard(resource.split("/", 1)[0],
+                                                              bucket_arn):
+                raise errors.MalformedPolicy("Policy has invalid resource")
+        for action in _listed(statement.get("Action", statement.get("NotAction"))):
+            if not isinstance(action, str) or not (action == "*" or
+                                                   action.lower().startswith("s3:")):
+                raise errors.MalformedPolicy("Policy has invalid action")
+
+
+def is_public(policy_text: str) -> bool:
+    """GetBucketPolicyStatus's IsPublic: some statement allows anyone without a condition
+    (a condition is taken to pin callers down, as S3 takes one on a fixed source)."""
+    try:
+        statements = _listed(json.loads(policy_text).get("Statement", []))
+    except (ValueError, AttributeError):
+        return False
+    return any(isinstance(s, dict) and s.get("Effect") == "Allow" and "Condition" not in s
+               and _anyone(s.get("Principal")) for s in statements)

@@ -8,6 +8,7 @@ S3's rules: part numbers 1–10000, parts at most 5 GiB, every part but the last
 from __future__ import annotations
 
 import secrets
+from collections import OrderedDict
 from typing import Callable, Sequence
 
 from fogbank.objects import checksums, conditions, errors, intake
@@ -36,6 +37,17 @@ def _same_etag(a: str, b: str) -> bool:
     return a.strip().strip('"') == b.strip().strip('"')
 
 
+# Completed uploads remembered so that a retried CompleteMultipartUpload (its first answer
+# lost) gets that answer again, as from S3, rather than NoSuchUpload. In memory: a retry
+# follows within seconds; the oldest are forgotten first.
+REMEMBERED_COMPLETIONS = 10_000
+_PartList = tuple[tuple[int, str], ...]
+
+
+def _part_list(parts: Sequence[CompletedPart]) -> _PartList:
+    return tuple((p.part_number, p.etag.strip().strip('"')) for p in parts)
+
+
 class Uploads:
     def __init__(self, store: Store, buckets: Buckets, objects: Objects, notifier: Notifier, *,
                  clock: Callable[[], float]) -> None:
@@ -44,6 +56,7 @@ class Uploads:
         self._objects = objects
         self._notifier = notifier
         self._clock = clock
+        self._completed: OrderedDict[str, tuple[str, str, _PartList, PutResult]] = OrderedDict()
 
     async def create(self, req: CreateUpload) -> Upload:
         check_key(req.key)
@@ -145,6 +158,17 @@ class Uploads:
     async def complete(self, bucket: str, key: str, upload_id: str,
                        parts: Sequence[CompletedPart], *, conditions: Conditions = Conditions(),
                        caller: Caller = Caller()) -> PutResult:
+        try:
+            return await self._complete(bucket, key, upload_id, parts, conditions, caller)
+        except errors.NoSuchUpload:
+            done = self._completed.get(upload_id)
+            if done is None or done[:3] != (bucket, key, _part_list(parts)):
+                raise
+            return done[3]
+
+    async def _complete(self, bucket: str, key: str, upload_id: str,
+                        parts: Sequence[CompletedPart], conditions: Conditions,
+                        caller: Caller) -> PutResult:
         record = await self._upload(bucket, key, upload_id)
         stored = {p.part.part_number: p for p in
                   await self._store.db(self._store.meta.parts, upload_id)}
@@ -158,6 +182,10 @@ class Uploads:
         body = StoredBody(files=tuple((p.body_id, p.part.size) for p in chosen))
         new = ObjectRecord(info, body, dict(record.tags or {}))
         old = await self._store.db(self._finish, upload_id, new, conditions)
+        result = PutResult(etag, info.last_modified, info.size, info.checksum)
+        self._completed[upload_id] = (bucket, key, _part_list(parts), result)
+        while len(self._completed) > REMEMBERED_COMPLETIONS:
+            self._completed.popitem(last=False)
         used = set(body.file_ids)
         await self._store.discard_ids([p.body_id for p in stored.values()
                                        if p.body_id not in used])
@@ -165,7 +193,7 @@ class Uploads:
             await self._store.discard(old.body)
         await self._notifier.emit(bucket, "ObjectCreated:CompleteMultipartUpload", key, caller,
                                   size=info.size, etag=etag)
-        return PutResult(etag, info.last_modified, info.size, info.checksum)
+        return result
 
     def _finish(self, upload_id: str, new: ObjectRecord, when: Conditions
                 ) -> ObjectRecord | None:

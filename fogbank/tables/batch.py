@@ -7,9 +7,9 @@ from typing import Any
 from fogbank.tables.errors import ValidationException
 from fogbank.tables.requests import parse_expressions
 from fogbank.tables.storage import Writer
-from fogbank.tables.validation import (check_item, check_key, check_length, constraint_error,
-                                       consumed, read_units, write_units)
-from fogbank.tables.values import item_size
+from fogbank.tables.validation import (check_item, check_key, check_key_not_empty, check_length,
+                                       constraint_error, consumed, read_units, write_units)
+from fogbank.tables.values import item_size, validate_item
 from fogbank.tables.writes import Parts, item_key, live, load, store
 
 MAX_GET = 100
@@ -75,7 +75,9 @@ class Batches:
                         "exactly one of the supported datatypes" if put else
                         "1 validation error detected: Value null at 'requestItems' failed to "
                         "satisfy constraint: Member must not be null")
-                item = check_item(table, put["Item"]) if put else None
+                item = _put_item(table, put["Item"]) if put else None
+                if delete:
+                    check_key_not_empty(table, delete["Key"])
                 key = item_key(table, item if item else check_key(table, delete["Key"]))
                 if key in seen:
                     raise ValidationException("Provided list of item keys contains duplicates")
@@ -100,3 +102,12 @@ class Batches:
         if capacity:
             output["ConsumedCapacity"] = capacity
         return output
+
+
+def _put_item(table: Any, raw: dict[str, Any]) -> dict[str, Any]:
+    """A PutRequest's item. Unlike PutItem, a batch reports a missing or mistyped key
+    attribute as a key that does not match the schema."""
+    item = validate_item(raw)
+    check_key_not_empty(table, item)
+    check_key(table, {name: item[name] for name in table.key_names() if name in item})
+    return check_item(table, item)

@@ -12,12 +12,16 @@ from fogbank.tables.catalog import Catalog
 from fogbank.tables.describe import describe_table
 from fogbank.tables.errors import ResourceInUseException, ValidationException
 from fogbank.tables.indexes import backfill_index
-from fogbank.tables.schema import (INVALID, TableDef, check_billing, check_key_schema,
-                                   check_projection, check_stream)
+from fogbank.tables.schema import (INVALID, MAX_GSIS, MAX_LSIS, TableDef, check_billing,
+                                   check_key_schema, check_projection, check_stream)
 from fogbank.tables.storage import Storage, Writer, prefix_end
 from fogbank.tables.validation import check_enum, check_table_name, constraint_error, name_problems
 
 Clock = Callable[[], float]
+MAX_TAGS = 50                      # DynamoDB's tags per resource
+# DeleteTable's TableDescription leaves out the schema that DescribeTable shows.
+_NOT_IN_DELETE_DESCRIPTION = ("CreationDateTime", "KeySchema", "AttributeDefinitions",
+                              "GlobalSecondaryIndexes", "LocalSecondaryIndexes")
 
 
 class ControlPlane:
@@ -54,7 +58,7 @@ class ControlPlane:
         check_stream(params.get("StreamSpecification"))
         lsis = [dict(i) for i in params.get("LocalSecondaryIndexes") or []]
         gsis = [dict(i) for i in params.get("GlobalSecondaryIndexes") or []]
-        _check_indexes(schema, lsis, gsis, mode)
+        _check_indexes(schema, lsis, gsis, mode, params)
         _check_attributes(attrs, schema, lsis + gsis)
         now = self._clock()
         for number, index in enumerate(lsis + gsis, start=1):
@@ -88,6 +92,8 @@ class ControlPlane:
 
         table = self._catalog.described(name)
         description = self._describe(table, status="DELETING", counts=True)
+        for field in _NOT_IN_DELETE_DESCRIPTION:
+            description.pop(field, None)
         self._write(work)
         return {"TableDescription": description}
 
@@ -166,11 +172,31 @@ class ControlPlane:
         return {"TimeToLiveDescription": {"TimeToLiveStatus": "DISABLED"}}
 
     def tag_resource(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        tags = {t["Key"]: t["Value"] for t in params["Tags"]}
-        self._retag(params["ResourceArn"], lambda current: {**current, **tags})
+        if not params["Tags"]:
+            raise ValidationException("Atleast one Tag needs to be provided as Input.")
+        tags: dict[str, str] = {}
+        for tag in params["Tags"]:
+            key = tag["Key"]
+            if key.startswith("aws:"):
+                raise ValidationException(f"Tag Key cannot be prefixed with aws:, Key: {key}")
+            if key in tags:
+                raise ValidationException("Duplicate Tag Keys provided as input: Duplicate Tag "
+                                          f"Key found {key}")
+            tags[key] = tag["Value"]
+
+        def change(current: dict) -> dict:
+            merged = {**current, **tags}
+            if len(merged) > MAX_TAGS:
+                raise ValidationException(
+                    "Number of Tags exceed the current limit for the provided ResourceArn")
+            return merged
+
+        self._retag(params["ResourceArn"], change)
         return {}
 
     def untag_resource(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        if not params["TagKeys"]:
+            raise ValidationException("Atleast one Tag Key needs to be provided as Input.")
         drop = set(params["TagKeys"])
         self._retag(params["ResourceArn"],
                     lambda current: {k: v for k, v in current.items() if k not in drop})
@@ -202,21 +228,54 @@ class ControlPlane:
 
 
 def _check_constraints(params: Mapping[str, Any]) -> None:
-    """The request validator's checks on CreateTable's nested members."""
+    """The request validator's checks on CreateTable's nested members (the wire layer checks
+    only top-level ones): missing required members, enums and index names, in one message."""
     check_table_name(params["TableName"])
     problems: list[str | None] = []
     for n, attr in enumerate(params.get("AttributeDefinitions") or (), start=1):
-        problems.append(check_enum(attr["AttributeType"],
-                                   f"attributeDefinitions.{n}.member.attributeType", ("B", "N", "S")))
-    for n, key in enumerate(params.get("KeySchema") or (), start=1):
-        problems.append(check_enum(key["KeyType"], f"keySchema.{n}.member.keyType", ("HASH", "RANGE")))
+        where = f"attributeDefinitions.{n}.member"
+        problems.append(_null(attr, "AttributeName", where))
+        problems.append(_null(attr, "AttributeType", where) or check_enum(
+            attr["AttributeType"], f"{where}.attributeType", ("B", "N", "S")))
+    problems += key_schema_problems(params.get("KeySchema") or (), "keySchema")
     for field in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
-        where = field[0].lower() + field[1:]
         for n, index in enumerate(params.get(field) or (), start=1):
-            problems += name_problems(index["IndexName"], f"{where}.{n}.member.indexName")
+            where = f"{field[0].lower() + field[1:]}.{n}.member"
+            problems += index_problems(index, where)
     found = [p for p in problems if p]
     if found:
         raise constraint_error(found)
+
+
+def _null(shape: Mapping[str, Any], member: str, where: str) -> str | None:
+    if shape.get(member) is not None:
+        return None
+    return (f"Value null at '{where}.{member[0].lower() + member[1:]}' failed to satisfy "
+            "constraint: Member must not be null")
+
+
+def key_schema_problems(schema: Any, where: str) -> list[str | None]:
+    problems: list[str | None] = []
+    for n, key in enumerate(schema, start=1):
+        problems.append(_null(key, "AttributeName", f"{where}.{n}.member"))
+        problems.append(_null(key, "KeyType", f"{where}.{n}.member") or check_enum(
+            key["KeyType"], f"{where}.{n}.member.keyType", ("HASH", "RANGE")))
+    return problems
+
+
+def index_problems(index: Mapping[str, Any], where: str) -> list[str | None]:
+    """Constraint problems of one GlobalSecondaryIndex, LocalSecondaryIndex or Create action."""
+    problems: list[str | None] = [_null(index, "IndexName", where)]
+    if index.get("IndexName") is not None:
+        problems += name_problems(index["IndexName"], f"{where}.indexName")
+    problems.append(_null(index, "KeySchema", where))
+    problems += key_schema_problems(index.get("KeySchema") or (), f"{where}.keySchema")
+    problems.append(_null(index, "Projection", where))
+    kind = (index.get("Projection") or {}).get("ProjectionType")
+    if kind is not None:
+        problems.append(check_enum(kind, f"{where}.projection.projectionType",
+                                   ("ALL", "INCLUDE", "KEYS_ONLY")))
+    return problems
 
 
 def _enable_stream(record: dict[str, Any], spec: Mapping[str, Any], now: float) -> None:
@@ -227,9 +286,13 @@ def _enable_stream(record: dict[str, Any], spec: Mapping[str, Any], now: float) 
         {"label": label, "view": spec["StreamViewType"], "created": now, "disabled": None})
 
 
-def _check_indexes(schema: list, lsis: list, gsis: list, mode: str) -> None:
+def _check_indexes(schema: list, lsis: list, gsis: list, mode: str,
+                   params: Mapping[str, Any]) -> None:
     seen: set[str] = set()
     table_hash = schema[0]["AttributeName"]
+    for field in ("LocalSecondaryIndexes", "GlobalSecondaryIndexes"):
+        if field in params and not params[field]:
+            raise ValidationException(INVALID + f"List of {field} is empty")
     if lsis and len(schema) < 2:
         raise ValidationException(INVALID + "Table KeySchema does not have a range key, which is "
                                   "required when specifying a LocalSecondaryIndex")
@@ -250,6 +313,9 @@ def _check_indexes(schema: list, lsis: list, gsis: list, mode: str) -> None:
         if len(ks) != 2:
             raise ValidationException(INVALID + "Index KeySchema must have a range key for "
                                       f"index: {index['IndexName']}")
+    if len(lsis) > MAX_LSIS:
+        raise ValidationException(INVALID + "Number of LocalSecondaryIndexes exceeds per-table "
+                                  f"limit of {MAX_LSIS}")
     for index in gsis:
         if mode == "PAY_PER_REQUEST" and index.get("ProvisionedThroughput"):
             raise ValidationException(
@@ -257,23 +323,32 @@ def _check_indexes(schema: list, lsis: list, gsis: list, mode: str) -> None:
                 f"{index['IndexName']} when BillingMode is PAY_PER_REQUEST")
         if mode == "PROVISIONED" and not index.get("ProvisionedThroughput"):
             raise ValidationException(
-                INVALID + "ProvisionedThroughput must be specified for index: "
-                f"{index['IndexName']}")
+                INVALID + f"ProvisionedThroughput is not specified for index: {index['IndexName']}")
+    if len(gsis) > MAX_GSIS:
+        raise ValidationException(INVALID + "GlobalSecondaryIndex count exceeds the per-table "
+                                  f"limit of {MAX_GSIS}")
 
 
 def _check_attributes(attrs: list, schema: list, indexes: list) -> None:
     defined = [a["AttributeName"] for a in attrs]
-    used = {k["AttributeName"] for k in schema}
-    for index in indexes:
-        used |= {k["AttributeName"] for k in index["KeySchema"]}
-    missing = sorted(used - set(defined))
+    seen: set[str] = set()
+    for name in defined:
+        if name in seen:
+            raise ValidationException(f"Attribute Name is duplicated: {name}")
+        seen.add(name)
+    keys = [k["AttributeName"] for k in schema]
+    used = list(dict.fromkeys(keys + [k["AttributeName"] for index in indexes
+                                      for k in index["KeySchema"]]))
+    missing = sorted(set(used) - seen)
     if missing:
         raise ValidationException(
             INVALID + "Some index key attributes are not defined in AttributeDefinitions. "
             f"Keys: [{', '.join(missing)}], AttributeDefinitions: [{', '.join(defined)}]")
-    if len(set(defined)) != len(defined):
-        raise ValidationException(INVALID + "Cannot have two attributes with the same name")
-    if used != set(defined):
+    if set(used) != seen:
+        if indexes:
+            raise ValidationException(
+                INVALID + "Some AttributeDefinitions are not used. AttributeDefinitions: "
+                f"[{', '.join(defined)}], keys used: [{', '.join(used)}]")
         raise ValidationException(
             INVALID + "Number of attributes in KeySchema does not exactly match number of "
             "attributes defined in AttributeDefinitions")

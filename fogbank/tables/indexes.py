@@ -70,11 +70,37 @@ def update_indexes(writer: Writer, table: TableDef, old: Item | None, new: Item 
             writer.put(new_key, records.pack(project(table, index, new)))
 
 
+# DynamoDB's limits on key attribute sizes, in bytes.
+MAX_HASH_BYTES = 2048
+MAX_RANGE_BYTES = 1024
+
+
+def _indexable(index: IndexDef, item: Item) -> bool:
+    """Whether an existing item can have an entry in a new index: a key attribute of another
+    type, empty or over the key size limits is left out, since it was written before the
+    index made it invalid."""
+    for name, kind, limit in ((index.hash_name, index.hash_type, MAX_HASH_BYTES),
+                              (index.range_name, index.range_type, MAX_RANGE_BYTES)):
+        if name is None:
+            continue
+        value = item.get(name)
+        if value is None or kind not in value:
+            return False
+        if kind != "N":
+            raw = value[kind]
+            size = len(raw.encode()) if isinstance(raw, str) else len(raw)
+            if size == 0 or size > limit:
+                return False
+    return True
+
+
 def backfill_index(writer: Writer, table: TableDef, index: IndexDef) -> None:
     """Fills a new global secondary index from the items already in the table."""
     space = keys.ITEMS + keys.table_id_bytes(table.tid)
     for _, value in writer.scan(space, prefix_end(space)):
         item = records.unpack(value)
+        if not _indexable(index, item):
+            continue
         key = entry_key(table, index, item)
         if key is not None:
             writer.put(key, records.pack(project(table, index, item)))

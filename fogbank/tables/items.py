@@ -4,12 +4,13 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from fogbank.tables.errors import ConditionalCheckFailedException, ValidationException
+from fogbank.tables.expressions.projections import Projection
 from fogbank.tables.requests import parse_expressions
 from fogbank.tables.storage import Writer
 from fogbank.tables.validation import (UPDATE_TOO_LARGE, check_item, check_key, check_return_values, check_size,
                                        consumed, read_units, write_units)
 from fogbank.tables.values import item_size
-from fogbank.tables.writes import Parts, item_key, live, load, store
+from fogbank.tables.writes import Parts, item_key, live, load, store, updated
 
 Item = Mapping[str, Any]
 
@@ -90,15 +91,16 @@ class ItemOps:
         table = self._parts.catalog.get(params["TableName"])
         key_attrs = check_key(table, params["Key"])
         key = item_key(table, key_attrs)
-        touched = _touched(table, exprs.update)
+        _refuse_key_update(table, exprs.update)
 
-        def work(writer: Writer) -> tuple[Item | None, Item]:
+        def work(writer: Writer) -> tuple[Item | None, Item | None]:
             current = live(self._parts.catalog, table)
             old = load(writer, key)
             if exprs.condition is not None and not exprs.condition.evaluate(old or {}):
                 raise condition_failed(params, old)
-            base = old if old is not None else key_attrs
-            new = exprs.update.apply(base) if exprs.update is not None else dict(base)
+            new = updated(exprs.update, old, key_attrs)
+            if new is None:
+                return old, None
             new = check_item(current, new) if current.indexes else new
             check_size(new, UPDATE_TOO_LARGE)
             store(self._parts, writer, current, key, old, new)
@@ -106,35 +108,33 @@ class ItemOps:
 
         old, new = await self._write(work)
         output: dict[str, Any] = {}
-        attributes = _returned(returns, old, new, touched)
+        attributes = _returned(returns, old, new, exprs.update)
         if attributes:
             output["Attributes"] = attributes
         _add_capacity(output, params, table, lambda: write_units(old, new))
         return output
 
 
-def _touched(table: Any, update: Any) -> frozenset[str]:
+def _refuse_key_update(table: Any, update: Any) -> None:
     if update is None:
-        return frozenset()
-    names = frozenset(update.top_level_names)
+        return
     for key_name in table.key_names():
-        if key_name in names:
+        if key_name in update.top_level_names:
             raise ValidationException(
                 "One or more parameter values were invalid: Cannot update attribute "
                 f"{key_name}. This attribute is part of the key")
-    return names
 
 
-def _returned(returns: str, old: Item | None, new: Item, touched: frozenset[str]) -> Item | None:
+def _returned(returns: str, old: Item | None, new: Item | None, update: Any) -> Item | None:
     if returns == "ALL_OLD":
         return old
     if returns == "ALL_NEW":
         return new
-    if returns == "UPDATED_OLD":
-        return {k: v for k, v in (old or {}).items() if k in touched}
-    if returns == "UPDATED_NEW":
-        return {k: v for k, v in new.items() if k in touched}
-    return None
+    if returns not in ("UPDATED_OLD", "UPDATED_NEW") or update is None:
+        return None
+    # Only the updated document paths, nested ones inside their enclosing maps and lists
+    # (`SET a.b = :v` gives {"a": {"M": {"b": …}}}), not whole top-level attributes.
+    return Projection(list(update.paths)).apply((old if returns == "UPDATED_OLD" else new) or {})
 
 
 def _add_capacity(output: dict[str, Any], params: Mapping[str, Any], table: Any,

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from fogbank.tables.errors import ValidationException
+from fogbank.tables.values import check_attribute_name
 from fogbank.tables.expressions import (ExpressionContext, legacy, parse_condition,
                                         parse_key_condition, parse_projection, parse_update)
 
 _LEGACY = ("AttributesToGet", "AttributeUpdates", "ConditionalOperator", "Expected",
            "KeyConditions", "QueryFilter", "ScanFilter")
+MAX_EXPRESSION = 4096      # bytes, for every expression parameter
 _MODERN = ("ConditionExpression", "FilterExpression", "KeyConditionExpression",
            "ProjectionExpression", "UpdateExpression")
 
@@ -84,8 +86,16 @@ def parse_expressions(params: Mapping[str, Any], filter_param: str | None = None
             raise ValidationException(
                 "ExpressionAttributeValues can only be specified when using expressions" + missing)
         return _legacy(params, filter_param)
+    for param in modern_used:
+        size = len(params[param].encode())
+        if size > MAX_EXPRESSION:
+            raise ValidationException(f"Invalid {param}: Expression size has exceeded the "
+                                      f"maximum allowed size; expression size: {size}")
     if names is not None and not names:
         raise ValidationException("ExpressionAttributeNames must not be empty")
+    for name in (names or {}).values():
+        if isinstance(name, str):
+            check_attribute_name(name)
     if values is not None and not values:
         raise ValidationException("ExpressionAttributeValues must not be empty")
     ctx = _Context(names, values)
@@ -109,6 +119,8 @@ def _maybe(parse: Any, text: str | None, ctx: ExpressionContext) -> Any:
 
 
 def _legacy(params: Mapping[str, Any], filter_param: str | None) -> Expressions:
+    for name in [*(params.get("AttributeUpdates") or ()), *(params.get("AttributesToGet") or ())]:
+        check_attribute_name(name)
     operator = params.get("ConditionalOperator")
     condition = filter_ = key = update = projection = None
     if params.get("Expected"):

@@ -12,6 +12,9 @@ from typing import Any, Mapping
 from fogbank.tables.errors import ValidationException
 
 INVALID = "One or more parameter values were invalid: "
+# DynamoDB's per-table index quotas.
+MAX_GSIS = 20
+MAX_LSIS = 5
 
 
 @dataclass(frozen=True)
@@ -104,13 +107,19 @@ def check_projection(projection: Mapping[str, Any] | None, index: str) -> None:
     projection = projection or {}
     kind = projection.get("ProjectionType")
     non_key = projection.get("NonKeyAttributes")
-    if kind in ("KEYS_ONLY", "ALL", None) and non_key:
-        raise ValidationException(INVALID + f"ProjectionType is {kind or 'ALL'}, but "
-                                  f"NonKeyAttributes is specified")
-    if kind == "INCLUDE" and not non_key:
-        raise ValidationException(INVALID + "NonKeyAttributes must not be empty")
     if kind is None:
         raise ValidationException(INVALID + f"Unknown ProjectionType: null for index: {index}")
+    if kind != "INCLUDE" and non_key:
+        raise ValidationException(INVALID + f"ProjectionType is {kind}, but NonKeyAttributes "
+                                  "is specified")
+    if kind == "INCLUDE" and not non_key:
+        raise ValidationException(INVALID + "ProjectionType is INCLUDE, but NonKeyAttributes "
+                                  "is not specified")
+    seen: set[str] = set()
+    for name in non_key or ():
+        if name in seen:
+            raise ValidationException(INVALID + f"Duplicate element in NonKeyAttributes: {name}")
+        seen.add(name)
 
 
 def check_billing(params: Mapping[str, Any], mode: str, *, needs_throughput: bool = True) -> None:

@@ -4,27 +4,37 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping
 
+from fogbank.tables.control import index_problems
 from fogbank.tables.errors import LimitExceededException, ResourceNotFoundException, ValidationException
-from fogbank.tables.schema import (INVALID, check_billing, check_key_schema, check_projection,
-                                   check_stream)
+from fogbank.tables.schema import (INVALID, MAX_GSIS, check_billing, check_key_schema,
+                                   check_projection, check_stream)
+from fogbank.tables.validation import constraint_error
 
 _CHANGES = ("ProvisionedThroughput", "BillingMode", "StreamSpecification",
             "GlobalSecondaryIndexUpdates", "SSESpecification", "ReplicaUpdates",
-            "DeletionProtectionEnabled", "TableClass", "AttributeDefinitions",
-            "OnDemandThroughput", "WarmThroughput")
-MAX_GSIS = 20
+            "DeletionProtectionEnabled", "TableClass", "OnDemandThroughput", "WarmThroughput")
+_GSI_ACTIONS = ("Create", "Update", "Delete")
 
 
 def apply_update(record: dict[str, Any], params: Mapping[str, Any], now: float) -> list[str]:
     """Changes `record` in place; returns the names of the indexes it creates."""
-    if not any(params.get(name) is not None for name in _CHANGES):
+    # An empty GlobalSecondaryIndexUpdates list asks for nothing, as if it were absent.
+    if not any(params.get(name) not in (None, []) for name in _CHANGES):
         raise ValidationException(
             "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
-            "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
+            "GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, "
+            "MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, "
+            "DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is "
+            "required")
+    updates = params.get("GlobalSecondaryIndexUpdates") or []
+    _check_index_updates(updates)
     mode = params.get("BillingMode", record.get("BillingMode", "PROVISIONED"))
     if "BillingMode" in params or "ProvisionedThroughput" in params:
-        check_billing(params, mode, needs_throughput=record.get("BillingMode") != "PROVISIONED"
-                      and mode == "PROVISIONED")
+        if (mode == "PROVISIONED" and record.get("BillingMode") != "PROVISIONED"
+                and params.get("ProvisionedThroughput") is None):
+            raise ValidationException(INVALID + "ProvisionedThroughput must be specified when "
+                                      "BillingMode is PROVISIONED")
+        check_billing(params, mode, needs_throughput=False)
         record["BillingMode"] = mode
         if params.get("ProvisionedThroughput"):
             record["ProvisionedThroughput"] = dict(params["ProvisionedThroughput"])
@@ -37,12 +47,11 @@ def apply_update(record: dict[str, Any], params: Mapping[str, Any], now: float) 
     if params.get("StreamSpecification") is not None:
         _update_stream(record, params["StreamSpecification"], now)
     known = {a["AttributeName"]: a for a in record["AttributeDefinitions"]}
-    for attr in params.get("AttributeDefinitions") or ():
-        known[attr["AttributeName"]] = dict(attr)
+    given = {a["AttributeName"]: dict(a) for a in params.get("AttributeDefinitions") or ()}
     created = []
-    for change in params.get("GlobalSecondaryIndexUpdates") or ():
+    for change in updates:
         if "Create" in change:
-            created.append(_create_index(record, change["Create"], known, mode))
+            created.append(_create_index(record, change["Create"], known, given, mode))
         elif "Delete" in change:
             _delete_index(record, change["Delete"]["IndexName"])
         elif "Update" in change:
@@ -69,31 +78,74 @@ def _update_stream(record: dict[str, Any], spec: Mapping[str, Any], now: float) 
             {"label": label, "view": spec["StreamViewType"], "created": now, "disabled": None})
     else:
         if not current.get("StreamEnabled"):
-            raise ValidationException(f"Table already has no enabled stream: TableName: {name}")
+            raise ValidationException(f"Table has no stream to disable: TableName: {name}")
         record["StreamSpecification"] = {"StreamEnabled": False}
         for stream in record.get("_streams", []):
             if stream["disabled"] is None:
                 stream["disabled"] = now
 
 
-def _create_index(record: dict[str, Any], spec: Mapping[str, Any], known: dict, mode: str) -> str:
+def _check_index_updates(updates: list[Mapping[str, Any]]) -> None:
+    """GlobalSecondaryIndexUpdates' shape: one action per entry, one index change per call."""
+    problems: list[str | None] = []
+    for n, change in enumerate(updates, start=1):
+        create = change.get("Create")
+        if create is not None:
+            problems += index_problems(create, f"globalSecondaryIndexUpdates.{n}.member.create")
+    found = [p for p in problems if p]
+    if found:
+        raise constraint_error(found)
+    names: set[str] = set()
+    for change in updates:
+        actions = [a for a in _GSI_ACTIONS if change.get(a) is not None]
+        if not actions:
+            raise ValidationException(
+                INVALID + "One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate."
+                "Create, GlobalSecondaryIndexUpdate.Delete must not be null")
+        if len(actions) > 1:
+            raise ValidationException(INVALID + "Only one global secondary index action is "
+                                      "allowed per GlobalSecondaryIndexUpdate object")
+        name = change[actions[0]].get("IndexName")
+        if name in names:
+            raise ValidationException(
+                INVALID + "Only one global secondary index update per index is allowed "
+                f"simultaneously. Index: {name}")
+        names.add(name)
+    if sum(1 for c in updates if c.get("Create") or c.get("Delete")) > 1:
+        raise LimitExceededException("Subscriber limit exceeded: Only 1 online index can be "
+                                     "created or deleted simultaneously per table")
+
+
+def _create_index(record: dict[str, Any], spec: Mapping[str, Any], known: dict,
+                  given: dict, mode: str) -> str:
     name = spec["IndexName"]
     existing = record.get("LocalSecondaryIndexes", []) + record.get("GlobalSecondaryIndexes", [])
     if any(i["IndexName"] == name for i in existing):
-        raise ValidationException(INVALID + f"Index already exists: {name}")
+        raise ValidationException("Attempting to create an index which already exists")
     if len(record.get("GlobalSecondaryIndexes", [])) >= MAX_GSIS:
-        raise LimitExceededException(
-            f"Subscriber limit exceeded: The number of global secondary indexes exceeds {MAX_GSIS}")
+        raise LimitExceededException("Subscriber limit exceeded: Number of global secondary "
+                                     f"indexes exceeds per-table limit of {MAX_GSIS}")
     check_key_schema(spec.get("KeySchema") or [])
     check_projection(spec.get("Projection"), name)
+    # The request must define the new index's keys itself, even ones the table already has.
+    if not given:
+        raise ValidationException(INVALID + f"AttributeDefinitions is not specified for index: {name}")
+    if any(key["AttributeName"] not in given for key in spec["KeySchema"]):
+        raise ValidationException("Invalid KeySchema: Some index key attribute have no definition")
     for key in spec["KeySchema"]:
-        if key["AttributeName"] not in known:
+        attr = key["AttributeName"]
+        old = known.get(attr)
+        if old is not None and old["AttributeType"] != given[attr]["AttributeType"]:
             raise ValidationException(
-                INVALID + "Global Secondary Index hash key not specified in Attribute "
-                "Definitions.Type unknown.")
+                INVALID + "Attributes cannot be redefined. Please check that your attribute "
+                "has the same type as previously defined. Existing schema: "
+                f"{_schema_text(_key_using(record, attr), known)} New schema: "
+                f"{_schema_text(spec['KeySchema'], given)}")
     if mode == "PROVISIONED" and not spec.get("ProvisionedThroughput"):
         raise ValidationException(INVALID + "ProvisionedThroughput must be specified for index: "
                                   f"{name}")
+    for key in spec["KeySchema"]:
+        known[key["AttributeName"]] = given[key["AttributeName"]]
     index = {k: v for k, v in spec.items() if k in ("IndexName", "KeySchema", "Projection",
                                                      "ProvisionedThroughput")}
     index["_number"] = record["_next_index"]
@@ -102,7 +154,24 @@ def _create_index(record: dict[str, Any], spec: Mapping[str, Any], known: dict, 
     return name
 
 
+def _key_using(record: Mapping[str, Any], attr: str) -> list[Mapping[str, Any]]:
+    """The first key schema (the table's, then its indexes') that uses `attr`."""
+    schemas = [record["KeySchema"]] + [i["KeySchema"] for i in record.get(
+        "LocalSecondaryIndexes", []) + record.get("GlobalSecondaryIndexes", [])]
+    return next(s for s in schemas if any(k["AttributeName"] == attr for k in s))
+
+
+def _schema_text(schema: list[Mapping[str, Any]], types: Mapping[str, Any]) -> str:
+    elements = ", ".join(
+        f"SchemaElement: key{{{k['AttributeName']}:{types[k['AttributeName']]['AttributeType']}:"
+        f"{k['KeyType']}}}" for k in schema)
+    return f"Schema:[{elements}]"
+
+
 def _delete_index(record: dict[str, Any], name: str) -> None:
+    if any(i["IndexName"] == name for i in record.get("LocalSecondaryIndexes", [])):
+        raise ValidationException(
+            f"Cannot delete an index that is not a GlobalSecondaryIndex: {name}")
     _find(record, name)
     record["GlobalSecondaryIndexes"] = [i for i in record["GlobalSecondaryIndexes"]
                                         if i["IndexName"] != name]

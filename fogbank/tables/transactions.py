@@ -18,13 +18,20 @@ from fogbank.tables.errors import (IdempotentParameterMismatchException,
 from fogbank.tables.requests import Expressions, parse_expressions
 from fogbank.tables.schema import TableDef
 from fogbank.tables.storage import Writer
-from fogbank.tables.validation import (UPDATE_TOO_LARGE, check_item, check_key, check_size,
+from fogbank.tables.validation import (UPDATE_TOO_LARGE, check_enum, check_item, check_key,
+                                       check_key_not_empty, check_size, constraint_error,
                                        consumed, read_units, write_units)
-from fogbank.tables.values import item_size
-from fogbank.tables.writes import Parts, item_key, live, load, store
+from fogbank.tables.values import item_size, validate_item
+from fogbank.tables.writes import Parts, item_key, live, load, store, updated
 
 TOKEN_TTL_S = 600
 _ACTIONS = ("ConditionCheck", "Put", "Delete", "Update")
+# The members each action's shape requires, in the service model's order.
+_REQUIRED = {"ConditionCheck": ("Key", "TableName", "ConditionExpression"),
+             "Put": ("Item", "TableName"), "Delete": ("Key", "TableName"),
+             "Update": ("Key", "UpdateExpression", "TableName")}
+_RETURN_OLD = ("ALL_OLD", "NONE")
+MAX_PAYLOAD = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,7 @@ class Action:
     item: Mapping[str, Any] | None          # Put's item
     exprs: Expressions
     return_old: bool                        # ReturnValuesOnConditionCheckFailure=ALL_OLD
+    invalid: str | None = None              # why the item or key breaks the table's schema
 
 
 class Transactions:
@@ -52,19 +60,32 @@ class Transactions:
         table = self._parts.catalog.get(request["TableName"])
         users = ("UpdateExpression", "ConditionExpression") if kind == "Update" else ("ConditionExpression",)
         exprs = parse_expressions(request, value_users=users)
-        if kind == "Put":
-            item = check_item(table, request["Item"])
-            key_attrs = table.key_of(item)
-        else:
-            item, key_attrs = None, check_key(table, request["Key"])
+        return_old = request.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
+        # Malformed values and empty key values fail the whole request; an item or key
+        # that does not fit the table's schema cancels the transaction with a
+        # ValidationError reason instead.
+        item = validate_item(request["Item"]) if kind == "Put" else None
+        check_key_not_empty(table, item if item is not None else request["Key"])
+        try:
+            if item is not None:
+                item = check_item(table, item)
+                key_attrs = table.key_of(item)
+            else:
+                key_attrs = check_key(table, request["Key"])
+        except ValidationException as exc:
+            return Action(kind, table, b"", {}, item, exprs, return_old, exc.message)
         return Action(kind, table, item_key(table, key_attrs), key_attrs, item, exprs,
-                      request.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD")
+                      return_old)
 
     async def transact_write_items(self, params: dict[str, Any]) -> dict[str, Any]:
+        _check_members(params["TransactItems"])
         actions = [self._action(entry) for entry in params["TransactItems"]]
-        if len({a.key for a in actions}) != len(actions):
+        keyed = [a.key for a in actions if a.invalid is None]
+        if len(set(keyed)) != len(keyed):
             raise ValidationException(
                 "Transaction request cannot include multiple operations on one item")
+        _check_payload(actions)
+        _cancel_if_invalid(actions)
         token = params.get("ClientRequestToken")
         digest = _digest(params) if token else b""
 
@@ -123,10 +144,7 @@ class Transactions:
             reasons.append(reason)
             changes.append((action, old, new))
         if any(r["Code"] != "None" for r in reasons):
-            codes = ", ".join(r["Code"] for r in reasons)
-            raise TransactionCanceledException(
-                "Transaction cancelled, please refer cancellation reasons for specific reasons "
-                f"[{codes}]", reasons)
+            raise _cancelled(reasons)
         return changes
 
     @staticmethod
@@ -138,13 +156,14 @@ class Transactions:
         if action.kind == "Delete":
             return None
         update = action.exprs.update
-        base = old if old is not None else action.key_attrs
-        new = update.apply(base) if update is not None else dict(base)
+        new = updated(update, old, action.key_attrs)
         for name in action.table.key_names():
             if update is not None and name in update.top_level_names:
                 raise ValidationException(
                     "One or more parameter values were invalid: Cannot update attribute "
                     f"{name}. This attribute is part of the key")
+        if new is None:
+            return None
         check_size(new, UPDATE_TOO_LARGE)
         return check_item(action.table, new) if action.table.indexes else new
 
@@ -168,6 +187,55 @@ class Transactions:
                     responses.append({"Item": exprs.projection.apply(item) if exprs.projection else item})
         return _with_capacity({"Responses": responses}, params,
                               {table.name: table for table, _, _ in plans}, units)
+
+
+def _check_members(entries: list[Mapping[str, Any]]) -> None:
+    """What the service model requires inside each action, which the wire layer (checking
+    only top-level members) leaves to us: reported as AWS's request validator words it."""
+    problems = []
+    for number, entry in enumerate(entries, 1):
+        for kind in _ACTIONS:
+            request = entry.get(kind)
+            if request is None:
+                continue
+            where = f"transactItems.{number}.member.{kind[0].lower()}{kind[1:]}"
+            problems += [f"Value null at '{where}.{name[0].lower()}{name[1:]}' failed to satisfy "
+                         "constraint: Member must not be null"
+                         for name in _REQUIRED[kind] if request.get(name) is None]
+            returns = request.get("ReturnValuesOnConditionCheckFailure")
+            if returns is not None:
+                problem = check_enum(returns, f"{where}.returnValuesOnConditionCheckFailure",
+                                     _RETURN_OLD)
+                problems += [problem] if problem else []
+    if problems:
+        raise constraint_error(problems)
+
+
+def _check_payload(actions: list[Action]) -> None:
+    """The 4 MB limit is on what the request carries (new items, keys), not on the size of
+    the items it deletes or updates."""
+    size = sum(item_size(a.item if a.item is not None else a.key_attrs) for a in actions)
+    if size > MAX_PAYLOAD:
+        raise ValidationException(
+            f"Transaction payload size cannot exceed 4MB. Payload Size: {size}")
+
+
+def _cancel_if_invalid(actions: list[Action]) -> None:
+    """DynamoDB stops at the first action that breaks its table's schema and checks no
+    condition: that action's reason is ValidationError, every other one None."""
+    first = next((a for a in actions if a.invalid is not None), None)
+    if first is None:
+        return
+    raise _cancelled([
+        {"Code": "ValidationError", "Message": a.invalid} if a is first else {"Code": "None"}
+        for a in actions])
+
+
+def _cancelled(reasons: list[dict[str, Any]]) -> TransactionCanceledException:
+    codes = ", ".join(r["Code"] for r in reasons)
+    return TransactionCanceledException(
+        "Transaction cancelled, please refer cancellation reasons for specific reasons "
+        f"[{codes}]", reasons)
 
 
 def _with_capacity(output: dict[str, Any], params: Mapping[str, Any],

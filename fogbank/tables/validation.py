@@ -11,6 +11,8 @@ from fogbank.tables.schema import TableDef
 from fogbank.tables.values import item_size, validate_item, validate_value
 
 MAX_ITEM_SIZE = 400 * 1024
+MAX_HASH_KEY = 2048           # bytes of a string's UTF-8 or of a binary value
+MAX_RANGE_KEY = 1024
 TOO_LARGE = "Item size has exceeded the maximum allowed size"
 UPDATE_TOO_LARGE = "Item size to update has exceeded the maximum allowed size"
 _INVALID = "One or more parameter values were invalid: "
@@ -34,8 +36,23 @@ def check_key(table: TableDef, key: Mapping[str, Any]) -> dict[str, Any]:
             raise ValidationException(
                 _INVALID + "The AttributeValue for a key attribute cannot contain an empty "
                 f"{'string' if kind == 'S' else 'binary'} value. Key: {name}")
+        check_key_size(value, name == table.hash_name)
         checked[name] = value
     return checked
+
+
+def check_key_size(value: Mapping[str, Any], is_hash: bool) -> None:
+    """DynamoDB's key length limits, in its words (the missing space is AWS's)."""
+    (kind, raw), = value.items()
+    if kind == "N":
+        return
+    size = len(raw.encode()) if kind == "S" else len(raw)
+    if is_hash and size > MAX_HASH_KEY:
+        raise ValidationException(_INVALID + "Size of hashkey has exceeded the maximum size "
+                                  f"limit of{MAX_HASH_KEY} bytes")
+    if not is_hash and size > MAX_RANGE_KEY:
+        raise ValidationException(_INVALID + "Aggregated size of all range keys has exceeded "
+                                  f"the size limit of {MAX_RANGE_KEY} bytes")
 
 
 def check_item(table: TableDef, item: Mapping[str, Any]) -> dict[str, Any]:
@@ -52,14 +69,29 @@ def check_item(table: TableDef, item: Mapping[str, Any]) -> dict[str, Any]:
             raise ValidationException(
                 _INVALID + f"Type mismatch for key {name} expected: {kind} actual: {actual}")
         if kind != "N" and not value[kind]:
-            raise ValidationException(
-                "One or more parameter values are not valid. The AttributeValue for a key "
-                f"attribute cannot contain an empty {'string' if kind == 'S' else 'binary'} "
-                f"value. Key: {name}")
+            raise empty_key(name, kind)
+        check_key_size(value, name == table.hash_name)
     check_size(checked)
     if table.indexes:
         check_index_keys(table, checked)
     return checked
+
+
+def empty_key(name: str, kind: str) -> ValidationException:
+    """An empty string or binary key value, in the words DynamoDB uses for an Item (and for
+    any key inside a transaction)."""
+    return ValidationException(
+        "One or more parameter values are not valid. The AttributeValue for a key attribute "
+        f"cannot contain an empty {'string' if kind == 'S' else 'binary'} value. Key: {name}")
+
+
+def check_key_not_empty(table: TableDef, attributes: Mapping[str, Any]) -> None:
+    """Batch writes and transactions refuse an empty string or binary key value before they
+    match the key to the schema, in the words used for an item."""
+    for name, kind in ((table.hash_name, table.hash_type), (table.range_name, table.range_type)):
+        value = attributes.get(name) if name is not None else None
+        if kind != "N" and isinstance(value, dict) and value.get(kind) in ("", b""):
+            raise empty_key(name, kind)
 
 
 def check_size(item: Mapping[str, Any], message: str = TOO_LARGE) -> int:

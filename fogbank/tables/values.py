@@ -161,6 +161,8 @@ def validate_value(value: Any, _depth: int = 0) -> AttributeValue:
     if kind in SET_TYPES:
         return _validate_set(value, kind, data)
     if kind == "M":
+        for name in data:
+            check_attribute_name(name)
         return _validate_children(value, data, data.items(), _depth)
     if kind == "L":
         return _validate_children(value, data, enumerate(data), _depth)
@@ -209,8 +211,19 @@ def validate_item(item: Mapping[str, Any]) -> dict[str, AttributeValue]:
     """Checks every attribute of an item; returns it with numbers canonical."""
     checked = {}
     for name, value in item.items():
+        check_attribute_name(name)
         checked[name] = validate_value(value)
     return checked
+
+
+MAX_NAME = 65535          # bytes of UTF-8, for top-level names and map keys alike
+
+
+def check_attribute_name(name: str) -> None:
+    # A character is at most 4 bytes of UTF-8: most names need no encoding to be cleared.
+    if len(name) > MAX_NAME // 4 and len(name.encode()) > MAX_NAME:
+        raise ValidationException("1 validation error detected: Attribute name is too large, "
+                                  f"must be less than {MAX_NAME + 1} bytes")
 
 
 # ---------------------------------------------------------------- size

@@ -45,6 +45,22 @@ def live(catalog: Catalog, table: TableDef) -> TableDef:
     return current
 
 
+def updated(update: Any, old: Item | None, key: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The item an UpdateItem leaves, or None when there is still no item.
+
+    An update made only of removals (REMOVE, DELETE) does not create a missing item in
+    DynamoDB; an empty one (AttributeUpdates={}, or none at all) creates it with just its key.
+    """
+    if update is None:
+        return dict(old if old is not None else key)
+    if old is None and update.steps and all(step[0] in _REMOVALS for step in update.steps):
+        return None
+    return update.apply(old if old is not None else key)
+
+
+_REMOVALS = frozenset({"REMOVE", "DELETE"})
+
+
 def store(parts: Parts, writer: Writer, table: TableDef, key: bytes, old: Item | None,
           new: Item | None, *, service: bool = False) -> None:
     if new is None:

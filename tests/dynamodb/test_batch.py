@@ -101,3 +101,27 @@ def test_batch_write_with_a_bad_key(ddb, two_tables, aws_error) -> None:
     a, _ = two_tables
     with aws_error("ValidationException", "The provided key element does not match the schema"):
         ddb.batch_write_item(RequestItems={a: [{"DeleteRequest": {"Key": {"id": {"S": "x"}}}}]})
+
+
+@pytest.mark.parametrize("item", [
+    {"pk": {"N": "1"}},
+    {"pk": {"L": [{"S": "x"}]}},
+    {"other": {"S": "x"}},
+])
+def test_batch_put_of_an_item_whose_key_does_not_match(ddb, two_tables, aws_error, item) -> None:
+    # Unlike PutItem, which names the key attribute and its types.
+    a, _ = two_tables
+    with aws_error("ValidationException", "The provided key element does not match the schema"):
+        ddb.batch_write_item(RequestItems={a: [{"PutRequest": {"Item": item}}]})
+
+
+@pytest.mark.parametrize("request_", [
+    {"PutRequest": {"Item": {"pk": {"S": ""}}}},
+    {"DeleteRequest": {"Key": {"pk": {"S": ""}}}},
+])
+def test_batch_write_with_an_empty_key_value(ddb, two_tables, aws_error, request_) -> None:
+    a, _ = two_tables
+    with aws_error("ValidationException", "One or more parameter values are not valid. The "
+                   "AttributeValue for a key attribute cannot contain an empty string value. "
+                   "Key: pk"):
+        ddb.batch_write_item(RequestItems={a: [request_]})

@@ -66,6 +66,8 @@ def _placeholders(expression: str) -> set[str]:
     ("n = :five OR n = :ten AND s = :apple", False),   # AND binds tighter than OR
     ("(n = :five OR n = :ten) AND attribute_exists(s)", True),
     ("NOT (n = :five OR n = :twenty)", True),
+    ("nope <> gone", True),               # a missing attribute is unequal even to another
+    ("nope = gone", False),
 ])
 def test_condition_expression(ddb, item_table, expression: str, expected: bool) -> None:
     assert _holds(ddb, item_table, expression) is expected
@@ -117,6 +119,11 @@ def test_condition_with_names(ddb, item_table) -> None:
     ({"s": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [{"S": "app"}]}}, None,
      True),
     ({"ss": {"ComparisonOperator": "CONTAINS", "AttributeValueList": [{"S": "red"}]}}, None,
+     True),
+    # A missing attribute fails NOT_CONTAINS, as it fails CONTAINS.
+    ({"nope": {"ComparisonOperator": "NOT_CONTAINS", "AttributeValueList": [{"S": "x"}]}},
+     None, False),
+    ({"s": {"ComparisonOperator": "NOT_CONTAINS", "AttributeValueList": [{"S": "x"}]}}, None,
      True),
     ({"nope": {"ComparisonOperator": "NULL"}}, None, True),
     ({"n": {"ComparisonOperator": "NOT_NULL"}}, None, True),
@@ -248,3 +255,36 @@ def test_function_with_wrong_operand_type(ddb, item_table, aws_error) -> None:
                    "operand type: N"):
         ddb.put_item(TableName=item_table, Item=ITEM, ConditionExpression="begins_with(s, :n)",
                      ExpressionAttributeValues={":n": {"N": "1"}})
+
+
+def test_update_function_in_a_condition(ddb, item_table, aws_error) -> None:
+    with aws_error("ValidationException", "Invalid ConditionExpression: The function is not "
+                   "allowed in a condition expression; function: if_not_exists"):
+        ddb.put_item(TableName=item_table, Item=ITEM,
+                     ConditionExpression="if_not_exists(n, :five) = :five",
+                     ExpressionAttributeValues={":five": {"N": "5"}})
+
+
+def test_between_with_list_bounds(ddb, item_table, aws_error) -> None:
+    with aws_error("ValidationException", "Invalid ConditionExpression: Incorrect operand type "
+                   "for operator or function; operator or function: BETWEEN, operand type: LIST"):
+        ddb.put_item(TableName=item_table, Item=ITEM, ConditionExpression="n BETWEEN :a AND :b",
+                     ExpressionAttributeValues={":a": {"L": [{"N": "1"}]},
+                                                ":b": {"L": [{"N": "2"}]}})
+
+
+def test_between_and_in_need_a_first_operand_distinct_from_the_rest(ddb, item_table,
+                                                                  aws_error) -> None:
+    for expression, operator in (("n BETWEEN :five AND n", "BETWEEN"), ("n IN (:five, n)", "IN")):
+        with aws_error("ValidationException", "Invalid ConditionExpression: The first operand "
+                       "must be distinct from the remaining operands for this operator or "
+                       f"function; operator: {operator}, first operand: [n]"):
+            ddb.put_item(TableName=item_table, Item=ITEM, ConditionExpression=expression,
+                         ExpressionAttributeValues={":five": {"N": "5"}})
+
+
+def test_size_counts_a_string_in_utf16_code_units(ddb, table) -> None:
+    item = {"pk": {"S": "u"}, "s": {"S": "\u00e9\U0001D11E"}}    # é and a musical G clef
+    ddb.put_item(TableName=table, Item=item)
+    ddb.put_item(TableName=table, Item=item, ConditionExpression="size(s) = :three",
+                 ExpressionAttributeValues={":three": {"N": "3"}})

@@ -257,3 +257,94 @@ def test_waiters_settle(ddb, make_table, waiter: str) -> None:
     if waiter == "table_not_exists":
         ddb.delete_table(TableName=name)
     ddb.get_waiter(waiter).wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+
+
+def test_create_table_attribute_definition_without_a_name(raw_ddb, aws_error) -> None:
+    with aws_error("ValidationException",
+                   "1 validation error detected: Value null at "
+                   "'attributeDefinitions.1.member.attributeName' failed to satisfy constraint: "
+                   "Member must not be null"):
+        _create(raw_ddb, _name(), AttributeDefinitions=[{"AttributeType": "S"}])
+
+
+def test_create_table_attribute_defined_twice(ddb, aws_error) -> None:
+    with aws_error("ValidationException", "Attribute Name is duplicated: pk"):
+        _create(ddb, _name(), AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "pk", "AttributeType": "N"}])
+
+
+def test_create_table_unused_attribute_definition_with_an_index(ddb, aws_error) -> None:
+    with aws_error("ValidationException",
+                   "One or more parameter values were invalid: Some AttributeDefinitions are "
+                   "not used. AttributeDefinitions: [pk, g, extra], keys used: [pk, g]"):
+        _create(ddb, _name(), AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "g", "AttributeType": "S"},
+            {"AttributeName": "extra", "AttributeType": "S"}],
+            GlobalSecondaryIndexes=[{
+                "IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"}}])
+
+
+def test_delete_table_description_leaves_out_the_schema(ddb, make_table) -> None:
+    name = make_table(("pk", "S"), ("sk", "S"), attributes={"g": "S"},
+                      GlobalSecondaryIndexes=[{
+                          "IndexName": "by-g",
+                          "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                          "Projection": {"ProjectionType": "ALL"}}])
+    ddb.put_item(TableName=name, Item={"pk": {"S": "a"}, "sk": {"S": "b"}})
+    deleted = ddb.delete_table(TableName=name)["TableDescription"]
+    assert deleted["TableName"] == name
+    assert deleted["TableStatus"] == "DELETING"
+    assert deleted["ItemCount"] == 1
+    assert deleted["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    for field in ("CreationDateTime", "KeySchema", "AttributeDefinitions",
+                  "GlobalSecondaryIndexes"):
+        assert field not in deleted
+
+
+def test_update_table_disabling_a_stream_it_does_not_have(ddb, make_table, aws_error) -> None:
+    name = make_table()
+    with aws_error("ValidationException", f"Table has no stream to disable: TableName: {name}"):
+        ddb.update_table(TableName=name, StreamSpecification={"StreamEnabled": False})
+
+
+def test_update_table_with_only_attribute_definitions(ddb, make_table, aws_error) -> None:
+    name = make_table()
+    with aws_error("ValidationException",
+                   "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+                   "GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, "
+                   "MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, "
+                   "DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or "
+                   "TableClass is required"):
+        ddb.update_table(TableName=name, AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"}], GlobalSecondaryIndexUpdates=[])
+
+
+def test_update_table_to_provisioned_without_throughput(ddb, make_table, aws_error) -> None:
+    name = make_table()
+    with aws_error("ValidationException", "One or more parameter values were invalid: "
+                   "ProvisionedThroughput must be specified when BillingMode is PROVISIONED"):
+        ddb.update_table(TableName=name, BillingMode="PROVISIONED")
+
+
+@pytest.mark.parametrize("tags,message", [
+    ([], "Atleast one Tag needs to be provided as Input."),
+    ([{"Key": "aws:owner", "Value": "me"}], "Tag Key cannot be prefixed with aws:, Key: aws:owner"),
+    ([{"Key": "k", "Value": "1"}, {"Key": "k", "Value": "2"}],
+     "Duplicate Tag Keys provided as input: Duplicate Tag Key found k"),
+    ([{"Key": f"k{i}", "Value": "v"} for i in range(51)],
+     "Number of Tags exceed the current limit for the provided ResourceArn"),
+])
+def test_bad_tags(raw_ddb, make_table, aws_error, tags: list, message: str) -> None:
+    arn = raw_ddb.describe_table(TableName=make_table())["Table"]["TableArn"]
+    with aws_error("ValidationException", message):
+        raw_ddb.tag_resource(ResourceArn=arn, Tags=tags)
+    assert raw_ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == []
+
+
+def test_untag_nothing(raw_ddb, make_table, aws_error) -> None:
+    arn = raw_ddb.describe_table(TableName=make_table())["Table"]["TableArn"]
+    with aws_error("ValidationException", "Atleast one Tag Key needs to be provided as Input."):
+        raw_ddb.untag_resource(ResourceArn=arn, TagKeys=[])

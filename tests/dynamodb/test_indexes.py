@@ -1,6 +1,8 @@
 """Global and local secondary indexes: projections, sparse indexes, upkeep, and errors."""
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 
@@ -152,3 +154,127 @@ def test_update_table_adds_and_removes_a_global_index(ddb, make_table) -> None:
             break
         ddb.get_waiter("table_exists").wait(TableName=name)
     assert not ddb.describe_table(TableName=name)["Table"].get("GlobalSecondaryIndexes")
+
+
+def _keys(*names: str) -> list[dict]:
+    return [{"AttributeName": n, "KeyType": t} for n, t in zip(names, ("HASH", "RANGE"))]
+
+
+def _new_table(client, **params):
+    params.setdefault("KeySchema", _keys("pk", "sk"))
+    params.setdefault("AttributeDefinitions", [{"AttributeName": "pk", "AttributeType": "S"},
+                                              {"AttributeName": "sk", "AttributeType": "S"}])
+    return client.create_table(TableName=f"ix-{uuid.uuid4().hex[:12]}",
+                               BillingMode="PAY_PER_REQUEST", **params)
+
+
+def _defs(*names: str) -> list[dict]:
+    return [{"AttributeName": n, "AttributeType": "S"} for n in names]
+
+
+def test_create_table_index_quotas(ddb, aws_error) -> None:
+    names = [f"gsi{i}" for i in range(21)]
+    with aws_error("ValidationException", "One or more parameter values were invalid: "
+                   "GlobalSecondaryIndex count exceeds the per-table limit of 20"):
+        _new_table(ddb, AttributeDefinitions=_defs("pk", "sk", *names),
+                   GlobalSecondaryIndexes=[_gsi(n, n, None, {"ProjectionType": "ALL"})
+                                           for n in names])
+    names = [f"lsi{i}" for i in range(6)]
+    with aws_error("ValidationException", "One or more parameter values were invalid: "
+                   "Number of LocalSecondaryIndexes exceeds per-table limit of 5"):
+        _new_table(ddb, AttributeDefinitions=_defs("pk", "sk", *names),
+                   LocalSecondaryIndexes=[_gsi(n, "pk", n, {"ProjectionType": "ALL"})
+                                          for n in names])
+
+
+@pytest.mark.parametrize("projection,message", [
+    ({"ProjectionType": "INCLUDE"},
+     "One or more parameter values were invalid: ProjectionType is INCLUDE, but "
+     "NonKeyAttributes is not specified"),
+    ({"ProjectionType": "INCLUDE", "NonKeyAttributes": ["a", "b", "a"]},
+     "One or more parameter values were invalid: Duplicate element in NonKeyAttributes: a"),
+    ({"ProjectionType": "nonsense"},
+     "1 validation error detected: Value 'nonsense' at "
+     "'globalSecondaryIndexes.1.member.projection.projectionType' failed to satisfy "
+     "constraint: Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]"),
+])
+def test_bad_projections(raw_ddb, aws_error, projection: dict, message: str) -> None:
+    with aws_error("ValidationException", message):
+        _new_table(raw_ddb, AttributeDefinitions=_defs("pk", "sk", "g"),
+                   GlobalSecondaryIndexes=[_gsi("by-g", "g", None, projection)])
+
+
+@pytest.fixture
+def with_local_index(make_table) -> str:
+    return make_table(("pk", "S"), ("sk", "S"), attributes={"x": "S"},
+                      LocalSecondaryIndexes=[_gsi("local", "pk", "x", {"ProjectionType": "ALL"})])
+
+
+def _create_action(name: str, key: str) -> dict:
+    return {"Create": _gsi(name, key, None, {"ProjectionType": "ALL"})}
+
+
+@pytest.mark.parametrize("params,code,message", [
+    ({"GlobalSecondaryIndexUpdates": [{}]}, "ValidationException",
+     "One or more parameter values were invalid: One of GlobalSecondaryIndexUpdate.Update, "
+     "GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null"),
+    ({"AttributeDefinitions": _defs("y"), "GlobalSecondaryIndexUpdates": [
+        {**_create_action("new", "y"), "Delete": {"IndexName": "old"}}]}, "ValidationException",
+     "One or more parameter values were invalid: Only one global secondary index action is "
+     "allowed per GlobalSecondaryIndexUpdate object"),
+    ({"AttributeDefinitions": _defs("y"), "GlobalSecondaryIndexUpdates": [
+        _create_action("one", "y"), _create_action("two", "y")]}, "LimitExceededException",
+     "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously "
+     "per table"),
+    ({"AttributeDefinitions": _defs("y"), "GlobalSecondaryIndexUpdates": [
+        _create_action("local", "y")]}, "ValidationException",
+     "Attempting to create an index which already exists"),
+    ({"GlobalSecondaryIndexUpdates": [_create_action("new", "x")]}, "ValidationException",
+     "One or more parameter values were invalid: AttributeDefinitions is not specified for "
+     "index: new"),
+    ({"AttributeDefinitions": _defs("y"), "GlobalSecondaryIndexUpdates": [
+        _create_action("new", "x")]}, "ValidationException",
+     "Invalid KeySchema: Some index key attribute have no definition"),
+    ({"AttributeDefinitions": [{"AttributeName": "x", "AttributeType": "N"}],
+      "GlobalSecondaryIndexUpdates": [_create_action("new", "x")]}, "ValidationException",
+     "One or more parameter values were invalid: Attributes cannot be redefined. Please check "
+     "that your attribute has the same type as previously defined. Existing schema: "
+     "Schema:[SchemaElement: key{pk:S:HASH}, SchemaElement: key{x:S:RANGE}] New schema: "
+     "Schema:[SchemaElement: key{x:N:HASH}]"),
+    ({"GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": "local"}}]},
+     "ValidationException", "Cannot delete an index that is not a GlobalSecondaryIndex: local"),
+])
+def test_bad_index_updates(raw_ddb, with_local_index, aws_error, params: dict, code: str,
+                           message: str) -> None:
+    with aws_error(code, message):
+        raw_ddb.update_table(TableName=with_local_index, **params)
+    table = raw_ddb.describe_table(TableName=with_local_index)["Table"]
+    assert "GlobalSecondaryIndexes" not in table
+    assert {"AttributeName": "x", "AttributeType": "S"} in table["AttributeDefinitions"]
+
+
+def test_update_table_beyond_twenty_global_indexes(ddb, make_table, aws_error) -> None:
+    names = [f"gsi{i}" for i in range(20)]
+    name = make_table(attributes={n: "S" for n in names}, GlobalSecondaryIndexes=[
+        _gsi(n, n, None, {"ProjectionType": "KEYS_ONLY"}) for n in names])
+    with aws_error("LimitExceededException", "Subscriber limit exceeded: Number of global "
+                   "secondary indexes exceeds per-table limit of 20"):
+        ddb.update_table(TableName=name, AttributeDefinitions=_defs("more"),
+                         GlobalSecondaryIndexUpdates=[_create_action("more", "more")])
+
+
+def test_new_index_leaves_out_items_it_cannot_hold(ddb, make_table, aws_error) -> None:
+    name = make_table()
+    held = {"pk": {"S": "held"}, "g": {"S": "G"}}
+    for item in (held, {"pk": {"S": "number"}, "g": {"N": "1"}},
+                 {"pk": {"S": "empty"}, "g": {"S": ""}},
+                 {"pk": {"S": "long"}, "g": {"S": "x" * 2049}},
+                 {"pk": {"S": "none"}}):
+        ddb.put_item(TableName=name, Item=item)
+    ddb.update_table(TableName=name, AttributeDefinitions=_defs("g"),
+                     GlobalSecondaryIndexUpdates=[_create_action("by-g", "g")])
+    assert ddb.scan(TableName=name, IndexName="by-g")["Items"] == [held]
+    # Once the index exists, a value of the wrong type is refused.
+    with aws_error("ValidationException", prefix="One or more parameter values were invalid: "
+                   "Type mismatch for Index Key g Expected: S Actual: N"):
+        ddb.put_item(TableName=name, Item={"pk": {"S": "later"}, "g": {"N": "2"}})

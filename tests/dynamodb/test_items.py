@@ -272,3 +272,84 @@ def test_number_keys_compare_as_numbers(ddb, make_table) -> None:
     ddb.put_item(TableName=name, Item={"id": {"N": "1.0"}, "v": {"S": "one"}})
     assert ddb.get_item(TableName=name, Key={"id": {"N": "1"}})["Item"] == {
         "id": {"N": "1"}, "v": {"S": "one"}}
+
+
+@pytest.mark.parametrize("update", [
+    {"UpdateExpression": "REMOVE a"},
+    {"UpdateExpression": "DELETE s :gone", "ExpressionAttributeValues": {":gone": {"SS": ["x"]}}},
+    {"AttributeUpdates": {"a": {"Action": "DELETE"}}},
+    {"AttributeUpdates": {"s": {"Action": "DELETE", "Value": {"SS": ["x"]}}}},
+])
+def test_update_that_only_removes_creates_no_item(ddb, table, update: dict) -> None:
+    resp = ddb.update_item(TableName=table, Key={"pk": {"S": "absent"}}, ReturnValues="ALL_NEW",
+                           **update)
+    assert "Attributes" not in resp
+    assert "Item" not in ddb.get_item(TableName=table, Key={"pk": {"S": "absent"}})
+
+
+def test_empty_attribute_updates_create_the_key_only_item(ddb, table) -> None:
+    resp = ddb.update_item(TableName=table, Key={"pk": {"S": "new"}}, AttributeUpdates={},
+                           ReturnValues="ALL_NEW")
+    assert resp["Attributes"] == {"pk": {"S": "new"}}
+
+
+@pytest.mark.parametrize("expression, values, returns, expected", [
+    ("SET m.b = :v", {":v": {"S": "new"}}, "UPDATED_OLD", {"m": {"M": {"b": {"S": "old"}}}}),
+    ("SET m.b = :v", {":v": {"S": "new"}}, "UPDATED_NEW", {"m": {"M": {"b": {"S": "new"}}}}),
+    ("SET m.l[1] = :v, m.b = :w", {":v": {"N": "9"}, ":w": {"S": "w"}}, "UPDATED_OLD",
+     {"m": {"M": {"b": {"S": "old"}, "l": {"L": [{"N": "2"}]}}}}),
+    ("REMOVE m.l[0], m.l[5]", None, "UPDATED_OLD", {"m": {"M": {"l": {"L": [{"N": "1"}]}}}}),
+    ("SET m.fresh = :v", {":v": {"N": "1"}}, "UPDATED_OLD", None),
+    ("SET m.fresh = :v", {":v": {"N": "1"}}, "UPDATED_NEW", {"m": {"M": {"fresh": {"N": "1"}}}}),
+    ("SET m.l[9] = :v", {":v": {"N": "9"}}, "UPDATED_NEW", None),
+])
+def test_updated_return_values_hold_only_the_updated_paths(
+        ddb, table, expression: str, values: dict | None, returns: str,
+        expected: dict | None) -> None:
+    ddb.put_item(TableName=table, Item={"pk": {"S": "n"}, "other": {"S": "kept"}, "m": {"M": {
+        "b": {"S": "old"}, "keep": {"S": "k"}, "l": {"L": [{"N": "1"}, {"N": "2"}]}}}})
+    extra = {"ExpressionAttributeValues": values} if values else {}
+    resp = ddb.update_item(TableName=table, Key={"pk": {"S": "n"}}, UpdateExpression=expression,
+                           ReturnValues=returns, **extra)
+    assert resp.get("Attributes") == expected
+
+
+def test_key_length_limits(ddb, make_table, aws_error) -> None:
+    table = make_table(("pk", "S"), ("sk", "B"))
+    ddb.put_item(TableName=table, Item={"pk": {"S": "é" * 1024}, "sk": {"B": b"x" * 1024}})
+    hash_too_long = ("One or more parameter values were invalid: Size of hashkey has exceeded "
+                     "the maximum size limit of2048 bytes")
+    with aws_error("ValidationException", hash_too_long):      # 2049 bytes of UTF-8
+        ddb.put_item(TableName=table, Item={"pk": {"S": "é" * 1024 + "x"}, "sk": {"B": b"x"}})
+    with aws_error("ValidationException", hash_too_long):
+        ddb.get_item(TableName=table, Key={"pk": {"S": "x" * 2049}, "sk": {"B": b"x"}})
+    with aws_error("ValidationException", "One or more parameter values were invalid: "
+                   "Aggregated size of all range keys has exceeded the size limit of 1024 bytes"):
+        ddb.put_item(TableName=table, Item={"pk": {"S": "a"}, "sk": {"B": b"x" * 1025}})
+
+
+def test_expression_length_limit(ddb, table, aws_error) -> None:
+    ddb.get_item(TableName=table, Key={"pk": {"S": "a"}}, ProjectionExpression="x" * 4096)
+    with aws_error("ValidationException", "Invalid ProjectionExpression: Expression size has "
+                   "exceeded the maximum allowed size; expression size: 4097"):
+        ddb.get_item(TableName=table, Key={"pk": {"S": "a"}}, ProjectionExpression="x" * 4097)
+    with aws_error("ValidationException", "Invalid ConditionExpression: Expression size has "
+                   "exceeded the maximum allowed size; expression size: 5001"):
+        ddb.put_item(TableName=table, Item={"pk": {"S": "a"}},
+                     ConditionExpression="(" * 5000 + "a")
+
+
+def test_attribute_name_length_limit(ddb, table, aws_error) -> None:
+    longest = "n" * 65535
+    ddb.put_item(TableName=table, Item={"pk": {"S": "a"}, longest: {"M": {longest: {"N": "1"}}}})
+    too_long = "1 validation error detected: Attribute name is too large, must be less than " \
+               "65536 bytes"
+    with aws_error("ValidationException", too_long):
+        ddb.put_item(TableName=table, Item={"pk": {"S": "a"}, longest + "n": {"N": "1"}})
+    with aws_error("ValidationException", too_long):
+        ddb.put_item(TableName=table, Item={"pk": {"S": "a"},
+                                            "m": {"M": {longest + "n": {"N": "1"}}}})
+    with aws_error("ValidationException", too_long):
+        ddb.update_item(TableName=table, Key={"pk": {"S": "a"}}, UpdateExpression="SET #n = :v",
+                        ExpressionAttributeNames={"#n": longest + "n"},
+                        ExpressionAttributeValues={":v": {"N": "1"}})

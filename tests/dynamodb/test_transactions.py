@@ -109,8 +109,75 @@ def test_transaction_on_a_missing_table(ddb, aws_error) -> None:
             {"Get": {"TableName": "no-such-table", "Key": _key("a")}}])
 
 
-def test_validation_error_inside_a_transaction(ddb, table, aws_error) -> None:
-    with aws_error("ValidationException", "One or more parameter values were invalid: Type "
-                   "mismatch for key pk expected: S actual: N"):
+def _reasons(info) -> list[dict]:
+    return info.value.response["CancellationReasons"]
+
+
+def test_key_not_matching_the_schema_cancels_the_transaction(ddb, table) -> None:
+    # DynamoDB stops at the first such action: the others are reported None, unchecked.
+    with pytest.raises(ddb.exceptions.TransactionCanceledException) as info:
         ddb.transact_write_items(TransactItems=[
-            {"Put": {"TableName": table, "Item": {"pk": {"N": "1"}}}}])
+            {"Put": {"TableName": table, "Item": {"pk": {"N": "1"}}}},
+            {"Delete": {"TableName": table, "Key": {"pk": {"N": "2"}}}},
+            {"ConditionCheck": {"TableName": table, "Key": _key("absent"),
+                                "ConditionExpression": "attribute_exists(pk)"}}])
+    assert info.value.response["Error"]["Message"] == (
+        "Transaction cancelled, please refer cancellation reasons for specific reasons "
+        "[ValidationError, None, None]")
+    assert _reasons(info) == [
+        {"Code": "ValidationError", "Message": "One or more parameter values were invalid: "
+                                               "Type mismatch for key pk expected: S actual: N"},
+        {"Code": "None"}, {"Code": "None"}]
+    with pytest.raises(ddb.exceptions.TransactionCanceledException) as info:
+        ddb.transact_write_items(TransactItems=[
+            {"Update": {"TableName": table, "Key": {"pk": {"L": [{"S": "x"}]}},
+                        "UpdateExpression": "REMOVE a"}}])
+    assert _reasons(info) == [{"Code": "ValidationError",
+                               "Message": "The provided key element does not match the schema"}]
+
+
+@pytest.mark.parametrize("action", [
+    {"Put": {"Item": {"pk": {"S": ""}}}},
+    {"Delete": {"Key": {"pk": {"S": ""}}}},
+    {"ConditionCheck": {"Key": {"pk": {"S": ""}}, "ConditionExpression": "attribute_exists(a)"}},
+])
+def test_empty_key_value_fails_the_whole_transaction(ddb, table, aws_error, action) -> None:
+    (kind, request), = action.items()
+    with aws_error("ValidationException", "One or more parameter values are not valid. The "
+                   "AttributeValue for a key attribute cannot contain an empty string value. "
+                   "Key: pk"):
+        ddb.transact_write_items(TransactItems=[{kind: {"TableName": table, **request}}])
+
+
+def test_members_each_action_requires(raw_ddb, table, aws_error) -> None:
+    with aws_error("ValidationException", "1 validation error detected: Value null at "
+                   "'transactItems.2.member.conditionCheck.conditionExpression' failed to "
+                   "satisfy constraint: Member must not be null"):
+        raw_ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "Item": _key("a")}},
+            {"ConditionCheck": {"TableName": table, "Key": _key("b")}}])
+    with aws_error("ValidationException", "1 validation error detected: Value 'none' at "
+                   "'transactItems.1.member.put.returnValuesOnConditionCheckFailure' failed to "
+                   "satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]"):
+        raw_ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "Item": _key("a"),
+                     "ReturnValuesOnConditionCheckFailure": "none"}}])
+    assert "Item" not in raw_ddb.get_item(TableName=table, Key=_key("a"))
+
+
+def test_transaction_payload_is_limited_to_4_mb(ddb, table, aws_error) -> None:
+    big = {"S": "x" * 100_000}
+    puts = [{"Put": {"TableName": table, "Item": {**_key(f"k{i}"), "v": big}}} for i in range(42)]
+    with aws_error("ValidationException", prefix="Transaction payload size cannot exceed 4MB"):
+        ddb.transact_write_items(TransactItems=puts)
+    # What counts is the request: deleting as many large items is allowed.
+    ddb.transact_write_items(TransactItems=puts[:30])
+    ddb.transact_write_items(TransactItems=puts[30:])
+    ddb.transact_write_items(TransactItems=[
+        {"Delete": {"TableName": table, "Key": _key(f"k{i}")}} for i in range(42)])
+
+
+def test_transactional_update_that_only_removes_creates_no_item(ddb, table) -> None:
+    ddb.transact_write_items(TransactItems=[
+        {"Update": {"TableName": table, "Key": _key("absent"), "UpdateExpression": "REMOVE a"}}])
+    assert "Item" not in ddb.get_item(TableName=table, Key=_key("absent"))

@@ -167,7 +167,8 @@ def test_arithmetic_on_a_missing_attribute(ddb, item_table, aws_error) -> None:
 
 def test_add_with_a_string_operand(ddb, item_table, aws_error) -> None:
     with aws_error("ValidationException", "Invalid UpdateExpression: Incorrect operand type for "
-                   "operator or function; operator: ADD, operand type: STRING"):
+                   "operator or function; operator: ADD, operand type: STRING, "
+                   "typeSet: ALLOWED_FOR_ADD_OPERAND"):
         _update(ddb, item_table, "ADD n :s", {":s": {"S": "x"}})
 
 
@@ -179,7 +180,8 @@ def test_add_number_to_a_string_attribute(ddb, item_table, aws_error) -> None:
 
 def test_delete_with_a_number_operand(ddb, item_table, aws_error) -> None:
     with aws_error("ValidationException", "Invalid UpdateExpression: Incorrect operand type for "
-                   "operator or function; operator: DELETE, operand type: NUMBER"):
+                   "operator or function; operator: DELETE, operand type: NUMBER, "
+                   "typeSet: ALLOWED_FOR_DELETE_OPERAND"):
         _update(ddb, item_table, "DELETE ss :one", {":one": {"N": "1"}})
 
 
@@ -254,3 +256,30 @@ def test_legacy_put_without_a_value(ddb, item_table, aws_error) -> None:
     with aws_error("ValidationException", "One or more parameter values were invalid: Only "
                    "DELETE action is allowed when no attribute value is specified"):
         ddb.update_item(TableName=item_table, Key=KEY, AttributeUpdates={"s": {"Action": "PUT"}})
+
+
+def test_elements_set_past_the_end_append_in_index_order(ddb, item_table) -> None:
+    _update(ddb, item_table, "SET l[9] = :c, l[5] = :a, l[7] = :b",
+            {":a": {"S": "a"}, ":b": {"S": "b"}, ":c": {"S": "c"}})
+    assert _get(ddb, item_table)["l"] == {"L": [{"N": "1"}, {"N": "2"}, {"S": "a"}, {"S": "b"},
+                                                {"S": "c"}]}
+
+
+def test_condition_function_in_an_update(ddb, item_table, aws_error) -> None:
+    with aws_error("ValidationException", "Invalid UpdateExpression: The function is not allowed "
+                   "in an update expression; function: size"):
+        _update(ddb, item_table, "SET x = size(l)")
+
+
+def test_nested_list_append(ddb, item_table, aws_error) -> None:
+    with aws_error("ValidationException", "Invalid UpdateExpression: The function is not allowed "
+                   "to be used this way in an expression; function: list_append"):
+        _update(ddb, item_table, "SET l = list_append(list_append(l, :l), :l)",
+                {":l": {"L": [{"N": "3"}]}})
+
+
+def test_if_not_exists_of_a_path_onto_itself(ddb, item_table, aws_error) -> None:
+    with aws_error("ValidationException", "Invalid UpdateExpression: The first operand must be "
+                   "distinct from the remaining operands for this operator or function; "
+                   "operator: if_not_exists, first operand: [n]"):
+        _update(ddb, item_table, "SET n = if_not_exists(n, n)")

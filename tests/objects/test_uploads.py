@@ -106,11 +106,15 @@ async def test_abort_removes_the_upload_and_its_parts(engine, s3, bucket, data_d
 
 async def test_completed_upload_is_gone_and_unused_parts_removed(engine, s3, bucket, data_dir):
     up, done = await upload(engine, s3, bucket, "k", b"x" * 100, b"y" * 100)
-    await engine.uploads.complete(bucket, "k", up.upload_id, done[:1])
+    first = await engine.uploads.complete(bucket, "k", up.upload_id, done[:1])
     assert await s3.get(bucket, "k") == b"x" * 100
     assert len([p for p in (data_dir / "bodies").rglob("*") if p.is_file()]) == 1
     with pytest.raises(errors.NoSuchUpload):
-        await engine.uploads.complete(bucket, "k", up.upload_id, done[:1])
+        await engine.uploads.list_parts(bucket, "k", up.upload_id)
+    with pytest.raises(errors.NoSuchUpload):
+        await engine.uploads.complete(bucket, "k", up.upload_id, done)
+    # The same completion again (a retry whose first answer was lost) is answered again.
+    assert await engine.uploads.complete(bucket, "k", up.upload_id, done[:1]) == first
 
 
 async def test_reuploading_a_part_replaces_it(engine, s3, bucket):

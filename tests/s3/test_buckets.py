@@ -150,3 +150,99 @@ def test_website_round_trip(s3, bucket):
 def test_notification_configuration_is_empty_by_default(s3, bucket):
     got = s3.get_bucket_notification_configuration(Bucket=bucket)
     assert "LambdaFunctionConfigurations" not in got
+
+
+def test_list_buckets_a_page_at_a_time(s3):
+    prefix = f"page-{uuid.uuid4().hex[:6]}-"
+    names = [f"{prefix}{i}" for i in range(3)]
+    for name in names:
+        s3.create_bucket(Bucket=name)
+    try:
+        seen, token = [], None
+        while True:
+            page = s3.list_buckets(Prefix=prefix, MaxBuckets=2,
+                                   **({"ContinuationToken": token} if token else {}))
+            assert len(page["Buckets"]) <= 2
+            seen += [b["Name"] for b in page["Buckets"]]
+            token = page.get("ContinuationToken")
+            if token is None:
+                break
+        assert seen == names
+    finally:
+        for name in names:
+            s3.delete_bucket(Bucket=name)
+
+
+def test_list_buckets_of_one_region(s3, bucket):
+    name = f"region-{uuid.uuid4().hex[:10]}"
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    try:
+        listed = s3.list_buckets(BucketRegion="eu-west-1")["Buckets"]
+        assert name in [b["Name"] for b in listed] and bucket not in [b["Name"] for b in listed]
+        assert {b["BucketRegion"] for b in listed} == {"eu-west-1"}
+    finally:
+        s3.delete_bucket(Bucket=name)
+
+
+def test_an_unknown_location_constraint(s3):
+    name = f"nowhere-{uuid.uuid4().hex[:10]}"
+    with pytest.raises(ClientError) as exc:
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "mars-1"})
+    assert code(exc) == "InvalidLocationConstraint"
+    assert exc.value.response["Error"]["Message"] == \
+        "The specified location-constraint is not valid"
+    assert name not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+
+def public_read(bucket: str, **statement: object) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{bucket}/*", **statement}]})
+
+
+def test_policy_status(s3, bucket):
+    with pytest.raises(ClientError) as exc:
+        s3.get_bucket_policy_status(Bucket=bucket)
+    assert code(exc) == "NoSuchBucketPolicy"
+    s3.put_bucket_policy(Bucket=bucket, Policy=public_read(bucket))
+    assert s3.get_bucket_policy_status(Bucket=bucket)["PolicyStatus"]["IsPublic"] is True
+    s3.put_bucket_policy(Bucket=bucket, Policy=public_read(bucket, Principal={
+        "AWS": "arn:aws:iam::123456789012:root"}))
+    assert s3.get_bucket_policy_status(Bucket=bucket)["PolicyStatus"]["IsPublic"] is False
+
+
+@pytest.mark.parametrize("statement, message", [
+    ({"Resource": "arn:aws:s3:::some-other-bucket/*"}, "Policy has invalid resource"),
+    ({"Resource": ["arn:aws:s3:::*", "arn:aws:s3:::other/*"]}, "Policy has invalid resource"),
+    ({"Action": "dynamodb:GetItem"}, "Policy has invalid action"),
+    ({"Resource": None}, "Missing required field Resource"),
+])
+def test_a_policy_for_something_else(s3, bucket, statement, message):
+    policy = json.loads(public_read(bucket, **statement))
+    policy["Statement"][0] = {k: v for k, v in policy["Statement"][0].items() if v is not None}
+    with pytest.raises(ClientError) as exc:
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    assert code(exc) == "MalformedPolicy"
+    assert exc.value.response["Error"]["Message"] == message
+
+
+def test_a_policy_on_every_bucket_and_its_objects(s3, bucket):
+    policy = public_read(bucket, Resource=["arn:aws:s3:::*", f"arn:aws:s3:::{bucket}"])
+    s3.put_bucket_policy(Bucket=bucket, Policy=policy)
+    assert json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"]) == json.loads(policy)
+
+
+@pytest.mark.parametrize("rule", [
+    {"ID": "both", "Filter": {}, "Status": "Enabled",
+     "Expiration": {"Days": 1, "Date": "2030-01-01T00:00:00Z"}},
+    {"ID": "marker-and-days", "Filter": {}, "Status": "Enabled",
+     "Expiration": {"Days": 1, "ExpiredObjectDeleteMarker": True}},
+    {"ID": "no-filter", "Status": "Enabled", "Expiration": {"Days": 1}},
+])
+def test_lifecycle_rules_outside_the_schema(s3, bucket, rule):
+    with pytest.raises(ClientError) as exc:
+        s3.put_bucket_lifecycle_configuration(Bucket=bucket,
+                                              LifecycleConfiguration={"Rules": [rule]})
+    assert code(exc) == "MalformedXML"
+    with pytest.raises(ClientError):
+        s3.get_bucket_lifecycle_configuration(Bucket=bucket)

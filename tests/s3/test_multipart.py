@@ -99,3 +99,31 @@ def test_invalid_part_number(s3, bucket):
     with pytest.raises(ClientError) as exc:
         s3.upload_part(Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=10001, Body=b"x")
     assert code(exc) == "InvalidArgument"
+
+
+def test_complete_again_gives_the_same_answer(s3, bucket):
+    # An SDK retries a CompleteMultipartUpload whose answer it lost; S3 answers it again.
+    upload_id, done = upload(s3, bucket, "k", [b"a" * (5 * MiB), b"tail"])
+    first = s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id,
+                                         MultipartUpload={"Parts": done})
+    again = s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id,
+                                         MultipartUpload={"Parts": done})
+    assert again["ETag"] == first["ETag"] and again["Key"] == "k"
+    assert s3.get_object(Bucket=bucket, Key="k")["ContentLength"] == 5 * MiB + 4
+    with pytest.raises(ClientError) as exc:     # other parts: the upload is gone
+        s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id,
+                                     MultipartUpload={"Parts": done[:1]})
+    assert code(exc) == "NoSuchUpload"
+
+
+def test_head_and_get_of_a_part(s3, bucket):
+    upload_id, done = upload(s3, bucket, "k", [b"a" * (5 * MiB), b"tail"])
+    s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id,
+                                 MultipartUpload={"Parts": done})
+    head = s3.head_object(Bucket=bucket, Key="k", PartNumber=1)
+    assert head["ResponseMetadata"]["HTTPStatusCode"] == 206
+    assert head["ContentLength"] == 5 * MiB and head["PartsCount"] == 2
+    assert head["ContentRange"] == f"bytes 0-{5 * MiB - 1}/{5 * MiB + 4}"
+    got = s3.get_object(Bucket=bucket, Key="k", PartNumber=2)
+    assert got["Body"].read() == b"tail"
+    assert got["ContentRange"] == f"bytes {5 * MiB}-{5 * MiB + 3}/{5 * MiB + 4}"

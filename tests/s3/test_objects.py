@@ -216,3 +216,78 @@ def test_empty_object(s3, bucket):
     got = s3.get_object(Bucket=bucket, Key="empty")
     assert got["Body"].read() == b"" and got["ContentLength"] == 0
     assert got["ETag"] == '"d41d8cd98f00b204e9800998ecf8427e"'
+
+
+def test_non_ascii_metadata_comes_back_rfc2047_encoded(s3, bucket):
+    # boto3 refuses non-ASCII metadata, so set the header itself (sent as UTF-8) as other
+    # SDKs do; S3 answers such a value "mail-safe", ASCII values as they were sent.
+    def header(params, **_):
+        params["headers"]["x-amz-meta-city"] = "Zürich"
+    s3.meta.events.register("before-call.s3.PutObject", header)
+    try:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"x", Metadata={"plain": "ascii"})
+    finally:
+        s3.meta.events.unregister("before-call.s3.PutObject", header)
+    encoded = "=?UTF-8?B?" + base64.b64encode("Zürich".encode()).decode() + "?="
+    for answer in (s3.head_object(Bucket=bucket, Key="k"), s3.get_object(Bucket=bucket, Key="k")):
+        assert answer["Metadata"] == {"city": encoded, "plain": "ascii"}
+
+
+def test_unknown_metadata_directive_is_refused(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"x")
+    with pytest.raises(ClientError) as exc:
+        s3.copy_object(Bucket=bucket, Key="dst", CopySource=f"{bucket}/src",
+                       MetadataDirective="REPLACED")
+    assert code(exc) == "InvalidArgument" and status(exc) == 400
+    assert exc.value.response["Error"]["Message"] == "Unknown metadata directive."
+    assert exc.value.response["Error"]["ArgumentName"] == "x-amz-metadata-directive"
+
+
+def test_head_of_a_range_is_partial(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"0123456789")
+    head = s3.head_object(Bucket=bucket, Key="k", Range="bytes=2-5")
+    assert head["ResponseMetadata"]["HTTPStatusCode"] == 206
+    assert head["ContentLength"] == 4 and head["ContentRange"] == "bytes 2-5/10"
+    whole = s3.head_object(Bucket=bucket, Key="k")
+    assert whole["ResponseMetadata"]["HTTPStatusCode"] == 200 and whole["ContentLength"] == 10
+
+
+def test_range_and_part_number_together_are_refused(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"0123456789")
+    with pytest.raises(ClientError) as exc:
+        s3.get_object(Bucket=bucket, Key="k", PartNumber=1, Range="bytes=0-1")
+    assert code(exc) == "InvalidRequest" and status(exc) == 400
+    assert exc.value.response["Error"]["Message"] == \
+        "Cannot specify both Range header and partNumber query parameter"
+
+
+def test_conditional_delete(s3, bucket):
+    etag = s3.put_object(Bucket=bucket, Key="k", Body=b"x")["ETag"]
+    with pytest.raises(ClientError) as exc:
+        s3.delete_object(Bucket=bucket, Key="k", IfMatch='"0123456789abcdef0123456789abcdef"')
+    assert code(exc) == "PreconditionFailed" and status(exc) == 412
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
+    s3.delete_object(Bucket=bucket, Key="k", IfMatch=etag)
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket)
+
+
+def test_delete_objects_with_etags(s3, bucket):
+    etag = s3.put_object(Bucket=bucket, Key="a", Body=b"1")["ETag"]
+    s3.put_object(Bucket=bucket, Key="b", Body=b"2")
+    result = s3.delete_objects(Bucket=bucket, Delete={"Objects": [
+        {"Key": "a", "ETag": etag}, {"Key": "b", "ETag": '"0123456789abcdef0123456789abcdef"'}]})
+    assert [d["Key"] for d in result["Deleted"]] == ["a"]
+    assert [(e["Key"], e["Code"]) for e in result["Errors"]] == [("b", "PreconditionFailed")]
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["b"]
+
+
+def test_object_acl_is_the_owners(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    acl = s3.get_object_acl(Bucket=bucket, Key="k")
+    owner = acl["Owner"]["ID"]
+    assert acl["Grants"] == [{"Grantee": {"Type": "CanonicalUser", "ID": owner,
+                                          "DisplayName": acl["Owner"]["DisplayName"]},
+                              "Permission": "FULL_CONTROL"}]
+    with pytest.raises(ClientError) as exc:
+        s3.get_object_acl(Bucket=bucket, Key="missing")
+    assert code(exc) == "NoSuchKey"

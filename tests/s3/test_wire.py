@@ -7,6 +7,7 @@ import zlib
 
 import httpx
 import pytest
+from botocore.exceptions import ClientError
 
 
 def test_error_body_names_code_message_resource_and_request_id(endpoint, bucket):
@@ -132,3 +133,16 @@ def test_signed_streaming_payload(endpoint, s3, bucket):
         "X-Amz-Decoded-Content-Length": str(len(data))})
     assert response.status_code == 200, response.text
     assert s3.get_object(Bucket=bucket, Key="signed")["Body"].read() == data
+
+
+def test_put_with_transfer_encoding_chunked_is_not_implemented(endpoint, s3, bucket):
+    url = s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "k"})
+
+    def pieces():                        # no length known: httpx sends it chunked
+        yield b"abc"
+    response = httpx.put(url, content=pieces())
+    assert response.status_code == 501
+    assert "<Code>NotImplemented</Code>" in response.text
+    assert "<Header>Transfer-Encoding</Header>" in response.text
+    with pytest.raises(ClientError):
+        s3.head_object(Bucket=bucket, Key="k")

@@ -30,7 +30,7 @@ from fogbank.aws.s3.signing import (SecretFor, is_presigned, is_presigned_v2,
 from fogbank.wire import WireRequest, WireResponse, request_head
 from fogbank.ids import random_bytes
 from fogbank.objects import Caller, ObjectsEngine
-from fogbank.objects.errors import InternalError, MethodNotAllowed
+from fogbank.objects.errors import HeaderNotImplemented, InternalError, MethodNotAllowed
 from fogbank.types import AwsError
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ ROOT_NAMES = {
     "GetBucketLifecycleConfiguration": "LifecycleConfiguration",
     "GetBucketNotificationConfiguration": "NotificationConfiguration",
     "GetBucketVersioning": "VersioningConfiguration", "GetBucketAcl": "AccessControlPolicy",
+    "GetObjectAcl": "AccessControlPolicy",
     "CreateMultipartUpload": "InitiateMultipartUploadResult",
     "CompleteMultipartUpload": "CompleteMultipartUploadResult",
     "ListParts": "ListPartsResult", "ListMultipartUploads": "ListMultipartUploadsResult",
@@ -142,6 +143,9 @@ class S3App:
                          call: S3Call) -> tuple[S3Call, WireRequest]:
         """The call's body facts; the whole body in the request unless it is the payload."""
         if self.protocol.streams_input(operation):
+            if routed.header("transfer-encoding") is not None:
+                # S3 takes an object's body only with its length declared up front.
+                raise HeaderNotImplemented(Header="Transfer-Encoding")
             return _streaming_call(call, routed), routed
         body = bytearray()
         async for piece in _body(receive):

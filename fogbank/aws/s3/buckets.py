@@ -2,12 +2,17 @@
 documents (CORS, policy, tagging, lifecycle, website, notification), each → the engine."""
 from __future__ import annotations
 
+import base64
+import binascii
+from functools import cache
 from typing import Any
+
+from botocore.loaders import Loader
 
 from fogbank.aws.s3 import headers as h
 from fogbank.aws.s3.context import S3Call
 from fogbank.objects import BucketConfig, ObjectsEngine
-from fogbank.objects.errors import MalformedPolicy
+from fogbank.objects.errors import InvalidArgument, InvalidLocationConstraint, MalformedPolicy
 
 Handler = Any
 
@@ -22,6 +27,7 @@ class BucketOperations:
             "GetBucketVersioning": self.get_versioning, "GetBucketAcl": self.get_acl,
             "PutBucketPolicy": self.put_policy, "GetBucketPolicy": self.get_policy,
             "DeleteBucketPolicy": self._deleter(BucketConfig.POLICY),
+            "GetBucketPolicyStatus": self.get_policy_status,
         }
         documents = {
             BucketConfig.CORS: ("BucketCors", "CORSConfiguration"),
@@ -47,13 +53,25 @@ class BucketOperations:
         return self._engine.configs
 
     async def list_buckets(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        buckets = await self._buckets.list(p.get("Prefix", ""))
-        return {"Buckets": [{"Name": b.name, "CreationDate": h.when(b.created),
-                             "BucketRegion": b.region} for b in buckets],
-                "Owner": h.OWNER, "Prefix": p.get("Prefix")}
+        buckets = await self._buckets.list(p.get("Prefix", ""), region=p.get("BucketRegion"))
+        if p.get("ContinuationToken") is not None:
+            after = _token_name(p["ContinuationToken"])
+            buckets = [b for b in buckets if b.name > after]
+        output: dict[str, Any] = {"Owner": h.OWNER, "Prefix": p.get("Prefix")}
+        limit = p.get("MaxBuckets")
+        if limit is not None and len(buckets) > limit:
+            buckets = buckets[:max(limit, 1)]
+            # Opaque to clients, as S3's: the last name listed, encoded.
+            output["ContinuationToken"] = base64.urlsafe_b64encode(
+                buckets[-1].name.encode()).decode()
+        output["Buckets"] = [{"Name": b.name, "CreationDate": h.when(b.created),
+                              "BucketRegion": b.region} for b in buckets]
+        return output
 
     async def create_bucket(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         location = (p.get("CreateBucketConfiguration") or {}).get("LocationConstraint")
+        if location is not None and location not in _regions():
+            raise InvalidLocationConstraint(LocationConstraint=location)
         bucket = await self._buckets.create(p["Bucket"], location=location)
         return {"Location": f"/{bucket.name}"}
 
@@ -89,6 +107,9 @@ class BucketOperations:
     async def get_policy(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         return {"Policy": await self._configs.get(p["Bucket"], BucketConfig.POLICY)}
 
+    async def get_policy_status(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        return {"PolicyStatus": {"IsPublic": await self._configs.policy_is_public(p["Bucket"])}}
+
     def _putter(self, kind: BucketConfig, member: str) -> Handler:
         async def put(p: dict[str, Any], call: S3Call) -> dict[str, Any]:
             await self._configs.put(p["Bucket"], kind, p.get(member) or {})
@@ -105,3 +126,20 @@ class BucketOperations:
             await self._configs.delete(p["Bucket"], kind)
             return {}
         return delete
+
+
+def _token_name(token: str) -> str:
+    """The bucket name a ListBuckets continuation token stands for."""
+    try:
+        return base64.urlsafe_b64decode(token.encode()).decode()
+    except (binascii.Error, UnicodeError, ValueError):
+        raise InvalidArgument("The continuation token provided is incorrect",
+                              ArgumentName="continuation-token", ArgumentValue=token) from None
+
+
+@cache
+def _regions() -> frozenset[str]:
+    """Every region a bucket can be created in (botocore's list), and S3's legacy "EU"."""
+    endpoints = Loader().load_data("endpoints")
+    return frozenset({"EU"} | {region for partition in endpoints["partitions"]
+                               for region in partition["regions"]})

@@ -2,6 +2,7 @@
 members botocore names: ranges, conditions, content headers, checksums, tags, times."""
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import email.utils
 import re
@@ -127,7 +128,8 @@ def object_members(info: ObjectInfo, *, checksums: bool = False) -> dict[str, An
     out: dict[str, Any] = {
         "ETag": info.etag, "LastModified": when(info.last_modified),
         "ContentLength": info.size, "ContentType": info.content_type,
-        "AcceptRanges": "bytes", "Metadata": dict(info.metadata),
+        "AcceptRanges": "bytes",
+        "Metadata": {name: mail_safe(value) for name, value in info.metadata.items()},
         "CacheControl": h.cache_control, "ContentDisposition": h.content_disposition,
         "ContentEncoding": h.content_encoding, "ContentLanguage": h.content_language,
         "WebsiteRedirectLocation": h.website_redirect_location,
@@ -139,6 +141,18 @@ def object_members(info: ObjectInfo, *, checksums: bool = False) -> dict[str, An
     if checksums:
         out.update(checksum_members(info.checksum))
     return {k: v for k, v in out.items() if v is not None}
+
+
+def mail_safe(value: str) -> str:
+    """A metadata value as S3 returns it: as stored when it is all ASCII, else RFC 2047
+    encoded (UTF-8, base64), since a header carries only ASCII safely."""
+    if value.isascii():
+        return value
+    try:
+        text = value.encode("latin-1").decode("utf-8")     # header bytes are kept as latin-1
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        text = value                                       # already text (a form field)
+    return f"=?UTF-8?B?{base64.b64encode(text.encode()).decode()}?="
 
 
 def response_overrides(params: Mapping[str, Any], out: dict[str, Any]) -> None:

@@ -20,7 +20,7 @@ class ObjectOperations:
             "DeleteObjects": self.delete_objects, "CopyObject": self.copy_object,
             "ListObjects": self.list_objects, "ListObjectsV2": self.list_objects_v2,
             "GetObjectTagging": self.get_tagging, "PutObjectTagging": self.put_tagging,
-            "DeleteObjectTagging": self.delete_tagging,
+            "DeleteObjectTagging": self.delete_tagging, "GetObjectAcl": self.get_acl,
         }
 
     @property
@@ -41,24 +41,14 @@ class ObjectOperations:
         # A part of an object has no checksum of its own: S3 sends none for a range.
         whole = found.content_range is None
         out = h.object_members(found.info, checksums=whole and p.get("ChecksumMode") == "ENABLED")
-        out.update(Body=found.body, ContentLength=found.content_length)
-        _expires(found.info.headers.expires, out)
-        if found.content_range is not None:
-            first, last = found.content_range
-            out["ContentRange"] = f"bytes {first}-{last}/{found.info.size}"
-            out["ResponseMetadata"] = {"HTTPStatusCode": 206}
-        if found.info.parts_count and p.get("PartNumber"):
-            out["PartsCount"] = found.info.parts_count
-        h.response_overrides(p, out)
+        out.update(Body=found.body)
+        _partial(p, found.info, found.content_range, out)
         return out
 
     async def head_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        info = await self._objects.head(self._get(p, call))
-        out = h.object_members(info, checksums=p.get("ChecksumMode") == "ENABLED")
-        _expires(info.headers.expires, out)
-        if info.parts_count and p.get("PartNumber"):
-            out["PartsCount"] = info.parts_count
-        h.response_overrides(p, out)
+        info, span = await self._objects.head_span(self._get(p, call))
+        out = h.object_members(info, checksums=span is None and p.get("ChecksumMode") == "ENABLED")
+        _partial(p, info, span, out)
         return out
 
     def _get(self, p: dict[str, Any], call: S3Call) -> GetObject:
@@ -70,17 +60,21 @@ class ObjectOperations:
                          conditions=h.conditions(p), part_number=part)
 
     async def delete_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        await self._objects.delete(p["Bucket"], p["Key"], caller=call.caller)
+        await self._objects.delete(p["Bucket"], p["Key"], caller=call.caller,
+                                   conditions=h.conditions(p))
         return {}
 
     async def delete_objects(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         request = p["Delete"]
-        keys = [entry["Key"] for entry in request.get("Objects", [])]
+        entries = request.get("Objects", [])
+        keys = [entry["Key"] for entry in entries]
         if not keys:
             raise malformed_xml()
         if len(keys) > 1000:
             raise malformed_xml()       # S3 refuses more than 1000 keys as a schema error
-        deleted, failed = await self._objects.delete_many(p["Bucket"], keys, caller=call.caller)
+        etags = {i: entry["ETag"] for i, entry in enumerate(entries) if entry.get("ETag")}
+        deleted, failed = await self._objects.delete_many(p["Bucket"], keys, caller=call.caller,
+                                                          etags=etags)
         out: dict[str, Any] = {"Errors": [{"Key": f.key, "Code": f.code, "Message": f.message}
                                           for f in failed]}
         if not request.get("Quiet"):
@@ -125,6 +119,12 @@ class ObjectOperations:
                    StartAfter=encode(p["StartAfter"]) if p.get("StartAfter") else None)
         return out
 
+    async def get_acl(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        """Fogbank keeps no ACLs: every object has the one S3 gives by default, its owner's."""
+        await self._objects.record(p["Bucket"], p["Key"])
+        grantee = {"Type": "CanonicalUser", **h.OWNER}
+        return {"Owner": h.OWNER, "Grants": [{"Grantee": grantee, "Permission": "FULL_CONTROL"}]}
+
     async def get_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         return {"TagSet": h.tag_set(await self._objects.get_tags(p["Bucket"], p["Key"]))}
 
@@ -166,6 +166,21 @@ def _listing(p: Mapping[str, Any], page: Any, encode: Any, owner: bool = True) -
             "EncodingType": p.get("EncodingType"), "IsTruncated": page.is_truncated,
             "Contents": contents or None,
             "CommonPrefixes": [{"Prefix": encode(c)} for c in page.common_prefixes] or None}
+
+
+def _partial(p: Mapping[str, Any], info: Any, span: tuple[int, int] | None,
+             out: dict[str, Any]) -> None:
+    """The members GetObject and HeadObject share past the object's own: the length, the
+    range a part or Range names (206), the parts count, the response-* overrides."""
+    out["ContentLength"] = info.size
+    _expires(info.headers.expires, out)
+    if span is not None:
+        first, last = span
+        out.update(ContentLength=last - first + 1, ContentRange=f"bytes {first}-{last}/{info.size}",
+                   ResponseMetadata={"HTTPStatusCode": 206})
+    if info.parts_count and p.get("PartNumber"):
+        out["PartsCount"] = info.parts_count
+    h.response_overrides(p, out)
 
 
 def _checksum_only(checksum: Any) -> dict[str, Any]:

@@ -11,8 +11,10 @@ import binascii
 import datetime as dt
 import hmac
 import json
+import re
 from typing import Any, AsyncIterator, Callable
 from urllib.parse import urlencode, urlsplit, urlunsplit
+from xml.etree import ElementTree
 
 from fogbank.aws.s3.context import S3Call
 from fogbank.aws.s3.form import FormReader, boundary_of
@@ -21,7 +23,8 @@ from fogbank.aws.s3.signing import (ALGORITHM, Credential, SecretFor, SignatureD
 from fogbank.wire import WireRequest, WireResponse
 from fogbank.objects import ContentHeaders, PutObject
 from fogbank.objects.errors import (AccessDenied, EntityTooLarge, EntityTooSmall,
-                                    InvalidArgument, InvalidRequest)
+                                    InvalidArgument, MalformedXML, S3Error)
+from fogbank.objects.validation import MAX_OBJECT_TAGS, check_tags
 
 # Fields a policy need not mention (AWS: "x-amz-signature, file, policy, x-ignore-*").
 UNCHECKED = {"x-amz-signature", "file", "policy", "awsaccesskeyid", "signature"}
@@ -49,9 +52,7 @@ class PostUploads:
         form = FormReader(body, boundary_of(routed.header("content-type")) or b"")
         fields = await form.fields()
         if "key" not in fields:
-            raise InvalidArgument("Bucket POST must contain a field named 'key'.  If it is "
-                                  "specified, please check the order of the fields.",
-                                  ArgumentName="key", ArgumentValue="")
+            raise _missing_field("key")
         fields["key"] = fields["key"].replace("${filename}", form.filename or "")
         fields["bucket"] = bucket
         limits = self._check_policy(fields)
@@ -59,7 +60,7 @@ class PostUploads:
             bucket, fields["key"], _limited(form.file(), limits), headers=_content(fields),
             metadata={k[len("x-amz-meta-"):]: v for k, v in fields.items()
                       if k.startswith("x-amz-meta-")},
-            event_name="ObjectCreated:Post", caller=call.caller))
+            tags=_tags(fields), event_name="ObjectCreated:Post", caller=call.caller))
         return _answer(fields, result.etag, call, protocol)
 
     def _check_policy(self, fields: dict[str, str]) -> tuple[int, int] | None:
@@ -67,17 +68,17 @@ class PostUploads:
         if "policy" not in fields:
             raise AccessDenied("Access Denied")
         if "awsaccesskeyid" in fields:          # Signature Version 2 (boto3 in us-east-1)
+            if "signature" not in fields:
+                raise _missing_field("Signature")
             expected = sign_v2(self._secret_for(fields["awsaccesskeyid"]), fields["policy"])
-            if not hmac.compare_digest(expected, fields.get("signature", "")):
+            if not hmac.compare_digest(expected, fields["signature"]):
                 raise SignatureDoesNotMatch(extra={"AWSAccessKeyId": fields["awsaccesskeyid"],
                                                    "StringToSign": fields["policy"],
-                                                   "SignatureProvided": fields.get("signature")})
+                                                   "SignatureProvided": fields["signature"]})
             return self._check_document(fields)
         for required in ("x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature"):
             if required not in fields:
-                raise InvalidArgument(f"Bucket POST must contain a field named '{required}'.  "
-                                      "If it is specified, please check the order of the fields.",
-                                      ArgumentName=required, ArgumentValue="")
+                raise _missing_field(required)
         if fields["x-amz-algorithm"] != ALGORITHM:
             raise InvalidArgument("Only AWS4-HMAC-SHA256 is supported",
                                   ArgumentName="x-amz-algorithm",
@@ -92,31 +93,64 @@ class PostUploads:
 
     def _check_document(self, fields: dict[str, str]) -> tuple[int, int] | None:
         policy = _policy(fields["policy"])
-        if _expiration(policy) <= self._clock():
+        expiration = _expiration(policy)
+        if "conditions" not in policy:
+            raise InvalidPolicyDocument("Invalid Policy: Policy missing conditions.")
+        if not isinstance(policy["conditions"], list):
+            raise InvalidPolicyDocument("Invalid Policy: Invalid 'conditions' value: must be a "
+                                        "List.")
+        if expiration <= self._clock():
             raise AccessDenied("Invalid according to Policy: Policy expired.")
-        return _conditions(policy.get("conditions", []), fields)
+        return _conditions(policy["conditions"], fields)
+
+
+class InvalidPolicyDocument(S3Error):
+    """A policy document S3 cannot read (its "Invalid Policy: …" messages)."""
+    code = "InvalidPolicyDocument"
+    status = 400
+
+
+def _missing_field(name: str) -> InvalidArgument:
+    return InvalidArgument(f"Bucket POST must contain a field named '{name}'.  If it is "
+                           "specified, please check the order of the fields.",
+                           ArgumentName=name, ArgumentValue="")
 
 
 def _policy(encoded: str) -> dict[str, Any]:
     try:
-        policy = json.loads(base64.b64decode(encoded, validate=True))
-    except (binascii.Error, ValueError):
-        raise InvalidArgument("Invalid Policy: Invalid JSON.", ArgumentName="policy",
-                              ArgumentValue=encoded) from None
-    if not isinstance(policy, dict) or "expiration" not in policy:
-        raise InvalidArgument("Invalid Policy: Policy missing expiration.",
-                              ArgumentName="policy", ArgumentValue=encoded)
+        decoded = base64.b64decode(encoded, validate=True)
+    except binascii.Error:
+        raise InvalidPolicyDocument("Invalid Policy: invalid Base64 encoding.") from None
+    try:
+        policy = json.loads(decoded)
+    except ValueError:
+        raise InvalidPolicyDocument("Invalid Policy: Invalid JSON.") from None
+    if not isinstance(policy, dict):
+        raise InvalidPolicyDocument("Invalid Policy: Invalid JSON.")
+    if "expiration" not in policy:
+        raise InvalidPolicyDocument("Invalid Policy: Policy missing expiration.")
     return policy
 
 
+# ISO 8601 in UTC, as S3 reads it: `2007-12-01T12:00:00Z`, fractions of a second allowed; a
+# time without the `Z` (or with an offset, or a space for the `T`) is refused.
+_EXPIRATION = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")
+
+
 def _expiration(policy: dict[str, Any]) -> float:
+    text = policy["expiration"]
     try:
-        return dt.datetime.fromisoformat(str(policy["expiration"]).replace("Z", "+00:00")
-                                         ).timestamp()
+        if not isinstance(text, str) or not _EXPIRATION.fullmatch(text):
+            raise ValueError(text)
+        return dt.datetime.fromisoformat(text[:-1] + "+00:00").timestamp()
     except ValueError:
-        raise InvalidArgument("Invalid Policy: Invalid 'expiration' value: "
-                              f"'{policy['expiration']}'", ArgumentName="policy",
-                              ArgumentValue=str(policy["expiration"])) from None
+        raise InvalidPolicyDocument(f"Invalid Policy: Invalid 'expiration' value: '{text}'"
+                                    ) from None
+
+
+# A condition's operation as S3's messages name it.
+_OPERATIONS = {"eq": "Eq", "starts-with": "starts-with",
+               "content-length-range": "content-length-range"}
 
 
 def _conditions(conditions: list[Any], fields: dict[str, str]) -> tuple[int, int] | None:
@@ -124,26 +158,40 @@ def _conditions(conditions: list[Any], fields: dict[str, str]) -> tuple[int, int
     covered = set()
     for condition in conditions:
         if isinstance(condition, dict):
-            for name, value in condition.items():
-                covered.add(name.lower())
-                _require(fields.get(name.lower()) == value, ["eq", f"${name}", value])
-        elif isinstance(condition, list) and len(condition) == 3:
-            op = str(condition[0]).lower()
+            if len(condition) != 1:
+                raise InvalidPolicyDocument("Invalid Policy: Invalid Simple-Condition: "
+                                            "Simple-Conditions must have exactly one property "
+                                            "specified.")
+            (name, value), = condition.items()
+            if not isinstance(value, str):
+                raise InvalidPolicyDocument("Invalid Policy: Invalid Simple-Condition: value "
+                                            "must be a string.")
+            covered.add(name.lower())
+            _require(fields.get(name.lower()) == value, ["eq", f"${name}", value])
+        elif isinstance(condition, list):
+            if not condition or not isinstance(condition[0], str):
+                raise InvalidPolicyDocument("Invalid Policy: Invalid Condition: missing "
+                                            "operation identifier.")
+            op = condition[0].lower()
+            if op not in _OPERATIONS:
+                raise InvalidPolicyDocument("Invalid Policy: Invalid Condition: unknown "
+                                            f"operation '{condition[0]}'.")
+            if len(condition) != 3:
+                raise InvalidPolicyDocument(f"Invalid Policy: Invalid {_OPERATIONS[op]}: wrong "
+                                            "number of arguments.")
             if op == "content-length-range":
-                limits = (int(condition[1]), int(condition[2]))
+                limits = _length_range(condition)
                 continue
             name = str(condition[1]).lstrip("$").lower()
             covered.add(name)
             actual = fields.get(name, "")
             if op == "eq":
                 _require(actual == condition[2], condition)
-            elif op == "starts-with":
-                _require(actual.startswith(condition[2]), condition)
             else:
-                raise InvalidRequest(f"Invalid Policy: Invalid Condition: {condition[0]}")
+                _require(actual.startswith(str(condition[2])), condition)
         else:
-            raise InvalidRequest("Invalid Policy: Invalid Simple-Condition: Simple-Conditions "
-                                 "must have exactly one property specified.")
+            raise InvalidPolicyDocument("Invalid Policy: Invalid condition test: must be a "
+                                        "List or Object.")
     extra = [name for name in fields if name not in covered and name not in UNCHECKED
              and not name.startswith("x-ignore-") and name != "bucket"]
     if extra:
@@ -151,10 +199,31 @@ def _conditions(conditions: list[Any], fields: dict[str, str]) -> tuple[int, int
     return limits
 
 
+def _length_range(condition: list[Any]) -> tuple[int, int]:
+    try:
+        return int(condition[1]), int(condition[2])
+    except (TypeError, ValueError):
+        raise InvalidPolicyDocument("Invalid Policy: Invalid content-length-range.") from None
+
+
 def _require(ok: bool, condition: list[Any]) -> None:
     if not ok:
         raise AccessDenied("Invalid according to Policy: Policy Condition failed: "
                            + json.dumps(condition))
+
+
+def _tags(fields: dict[str, str]) -> dict[str, str] | None:
+    """The `tagging` field: a Tagging document, as PutObjectTagging's body."""
+    text = fields.get("tagging")
+    if not text:
+        return None
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError:
+        raise MalformedXML() from None
+    tag_set = [{"Key": tag.findtext("{*}Key") or "", "Value": tag.findtext("{*}Value") or ""}
+               for tag in root.iterfind("{*}TagSet/{*}Tag")]
+    return check_tags(tag_set, MAX_OBJECT_TAGS)
 
 
 async def _limited(source: AsyncIterator[bytes], limits: tuple[int, int] | None

@@ -81,9 +81,8 @@ def _equal(x: AttributeValue | None, y: AttributeValue | None) -> bool:
 
 
 def _not_equal(x: AttributeValue | None, y: AttributeValue | None) -> bool:
-    if x is None or y is None:
-        return x is not y
-    return not equal(x, y)
+    # A missing attribute is unequal to everything, another missing one included.
+    return x is None or y is None or not equal(x, y)
 
 
 def _comparable(x: AttributeValue | None, y: AttributeValue | None) -> bool:
@@ -95,6 +94,10 @@ def _comparable(x: AttributeValue | None, y: AttributeValue | None) -> bool:
 
 def _between(binder: Binder, node: Between) -> Predicate:
     operand, low, high = (binder.operand(n) for n in (node.operand, node.low, node.high))
+    binder.distinct("BETWEEN", operand, low, high)
+    for bound in (operand, low, high):
+        if bound.literal is not None and bound.type not in SCALAR_TYPES:
+            binder.operand_type("BETWEEN", bound.type, long=True)
     _check_bounds(binder, low, high)
     get, get_low, get_high = operand.get, low.get, high.get
 
@@ -120,7 +123,9 @@ def _check_bounds(binder: Binder, low: Operand, high: Operand) -> None:
 
 def _in(binder: Binder, node: In) -> Predicate:
     operand = binder.operand(node.operand)
-    choices = [binder.operand(choice).get for choice in node.choices]
+    bound = [binder.operand(choice) for choice in node.choices]
+    binder.distinct("IN", operand, *bound)
+    choices = [choice.get for choice in bound]
     get = operand.get
 
     def within(item: Item) -> bool:

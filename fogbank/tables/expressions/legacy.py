@@ -122,7 +122,8 @@ def _comparison(name: str, op: str, values: list[AttributeValue]) -> Test:
     if op == "CONTAINS":
         return lambda item: contains_value(item.get(name), first)
     if op == "NOT_CONTAINS":
-        return lambda item: not contains_value(item.get(name), first)
+        # Like CONTAINS, false when the attribute is missing (unlike NE).
+        return lambda item: name in item and not contains_value(item[name], first)
     kind = type_of(first)
     if op == "BEGINS_WITH":
         return lambda item: (kind in item.get(name, {})

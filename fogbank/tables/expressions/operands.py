@@ -79,8 +79,8 @@ class Binder:
         self.fault("operand", "Incorrect operand type for operator or function; operator or "
                               f"function: {function}, operand type: {shown}")
 
-    def distinct(self, operator: str, first: Operand, second: Operand) -> None:
-        if first.path is not None and first.path == second.path:
+    def distinct(self, operator: str, first: Operand, *rest: Operand) -> None:
+        if first.path is not None and any(first.path == other.path for other in rest):
             self.fault("distinct", "The first operand must be distinct from the remaining "
                                    f"operands for this operator or function; operator: "
                                    f"{operator}, first operand: {paths.path_text(first.path)}")
@@ -94,10 +94,14 @@ def path_getter(path: paths.ResolvedPath) -> Getter:
 
 
 def value_length(value: AttributeValue) -> int | None:
-    """size(): characters of a string, bytes of a binary, members of a set, list or map."""
+    """size(): UTF-16 code units of a string (as DynamoDB counts them, so a character
+    outside the Basic Multilingual Plane counts 2), bytes of a binary, members of a set,
+    list or map."""
     kind = type_of(value)
     if kind in ("N", "BOOL", "NULL"):
         return None
+    if kind == "S":
+        return len(value["S"].encode("utf-16-le")) // 2
     return len(value[kind])
 
 

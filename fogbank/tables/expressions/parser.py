@@ -17,8 +17,9 @@ COMPARATORS = frozenset({"=", "<>", "<", "<=", ">", ">="})
 CONDITION_KEYWORDS = frozenset({"AND", "OR", "NOT", "BETWEEN", "IN"})
 SECTIONS = ("SET", "REMOVE", "ADD", "DELETE")
 MAX_IN_OPERANDS = 100
+MAX_PATH_DEPTH = 32         # DynamoDB's limit on nested attribute levels
 # Which collected fault DynamoDB reports when an expression has several.
-_PRIORITY = ("parens", "function_name", "misuse", "reserved", "section", "operands")
+_PRIORITY = ("parens", "function_name", "misuse", "reserved", "section", "operands", "nesting")
 
 
 class Parser:
@@ -187,7 +188,7 @@ class Parser:
         self.pos += 1                                       # "("
         args = self.arguments()
         if name not in self.functions:
-            self.fault("function_name", f"Invalid function name; function: {name}")
+            self.fault("function_name", self.unknown_function(name))
         elif self.functions[name] != len(args):
             self.fault("operands", "Incorrect number of operands for operator or function; "
                                    f"operator or function: {name}, number of operands: {len(args)}")
@@ -195,7 +196,23 @@ class Parser:
                 and not isinstance(args[0], Path):
             self.fault("operands", "Operator or function requires a document path; "
                                    f"operator or function: {name}")
+        if name == "list_append" and self.functions is UPDATE_FUNCTIONS:
+            self.no_nested_list_append(args)
         return Function(name, args)
+
+    def unknown_function(self, name: str) -> str:
+        """A function of the other expression kind is named as such, not as unknown."""
+        if self.functions is CONDITION_FUNCTIONS and name in UPDATE_FUNCTIONS:
+            return f"The function is not allowed in a condition expression; function: {name}"
+        if self.functions is UPDATE_FUNCTIONS and name in CONDITION_FUNCTIONS:
+            return f"The function is not allowed in an update expression; function: {name}"
+        return f"Invalid function name; function: {name}"
+
+    def no_nested_list_append(self, operands: tuple[Node, ...]) -> None:
+        """DynamoDB takes list_append only as a whole SET value or inside if_not_exists."""
+        for node in operands:
+            if isinstance(node, Function) and node.name == "list_append":
+                self.misuse(node)
 
     def arguments(self) -> tuple[Node, ...]:
         """`operand (, operand)* )` — the opening parenthesis already read."""
@@ -224,6 +241,9 @@ class Parser:
                 self.expect_op("]")
                 elements.append(int(token.text))
             else:
+                if len(elements) > MAX_PATH_DEPTH:
+                    self.fault("nesting", "The document path has too many nesting levels; "
+                                          f"nesting levels: {len(elements)}")
                 return Path(tuple(elements))
 
     def path_name(self) -> str | Name:
@@ -277,7 +297,9 @@ class Parser:
         left = self.update_operand()
         if self.at_op("+") or self.at_op("-"):
             op = self.advance().text
-            return Arithmetic(op, left, self.update_operand())
+            right = self.update_operand()
+            self.no_nested_list_append((left, right))
+            return Arithmetic(op, left, right)
         return left
 
     def update_operand(self) -> Node:

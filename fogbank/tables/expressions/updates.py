@@ -10,7 +10,7 @@ from typing import Callable
 from fogbank.tables.errors import ValidationException
 from fogbank.tables.expressions import paths
 from fogbank.tables.expressions.context import ExpressionContext
-from fogbank.tables.expressions.nodes import Action, Arithmetic, Function, Node, ValueRef
+from fogbank.tables.expressions.nodes import Action, Arithmetic, Function, Node, Path, ValueRef
 from fogbank.tables.expressions.operands import LONG_TYPE_NAMES, Binder, Getter
 from fogbank.tables.values import (
     SET_TYPES, AttributeValue, Item, add_numbers, subtract_numbers, to_decimal, type_of)
@@ -31,7 +31,9 @@ class Update:
     def __init__(self, steps: list[Step]) -> None:
         # REMOVEs run last and from the highest list index down, so indexes stay old ones.
         removes = sorted((s for s in steps if s[0] == "REMOVE"), key=_removal_order)
-        self.steps = [s for s in steps if s[0] != "REMOVE"] + removes
+        # Elements set past a list's end are appended in index order, not written order.
+        writes = sorted((s for s in steps if s[0] != "REMOVE"), key=_write_order)
+        self.steps = writes + removes
         self.paths: tuple[paths.ResolvedPath, ...] = tuple(s[1] for s in steps)
         self.top_level_names: frozenset[str] = frozenset(p[0] for p in self.paths)
 
@@ -53,6 +55,11 @@ def _removal_order(step: Step) -> tuple:
     return (0, -last) if isinstance(last, int) else (1, 0)
 
 
+def _write_order(step: Step) -> int:
+    last = step[1][-1]
+    return last if isinstance(last, int) else -1
+
+
 def bind_update(actions: tuple[Action, ...], ctx: ExpressionContext) -> Update:
     binder = Binder(ctx, LABEL)
     steps: list[Step] = []
@@ -68,7 +75,8 @@ def bind_update(actions: tuple[Action, ...], ctx: ExpressionContext) -> Update:
             if kind not in SET_TYPES and not (action.kind == "ADD" and kind == "N"):
                 binder.fault("operand", "Incorrect operand type for operator or function; "
                                         f"operator: {action.kind}, operand type: "
-                                        f"{LONG_TYPE_NAMES[kind]}")
+                                        f"{LONG_TYPE_NAMES[kind]}, typeSet: "
+                                        f"ALLOWED_FOR_{action.kind}_OPERAND")
             combine = add_to if action.kind == "ADD" else delete_from
             steps.append((action.kind, path, _combined(path, value, combine)))
     paths.check_overlaps([step[1] for step in steps], LABEL)
@@ -102,7 +110,10 @@ def _set_value(binder: Binder, node: Node) -> Getter:
 
 def _function(binder: Binder, node: Function) -> Getter:
     if node.name == "if_not_exists":
-        existing = binder.operand(node.args[0]).get
+        checked = binder.operand(node.args[0])
+        if isinstance(node.args[1], Path):
+            binder.distinct("if_not_exists", checked, binder.operand(node.args[1]))
+        existing = checked.get
         fallback = _set_value(binder, node.args[1])
         return lambda item: existing(item) or fallback(item)
     first, second = (_set_value(binder, arg) for arg in node.args)

@@ -72,6 +72,8 @@ def holds(text: str, values: dict | None = None, names: dict | None = None) -> b
     ("size(b) = :v", {":v": N(3)}, True), ("size(blank) = :v", {":v": N(0)}, True),
     ("size(n) = :v", {":v": N(2)}, False), ("size(absent) < :v", {":v": N(2)}, False),
     ("size(s) > size(tags)", None, True),
+    # DynamoDB counts a string's size in UTF-16 code units: an emoji is 2.
+    ("size(unicode) = :v", {":v": N(2)}, True), ("size(:e) = :v", {":e": S("é"), ":v": N(1)}, True),
     ("info.nested.deep = :v", {":v": S("x")}, True), ("info.arr[1].v = :v", {":v": N(2)}, True),
     ("letters[0] = :v", {":v": S("a")}, True), ("letters [ 2 ] = :v", {":v": N(3)}, True),
     ("s[0] = :v", {":v": S("b")}, False), ("info.arr.v = :v", {":v": N(1)}, False),
@@ -171,6 +173,21 @@ P = "Invalid ConditionExpression: "
     ("contains(a.b, a.b)", None, None,
      P + "The first operand must be distinct from the remaining operands for this operator or "
          "function; operator: contains, first operand: [a, b]"),
+    ("a BETWEEN :v AND a", {":v": N(1)}, None,
+     P + "The first operand must be distinct from the remaining operands for this operator or "
+         "function; operator: BETWEEN, first operand: [a]"),
+    ("a IN (:v, a)", {":v": N(1)}, None,
+     P + "The first operand must be distinct from the remaining operands for this operator or "
+         "function; operator: IN, first operand: [a]"),
+    ("a BETWEEN :l AND :h", {":l": {"L": []}, ":h": {"L": []}}, None,
+     P + "Incorrect operand type for operator or function; operator or function: BETWEEN, "
+         "operand type: LIST"),
+    ("if_not_exists(a, :v) = :v", {":v": N(1)}, None,
+     P + "The function is not allowed in a condition expression; function: if_not_exists"),
+    ("list_append(a, :v) = :v", {":v": N(1)}, None,
+     P + "The function is not allowed in a condition expression; function: list_append"),
+    ("a" + ".b" * 32 + " = :v", {":v": N(1)}, None,
+     P + "The document path has too many nesting levels; nesting levels: 33"),
     ("((a = :v))", {":v": N(1)}, None, P + "The expression has redundant parentheses;"),
     ("a = :v", {":w": N(1)}, None, P + "An expression attribute value used in expression is not "
                                        "defined; attribute value: :v"),

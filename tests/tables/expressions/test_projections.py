@@ -50,8 +50,14 @@ P = "Invalid ProjectionExpression: "
     ("#x", P + "An expression attribute name used in the document path is not defined; "
                "attribute name: #x"),
     ("", P + "The expression can not be empty;"),
+    ("a" + ".b" * 32, P + "The document path has too many nesting levels; nesting levels: 33"),
 ])
 def test_bad_projections_get_dynamodbs_message(text: str, message: str) -> None:
     with pytest.raises(ValidationException) as caught:
         parse_projection(text, ExpressionContext(None, None))
     assert caught.value.message == message
+
+
+def test_a_path_may_be_32_levels_deep() -> None:
+    deepest = "a" + ".b" * 30 + "[0]"
+    assert parse_projection(deepest, ExpressionContext(None, None)).paths[0][-1] == 0

@@ -38,6 +38,10 @@ def updated(text: str, values: dict | None = None, names: dict | None = None,
      {"#l": "letters"}, {"a": S("A"), "info": {"M": {"a": N(1), "b": N(2)}},
                          "letters": {"L": [N(0), N(2), N(3)]}}),
     ("SET letters[10] = :v", {":v": N(4)}, None, {"letters": {"L": [N(1), N(2), N(3), N(4)]}}),
+    ("SET letters[9] = :c, letters[5] = :a, letters[7] = :b", {":a": N(4), ":b": N(5), ":c": N(6)},
+     None, {"letters": {"L": [N(1), N(2), N(3), N(4), N(5), N(6)]}}),
+    ("SET alt = list_append(if_not_exists(alt, :e), :t)", {":e": {"L": []}, ":t": {"L": [N(9)]}},
+     None, {"alt": {"L": [N(9)]}}),
     ("SET f = f + :f, tally = tally - :one", {":f": N("0.2"), ":one": N(1)}, None,
      {"f": N("0.3"), "tally": N(0)}),
     ("SET a = tally, tally = :ten", {":ten": N(10)}, None, {"a": N(1), "tally": N(10)}),
@@ -105,7 +109,18 @@ WRONG_TYPE = "An operand in the update expression has an incorrect data type"
      P + 'The "REMOVE" section can only be used once in an update expression;'),
     ("SET status = :v", {":v": N(1)},
      P + "Attribute name is a reserved keyword; reserved keyword: status"),
-    ("SET a = size(b)", None, P + "Invalid function name; function: size"),
+    ("SET a = size(b)", None,
+     P + "The function is not allowed in an update expression; function: size"),
+    ("SET a = f(b)", None, P + "Invalid function name; function: f"),
+    ("SET a = if_not_exists(b, b)", None,
+     P + "The first operand must be distinct from the remaining operands for this operator or "
+         "function; operator: if_not_exists, first operand: [b]"),
+    ("SET a = list_append(list_append(:l, :l), :l)", {":l": {"L": []}},
+     P + "The function is not allowed to be used this way in an expression; function: "
+         "list_append"),
+    ("SET a = list_append(:l, :l) + :l", {":l": {"L": []}},
+     P + "The function is not allowed to be used this way in an expression; function: "
+         "list_append"),
     ("SET a = if_not_exists(:v, :v)", {":v": N(1)},
      P + "Operator or function requires a document path; operator or function: if_not_exists"),
     ("SET a = list_append(:v)", {":v": {"L": []}},
@@ -127,12 +142,14 @@ WRONG_TYPE = "An operand in the update expression has an incorrect data type"
      P + "Incorrect operand type for operator or function; operator or function: list_append, "
          "operand type: N"),
     ("ADD a :s", {":s": S("x")},
-     P + "Incorrect operand type for operator or function; operator: ADD, operand type: STRING"),
+     P + "Incorrect operand type for operator or function; operator: ADD, operand type: STRING, "
+         "typeSet: ALLOWED_FOR_ADD_OPERAND"),
     ("ADD a :m", {":m": {"M": {}}},
-     P + "Incorrect operand type for operator or function; operator: ADD, operand type: MAP"),
+     P + "Incorrect operand type for operator or function; operator: ADD, operand type: MAP, "
+         "typeSet: ALLOWED_FOR_ADD_OPERAND"),
     ("DELETE a :n", {":n": N(1)},
      P + "Incorrect operand type for operator or function; operator: DELETE, operand type: "
-         "NUMBER"),
+         "NUMBER, typeSet: ALLOWED_FOR_DELETE_OPERAND"),
     ("SET a = :v", None, P + "An expression attribute value used in expression is not defined; "
                              "attribute value: :v"),
     ("SET #a = :v", {":v": N(1)}, P + "An expression attribute name used in the document path "
@@ -176,3 +193,4 @@ def test_updates_that_cannot_apply_get_dynamodbs_message(text: str, values: dict
     with pytest.raises(ValidationException) as caught:
         update.apply(ITEM)
     assert caught.value.message == message
+

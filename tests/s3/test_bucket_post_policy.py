@@ -1,0 +1,138 @@
+"""Presigned POST: policy documents S3 cannot read, and the form fields it takes from the
+form (tagging), sent as a browser sends them."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+from typing import Any
+from xml.etree import ElementTree
+
+import httpx
+import pytest
+
+SECRET = b"test"                      # the conftest's clients' credentials
+
+
+def expiration(seconds: int = 3600) -> str:
+    when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=seconds)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def post(endpoint, bucket: str, document: dict[str, Any], **fields: str) -> httpx.Response:
+    """A form signed with Signature Version 2 (boto3's default in us-east-1)."""
+    policy = base64.b64encode(json.dumps(document).encode()).decode()
+    signature = base64.b64encode(hmac.new(SECRET, policy.encode(), hashlib.sha1).digest())
+    form = {"key": "up.txt", "AWSAccessKeyId": "test",
+            "policy": policy, "signature": signature.decode(), **fields}
+    return httpx.post(f"{endpoint.url}/{bucket}", data=form, files={"file": ("f", b"data")})
+
+
+def conditions(bucket: str, *more: Any) -> list[Any]:
+    return [{"bucket": bucket}, ["starts-with", "$key", "up"], *more]
+
+
+def error(response: httpx.Response) -> tuple[int, str, str]:
+    body = ElementTree.fromstring(response.content)
+    return response.status_code, body.findtext("Code") or "", body.findtext("Message") or ""
+
+
+def test_a_policy_that_signs_and_passes(endpoint, s3, bucket):
+    response = post(endpoint, bucket, {"expiration": expiration(),
+                                       "conditions": conditions(bucket)})
+    assert response.status_code == 204
+    assert s3.get_object(Bucket=bucket, Key="up.txt")["Body"].read() == b"data"
+
+
+@pytest.mark.parametrize("value", ["2030-01-01 12:00:00+00:00", "2030-01-01T12:00:00",
+                                   "2030-01-01T12:00:00+01:00", "tomorrow"])
+def test_an_expiration_not_in_utc_iso_8601(endpoint, s3, bucket, value):
+    response = post(endpoint, bucket, {"expiration": value, "conditions": conditions(bucket)})
+    assert error(response) == (400, "InvalidPolicyDocument",
+                               f"Invalid Policy: Invalid 'expiration' value: '{value}'")
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_an_expiration_with_milliseconds(endpoint, bucket):
+    when = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)).strftime(
+        "%Y-%m-%dT%H:%M:%S.000Z")
+    response = post(endpoint, bucket, {"expiration": when, "conditions": conditions(bucket)})
+    assert response.status_code == 204
+
+
+@pytest.mark.parametrize("document, message", [
+    ({"expiration": "X"}, None),                       # expiration checked first
+    ({}, "Invalid Policy: Policy missing expiration."),
+    ({"expiration": expiration()}, "Invalid Policy: Policy missing conditions."),
+    ({"expiration": expiration(), "CONDITIONS": []},
+     "Invalid Policy: Policy missing conditions."),
+    ({"expiration": expiration(), "conditions": {"bucket": "b"}},
+     "Invalid Policy: Invalid 'conditions' value: must be a List."),
+])
+def test_a_policy_missing_its_members(endpoint, bucket, document, message):
+    status, code, text = error(post(endpoint, bucket, document))
+    assert (status, code) == (400, "InvalidPolicyDocument")
+    if message is not None:
+        assert text == message
+
+
+@pytest.mark.parametrize("condition, message", [
+    ({}, "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one "
+         "property specified."),
+    ({"acl": "private", "key": "up.txt"}, "Invalid Policy: Invalid Simple-Condition: "
+                                          "Simple-Conditions must have exactly one property "
+                                          "specified."),
+    ({"success_action_status": 201}, "Invalid Policy: Invalid Simple-Condition: value must "
+                                     "be a string."),
+    (["content-length-range", 0], "Invalid Policy: Invalid content-length-range: wrong "
+                                  "number of arguments."),
+    (["starts-with", "$key"], "Invalid Policy: Invalid starts-with: wrong number of "
+                              "arguments."),
+    (["eq", "$key", "up.txt", "extra"], "Invalid Policy: Invalid Eq: wrong number of "
+                                        "arguments."),
+    (["unknown-op", "$key", "up"], "Invalid Policy: Invalid Condition: unknown operation "
+                                   "'unknown-op'."),
+    ([], "Invalid Policy: Invalid Condition: missing operation identifier."),
+    ("just a string", "Invalid Policy: Invalid condition test: must be a List or Object."),
+])
+def test_a_condition_s3_cannot_read(endpoint, s3, bucket, condition, message):
+    response = post(endpoint, bucket, {"expiration": expiration(),
+                                       "conditions": conditions(bucket, condition)})
+    assert error(response) == (400, "InvalidPolicyDocument", message)
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_a_signature_version_2_form_without_its_signature(endpoint, bucket):
+    document = {"expiration": expiration(), "conditions": conditions(bucket)}
+    policy = base64.b64encode(json.dumps(document).encode()).decode()
+    response = httpx.post(f"{endpoint.url}/{bucket}", files={"file": ("f", b"x")}, data={
+        "key": "up.txt", "AWSAccessKeyId": "test", "policy": policy})
+    status, code, message = error(response)
+    assert (status, code) == (400, "InvalidArgument")
+    assert message.startswith("Bucket POST must contain a field named 'Signature'.")
+
+
+def test_an_expired_policy_is_still_access_denied(endpoint, bucket):
+    response = post(endpoint, bucket, {"expiration": expiration(-60),
+                                       "conditions": conditions(bucket)})
+    assert error(response) == (403, "AccessDenied",
+                               "Invalid according to Policy: Policy expired.")
+
+
+def test_the_tagging_field_tags_the_object(endpoint, s3, bucket):
+    tagging = ("<Tagging><TagSet><Tag><Key>team</Key><Value>web</Value></Tag>"
+               "<Tag><Key>env</Key><Value>dev</Value></Tag></TagSet></Tagging>")
+    response = post(endpoint, bucket, {"expiration": expiration(), "conditions": conditions(
+        bucket, ["starts-with", "$tagging", ""])}, tagging=tagging)
+    assert response.status_code == 204
+    assert s3.get_object_tagging(Bucket=bucket, Key="up.txt")["TagSet"] == [
+        {"Key": "team", "Value": "web"}, {"Key": "env", "Value": "dev"}]
+
+
+def test_a_tagging_field_that_is_not_xml(endpoint, s3, bucket):
+    response = post(endpoint, bucket, {"expiration": expiration(), "conditions": conditions(
+        bucket, ["starts-with", "$tagging", ""])}, tagging="team=web")
+    assert error(response)[:2] == (400, "MalformedXML")
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
