@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from fogbank.tables import keys
 from fogbank.tables.errors import ValidationException
 from fogbank.tables.requests import parse_expressions
 from fogbank.tables.storage import Writer
 from fogbank.tables.validation import (check_item, check_key, check_key_not_empty, check_length,
                                        constraint_error, consumed, read_units, write_units)
 from fogbank.tables.values import item_size, validate_item
-from fogbank.tables.writes import Parts, item_key, live, load, store
+from fogbank.tables.writes import (Parts, add_units, collection_metrics, index_write_units,
+                                   item_key, live, load, store, wants_collection_metrics,
+                                   write_capacity)
 
 MAX_GET = 100
 MAX_WRITE = 25
@@ -42,14 +45,15 @@ class Batches:
         capacity = []
         with self._parts.storage.read() as reader:
             for table, exprs, wanted, consistent in plans:
-                found, size = [], 0
+                found, units = [], 0.0
                 for key in wanted:
                     item = load(reader, key)
+                    # Each key is a read of its own, rounded up to 4 KB, as a GetItem would be.
+                    units += read_units(item_size(item) if item else 0, consistent)
                     if item is not None:
-                        size += item_size(item)
                         found.append(exprs.projection.apply(item) if exprs.projection else item)
                 responses[table.name] = found
-                used = consumed(params, table, read_units(size, consistent))
+                used = consumed(params, table, units)
                 if used is not None:
                     capacity.append(used)
         output: dict[str, Any] = {"Responses": responses, "UnprocessedKeys": {}}
@@ -65,6 +69,9 @@ class Batches:
             raise ValidationException("Too many items requested for the BatchWriteItem call")
         plan: list[tuple[Any, bytes, dict | None]] = []
         seen: set[bytes] = set()
+        # Per table, the partition key values written (by their encoding, to count each once).
+        collections: dict[str, tuple[Any, dict[bytes, Any]]] = {}
+        index_units: dict[str, dict[str, float]] = {}      # table → index → write units
         for name, writes in requests.items():
             table = self._parts.catalog.get(name)
             for write in writes:
@@ -78,27 +85,43 @@ class Batches:
                 item = _put_item(table, put["Item"]) if put else None
                 if delete:
                     check_key_not_empty(table, delete["Key"])
-                key = item_key(table, item if item else check_key(table, delete["Key"]))
+                attrs = item if item else check_key(table, delete["Key"])
+                key = item_key(table, attrs)
                 if key in seen:
                     raise ValidationException("Provided list of item keys contains duplicates")
                 seen.add(key)
                 plan.append((table, key, item))
+                if wants_collection_metrics(params, table):
+                    hash_value = attrs[table.hash_name]
+                    written = collections.setdefault(table.name, (table, {}))[1]
+                    written.setdefault(keys.encode_value(hash_value), hash_value)
 
-        def work(writer: Writer) -> dict[str, float]:
+        capacity_wanted = params.get("ReturnConsumedCapacity", "NONE") != "NONE"
+
+        def work(writer: Writer) -> tuple[dict[str, float], dict[str, list]]:
             units: dict[str, float] = {}
+            index_units.clear()
             for table, key, item in plan:
                 current = live(self._parts.catalog, table)
                 old = load(writer, key)
                 if item is not None or old is not None:
                     store(self._parts, writer, current, key, old, item)
                 units[table.name] = units.get(table.name, 0.0) + write_units(old, item)
-            return units
+                if capacity_wanted:
+                    add_units(index_units.setdefault(table.name, {}),
+                              index_write_units(current, old, item))
+            # One entry per item collection the batch touched, measured after every write.
+            metrics = {name: [collection_metrics(writer, table, value) for value in values.values()]
+                       for name, (table, values) in collections.items()}
+            return units, metrics
 
-        units = await self._parts.storage.write(work)
+        units, metrics = await self._parts.storage.write(work)
         output: dict[str, Any] = {"UnprocessedItems": {}}
+        if metrics:
+            output["ItemCollectionMetrics"] = metrics
         tables = {table.name: table for table, _, _ in plan}
-        capacity = [c for name, used in units.items()
-                    if (c := consumed(params, tables[name], used)) is not None]
+        capacity = [c for name, used in units.items() if (c := write_capacity(
+            params, tables[name], used, index_units.get(name, {}))) is not None]
         if capacity:
             output["ConsumedCapacity"] = capacity
         return output

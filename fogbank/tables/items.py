@@ -10,7 +10,8 @@ from fogbank.tables.storage import Writer
 from fogbank.tables.validation import (UPDATE_TOO_LARGE, check_item, check_key, check_return_values, check_size,
                                        consumed, read_units, write_units)
 from fogbank.tables.values import item_size
-from fogbank.tables.writes import Parts, item_key, live, load, store, updated
+from fogbank.tables.writes import (Parts, collection_metrics, index_write_units, item_key, live,
+                                   load, store, updated, wants_collection_metrics, write_capacity)
 
 Item = Mapping[str, Any]
 
@@ -34,20 +35,23 @@ class ItemOps:
         table = self._parts.catalog.get(params["TableName"])
         item = check_item(table, params["Item"])
         key = item_key(table, item)
+        metrics = wants_collection_metrics(params, table)
 
-        def work(writer: Writer) -> Item | None:
+        def work(writer: Writer) -> tuple[Item | None, Item | None]:
             current = live(self._parts.catalog, table)
             old = load(writer, key)
             if exprs.condition is not None and not exprs.condition.evaluate(old or {}):
                 raise condition_failed(params, old)
             store(self._parts, writer, current, key, old, item)
-            return old
+            return old, _metrics(metrics, writer, current, item)
 
-        old = await self._write(work)
+        old, collection = await self._write(work)
         output: dict[str, Any] = {}
         if returns == "ALL_OLD" and old:
             output["Attributes"] = old
-        _add_capacity(output, params, table, lambda: write_units(old, item))
+        _add_write_capacity(output, params, table, old, item)
+        if collection is not None:
+            output["ItemCollectionMetrics"] = collection
         return output
 
     async def get_item(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -66,22 +70,26 @@ class ItemOps:
         returns = check_return_values(params, ("NONE", "ALL_OLD"))
         exprs = parse_expressions(params, value_users=("ConditionExpression",))
         table = self._parts.catalog.get(params["TableName"])
-        key = item_key(table, check_key(table, params["Key"]))
+        key_attrs = check_key(table, params["Key"])
+        key = item_key(table, key_attrs)
+        metrics = wants_collection_metrics(params, table)
 
-        def work(writer: Writer) -> Item | None:
+        def work(writer: Writer) -> tuple[Item | None, Item | None]:
             current = live(self._parts.catalog, table)
             old = load(writer, key)
             if exprs.condition is not None and not exprs.condition.evaluate(old or {}):
                 raise condition_failed(params, old)
             if old is not None:
                 store(self._parts, writer, current, key, old, None)
-            return old
+            return old, _metrics(metrics, writer, current, key_attrs)
 
-        old = await self._write(work)
+        old, collection = await self._write(work)
         output: dict[str, Any] = {}
         if returns == "ALL_OLD" and old:
             output["Attributes"] = old
-        _add_capacity(output, params, table, lambda: write_units(old))
+        _add_write_capacity(output, params, table, old, None)
+        if collection is not None:
+            output["ItemCollectionMetrics"] = collection
         return output
 
     async def update_item(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -92,26 +100,28 @@ class ItemOps:
         key_attrs = check_key(table, params["Key"])
         key = item_key(table, key_attrs)
         _refuse_key_update(table, exprs.update)
+        metrics = wants_collection_metrics(params, table)
 
-        def work(writer: Writer) -> tuple[Item | None, Item | None]:
+        def work(writer: Writer) -> tuple[Item | None, Item | None, Item | None]:
             current = live(self._parts.catalog, table)
             old = load(writer, key)
             if exprs.condition is not None and not exprs.condition.evaluate(old or {}):
                 raise condition_failed(params, old)
             new = updated(exprs.update, old, key_attrs)
-            if new is None:
-                return old, None
-            new = check_item(current, new) if current.indexes else new
-            check_size(new, UPDATE_TOO_LARGE)
-            store(self._parts, writer, current, key, old, new)
-            return old, new
+            if new is not None:
+                new = check_item(current, new) if current.indexes else new
+                check_size(new, UPDATE_TOO_LARGE)
+                store(self._parts, writer, current, key, old, new)
+            return old, new, _metrics(metrics, writer, current, key_attrs)
 
-        old, new = await self._write(work)
+        old, new, collection = await self._write(work)
         output: dict[str, Any] = {}
         attributes = _returned(returns, old, new, exprs.update)
         if attributes:
             output["Attributes"] = attributes
-        _add_capacity(output, params, table, lambda: write_units(old, new))
+        _add_write_capacity(output, params, table, old, new)
+        if collection is not None:
+            output["ItemCollectionMetrics"] = collection
         return output
 
 
@@ -135,6 +145,22 @@ def _returned(returns: str, old: Item | None, new: Item | None, update: Any) -> 
     # Only the updated document paths, nested ones inside their enclosing maps and lists
     # (`SET a.b = :v` gives {"a": {"M": {"b": …}}}), not whole top-level attributes.
     return Projection(list(update.paths)).apply((old if returns == "UPDATED_OLD" else new) or {})
+
+
+def _metrics(wanted: bool, writer: Writer, table: Any, key: Item) -> Item | None:
+    """ItemCollectionMetrics of the written item's collection, measured after the write."""
+    return collection_metrics(writer, table, key[table.hash_name]) if wanted else None
+
+
+def _add_write_capacity(output: dict[str, Any], params: Mapping[str, Any], table: Any,
+                        old: Item | None, new: Item | None) -> None:
+    # A write also costs its index entries' writes, as in DynamoDB.
+    if params.get("ReturnConsumedCapacity", "NONE") == "NONE":
+        return
+    capacity = write_capacity(params, table, write_units(old, new),
+                              index_write_units(table, old, new))
+    if capacity is not None:
+        output["ConsumedCapacity"] = capacity
 
 
 def _add_capacity(output: dict[str, Any], params: Mapping[str, Any], table: Any,

@@ -165,10 +165,11 @@ class Reads:
             raise ValidationException("Either the KeyConditions or KeyConditionExpression "
                                       "parameter must be specified in the request.")
         select = check_select(params, source)
+        what = "QueryFilter" if params.get("QueryFilter") is not None else "Filter Expression"
         for name in (source.hash_name, source.range_name):
             if name is not None and name in exprs.filter_names:
-                raise ValidationException("Filter Expression can only contain non-primary key "
-                                          f"attributes: Primary key attribute: {name}")
+                raise ValidationException(f"{what} can only contain non-primary key attributes: "
+                                          f"Primary key attribute: {name}")
         partition, op, values = _key_range(source, exprs.key)
         start, end = keys.sort_range(partition, op, values)
         after = start_after(source, params)

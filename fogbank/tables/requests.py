@@ -9,15 +9,21 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from fogbank.tables.errors import ValidationException
+from fogbank.tables.validation import check_enum, constraint_error
 from fogbank.tables.values import check_attribute_name
 from fogbank.tables.expressions import (ExpressionContext, legacy, parse_condition,
                                         parse_key_condition, parse_projection, parse_update)
 
-_LEGACY = ("AttributesToGet", "AttributeUpdates", "ConditionalOperator", "Expected",
-           "KeyConditions", "QueryFilter", "ScanFilter")
+# In the order DynamoDB lists them when a request mixes the two styles.
+_LEGACY = ("AttributesToGet", "AttributeUpdates", "Expected", "QueryFilter", "ScanFilter",
+           "ConditionalOperator", "KeyConditions")
+_MODERN = ("UpdateExpression", "ConditionExpression", "ProjectionExpression", "FilterExpression",
+           "KeyConditionExpression")
 MAX_EXPRESSION = 4096      # bytes, for every expression parameter
-_MODERN = ("ConditionExpression", "FilterExpression", "KeyConditionExpression",
-           "ProjectionExpression", "UpdateExpression")
+_CONDITIONS = ("Expected", "QueryFilter", "ScanFilter", "KeyConditions")
+# The ComparisonOperator enum, in the order DynamoDB's request validator prints it.
+_COMPARISON_OPERATORS = ("IN", "NULL", "BETWEEN", "LT", "NOT_CONTAINS", "EQ", "GT", "NOT_NULL",
+                         "NE", "LE", "BEGINS_WITH", "GE", "CONTAINS")
 
 
 @dataclass(frozen=True)
@@ -66,8 +72,12 @@ def parse_expressions(params: Mapping[str, Any], filter_param: str | None = None
     `value_users` its expressions that can use values, which DynamoDB names when values come
     without any of them.
     """
-    legacy_used = [p for p in _LEGACY if params.get(p) is not None]
+    _check_comparison_operators(params)
     modern_used = [p for p in _MODERN if params.get(p) is not None]
+    # KeyConditions mixes with FilterExpression or ProjectionExpression; only
+    # KeyConditionExpression makes it a conflict.
+    legacy_used = [p for p in _LEGACY if params.get(p) is not None
+                   and (p != "KeyConditions" or "KeyConditionExpression" in modern_used)]
     if legacy_used and modern_used:
         raise ValidationException(
             "Can not use both expression and non-expression parameters in the same request: "
@@ -99,8 +109,10 @@ def parse_expressions(params: Mapping[str, Any], filter_param: str | None = None
     if values is not None and not values:
         raise ValidationException("ExpressionAttributeValues must not be empty")
     ctx = _Context(names, values)
+    key_conditions = params.get("KeyConditions")
     parsed = Expressions(
-        key=_maybe(parse_key_condition, params.get("KeyConditionExpression"), ctx),
+        key=(legacy.key_condition_from_conditions(key_conditions) if key_conditions is not None
+             else _maybe(parse_key_condition, params.get("KeyConditionExpression"), ctx)),
         condition=_maybe(parse_condition, params.get("ConditionExpression"), ctx),
         filter=_maybe(_parse_filter, params.get("FilterExpression"), ctx),
         update=_maybe(parse_update, params.get("UpdateExpression"), ctx),
@@ -118,19 +130,53 @@ def _maybe(parse: Any, text: str | None, ctx: ExpressionContext) -> Any:
     return None if text is None else parse(text, ctx)
 
 
+def _check_comparison_operators(params: Mapping[str, Any]) -> None:
+    """The request validator's check of each condition's ComparisonOperator: known, and
+    present wherever the model requires it (all but Expected)."""
+    problems = []
+    for param in _CONDITIONS:
+        for name, spec in (params.get(param) or {}).items():
+            where = f"{param[0].lower()}{param[1:]}.{name}.member.comparisonOperator"
+            op = spec.get("ComparisonOperator") if isinstance(spec, Mapping) else None
+            if op is None:
+                if param != "Expected":
+                    problems.append(f"Value null at '{where}' failed to satisfy constraint: "
+                                    "Member must not be null")
+                continue
+            problem = check_enum(op, where, _COMPARISON_OPERATORS)
+            if problem:
+                problems.append(problem)
+    if problems:
+        raise constraint_error(problems)
+
+
+def _check_conditional_operator(params: Mapping[str, Any]) -> None:
+    if params.get("ConditionalOperator") is None:
+        return
+    conditions = [params[p] for p in ("Expected", "QueryFilter", "ScanFilter") if params.get(p)]
+    if not conditions:
+        raise ValidationException("ConditionalOperator cannot be used without Filter or Expected")
+    if any(len(c) < 2 for c in conditions):
+        raise ValidationException("ConditionalOperator can only be used when Filter or Expected "
+                                  "has two or more elements")
+
+
 def _legacy(params: Mapping[str, Any], filter_param: str | None) -> Expressions:
+    _check_conditional_operator(params)
     for name in [*(params.get("AttributeUpdates") or ()), *(params.get("AttributesToGet") or ())]:
         check_attribute_name(name)
     operator = params.get("ConditionalOperator")
     condition = filter_ = key = update = projection = None
+    filter_names: frozenset[str] = frozenset()
     if params.get("Expected"):
         condition = legacy.condition_from_expected(params["Expected"], operator)
     if filter_param and params.get(filter_param):
         filter_ = legacy.filter_from_conditions(params[filter_param], operator)
+        filter_names = frozenset(params[filter_param])
     if params.get("KeyConditions") is not None:
         key = legacy.key_condition_from_conditions(params["KeyConditions"])
     if params.get("AttributeUpdates") is not None:
         update = legacy.update_from_attribute_updates(params["AttributeUpdates"])
     if params.get("AttributesToGet") is not None:
         projection = _Attributes(list(params["AttributesToGet"]))
-    return Expressions(condition, update, projection, filter_, key)
+    return Expressions(condition, update, projection, filter_, key, filter_names)

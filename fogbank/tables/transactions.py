@@ -20,9 +20,11 @@ from fogbank.tables.schema import TableDef
 from fogbank.tables.storage import Writer
 from fogbank.tables.validation import (UPDATE_TOO_LARGE, check_enum, check_item, check_key,
                                        check_key_not_empty, check_size, constraint_error,
-                                       consumed, read_units, write_units)
+                                       consumed, name_problems, read_units, write_units)
 from fogbank.tables.values import item_size, validate_item
-from fogbank.tables.writes import Parts, item_key, live, load, store, updated
+from fogbank.tables.writes import (Parts, add_units, collection_metrics, index_write_units,
+                                   item_key, live, load, store, updated, wants_collection_metrics,
+                                   write_capacity)
 
 TOKEN_TTL_S = 600
 _ACTIONS = ("ConditionCheck", "Put", "Delete", "Update")
@@ -89,25 +91,38 @@ class Transactions:
         token = params.get("ClientRequestToken")
         digest = _digest(params) if token else b""
 
-        def work(writer: Writer) -> dict[str, float]:
+        index_units: dict[str, dict[str, float]] = {}      # table → index → write units
+
+        def work(writer: Writer) -> tuple[dict[str, float], dict[str, list]]:
             units: dict[str, float] = {}
+            index_units.clear()
             if token and self._seen(writer, token, digest):
-                return units
+                return units, {}
             changes = self._check_all(writer, actions)
             for action, old, new in changes:
                 if action.kind != "ConditionCheck" and (old is not None or new is not None):
                     store(self._parts, writer, live(self._parts.catalog, action.table),
                           action.key, old, new)
-                # A transactional write costs two writes' units, as in DynamoDB.
+                # A transactional write costs two writes' units, as in DynamoDB, index
+                # entries' writes included; a ConditionCheck writes no index entry.
                 name = action.table.name
                 units[name] = units.get(name, 0.0) + 2 * write_units(old, new)
+                if action.kind != "ConditionCheck":
+                    add_units(index_units.setdefault(name, {}),
+                              index_write_units(action.table, old, new), 2)
             if token:
                 writer.put(keys.TOKENS + token.encode(),
                            marshal.dumps({"digest": digest, "t": self._parts.clock()}))
-            return units
+            return units, _collections(writer, params, actions)
 
-        units = await self._parts.storage.write(work)
-        return _with_capacity({}, params, {a.table.name: a.table for a in actions}, units)
+        units, metrics = await self._parts.storage.write(work)
+        output: dict[str, Any] = {"ItemCollectionMetrics": metrics} if metrics else {}
+        tables = {a.table.name: a.table for a in actions}
+        capacity = [c for name, used in units.items() if (c := write_capacity(
+            params, tables[name], used, index_units.get(name, {}))) is not None]
+        if capacity:
+            output["ConsumedCapacity"] = capacity
+        return output
 
     def _seen(self, writer: Writer, token: str, digest: bytes) -> bool:
         raw = writer.get(keys.TOKENS + token.encode())
@@ -168,6 +183,11 @@ class Transactions:
         return check_item(action.table, new) if action.table.indexes else new
 
     async def transact_get_items(self, params: dict[str, Any]) -> dict[str, Any]:
+        problems = [problem for number, entry in enumerate(params["TransactItems"], 1)
+                    for problem in _table_name_problems((entry.get("Get") or {}).get("TableName"),
+                                                        f"transactItems.{number}.member.get")]
+        if problems:
+            raise constraint_error(problems)
         plans = []
         for entry in params["TransactItems"]:
             request = entry["Get"]
@@ -202,6 +222,7 @@ def _check_members(entries: list[Mapping[str, Any]]) -> None:
             problems += [f"Value null at '{where}.{name[0].lower()}{name[1:]}' failed to satisfy "
                          "constraint: Member must not be null"
                          for name in _REQUIRED[kind] if request.get(name) is None]
+            problems += _table_name_problems(request.get("TableName"), where)
             returns = request.get("ReturnValuesOnConditionCheckFailure")
             if returns is not None:
                 problem = check_enum(returns, f"{where}.returnValuesOnConditionCheckFailure",
@@ -209,6 +230,29 @@ def _check_members(entries: list[Mapping[str, Any]]) -> None:
                 problems += [problem] if problem else []
     if problems:
         raise constraint_error(problems)
+
+
+def _collections(writer: Writer, params: Mapping[str, Any],
+                 actions: list[Action]) -> dict[str, list[dict[str, Any]]]:
+    """ItemCollectionMetrics per table: one entry per item collection that a Put, Update or
+    Delete wrote (a ConditionCheck writes nothing), measured after the transaction's writes."""
+    written: dict[str, tuple[TableDef, dict[bytes, Any]]] = {}
+    for action in actions:
+        if action.kind == "ConditionCheck" or not wants_collection_metrics(params, action.table):
+            continue
+        value = action.key_attrs[action.table.hash_name]
+        values = written.setdefault(action.table.name, (action.table, {}))[1]
+        values.setdefault(keys.encode_value(value), value)
+    return {name: [collection_metrics(writer, table, value) for value in values.values()]
+            for name, (table, values) in written.items()}
+
+
+def _table_name_problems(name: Any, where: str) -> list[str]:
+    """A table name's pattern, checked where the request validator checks it: at the
+    action's own path. A name of the wrong length (or an ARN) is left to the table lookup."""
+    if not isinstance(name, str) or name.startswith("arn:") or not 3 <= len(name) <= 255:
+        return []
+    return name_problems(name, f"{where}.tableName")
 
 
 def _check_payload(actions: list[Action]) -> None:

@@ -46,7 +46,12 @@ def _to_decimal(text: Any) -> Decimal:
     return Decimal(text)
 
 
-def _canonical(number: Decimal) -> str:
+_OVERFLOW = ("Number overflow. Attempting to store a number with magnitude larger than "
+             "supported range")
+_TOO_PRECISE = "Attempting to store more than 38 significant digits in a Number"
+
+
+def _canonical(number: Decimal, too_precise: str = _TOO_PRECISE) -> str:
     """Checks DynamoDB's range and precision; gives the plain form DynamoDB returns."""
     if not number:
         return "0"
@@ -56,16 +61,13 @@ def _canonical(number: Decimal) -> str:
         end -= 1
     adjusted = number.adjusted()
     if adjusted > MAX_EXPONENT:
-        raise ValidationException(
-            "Number overflow. Attempting to store a number with magnitude larger than "
-            "supported range")
+        raise ValidationException(_OVERFLOW)
     if adjusted < MIN_EXPONENT:
         raise ValidationException(
             "Number underflow. Attempting to store a number with magnitude smaller than "
             "supported range")
     if end > MAX_DIGITS:
-        raise ValidationException(
-            "Attempting to store more than 38 significant digits in a Number")
+        raise ValidationException(too_precise)
     exponent = int(exponent) + len(digits) - end
     return format(Decimal((sign, digits[:end], exponent)), "f")
 
@@ -82,12 +84,14 @@ def to_decimal(text: str) -> Decimal:
     return Decimal(text)
 
 
+# A sum or difference that needs more than 38 digits (1E+50 - 1) is reported by DynamoDB
+# as an overflow, not as the precision error a stored value gets.
 def add_numbers(a: str, b: str) -> str:
-    return _canonical(_EXACT.add(Decimal(a), Decimal(b)))
+    return _canonical(_EXACT.add(Decimal(a), Decimal(b)), _OVERFLOW)
 
 
 def subtract_numbers(a: str, b: str) -> str:
-    return _canonical(_EXACT.subtract(Decimal(a), Decimal(b)))
+    return _canonical(_EXACT.subtract(Decimal(a), Decimal(b)), _OVERFLOW)
 
 
 # ---------------------------------------------------------------- types, order, equality

@@ -8,10 +8,11 @@ from typing import Any, Callable, Mapping
 from fogbank.tables import keys, records
 from fogbank.tables.catalog import Catalog
 from fogbank.tables.errors import ResourceNotFoundException
-from fogbank.tables.indexes import update_indexes
+from fogbank.tables.indexes import entry_key, index_space, project, update_indexes
 from fogbank.tables.schema import TableDef
-from fogbank.tables.storage import Reader, Storage, Writer
+from fogbank.tables.storage import Reader, Storage, Writer, prefix_end
 from fogbank.tables.streams import StreamLog
+from fogbank.tables.validation import write_units
 
 Item = Mapping[str, Any]
 
@@ -71,3 +72,74 @@ def store(parts: Parts, writer: Writer, table: TableDef, key: bytes, old: Item |
         update_indexes(writer, table, old, new)
     if table.stream_view is not None:
         parts.streams.append(writer, table, old, new, parts.clock(), service)
+
+
+_GB = 1024 ** 3
+
+
+def wants_collection_metrics(params: Mapping[str, Any], table: TableDef) -> bool:
+    """Item collections exist only in tables with a local secondary index; DynamoDB reports
+    nothing for other tables even when asked."""
+    return (params.get("ReturnItemCollectionMetrics") == "SIZE"
+            and any(index.local for index in table.indexes.values()))
+
+
+def collection_metrics(reader: Reader, table: TableDef,
+                       hash_value: Mapping[str, Any]) -> dict[str, Any]:
+    """ItemCollectionMetrics for the items sharing one partition key value: their size in the
+    table plus their entries in the local secondary indexes, as a 1 GB wide estimate."""
+    spaces = [keys.ITEMS + keys.table_id_bytes(table.tid)]
+    spaces += [index_space(table, index) for index in table.indexes.values() if index.local]
+    size = 0
+    for space in spaces:
+        start = keys.partition_prefix(space, hash_value)
+        size += sum(records.size_of(value) for _, value in reader.scan(start, prefix_end(start)))
+    low = float(size // _GB)
+    return {"ItemCollectionKey": {table.hash_name: hash_value},
+            "SizeEstimateRangeGB": [low, low + 1.0]}
+
+
+def index_write_units(table: TableDef, old: Item | None, new: Item | None) -> dict[str, float]:
+    """The write units each secondary index spends on one item change, as DynamoDB counts
+    them: an entry written or removed costs a write of its size (1 KB units); a changed index
+    key costs both; an index the item is in neither before nor after, or whose entry does not
+    change, costs nothing."""
+    units: dict[str, float] = {}
+    for index in table.indexes.values():
+        before_key = entry_key(table, index, old) if old is not None else None
+        after_key = entry_key(table, index, new) if new is not None else None
+        before = project(table, index, old) if before_key is not None and old else None
+        after = project(table, index, new) if after_key is not None and new else None
+        if before_key is not None and before_key == after_key:
+            if before != after:
+                units[index.name] = write_units(before, after)
+            continue
+        cost = (write_units(before) if before is not None else 0.0) + (
+            write_units(after) if after is not None else 0.0)
+        if cost:
+            units[index.name] = cost
+    return units
+
+
+def write_capacity(params: Mapping[str, Any], table: TableDef, table_units: float,
+                   index_units: Mapping[str, float]) -> dict[str, Any] | None:
+    """ConsumedCapacity of a write: the table's units plus its indexes', broken down by
+    index for ReturnConsumedCapacity=INDEXES."""
+    mode = params.get("ReturnConsumedCapacity", "NONE")
+    if mode == "NONE":
+        return None
+    result: dict[str, Any] = {"TableName": table.name,
+                              "CapacityUnits": table_units + sum(index_units.values())}
+    if mode == "INDEXES":
+        result["Table"] = {"CapacityUnits": table_units}
+        for local, field in ((False, "GlobalSecondaryIndexes"), (True, "LocalSecondaryIndexes")):
+            spent = {name: {"CapacityUnits": units} for name, units in index_units.items()
+                     if name in table.indexes and table.indexes[name].local == local}
+            if spent:
+                result[field] = spent
+    return result
+
+
+def add_units(total: dict[str, float], more: Mapping[str, float], factor: float = 1.0) -> None:
+    for name, units in more.items():
+        total[name] = total.get(name, 0.0) + factor * units

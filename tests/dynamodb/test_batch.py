@@ -125,3 +125,17 @@ def test_batch_write_with_an_empty_key_value(ddb, two_tables, aws_error, request
                    "AttributeValue for a key attribute cannot contain an empty string value. "
                    "Key: pk"):
         ddb.batch_write_item(RequestItems={a: [request_]})
+
+
+def test_batch_get_capacity_rounds_each_item_up(ddb, two_tables) -> None:
+    # Each key read is rounded up to 4 KB on its own, as separate GetItems would be.
+    plain, _ = two_tables
+    keys = [{"pk": {"S": f"k{i}"}} for i in range(3)]
+    for key in keys[:2]:
+        ddb.put_item(TableName=plain, Item={**key, "v": {"S": "small"}})
+    result = ddb.batch_get_item(RequestItems={plain: {"Keys": keys, "ConsistentRead": True}},
+                                ReturnConsumedCapacity="TOTAL")
+    assert result["ConsumedCapacity"] == [{"TableName": plain, "CapacityUnits": 3.0}]
+    result = ddb.batch_get_item(RequestItems={plain: {"Keys": keys[:2]}},
+                                ReturnConsumedCapacity="TOTAL")
+    assert result["ConsumedCapacity"] == [{"TableName": plain, "CapacityUnits": 1.0}]

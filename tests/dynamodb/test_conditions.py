@@ -288,3 +288,26 @@ def test_size_counts_a_string_in_utf16_code_units(ddb, table) -> None:
     ddb.put_item(TableName=table, Item=item)
     ddb.put_item(TableName=table, Item=item, ConditionExpression="size(s) = :three",
                  ExpressionAttributeValues={":three": {"N": "3"}})
+
+
+@pytest.mark.parametrize("condition, message", [
+    ("n<:t " + "OR (n<:t " * 300 + ")" * 300,
+     "The expression contains too many operators; operator count: 301"),
+    ("NOT " * 1000 + "n<:t", "The expression contains too many operators; operator count: 301"),
+    ("(" * 2040 + "n<:t" + ")" * 2040, "The expression has redundant parentheses;"),
+    ("n < " + "f(" * 1350 + "s" + ")" * 1350, "Invalid function name; function: f"),
+])
+def test_deeply_nested_conditions_under_4_kb(ddb, item_table, aws_error, condition: str,
+                                             message: str) -> None:
+    assert len(condition) <= 4096
+    values = {":t": {"N": "10"}} if ":t" in condition else None
+    with aws_error("ValidationException", f"Invalid ConditionExpression: {message}"):
+        ddb.put_item(TableName=item_table, Item=ITEM, ConditionExpression=condition,
+                     **({"ExpressionAttributeValues": values} if values else {}))
+
+
+def test_a_condition_with_300_operators(ddb, item_table) -> None:
+    condition = "n = :ten " + "AND (n = :ten " * 149 + ")" * 149
+    ddb.put_item(TableName=item_table, Item={**ITEM, "s": {"S": "new"}},
+                 ConditionExpression=condition, ExpressionAttributeValues={":ten": {"N": "10"}})
+    assert ddb.get_item(TableName=item_table, Key={"pk": ITEM["pk"]})["Item"]["s"] == {"S": "new"}

@@ -278,3 +278,36 @@ def test_new_index_leaves_out_items_it_cannot_hold(ddb, make_table, aws_error) -
     with aws_error("ValidationException", prefix="One or more parameter values were invalid: "
                    "Type mismatch for Index Key g Expected: S Actual: N"):
         ddb.put_item(TableName=name, Item={"pk": {"S": "later"}, "g": {"N": "2"}})
+
+
+def test_writes_count_their_index_entries_capacity(ddb, make_table) -> None:
+    # Writing, moving or removing an index entry costs the index a write (two for a key
+    # change); a write that leaves the entry as it was costs the index nothing.
+    table = make_table(attributes={"g": "S"}, GlobalSecondaryIndexes=[
+        _gsi("by-g", "g", None, {"ProjectionType": "KEYS_ONLY"})])
+
+    def put(**attrs: str) -> dict:
+        item = {"pk": {"S": "p"}, **{k: {"S": v} for k, v in attrs.items()}}
+        return ddb.put_item(TableName=table, Item=item,
+                            ReturnConsumedCapacity="INDEXES")["ConsumedCapacity"]
+
+    def spent(table_units: float, index_units: float | None) -> dict:
+        result = {"TableName": table, "Table": {"CapacityUnits": table_units},
+                  "CapacityUnits": table_units + (index_units or 0.0)}
+        if index_units is not None:
+            result["GlobalSecondaryIndexes"] = {"by-g": {"CapacityUnits": index_units}}
+        return result
+
+    assert put(g="a") == spent(1.0, 1.0)
+    assert put(g="a", other="x") == spent(1.0, None)
+    assert put(g="b") == spent(1.0, 2.0)
+    assert put() == spent(1.0, 1.0)
+    assert put() == spent(1.0, None)
+    total = ddb.transact_write_items(
+        TransactItems=[{"Put": {"TableName": table, "Item": {"pk": {"S": "t"}, "g": {"S": "a"}}}}],
+        ReturnConsumedCapacity="TOTAL")["ConsumedCapacity"]
+    assert total == [{"TableName": table, "CapacityUnits": 4.0}]
+    batch = ddb.batch_write_item(
+        RequestItems={table: [{"DeleteRequest": {"Key": {"pk": {"S": "t"}}}}]},
+        ReturnConsumedCapacity="TOTAL")["ConsumedCapacity"]
+    assert batch == [{"TableName": table, "CapacityUnits": 2.0}]

@@ -165,6 +165,29 @@ def test_members_each_action_requires(raw_ddb, table, aws_error) -> None:
     assert "Item" not in raw_ddb.get_item(TableName=table, Key=_key("a"))
 
 
+@pytest.mark.parametrize("action, body", [
+    ("Put", {"Item": _key("a")}),
+    ("Update", {"Key": _key("a"), "UpdateExpression": "SET v = :v",
+                "ExpressionAttributeValues": {":v": {"S": "x"}}}),
+    ("Delete", {"Key": _key("a")}),
+    ("ConditionCheck", {"Key": _key("a"), "ConditionExpression": "attribute_exists(pk)"}),
+])
+def test_bad_table_name_is_reported_at_its_action(raw_ddb, table, aws_error, action,
+                                                   body) -> None:
+    where = action[0].lower() + action[1:]
+    with aws_error("ValidationException", "1 validation error detected: Value 'no such!' at "
+                   f"'transactItems.2.member.{where}.tableName' failed to satisfy constraint: "
+                   "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"):
+        raw_ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "Item": _key("b")}},
+            {action: {"TableName": "no such!", **body}}])
+    with aws_error("ValidationException", "1 validation error detected: Value 'no such!' at "
+                   "'transactItems.1.member.get.tableName' failed to satisfy constraint: "
+                   "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"):
+        raw_ddb.transact_get_items(TransactItems=[
+            {"Get": {"TableName": "no such!", "Key": _key("a")}}])
+
+
 def test_transaction_payload_is_limited_to_4_mb(ddb, table, aws_error) -> None:
     big = {"S": "x" * 100_000}
     puts = [{"Put": {"TableName": table, "Item": {**_key(f"k{i}"), "v": big}}} for i in range(42)]

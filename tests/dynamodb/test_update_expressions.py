@@ -283,3 +283,18 @@ def test_if_not_exists_of_a_path_onto_itself(ddb, item_table, aws_error) -> None
                    "distinct from the remaining operands for this operator or function; "
                    "operator: if_not_exists, first operand: [n]"):
         _update(ddb, item_table, "SET n = if_not_exists(n, n)")
+
+
+@pytest.mark.parametrize("expression, values", [
+    ("SET r = :a - :b", {":a": {"N": "1e50"}, ":b": {"N": "1"}}),
+    ("SET r = :a + :b", {":a": {"N": "1e50"}, ":b": {"N": "1"}}),
+    ("SET r = :a + :a", {":a": {"N": "9e125"}}),
+    ("ADD n :a", {":a": {"N": "1e40"}}),
+])
+def test_arithmetic_beyond_38_digits_overflows(ddb, item_table, aws_error, expression: str,
+                                               values: dict) -> None:
+    # DynamoDB words a result it cannot hold exactly (1e50 - 1) as an overflow too.
+    with aws_error("ValidationException", "Number overflow. Attempting to store a number with "
+                   "magnitude larger than supported range"):
+        _update(ddb, item_table, expression, values)
+    assert _get(ddb, item_table)["n"] == {"N": "10"}

@@ -60,6 +60,36 @@ def test_gzip_request_body(endpoint: str, ddb, table: str) -> None:
         "pk": {"S": "zipped"}}
 
 
+def test_gzip_request_of_several_members_and_a_trailing_tail(endpoint: str, ddb,
+                                                               table: str) -> None:
+    # gzip allows concatenated members; DynamoDB also ignores bytes after the last one.
+    body = json.dumps({"TableName": table, "Item": {"pk": {"S": "two"}}}).encode()
+    r = _post(endpoint, "PutItem", gzip.compress(body[:10]) + gzip.compress(body[10:]) + b"junk",
+              **{"Content-Encoding": "gzip"})
+    assert r.status_code == 200, r.text
+    assert ddb.get_item(TableName=table, Key={"pk": {"S": "two"}})["Item"] == {"pk": {"S": "two"}}
+
+
+def test_unknown_content_encoding_is_refused(endpoint: str, ddb, table: str) -> None:
+    body = json.dumps({"TableName": table, "Item": {"pk": {"S": "bad"}}}).encode()
+    r = _post(endpoint, "PutItem", body, **{"Content-Encoding": "garbage"})
+    assert r.status_code == 400, r.text
+    assert r.json()["__type"].endswith("#SerializationException")
+    assert r.json()["message"] == "Unsupported Content-Encoding: garbage"
+    assert "Item" not in ddb.get_item(TableName=table, Key={"pk": {"S": "bad"}})
+
+
+def test_operation_without_output_has_an_empty_body(endpoint: str, ddb, table: str) -> None:
+    arn = ddb.describe_table(TableName=table)["Table"]["TableArn"]
+    r = _post(endpoint, "TagResource", json.dumps(
+        {"ResourceArn": arn, "Tags": [{"Key": "k", "Value": "v"}]}).encode())
+    assert r.status_code == 200 and r.content == b""
+    assert int(r.headers["x-amz-crc32"]) == zlib.crc32(b"")
+    r = _post(endpoint, "UntagResource",
+              json.dumps({"ResourceArn": arn, "TagKeys": ["k"]}).encode())
+    assert r.status_code == 200 and r.content == b""
+
+
 @pytest.mark.parametrize("body", [
     b'{"TableName": 5}',
     b'{"TableName": "t-x", "Key": "not a map"}',

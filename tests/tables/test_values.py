@@ -58,9 +58,13 @@ def test_arithmetic_is_exact_and_checked() -> None:
         add_numbers("9.9999999999999999999999999999999999999E+125",
                     "9.9999999999999999999999999999999999999E+125")
     assert caught.value.message == OVERFLOW
+    # A result that needs more than 38 digits is, oddly, an overflow in DynamoDB's words.
     with pytest.raises(ValidationException) as caught:
         add_numbers("1E+30", "1E-30")
-    assert caught.value.message == PRECISION
+    assert caught.value.message == OVERFLOW
+    with pytest.raises(ValidationException) as caught:
+        subtract_numbers("1E+50", "1")
+    assert caught.value.message == OVERFLOW
 
 
 @pytest.mark.parametrize("a, b, order", [

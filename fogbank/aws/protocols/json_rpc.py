@@ -27,6 +27,10 @@ class WireOptions:
     type_prefixes: dict[str, str] = field(default_factory=dict)
     # DynamoDB signs every response body with its CRC32; botocore checks it when present.
     crc32: bool = False
+    # DynamoDB answers an operation without output with an empty body, not `{}`.
+    empty_output: bool = False
+    # DynamoDB ignores bytes after a gzip body's last member.
+    lenient_gzip_tail: bool = False
 
 
 _DYNAMODB = WireOptions(
@@ -35,7 +39,7 @@ _DYNAMODB = WireOptions(
                    "SerializationException": "com.amazon.coral.service#",
                    "UnknownOperationException": "com.amazon.coral.service#",
                    "InternalFailure": "com.amazon.coral.service#"},
-    crc32=True)
+    crc32=True, empty_output=True, lenient_gzip_tail=True)
 WIRE_OPTIONS: dict[str, WireOptions] = {"dynamodb": _DYNAMODB, "dynamodbstreams": _DYNAMODB}
 
 
@@ -58,19 +62,29 @@ class JsonRpcProtocol:
     def parse(self, operation: OperationModel, request: WireRequest,
               labels: dict[str, str]) -> dict[str, Any]:
         shape = operation.input_shape
-        body = request.body
-        if (request.header("content-encoding") or "").strip().lower() == "gzip":
-            try:
-                body = gzip.decompress(body)
-            except (OSError, EOFError, zlib.error) as exc:
-                raise SerializationError("Could not decompress the gzip request body") from exc
+        body = self._decoded(request)
         document = parse_json_body(body)
         if not isinstance(document, dict):
             raise SerializationError("Start of structure or map found where not expected.")
         return from_json(shape, document) if shape is not None else {}
 
+    def _decoded(self, request: WireRequest) -> bytes:
+        encoding = (request.header("content-encoding") or "").strip().lower()
+        if encoding == "gzip":
+            try:
+                return _gunzip(request.body, self._options.lenient_gzip_tail)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise SerializationError("Could not decompress the gzip request body") from exc
+        # DynamoDB answers an encoding it lacks with a 500; a request the caller got wrong
+        # is refused here as the caller's error, never as the server's.
+        if encoding not in ("", "identity"):
+            raise SerializationError(f"Unsupported Content-Encoding: {encoding}")
+        return request.body
+
     def response(self, operation: OperationModel, output: dict[str, Any]) -> WireResponse:
         shape = operation.output_shape
+        if shape is None and self._options.empty_output:
+            return self._answer(200, {"Content-Type": self._content_type}, b"")
         body = to_json(shape, output) if shape is not None else {}
         return self._answer(200, {"Content-Type": self._content_type}, dump_json(body))
 
@@ -86,3 +100,19 @@ class JsonRpcProtocol:
         body = {"__type": prefix + error.code, **body}
         headers["Content-Type"] = self._content_type
         return self._answer(status, headers, dump_json(body))
+
+
+def _gunzip(body: bytes, lenient_tail: bool) -> bytes:
+    """The gzip members of a body, concatenated. With `lenient_tail`, bytes after the last
+    member that do not start another one are ignored, as DynamoDB ignores them."""
+    if lenient_tail:
+        out, rest = bytearray(), body
+        while True:
+            member = zlib.decompressobj(wbits=31)
+            out += member.decompress(rest)
+            if not member.eof:
+                raise EOFError("truncated gzip member")
+            rest = member.unused_data
+            if not rest.startswith(b"\x1f\x8b"):
+                return bytes(out)
+    return gzip.decompress(body)

@@ -18,8 +18,19 @@ CONDITION_KEYWORDS = frozenset({"AND", "OR", "NOT", "BETWEEN", "IN"})
 SECTIONS = ("SET", "REMOVE", "ADD", "DELETE")
 MAX_IN_OPERANDS = 100
 MAX_PATH_DEPTH = 32         # DynamoDB's limit on nested attribute levels
+MAX_OPERATORS = 300         # DynamoDB's limit per expression
+# Parenthesised groups and function calls recurse; deeper nesting than this is refused
+# before Python's own recursion limit is near. A nesting DynamoDB accepts needs an
+# operator per level, so within MAX_OPERATORS only contrived expressions get this deep.
+MAX_NESTING = 160
 # Which collected fault DynamoDB reports when an expression has several.
-_PRIORITY = ("parens", "function_name", "misuse", "reserved", "section", "operands", "nesting")
+_PRIORITY = ("operators", "parens", "function_name", "misuse", "reserved", "section", "operands",
+             "nesting")
+_OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "BETWEEN", "IN"})
+
+
+class _TooDeep(Exception):
+    """Nesting beyond MAX_NESTING: the parse stops and the fault is found without recursion."""
 
 
 class Parser:
@@ -35,6 +46,8 @@ class Parser:
         self.pos = 0
         self.faults: dict[str, str] = {}
         self.grouped: set[int] = set()      # ids of nodes written inside parentheses
+        self.depth = 0                      # groups and function calls now open
+        self.operators = 0
 
     # ------------------------------------------------------------ token helpers
 
@@ -65,6 +78,17 @@ class Parser:
     def fault(self, kind: str, message: str) -> None:
         self.faults.setdefault(kind, message)
 
+    def operator(self) -> None:
+        self.operators += 1
+        if self.operators > MAX_OPERATORS:
+            self.fault("operators", "The expression contains too many operators; operator "
+                                    f"count: {self.operators}")
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise _TooDeep()
+
     def finish(self) -> None:
         if self.token.kind != "eof":
             raise self.error()
@@ -83,6 +107,7 @@ class Parser:
         node = self.and_expr()
         while self.at_keyword("OR"):
             self.need_condition(node)
+            self.operator()
             self.pos += 1
             right = self.and_expr()
             self.need_condition(right)
@@ -93,6 +118,7 @@ class Parser:
         node = self.not_expr()
         while self.at_keyword("AND"):
             self.need_condition(node)
+            self.operator()
             self.pos += 1
             right = self.not_expr()
             self.need_condition(right)
@@ -100,23 +126,30 @@ class Parser:
         return node
 
     def not_expr(self) -> Node:
-        if self.at_keyword("NOT"):
+        # A loop, not recursion: "NOT NOT … NOT a < b" nests without bound.
+        negations = 0
+        while self.at_keyword("NOT"):
+            self.operator()
             self.pos += 1
-            operand = self.not_expr()
-            self.need_condition(operand)
-            return Not(operand)
-        return self.comparison()
+            negations += 1
+        node = self.comparison()
+        for _ in range(negations):
+            self.need_condition(node)
+            node = Not(node)
+        return node
 
     def comparison(self) -> Node:
         left = self.primary(condition_allowed=True)
         token = self.token
         if token.kind == "op" and token.text in COMPARATORS:
             self.need_operand(left)
+            self.operator()
             self.pos += 1
             right = self.operand()
             return Compare(token.text, left, right)
         if token.is_keyword("BETWEEN"):
             self.need_operand(left)
+            self.operator()
             self.pos += 1
             low = self.operand()
             if not self.at_keyword("AND"):
@@ -125,6 +158,7 @@ class Parser:
             return Between(left, low, self.operand())
         if token.is_keyword("IN"):
             self.need_operand(left)
+            self.operator()
             self.pos += 1
             self.expect_op("(")
             choices = self.arguments()
@@ -160,7 +194,9 @@ class Parser:
     def primary(self, condition_allowed: bool = False) -> Node:
         if self.at_op("("):
             self.pos += 1
+            self.enter()
             inner = self.or_expr() if condition_allowed else self.operand()
+            self.depth -= 1
             self.expect_op(")")
             if id(inner) in self.grouped:
                 self.fault("parens", "The expression has redundant parentheses;")
@@ -186,7 +222,11 @@ class Parser:
     def function(self) -> Function:
         name = self.advance().text
         self.pos += 1                                       # "("
+        if self.functions is UPDATE_FUNCTIONS:
+            self.operator()         # an update expression counts its functions too
+        self.enter()
         args = self.arguments()
+        self.depth -= 1
         if name not in self.functions:
             self.fault("function_name", self.unknown_function(name))
         elif self.functions[name] != len(args):
@@ -297,6 +337,7 @@ class Parser:
         left = self.update_operand()
         if self.at_op("+") or self.at_op("-"):
             op = self.advance().text
+            self.operator()
             right = self.update_operand()
             self.no_nested_list_append((left, right))
             return Arithmetic(op, left, right)
@@ -305,7 +346,9 @@ class Parser:
     def update_operand(self) -> Node:
         if self.at_op("("):
             self.pos += 1
+            self.enter()
             inner = self.set_value()
+            self.depth -= 1
             self.expect_op(")")
             return inner
         return self.primary()
@@ -320,16 +363,74 @@ class Parser:
         return tuple(paths)
 
 
+    # ------------------------------------------------------------ nesting too deep
+
+    def too_deep(self) -> ValidationException:
+        """The fault of an expression nested beyond MAX_NESTING, found from its tokens alone
+        (no recursion), in the order DynamoDB reports them."""
+        tokens = self.tokens
+        updating = self.functions is UPDATE_FUNCTIONS
+        calls = [i for i in range(len(tokens) - 1) if tokens[i].kind == "name"
+                 and tokens[i + 1].text == "(" and tokens[i].text.upper() not in self.keywords]
+        words = [t.text.upper() for t in tokens if t.kind == "name"]
+        # As the parser counts them: BETWEEN's AND is part of BETWEEN.
+        count = (sum(t.kind == "op" and (t.text in COMPARATORS or updating and t.text in "+-")
+                     for t in tokens)
+                 + sum(word in _OPERATOR_WORDS for word in words if word in self.keywords)
+                 - words.count("BETWEEN") + (len(calls) if updating else 0))
+        is_call = set(calls)
+        if count > MAX_OPERATORS:
+            return self.invalid("The expression contains too many operators; operator count: "
+                                f"{MAX_OPERATORS + 1}")
+        for i in calls:
+            if tokens[i].text not in self.functions:
+                return self.invalid(self.unknown_function(tokens[i].text))
+        closing: dict[int, int] = {}
+        opened: list[int] = []
+        for i, token in enumerate(tokens):
+            if token.kind == "op" and token.text == "(":
+                opened.append(i)
+            elif token.kind == "op" and token.text == ")":
+                if not opened:
+                    return syntax_error(self.label, self.text, tokens, i)
+                closing[opened.pop()] = i
+        if opened:
+            return syntax_error(self.label, self.text, tokens, len(tokens) - 1)
+        for start, end in closing.items():
+            if (start - 1 not in is_call and not tokens[start - 1].is_keyword("IN")
+                    and closing.get(start + 1) == end - 1):
+                return self.invalid("The expression has redundant parentheses;")
+        for i in calls if not updating else ():
+            inner = tokens[i + 2]
+            if i + 2 in is_call and inner.text != "size":
+                return self.invalid("The function is not allowed to be used this way in an "
+                                    f"expression; function: {inner.text}")
+            if i + 2 in is_call and tokens[i].text == "size":
+                return self.invalid("Incorrect operand type for operator or function; operator "
+                                    "or function: size, operand type: N")
+        return self.invalid(f"The expression has too many nesting levels; nesting levels: "
+                            f"{MAX_NESTING + 1}")
+
+    def invalid(self, message: str) -> ValidationException:
+        return ValidationException(f"Invalid {self.label}: {message}")
+
+
 def parse_condition_tree(text: str, label: str) -> Node:
     parser = Parser(text, label, CONDITION_FUNCTIONS, CONDITION_KEYWORDS)
-    node = parser.condition()
+    try:
+        node = parser.condition()
+    except _TooDeep:
+        raise parser.too_deep() from None
     parser.finish()
     return node
 
 
 def parse_update_tree(text: str) -> tuple[Action, ...]:
     parser = Parser(text, "UpdateExpression", UPDATE_FUNCTIONS, frozenset(SECTIONS))
-    actions = parser.update()
+    try:
+        actions = parser.update()
+    except _TooDeep:
+        raise parser.too_deep() from None
     parser.finish()
     return actions
 

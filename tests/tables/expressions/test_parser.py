@@ -1,12 +1,15 @@
-"""The parser as a whole: random conditions keep AND/OR/NOT precedence and parentheses."""
+"""The parser as a whole: random conditions keep AND/OR/NOT precedence and parentheses, and
+expressions at DynamoDB's limits (300 operators, deep nesting) are refused in its words."""
 from __future__ import annotations
 
 import operator
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
-from fogbank.tables.expressions import ExpressionContext, parse_condition
+from fogbank.tables.errors import ValidationException
+from fogbank.tables.expressions import ExpressionContext, parse_condition, parse_update
 
 ITEM = {"a": {"N": "1"}, "b": {"N": "-2.5"}, "c": {"N": "300"}}
 OPS = {"=": operator.eq, "<>": operator.ne, "<": operator.lt, "<=": operator.le,
@@ -75,3 +78,47 @@ def test_and_binds_tighter_than_or_without_parentheses(leaves: list, joins: list
             groups.append([value])
     expected = any(all(group) for group in groups)
     assert parse_condition(text, ExpressionContext(None, values)).evaluate(ITEM) is expected
+
+
+AB = {"a": {"N": "1"}, "b": {"N": "2"}}
+TOO_MANY = "The expression contains too many operators; operator count: 301"
+
+
+@pytest.mark.parametrize("text, holds", [
+    ("a<b " + "or (a<b " * 149 + ")" * 149, True),        # 299 operators
+    ("a<b" + " or a<b" * 149, True),
+    ("not " * 299 + "a<b", False),
+    ("(" * 149 + "a<b" + ") and a<b" * 149, True),        # 149 groups deep
+])
+def test_deep_expressions_within_the_limits_evaluate(text: str, holds: bool) -> None:
+    assert parse_condition(text, ExpressionContext(None, None)).evaluate(AB) is holds
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a<b" + " or a<b" * 150, TOO_MANY),
+    ("(" * 150 + "a<b" + ") and a<b" * 150, TOO_MANY),
+    ("a<b " + "or (a<b " * 454 + ")" * 454, TOO_MANY),
+    ("not " * 1000 + "a<b", TOO_MANY),
+    ("(" * 2046 + "a<b" + ")" * 2046, "The expression has redundant parentheses;"),
+    ("a < " + "f(" * 1355 + "b" + ")" * 1355, "Invalid function name; function: f"),
+    ("a < " + "size(" * 680 + "b" + ")" * 680,
+     "Incorrect operand type for operator or function; operator or function: size, "
+     "operand type: N"),
+    ("(" * 4096, 'Syntax error; token: "<EOF>", near: "("'),
+])
+def test_deeply_nested_conditions_are_refused_not_crashed(text: str, message: str) -> None:
+    assert len(text) <= 4096
+    with pytest.raises(ValidationException) as caught:
+        parse_condition(text, ExpressionContext(None, None))
+    assert caught.value.message == f"Invalid ConditionExpression: {message}"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("SET " + ", ".join(f"z{i} = a + a" for i in range(301)), TOO_MANY),
+    ("SET " + ", ".join(f"z{i} = if_not_exists(a, b)" for i in range(301)), TOO_MANY),
+    ("SET z = " + "(" * 2000 + "a" + ")" * 2000, "The expression has redundant parentheses;"),
+])
+def test_update_expressions_at_the_limits(text: str, message: str) -> None:
+    with pytest.raises(ValidationException) as caught:
+        parse_update(text, ExpressionContext(None, None))
+    assert caught.value.message == f"Invalid UpdateExpression: {message}"

@@ -177,10 +177,11 @@ def test_bad_updates_get_dynamodbs_message(text: str, values: dict | None, messa
      "The document path provided in the update expression is invalid for update"),
     ("REMOVE nope.x", None,
      "The document path provided in the update expression is invalid for update"),
+    # A result that needs more than 38 digits is an overflow in DynamoDB's words.
     ("SET tally = tally + :big", {":big": N("0." + "1" * 38)},
-     "Attempting to store more than 38 significant digits in a Number"),
+     "Number overflow. Attempting to store a number with magnitude larger than supported range"),
     ("ADD tally :big", {":big": N("9.9999999999999999999999999999999999999E+125")},
-     "Attempting to store more than 38 significant digits in a Number"),
+     "Number overflow. Attempting to store a number with magnitude larger than supported range"),
     ("SET a = :big + :big", {":big": N("9.9999999999999999999999999999999999999E+125")},
      "Number overflow. Attempting to store a number with magnitude larger than supported range"),
     ("SET a = :small - :small2", {":small": N("2E-130"), ":small2": N("1.9E-130")},
