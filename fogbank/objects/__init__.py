@@ -34,17 +34,22 @@ engine.configs  (configs.py) — CORS, policy, tagging, lifecycle, website, noti
                                                AccessForbidden (403) when CORS does not allow it
     allows_public_read(bucket, key) -> bool    a policy statement Allow s3:GetObject to "*"
 engine.objects  (objects.py)
-    put(PutObject) -> PutResult
+    put(PutObject) -> PutResult                .expiration: x-amz-expiration from the bucket's
+                                               lifecycle rules (also on ObjectInfo when read)
     head(GetObject) -> ObjectInfo              conditions → NotModified / PreconditionFailed
     head_span(GetObject) -> (ObjectInfo, span | None)
                                                HEAD with a Range or partNumber: the span
     get(GetObject) -> ObjectBody               + range → InvalidRange
+    attributes(bucket, key, *, max_parts=1000, part_number_marker=0) -> ObjectAttributes
+                                               GetObjectAttributes: the info, and a page of the
+                                               parts of an object made by multipart upload
     delete(bucket, key, *, caller=Caller(), conditions=Conditions()) -> None
                                                no error for a missing key; If-Match honoured
     delete_many(bucket, keys, *, caller=Caller(), etags=None)
         -> tuple[list[Deleted], list[DeleteFailed]]
                                                etags: If-Match per position in keys
-    copy(CopyObject) -> PutResult
+    copy(CopyObject) -> PutResult              an unknown metadata or tagging directive →
+                                               InvalidArgument
     list_v1(bucket, *, prefix="", delimiter="", max_keys=1000, marker="") -> ListPage
     list_v2(bucket, *, prefix="", delimiter="", max_keys=1000, start_after="",
             continuation_token=None) -> ListPage
@@ -76,11 +81,11 @@ from fogbank.objects.model import (CHECKSUM_ALGORITHMS, Body, Bucket, BucketConf
                                    Checksum, ChecksumSpec, CompletedPart, Conditions,
                                    ContentHeaders, CopyObject, CopySource, CorsRule,
                                    CreateUpload, Deleted, DeleteFailed, GetObject, ListPage,
-                                   ObjectBody, ObjectInfo, Part, PartsPage, PutObject,
-                                   PutResult, Range, Upload, UploadsPage)
+                                   ObjectAttributes, ObjectBody, ObjectInfo, Part, PartsPage,
+                                   PutObject, PutResult, Range, Upload, UploadsPage)
 
 __all__ = ["CHECKSUM_ALGORITHMS", "Body", "Bucket", "BucketConfig", "Caller", "Checksum",
            "ChecksumSpec", "CompletedPart", "Conditions", "ContentHeaders", "CopyObject",
            "CopySource", "CorsRule", "CreateUpload", "DeleteFailed", "Deleted", "GetObject",
-           "ListPage", "ObjectBody", "ObjectInfo", "ObjectsEngine", "Part", "PartsPage",
-           "PutObject", "PutResult", "Range", "S3Error", "Upload", "UploadsPage"]
+           "ListPage", "ObjectAttributes", "ObjectBody", "ObjectInfo", "ObjectsEngine", "Part",
+           "PartsPage", "PutObject", "PutResult", "Range", "S3Error", "Upload", "UploadsPage"]

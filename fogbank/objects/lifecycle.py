@@ -13,6 +13,7 @@ import math
 from datetime import datetime
 from email.utils import formatdate
 from typing import TYPE_CHECKING, Any, Callable, Mapping
+from urllib.parse import quote
 
 from fogbank.objects import errors
 from fogbank.objects.errors import NoSuchUpload
@@ -20,10 +21,10 @@ from fogbank.objects.model import BucketConfig, Caller
 from fogbank.objects.notifications import Notifier
 from fogbank.objects.storage import ObjectRecord
 from fogbank.objects.store import Store
-from fogbank.objects.uploads import Uploads
 
-if TYPE_CHECKING:                     # configs checks documents with `check_rules` below
+if TYPE_CHECKING:   # configs checks documents and objects answers with the functions below
     from fogbank.objects.configs import BucketConfigs
+    from fogbank.objects.uploads import Uploads
 
 log = logging.getLogger(__name__)
 DAY = 86400.0
@@ -96,7 +97,8 @@ def expired(rule: Mapping[str, Any], record: ObjectRecord, now: float) -> bool:
 def expiration_header(document: Mapping[str, Any] | None, key: str, size: int,
                       tags: Mapping[str, str], last_modified: float) -> str | None:
     """The `x-amz-expiration` value S3 sends with PutObject, HeadObject and GetObject when an
-    enabled rule will expire the object: the earliest such rule's date and id."""
+    enabled rule will expire the object: the earliest such rule's date and id (URL-encoded,
+    as S3 documents it)."""
     found = []
     for rule in (document or {}).get("Rules") or []:
         due = _due(rule, last_modified)
@@ -106,6 +108,7 @@ def expiration_header(document: Mapping[str, Any] | None, key: str, size: int,
     if not found:
         return None
     due, rule_id = min(found)
+    rule_id = quote(rule_id, safe="")
     return f'expiry-date="{formatdate(due, usegmt=True)}", rule-id="{rule_id}"'
 
 

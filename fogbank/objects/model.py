@@ -97,6 +97,9 @@ class ObjectInfo:
     checksum: Checksum | None = None
     parts_count: int | None = None                 # for objects made by multipart upload
     tag_count: int = 0
+    # x-amz-expiration when an enabled lifecycle rule will expire the object: worked out
+    # when the object is read (the rules may change after it was written), never stored.
+    expiration: str | None = None
 
     @property
     def content_type(self) -> str:
@@ -156,6 +159,7 @@ class PutResult:
     last_modified: float
     size: int
     checksum: Checksum | None = None
+    expiration: str | None = None                  # x-amz-expiration, as on ObjectInfo
 
 
 @dataclass(frozen=True)
@@ -230,6 +234,17 @@ class ListPage:
     @property
     def key_count(self) -> int:
         return len(self.contents) + len(self.common_prefixes)
+
+
+@dataclass(frozen=True)
+class ObjectAttributes:
+    """GetObjectAttributes: the object and, for one made by multipart upload, one page of its
+    parts (after `part_number_marker`, at most `max_parts`)."""
+
+    info: ObjectInfo
+    parts: tuple[Part, ...] = ()
+    is_truncated: bool = False
+    next_part_number_marker: int | None = None
 
 
 @dataclass(frozen=True)

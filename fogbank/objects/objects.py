@@ -7,14 +7,16 @@ then current — then drops the body it replaced and emits the notification.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, Iterable, Mapping
+from typing import Any, Awaitable, Callable, Iterable, Mapping
 
 from fogbank.objects import errors, intake, listing
 from fogbank.objects.conditions import check_read, check_write
 from fogbank.objects.buckets import Buckets
-from fogbank.objects.model import (MAX_KEYS, MAX_PUT_SIZE, Caller, ChecksumSpec, Conditions,
-                                   CopyObject, Deleted, DeleteFailed, GetObject, ListPage,
-                                   ObjectBody, ObjectInfo, PutObject, PutResult, Range)
+from fogbank.objects.lifecycle import expiration_header
+from fogbank.objects.model import (MAX_KEYS, MAX_PUT_SIZE, Caller, ChecksumSpec,
+                                   Conditions, CopyObject, Deleted, DeleteFailed,
+                                   GetObject, ListPage, ObjectAttributes, ObjectBody, ObjectInfo,
+                                   Part, PutObject, PutResult, Range)
 from fogbank.objects.names import check_key
 from fogbank.objects.notifications import Notifier
 from fogbank.objects.storage import ObjectRecord
@@ -22,6 +24,7 @@ from fogbank.objects.store import Store
 from fogbank.objects.validation import MAX_OBJECT_TAGS, check_tags
 
 MAX_METADATA_BYTES = 2048
+DIRECTIVES = ("COPY", "REPLACE")
 _SELF_COPY = ("This copy request is illegal because it is trying to copy an object to itself "
               "without changing the object's metadata, storage class, website redirect "
               "location or encryption attributes.")
@@ -38,13 +41,24 @@ def tag_dict(tags: Mapping[str, str] | None) -> dict[str, str]:
     return check_tags(items, MAX_OBJECT_TAGS)
 
 
+Lifecycle = Callable[[str], Awaitable[Mapping[str, Any] | None]]
+
+
+async def _no_lifecycle(bucket: str) -> None:
+    return None
+
+
 class Objects:
+    """`lifecycle(bucket)`: the bucket's lifecycle configuration or None, for the
+    x-amz-expiration an answer carries."""
+
     def __init__(self, store: Store, buckets: Buckets, notifier: Notifier, *,
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float], lifecycle: Lifecycle = _no_lifecycle) -> None:
         self._store = store
         self._buckets = buckets
         self._notifier = notifier
         self._clock = clock
+        self._lifecycle = lifecycle
 
     def now(self) -> float:
         return round(self._clock(), 3)       # S3 keeps milliseconds
@@ -66,7 +80,19 @@ class Objects:
         await self.commit(ObjectRecord(info, got.body, tags), req.conditions)
         await self._notifier.emit(req.bucket, req.event_name, req.key, req.caller,
                                   size=got.size, etag=got.etag)
-        return PutResult(got.etag, info.last_modified, got.size, got.checksum)
+        return PutResult(got.etag, info.last_modified, got.size, got.checksum,
+                         await self.expiration(info, tags))
+
+    async def expiration(self, info: ObjectInfo, tags: Mapping[str, str]) -> str | None:
+        """The x-amz-expiration of an object, from its bucket's lifecycle rules now."""
+        document = await self._lifecycle(info.bucket)
+        if not document:
+            return None
+        return expiration_header(document, info.key, info.size, tags, info.last_modified)
+
+    async def _answered(self, record: ObjectRecord) -> ObjectInfo:
+        expiration = await self.expiration(record.info, record.tags)
+        return record.info if expiration is None else replace(record.info, expiration=expiration)
 
     async def commit(self, record: ObjectRecord, when: Conditions = Conditions()) -> None:
         """Make a stored body the key's object, if `when` still holds; drop the old body."""
@@ -134,10 +160,14 @@ class Objects:
 
     async def copy(self, req: CopyObject) -> PutResult:
         check_key(req.key)
-        if req.metadata_directive not in ("COPY", "REPLACE"):
+        if req.metadata_directive not in DIRECTIVES:
             raise errors.InvalidArgument("Unknown metadata directive.",
                                          ArgumentName="x-amz-metadata-directive",
                                          ArgumentValue=req.metadata_directive)
+        if req.tagging_directive not in DIRECTIVES:
+            raise errors.InvalidArgument("Unknown tagging directive.",
+                                         ArgumentName="x-amz-tagging-directive",
+                                         ArgumentValue=req.tagging_directive)
         source = await self.record(req.source.bucket, req.source.key)
         await self._buckets.get(req.bucket)
         copy_conditions(req.source.conditions, source.info)
@@ -163,7 +193,8 @@ class Objects:
         await self.commit(ObjectRecord(info, got.body, tags), req.conditions)
         await self._notifier.emit(req.bucket, "ObjectCreated:Copy", req.key, req.caller,
                                   size=got.size, etag=got.etag)
-        return PutResult(got.etag, info.last_modified, got.size, got.checksum)
+        return PutResult(got.etag, info.last_modified, got.size, got.checksum,
+                         await self.expiration(info, tags))
 
     # ------------------------------------------------------------------ reading
 
@@ -183,7 +214,8 @@ class Objects:
         (S3 answers a HEAD for a part or range as it would the GET: 206 and that length)."""
         record = await self.record(req.bucket, req.key)
         check_read(req.conditions, record.info)
-        return record.info, _span(record, req)
+        span = _span(record, req)
+        return await self._answered(record), span
 
     async def get(self, req: GetObject) -> ObjectBody:
         record = await self.record(req.bucket, req.key)
@@ -191,8 +223,28 @@ class Objects:
         check_read(req.conditions, info)
         span = _span(record, req)
         first, last = span if span is not None else (0, info.size - 1)
+        # Opened before anything else is awaited: an overwrite meanwhile drops these files.
         body = self._store.reader(record.body, first, last)
+        try:
+            info = await self._answered(record)
+        except BaseException:
+            await body.aclose()
+            raise
         return ObjectBody(info, body, last - first + 1, span)
+
+    async def attributes(self, bucket: str, key: str, *, max_parts: int = 1000,
+                         part_number_marker: int = 0) -> ObjectAttributes:
+        """GetObjectAttributes: the object's info and, for one made by multipart upload,
+        the parts numbered above `part_number_marker`, at most `max_parts` of them."""
+        record = await self.record(bucket, key)
+        if not record.info.parts_count:
+            return ObjectAttributes(record.info)
+        parts = record.parts or _parts_of_files(record)
+        after = [part for part in parts if part.part_number > part_number_marker]
+        page = tuple(after[:max(0, max_parts)])
+        truncated = len(after) > len(page)
+        return ObjectAttributes(record.info, page, truncated,
+                                page[-1].part_number if page else None)
 
     async def list_v1(self, bucket: str, *, prefix: str = "", delimiter: str = "",
                       max_keys: int = MAX_KEYS, marker: str = "") -> ListPage:
@@ -277,6 +329,12 @@ def _span(record: ObjectRecord, req: GetObject) -> tuple[int, int] | None:
     if req.range is not None:
         return resolve_range(req.range, record.info.size)
     return None
+
+
+def _parts_of_files(record: ObjectRecord) -> tuple[Part, ...]:
+    """The parts of a multipart object stored before parts were kept: sizes only."""
+    return tuple(Part(number, "", size, record.info.last_modified)
+                 for number, (_, size) in enumerate(record.body.files, start=1))
 
 
 def part_span(record: ObjectRecord, part_number: int) -> tuple[int, int]:

@@ -180,9 +180,10 @@ class Uploads:
                           _object_checksum(upload, chosen), len(chosen),
                           len(record.tags or {}))
         body = StoredBody(files=tuple((p.body_id, p.part.size) for p in chosen))
-        new = ObjectRecord(info, body, dict(record.tags or {}))
+        new = ObjectRecord(info, body, dict(record.tags or {}), tuple(p.part for p in chosen))
         old = await self._store.db(self._finish, upload_id, new, conditions)
-        result = PutResult(etag, info.last_modified, info.size, info.checksum)
+        result = PutResult(etag, info.last_modified, info.size, info.checksum,
+                           await self._objects.expiration(info, new.tags))
         self._completed[upload_id] = (bucket, key, _part_list(parts), result)
         while len(self._completed) > REMEMBERED_COMPLETIONS:
             self._completed.popitem(last=False)

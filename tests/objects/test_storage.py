@@ -9,6 +9,7 @@ import pytest
 
 from fogbank.objects import GetObject
 from fogbank.objects.storage.files import FileBodies
+from fogbank.objects.storage.sqlite import SqliteMetaStore
 
 pytestmark = pytest.mark.anyio
 
@@ -110,3 +111,20 @@ async def test_unreferenced_bodies_are_collected_on_start(s3, engine, bucket, da
     await engine.start()
     assert orphan_id not in set(FileBodies(data_dir).ids())
     assert await s3.get(bucket, "kept") == b"k" * 200_000
+
+
+def test_an_older_metadata_file_gains_the_parts_column(tmp_path):
+    path = tmp_path / "metadata.db"
+    with sqlite3.connect(path) as conn:            # the objects table before parts were kept
+        conn.execute("CREATE TABLE objects (bucket TEXT NOT NULL, key TEXT NOT NULL, "
+                     "size INTEGER NOT NULL, etag TEXT NOT NULL, last_modified REAL NOT NULL, "
+                     "headers TEXT NOT NULL, metadata TEXT NOT NULL, checksum TEXT, "
+                     "parts_count INTEGER, tags TEXT NOT NULL, inline BLOB, files TEXT NOT NULL)")
+        conn.execute("INSERT INTO objects VALUES ('b', 'k', 2, '\"e-2\"', 1.0, '{}', '{}', NULL, "
+                     "2, '{}', NULL, '[[\"id1\", 1], [\"id2\", 1]]')")
+    store = SqliteMetaStore(path)
+    try:
+        record = store.get_object("b", "k")
+        assert record is not None and record.parts == () and record.info.parts_count == 2
+    finally:
+        store.close()

@@ -203,3 +203,23 @@ async def test_full_object_needs_a_crc(engine, bucket):
     with pytest.raises(errors.InvalidRequest):
         await engine.uploads.create(CreateUpload(bucket, "k", checksum_algorithm="SHA256",
                                                  checksum_type="FULL_OBJECT"))
+
+
+async def test_completed_parts_are_kept_for_object_attributes(engine, s3, bucket):
+    up = await engine.uploads.create(CreateUpload(bucket, "k", checksum_algorithm="CRC32"))
+    done = []
+    for number, data in ((2, b"a" * (5 * MiB)), (5, b"tail")):
+        part = await engine.uploads.upload_part(bucket, "k", up.upload_id, number, s3.body(data))
+        done.append(CompletedPart(number, part.etag))
+    await engine.uploads.complete(bucket, "k", up.upload_id, done)
+    await engine.close()
+    await engine.start()                     # the parts outlive the process
+    found = await engine.objects.attributes(bucket, "k", max_parts=1)
+    assert [(p.part_number, p.size) for p in found.parts] == [(2, 5 * MiB)]
+    assert found.parts[0].checksum.algorithm == "CRC32"
+    assert found.is_truncated and found.next_part_number_marker == 2
+    rest = await engine.objects.attributes(bucket, "k", part_number_marker=2)
+    assert [(p.part_number, p.size) for p in rest.parts] == [(5, 4)]
+    assert not rest.is_truncated and rest.next_part_number_marker == 5
+    await s3.put(bucket, "simple", b"x")
+    assert (await engine.objects.attributes(bucket, "simple")).parts == ()

@@ -246,3 +246,25 @@ def test_lifecycle_rules_outside_the_schema(s3, bucket, rule):
     assert code(exc) == "MalformedXML"
     with pytest.raises(ClientError):
         s3.get_bucket_lifecycle_configuration(Bucket=bucket)
+
+
+@pytest.mark.parametrize("where, named", [(None, "unspecified"),
+                                          ({"LocationConstraint": "eu-west-1"}, "eu-west-1")])
+def test_a_regional_endpoint_creates_buckets_in_its_region_only(endpoint, where, named):
+    name = f"regional-{uuid.uuid4().hex[:10]}"
+    regional = endpoint.client(region_name="eu-central-1")
+    with pytest.raises(ClientError) as exc:
+        regional.create_bucket(Bucket=name, **({"CreateBucketConfiguration": where}
+                                               if where else {}))
+    assert code(exc) == "IllegalLocationConstraintException"
+    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert exc.value.response["Error"]["Message"] == (
+        f"The {named} location constraint is incompatible for the region specific endpoint "
+        "this request was sent to.")
+    assert name not in [b["Name"] for b in regional.list_buckets()["Buckets"]]
+    regional.create_bucket(Bucket=name,
+                           CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    try:
+        assert regional.head_bucket(Bucket=name)["BucketRegion"] == "eu-central-1"
+    finally:
+        regional.delete_bucket(Bucket=name)

@@ -200,12 +200,26 @@ def test_presign_then_fetch(aws, aws_env, s3, bucket, config):
     assert b"<Code>SignatureDoesNotMatch</Code>" in tampered.content
 
 
-def test_presign_in_another_region_signs_v4(aws, s3, bucket):
-    s3.put_object(Bucket=bucket, Key="k", Body=b"v")
-    url = aws("s3", "presign", f"s3://{bucket}/k", "--region", "eu-central-1"
-              ).stdout.decode().strip()
-    assert "X-Amz-Credential=test%2F" in url and "%2Feu-central-1%2Fs3%2F" in url
-    assert httpx.get(url).content == b"v"
+def test_presign_in_another_region_signs_v4(aws, endpoint):
+    name = f"cli-{uuid.uuid4().hex[:10]}"
+    regional = endpoint.client(region_name="eu-central-1")
+    regional.create_bucket(Bucket=name,
+                           CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    try:
+        regional.put_object(Bucket=name, Key="k", Body=b"v")
+        url = aws("s3", "presign", f"s3://{name}/k", "--region", "eu-central-1"
+                  ).stdout.decode().strip()
+        assert "X-Amz-Credential=test%2F" in url and "%2Feu-central-1%2Fs3%2F" in url
+        assert httpx.get(url).content == b"v"
+        # Signed for a region the bucket is not in, S3 refuses the URL.
+        url = aws("s3", "presign", f"s3://{name}/k", "--region", "us-east-2"
+                  ).stdout.decode().strip()
+        response = httpx.get(url)
+        assert response.status_code == 400
+        assert "<Code>AuthorizationQueryParametersError</Code>" in response.text
+    finally:
+        regional.delete_object(Bucket=name, Key="k")
+        regional.delete_bucket(Bucket=name)
 
 
 # ---------------------------------------------------------------------------- aws s3api

@@ -127,3 +127,56 @@ def test_head_and_get_of_a_part(s3, bucket):
     got = s3.get_object(Bucket=bucket, Key="k", PartNumber=2)
     assert got["Body"].read() == b"tail"
     assert got["ContentRange"] == f"bytes {5 * MiB}-{5 * MiB + 3}/{5 * MiB + 4}"
+
+
+def test_object_attributes_count_the_parts_of_an_object_without_checksums(s3, bucket):
+    upload_id, done = upload(s3, bucket, "k", [b"a" * (5 * MiB), b"tail"])
+    s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id,
+                                 MultipartUpload={"Parts": done})
+    got = s3.get_object_attributes(Bucket=bucket, Key="k", MaxParts=1,
+                                   ObjectAttributes=["ETag", "ObjectParts", "ObjectSize"])
+    # Without checksums S3 gives the count alone, whatever MaxParts asks for.
+    assert got["ObjectParts"] == {"TotalPartsCount": 2}
+    assert got["ETag"].endswith("-2") and not got["ETag"].startswith('"')
+    assert got["ObjectSize"] == 5 * MiB + 4
+
+
+def test_object_attributes_list_the_parts_with_their_checksums(s3, bucket):
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key="k",
+                                           ChecksumAlgorithm="SHA256")["UploadId"]
+    done, sizes = [], {1: 5 * MiB, 3: 5 * MiB, 4: 10}
+    for number, size in sizes.items():
+        part = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=number,
+                              Body=b"p" * size, ChecksumAlgorithm="SHA256")
+        done.append({"PartNumber": number, "ETag": part["ETag"],
+                     "ChecksumSHA256": part["ChecksumSHA256"]})
+    s3.upload_part(Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=2, Body=b"unused",
+                   ChecksumAlgorithm="SHA256")
+    complete = s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id,
+                                            MultipartUpload={"Parts": done})
+    first = s3.get_object_attributes(Bucket=bucket, Key="k", MaxParts=2,
+                                     ObjectAttributes=["Checksum", "ObjectParts"])
+    # The checksum of checksums comes without the "-3" that HeadObject shows.
+    assert complete["ChecksumSHA256"].endswith("-3")
+    assert first["Checksum"] == {"ChecksumSHA256": complete["ChecksumSHA256"][:-2],
+                                 "ChecksumType": "COMPOSITE"}
+    listed = [{"PartNumber": p["PartNumber"], "Size": sizes[p["PartNumber"]],
+               "ChecksumSHA256": p["ChecksumSHA256"]} for p in done]
+    assert first["ObjectParts"] == {"TotalPartsCount": 3, "PartNumberMarker": 0,
+                                    "NextPartNumberMarker": 3, "MaxParts": 2,
+                                    "IsTruncated": True, "Parts": listed[:2]}
+    rest = s3.get_object_attributes(Bucket=bucket, Key="k", MaxParts=2, PartNumberMarker=3,
+                                    ObjectAttributes=["ObjectParts"])
+    assert rest["ObjectParts"] == {"TotalPartsCount": 3, "PartNumberMarker": 3,
+                                   "NextPartNumberMarker": 4, "MaxParts": 2,
+                                   "IsTruncated": False, "Parts": listed[2:]}
+
+
+def test_complete_names_the_lifecycle_rule_that_expires_the_object(s3, bucket):
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [
+        {"ID": "uploads", "Status": "Enabled", "Filter": {"Prefix": "up/"},
+         "Expiration": {"Date": "2030-01-01T00:00:00Z"}}]})
+    upload_id, done = upload(s3, bucket, "up/k", [b"tail"])
+    result = s3.complete_multipart_upload(Bucket=bucket, Key="up/k", UploadId=upload_id,
+                                          MultipartUpload={"Parts": done})
+    assert result["Expiration"] == 'expiry-date="Tue, 01 Jan 2030 00:00:00 GMT", rule-id="uploads"'

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import email.utils
 import hashlib
 
 import pytest
@@ -291,3 +292,95 @@ def test_object_acl_is_the_owners(s3, bucket):
     with pytest.raises(ClientError) as exc:
         s3.get_object_acl(Bucket=bucket, Key="missing")
     assert code(exc) == "NoSuchKey"
+
+
+def test_unknown_tagging_directive_is_refused(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"x", Tagging="a=1")
+    with pytest.raises(ClientError) as exc:
+        s3.copy_object(Bucket=bucket, Key="dst", CopySource=f"{bucket}/src",
+                       TaggingDirective="MERGE")
+    assert code(exc) == "InvalidArgument" and status(exc) == 400
+    error = exc.value.response["Error"]
+    assert error["Message"] == "Unknown tagging directive."
+    assert (error["ArgumentName"], error["ArgumentValue"]) == ("x-amz-tagging-directive", "MERGE")
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket, Prefix="dst")
+
+
+def expiry(days: int, last_modified: dt.datetime) -> str:
+    """S3's date for a Days rule: the first midnight UTC after modification plus the days."""
+    due = last_modified + dt.timedelta(days=days)
+    midnight = dt.datetime.combine(due.date(), dt.time(), dt.timezone.utc)
+    if midnight < due:
+        midnight += dt.timedelta(days=1)
+    return email.utils.format_datetime(midnight, usegmt=True)
+
+
+def test_expiration_header_names_the_rule_that_expires_the_object(s3, bucket):
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [
+        {"ID": "logs", "Status": "Enabled", "Filter": {"Prefix": "logs/"},
+         "Expiration": {"Days": 7}},
+        {"ID": "all logs, soon", "Status": "Enabled", "Filter": {"Prefix": "logs/tmp/"},
+         "Expiration": {"Days": 1}},
+        {"ID": "off", "Status": "Disabled", "Filter": {}, "Expiration": {"Days": 1}}]})
+    put = s3.put_object(Bucket=bucket, Key="logs/a.txt", Body=b"x")
+    modified = s3.head_object(Bucket=bucket, Key="logs/a.txt")["LastModified"]
+    expected = f'expiry-date="{expiry(7, modified)}", rule-id="logs"'
+    assert put["Expiration"] == expected
+    assert s3.head_object(Bucket=bucket, Key="logs/a.txt")["Expiration"] == expected
+    assert s3.get_object(Bucket=bucket, Key="logs/a.txt")["Expiration"] == expected
+    # The earliest rule wins; its id is URL-encoded.
+    put = s3.put_object(Bucket=bucket, Key="logs/tmp/b", Body=b"x")
+    modified = s3.head_object(Bucket=bucket, Key="logs/tmp/b")["LastModified"]
+    assert put["Expiration"] == \
+        f'expiry-date="{expiry(1, modified)}", rule-id="all%20logs%2C%20soon"'
+    copied = s3.copy_object(Bucket=bucket, Key="logs/c", CopySource=f"{bucket}/logs/a.txt")
+    assert copied["Expiration"].endswith('rule-id="logs"')
+    # No rule applies (a disabled one does not count): no header.
+    assert "Expiration" not in s3.put_object(Bucket=bucket, Key="keep", Body=b"x")
+    assert "Expiration" not in s3.head_object(Bucket=bucket, Key="keep")
+
+
+def test_expiration_header_follows_the_rules_of_the_moment(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    assert "Expiration" not in s3.get_object(Bucket=bucket, Key="k")
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [
+        {"ID": "by-date", "Status": "Enabled", "Filter": {"Prefix": ""},
+         "Expiration": {"Date": dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)}}]})
+    assert s3.head_object(Bucket=bucket, Key="k")["Expiration"] == \
+        'expiry-date="Tue, 01 Jan 2030 00:00:00 GMT", rule-id="by-date"'
+    s3.delete_bucket_lifecycle(Bucket=bucket)
+    assert "Expiration" not in s3.head_object(Bucket=bucket, Key="k")
+
+
+def test_object_attributes_of_a_simple_object(s3, bucket):
+    body = b"attributes"
+    put = s3.put_object(Bucket=bucket, Key="k", Body=body, ChecksumAlgorithm="SHA256",
+                        StorageClass="STANDARD_IA")
+    got = s3.get_object_attributes(Bucket=bucket, Key="k", ObjectAttributes=[
+        "ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"])
+    assert got["ETag"] == hashlib.md5(body).hexdigest()          # without its quotes
+    assert got["Checksum"] == {"ChecksumSHA256": put["ChecksumSHA256"],
+                               "ChecksumType": "FULL_OBJECT"}
+    assert "ObjectParts" not in got                               # not a multipart object
+    assert (got["StorageClass"], got["ObjectSize"]) == ("STANDARD_IA", len(body))
+    assert got["LastModified"] == s3.head_object(Bucket=bucket, Key="k")["LastModified"]
+    only = s3.get_object_attributes(Bucket=bucket, Key="k", ObjectAttributes=["ObjectSize"])
+    assert not {"ETag", "Checksum", "StorageClass"} & set(only)
+    s3.put_object(Bucket=bucket, Key="plain", Body=b"x", ChecksumAlgorithm="CRC32")
+    assert s3.get_object_attributes(Bucket=bucket, Key="plain", ObjectAttributes=[
+        "StorageClass"])["StorageClass"] == "STANDARD"
+
+
+@pytest.mark.parametrize("names", [[], ["Size"], ["ETag", "etag"]])
+def test_object_attributes_must_be_named_rightly(s3, bucket, names):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    with pytest.raises(ClientError) as exc:
+        s3.get_object_attributes(Bucket=bucket, Key="k", ObjectAttributes=names)
+    assert code(exc) == "InvalidArgument" and status(exc) == 400
+    assert exc.value.response["Error"]["Message"] == "Invalid attribute name specified."
+
+
+def test_object_attributes_of_a_missing_key(s3, bucket):
+    with pytest.raises(ClientError) as exc:
+        s3.get_object_attributes(Bucket=bucket, Key="missing", ObjectAttributes=["ETag"])
+    assert code(exc) == "NoSuchKey" and status(exc) == 404

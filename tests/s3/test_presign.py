@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -169,3 +170,33 @@ def test_presigned_post_missing_field(s3, v4, bucket, missing):
     response = httpx.post(post["url"], data=fields, files={"file": ("f", b"x")})
     assert response.status_code in (400, 403)
     assert b"<Code>" in response.content and s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_presigned_url_for_another_region_than_the_buckets(endpoint, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"v")
+    elsewhere = endpoint.client(signature_version="s3v4", region_name="eu-west-1")
+    url = elsewhere.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"})
+    response = httpx.get(url)
+    assert response.status_code == 400
+    assert "<Code>AuthorizationQueryParametersError</Code>" in response.text
+    assert ("<Message>Error parsing the X-Amz-Credential parameter; the region 'eu-west-1' is "
+            "wrong; expecting 'us-east-1'</Message><Region>us-east-1</Region>") in response.text
+
+
+def test_presigned_url_for_a_regional_bucket(endpoint, s3):
+    name = f"presign-{uuid.uuid4().hex[:10]}"
+    regional = endpoint.client(signature_version="s3v4", region_name="eu-central-1")
+    regional.create_bucket(Bucket=name,
+                           CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    try:
+        regional.put_object(Bucket=name, Key="k", Body=b"v")
+        url = regional.generate_presigned_url("get_object", Params={"Bucket": name, "Key": "k"})
+        assert httpx.get(url).content == b"v"
+        wrong = endpoint.client(signature_version="s3v4").generate_presigned_url(
+            "get_object", Params={"Bucket": name, "Key": "k"})
+        response = httpx.get(wrong)
+        assert response.status_code == 400 and \
+            "the region 'us-east-1' is wrong; expecting 'eu-central-1'" in response.text
+    finally:
+        regional.delete_object(Bucket=name, Key="k")
+        regional.delete_bucket(Bucket=name)

@@ -146,3 +146,36 @@ def test_put_with_transfer_encoding_chunked_is_not_implemented(endpoint, s3, buc
     assert "<Header>Transfer-Encoding</Header>" in response.text
     with pytest.raises(ClientError):
         s3.head_object(Bucket=bucket, Key="k")
+
+
+def test_request_signed_for_another_region_than_the_buckets(endpoint, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"v")
+    elsewhere = endpoint.client(region_name="eu-west-1")
+    first: list[tuple[int, dict]] = []
+
+    def note(response, **_):
+        if response is not None and not first:
+            first.append((response[0].status_code, response[1].get("Error", {})))
+
+    elsewhere.meta.events.register_first("needs-retry.s3", note)
+    # S3 refuses it and names the bucket's region; boto3 signs again for that one.
+    assert elsewhere.get_object(Bucket=bucket, Key="k")["Body"].read() == b"v"
+    status, error = first[0]
+    assert status == 400 and error["Code"] == "AuthorizationHeaderMalformed"
+    assert error["Message"] == ("The authorization header is malformed; the region "
+                                "'eu-west-1' is wrong; expecting 'us-east-1'")
+    assert error["Region"] == "us-east-1"
+    # A HEAD's answer has no body: the region comes in a header.
+    assert elsewhere.head_object(Bucket=bucket, Key="k")["ContentLength"] == 1
+    head = endpoint.client(region_name="eu-west-1")
+    head.meta.events.register_first(
+        "needs-retry.s3", lambda response, **_: first.append(
+            (response[0].status_code, dict(response[0].headers))) if response else None)
+    head.head_bucket(Bucket=bucket)
+    assert first[1][0] == 400 and first[1][1]["x-amz-bucket-region"] == "us-east-1"
+
+
+def test_region_free_operations_accept_any_signing_region(endpoint, s3, bucket):
+    elsewhere = endpoint.client(region_name="ap-south-1")
+    assert bucket in [b["Name"] for b in elsewhere.list_buckets()["Buckets"]]
+    assert elsewhere.get_bucket_location(Bucket=bucket)["LocationConstraint"] is None

@@ -3,8 +3,8 @@
 S3 has its own app beside the SDK edge's `SdkApp` because `SdkApp` reads a request's whole
 body before it routes it; an object body can be gigabytes. Per request:
 address (path or virtual-hosted style) → presigned URL check → CORS preflight or presigned
-POST, else the rest-xml route → the operation → the answer, with CORS headers when the
-bucket's configuration allows the request's Origin.
+POST, else the rest-xml route → the signing region against the bucket's → the operation →
+the answer, with CORS headers when the bucket's configuration allows the request's Origin.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import dataclasses
 import logging
 import time
 from typing import Any, AsyncIterator, Callable
+from urllib.parse import unquote
 
 from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
@@ -25,12 +26,16 @@ from fogbank.aws.s3.cors import Cors
 from fogbank.aws.s3.multipart import MultipartOperations
 from fogbank.aws.s3.objects import ObjectOperations
 from fogbank.aws.s3.post import PostUploads, is_form_post
-from fogbank.aws.s3.signing import (SecretFor, is_presigned, is_presigned_v2,
-                                    verify_presigned, verify_presigned_v2)
+from fogbank.aws.s3.signing import (AuthorizationHeaderMalformed,
+                                    AuthorizationQueryParametersError, SecretFor,
+                                    check_header_region, is_presigned, is_presigned_v2,
+                                    signed_region, signing_region, verify_presigned,
+                                    verify_presigned_v2)
 from fogbank.wire import WireRequest, WireResponse, request_head
 from fogbank.ids import random_bytes
 from fogbank.objects import Caller, ObjectsEngine
-from fogbank.objects.errors import HeaderNotImplemented, InternalError, MethodNotAllowed
+from fogbank.objects.errors import (HeaderNotImplemented, InternalError, MethodNotAllowed,
+                                    NoSuchBucket)
 from fogbank.types import AwsError
 
 log = logging.getLogger(__name__)
@@ -50,7 +55,12 @@ ROOT_NAMES = {
     "CreateMultipartUpload": "InitiateMultipartUploadResult",
     "CompleteMultipartUpload": "CompleteMultipartUploadResult",
     "ListParts": "ListPartsResult", "ListMultipartUploads": "ListMultipartUploadsResult",
+    "GetObjectAttributes": "GetObjectAttributesResponse",
 }
+
+# Operations S3 serves whatever region their signature names (no bucket, or not yet one).
+ANY_REGION = frozenset({"CreateBucket", "ListBuckets", "GetBucketLocation",
+                        "ListDirectoryBuckets"})
 
 
 def local_secret(access_key: str) -> str:
@@ -68,6 +78,7 @@ class S3App:
         model = ServiceModel(Loader().load_service_model("s3", "service-2"), "s3")
         self.protocol = RestXmlProtocol(model, ROOT_NAMES)
         self.region = region
+        self._engine = engine
         self._secret_for = secret_for
         self._clock = clock
         self._new_request_id = new_request_id
@@ -110,19 +121,30 @@ class S3App:
         if request.method == "OPTIONS":
             return await self.cors.preflight(routed), None
         raw_query = scope.get("query_string", b"").decode("latin-1")
-        if is_presigned(request):
-            verify_presigned(request, raw_query, self._secret_for, self._clock())
+        presigned = is_presigned(request)
+        if presigned:
+            bucket = None if "location" in routed.query else _path_bucket(routed.raw_path)
+            verify_presigned(request, raw_query, self._secret_for, self._clock(),
+                             region=await self._bucket_region(bucket))
         elif is_presigned_v2(request):
             verify_presigned_v2(request, raw_query, routed.raw_path, self._secret_for,
                                 self._clock())
         call = S3Call(request_id, self.region, _caller(scope, request_id),
-                      endpoint=_endpoint(scope, request))
+                      endpoint=_endpoint(scope, request), signed_region=signed_region(request))
         if is_form_post(routed):
             return await self.post.serve(routed, _body(receive), call, self.protocol), None
         matched = self.protocol.match(routed)
         if matched is None:
             raise MethodNotAllowed(Method=request.method, ResourceType=_resource_type(routed))
         operation, labels = matched
+        if operation.name == "GetObject" and "attributes" in routed.query:
+            # ?attributes is GetObjectAttributes even without its required header, which
+            # the operation then asks for.
+            operation = self.protocol.model.operation_model("GetObjectAttributes")
+        if not presigned and operation.name not in ANY_REGION:
+            region = await self._bucket_region(labels.get("Bucket"))
+            if region is not None:
+                check_header_region(request, region)
         handler = self.operations.get(operation.name)
         if handler is None:
             raise RestXmlError(f"{operation.name} is not implemented by this endpoint.",
@@ -154,10 +176,23 @@ class S3App:
                 raise RestXmlError("Your request was too big.", code="MaxMessageLengthExceeded")
         return call, dataclasses.replace(routed, body=bytes(body))
 
+    async def _bucket_region(self, name: str | None) -> str | None:
+        """The region requests for a bucket are signed for; None when there is no bucket."""
+        if not name:
+            return None
+        try:
+            return signing_region((await self._engine.buckets.get(name)).region)
+        except NoSuchBucket:
+            return None
+
     def _error(self, exc: AwsError, routed: WireRequest, request_id: str) -> WireResponse:
         response = self.protocol.error_response(
             exc, resource=resource(routed.raw_path), request_id=request_id,
             head=routed.method == "HEAD" or exc.status == 304)
+        if isinstance(exc, (AuthorizationHeaderMalformed, AuthorizationQueryParametersError)) \
+                and "Region" in exc.extra:
+            # Where the bucket is, also for a HEAD, whose answer has no body to say it.
+            response.headers["x-amz-bucket-region"] = str(exc.extra["Region"])
         return response
 
 
@@ -248,6 +283,11 @@ def _caller(scope: dict, request_id: str) -> Caller:
 
 def _endpoint(scope: dict, request: WireRequest) -> str:
     return f"{scope.get('scheme', 'http')}://{request.header('host') or 'localhost'}"
+
+
+def _path_bucket(raw_path: str) -> str | None:
+    name = unquote(raw_path.lstrip("/").split("/", 1)[0])
+    return name or None
 
 
 def _resource_type(routed: WireRequest) -> str:

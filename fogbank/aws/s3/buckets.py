@@ -11,8 +11,10 @@ from botocore.loaders import Loader
 
 from fogbank.aws.s3 import headers as h
 from fogbank.aws.s3.context import S3Call
+from fogbank.aws.s3.signing import signing_region
 from fogbank.objects import BucketConfig, ObjectsEngine
-from fogbank.objects.errors import InvalidArgument, InvalidLocationConstraint, MalformedPolicy
+from fogbank.objects.errors import (IllegalLocationConstraintException, InvalidArgument,
+                                    InvalidLocationConstraint, MalformedPolicy)
 
 Handler = Any
 
@@ -72,6 +74,7 @@ class BucketOperations:
         location = (p.get("CreateBucketConfiguration") or {}).get("LocationConstraint")
         if location is not None and location not in _regions():
             raise InvalidLocationConstraint(LocationConstraint=location)
+        _check_endpoint_region(location, call.signed_region)
         bucket = await self._buckets.create(p["Bucket"], location=location)
         return {"Location": f"/{bucket.name}"}
 
@@ -138,6 +141,17 @@ def _token_name(token: str) -> str:
 
 
 @cache
+def _check_endpoint_region(location: str | None, signed: str | None) -> None:
+    """A request signed for a region other than us-east-1 went to that region's endpoint,
+    where S3 creates buckets in that region only (us-east-1's endpoint takes any)."""
+    if signed is None or signed == "us-east-1":
+        return
+    if location is None or signing_region(location) != signed:
+        raise IllegalLocationConstraintException(
+            f"The {location or 'unspecified'} location constraint is incompatible for the "
+            "region specific endpoint this request was sent to.")
+
+
 def _regions() -> frozenset[str]:
     """Every region a bucket can be created in (botocore's list), and S3's legacy "EU"."""
     endpoints = Loader().load_data("endpoints")

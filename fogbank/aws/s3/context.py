@@ -16,3 +16,4 @@ class S3Call:
     # An aws-chunked body's trailers, filled in once the body has been read.
     trailers: dict[str, str] | None = None
     endpoint: str = ""                         # scheme://host of the request, for Location
+    signed_region: str | None = None           # the region a SigV4 signature names

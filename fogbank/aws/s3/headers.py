@@ -133,6 +133,7 @@ def object_members(info: ObjectInfo, *, checksums: bool = False) -> dict[str, An
         "CacheControl": h.cache_control, "ContentDisposition": h.content_disposition,
         "ContentEncoding": h.content_encoding, "ContentLanguage": h.content_language,
         "WebsiteRedirectLocation": h.website_redirect_location,
+        "Expiration": info.expiration,
     }
     if info.storage_class != "STANDARD":      # S3 leaves the header out for STANDARD
         out["StorageClass"] = info.storage_class

@@ -57,7 +57,8 @@ class MultipartOperations:
         result = await self._uploads.complete(p["Bucket"], p["Key"], p["UploadId"], parts,
                                               conditions=h.conditions(p), caller=call.caller)
         return {"Location": f"{call.endpoint}/{p['Bucket']}/{p['Key']}", "Bucket": p["Bucket"],
-                "Key": p["Key"], "ETag": result.etag, **h.checksum_members(result.checksum)}
+                "Key": p["Key"], "ETag": result.etag, **h.checksum_members(result.checksum),
+                "Expiration": result.expiration}
 
     async def abort(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await self._uploads.abort(p["Bucket"], p["Key"], p["UploadId"])

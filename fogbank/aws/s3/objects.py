@@ -7,7 +7,8 @@ from urllib.parse import quote_plus
 from fogbank.aws.protocols.rest_xml import malformed_xml, parse_http_date
 from fogbank.aws.s3 import headers as h
 from fogbank.aws.s3.context import S3Call
-from fogbank.objects import CopyObject, GetObject, ObjectsEngine, PutObject
+from fogbank.objects import (CopyObject, GetObject, ObjectAttributes, ObjectsEngine,
+                             PutObject)
 from fogbank.objects.errors import InvalidArgument
 
 
@@ -21,6 +22,7 @@ class ObjectOperations:
             "ListObjects": self.list_objects, "ListObjectsV2": self.list_objects_v2,
             "GetObjectTagging": self.get_tagging, "PutObjectTagging": self.put_tagging,
             "DeleteObjectTagging": self.delete_tagging, "GetObjectAcl": self.get_acl,
+            "GetObjectAttributes": self.get_attributes,
         }
 
     @property
@@ -34,7 +36,8 @@ class ObjectOperations:
             checksum=h.checksum_spec(p, call.trailers, call.trailer_name),
             conditions=h.conditions(p), tags=h.tags(p.get("Tagging")),
             content_length=call.content_length, caller=call.caller))
-        return {"ETag": result.etag, **h.checksum_members(result.checksum)}
+        return {"ETag": result.etag, **h.checksum_members(result.checksum),
+                "Expiration": result.expiration}
 
     async def get_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         found = await self._objects.get(self._get(p, call))
@@ -91,7 +94,31 @@ class ObjectOperations:
             caller=call.caller))
         return {"CopyObjectResult": {"ETag": result.etag,
                                      "LastModified": h.when(result.last_modified),
-                                     **_checksum_only(result.checksum)}}
+                                     **_checksum_only(result.checksum)},
+                "Expiration": result.expiration}
+
+    async def get_attributes(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        wanted = _object_attributes(p.get("ObjectAttributes"))
+        marker = p.get("PartNumberMarker") or 0
+        max_parts = h.check_max("max-parts", p.get("MaxParts"))
+        found = await self._objects.attributes(p["Bucket"], p["Key"], max_parts=max_parts,
+                                               part_number_marker=marker)
+        info = found.info
+        out: dict[str, Any] = {"LastModified": h.when(info.last_modified)}
+        if "ETag" in wanted:
+            out["ETag"] = info.etag.strip('"')       # S3 sends this ETag without its quotes
+        if "Checksum" in wanted and info.checksum is not None:
+            # A multipart checksum of checksums comes without its "-<parts>" suffix here.
+            value = info.checksum.value.split("-")[0]
+            out["Checksum"] = {f"Checksum{info.checksum.algorithm}": value,
+                               "ChecksumType": info.checksum.type}
+        if "ObjectParts" in wanted and info.parts_count:
+            out["ObjectParts"] = _object_parts(found, marker, max_parts)
+        if "StorageClass" in wanted:
+            out["StorageClass"] = info.storage_class
+        if "ObjectSize" in wanted:
+            out["ObjectSize"] = info.size
+        return out
 
     async def list_objects(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         page = await self._objects.list_v1(
@@ -136,6 +163,30 @@ class ObjectOperations:
     async def delete_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await self._objects.delete_tags(p["Bucket"], p["Key"])
         return {}
+
+
+ATTRIBUTES = ("ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize")
+
+
+def _object_attributes(names: list[str] | None) -> set[str]:
+    """x-amz-object-attributes: at least one name, each one S3 knows."""
+    wanted = {name for name in names or [] if name}
+    if not wanted or not wanted <= set(ATTRIBUTES):
+        raise InvalidArgument("Invalid attribute name specified.")
+    return wanted
+
+
+def _object_parts(found: ObjectAttributes, marker: int, max_parts: int) -> dict[str, Any]:
+    """S3 lists a multipart object's parts only when they carry checksums; otherwise it
+    gives their count alone."""
+    out: dict[str, Any] = {"TotalPartsCount": found.info.parts_count}
+    if found.info.checksum is None or any(part.checksum is None for part in found.parts):
+        return out
+    out.update(PartNumberMarker=marker, NextPartNumberMarker=found.next_part_number_marker,
+               MaxParts=max_parts, IsTruncated=found.is_truncated,
+               Parts=[{"PartNumber": part.part_number, "Size": part.size,
+                       **_checksum_only(part.checksum)} for part in found.parts])
+    return out
 
 
 def _encoder(p: Mapping[str, Any]):

@@ -1,5 +1,6 @@
 """SigV4 verification for what a browser or curl sends without an SDK: presigned URLs
-(query-string authentication) and presigned POST policies.
+(query-string authentication) and presigned POST policies. Header-signed requests are not
+verified, but one signed for another region than its bucket's is refused as S3 does.
 
 The secret is looked up by access key (`secret_for`); locally every key has one (default
 "test"). Expiry is enforced against the clock passed in. Errors carry S3's codes, messages
@@ -33,6 +34,11 @@ Clock = Callable[[], float]
 
 class AuthorizationQueryParametersError(S3Error):
     code = "AuthorizationQueryParametersError"
+    status = 400
+
+
+class AuthorizationHeaderMalformed(S3Error):
+    code = "AuthorizationHeaderMalformed"
     status = 400
 
 
@@ -80,9 +86,41 @@ def is_presigned(request: WireRequest) -> bool:
         request.query_value("X-Amz-Credential") is not None
 
 
+def signing_region(bucket_region: str) -> str:
+    """The region a request for a bucket must be signed for ("EU" is eu-west-1's old name)."""
+    return "eu-west-1" if bucket_region == "EU" else bucket_region
+
+
+def signed_region(request: WireRequest) -> str | None:
+    """The region a SigV4 request is signed for (Authorization header or presigned URL);
+    None for an unsigned or Signature Version 2 request, or an unreadable credential."""
+    header = request.header("authorization") or ""
+    credential = request.query_value("X-Amz-Credential")
+    if header.startswith(ALGORITHM + " "):
+        for part in header[len(ALGORITHM):].split(","):
+            key, _, value = part.strip().partition("=")
+            if key == "Credential":
+                credential = value
+    fields = (credential or "").split("/")
+    return fields[2] if len(fields) == 5 else None
+
+
+def check_header_region(request: WireRequest, expected: str) -> None:
+    """A request signed in its Authorization header for another region than its bucket's:
+    S3 names the right one (SDKs read `Region` and sign again for it)."""
+    if not (request.header("authorization") or "").startswith(ALGORITHM + " "):
+        return
+    region = signed_region(request)
+    if region is not None and region != expected:
+        raise AuthorizationHeaderMalformed(
+            f"The authorization header is malformed; the region '{region}' is wrong; "
+            f"expecting '{expected}'", extra={"Region": expected})
+
+
 def verify_presigned(request: WireRequest, raw_query: str, secret_for: SecretFor,
-                     now: float) -> Credential:
-    """Checks a presigned URL's signature and expiry; returns who signed it."""
+                     now: float, *, region: str | None = None) -> Credential:
+    """Checks a presigned URL's signature and expiry, and (when given) that it was signed
+    for `region`, its bucket's; returns who signed it."""
     values = {name: request.query_value(name) for name in _QUERY_PARAMS}
     if any(value is None for value in values.values()):
         raise AuthorizationQueryParametersError(
@@ -93,6 +131,10 @@ def verify_presigned(request: WireRequest, raw_query: str, secret_for: SecretFor
         raise AuthorizationQueryParametersError(
             "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"")
     credential = Credential.parse(values["X-Amz-Credential"])
+    if region is not None and credential.region != region:
+        raise AuthorizationQueryParametersError(
+            f"Error parsing the X-Amz-Credential parameter; the region '{credential.region}' "
+            f"is wrong; expecting '{region}'", extra={"Region": region})
     signed_at = _parse_date(values["X-Amz-Date"])
     expires = _parse_expires(values["X-Amz-Expires"])
     if now < signed_at - 900:       # S3 tolerates 15 minutes of clock skew

@@ -34,6 +34,9 @@ class ObjectRecord:
     info: ObjectInfo
     body: StoredBody
     tags: Mapping[str, str] = field(default_factory=dict)
+    # An object made by multipart upload keeps its parts as completed (numbers, sizes,
+    # checksums) for GetObjectAttributes; empty for other objects.
+    parts: tuple[Part, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS configs (
 CREATE TABLE IF NOT EXISTS objects (
     bucket TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,
     last_modified REAL NOT NULL, headers TEXT NOT NULL, metadata TEXT NOT NULL,
-    checksum TEXT, parts_count INTEGER, tags TEXT NOT NULL, inline BLOB, files TEXT NOT NULL);
+    checksum TEXT, parts_count INTEGER, tags TEXT NOT NULL, inline BLOB, files TEXT NOT NULL,
+    parts TEXT);
 CREATE UNIQUE INDEX IF NOT EXISTS objects_key ON objects (bucket, key);
 CREATE TABLE IF NOT EXISTS uploads (
     upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL, initiated REAL NOT NULL,
@@ -36,7 +37,9 @@ CREATE TABLE IF NOT EXISTS parts (
     checksum TEXT, PRIMARY KEY (upload_id, part_number));
 """
 _OBJECT_COLUMNS = ("bucket, key, size, etag, last_modified, headers, metadata, checksum, "
-                   "parts_count, tags, inline, files")
+                   "parts_count, tags, inline, files, parts")
+# Columns added since the first schema, with their definitions: added to an older file.
+_ADDED_COLUMNS = {"objects": [("parts", "TEXT")]}
 
 
 def _dump(value: Any) -> str | None:
@@ -68,6 +71,14 @@ class SqliteMetaStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        for table, columns in _ADDED_COLUMNS.items():
+            have = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            for name, kind in columns:
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
     def close(self) -> None:
         self._db.close()
@@ -123,11 +134,11 @@ class SqliteMetaStore:
             old = self.get_object(info.bucket, info.key)
             self._db.execute(
                 f"INSERT OR REPLACE INTO objects ({_OBJECT_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (info.bucket, info.key, info.size, info.etag, info.last_modified,
                  _dump_headers(info.headers), _dump(dict(info.metadata)),
                  _dump_checksum(info.checksum), info.parts_count, _dump(dict(record.tags)),
-                 record.body.inline, _dump(record.body.files)))
+                 record.body.inline, _dump(record.body.files), _dump_parts(record.parts)))
         return old
 
     def remove_object(self, bucket: str, key: str) -> ObjectRecord | None:
@@ -221,14 +232,29 @@ class _Transaction:
         self._db.execute("COMMIT" if kind is None else "ROLLBACK")
 
 
+def _dump_parts(parts: tuple[Part, ...]) -> str | None:
+    if not parts:
+        return None
+    return _dump([[p.part_number, p.etag, p.size, p.last_modified,
+                   None if p.checksum is None else [p.checksum.algorithm, p.checksum.value,
+                                                    p.checksum.type]] for p in parts])
+
+
+def _parts(text: str | None) -> tuple[Part, ...]:
+    if text is None:
+        return ()
+    return tuple(Part(number, etag, size, modified, None if check is None else Checksum(*check))
+                 for number, etag, size, modified, check in json.loads(text))
+
+
 def _object(row: tuple) -> ObjectRecord:
     (bucket, key, size, etag, modified, headers, metadata, checksum, parts_count, tags,
-     inline, files) = row
+     inline, files, parts) = row
     info = ObjectInfo(bucket, key, size, etag, modified, _headers(headers), json.loads(metadata),
                       _checksum(checksum), parts_count, len(json.loads(tags)))
     body = StoredBody(None if inline is None else bytes(inline),
                       tuple((body_id, n) for body_id, n in json.loads(files)))
-    return ObjectRecord(info, body, json.loads(tags))
+    return ObjectRecord(info, body, json.loads(tags), _parts(parts))
 
 
 def _upload(row: tuple) -> UploadRecord:
