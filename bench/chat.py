@@ -41,7 +41,7 @@ def chat_node() -> Iterator[str]:
     with tempfile.TemporaryDirectory() as tmp:
         app_dir = Path(tmp) / "chat"
         shutil.copytree(EXAMPLE, app_dir, ignore=shutil.ignore_patterns(".fogbank"))
-        node = RunningNode(app_dir, "--no-watch", taskset=SERVER_CORE,
+        node = RunningNode(app_dir, "--no-watch", prefix=("taskset", "-c", SERVER_CORE),
                            log_path=Path(tmp) / "node.log")
         try:
             yield node.wait_ready(timeout=180)["outputs"]["WebSocketUrl"]

@@ -56,7 +56,7 @@ def fogbank_node(app: str) -> Iterator[tuple[str, dict]]:
     with tempfile.TemporaryDirectory() as tmp:
         app_dir = Path(tmp) / app
         shutil.copytree(BENCH / "apps" / app, app_dir)
-        node = RunningNode(app_dir, "--no-watch", taskset=SERVER_CORE)
+        node = RunningNode(app_dir, "--no-watch", prefix=("taskset", "-c", SERVER_CORE))
         try:
             yield node.url, node.wait_ready()
         finally:
@@ -115,7 +115,7 @@ def empty_node(name: str) -> Iterator[str]:
     """A Fogbank node on the server core with an app that deploys nothing; yields its URL."""
     with tempfile.TemporaryDirectory() as tmp:
         node = RunningNode(write_empty_app(Path(tmp) / name), "--no-watch",
-                           taskset=SERVER_CORE)
+                           prefix=("taskset", "-c", SERVER_CORE))
         try:
             node.wait_ready()
             yield node.url

@@ -7,6 +7,7 @@ finish on the old ones).
 from __future__ import annotations
 
 import asyncio
+import resource
 import signal
 from pathlib import Path
 from typing import Any, Iterable
@@ -23,6 +24,7 @@ IGNORED_DIRS = {".fogbank", "__pycache__", ".git", ".aws-sam", "node_modules", "
 
 async def serve_app(config: NodeConfig, template: Path, *, watch: bool,
                     console: Console) -> int:
+    open_files_up_to_hard_limit()
     node = Node(config)
     try:
         await node.start()
@@ -48,6 +50,21 @@ async def serve_app(config: NodeConfig, template: Path, *, watch: bool,
         node.stop()
         await node.close()
     return 0
+
+
+def open_files_up_to_hard_limit() -> None:
+    """Raises this process's open-file limit to what the system allows it.
+
+    Every WebSocket and HTTP connection holds a descriptor, and the usual soft limit (1,024)
+    would refuse connections long before the node runs out of anything else.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == hard:
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    except (ValueError, OSError):
+        pass            # an unlimited hard limit that the kernel will not grant as soft
 
 
 def deploy(node: Node, template: Path, console: Console) -> bool:

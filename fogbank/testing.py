@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import httpx
 
@@ -59,16 +59,17 @@ def clean_env() -> dict[str, str]:
 class RunningNode:
     """A `fogbank up` subprocess on a free port; `url` is its SDK endpoint."""
 
-    def __init__(self, app_dir: Path, *extra: str, taskset: str | None = None,
+    def __init__(self, app_dir: Path, *extra: str, prefix: Sequence[str] = (),
                  log_path: Path | None = None) -> None:
+        """`extra`: more `fogbank up` options; `prefix`: a command that runs it, which must
+        exec it in its own process (`taskset -c 0`, `prlimit --nofile=…`)."""
         self.app_dir = app_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path or app_dir / "fogbank-up.log"
         self.log = open(self.log_path, "wb")
-        cmd = [str(BIN / "fogbank"), "up", str(app_dir), "--port", str(self.port), *extra]
-        if taskset:
-            cmd = ["taskset", "-c", taskset, *cmd]
+        cmd = [*prefix, str(BIN / "fogbank"), "up", str(app_dir), "--port", str(self.port),
+               *extra]
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
                                      env=clean_env())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fogbank.serve import changed_functions, ignored
+from fogbank.testing import RunningNode, write_empty_app
 
 
 def test_state_caches_and_editor_files_are_ignored(tmp_path: Path) -> None:
@@ -19,3 +20,16 @@ def test_a_change_reloads_the_functions_whose_code_holds_it(tmp_path: Path) -> N
     assert changed_functions(dirs, [tmp_path / "src" / "lib" / "x.py"]) == ["a", "b"]
     assert changed_functions(dirs, [tmp_path / "other" / "y.py"]) == ["c"]
     assert changed_functions(dirs, [tmp_path / "README.md"]) == []
+
+
+def test_up_raises_its_open_file_limit_to_the_hard_limit(tmp_path: Path) -> None:
+    # Started with 256 open files allowed (the hard limit 4,096), as on many laptops.
+    node = RunningNode(write_empty_app(tmp_path / "app"), "--no-watch",
+                       prefix=("prlimit", "--nofile=256:4096"))
+    try:
+        node.wait_ready()
+        limits = Path(f"/proc/{node.proc.pid}/limits").read_text().splitlines()
+        open_files = next(line for line in limits if line.startswith("Max open files"))
+        assert open_files.split()[3:5] == ["4096", "4096"]
+    finally:
+        node.stop()

@@ -16,7 +16,7 @@ from typing import Iterator
 import boto3
 import pytest
 
-from fogbank.testing import BIN, RunningNode, clean_env, free_port
+from fogbank.testing import RunningNode
 
 WARNING = "functions run without a sandbox: Linux namespaces are unavailable"
 
@@ -50,28 +50,13 @@ def refusing_namespaces() -> list[str]:
             'echo 0 > /proc/sys/user/max_user_namespaces && exec "$@"', "sh"]
 
 
-class NodeWithoutNamespaces(RunningNode):
-    """RunningNode's `fogbank up`, started under `refusing_namespaces()`."""
-
-    def __init__(self, app_dir: Path) -> None:       # noqa: super().__init__ would start `up`
-        self.app_dir = app_dir
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = app_dir / "fogbank-up.log"
-        self.log = open(self.log_path, "wb")
-        cmd = [str(BIN / "fogbank"), "up", str(app_dir), "--port", str(self.port),
-               "--no-watch"]
-        self.proc = subprocess.Popen([*refusing_namespaces(), *cmd], stdout=self.log,
-                                     stderr=subprocess.STDOUT, env=clean_env())
-
-
 @pytest.fixture
-def node(tmp_path: Path) -> Iterator[tuple[NodeWithoutNamespaces, dict]]:
+def node(tmp_path: Path) -> Iterator[tuple[RunningNode, dict]]:
     app_dir = tmp_path / "app"
     (app_dir / "src").mkdir(parents=True)
     (app_dir / "template.yaml").write_text(TEMPLATE)
     (app_dir / "src" / "probe.py").write_text(textwrap.dedent(PROBE))
-    node = NodeWithoutNamespaces(app_dir)
+    node = RunningNode(app_dir, "--no-watch", prefix=refusing_namespaces())
     try:
         yield node, node.wait_ready()
     finally:
