@@ -55,18 +55,35 @@ class SdkApp:
             return
         if scope["type"] != "http":
             return
+        head = request_head(scope)
+        declared = head.header("content-length") or ""
+        if declared.isdigit() and _too_large(head, int(declared)):
+            await self._refuse_too_large(send)
+            return
         body = bytearray()
         while True:
             message = await receive()
             body += message.get("body", b"")
+            if _too_large(head, len(body)):
+                # A chunked body says nothing of its size beforehand: stop once it passes.
+                await self._refuse_too_large(send)
+                return
             if not message.get("more_body"):
                 break
-        request = request_head(scope).with_body(bytes(body))
+        request = head.with_body(bytes(body))
         response = await self.handle(request)
         headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
         headers.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         await send({"type": "http.response.body", "body": response.body})
+
+    async def _refuse_too_large(self, send: Callable) -> None:
+        # The refusal comes from DynamoDB's HTTP front end, before any service parses the
+        # request: a bare 413 (the rest of the body is left unread; the server closes).
+        headers = [(b"x-amzn-requestid", self._new_request_id().encode()),
+                   (b"content-length", b"0")]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
 
     async def handle(self, request: WireRequest) -> WireResponse:
         """One request to one response; the ASGI wrapper above only moves bytes."""
@@ -111,6 +128,27 @@ class SdkApp:
         except Exception:
             log.exception("internal error serving %s %s", request.method, request.path)
             return protocol.error_response(InternalFailure("An internal error occurred."))
+
+
+# DynamoDB refuses request bodies over 16 MB. Other services have their own rules (S3
+# streams its bodies beside this app; Lambda checks its 6 MB payload itself).
+BODY_LIMITS = {"dynamodb": 16 * 1024 * 1024}
+_SMALLEST_LIMIT = min(BODY_LIMITS.values())
+
+
+def _too_large(head: WireRequest, size: int) -> bool:
+    """Whether a body of `size` bytes is over its service's limit. The service is told from
+    the headers alone, and only for a body that could be over any limit: small requests
+    pay nothing for the check."""
+    if size <= _SMALLEST_LIMIT:
+        return False
+    try:
+        scope = credential_scope(head)
+    except IncompleteSignature:
+        scope = None
+    name = recognise(head, scope)
+    limit = BODY_LIMITS.get(name) if name else None
+    return limit is not None and size > limit
 
 
 def _unserved(name: str | None, signature_error: AwsError | None) -> WireResponse:

@@ -9,7 +9,7 @@ from fogbank.tables.requests import parse_expressions
 from fogbank.tables.storage import Writer
 from fogbank.tables.validation import (UPDATE_TOO_LARGE, check_item, check_key, check_return_values, check_size,
                                        consumed, read_units, write_units)
-from fogbank.tables.values import item_size
+from fogbank.tables.values import NestingTooDeep, item_size
 from fogbank.tables.writes import (Parts, collection_metrics, index_write_units, item_key, live,
                                    load, store, updated, wants_collection_metrics, write_capacity)
 
@@ -33,7 +33,11 @@ class ItemOps:
         returns = check_return_values(params, ("NONE", "ALL_OLD"))
         exprs = parse_expressions(params, value_users=("ConditionExpression",))
         table = self._parts.catalog.get(params["TableName"])
-        item = check_item(table, params["Item"])
+        try:
+            item = check_item(table, params["Item"])
+        except NestingTooDeep as exc:
+            # PutItem's answer, unlike BatchWriteItem's and transactions', carries the prefix.
+            raise ValidationException("1 validation error detected: " + exc.message) from None
         key = item_key(table, item)
         metrics = wants_collection_metrics(params, table)
 

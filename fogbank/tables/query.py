@@ -65,27 +65,68 @@ def source_of(parts: Parts, params: Mapping[str, Any]) -> Source:
     return Source(table, index)
 
 
-def check_select(params: Mapping[str, Any], source: Source) -> str:
+def projects(source: Source, name: str) -> bool:
+    """Whether the source holds `name` in its records: a table or an ALL index holds every
+    attribute, other indexes the keys of table and index and their NonKeyAttributes."""
+    index = source.index
+    return (index is None or index.projection == "ALL" or name in source.key_names()
+            or name in index.non_key)
+
+
+def _projected_names(exprs: Expressions) -> list[str]:
+    """The top-level attributes a ProjectionExpression or AttributesToGet names, in order."""
+    if exprs.projection is None:
+        return []
+    return list(dict.fromkeys(path[0] for path in exprs.projection.paths))
+
+
+def check_select(params: Mapping[str, Any], source: Source, exprs: Expressions,
+                 operation: str) -> str:
     select = params.get("Select")
     projected = params.get("ProjectionExpression") is not None or params.get("AttributesToGet") is not None
     what = "ProjectionExpression" if params.get("ProjectionExpression") is not None else "AttributesToGet"
     if select is None:
-        return "SPECIFIC_ATTRIBUTES" if projected else (
+        select = "SPECIFIC_ATTRIBUTES" if projected else (
             "ALL_PROJECTED_ATTRIBUTES" if source.index else "ALL_ATTRIBUTES")
-    if select == "ALL_PROJECTED_ATTRIBUTES" and source.index is None:
-        raise ValidationException("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
     if select == "SPECIFIC_ATTRIBUTES" and not projected:
         raise ValidationException("Must specify the AttributesToGet or ProjectionExpression when "
                                   "choosing to get SPECIFIC_ATTRIBUTES")
+    if select == "COUNT" and projected:
+        # Query's answer goes through the request validator, which adds its prefix.
+        prefix = "1 validation error detected: " if operation == "Query" else ""
+        raise ValidationException(f"{prefix}Cannot specify the {what} when choosing to get "
+                                  "only the Count")
     if select != "SPECIFIC_ATTRIBUTES" and projected:
         raise ValidationException(f"Cannot specify the {what} when choosing to get {select}")
-    if (select == "ALL_ATTRIBUTES" and source.index is not None and not source.index.local
-            and source.index.projection != "ALL"):
+    if select == "ALL_PROJECTED_ATTRIBUTES" and source.index is None:
+        raise ValidationException("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+    index = source.index
+    if index is None or index.local or index.projection == "ALL":
+        return select
+    if select == "ALL_ATTRIBUTES":
         raise ValidationException(
             "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not "
-            f"supported for global secondary index {source.index.name} because its projection "
-            "type is not ALL")
+            f"supported for global secondary index {index.name} because its projection type "
+            "is not ALL")
+    # A GSI cannot reach back to the table (an LSI can, in the same partition).
+    missing = [name for name in _projected_names(exprs) if not projects(source, name)]
+    if missing:
+        raise ValidationException(
+            f"One or more parameter values were invalid: Global secondary index {index.name} "
+            f"does not project [{', '.join(missing)}]")
     return select
+
+
+def check_filter_projected(source: Source, exprs: Expressions) -> None:
+    """Query filters an index's records before any fetch from the table, so a filter may
+    read only attributes the index projects, on an LSI too."""
+    if source.index is None:
+        return
+    missing = sorted(name for name in exprs.filter_names if not projects(source, name))
+    if missing:
+        raise ValidationException(
+            f"One or more parameter values were invalid: Secondary index {source.index.name} "
+            f"does not project one or more filter attributes: [{', '.join(missing)}]")
 
 
 def start_after(source: Source, params: Mapping[str, Any]) -> bytes | None:
@@ -115,21 +156,24 @@ def read_page(reader: Reader, source: Source, start: bytes, end: bytes,
         else:
             start = max(start, prefix_end(after))
     limit = params.get("Limit")
-    fetch_base = (select == "ALL_ATTRIBUTES" and source.index is not None
-                  and source.index.projection != "ALL")
+    # An LSI reaches back to the table for attributes it does not hold (a GSI was refused).
+    fetch_base = source.index is not None and source.index.projection != "ALL" and (
+        select == "ALL_ATTRIBUTES" or (select == "SPECIFIC_ATTRIBUTES" and any(
+            not projects(source, name) for name in _projected_names(exprs))))
     items: list[dict[str, Any]] = []
     scanned = size = matched = 0
     last: Mapping[str, Any] | None = None
     for _, value in _entries(reader, start, end, reverse):
         item = records.unpack(value)
-        if fetch_base:
-            item = load(reader, item_key(source.table, item)) or item
         scanned += 1
         size += records.size_of(value)
         last = item
+        # The filter reads the index's record; only a kept item is fetched whole.
         if exprs.filter is None or exprs.filter.evaluate(item):
             matched += 1
             if select != "COUNT":
+                if fetch_base:
+                    item = load(reader, item_key(source.table, item)) or item
                 items.append(exprs.projection.apply(item) if exprs.projection else item)
         if (limit is not None and scanned >= limit) or size >= PAGE_BYTES:
             break
@@ -164,12 +208,13 @@ class Reads:
         if exprs.key is None:
             raise ValidationException("Either the KeyConditions or KeyConditionExpression "
                                       "parameter must be specified in the request.")
-        select = check_select(params, source)
         what = "QueryFilter" if params.get("QueryFilter") is not None else "Filter Expression"
         for name in (source.hash_name, source.range_name):
             if name is not None and name in exprs.filter_names:
                 raise ValidationException(f"{what} can only contain non-primary key attributes: "
                                           f"Primary key attribute: {name}")
+        check_filter_projected(source, exprs)
+        select = check_select(params, source, exprs, "Query")
         partition, op, values = _key_range(source, exprs.key)
         start, end = keys.sort_range(partition, op, values)
         after = start_after(source, params)
@@ -183,7 +228,7 @@ class Reads:
     async def scan(self, params: dict[str, Any]) -> dict[str, Any]:
         source = source_of(self._parts, params)
         exprs = parse_expressions(params, "ScanFilter", value_users=("FilterExpression",))
-        select = check_select(params, source)
+        select = check_select(params, source, exprs, "Scan")
         segment, total = params.get("Segment"), params.get("TotalSegments")
         if segment is not None and total is None:
             raise ValidationException("The TotalSegments parameter is required but was not "
@@ -209,6 +254,8 @@ def _key_range(source: Source, kc: Any) -> tuple[bytes, str | None, tuple]:
     kc = kc.arranged(source.hash_name)
     hash_name, hash_value = kc.hash_name, kc.hash_value
     range_name, op, values = kc.range_name, kc.op, tuple(kc.values)
+    if kc.hash_op != "=" and hash_name == source.hash_name:
+        raise ValidationException("Query key condition not supported")
     if range_name == hash_name:
         # A single condition that is not an equality cannot select a partition.
         if hash_name == source.hash_name:

@@ -59,6 +59,7 @@ class _Attributes:
                 "One or more parameter values were invalid: Duplicate value in attribute name: "
                 + next(n for n in names if names.count(n) > 1))
         self._names = names
+        self.paths = tuple((name,) for name in names)   # as a ProjectionExpression's
 
     def apply(self, item: Mapping[str, Any]) -> dict[str, Any]:
         return {name: item[name] for name in self._names if name in item}

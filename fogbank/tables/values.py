@@ -139,6 +139,14 @@ def equal(a: AttributeValue, b: AttributeValue) -> bool:
 
 # ---------------------------------------------------------------- validation
 
+NESTING = "Nesting Levels have exceeded supported limits"
+
+
+class NestingTooDeep(ValidationException):
+    """A value nested beyond MAX_NESTING; an item's check words it as the item's fault, and
+    PutItem adds the request validator's prefix."""
+
+
 def validate_value(value: Any, _depth: int = 0) -> AttributeValue:
     """Checks one attribute value as DynamoDB does; returns it with numbers canonical.
 
@@ -153,7 +161,7 @@ def validate_value(value: Any, _depth: int = 0) -> AttributeValue:
             "Supplied AttributeValue has more than one datatypes set, must contain exactly one "
             "of the supported datatypes")
     if _depth > MAX_NESTING:
-        raise ValidationException("Nesting Levels have exceeded supported limits")
+        raise NestingTooDeep(NESTING)
     kind = type_of(value)
     data = value[kind]
     if kind == "N":
@@ -216,7 +224,11 @@ def validate_item(item: Mapping[str, Any]) -> dict[str, AttributeValue]:
     checked = {}
     for name, value in item.items():
         check_attribute_name(name)
-        checked[name] = validate_value(value)
+        try:
+            checked[name] = validate_value(value)
+        except NestingTooDeep:
+            raise NestingTooDeep(NESTING + ": Attributes in the item have nested levels beyond "
+                                 "supported limit") from None
     return checked
 
 

@@ -311,3 +311,85 @@ def test_writes_count_their_index_entries_capacity(ddb, make_table) -> None:
         RequestItems={table: [{"DeleteRequest": {"Key": {"pk": {"S": "t"}}}}]},
         ReturnConsumedCapacity="TOTAL")["ConsumedCapacity"]
     assert batch == [{"TableName": table, "CapacityUnits": 2.0}]
+
+
+@pytest.fixture
+def narrow_local(make_table) -> str:
+    """A KEYS_ONLY LSI ("keys-lsi") and an INCLUDE one ("incl-lsi", projecting e) by b."""
+    def lsi(name: str, projection: dict) -> dict:
+        return {"IndexName": name, "Projection": projection,
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                              {"AttributeName": "b", "KeyType": "RANGE"}]}
+    table = make_table(("pk", "S"), ("sk", "S"), attributes={"b": "S"},
+                       LocalSecondaryIndexes=[
+                           lsi("keys-lsi", {"ProjectionType": "KEYS_ONLY"}),
+                           lsi("incl-lsi", {"ProjectionType": "INCLUDE",
+                                            "NonKeyAttributes": ["e"]})])
+    return table
+
+
+def _put_narrow(ddb, table: str) -> None:
+    for i in (1, 2):
+        ddb.put_item(TableName=table, Item={"pk": {"S": "p"}, "sk": {"S": f"s{i}"},
+                                            "b": {"S": f"b{i}"}, "d": {"S": f"d{i}"},
+                                            "e": {"S": f"e{i}"}})
+
+
+def _local_query(ddb, table: str, index: str, **params) -> list[dict]:
+    values = {":p": {"S": "p"}, **params.pop("values", {})}
+    return ddb.query(TableName=table, IndexName=index, KeyConditionExpression="pk = :p",
+                     ExpressionAttributeValues=values, **params)["Items"]
+
+
+def test_local_index_fetches_what_it_does_not_project(ddb, narrow_local) -> None:
+    _put_narrow(ddb, narrow_local)
+    assert _local_query(ddb, narrow_local, "keys-lsi", ProjectionExpression="d, b") == [
+        {"d": {"S": "d1"}, "b": {"S": "b1"}}, {"d": {"S": "d2"}, "b": {"S": "b2"}}]
+    assert _local_query(ddb, narrow_local, "incl-lsi", ProjectionExpression="e, d") == [
+        {"e": {"S": "e1"}, "d": {"S": "d1"}}, {"e": {"S": "e2"}, "d": {"S": "d2"}}]
+    legacy = ddb.query(TableName=narrow_local, IndexName="keys-lsi", AttributesToGet=["d"],
+                       KeyConditions={"pk": {"ComparisonOperator": "EQ",
+                                             "AttributeValueList": [{"S": "p"}]}})
+    assert legacy["Items"] == [{"d": {"S": "d1"}}, {"d": {"S": "d2"}}]
+    scanned = ddb.scan(TableName=narrow_local, IndexName="keys-lsi", AttributesToGet=["d"])
+    assert scanned["Items"] == [{"d": {"S": "d1"}}, {"d": {"S": "d2"}}]
+    # A filter on a table key the index holds still works beside such a projection.
+    assert _local_query(ddb, narrow_local, "keys-lsi", ProjectionExpression="d",
+                        FilterExpression="sk = :s", values={":s": {"S": "s2"}}) == [
+        {"d": {"S": "d2"}}]
+
+
+@pytest.mark.parametrize("index, params, missing", [
+    ("keys-lsi", {"FilterExpression": "d = :v"}, "[d]"),
+    ("keys-lsi", {"FilterExpression": "e = :v AND d = :v", "Select": "ALL_ATTRIBUTES"}, "[d, e]"),
+    ("keys-lsi", {"FilterExpression": "d = :v", "ProjectionExpression": "d"}, "[d]"),
+    ("incl-lsi", {"FilterExpression": "d = :v OR e = :v"}, "[d]"),
+])
+def test_query_filter_on_what_a_local_index_does_not_project(ddb, narrow_local, aws_error,
+                                                             index: str, params: dict,
+                                                             missing: str) -> None:
+    with aws_error("ValidationException", "One or more parameter values were invalid: "
+                   f"Secondary index {index} does not project one or more filter attributes: "
+                   f"{missing}"):
+        _local_query(ddb, narrow_local, index, values={":v": {"S": "d1"}}, **params)
+
+
+@pytest.mark.parametrize("operation, params, missing", [
+    ("query", {"IndexName": "keys", "ProjectionExpression": "misc, sk, extra"},
+     "[misc, extra]"),
+    ("query", {"IndexName": "incl", "AttributesToGet": ["extra", "other"]}, "[other]"),
+    ("scan", {"IndexName": "keys", "ProjectionExpression": "misc"}, "[misc]"),
+])
+def test_global_index_refuses_what_it_does_not_project(ddb, indexed, aws_error,
+                                                       operation: str, params: dict,
+                                                       missing: str) -> None:
+    if operation == "query":
+        if "AttributesToGet" in params:
+            params["KeyConditions"] = {"g": {"ComparisonOperator": "EQ",
+                                             "AttributeValueList": [{"S": "G"}]}}
+        else:
+            params.update(KeyConditionExpression="g = :g",
+                          ExpressionAttributeValues={":g": {"S": "G"}})
+    with aws_error("ValidationException", "One or more parameter values were invalid: Global "
+                   f"secondary index {params['IndexName']} does not project {missing}"):
+        getattr(ddb, operation)(TableName=indexed, **params)

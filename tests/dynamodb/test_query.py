@@ -172,6 +172,36 @@ def test_hash_key_must_use_equality(ddb, loaded, aws_error) -> None:
         _query(ddb, loaded, "pk > :a", {":a": {"S": "a"}})
 
 
+@pytest.mark.parametrize("expression", ["pk > :a AND sk > :v", "pk > :a AND sk = :v",
+                                        "sk = :v AND pk >= :a"])
+def test_hash_key_must_use_equality_beside_a_range_condition(ddb, loaded, aws_error,
+                                                             expression: str) -> None:
+    with aws_error("ValidationException", "Query key condition not supported"):
+        _query(ddb, loaded, expression, {":a": {"S": "a"}, ":v": {"N": "1"}})
+
+
+def _cond(op: str, *values: dict) -> dict:
+    return {"ComparisonOperator": op, "AttributeValueList": list(values)}
+
+
+@pytest.mark.parametrize("conditions, message", [
+    ({}, "Conditions can be of length 1 or 2 only"),
+    ({"pk": _cond("EQ", {"S": "a"}), "sk": _cond("EQ", {"N": "1"}),
+      "i": _cond("EQ", {"N": "1"})}, "Conditions can be of length 1 or 2 only"),
+    ({"sk": _cond("GT", {"N": "1"})}, "Query condition missed key schema element: pk"),
+    ({"i": _cond("EQ", {"N": "1"}), "sk": _cond("EQ", {"N": "1"})},
+     "Query condition missed key schema element: pk"),
+    ({"pk": _cond("GT", {"S": "a"}), "sk": _cond("GT", {"N": "1"})},
+     "Query key condition not supported"),
+    ({"pk": _cond("BEGINS_WITH", {"S": "a"}), "sk": _cond("EQ", {"N": "1"})},
+     "Query key condition not supported"),
+])
+def test_legacy_key_conditions_that_select_no_partition(ddb, loaded, aws_error,
+                                                        conditions: dict, message: str) -> None:
+    with aws_error("ValidationException", message):
+        ddb.query(TableName=loaded, KeyConditions=conditions)
+
+
 def test_two_conditions_on_one_key(ddb, loaded, aws_error) -> None:
     with aws_error("ValidationException", "KeyConditionExpressions must only contain one "
                    "condition per key"):
@@ -215,7 +245,17 @@ def test_query_on_a_missing_table(ddb, aws_error) -> None:
 
 
 def test_count_with_a_projection(ddb, loaded, aws_error) -> None:
-    # Select must be SPECIFIC_ATTRIBUTES with a projection; the exact text is unconfirmed.
-    with aws_error("ValidationException", contains="ProjectionExpression"):
+    # Query's answer carries the request validator's prefix; Scan's does not.
+    with aws_error("ValidationException", "1 validation error detected: Cannot specify the "
+                   "ProjectionExpression when choosing to get only the Count"):
         _query(ddb, loaded, "pk = :a", {":a": {"S": "a"}}, Select="COUNT",
+               ProjectionExpression="tag")
+
+
+def test_all_projected_attributes_with_a_projection_and_no_index(ddb, loaded,
+                                                                 aws_error) -> None:
+    # Both rules are broken; DynamoDB names the projection.
+    with aws_error("ValidationException", "Cannot specify the ProjectionExpression when "
+                   "choosing to get ALL_PROJECTED_ATTRIBUTES"):
+        _query(ddb, loaded, "pk = :a", {":a": {"S": "a"}}, Select="ALL_PROJECTED_ATTRIBUTES",
                ProjectionExpression="tag")

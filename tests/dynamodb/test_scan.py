@@ -113,3 +113,12 @@ def test_limit_zero(raw_ddb, loaded, aws_error) -> None:
                    "failed to satisfy constraint: Member must have value greater than or "
                    "equal to 1"):
         raw_ddb.scan(TableName=loaded, Limit=0)
+
+
+@pytest.mark.parametrize("projection", [{"ProjectionExpression": "kind"},
+                                        {"AttributesToGet": ["kind"]}])
+def test_count_with_a_projection(ddb, loaded, aws_error, projection: dict) -> None:
+    what = next(iter(projection))
+    with aws_error("ValidationException", f"Cannot specify the {what} when choosing to get "
+                   "only the Count"):
+        ddb.scan(TableName=loaded, Select="COUNT", **projection)

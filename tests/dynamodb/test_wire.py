@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
 import zlib
+from typing import Iterator
 
 import httpx
 import pytest
@@ -108,3 +110,56 @@ def test_missing_required_member(endpoint: str) -> None:
     assert r.json()["__type"].endswith("#ValidationException")
     assert r.json()["message"] == ("1 validation error detected: Value null at 'key' failed to "
                                    "satisfy constraint: Member must not be null")
+
+
+LIMIT = 16 * 1024 * 1024
+
+
+def _raw_exchange(endpoint: str, head: str, chunks: Iterator[bytes]) -> bytes:
+    """Sends a request head and body chunks over one socket until the server stops taking
+    them; the server's answer, as far as the first blank line."""
+    host, port = endpoint.split("//", 1)[1].rstrip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        try:
+            sock.sendall(head.encode("latin-1"))
+            for chunk in chunks:
+                sock.sendall(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass        # the server answered early and closed: its answer is still there
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            data = sock.recv(65536)
+            if not data:
+                break
+            answer += data
+        return answer
+
+
+def _head(extra: str) -> str:
+    signed = "".join(f"{k}: {v}\r\n" for k, v in SIGNED.items())
+    return (f"POST / HTTP/1.1\r\nHost: localhost\r\n{signed}"
+            f"X-Amz-Target: DynamoDB_20120810.ListTables\r\n{extra}\r\n")
+
+
+def test_body_over_16_mb_is_refused_by_its_declared_length(endpoint: str) -> None:
+    size = LIMIT + 1
+    chunks = (b" " * (1024 * 1024) for _ in range(size // (1024 * 1024) + 1))
+    answer = _raw_exchange(endpoint, _head(f"Content-Length: {size}\r\n"), chunks)
+    assert answer.startswith(b"HTTP/1.1 413 ")
+
+
+def test_chunked_body_is_refused_once_it_passes_16_mb(endpoint: str) -> None:
+    def chunks() -> Iterator[bytes]:
+        piece = b" " * (1024 * 1024)
+        for _ in range(LIMIT // len(piece) + 2):
+            yield b"%x\r\n%s\r\n" % (len(piece), piece)
+        yield b"0\r\n\r\n"
+    answer = _raw_exchange(endpoint, _head("Transfer-Encoding: chunked\r\n"), chunks())
+    assert answer.startswith(b"HTTP/1.1 413 ")
+
+
+def test_body_of_exactly_16_mb_is_served(endpoint: str) -> None:
+    body = b"{}" + b" " * (LIMIT - 2)
+    r = _post(endpoint, "ListTables", body)
+    assert r.status_code == 200
+    assert "TableNames" in r.json()

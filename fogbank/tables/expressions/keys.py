@@ -25,12 +25,15 @@ class KeyCondition:
     range_name: str | None = None
     op: str | None = None               # "=", "<", "<=", ">", ">=", "BETWEEN", "begins_with"
     values: tuple[AttributeValue, ...] = ()
+    # Not "=" only when neither of two conditions is an equality; the engine refuses those.
+    hash_op: str = "="
 
     def arranged(self, hash_key: str) -> "KeyCondition":
-        """The same condition with `hash_key` as the partition key, when both are equalities
-        written range-first (`sk = :s AND pk = :p`)."""
-        if self.hash_name != hash_key and self.range_name == hash_key and self.op == "=":
-            return KeyCondition(hash_key, self.values[0], self.hash_name, "=", (self.hash_value,))
+        """The same condition with `hash_key` as the partition key, when it was written
+        second (`sk = :s AND pk = :p`, or two conditions that are not equalities)."""
+        if self.hash_name != hash_key and self.range_name == hash_key and self.op is not None:
+            return KeyCondition(hash_key, self.values[0], self.hash_name, self.hash_op,
+                                (self.hash_value,), hash_op=self.op)
         return self
 
     def matches_range(self, value: AttributeValue | None) -> bool:
@@ -52,6 +55,8 @@ class KeyCondition:
 def arrange(found: list[tuple[str, str, tuple[AttributeValue, ...]]]) -> KeyCondition:
     """(name, op, values) conditions → KeyCondition; the equality comes first as the
     partition key (the engine checks the names against the key schema)."""
+    if len(found) not in (1, 2):
+        raise ValidationException("Conditions can be of length 1 or 2 only")
     if len(found) == 2 and found[0][1] != "=" and found[1][1] == "=":
         found = [found[1], found[0]]
     hash_name, hash_op, hash_values = found[0]
@@ -60,7 +65,7 @@ def arrange(found: list[tuple[str, str, tuple[AttributeValue, ...]]]) -> KeyCond
             return KeyCondition(hash_name, hash_values[0], hash_name, hash_op, hash_values)
         return KeyCondition(hash_name, hash_values[0])
     range_name, op, values = found[1]
-    return KeyCondition(hash_name, hash_values[0], range_name, op, values)
+    return KeyCondition(hash_name, hash_values[0], range_name, op, values, hash_op=hash_op)
 
 
 def _invalid(message: str) -> ValidationException:

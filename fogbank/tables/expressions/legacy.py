@@ -183,6 +183,4 @@ def key_condition_from_conditions(conditions: Mapping[str, Mapping[str, Any]]) -
             raise ValidationException("Attempted conditional constraint is not an indexable "
                                       "operation")
         found.append((name, _KEY_OPS[op], tuple(values)))
-    if len(found) > 2:
-        raise ValidationException("Conditions can be of length 1 or 2 only")
     return arrange(found)
