@@ -24,6 +24,9 @@ from fogbank.objects.store import Store
 from fogbank.objects.validation import MAX_OBJECT_TAGS, check_tags
 
 MAX_METADATA_BYTES = 2048
+# S3 gives every object written without a checksum a CRC64NVME one of its whole body
+# (FULL_OBJECT), returned like one the client asked for.
+DEFAULT_CHECKSUM = ChecksumSpec("CRC64NVME")
 DIRECTIVES = ("COPY", "REPLACE")
 _SELF_COPY = ("This copy request is illegal because it is trying to copy an object to itself "
               "without changing the object's metadata, storage class, website redirect "
@@ -73,7 +76,8 @@ class Objects:
         if req.conditions:
             await self._check_write(req.bucket, req.key, req.conditions)
         got = await intake.receive(self._store, req.body, content_md5=req.content_md5,
-                                   checksum=req.checksum, content_length=req.content_length,
+                                   checksum=req.checksum or DEFAULT_CHECKSUM,
+                                   content_length=req.content_length,
                                    max_size=MAX_PUT_SIZE)
         info = ObjectInfo(req.bucket, req.key, got.size, got.etag, self.now(), req.headers,
                           dict(req.metadata), got.checksum, None, len(tags))
@@ -183,10 +187,11 @@ class Objects:
                               or src.headers.storage_class)
             metadata = dict(src.metadata)
         tags = tag_dict(req.tags) if req.tagging_directive == "REPLACE" else dict(source.tags)
-        algorithm = req.checksum_algorithm or (src.checksum.algorithm if src.checksum else None)
+        algorithm = (req.checksum_algorithm or (src.checksum.algorithm if src.checksum else None)
+                     or DEFAULT_CHECKSUM.algorithm)
         reader = self._store.reader(source.body, 0, src.size - 1)
         got = await intake.receive(self._store, reader, content_md5=None,
-                                   checksum=ChecksumSpec(algorithm) if algorithm else None,
+                                   checksum=ChecksumSpec(algorithm),
                                    content_length=None, max_size=MAX_PUT_SIZE)
         info = ObjectInfo(req.bucket, req.key, got.size, got.etag, self.now(), headers, metadata,
                           got.checksum, None, len(tags))

@@ -129,6 +129,20 @@ def test_head_and_get_of_a_part(s3, bucket):
     assert got["ContentRange"] == f"bytes {5 * MiB}-{5 * MiB + 3}/{5 * MiB + 4}"
 
 
+def test_parts_of_a_completed_object_are_numbered_by_position(s3, bucket):
+    # Uploaded as parts 1 and 3: once completed, S3 serves them as parts 1 and 2.
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
+    done = [{"PartNumber": number, "ETag": s3.upload_part(
+        Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=number, Body=data)["ETag"]}
+        for number, data in ((1, b"a" * (5 * MiB)), (3, b"tail"))]
+    s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id,
+                                 MultipartUpload={"Parts": done})
+    assert s3.get_object(Bucket=bucket, Key="k", PartNumber=2)["Body"].read() == b"tail"
+    with pytest.raises(ClientError) as exc:
+        s3.get_object(Bucket=bucket, Key="k", PartNumber=3)
+    assert code(exc) == "InvalidPartNumber"
+
+
 def test_object_attributes_count_the_parts_of_an_object_without_checksums(s3, bucket):
     upload_id, done = upload(s3, bucket, "k", [b"a" * (5 * MiB), b"tail"])
     s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id,

@@ -162,6 +162,28 @@ def test_checksums_are_stored_and_returned(s3, bucket, algorithm):
         assert value == base64.b64encode(hashlib.sha256(body).digest()).decode()
 
 
+# CRC-64/NVME of "123456789" is 0xae8b14860a799888 (the algorithm's published check value).
+NVME_CHECK = base64.b64encode(bytes.fromhex("ae8b14860a799888")).decode()
+
+
+def test_an_object_sent_without_a_checksum_gets_a_crc64nvme_one(endpoint, bucket):
+    plain = endpoint.client(request_checksum_calculation="when_required")   # sends none
+    put = plain.put_object(Bucket=bucket, Key="c", Body=b"123456789")
+    assert (put["ChecksumCRC64NVME"], put["ChecksumType"]) == (NVME_CHECK, "FULL_OBJECT")
+    for answer in (plain.head_object(Bucket=bucket, Key="c", ChecksumMode="ENABLED"),
+                   plain.get_object(Bucket=bucket, Key="c", ChecksumMode="ENABLED")):
+        assert (answer["ChecksumCRC64NVME"], answer["ChecksumType"]) == (NVME_CHECK,
+                                                                         "FULL_OBJECT")
+    attributes = plain.get_object_attributes(Bucket=bucket, Key="c",
+                                             ObjectAttributes=["Checksum"])
+    assert attributes["Checksum"] == {"ChecksumCRC64NVME": NVME_CHECK,
+                                      "ChecksumType": "FULL_OBJECT"}
+    empty = plain.put_object(Bucket=bucket, Key="empty", Body=b"")
+    assert empty["ChecksumCRC64NVME"] == "AAAAAAAAAAA="
+    copied = plain.copy_object(Bucket=bucket, Key="copy", CopySource=f"{bucket}/c")
+    assert copied["CopyObjectResult"]["ChecksumCRC64NVME"] == NVME_CHECK
+
+
 def test_wrong_checksum_is_refused(s3, bucket):
     with pytest.raises(ClientError) as exc:
         s3.put_object(Bucket=bucket, Key="c", Body=b"abc",

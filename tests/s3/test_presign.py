@@ -183,6 +183,18 @@ def test_presigned_url_for_another_region_than_the_buckets(endpoint, s3, bucket)
             "wrong; expecting 'us-east-1'</Message><Region>us-east-1</Region>") in response.text
 
 
+def test_presigned_post_for_another_region_than_the_buckets(endpoint, s3, bucket):
+    elsewhere = endpoint.client(signature_version="s3v4", region_name="eu-west-1")
+    post = elsewhere.generate_presigned_post(bucket, "k")
+    response = httpx.post(post["url"], data=post["fields"], files={"file": ("f", b"x")})
+    assert response.status_code == 400
+    assert "<Code>InvalidArgument</Code>" in response.text
+    assert ("<Message>the region 'eu-west-1' is wrong; expecting 'us-east-1'</Message>"
+            "<ArgumentName>X-Amz-Credential</ArgumentName>") in response.text
+    assert "<Region>us-east-1</Region>" in response.text
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
 def test_presigned_url_for_a_regional_bucket(endpoint, s3):
     name = f"presign-{uuid.uuid4().hex[:10]}"
     regional = endpoint.client(signature_version="s3v4", region_name="eu-central-1")

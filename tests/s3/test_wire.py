@@ -84,6 +84,15 @@ def test_cors_headers_on_an_actual_request(endpoint, s3, bucket):
     assert other.status_code == 200 and "access-control-allow-origin" not in other.headers
 
 
+def test_cors_max_age_on_an_actual_request(endpoint, s3, bucket):
+    # S3 repeats the rule's MaxAgeSeconds on the answer to the request itself.
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=CORS)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"})
+    allowed = httpx.get(url, headers={"Origin": "https://app.example"})
+    assert allowed.headers["access-control-max-age"] == "600"
+
+
 def chunked_body(data: bytes, size: int, trailer: str) -> bytes:
     out = b""
     for start in range(0, len(data), size):

@@ -41,8 +41,6 @@ class Cors:
         headers = _allow(rule, origin)
         if wanted:
             headers["Access-Control-Allow-Headers"] = ", ".join(wanted)
-        if rule.max_age_seconds is not None:
-            headers["Access-Control-Max-Age"] = str(rule.max_age_seconds)
         return WireResponse(200, headers)
 
     async def response_headers(self, routed: WireRequest) -> dict[str, str]:
@@ -69,6 +67,9 @@ def _allow(rule: CorsRule, origin: str) -> dict[str, str]:
         headers["Access-Control-Allow-Credentials"] = "true"
     if rule.expose_headers:
         headers["Access-Control-Expose-Headers"] = ", ".join(rule.expose_headers)
+    # S3 sends the rule's MaxAgeSeconds on actual requests too, not only on preflights.
+    if rule.max_age_seconds is not None:
+        headers["Access-Control-Max-Age"] = str(rule.max_age_seconds)
     return headers
 
 

@@ -19,7 +19,7 @@ from xml.etree import ElementTree
 from fogbank.aws.s3.context import S3Call
 from fogbank.aws.s3.form import FormReader, boundary_of
 from fogbank.aws.s3.signing import (ALGORITHM, Credential, SecretFor, SignatureDoesNotMatch,
-                                    sign, sign_v2, signing_key)
+                                    sign, sign_v2, signing_key, signing_region)
 from fogbank.wire import WireRequest, WireResponse
 from fogbank.objects import ContentHeaders, PutObject
 from fogbank.objects.errors import (AccessDenied, EntityTooLarge, EntityTooSmall,
@@ -55,7 +55,7 @@ class PostUploads:
             raise _missing_field("key")
         fields["key"] = fields["key"].replace("${filename}", form.filename or "")
         fields["bucket"] = bucket
-        limits = self._check_policy(fields)
+        limits = self._check_policy(fields, await self._signing_region(bucket))
         result = await self._engine.objects.put(PutObject(
             bucket, fields["key"], _limited(form.file(), limits), headers=_content(fields),
             metadata={k[len("x-amz-meta-"):]: v for k, v in fields.items()
@@ -63,8 +63,12 @@ class PostUploads:
             tags=_tags(fields), event_name="ObjectCreated:Post", caller=call.caller))
         return _answer(fields, result.etag, call, protocol)
 
-    def _check_policy(self, fields: dict[str, str]) -> tuple[int, int] | None:
-        """Verifies the signed policy; returns its content-length-range, if any."""
+    async def _signing_region(self, bucket: str) -> str:
+        return signing_region((await self._engine.buckets.get(bucket)).region)
+
+    def _check_policy(self, fields: dict[str, str], region: str) -> tuple[int, int] | None:
+        """Verifies the signed policy (signed for `region`, the bucket's); returns its
+        content-length-range, if any."""
         if "policy" not in fields:
             raise AccessDenied("Access Denied")
         if "awsaccesskeyid" in fields:          # Signature Version 2 (boto3 in us-east-1)
@@ -84,6 +88,11 @@ class PostUploads:
                                   ArgumentName="x-amz-algorithm",
                                   ArgumentValue=fields["x-amz-algorithm"])
         credential = Credential.parse(fields["x-amz-credential"])
+        if credential.region != region:
+            # S3's answer to a form signed for another region (before the signature).
+            raise InvalidArgument(f"the region '{credential.region}' is wrong; expecting "
+                                  f"'{region}'", ArgumentName="X-Amz-Credential",
+                                  ArgumentValue=fields["x-amz-credential"], Region=region)
         key = signing_key(self._secret_for(credential.access_key), credential)
         if not hmac.compare_digest(sign(key, fields["policy"]), fields["x-amz-signature"]):
             raise SignatureDoesNotMatch(extra={"AWSAccessKeyId": credential.access_key,
