@@ -3,7 +3,8 @@
 `headers` and `queryStringParameters` keep the last value of a repeated name; the
 `multiValue…` maps keep all of them. Empty maps and a missing body are null, as AWS sends.
 An HTTP API adds `"version": "1.0"` and its path keeps the stage segment; a REST API's
-`path` is the path within the stage and `requestContext.path` carries the stage.
+`path` is the path within the stage and `requestContext.path` carries the stage, both as
+sent (not percent-decoded), and its requestContext names the stage's `deploymentId`.
 A REST API base64-encodes a body whose type is one of its binary media types; an HTTP API
 encodes every non-text type.
 """
@@ -51,9 +52,14 @@ def _context(req: GatewayRequest, resource: str, stage_path: str) -> dict[str, A
     identity: dict[str, Any] = {key: None for key in _IDENTITY_KEYS}
     identity["sourceIp"] = req.source_ip
     identity["userAgent"] = req.user_agent
-    return {
+    context: dict[str, Any] = {
         "accountId": req.api.account_id,
         "apiId": req.api.api_id,
+    }
+    if req.api.protocol == REST:        # the deployment the stage serves
+        context["deploymentId"] = stable_id(req.api.api_id, "deployment", req.stage.name,
+                                            length=6)
+    context.update({
         "domainName": req.domain_name,
         "domainPrefix": req.domain_prefix,
         "extendedRequestId": req.extended_request_id,
@@ -67,20 +73,22 @@ def _context(req: GatewayRequest, resource: str, stage_path: str) -> dict[str, A
         "resourceId": stable_id(req.api.api_id, resource),
         "resourcePath": resource,
         "stage": req.stage.name,
-    }
+    })
+    return context
 
 
 def build_event(req: GatewayRequest) -> dict[str, Any]:
     rest = req.api.protocol == REST
     resource = req.match.route.path
-    stage_path = unquote(req.raw_path)
+    # A REST API hands the path over as the client sent it, percent-escapes and all.
+    stage_path = req.raw_path if rest else unquote(req.raw_path)
     headers, multi_headers = _multi(req.headers)
     query, multi_query = _multi(parse_qsl(req.query_string, keep_blank_values=True))
     body, encoded = _body(req)
     event: dict[str, Any] = {} if rest else {"version": "1.0"}
     event.update({
         "resource": resource,
-        "path": unquote(req.route_path) if rest else stage_path,
+        "path": req.route_path if rest else stage_path,
         "httpMethod": req.method,
         "headers": headers,
         "multiValueHeaders": multi_headers,

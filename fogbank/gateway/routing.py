@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import unquote
 
-from fogbank.gateway.model import ANY, DEFAULT_ROUTE, HTTP, Api, Integration, Route
+from fogbank.gateway.model import ANY, DEFAULT_ROUTE, HTTP, REST, Api, Integration, Route
 
 _LITERAL, _VARIABLE, _GREEDY = 0, 1, 2
 
@@ -67,6 +67,8 @@ class Router:
     def __init__(self, api: Api) -> None:
         ranked = []
         self._default: Match | None = None
+        # HTTP APIs percent-decode path parameters; REST APIs pass them on as sent.
+        self._decode = api.protocol != REST
         for route in api.routes.values():
             integration = api.integrations.get(route.integration_id)
             if integration is None:           # a route whose integration is not there yet
@@ -90,7 +92,7 @@ class Router:
                 continue
             found = compiled.pattern.fullmatch(raw_path)
             if found is not None:
-                params = {name: unquote(value) if "%" in value else value
+                params = {name: unquote(value) if self._decode and "%" in value else value
                           for name, value in zip(compiled.names, found.groups())}
                 return Match(compiled.route, compiled.integration, params)
         return self._default

@@ -263,6 +263,8 @@ def _log_trailer(spec: FunctionSpec, request_id: str, worker: Worker, first: boo
         report += "\tStatus: timeout"
     elif outcome.status == "error":
         report += f"\tStatus: error\tError Type: {outcome.error_type}"
+    else:
+        report += "\t"         # Lambda ends a plain REPORT line with a tab
     lines.append(report)
     return "\n".join(lines) + "\n"
 

@@ -32,7 +32,9 @@ def test_configuration_mirrors_lambda(runtime, lambda_client):
     assert config["PackageType"] == "Zip"
     assert config["Architectures"] == ["x86_64"]
     assert config["EphemeralStorage"] == {"Size": 512}
-    assert config["Layers"] == []
+    assert "Layers" not in config           # Lambda leaves it out when there are none
+    assert re.fullmatch(r"arn:aws:lambda:us-east-1::runtime:[0-9a-f]{64}",
+                        config["RuntimeVersionConfig"]["RuntimeVersionArn"])
     assert config["CodeSize"] == len("def handler(event, context):\n    return event\n")
     assert len(config["CodeSha256"]) == 44
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000", config["LastModified"])
@@ -60,6 +62,29 @@ def test_missing_function_is_not_found(lambda_client, operation):
     with pytest.raises(lambda_client.exceptions.ResourceNotFoundException) as excinfo:
         getattr(lambda_client, operation)(FunctionName="ghost")
     assert excinfo.value.response["Error"]["Message"] == f"Function not found: {ARN}:ghost"
+
+
+@pytest.mark.parametrize("name,qualifier", [("orders", "$LATEST"), (f"{ARN}:orders:$LATEST", None)])
+def test_qualified_request_gets_the_qualified_arn(runtime, lambda_client, name, qualifier):
+    runtime.add("orders", noop)
+    extra = {"Qualifier": qualifier} if qualifier else {}
+    config = lambda_client.get_function_configuration(FunctionName=name, **extra)
+    assert config["FunctionArn"] == f"{ARN}:orders:$LATEST"
+    function = lambda_client.get_function(FunctionName=name, **extra)
+    assert function["Configuration"]["FunctionArn"] == f"{ARN}:orders:$LATEST"
+    assert lambda_client.get_function(FunctionName="orders")["Configuration"]["FunctionArn"] == (
+        f"{ARN}:orders")
+
+
+@pytest.mark.parametrize("operation", ["get_function", "get_function_configuration"])
+def test_function_in_another_region_is_not_reachable(runtime, lambda_client, operation):
+    runtime.add("orders", noop)
+    with pytest.raises(lambda_client.exceptions.ResourceNotFoundException) as excinfo:
+        getattr(lambda_client, operation)(
+            FunctionName="arn:aws:lambda:eu-central-1:000000000000:function:orders")
+    assert excinfo.value.response["Error"]["Message"] == (
+        "Functions from 'eu-central-1' are not reachable in this region ('us-east-1')")
+    assert excinfo.value.response["Type"] == "User"
 
 
 def test_list_functions_pages_with_marker_and_max_items(runtime, lambda_client):
@@ -97,6 +122,7 @@ def test_list_functions_leaves_out_state_fields(runtime, lambda_client):
     [config] = lambda_client.list_functions()["Functions"]
     assert config["FunctionArn"] == f"{ARN}:orders"
     assert "State" not in config and "LastUpdateStatus" not in config
+    assert "RuntimeVersionConfig" not in config
 
 
 def test_list_functions_with_a_bad_marker_is_refused(runtime, lambda_client):

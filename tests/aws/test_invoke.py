@@ -129,8 +129,22 @@ def test_qualifier_conflicting_with_the_name_is_refused(runtime, lambda_client):
 def test_unknown_function_is_not_found(lambda_client):
     with pytest.raises(lambda_client.exceptions.ResourceNotFoundException) as excinfo:
         lambda_client.invoke(FunctionName="nope", Payload=b"{}")
-    assert error_of(excinfo) == ("ResourceNotFoundException", f"Function not found: {ARN}:nope", 404)
+    # Invoke names the version it looked for.
+    assert error_of(excinfo) == ("ResourceNotFoundException",
+                                 f"Function not found: {ARN}:nope:$LATEST", 404)
     assert excinfo.value.response["Type"] == "User"
+
+
+@pytest.mark.parametrize("invocation_type", ["RequestResponse", "Event", "DryRun"])
+def test_function_in_another_region_is_not_reachable(runtime, lambda_client, invocation_type):
+    runtime.add("echo", echo)
+    with pytest.raises(lambda_client.exceptions.ResourceNotFoundException) as excinfo:
+        lambda_client.invoke(FunctionName="arn:aws:lambda:eu-central-1:000000000000:function:echo",
+                             InvocationType=invocation_type)
+    assert error_of(excinfo) == (
+        "ResourceNotFoundException",
+        "Functions from 'eu-central-1' are not reachable in this region ('us-east-1')", 404)
+    assert runtime.calls == []
 
 
 def test_function_in_another_account_is_not_found(runtime, lambda_client):
@@ -148,14 +162,16 @@ def test_payload_that_is_not_json_is_refused(runtime, lambda_client):
         "InvalidRequestContentException",
         "Could not parse request body into json: Could not parse payload into json: "
         "Unrecognized token 'xyz': was expecting (JSON String, Number, Array, Object or token "
-        "'null', 'true' or 'false')\n at [Source: (byte[])\"xyz\"; line: 1, column: 4]", 400)
+        "'null', 'true' or 'false')\n at [Source: REDACTED "
+        "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 4]", 400)
     assert runtime.calls == []
 
 
 @pytest.mark.parametrize("payload,reason", [
     (b'{"a": ', "Unexpected end-of-input"),
     (b'{"a" 1}', "Unexpected character (\'1\' (code 49))"),
-    (b"\x97\x00", "Invalid UTF-8 start byte 0x97"),
+    (b'{"a": "\x97"}', "Invalid UTF-8 start byte 0x97"),
+    (b'"\xe9t\xe9"', "Invalid UTF-8 middle byte 0x74"),
 ])
 def test_malformed_json_messages(runtime, lambda_client, payload, reason):
     runtime.add("echo", echo)
@@ -165,6 +181,23 @@ def test_malformed_json_messages(runtime, lambda_client, payload, reason):
     assert (code, status) == ("InvalidRequestContentException", 400)
     assert message.startswith(
         f"Could not parse request body into json: Could not parse payload into json: {reason}")
+
+
+# What the AWS CLI v2 sends when a JSON --payload is read as base64, and Lambda's answers.
+@pytest.mark.parametrize("payload,reason,column", [
+    (b"n\x87r\x9e\xe9\xb5\xd7I\xee\x9bmt", "Invalid UTF-8 start byte 0x87", 3),
+    (b"\x99\xeb,j\x07\xa1zYh", "Unexpected character ((CTRL-CHAR, code 153)): expected a valid "
+     "value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')", 1),
+])
+def test_payload_that_is_not_utf8_is_refused_as_lambda_words_it(runtime, lambda_client, payload,
+                                                                  reason, column):
+    runtime.add("echo", echo)
+    with pytest.raises(lambda_client.exceptions.InvalidRequestContentException) as excinfo:
+        lambda_client.invoke(FunctionName="echo", Payload=payload)
+    assert error_of(excinfo)[1] == (
+        f"Could not parse request body into json: Could not parse payload into json: {reason}\n"
+        " at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); "
+        f"line: 1, column: {column}]")
 
 
 def test_sync_payload_over_6_mb_is_refused(runtime, lambda_client):

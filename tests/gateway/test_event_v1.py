@@ -107,3 +107,30 @@ def test_http_api_payload_1_0(gateway, http_api, echo) -> None:
                     headers={"content-type": "application/octet-stream"})
     event = gateway.runtime.event
     assert (event["body"], event["isBase64Encoded"]) == ("AAE=", True)
+
+
+def test_rest_event_keeps_the_path_as_sent(gateway, rest_api, echo) -> None:
+    gateway.runtime.handlers["fn"] = echo
+    gateway.apis.put(rest_api({"GET /{proxy+}": "fn", "GET /u/{name}": "fn"}))
+    gateway.request("GET", gateway.url("rest123456", "Prod",
+                                       "/api/user/test%2Balias@x.com/plus/test+alias@x.com"))
+    event = gateway.runtime.event
+    assert event["path"] == "/api/user/test%2Balias@x.com/plus/test+alias@x.com"
+    assert event["pathParameters"] == {"proxy": "api/user/test%2Balias@x.com/plus/test+alias@x.com"}
+    assert event["requestContext"]["path"] == (
+        "/Prod/api/user/test%2Balias@x.com/plus/test+alias@x.com")
+    gateway.request("GET", gateway.url("rest123456", "Prod", "/u/J%C3%BCrgen"))
+    assert gateway.runtime.event["pathParameters"] == {"name": "J%C3%BCrgen"}
+
+
+def test_rest_event_names_the_deployment(gateway, rest_api, http_api, echo) -> None:
+    gateway.runtime.handlers["fn"] = echo
+    gateway.apis.put(rest_api({"GET /a": "fn"}))
+    gateway.request("GET", gateway.url("rest123456", "Prod", "/a"))
+    first = gateway.runtime.event["requestContext"]["deploymentId"]
+    gateway.request("GET", gateway.url("rest123456", "Prod", "/a"))
+    assert gateway.runtime.event["requestContext"]["deploymentId"] == first
+    assert len(first) == 6 and first.isalnum()
+    gateway.apis.put(http_api({"GET /a": "fn"}, version="1.0"))
+    gateway.request("GET", gateway.url("abcdef1234", path="/a"))
+    assert "deploymentId" not in gateway.runtime.event["requestContext"]

@@ -33,7 +33,7 @@ def test_invocation_log_is_framed_like_lambdas(deploy, invoke):
     assert lines[4:6] == ["from stderr", "from a subprocess"]
     assert lines[6] == f"END RequestId: {rid}"
     assert re.fullmatch(rf"REPORT RequestId: {rid}\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\t"
-                        r"Memory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d\d ms",
+                        r"Memory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d\d ms\t",
                         lines[7])
 
 

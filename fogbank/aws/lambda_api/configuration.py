@@ -35,7 +35,6 @@ def function_configuration(spec: FunctionSpec, *, detailed: bool = True) -> dict
         "TracingConfig": {"Mode": "PassThrough"},
         # Stable while the code is unchanged, like Lambda's revision of a function.
         "RevisionId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{spec.arn}#{sha256}")),
-        "Layers": [_layer(spec, path) for path in spec.layers],
         "State": "Active",
         "LastUpdateStatus": "Successful",
         "PackageType": "Zip",
@@ -44,12 +43,22 @@ def function_configuration(spec: FunctionSpec, *, detailed: bool = True) -> dict
         "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
         "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{spec.name}"},
     }
+    if spec.layers:         # Lambda leaves Layers out of a function that has none
+        config["Layers"] = [_layer(spec, path) for path in spec.layers]
     if spec.environment:
         config["Environment"] = {"Variables": dict(spec.environment)}
+    config["RuntimeVersionConfig"] = {"RuntimeVersionArn": runtime_version_arn(spec)}
     if not detailed:
         for key in _DETAIL_ONLY:
             config.pop(key, None)
     return config
+
+
+def runtime_version_arn(spec: FunctionSpec) -> str:
+    """Lambda names the runtime build a function runs on by a 64-hex-digit hash; the one
+    here is fixed per runtime name, as Lambda's is until the runtime is patched."""
+    build = hashlib.sha256(f"fogbank:{spec.runtime}".encode()).hexdigest()
+    return f"arn:aws:lambda:{spec.region}::runtime:{build}"
 
 
 def code_facts(code_dir: Path) -> tuple[int, str, str]:

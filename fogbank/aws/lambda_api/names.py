@@ -44,6 +44,10 @@ def resolve(given: str, qualifier: str | None, *, region: str, account_id: str) 
             "qualifier.", extra={"Type": "User"})
     ref = FunctionRef(match["name"], match["region"] or region,
                       match["account"] or account_id, derived or qualifier)
-    if (ref.region, ref.account_id) != (region, account_id) or ref.qualifier not in (None, LATEST):
+    if ref.region != region:
+        raise ResourceNotFound(
+            f"Functions from '{ref.region}' are not reachable in this region ('{region}')",
+            extra={"Type": "User"})
+    if ref.account_id != account_id or ref.qualifier not in (None, LATEST):
         raise function_not_found(ref)
     return ref

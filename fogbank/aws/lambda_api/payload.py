@@ -12,7 +12,9 @@ from fogbank.types import AwsError
 
 SYNC_LIMIT = 6 * 1024 * 1024       # 6291456 bytes: RequestResponse and DryRun
 ASYNC_LIMIT = 1024 * 1024          # 1048576 bytes: Event (raised from 256 KB in 2025)
-_SOURCE_LIMIT = 500                # Jackson quotes at most this much of the input
+# Lambda's Jackson no longer quotes the payload in its error location.
+_SOURCE = "REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled)"
+_VALID_VALUES = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
 _TOKEN = re.compile(r"[^\s\[\]{}:,\"]+")
 
 
@@ -47,14 +49,40 @@ def checked_event(payload: bytes) -> bytes:
     try:
         text = payload.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _unparsable(f"Invalid UTF-8 start byte 0x{payload[exc.start]:02x}",
-                          payload, 1, exc.start + 1) from exc
+        reason, at, column = _utf8_reason(payload, exc)
+        raise _unparsable(reason, payload.count(b"\n", 0, at) + 1, column) from exc
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
         reason, column = _jackson_reason(text, exc)
-        raise _unparsable(reason, payload, exc.lineno, column) from exc
+        raise _unparsable(reason, exc.lineno, column) from exc
     return payload
+
+
+def _utf8_reason(payload: bytes, exc: UnicodeDecodeError) -> tuple[str, int, int]:
+    """(Jackson's wording, the byte it blames, its column) for bytes that are not UTF-8.
+
+    Jackson reads a byte that starts the document as a character of its own (it is what the
+    AWS CLI v2 sends when a JSON payload is taken for base64); elsewhere it blames the UTF-8
+    sequence, with a column one past the bad byte.
+    """
+    at = exc.start
+    line_start = payload.rfind(b"\n", 0, at) + 1
+    if not payload[:at].strip():
+        code = payload[at]
+        return (f"Unexpected character ({_char_desc(code)}): expected a valid value "
+                f"{_VALID_VALUES}"), at, at - line_start + 1
+    if exc.reason == "invalid continuation byte" and exc.end < len(payload):
+        at = exc.end
+        return f"Invalid UTF-8 middle byte 0x{payload[at]:02x}", at, at - line_start + 2
+    return f"Invalid UTF-8 start byte 0x{payload[at]:02x}", at, at - line_start + 2
+
+
+def _char_desc(code: int) -> str:
+    # Jackson names control characters (C0 and C1, as each byte reads in Latin-1) by code.
+    if code < 0x20 or 0x7f <= code <= 0x9f:
+        return f"(CTRL-CHAR, code {code})"
+    return f"'{chr(code)}' (code {code})"
 
 
 def _jackson_reason(text: str, exc: json.JSONDecodeError) -> tuple[str, int]:
@@ -63,19 +91,14 @@ def _jackson_reason(text: str, exc: json.JSONDecodeError) -> tuple[str, int]:
         return "Unexpected end-of-input: expected close marker or value", exc.colno
     token = _TOKEN.match(text, exc.pos)
     if token and not text[exc.pos].isdigit() and text[exc.pos] != "-":
-        return (f"Unrecognized token '{token[0]}': was expecting (JSON String, Number, Array, "
-                "Object or token 'null', 'true' or 'false')"), exc.colno + len(token[0])
+        return (f"Unrecognized token '{token[0]}': was expecting {_VALID_VALUES}",
+                exc.colno + len(token[0]))
     char = text[exc.pos]
     return f"Unexpected character ('{char}' (code {ord(char)})): {exc.msg.lower()}", exc.colno
 
 
-def _unparsable(reason: str, payload: bytes, line: int, column: int) -> InvalidRequestContent:
-    source = payload[:_SOURCE_LIMIT].decode("utf-8", errors="replace")
-    if len(payload) > _SOURCE_LIMIT:
-        source += f"\"[truncated {len(payload) - _SOURCE_LIMIT} bytes]"
-    else:
-        source += "\""
+def _unparsable(reason: str, line: int, column: int) -> InvalidRequestContent:
     return InvalidRequestContent(
         "Could not parse request body into json: Could not parse payload into json: "
-        f"{reason}\n at [Source: (byte[])\"{source}; line: {line}, column: {column}]",
+        f"{reason}\n at [Source: {_SOURCE}; line: {line}, column: {column}]",
         extra={"Type": "User"})

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 from typing import Any, Awaitable, Mapping, Protocol, Sequence
 
 from fogbank.aws.lambda_api.configuration import function_configuration
-from fogbank.aws.lambda_api.names import FunctionRef, function_not_found, resolve
+from fogbank.aws.lambda_api.names import LATEST, FunctionRef, function_not_found, resolve
 from fogbank.aws.lambda_api.payload import check_size, checked_event
 from fogbank.aws.service import CallContext, Handler
 from fogbank.types import FunctionSpec, InvalidParameterValue, InvokeResult, ResourceNotFound
@@ -51,7 +52,8 @@ class LambdaService:
         kind = params.get("InvocationType", "RequestResponse")
         payload: bytes = params.get("Payload") or b""
         check_size(kind, len(payload))
-        spec = self._spec(params)
+        # Invoke names the version it looked for, even when none was asked for.
+        spec = self._lookup(self._ref(params), default_qualifier=LATEST)
         event = checked_event(payload)
         if kind == "DryRun":
             return {"StatusCode": 204}
@@ -74,9 +76,10 @@ class LambdaService:
         return output
 
     async def get_function(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
-        spec = self._spec(params)
+        ref = self._ref(params)
+        spec = self._lookup(ref)
         output: dict[str, Any] = {
-            "Configuration": function_configuration(spec),
+            "Configuration": _configuration(spec, ref),
             "Code": {"RepositoryType": "S3", "Location": spec.code_dir.as_uri()},
         }
         if spec.tags:
@@ -87,7 +90,8 @@ class LambdaService:
 
     async def get_function_configuration(self, params: dict[str, Any],
                                          ctx: CallContext) -> dict[str, Any]:
-        return function_configuration(self._spec(params))
+        ref = self._ref(params)
+        return _configuration(self._lookup(ref), ref)
 
     async def list_functions(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         specs = sorted(self._runtime.list(), key=lambda spec: spec.name)
@@ -103,19 +107,28 @@ class LambdaService:
             output["NextMarker"] = _marker(page[-1].name)
         return output
 
-    def _spec(self, params: dict[str, Any]) -> FunctionSpec:
-        ref = resolve(params["FunctionName"], params.get("Qualifier"),
-                      region=self._region, account_id=self._account_id)
-        return self._lookup(ref)
+    def _ref(self, params: dict[str, Any]) -> FunctionRef:
+        return resolve(params["FunctionName"], params.get("Qualifier"),
+                       region=self._region, account_id=self._account_id)
 
-    def _lookup(self, ref: FunctionRef) -> FunctionSpec:
+    def _lookup(self, ref: FunctionRef, *, default_qualifier: str | None = None) -> FunctionSpec:
         try:
             spec = self._runtime.get(ref.name)
         except (KeyError, ResourceNotFound):
             spec = None
         if spec is None:
+            if ref.qualifier is None and default_qualifier:
+                ref = dataclasses.replace(ref, qualifier=default_qualifier)
             raise function_not_found(ref)
         return spec
+
+
+def _configuration(spec: FunctionSpec, ref: FunctionRef) -> dict[str, Any]:
+    """A function's configuration as asked for: a qualified request gets the qualified ARN."""
+    config = function_configuration(spec)
+    if ref.qualifier:
+        config["FunctionArn"] = f"{spec.arn}:{ref.qualifier}"
+    return config
 
 
 def log_tail(logs: str) -> str:
