@@ -27,17 +27,18 @@ class Batches:
         requests = params["RequestItems"]
         for name, request in requests.items():
             check_length(request.get("Keys") or (), f"requestItems.{name}.member.keys", MAX_GET)
+            if not request.get("Keys"):
+                # A model constraint: checked before any table is looked up.
+                raise constraint_error([f"Value '[]' at 'requestItems.{name}.member.keys' failed "
+                                        "to satisfy constraint: Member must have length greater "
+                                        "than or equal to 1"])
         if sum(len(r.get("Keys") or ()) for r in requests.values()) > MAX_GET:
             raise ValidationException("Too many items requested for the BatchGetItem call")
         plans = []
         for name, request in requests.items():
             table = self._parts.catalog.get(name)
             exprs = parse_expressions(request)
-            wanted = [item_key(table, check_key(table, key)) for key in request.get("Keys") or ()]
-            if not wanted:
-                raise constraint_error([f"Value '[]' at 'requestItems.{name}.member.keys' failed "
-                                        "to satisfy constraint: Member must have length greater "
-                                        "than or equal to 1"])
+            wanted = [item_key(table, check_key(table, key)) for key in request["Keys"]]
             if len(set(wanted)) != len(wanted):
                 raise ValidationException("Provided list of item keys contains duplicates")
             plans.append((table, exprs, wanted, bool(request.get("ConsistentRead"))))
@@ -63,8 +64,8 @@ class Batches:
 
     async def batch_write_item(self, params: dict[str, Any]) -> dict[str, Any]:
         requests = params["RequestItems"]
-        for name, writes in requests.items():
-            check_length(writes, f"requestItems.{name}.member", MAX_WRITE)
+        if any(not 1 <= len(writes) <= MAX_WRITE for writes in requests.values()):
+            raise _write_list_length(requests)
         if sum(len(r) for r in requests.values()) > MAX_WRITE:
             raise ValidationException("Too many items requested for the BatchWriteItem call")
         plan: list[tuple[Any, bytes, dict | None]] = []
@@ -134,3 +135,15 @@ def _put_item(table: Any, raw: dict[str, Any]) -> dict[str, Any]:
     check_key_not_empty(table, item)
     check_key(table, {name: item[name] for name in table.key_names() if name in item})
     return check_item(table, item)
+
+
+def _write_list_length(requests: dict[str, list]) -> ValidationException:
+    """A table's list of writes that is empty or longer than 25. DynamoDB checks it as a
+    value of the RequestItems map: it shows the whole map (Java's `{name=[...]}`) and names
+    both bounds, whichever was broken."""
+    shown = ", ".join(f"{name}=[{', '.join(str(w) for w in writes)}]"
+                      for name, writes in requests.items())
+    return constraint_error([f"Value '{{{shown}}}' at 'requestItems' failed to satisfy "
+                             "constraint: Map value must satisfy constraint: [Member must have "
+                             "length less than or equal to 25, Member must have length greater "
+                             "than or equal to 1]"])

@@ -9,7 +9,7 @@ from typing import Any, Callable, Mapping
 
 from fogbank.tables import keys
 from fogbank.tables.catalog import Catalog
-from fogbank.tables.describe import describe_table
+from fogbank.tables.describe import Figures, describe_table
 from fogbank.tables.errors import ResourceInUseException, ValidationException
 from fogbank.tables.indexes import backfill_index
 from fogbank.tables.schema import (INVALID, MAX_GSIS, MAX_LSIS, TableDef, check_billing,
@@ -29,6 +29,7 @@ class ControlPlane:
         self._storage = storage
         self._catalog = catalog
         self._clock = clock
+        self._figures = Figures()
 
     def _write(self, work: Callable[[Writer], Any]) -> Any:
         return self._storage.submit(work).result()
@@ -69,7 +70,7 @@ class ControlPlane:
             "ProvisionedThroughput": dict(params.get("ProvisionedThroughput") or {}),
             "LocalSecondaryIndexes": lsis, "GlobalSecondaryIndexes": gsis,
             "_created": now, "_next_index": len(lsis) + len(gsis) + 1,
-            "TableId": str(uuid.uuid4()), "_tags": {t["Key"]: t["Value"] for t in params.get("Tags") or []},
+            "TableId": str(uuid.uuid4()), "_tags": _check_tag_count(_checked_tags(params.get("Tags") or [])),
             "DeletionProtectionEnabled": bool(params.get("DeletionProtectionEnabled", False)),
             "TableClass": params.get("TableClass", "STANDARD"),
         }
@@ -95,6 +96,7 @@ class ControlPlane:
         for field in _NOT_IN_DELETE_DESCRIPTION:
             description.pop(field, None)
         self._write(work)
+        self._figures.forget(table.tid)
         return {"TableDescription": description}
 
     def describe(self, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -103,9 +105,10 @@ class ControlPlane:
 
     def _describe(self, table: TableDef, *, status: str, counts: bool) -> dict[str, Any]:
         if not counts:
-            return describe_table(table, self._catalog.arn(table.name), status, None)
+            return describe_table(table, self._catalog.arn(table.name), status, None, self._figures)
         with self._storage.read() as reader:
-            return describe_table(table, self._catalog.arn(table.name), status, reader)
+            return describe_table(table, self._catalog.arn(table.name), status, reader,
+                                  self._figures)
 
     def list_tables(self, params: Mapping[str, Any]) -> dict[str, Any]:
         limit = params.get("Limit", 100)
@@ -143,6 +146,7 @@ class ControlPlane:
 
     def update_time_to_live(self, params: Mapping[str, Any]) -> dict[str, Any]:
         spec = params["TimeToLiveSpecification"]
+        _check_ttl_spec(spec)
         enabled = bool(spec.get("Enabled"))
 
         def work(writer: Writer) -> None:
@@ -174,21 +178,11 @@ class ControlPlane:
     def tag_resource(self, params: Mapping[str, Any]) -> dict[str, Any]:
         if not params["Tags"]:
             raise ValidationException("Atleast one Tag needs to be provided as Input.")
-        tags: dict[str, str] = {}
-        for tag in params["Tags"]:
-            key = tag["Key"]
-            if key.startswith("aws:"):
-                raise ValidationException(f"Tag Key cannot be prefixed with aws:, Key: {key}")
-            if key in tags:
-                raise ValidationException("Duplicate Tag Keys provided as input: Duplicate Tag "
-                                          f"Key found {key}")
-            tags[key] = tag["Value"]
+        tags = _checked_tags(params["Tags"])
 
         def change(current: dict) -> dict:
             merged = {**current, **tags}
-            if len(merged) > MAX_TAGS:
-                raise ValidationException(
-                    "Number of Tags exceed the current limit for the provided ResourceArn")
+            _check_tag_count(merged)
             return merged
 
         self._retag(params["ResourceArn"], change)
@@ -225,6 +219,41 @@ class ControlPlane:
     def describe_endpoints(self, params: Mapping[str, Any]) -> dict[str, Any]:
         return {"Endpoints": [{"Address": f"dynamodb.{self._catalog.region}.amazonaws.com",
                                "CachePeriodInMinutes": 1440}]}
+
+
+def _checked_tags(given: list[Mapping[str, str]]) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for tag in given:
+        key = tag["Key"]
+        if key.startswith("aws:"):
+            raise ValidationException(f"Tag Key cannot be prefixed with aws:, Key: {key}")
+        if key in tags:
+            raise ValidationException("Duplicate Tag Keys provided as input: Duplicate Tag "
+                                      f"Key found {key}")
+        tags[key] = tag["Value"]
+    return tags
+
+
+def _check_tag_count(tags: dict[str, str]) -> dict[str, str]:
+    if len(tags) > MAX_TAGS:
+        raise ValidationException("Number of Tags exceed the current limit for the provided ResourceArn")
+    return tags
+
+
+def _check_ttl_spec(spec: Mapping[str, Any]) -> None:
+    """The request validator's checks on TimeToLiveSpecification's members."""
+    where = "timeToLiveSpecification"
+    problems = [_null(spec, "Enabled", where), _null(spec, "AttributeName", where)]
+    name = spec.get("AttributeName")
+    if name is not None and len(name) > 255:
+        problems.append(f"Value '{name}' at '{where}.attributeName' failed to satisfy "
+                        "constraint: Member must have length less than or equal to 255")
+    if name is not None and not name:
+        problems.append(f"Value '{name}' at '{where}.attributeName' failed to satisfy "
+                        "constraint: Member must have length greater than or equal to 1")
+    found = [p for p in problems if p]
+    if found:
+        raise constraint_error(found)
 
 
 def _check_constraints(params: Mapping[str, Any]) -> None:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import threading
+import time
+from typing import Any, Callable
 
 from fogbank.tables import keys, records
 from fogbank.tables.schema import IndexDef, TableDef
@@ -20,9 +22,7 @@ def _throughput(record: dict[str, Any], billing: str) -> dict[str, Any]:
             "WriteCapacityUnits": given.get("WriteCapacityUnits", 0) if billing == "PROVISIONED" else 0}
 
 
-def _counted(reader: Reader | None, start: bytes) -> tuple[int, int]:
-    if reader is None:
-        return 0, 0
+def _counted(reader: Reader, start: bytes) -> tuple[int, int]:
     count = size = 0
     for _, value in reader.scan(start, prefix_end(start)):
         count += 1
@@ -30,11 +30,55 @@ def _counted(reader: Reader | None, start: bytes) -> tuple[int, int]:
     return count, size
 
 
-def describe_table(table: TableDef, arn: str, status: str, reader: Reader | None) -> dict[str, Any]:
+class Figures:
+    """ItemCount and TableSizeBytes (or IndexSizeBytes) per table and index.
+
+    Counting walks every item, and boto3 waiters call DescribeTable again and again. AWS
+    itself refreshes these figures only about every six hours, so a big table's figures are
+    kept and recounted once older than `max_age`; a small table is recounted on every call,
+    where that is cheap, so its figures stay exact.
+    """
+
+    def __init__(self, small: int = 10_000, max_age: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._small = small
+        self._max_age = max_age
+        self._clock = clock
+        # key-space prefix -> (count, size, when counted); prefixes hold the
+        # table id and index number, which are never reused.
+        self._kept: dict[bytes, tuple[int, int, float]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, reader: Reader | None, start: bytes) -> tuple[int, int]:
+        if reader is None:
+            return 0, 0
+        now = self._clock()
+        with self._lock:
+            kept = self._kept.get(start)
+        if kept is not None and now - kept[2] < self._max_age:
+            return kept[0], kept[1]
+        count, size = _counted(reader, start)
+        with self._lock:
+            if count >= self._small:
+                self._kept[start] = (count, size, now)
+            else:
+                self._kept.pop(start, None)
+        return count, size
+
+    def forget(self, tid: int) -> None:
+        """Drops a deleted table's figures (its table and index prefixes)."""
+        marks = (keys.ITEMS + keys.table_id_bytes(tid), keys.INDEX + keys.table_id_bytes(tid))
+        with self._lock:
+            for start in [k for k in self._kept if k.startswith(marks)]:
+                del self._kept[start]
+
+
+def describe_table(table: TableDef, arn: str, status: str, reader: Reader | None,
+                   figures: Figures) -> dict[str, Any]:
     record = table.record
     billing = record.get("BillingMode", "PROVISIONED")
     tid = keys.table_id_bytes(table.tid)
-    count, size = _counted(reader, keys.ITEMS + tid)
+    count, size = figures.of(reader, keys.ITEMS + tid)
     description: dict[str, Any] = {
         "AttributeDefinitions": record["AttributeDefinitions"],
         "TableName": table.name,
@@ -55,7 +99,7 @@ def describe_table(table: TableDef, arn: str, status: str, reader: Reader | None
     if record.get("TableClass", "STANDARD") != "STANDARD":
         description["TableClassSummary"] = {"TableClass": record["TableClass"]}
     for local, field in ((True, "LocalSecondaryIndexes"), (False, "GlobalSecondaryIndexes")):
-        described = [_describe_index(table.indexes[i["IndexName"]], arn, tid, billing, reader)
+        described = [_describe_index(table.indexes[i["IndexName"]], arn, tid, billing, reader, figures)
                      for i in record.get(field) or ()]
         if described:
             description[field] = described
@@ -68,8 +112,8 @@ def describe_table(table: TableDef, arn: str, status: str, reader: Reader | None
 
 
 def _describe_index(index: IndexDef, table_arn: str, tid: bytes, billing: str,
-                    reader: Reader | None) -> dict[str, Any]:
-    count, size = _counted(reader, keys.INDEX + tid + keys.index_id_bytes(index.number))
+                    reader: Reader | None, figures: Figures) -> dict[str, Any]:
+    count, size = figures.of(reader, keys.INDEX + tid + keys.index_id_bytes(index.number))
     record = index.record
     described: dict[str, Any] = {
         "IndexName": index.name, "KeySchema": record["KeySchema"],

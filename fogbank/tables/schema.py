@@ -136,9 +136,19 @@ def check_billing(params: Mapping[str, Any], mode: str, *, needs_throughput: boo
                 raise ValidationException(INVALID + f"{field} must be greater than 0.")
 
 
+STREAM_VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")
+
+
 def check_stream(spec: Mapping[str, Any] | None) -> None:
     if not spec:
         return
+    view = spec.get("StreamViewType")
+    if view is not None and view not in STREAM_VIEW_TYPES:
+        # The request validator's message (validation.py imports this module, hence inline).
+        raise ValidationException(
+            f"1 validation error detected: Value '{view}' at 'streamSpecification.streamViewType' "
+            "failed to satisfy constraint: Member must satisfy enum value set: "
+            f"[{', '.join(STREAM_VIEW_TYPES)}]")
     if spec.get("StreamEnabled") and not spec.get("StreamViewType"):
         raise ValidationException(
             INVALID + "You must specify a StreamViewType when enabling a stream")

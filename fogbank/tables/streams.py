@@ -136,7 +136,9 @@ class StreamsApi:
             "StreamViewType": stream["view"],
             "CreationRequestDateTime": dt.datetime.fromtimestamp(stream["created"], dt.timezone.utc),
             "TableName": table.name, "KeySchema": table.record["KeySchema"],
-            "Shards": [shard]}}
+            # Shards come in ShardId order, after ExclusiveStartShardId: paging from the last
+            # shard must end, or a client that pages until no shard is left never stops.
+            "Shards": [shard] if params.get("ExclusiveStartShardId", "") < shard["ShardId"] else []}}
 
     def _first_seq(self, reader: Reader, table: TableDef, stream: Mapping[str, Any]) -> int:
         space = keys.STREAM + keys.table_id_bytes(table.tid)

@@ -67,12 +67,37 @@ def test_too_many_keys_for_one_table(raw_ddb, two_tables, aws_error) -> None:
                                                           for i in range(101)]}})
 
 
+# DynamoDB checks a table's list of writes as a value of the RequestItems map, naming both
+# bounds whichever was broken (as AWS answers, quoted in user reports of this error).
+MAP_VALUE_LENGTH = ("' at 'requestItems' failed to satisfy constraint: Map value must satisfy "
+                    "constraint: [Member must have length less than or equal to 25, Member must "
+                    "have length greater than or equal to 1]")
+
+
 def test_too_many_writes(raw_ddb, two_tables, aws_error) -> None:
     a, _ = two_tables
-    with aws_error("ValidationException", contains="Member must have length less than or equal "
-                   "to 25"):
+    with aws_error("ValidationException", prefix=f"1 validation error detected: Value '{{{a}=[",
+                   contains=MAP_VALUE_LENGTH):
         raw_ddb.batch_write_item(RequestItems={a: [
             {"PutRequest": {"Item": {"pk": {"S": f"k{i}"}}}} for i in range(26)]})
+
+
+def test_an_empty_list_of_writes_is_refused(raw_ddb, two_tables, aws_error) -> None:
+    a, _ = two_tables
+    with aws_error("ValidationException",
+                   f"1 validation error detected: Value '{{{a}=[]}}{MAP_VALUE_LENGTH}"):
+        raw_ddb.batch_write_item(RequestItems={a: []})
+
+
+def test_empty_lists_are_refused_before_tables_are_looked_up(raw_ddb, aws_error) -> None:
+    # Request constraints come before table lookups, so a missing table is not reported.
+    with aws_error("ValidationException", "1 validation error detected: Value '[]' at "
+                   "'requestItems.no-such-table.member.keys' failed to satisfy constraint: "
+                   "Member must have length greater than or equal to 1"):
+        raw_ddb.batch_get_item(RequestItems={"no-such-table": {"Keys": []}})
+    with aws_error("ValidationException",
+                   f"1 validation error detected: Value '{{no-such-table=[]}}{MAP_VALUE_LENGTH}"):
+        raw_ddb.batch_write_item(RequestItems={"no-such-table": []})
 
 
 def test_duplicate_keys_to_get(ddb, two_tables, aws_error) -> None:

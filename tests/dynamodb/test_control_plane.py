@@ -229,6 +229,18 @@ def test_tags(ddb, make_table) -> None:
     assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == [{"Key": "env", "Value": "dev"}]
 
 
+def test_create_table_with_too_many_tags_creates_nothing(ddb, aws_error) -> None:
+    name = _name()
+    with aws_error("ValidationException",
+                   "Number of Tags exceed the current limit for the provided ResourceArn"):
+        ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                         Tags=[{"Key": str(i), "Value": str(i)} for i in range(51)])
+    with aws_error("ResourceNotFoundException"):
+        ddb.describe_table(TableName=name)
+
+
 def test_tags_of_missing_table(ddb, aws_error) -> None:
     arn = "arn:aws:dynamodb:us-east-1:000000000000:table/no-such-table"
     with aws_error("ResourceNotFoundException"):

@@ -124,3 +124,23 @@ def test_describe_missing_stream(streams, aws_error) -> None:
 def test_bad_shard_iterator(streams, aws_error) -> None:
     with aws_error("ValidationException"):
         streams.get_records(ShardIterator="not-an-iterator" * 3)
+
+
+def test_describe_stream_pages_past_the_last_shard(ddb, streams, make_table) -> None:
+    _, arn = _stream_table(ddb, make_table, "KEYS_ONLY")
+    (shard,) = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
+    after = streams.describe_stream(StreamArn=arn, ExclusiveStartShardId=shard["ShardId"])
+    assert after["StreamDescription"]["Shards"] == []
+    assert "LastEvaluatedShardId" not in after["StreamDescription"]
+
+
+def test_a_stream_view_type_outside_the_enum_is_refused(raw_ddb, make_table, aws_error) -> None:
+    name = make_table()
+    with aws_error("ValidationException",
+                   "1 validation error detected: Value 'Fisk' at "
+                   "'streamSpecification.streamViewType' failed to satisfy constraint: Member "
+                   "must satisfy enum value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, "
+                   "KEYS_ONLY]"):
+        raw_ddb.update_table(TableName=name, StreamSpecification={
+            "StreamEnabled": True, "StreamViewType": "Fisk"})
+    assert "StreamSpecification" not in raw_ddb.describe_table(TableName=name)["Table"]

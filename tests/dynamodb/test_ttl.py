@@ -63,3 +63,24 @@ def test_expired_items_are_swept_with_a_service_stream_record(ddb, streams, make
     assert removal["userIdentity"] == {"Type": "Service",
                                        "PrincipalId": "dynamodb.amazonaws.com"}
     assert removal["dynamodb"]["OldImage"]["pk"] == {"S": "old"}
+
+
+def test_ttl_specification_members_are_validated(raw_ddb, table, aws_error) -> None:
+    where = "'timeToLiveSpecification.attributeName' failed to satisfy constraint: "
+    with aws_error("ValidationException", f"1 validation error detected: Value '{'x' * 256}' at "
+                   + where + "Member must have length less than or equal to 255"):
+        raw_ddb.update_time_to_live(TableName=table, TimeToLiveSpecification={
+            "Enabled": True, "AttributeName": "x" * 256})
+    with aws_error("ValidationException", "1 validation error detected: Value '' at " + where
+                   + "Member must have length greater than or equal to 1"):
+        raw_ddb.update_time_to_live(TableName=table, TimeToLiveSpecification={
+            "Enabled": True, "AttributeName": ""})
+    with aws_error("ValidationException", "1 validation error detected: Value null at " + where
+                   + "Member must not be null"):
+        raw_ddb.update_time_to_live(TableName=table, TimeToLiveSpecification={"Enabled": True})
+    with aws_error("ValidationException", "1 validation error detected: Value null at "
+                   "'timeToLiveSpecification.enabled' failed to satisfy constraint: Member must "
+                   "not be null"):
+        raw_ddb.update_time_to_live(TableName=table, TimeToLiveSpecification={"AttributeName": "e"})
+    desc = raw_ddb.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+    assert desc == {"TimeToLiveStatus": "DISABLED"}
