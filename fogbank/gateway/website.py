@@ -179,8 +179,11 @@ class WebsiteApp:
             else:
                 got = await self._engine.objects.get(request)
                 info = got.info
-        except NotModified:
-            raise Answer(304) from None
+        except NotModified as exc:
+            # The validators a 200 would have (RFC 9110).
+            info = exc.info        # type: ignore[attr-defined]
+            raise Answer(304, {"etag": info.etag,
+                               "last-modified": _http_date(info.last_modified)}) from None
         redirect = info.headers.website_redirect_location
         if redirect and status == 200:
             if got is not None:

@@ -6,6 +6,7 @@ then current — then drops the body it replaced and emits the notification.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import Any, Awaitable, Callable, Iterable, Mapping
 
@@ -291,13 +292,20 @@ class Objects:
 
 
 def copy_conditions(when: Conditions, info: ObjectInfo) -> None:
-    """x-amz-copy-source-if-*: every failure is PreconditionFailed (412) for a copy."""
+    """x-amz-copy-source-if-*: every failure is PreconditionFailed (412) for a copy, naming
+    the copy-source header that failed. S3 ignores an If-Modified-Since in the future."""
+    if when.if_modified_since is not None and when.if_modified_since > time.time():
+        when = replace(when, if_modified_since=None)
     try:
         check_read(when, info)
     except errors.NotModified:
         raise errors.PreconditionFailed(
             Condition="x-amz-copy-source-If-None-Match" if when.if_none_match is not None
             else "x-amz-copy-source-If-Modified-Since") from None
+    except errors.PreconditionFailed as failed:
+        condition = failed.extra.get("Condition")
+        raise errors.PreconditionFailed(
+            Condition=f"x-amz-copy-source-{condition}") from None
 
 
 def _changes_storage(req: CopyObject, src: ObjectInfo) -> bool:

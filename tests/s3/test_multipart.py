@@ -36,6 +36,16 @@ def test_complete_gives_the_multipart_etag(s3, bucket):
     assert hashlib.md5(got["Body"].read()).digest() == hashlib.md5(b"".join(parts)).digest()
 
 
+def test_multipart_answers_say_sse_s3(s3, bucket):
+    created = s3.create_multipart_upload(Bucket=bucket, Key="k")
+    upload_id = created["UploadId"]
+    part = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=1, Body=b"x")
+    done = s3.complete_multipart_upload(
+        Bucket=bucket, Key="k", UploadId=upload_id,
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+    assert [answer["ServerSideEncryption"] for answer in (created, part, done)] == ["AES256"] * 3
+
+
 def test_small_parts_are_entity_too_small(s3, bucket):
     upload_id, done = upload(s3, bucket, "k", [b"small", b"tail"])
     with pytest.raises(ClientError) as exc:

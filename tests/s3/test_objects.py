@@ -110,6 +110,10 @@ def test_if_match_and_if_none_match_on_read(s3, bucket):
     with pytest.raises(ClientError) as exc:
         s3.get_object(Bucket=bucket, Key="k", IfNoneMatch=etag)
     assert status(exc) == 304
+    # The 304 carries the validators a 200 has, so a cache can refresh its copy.
+    headers = exc.value.response["ResponseMetadata"]["HTTPHeaders"]
+    head = s3.head_object(Bucket=bucket, Key="k")["ResponseMetadata"]["HTTPHeaders"]
+    assert headers["etag"] == etag and headers["last-modified"] == head["last-modified"]
 
 
 def test_if_modified_since_and_if_unmodified_since(s3, bucket):
@@ -206,6 +210,42 @@ def test_copy_with_replaced_metadata(s3, bucket):
     s3.copy_object(Bucket=bucket, Key="dst", CopySource=f"{bucket}/src",
                    MetadataDirective="REPLACE", Metadata={"b": "2"})
     assert s3.head_object(Bucket=bucket, Key="dst")["Metadata"] == {"b": "2"}
+
+
+def test_failed_copy_source_conditions_name_their_header(s3, bucket):
+    etag = s3.put_object(Bucket=bucket, Key="src", Body=b"data")["ETag"]
+    now = dt.datetime.now(dt.timezone.utc)
+    yesterday = now - dt.timedelta(days=1)
+    failing = [  # each failing condition, with the ones S3 checks after it also failing
+        ({"CopySourceIfMatch": '"0000"', "CopySourceIfUnmodifiedSince": yesterday,
+          "CopySourceIfNoneMatch": etag}, "x-amz-copy-source-If-Match"),
+        ({"CopySourceIfUnmodifiedSince": yesterday, "CopySourceIfNoneMatch": etag},
+         "x-amz-copy-source-If-Unmodified-Since"),
+        ({"CopySourceIfNoneMatch": etag.strip('"')}, "x-amz-copy-source-If-None-Match"),
+    ]
+    for conditions, header in failing:
+        with pytest.raises(ClientError) as exc:
+            s3.copy_object(Bucket=bucket, Key="dst", CopySource=f"{bucket}/src", **conditions)
+        assert status(exc) == 412 and exc.value.response["Error"]["Condition"] == header
+
+
+def test_copy_ignores_an_if_modified_since_in_the_future(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"data")
+    tomorrow = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)
+    s3.copy_object(Bucket=bucket, Key="dst", CopySource=f"{bucket}/src",
+                   CopySourceIfModifiedSince=tomorrow)
+    assert s3.get_object(Bucket=bucket, Key="dst")["Body"].read() == b"data"
+
+
+def test_objects_are_encrypted_with_sse_s3_by_default(s3, bucket):
+    assert s3.put_object(Bucket=bucket, Key="k", Body=b"v")["ServerSideEncryption"] == "AES256"
+    assert s3.head_object(Bucket=bucket, Key="k")["ServerSideEncryption"] == "AES256"
+    assert s3.get_object(Bucket=bucket, Key="k")["ServerSideEncryption"] == "AES256"
+    copied = s3.copy_object(Bucket=bucket, Key="k2", CopySource=f"{bucket}/k")
+    assert copied["ServerSideEncryption"] == "AES256"
+    rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rules == [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
+                      "BucketKeyEnabled": False}]
 
 
 def test_copy_of_a_missing_source(s3, bucket):

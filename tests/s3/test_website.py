@@ -123,8 +123,12 @@ def test_only_get_and_head(fetch):
 def test_range_and_conditional_requests(fetch):
     partial = fetch("site", "/style.css", headers={"Range": "bytes=0-1"})
     assert partial.status_code == 206 and partial.content == b"h1"
-    etag = fetch("site", "/style.css").headers["etag"]
-    assert fetch("site", "/style.css", headers={"If-None-Match": etag}).status_code == 304
+    whole = fetch("site", "/style.css")
+    etag = whole.headers["etag"]
+    unchanged = fetch("site", "/style.css", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    assert unchanged.headers["etag"] == etag
+    assert unchanged.headers["last-modified"] == whole.headers["last-modified"]
 
 
 def test_a_restart_on_another_port_renews_the_website_url(tmp_path: Path) -> None:

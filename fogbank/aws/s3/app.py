@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
+from email.utils import formatdate
 from typing import Any, AsyncIterator, Callable
 from urllib.parse import unquote
 
@@ -193,6 +194,12 @@ class S3App:
                 and "Region" in exc.extra:
             # Where the bucket is, also for a HEAD, whose answer has no body to say it.
             response.headers["x-amz-bucket-region"] = str(exc.extra["Region"])
+        info = getattr(exc, "info", None)
+        if exc.status == 304 and info is not None:
+            # A 304 carries the validators a 200 would have (RFC 9110), so a cache can
+            # refresh what it holds.
+            response.headers["ETag"] = info.etag
+            response.headers["Last-Modified"] = formatdate(int(info.last_modified), usegmt=True)
         return response
 
 

@@ -30,6 +30,7 @@ class BucketOperations:
             "PutBucketPolicy": self.put_policy, "GetBucketPolicy": self.get_policy,
             "DeleteBucketPolicy": self._deleter(BucketConfig.POLICY),
             "GetBucketPolicyStatus": self.get_policy_status,
+            "GetBucketEncryption": self.get_encryption,
         }
         documents = {
             BucketConfig.CORS: ("BucketCors", "CORSConfiguration"),
@@ -94,6 +95,13 @@ class BucketOperations:
     async def get_versioning(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await self._buckets.get(p["Bucket"])
         return {}                        # never enabled: S3 answers an empty configuration
+
+    async def get_encryption(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        """Every bucket has S3's default, SSE-S3, which Fogbank does not let be changed."""
+        await self._buckets.get(p["Bucket"])
+        rule = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
+                "BucketKeyEnabled": False}
+        return {"ServerSideEncryptionConfiguration": {"Rules": [rule]}}
 
     async def get_acl(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await self._buckets.get(p["Bucket"])

@@ -24,6 +24,9 @@ CONTENT_MEMBERS = {"ContentType": "content_type", "ContentEncoding": "content_en
                    "StorageClass": "storage_class"}
 OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"
 OWNER = {"ID": OWNER_ID, "DisplayName": "webfile"}
+# S3 encrypts every object at rest with SSE-S3 unless told otherwise, and says so on each
+# write and read of an object (x-amz-server-side-encryption) and in GetBucketEncryption.
+SSE = {"ServerSideEncryption": "AES256"}
 
 
 def parse_range(text: str | None) -> Range | None:
@@ -133,7 +136,7 @@ def object_members(info: ObjectInfo, *, checksums: bool = False) -> dict[str, An
         "CacheControl": h.cache_control, "ContentDisposition": h.content_disposition,
         "ContentEncoding": h.content_encoding, "ContentLanguage": h.content_language,
         "WebsiteRedirectLocation": h.website_redirect_location,
-        "Expiration": info.expiration,
+        "Expiration": info.expiration, **SSE,
     }
     if info.storage_class != "STANDARD":      # S3 leaves the header out for STANDARD
         out["StorageClass"] = info.storage_class

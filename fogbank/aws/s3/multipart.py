@@ -30,7 +30,7 @@ class MultipartOperations:
             tags=h.tags(p.get("Tagging")), caller=call.caller))
         return {"Bucket": upload.bucket, "Key": upload.key, "UploadId": upload.upload_id,
                 "ChecksumAlgorithm": upload.checksum_algorithm,
-                "ChecksumType": upload.checksum_type}
+                "ChecksumType": upload.checksum_type, **h.SSE}
 
     async def upload_part(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         part = await self._uploads.upload_part(
@@ -38,14 +38,14 @@ class MultipartOperations:
             content_md5=p.get("ContentMD5"),
             checksum=h.checksum_spec(p, call.trailers, call.trailer_name),
             content_length=call.content_length)
-        return {"ETag": part.etag, **_checksum(part.checksum)}
+        return {"ETag": part.etag, **_checksum(part.checksum), **h.SSE}
 
     async def upload_part_copy(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         part = await self._uploads.upload_part_copy(
             p["Bucket"], p["Key"], p["UploadId"], _part_number(p["PartNumber"]),
             h.copy_source(p))
         return {"CopyPartResult": {"ETag": part.etag, "LastModified": h.when(part.last_modified),
-                                   **_checksum(part.checksum)}}
+                                   **_checksum(part.checksum)}, **h.SSE}
 
     async def complete(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         parts = []
@@ -58,7 +58,7 @@ class MultipartOperations:
                                               conditions=h.conditions(p), caller=call.caller)
         return {"Location": f"{call.endpoint}/{p['Bucket']}/{p['Key']}", "Bucket": p["Bucket"],
                 "Key": p["Key"], "ETag": result.etag, **h.checksum_members(result.checksum),
-                "Expiration": result.expiration}
+                "Expiration": result.expiration, **h.SSE}
 
     async def abort(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await self._uploads.abort(p["Bucket"], p["Key"], p["UploadId"])

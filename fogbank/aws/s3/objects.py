@@ -37,7 +37,7 @@ class ObjectOperations:
             conditions=h.conditions(p), tags=h.tags(p.get("Tagging")),
             content_length=call.content_length, caller=call.caller))
         return {"ETag": result.etag, **h.checksum_members(result.checksum),
-                "Expiration": result.expiration}
+                "Expiration": result.expiration, **h.SSE}
 
     async def get_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         found = await self._objects.get(self._get(p, call))
@@ -95,7 +95,7 @@ class ObjectOperations:
         return {"CopyObjectResult": {"ETag": result.etag,
                                      "LastModified": h.when(result.last_modified),
                                      **_checksum_only(result.checksum)},
-                "Expiration": result.expiration}
+                "Expiration": result.expiration, **h.SSE}
 
     async def get_attributes(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         wanted = _object_attributes(p.get("ObjectAttributes"))
