@@ -127,7 +127,7 @@ class Node:
         node_api = NodeApi(self.runtime.logs, self.describe, self._knows_function)
         s3 = S3App(self.objects, region=cfg.region)
         routes = [(is_internal, node_api), (is_website_request, WebsiteApp(self.objects)),
-                  (is_connections_request, ConnectionsEdge(sdk)),
+                  (is_connections_request, ConnectionsEdge(sdk, self.apis)),
                   (self.apis.handles, gateway), (s3.handles, s3)]
         # Functions reach the node as *.amazonaws.com (runtime/resolver.py); a page elsewhere
         # cannot make such a name resolve to this machine, so it is no rebinding risk.

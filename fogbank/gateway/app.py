@@ -26,7 +26,8 @@ from fogbank.gateway.errors import (FUNCTION_ERROR, INVOKE_FAILED, NO_STAGE, NOT
 from fogbank.gateway.model import HTTP, REST, WEBSOCKET, Integration
 from fogbank.gateway.registry import ApiRegistry, LiveApi
 from fogbank.gateway.request import (MAX_BODY_BYTES, BodyTooLarge, ClientDisconnected, GatewayRequest,
-                      declared_length, forwarded_headers, read_body, short_request_id)
+                      declared_length, forwarded_headers, read_body, short_request_id,
+                      trace_id)
 from fogbank.gateway.responses import (HTTP_DEFAULT_TYPE, REST_DEFAULT_TYPE, MalformedResponse, Response,
                         from_v1, from_v2)
 
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 
 _STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_.:-]+)\}")
 _NO_BODY_STATUSES = frozenset({204, 304})
+# Failures found before an integration is called (no trace is started for them).
+_BEFORE_INTEGRATION = frozenset({NOT_FOUND, NO_STAGE, TOO_LARGE})
 
 Receive = Callable[[], Awaitable[dict]]
 Send = Callable[[dict], Awaitable[None]]
@@ -98,20 +101,29 @@ class GatewayApp:
         protocol = live.api.protocol
         short_id = short_request_id()
         request_id = request_uuid() if protocol == REST else short_id
+        trace = trace_id(self._clock())
+        integrated = True
         try:
             response = await self._serve(live, address, scope, receive,
-                                         (request_id, short_id))
+                                         (request_id, short_id, trace))
         except GatewayError as exc:
             response = error_response(protocol, exc.kind)
+            integrated = exc.kind not in _BEFORE_INTEGRATION
         if protocol == REST:
-            stamp = ((b"x-amzn-requestid", request_id.encode()),
-                     (b"x-amz-apigw-id", short_id.encode()))
+            stamp: tuple[tuple[bytes, bytes], ...] = (
+                (b"x-amzn-requestid", request_id.encode()),
+                (b"x-amz-apigw-id", short_id.encode()))
+            if integrated:
+                # REST APIs answer with the trace id they handed the integration; a request
+                # refused before any integration ran carries none.
+                stamp += ((b"x-amzn-trace-id", trace.encode()),)
         else:
             stamp = ((b"apigw-requestid", request_id.encode()),)
         return Response(response.status, response.headers + stamp, response.body)
 
     async def _serve(self, live: LiveApi, address: Address, scope: dict, receive: Receive,
-                     ids: tuple[str, str]) -> Response:
+                     ids: tuple[str, str, str]) -> Response:
+        """`ids` are (requestId, extendedRequestId, X-Amzn-Trace-Id) of this request."""
         api = live.api
         selected = select_stage(api, address.raw_path)
         if selected is None:
@@ -138,7 +150,7 @@ class GatewayApp:
         request = GatewayRequest(
             api=api, stage=stage, match=match, method=method, raw_path=address.raw_path,
             route_path=route_path, query_string=scope.get("query_string", b"").decode("latin-1"),
-            headers=forwarded_headers(scope, client[0], now), body=body, source_ip=client[0],
+            headers=forwarded_headers(scope, client[0], ids[2]), body=body, source_ip=client[0],
             protocol=f"HTTP/{scope.get('http_version', '1.1')}",
             domain_name=address.host or "localhost",
             domain_prefix=api.api_id, request_id=ids[0], extended_request_id=ids[1], time=now)

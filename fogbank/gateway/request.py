@@ -98,10 +98,10 @@ def declared_length(headers: list[tuple[bytes, bytes]]) -> int:
     return 0
 
 
-def forwarded_headers(scope: dict, source_ip: str, now: float
+def forwarded_headers(scope: dict, source_ip: str, trace: str
                       ) -> tuple[tuple[str, str], ...]:
-    """The client's headers plus X-Forwarded-For/-Port/-Proto and X-Amzn-Trace-Id, which
-    API Gateway adds (appending the client address to an X-Forwarded-For already sent)."""
+    """The client's headers plus X-Forwarded-For/-Port/-Proto and X-Amzn-Trace-Id (`trace`),
+    which API Gateway adds (appending the client address to an X-Forwarded-For already sent)."""
     headers = []
     forwarded_for = None
     for name, value in scope["headers"]:
@@ -111,7 +111,7 @@ def forwarded_headers(scope: dict, source_ip: str, now: float
             continue
         headers.append((key, text))
     server = scope.get("server") or ("127.0.0.1", 80)
-    headers.append(("x-amzn-trace-id", trace_id(now)))
+    headers.append(("x-amzn-trace-id", trace))
     headers.append(("x-forwarded-for", forwarded_for or source_ip))
     headers.append(("x-forwarded-port", str(server[1])))
     headers.append(("x-forwarded-proto", scope.get("scheme", "http")))

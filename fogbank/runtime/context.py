@@ -10,16 +10,29 @@ import time
 from typing import Any
 
 
-class CognitoIdentity:
+def _fields_repr(obj: Any, names: list[str]) -> str:
+    # awslambdaric's repr form, which handlers print into their logs: Name([a=1,b=2])
+    fields = ",".join(f"{name}={getattr(obj, name)}" for name in names)
+    return f"{type(obj).__name__}([{fields}])"
+
+
+class _Slots:
+    __slots__: list[str] = []
+
+    def __repr__(self) -> str:
+        return _fields_repr(self, self.__slots__)
+
+
+class CognitoIdentity(_Slots):
     __slots__ = ["cognito_identity_id", "cognito_identity_pool_id"]
 
 
-class Client:
+class Client(_Slots):
     __slots__ = ["installation_id", "app_title", "app_version_name", "app_version_code",
                  "app_package_name"]
 
 
-class ClientContext:
+class ClientContext(_Slots):
     __slots__ = ["custom", "env", "client"]
 
 
@@ -60,7 +73,7 @@ class LambdaContext:
         print(str(msg), end="", flush=True)
 
     def __repr__(self) -> str:
-        return (f"LambdaContext([aws_request_id={self.aws_request_id},"
-                f"function_name={self.function_name},"
-                f"function_version={self.function_version},"
-                f"invoked_function_arn={self.invoked_function_arn}])")
+        return _fields_repr(self, ["aws_request_id", "log_group_name", "log_stream_name",
+                                   "function_name", "memory_limit_in_mb", "function_version",
+                                   "invoked_function_arn", "client_context", "identity",
+                                   "tenant_id"])

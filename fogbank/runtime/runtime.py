@@ -109,7 +109,9 @@ class Runtime:
     # ------------------------------------------------------------ invoking
 
     async def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
-                     tail_logs: bool = False) -> InvokeResult:
+                     tail_logs: bool = False, qualifier: str | None = None) -> InvokeResult:
+        """`qualifier` is the version the caller named, if any: Lambda hands the function
+        the ARN it was invoked by, so `context.invoked_function_arn` ends in it."""
         pool = self._pools.get(name)
         if pool is None:
             raise self._not_found(name)
@@ -121,7 +123,8 @@ class Runtime:
         try:
             worker = await pool.acquire()
             first = worker.invocations == 0
-            inv = Invocation(request_id, payload, spec.arn, spec.timeout_s,
+            invoked_arn = f"{spec.arn}:{qualifier}" if qualifier else spec.arn
+            inv = Invocation(request_id, payload, invoked_arn, spec.timeout_s,
                              int(time.time() * 1000 + spec.timeout_s * 1000), context_json)
             self._warn_once(worker.warning)
             head = _log_head(spec, request_id, worker, first)

@@ -59,7 +59,7 @@ class FakeRuntime:
         return [spec for spec, _ in self._functions.values()]
 
     async def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
-                     tail_logs: bool = False) -> InvokeResult:
+                     tail_logs: bool = False, qualifier: str | None = None) -> InvokeResult:
         spec, fn = self._functions[name]
         request_id = str(uuid.uuid4())
         event = json.loads(payload)
@@ -67,8 +67,9 @@ class FakeRuntime:
         with self._changed:
             self.calls.append(Call(name, event, client_context, request_id))
             self._changed.notify_all()
+        invoked_arn = f"{spec.arn}:{qualifier}" if qualifier else spec.arn
         context = SimpleNamespace(aws_request_id=request_id, client_context=client_context,
-                                  log=logs.append)
+                                  invoked_function_arn=invoked_arn, log=logs.append)
         error = None
         try:
             body = json.dumps(fn(event, context)).encode()

@@ -131,3 +131,9 @@ def test_list_functions_with_a_bad_marker_is_refused(runtime, lambda_client):
         lambda_client.list_functions(Marker="%%%")
     assert excinfo.value.response["Error"]["Code"] == "InvalidParameterValueException"
     assert excinfo.value.response["Error"]["Message"] == "Invalid marker: %%%"
+
+
+def test_list_functions_of_all_versions_names_each_by_its_version_arn(runtime, lambda_client):
+    runtime.add("orders", noop)
+    [config] = lambda_client.list_functions(FunctionVersion="ALL")["Functions"]
+    assert (config["Version"], config["FunctionArn"]) == ("$LATEST", f"{ARN}:orders:$LATEST")

@@ -106,6 +106,20 @@ def test_qualifier_latest_is_served(runtime, lambda_client):
     assert lambda_client.invoke(FunctionName="echo", Qualifier="$LATEST")["StatusCode"] == 200
 
 
+@pytest.mark.parametrize("name,qualifier,invoked", [
+    ("who", None, f"{ARN}:who"),
+    (f"{ARN}:who", None, f"{ARN}:who"),
+    ("who", "$LATEST", f"{ARN}:who:$LATEST"),
+    ("who:$LATEST", None, f"{ARN}:who:$LATEST"),
+])
+def test_context_names_the_arn_the_function_was_invoked_by(runtime, lambda_client, name,
+                                                           qualifier, invoked):
+    runtime.add("who", lambda event, context: context.invoked_function_arn)
+    extra = {"Qualifier": qualifier} if qualifier else {}
+    response = lambda_client.invoke(FunctionName=name, **extra)
+    assert json.loads(response["Payload"].read()) == invoked
+
+
 @pytest.mark.parametrize("name,qualifier,missing", [
     ("echo", "1", "echo:1"), ("echo:live", None, "echo:live"), (f"{ARN}:echo:7", None, "echo:7"),
 ])

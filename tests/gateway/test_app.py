@@ -68,6 +68,23 @@ def test_no_route(gateway, http_api, rest_api) -> None:
     assert r.headers["x-amzn-requestid"] and r.headers["x-amz-apigw-id"]
 
 
+def test_rest_api_answers_with_the_trace_id_it_gave_the_function(gateway, http_api,
+                                                                 rest_api) -> None:
+    gateway.runtime.handlers["fn"] = ok
+    gateway.apis.put(rest_api({"GET /x": "fn"}))
+    r = gateway.request("GET", gateway.url("rest123456", "Prod", "/x"))
+    sent = {k.lower(): v for k, v in gateway.runtime.event["headers"].items()}
+    assert r.headers["x-amzn-trace-id"] == sent["x-amzn-trace-id"]
+    assert r.headers["x-amzn-trace-id"].startswith("Root=1-")
+    # A request refused before any integration runs starts no trace.
+    r = gateway.request("GET", gateway.url("rest123456", "Prod", "/nowhere"))
+    assert r.status_code == 403 and "x-amzn-trace-id" not in r.headers
+    # HTTP APIs send only their request id.
+    gateway.apis.put(http_api({"GET /x": "fn"}))
+    r = gateway.request("GET", gateway.url("abcdef1234", path="/x"))
+    assert r.headers["apigw-requestid"] and "x-amzn-trace-id" not in r.headers
+
+
 def test_rest_api_unknown_stage_is_forbidden(gateway, rest_api) -> None:
     gateway.apis.put(rest_api({"GET /x": "fn"}))
     r = gateway.request("GET", gateway.url("rest123456", "Beta", "/x"))

@@ -42,6 +42,14 @@ def test_context_fields(deploy, invoke):
     assert got["cwd"] == str(spec.code_dir)
 
 
+def test_a_qualified_invocation_sees_the_qualified_arn(deploy, invoke):
+    deploy("ctx", CONTEXT)
+    _, got = invoke("ctx", qualifier="$LATEST")
+    arn = "arn:aws:lambda:us-east-1:000000000000:function:ctx"
+    assert got["invoked_function_arn"] == f"{arn}:$LATEST"
+    assert got["function_version"] == "$LATEST"
+
+
 def test_lambda_environment_variables(deploy, invoke):
     spec = deploy("envs", CONTEXT, memory_mb=512, environment={"TABLE": "things"})
     _, got = invoke("envs")
@@ -76,3 +84,15 @@ def test_boto3_inside_a_function_targets_the_configured_endpoint(make_runtime, c
     runtime.deploy(FunctionSpec(name="sdk", handler="app.handler", code_dir=root))
     result = loop.run_until_complete(runtime.invoke("sdk", b"{}"))
     assert json.loads(result.payload) == ["http://127.0.0.1:45999", "us-east-1"]
+
+
+def test_context_repr_is_awslambdarics(deploy, invoke):
+    deploy("shown", "def handler(e, c):\n    return repr(c)\n")
+    result, shown = invoke("shown")
+    arn = "arn:aws:lambda:us-east-1:000000000000:function:shown"
+    assert re.fullmatch(
+        rf"LambdaContext\(\[aws_request_id={result.request_id},log_group_name=/aws/lambda/shown,"
+        r"log_stream_name=\d{4}/\d{2}/\d{2}/\[\$LATEST\][0-9a-f]{32},function_name=shown,"
+        rf"memory_limit_in_mb=128,function_version=\$LATEST,invoked_function_arn={arn},"
+        r"client_context=None,identity=CognitoIdentity\(\[cognito_identity_id=None,"
+        r"cognito_identity_pool_id=None\]\),tenant_id=None\]\)", shown)

@@ -91,7 +91,8 @@ class Gateway:
         self.websockets = WebSocketGateway(self.apis, functions.invoke, self.hub, limits=limits)
         sdk = SdkApp({"apigatewaymanagementapi": ManagementService(self.hub)})
         gateway = GatewayApp(self.apis, functions.invoke, websockets=self.websockets)
-        app = Dispatch([(is_connections_request, ConnectionsEdge(sdk))], default=gateway)
+        app = Dispatch([(is_connections_request, ConnectionsEdge(sdk, self.apis))],
+                       default=gateway)
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]

@@ -119,3 +119,22 @@ def test_missing_connection_id_is_a_client_error(chat):
                                    "us-east-1/execute-api/aws4_request, SignedHeaders=host, "
                                    "Signature=0"})
     assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize("endpoint", ["{base}/_aws/execute-api/nosuchapi1/prod",
+                                      "{base}/_aws/execute-api/chatapi123/beta",
+                                      "{base}/_aws/execute-api/chatapi123"])
+def test_unknown_api_or_stage_is_forbidden(chat, endpoint):
+    with connect(chat.url) as ws:
+        cid = connection_id(chat, ws)
+        client = chat.management(endpoint.format(base=chat.base))
+        for call in (lambda: client.post_to_connection(ConnectionId=cid, Data=b"x"),
+                     lambda: client.get_connection(ConnectionId=cid),
+                     lambda: client.delete_connection(ConnectionId=cid)):
+            with pytest.raises(client.exceptions.ForbiddenException) as forbidden:
+                call()
+            error = forbidden.value.response
+            assert error["ResponseMetadata"]["HTTPStatusCode"] == 403
+            assert error["Error"]["Message"] == "Forbidden"
+        # Nothing reached the connection: it is still open and described.
+        assert chat.management().get_connection(ConnectionId=cid)["Identity"]

@@ -5,13 +5,20 @@ comes addressed to the API: `https://{apiId}.execute-api.{region}.amazonaws.com/
 @connections/{id}`, or the path-based `/_aws/execute-api/{apiId}/{stage}/@connections/{id}`.
 The node's route table sends those (`is_connections_request`) to `ConnectionsEdge`, which
 hands them to the SDK app with the path cut to `/@connections/{id}` — connection ids are
-unique per node, so the API and stage in front add nothing.
+unique per node, so the API and stage in front add nothing once they are known to exist.
+A request addressed to an API that is not a WebSocket API of this node, or to a stage it
+lacks (or with no stage segment), gets AWS's 403 `{"message":"Forbidden"}`; the SDK
+endpoint's own `/@connections/{id}` names no API and is always served.
 """
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+import json
+from typing import Any, Awaitable, Callable, Protocol
 from urllib.parse import unquote
 
+from fogbank.gateway.addressing import address_of
+from fogbank.gateway.model import WEBSOCKET, Api
+from fogbank.ids import request_uuid
 from fogbank.wire import with_path
 
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
@@ -32,14 +39,45 @@ def is_connections_request(scope: dict[str, Any]) -> bool:
     return connections_path(scope) is not None
 
 
-class ConnectionsEdge:
-    """Hands a @connections request to the SDK app with its path cut to `/@connections/…`."""
+class Apis(Protocol):
+    def get(self, api_id: str) -> Api | None: ...
 
-    def __init__(self, sdk: ASGIApp) -> None:
+
+class ConnectionsEdge:
+    """Hands a @connections request to the SDK app with its path cut to `/@connections/…`.
+
+    With `apis` (the gateway's registry) it first checks the API and stage the request is
+    addressed to, as API Gateway does."""
+
+    def __init__(self, sdk: ASGIApp, apis: Apis | None = None) -> None:
         self._sdk = sdk
+        self._apis = apis
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         path = connections_path(scope)
         assert path is not None, "routed here by is_connections_request"
+        if self._apis is not None and not self._addressed_stage_exists(scope, path):
+            await _forbidden(send)
+            return
         scope = with_path(scope, path, unquote(path.decode("latin-1")))
         await self._sdk(scope, receive, send)
+
+    def _addressed_stage_exists(self, scope: dict, path: bytes) -> bool:
+        assert self._apis is not None
+        address = address_of(scope)
+        if address is None:             # the SDK endpoint's own form names no API
+            return True
+        api = self._apis.get(address.api_id)
+        # What comes before `/@connections` is the stage segment: "/prod".
+        stage = address.raw_path.encode("latin-1")[:-len(path)].strip(b"/")
+        return (api is not None and api.protocol == WEBSOCKET and b"/" not in stage
+                and unquote(stage.decode("latin-1")) in api.stages)
+
+
+async def _forbidden(send: Callable) -> None:
+    body = json.dumps({"message": "Forbidden"}, separators=(",", ":")).encode()
+    await send({"type": "http.response.start", "status": 403, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+        (b"x-amzn-errortype", b"ForbiddenException"),
+        (b"x-amzn-requestid", request_uuid().encode())]})
+    await send({"type": "http.response.body", "body": body})

@@ -26,7 +26,8 @@ class FunctionRuntime(Protocol):
     def list(self) -> Sequence[FunctionSpec]: ...
 
     def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
-               tail_logs: bool = False) -> Awaitable[InvokeResult]: ...
+               tail_logs: bool = False, qualifier: str | None = None
+               ) -> Awaitable[InvokeResult]: ...
 
 
 class EventQueue(Protocol):
@@ -53,7 +54,8 @@ class LambdaService:
         payload: bytes = params.get("Payload") or b""
         check_size(kind, len(payload))
         # Invoke names the version it looked for, even when none was asked for.
-        spec = self._lookup(self._ref(params), default_qualifier=LATEST)
+        ref = self._ref(params)
+        spec = self._lookup(ref, default_qualifier=LATEST)
         event = checked_event(payload)
         if kind == "DryRun":
             return {"StatusCode": 204}
@@ -61,8 +63,10 @@ class LambdaService:
             request_id = await self._queue.enqueue(spec.name, event, request_id=ctx.request_id)
             return {"StatusCode": 202, "ResponseMetadata": {"RequestId": request_id}}
         tail = params.get("LogType") == "Tail"
+        # The function's context names the ARN it was invoked by, qualifier included.
         result = await self._runtime.invoke(spec.name, event, tail_logs=tail,
-                                            client_context=params.get("ClientContext"))
+                                            client_context=params.get("ClientContext"),
+                                            qualifier=ref.qualifier)
         output: dict[str, Any] = {
             "StatusCode": 200,
             "ExecutedVersion": result.executed_version,
@@ -101,8 +105,12 @@ class LambdaService:
             start = next((i for i, spec in enumerate(specs) if spec.name > after), len(specs))
         limit = min(params.get("MaxItems", PAGE_LIMIT), PAGE_LIMIT)
         page = specs[start:start + limit]
-        output: dict[str, Any] = {
-            "Functions": [function_configuration(spec, detailed=False) for spec in page]}
+        functions = [function_configuration(spec, detailed=False) for spec in page]
+        if params.get("FunctionVersion") == "ALL":
+            # Every version is listed by its own ARN, $LATEST included.
+            for config in functions:
+                config["FunctionArn"] += f":{config['Version']}"
+        output: dict[str, Any] = {"Functions": functions}
         if start + limit < len(specs):
             output["NextMarker"] = _marker(page[-1].name)
         return output
