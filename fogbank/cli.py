@@ -121,9 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--no-watch", action="store_true", help="do not reload on file changes")
     up.add_argument("--no-sandbox", action="store_true",
                     help="run functions without the Linux namespace sandbox")
-    up.add_argument("--idle-timeout", type=float, default=300.0, metavar="SECONDS",
+    up.add_argument("--idle-timeout", type=positive_number, default=300.0, metavar="SECONDS",
                     help="reap a function's idle workers after this long (scale to zero)")
-    up.add_argument("--ttl-period", type=float, default=30.0, metavar="SECONDS",
+    up.add_argument("--ttl-period", type=positive_number, default=30.0, metavar="SECONDS",
                     help="how often expired table items are deleted (TTL)")
     add_websocket_options(up)
 

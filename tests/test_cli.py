@@ -65,8 +65,10 @@ def test_websocket_options_set_the_limits() -> None:
     ("--ws-idle-timeout", "0"), ("--ws-idle-timeout", "-1"),
     ("--ws-max-connection-time", "soon"), ("--ws-connection-rate", "nan"),
     ("--ws-connection-burst", "2.5"), ("--ws-max-frame", "0"),
-    ("--ws-max-message", "-4096"), ("--ws-max-message", "128KB")])
-def test_bad_websocket_limits_are_clear_errors(tmp_path: Path, capsys, option: str,
+    ("--ws-max-message", "-4096"), ("--ws-max-message", "128KB"),
+    ("--idle-timeout", "0"), ("--idle-timeout", "-5"), ("--ttl-period", "0"),
+    ("--ttl-period", "never")])
+def test_bad_durations_and_limits_are_clear_errors(tmp_path: Path, capsys, option: str,
                                                value: str) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["up", str(tmp_path), option, value])
