@@ -12,7 +12,7 @@ import threading
 from typing import Any, Mapping
 
 from fogbank.tables import keys
-from fogbank.tables.errors import ResourceNotFoundException
+from fogbank.tables.errors import ResourceNotFoundException, ValidationException
 from fogbank.tables.schema import TableDef
 from fogbank.tables.storage import Reader, Writer, prefix_end
 from fogbank.tables.validation import check_table_name
@@ -56,6 +56,9 @@ class Catalog:
         return f"arn:aws:dynamodb:{self.region}:{self.account_id}:table/{name}"
 
     def by_arn(self, arn: str) -> TableDef:
+        if not arn.startswith("arn:"):
+            raise ValidationException("One or more parameter values were invalid: ARNs must "
+                                      f"start with 'arn:': {arn}")
         prefix = f"arn:aws:dynamodb:{self.region}:{self.account_id}:table/"
         name = arn[len(prefix):] if arn.startswith(prefix) else None
         if not name or name not in self.tables:

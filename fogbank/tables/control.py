@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import unicodedata
 import uuid
 from typing import Any, Callable, Mapping
 
@@ -19,6 +20,10 @@ from fogbank.tables.validation import check_enum, check_table_name, constraint_e
 
 Clock = Callable[[], float]
 MAX_TAGS = 50                      # DynamoDB's tags per resource
+# AWS's tag character set: letters, spaces and numbers in any script, and these symbols
+# (DynamoDB's guide lists all but "@", which AWS's common tagging pattern allows).
+TAG_SYMBOLS = "_.:/=+-@"
+TAG_PATTERN = r"[\p{L}\p{Z}\p{N}_.:/=+\-@]"
 # DeleteTable's TableDescription leaves out the schema that DescribeTable shows.
 _NOT_IN_DELETE_DESCRIPTION = ("CreationDateTime", "KeySchema", "AttributeDefinitions",
                               "GlobalSecondaryIndexes", "LocalSecondaryIndexes")
@@ -222,6 +227,9 @@ class ControlPlane:
 
 
 def _checked_tags(given: list[Mapping[str, str]]) -> dict[str, str]:
+    problems = [p for number, tag in enumerate(given, start=1) for p in _tag_problems(number, tag)]
+    if problems:
+        raise constraint_error(problems)
     tags: dict[str, str] = {}
     for tag in given:
         key = tag["Key"]
@@ -232,6 +240,36 @@ def _checked_tags(given: list[Mapping[str, str]]) -> dict[str, str]:
                                       f"Key found {key}")
         tags[key] = tag["Value"]
     return tags
+
+
+def _tag_problems(number: int, tag: Mapping[str, str]) -> list[str]:
+    """The request validator's checks on one tag (the wire layer checks top-level members
+    only): lengths in characters, and the characters AWS allows in tags."""
+    problems = []
+    for member, low, high, pattern in (("Key", 1, 128, TAG_PATTERN + "+"),
+                                       ("Value", 0, 256, TAG_PATTERN + "*")):
+        text = tag.get(member)
+        where = f"tags.{number}.member.{member.lower()}"
+        if text is None:
+            problems.append(f"Value null at '{where}' failed to satisfy constraint: Member "
+                            "must not be null")
+            continue
+        if len(text) < low:
+            problems.append(f"Value '{text}' at '{where}' failed to satisfy constraint: Member "
+                            f"must have length greater than or equal to {low}")
+        if len(text) > high:
+            problems.append(f"Value '{text}' at '{where}' failed to satisfy constraint: Member "
+                            f"must have length less than or equal to {high}")
+        if not all(_tag_char(c) for c in text):
+            problems.append(f"Value '{text}' at '{where}' failed to satisfy constraint: Member "
+                            f"must satisfy regular expression pattern: {pattern}")
+    return problems
+
+
+def _tag_char(char: str) -> bool:
+    # Unicode letters, separators (spaces) and numbers, as AWS's \p{L}\p{Z}\p{N}; plus the
+    # few symbols tags allow. A tab or newline is whitespace but not a separator.
+    return unicodedata.category(char)[0] in "LZN" or char in TAG_SYMBOLS
 
 
 def _check_tag_count(tags: dict[str, str]) -> dict[str, str]:

@@ -8,7 +8,7 @@ from typing import Any, Iterator, Mapping
 from fogbank.tables import keys, records
 from fogbank.tables.errors import ValidationException
 from fogbank.tables.indexes import entry_key, index_space
-from fogbank.tables.requests import Expressions, parse_expressions
+from fogbank.tables.requests import Expressions, check_comparison_operators, parse_expressions
 from fogbank.tables.schema import IndexDef, TableDef
 from fogbank.tables.storage import Reader, prefix_end
 from fogbank.tables.validation import check_key, consumed, read_units
@@ -202,6 +202,7 @@ class Reads:
         self._parts = parts
 
     async def query(self, params: dict[str, Any]) -> dict[str, Any]:
+        check_comparison_operators(params)
         source = source_of(self._parts, params)
         exprs = parse_expressions(params, "QueryFilter",
                                   value_users=("KeyConditionExpression", "FilterExpression"))
@@ -226,6 +227,7 @@ class Reads:
                              reverse=params.get("ScanIndexForward") is False)
 
     async def scan(self, params: dict[str, Any]) -> dict[str, Any]:
+        check_comparison_operators(params)
         source = source_of(self._parts, params)
         exprs = parse_expressions(params, "ScanFilter", value_users=("FilterExpression",))
         select = check_select(params, source, exprs, "Scan")

@@ -73,7 +73,7 @@ def parse_expressions(params: Mapping[str, Any], filter_param: str | None = None
     `value_users` its expressions that can use values, which DynamoDB names when values come
     without any of them.
     """
-    _check_comparison_operators(params)
+    check_comparison_operators(params)
     modern_used = [p for p in _MODERN if params.get(p) is not None]
     # KeyConditions mixes with FilterExpression or ProjectionExpression; only
     # KeyConditionExpression makes it a conflict.
@@ -131,9 +131,10 @@ def _maybe(parse: Any, text: str | None, ctx: ExpressionContext) -> Any:
     return None if text is None else parse(text, ctx)
 
 
-def _check_comparison_operators(params: Mapping[str, Any]) -> None:
+def check_comparison_operators(params: Mapping[str, Any]) -> None:
     """The request validator's check of each condition's ComparisonOperator: known, and
-    present wherever the model requires it (all but Expected)."""
+    present wherever the model requires it (all but Expected). It runs before anything else,
+    the table lookup included, so a caller that looks a table up first calls it itself."""
     problems = []
     for param in _CONDITIONS:
         for name, spec in (params.get(param) or {}).items():

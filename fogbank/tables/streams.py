@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import marshal
 import random
+import re
 import struct
 import uuid
 from typing import Any, Callable, Mapping
@@ -28,6 +29,12 @@ RETENTION_S = 24 * 3600
 ITERATOR_TTL_S = 15 * 60
 SEQUENCE_BASE = 10 ** 20          # sequence numbers are 21-digit strings, as in AWS
 SERVICE_IDENTITY = {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"}
+# The documented upper limits of Limit (the model states only the lower bound, 1).
+MAX_LIST_LIMIT = 100               # ListStreams' streams, DescribeStream's shards
+MAX_RECORDS_LIMIT = 1000           # GetRecords' records
+# A stream ARN's shape: a table ARN, "/stream/", the stream's label. One that does not have
+# it is refused as invalid; one that has it but names no stream is not found.
+_STREAM_ARN = re.compile(r"arn:[^:/]+:dynamodb:[^:/]+:[^:/]+:table/[^/]+/stream/[^/]+")
 
 
 class StreamLog:
@@ -103,17 +110,20 @@ class StreamsApi:
         return f"{self._catalog.arn(table.name)}/stream/{stream['label']}"
 
     def _find(self, arn: str) -> tuple[TableDef, Mapping[str, Any]]:
+        _check_arn(arn)
         for table, stream in self._streams():
             if self._arn(table, stream) == arn:
                 return table, stream
         raise ResourceNotFoundException(f"Requested resource not found: Stream: {arn} not found")
 
     def list_streams(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        _check_limit(params, MAX_LIST_LIMIT)
         listed = [{"StreamArn": self._arn(t, s), "TableName": t.name, "StreamLabel": s["label"]}
                   for t, s in self._streams()
                   if params.get("TableName") in (None, t.name)]
         start = params.get("ExclusiveStartStreamArn")
         if start is not None:
+            _check_arn(start)
             arns = [entry["StreamArn"] for entry in listed]
             listed = listed[arns.index(start) + 1:] if start in arns else listed
         limit = params.get("Limit", 100)
@@ -123,6 +133,7 @@ class StreamsApi:
         return output
 
     def describe_stream(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        _check_limit(params, MAX_LIST_LIMIT)
         table, stream = self._find(params["StreamArn"])
         with self._storage.read() as reader:
             first = self._first_seq(reader, table, stream)
@@ -173,6 +184,7 @@ class StreamsApi:
         return {"ShardIterator": _iterator(arn, stream, after, self._clock())}
 
     def get_records(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        _check_limit(params, MAX_RECORDS_LIMIT)
         arn, label, after, issued = _read_iterator(params["ShardIterator"])
         now = self._clock()
         if now - issued > ITERATOR_TTL_S:
@@ -197,6 +209,19 @@ class StreamsApi:
         if not closed:
             output["NextShardIterator"] = _iterator(arn, stream, last, now)
         return output
+
+
+def _check_arn(arn: str) -> None:
+    if not _STREAM_ARN.fullmatch(arn):
+        raise ValidationException("Invalid StreamArn")
+
+
+def _check_limit(params: Mapping[str, Any], high: int) -> None:
+    limit = params.get("Limit")
+    if limit is not None and limit > high:
+        raise ValidationException(
+            f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "
+            f"constraint: Member must have value less than or equal to {high}")
 
 
 def _wire_record(record: dict[str, Any]) -> dict[str, Any]:

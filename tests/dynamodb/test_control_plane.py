@@ -360,3 +360,67 @@ def test_untag_nothing(raw_ddb, make_table, aws_error) -> None:
     arn = raw_ddb.describe_table(TableName=make_table())["Table"]["TableArn"]
     with aws_error("ValidationException", "Atleast one Tag Key needs to be provided as Input."):
         raw_ddb.untag_resource(ResourceArn=arn, TagKeys=[])
+
+
+@pytest.mark.parametrize("resource", ["I_do_not_exist", "table-name", " ", "незаконные буквы"])
+def test_tag_operations_refuse_what_is_not_an_arn(ddb, aws_error, resource: str) -> None:
+    message = ("One or more parameter values were invalid: ARNs must start with 'arn:': "
+               + resource)
+    with aws_error("ValidationException", message):
+        ddb.tag_resource(ResourceArn=resource, Tags=[{"Key": "a", "Value": "b"}])
+    with aws_error("ValidationException", message):
+        ddb.untag_resource(ResourceArn=resource, TagKeys=["a"])
+    with aws_error("ValidationException", message):
+        ddb.list_tags_of_resource(ResourceArn=resource)
+
+
+TAG_PATTERN = r"[\p{L}\p{Z}\p{N}_.:/=+\-@]"
+
+
+@pytest.mark.parametrize("key,value,message", [
+    ("ok", "#!%%^$$&", "1 validation error detected: Value '#!%%^$$&' at 'tags.1.member.value' "
+     "failed to satisfy constraint: Member must satisfy regular expression pattern: "
+     f"{TAG_PATTERN}*"),
+    ("->>;-)])", "ok", "1 validation error detected: Value '->>;-)])' at 'tags.1.member.key' "
+     "failed to satisfy constraint: Member must satisfy regular expression pattern: "
+     f"{TAG_PATTERN}+"),
+    ("!!!", "<><", "2 validation errors detected: Value '!!!' at 'tags.1.member.key' failed to "
+     f"satisfy constraint: Member must satisfy regular expression pattern: {TAG_PATTERN}+; "
+     "Value '<><' at 'tags.1.member.value' failed to satisfy constraint: Member must satisfy "
+     f"regular expression pattern: {TAG_PATTERN}*"),
+    ("k" * 129, "v", f"1 validation error detected: Value '{'k' * 129}' at 'tags.1.member.key' "
+     "failed to satisfy constraint: Member must have length less than or equal to 128"),
+    ("k", "v" * 257, f"1 validation error detected: Value '{'v' * 257}' at 'tags.1.member.value' "
+     "failed to satisfy constraint: Member must have length less than or equal to 256"),
+    ("", "v", "1 validation error detected: Value '' at 'tags.1.member.key' failed to satisfy "
+     "constraint: Member must have length greater than or equal to 1"),
+])
+def test_tags_outside_the_allowed_characters_and_lengths(raw_ddb, make_table, aws_error,
+                                                          key: str, value: str,
+                                                          message: str) -> None:
+    arn = raw_ddb.describe_table(TableName=make_table())["Table"]["TableArn"]
+    with aws_error("ValidationException", message):
+        raw_ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": key, "Value": value}])
+    assert raw_ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == []
+
+
+def test_create_table_with_a_bad_tag_creates_nothing(ddb, aws_error) -> None:
+    name = _name()
+    with aws_error("ValidationException", prefix="1 validation error detected: Value 'a#b' at "
+                   "'tags.2.member.key'"):
+        ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                         Tags=[{"Key": "ok", "Value": "ok"}, {"Key": "a#b", "Value": "v"}])
+    with aws_error("ResourceNotFoundException"):
+        ddb.describe_table(TableName=name)
+
+
+def test_tags_in_any_script_and_with_the_allowed_symbols(ddb, make_table) -> None:
+    arn = ddb.describe_table(TableName=make_table())["Table"]["TableArn"]
+    tags = [{"Key": "законные буквы", "Value": "ѮѮѮ value"}, {"Key": "ключ", "Value": ""},
+            {"Key": "a+b-c=d.e_f:g/h@i", "Value": "0 1 2 + - = . _ : / @"}, {"Key": "k" * 128,
+            "Value": "v" * 256}, {"Key": "日本語", "Value": "٣"}]
+    ddb.tag_resource(ResourceArn=arn, Tags=tags)
+    listed = ddb.list_tags_of_resource(ResourceArn=arn)["Tags"]
+    assert sorted(listed, key=lambda t: t["Key"]) == sorted(tags, key=lambda t: t["Key"])

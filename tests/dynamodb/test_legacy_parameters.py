@@ -140,3 +140,32 @@ def test_a_condition_without_comparison_operator(raw_ddb, loaded, aws_error) -> 
                    "'scanFilter.x.member.comparisonOperator' failed to satisfy constraint: "
                    "Member must not be null"):
         raw_ddb.scan(TableName=loaded, ScanFilter={"x": {"AttributeValueList": [{"S": "x1"}]}})
+
+
+@pytest.mark.parametrize("operation, params, where, op", [
+    ("query", {"KeyConditions": {"pk": condition("DOG")}},
+     "keyConditions.pk.member.comparisonOperator", "DOG"),
+    ("scan", {"ScanFilter": {"x": condition("DOG")}}, "scanFilter.x.member.comparisonOperator",
+     "DOG"),
+    ("put_item", {"Item": {"pk": {"S": "a"}}, "Expected": {"x": condition("DOG")}},
+     "expected.x.member.comparisonOperator", "DOG"),
+    ("update_item", {"Key": {"pk": {"S": "a"}}, "Expected": {"x": condition("DOG")}},
+     "expected.x.member.comparisonOperator", "DOG"),
+    ("delete_item", {"Key": {"pk": {"S": "a"}}, "Expected": {"x": condition("DOG")}},
+     "expected.x.member.comparisonOperator", "DOG"),
+])
+def test_a_bad_comparison_operator_is_refused_before_the_table_is_looked_up(
+        raw_ddb, aws_error, operation: str, params: dict, where: str, op: str) -> None:
+    # AWS's request validator runs first: a missing table does not hide the bad request.
+    with aws_error("ValidationException",
+                   f"1 validation error detected: Value '{op}' at '{where}' {ENUM}"):
+        getattr(raw_ddb, operation)(TableName="no-such-table", **params)
+
+
+def test_a_missing_comparison_operator_is_refused_before_the_table_is_looked_up(
+        raw_ddb, aws_error) -> None:
+    with aws_error("ValidationException", "1 validation error detected: Value null at "
+                   "'scanFilter.x.member.comparisonOperator' failed to satisfy constraint: "
+                   "Member must not be null"):
+        raw_ddb.scan(TableName="no-such-table",
+                     ScanFilter={"x": {"AttributeValueList": [{"S": "x1"}]}})

@@ -144,3 +144,52 @@ def test_a_stream_view_type_outside_the_enum_is_refused(raw_ddb, make_table, aws
         raw_ddb.update_table(TableName=name, StreamSpecification={
             "StreamEnabled": True, "StreamViewType": "Fisk"})
     assert "StreamSpecification" not in raw_ddb.describe_table(TableName=name)["Table"]
+
+
+def test_list_streams_limit_above_100(streams, aws_error) -> None:
+    with aws_error("ValidationException",
+                   "1 validation error detected: Value '101' at 'limit' failed to satisfy "
+                   "constraint: Member must have value less than or equal to 100"):
+        streams.list_streams(Limit=101)
+
+
+def test_describe_stream_limit_above_100(ddb, streams, make_table, aws_error) -> None:
+    _, arn = _stream_table(ddb, make_table, "KEYS_ONLY")
+    with aws_error("ValidationException",
+                   "1 validation error detected: Value '101' at 'limit' failed to satisfy "
+                   "constraint: Member must have value less than or equal to 100"):
+        streams.describe_stream(StreamArn=arn, Limit=101)
+    assert streams.describe_stream(StreamArn=arn, Limit=100)["StreamDescription"]["Shards"]
+
+
+def test_get_records_limit_above_1000(ddb, streams, make_table, aws_error) -> None:
+    _, arn = _stream_table(ddb, make_table, "KEYS_ONLY")
+    (shard,) = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
+                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    with aws_error("ValidationException",
+                   "1 validation error detected: Value '1001' at 'limit' failed to satisfy "
+                   "constraint: Member must have value less than or equal to 1000"):
+        streams.get_records(ShardIterator=iterator, Limit=1001)
+
+
+# Long enough for the model's 37-character minimum, but not a stream ARN.
+MALFORMED_ARN = "sdfadfsdfnlfkajakfgjalksfgklasjklasdjfklasdfasdfgasf"
+
+
+def test_describe_a_malformed_stream_arn(streams, aws_error) -> None:
+    with aws_error("ValidationException", "Invalid StreamArn"):
+        streams.describe_stream(StreamArn=MALFORMED_ARN)
+
+
+def test_shard_iterator_of_a_malformed_stream_arn(streams, aws_error) -> None:
+    with aws_error("ValidationException", "Invalid StreamArn"):
+        streams.get_shard_iterator(StreamArn=MALFORMED_ARN,
+                                   ShardId="shardId-00000000000000000000-00000000",
+                                   ShardIteratorType="LATEST")
+
+
+def test_list_streams_after_a_malformed_stream_arn(ddb, streams, make_table, aws_error) -> None:
+    name, _ = _stream_table(ddb, make_table, "KEYS_ONLY")
+    with aws_error("ValidationException", "Invalid StreamArn"):
+        streams.list_streams(TableName=name, ExclusiveStartStreamArn=MALFORMED_ARN)
