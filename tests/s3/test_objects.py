@@ -446,3 +446,81 @@ def test_object_attributes_of_a_missing_key(s3, bucket):
     with pytest.raises(ClientError) as exc:
         s3.get_object_attributes(Bucket=bucket, Key="missing", ObjectAttributes=["ETag"])
     assert code(exc) == "NoSuchKey" and status(exc) == 404
+
+
+VERSION = "HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD"
+INVALID_VERSION = {"Code": "InvalidArgument", "Message": "Invalid version id specified",
+                   "ArgumentName": "versionId", "ArgumentValue": VERSION}
+
+
+def invalid_version(exc: pytest.ExceptionInfo) -> bool:
+    error = exc.value.response["Error"]
+    return {name: error.get(name) for name in INVALID_VERSION} == INVALID_VERSION
+
+
+def test_a_version_id_on_an_unversioned_bucket_is_invalid(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"current")
+    for call in (s3.get_object, s3.delete_object, s3.get_object_tagging,
+                 s3.delete_object_tagging, s3.get_object_acl):
+        with pytest.raises(ClientError) as exc:
+            call(Bucket=bucket, Key="k", VersionId=VERSION)
+        assert invalid_version(exc), call
+        assert status(exc) == 400
+    with pytest.raises(ClientError) as exc:
+        s3.head_object(Bucket=bucket, Key="k", VersionId=VERSION)
+    assert status(exc) == 400
+    with pytest.raises(ClientError) as exc:
+        s3.put_object_tagging(Bucket=bucket, Key="k", VersionId=VERSION,
+                              Tagging={"TagSet": [{"Key": "a", "Value": "b"}]})
+    assert invalid_version(exc)
+    # Nothing was deleted or tagged.
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"current"
+    assert s3.get_object_tagging(Bucket=bucket, Key="k")["TagSet"] == []
+
+
+def test_a_version_id_is_checked_before_the_key_after_the_bucket(s3, bucket):
+    with pytest.raises(ClientError) as exc:
+        s3.get_object(Bucket=bucket, Key="missing", VersionId=VERSION)
+    assert invalid_version(exc)
+    with pytest.raises(ClientError) as exc:
+        s3.delete_object(Bucket=bucket, Key="missing", VersionId=VERSION)
+    assert invalid_version(exc)
+    with pytest.raises(ClientError) as exc:
+        s3.get_object(Bucket=f"{bucket}-missing", Key="k", VersionId=VERSION)
+    assert code(exc) == "NoSuchBucket"
+
+
+def test_the_null_version_id_names_the_object(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"current")
+    assert s3.get_object(Bucket=bucket, Key="k", VersionId="null")["Body"].read() == b"current"
+    assert s3.head_object(Bucket=bucket, Key="k", VersionId="null")["ContentLength"] == 7
+    s3.copy_object(Bucket=bucket, Key="copy",
+                   CopySource={"Bucket": bucket, "Key": "k", "VersionId": "null"})
+    s3.delete_object(Bucket=bucket, Key="k", VersionId="null")
+    with pytest.raises(ClientError) as exc:
+        s3.get_object(Bucket=bucket, Key="k")
+    assert code(exc) == "NoSuchKey"
+
+
+def test_a_copy_source_version_id_on_an_unversioned_bucket_is_invalid(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"x")
+    source = {"Bucket": bucket, "Key": "src", "VersionId": VERSION}
+    with pytest.raises(ClientError) as exc:
+        s3.copy_object(Bucket=bucket, Key="dst", CopySource=source)
+    assert invalid_version(exc)
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="dst")["UploadId"]
+    with pytest.raises(ClientError) as exc:
+        s3.upload_part_copy(Bucket=bucket, Key="dst", UploadId=upload, PartNumber=1,
+                            CopySource=source)
+    assert invalid_version(exc)
+
+
+def test_delete_objects_reports_a_version_id_as_no_such_version(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    s3.put_object(Bucket=bucket, Key="other", Body=b"x")
+    result = s3.delete_objects(Bucket=bucket, Delete={"Objects": [
+        {"Key": "k", "VersionId": VERSION}, {"Key": "other"}]})
+    assert result["Errors"] == [{"Key": "k", "VersionId": VERSION, "Code": "NoSuchVersion",
+                                 "Message": "The specified version does not exist."}]
+    assert result["Deleted"] == [{"Key": "other"}]
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"

@@ -22,6 +22,37 @@ def test_error_body_names_code_message_resource_and_request_id(endpoint, bucket)
     assert f"<RequestId>{response.headers['x-amz-request-id']}</RequestId>" in body
 
 
+def error_of(call, **params) -> dict:
+    with pytest.raises(ClientError) as exc:
+        call(**params)
+    return exc.value.response["Error"]
+
+
+def test_error_bodies_carry_the_members_of_their_code(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"0123456789")
+    missing = f"{bucket}-missing"
+    assert error_of(s3.get_object, Bucket=bucket, Key="nope") == {
+        "Code": "NoSuchKey", "Message": "The specified key does not exist.", "Key": "nope",
+        "Resource": f"/{bucket}/nope"}
+    assert error_of(s3.list_objects_v2, Bucket=missing) == {
+        "Code": "NoSuchBucket", "Message": "The specified bucket does not exist",
+        "BucketName": missing, "Resource": f"/{missing}"}
+    assert error_of(s3.get_bucket_policy, Bucket=bucket) == {
+        "Code": "NoSuchBucketPolicy", "Message": "The bucket policy does not exist",
+        "BucketName": bucket, "Resource": f"/{bucket}"}
+    assert error_of(s3.get_object, Bucket=bucket, Key="k", Range="bytes=100-200") == {
+        "Code": "InvalidRange", "Message": "The requested range is not satisfiable",
+        "RangeRequested": "bytes=100-200", "ActualObjectSize": "10", "Resource": f"/{bucket}/k"}
+    assert error_of(s3.put_object, Bucket=bucket, Key="k", Body=b"x", IfNoneMatch="*") == {
+        "Code": "PreconditionFailed",
+        "Message": "At least one of the pre-conditions you specified did not hold",
+        "Condition": "If-None-Match", "Resource": f"/{bucket}/k"}
+    assert error_of(s3.abort_multipart_upload, Bucket=bucket, Key="k", UploadId="nope") == {
+        "Code": "NoSuchUpload", "Message": "The specified upload does not exist. The upload ID "
+        "may be invalid, or the upload may have been aborted or completed.", "UploadId": "nope",
+        "Resource": f"/{bucket}/k"}
+
+
 def test_unsupported_method_is_method_not_allowed(endpoint, bucket):
     response = httpx.request("PATCH", f"{endpoint.url}/{bucket}/k")
     assert response.status_code == 405

@@ -166,8 +166,10 @@ class S3App:
                          call: S3Call) -> tuple[S3Call, WireRequest]:
         """The call's body facts; the whole body in the request unless it is the payload."""
         if self.protocol.streams_input(operation):
-            if routed.header("transfer-encoding") is not None:
-                # S3 takes an object's body only with its length declared up front.
+            if routed.header("transfer-encoding") is not None and not _declares_length(routed):
+                # S3 takes an object's body only with its length declared up front: in
+                # Content-Length, or for aws-chunked framing in x-amz-decoded-content-length
+                # (which lets the SDKs send a stream HTTP-chunked, as the JS SDK does).
                 raise HeaderNotImplemented(Header="Transfer-Encoding")
             return _streaming_call(call, routed), routed
         body = bytearray()
@@ -201,6 +203,13 @@ class S3App:
             response.headers["ETag"] = info.etag
             response.headers["Last-Modified"] = formatdate(int(info.last_modified), usegmt=True)
         return response
+
+
+def _declares_length(routed: WireRequest) -> bool:
+    """An aws-chunked body that names its decoded length up front."""
+    length = routed.header("x-amz-decoded-content-length") or ""
+    return length.isdigit() and chunked.is_aws_chunked(routed.header("x-amz-content-sha256"),
+                                                       routed.header("content-encoding"))
 
 
 def _streaming_call(call: S3Call, routed: WireRequest) -> S3Call:

@@ -115,6 +115,16 @@ def copy_source(params: Mapping[str, Any]) -> CopySource:
     return CopySource(bucket, key, conditions(params, "CopySourceIf"), source_range)
 
 
+def copy_source_version(params: Mapping[str, Any]) -> str | None:
+    """The `versionId` an `x-amz-copy-source` names, if any."""
+    _, _, query = params["CopySource"].partition("?")
+    for pair in query.split("&"):
+        name, _, value = pair.partition("=")
+        if name == "versionId":
+            return unquote(value)
+    return None
+
+
 def when(seconds: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from fogbank.aws.s3 import headers as h
 from fogbank.aws.s3.context import S3Call
+from fogbank.aws.s3.objects import unversioned
 from fogbank.objects import Checksum, CompletedPart, CreateUpload, ObjectsEngine
 from fogbank.objects.errors import InvalidArgument
 
@@ -41,9 +42,10 @@ class MultipartOperations:
         return {"ETag": part.etag, **_checksum(part.checksum), **h.SSE}
 
     async def upload_part_copy(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        source = h.copy_source(p)
+        await unversioned(self._engine, source.bucket, h.copy_source_version(p))
         part = await self._uploads.upload_part_copy(
-            p["Bucket"], p["Key"], p["UploadId"], _part_number(p["PartNumber"]),
-            h.copy_source(p))
+            p["Bucket"], p["Key"], p["UploadId"], _part_number(p["PartNumber"]), source)
         return {"CopyPartResult": {"ETag": part.etag, "LastModified": h.when(part.last_modified),
                                    **_checksum(part.checksum)}, **h.SSE}
 

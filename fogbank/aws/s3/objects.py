@@ -40,6 +40,7 @@ class ObjectOperations:
                 "Expiration": result.expiration, **h.SSE}
 
     async def get_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
         found = await self._objects.get(self._get(p, call))
         # A part of an object has no checksum of its own: S3 sends none for a range.
         whole = found.content_range is None
@@ -49,6 +50,7 @@ class ObjectOperations:
         return out
 
     async def head_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
         info, span = await self._objects.head_span(self._get(p, call))
         out = h.object_members(info, checksums=span is None and p.get("ChecksumMode") == "ENABLED")
         _partial(p, info, span, out)
@@ -63,6 +65,7 @@ class ObjectOperations:
                          conditions=h.conditions(p), part_number=part)
 
     async def delete_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
         await self._objects.delete(p["Bucket"], p["Key"], caller=call.caller,
                                    conditions=h.conditions(p))
         return {}
@@ -75,19 +78,34 @@ class ObjectOperations:
             raise malformed_xml()
         if len(keys) > 1000:
             raise malformed_xml()       # S3 refuses more than 1000 keys as a schema error
+        # No version of an unversioned bucket's object has an id but "null": S3 reports
+        # any other id as a version that does not exist, and deletes nothing for it.
+        missing = [e for e in entries if e.get("VersionId") not in (None, "null")]
+        entries = [e for e in entries if e.get("VersionId") in (None, "null")]
         etags = {i: entry["ETag"] for i, entry in enumerate(entries) if entry.get("ETag")}
-        deleted, failed = await self._objects.delete_many(p["Bucket"], keys, caller=call.caller,
-                                                          etags=etags)
+        deleted: list[Any] = []
+        failed: list[Any] = []
+        if entries:
+            deleted, failed = await self._objects.delete_many(
+                p["Bucket"], [entry["Key"] for entry in entries], caller=call.caller, etags=etags)
+        else:
+            await self._engine.buckets.get(p["Bucket"])
         out: dict[str, Any] = {"Errors": [{"Key": f.key, "Code": f.code, "Message": f.message}
                                           for f in failed]}
+        out["Errors"] += [{"Key": entry["Key"], "VersionId": entry["VersionId"],
+                           "Code": "NoSuchVersion",
+                           "Message": "The specified version does not exist."}
+                          for entry in missing]
         if not request.get("Quiet"):
             out["Deleted"] = [{"Key": d.key} for d in deleted]
         return out
 
     async def copy_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         directive = p.get("MetadataDirective", "COPY")
+        source = h.copy_source(p)
+        await unversioned(self._engine, source.bucket, h.copy_source_version(p))
         result = await self._objects.copy(CopyObject(
-            h.copy_source(p), p["Bucket"], p["Key"], metadata_directive=directive,
+            source, p["Bucket"], p["Key"], metadata_directive=directive,
             headers=h.content_headers(p), metadata=p.get("Metadata", {}),
             tagging_directive=p.get("TaggingDirective", "COPY"), tags=h.tags(p.get("Tagging")),
             checksum_algorithm=p.get("ChecksumAlgorithm"), conditions=h.conditions(p),
@@ -98,6 +116,7 @@ class ObjectOperations:
                 "Expiration": result.expiration, **h.SSE}
 
     async def get_attributes(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
         wanted = _object_attributes(p.get("ObjectAttributes"))
         marker = p.get("PartNumberMarker") or 0
         max_parts = h.check_max("max-parts", p.get("MaxParts"))
@@ -148,21 +167,35 @@ class ObjectOperations:
 
     async def get_acl(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         """Fogbank keeps no ACLs: every object has the one S3 gives by default, its owner's."""
+        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
         await self._objects.record(p["Bucket"], p["Key"])
         grantee = {"Type": "CanonicalUser", **h.OWNER}
         return {"Owner": h.OWNER, "Grants": [{"Grantee": grantee, "Permission": "FULL_CONTROL"}]}
 
     async def get_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
         return {"TagSet": h.tag_set(await self._objects.get_tags(p["Bucket"], p["Key"]))}
 
     async def put_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
         found = {t["Key"]: t["Value"] for t in p["Tagging"].get("TagSet", [])}
         await self._objects.put_tags(p["Bucket"], p["Key"], found)
         return {}
 
     async def delete_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
         await self._objects.delete_tags(p["Bucket"], p["Key"])
         return {}
+
+
+async def unversioned(engine: ObjectsEngine, bucket: str, version_id: str | None) -> None:
+    """Fogbank's buckets are never versioned, and S3 refuses a version id other than "null"
+    on an unversioned bucket: after it has found the bucket, before it looks for the key."""
+    if version_id is None or version_id == "null":
+        return
+    await engine.buckets.get(bucket)
+    raise InvalidArgument("Invalid version id specified", ArgumentName="versionId",
+                          ArgumentValue=version_id)
 
 
 ATTRIBUTES = ("ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize")
