@@ -18,7 +18,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python examples/chat/run_local.py
 
-# Real clients from npm that the tests drive Fogbank with (wscat).
+# Real clients from npm that the tests drive Fogbank with (wscat, the AWS SDK for JavaScript v3).
 NODE_STAMP := node_modules/.installed
 
 $(NODE_STAMP): package.json
