@@ -96,7 +96,8 @@ class InvokeResult:
 
 
 # The gateway and the wire layers invoke functions through this, never through the runtime
-# object: (function name, event bytes) → result.
+# object: (function name, event bytes) → result. The name may end in ":qualifier" (the
+# version the caller named, e.g. "$LATEST"), which the function sees in its invoked ARN.
 Invoker = Callable[[str, bytes], Awaitable[InvokeResult]]
 
 

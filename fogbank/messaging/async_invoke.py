@@ -2,6 +2,10 @@
 Lambda's retries — two more tries after a function error or a throttle, spaced by the
 configured delays — after which the event is dropped with a log line and handed to the
 `on_exhausted` hook (where dead-letter queues and destinations will plug in).
+
+A queued event names its function as the invoker takes it: "name", or "name:qualifier" when
+the caller named a version, so the function's invoked ARN ends in it as it would on AWS.
+Events queued before qualifiers were kept are plain names and are delivered unqualified.
 """
 from __future__ import annotations
 
@@ -91,12 +95,13 @@ class AsyncInvoker:
             self._executor = None
 
     async def enqueue(self, function_name: str, payload: bytes, *,
-                      request_id: str | None = None) -> str:
+                      request_id: str | None = None, qualifier: str | None = None) -> str:
         """Queue one invocation; it is committed to disk before this returns."""
         if self._store is None:
             raise RuntimeError("AsyncInvoker.enqueue called before start()")
         now = self._clock()
-        event = QueuedEvent(request_id or str(uuid.uuid4()), function_name, payload, 0, now, now)
+        target = f"{function_name}:{qualifier}" if qualifier else function_name
+        event = QueuedEvent(request_id or str(uuid.uuid4()), target, payload, 0, now, now)
         await self._db(self._store.add, event)
         self._wake.set()
         return event.request_id
@@ -175,7 +180,8 @@ class AsyncInvoker:
                     event.request_id, event.function_name, attempts, reason)
         if self._on_exhausted is not None:
             try:
-                await self._on_exhausted(FailedEvent(event.request_id, event.function_name,
+                name = event.function_name.split(":", 1)[0]
+                await self._on_exhausted(FailedEvent(event.request_id, name,
                                                      event.payload, attempts, reason))
             except Exception:
                 log.exception("on_exhausted hook failed for %s", event.request_id)

@@ -31,6 +31,7 @@ class Call:
     event: Any
     client_context: str | None
     request_id: str
+    invoked_function_arn: str
 
 
 class FakeRuntime:
@@ -60,14 +61,16 @@ class FakeRuntime:
 
     async def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
                      tail_logs: bool = False, qualifier: str | None = None) -> InvokeResult:
+        if qualifier is None and ":" in name:     # "name:qualifier", as the runtime takes it
+            name, qualifier = name.split(":", 1)
         spec, fn = self._functions[name]
         request_id = str(uuid.uuid4())
         event = json.loads(payload)
         logs = [f"START RequestId: {request_id} Version: $LATEST"]
-        with self._changed:
-            self.calls.append(Call(name, event, client_context, request_id))
-            self._changed.notify_all()
         invoked_arn = f"{spec.arn}:{qualifier}" if qualifier else spec.arn
+        with self._changed:
+            self.calls.append(Call(name, event, client_context, request_id, invoked_arn))
+            self._changed.notify_all()
         context = SimpleNamespace(aws_request_id=request_id, client_context=client_context,
                                   invoked_function_arn=invoked_arn, log=logs.append)
         error = None

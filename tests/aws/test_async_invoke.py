@@ -15,6 +15,7 @@ from fogbank.messaging import AsyncInvoker, FailedEvent
 from fogbank.types import InvokeResult, ResourceNotFound, TooManyRequests
 
 WAIT_S = 30.0
+ARN = "arn:aws:lambda:us-east-1:000000000000:function"
 
 
 async def eventually(check: Callable[[], bool], what: str) -> None:
@@ -108,6 +109,46 @@ def test_pending_events_survive_a_restart(tmp_path):
         await eventually(lambda: not rows(db), "the queue to drain")
         await restarted.close()
         assert second.sent == [("fn", b'{"keep": 1}')]
+
+    run(scenario)
+
+
+def test_qualifier_is_queued_with_the_event_and_survives_a_restart(tmp_path):
+    db = tmp_path / "q.db"
+
+    async def scenario():
+        queue = AsyncInvoker(db, Recorder(ok), poll_s=0.05)
+        await queue.open()               # queued, never delivered before the restart
+        await queue.enqueue("fn", b"{}", qualifier="$LATEST")
+        await queue.enqueue("plain", b"{}")
+        await queue.close()
+
+        invoke = Recorder(ok)
+        restarted = AsyncInvoker(db, invoke, poll_s=0.05)
+        await restarted.start()
+        await eventually(lambda: not rows(db), "the queue to drain")
+        await restarted.close()
+        assert sorted(invoke.sent) == [("fn:$LATEST", b"{}"), ("plain", b"{}")]
+
+    run(scenario)
+
+
+def test_event_queued_before_qualifiers_were_kept_is_delivered(tmp_path):
+    """A row written by an older node: a bare function name in the same table."""
+    db = tmp_path / "q.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE async_events (request_id TEXT PRIMARY KEY, function_name "
+                     "TEXT NOT NULL, payload BLOB NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+                     " due_at REAL NOT NULL, enqueued_at REAL NOT NULL)")
+        conn.execute("INSERT INTO async_events VALUES ('old', 'fn', X'7B7D', 0, 0, 0)")
+
+    async def scenario():
+        invoke = Recorder(ok)
+        queue = AsyncInvoker(db, invoke, poll_s=0.05)
+        await queue.start()
+        await eventually(lambda: not rows(db), "the queue to drain")
+        await queue.close()
+        assert invoke.sent == [("fn", b"{}")]
 
     run(scenario)
 
@@ -216,6 +257,23 @@ def test_event_invocation_is_accepted_then_delivered(runtime, lambda_client):
     assert response["Payload"].read() == b""
     [call] = runtime.wait_for_calls("worker", 1)
     assert call.event == {"job": 7}
+
+
+@pytest.mark.parametrize("name,qualifier,invoked", [
+    ("who", None, f"{ARN}:who"),
+    ("who", "$LATEST", f"{ARN}:who:$LATEST"),
+    ("who:$LATEST", None, f"{ARN}:who:$LATEST"),
+    (f"{ARN}:who:$LATEST", None, f"{ARN}:who:$LATEST"),
+])
+def test_event_context_names_the_arn_the_function_was_invoked_by(runtime, lambda_client, name,
+                                                                 qualifier, invoked):
+    runtime.add("who", lambda event, context: None)
+    extra = {"Qualifier": qualifier} if qualifier else {}
+    response = lambda_client.invoke(FunctionName=name, InvocationType="Event", Payload=b"{}",
+                                    **extra)
+    assert response["StatusCode"] == 202
+    [call] = runtime.wait_for_calls("who", 1)
+    assert call.invoked_function_arn == invoked
 
 
 def test_event_payload_between_256_kb_and_1_mb_is_accepted(runtime, lambda_client):

@@ -48,3 +48,33 @@ def test_event_invocations_accepted_before_a_crash_run_after_restart(tmp_path: P
         assert recorded(s3) == set(keys), again.output()
     finally:
         again.stop()
+
+
+def test_queued_event_keeps_its_qualifier_across_a_crash(tmp_path: Path) -> None:
+    app_dir = tmp_path / "durable"
+    shutil.copytree(APP, app_dir)
+    node = RunningNode(app_dir, "--no-watch")
+    node.wait_ready()
+    lam, _ = clients(node)
+    arn = "arn:aws:lambda:us-east-1:000000000000:function:recorder"
+    calls = {"qualified": {"Qualifier": "$LATEST"},
+             "partial": {"FunctionName": "recorder:$LATEST"}, "plain": {}}
+    for key, named in calls.items():
+        lam.invoke(**{"FunctionName": "recorder", **named}, InvocationType="Event",
+                   Payload=json.dumps({"key": key, "sleep": 3}))
+    node.kill()
+
+    again = RunningNode(app_dir, "--no-watch", log_path=tmp_path / "second.log")
+    try:
+        again.wait_ready()
+        _, s3 = clients(again)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and recorded(s3) != set(calls):
+            time.sleep(0.5)
+        assert recorded(s3) == set(calls), again.output()
+        seen = {key: s3.get_object(Bucket="durable-results", Key=key)["Body"].read().decode()
+                for key in calls}
+        assert seen == {"qualified": f"{arn}:$LATEST", "partial": f"{arn}:$LATEST",
+                        "plain": arn}
+    finally:
+        again.stop()

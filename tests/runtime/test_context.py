@@ -50,6 +50,15 @@ def test_a_qualified_invocation_sees_the_qualified_arn(deploy, invoke):
     assert got["function_version"] == "$LATEST"
 
 
+def test_a_name_carrying_its_qualifier_sees_the_qualified_arn(deploy, invoke):
+    """Queued Event invocations reach the runtime as "name:qualifier"."""
+    deploy("ctx", CONTEXT)
+    _, got = invoke("ctx:$LATEST")
+    arn = "arn:aws:lambda:us-east-1:000000000000:function:ctx"
+    assert got["invoked_function_arn"] == f"{arn}:$LATEST"
+    assert got["function_name"] == "ctx"
+
+
 def test_lambda_environment_variables(deploy, invoke):
     spec = deploy("envs", CONTEXT, memory_mb=512, environment={"TABLE": "things"})
     _, got = invoke("envs")

@@ -116,3 +116,18 @@ def test_disconnect_closes_the_socket_once():
     assert sockets.closed == ["a"]
     with pytest.raises(Gone):
         run(hub.disconnect("a"))
+
+
+def test_a_connection_is_gone_to_another_api():
+    hub = ConnectionHub(MemoryConnectionStore())
+    sockets = Sockets({"a"})
+    hub.attach(sockets)
+    hub.opened(conn("a"))                       # a connection of API "api"
+    for call in (lambda: hub.describe("a", "other"), lambda: run(hub.post("a", b"x", "other")),
+                 lambda: run(hub.disconnect("a", "other"))):
+        with pytest.raises(Gone):
+            call()
+    assert sockets.sent == [] and sockets.closed == []
+    run(hub.post("a", b"own", "api"))
+    run(hub.post("a", b"any"))                  # a request naming no API reaches it
+    assert sockets.sent == [("a", b"own"), ("a", b"any")]

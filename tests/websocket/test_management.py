@@ -2,6 +2,7 @@
 endpoint form a handler may build."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -9,6 +10,8 @@ import time
 import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
+
+from .conftest import API_ID
 
 
 def connection_id(gateway, ws) -> str:
@@ -138,3 +141,61 @@ def test_unknown_api_or_stage_is_forbidden(chat, endpoint):
             assert error["Error"]["Message"] == "Forbidden"
         # Nothing reached the connection: it is still open and described.
         assert chat.management().get_connection(ConnectionId=cid)["Identity"]
+
+
+OTHER_API = "otherapi42"
+
+
+def second_api(gateway) -> str:
+    """Serves a copy of the chat API under another id; returns its WebSocket URL."""
+    gateway.apis.put(dataclasses.replace(gateway.apis.get(API_ID), api_id=OTHER_API))
+    return f"ws://127.0.0.1:{gateway.port}/_aws/execute-api/{OTHER_API}/prod"
+
+
+def addressed_by_host(client, api_id: str):
+    """Sends the client's requests as `https://{api_id}.execute-api…/prod` would arrive."""
+    host = f"{api_id}.execute-api.us-east-1.amazonaws.com"
+
+    def set_host(request, **_):
+        request.headers["Host"] = host
+    client.meta.events.register("before-send", set_host)
+    return client
+
+
+@pytest.mark.parametrize("form", ["path", "host"])
+def test_a_connection_is_gone_through_another_apis_endpoint(chat, form):
+    other_url = second_api(chat)
+    with connect(chat.url) as ws, connect(other_url) as other_ws:
+        cid = connection_id(chat, ws)
+        other_cid = connection_id(chat, other_ws)
+        if form == "path":
+            client = chat.management(f"{chat.base}/_aws/execute-api/{OTHER_API}/prod")
+        else:
+            client = addressed_by_host(chat.management(f"{chat.base}/prod"), OTHER_API)
+        for call in (lambda: client.post_to_connection(ConnectionId=cid, Data=b"x"),
+                     lambda: client.get_connection(ConnectionId=cid),
+                     lambda: client.delete_connection(ConnectionId=cid)):
+            with pytest.raises(client.exceptions.GoneException) as gone:
+                call()
+            assert gone.value.response["ResponseMetadata"]["HTTPStatusCode"] == 410
+        # The other API's own connection is served there.
+        client.post_to_connection(ConnectionId=other_cid, Data=b"to the other")
+        assert other_ws.recv(timeout=30) == "to the other"
+        assert client.get_connection(ConnectionId=other_cid)["Identity"]
+        # Nothing reached the first connection: it is open, and its own API reaches it.
+        own = chat.management(f"{chat.base}/_aws/execute-api/{API_ID}/prod")
+        own.post_to_connection(ConnectionId=cid, Data=b"still here")
+        assert ws.recv(timeout=30) == "still here"
+
+
+def test_sdk_endpoint_reaches_the_connections_of_every_api(chat):
+    other_url = second_api(chat)
+    with connect(chat.url) as ws, connect(other_url) as other_ws:
+        cids = [connection_id(chat, ws), connection_id(chat, other_ws)]
+        client = chat.management()
+        for cid, socket in zip(cids, (ws, other_ws)):
+            client.post_to_connection(ConnectionId=cid, Data=b"hi")
+            assert socket.recv(timeout=30) == "hi"
+        client.delete_connection(ConnectionId=cids[1])
+        with pytest.raises(ConnectionClosed):
+            other_ws.recv(timeout=30)

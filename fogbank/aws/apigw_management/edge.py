@@ -4,11 +4,12 @@ A function builds its management endpoint from the API's URL and stage, so the r
 comes addressed to the API: `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}/
 @connections/{id}`, or the path-based `/_aws/execute-api/{apiId}/{stage}/@connections/{id}`.
 The node's route table sends those (`is_connections_request`) to `ConnectionsEdge`, which
-hands them to the SDK app with the path cut to `/@connections/{id}` — connection ids are
-unique per node, so the API and stage in front add nothing once they are known to exist.
-A request addressed to an API that is not a WebSocket API of this node, or to a stage it
-lacks (or with no stage segment), gets AWS's 403 `{"message":"Forbidden"}`; the SDK
-endpoint's own `/@connections/{id}` names no API and is always served.
+hands them to the SDK app with the path cut to `/@connections/{id}`, and the API it named
+in `addressed_api`: a connection id belongs to its API, and through another API's endpoint
+it is gone (410), as on AWS. A request addressed to an API that is not a WebSocket API of
+this node, or to a stage it lacks (or with no stage segment), gets AWS's 403
+`{"message":"Forbidden"}`; the SDK endpoint's own `/@connections/{id}` names no API and is
+always served, for any connection.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ import json
 from typing import Any, Awaitable, Callable, Protocol
 from urllib.parse import unquote
 
-from fogbank.gateway.addressing import address_of
+from fogbank.aws.apigw_management.service import addressed_api
+from fogbank.gateway.addressing import Address, address_of
 from fogbank.gateway.model import WEBSOCKET, Api
 from fogbank.ids import request_uuid
 from fogbank.wire import with_path
@@ -56,17 +58,20 @@ class ConnectionsEdge:
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         path = connections_path(scope)
         assert path is not None, "routed here by is_connections_request"
-        if self._apis is not None and not self._addressed_stage_exists(scope, path):
+        address = address_of(scope)     # None: the SDK endpoint's own form names no API
+        if self._apis is not None and address is not None and not self._stage_exists(
+                address, path):
             await _forbidden(send)
             return
         scope = with_path(scope, path, unquote(path.decode("latin-1")))
-        await self._sdk(scope, receive, send)
+        token = addressed_api.set(address.api_id if address is not None else None)
+        try:
+            await self._sdk(scope, receive, send)
+        finally:
+            addressed_api.reset(token)
 
-    def _addressed_stage_exists(self, scope: dict, path: bytes) -> bool:
+    def _stage_exists(self, address: Address, path: bytes) -> bool:
         assert self._apis is not None
-        address = address_of(scope)
-        if address is None:             # the SDK endpoint's own form names no API
-            return True
         api = self._apis.get(address.api_id)
         # What comes before `/@connections` is the stage segment: "/prod".
         stage = address.raw_path.encode("latin-1")[:-len(path)].strip(b"/")

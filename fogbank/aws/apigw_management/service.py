@@ -2,22 +2,31 @@
 
 A translation only: the hub knows the connections and raises AWS's errors (GoneException,
 PayloadTooLargeException); this module turns its records into the operations' outputs.
+A connection id belongs to its API: `addressed_api` holds the API a request was addressed
+to (set by `ConnectionsEdge`; None for the SDK endpoint's own `/@connections/{id}`), and the
+hub finds only that API's connections.
 """
 from __future__ import annotations
 
 import datetime as dt
+from contextvars import ContextVar
 from typing import Any, Mapping, Protocol
 
 from fogbank.aws.service import CallContext, Handler
 from fogbank.connections import Connection
 
 
+# A context variable rather than a parameter: the request passes through the SDK app, whose
+# handlers see only the operation's input, between the edge and this service.
+addressed_api: ContextVar[str | None] = ContextVar("addressed_api", default=None)
+
+
 class Connections(Protocol):
-    def describe(self, connection_id: str) -> Connection: ...
+    def describe(self, connection_id: str, api_id: str | None = None) -> Connection: ...
 
-    async def post(self, connection_id: str, data: bytes) -> None: ...
+    async def post(self, connection_id: str, data: bytes, api_id: str | None = None) -> None: ...
 
-    async def disconnect(self, connection_id: str) -> None: ...
+    async def disconnect(self, connection_id: str, api_id: str | None = None) -> None: ...
 
 
 def iso_time(epoch_ms: int) -> str:
@@ -39,12 +48,13 @@ class ManagementService:
                                  ) -> dict[str, Any]:
         data = params.get("Data") or b""
         await self._connections.post(params["ConnectionId"],
-                                     data.encode() if isinstance(data, str) else bytes(data))
+                                     data.encode() if isinstance(data, str) else bytes(data),
+                                     addressed_api.get())
         return {}
 
     async def get_connection(self, params: dict[str, Any], ctx: CallContext
                              ) -> dict[str, Any]:
-        found = self._connections.describe(params["ConnectionId"])
+        found = self._connections.describe(params["ConnectionId"], addressed_api.get())
         identity = {"SourceIp": found.source_ip}
         if found.user_agent is not None:
             identity["UserAgent"] = found.user_agent
@@ -53,5 +63,5 @@ class ManagementService:
 
     async def delete_connection(self, params: dict[str, Any], ctx: CallContext
                                 ) -> dict[str, Any]:
-        await self._connections.disconnect(params["ConnectionId"])
+        await self._connections.disconnect(params["ConnectionId"], addressed_api.get())
         return {}

@@ -31,8 +31,8 @@ class FunctionRuntime(Protocol):
 
 
 class EventQueue(Protocol):
-    def enqueue(self, function_name: str, payload: bytes, *,
-                request_id: str | None = None) -> Awaitable[str]: ...
+    def enqueue(self, function_name: str, payload: bytes, *, request_id: str | None = None,
+                qualifier: str | None = None) -> Awaitable[str]: ...
 
 
 class LambdaService:
@@ -60,7 +60,9 @@ class LambdaService:
         if kind == "DryRun":
             return {"StatusCode": 204}
         if kind == "Event":
-            request_id = await self._queue.enqueue(spec.name, event, request_id=ctx.request_id)
+            # The qualifier travels with the queued event, for the function's invoked ARN.
+            request_id = await self._queue.enqueue(spec.name, event, request_id=ctx.request_id,
+                                                   qualifier=ref.qualifier)
             return {"StatusCode": 202, "ResponseMetadata": {"RequestId": request_id}}
         tail = params.get("LogType") == "Tail"
         # The function's context names the ARN it was invoked by, qualifier included.
