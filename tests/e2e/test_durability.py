@@ -36,7 +36,11 @@ def restarted_after_crash(tmp_path: Path, send: Callable[[Any], None]) -> Runnin
     send(lam)
     node.kill()
     again = RunningNode(app_dir, "--no-watch", log_path=tmp_path / "second.log")
-    again.wait_ready()
+    try:
+        again.wait_ready()
+    except BaseException:
+        again.stop()
+        raise
     return again
 
 
