@@ -56,15 +56,29 @@ class Catalog:
         return f"arn:aws:dynamodb:{self.region}:{self.account_id}:table/{name}"
 
     def by_arn(self, arn: str) -> TableDef:
+        """The table a tag operation's ResourceArn names, refused as DynamoDB refuses it."""
         if not arn.startswith("arn:"):
             raise ValidationException("One or more parameter values were invalid: ARNs must "
                                       f"start with 'arn:': {arn}")
-        prefix = f"arn:aws:dynamodb:{self.region}:{self.account_id}:table/"
-        name = arn[len(prefix):] if arn.startswith(prefix) else None
-        if not name or name not in self.tables:
+        parts = arn.split(":", 5)
+        if len(parts) < 6 or parts[2] != "dynamodb" or not parts[5].startswith("table/"):
+            raise ValidationException(
+                f"Invalid TableArn: Invalid ResourceArn provided as input {arn}")
+        _, partition, _, region, account, resource = parts
+        if (partition, region) != ("aws", self.region):
+            raise ValidationException(
+                f"One or more parameter values were invalid: Invalid resource Arn: {arn}")
+        name, _, below = resource[len("table/"):].partition("/")
+        # An index ARN is refused; a stream ARN passes on and is not found, as in DynamoDB.
+        if below and not below.startswith("stream/"):
+            raise ValidationException(
+                "One or more parameter values were invalid: Invalid resource arn provided, "
+                f"only table or stream is accepted. Provided resource arn: {arn}")
+        table = self.tables.get(name)
+        if table is None or below or account != self.account_id:
             raise ResourceNotFoundException(
-                f"Requested resource not found: ResourcArn: {arn} not found")
-        return self.tables[name]
+                f"Requested resource not found: ResourceArn: {arn} not found")
+        return table
 
     # ------------------------------------------------------------------ writer side
 

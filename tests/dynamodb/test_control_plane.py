@@ -243,10 +243,52 @@ def test_create_table_with_too_many_tags_creates_nothing(ddb, aws_error) -> None
 
 def test_tags_of_missing_table(ddb, aws_error) -> None:
     arn = "arn:aws:dynamodb:us-east-1:000000000000:table/no-such-table"
-    with aws_error("ResourceNotFoundException"):
+    # AWS's current text spells "ResourceArn" (an older one read "ResourcArn").
+    message = f"Requested resource not found: ResourceArn: {arn} not found"
+    with aws_error("ResourceNotFoundException", message):
         ddb.list_tags_of_resource(ResourceArn=arn)
-    with aws_error("ResourceNotFoundException"):
+    with aws_error("ResourceNotFoundException", message):
         ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "a", "Value": "b"}])
+    with aws_error("ResourceNotFoundException", message):
+        ddb.untag_resource(ResourceArn=arn, TagKeys=["a"])
+
+
+def _each_tag_operation_refuses(ddb, aws_error, arn: str, code: str, message: str) -> None:
+    with aws_error(code, message):
+        ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "a", "Value": "b"}])
+    with aws_error(code, message):
+        ddb.untag_resource(ResourceArn=arn, TagKeys=["a"])
+    with aws_error(code, message):
+        ddb.list_tags_of_resource(ResourceArn=arn)
+
+
+@pytest.mark.parametrize("arn", ["arn:not/a/good/format", "arn:" + "scylla/" * 15, "arn:a:b:c:d:e",
+                                 "arn:aws:s3:::a-bucket"])
+def test_tag_operations_refuse_an_arn_that_names_no_table(ddb, aws_error, arn: str) -> None:
+    _each_tag_operation_refuses(ddb, aws_error, arn, "ValidationException",
+                                f"Invalid TableArn: Invalid ResourceArn provided as input {arn}")
+
+
+def test_tag_operations_refuse_another_regions_arn(ddb, make_table, aws_error) -> None:
+    arn = ddb.describe_table(TableName=make_table())["Table"]["TableArn"]
+    elsewhere = arn.replace(":us-east-1:", ":eu-west-1:")
+    _each_tag_operation_refuses(ddb, aws_error, elsewhere, "ValidationException",
+                                "One or more parameter values were invalid: Invalid resource "
+                                f"Arn: {elsewhere}")
+    assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == []
+
+
+def test_tag_operations_refuse_an_index_arn(ddb, make_table, aws_error) -> None:
+    name = make_table(attributes={"g": "S"}, GlobalSecondaryIndexes=[{
+        "IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+    table = ddb.describe_table(TableName=name)["Table"]
+    index_arn = table["GlobalSecondaryIndexes"][0]["IndexArn"]
+    _each_tag_operation_refuses(ddb, aws_error, index_arn, "ValidationException",
+                                "One or more parameter values were invalid: Invalid resource "
+                                "arn provided, only table or stream is accepted. Provided "
+                                f"resource arn: {index_arn}")
+    assert ddb.list_tags_of_resource(ResourceArn=table["TableArn"])["Tags"] == []
 
 
 def test_describe_endpoints(ddb) -> None:

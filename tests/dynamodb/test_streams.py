@@ -193,3 +193,18 @@ def test_list_streams_after_a_malformed_stream_arn(ddb, streams, make_table, aws
     name, _ = _stream_table(ddb, make_table, "KEYS_ONLY")
     with aws_error("ValidationException", "Invalid StreamArn"):
         streams.list_streams(TableName=name, ExclusiveStartStreamArn=MALFORMED_ARN)
+
+
+def test_a_record_counts_its_size_as_aws_does(ddb, streams, make_table) -> None:
+    # AWS's recorded answer for this item: SizeBytes 70, the sizes of Keys and NewImage
+    # added up (names, string bytes, binary bytes), timestamps whole seconds.
+    name = make_table(("my_partition_key", "S"),
+                      StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+    arn = ddb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
+    ddb.put_item(TableName=name, Item={"my_partition_key": {"S": "hello world"},
+                                       "binary_key": {"B": b"foobar"}})
+    (record,) = _records(streams, arn)
+    assert record["eventVersion"] == "1.1"
+    assert record["dynamodb"]["SizeBytes"] == 70
+    assert record["dynamodb"]["ApproximateCreationDateTime"].microsecond == 0
+    assert 21 <= len(record["dynamodb"]["SequenceNumber"]) <= 40
