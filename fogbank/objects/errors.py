@@ -1,7 +1,7 @@
 """S3's errors, with the codes, messages and status codes S3 sends.
 
 The wire layer writes them as S3's XML error body: Code, Message, then the `extra` members
-(BucketName, Key, UploadId, Condition, …) in the order given, then Resource and RequestId.
+(BucketName, Key, UploadId, Condition, …) in the order given, then Resource, RequestId and HostId.
 """
 from __future__ import annotations
 

@@ -212,6 +212,7 @@ class CopyObject:
 @dataclass(frozen=True)
 class Deleted:
     key: str
+    index: int = 0          # the entry's position in the request, to echo what it named
 
 
 @dataclass(frozen=True)

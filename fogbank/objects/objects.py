@@ -158,7 +158,7 @@ class Objects:
             try:
                 await self.delete(bucket, key, caller=caller, conditions=Conditions(
                     if_match=etag) if etag is not None else Conditions())
-                deleted.append(Deleted(key))
+                deleted.append(Deleted(key, index))
             except errors.S3Error as exc:
                 failed.append(DeleteFailed(key, exc.code, exc.message))
         return deleted, failed
@@ -268,7 +268,11 @@ class Objects:
     # ------------------------------------------------------------------ tags
 
     async def get_tags(self, bucket: str, key: str) -> dict[str, str]:
-        return dict((await self.record(bucket, key)).tags)
+        try:
+            return dict((await self.record(bucket, key)).tags)
+        except errors.NoSuchKey:
+            # GetObjectTagging alone names the missing key as "<bucket>/<key>".
+            raise errors.NoSuchKey(Key=f"{bucket}/{key}") from None
 
     async def put_tags(self, bucket: str, key: str, tags: Mapping[str, str]) -> None:
         await self._retag(bucket, key, tag_dict(tags))

@@ -524,3 +524,24 @@ def test_delete_objects_reports_a_version_id_as_no_such_version(s3, bucket):
                                  "Message": "The specified version does not exist."}]
     assert result["Deleted"] == [{"Key": "other"}]
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
+
+
+def test_delete_objects_echoes_the_null_version_id(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    s3.put_object(Bucket=bucket, Key="other", Body=b"x")
+    result = s3.delete_objects(Bucket=bucket, Delete={"Objects": [
+        {"Key": "k", "VersionId": "null"}, {"Key": "other"}]})
+    assert result["Deleted"] == [{"Key": "k", "VersionId": "null"}, {"Key": "other"}]
+
+
+def test_tagging_a_missing_key_names_it_as_get_does(s3, bucket):
+    # GetObjectTagging names the key with its bucket; Put/DeleteObjectTagging name the key.
+    with pytest.raises(ClientError) as exc:
+        s3.get_object_tagging(Bucket=bucket, Key="fake-key")
+    assert exc.value.response["Error"]["Key"] == f"{bucket}/fake-key"
+    with pytest.raises(ClientError) as exc:
+        s3.put_object_tagging(Bucket=bucket, Key="fake-key", Tagging={"TagSet": []})
+    assert exc.value.response["Error"]["Key"] == "fake-key"
+    with pytest.raises(ClientError) as exc:
+        s3.delete_object_tagging(Bucket=bucket, Key="fake-key")
+    assert exc.value.response["Error"]["Key"] == "fake-key"

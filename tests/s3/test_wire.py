@@ -22,6 +22,18 @@ def test_error_body_names_code_message_resource_and_request_id(endpoint, bucket)
     assert f"<RequestId>{response.headers['x-amz-request-id']}</RequestId>" in body
 
 
+def test_error_body_ends_with_the_host_id_of_the_x_amz_id_2_header(endpoint, bucket, s3):
+    response = httpx.get(f"{endpoint.url}/{bucket}/missing/key.txt")
+    host_id = response.headers["x-amz-id-2"]
+    assert response.text.endswith(f"<RequestId>{response.headers['x-amz-request-id']}"
+                                  f"</RequestId><HostId>{host_id}</HostId></Error>")
+    with pytest.raises(ClientError) as exc:
+        s3.get_object(Bucket=bucket, Key="missing")
+    metadata = exc.value.response["ResponseMetadata"]
+    assert metadata["HostId"] == metadata["HTTPHeaders"]["x-amz-id-2"]
+    assert "HostId" not in exc.value.response["Error"]
+
+
 def error_of(call, **params) -> dict:
     with pytest.raises(ClientError) as exc:
         call(**params)

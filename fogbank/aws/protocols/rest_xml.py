@@ -258,8 +258,9 @@ class RestXmlProtocol:
         return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(element)
 
     def error_response(self, error: AwsError, *, resource: str = "", request_id: str = "",
-                       head: bool = False) -> WireResponse:
-        """`<Error><Code/><Message/>…<Resource/><RequestId/></Error>`; no body for HEAD."""
+                       host_id: str = "", head: bool = False) -> WireResponse:
+        """`<Error><Code/><Message/>…<Resource/><RequestId/><HostId/></Error>`; no body for
+        HEAD. S3 ends its errors with HostId, the x-amz-id-2 header's value."""
         shape = self.model.shape_for_error_code(error.code) if error.code else None
         status = error.status
         if shape is not None:
@@ -272,6 +273,8 @@ class RestXmlProtocol:
         if resource:
             _text(root, "Resource", resource)
         _text(root, "RequestId", request_id)
+        if host_id:
+            _text(root, "HostId", host_id)
         response = WireResponse(status, {})
         if not head:
             response.headers["Content-Type"] = "application/xml"

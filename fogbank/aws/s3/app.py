@@ -191,7 +191,7 @@ class S3App:
     def _error(self, exc: AwsError, routed: WireRequest, request_id: str) -> WireResponse:
         response = self.protocol.error_response(
             exc, resource=resource(routed.raw_path), request_id=request_id,
-            head=routed.method == "HEAD" or exc.status == 304)
+            host_id=request_id, head=routed.method == "HEAD" or exc.status == 304)
         if isinstance(exc, (AuthorizationHeaderMalformed, AuthorizationQueryParametersError)) \
                 and "Region" in exc.extra:
             # Where the bucket is, also for a HEAD, whose answer has no body to say it.

@@ -97,7 +97,9 @@ class ObjectOperations:
                            "Message": "The specified version does not exist."}
                           for entry in missing]
         if not request.get("Quiet"):
-            out["Deleted"] = [{"Key": d.key} for d in deleted]
+            # An entry that named version "null" gets it echoed in its Deleted item.
+            out["Deleted"] = [{"Key": d.key, "VersionId": entries[d.index].get("VersionId")}
+                              for d in deleted]
         return out
 
     async def copy_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
