@@ -182,8 +182,9 @@ class GatewayApp:
         try:
             if v2:
                 return from_v2(result.payload)
-            default = REST_DEFAULT_TYPE if request.api.protocol == REST else HTTP_DEFAULT_TYPE
-            return from_v1(result.payload, default)
+            rest = request.api.protocol == REST
+            return from_v1(result.payload, REST_DEFAULT_TYPE if rest else HTTP_DEFAULT_TYPE,
+                           rest=rest)
         except MalformedResponse as exc:
             log.warning("Malformed Lambda proxy response from %s (%s)", name, exc)
             raise GatewayError(FUNCTION_ERROR) from None

@@ -3,9 +3,11 @@
 Payload 2.0: a JSON object with `statusCode` is a structured response (headers,
 cookies → one Set-Cookie each, body, isBase64Encoded; `multiValueHeaders` is not part of
 2.0 and is ignored, as AWS does); any other JSON value is the body of a 200 with
-content-type application/json. Payload 1.0: the object must carry `statusCode`; `headers`
-and `multiValueHeaders` merge, the multi-value entry winning for a name in both. A missing
-Content-Type defaults to text/plain (HTTP APIs) or application/json (REST APIs).
+content-type application/json. Payload 1.0: `headers` and `multiValueHeaders` merge, the
+multi-value entry winning for a name in both. A REST API takes a missing `statusCode` as
+200 and refuses any key beyond the five of the proxy response; an HTTP API's 1.0 form
+needs `statusCode`. A missing Content-Type defaults to text/plain (HTTP APIs) or
+application/json (REST APIs).
 Anything else is a `MalformedResponse`.
 """
 from __future__ import annotations
@@ -24,6 +26,10 @@ Headers = tuple[tuple[bytes, bytes], ...]
 _HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection"})
 HTTP_DEFAULT_TYPE = "text/plain; charset=utf-8"
 REST_DEFAULT_TYPE = "application/json"
+
+
+# The keys of a REST API's Lambda proxy response; any other key makes it malformed.
+_V1_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"})
 
 
 class MalformedResponse(Exception):
@@ -115,10 +121,16 @@ def from_v2(payload: bytes) -> Response:
                     _body(data))
 
 
-def from_v1(payload: bytes, default_type: str) -> Response:
+def from_v1(payload: bytes, default_type: str, *, rest: bool = False) -> Response:
+    """`rest`: read as a REST API does, where every key is optional but none is unknown."""
     data = _load(payload)
-    if not isinstance(data, dict) or "statusCode" not in data:
+    if not isinstance(data, dict):
         raise MalformedResponse("not a proxy response")
+    if rest:
+        if not data.keys() <= _V1_KEYS:
+            raise MalformedResponse("unknown key")
+    elif "statusCode" not in data:
+        raise MalformedResponse("statusCode")
     multi = data.get("multiValueHeaders") or {}
     if not isinstance(multi, dict):
         raise MalformedResponse("multiValueHeaders")
@@ -129,8 +141,8 @@ def from_v1(payload: bytes, default_type: str) -> Response:
             raise MalformedResponse("multiValueHeaders")
         for value in values:
             _add(headers, name, _text(value))
-    return Response(_status(data["statusCode"]), _with_default_type(headers, default_type),
-                    _body(data))
+    return Response(_status(data.get("statusCode", 200)),
+                    _with_default_type(headers, default_type), _body(data))
 
 
 def json_message(status: int, message: str, extra: Headers = ()) -> Response:

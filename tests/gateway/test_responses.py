@@ -69,6 +69,19 @@ def test_v1_headers_and_multi_value_headers_merge(gateway, rest_api) -> None:
     assert r.headers["content-type"] == "application/json"
 
 
+@pytest.mark.parametrize("result, body", [
+    ({}, b""),
+    ({"headers": {"test-header": "value"}}, b""),
+    ({"body": "no status"}, b"no status"),
+])
+def test_v1_status_code_defaults_to_200_on_rest(gateway, rest_api, result, body) -> None:
+    r = serve(gateway, rest_api, result)
+    assert r.status_code == 200
+    assert r.content == body
+    assert r.headers["content-type"] == "application/json"
+    assert r.headers.get("test-header") == result.get("headers", {}).get("test-header")
+
+
 def test_function_cannot_set_framing_headers(gateway, http_api) -> None:
     r = serve(gateway, http_api, {"statusCode": 200, "body": "abc",
                                   "headers": {"Content-Length": "999", "Connection": "close"}})
@@ -77,7 +90,7 @@ def test_function_cannot_set_framing_headers(gateway, http_api) -> None:
 
 
 @pytest.mark.parametrize("result", [
-    {"body": "no status"},
+    {"statusCode": 200, "wrongValue": "value"},
     {"statusCode": 200, "body": {"not": "a string"}},
     {"statusCode": "abc"},
     {"statusCode": 999},
@@ -96,6 +109,7 @@ def test_malformed_v1_response_is_502_on_rest(gateway, rest_api, result) -> None
 @pytest.mark.parametrize("result", [
     {"body": "no status"},
     {"statusCode": 200, "body": 5},
+    {},
 ])
 def test_malformed_v1_response_is_500_on_http_api(gateway, http_api, result) -> None:
     r = serve(gateway, http_api, result, version="1.0")
