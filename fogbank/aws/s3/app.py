@@ -35,8 +35,8 @@ from fogbank.aws.s3.signing import (AuthorizationHeaderMalformed,
 from fogbank.wire import WireRequest, WireResponse, request_head
 from fogbank.ids import random_bytes
 from fogbank.objects import Caller, ObjectsEngine
-from fogbank.objects.errors import (HeaderNotImplemented, InternalError, MethodNotAllowed,
-                                    NoSuchBucket)
+from fogbank.objects.errors import (HeaderNotImplemented, IncompleteBody, InternalError,
+                                    MethodNotAllowed, NoSuchBucket)
 from fogbank.types import AwsError
 
 log = logging.getLogger(__name__)
@@ -252,7 +252,7 @@ async def _body(receive: Callable) -> AsyncIterator[bytes]:
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise chunked.IncompleteBody()
+            raise IncompleteBody(chunked.TRUNCATED)
         if message.get("body"):
             yield message["body"]
         if not message.get("more_body"):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import AsyncIterator
 
-from fogbank.objects.errors import S3Error
+from fogbank.objects.errors import IncompleteBody
 
 STREAMING_PAYLOADS = ("STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
                       "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
@@ -21,12 +21,8 @@ STREAMING_PAYLOADS = ("STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
                       "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD",
                       "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER")
 MAX_LINE = 4096
-
-
-class IncompleteBody(S3Error):
-    code = "IncompleteBody"
-    status = 400
-    default_message = "The request body terminated unexpectedly"
+# IncompleteBody's message when a body ends before its framing says it should.
+TRUNCATED = "The request body terminated unexpectedly"
 
 
 def is_aws_chunked(content_sha256: str | None, content_encoding: str | None) -> bool:
@@ -91,12 +87,12 @@ class _Reader:
                     rest = bytes(self._buffer)
                     self._buffer.clear()
                     return rest
-                raise IncompleteBody()
+                raise IncompleteBody(TRUNCATED)
 
     async def take(self, size: int) -> AsyncIterator[bytes]:
         while size > 0:
             if not self._buffer and not await self._fill():
-                raise IncompleteBody()
+                raise IncompleteBody(TRUNCATED)
             if len(self._buffer) <= size:
                 piece = bytes(self._buffer)
                 self._buffer.clear()
