@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping
 
-from fogbank.tables.control import index_problems
+from fogbank.tables.control_checks import index_problems
 from fogbank.tables.errors import LimitExceededException, ResourceNotFoundException, ValidationException
 from fogbank.tables.schema import (INVALID, MAX_GSIS, check_billing, check_key_schema,
                                    check_projection, check_stream)
