@@ -41,7 +41,7 @@ BucketNotEmpty = _error("BucketNotEmpty", 409, "The bucket you tried to delete i
 EntityTooLarge = _error("EntityTooLarge", 400,
                         "Your proposed upload exceeds the maximum allowed object size.")
 EntityTooSmall = _error("EntityTooSmall", 400,
-                        "Your proposed upload is smaller than the minimum allowed object size.")
+                        "Your proposed upload is smaller than the minimum allowed size")
 IllegalLocationConstraintException = _error(
     "IllegalLocationConstraintException", 400,
     "The unspecified location constraint is incompatible for the region specific endpoint "

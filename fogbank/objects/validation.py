@@ -122,7 +122,8 @@ def _check_expiration(expiration: Mapping[str, Any]) -> None:
         if isinstance(when, str):
             when = datetime.fromisoformat(when.replace("Z", "+00:00"))
         if (when.hour, when.minute, when.second, when.microsecond) != (0, 0, 0, 0):
-            raise errors.InvalidArgument("'Date' must be at midnight GMT")
+            raise errors.InvalidArgument("'Date' must be at midnight GMT", ArgumentName="Date",
+                                         ArgumentValue=when.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 def check_lifecycle(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -147,6 +148,9 @@ def check_lifecycle(document: Mapping[str, Any]) -> dict[str, Any]:
         if not any(rule.get(action) for action in actions):
             raise errors.InvalidRequest("At least one action needs to be specified in a rule")
         _check_expiration(rule.get("Expiration") or {})
+        tags = [tag.get("Key") for tag in _list((rule.get("Filter") or {}).get("And") or {}, "Tags")]
+        if len(tags) != len(set(tags)):
+            raise errors.InvalidRequest("Duplicate Tag Keys are not allowed.")
         abort = rule.get("AbortIncompleteMultipartUpload") or {}
         if "DaysAfterInitiation" in abort and int(abort["DaysAfterInitiation"]) <= 0:
             raise errors.InvalidArgument("'DaysAfterInitiation' for AbortIncompleteMultipartUpload "
@@ -160,20 +164,30 @@ def check_website(document: Mapping[str, Any]) -> dict[str, Any]:
         if not redirect_all.get("HostName"):
             raise errors.MalformedXML()
         if any(document.get(m) for m in ("IndexDocument", "ErrorDocument", "RoutingRules")):
-            raise errors.InvalidRequest("RedirectAllRequestsTo cannot be provided in "
-                                        "conjunction with other Routing/Redirect configurations.")
+            raise errors.InvalidArgument("RedirectAllRequestsTo cannot be provided in "
+                                         "conjunction with other Routing Rules.",
+                                         ArgumentName="RedirectAllRequestsTo",
+                                         ArgumentValue="not null")
         return {"RedirectAllRequestsTo": redirect_all}
     suffix = (document.get("IndexDocument") or {}).get("Suffix")
     if suffix is None:
         raise errors.InvalidArgument("A value for IndexDocument Suffix must be provided if "
-                                     "RedirectAllRequestsTo is empty")
+                                     "RedirectAllRequestsTo is empty",
+                                     ArgumentName="IndexDocument", ArgumentValue="null")
     if not suffix or "/" in suffix:
         raise errors.InvalidArgument("The IndexDocument Suffix is not well formed",
                                      ArgumentName="IndexDocument", ArgumentValue=suffix)
     for rule in document.get("RoutingRules") or []:
         if not rule.get("Redirect"):
             raise errors.MalformedXML()
+        if "Condition" in rule and not rule["Condition"]:
+            raise errors.InvalidRequest("Condition cannot be empty. To redirect all requests "
+                                        "without a condition, the condition element shouldn't "
+                                        "be present.")
         redirect = rule["Redirect"]
+        if redirect.get("Protocol") not in (None, "http", "https"):
+            raise errors.InvalidRequest("Invalid protocol, protocol can be http or https. If not "
+                                        "defined the protocol will be selected automatically.")
         if "ReplaceKeyWith" in redirect and "ReplaceKeyPrefixWith" in redirect:
             raise errors.InvalidRequest("You can only define ReplaceKeyPrefix or ReplaceKey but "
                                         "not both.")

@@ -46,7 +46,7 @@ async def test_small_part_before_the_last_is_entity_too_small(engine, s3, bucket
     with pytest.raises(errors.EntityTooSmall) as caught:
         await engine.uploads.complete(bucket, "k", up.upload_id, done)
     assert caught.value.message == ("Your proposed upload is smaller than the minimum allowed "
-                                    "object size.")
+                                    "size")
     assert caught.value.extra["MinSizeAllowed"] == 5 * MiB
     assert caught.value.extra["PartNumber"] == 1
 

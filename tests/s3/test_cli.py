@@ -319,7 +319,7 @@ def test_s3api_small_part_is_refused(aws, bucket, tmp_path):
     done = aws("s3api", "complete-multipart-upload", "--bucket", bucket, "--key", "k",
                "--upload-id", upload_id, "--multipart-upload", layout, check=False)
     assert b"An error occurred (EntityTooSmall) when calling the CompleteMultipartUpload " \
-           b"operation: Your proposed upload is smaller than the minimum allowed object size." \
+           b"operation: Your proposed upload is smaller than the minimum allowed size" \
         in done.stderr
     aws("s3api", "abort-multipart-upload", "--bucket", bucket, "--key", "k", "--upload-id",
         upload_id)

@@ -7,7 +7,7 @@ from fogbank.aws.s3 import headers as h
 from fogbank.aws.s3.context import S3Call
 from fogbank.aws.s3.objects import unversioned
 from fogbank.objects import Checksum, CompletedPart, CreateUpload, ObjectsEngine
-from fogbank.objects.errors import InvalidArgument
+from fogbank.objects.errors import InvalidArgument, InvalidRequest
 
 
 class MultipartOperations:
@@ -50,6 +50,9 @@ class MultipartOperations:
                                    **_checksum(part.checksum)}, **h.SSE}
 
     async def complete(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        if p.get("MultipartUpload") is None:
+            # No body at all is S3's InvalidRequest; an empty parts list stays MalformedXML.
+            raise InvalidRequest("You must specify at least one part")
         parts = []
         for entry in (p.get("MultipartUpload") or {}).get("Parts", []):
             checksum = next((Checksum(alg, entry[f"Checksum{alg}"], "COMPOSITE")
