@@ -72,6 +72,8 @@ IncompleteBody = _error("IncompleteBody", 400, "You did not provide the number o
 InvalidRange = _error("InvalidRange", 416, "The requested range is not satisfiable")
 InvalidRequest = _error("InvalidRequest", 400, "Invalid Request")
 InvalidTag = _error("InvalidTag", 400, "The TagValue you have provided is invalid")
+InvalidStorageClass = _error("InvalidStorageClass", 400,
+                              "The storage class you specified is not valid")
 KeyTooLongError = _error("KeyTooLongError", 400, "Your key is too long")
 MalformedPolicy = _error("MalformedPolicy", 400, "Policies must be valid JSON and the first "
                                                   "byte must be '{'")

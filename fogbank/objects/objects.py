@@ -15,9 +15,9 @@ from fogbank.objects.conditions import check_read, check_write
 from fogbank.objects.buckets import Buckets
 from fogbank.objects.lifecycle import expiration_header
 from fogbank.objects.model import (MAX_KEYS, MAX_PUT_SIZE, Caller, ChecksumSpec,
-                                   Conditions, CopyObject, Deleted, DeleteFailed,
-                                   GetObject, ListPage, ObjectAttributes, ObjectBody, ObjectInfo,
-                                   Part, PutObject, PutResult, Range)
+                                   Conditions, ContentHeaders, CopyObject, Deleted,
+                                   DeleteFailed, GetObject, ListPage, ObjectAttributes,
+                                   ObjectBody, ObjectInfo, Part, PutObject, PutResult, Range)
 from fogbank.objects.names import check_key
 from fogbank.objects.notifications import Notifier
 from fogbank.objects.storage import ObjectRecord
@@ -32,6 +32,17 @@ DIRECTIVES = ("COPY", "REPLACE")
 _SELF_COPY = ("This copy request is illegal because it is trying to copy an object to itself "
               "without changing the object's metadata, storage class, website redirect "
               "location or encryption attributes.")
+
+
+# Storage classes of other kinds of buckets (Outposts, Snow devices, directory buckets, FSx),
+# which a general purpose bucket refuses.
+FOREIGN_STORAGE_CLASSES = frozenset({"OUTPOSTS", "SNOW", "EXPRESS_ONEZONE", "FSX_OPENZFS",
+                                     "FSX_ONTAP"})
+
+
+def check_storage_class(headers: ContentHeaders) -> None:
+    if headers.storage_class in FOREIGN_STORAGE_CLASSES:
+        raise errors.InvalidStorageClass(StorageClassRequested=headers.storage_class)
 
 
 def check_metadata(metadata: Mapping[str, str]) -> None:
@@ -72,6 +83,7 @@ class Objects:
     async def put(self, req: PutObject) -> PutResult:
         check_key(req.key)
         await self._buckets.get(req.bucket)
+        check_storage_class(req.headers)
         check_metadata(req.metadata)
         tags = tag_dict(req.tags)
         if req.conditions:
@@ -175,6 +187,7 @@ class Objects:
                                          ArgumentValue=req.tagging_directive)
         source = await self.record(req.source.bucket, req.source.key)
         await self._buckets.get(req.bucket)
+        check_storage_class(req.headers)
         copy_conditions(req.source.conditions, source.info)
         src = source.info
         same = (req.source.bucket, req.source.key) == (req.bucket, req.key)

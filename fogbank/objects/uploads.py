@@ -20,8 +20,8 @@ from fogbank.objects.model import (MAX_PART_NUMBER, MAX_PUT_SIZE, MIN_PART_SIZE,
                                    UploadsPage)
 from fogbank.objects.names import check_key
 from fogbank.objects.notifications import Notifier
-from fogbank.objects.objects import (Objects, check_metadata, copy_conditions, resolve_range,
-                                     tag_dict)
+from fogbank.objects.objects import (Objects, check_metadata, check_storage_class,
+                                     copy_conditions, resolve_range, tag_dict)
 from fogbank.objects.storage import ObjectRecord, PartRecord, StoredBody, UploadRecord
 from fogbank.objects.store import Store
 
@@ -61,6 +61,7 @@ class Uploads:
     async def create(self, req: CreateUpload) -> Upload:
         check_key(req.key)
         await self._buckets.get(req.bucket)
+        check_storage_class(req.headers)
         check_metadata(req.metadata)
         tags = tag_dict(req.tags) if req.tags is not None else None
         algorithm = checksums.check_algorithm(req.checksum_algorithm) \

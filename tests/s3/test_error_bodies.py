@@ -82,3 +82,23 @@ def test_lifecycle_filter_with_duplicate_tag_keys(s3: Any, bucket: str) -> None:
     assert error_of(lambda: s3.put_bucket_lifecycle_configuration(
         Bucket=bucket, LifecycleConfiguration={"Rules": [rule]})) == (400, {
             "Code": "InvalidRequest", "Message": "Duplicate Tag Keys are not allowed."})
+
+
+@pytest.mark.parametrize("storage_class", ["OUTPOSTS", "EXPRESS_ONEZONE"])
+def test_a_storage_class_of_another_kind_of_bucket_is_refused(s3, bucket, storage_class):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"v")
+    for call in (lambda: s3.put_object(Bucket=bucket, Key="k", Body=b"v",
+                                       StorageClass=storage_class),
+                 lambda: s3.create_multipart_upload(Bucket=bucket, Key="k",
+                                                    StorageClass=storage_class),
+                 lambda: s3.copy_object(Bucket=bucket, Key="copy", StorageClass=storage_class,
+                                        CopySource={"Bucket": bucket, "Key": "src"})):
+        with pytest.raises(ClientError) as exc:
+            call()
+        error = exc.value.response["Error"]
+        assert error["Code"] == "InvalidStorageClass"
+        assert error["Message"] == "The storage class you specified is not valid"
+        assert error["StorageClassRequested"] == storage_class
+        assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["src"]
+    assert "Uploads" not in s3.list_multipart_uploads(Bucket=bucket)
