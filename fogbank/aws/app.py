@@ -18,7 +18,7 @@ from fogbank.aws.errors import IncompleteSignature, InternalFailure, UnknownOper
 from fogbank.aws.protocols import WireProtocol, protocol_for
 from fogbank.aws.protocols.shapes import dump_json
 from fogbank.aws.protocols.validation import validate
-from fogbank.aws.service import CallContext, SdkService
+from fogbank.aws.service import ADDRESSED_API, CallContext, SdkService
 from fogbank.aws.services import recognise
 from fogbank.aws.sigv4 import CredentialScope, credential_scope
 from fogbank.wire import WireRequest, WireResponse, request_head
@@ -71,7 +71,7 @@ class SdkApp:
             if not message.get("more_body"):
                 break
         request = head.with_body(bytes(body))
-        response = await self.handle(request)
+        response = await self.handle(request, addressed_api=scope.get(ADDRESSED_API))
         headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
         headers.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
@@ -85,7 +85,8 @@ class SdkApp:
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
 
-    async def handle(self, request: WireRequest) -> WireResponse:
+    async def handle(self, request: WireRequest, *,
+                     addressed_api: str | None = None) -> WireResponse:
         """One request to one response; the ASGI wrapper above only moves bytes."""
         request_id = self._new_request_id()
         signature_error: IncompleteSignature | None = None
@@ -98,12 +99,14 @@ class SdkApp:
         if endpoint is None:
             response = _unserved(name, signature_error)
         else:
-            response = await self._call(endpoint, request, scope, signature_error, request_id)
+            response = await self._call(endpoint, request, scope, signature_error, request_id,
+                                        addressed_api)
         response.headers.setdefault("x-amzn-RequestId", request_id)
         return response
 
     async def _call(self, endpoint: Endpoint, request: WireRequest, scope: CredentialScope | None,
-                    signature_error: AwsError | None, request_id: str) -> WireResponse:
+                    signature_error: AwsError | None, request_id: str,
+                    addressed_api: str | None) -> WireResponse:
         protocol = endpoint.protocol
         try:
             if signature_error is not None:
@@ -116,7 +119,7 @@ class SdkApp:
                 raise UnsupportedService(f"Operation {operation.name} of service "
                                          f"{protocol.model.service_name} is not supported yet.")
             context = CallContext(request_id, scope.region if scope else self._region,
-                                  scope.access_key if scope else None)
+                                  scope.access_key if scope else None, addressed_api)
             output: dict[str, Any] = dict(await handler(params, context))
             metadata = output.pop("ResponseMetadata", {})
             response = protocol.response(operation, output)

@@ -15,6 +15,14 @@ class CallContext:
     request_id: str          # the id the response carries unless the output names another
     region: str              # from the credential scope, else the node's region
     access_key: str | None   # who signed; None for an unsigned request
+    # The API a request came addressed to, for services served under an API's own address
+    # (@connections); None for the SDK endpoint's own paths.
+    addressed_api: str | None = None
+
+
+# The ASGI scope key under which an edge that routes an API's address to the SDK app names
+# that API (read into CallContext.addressed_api).
+ADDRESSED_API = "fogbank.addressed_api"
 
 
 Handler = Callable[[dict[str, Any], CallContext], Awaitable[dict[str, Any]]]

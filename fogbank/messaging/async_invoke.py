@@ -95,13 +95,14 @@ class AsyncInvoker:
             self._executor = None
 
     async def enqueue(self, function_name: str, payload: bytes, *,
-                      request_id: str | None = None, qualifier: str | None = None) -> str:
-        """Queue one invocation; it is committed to disk before this returns."""
+                      request_id: str | None = None) -> str:
+        """Queue one invocation; it is committed to disk before this returns.
+        `function_name` as the invoker takes it ("name" or "name:qualifier")."""
         if self._store is None:
             raise RuntimeError("AsyncInvoker.enqueue called before start()")
         now = self._clock()
-        target = f"{function_name}:{qualifier}" if qualifier else function_name
-        event = QueuedEvent(request_id or str(uuid.uuid4()), target, payload, 0, now, now)
+        event = QueuedEvent(request_id or str(uuid.uuid4()), function_name, payload, 0, now,
+                            now)
         await self._db(self._store.add, event)
         self._wake.set()
         return event.request_id

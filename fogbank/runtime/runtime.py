@@ -109,12 +109,11 @@ class Runtime:
     # ------------------------------------------------------------ invoking
 
     async def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
-                     tail_logs: bool = False, qualifier: str | None = None) -> InvokeResult:
-        """`qualifier` is the version the caller named, if any: Lambda hands the function
-        the ARN it was invoked by, so `context.invoked_function_arn` ends in it. `name`
-        may carry it too, as "name:qualifier" (the form queued Event invocations keep)."""
-        if qualifier is None and ":" in name:
-            name, qualifier = name.split(":", 1)
+                     tail_logs: bool = False) -> InvokeResult:
+        """`name` as Lambda's FunctionName takes it: "name", or "name:qualifier" when the
+        caller named a version. Lambda hands the function the ARN it was invoked by, so
+        `context.invoked_function_arn` ends in the qualifier."""
+        name, _, qualifier = name.partition(":")
         pool = self._pools.get(name)
         if pool is None:
             raise self._not_found(name)

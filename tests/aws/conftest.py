@@ -60,9 +60,8 @@ class FakeRuntime:
         return [spec for spec, _ in self._functions.values()]
 
     async def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
-                     tail_logs: bool = False, qualifier: str | None = None) -> InvokeResult:
-        if qualifier is None and ":" in name:     # "name:qualifier", as the runtime takes it
-            name, qualifier = name.split(":", 1)
+                     tail_logs: bool = False) -> InvokeResult:
+        name, _, qualifier = name.partition(":")     # "name:qualifier", as the runtime takes it
         spec, fn = self._functions[name]
         request_id = str(uuid.uuid4())
         event = json.loads(payload)

@@ -119,7 +119,7 @@ def test_qualifier_is_queued_with_the_event_and_survives_a_restart(tmp_path):
     async def scenario():
         queue = AsyncInvoker(db, Recorder(ok), poll_s=0.05)
         await queue.open()               # queued, never delivered before the restart
-        await queue.enqueue("fn", b"{}", qualifier="$LATEST")
+        await queue.enqueue("fn:$LATEST", b"{}")
         await queue.enqueue("plain", b"{}")
         await queue.close()
 

@@ -42,20 +42,13 @@ def test_context_fields(deploy, invoke):
     assert got["cwd"] == str(spec.code_dir)
 
 
-def test_a_qualified_invocation_sees_the_qualified_arn(deploy, invoke):
-    deploy("ctx", CONTEXT)
-    _, got = invoke("ctx", qualifier="$LATEST")
-    arn = "arn:aws:lambda:us-east-1:000000000000:function:ctx"
-    assert got["invoked_function_arn"] == f"{arn}:$LATEST"
-    assert got["function_version"] == "$LATEST"
-
-
 def test_a_name_carrying_its_qualifier_sees_the_qualified_arn(deploy, invoke):
-    """Queued Event invocations reach the runtime as "name:qualifier"."""
+    """Invocations reach the runtime named as Lambda's FunctionName: "name:qualifier"."""
     deploy("ctx", CONTEXT)
     _, got = invoke("ctx:$LATEST")
     arn = "arn:aws:lambda:us-east-1:000000000000:function:ctx"
     assert got["invoked_function_arn"] == f"{arn}:$LATEST"
+    assert got["function_version"] == "$LATEST"
     assert got["function_name"] == "ctx"
 
 

@@ -5,7 +5,7 @@ comes addressed to the API: `https://{apiId}.execute-api.{region}.amazonaws.com/
 @connections/{id}`, or the path-based `/_aws/execute-api/{apiId}/{stage}/@connections/{id}`.
 The node's route table sends those (`is_connections_request`) to `ConnectionsEdge`, which
 hands them to the SDK app with the path cut to `/@connections/{id}`, and the API it named
-in `addressed_api`: a connection id belongs to its API, and through another API's endpoint
+under the scope key `ADDRESSED_API`: a connection id belongs to its API, and through another API's endpoint
 it is gone (410), as on AWS. A request addressed to an API that is not a WebSocket API of
 this node, or to a stage it lacks (or with no stage segment), gets AWS's 403
 `{"message":"Forbidden"}`; the SDK endpoint's own `/@connections/{id}` names no API and is
@@ -17,7 +17,7 @@ import json
 from typing import Any, Awaitable, Callable, Protocol
 from urllib.parse import unquote
 
-from fogbank.aws.apigw_management.service import addressed_api
+from fogbank.aws.service import ADDRESSED_API
 from fogbank.gateway.addressing import Address, address_of
 from fogbank.gateway.model import WEBSOCKET, Api
 from fogbank.ids import request_uuid
@@ -64,11 +64,8 @@ class ConnectionsEdge:
             await _forbidden(send)
             return
         scope = with_path(scope, path, unquote(path.decode("latin-1")))
-        token = addressed_api.set(address.api_id if address is not None else None)
-        try:
-            await self._sdk(scope, receive, send)
-        finally:
-            addressed_api.reset(token)
+        scope[ADDRESSED_API] = address.api_id if address is not None else None
+        await self._sdk(scope, receive, send)
 
     def _stage_exists(self, address: Address, path: bytes) -> bool:
         assert self._apis is not None

@@ -2,23 +2,17 @@
 
 A translation only: the hub knows the connections and raises AWS's errors (GoneException,
 PayloadTooLargeException); this module turns its records into the operations' outputs.
-A connection id belongs to its API: `addressed_api` holds the API a request was addressed
-to (set by `ConnectionsEdge`; None for the SDK endpoint's own `/@connections/{id}`), and the
-hub finds only that API's connections.
+A connection id belongs to its API: the call's `addressed_api` is the API a request was
+addressed to (named by `ConnectionsEdge`; None for the SDK endpoint's own
+`/@connections/{id}`), and the hub finds only that API's connections.
 """
 from __future__ import annotations
 
 import datetime as dt
-from contextvars import ContextVar
 from typing import Any, Mapping, Protocol
 
 from fogbank.aws.service import CallContext, Handler
 from fogbank.connections import Connection
-
-
-# A context variable rather than a parameter: the request passes through the SDK app, whose
-# handlers see only the operation's input, between the edge and this service.
-addressed_api: ContextVar[str | None] = ContextVar("addressed_api", default=None)
 
 
 class Connections(Protocol):
@@ -49,12 +43,12 @@ class ManagementService:
         data = params.get("Data") or b""
         await self._connections.post(params["ConnectionId"],
                                      data.encode() if isinstance(data, str) else bytes(data),
-                                     addressed_api.get())
+                                     ctx.addressed_api)
         return {}
 
     async def get_connection(self, params: dict[str, Any], ctx: CallContext
                              ) -> dict[str, Any]:
-        found = self._connections.describe(params["ConnectionId"], addressed_api.get())
+        found = self._connections.describe(params["ConnectionId"], ctx.addressed_api)
         identity = {"SourceIp": found.source_ip}
         if found.user_agent is not None:
             identity["UserAgent"] = found.user_agent
@@ -63,5 +57,5 @@ class ManagementService:
 
     async def delete_connection(self, params: dict[str, Any], ctx: CallContext
                                 ) -> dict[str, Any]:
-        await self._connections.disconnect(params["ConnectionId"], addressed_api.get())
+        await self._connections.disconnect(params["ConnectionId"], ctx.addressed_api)
         return {}

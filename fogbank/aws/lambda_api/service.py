@@ -26,13 +26,12 @@ class FunctionRuntime(Protocol):
     def list(self) -> Sequence[FunctionSpec]: ...
 
     def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
-               tail_logs: bool = False, qualifier: str | None = None
-               ) -> Awaitable[InvokeResult]: ...
+               tail_logs: bool = False) -> Awaitable[InvokeResult]: ...
 
 
 class EventQueue(Protocol):
-    def enqueue(self, function_name: str, payload: bytes, *, request_id: str | None = None,
-                qualifier: str | None = None) -> Awaitable[str]: ...
+    def enqueue(self, function_name: str, payload: bytes, *,
+                request_id: str | None = None) -> Awaitable[str]: ...
 
 
 class LambdaService:
@@ -59,16 +58,15 @@ class LambdaService:
         event = checked_event(payload)
         if kind == "DryRun":
             return {"StatusCode": 204}
+        # The function's context names the ARN it was invoked by, qualifier included: the
+        # runtime and the queue take the name as Lambda's FunctionName does.
+        target = f"{spec.name}:{ref.qualifier}" if ref.qualifier else spec.name
         if kind == "Event":
-            # The qualifier travels with the queued event, for the function's invoked ARN.
-            request_id = await self._queue.enqueue(spec.name, event, request_id=ctx.request_id,
-                                                   qualifier=ref.qualifier)
+            request_id = await self._queue.enqueue(target, event, request_id=ctx.request_id)
             return {"StatusCode": 202, "ResponseMetadata": {"RequestId": request_id}}
         tail = params.get("LogType") == "Tail"
-        # The function's context names the ARN it was invoked by, qualifier included.
-        result = await self._runtime.invoke(spec.name, event, tail_logs=tail,
-                                            client_context=params.get("ClientContext"),
-                                            qualifier=ref.qualifier)
+        result = await self._runtime.invoke(target, event, tail_logs=tail,
+                                            client_context=params.get("ClientContext"))
         output: dict[str, Any] = {
             "StatusCode": 200,
             "ExecutedVersion": result.executed_version,
