@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import json
 import time
+from typing import Any
 
 import pytest
 from websockets.exceptions import ConnectionClosed
@@ -65,17 +66,21 @@ def test_delete_connection_closes_it_and_runs_disconnect(chat):
         chat.management().delete_connection(ConnectionId=cid)
 
 
-def test_gone_after_the_client_left(chat):
-    with connect(chat.url) as ws:
-        cid = connection_id(chat, ws)
-    chat.functions.wait_for("disconnect")
-    client = chat.management()
+def assert_gone(client: Any, cid: str) -> None:
+    """Post, get and delete of `cid` through `client` each answer GoneException (410)."""
     for call in (lambda: client.post_to_connection(ConnectionId=cid, Data=b"x"),
                  lambda: client.get_connection(ConnectionId=cid),
                  lambda: client.delete_connection(ConnectionId=cid)):
         with pytest.raises(client.exceptions.GoneException) as gone:
             call()
         assert gone.value.response["ResponseMetadata"]["HTTPStatusCode"] == 410
+
+
+def test_gone_after_the_client_left(chat):
+    with connect(chat.url) as ws:
+        cid = connection_id(chat, ws)
+    chat.functions.wait_for("disconnect")
+    assert_gone(chat.management(), cid)
 
 
 def test_unknown_connection_is_gone(chat):
@@ -172,12 +177,7 @@ def test_a_connection_is_gone_through_another_apis_endpoint(chat, form):
             client = chat.management(f"{chat.base}/_aws/execute-api/{OTHER_API}/prod")
         else:
             client = addressed_by_host(chat.management(f"{chat.base}/prod"), OTHER_API)
-        for call in (lambda: client.post_to_connection(ConnectionId=cid, Data=b"x"),
-                     lambda: client.get_connection(ConnectionId=cid),
-                     lambda: client.delete_connection(ConnectionId=cid)):
-            with pytest.raises(client.exceptions.GoneException) as gone:
-                call()
-            assert gone.value.response["ResponseMetadata"]["HTTPStatusCode"] == 410
+        assert_gone(client, cid)
         # The other API's own connection is served there.
         client.post_to_connection(ConnectionId=other_cid, Data=b"to the other")
         assert other_ws.recv(timeout=30) == "to the other"
