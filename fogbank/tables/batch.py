@@ -12,8 +12,7 @@ from fogbank.tables.validation import (check_item, check_key, check_key_not_empt
                                        constraint_error, consumed, read_units, write_units)
 from fogbank.tables.values import item_size, validate_item
 from fogbank.tables.writes import (Parts, add_units, collection_metrics, index_write_units,
-                                   item_key, live, load, store, wants_collection_metrics,
-                                   write_capacity)
+                                   item_key, live, load, store, wants_collection_metrics)
 
 MAX_GET = 100
 MAX_WRITE = 25
@@ -121,7 +120,7 @@ class Batches:
         if metrics:
             output["ItemCollectionMetrics"] = metrics
         tables = {table.name: table for table, _, _ in plan}
-        capacity = [c for name, used in units.items() if (c := write_capacity(
+        capacity = [c for name, used in units.items() if (c := consumed(
             params, tables[name], used, index_units.get(name, {}))) is not None]
         if capacity:
             output["ConsumedCapacity"] = capacity

@@ -11,7 +11,7 @@ from fogbank.tables.validation import (UPDATE_TOO_LARGE, check_item, check_key, 
                                        consumed, read_units, write_units)
 from fogbank.tables.values import NestingTooDeep, item_size
 from fogbank.tables.writes import (Parts, collection_metrics, index_write_units, item_key, live,
-                                   load, store, updated, wants_collection_metrics, write_capacity)
+                                   load, store, updated, wants_collection_metrics)
 
 Item = Mapping[str, Any]
 
@@ -159,20 +159,17 @@ def _metrics(wanted: bool, writer: Writer, table: Any, key: Item) -> Item | None
 def _add_write_capacity(output: dict[str, Any], params: Mapping[str, Any], table: Any,
                         old: Item | None, new: Item | None) -> None:
     # A write also costs its index entries' writes, as in DynamoDB.
-    if params.get("ReturnConsumedCapacity", "NONE") == "NONE":
-        return
-    capacity = write_capacity(params, table, write_units(old, new),
-                              index_write_units(table, old, new))
-    if capacity is not None:
-        output["ConsumedCapacity"] = capacity
+    _add_capacity(output, params, table, lambda: write_units(old, new),
+                  lambda: index_write_units(table, old, new))
 
 
 def _add_capacity(output: dict[str, Any], params: Mapping[str, Any], table: Any,
-                  units: Callable[[], float]) -> None:
+                  units: Callable[[], float],
+                  index_units: Callable[[], Mapping[str, float]] = dict) -> None:
     # Sizing items costs a walk of every value: only when the caller asked for capacity.
     if params.get("ReturnConsumedCapacity", "NONE") == "NONE":
         return
-    capacity = consumed(params, table, units())
+    capacity = consumed(params, table, units(), index_units())
     if capacity is not None:
         output["ConsumedCapacity"] = capacity
 

@@ -184,8 +184,9 @@ def read_page(reader: Reader, source: Source, start: bytes, end: bytes,
         output["Items"] = items
     if last is not None:
         output["LastEvaluatedKey"] = {n: last[n] for n in source.key_names()}
-    capacity = consumed(params, source.table, read_units(size, bool(params.get("ConsistentRead"))),
-                        index=source.index.name if source.index else None)
+    units = read_units(size, bool(params.get("ConsistentRead")))
+    capacity = (consumed(params, source.table, 0.0, {source.index.name: units}) if source.index
+                else consumed(params, source.table, units))
     if capacity is not None:
         output["ConsumedCapacity"] = capacity
     return output

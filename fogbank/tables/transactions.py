@@ -23,8 +23,7 @@ from fogbank.tables.validation import (UPDATE_TOO_LARGE, check_enum, check_item,
                                        consumed, name_problems, read_units, write_units)
 from fogbank.tables.values import item_size, validate_item
 from fogbank.tables.writes import (Parts, add_units, collection_metrics, index_write_units,
-                                   item_key, live, load, store, updated, wants_collection_metrics,
-                                   write_capacity)
+                                   item_key, live, load, store, updated, wants_collection_metrics)
 
 TOKEN_TTL_S = 600
 _ACTIONS = ("ConditionCheck", "Put", "Delete", "Update")
@@ -118,7 +117,7 @@ class Transactions:
         units, metrics = await self._parts.storage.write(work)
         output: dict[str, Any] = {"ItemCollectionMetrics": metrics} if metrics else {}
         tables = {a.table.name: a.table for a in actions}
-        capacity = [c for name, used in units.items() if (c := write_capacity(
+        capacity = [c for name, used in units.items() if (c := consumed(
             params, tables[name], used, index_units.get(name, {}))) is not None]
         if capacity:
             output["ConsumedCapacity"] = capacity

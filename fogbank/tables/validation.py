@@ -123,20 +123,24 @@ def read_units(size: int, consistent: bool) -> float:
     return float(units) if consistent else units / 2
 
 
-def consumed(params: Mapping[str, Any], table: TableDef, units: float,
-             index: str | None = None) -> dict[str, Any] | None:
-    """ConsumedCapacity as DynamoDB reports it for ReturnConsumedCapacity TOTAL / INDEXES."""
+def consumed(params: Mapping[str, Any], table: TableDef, table_units: float,
+             index_units: Mapping[str, float] | None = None) -> dict[str, Any] | None:
+    """ConsumedCapacity as DynamoDB reports it for ReturnConsumedCapacity TOTAL / INDEXES:
+    the table's units plus its indexes' (a read of an index spends only the index's; a write
+    also spends its index entries'), broken down by index for INDEXES."""
     mode = params.get("ReturnConsumedCapacity", "NONE")
     if mode == "NONE":
         return None
-    result: dict[str, Any] = {"TableName": table.name, "CapacityUnits": units}
+    index_units = index_units or {}
+    result: dict[str, Any] = {"TableName": table.name,
+                              "CapacityUnits": table_units + sum(index_units.values())}
     if mode == "INDEXES":
-        result["Table"] = {"CapacityUnits": units}
-        if index is not None:
-            field = ("LocalSecondaryIndexes" if table.indexes[index].local
-                     else "GlobalSecondaryIndexes")
-            result[field] = {index: {"CapacityUnits": units}}
-            result["Table"] = {"CapacityUnits": 0.0}
+        result["Table"] = {"CapacityUnits": table_units}
+        for local, field in ((False, "GlobalSecondaryIndexes"), (True, "LocalSecondaryIndexes")):
+            spent = {name: {"CapacityUnits": units} for name, units in index_units.items()
+                     if name in table.indexes and table.indexes[name].local == local}
+            if spent:
+                result[field] = spent
     return result
 
 

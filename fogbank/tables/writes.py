@@ -121,25 +121,6 @@ def index_write_units(table: TableDef, old: Item | None, new: Item | None) -> di
     return units
 
 
-def write_capacity(params: Mapping[str, Any], table: TableDef, table_units: float,
-                   index_units: Mapping[str, float]) -> dict[str, Any] | None:
-    """ConsumedCapacity of a write: the table's units plus its indexes', broken down by
-    index for ReturnConsumedCapacity=INDEXES."""
-    mode = params.get("ReturnConsumedCapacity", "NONE")
-    if mode == "NONE":
-        return None
-    result: dict[str, Any] = {"TableName": table.name,
-                              "CapacityUnits": table_units + sum(index_units.values())}
-    if mode == "INDEXES":
-        result["Table"] = {"CapacityUnits": table_units}
-        for local, field in ((False, "GlobalSecondaryIndexes"), (True, "LocalSecondaryIndexes")):
-            spent = {name: {"CapacityUnits": units} for name, units in index_units.items()
-                     if name in table.indexes and table.indexes[name].local == local}
-            if spent:
-                result[field] = spent
-    return result
-
-
 def add_units(total: dict[str, float], more: Mapping[str, float], factor: float = 1.0) -> None:
     for name, units in more.items():
         total[name] = total.get(name, 0.0) + factor * units
