@@ -31,6 +31,7 @@ from fogbank.deploy.providers.buckets import BucketPolicyProvider, BucketProvide
 from fogbank.deploy.providers.tables import TableProvider
 from fogbank.edge import Dispatch, HostGuard, is_internal
 from fogbank.gateway import ApiRegistry, GatewayApp
+from fogbank.gateway.http_protocol import SpellingHttpToolsProtocol
 from fogbank.gateway.websocket import WebSocketGateway, server_options
 from fogbank.identity.tls import ensure_certificates, server_names
 from fogbank.gateway.website import WebsiteApp, is_website_request, website_url
@@ -136,7 +137,7 @@ class Node:
 
     async def _serve_on(self, app: Any, sock: socket.socket, **tls: Any) -> uvicorn.Server:
         limits = self.config.websocket
-        server_config = uvicorn.Config(app, http="httptools", lifespan="off",
+        server_config = uvicorn.Config(app, http=SpellingHttpToolsProtocol, lifespan="off",
                                        access_log=False, log_level="warning",
                                        server_header=False, proxy_headers=False, **tls,
                                        **server_options(limits.frame_bytes,

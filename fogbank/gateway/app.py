@@ -150,7 +150,8 @@ class GatewayApp:
         request = GatewayRequest(
             api=api, stage=stage, match=match, method=method, raw_path=address.raw_path,
             route_path=route_path, query_string=scope.get("query_string", b"").decode("latin-1"),
-            headers=forwarded_headers(scope, client[0], ids[2]), body=body, source_ip=client[0],
+            headers=forwarded_headers(scope, client[0], ids[2], spelled=api.protocol == REST),
+            body=body, source_ip=client[0],
             protocol=f"HTTP/{scope.get('http_version', '1.1')}",
             domain_name=address.host or "localhost",
             domain_prefix=api.api_id, request_id=ids[0], extended_request_id=ids[1], time=now)

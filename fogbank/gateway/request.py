@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Awaitable, Callable, Mapping
 
+from fogbank.gateway.http_protocol import header_names
 from fogbank.gateway.model import Api, Stage
 from fogbank.ids import random_bytes
 from fogbank.gateway.routing import Match
@@ -39,7 +40,7 @@ class GatewayRequest:
     raw_path: str                            # after the API part, stage included
     route_path: str                          # within the stage: what routes match
     query_string: str                        # raw, without "?"
-    headers: tuple[tuple[str, str], ...]     # names lower-cased, in arrival order
+    headers: tuple[tuple[str, str], ...]     # in arrival order; see forwarded_headers
     body: bytes
     source_ip: str
     protocol: str                            # "HTTP/1.1"
@@ -52,14 +53,14 @@ class GatewayRequest:
     @property
     def content_type(self) -> str:
         for name, value in self.headers:
-            if name == "content-type":
+            if name.lower() == "content-type":
                 return value
         return ""
 
     @property
     def user_agent(self) -> str:
         for name, value in self.headers:
-            if name == "user-agent":
+            if name.lower() == "user-agent":
                 return value
         return ""
 
@@ -98,23 +99,25 @@ def declared_length(headers: list[tuple[bytes, bytes]]) -> int:
     return 0
 
 
-def forwarded_headers(scope: dict, source_ip: str, trace: str
+def forwarded_headers(scope: dict, source_ip: str, trace: str, *, spelled: bool
                       ) -> tuple[tuple[str, str], ...]:
     """The client's headers plus X-Forwarded-For/-Port/-Proto and X-Amzn-Trace-Id (`trace`),
-    which API Gateway adds (appending the client address to an X-Forwarded-For already sent)."""
+    which API Gateway adds (appending the client address to an X-Forwarded-For already sent).
+    A REST API passes names as the client `spelled` them; an HTTP API lower-cases them."""
     headers = []
     forwarded_for = None
-    for name, value in scope["headers"]:
-        key, text = name.decode("latin-1").lower(), value.decode("latin-1")
-        if key == "x-forwarded-for":
+    names = header_names(scope) if spelled else (name.lower() for name, _ in scope["headers"])
+    for name, (key, value) in zip(names, scope["headers"]):
+        text = value.decode("latin-1")
+        if key.lower() == b"x-forwarded-for":
             forwarded_for = f"{text}, {source_ip}"
             continue
-        headers.append((key, text))
+        headers.append((name.decode("latin-1"), text))
     server = scope.get("server") or ("127.0.0.1", 80)
-    headers.append(("x-amzn-trace-id", trace))
-    headers.append(("x-forwarded-for", forwarded_for or source_ip))
-    headers.append(("x-forwarded-port", str(server[1])))
-    headers.append(("x-forwarded-proto", scope.get("scheme", "http")))
+    added = (("X-Amzn-Trace-Id", trace), ("X-Forwarded-For", forwarded_for or source_ip),
+             ("X-Forwarded-Port", str(server[1])),
+             ("X-Forwarded-Proto", scope.get("scheme", "http")))
+    headers.extend(added if spelled else ((name.lower(), value) for name, value in added))
     return tuple(headers)
 
 

@@ -60,6 +60,7 @@ class Runtime:
 
     async def start(self) -> None:
         await self._spawner.start()
+        self._warn_once(self._spawner.warning)
         self._housekeeper = asyncio.create_task(self._housekeeping(), name="fogbank-runtime")
 
     # ------------------------------------------------------------ functions

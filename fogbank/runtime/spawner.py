@@ -24,6 +24,7 @@ class Spawner:
     def __init__(self, python: Path, sandbox: bool) -> None:
         self._python = python
         self._sandbox = sandbox
+        self.warning = ""          # why workers run without a sandbox, when they do
         self._control: socket.socket | None = None
         self._process: asyncio.subprocess.Process | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -49,6 +50,7 @@ class Spawner:
         ready = await asyncio.get_running_loop().sock_recv(ours, 4096)
         if not ready:
             raise RuntimeError("the function zygote failed to start")
+        self.warning = json.loads(ready)["warning"]
         self._reader = asyncio.create_task(self._read_exits(), name="fogbank-zygote-exits")
 
     async def spawn(self, plan: WorkerPlan) -> tuple[int, socket.socket, int]:

@@ -9,8 +9,9 @@ cold start only hands one of them its plan (Android's zygote does the same with 
 
 Control protocol, one SOCK_SEQPACKET message each: node → zygote, an 8-byte spawn id, a
 `WorkerPlan` as JSON and two descriptors (the worker's end of its socketpair, the write end
-of its log pipe); zygote → node, `{"spawn": id, "status": wait status}` when that worker
-exits, since only a parent can wait for a child. Single-threaded, so forking is safe.
+of its log pipe); zygote → node, `{"ready": true, "warning": text}` once preloaded (the text says
+when workers cannot enter their sandbox), then `{"spawn": id, "status": wait status}` when
+a worker exits, since only a parent can wait for a child. Single-threaded, so forking is safe.
 """
 from __future__ import annotations
 
@@ -143,13 +144,33 @@ class _Zygote:
             except ChildProcessError:
                 pass
 
+    def probe_sandbox(self) -> str:
+        """Whether a worker can enter its sandbox here, tried once in a throwaway child so
+        that `fogbank up` can say so at start: the warning, or ""."""
+        if not self.sandbox:
+            return ""
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            from fogbank.runtime import worker
+
+            os.close(read_end)
+            os.write(write_end, worker.prepare(True).encode())
+            os._exit(0)
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as pipe:
+            warning = pipe.read().decode()
+        os.waitpid(pid, 0)
+        return warning
+
     def serve(self) -> None:
+        warning = self.probe_sandbox()
         os.set_blocking(self.wake_w, False)
         signal.set_wakeup_fd(self.wake_w)
         signal.signal(signal.SIGCHLD, lambda *_: None)
         while len(self.blanks) < _BLANKS:
             self.fork_blank()
-        self.control.send(b'{"ready": true}')
+        self.control.send(json.dumps({"ready": True, "warning": warning}).encode())
         while True:
             timeout = _REFILL_AFTER_S if len(self.blanks) < _BLANKS else None
             readable, _, _ = select.select([self.control, self.wake_r], [], [], timeout)

@@ -49,6 +49,24 @@ def rest_api(info: dict) -> str:
     return url.rstrip("/")
 
 
+def test_rest_api_event_keeps_header_names_as_sent(faults) -> None:
+    _, info = faults
+    r = httpx.get(rest_api(info) + "/echo/a", headers=[("X-API-Version", "3"),
+                                                       ("x-lower", "l"), ("X-Twice", "1"),
+                                                       ("x-twice", "2")])
+    event = r.json()
+    headers, multi = event["headers"], event["multiValueHeaders"]
+    assert headers["X-API-Version"] == "3" and multi["X-API-Version"] == ["3"]
+    assert headers["x-lower"] == "l" and "X-Lower" not in headers
+    assert headers["User-Agent"].startswith("python-httpx/")
+    assert headers["Host"].startswith("127.0.0.1:")
+    # The headers API Gateway adds, spelled as a REST API spells them.
+    assert headers["X-Forwarded-For"] == "127.0.0.1"
+    assert headers["X-Forwarded-Proto"] == "http"
+    assert headers["X-Amzn-Trace-Id"].startswith("Root=1-")
+    assert event["requestContext"]["identity"]["userAgent"] == headers["User-Agent"]
+
+
 def test_unhandled_exception(faults) -> None:
     node, _ = faults
     resp, body = invoke(node, "raises")
@@ -137,9 +155,13 @@ def test_http_api_error_statuses(faults) -> None:
 def test_http_api_event_reaches_the_function(faults) -> None:
     _, info = faults
     r = httpx.post(http_api(info) + "/echo/a/b?x=1&x=2", content=b'{"k": 1}',
-                   headers={"content-type": "application/json", "X-Custom": "v"})
+                   headers={"content-type": "application/json", "X-Custom": "v",
+                            "X-API-Version": "3"})
     event = r.json()
     assert event["version"] == "2.0"
+    # An HTTP API lower-cases header names, its own included.
+    assert event["headers"]["x-api-version"] == "3"
+    assert all(name == name.lower() for name in event["headers"])
     assert event["rawPath"].endswith("/echo/a/b")
     assert event["pathParameters"] == {"proxy": "a/b"}
     assert event["queryStringParameters"] == {"x": "1,2"}

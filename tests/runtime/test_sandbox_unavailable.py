@@ -63,6 +63,11 @@ def node(tmp_path: Path) -> Iterator[tuple[RunningNode, dict]]:
         node.stop()
 
 
+def test_the_node_says_so_at_start_before_any_invoke(node):
+    node, _ = node
+    assert WARNING in node.output()
+
+
 def test_functions_run_unsandboxed_and_the_log_says_so(node):
     node, served = node
     secret = node.app_dir / ".fogbank" / "secret.txt"

@@ -27,6 +27,7 @@ from fogbank.aws.apigw_management import (ConnectionsEdge, ManagementService,
 from fogbank.connections import ConnectionHub, MemoryConnectionStore
 from fogbank.edge import Dispatch
 from fogbank.gateway import ApiRegistry, GatewayApp
+from fogbank.gateway.http_protocol import SpellingHttpToolsProtocol
 from fogbank.gateway.model import WEBSOCKET, Api, Integration, Route, Stage
 from fogbank.gateway.websocket import WebSocketGateway, WebSocketLimits, server_options
 from fogbank.testing import RunningNode
@@ -98,8 +99,8 @@ class Gateway:
         self.port = sock.getsockname()[1]
         self.base = f"http://127.0.0.1:{self.port}"
         self.url = f"ws://127.0.0.1:{self.port}/_aws/execute-api/{api.api_id}/prod"
-        config = uvicorn.Config(app, lifespan="off", log_level="warning",
-                                **server_options(limits.frame_bytes, limits.message_bytes))
+        config = uvicorn.Config(app, http=SpellingHttpToolsProtocol, lifespan="off",
+                                log_level="warning", **server_options(limits.frame_bytes, limits.message_bytes))
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]},
                                        daemon=True)

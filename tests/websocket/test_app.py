@@ -24,7 +24,8 @@ def recv_json(ws) -> dict:
 
 def test_connect_event_carries_the_handshake(chat):
     with connect(chat.url + "?room=blue&room=red&x=1",
-                 additional_headers={"X-Custom": "yes"}, user_agent_header="tester/1.0"):
+                 additional_headers={"X-Custom": "yes", "X-API-Version": "3", "x-lower": "l"},
+                 user_agent_header="tester/1.0"):
         event = chat.functions.wait_for("connect")[0]
     ctx = event["requestContext"]
     assert ctx["routeKey"] == "$connect" and ctx["eventType"] == "CONNECT"
@@ -37,6 +38,8 @@ def test_connect_event_carries_the_handshake(chat):
     assert abs(ctx["connectedAt"] - time.time() * 1000) < 60_000
     assert ctx["requestTimeEpoch"] >= ctx["connectedAt"]
     assert event["headers"]["X-Custom"] == "yes"
+    # Names as the client spelled them, not as a rule would spell them.
+    assert event["headers"]["X-API-Version"] == "3" and event["headers"]["x-lower"] == "l"
     assert event["multiValueHeaders"]["X-Custom"] == ["yes"]
     assert event["headers"]["X-Forwarded-For"] == "127.0.0.1"
     assert event["queryStringParameters"] == {"room": "red", "x": "1"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from fogbank.gateway.http_protocol import header_names
 from fogbank.gateway.request import request_time, trace_id
 
 _IDENTITY_NULLS = ("cognitoIdentityPoolId", "cognitoIdentityId", "principalOrgId",
@@ -95,24 +96,13 @@ def disconnect_event(conn: ConnectionInfo, delivery: Delivery, code: int,
             "requestContext": context, "isBase64Encoded": False}
 
 
-# Header names as browsers and WebSocket clients spell them.
-_SPELLING = {name.lower(): name for name in (
-    "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions",
-    "Sec-WebSocket-Protocol", "WWW-Authenticate", "X-Api-Key", "DNT", "TE")}
-
-
-def _spelled(name: str) -> str:
-    """API Gateway passes header names as the client wrote them; the HTTP parser in front
-    of the WebSocket protocol lower-cases them, so they get their usual spelling back."""
-    return _SPELLING.get(name) or "-".join(part.capitalize() for part in name.split("-"))
-
-
 def handshake_headers(scope: dict, delivery: Delivery) -> tuple[tuple[str, str], ...]:
     """The handshake's headers, plus those API Gateway adds."""
     client = scope.get("client") or ("127.0.0.1", 0)
     server = scope.get("server") or ("127.0.0.1", 80)
-    headers = [(_spelled(k.decode("latin-1").lower()), v.decode("latin-1"))
-               for k, v in scope["headers"] if k.lower() != b"x-forwarded-for"]
+    headers = [(name.decode("latin-1"), value.decode("latin-1"))
+               for name, (key, value) in zip(header_names(scope), scope["headers"])
+               if key.lower() != b"x-forwarded-for"]
     headers += [("X-Amzn-Trace-Id", trace_id(delivery.time)),
                 ("X-Forwarded-For", client[0]), ("X-Forwarded-Port", str(server[1])),
                 ("X-Forwarded-Proto", "https" if scope.get("scheme") == "wss" else "http")]

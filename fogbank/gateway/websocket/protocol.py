@@ -12,6 +12,9 @@ from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.frames import CloseCode, Frame
+from websockets.http11 import Request
+
+from fogbank.gateway.http_protocol import HEADER_NAMES
 
 
 class _FrameLimitedProtocol(WebSocketsSansIOProtocol):
@@ -24,6 +27,16 @@ class _FrameLimitedProtocol(WebSocketsSansIOProtocol):
             self.conn.fail(CloseCode.MESSAGE_TOO_BIG, "Frame size limit exceeded")
             self.handle_parser_exception()
         return False
+
+    def handle_connect(self, event: Request) -> None:
+        super().handle_connect(event)
+        if self.handshake_complete:          # refused before the app saw it
+            return
+        # The handshake arrives with the names as the client spelled them
+        # (gateway/http_protocol.py); ASGI wants them lower-cased, the $connect event not.
+        headers = self.scope["headers"]
+        self.scope[HEADER_NAMES] = [name for name, _ in headers]  # type: ignore[literal-required]
+        self.scope["headers"] = [(name.lower(), value) for name, value in headers]
 
     def handle_text(self, event: Frame) -> None:
         if self._fits(event):

@@ -1,3 +1,4 @@
+import json
 import time
 
 
@@ -20,4 +21,6 @@ def ok(event, context):
 
 
 def echo(event, context):
+    if "httpMethod" in event:           # a REST API's proxy event wants a proxy response
+        return {"statusCode": 200, "body": json.dumps(event)}
     return event
