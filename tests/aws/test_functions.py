@@ -137,3 +137,86 @@ def test_list_functions_of_all_versions_names_each_by_its_version_arn(runtime, l
     runtime.add("orders", noop)
     [config] = lambda_client.list_functions(FunctionVersion="ALL")["Functions"]
     assert (config["Version"], config["FunctionArn"]) == ("$LATEST", f"{ARN}:orders:$LATEST")
+
+
+@pytest.mark.parametrize("name", ["us-east-1:000000000000:function:orders",
+                                  "us-east-1:000000000000:orders"])
+def test_partial_arn_may_open_with_the_region(runtime, lambda_client, name):
+    runtime.add("orders", noop)
+    config = lambda_client.get_function_configuration(FunctionName=name)
+    assert config["FunctionArn"] == f"{ARN}:orders"
+
+
+def test_partial_arn_from_another_region_is_not_reachable(runtime, lambda_client):
+    runtime.add("orders", noop)
+    with pytest.raises(lambda_client.exceptions.ResourceNotFoundException) as excinfo:
+        lambda_client.get_function(FunctionName="eu-west-1:000000000000:function:orders")
+    assert excinfo.value.response["Error"]["Message"] == (
+        "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')")
+
+
+def test_a_name_shaped_like_a_region_keeps_its_qualifier(runtime, lambda_client):
+    # Only an account after it makes "my-fn-1" a region: here it is a function and an alias.
+    runtime.add("my-fn-1", noop)
+    with pytest.raises(lambda_client.exceptions.ResourceNotFoundException) as excinfo:
+        lambda_client.get_function(FunctionName="my-fn-1:live")
+    assert excinfo.value.response["Error"]["Message"] == f"Function not found: {ARN}:my-fn-1:live"
+
+
+@pytest.mark.parametrize("operation,kwargs", [
+    ("create_function", {"FunctionName": "orders", "Role": "arn:aws:iam::000000000000:role/r",
+                         "Code": {"ZipFile": b"PK"}}),
+    ("update_function_code", {"FunctionName": "orders", "ZipFile": b"PK"}),
+    ("update_function_configuration", {"FunctionName": "orders", "Timeout": 9}),
+    ("delete_function", {"FunctionName": "orders"}),
+    ("publish_version", {"FunctionName": "orders"}),
+])
+def test_changing_a_function_points_at_the_template(runtime, lambda_client, operation, kwargs):
+    runtime.add("orders", noop)
+    with pytest.raises(ClientError) as excinfo:
+        getattr(lambda_client, operation)(**kwargs)
+    error = excinfo.value.response
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert error["Error"]["Code"] == "NotImplemented"
+    assert "functions are deployed from the app's SAM template" in error["Error"]["Message"]
+    assert lambda_client.get_function(FunctionName="orders")["Configuration"]["Timeout"] == 3
+
+
+NAME_PATTERN = ("(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-"
+                "\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST(\\.PUBLISHED)?|"
+                "[a-zA-Z0-9-_]+))?")
+
+
+@pytest.mark.parametrize("operation", ["get_function", "get_function_configuration"])
+@pytest.mark.parametrize("name,constraint", [
+    ("arn:aws:lambda:us-east-1:000000000000@function:orders",
+     f"Member must satisfy regular expression pattern: {NAME_PATTERN}"),
+    ("o" * 257, "Member must have length less than or equal to 256"),
+])
+def test_malformed_names_are_validation_errors(lambda_client, operation, name, constraint):
+    with pytest.raises(ClientError) as excinfo:
+        getattr(lambda_client, operation)(FunctionName=name)
+    error = excinfo.value.response
+    assert (error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"]) == (
+        "ValidationException", 400)
+    assert error["Error"]["Message"] == (
+        f"1 validation error detected: Value '{name}' at 'functionName' failed to satisfy "
+        f"constraint: {constraint}")
+
+
+def test_malformed_qualifier_is_a_validation_error(runtime, lambda_client):
+    runtime.add("orders", noop)
+    with pytest.raises(ClientError) as excinfo:
+        lambda_client.get_function(FunctionName="orders", Qualifier="v1.2")
+    assert excinfo.value.response["Error"]["Message"] == (
+        "1 validation error detected: Value 'v1.2' at 'qualifier' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: \\$(LATEST(\\.PUBLISHED)?)|"
+        "[a-zA-Z0-9-_$]+")
+
+
+def test_list_functions_of_an_unknown_version_set_is_a_validation_error(lambda_client):
+    with pytest.raises(ClientError) as excinfo:
+        lambda_client.list_functions(FunctionVersion="invalid")
+    assert excinfo.value.response["Error"]["Message"] == (
+        "1 validation error detected: Value 'invalid' at 'functionVersion' failed to satisfy "
+        "constraint: Member must satisfy enum value set: [ALL]")

@@ -9,8 +9,13 @@ from fogbank.types import InvalidParameterValue, ResourceNotFound
 
 LATEST = "$LATEST"
 
+# The model's FunctionName pattern, with its parts named. A region may open a partial ARN
+# ("us-east-1:123456789012:function:f"), but only when an account follows it: "my-fn-1:live"
+# is a function and its alias, not region "my-fn-1" and function "live".
+_REGION = r"(?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d"
 _NAME = re.compile(
-    r"(?:arn:aws[a-zA-Z-]*:lambda:(?P<region>[a-z0-9-]+):)?"
+    rf"(?:arn:(?:aws[a-zA-Z-]*)?:lambda:(?:(?P<arn_region>{_REGION}):)?"
+    rf"|(?P<region>{_REGION}):(?=\d{{12}}:))?"
     r"(?:(?P<account>\d{12}):)?(?:function:)?"
     r"(?P<name>[a-zA-Z0-9_.-]+)(?::(?P<qualifier>[a-zA-Z0-9_$.-]+))?")
 
@@ -42,7 +47,7 @@ def resolve(given: str, qualifier: str | None, *, region: str, account_id: str) 
         raise InvalidParameterValue(
             "The derived qualifier from the function name does not match the specified "
             "qualifier.", extra={"Type": "User"})
-    ref = FunctionRef(match["name"], match["region"] or region,
+    ref = FunctionRef(match["name"], match["arn_region"] or match["region"] or region,
                       match["account"] or account_id, derived or qualifier)
     if ref.region != region:
         raise ResourceNotFound(

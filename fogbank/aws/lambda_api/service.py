@@ -10,6 +10,7 @@ import binascii
 import dataclasses
 from typing import Any, Awaitable, Mapping, Protocol, Sequence
 
+from fogbank.aws.errors import UnsupportedService
 from fogbank.aws.lambda_api.configuration import function_configuration
 from fogbank.aws.lambda_api.names import LATEST, FunctionRef, function_not_found, resolve
 from fogbank.aws.lambda_api.payload import check_size, checked_event
@@ -18,6 +19,9 @@ from fogbank.types import FunctionSpec, InvalidParameterValue, InvokeResult, Res
 
 LOG_TAIL_BYTES = 4096       # Lambda returns the last 4 KB of the log with LogType=Tail
 PAGE_LIMIT = 50             # ListFunctions returns at most 50 per page whatever MaxItems says
+# Functions come from the app's template: these operations would change them behind its back.
+TEMPLATE_OPERATIONS = ("CreateFunction", "UpdateFunctionCode", "UpdateFunctionConfiguration",
+                       "DeleteFunction", "PublishVersion")
 
 
 class FunctionRuntime(Protocol):
@@ -46,6 +50,7 @@ class LambdaService:
             "GetFunction": self.get_function,
             "GetFunctionConfiguration": self.get_function_configuration,
             "ListFunctions": self.list_functions,
+            **{name: _deployed_from_template(name) for name in TEMPLATE_OPERATIONS},
         }
 
     async def invoke(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
@@ -129,6 +134,15 @@ class LambdaService:
                 ref = dataclasses.replace(ref, qualifier=default_qualifier)
             raise function_not_found(ref)
         return spec
+
+
+def _deployed_from_template(operation: str) -> Handler:
+    """A handler that says where functions come from, instead of the bare "not supported"."""
+    async def refuse(params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        raise UnsupportedService(
+            f"Operation {operation} of service lambda is not supported: functions are deployed "
+            "from the app's SAM template; change the template instead (fogbank up reloads it).")
+    return refuse
 
 
 def _configuration(spec: FunctionSpec, ref: FunctionRef) -> dict[str, Any]:
