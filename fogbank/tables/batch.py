@@ -35,8 +35,9 @@ class Batches:
             raise ValidationException("Too many items requested for the BatchGetItem call")
         plans = []
         for name, request in requests.items():
-            table = self._parts.catalog.get(name)
+            # The request's own checks (unused placeholders among them) come before the lookup.
             exprs = parse_expressions(request)
+            table = self._parts.catalog.get(name)
             wanted = [item_key(table, check_key(table, key)) for key in request["Keys"]]
             if len(set(wanted)) != len(wanted):
                 raise ValidationException("Provided list of item keys contains duplicates")

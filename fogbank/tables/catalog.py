@@ -114,5 +114,6 @@ class Catalog:
             if table.record["_deleted"] < before:
                 space = keys.STREAM + keys.table_id_bytes(tid)
                 writer.delete_range(space, prefix_end(space))
+                writer.delete(keys.STREAM_HORIZONS + keys.table_id_bytes(tid))
                 writer.delete(_RETIRED + keys.table_id_bytes(tid))
                 del self.retired[tid]

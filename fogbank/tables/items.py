@@ -7,8 +7,9 @@ from fogbank.tables.errors import ConditionalCheckFailedException, ValidationExc
 from fogbank.tables.expressions.projections import Projection
 from fogbank.tables.requests import parse_expressions
 from fogbank.tables.storage import Writer
-from fogbank.tables.validation import (UPDATE_TOO_LARGE, check_item, check_key, check_return_values, check_size,
-                                       consumed, read_units, write_units)
+from fogbank.tables.validation import (UPDATE_TOO_LARGE, check_item, check_item_table_name, check_key,
+                                       check_return_values, check_size, consumed, read_units,
+                                       write_units)
 from fogbank.tables.values import NestingTooDeep, item_size
 from fogbank.tables.writes import (Parts, collection_metrics, index_write_units, item_key, live,
                                    load, store, updated, wants_collection_metrics)
@@ -30,6 +31,7 @@ class ItemOps:
 
     async def put_item(self, params: dict[str, Any]) -> dict[str, Any]:
         # DynamoDB validates the request before it looks the table up.
+        check_item_table_name(params["TableName"])
         returns = check_return_values(params, ("NONE", "ALL_OLD"))
         exprs = parse_expressions(params, value_users=("ConditionExpression",))
         table = self._parts.catalog.get(params["TableName"])
@@ -59,6 +61,7 @@ class ItemOps:
         return output
 
     async def get_item(self, params: dict[str, Any]) -> dict[str, Any]:
+        check_item_table_name(params["TableName"])
         exprs = parse_expressions(params)
         table = self._parts.catalog.get(params["TableName"])
         key = item_key(table, check_key(table, params["Key"]))
@@ -71,6 +74,7 @@ class ItemOps:
         return output
 
     async def delete_item(self, params: dict[str, Any]) -> dict[str, Any]:
+        check_item_table_name(params["TableName"])
         returns = check_return_values(params, ("NONE", "ALL_OLD"))
         exprs = parse_expressions(params, value_users=("ConditionExpression",))
         table = self._parts.catalog.get(params["TableName"])
@@ -97,6 +101,7 @@ class ItemOps:
         return output
 
     async def update_item(self, params: dict[str, Any]) -> dict[str, Any]:
+        check_item_table_name(params["TableName"])
         returns = check_return_values(
             params, ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"))
         exprs = parse_expressions(params, value_users=("UpdateExpression", "ConditionExpression"))

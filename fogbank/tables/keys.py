@@ -12,7 +12,7 @@ Layout of the key space (`tid` is a table's 4-byte id, `ix` an index's 2-byte nu
   X<tid><ix><h><ipk><isk><pk><sk>  an index entry (sparse: only items with the index keys)
   S<tid><seq>                      a stream record, seq a 8-byte big-endian counter
   C<token>                         a transaction's ClientRequestToken
-  M<name>                          engine metadata (counters)
+  M<name>                          engine metadata (counters, stream trim horizons)
 """
 from __future__ import annotations
 
@@ -29,6 +29,9 @@ INDEX = b"X"
 STREAM = b"S"
 TOKENS = b"C"
 META = b"M"
+# Per table: {stream label: last sequence number trimmed}, apart from the records so that
+# scans of a table's stream space see records only.
+STREAM_HORIZONS = META + b"stream-horizon/"
 
 HASH_SPACE = 1 << 32
 

@@ -11,7 +11,7 @@ from fogbank.tables.indexes import entry_key, index_space
 from fogbank.tables.requests import Expressions, check_comparison_operators, parse_expressions
 from fogbank.tables.schema import IndexDef, TableDef
 from fogbank.tables.storage import Reader, prefix_end
-from fogbank.tables.validation import check_key, consumed, read_units
+from fogbank.tables.validation import check_item_table_name, check_key, consumed, read_units
 from fogbank.tables.values import compare
 from fogbank.tables.writes import Parts, item_key, load
 
@@ -88,18 +88,18 @@ def check_select(params: Mapping[str, Any], source: Source, exprs: Expressions,
     if select is None:
         select = "SPECIFIC_ATTRIBUTES" if projected else (
             "ALL_PROJECTED_ATTRIBUTES" if source.index else "ALL_ATTRIBUTES")
+    # Query's checks go through the request validator, which prefixes its count; Scan's do not.
+    prefix = "1 validation error detected: " if operation == "Query" else ""
     if select == "SPECIFIC_ATTRIBUTES" and not projected:
-        raise ValidationException("Must specify the AttributesToGet or ProjectionExpression when "
-                                  "choosing to get SPECIFIC_ATTRIBUTES")
-    if select == "COUNT" and projected:
-        # Query's answer goes through the request validator, which adds its prefix.
-        prefix = "1 validation error detected: " if operation == "Query" else ""
-        raise ValidationException(f"{prefix}Cannot specify the {what} when choosing to get "
-                                  "only the Count")
+        raise ValidationException(f"{prefix}Must specify the AttributesToGet or "
+                                  "ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES")
     if select != "SPECIFIC_ATTRIBUTES" and projected:
-        raise ValidationException(f"Cannot specify the {what} when choosing to get {select}")
+        chosen = "only the Count" if select == "COUNT" else select
+        raise ValidationException(f"{prefix}Cannot specify the {what} when choosing to get "
+                                  f"{chosen}")
     if select == "ALL_PROJECTED_ATTRIBUTES" and source.index is None:
-        raise ValidationException("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+        raise ValidationException(f"{prefix}ALL_PROJECTED_ATTRIBUTES can be used only when "
+                                  "Querying using an IndexName")
     index = source.index
     if index is None or index.local or index.projection == "ALL":
         return select
@@ -203,6 +203,7 @@ class Reads:
         self._parts = parts
 
     async def query(self, params: dict[str, Any]) -> dict[str, Any]:
+        check_item_table_name(params["TableName"])
         check_comparison_operators(params)
         source = source_of(self._parts, params)
         exprs = parse_expressions(params, "QueryFilter",
@@ -228,6 +229,7 @@ class Reads:
                              reverse=params.get("ScanIndexForward") is False)
 
     async def scan(self, params: dict[str, Any]) -> dict[str, Any]:
+        check_item_table_name(params["TableName"])
         check_comparison_operators(params)
         source = source_of(self._parts, params)
         exprs = parse_expressions(params, "ScanFilter", value_users=("FilterExpression",))

@@ -13,6 +13,7 @@ from fogbank.tables.validation import check_enum, constraint_error
 from fogbank.tables.values import check_attribute_name
 from fogbank.tables.expressions import (ExpressionContext, legacy, parse_condition,
                                         parse_key_condition, parse_projection, parse_update)
+from fogbank.tables.expressions.keys import KeyConditionFault
 
 # In the order DynamoDB lists them when a request mixes the two styles.
 _LEGACY = ("AttributesToGet", "AttributeUpdates", "Expected", "QueryFilter", "ScanFilter",
@@ -111,15 +112,22 @@ def parse_expressions(params: Mapping[str, Any], filter_param: str | None = None
         raise ValidationException("ExpressionAttributeValues must not be empty")
     ctx = _Context(names, values)
     key_conditions = params.get("KeyConditions")
+    key, key_fault = None, None
+    try:
+        key = (legacy.key_condition_from_conditions(key_conditions) if key_conditions is not None
+               else _maybe(parse_key_condition, params.get("KeyConditionExpression"), ctx))
+    except KeyConditionFault as exc:
+        key_fault = exc
     parsed = Expressions(
-        key=(legacy.key_condition_from_conditions(key_conditions) if key_conditions is not None
-             else _maybe(parse_key_condition, params.get("KeyConditionExpression"), ctx)),
+        key=key,
         condition=_maybe(parse_condition, params.get("ConditionExpression"), ctx),
         filter=_maybe(_parse_filter, params.get("FilterExpression"), ctx),
         update=_maybe(parse_update, params.get("UpdateExpression"), ctx),
         projection=_maybe(parse_projection, params.get("ProjectionExpression"), ctx),
         filter_names=frozenset(ctx.filter_names))
     ctx.check_all_used()
+    if key_fault is not None:
+        raise key_fault
     return parsed
 
 

@@ -2,7 +2,9 @@
 
 Each stream has one shard. A record's key is its table's stream space plus an 8-byte
 sequence number that grows across the whole engine, so a shard iterator is just "after
-sequence n". Records are kept 24 hours (the TTL sweeper trims them).
+sequence n". Records are kept 24 hours (the TTL sweeper trims them); each trim records the
+stream's horizon, the last sequence number it removed, so that reading from behind it is
+refused with TrimmedDataAccessException rather than silently skipping what was lost.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from typing import Any, Callable, Mapping
 from fogbank.tables import keys
 from fogbank.tables.catalog import Catalog
 from fogbank.tables.errors import (ExpiredIteratorException, ResourceNotFoundException,
-                                   ValidationException)
+                                   TrimmedDataAccessException, ValidationException)
 from fogbank.tables.schema import TableDef
 from fogbank.tables.storage import Reader, Storage, Writer, prefix_end
 from fogbank.tables.values import item_size
@@ -35,6 +37,7 @@ MAX_RECORDS_LIMIT = 1000           # GetRecords' records
 # A stream ARN's shape: a table ARN, "/stream/", the stream's label. One that does not have
 # it is refused as invalid; one that has it but names no stream is not found.
 _STREAM_ARN = re.compile(r"arn:[^:/]+:dynamodb:[^:/]+:[^:/]+:table/[^/]+/stream/[^/]+")
+TRIMMED = "The data you are trying to access has been trimmed."
 
 
 class StreamLog:
@@ -85,12 +88,31 @@ def _record_key(tid: int, seq: int) -> bytes:
 
 
 def trim(writer: Writer, now: float) -> int:
-    """Deletes records past the 24-hour retention; returns how many."""
-    stale = [k for k, v in writer.scan(keys.STREAM, prefix_end(keys.STREAM))
-             if marshal.loads(v)["t"] < now - RETENTION_S]
+    """Deletes records past the 24-hour retention, moving each stream's horizon past them;
+    returns how many."""
+    stale: list[bytes] = []
+    reached: dict[bytes, dict[str, int]] = {}
+    for key, value in writer.scan(keys.STREAM, prefix_end(keys.STREAM)):
+        stored = marshal.loads(value)
+        if stored["t"] < now - RETENTION_S:
+            stale.append(key)
+            tid = key[len(keys.STREAM):-8]
+            reached.setdefault(tid, {})[stored["label"]] = stored["seq"]
     for key in stale:
         writer.delete(key)
+    for tid, labels in reached.items():
+        writer.put(keys.STREAM_HORIZONS + tid, marshal.dumps({**_horizons(writer, tid), **labels}))
     return len(stale)
+
+
+def _horizons(reader: Reader, tid: bytes) -> dict[str, int]:
+    stored = reader.get(keys.STREAM_HORIZONS + tid)
+    return marshal.loads(stored) if stored is not None else {}
+
+
+def horizon(reader: Reader, tid: int, label: str) -> int:
+    """The last sequence number trimmed from a stream (0 when none was)."""
+    return _horizons(reader, keys.table_id_bytes(tid)).get(label, 0)
 
 
 class StreamsApi:
@@ -180,7 +202,13 @@ class StreamsApi:
             raise ValidationException(
                 f"Sequence number must not be specified for ShardIteratorType {kind}")
         else:
-            after = 0 if kind == "TRIM_HORIZON" else self._log.last
+            after = None if kind == "TRIM_HORIZON" else self._log.last
+        with self._storage.read() as reader:
+            trimmed = horizon(reader, table.tid, stream["label"])
+        if after is None:
+            after = trimmed
+        elif after < trimmed:
+            raise TrimmedDataAccessException(TRIMMED)
         return {"ShardIterator": _iterator(arn, stream, after, self._clock())}
 
     def get_records(self, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -197,6 +225,9 @@ class StreamsApi:
         space = keys.STREAM + keys.table_id_bytes(table.tid)
         records, last = [], after
         with self._storage.read() as reader:
+            # Records this iterator had still to read were trimmed after it was issued.
+            if after < horizon(reader, table.tid, label):
+                raise TrimmedDataAccessException(TRIMMED)
             for _, value in reader.scan(_record_key(table.tid, after + 1), prefix_end(space)):
                 stored = marshal.loads(value)
                 last = stored["seq"]

@@ -178,6 +178,17 @@ def check_table_name(name: str, where: str = "tableName") -> None:
         raise constraint_error(problems)
 
 
+def check_item_table_name(name: str) -> None:
+    """An item operation's table name (or ARN), checked first as the request validator does:
+    a name breaking the length and pattern rules gets both reported, not the worded message
+    the control plane gives."""
+    if not name.startswith("arn:"):
+        # Here DynamoDB lists the length rule before the pattern.
+        problems = sorted(name_problems(name, "tableName"), key=lambda p: "have length" not in p)
+        if problems:
+            raise constraint_error(problems)
+
+
 def check_length(value: Any, where: str, high: int) -> None:
     if len(value) > high:
         raise constraint_error([f"Value '{_shown(value)}' at '{where}' failed to satisfy "

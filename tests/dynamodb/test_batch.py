@@ -164,3 +164,11 @@ def test_batch_get_capacity_rounds_each_item_up(ddb, two_tables) -> None:
     result = ddb.batch_get_item(RequestItems={plain: {"Keys": keys[:2]}},
                                 ReturnConsumedCapacity="TOTAL")
     assert result["ConsumedCapacity"] == [{"TableName": plain, "CapacityUnits": 1.0}]
+
+
+def test_batch_get_reports_unused_names_before_a_missing_table(ddb, aws_error) -> None:
+    with aws_error("ValidationException", "Value provided in ExpressionAttributeNames unused "
+                   "in expressions: keys: {#count}"):
+        ddb.batch_get_item(RequestItems={"no-such-table": {
+            "Keys": [{"pk": {"S": "a"}}], "ProjectionExpression": "#p",
+            "ExpressionAttributeNames": {"#p": "pk", "#count": "count"}}})

@@ -378,3 +378,23 @@ def test_nesting_limit_in_an_item(ddb, table, aws_error) -> None:
         ddb.transact_write_items(TransactItems=[{"Put": {
             "TableName": table, "Item": {"pk": {"S": "deep"}, "deep": _nested(40)}}}])
     assert "Item" not in ddb.get_item(TableName=table, Key={"pk": {"S": "deep"}})
+
+
+@pytest.mark.parametrize("call", [
+    lambda c: c.update_item(TableName="x!", Key={"pk": {"S": "k"}},
+                            UpdateExpression="ADD s :empty",
+                            ExpressionAttributeValues={":empty": {"SS": []}}),
+    lambda c: c.put_item(TableName="x!", Item={"pk": {"S": "k"}, "s": {"SS": []}}),
+    lambda c: c.get_item(TableName="x!", Key={"pk": {"S": "k"}}, ExpressionAttributeNames={}),
+    lambda c: c.query(TableName="x!", KeyConditionExpression="pk = :v"),
+    lambda c: c.scan(TableName="x!", FilterExpression="a = :missing"),
+])
+def test_an_invalid_table_name_is_reported_before_the_rest_of_the_request(raw_ddb, aws_error,
+                                                                         call) -> None:
+    # The name is a model constraint, checked before expressions and values; both of its
+    # broken rules are listed.
+    with aws_error("ValidationException", "2 validation errors detected: Value 'x!' at "
+                   "'tableName' failed to satisfy constraint: Member must have length greater "
+                   "than or equal to 3; Value 'x!' at 'tableName' failed to satisfy constraint: "
+                   "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"):
+        call(raw_ddb)

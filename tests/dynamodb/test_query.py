@@ -255,7 +255,30 @@ def test_count_with_a_projection(ddb, loaded, aws_error) -> None:
 def test_all_projected_attributes_with_a_projection_and_no_index(ddb, loaded,
                                                                  aws_error) -> None:
     # Both rules are broken; DynamoDB names the projection.
-    with aws_error("ValidationException", "Cannot specify the ProjectionExpression when "
-                   "choosing to get ALL_PROJECTED_ATTRIBUTES"):
+    with aws_error("ValidationException", "1 validation error detected: Cannot specify the "
+                   "ProjectionExpression when choosing to get ALL_PROJECTED_ATTRIBUTES"):
         _query(ddb, loaded, "pk = :a", {":a": {"S": "a"}}, Select="ALL_PROJECTED_ATTRIBUTES",
                ProjectionExpression="tag")
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"Select": "SPECIFIC_ATTRIBUTES"}, "Must specify the AttributesToGet or "
+     "ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES"),
+    ({"Select": "ALL_ATTRIBUTES", "ProjectionExpression": "tag"}, "Cannot specify the "
+     "ProjectionExpression when choosing to get ALL_ATTRIBUTES"),
+    ({"Select": "ALL_PROJECTED_ATTRIBUTES"}, "ALL_PROJECTED_ATTRIBUTES can be used only when "
+     "Querying using an IndexName"),
+])
+def test_select_conflicts_carry_the_request_validator_prefix(ddb, loaded, aws_error, params,
+                                                             message) -> None:
+    with aws_error("ValidationException", "1 validation error detected: " + message):
+        _query(ddb, loaded, "pk = :a", {":a": {"S": "a"}}, **params)
+
+
+def test_unused_names_are_reported_before_a_malformed_key_condition(ddb, loaded,
+                                                                    aws_error) -> None:
+    # Both conditions compare two attributes, yet the unused placeholder is named first.
+    with aws_error("ValidationException", "Value provided in ExpressionAttributeNames unused "
+                   "in expressions: keys: {#count}"):
+        ddb.query(TableName=loaded, KeyConditionExpression="(#0 = x) AND (begins_with(#1, a))",
+                  ExpressionAttributeNames={"#0": "pk", "#1": "sk", "#count": "count"})

@@ -298,3 +298,16 @@ def test_arithmetic_beyond_38_digits_overflows(ddb, item_table, aws_error, expre
                    "magnitude larger than supported range"):
         _update(ddb, item_table, expression, values)
     assert _get(ddb, item_table)["n"] == {"N": "10"}
+
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_add_of_an_empty_set_is_refused_and_changes_nothing(ddb, table, aws_error,
+                                                            present) -> None:
+    item = {**KEY, "ss": {"SS": ["kept"]}} if present else dict(KEY)
+    ddb.put_item(TableName=table, Item=item)
+    with aws_error("ValidationException", prefix="ExpressionAttributeValues contains invalid "
+                   "value: One or more parameter values were invalid: An string set  may not "
+                   "be empty"):
+        _update(ddb, table, "ADD ss :empty", {":empty": {"SS": []}})
+    assert _get(ddb, table) == item

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fogbank.tables.errors import ExpiredIteratorException, ResourceNotFoundException, ValidationException
+from fogbank.tables.errors import (ExpiredIteratorException, ResourceNotFoundException,
+                                   TrimmedDataAccessException, ValidationException)
 
 from .conftest import make_table
 
@@ -115,3 +116,54 @@ def test_a_deleted_tables_stream_stays_readable_for_a_day(streamed, engine, cloc
     clock.advance(25 * 3600)
     engine.ttl.sweep()
     assert streamed.list_streams()["Streams"] == []
+
+
+def _shard(db):
+    arn = db.describe_table(TableName="sss")["Table"]["LatestStreamArn"]
+    return arn, db.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+
+
+def _iterator(db, kind, **extra):
+    arn, shard = _shard(db)
+    return db.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType=kind,
+                                 **extra)["ShardIterator"]
+
+
+def test_a_sequence_number_behind_the_trim_horizon_is_refused(streamed, engine, clock):
+    streamed.put_item(TableName="sss", Item={"pk": {"S": "old"}})
+    streamed.put_item(TableName="sss", Item={"pk": {"S": "last-trimmed"}})
+    old, last = [r["dynamodb"]["SequenceNumber"] for r in records(streamed)["Records"]]
+    clock.advance(13 * 3600)
+    streamed.put_item(TableName="sss", Item={"pk": {"S": "new"}})
+    clock.advance(12 * 3600)
+    engine.ttl.sweep()
+    for kind in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"):
+        with pytest.raises(TrimmedDataAccessException):
+            _iterator(streamed, kind, SequenceNumber=old)
+    with pytest.raises(TrimmedDataAccessException):
+        _iterator(streamed, "AT_SEQUENCE_NUMBER", SequenceNumber=last)
+    # After the last trimmed record the reader misses nothing: allowed.
+    after = streamed.get_records(ShardIterator=_iterator(
+        streamed, "AFTER_SEQUENCE_NUMBER", SequenceNumber=last))["Records"]
+    assert [r["dynamodb"]["Keys"]["pk"]["S"] for r in after] == ["new"]
+    horizon = streamed.get_records(ShardIterator=_iterator(streamed, "TRIM_HORIZON"))["Records"]
+    assert [r["dynamodb"]["Keys"]["pk"]["S"] for r in horizon] == ["new"]
+
+
+def test_an_iterator_whose_records_were_trimmed_before_it_was_used_is_refused(streamed, engine,
+                                                                            clock):
+    streamed.put_item(TableName="sss", Item={"pk": {"S": "a"}})
+    clock.advance(24 * 3600 - 60)
+    iterator = _iterator(streamed, "TRIM_HORIZON")
+    clock.advance(120)
+    engine.ttl.sweep()
+    with pytest.raises(TrimmedDataAccessException):
+        streamed.get_records(ShardIterator=iterator)
+
+
+def test_a_stream_that_lost_nothing_reads_from_any_point(streamed, engine, clock):
+    streamed.put_item(TableName="sss", Item={"pk": {"S": "a"}})
+    first = records(streamed)["Records"][0]["dynamodb"]["SequenceNumber"]
+    engine.ttl.sweep()
+    assert len(streamed.get_records(ShardIterator=_iterator(
+        streamed, "AT_SEQUENCE_NUMBER", SequenceNumber=first))["Records"]) == 1

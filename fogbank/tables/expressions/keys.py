@@ -5,11 +5,12 @@ into a `KeyCondition`; the engine checks the names against the table's key schem
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from fogbank.tables.errors import ValidationException
 from fogbank.tables.expressions.context import ExpressionContext
-from fogbank.tables.expressions.nodes import And, Between, Compare, Function, In, Node, Not, Or, Path
+from fogbank.tables.expressions.nodes import (And, Between, Compare, Function, In, Node, Not, Or, Path,
+                                              ValueRef)
 from fogbank.tables.expressions.operands import Binder, Operand, shown_value
 from fogbank.tables.values import AttributeValue, compare
 
@@ -73,15 +74,40 @@ def _invalid(message: str) -> ValidationException:
     return ValidationException(message)
 
 
+class KeyConditionFault(ValidationException):
+    """A key condition that parses but cannot be one. DynamoDB reports it only after its
+    check for unused ExpressionAttributeNames / Values, so the caller raises it then."""
+
+
 def bind_key_condition(tree: Node, ctx: ExpressionContext) -> KeyCondition:
     binder = Binder(ctx, LABEL)
-    parts = _conditions(tree)
-    found = [_condition(binder, part) for part in parts]
-    binder.finish()
-    names = [name for name, _, _ in found]
-    if len(set(names)) != len(names):
-        raise ValidationException("KeyConditionExpressions must only contain one condition per key")
-    return arrange(found)
+    _resolve_placeholders(binder, tree)
+    try:
+        parts = _conditions(tree)
+        found = [_condition(binder, part) for part in parts]
+        binder.finish()
+        names = [name for name, _, _ in found]
+        if len(set(names)) != len(names):
+            raise ValidationException(
+                "KeyConditionExpressions must only contain one condition per key")
+        return arrange(found)
+    except ValidationException as exc:
+        raise KeyConditionFault(exc.message) from None
+
+
+def _resolve_placeholders(binder: Binder, node: object) -> None:
+    """Resolves every #name and :value of the tree, so that all count as used (and an
+    undefined one is refused) before the condition's shape is judged."""
+    if isinstance(node, Path):
+        binder.path(node)
+    elif isinstance(node, ValueRef):
+        binder.ctx.value(node.placeholder, LABEL)
+    elif isinstance(node, tuple):
+        for child in node:
+            _resolve_placeholders(binder, child)
+    elif hasattr(node, "__dataclass_fields__"):
+        for field in fields(node):  # type: ignore[arg-type]
+            _resolve_placeholders(binder, getattr(node, field.name))
 
 
 def _conditions(tree: Node) -> list[Node]:
