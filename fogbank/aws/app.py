@@ -17,7 +17,7 @@ from botocore.model import ServiceModel
 from fogbank.aws.errors import IncompleteSignature, InternalFailure, UnknownOperation, UnsupportedService
 from fogbank.aws.protocols import WireProtocol, protocol_for
 from fogbank.aws.protocols.shapes import dump_json
-from fogbank.aws.protocols.validation import validate
+from fogbank.aws.protocols.validation import EnumOrders, validate
 from fogbank.aws.service import ADDRESSED_API, CallContext, SdkService
 from fogbank.aws.services import recognise
 from fogbank.aws.sigv4 import CredentialScope, credential_scope
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 class Endpoint:
     service: SdkService
     protocol: WireProtocol
+    enum_orders: EnumOrders
 
 
 class SdkApp:
@@ -47,7 +48,8 @@ class SdkApp:
         for name, service in services.items():
             # Loaded once per service: parsing a model takes tens of milliseconds.
             model = ServiceModel(loader.load_service_model(name, "service-2"), name)
-            self._endpoints[name] = Endpoint(service, protocol_for(model))
+            self._endpoints[name] = Endpoint(service, protocol_for(model),
+                                             getattr(service, "enum_orders", {}))
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] == "lifespan":
@@ -113,7 +115,7 @@ class SdkApp:
                 raise signature_error
             operation, labels = protocol.match(request)
             params = protocol.parse(operation, request, labels)
-            validate(operation.input_shape, params)
+            validate(operation.input_shape, params, endpoint.enum_orders)
             handler = endpoint.service.operations.get(operation.name)
             if handler is None:
                 raise UnsupportedService(f"Operation {operation.name} of service "

@@ -29,6 +29,9 @@ Handler = Callable[[dict[str, Any], CallContext], Awaitable[dict[str, Any]]]
 
 
 class SdkService(Protocol):
-    """Served under its botocore model name: `SdkApp({"lambda": service})`."""
+    """Served under its botocore model name: `SdkApp({"lambda": service})`.
+
+    A service may also have `enum_orders` (enum shape name → its values in the order the
+    service prints them in a validation error) where that is not its model's order."""
 
     operations: Mapping[str, Handler]      # botocore operation name → handler

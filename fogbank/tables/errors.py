@@ -30,8 +30,10 @@ class ConditionalCheckFailedException(TablesError):
 
     def __init__(self, message: str = "The conditional request failed", *,
                  item: Mapping[str, Any] | None = None) -> None:
-        # ReturnValuesOnConditionCheckFailure=ALL_OLD puts the item in the error body.
-        super().__init__(message, extra={"Item": item} if item is not None else None)
+        # ReturnValuesOnConditionCheckFailure=ALL_OLD puts the item in the error body, and
+        # then DynamoDB spells the message member "Message".
+        super().__init__(message, extra={"Item": item, "Message": message}
+                         if item is not None else None)
 
 
 class TransactionCanceledException(TablesError):

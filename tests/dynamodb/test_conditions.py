@@ -92,11 +92,15 @@ def test_failed_condition_returns_the_old_item_on_request(ddb, item_table) -> No
                         ReturnValuesOnConditionCheckFailure="ALL_OLD")
     assert info.value.response["Item"]["n"] == {"N": "10"}
     assert info.value.response["Item"]["pk"] == {"S": "c"}
+    # With the item, DynamoDB spells the message member "Message", not as its model does.
+    assert info.value.response["Error"]["Message"] == "The conditional request failed"
+    assert "message" not in info.value.response
     with pytest.raises(ddb.exceptions.ConditionalCheckFailedException) as info:
         ddb.delete_item(TableName=item_table, Key={"pk": {"S": "c"}},
                         ConditionExpression="n = :five",
                         ExpressionAttributeValues={":five": {"N": "5"}})
     assert "Item" not in info.value.response
+    assert info.value.response["message"] == "The conditional request failed"
 
 
 def test_condition_with_names(ddb, item_table) -> None:

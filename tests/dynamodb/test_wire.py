@@ -163,3 +163,17 @@ def test_body_of_exactly_16_mb_is_served(endpoint: str) -> None:
     r = _post(endpoint, "ListTables", body)
     assert r.status_code == 200
     assert "TableNames" in r.json()
+
+
+def test_enum_values_are_listed_in_dynamodbs_order(ddb, table: str, aws_error) -> None:
+    # Not the service model's order: DynamoDB prints these sets in an order of its own.
+    with aws_error("ValidationException",
+                   "1 validation error detected: Value 'SOME' at 'returnValues' failed to "
+                   "satisfy constraint: Member must satisfy enum value set: "
+                   "[ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]"):
+        ddb.put_item(TableName=table, Item={"pk": {"S": "a"}}, ReturnValues="SOME")
+    with aws_error("ValidationException",
+                   "1 validation error detected: Value 'ALL' at 'select' failed to satisfy "
+                   "constraint: Member must satisfy enum value set: "
+                   "[SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]"):
+        ddb.scan(TableName=table, Select="ALL")

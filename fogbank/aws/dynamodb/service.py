@@ -39,6 +39,11 @@ def _operations(engine: Any, names: tuple[str, ...]) -> Mapping[str, Handler]:
 class DynamoDBService:
     """`DynamoDBService(engine)`: the engine offers one coroutine per operation, in snake case."""
 
+    # As DynamoDB lists them in "Member must satisfy enum value set: [...]".
+    enum_orders = {"ReturnValue": ("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"),
+                   "Select": ("SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES",
+                              "ALL_PROJECTED_ATTRIBUTES")}
+
     def __init__(self, engine: Any) -> None:
         self.operations = _operations(engine, DYNAMODB_OPERATIONS)
 

@@ -3,7 +3,9 @@
 The error shape in the service model decides: its `httpStatusCode`, which members go in
 headers (e.g. Lambda's `Retry-After`), and whether the body says `message` or `Message`
 (Lambda uses both, per error). Engines supply the extra members (e.g. `Reason`) in
-`AwsError.extra`.
+`AwsError.extra`; a "Message" there respells the message member for the one error that
+AWS spells differently from its model (DynamoDB's ConditionalCheckFailedException when it
+returns the item).
 """
 from __future__ import annotations
 
@@ -20,8 +22,9 @@ def error_shapes(model: ServiceModel) -> dict[str, Shape]:
 
 
 def error_parts(shape: Shape | None, error: AwsError) -> tuple[int, dict[str, str], dict[str, Any]]:
+    respelled = "Message" if "Message" in error.extra else None
     if shape is None:
-        return error.status, {}, {"message": error.message, **error.extra}
+        return error.status, {}, {respelled or "message": error.message, **error.extra}
     status = shape.metadata.get("error", {}).get("httpStatusCode", error.status)
     values: dict[str, Any] = {"Type": "User" if error.sender_fault else "Service", **error.extra}
     headers: dict[str, str] = {}
@@ -30,8 +33,9 @@ def error_parts(shape: Shape | None, error: AwsError) -> tuple[int, dict[str, st
         value = error.message if name.lower() == "message" else values.get(name)
         if value is None:
             continue
+        wire = member.serialization.get("name", name)
         if member.serialization.get("location") == "header":
-            headers[member.serialization.get("name", name)] = str(value)
+            headers[wire] = str(value)
         else:
-            body[member.serialization.get("name", name)] = to_json(member, value)
+            body[respelled or wire if name.lower() == "message" else wire] = to_json(member, value)
     return status, headers, body

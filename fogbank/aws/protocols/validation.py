@@ -2,19 +2,24 @@
 
 "1 validation error detected: Value 'x' at 'functionName' failed to satisfy constraint:
 Member must …" — the member named in lower camel case, all failures in one message.
-Only top-level members are checked: the nested ones are the engines' business.
+Only top-level members are checked: the nested ones are the engines' business. A service
+lists an enum's values in its model's order unless `enum_orders` gives the order the
+service itself prints (DynamoDB's, for one, follows no visible rule).
 """
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Mapping
 
 from botocore.model import Shape
 
 from fogbank.aws.errors import ValidationError
 
 
-def validate(shape: Shape | None, params: dict[str, Any]) -> None:
+EnumOrders = Mapping[str, tuple[str, ...]]     # enum shape name → values as printed
+
+
+def validate(shape: Shape | None, params: dict[str, Any], enum_orders: EnumOrders = {}) -> None:
     if shape is None:
         return
     required, constrained = _plan(shape)
@@ -27,7 +32,8 @@ def validate(shape: Shape | None, params: dict[str, Any]) -> None:
         value = params.get(name)
         if value is not None:
             problems.extend(f"Value {_show(value)} at '{camel}' failed to satisfy "
-                            f"constraint: Member must {rule}" for rule in _broken(member, value))
+                            f"constraint: Member must {rule}"
+                            for rule in _broken(member, value, enum_orders))
     if problems:
         count = len(problems)
         noun = "error" if count == 1 else "errors"
@@ -52,12 +58,13 @@ def _plan(shape: Shape) -> Plan:
     return plan
 
 
-def _broken(shape: Shape, value: Any) -> list[str]:
+def _broken(shape: Shape, value: Any, enum_orders: EnumOrders) -> list[str]:
     meta = shape.metadata
     rules = []
     if isinstance(value, str):
         if "enum" in meta and value not in meta["enum"]:
-            rules.append(f"satisfy enum value set: [{', '.join(meta['enum'])}]")
+            listed = enum_orders.get(shape.name, meta["enum"])
+            rules.append(f"satisfy enum value set: [{', '.join(listed)}]")
         if "min" in meta and len(value) < meta["min"]:
             rules.append(f"have length greater than or equal to {meta['min']}")
         if "max" in meta and len(value) > meta["max"]:
