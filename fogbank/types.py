@@ -54,9 +54,13 @@ class TooManyRequests(AwsError):
 
 # ---------------------------------------------------------------- functions (runtime)
 
+LATEST = "$LATEST"      # the unpublished version of a function, the one its code edits change
+
+
 @dataclass(frozen=True)
 class FunctionSpec:
-    """One deployed function version, as the runtime needs it."""
+    """One deployed function, with its published versions and aliases, as the runtime and
+    the Lambda API need it."""
 
     name: str                                   # FunctionName (physical id)
     handler: str                                # "pkg.module.function"
@@ -68,7 +72,7 @@ class FunctionSpec:
     layers: tuple[Path, ...] = ()               # layer content dirs, mounted as Lambda's /opt
     reserved_concurrency: int | None = None     # ReservedConcurrentExecutions
     provisioned_concurrency: int = 0            # ProvisionedConcurrencyConfig
-    version: str = "$LATEST"
+    version: str = LATEST
     description: str = ""
     role: str = ""
     architectures: tuple[str, ...] = ("x86_64",)
@@ -76,10 +80,27 @@ class FunctionSpec:
     account_id: str = "000000000000"
     ephemeral_storage_mb: int = 512
     tags: Mapping[str, str] = field(default_factory=dict)
+    # Versions 1..published_versions are published (numbers are never reused) and each
+    # alias names one of them or $LATEST. Every version runs the function's current code.
+    published_versions: int = 0
+    aliases: Mapping[str, str] = field(default_factory=dict)   # alias name → version
 
     @property
     def arn(self) -> str:
         return f"arn:aws:lambda:{self.region}:{self.account_id}:function:{self.name}"
+
+    def version_of(self, qualifier: str | None) -> str | None:
+        """The version a qualifier names: $LATEST for none, the number of a published
+        version, the version an alias points at; None for a qualifier not deployed."""
+        if qualifier is None or qualifier == LATEST:
+            return LATEST
+        if qualifier in self.aliases:
+            return self.aliases[qualifier]
+        # "01" is not version 1: Lambda matches version numbers as written.
+        if qualifier.isascii() and qualifier.isdigit() and not qualifier.startswith("0") \
+                and int(qualifier) <= self.published_versions:
+            return qualifier
+        return None
 
 
 @dataclass(frozen=True)
@@ -90,7 +111,7 @@ class InvokeResult:
     payload: bytes                      # the function's result or AWS's error payload (JSON)
     function_error: str | None = None   # "Unhandled" when the payload is an error
     log_tail: str = ""                  # this invocation's log lines (START … REPORT)
-    executed_version: str = "$LATEST"
+    executed_version: str = LATEST
     error_type: str | None = None       # errorType of an error payload, for the gateway
                                         # (e.g. "Sandbox.Timedout" → 503)
 

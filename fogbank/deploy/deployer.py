@@ -71,6 +71,9 @@ class Deployer:
         self._store = StateStore(Path(state_dir))
         self._providers = {kind: p for p in providers for kind in p.types}
         self._state = self._store.load()
+        # Recorded resources `restore` left out for their changed text: if they resolve as
+        # before, apply must still hand them back to their providers.
+        self._unrestored: set[str] = set()
 
     @property
     def outputs(self) -> dict[str, str]:
@@ -122,8 +125,10 @@ class Deployer:
         for lid in tpl.order:
             record = self._state.resources.get(lid)
             provider = self._providers.get(tpl.type_of(lid))
-            if record is None or provider is None or record.type != tpl.type_of(lid) \
-                    or record.fingerprint != tpl.fingerprint(lid):
+            if record is None or provider is None or record.type != tpl.type_of(lid):
+                continue
+            if record.fingerprint != tpl.fingerprint(lid):
+                self._unrestored.add(lid)
                 continue
             try:
                 fresh = provider.restore(record.resource(lid, self._state), record.deployed)
@@ -155,13 +160,21 @@ class Deployer:
             return change
         # JSON round trip: the properties compare equal to the recorded ones when unchanged.
         props = json.loads(json.dumps(evaluate(tpl.properties(lid), scope), default=str))
+        provider = self._providers[change.resource_type]     # the plan leaves out the rest
+        new = self._resource(lid, change.resource_type, props, tpl)
         if record is not None and record.properties == props:
             # Providers only ever see resolved properties: equal ones need no work, whatever
-            # changed in the template's text. The record takes the new fingerprint.
-            records[lid] = replace(record, fingerprint=tpl.fingerprint(lid))
+            # changed in the template's text. The record takes the new fingerprint. One that
+            # `restore` skipped for its changed text is handed back to its provider here.
+            record = replace(record, fingerprint=tpl.fingerprint(lid))
+            if lid in self._unrestored:
+                self._unrestored.discard(lid)
+                fresh = provider.restore(new, record.deployed)
+                if fresh is not None:
+                    record = replace(record, physical_id=fresh.physical_id,
+                                     attributes=dict(fresh.attributes))
+            records[lid] = record
             return None
-        provider = self._providers[change.resource_type]
-        new = self._resource(lid, change.resource_type, props, tpl)
         # The record decides between create and update, not the plan, which may be stale.
         if record is None:
             deployed = provider.create(new)
@@ -170,6 +183,7 @@ class Deployer:
             old = self._resource(lid, record.type, record.properties, tpl)
             deployed = provider.update(old, record.deployed, new)
             change = Change(lid, change.resource_type, "update")
+        self._unrestored.discard(lid)
         records[lid] = self._record(tpl, lid, props, deployed)
         return change
 

@@ -63,9 +63,12 @@ class FakeRuntime:
                      tail_logs: bool = False) -> InvokeResult:
         name, _, qualifier = name.partition(":")     # "name:qualifier", as the runtime takes it
         spec, fn = self._functions[name]
+        version = spec.version_of(qualifier or None)
+        if version is None:
+            raise ResourceNotFound(f"Function not found: {spec.arn}:{qualifier}")
         request_id = str(uuid.uuid4())
         event = json.loads(payload)
-        logs = [f"START RequestId: {request_id} Version: $LATEST"]
+        logs = [f"START RequestId: {request_id} Version: {version}"]
         invoked_arn = f"{spec.arn}:{qualifier}" if qualifier else spec.arn
         with self._changed:
             self.calls.append(Call(name, event, client_context, request_id, invoked_arn))
@@ -84,6 +87,7 @@ class FakeRuntime:
         logs += [f"END RequestId: {request_id}",
                  f"REPORT RequestId: {request_id}\tDuration: 1.00 ms"]
         return InvokeResult(request_id, body, error, "\n".join(logs) + "\n",
+                            executed_version=version,
                             error_type=None if error is None else "Exception")
 
     def calls_to(self, name: str) -> list[Call]:
@@ -159,3 +163,10 @@ def client(service: str, url: str) -> Any:
 @pytest.fixture
 def lambda_client(endpoint: str) -> Any:
     return client("lambda", endpoint)
+
+
+def error_of(excinfo: Any) -> tuple[str, str, int]:
+    """(code, message, status) of a botocore ClientError caught by pytest.raises."""
+    response = excinfo.value.response
+    return (response["Error"]["Code"], response["Error"]["Message"],
+            response["ResponseMetadata"]["HTTPStatusCode"])

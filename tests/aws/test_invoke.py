@@ -13,6 +13,8 @@ from botocore.exceptions import ClientError
 
 from fogbank.types import TooManyRequests
 
+from .conftest import error_of
+
 ARN = "arn:aws:lambda:us-east-1:000000000000:function"
 
 
@@ -22,12 +24,6 @@ def echo(event, context):
 
 def fail(event, context):
     raise ValueError("boom")
-
-
-def error_of(excinfo) -> tuple[str, str, int]:
-    response = excinfo.value.response
-    return (response["Error"]["Code"], response["Error"]["Message"],
-            response["ResponseMetadata"]["HTTPStatusCode"])
 
 
 def test_invoke_returns_the_function_result(runtime, lambda_client):

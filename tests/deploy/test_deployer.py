@@ -159,6 +159,20 @@ def test_restore_hands_back_recorded_unchanged_resources(load: Load, make, runti
     assert spec.handler == "app.handler"
 
 
+def test_a_restart_on_text_that_resolves_the_same_still_serves_the_resource(
+        load: Load, make, runtime) -> None:
+    make().apply(make().plan(load(APP)))
+    runtime.specs.clear()            # a restarted node: the runtime forgot everything
+    # Another text for the same handler: restore skips it, apply finds nothing to change.
+    template = load(APP.replace("Handler: app.handler", 'Handler: !Sub "app.handler"'))
+    dep = make()
+    assert "Notify" not in dep.restore(template).restored
+    result = dep.apply(dep.plan(template))
+    assert "Notify" not in [c.logical_id for c in result.changes]
+    (spec,) = runtime.specs.values()
+    assert spec.handler == "app.handler"
+
+
 def test_restore_reports_a_resource_that_cannot_come_back(load: Load, make, runtime, app_dir: Path) -> None:
     make().apply(make().plan(load(APP)))
     (app_dir / "src" / "app.py").unlink()

@@ -147,17 +147,6 @@ def test_the_runtime_recovers_when_its_zygote_dies(deploy, invoke, loop):
     assert new_zygote != zygote and new_worker != worker
 
 
-def test_client_context_that_is_not_base64_json_is_rejected(deploy, runtime, loop):
-    from fogbank.types import AwsError
-
-    deploy("cc2", ECHO)
-    for bad in ("%%%not-base64", base64.b64encode(b"[1, 2]").decode()):
-        with pytest.raises(AwsError) as err:
-            loop.run_until_complete(runtime.invoke("cc2", b"{}", client_context=bad))
-        assert err.value.code == "InvalidRequestContentException" and err.value.status == 400
-        assert err.value.message == "Client context must be a valid Base64-encoded JSON object."
-
-
 def test_a_cancelled_call_frees_its_slot_and_its_worker(deploy, runtime, loop):
     deploy("cancel", "import time\ndef handler(e, c):\n    time.sleep(e.get('s', 0))\n    return 'ok'\n",
            reserved_concurrency=1, timeout_s=30)

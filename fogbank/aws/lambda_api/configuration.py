@@ -10,18 +10,28 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from fogbank.types import FunctionSpec
+from fogbank.types import LATEST, FunctionSpec
 
 # ListFunctions leaves these out; GetFunction / GetFunctionConfiguration include them.
 _DETAIL_ONLY = ("State", "StateReason", "StateReasonCode", "LastUpdateStatus",
                 "LastUpdateStatusReason", "LastUpdateStatusReasonCode", "RuntimeVersionConfig")
 
 
-def function_configuration(spec: FunctionSpec, *, detailed: bool = True) -> dict[str, Any]:
+def function_configuration(spec: FunctionSpec, *, qualifier: str | None = None,
+                           detailed: bool = True) -> dict[str, Any]:
+    """The configuration of the version a qualifier names (the caller checked that the
+    function has it). A qualified request gets the ARN it named, an alias's included, and
+    the number of the version; every version shows the current code and settings, which
+    are all Fogbank keeps."""
+    version = spec.version_of(qualifier)
+    if version is None:
+        raise ValueError(f"{spec.name} has no version or alias {qualifier}")
     size, sha256, modified = code_facts(spec.code_dir)
+    # Each version has a revision of its own, stable while the code is unchanged.
+    revision = spec.arn if version == LATEST else f"{spec.arn}:{version}"
     config: dict[str, Any] = {
         "FunctionName": spec.name,
-        "FunctionArn": spec.arn,
+        "FunctionArn": f"{spec.arn}:{qualifier}" if qualifier else spec.arn,
         "Runtime": spec.runtime,
         "Role": spec.role or f"arn:aws:iam::{spec.account_id}:role/{spec.name}-role",
         "Handler": spec.handler,
@@ -31,10 +41,9 @@ def function_configuration(spec: FunctionSpec, *, detailed: bool = True) -> dict
         "MemorySize": spec.memory_mb,
         "LastModified": modified,
         "CodeSha256": sha256,
-        "Version": spec.version,
+        "Version": version,
         "TracingConfig": {"Mode": "PassThrough"},
-        # Stable while the code is unchanged, like Lambda's revision of a function.
-        "RevisionId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{spec.arn}#{sha256}")),
+        "RevisionId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{revision}#{sha256}")),
         "State": "Active",
         "LastUpdateStatus": "Successful",
         "PackageType": "Zip",

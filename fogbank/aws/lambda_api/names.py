@@ -1,13 +1,11 @@
 """Function names as Lambda accepts them: a name, a full ARN or a partial ARN, each with
-an optional `:qualifier`. Fogbank serves only `$LATEST` (no published versions)."""
+an optional `:qualifier` ($LATEST, a version number or an alias name)."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
 from fogbank.types import InvalidParameterValue, ResourceNotFound
-
-LATEST = "$LATEST"
 
 # The model's FunctionName pattern, with its parts named. A region may open a partial ARN
 # ("us-east-1:123456789012:function:f"), but only when an account follows it: "my-fn-1:live"
@@ -38,7 +36,8 @@ def function_not_found(ref: FunctionRef) -> ResourceNotFound:
 
 
 def resolve(given: str, qualifier: str | None, *, region: str, account_id: str) -> FunctionRef:
-    """The function a request names; raises as Lambda does for a version we do not have."""
+    """The function a request names, and the qualifier it asks for (whether the function
+    has it is the caller's to check); raises as Lambda does for a name it cannot serve."""
     match = _NAME.fullmatch(given)
     if match is None:       # the model's pattern check rejects these first; kept for safety
         raise function_not_found(FunctionRef(given, region, account_id))
@@ -53,6 +52,6 @@ def resolve(given: str, qualifier: str | None, *, region: str, account_id: str) 
         raise ResourceNotFound(
             f"Functions from '{ref.region}' are not reachable in this region ('{region}')",
             extra={"Type": "User"})
-    if ref.account_id != account_id or ref.qualifier not in (None, LATEST):
+    if ref.account_id != account_id:
         raise function_not_found(ref)
     return ref

@@ -1,10 +1,11 @@
-"""Invoke payload checks, with Lambda's limits and messages.
+"""Invoke payload and client context checks, with Lambda's limits and messages.
 
 Lambda parses the payload with Jackson; its error text ("Unrecognized token 'x': was
 expecting …") is reproduced for the common cases so clients see the message they know.
 """
 from __future__ import annotations
 
+import base64
 import json
 import re
 
@@ -40,6 +41,19 @@ def check_size(invocation_type: str, size: int) -> None:
         raise RequestEntityTooLarge(
             f"Request must be smaller than {SYNC_LIMIT} bytes for the InvokeFunction "
             "operation", extra={"Type": "User"})
+
+
+def check_client_context(client_context: str | None) -> None:
+    """Lambda refuses a ClientContext that is not a base64-encoded JSON object, whatever the
+    invocation type (an Event or DryRun call never reaches a function, but is refused too)."""
+    if not client_context:
+        return
+    try:
+        decoded = json.loads(base64.b64decode(client_context, validate=True).decode("utf-8"))
+    except ValueError:       # not base64, not UTF-8 or not JSON
+        decoded = None
+    if not isinstance(decoded, dict):
+        raise InvalidRequestContent("Client context must be a valid Base64-encoded JSON object.")
 
 
 def checked_event(payload: bytes) -> bytes:

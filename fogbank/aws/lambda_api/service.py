@@ -12,10 +12,11 @@ from typing import Any, Awaitable, Mapping, Protocol, Sequence
 
 from fogbank.aws.errors import UnsupportedService
 from fogbank.aws.lambda_api.configuration import function_configuration
-from fogbank.aws.lambda_api.names import LATEST, FunctionRef, function_not_found, resolve
-from fogbank.aws.lambda_api.payload import check_size, checked_event
+from fogbank.aws.lambda_api.names import FunctionRef, function_not_found, resolve
+from fogbank.aws.lambda_api.payload import check_client_context, check_size, checked_event
 from fogbank.aws.service import CallContext, Handler
-from fogbank.types import FunctionSpec, InvalidParameterValue, InvokeResult, ResourceNotFound
+from fogbank.types import (LATEST, FunctionSpec, InvalidParameterValue, InvokeResult,
+                           ResourceNotFound)
 
 LOG_TAIL_BYTES = 4096       # Lambda returns the last 4 KB of the log with LogType=Tail
 PAGE_LIMIT = 50             # ListFunctions returns at most 50 per page whatever MaxItems says
@@ -57,6 +58,7 @@ class LambdaService:
         kind = params.get("InvocationType", "RequestResponse")
         payload: bytes = params.get("Payload") or b""
         check_size(kind, len(payload))
+        check_client_context(params.get("ClientContext"))
         # Invoke names the version it looked for, even when none was asked for.
         ref = self._ref(params)
         spec = self._lookup(ref, default_qualifier=LATEST)
@@ -88,7 +90,7 @@ class LambdaService:
         ref = self._ref(params)
         spec = self._lookup(ref)
         output: dict[str, Any] = {
-            "Configuration": _configuration(spec, ref),
+            "Configuration": function_configuration(spec, qualifier=ref.qualifier),
             "Code": {"RepositoryType": "S3", "Location": spec.code_dir.as_uri()},
         }
         if spec.tags:
@@ -100,24 +102,21 @@ class LambdaService:
     async def get_function_configuration(self, params: dict[str, Any],
                                          ctx: CallContext) -> dict[str, Any]:
         ref = self._ref(params)
-        return _configuration(self._lookup(ref), ref)
+        return function_configuration(self._lookup(ref), qualifier=ref.qualifier)
 
     async def list_functions(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
-        specs = sorted(self._runtime.list(), key=lambda spec: spec.name)
+        rows = _listed(self._runtime.list(), every_version=params.get("FunctionVersion") == "ALL")
         start = 0
         if params.get("Marker"):
             after = _unmarker(params["Marker"])
-            start = next((i for i, spec in enumerate(specs) if spec.name > after), len(specs))
+            start = next((i for i, row in enumerate(rows) if _row_key(row) > after), len(rows))
         limit = min(params.get("MaxItems", PAGE_LIMIT), PAGE_LIMIT)
-        page = specs[start:start + limit]
-        functions = [function_configuration(spec, detailed=False) for spec in page]
-        if params.get("FunctionVersion") == "ALL":
-            # Every version is listed by its own ARN, $LATEST included.
-            for config in functions:
-                config["FunctionArn"] += f":{config['Version']}"
+        page = rows[start:start + limit]
+        functions = [function_configuration(spec, qualifier=qualifier, detailed=False)
+                     for spec, qualifier in page]
         output: dict[str, Any] = {"Functions": functions}
-        if start + limit < len(specs):
-            output["NextMarker"] = _marker(page[-1].name)
+        if start + limit < len(rows):
+            output["NextMarker"] = _marker(page[-1])
         return output
 
     def _ref(self, params: dict[str, Any]) -> FunctionRef:
@@ -133,6 +132,8 @@ class LambdaService:
             if ref.qualifier is None and default_qualifier:
                 ref = dataclasses.replace(ref, qualifier=default_qualifier)
             raise function_not_found(ref)
+        if spec.version_of(ref.qualifier) is None:     # a version or alias not deployed
+            raise function_not_found(ref)
         return spec
 
 
@@ -145,27 +146,44 @@ def _deployed_from_template(operation: str) -> Handler:
     return refuse
 
 
-def _configuration(spec: FunctionSpec, ref: FunctionRef) -> dict[str, Any]:
-    """A function's configuration as asked for: a qualified request gets the qualified ARN."""
-    config = function_configuration(spec)
-    if ref.qualifier:
-        config["FunctionArn"] = f"{spec.arn}:{ref.qualifier}"
-    return config
-
-
 def log_tail(logs: str) -> str:
     """The last 4 KB of an invocation's log, base64-encoded, as `X-Amz-Log-Result`."""
     data = logs.encode("utf-8")[-LOG_TAIL_BYTES:]
     return base64.b64encode(data).decode()
 
 
-def _marker(name: str) -> str:
-    # Opaque to clients, like Lambda's markers; it names the last function returned.
-    return base64.urlsafe_b64encode(name.encode()).decode()
+# A row of ListFunctions: a function and the qualifier it is listed by (None: unqualified).
+_Row = tuple[FunctionSpec, str | None]
 
 
-def _unmarker(marker: str) -> str:
+def _listed(specs: Sequence[FunctionSpec], *, every_version: bool) -> list[_Row]:
+    """ListFunctions' rows in order: each function's $LATEST, then (FunctionVersion ALL) its
+    published versions, each listed by its own ARN, $LATEST's included."""
+    rows: list[_Row] = []
+    for spec in sorted(specs, key=lambda spec: spec.name):
+        if not every_version:
+            rows.append((spec, None))
+            continue
+        rows.append((spec, LATEST))
+        rows.extend((spec, str(n)) for n in range(1, spec.published_versions + 1))
+    return rows
+
+
+def _row_key(row: _Row) -> tuple[str, int]:
+    spec, qualifier = row
+    return spec.name, int(qualifier) if qualifier and qualifier != LATEST else 0
+
+
+def _marker(row: _Row) -> str:
+    # Opaque to clients, like Lambda's markers; it names the last row returned.
+    name, version = _row_key(row)
+    return base64.urlsafe_b64encode(f"{name}:{version}".encode()).decode()
+
+
+def _unmarker(marker: str) -> tuple[str, int]:
     try:
-        return base64.b64decode(marker.encode(), altchars=b"-_", validate=True).decode()
+        name, _, version = base64.b64decode(marker.encode(), altchars=b"-_",
+                                            validate=True).decode().partition(":")
+        return name, int(version or 0)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise InvalidParameterValue(f"Invalid marker: {marker}", extra={"Type": "User"}) from None

@@ -18,7 +18,7 @@ def default_providers(runtime: Runtime, region: str, account_id: str, *,
     functions = FunctionProvider(runtime, region=region, account_id=account_id, layers=layers,
                                  inline_code_dir=inline_code_dir)
     where = {"region": region, "account_id": account_id}
-    return [functions, VersionProvider(**where), AliasProvider(functions, **where),
+    return [functions, VersionProvider(functions, **where), AliasProvider(functions, **where),
             LayerVersionProvider(layers, **where), PermissionProvider(**where),
             RoleProvider(**where), PolicyProvider(**where)]
 

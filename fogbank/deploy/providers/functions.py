@@ -1,7 +1,8 @@
 """Lambda functions, versions and aliases → FunctionSpecs deployed on the runtime.
 
 The runtime is duck-typed: `deploy(spec)` starts serving a function (or replaces its
-definition), `remove(name)` stops it.
+definition), `remove(name)` stops it. Versions and aliases (versions.py) are set on the
+function's spec, so that the runtime and the Lambda API know its qualifiers.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.intrinsics import as_text
 from fogbank.deploy.naming import physical_name
 from fogbank.deploy.providers.layers import LayerStore, local_dir
-from fogbank.types import Deployed, FunctionSpec, Resource
+from fogbank.types import LATEST, Deployed, FunctionSpec, Resource
 
 _PYTHON = re.compile(r"python3\.\d+")
 # Lambda's limits, checked as CreateFunction checks them.
@@ -48,7 +49,9 @@ class FunctionProvider:
         self._layers = layers or LayerStore()
         self._inline_code_dir = inline_code_dir
         self._specs: dict[str, FunctionSpec] = {}
-        self._provisioned: dict[str, int] = {}     # set by aliases (ProvisionedConcurrencyConfig)
+        # Spec fields that versions and aliases set, by function name: kept apart from the
+        # function's own properties, so that a function deployed anew keeps them.
+        self._set_by_versions: dict[str, dict[str, Any]] = {}
 
     def create(self, res: Resource) -> Deployed:
         return self._deploy(self._spec(res, self._name(res)))
@@ -61,6 +64,8 @@ class FunctionProvider:
         return result
 
     def delete(self, res: Resource, deployed: Deployed) -> None:
+        # A deleted function's versions and aliases go with it, as in Lambda.
+        self._set_by_versions.pop(deployed.physical_id, None)
         self._specs.pop(deployed.physical_id, None)
         self._runtime.remove(deployed.physical_id)
 
@@ -69,10 +74,34 @@ class FunctionProvider:
 
     def set_provisioned(self, name: str, count: int) -> None:
         """Apply an alias's provisioned concurrency to the function it points at."""
-        self._provisioned[name] = count
+        self._set(name, provisioned_concurrency=count)
+
+    def publish(self, name: str, version: int) -> None:
+        """Versions 1 to `version` of the function are published (Lambda never reuses a
+        version number, and SAM retains the versions it replaces)."""
+        published = self._set_by_versions.get(name, {}).get("published_versions", 0)
+        self._set(name, published_versions=max(published, version))
+
+    def set_alias(self, name: str, alias: str, version: str | None) -> None:
+        """Point an alias of the function at a version ($LATEST or a number); None removes it."""
+        aliases = dict(self._set_by_versions.get(name, {}).get("aliases", {}))
+        if version is None:
+            aliases.pop(alias, None)
+        else:
+            aliases[alias] = version
+        self._set(name, aliases=aliases)
+        if version is not None and version != LATEST:
+            # Lambda only lets an alias point at a published version.
+            self.publish(name, int(version))
+
+    def _set(self, name: str, **fields: Any) -> None:
+        self._set_by_versions.setdefault(name, {}).update(fields)
         spec = self._specs.get(name)
-        if spec is not None and spec.provisioned_concurrency != count:
-            self._deploy(replace(spec, provisioned_concurrency=count))
+        if spec is None:        # not deployed yet (a restore in progress): _spec applies them
+            return
+        changed = replace(spec, **fields)
+        if changed != spec:     # redeploying replaces warm workers: only for a real change
+            self._deploy(changed)
 
     def _deploy(self, spec: FunctionSpec) -> Deployed:
         self._runtime.deploy(spec)
@@ -103,7 +132,6 @@ class FunctionProvider:
             environment=self._environment(res),
             layers=tuple(self._layer_dir(res, arn) for arn in props.get("Layers") or []),
             reserved_concurrency=self._optional_int(res, "ReservedConcurrentExecutions"),
-            provisioned_concurrency=self._provisioned.get(name, 0),
             description=str(props.get("Description", "")), role=str(props.get("Role", "")),
             architectures=tuple(props.get("Architectures") or ("x86_64",)),
             region=self._region, account_id=self._account_id,
@@ -111,6 +139,7 @@ class FunctionProvider:
                 res, "EphemeralStorage", (props.get("EphemeralStorage") or {}).get("Size", 512)),
             tags={str(t["Key"]): as_text(t.get("Value", ""), "a tag value")
                   for t in props.get("Tags") or []},
+            **self._set_by_versions.get(name, {}),
         )
 
     def _code_dir(self, res: Resource) -> Path:

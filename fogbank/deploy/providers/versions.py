@@ -1,13 +1,23 @@
 """AWS::Lambda::Version and AWS::Lambda::Alias, which SAM emits for AutoPublishAlias.
 
-Versions are recorded (the runtime serves $LATEST); an alias's
-ProvisionedConcurrencyConfig is applied to the function it points at.
+A version is published on its function and an alias set on it (FunctionProvider keeps
+both in the function's spec), so Invoke, GetFunction and events reach `fn:1` and
+`fn:live`. An alias's ProvisionedConcurrencyConfig is applied to the function.
+
+A local difference from Lambda, by design: Fogbank keeps no old code, so every version
+(and every alias) runs the function's current code and configuration; only the version
+it reports (ExecutedVersion, the configuration's Version) tells them apart.
 """
 from __future__ import annotations
 
+import re
+
+from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.naming import partition_for
 from fogbank.deploy.providers.functions import FunctionProvider, function_name
-from fogbank.types import Deployed, Resource
+from fogbank.types import LATEST, Deployed, Resource
+
+_VERSION = re.compile(r"[1-9][0-9]*")
 
 
 class _Arns:
@@ -21,14 +31,16 @@ class _Arns:
 class VersionProvider:
     types = ("AWS::Lambda::Version",)
 
-    def __init__(self, *, region: str = "us-east-1", account_id: str = "000000000000") -> None:
+    def __init__(self, functions: FunctionProvider, *, region: str = "us-east-1",
+                 account_id: str = "000000000000") -> None:
+        self._functions = functions
         self._arns = _Arns(region, account_id)
         self._latest: dict[str, int] = {}         # function name → highest version published
 
     def create(self, res: Resource) -> Deployed:
         name = function_name(res.properties.get("FunctionName", ""))
         version = self._latest.get(name, 0) + 1
-        self._latest[name] = version
+        self._publish(name, version)
         return self._deployed(name, version)
 
     def update(self, old: Resource, deployed: Deployed, new: Resource) -> Deployed:
@@ -36,12 +48,19 @@ class VersionProvider:
         return self.create(new)
 
     def delete(self, res: Resource, deployed: Deployed) -> None:
-        return None
+        # SAM retains the versions it replaces (DeletionPolicy Retain): the version stays
+        # published and its number is never reused. A node that restarts on a changed
+        # template learns the number here, as the replaced version's record is deleted
+        # before its successor is created.
+        self.restore(res, deployed)
 
     def restore(self, res: Resource, deployed: Deployed) -> None:
         name = function_name(res.properties.get("FunctionName", ""))
-        version = int(deployed.attributes.get("Version", 1))
+        self._publish(name, int(deployed.attributes.get("Version", 1)))
+
+    def _publish(self, name: str, version: int) -> None:
         self._latest[name] = max(self._latest.get(name, 0), version)
+        self._functions.publish(name, version)
 
     def _deployed(self, name: str, version: int) -> Deployed:
         arn = self._arns.function(name)
@@ -57,20 +76,36 @@ class AliasProvider:
         self._arns = _Arns(region, account_id)
 
     def create(self, res: Resource) -> Deployed:
-        name = function_name(res.properties.get("FunctionName", ""))
+        name, alias = _names(res)
+        self._functions.set_alias(name, alias, _version(res))
         config = res.properties.get("ProvisionedConcurrencyConfig") or {}
         self._functions.set_provisioned(name, int(config.get("ProvisionedConcurrentExecutions", 0)))
-        arn = f"{self._arns.function(name)}:{res.properties.get('Name', res.logical_id)}"
+        arn = f"{self._arns.function(name)}:{alias}"
         return Deployed(arn, {"AliasArn": arn})
 
     def update(self, old: Resource, deployed: Deployed, new: Resource) -> Deployed:
-        if function_name(old.properties.get("FunctionName", "")) != \
-                function_name(new.properties.get("FunctionName", "")):
+        if _names(old) != _names(new):
             self.delete(old, deployed)
         return self.create(new)
 
     def delete(self, res: Resource, deployed: Deployed) -> None:
-        self._functions.set_provisioned(function_name(res.properties.get("FunctionName", "")), 0)
+        name, alias = _names(res)
+        self._functions.set_alias(name, alias, None)
+        self._functions.set_provisioned(name, 0)
 
     def restore(self, res: Resource, deployed: Deployed) -> None:
         self.create(res)
+
+
+def _names(res: Resource) -> tuple[str, str]:
+    """(function name, alias name) of an alias resource."""
+    return (function_name(res.properties.get("FunctionName", "")),
+            str(res.properties.get("Name", res.logical_id)))
+
+
+def _version(res: Resource) -> str:
+    version = str(res.properties.get("FunctionVersion", ""))
+    if version != LATEST and not _VERSION.fullmatch(version):
+        raise TemplateError(f"Resource {res.logical_id}: FunctionVersion {version or '(none)'} "
+                            "is not a version number or $LATEST")
+    return version
