@@ -162,3 +162,12 @@ class ResourceProvider(Protocol):
     def delete(self, res: Resource, deployed: Deployed) -> None: ...
 
     def restore(self, res: Resource, deployed: Deployed) -> Deployed | None: ...
+
+
+def partition_for(region: str) -> str:
+    """The ARN partition a region belongs to."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov"):
+        return "aws-us-gov"
+    return "aws"

@@ -8,12 +8,13 @@ from typing import Any, Callable, Mapping
 from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.graph import dependency_order
 from fogbank.deploy.intrinsics import Scope, condition_value
-from fogbank.deploy.naming import partition_for, stack_id_for, stack_name_for, url_suffix_for
+from fogbank.deploy.naming import stack_id_for, stack_name_for, url_suffix_for
 from fogbank.deploy.parameters import resolve_parameters
 from fogbank.deploy.references import collect
 from fogbank.deploy.sam import SAM_TRANSFORM, expand_sam, transforms_of
 from fogbank.deploy.template import Template
 from fogbank.deploy.yaml_loader import parse_template
+from fogbank.types import partition_for
 
 TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
 _KNOWN_TRANSFORMS = (SAM_TRANSFORM, "AWS::LanguageExtensions")

@@ -6,7 +6,7 @@ import hashlib
 import re
 import uuid
 
-from fogbank.types import Resource
+from fogbank.types import Resource, partition_for
 
 _SUFFIX_LEN = 12
 
@@ -24,14 +24,6 @@ def stack_id_for(stack_name: str, region: str, account_id: str) -> str:
     # Derived, not random: the same app keeps its stack id across restarts.
     stack_uuid = uuid.uuid5(uuid.NAMESPACE_URL, f"fogbank:{region}:{account_id}:{stack_name}")
     return f"arn:{partition_for(region)}:cloudformation:{region}:{account_id}:stack/{stack_name}/{stack_uuid}"
-
-
-def partition_for(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov"):
-        return "aws-us-gov"
-    return "aws"
 
 
 def url_suffix_for(region: str) -> str:

@@ -14,8 +14,8 @@ from types import SimpleNamespace
 from typing import Any, Mapping
 
 from fogbank.deploy.errors import TemplateError
-from fogbank.deploy.naming import partition_for
 from fogbank.deploy.yaml_loader import parse_template
+from fogbank.types import partition_for
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 PLACEHOLDER_BUCKET = "fogbank-local"

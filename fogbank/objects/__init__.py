@@ -20,13 +20,15 @@ engine.buckets  (buckets.py)
     get(name) -> Bucket                        HeadBucket / GetBucketLocation; NoSuchBucket
     list(prefix="", *, region=None) -> list[Bucket]   by name; region: BucketRegion filter
     create_now / delete_now                    sync forms, for the deploy providers
-engine.configs  (configs.py) — CORS, policy, tagging, lifecycle, website, notification
+engine.configs  (configs.py) — CORS, policy, tagging, lifecycle, website, notification,
+                                default encryption
     put(bucket, kind: BucketConfig, document) -> None
         document: the botocore shape as a dict (e.g. {"CORSRules": [...]}, {"TagSet": [...]},
         {"Rules": [...]}, {"IndexDocument": {"Suffix": ...}, ...},
         {"LambdaFunctionConfigurations": [...]}), or the policy's JSON text.
     get(bucket, kind) -> dict | str            NoSuchCORSConfiguration, NoSuchBucketPolicy, …
-                                               (notification: {} when none, as S3 answers)
+                                               (notification: {} when none, encryption:
+                                               SSE-S3, as S3 answers)
     delete(bucket, kind) -> None
     put_now / delete_now                       sync forms, for the deploy providers
     cors_rule(bucket, origin, method, request_headers=()) -> CorsRule | None
@@ -36,6 +38,11 @@ engine.configs  (configs.py) — CORS, policy, tagging, lifecycle, website, noti
 engine.objects  (objects.py)
     put(PutObject) -> PutResult                .expiration: x-amz-expiration from the bucket's
                                                lifecycle rules (also on ObjectInfo when read)
+    put / copy / uploads.create take an EncryptionRequest (headers as sent; none: the
+                                               bucket's default); answers and ObjectInfo carry
+                                               the resulting Encryption (encryption.py). An
+                                               SSE-C object reads only with its CustomerKey
+                                               (GetObject, CopySource, attributes, parts).
     head(GetObject) -> ObjectInfo              conditions → NotModified / PreconditionFailed
     head_span(GetObject) -> (ObjectInfo, span | None)
                                                HEAD with a Range or partNumber: the span
@@ -59,10 +66,12 @@ engine.objects  (objects.py)
 engine.uploads  (uploads.py)
     create(CreateUpload) -> Upload
     upload_part(bucket, key, upload_id, part_number, body, *, content_md5=None,
-                checksum: ChecksumSpec | None = None, content_length=None) -> Part
-    upload_part_copy(bucket, key, upload_id, part_number, source: CopySource) -> Part
+                checksum: ChecksumSpec | None = None, content_length=None,
+                customer_key=CustomerKey()) -> Part
+    upload_part_copy(bucket, key, upload_id, part_number, source: CopySource,
+                     customer_key=CustomerKey()) -> Part
     complete(bucket, key, upload_id, parts: Sequence[CompletedPart], *,
-             conditions=Conditions(), caller=Caller()) -> PutResult
+             conditions=Conditions(), caller=Caller(), customer_key=CustomerKey()) -> PutResult
     abort(bucket, key, upload_id) -> None
     list_parts(bucket, key, upload_id, *, max_parts=1000, part_number_marker=0) -> PartsPage
     list_uploads(bucket, *, prefix="", delimiter="", max_uploads=1000, key_marker="",
@@ -80,12 +89,14 @@ from fogbank.objects.errors import S3Error
 from fogbank.objects.model import (CHECKSUM_ALGORITHMS, Body, Bucket, BucketConfig, Caller,
                                    Checksum, ChecksumSpec, CompletedPart, Conditions,
                                    ContentHeaders, CopyObject, CopySource, CorsRule,
-                                   CreateUpload, Deleted, DeleteFailed, GetObject, ListPage,
+                                   CreateUpload, CustomerKey, Deleted, DeleteFailed, Encryption,
+                                   EncryptionRequest, GetObject, ListPage,
                                    ObjectAttributes, ObjectBody, ObjectInfo, Part, PartsPage,
                                    PutObject, PutResult, Range, Upload, UploadsPage)
 
 __all__ = ["CHECKSUM_ALGORITHMS", "Body", "Bucket", "BucketConfig", "Caller", "Checksum",
            "ChecksumSpec", "CompletedPart", "Conditions", "ContentHeaders", "CopyObject",
-           "CopySource", "CorsRule", "CreateUpload", "DeleteFailed", "Deleted", "GetObject",
+           "CopySource", "CorsRule", "CreateUpload", "CustomerKey", "DeleteFailed", "Deleted",
+           "Encryption", "EncryptionRequest", "GetObject",
            "ListPage", "ObjectAttributes", "ObjectBody", "ObjectInfo", "ObjectsEngine", "Part",
            "PartsPage", "PutObject", "PutResult", "Range", "S3Error", "Upload", "UploadsPage"]

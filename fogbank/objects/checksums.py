@@ -94,9 +94,6 @@ class Digests:
     def md5(self) -> bytes:
         return self._md5.digest()
 
-    def etag(self) -> str:
-        return f'"{self._md5.hexdigest()}"'
-
 
 def multipart_etag(part_md5s: Sequence[bytes]) -> str:
     return f'"{hashlib.md5(b"".join(part_md5s)).hexdigest()}-{len(part_md5s)}"'

@@ -11,7 +11,7 @@ import json
 from datetime import date, datetime, timezone
 from typing import Any, Mapping
 
-from fogbank.objects import cors, errors, lifecycle, policy, validation
+from fogbank.objects import cors, encryption, errors, lifecycle, policy, validation
 from fogbank.objects.model import BucketConfig, CorsRule
 from fogbank.objects.buckets import Buckets
 from fogbank.objects.store import Store
@@ -37,6 +37,7 @@ _CHECKS = {
     BucketConfig.LIFECYCLE: _check_lifecycle,
     BucketConfig.WEBSITE: validation.check_website,
     BucketConfig.NOTIFICATION: validation.check_notification,
+    BucketConfig.ENCRYPTION: encryption.check_configuration,
 }
 
 
@@ -97,12 +98,14 @@ class BucketConfigs:
 
     async def get(self, bucket: str, kind: BucketConfig) -> Any:
         """The stored document; the kind's NoSuch… error when there is none (notification:
-        an empty configuration, as S3 answers)."""
+        an empty configuration, encryption: S3's default, SSE-S3, as S3 answers)."""
         await self._buckets.get(bucket)
         document = await self.find(bucket, kind)
         if document is None:
             if kind is BucketConfig.NOTIFICATION:
                 return {}
+            if kind is BucketConfig.ENCRYPTION:
+                return {"Rules": [encryption.DEFAULT_RULE]}
             raise _MISSING[kind](BucketName=bucket)
         return document
 

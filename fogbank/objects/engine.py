@@ -52,8 +52,11 @@ class ObjectsEngine:
         self.configs = BucketConfigs(store, self.buckets)
         notifier = Notifier(lambda b: self.configs.find(b, BucketConfig.NOTIFICATION),
                             self._enqueue, region=self.region, clock=self._clock)
-        self.objects = Objects(store, self.buckets, notifier, clock=self._clock,
-                               lifecycle=lambda b: self.configs.find(b, BucketConfig.LIFECYCLE))
+        self.objects = Objects(
+            store, self.buckets, notifier, clock=self._clock,
+            lifecycle=lambda b: self.configs.find(b, BucketConfig.LIFECYCLE),
+            default_encryption=lambda b: self.configs.find(b, BucketConfig.ENCRYPTION),
+            account_id=self.account_id)
         self.uploads = Uploads(store, self.buckets, self.objects, notifier, clock=self._clock)
         self.sweeper = LifecycleSweeper(store, self.configs, self.uploads, notifier,
                                         clock=self._clock, interval_s=self._sweep_interval)

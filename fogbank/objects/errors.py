@@ -55,6 +55,9 @@ HeaderNotImplemented = _error("NotImplemented", 501,
                               "implemented")
 InvalidArgument = _error("InvalidArgument", 400, "Invalid Argument")
 InvalidBucketName = _error("InvalidBucketName", 400, "The specified bucket is not valid.")
+InvalidEncryptionAlgorithmError = _error(
+    "InvalidEncryptionAlgorithmError", 400,
+    "The Encryption request you specified is not valid. Supported value: AES256.")
 InvalidDigest = _error("InvalidDigest", 400, "The Content-MD5 you specified was invalid.")
 InvalidLocationConstraint = _error("InvalidLocationConstraint", 400,
                                    "The specified location-constraint is not valid")

@@ -16,8 +16,7 @@ from fogbank.objects.store import Store
 class Received:
     body: StoredBody
     size: int
-    md5: bytes
-    etag: str
+    md5: bytes                  # the body's; its ETag is made from it (encryption.py)
     checksum: Checksum | None
 
 
@@ -54,4 +53,4 @@ async def receive(store: Store, body: Body, *, content_md5: str | None,
         await store.discard(stored)
         raise
     found = Checksum(algorithm, computed) if algorithm and computed else None
-    return Received(stored, digests.size, digests.md5(), digests.etag(), found)
+    return Received(stored, digests.size, digests.md5(), found)

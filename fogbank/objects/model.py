@@ -34,6 +34,7 @@ class BucketConfig(Enum):
     LIFECYCLE = "lifecycle"
     WEBSITE = "website"
     NOTIFICATION = "notification"
+    ENCRYPTION = "encryption"
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,51 @@ class ContentHeaders:
 
 
 @dataclass(frozen=True)
+class CustomerKey:
+    """SSE-C's x-amz-server-side-encryption-customer-{algorithm,key,key-MD5} headers (or their
+    x-amz-copy-source-… forms) as sent; the engine checks them as S3 does."""
+
+    algorithm: str | None = None
+    key: str | None = None                         # base64 of the 256-bit key
+    key_md5: str | None = None                     # base64 of the key's MD5
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.algorithm, self.key, self.key_md5))
+
+
+@dataclass(frozen=True)
+class EncryptionRequest:
+    """The server-side encryption a write asks for, its headers as sent. Nothing asked: the
+    bucket's default encryption applies."""
+
+    algorithm: str | None = None                   # x-amz-server-side-encryption
+    kms_key_id: str | None = None                  # …-aws-kms-key-id
+    context: str | None = None                     # …-context: base64 of a JSON object
+    bucket_key: bool | None = None                 # …-bucket-key-enabled
+    customer: CustomerKey = CustomerKey()          # SSE-C
+
+    def __bool__(self) -> bool:
+        return bool(self.customer) or any(v is not None for v in (
+            self.algorithm, self.kms_key_id, self.context, self.bucket_key))
+
+
+@dataclass(frozen=True)
+class Encryption:
+    """How S3 says an object is encrypted at rest: SSE-S3 (AES256), SSE-KMS (aws:kms),
+    DSSE-KMS (aws:kms:dsse) or SSE-C (`algorithm` None, the customer key's MD5 kept).
+
+    Fogbank does not encrypt the bodies it keeps: it records and reports what the client
+    asked for, and demands an SSE-C object's key on every read, as S3 does. The SSE-C key
+    itself is never stored, only its MD5."""
+
+    algorithm: str | None = "AES256"
+    kms_key_id: str | None = None                  # the KMS key's ARN, for the KMS kinds
+    context: str | None = None                     # SSE-KMS encryption context, as sent
+    bucket_key: bool = False
+    customer_key_md5: str | None = None            # SSE-C: base64 MD5 of the client's key
+
+
+@dataclass(frozen=True)
 class ObjectInfo:
     bucket: str
     key: str
@@ -100,6 +146,7 @@ class ObjectInfo:
     # x-amz-expiration when an enabled lifecycle rule will expire the object: worked out
     # when the object is read (the rules may change after it was written), never stored.
     expiration: str | None = None
+    encryption: Encryption = Encryption()
 
     @property
     def content_type(self) -> str:
@@ -151,6 +198,7 @@ class PutObject:
     content_length: int | None = None              # declared length, checked against the body
     event_name: str = "ObjectCreated:Put"          # ObjectCreated:Post for presigned POST
     caller: Caller = Caller()
+    encryption: EncryptionRequest = EncryptionRequest()
 
 
 @dataclass(frozen=True)
@@ -160,6 +208,7 @@ class PutResult:
     size: int
     checksum: Checksum | None = None
     expiration: str | None = None                  # x-amz-expiration, as on ObjectInfo
+    encryption: Encryption = Encryption()
 
 
 @dataclass(frozen=True)
@@ -169,6 +218,7 @@ class GetObject:
     range: Range | None = None
     conditions: Conditions = Conditions()
     part_number: int | None = None                 # GetObject/HeadObject ?partNumber=
+    customer_key: CustomerKey = CustomerKey()      # an SSE-C object's key
 
 
 @dataclass(frozen=True)
@@ -192,6 +242,7 @@ class CopySource:
     key: str
     conditions: Conditions = Conditions()          # x-amz-copy-source-if-*
     range: Range | None = None                     # UploadPartCopy's x-amz-copy-source-range
+    customer_key: CustomerKey = CustomerKey()      # x-amz-copy-source-…-customer-*
 
 
 @dataclass(frozen=True)
@@ -207,6 +258,7 @@ class CopyObject:
     checksum_algorithm: str | None = None
     conditions: Conditions = Conditions()          # on the destination (If-Match / If-None-Match)
     caller: Caller = Caller()
+    encryption: EncryptionRequest = EncryptionRequest()   # the destination's, as for a PUT
 
 
 @dataclass(frozen=True)
@@ -258,6 +310,7 @@ class CreateUpload:
     checksum_type: str | None = None               # FULL_OBJECT | COMPOSITE
     tags: Mapping[str, str] | None = None
     caller: Caller = Caller()
+    encryption: EncryptionRequest = EncryptionRequest()
 
 
 @dataclass(frozen=True)
@@ -269,6 +322,7 @@ class Upload:
     headers: ContentHeaders
     checksum_algorithm: str | None = None
     checksum_type: str | None = None
+    encryption: Encryption = Encryption()
 
 
 @dataclass(frozen=True)
@@ -278,6 +332,8 @@ class Part:
     size: int
     last_modified: float
     checksum: Checksum | None = None
+    # The upload's encryption, for UploadPart's answer; not stored with the part.
+    encryption: Encryption = Encryption()
 
 
 @dataclass(frozen=True)

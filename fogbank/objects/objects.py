@@ -10,14 +10,15 @@ import time
 from dataclasses import replace
 from typing import Any, Awaitable, Callable, Iterable, Mapping
 
-from fogbank.objects import errors, intake, listing
+from fogbank.objects import encryption, errors, intake, listing
 from fogbank.objects.conditions import check_read, check_write
 from fogbank.objects.buckets import Buckets
 from fogbank.objects.lifecycle import expiration_header
-from fogbank.objects.model import (MAX_KEYS, MAX_PUT_SIZE, Caller, ChecksumSpec,
-                                   Conditions, ContentHeaders, CopyObject, Deleted,
-                                   DeleteFailed, GetObject, ListPage, ObjectAttributes,
-                                   ObjectBody, ObjectInfo, Part, PutObject, PutResult, Range)
+from fogbank.objects.model import (MAX_KEYS, MAX_PUT_SIZE, Bucket, Caller, ChecksumSpec,
+                                   Conditions, ContentHeaders, CopyObject, CustomerKey, Deleted,
+                                   DeleteFailed, Encryption, EncryptionRequest, GetObject,
+                                   ListPage, ObjectAttributes, ObjectBody, ObjectInfo, Part,
+                                   PutObject, PutResult, Range)
 from fogbank.objects.names import check_key
 from fogbank.objects.notifications import Notifier
 from fogbank.objects.storage import ObjectRecord
@@ -56,24 +57,38 @@ def tag_dict(tags: Mapping[str, str] | None) -> dict[str, str]:
     return check_tags(items, MAX_OBJECT_TAGS)
 
 
-Lifecycle = Callable[[str], Awaitable[Mapping[str, Any] | None]]
+def header_tags(tags: Mapping[str, str] | None) -> dict[str, str]:
+    """The tags of an x-amz-tagging header, whose system tags S3 refuses in other words
+    than PutObjectTagging's."""
+    if any(key.lower().startswith("aws:") for key in tags or {}):
+        raise errors.InvalidTag("Your TagKey cannot be prefixed with aws:")
+    return tag_dict(tags)
 
 
-async def _no_lifecycle(bucket: str) -> None:
+# A bucket's configuration document of one kind, or None.
+BucketDocument = Callable[[str], Awaitable[Mapping[str, Any] | None]]
+
+
+async def _none(bucket: str) -> None:
     return None
 
 
 class Objects:
     """`lifecycle(bucket)`: the bucket's lifecycle configuration or None, for the
-    x-amz-expiration an answer carries."""
+    x-amz-expiration an answer carries; `default_encryption(bucket)`: its encryption
+    configuration or None, for objects written without encryption headers."""
 
     def __init__(self, store: Store, buckets: Buckets, notifier: Notifier, *,
-                 clock: Callable[[], float], lifecycle: Lifecycle = _no_lifecycle) -> None:
+                 clock: Callable[[], float], lifecycle: BucketDocument = _none,
+                 default_encryption: BucketDocument = _none,
+                 account_id: str = "000000000000") -> None:
         self._store = store
         self._buckets = buckets
         self._notifier = notifier
         self._clock = clock
         self._lifecycle = lifecycle
+        self._default_encryption = default_encryption
+        self._account_id = account_id
 
     def now(self) -> float:
         return round(self._clock(), 3)       # S3 keeps milliseconds
@@ -82,23 +97,43 @@ class Objects:
 
     async def put(self, req: PutObject) -> PutResult:
         check_key(req.key)
-        await self._buckets.get(req.bucket)
+        bucket = await self._buckets.get(req.bucket)
         check_storage_class(req.headers)
         check_metadata(req.metadata)
-        tags = tag_dict(req.tags)
+        tags = header_tags(req.tags)
+        sse = await self.encryption_for(bucket, req.encryption, action="PutObject", key=req.key)
         if req.conditions:
             await self._check_write(req.bucket, req.key, req.conditions)
         got = await intake.receive(self._store, req.body, content_md5=req.content_md5,
                                    checksum=req.checksum or DEFAULT_CHECKSUM,
                                    content_length=req.content_length,
                                    max_size=MAX_PUT_SIZE)
-        info = ObjectInfo(req.bucket, req.key, got.size, got.etag, self.now(), req.headers,
-                          dict(req.metadata), got.checksum, None, len(tags))
-        await self.commit(ObjectRecord(info, got.body, tags), req.conditions)
-        await self._notifier.emit(req.bucket, req.event_name, req.key, req.caller,
-                                  size=got.size, etag=got.etag)
-        return PutResult(got.etag, info.last_modified, got.size, got.checksum,
-                         await self.expiration(info, tags))
+        return await self._store_new(req.bucket, req.key, got, req.headers, req.metadata, tags,
+                                     sse, req.conditions, req.event_name, req.caller)
+
+    async def _store_new(self, bucket: str, key: str, got: intake.Received,
+                         headers: ContentHeaders, metadata: Mapping[str, str],
+                         tags: dict[str, str], sse: Encryption, conditions: Conditions,
+                         event_name: str, caller: Caller) -> PutResult:
+        """Make a received body the key's object (PutObject, CopyObject)."""
+        etag = f'"{encryption.etag_digest(sse, got.md5).hex()}"'
+        info = ObjectInfo(bucket, key, got.size, etag, self.now(), headers, dict(metadata),
+                          got.checksum, None, len(tags), encryption=sse)
+        await self.commit(ObjectRecord(info, got.body, tags), conditions)
+        await self._notifier.emit(bucket, event_name, key, caller, size=got.size, etag=etag)
+        return PutResult(etag, info.last_modified, got.size, got.checksum,
+                         await self.expiration(info, tags), sse)
+
+    async def encryption_for(self, bucket: Bucket, asked: EncryptionRequest, *, action: str,
+                             key: str) -> Encryption:
+        """The encryption of an object written to `bucket` with `asked`; AccessDenied for
+        SSE-C where the bucket blocks it (`action` is the s3: action S3 names then)."""
+        rule = encryption.bucket_rule(await self._default_encryption(bucket.name))
+        sse = encryption.for_write(asked, rule, region=bucket.region,
+                                   account_id=self._account_id)
+        encryption.check_blocked(rule, sse, account_id=self._account_id, action=action,
+                                 bucket=bucket.name, key=key)
+        return sse
 
     async def expiration(self, info: ObjectInfo, tags: Mapping[str, str]) -> str | None:
         """The x-amz-expiration of an object, from its bucket's lifecycle rules now."""
@@ -186,12 +221,17 @@ class Objects:
                                          ArgumentName="x-amz-tagging-directive",
                                          ArgumentValue=req.tagging_directive)
         source = await self.record(req.source.bucket, req.source.key)
-        await self._buckets.get(req.bucket)
+        bucket = await self._buckets.get(req.bucket)
         check_storage_class(req.headers)
         copy_conditions(req.source.conditions, source.info)
         src = source.info
+        encryption.check_read(src.encryption, req.source.customer_key)
+        sse = await self.encryption_for(bucket, req.encryption, action="CopyObject", key=req.key)
         same = (req.source.bucket, req.source.key) == (req.bucket, req.key)
-        if same and req.metadata_directive != "REPLACE" and not _changes_storage(req, src):
+        if same and req.metadata_directive != "REPLACE" and not _changes_storage(req, src) \
+                and await self._default_encryption(req.bucket) is None:
+            # Naming any encryption, or a bucket with a default encryption configured,
+            # makes a copy onto itself a change S3 allows.
             raise errors.InvalidRequest(_SELF_COPY)
         if req.metadata_directive == "REPLACE":
             headers, metadata = req.headers, dict(req.metadata)
@@ -200,20 +240,16 @@ class Objects:
             headers = replace(src.headers, storage_class=req.headers.storage_class
                               or src.headers.storage_class)
             metadata = dict(src.metadata)
-        tags = tag_dict(req.tags) if req.tagging_directive == "REPLACE" else dict(source.tags)
+        tags = header_tags(req.tags) if req.tagging_directive == "REPLACE" \
+            else dict(source.tags)
         algorithm = (req.checksum_algorithm or (src.checksum.algorithm if src.checksum else None)
                      or DEFAULT_CHECKSUM.algorithm)
         reader = self._store.reader(source.body, 0, src.size - 1)
         got = await intake.receive(self._store, reader, content_md5=None,
                                    checksum=ChecksumSpec(algorithm),
                                    content_length=None, max_size=MAX_PUT_SIZE)
-        info = ObjectInfo(req.bucket, req.key, got.size, got.etag, self.now(), headers, metadata,
-                          got.checksum, None, len(tags))
-        await self.commit(ObjectRecord(info, got.body, tags), req.conditions)
-        await self._notifier.emit(req.bucket, "ObjectCreated:Copy", req.key, req.caller,
-                                  size=got.size, etag=got.etag)
-        return PutResult(got.etag, info.last_modified, got.size, got.checksum,
-                         await self.expiration(info, tags))
+        return await self._store_new(req.bucket, req.key, got, headers, metadata, tags, sse,
+                                     req.conditions, "ObjectCreated:Copy", req.caller)
 
     # ------------------------------------------------------------------ reading
 
@@ -232,6 +268,7 @@ class Objects:
         """HeadObject: the info and, for a part or a range, the (first, last) bytes it names
         (S3 answers a HEAD for a part or range as it would the GET: 206 and that length)."""
         record = await self.record(req.bucket, req.key)
+        encryption.check_read(record.info.encryption, req.customer_key)
         check_read(req.conditions, record.info)
         span = _span(record, req)
         return await self._answered(record), span
@@ -239,6 +276,7 @@ class Objects:
     async def get(self, req: GetObject) -> ObjectBody:
         record = await self.record(req.bucket, req.key)
         info = record.info
+        encryption.check_read(info.encryption, req.customer_key)
         check_read(req.conditions, info)
         span = _span(record, req)
         first, last = span if span is not None else (0, info.size - 1)
@@ -252,10 +290,12 @@ class Objects:
         return ObjectBody(info, body, last - first + 1, span)
 
     async def attributes(self, bucket: str, key: str, *, max_parts: int = 1000,
-                         part_number_marker: int = 0) -> ObjectAttributes:
+                         part_number_marker: int = 0,
+                         customer_key: CustomerKey = CustomerKey()) -> ObjectAttributes:
         """GetObjectAttributes: the object's info and, for one made by multipart upload,
         the parts numbered above `part_number_marker`, at most `max_parts` of them."""
         record = await self.record(bucket, key)
+        encryption.check_read(record.info.encryption, customer_key)
         if not record.info.parts_count:
             return ObjectAttributes(record.info)
         parts = record.parts or _parts_of_files(record)
@@ -327,7 +367,7 @@ def copy_conditions(when: Conditions, info: ObjectInfo) -> None:
 
 def _changes_storage(req: CopyObject, src: ObjectInfo) -> bool:
     return (req.headers.storage_class not in (None, src.headers.storage_class)
-            or req.headers.website_redirect_location is not None)
+            or req.headers.website_redirect_location is not None or bool(req.encryption))
 
 
 def resolve_range(wanted: Range, size: int) -> tuple[int, int] | None:

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import secrets
 from collections import OrderedDict
+from dataclasses import replace
 from typing import Callable, Sequence
 
-from fogbank.objects import checksums, conditions, errors, intake
+from fogbank.objects import checksums, conditions, encryption, errors, intake
 from fogbank.objects.buckets import Buckets
 from fogbank.objects.listing import check_max, successor
 from fogbank.objects.model import (MAX_PART_NUMBER, MAX_PUT_SIZE, MIN_PART_SIZE, Body, Caller,
                                    Checksum, ChecksumSpec, CompletedPart, Conditions, CopySource,
-                                   CreateUpload, ObjectInfo, Part, PartsPage, PutResult, Upload,
-                                   UploadsPage)
+                                   CreateUpload, CustomerKey, ObjectInfo, Part, PartsPage,
+                                   PutResult, Upload, UploadsPage)
 from fogbank.objects.names import check_key
 from fogbank.objects.notifications import Notifier
 from fogbank.objects.objects import (Objects, check_metadata, check_storage_class,
-                                     copy_conditions, resolve_range, tag_dict)
+                                     copy_conditions, header_tags, resolve_range)
 from fogbank.objects.storage import ObjectRecord, PartRecord, StoredBody, UploadRecord
 from fogbank.objects.store import Store
 
@@ -60,10 +61,12 @@ class Uploads:
 
     async def create(self, req: CreateUpload) -> Upload:
         check_key(req.key)
-        await self._buckets.get(req.bucket)
+        bucket = await self._buckets.get(req.bucket)
         check_storage_class(req.headers)
         check_metadata(req.metadata)
-        tags = tag_dict(req.tags) if req.tags is not None else None
+        tags = header_tags(req.tags) if req.tags is not None else None
+        sse = await self._objects.encryption_for(bucket, req.encryption, action="PutObject",
+                                                 key=req.key)
         algorithm = checksums.check_algorithm(req.checksum_algorithm) \
             if req.checksum_algorithm else None
         kind = req.checksum_type
@@ -80,7 +83,7 @@ class Uploads:
         elif algorithm is not None:
             kind = "FULL_OBJECT" if algorithm == "CRC64NVME" else "COMPOSITE"
         upload = Upload(secrets.token_urlsafe(48), req.bucket, req.key,
-                        round(self._clock(), 3), req.headers, algorithm, kind)
+                        round(self._clock(), 3), req.headers, algorithm, kind, sse)
         await self._store.db(self._store.meta.add_upload,
                              UploadRecord(upload, dict(req.metadata), tags))
         return upload
@@ -95,21 +98,27 @@ class Uploads:
     async def upload_part(self, bucket: str, key: str, upload_id: str, part_number: int,
                           body: Body, *, content_md5: str | None = None,
                           checksum: ChecksumSpec | None = None,
-                          content_length: int | None = None) -> Part:
+                          content_length: int | None = None,
+                          customer_key: CustomerKey = CustomerKey()) -> Part:
+        """`customer_key`: an SSE-C upload's key, which every part must bring."""
         _check_part_number(part_number)
         upload = (await self._upload(bucket, key, upload_id)).upload
+        encryption.check_part(upload.encryption, customer_key)
         checksum = self._part_checksum(upload, checksum)
         got = await intake.receive(self._store, body, content_md5=content_md5,
                                    checksum=checksum, content_length=content_length,
                                    max_size=MAX_PUT_SIZE, inline=False)
-        return await self._add_part(upload_id, part_number, got)
+        return await self._add_part(upload, part_number, got)
 
     async def upload_part_copy(self, bucket: str, key: str, upload_id: str, part_number: int,
-                               source: CopySource) -> Part:
+                               source: CopySource,
+                               customer_key: CustomerKey = CustomerKey()) -> Part:
         _check_part_number(part_number)
         upload = (await self._upload(bucket, key, upload_id)).upload
         src = await self._objects.record(source.bucket, source.key)
         copy_conditions(source.conditions, src.info)
+        encryption.check_read(src.info.encryption, source.customer_key)
+        encryption.check_part(upload.encryption, customer_key)
         first, last = 0, src.info.size - 1
         if source.range is not None:
             if (source.range.first is None or source.range.last is None
@@ -122,7 +131,7 @@ class Uploads:
         got = await intake.receive(self._store, reader, content_md5=None,
                                    checksum=self._part_checksum(upload, None), content_length=None,
                                    max_size=MAX_PUT_SIZE, inline=False)
-        return await self._add_part(upload_id, part_number, got)
+        return await self._add_part(upload, part_number, got)
 
     @staticmethod
     def _part_checksum(upload: Upload, given: ChecksumSpec | None) -> ChecksumSpec | None:
@@ -137,10 +146,13 @@ class Uploads:
                 f"{given.algorithm.lower()}")
         return given
 
-    async def _add_part(self, upload_id: str, number: int, got: intake.Received) -> Part:
+    async def _add_part(self, upload: Upload, number: int, got: intake.Received) -> Part:
         meta = self._store.meta
-        part = Part(number, got.etag, got.size, round(self._clock(), 3), got.checksum)
-        record = PartRecord(part, got.body.file_ids[0], got.md5, got.checksum)
+        upload_id = upload.upload_id
+        # The object's ETag is made of its parts' as S3 makes it, whatever they are.
+        digest = encryption.etag_digest(upload.encryption, got.md5)
+        part = Part(number, f'"{digest.hex()}"', got.size, round(self._clock(), 3), got.checksum)
+        record = PartRecord(part, got.body.file_ids[0], digest, got.checksum)
 
         def add() -> PartRecord | None:
             if meta.get_upload(upload_id) is None:       # aborted or completed meanwhile
@@ -154,13 +166,15 @@ class Uploads:
             raise
         if old is not None:
             await self._store.discard_ids([old.body_id])
-        return part
+        return replace(part, encryption=upload.encryption)
 
     async def complete(self, bucket: str, key: str, upload_id: str,
                        parts: Sequence[CompletedPart], *, conditions: Conditions = Conditions(),
-                       caller: Caller = Caller()) -> PutResult:
+                       caller: Caller = Caller(),
+                       customer_key: CustomerKey = CustomerKey()) -> PutResult:
         try:
-            return await self._complete(bucket, key, upload_id, parts, conditions, caller)
+            return await self._complete(bucket, key, upload_id, parts, conditions, caller,
+                                        customer_key)
         except errors.NoSuchUpload:
             done = self._completed.get(upload_id)
             if done is None or done[:3] != (bucket, key, _part_list(parts)):
@@ -169,8 +183,9 @@ class Uploads:
 
     async def _complete(self, bucket: str, key: str, upload_id: str,
                         parts: Sequence[CompletedPart], conditions: Conditions,
-                        caller: Caller) -> PutResult:
+                        caller: Caller, customer_key: CustomerKey) -> PutResult:
         record = await self._upload(bucket, key, upload_id)
+        encryption.check_complete(record.upload.encryption, customer_key)
         stored = {p.part.part_number: p for p in
                   await self._store.db(self._store.meta.parts, upload_id)}
         chosen = _choose_parts(upload_id, parts, stored)
@@ -179,12 +194,12 @@ class Uploads:
         info = ObjectInfo(bucket, key, sum(p.part.size for p in chosen), etag,
                           round(self._clock(), 3), upload.headers, dict(record.metadata),
                           _object_checksum(upload, chosen), len(chosen),
-                          len(record.tags or {}))
+                          len(record.tags or {}), encryption=upload.encryption)
         body = StoredBody(files=tuple((p.body_id, p.part.size) for p in chosen))
         new = ObjectRecord(info, body, dict(record.tags or {}), tuple(p.part for p in chosen))
         old = await self._store.db(self._finish, upload_id, new, conditions)
         result = PutResult(etag, info.last_modified, info.size, info.checksum,
-                           await self._objects.expiration(info, new.tags))
+                           await self._objects.expiration(info, new.tags), upload.encryption)
         self._completed[upload_id] = (bucket, key, _part_list(parts), result)
         while len(self._completed) > REMEMBERED_COMPLETIONS:
             self._completed.popitem(last=False)

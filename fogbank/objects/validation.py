@@ -59,9 +59,11 @@ def check_tags(tag_set: Any, limit: int) -> dict[str, str]:
     return tags
 
 
-def check_bucket_tagging(document: Mapping[str, Any]) -> dict[str, Any]:
+def check_bucket_tagging(document: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The tag set to store; None for an empty one, which S3 keeps as no tag set at all
+    (GetBucketTagging then answers NoSuchTagSet)."""
     tags = check_tags(document.get("TagSet") or [], MAX_BUCKET_TAGS)
-    return {"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]}
+    return {"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]} if tags else None
 
 
 def check_cors(document: Mapping[str, Any]) -> dict[str, Any]:

@@ -56,6 +56,11 @@ Resources:
             Resource: !Sub "${Site.Arn}/*"
   Uploads:
     Type: AWS::S3::Bucket
+    Properties:
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault: {SSEAlgorithm: "aws:kms", KMSMasterKeyID: alias/up}
+            BucketKeyEnabled: true
   Thumbnail:
     Type: AWS::Serverless::Function
     Properties:
@@ -133,6 +138,11 @@ async def test_template_buckets_and_their_configuration(engine, deployer, app):
     assert await engine.configs.get("my-site", BucketConfig.TAGGING) == {
         "TagSet": [{"Key": "team", "Value": "web"}]}
     assert await engine.configs.allows_public_read("my-site", "index.html")
+
+    assert await engine.configs.get(uploads, BucketConfig.ENCRYPTION) == {"Rules": [{
+        "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
+                                               "KMSMasterKeyID": "alias/up"},
+        "BucketKeyEnabled": True}]}
 
     notification = await engine.configs.get(uploads, BucketConfig.NOTIFICATION)
     [target] = notification["LambdaFunctionConfigurations"]

@@ -113,18 +113,41 @@ async def test_unreferenced_bodies_are_collected_on_start(s3, engine, bucket, da
     assert await s3.get(bucket, "kept") == b"k" * 200_000
 
 
-def test_an_older_metadata_file_gains_the_parts_column(tmp_path):
+def older_file(tmp_path, *statements: str) -> SqliteMetaStore:
+    """A metadata file made by an older Fogbank (its statements), opened by this one."""
     path = tmp_path / "metadata.db"
-    with sqlite3.connect(path) as conn:            # the objects table before parts were kept
-        conn.execute("CREATE TABLE objects (bucket TEXT NOT NULL, key TEXT NOT NULL, "
-                     "size INTEGER NOT NULL, etag TEXT NOT NULL, last_modified REAL NOT NULL, "
-                     "headers TEXT NOT NULL, metadata TEXT NOT NULL, checksum TEXT, "
-                     "parts_count INTEGER, tags TEXT NOT NULL, inline BLOB, files TEXT NOT NULL)")
-        conn.execute("INSERT INTO objects VALUES ('b', 'k', 2, '\"e-2\"', 1.0, '{}', '{}', NULL, "
-                     "2, '{}', NULL, '[[\"id1\", 1], [\"id2\", 1]]')")
-    store = SqliteMetaStore(path)
+    with sqlite3.connect(path) as conn:
+        for statement in statements:
+            conn.execute(statement)
+    return SqliteMetaStore(path)
+
+
+def test_an_older_metadata_file_gains_the_parts_column(tmp_path):
+    store = older_file(              # the objects table before parts were kept
+        tmp_path,
+        "CREATE TABLE objects (bucket TEXT NOT NULL, key TEXT NOT NULL, "
+        "size INTEGER NOT NULL, etag TEXT NOT NULL, last_modified REAL NOT NULL, "
+        "headers TEXT NOT NULL, metadata TEXT NOT NULL, checksum TEXT, "
+        "parts_count INTEGER, tags TEXT NOT NULL, inline BLOB, files TEXT NOT NULL)",
+        "INSERT INTO objects VALUES ('b', 'k', 2, '\"e-2\"', 1.0, '{}', '{}', NULL, "
+        "2, '{}', NULL, '[[\"id1\", 1], [\"id2\", 1]]')")
     try:
         record = store.get_object("b", "k")
         assert record is not None and record.parts == () and record.info.parts_count == 2
+        assert record.info.encryption.algorithm == "AES256"     # SSE-S3, S3's default
+    finally:
+        store.close()
+
+
+def test_an_older_metadata_file_gains_the_uploads_encryption_column(tmp_path):
+    store = older_file(              # the uploads table before encryption was kept
+        tmp_path,
+        "CREATE TABLE uploads (upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, "
+        "key TEXT NOT NULL, initiated REAL NOT NULL, headers TEXT NOT NULL, "
+        "metadata TEXT NOT NULL, tags TEXT, checksum_algorithm TEXT, checksum_type TEXT)",
+        "INSERT INTO uploads VALUES ('u1', 'b', 'k', 1.0, '{}', '{}', NULL, NULL, NULL)")
+    try:
+        record = store.get_upload("u1")
+        assert record is not None and record.upload.encryption.algorithm == "AES256"
     finally:
         store.close()

@@ -136,3 +136,23 @@ def test_a_tagging_field_that_is_not_xml(endpoint, s3, bucket):
         bucket, ["starts-with", "$tagging", ""])}, tagging="team=web")
     assert error(response)[:2] == (400, "MalformedXML")
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_a_form_asks_for_server_side_encryption_as_a_put_does(endpoint, s3, bucket):
+    key = base64.b64encode(b"k" * 32).decode()
+    key_md5 = base64.b64encode(hashlib.md5(b"k" * 32).digest()).decode()
+    sse_c = {"x-amz-server-side-encryption-customer-algorithm": "AES256",
+             "x-amz-server-side-encryption-customer-key": key,
+             "x-amz-server-side-encryption-customer-key-MD5": key_md5}
+    response = post(endpoint, bucket, {"expiration": expiration(), "conditions": conditions(
+        bucket, *[{name: value} for name, value in sse_c.items()])}, **sse_c)
+    assert response.status_code == 204
+    assert response.headers["x-amz-server-side-encryption-customer-key-MD5"] == key_md5
+    got = s3.get_object(Bucket=bucket, Key="up.txt", SSECustomerAlgorithm="AES256",
+                        SSECustomerKey=b"k" * 32)
+    assert got["Body"].read() == b"data"
+    kms = {"x-amz-server-side-encryption": "aws:kms"}
+    response = post(endpoint, bucket, {"expiration": expiration(),
+                                       "conditions": conditions(bucket, kms)}, **kms)
+    assert response.headers["x-amz-server-side-encryption"] == "aws:kms"
+    assert s3.head_object(Bucket=bucket, Key="up.txt")["SSEKMSKeyId"].startswith("arn:aws:kms:")

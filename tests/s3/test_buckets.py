@@ -90,6 +90,28 @@ def test_tagging_round_trip(s3, bucket):
         s3.get_bucket_tagging(Bucket=bucket)
 
 
+def test_put_bucket_tagging_and_policy_answer_204(s3, bucket):
+    put = s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "a", "Value": "b"}]})
+    assert put["ResponseMetadata"]["HTTPStatusCode"] == 204
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{bucket}/*"}]}
+    put = s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    assert put["ResponseMetadata"]["HTTPStatusCode"] == 204
+    cors = {"CORSRules": [{"AllowedMethods": ["GET"], "AllowedOrigins": ["*"]}]}
+    put = s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=cors)
+    assert put["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+def test_an_empty_bucket_tag_set_is_no_tag_set(s3, bucket):
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "a", "Value": "b"}]})
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": []})
+    with pytest.raises(ClientError) as exc:
+        s3.get_bucket_tagging(Bucket=bucket)
+    assert code(exc) == "NoSuchTagSet"
+    assert exc.value.response["Error"]["Message"] == "The TagSet does not exist"
+
+
 def test_cors_round_trip(s3, bucket):
     with pytest.raises(ClientError) as exc:
         s3.get_bucket_cors(Bucket=bucket)

@@ -274,6 +274,19 @@ def test_object_tagging(s3, bucket):
     assert s3.get_object_tagging(Bucket=bucket, Key="k")["TagSet"] == []
 
 
+def test_system_tags_are_refused_in_the_words_of_each_operation(s3, bucket):
+    with pytest.raises(ClientError) as exc:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"x", Tagging="aws:foo=bar")
+    assert (code(exc), exc.value.response["Error"]["Message"]) == (
+        "InvalidTag", "Your TagKey cannot be prefixed with aws:")
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    with pytest.raises(ClientError) as exc:
+        s3.put_object_tagging(Bucket=bucket, Key="k",
+                              Tagging={"TagSet": [{"Key": "aws:foo", "Value": "bar"}]})
+    assert (code(exc), exc.value.response["Error"]["Message"]) == (
+        "InvalidTag", "System tags cannot be added/updated by requester")
+
+
 def test_empty_object(s3, bucket):
     s3.put_object(Bucket=bucket, Key="empty", Body=b"")
     got = s3.get_object(Bucket=bucket, Key="empty")

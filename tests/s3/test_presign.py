@@ -30,6 +30,26 @@ def test_presigned_get(s3, signer, bucket):
     assert response.status_code == 200 and response.content == b"shared"
 
 
+def test_presigned_get_with_response_header_overrides(s3, signer, bucket):
+    s3.put_object(Bucket=bucket, Key="file.txt", Body=b"ABCD", ContentType="text/plain")
+    overrides = {"ResponseCacheControl": "max-age=74",
+                 "ResponseContentDisposition": 'attachment; filename="foo.jpg"',
+                 "ResponseContentEncoding": "identity", "ResponseContentLanguage": "de-DE",
+                 "ResponseContentType": "image/jpeg",
+                 "ResponseExpires": "Wed, 21 Oct 2015 07:28:00 GMT"}
+    url = signer.generate_presigned_url("get_object", Params={
+        "Bucket": bucket, "Key": "file.txt", **overrides}, ExpiresIn=300)
+    response = httpx.get(url)
+    assert response.content == b"ABCD"
+    assert {name: response.headers.get(name) for name in (
+        "Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language",
+        "Content-Type", "Content-Length", "Expires")} == {
+        "Cache-Control": "max-age=74", "Content-Disposition": 'attachment; filename="foo.jpg"',
+        "Content-Encoding": "identity", "Content-Language": "de-DE",
+        "Content-Type": "image/jpeg", "Content-Length": "4",
+        "Expires": "Wed, 21 Oct 2015 07:28:00 GMT"}
+
+
 def test_presigned_put(s3, signer, bucket):
     url = signer.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "up.bin"},
                                     ExpiresIn=300)

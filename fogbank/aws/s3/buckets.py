@@ -17,6 +17,9 @@ from fogbank.objects.errors import (IllegalLocationConstraintException, InvalidA
                                     InvalidLocationConstraint, MalformedPolicy)
 
 Handler = Any
+# S3 answers these Put… with 204 No Content where the others answer 200.
+NO_CONTENT_PUTS = frozenset({BucketConfig.POLICY, BucketConfig.TAGGING})
+NO_CONTENT = {"ResponseMetadata": {"HTTPStatusCode": 204}}
 
 
 class BucketOperations:
@@ -31,6 +34,9 @@ class BucketOperations:
             "DeleteBucketPolicy": self._deleter(BucketConfig.POLICY),
             "GetBucketPolicyStatus": self.get_policy_status,
             "GetBucketEncryption": self.get_encryption,
+            "PutBucketEncryption": self._putter(BucketConfig.ENCRYPTION,
+                                                "ServerSideEncryptionConfiguration"),
+            "DeleteBucketEncryption": self._deleter(BucketConfig.ENCRYPTION),
         }
         documents = {
             BucketConfig.CORS: ("BucketCors", "CORSConfiguration"),
@@ -97,11 +103,9 @@ class BucketOperations:
         return {}                        # never enabled: S3 answers an empty configuration
 
     async def get_encryption(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        """Every bucket has S3's default, SSE-S3, which Fogbank does not let be changed."""
-        await self._buckets.get(p["Bucket"])
-        rule = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
-                "BucketKeyEnabled": False}
-        return {"ServerSideEncryptionConfiguration": {"Rules": [rule]}}
+        """A bucket never configured (or whose configuration was deleted) has S3's default."""
+        document = await self._configs.get(p["Bucket"], BucketConfig.ENCRYPTION)
+        return {"ServerSideEncryptionConfiguration": document}
 
     async def get_acl(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await self._buckets.get(p["Bucket"])
@@ -113,7 +117,7 @@ class BucketOperations:
         if not policy.lstrip().startswith("{"):
             raise MalformedPolicy()
         await self._configs.put(p["Bucket"], BucketConfig.POLICY, policy)
-        return {}
+        return NO_CONTENT
 
     async def get_policy(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         return {"Policy": await self._configs.get(p["Bucket"], BucketConfig.POLICY)}
@@ -124,7 +128,7 @@ class BucketOperations:
     def _putter(self, kind: BucketConfig, member: str) -> Handler:
         async def put(p: dict[str, Any], call: S3Call) -> dict[str, Any]:
             await self._configs.put(p["Bucket"], kind, p.get(member) or {})
-            return {}
+            return NO_CONTENT if kind in NO_CONTENT_PUTS else {}
         return put
 
     def _getter(self, kind: BucketConfig) -> Handler:

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from urllib.parse import parse_qsl, unquote
 
 from fogbank.objects import (Checksum, ChecksumSpec, Conditions, ContentHeaders, CopySource,
-                             ObjectInfo, Range)
+                             CustomerKey, Encryption, EncryptionRequest, ObjectInfo, Range)
 from fogbank.objects.errors import InvalidArgument, InvalidRequest, InvalidTag
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
@@ -24,9 +24,6 @@ CONTENT_MEMBERS = {"ContentType": "content_type", "ContentEncoding": "content_en
                    "StorageClass": "storage_class"}
 OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"
 OWNER = {"ID": OWNER_ID, "DisplayName": "webfile"}
-# S3 encrypts every object at rest with SSE-S3 unless told otherwise, and says so on each
-# write and read of an object (x-amz-server-side-encryption) and in GetBucketEncryption.
-SSE = {"ServerSideEncryption": "AES256"}
 
 
 def parse_range(text: str | None) -> Range | None:
@@ -112,7 +109,8 @@ def copy_source(params: Mapping[str, Any]) -> CopySource:
                                   "offsets of the first and last bytes to copy",
                                   ArgumentName="x-amz-copy-source-range",
                                   ArgumentValue=params["CopySourceRange"])
-    return CopySource(bucket, key, conditions(params, "CopySourceIf"), source_range)
+    return CopySource(bucket, key, conditions(params, "CopySourceIf"), source_range,
+                      customer_key(params, "CopySourceSSECustomer"))
 
 
 def copy_source_version(params: Mapping[str, Any]) -> str | None:
@@ -123,6 +121,36 @@ def copy_source_version(params: Mapping[str, Any]) -> str | None:
         if name == "versionId":
             return unquote(value)
     return None
+
+
+def customer_key(params: Mapping[str, Any], prefix: str = "SSECustomer") -> CustomerKey:
+    """SSE-C's headers (`prefix` CopySourceSSECustomer: those naming a copy's source)."""
+    return CustomerKey(params.get(f"{prefix}Algorithm"), params.get(f"{prefix}Key"),
+                       params.get(f"{prefix}KeyMD5"))
+
+
+def encryption_request(params: Mapping[str, Any]) -> EncryptionRequest:
+    return EncryptionRequest(params.get("ServerSideEncryption"), params.get("SSEKMSKeyId"),
+                             params.get("SSEKMSEncryptionContext"),
+                             params.get("BucketKeyEnabled"), customer_key(params))
+
+
+def encryption_members(sse: Encryption, *, customer: bool = True,
+                       context: bool = False) -> dict[str, Any]:
+    """How an answer says an object is encrypted: the SSE-C algorithm and key MD5 (left
+    out where S3 leaves them out: `customer` False), or the kind, the KMS key and Bucket
+    Key (sent only when enabled, as S3 does); the KMS context only with `context` (S3
+    echoes it on writes alone)."""
+    if sse.customer_key_md5 is not None:
+        return {"SSECustomerAlgorithm": "AES256",
+                "SSECustomerKeyMD5": sse.customer_key_md5} if customer else {}
+    out: dict[str, Any] = {"ServerSideEncryption": sse.algorithm,
+                           "SSEKMSKeyId": sse.kms_key_id}
+    if sse.bucket_key:
+        out["BucketKeyEnabled"] = True
+    if context:
+        out["SSEKMSEncryptionContext"] = sse.context
+    return out
 
 
 def when(seconds: float) -> dt.datetime:
@@ -146,7 +174,7 @@ def object_members(info: ObjectInfo, *, checksums: bool = False) -> dict[str, An
         "CacheControl": h.cache_control, "ContentDisposition": h.content_disposition,
         "ContentEncoding": h.content_encoding, "ContentLanguage": h.content_language,
         "WebsiteRedirectLocation": h.website_redirect_location,
-        "Expiration": info.expiration, **SSE,
+        "Expiration": info.expiration, **encryption_members(info.encryption),
     }
     if info.storage_class != "STANDARD":      # S3 leaves the header out for STANDARD
         out["StorageClass"] = info.storage_class
@@ -172,7 +200,7 @@ def mail_safe(value: str) -> str:
 def response_overrides(params: Mapping[str, Any], out: dict[str, Any]) -> None:
     """`response-content-type=…` and friends replace the stored headers in the answer."""
     for name in ("CacheControl", "ContentDisposition", "ContentEncoding", "ContentLanguage",
-                 "ContentType"):
+                 "ContentType", "Expires"):
         if params.get(f"Response{name}") is not None:
             out[name] = params[f"Response{name}"]
 

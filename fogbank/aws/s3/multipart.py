@@ -28,26 +28,31 @@ class MultipartOperations:
         upload = await self._uploads.create(CreateUpload(
             p["Bucket"], p["Key"], headers=h.content_headers(p), metadata=p.get("Metadata", {}),
             checksum_algorithm=p.get("ChecksumAlgorithm"), checksum_type=p.get("ChecksumType"),
-            tags=h.tags(p.get("Tagging")), caller=call.caller))
+            tags=h.tags(p.get("Tagging")), caller=call.caller,
+            encryption=h.encryption_request(p)))
         return {"Bucket": upload.bucket, "Key": upload.key, "UploadId": upload.upload_id,
                 "ChecksumAlgorithm": upload.checksum_algorithm,
-                "ChecksumType": upload.checksum_type, **h.SSE}
+                "ChecksumType": upload.checksum_type,
+                **h.encryption_members(upload.encryption, context=True)}
 
     async def upload_part(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         part = await self._uploads.upload_part(
             p["Bucket"], p["Key"], p["UploadId"], _part_number(p["PartNumber"]), p["Body"],
             content_md5=p.get("ContentMD5"),
             checksum=h.checksum_spec(p, call.trailers, call.trailer_name),
-            content_length=call.content_length)
-        return {"ETag": part.etag, **_checksum(part.checksum), **h.SSE}
+            content_length=call.content_length, customer_key=h.customer_key(p))
+        return {"ETag": part.etag, **_checksum(part.checksum),
+                **h.encryption_members(part.encryption)}
 
     async def upload_part_copy(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         source = h.copy_source(p)
         await unversioned(self._engine, source.bucket, h.copy_source_version(p))
         part = await self._uploads.upload_part_copy(
-            p["Bucket"], p["Key"], p["UploadId"], _part_number(p["PartNumber"]), source)
+            p["Bucket"], p["Key"], p["UploadId"], _part_number(p["PartNumber"]), source,
+            customer_key=h.customer_key(p))
         return {"CopyPartResult": {"ETag": part.etag, "LastModified": h.when(part.last_modified),
-                                   **_checksum(part.checksum)}, **h.SSE}
+                                   **_checksum(part.checksum)},
+                **h.encryption_members(part.encryption)}
 
     async def complete(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         if p.get("MultipartUpload") is None:
@@ -60,10 +65,13 @@ class MultipartOperations:
             parts.append(CompletedPart(entry.get("PartNumber", 0), entry.get("ETag", ""),
                                        checksum))
         result = await self._uploads.complete(p["Bucket"], p["Key"], p["UploadId"], parts,
-                                              conditions=h.conditions(p), caller=call.caller)
+                                              conditions=h.conditions(p), caller=call.caller,
+                                              customer_key=h.customer_key(p))
+        # S3's answer names the KMS kinds, not SSE-C.
         return {"Location": f"{call.endpoint}/{p['Bucket']}/{p['Key']}", "Bucket": p["Bucket"],
                 "Key": p["Key"], "ETag": result.etag, **h.checksum_members(result.checksum),
-                "Expiration": result.expiration, **h.SSE}
+                "Expiration": result.expiration,
+                **h.encryption_members(result.encryption, customer=False)}
 
     async def abort(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await self._uploads.abort(p["Bucket"], p["Key"], p["UploadId"])

@@ -35,9 +35,11 @@ class ObjectOperations:
             metadata=p.get("Metadata", {}), content_md5=p.get("ContentMD5"),
             checksum=h.checksum_spec(p, call.trailers, call.trailer_name),
             conditions=h.conditions(p), tags=h.tags(p.get("Tagging")),
-            content_length=call.content_length, caller=call.caller))
+            content_length=call.content_length, caller=call.caller,
+            encryption=h.encryption_request(p)))
         return {"ETag": result.etag, **h.checksum_members(result.checksum),
-                "Expiration": result.expiration, **h.SSE}
+                "Expiration": result.expiration,
+                **h.encryption_members(result.encryption, context=True)}
 
     async def get_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
@@ -62,7 +64,8 @@ class ObjectOperations:
             raise InvalidArgument("Part number must be an integer between 1 and 10000, inclusive",
                                   ArgumentName="partNumber", ArgumentValue=str(part))
         return GetObject(p["Bucket"], p["Key"], range=h.parse_range(p.get("Range")),
-                         conditions=h.conditions(p), part_number=part)
+                         conditions=h.conditions(p), part_number=part,
+                         customer_key=h.customer_key(p))
 
     async def delete_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
@@ -111,11 +114,12 @@ class ObjectOperations:
             headers=h.content_headers(p), metadata=p.get("Metadata", {}),
             tagging_directive=p.get("TaggingDirective", "COPY"), tags=h.tags(p.get("Tagging")),
             checksum_algorithm=p.get("ChecksumAlgorithm"), conditions=h.conditions(p),
-            caller=call.caller))
+            caller=call.caller, encryption=h.encryption_request(p)))
         return {"CopyObjectResult": {"ETag": result.etag,
                                      "LastModified": h.when(result.last_modified),
                                      **_checksum_only(result.checksum)},
-                "Expiration": result.expiration, **h.SSE}
+                "Expiration": result.expiration,
+                **h.encryption_members(result.encryption, context=True)}
 
     async def get_attributes(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
@@ -123,7 +127,8 @@ class ObjectOperations:
         marker = p.get("PartNumberMarker") or 0
         max_parts = h.check_max("max-parts", p.get("MaxParts"))
         found = await self._objects.attributes(p["Bucket"], p["Key"], max_parts=max_parts,
-                                               part_number_marker=marker)
+                                               part_number_marker=marker,
+                                               customer_key=h.customer_key(p))
         info = found.info
         out: dict[str, Any] = {"LastModified": h.when(info.last_modified)}
         if "ETag" in wanted:

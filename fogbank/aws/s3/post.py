@@ -16,12 +16,13 @@ from typing import Any, AsyncIterator, Callable
 from urllib.parse import urlencode, urlsplit, urlunsplit
 from xml.etree import ElementTree
 
+from fogbank.aws.s3 import headers as h
 from fogbank.aws.s3.context import S3Call
 from fogbank.aws.s3.form import FormReader, boundary_of
 from fogbank.aws.s3.signing import (ALGORITHM, Credential, SecretFor, SignatureDoesNotMatch,
                                     sign, sign_v2, signing_key, signing_region)
 from fogbank.wire import WireRequest, WireResponse
-from fogbank.objects import ContentHeaders, PutObject
+from fogbank.objects import ContentHeaders, CustomerKey, EncryptionRequest, PutObject
 from fogbank.objects.errors import (AccessDenied, EntityTooLarge, EntityTooSmall,
                                     InvalidArgument, MalformedXML, S3Error)
 from fogbank.objects.validation import MAX_OBJECT_TAGS, check_tags
@@ -60,8 +61,11 @@ class PostUploads:
             bucket, fields["key"], _limited(form.file(), limits), headers=_content(fields),
             metadata={k[len("x-amz-meta-"):]: v for k, v in fields.items()
                       if k.startswith("x-amz-meta-")},
-            tags=_tags(fields), event_name="ObjectCreated:Post", caller=call.caller))
-        return _answer(fields, result.etag, call, protocol)
+            tags=_tags(fields), event_name="ObjectCreated:Post", caller=call.caller,
+            encryption=_encryption(fields)))
+        response = _answer(fields, result.etag, call, protocol)
+        response.headers.update(_encryption_headers(protocol, result.encryption))
+        return response
 
     async def _signing_region(self, bucket: str) -> str:
         return signing_region((await self._engine.buckets.get(bucket)).region)
@@ -247,6 +251,24 @@ async def _limited(source: AsyncIterator[bytes], limits: tuple[int, int] | None
     if limits is not None and size < limits[0]:
         raise EntityTooSmall("Your proposed upload is smaller than the minimum allowed size",
                              ProposedSize=str(size), MinSizeAllowed=str(limits[0]))
+
+
+def _encryption(fields: dict[str, str]) -> EncryptionRequest:
+    """The form's x-amz-server-side-encryption… fields, as the headers of a PUT."""
+    sse = "x-amz-server-side-encryption"
+    bucket_key = fields.get(f"{sse}-bucket-key-enabled")
+    return EncryptionRequest(
+        fields.get(sse), fields.get(f"{sse}-aws-kms-key-id"), fields.get(f"{sse}-context"),
+        None if bucket_key is None else bucket_key.lower() == "true",
+        CustomerKey(fields.get(f"{sse}-customer-algorithm"), fields.get(f"{sse}-customer-key"),
+                    fields.get(f"{sse}-customer-key-md5")))
+
+
+def _encryption_headers(protocol: Any, sse: Any) -> dict[str, str]:
+    """The encryption headers of the answer, named as PutObject's answer names them."""
+    members = protocol.model.operation_model("PutObject").output_shape.members
+    return {members[name].serialization["name"]: "true" if value is True else str(value)
+            for name, value in h.encryption_members(sse).items() if value is not None}
 
 
 def _content(fields: dict[str, str]) -> ContentHeaders:

@@ -100,6 +100,17 @@ def notification(props: Mapping[str, Any]) -> dict[str, Any]:
     })
 
 
+def encryption(props: Mapping[str, Any]) -> dict[str, Any]:
+    rules = []
+    for rule in props.get("ServerSideEncryptionConfiguration") or []:
+        rules.append(_drop_none({
+            "ApplyServerSideEncryptionByDefault": rule.get("ServerSideEncryptionByDefault"),
+            "BucketKeyEnabled": rule.get("BucketKeyEnabled"),
+            "BlockedEncryptionTypes": rule.get("BlockedEncryptionTypes"),
+        }))
+    return {"Rules": rules}
+
+
 def tagging(tags: list[Mapping[str, Any]]) -> dict[str, Any]:
     return {"TagSet": [{"Key": str(t["Key"]), "Value": str(t.get("Value", ""))} for t in tags]}
 
@@ -111,6 +122,7 @@ _CONFIGS: dict[str, tuple[BucketConfig, Callable[[Any], Any]]] = {
     "LifecycleConfiguration": (BucketConfig.LIFECYCLE, lifecycle),
     "NotificationConfiguration": (BucketConfig.NOTIFICATION, notification),
     "Tags": (BucketConfig.TAGGING, tagging),
+    "BucketEncryption": (BucketConfig.ENCRYPTION, encryption),
 }
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import hashlib
 
-from fogbank.deploy.naming import partition_for, physical_name
-from fogbank.types import Deployed, Resource
+from fogbank.deploy.naming import physical_name
+from fogbank.types import Deployed, Resource, partition_for
 
 
 class _Recorded:

@@ -5,8 +5,8 @@ from pathlib import Path
 from typing import Any
 
 from fogbank.deploy.errors import TemplateError
-from fogbank.deploy.naming import partition_for, physical_name
-from fogbank.types import Deployed, Resource
+from fogbank.deploy.naming import physical_name
+from fogbank.types import Deployed, Resource, partition_for
 
 
 class LayerStore:

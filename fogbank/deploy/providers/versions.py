@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 
 from fogbank.deploy.errors import TemplateError
-from fogbank.deploy.naming import partition_for
 from fogbank.deploy.providers.functions import FunctionProvider, function_name
-from fogbank.types import LATEST, Deployed, Resource
+from fogbank.types import LATEST, Deployed, Resource, partition_for
 
 _VERSION = re.compile(r"[1-9][0-9]*")
 

@@ -11,7 +11,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from fogbank.objects.model import Bucket, Checksum, ContentHeaders, ObjectInfo, Part, Upload
+from fogbank.objects.model import (Bucket, Checksum, ContentHeaders, Encryption, ObjectInfo, Part,
+                                   Upload)
 from fogbank.objects.storage import ObjectRecord, PartRecord, StoredBody, UploadRecord
 
 _SCHEMA = """
@@ -24,12 +25,12 @@ CREATE TABLE IF NOT EXISTS objects (
     bucket TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,
     last_modified REAL NOT NULL, headers TEXT NOT NULL, metadata TEXT NOT NULL,
     checksum TEXT, parts_count INTEGER, tags TEXT NOT NULL, inline BLOB, files TEXT NOT NULL,
-    parts TEXT);
+    parts TEXT, encryption TEXT);
 CREATE UNIQUE INDEX IF NOT EXISTS objects_key ON objects (bucket, key);
 CREATE TABLE IF NOT EXISTS uploads (
     upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL, initiated REAL NOT NULL,
     headers TEXT NOT NULL, metadata TEXT NOT NULL, tags TEXT,
-    checksum_algorithm TEXT, checksum_type TEXT);
+    checksum_algorithm TEXT, checksum_type TEXT, encryption TEXT);
 CREATE INDEX IF NOT EXISTS uploads_key ON uploads (bucket, key, initiated);
 CREATE TABLE IF NOT EXISTS parts (
     upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, etag TEXT NOT NULL,
@@ -37,9 +38,13 @@ CREATE TABLE IF NOT EXISTS parts (
     checksum TEXT, PRIMARY KEY (upload_id, part_number));
 """
 _OBJECT_COLUMNS = ("bucket, key, size, etag, last_modified, headers, metadata, checksum, "
-                   "parts_count, tags, inline, files, parts")
+                   "parts_count, tags, inline, files, parts, encryption")
+_UPLOAD_COLUMNS = ("upload_id, bucket, key, initiated, headers, metadata, tags, "
+                   "checksum_algorithm, checksum_type, encryption")
 # Columns added since the first schema, with their definitions: added to an older file.
-_ADDED_COLUMNS = {"objects": [("parts", "TEXT")]}
+# A record from before `encryption` was kept has NULL there: SSE-S3, S3's default.
+_ADDED_COLUMNS = {"objects": [("parts", "TEXT"), ("encryption", "TEXT")],
+                  "uploads": [("encryption", "TEXT")]}
 
 
 def _dump(value: Any) -> str | None:
@@ -52,6 +57,17 @@ def _headers(text: str) -> ContentHeaders:
 
 def _dump_headers(headers: ContentHeaders) -> str:
     return _dump({k: v for k, v in asdict(headers).items() if v is not None}) or "{}"
+
+
+def _encryption(text: str | None) -> Encryption:
+    return Encryption() if text is None else Encryption(**json.loads(text))
+
+
+def _dump_encryption(encryption: Encryption) -> str | None:
+    """NULL for SSE-S3, the kind almost every object has."""
+    if encryption == Encryption():
+        return None
+    return _dump(asdict(encryption))
 
 
 def _checksum(text: str | None) -> Checksum | None:
@@ -134,11 +150,12 @@ class SqliteMetaStore:
             old = self.get_object(info.bucket, info.key)
             self._db.execute(
                 f"INSERT OR REPLACE INTO objects ({_OBJECT_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (info.bucket, info.key, info.size, info.etag, info.last_modified,
                  _dump_headers(info.headers), _dump(dict(info.metadata)),
                  _dump_checksum(info.checksum), info.parts_count, _dump(dict(record.tags)),
-                 record.body.inline, _dump(record.body.files), _dump_parts(record.parts)))
+                 record.body.inline, _dump(record.body.files), _dump_parts(record.parts),
+                 _dump_encryption(info.encryption)))
         return old
 
     def remove_object(self, bucket: str, key: str) -> ObjectRecord | None:
@@ -173,14 +190,14 @@ class SqliteMetaStore:
     def add_upload(self, record: UploadRecord) -> None:
         up = record.upload
         self._db.execute(
-            "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO uploads ({_UPLOAD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (up.upload_id, up.bucket, up.key, up.initiated, _dump_headers(up.headers),
              _dump(dict(record.metadata)), _dump(None if record.tags is None else
                                                  dict(record.tags)),
-             up.checksum_algorithm, up.checksum_type))
+             up.checksum_algorithm, up.checksum_type, _dump_encryption(up.encryption)))
 
     def get_upload(self, upload_id: str) -> UploadRecord | None:
-        row = self._db.execute("SELECT * FROM uploads WHERE upload_id = ?",
+        row = self._db.execute(f"SELECT {_UPLOAD_COLUMNS} FROM uploads WHERE upload_id = ?",
                                (upload_id,)).fetchone()
         return _upload(row) if row else None
 
@@ -208,8 +225,8 @@ class SqliteMetaStore:
 
     def scan_uploads(self, bucket: str, prefix: str) -> list[UploadRecord]:
         rows = self._db.execute(
-            "SELECT * FROM uploads WHERE bucket = ? AND key >= ? ORDER BY key, initiated, "
-            "upload_id", (bucket, prefix))
+            f"SELECT {_UPLOAD_COLUMNS} FROM uploads WHERE bucket = ? AND key >= ? "
+            "ORDER BY key, initiated, upload_id", (bucket, prefix))
         records = []
         for row in rows:
             if not row[2].startswith(prefix):
@@ -249,17 +266,19 @@ def _parts(text: str | None) -> tuple[Part, ...]:
 
 def _object(row: tuple) -> ObjectRecord:
     (bucket, key, size, etag, modified, headers, metadata, checksum, parts_count, tags,
-     inline, files, parts) = row
+     inline, files, parts, encryption) = row
     info = ObjectInfo(bucket, key, size, etag, modified, _headers(headers), json.loads(metadata),
-                      _checksum(checksum), parts_count, len(json.loads(tags)))
+                      _checksum(checksum), parts_count, len(json.loads(tags)),
+                      encryption=_encryption(encryption))
     body = StoredBody(None if inline is None else bytes(inline),
                       tuple((body_id, n) for body_id, n in json.loads(files)))
     return ObjectRecord(info, body, json.loads(tags), _parts(parts))
 
 
 def _upload(row: tuple) -> UploadRecord:
-    upload_id, bucket, key, initiated, headers, metadata, tags, algorithm, kind = row
-    upload = Upload(upload_id, bucket, key, initiated, _headers(headers), algorithm, kind)
+    upload_id, bucket, key, initiated, headers, metadata, tags, algorithm, kind, encryption = row
+    upload = Upload(upload_id, bucket, key, initiated, _headers(headers), algorithm, kind,
+                    _encryption(encryption))
     return UploadRecord(upload, json.loads(metadata), None if tags is None else json.loads(tags))
 
 
