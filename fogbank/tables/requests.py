@@ -173,6 +173,12 @@ def _check_conditional_operator(params: Mapping[str, Any]) -> None:
 
 def _legacy(params: Mapping[str, Any], filter_param: str | None) -> Expressions:
     _check_conditional_operator(params)
+    wanted = params.get("AttributesToGet") or ()
+    if None in wanted:      # the wire layer refuses a top-level one; BatchGetItem's nest
+        shown = ", ".join("null" if name is None else name for name in wanted)
+        raise constraint_error([f"Value '[{shown}]' at 'attributesToGet' failed to satisfy "
+                                "constraint: Member must satisfy constraint: "
+                                "[Member must not be null]"])
     for name in [*(params.get("AttributeUpdates") or ()), *(params.get("AttributesToGet") or ())]:
         check_attribute_name(name)
     operator = params.get("ConditionalOperator")

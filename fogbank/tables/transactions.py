@@ -30,7 +30,7 @@ _ACTIONS = ("ConditionCheck", "Put", "Delete", "Update")
 # The members each action's shape requires, in the service model's order.
 _REQUIRED = {"ConditionCheck": ("Key", "TableName", "ConditionExpression"),
              "Put": ("Item", "TableName"), "Delete": ("Key", "TableName"),
-             "Update": ("Key", "UpdateExpression", "TableName")}
+             "Update": ("Key", "UpdateExpression", "TableName"), "Get": ("Key", "TableName")}
 _RETURN_OLD = ("ALL_OLD", "NONE")
 MAX_PAYLOAD = 4 * 1024 * 1024
 
@@ -182,11 +182,7 @@ class Transactions:
         return check_item(action.table, new) if action.table.indexes else new
 
     async def transact_get_items(self, params: dict[str, Any]) -> dict[str, Any]:
-        problems = [problem for number, entry in enumerate(params["TransactItems"], 1)
-                    for problem in _table_name_problems((entry.get("Get") or {}).get("TableName"),
-                                                        f"transactItems.{number}.member.get")]
-        if problems:
-            raise constraint_error(problems)
+        _check_members(params["TransactItems"], ("Get",))
         plans = []
         for entry in params["TransactItems"]:
             request = entry["Get"]
@@ -208,16 +204,20 @@ class Transactions:
                               {table.name: table for table, _, _ in plans}, units)
 
 
-def _check_members(entries: list[Mapping[str, Any]]) -> None:
+def _check_members(entries: list[Mapping[str, Any]], kinds: tuple[str, ...] = _ACTIONS) -> None:
     """What the service model requires inside each action, which the wire layer (checking
-    only top-level members) leaves to us: reported as AWS's request validator words it."""
+    only top-level members) leaves to us: reported as AWS's request validator words it.
+    An entry with one possible action (TransactGetItems' Get) must have it."""
     problems = []
     for number, entry in enumerate(entries, 1):
-        for kind in _ACTIONS:
+        for kind in kinds:
+            where = f"transactItems.{number}.member.{kind[0].lower()}{kind[1:]}"
             request = entry.get(kind)
             if request is None:
+                if len(kinds) == 1:
+                    problems.append(f"Value null at '{where}' failed to satisfy constraint: "
+                                    "Member must not be null")
                 continue
-            where = f"transactItems.{number}.member.{kind[0].lower()}{kind[1:]}"
             problems += [f"Value null at '{where}.{name[0].lower()}{name[1:]}' failed to satisfy "
                          "constraint: Member must not be null"
                          for name in _REQUIRED[kind] if request.get(name) is None]

@@ -28,6 +28,8 @@ SET_TYPES = frozenset({"SS", "NS", "BS"})
 ALL_TYPES = frozenset({"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"})
 
 _INVALID = "One or more parameter values were invalid: "
+EMPTY_VALUE = ("Supplied AttributeValue is empty, must contain exactly one of the supported "
+               "datatypes")
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 # Integers already in canonical form (most numbers sent, counters, sort keys): no Decimal needed.
 _CANONICAL_INT_RE = re.compile(r"0|-?[1-9]\d{0,37}")
@@ -100,8 +102,7 @@ def type_of(value: AttributeValue) -> str:
     """The one data type key of an attribute value ("S", "N", "M", …)."""
     for key in value:
         return key
-    raise ValidationException(
-        "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
+    raise ValidationException(EMPTY_VALUE)
 
 
 def compare(a: AttributeValue, b: AttributeValue) -> int:
@@ -153,9 +154,7 @@ def validate_value(value: Any, _depth: int = 0) -> AttributeValue:
     Returns the same object when nothing changed, so stored items are not copied.
     """
     if not isinstance(value, dict) or not value:      # values come from JSON: dicts
-        raise ValidationException(
-            "Supplied AttributeValue is empty, must contain exactly one of the supported "
-            "datatypes")
+        raise ValidationException(EMPTY_VALUE)
     if len(value) > 1:
         raise ValidationException(
             "Supplied AttributeValue has more than one datatypes set, must contain exactly one "
@@ -179,9 +178,7 @@ def validate_value(value: Any, _depth: int = 0) -> AttributeValue:
     if kind == "L":
         return _validate_children(value, data, enumerate(data), _depth)
     if kind not in ALL_TYPES:
-        raise ValidationException(
-            "Supplied AttributeValue is empty, must contain exactly one of the supported "
-            "datatypes")
+        raise ValidationException(EMPTY_VALUE)
     return value
 
 
@@ -204,6 +201,12 @@ def _validate_set(value: AttributeValue, kind: str, members: list[Any]) -> Attri
             "SS": "An string set  may not be empty",
             "NS": "An number set  may not be empty",
             "BS": "Binary sets should not be empty"}[kind])
+    if None in members:         # a JSON null among the members
+        if kind == "SS":
+            raise ValidationException(
+                _INVALID + "An string set may not have a null string as a member")
+        if kind == "BS":
+            raise ValidationException(EMPTY_VALUE)
     if kind == "NS":
         canonical = [normalize_number(n) for n in members]
         if len(set(canonical)) != len(canonical):

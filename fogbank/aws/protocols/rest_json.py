@@ -107,7 +107,8 @@ class RestJsonProtocol:
         if payload:
             params.update(_payload(payload, shape.members[payload], request.body))
         elif body_members:
-            document = from_json(shape, parse_json_body(request.body))
+            # A body of JSON `null` binds no member, as an empty body does.
+            document = from_json(shape, parse_json_body(request.body)) or {}
             params.update({k: v for k, v in document.items() if k in body_members})
         return params
 

@@ -127,7 +127,11 @@ def _scalar(types: tuple[type, ...], failure: str, allow_bool: bool = False) -> 
     """A check that a JSON scalar has the member's type, failing as AWS's parsers word it
     ("NUMBER_VALUE cannot be converted to String")."""
     def read_scalar(value: Any) -> Any:
-        if isinstance(value, types) and (allow_bool or not isinstance(value, bool)):
+        # A null scalar (a list's member; a structure's null members are dropped) stays
+        # None, as AWS's deserializers keep it: the service reports it in its own words
+        # (DynamoDB's "An string set may not have a null string as a member").
+        if value is None or (isinstance(value, types)
+                              and (allow_bool or not isinstance(value, bool))):
             return value
         raise SerializationError(f"{_json_token(value)} {failure}")
     return read_scalar
@@ -154,7 +158,9 @@ _SCALAR_READERS: dict[str, Converter] = {
 
 
 def _read_blob(name: str) -> Converter:
-    def read_blob(value: Any) -> bytes:
+    def read_blob(value: Any) -> bytes | None:
+        if value is None:
+            return None
         try:
             return base64.b64decode(value, validate=True)
         except (binascii.Error, TypeError, ValueError) as exc:
@@ -164,7 +170,10 @@ def _read_blob(name: str) -> Converter:
 
 def _read_timestamp(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return dt.datetime.fromtimestamp(value, dt.timezone.utc)
+        try:
+            return dt.datetime.fromtimestamp(value, dt.timezone.utc)
+        except (OverflowError, OSError, ValueError) as exc:     # beyond year 1 … 9999
+            raise SerializationError(f"Timestamp out of range: {value}") from exc
     return value
 
 

@@ -52,8 +52,10 @@ def _plan(shape: Shape) -> Plan:
     plan = _PLANS.get(key)
     if plan is None:
         required = tuple((name, _camel(name)) for name in shape.required_members)
+        # Every list is checked: a null member breaks any list's rule.
         constrained = tuple((name, _camel(name), member) for name, member in shape.members.items()
-                            if any(rule in member.metadata for rule in _RULES))
+                            if member.type_name == "list"
+                            or any(rule in member.metadata for rule in _RULES))
         plan = _PLANS[key] = (required, constrained)
     return plan
 
@@ -72,6 +74,8 @@ def _broken(shape: Shape, value: Any, enum_orders: EnumOrders) -> list[str]:
         if "pattern" in meta and not _fullmatch(meta["pattern"], value):
             rules.append(f"satisfy regular expression pattern: {meta['pattern']}")
     elif isinstance(value, (list, dict)):
+        if isinstance(value, list) and None in value:
+            rules.append("satisfy constraint: [Member must not be null]")
         if "min" in meta and len(value) < meta["min"]:
             rules.append(f"have length greater than or equal to {meta['min']}")
         if "max" in meta and len(value) > meta["max"]:
@@ -96,4 +100,6 @@ def _camel(name: str) -> str:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, list):     # as the service's Java prints a list: [a, null]
+        return "'[" + ", ".join("null" if v is None else str(v) for v in value) + "]'"
     return f"'{value}'"
