@@ -45,8 +45,12 @@ def recognise(request: WireRequest, scope: CredentialScope | None) -> str | None
     """The service model name for this request, or None when nothing names one."""
     target = request.header("x-amz-target")
     if target:
+        # Operation names hold no dots, but a wrong target may ("DynamoDB_20120810.Get.x"):
+        # a known prefix before its first dot still names the service, which then answers
+        # UnknownOperationException as AWS does.
         prefix = target.rsplit(".", 1)[0]
-        return TARGET_PREFIXES.get(prefix, prefix)
+        return TARGET_PREFIXES.get(prefix) or TARGET_PREFIXES.get(target.split(".", 1)[0],
+                                                                 prefix)
     if scope is not None:
         return SIGNING_NAMES.get(scope.service, scope.service)
     for prefix, service in PATH_PREFIXES:

@@ -43,9 +43,10 @@ def test_error_body_has_type_and_message(endpoint: str) -> None:
 
 
 def test_unknown_operation(endpoint: str) -> None:
-    r = _post(endpoint, "MakeCoffee", b"{}")
-    assert r.status_code == 400
-    assert r.json()["__type"] == "com.amazon.coral.service#UnknownOperationException"
+    for operation in ("MakeCoffee", "GetItem.again", "GetItem."):
+        r = _post(endpoint, operation, b"{}")
+        assert r.status_code == 400, operation
+        assert r.json()["__type"] == "com.amazon.coral.service#UnknownOperationException"
 
 
 def test_malformed_json(endpoint: str) -> None:
