@@ -27,6 +27,9 @@ def precheck(content_md5: str | None, checksum: ChecksumSpec | None) -> str | No
     if checksum is None:
         return None
     algorithm = checksums.check_algorithm(checksum.algorithm)
+    if checksum.declared is not None and checksum.declared != algorithm:
+        # A value of one algorithm sent as another's: S3 blames the declaring header.
+        raise errors.InvalidRequest("Value for x-amz-sdk-checksum-algorithm header is invalid.")
     if isinstance(checksum.value, str):
         checksums.check_value(algorithm, checksum.value)
     return algorithm

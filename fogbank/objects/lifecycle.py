@@ -31,16 +31,30 @@ DAY = 86400.0
 LIFECYCLE_CALLER = Caller(principal_id="s3.amazonaws.com", source_ip="s3.amazonaws.com")
 
 
+FILTER_MEMBERS = ("Prefix", "Tag", "ObjectSizeGreaterThan", "ObjectSizeLessThan", "And")
+
+
 def check_rules(document: Mapping[str, Any]) -> None:
     """What S3's schema requires of each rule beyond its members' shapes: a Filter or (the
-    older form) a Prefix, and an Expiration of one kind only; MalformedXML otherwise."""
+    older form) a Prefix; a Filter of at most one member (a choice in the schema); an
+    Expiration of one kind only; transitions that say when (Days or Date, not both) and to
+    which storage class. MalformedXML otherwise."""
     for rule in document.get("Rules") or []:
         if "Filter" not in rule and "Prefix" not in rule:
+            raise errors.MalformedXML()
+        if sum(name in (rule.get("Filter") or {}) for name in FILTER_MEMBERS) > 1:
             raise errors.MalformedXML()
         expiration = rule.get("Expiration") or {}
         kinds = [k for k in ("Days", "Date", "ExpiredObjectDeleteMarker") if k in expiration]
         if len(kinds) > 1:
             raise errors.MalformedXML()
+        for transition in rule.get("Transitions") or []:
+            if ("Days" in transition) == ("Date" in transition) or \
+                    "StorageClass" not in transition:
+                raise errors.MalformedXML()
+        for transition in rule.get("NoncurrentVersionTransitions") or []:
+            if "NoncurrentDays" not in transition or "StorageClass" not in transition:
+                raise errors.MalformedXML()
 
 
 def next_midnight(t: float) -> float:

@@ -66,10 +66,12 @@ class Checksum:
 class ChecksumSpec:
     """A checksum the client asks for: compute `algorithm` while storing the body and, when a
     value is given, reject the body if it differs. `value` may be a callable, called once the
-    body has been read, for checksums that arrive in an aws-chunked trailer."""
+    body has been read, for checksums that arrive in an aws-chunked trailer. `declared`: the
+    algorithm the request says it used (x-amz-sdk-checksum-algorithm), when it names one."""
 
     algorithm: str
     value: str | Callable[[], str | None] | None = None
+    declared: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from fogbank.objects import errors
+from fogbank.objects.policy_actions import BUCKET_ACTIONS, OBJECT_ACTIONS
 
 
 def _listed(value: Any) -> list[Any]:
@@ -50,21 +51,50 @@ def allows_anonymous(policy_text: str, action: str, resource: str) -> bool:
 
 def check_for_bucket(policy_text: str, bucket: str) -> None:
     """What S3 checks of a bucket policy beyond its grammar: every statement names resources,
-    each of them this bucket or objects in it, and S3 actions only; MalformedPolicy
-    otherwise."""
+    each of them this bucket or objects in it, and S3 actions on buckets or objects, each
+    able to act on one of the statement's resources; MalformedPolicy otherwise."""
     bucket_arn = f"arn:aws:s3:::{bucket}"
     for statement in _listed(json.loads(policy_text).get("Statement", [])):
         if "Resource" not in statement and "NotResource" not in statement:
             raise errors.MalformedPolicy("Missing required field Resource")
-        for resource in _listed(statement.get("Resource", statement.get("NotResource"))):
+        resources = _listed(statement.get("Resource", statement.get("NotResource")))
+        for resource in resources:
             # The bucket part may hold wildcards ("arn:aws:s3:::*"), but must cover the bucket.
             if not isinstance(resource, str) or not _wildcard(resource.split("/", 1)[0],
                                                               bucket_arn):
                 raise errors.MalformedPolicy("Policy has invalid resource")
-        for action in _listed(statement.get("Action", statement.get("NotAction"))):
-            if not isinstance(action, str) or not (action == "*" or
-                                                   action.lower().startswith("s3:")):
-                raise errors.MalformedPolicy("Policy has invalid action")
+        named = [_actions_named(action)
+                 for action in _listed(statement.get("Action", statement.get("NotAction")))]
+        if "Action" in statement and "Resource" in statement:
+            kinds = set().union(*(_resource_kinds(r) for r in resources))
+            if any(not actions & kinds for actions in named):
+                raise errors.MalformedPolicy("Action does not apply to any resource(s) in "
+                                             "statement")
+
+
+def _actions_named(action: Any) -> set[str]:
+    """The kinds of resource ("bucket", "object") the S3 actions a pattern names act on;
+    "Policy has invalid action" when it names none."""
+    if action == "*":
+        return {"bucket", "object"}
+    kinds: set[str] = set()
+    if isinstance(action, str) and action.lower().startswith("s3:"):
+        pattern = action[3:].lower()
+        for kind, names in (("bucket", BUCKET_ACTIONS), ("object", OBJECT_ACTIONS)):
+            if any(_wildcard(pattern, name.lower()) for name in names):
+                kinds.add(kind)
+    if not kinds:
+        raise errors.MalformedPolicy("Policy has invalid action")
+    return kinds
+
+
+def _resource_kinds(resource: str) -> set[str]:
+    """What an ARN can stand for: objects (a key part), the bucket, or both (a wildcard in
+    the bucket part also covers "bucket/key")."""
+    name = resource.split(":::", 1)[-1]
+    if "/" in name:
+        return {"object"}
+    return {"bucket", "object"} if "*" in name or "?" in name else {"bucket"}
 
 
 def is_public(policy_text: str) -> bool:

@@ -104,7 +104,7 @@ class Uploads:
         _check_part_number(part_number)
         upload = (await self._upload(bucket, key, upload_id)).upload
         encryption.check_part(upload.encryption, customer_key)
-        checksum = self._part_checksum(upload, checksum)
+        checksum = self._part_checksum(upload, checksum, sent=True)
         got = await intake.receive(self._store, body, content_md5=content_md5,
                                    checksum=checksum, content_length=content_length,
                                    max_size=MAX_PUT_SIZE, inline=False)
@@ -134,16 +134,22 @@ class Uploads:
         return await self._add_part(upload, part_number, got)
 
     @staticmethod
-    def _part_checksum(upload: Upload, given: ChecksumSpec | None) -> ChecksumSpec | None:
+    def _part_checksum(upload: Upload, given: ChecksumSpec | None, *, sent: bool = False
+                       ) -> ChecksumSpec | None:
+        """The checksum to compute for a part. An upload created with an algorithm takes
+        parts of that algorithm only: a part sent (`sent`) without any checksum is refused
+        too, as S3 does, while a copied part gets one computed."""
         if upload.checksum_algorithm is None:
             return given
-        if given is None:
+        if given is None and not sent:
             return ChecksumSpec(upload.checksum_algorithm)
-        if checksums.check_algorithm(given.algorithm) != upload.checksum_algorithm:
+        # S3 judges the algorithm the request declares before the value it carries.
+        named = None if given is None else (given.declared or given.algorithm)
+        if named is None or named.upper() != upload.checksum_algorithm:
             raise errors.InvalidRequest(
                 "Checksum Type mismatch occurred, expected checksum Type: "
                 f"{upload.checksum_algorithm.lower()}, actual checksum Type: "
-                f"{given.algorithm.lower()}")
+                f"{'null' if named is None else named.lower()}")
         return given
 
     async def _add_part(self, upload: Upload, number: int, got: intake.Received) -> Part:

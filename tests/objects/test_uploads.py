@@ -21,7 +21,10 @@ async def upload(engine, s3, bucket, key, *parts: bytes, **create):
     up = await engine.uploads.create(CreateUpload(bucket, key, **create))
     done = []
     for n, data in enumerate(parts, 1):
-        part = await engine.uploads.upload_part(bucket, key, up.upload_id, n, s3.body(data))
+        # A part of a checksummed upload is sent with a checksum of the upload's algorithm.
+        spec = ChecksumSpec(up.checksum_algorithm) if up.checksum_algorithm else None
+        part = await engine.uploads.upload_part(bucket, key, up.upload_id, n, s3.body(data),
+                                                checksum=spec)
         done.append(CompletedPart(n, part.etag))
     return up, done
 
@@ -199,6 +202,23 @@ async def test_part_checksum_of_another_algorithm(engine, s3, bucket):
                                          checksum=ChecksumSpec("SHA256"))
 
 
+async def test_part_without_the_checksum_its_upload_names(engine, s3, bucket):
+    up = await engine.uploads.create(CreateUpload(bucket, "k", checksum_algorithm="CRC32"))
+    with pytest.raises(errors.InvalidRequest) as caught:
+        await engine.uploads.upload_part(bucket, "k", up.upload_id, 1, s3.body(b"x"))
+    assert caught.value.message.endswith("expected checksum Type: crc32, actual checksum "
+                                         "Type: null")
+    # The declared algorithm is judged before the value it came with.
+    with pytest.raises(errors.InvalidRequest) as caught:
+        await engine.uploads.upload_part(bucket, "k", up.upload_id, 1, s3.body(b"x"),
+                                         checksum=ChecksumSpec("CRC32", None, "SHA1"))
+    assert caught.value.message.endswith("actual checksum Type: sha1")
+    await s3.put(bucket, "src", b"copied")
+    part = await engine.uploads.upload_part_copy(bucket, "k", up.upload_id, 2,
+                                                 CopySource(bucket, "src"))
+    assert part.checksum.algorithm == "CRC32"      # a copied part gets one computed
+
+
 async def test_full_object_needs_a_crc(engine, bucket):
     with pytest.raises(errors.InvalidRequest):
         await engine.uploads.create(CreateUpload(bucket, "k", checksum_algorithm="SHA256",
@@ -209,7 +229,8 @@ async def test_completed_parts_are_kept_for_object_attributes(engine, s3, bucket
     up = await engine.uploads.create(CreateUpload(bucket, "k", checksum_algorithm="CRC32"))
     done = []
     for number, data in ((2, b"a" * (5 * MiB)), (5, b"tail")):
-        part = await engine.uploads.upload_part(bucket, "k", up.upload_id, number, s3.body(data))
+        part = await engine.uploads.upload_part(bucket, "k", up.upload_id, number, s3.body(data),
+                                                checksum=ChecksumSpec("CRC32"))
         done.append(CompletedPart(number, part.etag))
     await engine.uploads.complete(bucket, "k", up.upload_id, done)
     await engine.close()

@@ -237,15 +237,38 @@ def test_policy_status(s3, bucket):
     ({"Resource": "arn:aws:s3:::some-other-bucket/*"}, "Policy has invalid resource"),
     ({"Resource": ["arn:aws:s3:::*", "arn:aws:s3:::other/*"]}, "Policy has invalid resource"),
     ({"Action": "dynamodb:GetItem"}, "Policy has invalid action"),
+    ({"Action": "s3:GetObjectsPlease"}, "Policy has invalid action"),
+    ({"Action": "s3:Fetch*"}, "Policy has invalid action"),
+    ({"Action": ["s3:GetObject", "s3:ListBucket"]},
+     "Action does not apply to any resource(s) in statement"),
+    ({"Action": "s3:GetObject", "Resource": "arn:aws:s3:::{bucket}"},
+     "Action does not apply to any resource(s) in statement"),
     ({"Resource": None}, "Missing required field Resource"),
 ])
 def test_a_policy_for_something_else(s3, bucket, statement, message):
+    if isinstance(statement.get("Resource"), str):
+        statement = {**statement, "Resource": statement["Resource"].format(bucket=bucket)}
     policy = json.loads(public_read(bucket, **statement))
     policy["Statement"][0] = {k: v for k, v in policy["Statement"][0].items() if v is not None}
     with pytest.raises(ClientError) as exc:
         s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
     assert code(exc) == "MalformedPolicy"
     assert exc.value.response["Error"]["Message"] == message
+
+
+@pytest.mark.parametrize("action", ["s3:Get*", "S3:getobject", "s3:*", "*",
+                                    ["s3:GetObject", "s3:ListBucket"]])
+def test_a_policy_names_actions_by_pattern_in_any_case(s3, bucket, action):
+    policy = public_read(bucket, Action=action,
+                         Resource=[f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"])
+    s3.put_bucket_policy(Bucket=bucket, Policy=policy)
+    assert json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"]) == json.loads(policy)
+
+
+def test_head_bucket_is_labelled_xml(s3, bucket):
+    headers = s3.head_bucket(Bucket=bucket)["ResponseMetadata"]["HTTPHeaders"]
+    assert headers["content-type"] == "application/xml"
+    assert headers["content-length"] == "0"
 
 
 def test_a_policy_on_every_bucket_and_its_objects(s3, bucket):
@@ -260,6 +283,19 @@ def test_a_policy_on_every_bucket_and_its_objects(s3, bucket):
     {"ID": "marker-and-days", "Filter": {}, "Status": "Enabled",
      "Expiration": {"Days": 1, "ExpiredObjectDeleteMarker": True}},
     {"ID": "no-filter", "Status": "Enabled", "Expiration": {"Days": 1}},
+    {"ID": "prefix-and-tag", "Status": "Enabled", "Expiration": {"Days": 1},
+     "Filter": {"Prefix": "logs/", "Tag": {"Key": "k", "Value": "v"}}},
+    {"ID": "tag-and-and", "Status": "Enabled", "Expiration": {"Days": 1},
+     "Filter": {"Tag": {"Key": "k", "Value": "v"},
+                "And": {"Prefix": "a/", "Tags": [{"Key": "k", "Value": "v"}]}}},
+    {"ID": "transition-without-class", "Filter": {}, "Status": "Enabled",
+     "Transitions": [{"Days": 30}]},
+    {"ID": "transition-days-and-date", "Filter": {}, "Status": "Enabled",
+     "Transitions": [{"Days": 30, "Date": "2030-01-01T00:00:00Z", "StorageClass": "GLACIER"}]},
+    {"ID": "noncurrent-without-days", "Filter": {}, "Status": "Enabled",
+     "NoncurrentVersionTransitions": [{"StorageClass": "GLACIER"}]},
+    {"ID": "noncurrent-without-class", "Filter": {}, "Status": "Enabled",
+     "NoncurrentVersionTransitions": [{"NoncurrentDays": 30}]},
 ])
 def test_lifecycle_rules_outside_the_schema(s3, bucket, rule):
     with pytest.raises(ClientError) as exc:

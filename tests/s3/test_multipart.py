@@ -1,6 +1,7 @@
 """Multipart uploads through boto3: the -N ETag, S3's size rules, parts and uploads listed."""
 from __future__ import annotations
 
+import base64
 import hashlib
 
 import pytest
@@ -204,3 +205,25 @@ def test_complete_names_the_lifecycle_rule_that_expires_the_object(s3, bucket):
     result = s3.complete_multipart_upload(Bucket=bucket, Key="up/k", UploadId=upload_id,
                                           MultipartUpload={"Parts": done})
     assert result["Expiration"] == 'expiry-date="Tue, 01 Jan 2030 00:00:00 GMT", rule-id="uploads"'
+
+
+def test_parts_of_a_checksummed_upload_carry_its_algorithm(endpoint, s3, bucket):
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key="k",
+                                           ChecksumAlgorithm="SHA256")["UploadId"]
+    part = {"Bucket": bucket, "Key": "k", "UploadId": upload_id, "PartNumber": 1,
+            "Body": b"part"}
+    plain = endpoint.client(request_checksum_calculation="when_required")   # sends none
+    sha = base64.b64encode(hashlib.sha256(b"part").digest()).decode()
+    for client, extra, actual in ((plain, {}, "null"),
+                                  (s3, {"ChecksumAlgorithm": "CRC32"}, "crc32"),
+                                  (s3, {"ChecksumAlgorithm": "CRC32", "ChecksumSHA256": sha},
+                                   "crc32")):
+        with pytest.raises(ClientError) as exc:
+            client.upload_part(**part, **extra)
+        assert code(exc) == "InvalidRequest"
+        assert exc.value.response["Error"]["Message"] == (
+            "Checksum Type mismatch occurred, expected checksum Type: sha256, actual checksum "
+            f"Type: {actual}")
+    assert "Parts" not in s3.list_parts(Bucket=bucket, Key="k", UploadId=upload_id)
+    sent = s3.upload_part(**part, ChecksumAlgorithm="SHA256")
+    assert sent["ChecksumSHA256"] == sha

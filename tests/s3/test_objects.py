@@ -195,6 +195,19 @@ def test_wrong_checksum_is_refused(s3, bucket):
     assert code(exc) == "BadDigest"
 
 
+@pytest.mark.parametrize("declared", ["CRC32", "MD5"])
+def test_a_checksum_sent_as_another_algorithms_is_refused(s3, bucket, declared):
+    sha = base64.b64encode(hashlib.sha256(b"abc").digest()).decode()
+    with pytest.raises(ClientError) as exc:
+        s3.put_object(Bucket=bucket, Key="c", Body=b"abc", ChecksumAlgorithm=declared,
+                      ChecksumSHA256=sha)
+    assert code(exc) == "InvalidRequest"
+    assert exc.value.response["Error"]["Message"] == (
+        "Value for x-amz-sdk-checksum-algorithm header is invalid.")
+    with pytest.raises(ClientError):
+        s3.head_object(Bucket=bucket, Key="c")
+
+
 def test_copy_object(s3, bucket):
     s3.put_object(Bucket=bucket, Key="src", Body=b"copy me", Metadata={"a": "1"},
                   ContentType="text/plain")

@@ -32,6 +32,9 @@ from fogbank.wire import WireRequest, WireResponse
 from fogbank.types import AwsError
 
 _LABEL = re.compile(r"\{([^}]+?)(\+?)\}")
+# The model's integers are 32-bit and its longs 64-bit: a value past them is no number.
+_INT_LIMITS = {"integer": 2 ** 31, "long": 2 ** 63}
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 class RestXmlError(AwsError):
@@ -77,7 +80,13 @@ class Route:
         match = self.path.fullmatch(request.raw_path)
         if match is None:
             return None
-        return {name: unquote(raw, errors="strict") for name, raw in match.groupdict().items()}
+        try:
+            return {name: unquote(raw, errors="strict")
+                    for name, raw in match.groupdict().items()}
+        except UnicodeDecodeError:
+            # A bucket or key must be UTF-8 once decoded; S3 cannot read the URI otherwise.
+            raise RestXmlError("Couldn't parse the specified URI.", code="InvalidURI",
+                               extra={"URI": request.raw_path}) from None
 
 
 def compile_route(operation: OperationModel) -> Route:
@@ -330,11 +339,12 @@ def _header_value(member: Shape, wire: str, text: str) -> Any:
 def _scalar(shape: Shape, wire: str, text: str) -> Any:
     kind = shape.type_name
     if kind in ("integer", "long"):
-        try:
-            return int(text)
-        except ValueError:
+        # Digits only: Python's int() would also take "1_000" and surrounding blanks.
+        value = int(text) if _INTEGER.fullmatch(text) else None
+        if value is None or not -_INT_LIMITS[kind] <= value < _INT_LIMITS[kind]:
             raise invalid_argument(f"Provided {wire} not an integer or within integer range",
-                                   wire, text) from None
+                                   wire, text)
+        return value
     if kind == "boolean":
         return text.strip().lower() == "true"
     if kind == "timestamp":

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
 
-from fogbank.aws.protocols.rest_xml import RestXmlError, RestXmlProtocol
+from fogbank.aws.protocols.rest_xml import RestXmlError, RestXmlProtocol, invalid_argument
 from fogbank.aws.s3 import chunked
 from fogbank.aws.s3.addressing import is_s3_request, path_style, resource
 from fogbank.aws.s3.buckets import BucketOperations
@@ -58,6 +58,9 @@ ROOT_NAMES = {
     "ListParts": "ListPartsResult", "ListMultipartUploads": "ListMultipartUploadsResult",
     "GetObjectAttributes": "GetObjectAttributesResponse",
 }
+
+# Answers without a body that S3 still labels `Content-Type: application/xml`.
+XML_TYPED_EMPTY = frozenset({"HeadBucket"})
 
 # Operations S3 serves whatever region their signature names (no bucket, or not yet one).
 ANY_REGION = frozenset({"CreateBucket", "ListBuckets", "GetBucketLocation",
@@ -158,6 +161,8 @@ class S3App:
         status = output.pop("ResponseMetadata", {}).get("HTTPStatusCode")
         stream = output.pop("Body", None) if operation.name == "GetObject" else None
         response = self.protocol.response(operation, output)
+        if operation.name in XML_TYPED_EMPTY:
+            response.headers.setdefault("Content-Type", "application/xml")
         if status:
             response.status = status
         return response, stream
@@ -218,6 +223,11 @@ def _streaming_call(call: S3Call, routed: WireRequest) -> S3Call:
     if not chunked.is_aws_chunked(routed.header("x-amz-content-sha256"),
                                   routed.header("content-encoding")):
         return dataclasses.replace(call, content_length=declared)
+    decoded = routed.header("x-amz-decoded-content-length")
+    if decoded is not None and not decoded.isdigit():
+        # The only length an aws-chunked body declares: one that is no number checks nothing.
+        raise invalid_argument("Provided x-amz-decoded-content-length not an integer or "
+                               "within integer range", "x-amz-decoded-content-length", decoded)
     return dataclasses.replace(call, content_length=declared, trailers=chunked.Trailers(),
                                trailer_name=(routed.header("x-amz-trailer") or "").lower() or None)
 

@@ -6,9 +6,10 @@ import base64
 import datetime as dt
 import email.utils
 import re
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qsl, unquote
 
+from fogbank.aws.protocols.rest_xml import malformed_xml
 from fogbank.objects import (Checksum, ChecksumSpec, Conditions, ContentHeaders, CopySource,
                              CustomerKey, Encryption, EncryptionRequest, ObjectInfo, Range)
 from fogbank.objects.errors import InvalidArgument, InvalidRequest, InvalidTag
@@ -63,15 +64,17 @@ def content_headers(params: Mapping[str, Any]) -> ContentHeaders:
 
 def checksum_spec(params: Mapping[str, Any], trailers: Mapping[str, str] | None = None,
                   trailer_name: str | None = None) -> ChecksumSpec | None:
-    """The checksum a client sent (header or aws-chunked trailer) or asked S3 to compute."""
+    """The checksum a client sent (header or aws-chunked trailer) or asked S3 to compute,
+    with the algorithm x-amz-sdk-checksum-algorithm declares (the engine checks they agree)."""
+    declared = params["ChecksumAlgorithm"].upper() if params.get("ChecksumAlgorithm") else None
     for suffix, algorithm in CHECKSUM_MEMBERS.items():
         if params.get(f"Checksum{suffix}"):
-            return ChecksumSpec(algorithm, params[f"Checksum{suffix}"])
+            return ChecksumSpec(algorithm, params[f"Checksum{suffix}"], declared)
     if trailers is not None and trailer_name and trailer_name.startswith("x-amz-checksum-"):
         algorithm = trailer_name[len("x-amz-checksum-"):].upper()
-        return ChecksumSpec(algorithm, lambda: trailers.get(trailer_name))
-    if params.get("ChecksumAlgorithm"):
-        return ChecksumSpec(params["ChecksumAlgorithm"].upper())
+        return ChecksumSpec(algorithm, lambda: trailers.get(trailer_name), declared)
+    if declared:
+        return ChecksumSpec(declared)
     return None
 
 
@@ -79,7 +82,19 @@ def tags(text: str | None) -> dict[str, str] | None:
     """`x-amz-tagging: k1=v1&k2=v2` (URL query encoding)."""
     if text is None:
         return None
-    pairs = parse_qsl(text, keep_blank_values=True)
+    return _unique_tags(parse_qsl(text, keep_blank_values=True))
+
+
+def tag_pairs(document: Mapping[str, Any] | None) -> dict[str, str]:
+    """A `<Tagging>` body's tags; MalformedXML for no body or a Tag without Key or Value,
+    which S3's schema requires."""
+    tag_list = (document or {}).get("TagSet")
+    if tag_list is None or any("Key" not in t or "Value" not in t for t in tag_list):
+        raise malformed_xml()
+    return _unique_tags((t["Key"], t["Value"]) for t in tag_list)
+
+
+def _unique_tags(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     found: dict[str, str] = {}
     for key, value in pairs:
         if key in found:
@@ -203,6 +218,14 @@ def response_overrides(params: Mapping[str, Any], out: dict[str, Any]) -> None:
                  "ContentType", "Expires"):
         if params.get(f"Response{name}") is not None:
             out[name] = params[f"Response{name}"]
+
+
+def check_marker(name: str, value: int | None) -> int:
+    """A part-number marker: none is 0; S3 refuses a negative one."""
+    if value is not None and value < 0:
+        raise InvalidArgument(f"Argument {name} must be an integer between 0 and 2147483647",
+                              ArgumentName=name, ArgumentValue=str(value))
+    return value or 0
 
 
 def check_max(name: str, value: int | None, default: int = 1000) -> int:

@@ -81,11 +81,11 @@ class MultipartOperations:
         page = await self._uploads.list_parts(
             p["Bucket"], p["Key"], p["UploadId"], max_parts=h.check_max("max-parts",
                                                                         p.get("MaxParts")),
-            part_number_marker=int(p.get("PartNumberMarker") or 0))
+            part_number_marker=h.check_marker("part-number-marker", p.get("PartNumberMarker")))
         upload = page.upload
         return {
             "Bucket": upload.bucket, "Key": upload.key, "UploadId": upload.upload_id,
-            "PartNumberMarker": int(p.get("PartNumberMarker") or 0),
+            "PartNumberMarker": h.check_marker("part-number-marker", p.get("PartNumberMarker")),
             "NextPartNumberMarker": page.next_part_number_marker,
             "MaxParts": h.check_max("max-parts", p.get("MaxParts")),
             "IsTruncated": page.is_truncated, "StorageClass": "STANDARD",

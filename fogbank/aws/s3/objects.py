@@ -74,12 +74,11 @@ class ObjectOperations:
         return {}
 
     async def delete_objects(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        request = p["Delete"]
+        request = p.get("Delete") or {}                 # no body: no list to read
         entries = request.get("Objects", [])
-        keys = [entry["Key"] for entry in entries]
-        if not keys:
-            raise malformed_xml()
-        if len(keys) > 1000:
+        if not entries or any("Key" not in entry for entry in entries):
+            raise malformed_xml()                       # the schema wants a Key in each
+        if len(entries) > 1000:
             raise malformed_xml()       # S3 refuses more than 1000 keys as a schema error
         # No version of an unversioned bucket's object has an id but "null": S3 reports
         # any other id as a version that does not exist, and deletes nothing for it.
@@ -124,7 +123,7 @@ class ObjectOperations:
     async def get_attributes(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
         wanted = _object_attributes(p.get("ObjectAttributes"))
-        marker = p.get("PartNumberMarker") or 0
+        marker = h.check_marker("part-number-marker", p.get("PartNumberMarker"))
         max_parts = h.check_max("max-parts", p.get("MaxParts"))
         found = await self._objects.attributes(p["Bucket"], p["Key"], max_parts=max_parts,
                                                part_number_marker=marker,
@@ -185,8 +184,7 @@ class ObjectOperations:
 
     async def put_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
-        found = {t["Key"]: t["Value"] for t in p["Tagging"].get("TagSet", [])}
-        await self._objects.put_tags(p["Bucket"], p["Key"], found)
+        await self._objects.put_tags(p["Bucket"], p["Key"], h.tag_pairs(p.get("Tagging")))
         return {}
 
     async def delete_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
