@@ -2,11 +2,14 @@
 $disconnect, limits. Functions are in-process handlers (conftest.py)."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import json
+import re
 import socket
 import struct
+import threading
 import time
 
 import pytest
@@ -18,8 +21,23 @@ from fogbank.gateway.websocket import WebSocketLimits
 from .conftest import ok, ws_api
 
 
+# requestContext members in the order API Gateway writes them.
+CONNECT_CONTEXT = ["routeKey", "eventType", "extendedRequestId", "requestTime",
+                   "messageDirection", "stage", "connectedAt", "requestTimeEpoch", "identity",
+                   "requestId", "domainName", "connectionId", "apiId"]
+MESSAGE_CONTEXT = CONNECT_CONTEXT[:1] + ["messageId"] + CONNECT_CONTEXT[1:]
+DISCONNECT_CONTEXT = (["routeKey", "disconnectStatusCode"] + CONNECT_CONTEXT[1:5]
+                      + ["disconnectReason"] + CONNECT_CONTEXT[5:])
+
+
 def recv_json(ws) -> dict:
     return json.loads(ws.recv(timeout=30))
+
+
+def error_frame(message: str) -> re.Pattern[str]:
+    """API Gateway's own frame, spaced exactly as it spaces it."""
+    return re.compile(r'\{"message": "%s", "connectionId":"[A-Za-z0-9=]{16}", '
+                      r'"requestId":"[A-Za-z0-9=]{16}"\}' % re.escape(message))
 
 
 def test_connect_event_carries_the_handshake(chat):
@@ -28,12 +46,13 @@ def test_connect_event_carries_the_handshake(chat):
                  user_agent_header="tester/1.0"):
         event = chat.functions.wait_for("connect")[0]
     ctx = event["requestContext"]
+    assert list(ctx) == CONNECT_CONTEXT         # no messageId: that is a MESSAGE's alone
     assert ctx["routeKey"] == "$connect" and ctx["eventType"] == "CONNECT"
-    assert ctx["messageDirection"] == "IN" and ctx["messageId"] is None
+    assert ctx["messageDirection"] == "IN"
     assert ctx["stage"] == "prod" and ctx["apiId"] == "chatapi123"
     assert ctx["domainName"] == "chatapi123.execute-api.us-east-1.amazonaws.com"
-    assert ctx["identity"]["sourceIp"] == "127.0.0.1"
-    assert ctx["identity"]["userAgent"] == "tester/1.0"
+    assert ctx["identity"] == {"userAgent": "tester/1.0", "sourceIp": "127.0.0.1"}
+    assert ctx["extendedRequestId"] == ctx["requestId"]
     assert len(ctx["connectionId"]) == 16 and ctx["connectionId"].endswith("=")
     assert abs(ctx["connectedAt"] - time.time() * 1000) < 60_000
     assert ctx["requestTimeEpoch"] >= ctx["connectedAt"]
@@ -75,6 +94,18 @@ def test_failing_connect_function_refuses_with_502(gateway_factory):
     with pytest.raises(InvalidStatus) as refused:
         connect(gateway.url)
     assert refused.value.response.status_code == 502
+
+
+@pytest.mark.parametrize("status", [99, 101, 600, True, 2.5, None])
+def test_connect_with_a_status_that_is_no_http_status_refuses_with_502(gateway_factory,
+                                                                        status):
+    gateway = gateway_factory(ws_api({"$connect": ("connect", False)}),
+                              {"connect": lambda e: {"statusCode": status}})
+    with pytest.raises(InvalidStatus) as refused:
+        connect(gateway.url)
+    assert refused.value.response.status_code == 502
+    assert json.loads(refused.value.response.body) == {"message": "Internal server error"}
+    assert gateway.hub.count() == 0
 
 
 def test_connect_may_choose_a_subprotocol(gateway_factory):
@@ -121,10 +152,13 @@ def test_message_event_shape(chat):
     event = chat.functions.wait_for("whoami")[0]
     connect_ctx = chat.functions.events["connect"][0]["requestContext"]
     ctx = event["requestContext"]
+    assert list(ctx) == MESSAGE_CONTEXT
     assert ctx["eventType"] == "MESSAGE" and ctx["routeKey"] == "whoami"
     assert ctx["connectionId"] == connect_ctx["connectionId"]
     assert ctx["connectedAt"] == connect_ctx["connectedAt"]
-    assert ctx["messageId"] and ctx["requestId"] != connect_ctx["requestId"]
+    assert ctx["requestId"] != connect_ctx["requestId"]
+    # The message has an id of its own, not the request's.
+    assert len(ctx["messageId"]) == 16 and ctx["messageId"] != ctx["requestId"]
     assert event["body"] == '{"action": "whoami"}' and event["isBase64Encoded"] is False
 
 
@@ -155,9 +189,10 @@ def test_no_matching_route_and_no_default_is_forbidden(gateway_factory):
         ws.send(json.dumps({"meta": {"kind": "ping"}}))
         assert ws.recv(timeout=30) == "pong"
         ws.send(json.dumps({"meta": {"kind": "other"}}))
-        error = recv_json(ws)
-    assert error["message"] == "Forbidden"
-    assert set(error) == {"message", "connectionId", "requestId"}
+        frame = ws.recv(timeout=30)
+    assert error_frame("Forbidden").fullmatch(frame), frame
+    cid = gateway.functions.events["ping"][0]["requestContext"]["connectionId"]
+    assert json.loads(frame)["connectionId"] == cid
 
 
 def test_failing_function_sends_internal_server_error(gateway_factory):
@@ -166,8 +201,43 @@ def test_failing_function_sends_internal_server_error(gateway_factory):
     gateway = gateway_factory(ws_api({"$default": ("default", False)}), {"default": fail})
     with connect(gateway.url) as ws:
         ws.send("x")
-        error = recv_json(ws)
-    assert error["message"] == "Internal server error" and error["connectionId"]
+        frame = ws.recv(timeout=30)
+    assert error_frame("Internal server error").fullmatch(frame), frame
+    ctx = gateway.functions.events["default"][0]["requestContext"]
+    assert json.loads(frame)["requestId"] == ctx["requestId"]
+
+
+def test_integration_timeout_sends_api_gateways_timeout_frame(gateway_factory):
+    release = threading.Event()
+
+    async def slow(event):
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+        return {"statusCode": 200, "body": "too late"}
+    gateway = gateway_factory(ws_api({"$default": ("default", True)}), {"default": slow},
+                              integration_timeout_s=0.3)
+    with connect(gateway.url) as ws:
+        ws.send("x")
+        frame = ws.recv(timeout=30)
+        assert error_frame("Endpoint request timed out").fullmatch(frame), frame
+        release.set()
+        # The function's late answer is dropped: the connection still works, nothing else came.
+        with pytest.raises(TimeoutError):
+            ws.recv(timeout=0.5)
+
+
+def test_connect_that_times_out_is_refused_with_504(gateway_factory):
+    async def slow(event):
+        await asyncio.sleep(1)
+        return {"statusCode": 200}
+    api = ws_api({"$connect": ("connect", False), "$disconnect": ("disconnect", False)})
+    gateway = gateway_factory(api, {"connect": slow, "disconnect": ok},
+                              integration_timeout_s=0.3)
+    with pytest.raises(InvalidStatus) as refused:
+        connect(gateway.url)
+    assert refused.value.response.status_code == 504
+    assert json.loads(refused.value.response.body) == {"message": "Endpoint request timed out"}
+    assert gateway.hub.count() == 0 and gateway.functions.events["disconnect"] == []
 
 
 def test_disconnect_runs_with_the_clients_close_code(chat):
@@ -175,6 +245,7 @@ def test_disconnect_runs_with_the_clients_close_code(chat):
         ws.close(code=4001, reason="bye now")
     event = chat.functions.wait_for("disconnect")[0]
     ctx = event["requestContext"]
+    assert list(ctx) == DISCONNECT_CONTEXT
     assert ctx["eventType"] == "DISCONNECT" and ctx["routeKey"] == "$disconnect"
     assert ctx["disconnectStatusCode"] == 4001 and ctx["disconnectReason"] == "bye now"
     assert event["headers"]["Host"] == "chatapi123.execute-api.us-east-1.amazonaws.com"
@@ -199,6 +270,24 @@ def test_client_vanishing_without_close_frame_disconnects_with_1006(chat):
     sock.close()                                     # no close frame: the TCP link drops
     ctx = chat.functions.wait_for("disconnect")[0]["requestContext"]
     assert ctx["disconnectStatusCode"] == 1006
+
+
+def test_close_frame_without_a_code_disconnects_with_1005(chat):
+    sock = handshake(chat.port, chat.url.split(str(chat.port), 1)[1])
+    chat.functions.wait_for("connect")
+    sock.sendall(masked_frame(0x8, b""))             # a close frame with no status code
+    ctx = chat.functions.wait_for("disconnect")[0]["requestContext"]
+    sock.close()
+    assert ctx["disconnectStatusCode"] == 1005
+    assert ctx["disconnectReason"] == "Client-side close frame status not set"
+
+
+def test_identity_without_a_user_agent_holds_the_source_ip_alone(chat):
+    sock = handshake(chat.port, chat.url.split(str(chat.port), 1)[1])   # sends no User-Agent
+    sock.close()
+    for name in ("connect", "disconnect"):
+        ctx = chat.functions.wait_for(name)[0]["requestContext"]
+        assert ctx["identity"] == {"sourceIp": "127.0.0.1"}
 
 
 def masked_frame(opcode: int, payload: bytes, fin: bool = True) -> bytes:
@@ -248,7 +337,7 @@ def test_idle_connections_are_closed(gateway_factory):
             ws.recv(timeout=30)
     assert closed.value.rcvd.code == 1001
     ctx = gateway.functions.wait_for("disconnect")[0]["requestContext"]
-    assert ctx["disconnectStatusCode"] == 1001
+    assert ctx["disconnectStatusCode"] == 1001 and ctx["disconnectReason"] == "Going away"
 
 
 def test_messages_keep_a_connection_from_idling(gateway_factory):
@@ -264,14 +353,18 @@ def test_messages_keep_a_connection_from_idling(gateway_factory):
 
 def test_connections_end_at_the_maximum_duration(gateway_factory):
     limits = WebSocketLimits(max_connection_s=0.5)
-    gateway = gateway_factory(ws_api({"$default": ("default", True)}),
-                              {"default": lambda e: {"statusCode": 200, "body": "ok"}}, limits)
+    gateway = gateway_factory(ws_api({"$default": ("default", True),
+                                      "$disconnect": ("disconnect", False)}),
+                              {"default": lambda e: {"statusCode": 200, "body": "ok"},
+                               "disconnect": ok}, limits)
     with connect(gateway.url) as ws:
         with pytest.raises(ConnectionClosed) as closed:
             while True:
                 ws.send("busy")
                 ws.recv(timeout=30)
     assert closed.value.rcvd.code == 1001
+    ctx = gateway.functions.wait_for("disconnect")[0]["requestContext"]
+    assert ctx["disconnectStatusCode"] == 1001 and ctx["disconnectReason"] == "Going away"
 
 
 def test_new_connections_over_the_rate_are_refused_with_429(gateway_factory):

@@ -62,6 +62,8 @@ def test_delete_connection_closes_it_and_runs_disconnect(chat):
             ws.recv(timeout=30)
     ctx = chat.functions.wait_for("disconnect")[0]["requestContext"]
     assert ctx["connectionId"] == cid
+    assert ctx["disconnectStatusCode"] == 1000
+    assert ctx["disconnectReason"] == "Connection Closed Normally"
     with pytest.raises(chat.management().exceptions.GoneException):
         chat.management().delete_connection(ConnectionId=cid)
 
@@ -74,6 +76,20 @@ def assert_gone(client: Any, cid: str) -> None:
         with pytest.raises(client.exceptions.GoneException) as gone:
             call()
         assert gone.value.response["ResponseMetadata"]["HTTPStatusCode"] == 410
+
+
+def test_a_deleted_connection_is_gone_at_once(gateway_factory):
+    from .conftest import ws_api
+    from .test_app import handshake
+    # The client never answers the close frame: it is gone all the same.
+    gateway = gateway_factory(ws_api({"$connect": ("connect", False)}),
+                              {"connect": lambda e: {"statusCode": 200}})
+    sock = handshake(gateway.port, gateway.url.split(str(gateway.port), 1)[1])
+    cid = gateway.functions.wait_for("connect")[0]["requestContext"]["connectionId"]
+    client = gateway.management()
+    client.delete_connection(ConnectionId=cid)
+    assert_gone(client, cid)
+    sock.close()
 
 
 def test_gone_after_the_client_left(chat):

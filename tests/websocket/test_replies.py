@@ -32,7 +32,7 @@ def test_reply_that_is_not_json_is_sent_as_text():
     ({"statusCode": "204"}, (204, None)),
     ({"statusCode": 403, "body": "no"}, (403, None)),
     ({"statusCode": 200, "headers": {"sec-websocket-protocol": "v2"}}, (200, "v2")),
-    ({"statusCode": "abc"}, (502, None)),
+    ({"statusCode": 599}, (599, None)),
     (None, (200, None)),
     ({"no": "status"}, (200, None)),
 ])
@@ -40,10 +40,16 @@ def test_connect_answer(result, answer):
     assert connect_status(json.dumps(result).encode()) == answer
 
 
-def test_connect_result_that_is_not_json_is_a_bad_gateway():
-    assert connect_status(b"{not json") == (502, None)
+@pytest.mark.parametrize("status", ["abc", None, [200], 99, 101, 199, 600, 1000, -1, True,
+                                    2.5, 200.0, "２００", " 200"])
+def test_connect_status_that_is_no_http_status_is_malformed(status):
+    assert connect_status(json.dumps({"statusCode": status}).encode()) == (None, None)
 
 
-def test_gateway_error_names_the_connection_and_request():
-    assert json.loads(gateway_error("Forbidden", "cid=", "rid=")) == {
-        "message": "Forbidden", "connectionId": "cid=", "requestId": "rid="}
+def test_connect_result_that_is_not_json_is_malformed():
+    assert connect_status(b"{not json") == (None, None)
+
+
+def test_gateway_error_is_spaced_as_api_gateway_spaces_it():
+    assert gateway_error("Forbidden", "cid=", "rid=") == (
+        '{"message": "Forbidden", "connectionId":"cid=", "requestId":"rid="}')

@@ -4,7 +4,9 @@ A connection passes: address and stage (addressing.py) → the new-connection ra
 `$connect` (the handshake waits for it; a non-2xx result refuses it, leaving no trace) →
 accept, register with the `ConnectionHub` → one task per message: route selection
 (selection.py) → invoke → a reply for two-way routes → on close, from either side,
-`$disconnect` with the close code and reason. Idle and over-age connections are closed by
+`$disconnect` with the close code and reason. An integration that has not answered within
+the integration timeout (29 s, API Gateway's maximum) gets the client API Gateway's timeout
+answer; the function runs on, as Lambda's would. Idle and over-age connections are closed by
 one sweeper for all of them. The gateway is also the hub's `LocalSockets`: @connections
 calls reach a socket only through `send` and `close` by connection id.
 """
@@ -36,20 +38,32 @@ Receive = Callable[[], Awaitable[dict]]
 Send = Callable[[dict], Awaitable[None]]
 
 
-class _Session:
-    """One accepted connection, as this node holds it."""
+INTEGRATION_TIMEOUT_S = 29.0
 
-    __slots__ = ("info", "send", "opened", "last_active", "closing")
+
+class _Session:
+    """One accepted connection, as this node holds it; `server_close` is the close code
+    when the gateway itself is closing it."""
+
+    __slots__ = ("info", "send", "opened", "last_active", "server_close")
 
     def __init__(self, info: ConnectionInfo, send: Send, now: float) -> None:
         self.info, self.send = info, send
         self.opened = self.last_active = now
-        self.closing = False
+        self.server_close: int | None = None
 
 
 class _Refused(Exception):
     def __init__(self, status: int, body: bytes = b"") -> None:
         self.status, self.body = status, body
+
+
+class _IntegrationFailed(Exception):
+    """The route's integration gave no usable answer; `message` is API Gateway's word."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class WebSocketGateway:
@@ -58,10 +72,12 @@ class WebSocketGateway:
 
     def __init__(self, apis: ApiRegistry, invoke: Invoker, hub: ConnectionHub, *,
                  limits: WebSocketLimits = WebSocketLimits(),
+                 integration_timeout_s: float = INTEGRATION_TIMEOUT_S,
                  clock: Callable[[], float] = time.time,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self._apis, self._invoke, self._hub = apis, invoke, hub
         self.limits = limits
+        self._integration_timeout_s = integration_timeout_s
         self._clock, self._monotonic = clock, monotonic
         self._bucket = TokenBucket(limits.new_connections_per_s, limits.new_connections_burst,
                                    monotonic)
@@ -99,6 +115,11 @@ class WebSocketGateway:
                     break
         finally:
             self._close(session)
+            if session.server_close is not None:
+                code = session.server_close
+                reason = events.server_close_reason(code)
+            else:
+                reason = events.client_close_reason(code, reason)
             self._spawn(self._on_disconnect(info, code, reason))
 
     def _admit(self, scope: dict) -> tuple[Api, ConnectionInfo]:
@@ -129,10 +150,13 @@ class WebSocketGateway:
         event = events.connect_event(info, delivery, events.handshake_headers(scope, delivery),
                                      tuple(parse_qsl(scope.get("query_string", b"").decode(
                                          "latin-1"), keep_blank_values=True)))
-        payload = await self._call(target, event)
-        if payload is None:
-            raise _Refused(502, b'{"message": "Internal server error"}')
+        try:
+            payload = await self._call(target, event)
+        except _IntegrationFailed as failed:
+            raise _failed_connect(failed.message) from None
         status, subprotocol = replies.connect_status(payload)
+        if status is None:
+            raise _failed_connect(replies.INTERNAL_ERROR)
         if not 200 <= status < 300:
             raise _Refused(status)
         return subprotocol
@@ -171,12 +195,15 @@ class WebSocketGateway:
             await self._reply(session, replies.gateway_error(
                 replies.FORBIDDEN, info.connection_id, delivery.request_id))
             return
-        event = events.message_event(info, delivery, target.route.key, body, is_base64)
-        payload = await self._call(target, event)
-        if payload is None:
+        event = events.message_event(info, delivery, new_id(), target.route.key, body,
+                                     is_base64)
+        try:
+            payload = await self._call(target, event)
+        except _IntegrationFailed as failed:
             await self._reply(session, replies.gateway_error(
-                replies.INTERNAL_ERROR, info.connection_id, delivery.request_id))
-        elif target.two_way:
+                failed.message, info.connection_id, delivery.request_id))
+            return
+        if target.two_way:
             reply = replies.route_reply(payload)
             if reply is not None:
                 await self._reply(session, reply)
@@ -185,22 +212,34 @@ class WebSocketGateway:
         live = self._apis.live(info.api_id)
         target = self._tables.of(live.api).get(DISCONNECT) if live else None
         if target is not None:
-            await self._call(target, events.disconnect_event(info, self._delivery(), code,
-                                                             reason))
+            try:
+                await self._call(target, events.disconnect_event(info, self._delivery(), code,
+                                                                 reason))
+            except _IntegrationFailed:
+                pass                  # nobody is left to tell
 
-    async def _call(self, target: Target, event: dict[str, Any]) -> bytes | None:
-        """The function's result, or None when the integration failed."""
+    async def _call(self, target: Target, event: dict[str, Any]) -> bytes:
+        """The function's result, or _IntegrationFailed."""
         name = target.integration.function or ""
+        invocation = asyncio.ensure_future(
+            self._invoke(name, json.dumps(event, separators=(",", ":")).encode()))
         try:
-            result = await self._invoke(name, json.dumps(event, separators=(",", ":")).encode())
+            result = await asyncio.wait_for(asyncio.shield(invocation),
+                                            self._integration_timeout_s)
+        except asyncio.TimeoutError:
+            # API Gateway stops waiting; the function runs to its end and its result is lost.
+            invocation.add_done_callback(_discard_outcome)
+            raise _IntegrationFailed(replies.TIMED_OUT) from None
         except AwsError as exc:
             log.warning("WebSocket route %s could not invoke %s: %s", target.route.key, name,
                         exc.message)
-            return None
+            raise _IntegrationFailed(replies.INTERNAL_ERROR) from None
         except Exception:             # the runtime is shutting down, or broke: the client
             log.exception("WebSocket route %s failed to invoke %s", target.route.key, name)
-            return None               # gets API Gateway's error, as for a failed function
-        return None if result.function_error else result.payload
+            raise _IntegrationFailed(replies.INTERNAL_ERROR) from None
+        if result.function_error:
+            raise _IntegrationFailed(replies.INTERNAL_ERROR)
+        return result.payload
 
     async def _reply(self, session: _Session, data: str | bytes) -> None:
         key = "text" if isinstance(data, str) else "bytes"
@@ -213,7 +252,7 @@ class WebSocketGateway:
 
     async def send(self, connection_id: str, data: bytes) -> bool:
         session = self._sessions.get(connection_id)
-        if session is None or session.closing:
+        if session is None or session.server_close is not None:
             return False
         try:
             text = data.decode("utf-8")
@@ -229,9 +268,9 @@ class WebSocketGateway:
 
     async def close(self, connection_id: str, code: int = 1000, reason: str = "") -> bool:
         session = self._sessions.get(connection_id)
-        if session is None or session.closing:
+        if session is None or session.server_close is not None:
             return False
-        session.closing = True
+        session.server_close = code
         try:
             await session.send({"type": "websocket.close", "code": code, "reason": reason})
         except Exception:
@@ -271,6 +310,17 @@ class WebSocketGateway:
             self._sweeper = None
         for cid in list(self._sessions):
             await self.close(cid, 1001, "Going away")
+
+
+def _failed_connect(message: str) -> _Refused:
+    """The handshake's answer when $connect's integration failed or timed out."""
+    return _Refused(504 if message == replies.TIMED_OUT else 502,
+                    json.dumps({"message": message}).encode())
+
+
+def _discard_outcome(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()              # retrieved, so that asyncio does not log it
 
 
 def _header(scope: dict, name: str) -> str | None:

@@ -11,9 +11,10 @@ from typing import Any
 from fogbank.gateway.http_protocol import header_names
 from fogbank.gateway.request import request_time, trace_id
 
-_IDENTITY_NULLS = ("cognitoIdentityPoolId", "cognitoIdentityId", "principalOrgId",
-                   "cognitoAuthenticationType", "userArn", "accountId", "caller", "accessKey",
-                   "cognitoAuthenticationProvider", "user")
+# The reason $disconnect reports when API Gateway itself closed the connection, by close code.
+_SERVER_CLOSE_REASONS = {1000: "Connection Closed Normally",   # DeleteConnection
+                         1001: "Going away"}                    # idle or over-age
+_NO_STATUS_REASON = "Client-side close frame status not set"     # the client's close had no code
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,25 +34,28 @@ class Delivery:
     time: float                    # epoch seconds
 
 
-def _context(conn: ConnectionInfo, delivery: Delivery, route_key: str, event_type: str,
-             message_id: str | None) -> dict[str, Any]:
-    return {
-        "routeKey": route_key,
-        "messageId": message_id,
-        "eventType": event_type,
-        "extendedRequestId": delivery.request_id,
-        "requestTime": request_time(delivery.time),
-        "messageDirection": "IN",
-        "stage": conn.stage,
-        "connectedAt": conn.connected_at_ms,
-        "requestTimeEpoch": int(delivery.time * 1000),
-        "identity": {**dict.fromkeys(_IDENTITY_NULLS), "userAgent": conn.user_agent,
-                     "sourceIp": conn.source_ip},
-        "requestId": delivery.request_id,
-        "domainName": conn.domain_name,
-        "connectionId": conn.connection_id,
-        "apiId": conn.api_id,
-    }
+def _context(conn: ConnectionInfo, delivery: Delivery, route_key: str, event_type: str, *,
+             message_id: str | None = None,
+             close: tuple[int, str] | None = None) -> dict[str, Any]:
+    """The requestContext, members in AWS's order: `messageId` only for a MESSAGE, the
+    close code and reason only for a DISCONNECT; `identity` holds what the handshake
+    told (no user agent member when it sent none)."""
+    context: dict[str, Any] = {"routeKey": route_key}
+    if message_id is not None:
+        context["messageId"] = message_id
+    if close is not None:
+        context["disconnectStatusCode"] = close[0]
+    context.update(eventType=event_type, extendedRequestId=delivery.request_id,
+                   requestTime=request_time(delivery.time), messageDirection="IN")
+    if close is not None:
+        context["disconnectReason"] = close[1]
+    identity = {"userAgent": conn.user_agent} if conn.user_agent is not None else {}
+    identity["sourceIp"] = conn.source_ip
+    context.update(stage=conn.stage, connectedAt=conn.connected_at_ms,
+                   requestTimeEpoch=int(delivery.time * 1000), identity=identity,
+                   requestId=delivery.request_id, domainName=conn.domain_name,
+                   connectionId=conn.connection_id, apiId=conn.api_id)
+    return context
 
 
 def _multi(pairs: tuple[tuple[str, str], ...]) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -72,15 +76,15 @@ def connect_event(conn: ConnectionInfo, delivery: Delivery,
         params, multi_params = _multi(query)
         event["queryStringParameters"] = params
         event["multiValueQueryStringParameters"] = multi_params
-    event["requestContext"] = _context(conn, delivery, "$connect", "CONNECT", None)
+    event["requestContext"] = _context(conn, delivery, "$connect", "CONNECT")
     event["isBase64Encoded"] = False
     return event
 
 
-def message_event(conn: ConnectionInfo, delivery: Delivery, route_key: str, body: str,
-                  is_base64: bool) -> dict[str, Any]:
+def message_event(conn: ConnectionInfo, delivery: Delivery, message_id: str, route_key: str,
+                  body: str, is_base64: bool) -> dict[str, Any]:
     return {"requestContext": _context(conn, delivery, route_key, "MESSAGE",
-                                       delivery.request_id),
+                                       message_id=message_id),
             "body": body, "isBase64Encoded": is_base64}
 
 
@@ -88,12 +92,22 @@ def disconnect_event(conn: ConnectionInfo, delivery: Delivery, code: int,
                      reason: str) -> dict[str, Any]:
     headers = {"Host": conn.domain_name, "x-api-key": "", "X-Forwarded-For": "",
                "x-restapi": ""}
-    context = _context(conn, delivery, "$disconnect", "DISCONNECT", None)
-    context["disconnectStatusCode"] = code
-    context["disconnectReason"] = reason
     return {"headers": headers,
             "multiValueHeaders": {name: [value] for name, value in headers.items()},
-            "requestContext": context, "isBase64Encoded": False}
+            "requestContext": _context(conn, delivery, "$disconnect", "DISCONNECT",
+                                       close=(code, reason)),
+            "isBase64Encoded": False}
+
+
+def client_close_reason(code: int, reason: str) -> str:
+    """The disconnectReason of a close the client started: its own reason, or API Gateway's
+    text when its close frame carried no status code."""
+    return _NO_STATUS_REASON if code == 1005 and not reason else reason
+
+
+def server_close_reason(code: int) -> str:
+    """The disconnectReason of a close API Gateway started with `code`."""
+    return _SERVER_CLOSE_REASONS.get(code, "")
 
 
 def handshake_headers(scope: dict, delivery: Delivery) -> tuple[tuple[str, str], ...]:
