@@ -6,8 +6,11 @@ are strings here too.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from typing import Any
+
+from fogbank.runtime import frames
 
 
 def _fields_repr(obj: Any, names: list[str]) -> str:
@@ -70,7 +73,8 @@ class LambdaContext:
         return max(self._deadline_ms - int(time.time() * 1000), 0)
 
     def log(self, msg: Any) -> None:
-        print(str(msg), end="", flush=True)
+        # awslambdaric sends each message to the log as one event of its own.
+        sys.stdout.write(frames.event_line(str(msg)))
 
     def __repr__(self) -> str:
         return _fields_repr(self, ["aws_request_id", "log_group_name", "log_stream_name",

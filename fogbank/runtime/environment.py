@@ -54,11 +54,18 @@ def build_environment(spec: FunctionSpec, *, path: list[str], log_stream: str,
                       endpoint_url: str, python_bin: Path, provisioned: bool) -> dict[str, str]:
     lib_dirs = [str(spec.code_dir), str(spec.code_dir / "lib")]
     lib_dirs += [str(layer / "lib") for layer in spec.layers]
+    # Lambda's PATH ends in /opt/bin, where layers put their executables.
+    bin_dirs = [str(python_bin), "/usr/local/bin", "/usr/bin/", "/bin"]
+    bin_dirs += [str(layer / "bin") for layer in spec.layers]
     env = {
-        "PATH": f"{python_bin}:/usr/local/bin:/usr/bin/:/bin:/opt/bin",
+        "PATH": ":".join(bin_dirs),
         "LANG": "en_US.UTF-8",
+        "LC_CTYPE": "C.UTF-8",
         "LD_LIBRARY_PATH": ":".join(lib_dirs),
         "PYTHONPATH": ":".join(path),
+        "PWD": str(spec.code_dir),
+        # The X-Ray SDK logs, rather than raises, when it finds no segment (as on Lambda).
+        "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
     }
     env.update({key: str(value) for key, value in spec.environment.items()})
     env.update({

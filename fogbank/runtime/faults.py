@@ -48,10 +48,18 @@ def timed_out(request_id: str, timeout_s: float) -> dict[str, Any]:
 
 
 def runtime_exited(request_id: str, wait_status: int | None, out_of_memory: bool) -> dict[str, Any]:
-    """A worker that died mid-invocation; the reason reads like Go's os/exec (as on AWS)."""
-    reason = "signal: killed" if out_of_memory else describe_wait_status(wait_status)
+    """A worker that died mid-invocation; the reason reads like Go's os/exec (as on AWS).
+
+    A clean exit (sys.exit(), sys.exit(0)) is no error to os/exec, so Lambda has no reason
+    to give."""
+    if out_of_memory:
+        error = "Runtime exited with error: signal: killed"
+    elif wait_status is not None and os.WIFEXITED(wait_status) and os.WEXITSTATUS(wait_status) == 0:
+        error = "Runtime exited without providing a reason"
+    else:
+        error = "Runtime exited with error: " + describe_wait_status(wait_status)
     return {"errorType": OUT_OF_MEMORY if out_of_memory else EXIT_ERROR,
-            "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: {reason}"}
+            "errorMessage": f"RequestId: {request_id} Error: {error}"}
 
 
 # Go's names for the signals a crashing process usually dies of.

@@ -37,3 +37,15 @@ async def read(reader: asyncio.StreamReader) -> tuple[dict[str, Any], bytes]:
     head = await reader.readexactly(head_len)
     body = await reader.readexactly(body_len) if body_len else b""
     return json.loads(head), body
+
+
+# On the worker's output pipe a line is one log event. A record the runtime writes as one
+# event (a logging record, the error block, context.log) carries its own line breaks as
+# this character, which the log store turns back into "\n" inside the event: the Lambda
+# runtime writes such records as one frame each, so CloudWatch shows them as one event.
+EVENT_NEWLINE = "\x1e"
+
+
+def event_line(text: str) -> str:
+    """`text` as one event's line on the output pipe."""
+    return text.replace("\n", EVENT_NEWLINE) + "\n"

@@ -9,6 +9,8 @@ from typing import AsyncIterator, BinaryIO, Callable, NamedTuple
 
 import orjson
 
+from fogbank.runtime.frames import EVENT_NEWLINE
+
 RING_SIZE = 10_000
 
 
@@ -31,7 +33,8 @@ class LogStore:
 
     def write(self, function_name: str, request_id: str, text: str,
               flush: bool = True) -> list[LogEvent]:
-        """Record `text` (one event per line) and hand it to followers.
+        """Record `text` (one event per line; EVENT_NEWLINE breaks a line inside its
+        event) and hand it to followers.
 
         flush=False leaves the file write buffered: the runtime writes an invocation's
         START and output that way and flushes once, with its END and REPORT lines.
@@ -40,6 +43,8 @@ class LogStore:
         lines = text.split("\n")
         if text.endswith("\n"):
             lines.pop()
+        if EVENT_NEWLINE in text:
+            lines = [line.replace(EVENT_NEWLINE, "\n") for line in lines]
         events = [LogEvent(now, function_name, request_id, line) for line in lines]
         if not events:
             return events

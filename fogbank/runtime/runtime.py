@@ -13,6 +13,7 @@ from pathlib import Path
 
 from fogbank.ids import request_uuid
 from fogbank.runtime import build, environment
+from fogbank.runtime.frames import EVENT_NEWLINE
 from fogbank.runtime.limits import ConcurrencyLimiter
 from fogbank.runtime.logs import LogStore
 from fogbank.runtime.plan import SandboxPlan, WorkerPlan
@@ -198,7 +199,9 @@ class Runtime:
             others = [str(p.spec.code_dir) for p in self._pools.values()
                       if p.spec.name != spec.name]
             mask, keep = environment.sandbox_paths(
-                own=[str(spec.code_dir)] + path[1:] + trusted,
+                # Whole layers: their bin/ and lib/ are on PATH and LD_LIBRARY_PATH too.
+                own=[str(spec.code_dir)] + path[1:] + [str(layer) for layer in spec.layers]
+                + trusted,
                 hidden=[str(self.config.state_dir)] + others,
                 interpreter=environment.interpreter_paths())
             sandbox = SandboxPlan(mask, keep, spec.ephemeral_storage_mb)
@@ -243,8 +246,12 @@ def _client_context_json(client_context: str | None) -> str | None:
 
 
 def _log_head(version: str, request_id: str, worker: Worker, first: bool) -> str:
-    """What precedes the function's output: its init output (cold start), then START."""
+    """What precedes the function's output: its init output (cold start), the INIT_REPORT
+    line Lambda writes only when init failed, then START."""
     init = _ended(worker.init_output) if first else ""
+    if first and (worker.init_error or worker.init_timed_out):
+        status = "timeout" if worker.init_timed_out else f"error\tError Type: {worker.init_error}"
+        init += f"INIT_REPORT Init Duration: {worker.init_ms:.2f} ms\tPhase: init\tStatus: {status}\n"
     return f"{init}START RequestId: {request_id} Version: {version}\n"
 
 
@@ -259,7 +266,8 @@ def _log_trailer(spec: FunctionSpec, request_id: str, worker: Worker, first: boo
     report = (f"REPORT RequestId: {request_id}\tDuration: {outcome.duration_ms:.2f} ms\t"
               f"Billed Duration: {max(1, math.ceil(outcome.duration_ms))} ms\t"
               f"Memory Size: {spec.memory_mb} MB\tMax Memory Used: {outcome.max_memory_mb} MB")
-    if first and not worker.provisioned:
+    # A failed init has its duration on its INIT_REPORT line instead.
+    if first and not worker.provisioned and not (worker.init_error or worker.init_timed_out):
         report += f"\tInit Duration: {worker.init_ms:.2f} ms"
     if outcome.status == "timeout":
         report += "\tStatus: timeout"
@@ -277,5 +285,5 @@ def _ended(text: str) -> str:
 
 
 def _tail(text: str) -> str:
-    data = text.encode("utf-8")[-LOG_TAIL_BYTES:]
+    data = text.replace(EVENT_NEWLINE, "\n").encode("utf-8")[-LOG_TAIL_BYTES:]
     return data.decode("utf-8", "ignore")

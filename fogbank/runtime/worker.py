@@ -6,7 +6,6 @@ JSON marshalling. Runs in the child only; imports nothing the zygote has not pre
 """
 from __future__ import annotations
 
-import decimal
 import importlib
 import json
 import logging
@@ -19,7 +18,7 @@ import time
 import traceback
 from typing import Any, Callable
 
-from fogbank.runtime import faults, frames, resolver, sandbox
+from fogbank.runtime import faults, frames, marshalling, resolver, sandbox
 from fogbank.runtime.context import LambdaContext
 from fogbank.runtime.plan import WorkerPlan
 
@@ -31,12 +30,30 @@ _THIS_FILE = __file__
 # Shadowing these in a function's own path (a bundled boto3) must win over the preload.
 _PRELOADED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
 _LOG_FORMAT = "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s"
+# What awslambdaric logs before the error when a function fails to initialise.
+_INIT_FAILURE_WARNING = (
+    "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function "
+    "code. However, in rare cases, a Lambda runtime update can cause unexpected function "
+    "behavior. For functions using managed runtimes, runtime updates can be triggered by a "
+    "function change, or can be applied automatically. To determine if the runtime has been "
+    "updated, check the runtime version in the INIT_START log entry. If this error correlates "
+    "with a change in the runtime version, you may be able to mitigate this error by "
+    "temporarily rolling back to the previous runtime version. For more information, see "
+    "https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html")
+_encoder = marshalling.ResultEncoder(ascii_only=True)   # replaced once the runtime is known
 
 
 class _RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.aws_request_id = _request_id
         return True
+
+
+class _EventFormatter(logging.Formatter):
+    """Lambda's text format, one record one log event (a traceback included)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return super().format(record).replace("\n", frames.EVENT_NEWLINE)
 
 
 def _setup_logging() -> None:
@@ -47,7 +64,7 @@ def _setup_logging() -> None:
                                 buffering=1, closefd=False))
     logging.Formatter.converter = time.gmtime
     handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter(_LOG_FORMAT, "%Y-%m-%dT%H:%M:%S"))
+    handler.setFormatter(_EventFormatter(_LOG_FORMAT, "%Y-%m-%dT%H:%M:%S"))
     handler.addFilter(_RequestIdFilter())
     logging.getLogger().addHandler(handler)
 
@@ -85,10 +102,11 @@ def load_handler(handler: str) -> Handler:
 
 
 def _user_trace(tb: Any) -> list[str]:
-    frames_ = traceback.extract_tb(tb)
-    while frames_ and frames_[0].filename == _THIS_FILE:
-        frames_ = traceback.StackSummary.from_list(frames_[1:])
-    return traceback.format_list(frames_)
+    """awslambdaric formats plain (file, line, name, code) tuples: no ^^^ markers."""
+    entries = [(f.filename, f.lineno, f.name, f.line) for f in traceback.extract_tb(tb)]
+    while entries and entries[0][0] == _THIS_FILE:
+        entries.pop(0)
+    return traceback.format_list(entries)
 
 
 def _fault_payload(exc: BaseException, request_id: str | None) -> dict[str, Any]:
@@ -99,39 +117,25 @@ def _fault_payload(exc: BaseException, request_id: str | None) -> dict[str, Any]
 
 
 def _log_error(error: dict[str, Any]) -> None:
-    """The `[ERROR] Type: message` block awslambdaric writes for every failure."""
-    line = "[ERROR] " + error["errorType"]
+    """The `[ERROR] Type: message` block awslambdaric writes for every failure, as one
+    event, its indentation in no-break spaces."""
+    line = "[ERROR]"
+    if error["errorType"]:
+        line += " " + error["errorType"] + (":" if error["errorMessage"] else "")
     if error["errorMessage"]:
-        line += ": " + error["errorMessage"]
+        line += " " + error["errorMessage"]
     lines = [line, "Traceback (most recent call last):"]
     for element in error["stackTrace"]:
         for trace_line in element.splitlines():
             stripped = trace_line.lstrip(" ")
             lines.append("\u00a0" * (len(trace_line) - len(stripped)) + stripped)
-    print("\n".join(lines), flush=True)
+    sys.stdout.write(frames.event_line("\n".join(lines)))
 
 
-def _json_default(obj: Any) -> Any:
-    # DynamoDB hands out Decimals; awslambdaric writes them as JSON numbers.
-    if isinstance(obj, decimal.Decimal):
-        return int(obj) if obj == obj.to_integral_value() else float(obj)
-    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
-
-
-def _marshal(response: Any) -> bytes:
-    if isinstance(response, bytes):
-        return response
-    try:
-        return json.dumps(response, default=_json_default).encode()
-    except Exception as e:
-        raise faults.Fault(faults.MARSHAL_ERROR, f"Unable to marshal response: {e}")
-
-
-def _unmarshal(body: bytes) -> Any:
-    try:
-        return json.loads(body or b"{}")
-    except Exception as e:
-        raise faults.Fault(faults.UNMARSHAL_ERROR, f"Unable to unmarshal input: {e}")
+def _trace_id() -> str:
+    """A fresh X-Ray trace header, as Lambda sets _X_AMZN_TRACE_ID for each invocation."""
+    return (f"Root=1-{int(time.time()):08x}-{os.urandom(12).hex()};"
+            f"Parent={os.urandom(8).hex()};Sampled=0")
 
 
 def _invoke(handler: Handler, header: dict[str, Any], body: bytes) -> tuple[dict[str, Any], bytes]:
@@ -144,7 +148,8 @@ def _invoke(handler: Handler, header: dict[str, Any], body: bytes) -> tuple[dict
         raw_context = header.get("client_context")
         client_context = json.loads(raw_context) if raw_context else None
         context = LambdaContext(request_id, header["deadline_ms"], header["arn"], client_context)
-        payload = _marshal(handler(_unmarshal(body), context))
+        os.environ["_X_AMZN_TRACE_ID"] = _trace_id()
+        payload = _encoder.encode(handler(marshalling.load_event(body), context))
     except MemoryError:
         raise
     except Exception as exc:
@@ -200,6 +205,9 @@ def _initialise(plan: WorkerPlan, warning: str) -> tuple[Handler | None, dict[st
     sandbox.limit_resources(plan.memory_mb)
     os.environ.clear()
     os.environ.update(plan.environment)
+    global _encoder
+    _encoder = marshalling.ResultEncoder(
+        marshalling.ascii_only(plan.environment.get("AWS_EXECUTION_ENV", "")))
     if plan.node_route is not None:
         resolver.install(*plan.node_route)
     time.tzset()
@@ -210,6 +218,7 @@ def _initialise(plan: WorkerPlan, warning: str) -> tuple[Handler | None, dict[st
         return load_handler(plan.handler), None
     except Exception as exc:
         error = _fault_payload(exc, None)
+        logging.warning(_INIT_FAILURE_WARNING)
         _log_error(error)
         return None, error
 
@@ -221,7 +230,8 @@ def serve(plan: WorkerPlan, channel: socket.socket, started: float, warning: str
     handler, init_error = _initialise(plan, warning)
     _flush()
     init_ms = (time.perf_counter() - started) * 1000
-    channel.sendall(frames.pack({"init_ms": init_ms, "warning": warning}))
+    channel.sendall(frames.pack({"init_ms": init_ms, "warning": warning,
+                                 "init_error": init_error["errorType"] if init_error else None}))
     stream = channel.makefile("rb")
     while (frame := frames.read_blocking(stream)) is not None:
         if handler is None:

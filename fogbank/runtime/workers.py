@@ -51,6 +51,7 @@ class Worker:
         self.pid = 0
         self.init_ms = 0.0
         self.init_output = ""          # written while importing the handler
+        self.init_error: str | None = None   # the errorType of a failed init
         self.warning = ""              # sandbox unavailable, …
         self.alive = True
         self.invocations = 0
@@ -77,6 +78,7 @@ class Worker:
         """Fork and initialise; a worker that fails during init comes back with alive=False."""
         spawn_id, channel, log_fd = await spawner.spawn(plan)
         worker = cls(spawner, spawn_id, channel, log_fd, log_stream, provisioned)
+        forked = worker._loop.time()
         worker._loop.add_reader(log_fd, worker._read_logs)
         worker._reader, worker._writer = await asyncio.open_unix_connection(sock=channel)
         try:
@@ -86,11 +88,15 @@ class Worker:
                 ready, _ = await frames.read(worker._reader)
         except asyncio.TimeoutError:
             worker.init_timed_out = True
+            worker.init_ms = init_timeout_s * 1000
             worker.kill()
         except (asyncio.IncompleteReadError, ConnectionError):
+            worker.init_error = faults.EXIT_ERROR   # it exited while loading the handler
+            worker.init_ms = (worker._loop.time() - forked) * 1000
             await worker._wait_exit()
         else:
             worker.init_ms, worker.warning = ready["init_ms"], ready["warning"]
+            worker.init_error = ready.get("init_error")
         worker.init_output = worker._take_output()
         return worker
 
@@ -138,10 +144,12 @@ class Worker:
             self.over_memory = True
             status = await self._wait_exit()
             return self._died(inv, status, (self._loop.time() - started) * 1000)
+        status = None
         if result.get("init_failed"):
             self.alive = False
+            status = "error"
         return Outcome(payload, result["error_type"], self._take_output(), result["duration_ms"],
-                       math.ceil(result["max_rss_kb"] / 1024))
+                       math.ceil(result["max_rss_kb"] / 1024), status)
 
     def _time_out(self) -> None:
         self.timed_out = True

@@ -67,13 +67,22 @@ def _blank_child(inherited: list[int], mine: socket.socket, sandbox: bool) -> No
         channel = socket.socket(fileno=channel_fd)
         worker.serve(WorkerPlan.from_json(plan_json), channel, started, warning)
     except SystemExit as e:
-        # sys.exit() inside a handler ends the runtime, as it does on Lambda.
+        # sys.exit() inside a handler ends the runtime, as it does on Lambda; like the
+        # interpreter, a message given in place of a status is written out, status 1.
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    except BaseException:
+        if not isinstance(e.code, (int, type(None))):
+            print(e.code, file=sys.stderr)
+    except BaseException as e:
         import traceback
 
         traceback.print_exc()
         code = 1
+        if isinstance(e, KeyboardInterrupt):
+            # The interpreter ends on an unhandled Ctrl-C by that signal, not a status.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
     finally:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -71,7 +71,10 @@ def test_lambda_environment_variables(deploy, invoke):
     assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:4566"
     assert env["AWS_ACCESS_KEY_ID"] and env["AWS_SECRET_ACCESS_KEY"] and env["AWS_SESSION_TOKEN"]
     assert env["PYTHONPATH"].split(":")[0] == str(spec.code_dir)
-    assert env["LANG"] and env["PATH"]
+    assert env["LANG"] == "en_US.UTF-8" and env["LC_CTYPE"] == "C.UTF-8"
+    assert env["PATH"].split(":")[1:4] == ["/usr/local/bin", "/usr/bin/", "/bin"]
+    assert env["PWD"] == str(spec.code_dir)
+    assert env["AWS_XRAY_CONTEXT_MISSING"] == "LOG_ERROR"
     assert env["TABLE"] == "things"
 
 

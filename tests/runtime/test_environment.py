@@ -51,3 +51,18 @@ def test_layers_are_importable_like_opt_python(runtime, code, tmp_path, invoke):
                                 layers=(layer,)))
     _, payload = invoke("uses_layer")
     assert payload == ["from layer", "from site-packages"]
+
+
+def test_a_layers_executables_are_on_the_path(runtime, code, tmp_path, invoke):
+    layer = tmp_path / "tools"
+    (layer / "bin").mkdir(parents=True)
+    tool = layer / "bin" / "layer-tool"
+    tool.write_text("#!/bin/sh\necho from the layer\n")
+    tool.chmod(0o755)
+    root = code("uses_tool", {"app.py": "import subprocess\n"
+                                        "def handler(e, c):\n"
+                                        "    return subprocess.run(['layer-tool'], capture_output=True,"
+                                        " text=True).stdout\n"})
+    runtime.deploy(FunctionSpec(name="uses_tool", handler="app.handler", code_dir=root,
+                                layers=(layer,)))
+    assert invoke("uses_tool")[1] == "from the layer\n"

@@ -53,12 +53,69 @@ def test_log_tail_only_when_asked_and_at_most_4kb(deploy, invoke):
     assert len(tail.encode()) <= 4096 and tail.rstrip().splitlines()[-1].startswith("REPORT")
 
 
-def test_unhandled_errors_are_logged(deploy, invoke, runtime):
+def test_unhandled_errors_are_logged_as_one_event(deploy, invoke, runtime):
     deploy("fails", "def handler(e, c):\n    raise KeyError('k')\n")
-    result, _ = invoke("fails")
+    result, _ = invoke("fails", tail_logs=True)
     messages = [e.message for e in runtime.logs.query("fails")]
-    assert "[ERROR] KeyError: 'k'" in messages
-    assert "Traceback (most recent call last):" in messages
+    block = messages[1].split("\n")
+    assert block[:2] == ["[ERROR] KeyError: 'k'", "Traceback (most recent call last):"]
+    # awslambdaric indents the trace with no-break spaces
+    assert re.fullmatch(r"\u00a0\u00a0File \".*app\.py\", line 2, in handler", block[2])
+    assert block[3] == "\u00a0" * 4 + "raise KeyError('k')"
+    assert messages[2] == f"END RequestId: {result.request_id}"
+    assert "\n".join(block) in result.log_tail
+
+
+MULTILINE = """
+import logging
+logging.getLogger().setLevel(logging.INFO)
+def handler(event, context):
+    logging.info("first\\nsecond")
+    try:
+        {}["missing"]
+    except KeyError:
+        logging.exception("lookup failed")
+    print("printed\\nlines")
+    context.log("from context")
+    context.log("no newline either")
+    return 1
+"""
+
+
+def test_a_log_record_is_one_event_and_print_is_one_per_line(deploy, invoke, runtime):
+    deploy("multi", MULTILINE)
+    result, _ = invoke("multi", tail_logs=True)
+    rid = result.request_id
+    messages = [e.message for e in runtime.logs.query("multi")][1:-2]
+    assert re.fullmatch(rf"\[INFO\]\t\S+Z\t{rid}\tfirst\nsecond", messages[0])
+    assert re.fullmatch(rf"\[ERROR\]\t\S+Z\t{rid}\tlookup failed\nTraceback \(most recent call "
+                        r"last\):\n.*KeyError: 'missing'", messages[1], re.S)
+    assert messages[2:] == ["printed", "lines", "from context", "no newline either"]
+    assert f"{rid}\tfirst\nsecond\n" in result.log_tail
+
+
+def test_a_failed_init_is_reported_like_lambda(deploy, invoke, runtime):
+    deploy("badinit", "print('loading')\nimport not_installed\n")
+    result, _ = invoke("badinit", tail_logs=True)
+    messages = [e.message for e in runtime.logs.query("badinit")]
+    assert messages[0] == "loading"
+    assert re.fullmatch(r"\[WARNING\]\t\S+Z\t\tLAMBDA_WARNING: Unhandled exception\. .*"
+                        r"runtimes-update\.html", messages[1])
+    assert messages[2].startswith("[ERROR] Runtime.ImportModuleError: Unable to import module "
+                                  "'app': No module named 'not_installed'")
+    assert re.fullmatch(r"INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: error\t"
+                        r"Error Type: Runtime\.ImportModuleError", messages[3])
+    assert messages[4] == f"START RequestId: {result.request_id} Version: $LATEST"
+    assert re.fullmatch(rf"REPORT RequestId: {result.request_id}\tDuration: \d+\.\d\d ms\t"
+                        r"Billed Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t"
+                        r"Status: error\tError Type: Runtime\.ImportModuleError", messages[-1])
+
+
+def test_a_clean_init_writes_no_init_report(deploy, invoke):
+    deploy("fine", "def handler(e, c):\n    return 1\n")
+    result, _ = invoke("fine", tail_logs=True)
+    assert "INIT_REPORT" not in result.log_tail
+    assert "LAMBDA_WARNING" not in result.log_tail
 
 
 def test_query_by_time_and_limit(deploy, invoke, runtime):

@@ -63,6 +63,30 @@ def test_sys_exit_is_a_runtime_exit_error_with_the_status(deploy, invoke):
                                        "Runtime exited with error: exit status 3")
 
 
+def test_sys_exit_without_a_status_exits_without_a_reason(deploy, invoke):
+    deploy("done", "import sys\ndef handler(e, c):\n    sys.exit()\n")
+    result, payload = invoke("done", tail_logs=True)
+    assert result.error_type == "Runtime.ExitError"
+    assert payload == {"errorType": "Runtime.ExitError",
+                       "errorMessage": f"RequestId: {result.request_id} Error: "
+                                       "Runtime exited without providing a reason"}
+    assert result.log_tail.rstrip().endswith("Status: error\tError Type: Runtime.ExitError")
+
+
+def test_sys_exit_with_a_message_writes_it_and_exits_with_status_1(deploy, invoke, runtime):
+    deploy("bye", "import sys\ndef handler(e, c):\n    sys.exit('giving up')\n")
+    result, payload = invoke("bye")
+    assert payload["errorMessage"].endswith("Runtime exited with error: exit status 1")
+    assert "giving up" in [e.message for e in runtime.logs.query("bye")]
+
+
+def test_an_unhandled_keyboard_interrupt_ends_the_runtime_by_sigint(deploy, invoke):
+    deploy("ctrlc", "def handler(e, c):\n    raise KeyboardInterrupt\n")
+    result, payload = invoke("ctrlc", tail_logs=True)
+    assert payload["errorMessage"].endswith("Runtime exited with error: signal: interrupt")
+    assert "KeyboardInterrupt" in result.log_tail
+
+
 def test_a_crash_by_signal_names_the_signal(deploy, invoke):
     deploy("segv", "import os, signal\ndef handler(e, c):\n    os.kill(os.getpid(), signal.SIGSEGV)\n")
     result, payload = invoke("segv", tail_logs=True)
@@ -77,6 +101,8 @@ def test_a_worker_that_exits_while_loading_reports_its_status(deploy, invoke):
     assert result.error_type == "Runtime.ExitError"
     assert payload["errorMessage"] == (f"RequestId: {result.request_id} Error: "
                                        "Runtime exited with error: exit status 7")
+    assert re.search(r"^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: error\t"
+                     r"Error Type: Runtime\.ExitError\nSTART ", result.log_tail)
 
 
 def test_a_module_that_hangs_while_loading_times_out(make_runtime, code, loop):
@@ -87,8 +113,10 @@ def test_a_module_that_hangs_while_loading_times_out(make_runtime, code, loop):
     runtime = make_runtime(init_timeout_s=0.5)   # Lambda's is 10 s
     root = code("hang", {"app.py": "import time\ntime.sleep(600)\ndef handler(e, c):\n    return 1\n"})
     runtime.deploy(FunctionSpec(name="hang", handler="app.handler", code_dir=root, timeout_s=1))
-    result = loop.run_until_complete(runtime.invoke("hang", b"{}"))
+    result = loop.run_until_complete(runtime.invoke("hang", b"{}", tail_logs=True))
     assert result.error_type == "Sandbox.Timedout"
+    assert re.search(r"^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: timeout\n"
+                     r"START ", result.log_tail)
     assert json.loads(result.payload)["errorMessage"] == (
         f"RequestId: {result.request_id} Error: Task timed out after 1.00 seconds")
 
