@@ -82,7 +82,7 @@ class Uploads:
                                             "the crc64nvme checksum algorithm.")
         elif algorithm is not None:
             kind = "FULL_OBJECT" if algorithm == "CRC64NVME" else "COMPOSITE"
-        upload = Upload(secrets.token_urlsafe(48), req.bucket, req.key,
+        upload = Upload(new_upload_id(), req.bucket, req.key,
                         round(self._clock(), 3), req.headers, algorithm, kind, sse)
         await self._store.db(self._store.meta.add_upload,
                              UploadRecord(upload, dict(req.metadata), tags))
@@ -311,3 +311,12 @@ def _object_checksum(upload: Upload, parts: list[PartRecord]) -> Checksum | None
     if upload.checksum_type == "FULL_OBJECT":
         return checksums.full_object(algorithm, [(p.checksum.value, p.part.size) for p in parts])
     return checksums.composite(algorithm, [p.checksum.value for p in parts])
+
+
+def new_upload_id() -> str:
+    """A random upload id that opens with a letter or digit: one opening with "-" would be
+    taken for an option by a command line (`aws s3api upload-part --upload-id -x…`)."""
+    while True:
+        token = secrets.token_urlsafe(48)
+        if token[0].isalnum():
+            return token

@@ -85,6 +85,13 @@ async def test_part_number_limits(engine, s3, bucket):
                                         "inclusive")
 
 
+async def test_upload_ids_never_open_with_a_dash(engine, s3, bucket):
+    # About one random id in 32 would; 300 ids make a missed case all but certain to show.
+    ids = [(await engine.uploads.create(CreateUpload(bucket, "k"))).upload_id
+           for _ in range(300)]
+    assert all(i[0].isalnum() for i in ids) and len(set(ids)) == 300
+
+
 async def test_unknown_upload_is_no_such_upload(engine, s3, bucket):
     with pytest.raises(errors.NoSuchUpload) as caught:
         await engine.uploads.upload_part(bucket, "k", "nope", 1, s3.body(b"x"))
