@@ -17,3 +17,8 @@ def request_uuid() -> str:
 
 def random_bytes(count: int) -> bytes:
     return random.randbytes(count)
+
+
+def trace_id(epoch: float) -> str:
+    """An X-Ray trace id (`Root=1-{epoch hex}-{24 hex}`) as API Gateway and Lambda send it."""
+    return f"Root=1-{int(epoch):08x}-{random_bytes(12).hex()}"

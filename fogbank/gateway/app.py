@@ -17,7 +17,7 @@ from typing import Awaitable, Callable, Mapping
 import orjson
 
 from fogbank.edge import lifespan
-from fogbank.ids import request_uuid
+from fogbank.ids import request_uuid, trace_id
 from fogbank.types import AwsError, Invoker, TooManyRequests
 from fogbank.gateway import cors, event_v1, event_v2
 from fogbank.gateway.addressing import Address, address_of, select_stage
@@ -26,8 +26,7 @@ from fogbank.gateway.errors import (FUNCTION_ERROR, INVOKE_FAILED, NO_STAGE, NOT
 from fogbank.gateway.model import HTTP, REST, WEBSOCKET, Integration
 from fogbank.gateway.registry import ApiRegistry, LiveApi
 from fogbank.gateway.request import (MAX_BODY_BYTES, BodyTooLarge, ClientDisconnected, GatewayRequest,
-                      declared_length, forwarded_headers, read_body, short_request_id,
-                      trace_id)
+                      declared_length, forwarded_headers, read_body, short_request_id)
 from fogbank.gateway.responses import (HTTP_DEFAULT_TYPE, REST_DEFAULT_TYPE, MalformedResponse, Response,
                         from_v1, from_v2)
 

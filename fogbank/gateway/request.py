@@ -138,6 +138,3 @@ def short_request_id() -> str:
     """An id shaped like HTTP APIs' requestId and REST APIs' extendedRequestId."""
     return base64.b64encode(random_bytes(11)).decode()
 
-
-def trace_id(epoch: float) -> str:
-    return f"Root=1-{int(epoch):08x}-{random_bytes(12).hex()}"

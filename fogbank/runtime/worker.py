@@ -18,6 +18,7 @@ import time
 import traceback
 from typing import Any, Callable
 
+from fogbank.ids import random_bytes, trace_id
 from fogbank.runtime import faults, frames, marshalling, resolver, sandbox
 from fogbank.runtime.context import LambdaContext
 from fogbank.runtime.plan import WorkerPlan
@@ -40,7 +41,6 @@ _INIT_FAILURE_WARNING = (
     "with a change in the runtime version, you may be able to mitigate this error by "
     "temporarily rolling back to the previous runtime version. For more information, see "
     "https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html")
-_encoder = marshalling.ResultEncoder(ascii_only=True)   # replaced once the runtime is known
 
 
 class _RequestIdFilter(logging.Filter):
@@ -132,13 +132,14 @@ def _log_error(error: dict[str, Any]) -> None:
     sys.stdout.write(frames.event_line("\n".join(lines)))
 
 
-def _trace_id() -> str:
-    """A fresh X-Ray trace header, as Lambda sets _X_AMZN_TRACE_ID for each invocation."""
-    return (f"Root=1-{int(time.time()):08x}-{os.urandom(12).hex()};"
-            f"Parent={os.urandom(8).hex()};Sampled=0")
+def _trace_header() -> str:
+    """A fresh X-Ray trace header, as Lambda sets _X_AMZN_TRACE_ID for each invocation
+    (from the `random` module: no system call per invocation)."""
+    return f"{trace_id(time.time())};Parent={random_bytes(8).hex()};Sampled=0"
 
 
-def _invoke(handler: Handler, header: dict[str, Any], body: bytes) -> tuple[dict[str, Any], bytes]:
+def _invoke(handler: Handler, encoder: marshalling.ResultEncoder, header: dict[str, Any],
+            body: bytes) -> tuple[dict[str, Any], bytes]:
     """One invocation: (result header for the node, payload). MemoryError propagates."""
     global _request_id
     request_id = _request_id = header["request_id"]
@@ -148,8 +149,8 @@ def _invoke(handler: Handler, header: dict[str, Any], body: bytes) -> tuple[dict
         raw_context = header.get("client_context")
         client_context = json.loads(raw_context) if raw_context else None
         context = LambdaContext(request_id, header["deadline_ms"], header["arn"], client_context)
-        os.environ["_X_AMZN_TRACE_ID"] = _trace_id()
-        payload = _encoder.encode(handler(marshalling.load_event(body), context))
+        os.environ["_X_AMZN_TRACE_ID"] = _trace_header()
+        payload = encoder.encode(handler(marshalling.load_event(body), context))
     except MemoryError:
         raise
     except Exception as exc:
@@ -205,9 +206,6 @@ def _initialise(plan: WorkerPlan, warning: str) -> tuple[Handler | None, dict[st
     sandbox.limit_resources(plan.memory_mb)
     os.environ.clear()
     os.environ.update(plan.environment)
-    global _encoder
-    _encoder = marshalling.ResultEncoder(
-        marshalling.ascii_only(plan.environment.get("AWS_EXECUTION_ENV", "")))
     if plan.node_route is not None:
         resolver.install(*plan.node_route)
     time.tzset()
@@ -228,6 +226,8 @@ def serve(plan: WorkerPlan, channel: socket.socket, started: float, warning: str
     # Who we are first, so the node can kill us if loading the handler hangs.
     channel.sendall(frames.pack({"pid": os.getpid()}))
     handler, init_error = _initialise(plan, warning)
+    encoder = marshalling.ResultEncoder(
+        marshalling.ascii_only(plan.environment.get("AWS_EXECUTION_ENV", "")))
     _flush()
     init_ms = (time.perf_counter() - started) * 1000
     channel.sendall(frames.pack({"init_ms": init_ms, "warning": warning,
@@ -242,7 +242,7 @@ def serve(plan: WorkerPlan, channel: socket.socket, started: float, warning: str
             channel.sendall(frames.pack(result, json.dumps(init_error).encode()))
             break
         try:
-            result, payload = _invoke(handler, *frame)
+            result, payload = _invoke(handler, encoder, *frame)
         except MemoryError:
             # Lambda's answer to running out of memory is the kernel's: the process is killed.
             _flush()

@@ -76,11 +76,14 @@ class FunctionProvider:
         """Apply an alias's provisioned concurrency to the function it points at."""
         self._set(name, provisioned_concurrency=count)
 
+    def published_versions(self, name: str) -> int:
+        """The highest version of the function published so far (0: none)."""
+        return self._set_by_versions.get(name, {}).get("published_versions", 0)
+
     def publish(self, name: str, version: int) -> None:
         """Versions 1 to `version` of the function are published (Lambda never reuses a
         version number, and SAM retains the versions it replaces)."""
-        published = self._set_by_versions.get(name, {}).get("published_versions", 0)
-        self._set(name, published_versions=max(published, version))
+        self._set(name, published_versions=max(self.published_versions(name), version))
 
     def set_alias(self, name: str, alias: str, version: str | None) -> None:
         """Point an alias of the function at a version ($LATEST or a number); None removes it."""

@@ -34,12 +34,11 @@ class VersionProvider:
                  account_id: str = "000000000000") -> None:
         self._functions = functions
         self._arns = _Arns(region, account_id)
-        self._latest: dict[str, int] = {}         # function name → highest version published
 
     def create(self, res: Resource) -> Deployed:
         name = function_name(res.properties.get("FunctionName", ""))
-        version = self._latest.get(name, 0) + 1
-        self._publish(name, version)
+        version = self._functions.published_versions(name) + 1
+        self._functions.publish(name, version)
         return self._deployed(name, version)
 
     def update(self, old: Resource, deployed: Deployed, new: Resource) -> Deployed:
@@ -55,11 +54,7 @@ class VersionProvider:
 
     def restore(self, res: Resource, deployed: Deployed) -> None:
         name = function_name(res.properties.get("FunctionName", ""))
-        self._publish(name, int(deployed.attributes.get("Version", 1)))
-
-    def _publish(self, name: str, version: int) -> None:
-        self._latest[name] = max(self._latest.get(name, 0), version)
-        self._functions.publish(name, version)
+        self._functions.publish(name, int(deployed.attributes.get("Version", 1)))
 
     def _deployed(self, name: str, version: int) -> Deployed:
         arn = self._arns.function(name)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from fogbank.gateway.http_protocol import header_names
-from fogbank.gateway.request import request_time, trace_id
+from fogbank.gateway.request import request_time
+from fogbank.ids import trace_id
 
 # The reason $disconnect reports when API Gateway itself closed the connection, by close code.
 _SERVER_CLOSE_REASONS = {1000: "Connection Closed Normally",   # DeleteConnection
