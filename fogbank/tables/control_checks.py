@@ -133,4 +133,27 @@ def index_problems(index: Mapping[str, Any], where: str) -> list[str | None]:
     if kind is not None:
         problems.append(check_enum(kind, f"{where}.projection.projectionType",
                                    ("ALL", "INCLUDE", "KEYS_ONLY")))
+    non_key = (index.get("Projection") or {}).get("NonKeyAttributes")
+    if non_key is not None:
+        problems.append(_non_key_problem(non_key, f"{where}.projection.nonKeyAttributes"))
     return problems
+
+
+MAX_NON_KEY = 20      # names in one index's NonKeyAttributes, as the model bounds the list
+
+
+def _non_key_problem(names: list[Any], where: str) -> str | None:
+    """The model's rules on NonKeyAttributes: 1 to 20 names, each 1 to 255 characters; a
+    broken member rule is reported for the whole list, naming every rule of the member."""
+    shown = "[" + ", ".join("null" if n is None else str(n) for n in names) + "]"
+    rule = None
+    if not names:
+        rule = "Member must have length greater than or equal to 1"
+    elif len(names) > MAX_NON_KEY:
+        rule = f"Member must have length less than or equal to {MAX_NON_KEY}"
+    elif None in names:
+        rule = "Member must satisfy constraint: [Member must not be null]"
+    elif any(not 1 <= len(n) <= 255 for n in names):
+        rule = ("Member must satisfy constraint: [Member must have length less than or equal "
+                "to 255, Member must have length greater than or equal to 1]")
+    return None if rule is None else f"Value '{shown}' at '{where}' failed to satisfy constraint: {rule}"

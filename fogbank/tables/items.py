@@ -7,8 +7,8 @@ from fogbank.tables.errors import ConditionalCheckFailedException, ValidationExc
 from fogbank.tables.expressions.projections import Projection
 from fogbank.tables.requests import parse_expressions
 from fogbank.tables.storage import Writer
-from fogbank.tables.validation import (UPDATE_TOO_LARGE, check_item, check_item_table_name, check_key,
-                                       check_return_values, check_size, consumed, read_units,
+from fogbank.tables.validation import (check_item, check_item_table_name, check_key,
+                                       check_return_values, check_updated, consumed, read_units,
                                        write_units)
 from fogbank.tables.values import NestingTooDeep, item_size
 from fogbank.tables.writes import (Parts, collection_metrics, index_write_units, item_key, live,
@@ -119,7 +119,7 @@ class ItemOps:
             new = updated(exprs.update, old, key_attrs)
             if new is not None:
                 new = check_item(current, new) if current.indexes else new
-                check_size(new, UPDATE_TOO_LARGE)
+                check_updated(new, exprs.update)
                 store(self._parts, writer, current, key, old, new)
             return old, new, _metrics(metrics, writer, current, key_attrs)
 

@@ -18,8 +18,8 @@ from fogbank.tables.errors import (IdempotentParameterMismatchException,
 from fogbank.tables.requests import Expressions, parse_expressions
 from fogbank.tables.schema import TableDef
 from fogbank.tables.storage import Writer
-from fogbank.tables.validation import (UPDATE_TOO_LARGE, check_enum, check_item, check_key,
-                                       check_key_not_empty, check_size, constraint_error,
+from fogbank.tables.validation import (check_enum, check_item, check_key, check_key_not_empty,
+                                       check_updated, constraint_error,
                                        consumed, name_problems, read_units, write_units)
 from fogbank.tables.values import item_size, validate_item
 from fogbank.tables.writes import (Parts, add_units, collection_metrics, index_write_units,
@@ -178,7 +178,7 @@ class Transactions:
                     f"{name}. This attribute is part of the key")
         if new is None:
             return None
-        check_size(new, UPDATE_TOO_LARGE)
+        check_updated(new, update)
         return check_item(action.table, new) if action.table.indexes else new
 
     async def transact_get_items(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -8,29 +8,32 @@ from typing import Any, Mapping
 from fogbank.tables.errors import ValidationException
 from fogbank.tables.indexes import check_index_keys
 from fogbank.tables.schema import TableDef
-from fogbank.tables.values import item_size, validate_item, validate_value
+from fogbank.tables.values import item_size, too_deep, validate_item, validate_value
 
 MAX_ITEM_SIZE = 400 * 1024
 MAX_HASH_KEY = 2048           # bytes of a string's UTF-8 or of a binary value
 MAX_RANGE_KEY = 1024
 TOO_LARGE = "Item size has exceeded the maximum allowed size"
 UPDATE_TOO_LARGE = "Item size to update has exceeded the maximum allowed size"
+NESTING_LIMIT = "Nesting Levels have exceeded supported limits"
 _INVALID = "One or more parameter values were invalid: "
 
 
 def check_key(table: TableDef, key: Mapping[str, Any]) -> dict[str, Any]:
     """The Key parameter: exactly the schema's attributes, of the schema's types."""
+    # Each value is checked as an attribute value before the key is matched to the schema:
+    # an empty `{}` is refused as empty, not as a key of the wrong type.
+    values = {name: validate_value(value) for name, value in key.items()}
     names = table.key_names()
-    if len(key) != len(names) or any(name not in key for name in names):
+    if len(values) != len(names) or any(name not in values for name in names):
         raise ValidationException("The provided key element does not match the schema")
     checked = {}
     for name, kind in ((table.hash_name, table.hash_type), (table.range_name, table.range_type)):
         if name is None:
             continue
-        value = key[name]
-        if not isinstance(value, dict) or kind not in value or len(value) != 1:
+        value = values[name]
+        if kind not in value:
             raise ValidationException("The provided key element does not match the schema")
-        value = validate_value(value)
         if kind != "N" and not value[kind]:
             # DynamoDB words this differently for a Key than for an Item.
             raise ValidationException(
@@ -92,6 +95,17 @@ def check_key_not_empty(table: TableDef, attributes: Mapping[str, Any]) -> None:
         value = attributes.get(name) if name is not None else None
         if kind != "N" and isinstance(value, dict) and value.get(kind) in ("", b""):
             raise empty_key(name, kind)
+
+
+def check_updated(item: Mapping[str, Any], update: Any) -> None:
+    """An item an update wrote: within the size limit, and the attributes the update set
+    nested no deeper than a value sent may be (DynamoDB gives the short form of its nesting
+    message here, as for a transaction's update)."""
+    check_size(item, UPDATE_TOO_LARGE)
+    for name in update.top_level_names if update is not None else ():
+        value = item.get(name)
+        if value is not None and ("M" in value or "L" in value) and too_deep(value):
+            raise ValidationException(NESTING_LIMIT)
 
 
 def check_size(item: Mapping[str, Any], message: str = TOO_LARGE) -> int:

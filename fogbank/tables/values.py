@@ -140,12 +140,12 @@ def equal(a: AttributeValue, b: AttributeValue) -> bool:
 
 # ---------------------------------------------------------------- validation
 
-NESTING = "Nesting Levels have exceeded supported limits"
+NESTING = ("Nesting Levels have exceeded supported limits: Attributes in the item have nested "
+           "levels beyond supported limit")
 
 
 class NestingTooDeep(ValidationException):
-    """A value nested beyond MAX_NESTING; an item's check words it as the item's fault, and
-    PutItem adds the request validator's prefix."""
+    """A value nested beyond MAX_NESTING; PutItem adds the request validator's prefix."""
 
 
 def validate_value(value: Any, _depth: int = 0) -> AttributeValue:
@@ -159,8 +159,6 @@ def validate_value(value: Any, _depth: int = 0) -> AttributeValue:
         raise ValidationException(
             "Supplied AttributeValue has more than one datatypes set, must contain exactly one "
             "of the supported datatypes")
-    if _depth > MAX_NESTING:
-        raise NestingTooDeep(NESTING)
     kind = type_of(value)
     data = value[kind]
     if kind == "N":
@@ -171,6 +169,11 @@ def validate_value(value: Any, _depth: int = 0) -> AttributeValue:
             _INVALID + "Null attribute value types must have the value of true")
     if kind in SET_TYPES:
         return _validate_set(value, kind, data)
+    if kind in ("M", "L") and _depth >= MAX_NESTING - 1:
+        # DynamoDB counts the item as the first level and each map or list inside it as one
+        # more: an attribute holds at most 31 maps or lists one inside the other, whatever
+        # the innermost one holds (an empty map as well as a string).
+        raise NestingTooDeep(NESTING)
     if kind == "M":
         for name in data:
             check_attribute_name(name)
@@ -222,16 +225,31 @@ def _validate_set(value: AttributeValue, kind: str, members: list[Any]) -> Attri
     return value
 
 
+def too_deep(value: AttributeValue) -> bool:
+    """Whether a stored value holds more maps and lists one inside the other than DynamoDB
+    allows (the limit validate_value applies to values sent)."""
+    level = [value]
+    for _ in range(MAX_NESTING - 1):
+        level = [child for v in level for child in _containers_in(v)]
+        if not level:
+            return False
+    return True
+
+
+def _containers_in(value: AttributeValue) -> list[AttributeValue]:
+    if "M" in value:
+        return [v for v in value["M"].values() if "M" in v or "L" in v]
+    if "L" in value:
+        return [v for v in value["L"] if "M" in v or "L" in v]
+    return []
+
+
 def validate_item(item: Mapping[str, Any]) -> dict[str, AttributeValue]:
     """Checks every attribute of an item; returns it with numbers canonical."""
     checked = {}
     for name, value in item.items():
         check_attribute_name(name)
-        try:
-            checked[name] = validate_value(value)
-        except NestingTooDeep:
-            raise NestingTooDeep(NESTING + ": Attributes in the item have nested levels beyond "
-                                 "supported limit") from None
+        checked[name] = validate_value(value)
     return checked
 
 

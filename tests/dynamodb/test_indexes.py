@@ -197,6 +197,25 @@ def test_create_table_index_quotas(ddb, aws_error) -> None:
      "1 validation error detected: Value 'nonsense' at "
      "'globalSecondaryIndexes.1.member.projection.projectionType' failed to satisfy "
      "constraint: Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]"),
+    # The model bounds NonKeyAttributes (1 to 20 names of 1 to 255 characters, none null);
+    # the request validator reports a broken bound before the projection's meaning.
+    ({"ProjectionType": "INCLUDE", "NonKeyAttributes": ["a", None]},
+     "1 validation error detected: Value '[a, null]' at "
+     "'globalSecondaryIndexes.1.member.projection.nonKeyAttributes' failed to satisfy "
+     "constraint: Member must satisfy constraint: [Member must not be null]"),
+    ({"ProjectionType": "INCLUDE", "NonKeyAttributes": []},
+     "1 validation error detected: Value '[]' at "
+     "'globalSecondaryIndexes.1.member.projection.nonKeyAttributes' failed to satisfy "
+     "constraint: Member must have length greater than or equal to 1"),
+    ({"ProjectionType": "INCLUDE", "NonKeyAttributes": [f"a{i}" for i in range(21)]},
+     "1 validation error detected: Value '[" + ", ".join(f"a{i}" for i in range(21)) + "]' at "
+     "'globalSecondaryIndexes.1.member.projection.nonKeyAttributes' failed to satisfy "
+     "constraint: Member must have length less than or equal to 20"),
+    ({"ProjectionType": "INCLUDE", "NonKeyAttributes": ["a", "x" * 256]},
+     "1 validation error detected: Value '[a, " + "x" * 256 + "]' at "
+     "'globalSecondaryIndexes.1.member.projection.nonKeyAttributes' failed to satisfy "
+     "constraint: Member must satisfy constraint: [Member must have length less than or "
+     "equal to 255, Member must have length greater than or equal to 1]"),
 ])
 def test_bad_projections(raw_ddb, aws_error, projection: dict, message: str) -> None:
     with aws_error("ValidationException", message):

@@ -355,31 +355,6 @@ def test_attribute_name_length_limit(ddb, table, aws_error) -> None:
                         ExpressionAttributeValues={":v": {"N": "1"}})
 
 
-def _nested(levels: int) -> dict:
-    value: dict = {"S": "leaf"}
-    for _ in range(levels):
-        value = {"M": {"a": value}}
-    return value
-
-
-NESTED_TOO_DEEP = ("Nesting Levels have exceeded supported limits: Attributes in the item have "
-                   "nested levels beyond supported limit")
-
-
-def test_nesting_limit_in_an_item(ddb, table, aws_error) -> None:
-    # The item is level 1 and its attribute level 2: 30 more maps reach the limit of 32.
-    ddb.put_item(TableName=table, Item={"pk": {"S": "ok"}, "deep": _nested(30)})
-    with aws_error("ValidationException", "1 validation error detected: " + NESTED_TOO_DEEP):
-        ddb.put_item(TableName=table, Item={"pk": {"S": "deep"}, "deep": _nested(40)})
-    with aws_error("ValidationException", NESTED_TOO_DEEP):
-        ddb.batch_write_item(RequestItems={table: [{"PutRequest": {
-            "Item": {"pk": {"S": "deep"}, "deep": _nested(40)}}}]})
-    with aws_error("ValidationException", NESTED_TOO_DEEP):
-        ddb.transact_write_items(TransactItems=[{"Put": {
-            "TableName": table, "Item": {"pk": {"S": "deep"}, "deep": _nested(40)}}}])
-    assert "Item" not in ddb.get_item(TableName=table, Key={"pk": {"S": "deep"}})
-
-
 @pytest.mark.parametrize("call", [
     lambda c: c.update_item(TableName="x!", Key={"pk": {"S": "k"}},
                             UpdateExpression="ADD s :empty",

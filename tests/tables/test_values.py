@@ -115,11 +115,13 @@ def test_bad_values_are_refused_with_dynamodbs_message(value: dict, message: str
 
 def test_deep_nesting_is_refused() -> None:
     value: dict = {"S": "x"}
-    for _ in range(33):
+    for _ in range(31):
         value = {"L": [value]}
+    assert validate_value(value) is value
     with pytest.raises(ValidationException) as caught:
-        validate_value(value)
-    assert caught.value.message == "Nesting Levels have exceeded supported limits"
+        validate_value({"L": [value]})
+    assert caught.value.message == ("Nesting Levels have exceeded supported limits: Attributes "
+                                    "in the item have nested levels beyond supported limit")
 
 
 def test_validation_returns_numbers_canonical_and_keeps_canonical_values_as_they_are() -> None:
