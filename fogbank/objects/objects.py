@@ -103,7 +103,7 @@ class Objects:
         tags = header_tags(req.tags)
         sse = await self.encryption_for(bucket, req.encryption, action="PutObject", key=req.key)
         if req.conditions:
-            await self._check_write(req.bucket, req.key, req.conditions)
+            self._check_write(req.bucket, req.key, req.conditions)
         got = await intake.receive(self._store, req.body, content_md5=req.content_md5,
                                    checksum=req.checksum or DEFAULT_CHECKSUM,
                                    content_length=req.content_length,
@@ -165,8 +165,8 @@ class Objects:
         if old is not None:
             await self._store.discard(old.body)
 
-    async def _check_write(self, bucket: str, key: str, when: Conditions) -> None:
-        record = await self._store.db(self._store.meta.get_object, bucket, key)
+    def _check_write(self, bucket: str, key: str, when: Conditions) -> None:
+        record = self._store.reads.get_object(bucket, key)
         check_write(when, record and record.info, key)
 
     async def delete(self, bucket: str, key: str, *, caller: Caller = Caller(),
@@ -255,7 +255,7 @@ class Objects:
 
     async def record(self, bucket: str, key: str) -> ObjectRecord:
         """The key's record; NoSuchBucket / NoSuchKey."""
-        record = await self._store.db(self._store.meta.get_object, bucket, key)
+        record = self._store.reads.get_object(bucket, key)
         if record is None:
             await self._buckets.get(bucket)
             raise errors.NoSuchKey(Key=key)

@@ -1,7 +1,8 @@
 """The engine's async face of its storage.
 
 Metadata calls run on one database thread (the MetaStore's only user, so its transactions
-are the engine's one writer). Body bytes stream through a small thread pool: a body is
+are the engine's one writer); point reads of object records run in place, on the event loop
+thread, through `reads` (see storage/__init__.py). Body bytes stream through a small thread pool: a body is
 hashed and written in batches of about 1 MiB while the next batch is being received, so
 hashing overlaps the network and memory stays bounded whatever the object's size. A body no
 larger than `inline_limit` is kept in its object record instead of a file.
@@ -25,6 +26,7 @@ READ_CHUNK = 1024 * 1024
 class Store:
     def __init__(self, meta: MetaStore, bodies: BodyStore, *, inline_limit: int) -> None:
         self.meta = meta
+        self.reads = meta.reader()
         self.bodies = bodies
         self.inline_limit = inline_limit
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="objects-db")
@@ -33,6 +35,7 @@ class Store:
     def close(self) -> None:
         self._db.shutdown(wait=True)
         self._io.shutdown(wait=True)
+        self.reads.close()
         self.meta.close()
 
     def db(self, fn: Callable[..., T], *args: object) -> Awaitable[T]:

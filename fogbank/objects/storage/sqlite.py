@@ -82,12 +82,16 @@ def _dump_checksum(checksum: Checksum | None) -> str | None:
 class SqliteMetaStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._path = path
         # Used by one thread at a time (the engine's database thread), never concurrently.
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
         self._add_columns()
+
+    def reader(self) -> SqliteObjectReads:
+        return SqliteObjectReads(self._path)
 
     def _add_columns(self) -> None:
         for table, columns in _ADDED_COLUMNS.items():
@@ -140,9 +144,7 @@ class SqliteMetaStore:
     # ------------------------------------------------------------------ objects
 
     def get_object(self, bucket: str, key: str) -> ObjectRecord | None:
-        row = self._db.execute(f"SELECT {_OBJECT_COLUMNS} FROM objects "
-                               "WHERE bucket = ? AND key = ?", (bucket, key)).fetchone()
-        return _object(row) if row else None
+        return _get_object(self._db, bucket, key)
 
     def put_object(self, record: ObjectRecord) -> ObjectRecord | None:
         info = record.info
@@ -236,6 +238,28 @@ class SqliteMetaStore:
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
+
+
+class SqliteObjectReads:
+    """Point reads on a read-only connection of their own. Each statement is its own read
+    transaction, so it sees every commit made before it began (WAL readers never wait for
+    the writer)."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA query_only=1")
+
+    def get_object(self, bucket: str, key: str) -> ObjectRecord | None:
+        return _get_object(self._db, bucket, key)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _get_object(db: sqlite3.Connection, bucket: str, key: str) -> ObjectRecord | None:
+    row = db.execute(f"SELECT {_OBJECT_COLUMNS} FROM objects WHERE bucket = ? AND key = ?",
+                     (bucket, key)).fetchone()
+    return _object(row) if row else None
 
 
 class _Transaction:
