@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 from rich.console import Console
 
-from fogbank.config import DEFAULT_PORT, NodeConfig, WebSocketLimits
+from fogbank.config import DEFAULT_PORT, DEFAULT_VIEWER_COUNTRY, NodeConfig, WebSocketLimits
 from fogbank.types import AwsError
 
 TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
@@ -68,6 +68,15 @@ def positive_integer(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"expected a whole number above zero, not {text!r}")
     return value
+
+
+def country_code(text: str) -> str:
+    """An argparse type: an ISO 3166-1 alpha-2 country code ("US", "de"), upper-cased as
+    CloudFront sends it."""
+    if len(text) != 2 or not (text.isascii() and text.isalpha()):
+        raise argparse.ArgumentTypeError(f"expected a two-letter country code such as US or "
+                                         f"DE, not {text!r}")
+    return text.upper()
 
 
 def add_websocket_options(up: argparse.ArgumentParser) -> None:
@@ -125,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="reap a function's idle workers after this long (scale to zero)")
     up.add_argument("--ttl-period", type=positive_number, default=30.0, metavar="SECONDS",
                     help="how often expired table items are deleted (TTL)")
+    up.add_argument("--viewer-country", type=country_code, default=DEFAULT_VIEWER_COUNTRY,
+                    metavar="CODE", help="the CloudFront-Viewer-Country that edge-optimized "
+                                         "REST APIs' events carry (default %(default)s)")
     add_websocket_options(up)
 
     invoke = sub.add_parser("invoke", help="invoke a function on a running node")
@@ -173,6 +185,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         host=args.host, port=args.port, allowed_hosts=tuple(args.allow_host),
         sandbox=not args.no_sandbox, idle_worker_ttl_s=args.idle_timeout,
         ttl_period_s=args.ttl_period, websocket=websocket_limits(args),
+        viewer_country=args.viewer_country,
         parameter_overrides=parse_overrides(args.parameter_overrides))
     return uvloop.run(serve_app(config, template, watch=not args.no_watch, console=out))
 

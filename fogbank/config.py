@@ -11,6 +11,9 @@ from pathlib import Path
 
 DEFAULT_PORT = 4566          # the port existing LocalStack configurations already use
 LOCAL_HOST_NAMES = ("localhost", "127.0.0.1", "[::1]", "::1")
+# The country CloudFront reports for every viewer of an edge-optimized REST API: a local
+# node cannot geolocate its clients (`fogbank up --viewer-country`).
+DEFAULT_VIEWER_COUNTRY = "US"
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class WebSocketLimits:
     max_connection_s: float = 7200.0        # whatever the traffic
     new_connections_per_s: float = 500.0    # sustained rate of accepted handshakes …
     new_connections_burst: int = 1000       # … and the burst above it
+    integration_timeout_s: float = 29.0     # an integration without TimeoutInMillis
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class NodeConfig:
     sandbox: bool = True
     # API Gateway's WebSocket quotas: frame and message sizes, timeouts, handshake rate.
     websocket: WebSocketLimits = field(default_factory=WebSocketLimits)
+    # CloudFront-Viewer-Country in edge-optimized REST APIs' events (ISO 3166-1 alpha-2).
+    viewer_country: str = DEFAULT_VIEWER_COUNTRY
     parameter_overrides: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -124,7 +124,7 @@ class Node:
         self.websockets = WebSocketGateway(self.apis, self.invoke, self.connections,
                                            limits=cfg.websocket)
         gateway = GatewayApp(self.apis, self.invoke, region=cfg.region,
-                             websockets=self.websockets)
+                             websockets=self.websockets, viewer_country=cfg.viewer_country)
         node_api = NodeApi(self.runtime.logs, self.describe, self._knows_function)
         s3 = S3App(self.objects, region=cfg.region)
         routes = [(is_internal, node_api), (is_website_request, WebsiteApp(self.objects)),

@@ -84,6 +84,12 @@ class FunctionSpec:
     # alias names one of them or $LATEST. Every version runs the function's current code.
     published_versions: int = 0
     aliases: Mapping[str, str] = field(default_factory=dict)   # alias name → version
+    # An alias's RoutingConfig: alias name → {other version: the share of its invocations
+    # that run that version instead}.
+    alias_weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    # The version whose execution environments provisioned_concurrency keeps started (the
+    # version of the alias that configured it).
+    provisioned_version: str = LATEST
 
     @property
     def arn(self) -> str:
@@ -102,6 +108,16 @@ class FunctionSpec:
             return qualifier
         return None
 
+    def routed_version(self, qualifier: str | None, draw: float) -> str | None:
+        """The version one invocation by `qualifier` runs, given a draw uniform in [0, 1):
+        an alias with weights sends each other version its share of the draws."""
+        version = self.version_of(qualifier)
+        for other, weight in self.alias_weights.get(qualifier or "", {}).items():
+            if draw < weight:
+                return other
+            draw -= weight
+        return version
+
 
 @dataclass(frozen=True)
 class InvokeResult:
@@ -118,7 +134,7 @@ class InvokeResult:
 
 # The gateway and the wire layers invoke functions through this, never through the runtime
 # object: (function name, event bytes) → result. The name may end in ":qualifier" (the
-# version the caller named, e.g. "$LATEST"), which the function sees in its invoked ARN.
+# version or alias the caller named), which the function sees in its invoked ARN.
 Invoker = Callable[[str, bytes], Awaitable[InvokeResult]]
 
 

@@ -18,7 +18,7 @@ from fogbank.aws.errors import IncompleteSignature, InternalFailure, UnknownOper
 from fogbank.aws.protocols import WireProtocol, protocol_for
 from fogbank.aws.protocols.shapes import dump_json
 from fogbank.aws.protocols.validation import EnumOrders, validate
-from fogbank.aws.service import ADDRESSED_API, CallContext, SdkService
+from fogbank.aws.service import ADDRESSED_API, ApiAddress, CallContext, SdkService
 from fogbank.aws.services import recognise
 from fogbank.aws.sigv4 import CredentialScope, credential_scope
 from fogbank.wire import WireRequest, WireResponse, request_head
@@ -88,7 +88,7 @@ class SdkApp:
         await send({"type": "http.response.body", "body": b""})
 
     async def handle(self, request: WireRequest, *,
-                     addressed_api: str | None = None) -> WireResponse:
+                     addressed_api: ApiAddress | None = None) -> WireResponse:
         """One request to one response; the ASGI wrapper above only moves bytes."""
         request_id = self._new_request_id()
         signature_error: IncompleteSignature | None = None
@@ -108,7 +108,7 @@ class SdkApp:
 
     async def _call(self, endpoint: Endpoint, request: WireRequest, scope: CredentialScope | None,
                     signature_error: AwsError | None, request_id: str,
-                    addressed_api: str | None) -> WireResponse:
+                    addressed_api: ApiAddress | None) -> WireResponse:
         protocol = endpoint.protocol
         try:
             if signature_error is not None:
@@ -121,7 +121,8 @@ class SdkApp:
                 raise UnsupportedService(f"Operation {operation.name} of service "
                                          f"{protocol.model.service_name} is not supported yet.")
             context = CallContext(request_id, scope.region if scope else self._region,
-                                  scope.access_key if scope else None, addressed_api)
+                                  scope.access_key if scope else None, addressed_api,
+                                  request.header("x-amzn-trace-id"))
             output: dict[str, Any] = dict(await handler(params, context))
             metadata = output.pop("ResponseMetadata", {})
             response = protocol.response(operation, output)

@@ -11,17 +11,27 @@ from typing import Any, Awaitable, Callable, Mapping, Protocol
 
 
 @dataclass(frozen=True)
+class ApiAddress:
+    """The API and stage a request came addressed to: `https://{api_id}.execute-api.…/{stage}/…`."""
+
+    api_id: str
+    stage: str
+
+
+@dataclass(frozen=True)
 class CallContext:
     request_id: str          # the id the response carries unless the output names another
     region: str              # from the credential scope, else the node's region
     access_key: str | None   # who signed; None for an unsigned request
-    # The API a request came addressed to, for services served under an API's own address
-    # (@connections); None for the SDK endpoint's own paths.
-    addressed_api: str | None = None
+    # The API and stage a request came addressed to, for services served under an API's own
+    # address (@connections); None for the SDK endpoint's own paths.
+    addressed_api: ApiAddress | None = None
+    # The caller's X-Amzn-Trace-Id (an X-Ray trace the call continues), if it sent one.
+    trace_header: str | None = None
 
 
 # The ASGI scope key under which an edge that routes an API's address to the SDK app names
-# that API (read into CallContext.addressed_api).
+# that API and stage, as an `ApiAddress` (read into CallContext.addressed_api).
 ADDRESSED_API = "fogbank.addressed_api"
 
 

@@ -3,9 +3,9 @@
 The gateway reports connections opening and closing (`opened`, `active`, `closed`) and
 attaches the sockets it holds as `LocalSockets`; the management API calls `post`, `describe`
 and `disconnect`. A connection held by another node is a cluster concern: without a
-`forward` hook it is answered as gone. A connection id belongs to its API: asked for through
-another API's endpoint (`api_id`) it does not exist, as on AWS; `api_id=None` (a request that
-names no API) reaches any connection.
+`forward` hook it is answered as gone. A connection id belongs to its API and stage: asked
+for through another API's or stage's endpoint (`api_id`, `stage`) it does not exist, as on
+AWS; None for either (a request that names no API) reaches any connection.
 """
 from __future__ import annotations
 
@@ -60,21 +60,25 @@ class ConnectionHub:
 
     # ------------------------------------------------------------ the @connections API
 
-    def describe(self, connection_id: str, api_id: str | None = None) -> Connection:
+    def describe(self, connection_id: str, api_id: str | None = None,
+                 stage: str | None = None) -> Connection:
         connection = self._store.get(connection_id)
-        if connection is None or api_id is not None and connection.api_id != api_id:
+        if (connection is None or api_id is not None and connection.api_id != api_id
+                or stage is not None and connection.stage != stage):
             raise Gone()
         return connection
 
-    async def post(self, connection_id: str, data: bytes, api_id: str | None = None) -> None:
+    async def post(self, connection_id: str, data: bytes, api_id: str | None = None,
+                   stage: str | None = None) -> None:
         if len(data) > self._max_post:
             raise PayloadTooLarge("Message too long")
-        connection = self.describe(connection_id, api_id)
+        connection = self.describe(connection_id, api_id, stage)
         if not await self._deliver(connection, data):
             raise Gone()
 
-    async def disconnect(self, connection_id: str, api_id: str | None = None) -> None:
-        connection = self.describe(connection_id, api_id)
+    async def disconnect(self, connection_id: str, api_id: str | None = None,
+                         stage: str | None = None) -> None:
+        connection = self.describe(connection_id, api_id, stage)
         if connection.node_id == self.node_id and self._sockets is not None:
             if await self._sockets.close(connection_id):
                 return

@@ -16,14 +16,16 @@ from typing import Awaitable, Callable, Mapping
 
 import orjson
 
+from fogbank.config import DEFAULT_VIEWER_COUNTRY
 from fogbank.edge import lifespan
 from fogbank.ids import request_uuid, trace_id
 from fogbank.types import AwsError, Invoker, TooManyRequests
 from fogbank.gateway import cors, event_v1, event_v2
 from fogbank.gateway.addressing import Address, address_of, select_stage
+from fogbank.gateway.cloudfront import CloudFront
 from fogbank.gateway.errors import (FUNCTION_ERROR, INVOKE_FAILED, NO_STAGE, NOT_FOUND, THROTTLED, TIMEOUT,
                      TOO_LARGE, GatewayError, error_response)
-from fogbank.gateway.model import HTTP, REST, WEBSOCKET, Integration
+from fogbank.gateway.model import EDGE, HTTP, REST, WEBSOCKET, Integration
 from fogbank.gateway.registry import ApiRegistry, LiveApi
 from fogbank.gateway.request import (MAX_BODY_BYTES, BodyTooLarge, ClientDisconnected, GatewayRequest,
                       declared_length, forwarded_headers, read_body, short_request_id)
@@ -61,20 +63,22 @@ class GatewayApp:
 
     `region` is the node's region (the APIs carry their own account and region);
     `clock` gives epoch seconds for request times; `websockets` serves WebSocket
-    connections (websocket/app.py), refused when absent.
+    connections (websocket/app.py), refused when absent; `viewer_country` is the country
+    CloudFront reports in front of edge-optimized REST APIs (cloudfront.py).
     """
 
     def __init__(self, apis: ApiRegistry, invoke: Invoker, region: str = "us-east-1", *,
                  clock: Callable[[], float] = time.time,
                  max_body_bytes: int = MAX_BODY_BYTES,
-                 websockets: Callable[[dict, Receive, Send], Awaitable[None]] | None = None
-                 ) -> None:
+                 websockets: Callable[[dict, Receive, Send], Awaitable[None]] | None = None,
+                 viewer_country: str = DEFAULT_VIEWER_COUNTRY) -> None:
         self._websockets = websockets
         self._apis = apis
         self._invoke = invoke
         self.region = region
         self._clock = clock
         self._max_body = max_body_bytes
+        self._cloudfront = CloudFront(viewer_country)
 
     async def __call__(self, scope: dict, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -146,10 +150,12 @@ class GatewayApp:
             raise GatewayError(TOO_LARGE) from None
         now = self._clock()
         client = scope.get("client") or ("127.0.0.1", 0)
+        edge = self._cloudfront if api.protocol == REST and api.endpoint_type == EDGE else None
         request = GatewayRequest(
             api=api, stage=stage, match=match, method=method, raw_path=address.raw_path,
             route_path=route_path, query_string=scope.get("query_string", b"").decode("latin-1"),
-            headers=forwarded_headers(scope, client[0], ids[2], spelled=api.protocol == REST),
+            headers=forwarded_headers(scope, client[0], ids[2], spelled=api.protocol == REST,
+                                      edge=edge),
             body=body, source_ip=client[0],
             protocol=f"HTTP/{scope.get('http_version', '1.1')}",
             domain_name=address.host or "localhost",

@@ -6,7 +6,8 @@ An HTTP API adds `"version": "1.0"` and its path keeps the stage segment; a REST
 `path` is the path within the stage and `requestContext.path` carries the stage, both as
 sent (not percent-decoded), and its requestContext names the stage's `deploymentId`.
 A REST API base64-encodes a body whose type is one of its binary media types; an HTTP API
-encodes every non-text type.
+encodes every non-text type. An edge-optimized REST API's headers include CloudFront's
+(`CloudFront-Viewer-Country` and the rest, added with API Gateway's in request.py).
 """
 from __future__ import annotations
 

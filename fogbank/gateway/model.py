@@ -13,6 +13,7 @@ from typing import Mapping
 HTTP = "HTTP"        # API Gateway V2 HTTP API
 REST = "REST"        # API Gateway V1 REST API
 WEBSOCKET = "WEBSOCKET"  # API Gateway V2 WebSocket API
+EDGE = "EDGE"        # a REST API's default endpoint type: reached through CloudFront
 
 DEFAULT_ROUTE = "$default"
 DEFAULT_STAGE = "$default"
@@ -34,12 +35,13 @@ def stable_id(*parts: str, length: int = 10) -> str:
 # The Lambda ARN inside an integration URI ("arn:aws:apigateway:…:lambda:path/2015-03-31/
 # functions/arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]/invocations") or given
 # bare (HTTP APIs accept the function ARN itself as IntegrationUri).
-_FUNCTION_ARN = re.compile(r"arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:/]+)")
+_FUNCTION_ARN = re.compile(r"arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:/]+(?::[^:/]+)?)")
 
 
 def function_name_from_uri(uri: str) -> str | None:
-    """The function NAME an integration URI targets; a qualifier (alias or version) is
-    dropped because the local runtime serves one version per function."""
+    """The function an integration URI targets, as Lambda's FunctionName takes it: NAME,
+    or NAME:QUALIFIER when it targets an alias or a version (SAM's AutoPublishAlias points
+    event sources at the alias), which the invocation then runs."""
     match = _FUNCTION_ARN.search(uri)
     return match.group(1) if match else None
 
@@ -63,6 +65,7 @@ class Integration:
     function: str | None = None
     payload_version: str = "2.0"
     mock: MockResponse | None = None
+    timeout_ms: int | None = None    # TimeoutInMillis; None: the gateway's default
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,7 @@ class Api:
     resources: Mapping[str, RestResource] = field(default_factory=dict)
     cors: Cors | None = None
     binary_media_types: tuple[str, ...] = ()        # REST only
+    endpoint_type: str = EDGE                       # REST only: EDGE, REGIONAL or PRIVATE
     route_selection_expression: str = ""            # WebSocket only
     route_responses: Mapping[str, str] = field(default_factory=dict)  # id → route id
 

@@ -2,7 +2,8 @@
 
 `GatewayRequest` is everything both payload formats are built from; `read_body` reads the
 body with API Gateway's 10 MB limit; `forwarded_headers` adds the headers API Gateway
-adds before it calls an integration.
+(and, in front of an edge-optimized REST API, CloudFront) adds before it calls an
+integration.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Awaitable, Callable, Mapping
 
+from fogbank.gateway.cloudfront import CloudFront
 from fogbank.gateway.http_protocol import header_names
 from fogbank.gateway.model import Api, Stage
 from fogbank.ids import random_bytes
@@ -99,13 +101,15 @@ def declared_length(headers: list[tuple[bytes, bytes]]) -> int:
     return 0
 
 
-def forwarded_headers(scope: dict, source_ip: str, trace: str, *, spelled: bool
-                      ) -> tuple[tuple[str, str], ...]:
+def forwarded_headers(scope: dict, source_ip: str, trace: str, *, spelled: bool,
+                      edge: CloudFront | None = None) -> tuple[tuple[str, str], ...]:
     """The client's headers plus X-Forwarded-For/-Port/-Proto and X-Amzn-Trace-Id (`trace`),
     which API Gateway adds (appending the client address to an X-Forwarded-For already sent).
-    A REST API passes names as the client `spelled` them; an HTTP API lower-cases them."""
+    A REST API passes names as the client `spelled` them; an HTTP API lower-cases them.
+    An edge-optimized REST API is reached through CloudFront (`edge`): its headers come
+    too, and the node's own address stands for CloudFront's as the last X-Forwarded-For hop."""
     headers = []
-    forwarded_for = None
+    forwarded_for = source_ip
     names = header_names(scope) if spelled else (name.lower() for name, _ in scope["headers"])
     for name, (key, value) in zip(names, scope["headers"]):
         text = value.decode("latin-1")
@@ -114,9 +118,12 @@ def forwarded_headers(scope: dict, source_ip: str, trace: str, *, spelled: bool
             continue
         headers.append((name.decode("latin-1"), text))
     server = scope.get("server") or ("127.0.0.1", 80)
-    added = (("X-Amzn-Trace-Id", trace), ("X-Forwarded-For", forwarded_for or source_ip),
-             ("X-Forwarded-Port", str(server[1])),
-             ("X-Forwarded-Proto", scope.get("scheme", "http")))
+    scheme = scope.get("scheme", "http")
+    if edge is not None:
+        headers = edge.forward(headers, scheme, scope.get("http_version", "1.1"))
+        forwarded_for = f"{forwarded_for}, {server[0]}"
+    added = (("X-Amzn-Trace-Id", trace), ("X-Forwarded-For", forwarded_for),
+             ("X-Forwarded-Port", str(server[1])), ("X-Forwarded-Proto", scheme))
     headers.extend(added if spelled else ((name.lower(), value) for name, value in added))
     return tuple(headers)
 

@@ -5,14 +5,15 @@ import asyncio
 import base64
 import logging
 import math
+import random
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from fogbank.ids import request_uuid
-from fogbank.runtime import build, environment
+from fogbank.runtime import build, environment, tracing
 from fogbank.runtime.frames import EVENT_NEWLINE
 from fogbank.runtime.limits import ConcurrencyLimiter
 from fogbank.runtime.logs import LogStore
@@ -47,13 +48,23 @@ class RuntimeConfig:
     node_names: NodeNames | None = None
 
 
+@dataclass
+class _Function:
+    """A deployed function and the warm workers of each of its versions: Lambda keeps an
+    execution environment to one version, which it names in its environment variables."""
+
+    spec: FunctionSpec
+    deps: Path | None                   # its built requirements, if any
+    pools: dict[str, Pool] = field(default_factory=dict)     # version → its workers
+
+
 class Runtime:
     def __init__(self, config: RuntimeConfig) -> None:
         self.config = config
         self.logs = LogStore(config.state_dir / "logs", lambda: int(time.time() * 1000))
         self._spawner = Spawner(config.python, config.sandbox)
         self._limiter = ConcurrencyLimiter(config.node_concurrency)
-        self._pools: dict[str, Pool] = {}
+        self._functions: dict[str, _Function] = {}
         self._retired: set[Pool] = set()
         self._housekeeper: asyncio.Task[None] | None = None
         self._warned = False
@@ -80,50 +91,57 @@ class Runtime:
                                         f"{spec.code_dir} does not exist")
         deps = build.dependencies_dir(spec.name, spec.code_dir, self.config.state_dir / "build",
                                       self.config.python)
-        pool = Pool(spec, lambda provisioned: self._plan(spec, deps, provisioned), self._spawner,
-                    self.config.init_timeout_s)
-        old = self._pools.get(spec.name)
-        self._pools[spec.name] = pool
+        function = _Function(spec, deps)
+        old = self._functions.get(spec.name)
+        self._functions[spec.name] = function
         self._limiter.configure(spec.name, spec.reserved_concurrency)
+        if spec.provisioned_concurrency:
+            self._pool(function, spec.provisioned_version)   # warmed by housekeeping
         if old is not None:
-            self._retire(old)
+            for pool in old.pools.values():
+                self._retire(pool)
 
     def reload(self, name: str) -> None:
         self.deploy(self.get(name))
 
     def remove(self, name: str) -> None:
-        pool = self._pools.pop(name, None)
-        if pool is None:
+        function = self._functions.pop(name, None)
+        if function is None:
             raise self._not_found(name)
         self._limiter.configure(name, None)
-        self._retire(pool)
+        for pool in function.pools.values():
+            self._retire(pool)
 
     def get(self, name: str) -> FunctionSpec:
-        pool = self._pools.get(name)
-        if pool is None:
+        function = self._functions.get(name)
+        if function is None:
             raise self._not_found(name)
-        return pool.spec
+        return function.spec
 
     def list(self) -> list[FunctionSpec]:
-        return [pool.spec for pool in self._pools.values()]
+        return [function.spec for function in self._functions.values()]
 
     # ------------------------------------------------------------ invoking
 
     async def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
-                     tail_logs: bool = False) -> InvokeResult:
+                     tail_logs: bool = False, trace_header: str | None = None) -> InvokeResult:
         """`name` as Lambda's FunctionName takes it: "name", or "name:qualifier" when the
         caller named a version or an alias. Lambda hands the function the ARN it was invoked
-        by, so `context.invoked_function_arn` ends in the qualifier. Every version runs the
-        current code (no old code is kept); the result names the version that was asked for
-        (an alias's version), as Lambda's ExecutedVersion does."""
+        by, so `context.invoked_function_arn` ends in the qualifier. The invocation runs in
+        a worker of the version the qualifier resolves to (an alias with weights picks one
+        of its versions per invocation), which the function sees as its version and the
+        result names, as Lambda's ExecutedVersion does. Every version runs the current code
+        (no old code is kept). `trace_header` is the caller's X-Amzn-Trace-Id, which the
+        invocation continues."""
         name, _, qualifier = name.partition(":")
-        pool = self._pools.get(name)
-        if pool is None:
+        function = self._functions.get(name)
+        if function is None:
             raise self._not_found(name)
-        spec = pool.spec
-        version = spec.version_of(qualifier or None)
+        spec = function.spec
+        version = spec.routed_version(qualifier or None, random.random())
         if version is None:
             raise self._not_found(f"{name}:{qualifier}")
+        pool = self._pool(function, version)
         context_json = _client_context_json(client_context)
         unreserved = self._limiter.admit(name)
         request_id = request_uuid()
@@ -133,7 +151,8 @@ class Runtime:
             first = worker.invocations == 0
             invoked_arn = f"{spec.arn}:{qualifier}" if qualifier else spec.arn
             inv = Invocation(request_id, payload, invoked_arn, spec.timeout_s,
-                             int(time.time() * 1000 + spec.timeout_s * 1000), context_json)
+                             int(time.time() * 1000 + spec.timeout_s * 1000), context_json,
+                             tracing.carried_trace(trace_header))
             self._warn_once(worker.warning)
             head = _log_head(version, request_id, worker, first)
             self.logs.write(name, request_id, head, flush=False)
@@ -162,9 +181,9 @@ class Runtime:
     async def close(self) -> None:
         if self._housekeeper is not None:
             self._housekeeper.cancel()
-        for pool in list(self._pools.values()) + list(self._retired):
+        for pool in self._live_pools() + list(self._retired):
             pool.close()
-        self._pools.clear()
+        self._functions.clear()
         self._retired.clear()
         await self._spawner.close()
         self.logs.close()
@@ -179,6 +198,26 @@ class Runtime:
         if warning and not self._warned:
             self._warned = True
             log.warning(warning)
+
+    def _pool(self, function: _Function, version: str) -> Pool:
+        """The workers of one version of a function, made on first use. Only the version
+        that provisioned concurrency was configured on keeps workers started ahead."""
+        pool = function.pools.get(version)
+        if pool is None:
+            spec = function.spec
+            provisioned = (spec.provisioned_concurrency
+                           if version == spec.provisioned_version else 0)
+            at_version = replace(spec, version=version, provisioned_concurrency=provisioned)
+            pool = Pool(at_version,
+                        lambda started_ahead: self._plan(at_version, function.deps,
+                                                         started_ahead),
+                        self._spawner, self.config.init_timeout_s)
+            function.pools[version] = pool
+        return pool
+
+    def _live_pools(self) -> list[Pool]:
+        return [pool for function in self._functions.values()
+                for pool in function.pools.values()]
 
     def _retire(self, pool: Pool) -> None:
         pool.retire()
@@ -196,8 +235,8 @@ class Runtime:
         trusted = _node_trust(names, env)
         sandbox = None
         if self.config.sandbox:
-            others = [str(p.spec.code_dir) for p in self._pools.values()
-                      if p.spec.name != spec.name]
+            others = [str(f.spec.code_dir) for f in self._functions.values()
+                      if f.spec.name != spec.name]
             mask, keep = environment.sandbox_paths(
                 # Whole layers: their bin/ and lib/ are on PATH and LD_LIBRARY_PATH too.
                 own=[str(spec.code_dir)] + path[1:] + [str(layer) for layer in spec.layers]
@@ -219,7 +258,7 @@ class Runtime:
                 log.exception("runtime housekeeping failed")
 
     def _tidy(self, now: float) -> None:
-        for pool in self._pools.values():
+        for pool in self._live_pools():
             pool.reap(now, self.config.idle_ttl_s)
             pool.police_memory()
             pool.keep_provisioned()

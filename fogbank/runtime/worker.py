@@ -149,7 +149,8 @@ def _invoke(handler: Handler, encoder: marshalling.ResultEncoder, header: dict[s
         raw_context = header.get("client_context")
         client_context = json.loads(raw_context) if raw_context else None
         context = LambdaContext(request_id, header["deadline_ms"], header["arn"], client_context)
-        os.environ["_X_AMZN_TRACE_ID"] = _trace_header()
+        # The caller's trace when it sent one (Lambda-Runtime-Trace-Id), else a fresh one.
+        os.environ["_X_AMZN_TRACE_ID"] = header.get("trace") or _trace_header()
         payload = encoder.encode(handler(marshalling.load_event(body), context))
     except MemoryError:
         raise

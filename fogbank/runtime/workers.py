@@ -31,6 +31,7 @@ class Invocation:
     timeout_s: float
     deadline_ms: int
     client_context: str | None = None
+    trace: str | None = None      # the caller's trace to continue; None: the worker starts one
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ class Worker:
         self.invocations += 1
         self._emit_lines()  # anything written between invocations (background threads)
         header = {"request_id": inv.request_id, "deadline_ms": inv.deadline_ms, "arn": inv.arn,
-                  "client_context": inv.client_context}
+                  "client_context": inv.client_context, "trace": inv.trace}
         started = self._loop.time()
         # A timer rather than asyncio.wait_for: no task per invocation on the hot path.
         # When it fires the worker is killed, which ends the read below.

@@ -3,6 +3,7 @@ server in a background thread, and real boto3 clients pointed at it."""
 from __future__ import annotations
 
 import json
+import random
 import socket
 import threading
 import time
@@ -32,6 +33,7 @@ class Call:
     client_context: str | None
     request_id: str
     invoked_function_arn: str
+    trace_header: str | None = None
 
 
 class FakeRuntime:
@@ -60,10 +62,10 @@ class FakeRuntime:
         return [spec for spec, _ in self._functions.values()]
 
     async def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
-                     tail_logs: bool = False) -> InvokeResult:
+                     tail_logs: bool = False, trace_header: str | None = None) -> InvokeResult:
         name, _, qualifier = name.partition(":")     # "name:qualifier", as the runtime takes it
         spec, fn = self._functions[name]
-        version = spec.version_of(qualifier or None)
+        version = spec.routed_version(qualifier or None, random.random())
         if version is None:
             raise ResourceNotFound(f"Function not found: {spec.arn}:{qualifier}")
         request_id = str(uuid.uuid4())
@@ -71,7 +73,8 @@ class FakeRuntime:
         logs = [f"START RequestId: {request_id} Version: {version}"]
         invoked_arn = f"{spec.arn}:{qualifier}" if qualifier else spec.arn
         with self._changed:
-            self.calls.append(Call(name, event, client_context, request_id, invoked_arn))
+            self.calls.append(Call(name, event, client_context, request_id, invoked_arn,
+                                   trace_header))
             self._changed.notify_all()
         context = SimpleNamespace(aws_request_id=request_id, client_context=client_context,
                                   invoked_function_arn=invoked_arn, log=logs.append)

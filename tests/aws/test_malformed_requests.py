@@ -45,13 +45,16 @@ OPERATIONS = _operations("lambda") + _operations("apigatewaymanagementapi")
 class NoConnections:
     """A connection registry with no connections: every id is gone."""
 
-    def describe(self, connection_id: str, api_id: str | None = None) -> Any:
+    def describe(self, connection_id: str, api_id: str | None = None,
+                 stage: str | None = None) -> Any:
         raise Gone()
 
-    async def post(self, connection_id: str, data: bytes, api_id: str | None = None) -> None:
+    async def post(self, connection_id: str, data: bytes, api_id: str | None = None,
+                   stage: str | None = None) -> None:
         raise Gone()
 
-    async def disconnect(self, connection_id: str, api_id: str | None = None) -> None:
+    async def disconnect(self, connection_id: str, api_id: str | None = None,
+                         stage: str | None = None) -> None:
         raise Gone()
 
 

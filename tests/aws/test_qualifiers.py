@@ -156,3 +156,94 @@ def test_a_base64_json_client_context_is_accepted(deployed, lambda_client, kind,
     response = lambda_client.invoke(FunctionName="orders", InvocationType=kind,
                                     ClientContext=context)
     assert response["StatusCode"] == status
+
+
+@pytest.fixture
+def weighted(runtime):
+    """`orders` with `live` on 2 sending 0.25 of its calls to 1, and `edge` on $LATEST."""
+    return runtime.add("orders", who, published_versions=2,
+                       aliases={"live": "2", "edge": "$LATEST"},
+                       alias_weights={"live": {"1": 0.25}})
+
+
+def test_get_alias_shows_its_routing(weighted, lambda_client):
+    live = lambda_client.get_alias(FunctionName="orders", Name="live")
+    assert (live["AliasArn"], live["Name"], live["FunctionVersion"], live["Description"]) == \
+        (f"{ARN}:orders:live", "live", "2", "")
+    assert live["RoutingConfig"] == {"AdditionalVersionWeights": {"1": 0.25}}
+    edge = lambda_client.get_alias(FunctionName=f"{ARN}:orders", Name="edge")
+    assert (edge["FunctionVersion"], "RoutingConfig" in edge) == ("$LATEST", False)
+    assert live["RevisionId"] != edge["RevisionId"]
+    assert lambda_client.get_alias(FunctionName="orders", Name="live")["RevisionId"] == \
+        live["RevisionId"]
+
+
+def test_list_aliases_by_version_and_page_by_page(weighted, lambda_client):
+    every = lambda_client.list_aliases(FunctionName="orders")["Aliases"]
+    assert [(a["Name"], a.get("RoutingConfig")) for a in every] == \
+        [("edge", None), ("live", {"AdditionalVersionWeights": {"1": 0.25}})]
+    on_two = lambda_client.list_aliases(FunctionName="orders", FunctionVersion="2")
+    assert [a["Name"] for a in on_two["Aliases"]] == ["live"]
+    first = lambda_client.list_aliases(FunctionName="orders", MaxItems=1)
+    second = lambda_client.list_aliases(FunctionName="orders", Marker=first["NextMarker"])
+    assert [a["Name"] for a in first["Aliases"] + second["Aliases"]] == ["edge", "live"]
+    assert "NextMarker" not in second
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda c: c.get_alias(FunctionName="orders", Name="prod"),
+     f"Cannot find alias arn: {ARN}:orders:prod"),
+    (lambda c: c.get_alias(FunctionName="ghost", Name="live"), f"Function not found: {ARN}:ghost"),
+    (lambda c: c.list_aliases(FunctionName="ghost"), f"Function not found: {ARN}:ghost"),
+], ids=["no-alias", "get-no-function", "list-no-function"])
+def test_alias_not_found(weighted, lambda_client, call, message):
+    with pytest.raises(ClientError) as excinfo:
+        call(lambda_client)
+    assert error_of(excinfo) == ("ResourceNotFoundException", message, 404)
+    assert excinfo.value.response["Type"] == "User"
+
+
+def test_list_aliases_with_a_bad_marker(weighted, lambda_client):
+    with pytest.raises(ClientError) as excinfo:
+        lambda_client.list_aliases(FunctionName="orders", Marker="%%%")
+    assert error_of(excinfo) == ("InvalidParameterValueException", "Invalid marker: %%%", 400)
+
+
+@pytest.mark.parametrize("operation,kwargs", [
+    ("create_alias", {"Name": "canary", "FunctionVersion": "1",
+                      "RoutingConfig": {"AdditionalVersionWeights": {"2": 0.5}}}),
+    ("update_alias", {"Name": "live", "RoutingConfig": {"AdditionalVersionWeights": {"1": 0.5}}}),
+    ("delete_alias", {"Name": "live"}),
+])
+def test_changing_an_alias_points_at_the_template(weighted, lambda_client, operation, kwargs):
+    with pytest.raises(ClientError) as excinfo:
+        getattr(lambda_client, operation)(FunctionName="orders", **kwargs)
+    assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert "functions are deployed from the app's SAM template" in \
+        excinfo.value.response["Error"]["Message"]
+    assert lambda_client.get_alias(FunctionName="orders", Name="live")["RoutingConfig"] == \
+        {"AdditionalVersionWeights": {"1": 0.25}}
+
+
+def test_executed_version_names_the_version_a_weighted_alias_ran(weighted, runtime,
+                                                                 lambda_client):
+    executed = {lambda_client.invoke(FunctionName="orders:live")["ExecutedVersion"]
+                for _ in range(60)}
+    assert executed == {"1", "2"}
+    assert {call.invoked_function_arn for call in runtime.calls_to("orders")} == \
+        {f"{ARN}:orders:live"}
+
+
+def with_trace(client, header):
+    """`client`, sending `header` as X-Amzn-Trace-Id with each Invoke."""
+    def add(request, **kwargs):
+        request.headers["X-Amzn-Trace-Id"] = header
+    client.meta.events.register("before-send.lambda.Invoke", add)
+    return client
+
+
+def test_the_callers_trace_header_is_handed_to_the_runtime(deployed, runtime, lambda_client):
+    header = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+    with_trace(lambda_client, header).invoke(FunctionName="orders", Qualifier="live")
+    (call,) = runtime.calls_to("orders")
+    assert call.trace_header == header

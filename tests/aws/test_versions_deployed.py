@@ -34,7 +34,8 @@ Resources:
 HANDLER = """\
 def handler(event, context):
     custom = context.client_context.custom if context.client_context else None
-    return {"arn": context.invoked_function_arn, "custom": custom}
+    return {"arn": context.invoked_function_arn, "custom": custom,
+            "version": context.function_version}
 """
 
 
@@ -84,7 +85,9 @@ def test_invoke_by_qualifier(client, name, qualifier, executed, invoked):
     extra = {"Qualifier": qualifier} if qualifier else {}
     response = client.invoke(FunctionName=name, LogType="Tail", **extra)
     assert response["ExecutedVersion"] == executed
-    assert json.loads(response["Payload"].read())["arn"] == invoked
+    got = json.loads(response["Payload"].read())
+    # The function runs as the version it was resolved to, and sees how it was named.
+    assert (got["arn"], got["version"]) == (invoked, executed)
     log = base64.b64decode(response["LogResult"]).decode()
     assert f"START RequestId: {response['ResponseMetadata']['RequestId']} " \
            f"Version: {executed}\n" in log

@@ -61,7 +61,8 @@ def test_rest_api_event_keeps_header_names_as_sent(faults) -> None:
     assert headers["User-Agent"].startswith("python-httpx/")
     assert headers["Host"].startswith("127.0.0.1:")
     # The headers API Gateway adds, spelled as a REST API spells them.
-    assert headers["X-Forwarded-For"] == "127.0.0.1"
+    # The client, then CloudFront (the node stands for it): the API is edge-optimized.
+    assert headers["X-Forwarded-For"] == "127.0.0.1, 127.0.0.1"
     assert headers["X-Forwarded-Proto"] == "http"
     assert headers["X-Amzn-Trace-Id"].startswith("Root=1-")
     assert event["requestContext"]["identity"]["userAgent"] == headers["User-Agent"]

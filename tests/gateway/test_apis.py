@@ -115,7 +115,8 @@ def test_sam_rest_api_binary_media_types(gateway, deploy_sam, sam_function) -> N
 
 
 def test_hand_written_http_api(gateway) -> None:
-    gateway.runtime.handlers.update(one=ok("one"), two=ok("two"))
+    # An integration that targets an alias invokes the function by that alias.
+    gateway.runtime.handlers.update({"one": ok("one"), "two:live": ok("two")})
     api = provider(gateway, "AWS::ApiGatewayV2::Api").create(
         res("Api", "AWS::ApiGatewayV2::Api", Name="hand", ProtocolType="HTTP"))
     api_id = api.physical_id

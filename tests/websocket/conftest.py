@@ -84,14 +84,12 @@ class Functions:
 class Gateway:
     """The WebSocket gateway and the management API on a uvicorn server in a thread."""
 
-    def __init__(self, api: Api, functions: Functions, limits: WebSocketLimits,
-                 integration_timeout_s: float) -> None:
+    def __init__(self, api: Api, functions: Functions, limits: WebSocketLimits) -> None:
         self.functions = functions
         self.apis = ApiRegistry()
         self.apis.put(api)
         self.hub = ConnectionHub(MemoryConnectionStore())
-        self.websockets = WebSocketGateway(self.apis, functions.invoke, self.hub, limits=limits,
-                                           integration_timeout_s=integration_timeout_s)
+        self.websockets = WebSocketGateway(self.apis, functions.invoke, self.hub, limits=limits)
         sdk = SdkApp({"apigatewaymanagementapi": ManagementService(self.hub)})
         gateway = GatewayApp(self.apis, functions.invoke, websockets=self.websockets)
         app = Dispatch([(is_connections_request, ConnectionsEdge(sdk, self.apis))],
@@ -128,9 +126,8 @@ def gateway_factory() -> Iterator[Callable[..., Gateway]]:
     started: list[Gateway] = []
 
     def start(api: Api, handlers: dict[str, Handler],
-              limits: WebSocketLimits = WebSocketLimits(),
-              integration_timeout_s: float = 29.0) -> Gateway:
-        gateway = Gateway(api, Functions(handlers), limits, integration_timeout_s)
+              limits: WebSocketLimits = WebSocketLimits()) -> Gateway:
+        gateway = Gateway(api, Functions(handlers), limits)
         started.append(gateway)
         return gateway
     yield start

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import dataclasses
 import json
 import re
 import socket
@@ -215,7 +216,7 @@ def test_integration_timeout_sends_api_gateways_timeout_frame(gateway_factory):
             await asyncio.sleep(0.01)
         return {"statusCode": 200, "body": "too late"}
     gateway = gateway_factory(ws_api({"$default": ("default", True)}), {"default": slow},
-                              integration_timeout_s=0.3)
+                              WebSocketLimits(integration_timeout_s=0.3))
     with connect(gateway.url) as ws:
         ws.send("x")
         frame = ws.recv(timeout=30)
@@ -232,12 +233,44 @@ def test_connect_that_times_out_is_refused_with_504(gateway_factory):
         return {"statusCode": 200}
     api = ws_api({"$connect": ("connect", False), "$disconnect": ("disconnect", False)})
     gateway = gateway_factory(api, {"connect": slow, "disconnect": ok},
-                              integration_timeout_s=0.3)
+                              WebSocketLimits(integration_timeout_s=0.3))
     with pytest.raises(InvalidStatus) as refused:
         connect(gateway.url)
     assert refused.value.response.status_code == 504
     assert json.loads(refused.value.response.body) == {"message": "Endpoint request timed out"}
     assert gateway.hub.count() == 0 and gateway.functions.events["disconnect"] == []
+
+
+def with_timeout(api, route_key: str, timeout_ms: int):
+    """`api` with its `route_key` route's integration given TimeoutInMillis."""
+    (route,) = [r for r in api.routes.values() if r.path == route_key]
+    integration = api.integrations[route.integration_id]
+    return dataclasses.replace(api, integrations={
+        **api.integrations,
+        route.integration_id: dataclasses.replace(integration, timeout_ms=timeout_ms)})
+
+
+def test_an_integrations_own_timeout_outlasts_the_default(gateway_factory):
+    async def slow(event):
+        await asyncio.sleep(1)
+        return {"statusCode": 200, "body": "in time"}
+    api = with_timeout(ws_api({"$default": ("default", True)}), "$default", 5000)
+    gateway = gateway_factory(api, {"default": slow}, WebSocketLimits(integration_timeout_s=0.3))
+    with connect(gateway.url) as ws:
+        ws.send("x")
+        assert ws.recv(timeout=30) == "in time"
+
+
+def test_connect_with_a_short_timeout_in_millis_is_refused_with_504(gateway_factory):
+    async def slow(event):
+        await asyncio.sleep(2)
+        return {"statusCode": 200}
+    api = with_timeout(ws_api({"$connect": ("connect", False)}), "$connect", 300)
+    gateway = gateway_factory(api, {"connect": slow})
+    with pytest.raises(InvalidStatus) as refused:
+        connect(gateway.url, open_timeout=10)
+    assert refused.value.response.status_code == 504
+    assert json.loads(refused.value.response.body) == {"message": "Endpoint request timed out"}
 
 
 def test_disconnect_runs_with_the_clients_close_code(chat):

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 import subprocess
+from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from .conftest import wait_for_log, wscat
+from .test_app import error_frame
 
 TIMEOUT = 60
 
@@ -99,6 +103,41 @@ def test_disconnect_function_gets_the_close(chat_node):
         ws.close(code=4000, reason="done here")
     line = wait_for_log(node, f"DISCONNECT {cid}")
     assert line.endswith(f'DISCONNECT {cid} 4000 "done here" DISCONNECT')
+
+
+def test_a_route_slower_than_its_timeout_in_millis_gets_the_timeout_frame(chat_node):
+    _, served = chat_node
+    with connect(chat_url(served)) as ws:
+        ws.send(json.dumps({"action": "slow"}))
+        # Well under the 29 s default: the route's own TimeoutInMillis (1 s) answered.
+        frame = ws.recv(timeout=20)
+        assert error_frame("Endpoint request timed out").fullmatch(frame), frame
+        ws.send(json.dumps({"action": "whoami"}))
+        event = json.loads(ws.recv(timeout=TIMEOUT))
+    assert json.loads(frame)["connectionId"] == event["requestContext"]["connectionId"]
+
+
+def management(url: str) -> Any:
+    """A management client for the stage whose WebSocket URL is `url`."""
+    return boto3.client("apigatewaymanagementapi", endpoint_url=url.replace("ws://", "http://"),
+                        region_name="us-east-1", aws_access_key_id="test",
+                        aws_secret_access_key="test", config=Config(retries={"max_attempts": 1}))
+
+
+def test_a_connection_is_reached_only_through_its_own_stage(chat_node):
+    _, served = chat_node
+    dev, live = served["apis"]["StrictApi (dev)"], served["apis"]["StrictApi (live)"]
+    with connect(dev) as ws:
+        ws.send(json.dumps({"meta": {"kind": "whoami"}}))
+        cid = json.loads(ws.recv(timeout=TIMEOUT))["requestContext"]["connectionId"]
+        other_stage = management(live)
+        with pytest.raises(other_stage.exceptions.GoneException):
+            other_stage.post_to_connection(ConnectionId=cid, Data=b"wrong stage")
+        with pytest.raises(other_stage.exceptions.GoneException):
+            other_stage.get_connection(ConnectionId=cid)
+        own_stage = management(dev)
+        own_stage.post_to_connection(ConnectionId=cid, Data=b"right stage")
+        assert ws.recv(timeout=TIMEOUT) == "right stage"
 
 
 def run_wscat(*args: str) -> tuple[int, str, str]:

@@ -183,25 +183,42 @@ def addressed_by_host(client, api_id: str):
     return client
 
 
+def management_at(gateway, api_id: str, stage: str, form: str):
+    """A management client addressed to an API's stage, by path or by host name."""
+    if form == "path":
+        return gateway.management(f"{gateway.base}/_aws/execute-api/{api_id}/{stage}")
+    return addressed_by_host(gateway.management(f"{gateway.base}/{stage}"), api_id)
+
+
+def assert_served_only_where_made(gateway, form: str, *made) -> None:
+    """`made`: two (socket, api id, stage) — each connection is reached through its own
+    endpoint, and is gone through the other's."""
+    cids = [connection_id(gateway, ws) for ws, _, _ in made]
+    clients = [management_at(gateway, api_id, stage, form) for _, api_id, stage in made]
+    for (ws, _, _), cid, client, other_cid in zip(made, cids, clients, reversed(cids)):
+        assert_gone(client, other_cid)
+        client.post_to_connection(ConnectionId=cid, Data=b"own endpoint")
+        assert ws.recv(timeout=30) == "own endpoint"
+        assert client.get_connection(ConnectionId=cid)["Identity"]
+
+
 @pytest.mark.parametrize("form", ["path", "host"])
 def test_a_connection_is_gone_through_another_apis_endpoint(chat, form):
     other_url = second_api(chat)
     with connect(chat.url) as ws, connect(other_url) as other_ws:
-        cid = connection_id(chat, ws)
-        other_cid = connection_id(chat, other_ws)
-        if form == "path":
-            client = chat.management(f"{chat.base}/_aws/execute-api/{OTHER_API}/prod")
-        else:
-            client = addressed_by_host(chat.management(f"{chat.base}/prod"), OTHER_API)
-        assert_gone(client, cid)
-        # The other API's own connection is served there.
-        client.post_to_connection(ConnectionId=other_cid, Data=b"to the other")
-        assert other_ws.recv(timeout=30) == "to the other"
-        assert client.get_connection(ConnectionId=other_cid)["Identity"]
-        # Nothing reached the first connection: it is open, and its own API reaches it.
-        own = chat.management(f"{chat.base}/_aws/execute-api/{API_ID}/prod")
-        own.post_to_connection(ConnectionId=cid, Data=b"still here")
-        assert ws.recv(timeout=30) == "still here"
+        assert_served_only_where_made(chat, form, (ws, API_ID, "prod"),
+                                      (other_ws, OTHER_API, "prod"))
+
+
+@pytest.mark.parametrize("form", ["path", "host"])
+def test_a_connection_is_gone_through_another_stages_endpoint(gateway_factory, form):
+    from .conftest import echo, ws_api
+    staged = gateway_factory(ws_api({"whoami": ("whoami", True)}, stages=("prod", "beta")),
+                             {"whoami": echo})
+    beta_url = staged.url.removesuffix("/prod") + "/beta"
+    with connect(staged.url) as prod_ws, connect(beta_url) as beta_ws:
+        assert_served_only_where_made(staged, form, (prod_ws, API_ID, "prod"),
+                                      (beta_ws, API_ID, "beta"))
 
 
 def test_sdk_endpoint_reaches_the_connections_of_every_api(chat):
@@ -215,3 +232,4 @@ def test_sdk_endpoint_reaches_the_connections_of_every_api(chat):
         client.delete_connection(ConnectionId=cids[1])
         with pytest.raises(ConnectionClosed):
             other_ws.recv(timeout=30)
+

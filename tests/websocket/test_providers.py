@@ -1,7 +1,9 @@
 """WebSocket API resources → the API definitions the gateway serves, then served."""
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -133,3 +135,91 @@ def test_routes_restored_before_their_api_are_served(gateway_factory):
     with connect(gateway.url.replace("chatapi123", api_id)) as ws:
         ws.send(json.dumps({"action": "send"}))
         assert ws.recv(timeout=30) == "sent"
+
+
+def websocket_api(stack: Stack) -> str:
+    return stack.put("Api", "AWS::ApiGatewayV2::Api", ProtocolType="WEBSOCKET",
+                     RouteSelectionExpression="$request.body.action")
+
+
+def put_integration(stack: Stack, api: str, **props) -> str:
+    return stack.put("Int", "AWS::ApiGatewayV2::Integration", ApiId=api,
+                     IntegrationType="AWS_PROXY", IntegrationUri=URI.format("slow"), **props)
+
+
+def test_timeout_in_millis_bounds_how_long_the_client_waits(gateway_factory):
+    apis = ApiRegistry()
+    stack = Stack(apis)
+    api_id = websocket_api(stack)
+    integration = put_integration(stack, api_id, TimeoutInMillis=300)
+    route = stack.put("Route", "AWS::ApiGatewayV2::Route", ApiId=api_id, RouteKey="$default",
+                      Target=f"integrations/{integration}")
+    stack.put("Resp", "AWS::ApiGatewayV2::RouteResponse", ApiId=api_id, RouteId=route,
+              RouteResponseKey="$default")
+    stack.put("Stage", "AWS::ApiGatewayV2::Stage", ApiId=api_id, StageName="prod")
+    release = threading.Event()
+
+    async def slow(event):
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+        return {"statusCode": 200, "body": "too late"}
+    # The node's default (29 s) is left as it is: the integration's own timeout answers.
+    gateway = gateway_factory(apis.get(api_id), {"slow": slow})
+    try:
+        with connect(gateway.url.replace("chatapi123", api_id)) as ws:
+            ws.send("x")
+            frame = json.loads(ws.recv(timeout=10))
+    finally:
+        release.set()
+    assert frame["message"] == "Endpoint request timed out"
+    assert set(frame) == {"message", "connectionId", "requestId"}
+
+
+@pytest.mark.parametrize("value", [50, "1000", 29000])
+def test_timeout_in_millis_within_api_gateways_bounds_is_kept(value):
+    apis = ApiRegistry()
+    stack = Stack(apis)
+    api_id = websocket_api(stack)
+    integration = put_integration(stack, api_id, TimeoutInMillis=value)
+    assert apis.get(api_id).integrations[integration].timeout_ms == int(value)
+
+
+@pytest.mark.parametrize("protocol, value, bounds", [
+    ("WEBSOCKET", 49, "50 ms and 29000 ms"), ("WEBSOCKET", 29001, "50 ms and 29000 ms"),
+    ("WEBSOCKET", "-1", "50 ms and 29000 ms"), ("HTTP", 30001, "50 ms and 30000 ms")])
+def test_timeout_in_millis_out_of_bounds_fails_the_deploy(protocol, value, bounds):
+    stack = Stack(ApiRegistry())
+    api_id = stack.put("Api", "AWS::ApiGatewayV2::Api", ProtocolType=protocol,
+                       RouteSelectionExpression="$request.body.action")
+    with pytest.raises(TemplateError) as error:
+        put_integration(stack, api_id, TimeoutInMillis=value)
+    assert error.value.message == f"Resource Int: Timeout should be between {bounds}"
+
+
+def test_http_api_takes_its_own_longer_timeout():
+    apis = ApiRegistry()
+    stack = Stack(apis)
+    api_id = stack.put("Api", "AWS::ApiGatewayV2::Api", ProtocolType="HTTP")
+    integration = put_integration(stack, api_id, TimeoutInMillis=30000)
+    assert apis.get(api_id).integrations[integration].timeout_ms == 30000
+
+
+@pytest.mark.parametrize("value, found", [("soon", "String"), (1.5, "Number"),
+                                          (True, "Boolean"), ({"ms": 1}, "JSONObject")])
+def test_timeout_in_millis_that_is_no_integer_fails_the_deploy(value, found):
+    stack = Stack(ApiRegistry())
+    api_id = websocket_api(stack)
+    with pytest.raises(TemplateError) as error:
+        put_integration(stack, api_id, TimeoutInMillis=value)
+    assert error.value.message == (
+        "Properties validation failed for resource Int with message: #/TimeoutInMillis: "
+        f"expected type: Integer, found: {found}")
+
+
+def test_a_non_lambda_integration_is_checked_too():
+    stack = Stack(ApiRegistry())
+    api_id = websocket_api(stack)
+    with pytest.raises(TemplateError) as error:
+        stack.put("Mock", "AWS::ApiGatewayV2::Integration", ApiId=api_id,
+                  IntegrationType="MOCK", TimeoutInMillis=10)
+    assert "Timeout should be between 50 ms and 29000 ms" in error.value.message

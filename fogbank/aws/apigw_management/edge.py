@@ -4,12 +4,12 @@ A function builds its management endpoint from the API's URL and stage, so the r
 comes addressed to the API: `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}/
 @connections/{id}`, or the path-based `/_aws/execute-api/{apiId}/{stage}/@connections/{id}`.
 The node's route table sends those (`is_connections_request`) to `ConnectionsEdge`, which
-hands them to the SDK app with the path cut to `/@connections/{id}`, and the API it named
-under the scope key `ADDRESSED_API`: a connection id belongs to its API, and through another API's endpoint
-it is gone (410), as on AWS. A request addressed to an API that is not a WebSocket API of
-this node, or to a stage it lacks (or with no stage segment), gets AWS's 403
-`{"message":"Forbidden"}`; the SDK endpoint's own `/@connections/{id}` names no API and is
-always served, for any connection.
+hands them to the SDK app with the path cut to `/@connections/{id}`, and the API and stage it
+named under the scope key `ADDRESSED_API`: a connection id belongs to its API and stage, and
+through another API's or stage's endpoint it is gone (410), as on AWS. A request addressed
+to an API that is not a WebSocket API of this node, or to a stage it lacks (or with no stage
+segment), gets AWS's 403 `{"message":"Forbidden"}`; the SDK endpoint's own
+`/@connections/{id}` names no API and is always served, for any connection.
 """
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ import json
 from typing import Any, Awaitable, Callable, Protocol
 from urllib.parse import unquote
 
-from fogbank.aws.service import ADDRESSED_API
-from fogbank.gateway.addressing import Address, address_of
+from fogbank.aws.service import ADDRESSED_API, ApiAddress
+from fogbank.gateway.addressing import address_of
 from fogbank.gateway.model import WEBSOCKET, Api
 from fogbank.ids import request_uuid
 from fogbank.wire import with_path
@@ -46,34 +46,32 @@ class Apis(Protocol):
 
 
 class ConnectionsEdge:
-    """Hands a @connections request to the SDK app with its path cut to `/@connections/…`.
+    """Hands a @connections request to the SDK app with its path cut to `/@connections/…`,
+    once `apis` (the gateway's registry) serves the API and stage it is addressed to."""
 
-    With `apis` (the gateway's registry) it first checks the API and stage the request is
-    addressed to, as API Gateway does."""
-
-    def __init__(self, sdk: ASGIApp, apis: Apis | None = None) -> None:
+    def __init__(self, sdk: ASGIApp, apis: Apis) -> None:
         self._sdk = sdk
         self._apis = apis
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         path = connections_path(scope)
         assert path is not None, "routed here by is_connections_request"
+        addressed: ApiAddress | None = None
         address = address_of(scope)     # None: the SDK endpoint's own form names no API
-        if self._apis is not None and address is not None and not self._stage_exists(
-                address, path):
-            await _forbidden(send)
-            return
+        if address is not None:
+            # What comes before `/@connections` is the stage segment: "/prod".
+            stage = address.raw_path.encode("latin-1")[:-len(path)].strip(b"/")
+            addressed = ApiAddress(address.api_id, unquote(stage.decode("latin-1")))
+            if b"/" in stage or not self._serves(addressed):
+                await _forbidden(send)
+                return
         scope = with_path(scope, path, unquote(path.decode("latin-1")))
-        scope[ADDRESSED_API] = address.api_id if address is not None else None
+        scope[ADDRESSED_API] = addressed
         await self._sdk(scope, receive, send)
 
-    def _stage_exists(self, address: Address, path: bytes) -> bool:
-        assert self._apis is not None
-        api = self._apis.get(address.api_id)
-        # What comes before `/@connections` is the stage segment: "/prod".
-        stage = address.raw_path.encode("latin-1")[:-len(path)].strip(b"/")
-        return (api is not None and api.protocol == WEBSOCKET and b"/" not in stage
-                and unquote(stage.decode("latin-1")) in api.stages)
+    def _serves(self, addressed: ApiAddress) -> bool:
+        api = self._apis.get(addressed.api_id)
+        return api is not None and api.protocol == WEBSOCKET and addressed.stage in api.stages
 
 
 async def _forbidden(send: Callable) -> None:

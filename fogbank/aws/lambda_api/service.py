@@ -1,4 +1,5 @@
-"""The Lambda API: Invoke, GetFunction, GetFunctionConfiguration, ListFunctions.
+"""The Lambda API: Invoke, GetFunction, GetFunctionConfiguration, ListFunctions, GetAlias
+and ListAliases.
 
 A translation between Lambda's operations and the runtime (which runs functions) and the
 async invoker (which queues Event invocations); it keeps no state of its own.
@@ -11,6 +12,7 @@ import dataclasses
 from typing import Any, Awaitable, Mapping, Protocol, Sequence
 
 from fogbank.aws.errors import UnsupportedService
+from fogbank.aws.lambda_api.aliases import alias_configuration, aliases_of
 from fogbank.aws.lambda_api.configuration import function_configuration
 from fogbank.aws.lambda_api.names import FunctionRef, function_not_found, resolve
 from fogbank.aws.lambda_api.payload import check_client_context, check_size, checked_event
@@ -22,7 +24,8 @@ LOG_TAIL_BYTES = 4096       # Lambda returns the last 4 KB of the log with LogTy
 PAGE_LIMIT = 50             # ListFunctions returns at most 50 per page whatever MaxItems says
 # Functions come from the app's template: these operations would change them behind its back.
 TEMPLATE_OPERATIONS = ("CreateFunction", "UpdateFunctionCode", "UpdateFunctionConfiguration",
-                       "DeleteFunction", "PublishVersion")
+                       "DeleteFunction", "PublishVersion", "CreateAlias", "UpdateAlias",
+                       "DeleteAlias")
 
 
 class FunctionRuntime(Protocol):
@@ -31,7 +34,8 @@ class FunctionRuntime(Protocol):
     def list(self) -> Sequence[FunctionSpec]: ...
 
     def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
-               tail_logs: bool = False) -> Awaitable[InvokeResult]: ...
+               tail_logs: bool = False,
+               trace_header: str | None = None) -> Awaitable[InvokeResult]: ...
 
 
 class EventQueue(Protocol):
@@ -51,6 +55,8 @@ class LambdaService:
             "GetFunction": self.get_function,
             "GetFunctionConfiguration": self.get_function_configuration,
             "ListFunctions": self.list_functions,
+            "GetAlias": self.get_alias,
+            "ListAliases": self.list_aliases,
             **{name: _deployed_from_template(name) for name in TEMPLATE_OPERATIONS},
         }
 
@@ -73,7 +79,8 @@ class LambdaService:
             return {"StatusCode": 202, "ResponseMetadata": {"RequestId": request_id}}
         tail = params.get("LogType") == "Tail"
         result = await self._runtime.invoke(target, event, tail_logs=tail,
-                                            client_context=params.get("ClientContext"))
+                                            client_context=params.get("ClientContext"),
+                                            trace_header=ctx.trace_header)
         output: dict[str, Any] = {
             "StatusCode": 200,
             "ExecutedVersion": result.executed_version,
@@ -118,6 +125,27 @@ class LambdaService:
         if start + limit < len(rows):
             output["NextMarker"] = _marker(page[-1])
         return output
+
+    async def get_alias(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        spec = self._function(params)
+        return alias_configuration(spec, params["Name"])
+
+    async def list_aliases(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        spec = self._function(params)
+        names = aliases_of(spec, params.get("FunctionVersion"))
+        if params.get("Marker"):
+            after = _unopaque(params["Marker"])
+            names = [name for name in names if name > after]
+        page = names[:params.get("MaxItems", len(names))]
+        output: dict[str, Any] = {"Aliases": [alias_configuration(spec, n) for n in page]}
+        if len(page) < len(names):
+            output["NextMarker"] = _opaque(page[-1])
+        return output
+
+    def _function(self, params: dict[str, Any]) -> FunctionSpec:
+        """The function an alias operation names (its unqualified self)."""
+        ref = dataclasses.replace(self._ref(params), qualifier=None)
+        return self._lookup(ref)
 
     def _ref(self, params: dict[str, Any]) -> FunctionRef:
         return resolve(params["FunctionName"], params.get("Qualifier"),
@@ -175,15 +203,29 @@ def _row_key(row: _Row) -> tuple[str, int]:
 
 
 def _marker(row: _Row) -> str:
-    # Opaque to clients, like Lambda's markers; it names the last row returned.
     name, version = _row_key(row)
-    return base64.urlsafe_b64encode(f"{name}:{version}".encode()).decode()
+    return _opaque(f"{name}:{version}")
 
 
 def _unmarker(marker: str) -> tuple[str, int]:
+    name, _, version = _unopaque(marker).partition(":")
     try:
-        name, _, version = base64.b64decode(marker.encode(), altchars=b"-_",
-                                            validate=True).decode().partition(":")
         return name, int(version or 0)
+    except ValueError:
+        raise _invalid_marker(marker) from None
+
+
+def _opaque(last: str) -> str:
+    # Opaque to clients, like Lambda's markers; it names the last item returned.
+    return base64.urlsafe_b64encode(last.encode()).decode()
+
+
+def _unopaque(marker: str) -> str:
+    try:
+        return base64.b64decode(marker.encode(), altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidParameterValue(f"Invalid marker: {marker}", extra={"Type": "User"}) from None
+        raise _invalid_marker(marker) from None
+
+
+def _invalid_marker(marker: str) -> InvalidParameterValue:
+    return InvalidParameterValue(f"Invalid marker: {marker}", extra={"Type": "User"})

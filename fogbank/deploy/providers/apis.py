@@ -4,8 +4,9 @@ HTTP APIs: AWS::ApiGatewayV2::Api (an OpenAPI `Body`, quick create `Target`, or 
 ::Stage, ::Route, ::Integration, ::Deployment. REST APIs: AWS::ApiGateway::RestApi (a
 Swagger/OpenAPI `Body` or bare), ::Resource, ::Method, ::Deployment, ::Stage. WebSocket
 APIs: AWS::ApiGatewayV2::Api with `ProtocolType: WEBSOCKET` and the same ::Route (route keys
-such as `$connect` or `sendmessage`), ::Integration (AWS_PROXY), ::Stage and ::Deployment,
-plus ::RouteResponse (makes a route two-way) and ::IntegrationResponse.
+such as `$connect` or `sendmessage`), ::Integration (AWS_PROXY; its TimeoutInMillis is how
+long the gateway waits), ::Stage and ::Deployment, plus ::RouteResponse (makes a route
+two-way) and ::IntegrationResponse.
 
 Routes are live in every stage as soon as they exist (as if each stage auto-deployed), so
 Deployments only name a stage. An API's id is derived from stack name and logical id, so
@@ -16,13 +17,14 @@ entries and an API keeps the entries others added.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any, Callable, Mapping
 
 from fogbank.deploy.errors import TemplateError
 from fogbank.gateway import ApiRegistry
-from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, DEFAULT_STAGE, HTTP, REST, WEBSOCKET,
-                                   Api, Integration, RestResource, Route, Stage,
+from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, DEFAULT_STAGE, EDGE, HTTP, REST,
+                                   WEBSOCKET, Api, Integration, RestResource, Route, Stage,
                                    function_name_from_uri, stable_id)
 from fogbank.gateway.openapi import Imported, cors_from, import_body, mock_response
 from fogbank.types import Deployed, Resource
@@ -178,9 +180,57 @@ class RestApiProvider(_ApiProvider):
         return replace(imported, binary_media_types=tuple(
             dict.fromkeys([*imported.binary_media_types, *types])))
 
+    def _apply(self, old: Resource | None, new: Resource) -> Deployed:
+        endpoint_type = _endpoint_type(new)      # refused before anything is registered
+        deployed = super()._apply(old, new)
+        self._apis.update(deployed.physical_id,
+                          lambda api: replace(api, endpoint_type=endpoint_type))
+        return deployed
+
     def _attributes(self, api_id: str) -> dict[str, Any]:
         root = stable_id(api_id, "/")
         return {"RestApiId": api_id, "RootResourceId": root}
+
+
+def _expect_type(res: Resource, path: str, value: Any, kind: type) -> None:
+    """CloudFormation's schema check of a property (`path` within it) that is set."""
+    if value is not None and not isinstance(value, kind):
+        found = _JSON_TYPES.get(type(value), type(value).__name__)
+        raise TemplateError(f"Properties validation failed for resource {res.logical_id} with "
+                            f"message: #/{path}: expected type: {_JSON_TYPES[kind]}, "
+                            f"found: {found}")
+
+
+_ENDPOINT_TYPES = ("PRIVATE", EDGE, "REGIONAL")     # in the order API Gateway lists them
+
+
+def _endpoint_type(res: Resource) -> str:
+    """A REST API's endpoint type: EndpointConfiguration's Types, else the import parameter
+    `endpointConfigurationTypes` (SAM writes both), else EDGE. The refusals are API
+    Gateway's, which CloudFormation reports as the resource's failure."""
+    config = res.properties.get("EndpointConfiguration")
+    parameter = (res.properties.get("Parameters") or {}).get("endpointConfigurationTypes")
+    _expect_type(res, "EndpointConfiguration", config, dict)
+    if config and "Types" in config:
+        types = config["Types"]
+        _expect_type(res, "EndpointConfiguration/Types", types, list)
+    elif parameter:
+        types = [part.strip() for part in str(parameter).split(",")]
+    else:
+        return EDGE
+    if not types:
+        raise TemplateError(f"Resource {res.logical_id}: REGIONAL Configuration and EDGE "
+                            f"Configuration cannot be both DISABLED.")
+    if len(types) > 1:
+        raise TemplateError(f"Resource {res.logical_id}: Cannot create an api with multiple "
+                            f"Endpoint Types.")
+    if types[0] not in _ENDPOINT_TYPES:
+        raise TemplateError(
+            f"Resource {res.logical_id}: 1 validation error detected: Value '[{types[0]}]' at "
+            f"'createRestApiInput.endpointConfiguration.types' failed to satisfy constraint: "
+            f"Member must satisfy constraint: [Member must satisfy enum value set: "
+            f"[{', '.join(_ENDPOINT_TYPES)}]]")
+    return str(types[0])
 
 
 # ------------------------------------------------------------------ the parts of an API
@@ -291,6 +341,7 @@ class HttpIntegrationProvider(_PartProvider):
 
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
         kind = str(_required(res, "IntegrationType")).upper()
+        timeout_ms = _timeout_ms(res, api.protocol)
         uri = str(res.properties.get("IntegrationUri") or "")
         function = function_name_from_uri(uri)
         if kind != "AWS_PROXY" or function is None:
@@ -300,11 +351,42 @@ class HttpIntegrationProvider(_PartProvider):
                                     f"Fogbank serves AWS_PROXY integrations to Lambda")
             return api                 # a WebSocket API's non-Lambda integration: not served
         version = str(res.properties.get("PayloadFormatVersion") or "1.0")
-        integration = Integration(function=function, payload_version=version)
+        integration = Integration(function=function, payload_version=version,
+                                  timeout_ms=timeout_ms)
         return replace(api, integrations={**api.integrations, physical_id: integration})
 
     def without(self, api: Api, res: Resource, physical_id: str) -> Api:
         return replace(api, integrations=_without_key(api.integrations, physical_id))
+
+
+# TimeoutInMillis's bounds, as the API Gateway V2 model documents them per protocol. An API
+# restored after its integrations has no protocol yet: the wider bounds (the template was
+# checked when it was first deployed).
+_TIMEOUT_BOUNDS_MS = {WEBSOCKET: (50, 29_000), HTTP: (50, 30_000)}
+_JSON_TYPES = {str: "String", float: "Number", bool: "Boolean", dict: "JSONObject",
+               list: "JSONArray"}
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def _timeout_ms(res: Resource, protocol: str) -> int | None:
+    """The integration's TimeoutInMillis, or None when it has none."""
+    value = res.properties.get("TimeoutInMillis")
+    if value is None:
+        return None
+    # CloudFormation takes a whole number written as a string for an integer property.
+    if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value):
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        found = _JSON_TYPES.get(type(value), type(value).__name__)
+        raise TemplateError(f"Properties validation failed for resource {res.logical_id} "
+                            f"with message: #/TimeoutInMillis: expected type: Integer, "
+                            f"found: {found}")
+    low, high = _TIMEOUT_BOUNDS_MS.get(protocol, _TIMEOUT_BOUNDS_MS[HTTP])
+    if not low <= value <= high:
+        # API Gateway's answer, which CloudFormation reports as the resource's failure.
+        raise TemplateError(f"Resource {res.logical_id}: Timeout should be between {low} ms "
+                            f"and {high} ms")
+    return value
 
 
 class RouteResponseProvider(_PartProvider):

@@ -72,9 +72,9 @@ class FunctionProvider:
     def restore(self, res: Resource, deployed: Deployed) -> None:
         self._deploy(self._spec(res, deployed.physical_id))
 
-    def set_provisioned(self, name: str, count: int) -> None:
-        """Apply an alias's provisioned concurrency to the function it points at."""
-        self._set(name, provisioned_concurrency=count)
+    def set_provisioned(self, name: str, count: int, version: str = LATEST) -> None:
+        """Apply an alias's provisioned concurrency to the version it points at."""
+        self._set(name, provisioned_concurrency=count, provisioned_version=version)
 
     def published_versions(self, name: str) -> int:
         """The highest version of the function published so far (0: none)."""
@@ -85,17 +85,26 @@ class FunctionProvider:
         version number, and SAM retains the versions it replaces)."""
         self._set(name, published_versions=max(self.published_versions(name), version))
 
-    def set_alias(self, name: str, alias: str, version: str | None) -> None:
-        """Point an alias of the function at a version ($LATEST or a number); None removes it."""
-        aliases = dict(self._set_by_versions.get(name, {}).get("aliases", {}))
-        if version is None:
-            aliases.pop(alias, None)
-        else:
+    def set_alias(self, name: str, alias: str, version: str | None,
+                  weights: Mapping[str, float] | None = None) -> None:
+        """Point an alias of the function at a version ($LATEST or a number), and send
+        `weights` (other version → share of invocations) elsewhere; None removes it."""
+        held = self._set_by_versions.get(name, {})
+        aliases = dict(held.get("aliases", {}))
+        alias_weights = dict(held.get("alias_weights", {}))
+        aliases.pop(alias, None)
+        alias_weights.pop(alias, None)
+        if version is not None:
             aliases[alias] = version
-        self._set(name, aliases=aliases)
-        if version is not None and version != LATEST:
-            # Lambda only lets an alias point at a published version.
-            self.publish(name, int(version))
+            if weights:
+                alias_weights[alias] = dict(weights)
+        self._set(name, aliases=aliases, alias_weights=alias_weights)
+        if version is None:
+            return
+        # Lambda only lets an alias route to published versions.
+        for routed in (version, *(weights or {})):
+            if routed != LATEST:
+                self.publish(name, int(routed))
 
     def _set(self, name: str, **fields: Any) -> None:
         self._set_by_versions.setdefault(name, {}).update(fields)

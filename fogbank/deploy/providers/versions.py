@@ -2,21 +2,32 @@
 
 A version is published on its function and an alias set on it (FunctionProvider keeps
 both in the function's spec), so Invoke, GetFunction and events reach `fn:1` and
-`fn:live`. An alias's ProvisionedConcurrencyConfig is applied to the function.
+`fn:live`. An alias's RoutingConfig sends a share of its invocations to a second version;
+its ProvisionedConcurrencyConfig keeps workers of its version started.
 
 A local difference from Lambda, by design: Fogbank keeps no old code, so every version
 (and every alias) runs the function's current code and configuration; only the version
-it reports (ExecutedVersion, the configuration's Version) tells them apart.
+it runs as (its own workers, the version the function sees, ExecutedVersion, the
+configuration's Version) tells them apart.
 """
 from __future__ import annotations
 
 import re
+from typing import Any, Mapping
 
 from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.providers.functions import FunctionProvider, function_name
 from fogbank.types import LATEST, Deployed, Resource, partition_for
 
 _VERSION = re.compile(r"[1-9][0-9]*")
+_WEIGHTS_AT = "routingConfig.additionalVersionWeights"
+# Lambda's validation of the AdditionalVersionWeights map (CreateAlias / UpdateAlias).
+_WEIGHT_RANGE = ("Map value must satisfy constraint: [Member must have value less than or "
+                 "equal to 1.0, Member must have value greater than or equal to 0.0, Member "
+                 "must not be null]")
+_WEIGHT_KEY = ("Map keys must satisfy constraint: [Member must have length less than or equal "
+               "to 1024, Member must have length greater than or equal to 1, Member must "
+               "satisfy regular expression pattern: [0-9]+, Member must not be null]")
 
 
 class _Arns:
@@ -71,9 +82,11 @@ class AliasProvider:
 
     def create(self, res: Resource) -> Deployed:
         name, alias = _names(res)
-        self._functions.set_alias(name, alias, _version(res))
+        version = _version(res)
+        self._functions.set_alias(name, alias, version, _weights(res, version))
         config = res.properties.get("ProvisionedConcurrencyConfig") or {}
-        self._functions.set_provisioned(name, int(config.get("ProvisionedConcurrentExecutions", 0)))
+        self._functions.set_provisioned(
+            name, int(config.get("ProvisionedConcurrentExecutions", 0)), version)
         arn = f"{self._arns.function(name)}:{alias}"
         return Deployed(arn, {"AliasArn": arn})
 
@@ -103,3 +116,75 @@ def _version(res: Resource) -> str:
         raise TemplateError(f"Resource {res.logical_id}: FunctionVersion {version or '(none)'} "
                             "is not a version number or $LATEST")
     return version
+
+
+def _weights(res: Resource, primary: str) -> dict[str, float]:
+    """An alias's RoutingConfig as {other version: weight}, refused as CloudFormation's
+    schema and then Lambda's CreateAlias refuse it."""
+    routing = res.properties.get("RoutingConfig") or {}
+    entries = _typed(res, "RoutingConfig", routing, Mapping, "JSONObject") \
+        .get("AdditionalVersionWeights") or []
+    entries = _typed(res, "RoutingConfig/AdditionalVersionWeights", entries, list, "JSONArray")
+    weights: dict[str, float] = {}
+    for index, entry in enumerate(entries):
+        at = f"RoutingConfig/AdditionalVersionWeights/{index}"
+        entry = _typed(res, at, entry, Mapping, "JSONObject")
+        for key in ("FunctionVersion", "FunctionWeight"):
+            if entry.get(key) is None:
+                raise _schema_error(res, f"#/{at}: required key [{key}] not found")
+        weight = _number(res, f"{at}/FunctionWeight", entry["FunctionWeight"])
+        weights[str(entry["FunctionVersion"])] = weight
+    if len(weights) > 1:
+        raise _lambda_error(res, "Number of items in AdditionalVersionWeights cannot be "
+                                 "greater than 1")
+    for version, weight in weights.items():
+        value = f"Value '{{{version}={weight!r}}}' at '{_WEIGHTS_AT}'"
+        if not 0.0 <= weight <= 1.0:
+            raise _lambda_error(res, f"1 validation error detected: {value} failed to satisfy "
+                                     f"constraint: {_WEIGHT_RANGE}")
+        if version == primary:
+            raise _lambda_error(res, f"Invalid function version {primary}. Function version "
+                                     f"{primary} is already included in routing configuration.")
+        if primary == LATEST:
+            raise _lambda_error(res, "$LATEST is not supported for an alias pointing to more "
+                                     "than 1 version")
+        if not version.isascii() or not version.isdigit():
+            raise _lambda_error(res, f"1 validation error detected: {value} failed to satisfy "
+                                     f"constraint: {_WEIGHT_KEY}")
+    return weights
+
+
+def _typed(res: Resource, at: str, value: Any, kind: type, schema_name: str) -> Any:
+    if not isinstance(value, kind):
+        raise _schema_error(res, f"#/{at}: expected type: {schema_name}, "
+                                 f"found: {_schema_type(value)}")
+    return value
+
+
+def _number(res: Resource, at: str, value: Any) -> float:
+    # CloudFormation takes a number, or a string that reads as one (a parameter's value).
+    if not isinstance(value, bool):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            pass
+    raise _schema_error(res, f"#/{at}: expected type: Number, found: {_schema_type(value)}")
+
+
+def _schema_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, (int, float)):
+        return "Number"
+    if isinstance(value, Mapping):
+        return "JSONObject"
+    return "JSONArray" if isinstance(value, list) else "String"
+
+
+def _schema_error(res: Resource, message: str) -> TemplateError:
+    return TemplateError(f"Properties validation failed for resource {res.logical_id} "
+                         f"with message: {message}")
+
+
+def _lambda_error(res: Resource, message: str) -> TemplateError:
+    return TemplateError(f"Resource {res.logical_id}: {message}")

@@ -5,10 +5,11 @@ A connection passes: address and stage (addressing.py) → the new-connection ra
 accept, register with the `ConnectionHub` → one task per message: route selection
 (selection.py) → invoke → a reply for two-way routes → on close, from either side,
 `$disconnect` with the close code and reason. An integration that has not answered within
-the integration timeout (29 s, API Gateway's maximum) gets the client API Gateway's timeout
-answer; the function runs on, as Lambda's would. Idle and over-age connections are closed by
-one sweeper for all of them. The gateway is also the hub's `LocalSockets`: @connections
-calls reach a socket only through `send` and `close` by connection id.
+its timeout (its TimeoutInMillis, else the limits' default: 29 s, API Gateway's) gets the
+client API Gateway's timeout answer; the function runs on, as Lambda's would. Idle and
+over-age connections are closed by one sweeper for all of them. The gateway is also the
+hub's `LocalSockets`: @connections calls reach a socket only through `send` and `close` by
+connection id.
 """
 from __future__ import annotations
 
@@ -36,9 +37,6 @@ log = logging.getLogger(__name__)
 
 Receive = Callable[[], Awaitable[dict]]
 Send = Callable[[dict], Awaitable[None]]
-
-
-INTEGRATION_TIMEOUT_S = 29.0
 
 
 class _Session:
@@ -72,12 +70,10 @@ class WebSocketGateway:
 
     def __init__(self, apis: ApiRegistry, invoke: Invoker, hub: ConnectionHub, *,
                  limits: WebSocketLimits = WebSocketLimits(),
-                 integration_timeout_s: float = INTEGRATION_TIMEOUT_S,
                  clock: Callable[[], float] = time.time,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self._apis, self._invoke, self._hub = apis, invoke, hub
         self.limits = limits
-        self._integration_timeout_s = integration_timeout_s
         self._clock, self._monotonic = clock, monotonic
         self._bucket = TokenBucket(limits.new_connections_per_s, limits.new_connections_burst,
                                    monotonic)
@@ -221,11 +217,12 @@ class WebSocketGateway:
     async def _call(self, target: Target, event: dict[str, Any]) -> bytes:
         """The function's result, or _IntegrationFailed."""
         name = target.integration.function or ""
+        timeout_ms = target.integration.timeout_ms
+        timeout_s = self.limits.integration_timeout_s if timeout_ms is None else timeout_ms / 1000
         invocation = asyncio.ensure_future(
             self._invoke(name, json.dumps(event, separators=(",", ":")).encode()))
         try:
-            result = await asyncio.wait_for(asyncio.shield(invocation),
-                                            self._integration_timeout_s)
+            result = await asyncio.wait_for(asyncio.shield(invocation), timeout_s)
         except asyncio.TimeoutError:
             # API Gateway stops waiting; the function runs to its end and its result is lost.
             invocation.add_done_callback(_discard_outcome)

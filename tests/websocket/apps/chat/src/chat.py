@@ -2,6 +2,7 @@
 from the event (or as AWS's own sample builds it), never from Fogbank settings."""
 import json
 import os
+import time
 
 import boto3
 
@@ -51,6 +52,9 @@ def action(event, context):
         return {"statusCode": 200, "body": json.dumps(event)}
     if kind == "fail":
         raise ValueError("this route fails")
+    if kind == "slow":                     # longer than the route's TimeoutInMillis
+        time.sleep(3)
+        return {"statusCode": 200, "body": "too late"}
     if kind in ("echo", "echo-aws"):
         _management(event, kind == "echo-aws").post_to_connection(
             ConnectionId=ctx["connectionId"], Data=message.get("data", "").encode())
