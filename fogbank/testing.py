@@ -96,6 +96,13 @@ class RunningNode:
         return {"endpoint_url": self.url, "region_name": "us-east-1",
                 "aws_access_key_id": "test", "aws_secret_access_key": "test"}
 
+    def logs(self, function: str) -> str:
+        """A function's logs, as `fogbank logs FUNCTION` prints them."""
+        done = subprocess.run([str(BIN / "fogbank"), "logs", function, "--endpoint", self.url],
+                              capture_output=True, text=True, timeout=60, env=clean_env())
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
     def kill(self) -> None:
         """kill -9: what a crash looks like."""
         self.proc.kill()

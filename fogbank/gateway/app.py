@@ -2,7 +2,8 @@
 
 One request passes these layers, each its own module: address (which API and stage, from
 the scope's host or `/_aws/execute-api/` path — see addressing.py) → route match
-(routing.py) → CORS preflight (cors.py) → event (event_v1.py / event_v2.py) → invoke →
+(routing.py) → CORS preflight (cors.py) → event (event_v1.py / event_v2.py) → invoke,
+waited for up to the integration's timeout (integration.py) →
 response mapping (responses.py). Gateway failures are raised as `GatewayError` and
 answered in `_respond`, the one place that turns them into responses. Body reading and
 response writing are plain ASGI: this is the hot path.
@@ -23,6 +24,7 @@ from fogbank.types import AwsError, Invoker, TooManyRequests
 from fogbank.gateway import cors, event_v1, event_v2
 from fogbank.gateway.addressing import Address, address_of, select_stage
 from fogbank.gateway.cloudfront import CloudFront
+from fogbank.gateway.integration import IntegrationTimedOut, invoke_within
 from fogbank.gateway.errors import (FUNCTION_ERROR, INVOKE_FAILED, NO_STAGE, NOT_FOUND, THROTTLED, TIMEOUT,
                      TOO_LARGE, GatewayError, error_response)
 from fogbank.gateway.model import EDGE, HTTP, REST, WEBSOCKET, Integration
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 
 _STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_.:-]+)\}")
 _NO_BODY_STATUSES = frozenset({204, 304})
+# How long API Gateway waits for an integration without TimeoutInMillis: its maximum for
+# each kind of API (REST 29 s, HTTP 30 s).
+INTEGRATION_TIMEOUT_MS = {REST: 29_000, HTTP: 30_000}
 # Failures found before an integration is called (no trace is started for them).
 _BEFORE_INTEGRATION = frozenset({NOT_FOUND, NO_STAGE, TOO_LARGE})
 
@@ -174,8 +179,12 @@ class GatewayApp:
         v2 = integration.payload_version == "2.0"
         event = event_v2.build_event(request) if v2 else event_v1.build_event(request)
         name = _function_name(integration, request.stage.variables)
+        timeout_ms = integration.timeout_ms or INTEGRATION_TIMEOUT_MS[request.api.protocol]
         try:
-            result = await self._invoke(name, orjson.dumps(event))
+            result = await invoke_within(self._invoke, name, orjson.dumps(event),
+                                         timeout_ms / 1000)
+        except IntegrationTimedOut:
+            raise GatewayError(TIMEOUT) from None
         except TooManyRequests:
             raise GatewayError(THROTTLED) from None
         except AwsError as exc:

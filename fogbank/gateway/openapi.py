@@ -86,7 +86,20 @@ def integration_from(spec: Mapping[str, Any], protocol: str) -> Integration | No
         return None
     default_version = "2.0" if protocol == HTTP else "1.0"
     return Integration(function=function,
-                       payload_version=str(spec.get("payloadFormatVersion", default_version)))
+                       payload_version=str(spec.get("payloadFormatVersion", default_version)),
+                       timeout_ms=_whole_number(spec.get("timeoutInMillis")))
+
+
+def _whole_number(value: Any) -> int | None:
+    """An integer written as a number or a string of digits (as SAM writes template values
+    into the definition); None for anything else, which the deploy then reports."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
 
 
 def import_body(api_id: str, protocol: str, body: Mapping[str, Any]) -> Imported:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -151,6 +152,21 @@ def test_http_api_error_statuses(faults) -> None:
     assert r.status_code == 503
     r = httpx.get(rest_api(info) + "/raises")
     assert (r.status_code, r.json()) == (502, {"message": "Internal server error"})
+
+
+def test_integration_timeout_answers_and_the_function_runs_on(faults) -> None:
+    node, info = faults
+    for url, answer in ((http_api(info) + "/slow", (503, {"message": "Service Unavailable"})),
+                        (rest_api(info) + "/slow",
+                         (504, {"message": "Endpoint request timed out"}))):
+        started = time.monotonic()
+        r = httpx.get(url, timeout=30)
+        assert (r.status_code, r.json()) == answer
+        assert time.monotonic() - started < 1.4        # the 300 ms TimeoutInMillis, not 1.5 s
+    deadline = time.monotonic() + 30
+    while node.logs("slow").count("slow finished") < 2:
+        assert time.monotonic() < deadline, node.logs("slow")
+        time.sleep(0.2)
 
 
 def test_http_api_event_reaches_the_function(faults) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 from botocore.exceptions import ClientError
 from PIL import Image
 
-from fogbank.testing import BIN, RunningNode
+from fogbank.testing import RunningNode
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "photo-gallery"
 # The first deploy installs Pillow for the thumbnail function; the first upload cold-starts it.
@@ -60,11 +59,7 @@ class Gallery:
 
     def logs(self) -> str:
         """The thumbnail function's logs, as `fogbank logs ThumbnailFunction` prints them."""
-        done = subprocess.run([str(BIN / "fogbank"), "logs", "ThumbnailFunction",
-                               "--endpoint", self.node.url],
-                              capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
+        return self.node.logs("ThumbnailFunction")
 
     def run_on(self, key: str) -> str:
         """The thumbnail function's log lines for its run on `key`, once that run has ended."""

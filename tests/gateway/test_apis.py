@@ -286,3 +286,41 @@ def test_unsupported_http_api_integration(gateway) -> None:
             res("Int", "AWS::ApiGatewayV2::Integration", ApiId=api.physical_id,
                 IntegrationType="HTTP_PROXY", IntegrationUri="https://example.com"))
     assert "IntegrationType HTTP_PROXY" in exc.value.message
+
+
+@pytest.mark.parametrize("event_type, api_lid, limit", [
+    ("HttpApi", "ServerlessHttpApi", 30000), ("Api", "ServerlessRestApi", 29000)])
+def test_sam_event_timeout_in_millis(gateway, deploy_sam, sam_function, event_type, api_lid,
+                                     limit) -> None:
+    gateway.runtime.handlers.update(fn=ok("fn"))
+    event = {"Type": event_type, "Properties": {"Path": "/a", "Method": "GET",
+                                                "TimeoutInMillis": 250}}
+    stack = deploy_sam({"Fn": sam_function({"Get": event})})
+    api = gateway.apis.get(stack.api_id(api_lid))
+    assert [i.timeout_ms for i in api.integrations.values()] == [250]
+    event["Properties"]["TimeoutInMillis"] = limit + 1
+    with pytest.raises(TemplateError) as exc:
+        deploy_sam({"Fn": sam_function({"Get": event})})
+    assert exc.value.message == f"Resource {api_lid}: Timeout should be between 50 ms and " \
+                                f"{limit} ms"
+
+
+@pytest.mark.parametrize("value, message", [
+    (29000, None), (49, "Resource M: Timeout should be between 50 ms and 29000 ms"),
+    ("soon", "Properties validation failed for resource M with message: #/TimeoutInMillis: "
+             "expected type: Integer, found: String")])
+def test_rest_method_timeout_in_millis(gateway, value, message) -> None:
+    api_id = provider(gateway, "AWS::ApiGateway::RestApi").create(
+        res("Api", "AWS::ApiGateway::RestApi", Name="t")).physical_id
+    root = gateway.apis.get(api_id).root_resource_id
+    method = res("M", "AWS::ApiGateway::Method", RestApiId=api_id, ResourceId=root,
+                 HttpMethod="GET", Integration={"Type": "AWS_PROXY", "TimeoutInMillis": value,
+                                                "Uri": LAMBDA_URI.format("fn")})
+    if message is None:
+        provider(gateway, "AWS::ApiGateway::Method").create(method)
+        (integration,) = gateway.apis.get(api_id).integrations.values()
+        assert integration.timeout_ms == value
+    else:
+        with pytest.raises(TemplateError) as exc:
+            provider(gateway, "AWS::ApiGateway::Method").create(method)
+        assert exc.value.message == message

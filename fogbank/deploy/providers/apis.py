@@ -104,7 +104,11 @@ class _ApiProvider:
             return Imported()
         if not isinstance(body, dict):
             raise TemplateError(f"Resource {res.logical_id}: Body must be an OpenAPI object")
-        return import_body(api_id, self.protocol, body)
+        imported = import_body(api_id, self.protocol, body)
+        for integration in imported.integrations.values():
+            if integration.timeout_ms is not None:
+                _check_timeout_bounds(res, self.protocol, integration.timeout_ms)
+        return imported
 
     def _definition(self, res: Resource, api_id: str) -> Imported:
         return self._body(res, api_id)
@@ -341,7 +345,7 @@ class HttpIntegrationProvider(_PartProvider):
 
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
         kind = str(_required(res, "IntegrationType")).upper()
-        timeout_ms = _timeout_ms(res, api.protocol)
+        timeout_ms = _timeout_ms(res, api.protocol, res.properties.get("TimeoutInMillis"))
         uri = str(res.properties.get("IntegrationUri") or "")
         function = function_name_from_uri(uri)
         if kind != "AWS_PROXY" or function is None:
@@ -362,15 +366,14 @@ class HttpIntegrationProvider(_PartProvider):
 # TimeoutInMillis's bounds, as the API Gateway V2 model documents them per protocol. An API
 # restored after its integrations has no protocol yet: the wider bounds (the template was
 # checked when it was first deployed).
-_TIMEOUT_BOUNDS_MS = {WEBSOCKET: (50, 29_000), HTTP: (50, 30_000)}
+_TIMEOUT_BOUNDS_MS = {WEBSOCKET: (50, 29_000), HTTP: (50, 30_000), REST: (50, 29_000)}
 _JSON_TYPES = {str: "String", float: "Number", bool: "Boolean", dict: "JSONObject",
                list: "JSONArray"}
 _WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
-def _timeout_ms(res: Resource, protocol: str) -> int | None:
-    """The integration's TimeoutInMillis, or None when it has none."""
-    value = res.properties.get("TimeoutInMillis")
+def _timeout_ms(res: Resource, protocol: str, value: Any) -> int | None:
+    """An integration's TimeoutInMillis as the template gives it, or None when it has none."""
     if value is None:
         return None
     # CloudFormation takes a whole number written as a string for an integer property.
@@ -381,12 +384,16 @@ def _timeout_ms(res: Resource, protocol: str) -> int | None:
         raise TemplateError(f"Properties validation failed for resource {res.logical_id} "
                             f"with message: #/TimeoutInMillis: expected type: Integer, "
                             f"found: {found}")
+    _check_timeout_bounds(res, protocol, value)
+    return value
+
+
+def _check_timeout_bounds(res: Resource, protocol: str, ms: int) -> None:
     low, high = _TIMEOUT_BOUNDS_MS.get(protocol, _TIMEOUT_BOUNDS_MS[HTTP])
-    if not low <= value <= high:
+    if not low <= ms <= high:
         # API Gateway's answer, which CloudFormation reports as the resource's failure.
         raise TemplateError(f"Resource {res.logical_id}: Timeout should be between {low} ms "
                             f"and {high} ms")
-    return value
 
 
 class RouteResponseProvider(_PartProvider):
@@ -480,7 +487,9 @@ class RestMethodProvider(_PartProvider):
                 raise TemplateError(f"Resource {res.logical_id}: Integration Type "
                                     f"{kind or '(none)'} is not supported; Fogbank serves "
                                     f"AWS_PROXY integrations to Lambda and MOCK")
-            integration = Integration(function=function, payload_version="1.0")
+            integration = Integration(function=function, payload_version="1.0",
+                                      timeout_ms=_timeout_ms(res, REST,
+                                                             spec.get("TimeoutInMillis")))
         path = api.resource_path(str(_required(res, "ResourceId")))
         route = Route(ANY if method == ANY else method, path, physical_id)
         return replace(api, routes={**api.routes, physical_id: route},

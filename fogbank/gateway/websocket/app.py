@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl
 from fogbank.connections import Connection, ConnectionHub
 from fogbank.types import AwsError, Invoker
 from fogbank.gateway.addressing import address_of
+from fogbank.gateway.integration import IntegrationTimedOut, invoke_within
 from fogbank.gateway.model import WEBSOCKET, Api
 from fogbank.gateway.registry import ApiRegistry
 from fogbank.gateway.websocket import events, replies
@@ -219,13 +220,10 @@ class WebSocketGateway:
         name = target.integration.function or ""
         timeout_ms = target.integration.timeout_ms
         timeout_s = self.limits.integration_timeout_s if timeout_ms is None else timeout_ms / 1000
-        invocation = asyncio.ensure_future(
-            self._invoke(name, json.dumps(event, separators=(",", ":")).encode()))
         try:
-            result = await asyncio.wait_for(asyncio.shield(invocation), timeout_s)
-        except asyncio.TimeoutError:
-            # API Gateway stops waiting; the function runs to its end and its result is lost.
-            invocation.add_done_callback(_discard_outcome)
+            result = await invoke_within(
+                self._invoke, name, json.dumps(event, separators=(",", ":")).encode(), timeout_s)
+        except IntegrationTimedOut:
             raise _IntegrationFailed(replies.TIMED_OUT) from None
         except AwsError as exc:
             log.warning("WebSocket route %s could not invoke %s: %s", target.route.key, name,
@@ -313,11 +311,6 @@ def _failed_connect(message: str) -> _Refused:
     """The handshake's answer when $connect's integration failed or timed out."""
     return _Refused(504 if message == replies.TIMED_OUT else 502,
                     json.dumps({"message": message}).encode())
-
-
-def _discard_outcome(task: asyncio.Future[Any]) -> None:
-    if not task.cancelled():
-        task.exception()              # retrieved, so that asyncio does not log it
 
 
 def _header(scope: dict, name: str) -> str | None:

@@ -10,6 +10,12 @@ def sleeps(event, context):
     time.sleep(30)
 
 
+def slow(event, context):
+    time.sleep(1.5)
+    print("slow finished")
+    return {"statusCode": 200, "body": "late"}
+
+
 def hog(event, context):
     hoard = []
     while True:
