@@ -6,6 +6,7 @@ Wire payloads stay verbatim (bytes, raw AWS dicts); internal requests are frozen
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Mapping, Protocol
@@ -187,3 +188,17 @@ def partition_for(region: str) -> str:
     if region.startswith("us-gov"):
         return "aws-us-gov"
     return "aws"
+
+
+# A Lambda function ARN, bare or inside an API Gateway integration URI ("arn:aws:apigateway:
+# …:lambda:path/2015-03-31/functions/arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]/
+# invocations").
+_FUNCTION_ARN = re.compile(r"arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:/]+(?::[^:/]+)?)")
+
+
+def function_name_from_uri(uri: str) -> str | None:
+    """The function an ARN or integration URI targets, as Lambda's FunctionName takes it:
+    NAME, or NAME:QUALIFIER when it targets an alias or a version (SAM's AutoPublishAlias
+    points event sources at the alias), which the invocation then runs."""
+    match = _FUNCTION_ARN.search(uri)
+    return match.group(1) if match else None

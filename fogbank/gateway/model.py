@@ -6,7 +6,6 @@ registry stores. They are frozen; a change replaces a value (see `ApiRegistry.up
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -30,20 +29,6 @@ def stable_id(*parts: str, length: int = 10) -> str:
         number, digit = divmod(number, len(_ID_ALPHABET))
         chars.append(_ID_ALPHABET[digit])
     return "".join(chars)
-
-
-# The Lambda ARN inside an integration URI ("arn:aws:apigateway:…:lambda:path/2015-03-31/
-# functions/arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]/invocations") or given
-# bare (HTTP APIs accept the function ARN itself as IntegrationUri).
-_FUNCTION_ARN = re.compile(r"arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:/]+(?::[^:/]+)?)")
-
-
-def function_name_from_uri(uri: str) -> str | None:
-    """The function an integration URI targets, as Lambda's FunctionName takes it: NAME,
-    or NAME:QUALIFIER when it targets an alias or a version (SAM's AutoPublishAlias points
-    event sources at the alias), which the invocation then runs."""
-    match = _FUNCTION_ARN.search(uri)
-    return match.group(1) if match else None
 
 
 @dataclass(frozen=True)

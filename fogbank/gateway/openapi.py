@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, HTTP, Cors, Integration, MockResponse, Route,
-                    function_name_from_uri, stable_id)
+                                   stable_id)
+from fogbank.types import function_name_from_uri
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from typing import Any, Awaitable, Callable, Mapping
 from urllib.parse import quote_plus
 
 from fogbank.objects.model import Caller
+from fogbank.types import function_name_from_uri
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +28,9 @@ OWNER_ID = "A3NL1KOZZKExample"
 
 
 def function_name(arn: str) -> str:
-    """The function an ARN names (a qualifier, if any, is dropped)."""
-    if ":function:" in arn:
-        return arn.split(":function:", 1)[1].split(":", 1)[0]
-    return arn
+    """The function an ARN names, with its qualifier: an alias or a version (SAM's
+    AutoPublishAlias points S3 events at the alias), which the invocation then runs."""
+    return function_name_from_uri(arn) or arn
 
 
 def event_matches(wanted: str, event_name: str) -> bool:

@@ -143,3 +143,11 @@ async def test_through_the_durable_async_queue(data_dir, tmp_path, clock):
     assert name == "process"
     assert payload["Records"][0]["s3"]["object"]["key"] == "in/a+b.txt"
     assert payload["Records"][0]["s3"]["object"]["size"] == 7
+
+
+async def test_a_qualified_function_arn_invokes_that_alias(s3, engine, bucket, queue):
+    # SAM's AutoPublishAlias points a function's S3 events at its alias.
+    await engine.configs.put(bucket, BucketConfig.NOTIFICATION, {
+        "LambdaFunctionConfigurations": [target("thumbs:live", ["s3:ObjectCreated:*"])]})
+    await s3.put(bucket, "a.jpg", b"x")
+    assert [name for name, _ in queue.sent] == ["thumbs:live"]

@@ -25,7 +25,8 @@ from fogbank.deploy.errors import TemplateError
 from fogbank.gateway import ApiRegistry
 from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, DEFAULT_STAGE, EDGE, HTTP, REST,
                                    WEBSOCKET, Api, Integration, RestResource, Route, Stage,
-                                   function_name_from_uri, stable_id)
+                                   stable_id)
+from fogbank.types import function_name_from_uri
 from fogbank.gateway.openapi import Imported, cors_from, import_body, mock_response
 from fogbank.types import Deployed, Resource
 
