@@ -5,15 +5,21 @@ import time
 import uuid
 from urllib.parse import parse_qs, urlsplit
 
+import boto3
 import httpx
 import pytest
 
 
-@pytest.fixture(params=["s3v4", "default"])
+@pytest.fixture(params=["s3v4", "default", "default, temporary credentials"])
 def signer(request, endpoint):
-    """A client presigning with SigV4, and one with boto3's default (SigV2 in us-east-1)."""
+    """A client presigning with SigV4, one with boto3's default (SigV2 in us-east-1), and
+    the default with a session token, as a function's role credentials have."""
     if request.param == "default":
         return endpoint.client()
+    if request.param == "default, temporary credentials":
+        return boto3.client("s3", endpoint_url=endpoint.url, region_name="us-east-1",
+                            aws_access_key_id="test", aws_secret_access_key="test",
+                            aws_session_token="session-token")
     return endpoint.client(signature_version="s3v4")
 
 

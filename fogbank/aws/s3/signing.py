@@ -211,6 +211,9 @@ def is_presigned_v2(request: WireRequest) -> bool:
         request.query_value("Signature") is not None
 
 
+_V2_QUERY_HEADERS = ("content-md5", "content-type")
+
+
 def verify_presigned_v2(request: WireRequest, raw_query: str, routed_path: str,
                         secret_for: SecretFor, now: float) -> str:
     """Checks a Signature Version 2 presigned URL; returns the access key."""
@@ -224,10 +227,16 @@ def verify_presigned_v2(request: WireRequest, raw_query: str, routed_path: str,
             "Expires": _iso(int(expires_text)), "ServerTime": _iso(now)})
     resource = HmacV1Auth(None).canonical_resource(
         urlsplit(f"{routed_path}?{raw_query}"), auth_path=routed_path)
-    amz = "".join(f"{name}:{value.strip()}\n" for name, value in sorted(request.headers.items())
+    # botocore signs x-amz-* headers (x-amz-security-token, with temporary credentials),
+    # Content-MD5 and Content-Type, then moves them into the query: they count from there.
+    signed = {name.lower(): values[0] for name, values in request.query.items()
+              if name.lower().startswith("x-amz-") or name.lower() in _V2_QUERY_HEADERS}
+    signed.update((name, value) for name, value in request.headers.items()
+                  if name.startswith("x-amz-") or name in _V2_QUERY_HEADERS)
+    amz = "".join(f"{name}:{value.strip()}\n" for name, value in sorted(signed.items())
                   if name.startswith("x-amz-"))
-    string_to_sign = "\n".join([request.method, request.header("content-md5") or "",
-                                request.header("content-type") or "", expires_text,
+    string_to_sign = "\n".join([request.method, signed.get("content-md5", ""),
+                                signed.get("content-type", ""), expires_text,
                                 amz + resource])
     expected = sign_v2(secret_for(access_key), string_to_sign)
     if not hmac.compare_digest(expected, request.query_value("Signature") or ""):
