@@ -135,11 +135,15 @@ async def stream_logs(node: Node, console: Console) -> None:
     async def follow(name: str) -> None:
         # Plain writes, one flush per burst: this runs for every invocation's log lines.
         nonlocal flush_pending
-        async for event in node.runtime.logs.follow(name):
-            out.write(f"[{name}] {event.message}\n")
-            if not flush_pending:
-                flush_pending = True
-                loop.call_soon(flush)
+        follower = node.runtime.logs.follow(name)
+        try:
+            async for event in follower:
+                out.write(f"[{name}] {event.message}\n")
+                if not flush_pending:
+                    flush_pending = True
+                    loop.call_soon(flush)
+        finally:
+            follower.close()
 
     try:
         while True:                     # functions come and go with template changes

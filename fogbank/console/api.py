@@ -47,14 +47,23 @@ class NodeApi:
             await send_json(send, 404, {"message": f"Function not found: {name}"})
             return
         start = int(query["since"]) if query.get("since", "").isdigit() else None
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"application/x-ndjson")]})
-        for event in self.logs.query(name, start_ms=start):
-            await send({"type": "http.response.body", "body": line(event), "more_body": True})
-        if query.get("follow") == "1":
-            async for event in self.logs.follow(name):
+        # Following from before the history is read: what is logged while the history is
+        # sent comes after it, not never.
+        follower = self.logs.follow(name) if query.get("follow") == "1" else None
+        history = self.logs.query(name, start_ms=start)
+        try:
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"application/x-ndjson")]})
+            for event in history:
                 await send({"type": "http.response.body", "body": line(event),
                             "more_body": True})
+            if follower is not None:
+                async for event in follower:
+                    await send({"type": "http.response.body", "body": line(event),
+                                "more_body": True})
+        finally:
+            if follower is not None:
+                follower.close()
         await send({"type": "http.response.body", "body": b""})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from pathlib import Path
-from typing import AsyncIterator, BinaryIO, Callable, NamedTuple
+from typing import BinaryIO, Callable, NamedTuple
 
 import orjson
 
@@ -73,16 +73,11 @@ class LogStore:
                  and (end_ms is None or e.timestamp_ms <= end_ms)]
         return found[:limit] if limit is not None else found
 
-    async def follow(self, function_name: str) -> AsyncIterator[LogEvent]:
-        """Every event written from now on, as it is written."""
-        queue: asyncio.Queue[LogEvent] = asyncio.Queue()
-        followers = self._followers.setdefault(function_name, set())
-        followers.add(queue)
-        try:
-            while True:
-                yield await queue.get()
-        finally:
-            followers.discard(queue)
+    def follow(self, function_name: str) -> Follower:
+        """Every event written from this call on, as it is written. The follower is
+        registered at once, so history read right after it (with no await between) and the
+        events it then yields neither miss nor repeat an event. Close it when done."""
+        return Follower(self._followers.setdefault(function_name, set()))
 
     def close(self) -> None:
         for file in self._files.values():
@@ -101,9 +96,30 @@ class LogStore:
         return file
 
     def _read_file(self, function_name: str) -> list[LogEvent]:
+        written = self._files.get(function_name)
+        if written is not None:
+            written.flush()          # an invocation under way writes its lines buffered
         try:
             with open(self._path(function_name), "rb") as f:
                 rows = [orjson.loads(line) for line in f if line.strip()]
         except FileNotFoundError:
             return []
         return [LogEvent(r["t"], function_name, r["r"], r["m"]) for r in rows]
+
+
+class Follower:
+    """A live tail of one function's log events (LogStore.follow)."""
+
+    def __init__(self, followers: set[asyncio.Queue[LogEvent]]) -> None:
+        self._queue: asyncio.Queue[LogEvent] = asyncio.Queue()
+        self._followers = followers
+        followers.add(self._queue)
+
+    def __aiter__(self) -> Follower:
+        return self
+
+    async def __anext__(self) -> LogEvent:
+        return await self._queue.get()
+
+    def close(self) -> None:
+        self._followers.discard(self._queue)

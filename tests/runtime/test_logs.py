@@ -158,7 +158,7 @@ def test_follow_streams_output_while_the_call_runs(runtime, code, loop):
         (root / "go").write_text("")  # only now may the handler finish
         while not seen[-1].message.startswith("REPORT"):
             seen.append(await asyncio.wait_for(stream.__anext__(), 30))
-        await stream.aclose()
+        stream.close()
         return await call, seen, running_when_seen
 
     result, seen, running_when_seen = loop.run_until_complete(scenario())
@@ -184,3 +184,25 @@ def test_logs_survive_a_restart(deploy, invoke, state_dir, loop):
     fresh = Runtime(RuntimeConfig(state_dir=state_dir))
     assert "remember me" in [e.message for e in fresh.logs.query("kept")]
     assert list(state_dir.joinpath("logs").iterdir())
+
+
+def test_history_then_follow_misses_and_repeats_nothing(tmp_path):
+    from fogbank.runtime.logs import LogStore
+    store = LogStore(tmp_path, clock_ms=lambda: 1)
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        store.write("fn", "r1", "before\n")
+        store.write("fn", "r2", "START of a call under way\n", flush=False)
+        follower = store.follow("fn")
+        history = [e.message for e in store.query("fn")]
+        await asyncio.sleep(0)                 # as if sending the history to a client
+        store.write("fn", "r2", "while the history was sent\n")
+        live = [(await follower.__anext__()).message]
+        follower.close()
+        store.write("fn", "r3", "after closing\n")
+        return history, live
+
+    history, live = asyncio.run(scenario())
+    assert history == ["before", "START of a call under way"]
+    assert live == ["while the history was sent"]
+    assert store._followers["fn"] == set()
