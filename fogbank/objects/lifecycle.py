@@ -44,6 +44,8 @@ def check_rules(document: Mapping[str, Any]) -> None:
             raise errors.MalformedXML()
         if sum(name in (rule.get("Filter") or {}) for name in FILTER_MEMBERS) > 1:
             raise errors.MalformedXML()
+        if "And" in (rule.get("Filter") or {}) and _predicates(rule["Filter"]["And"] or {}) < 2:
+            raise errors.MalformedXML()     # one predicate goes in the Filter itself
         expiration = rule.get("Expiration") or {}
         kinds = [k for k in ("Days", "Date", "ExpiredObjectDeleteMarker") if k in expiration]
         if len(kinds) > 1:
@@ -55,6 +57,12 @@ def check_rules(document: Mapping[str, Any]) -> None:
         for transition in rule.get("NoncurrentVersionTransitions") or []:
             if "NoncurrentDays" not in transition or "StorageClass" not in transition:
                 raise errors.MalformedXML()
+
+
+def _predicates(conjunction: Mapping[str, Any]) -> int:
+    """How many conditions an `And` joins: its prefix, each tag, each size bound."""
+    return len(conjunction.get("Tags") or []) + sum(
+        name in conjunction for name in ("Prefix", "ObjectSizeGreaterThan", "ObjectSizeLessThan"))
 
 
 def next_midnight(t: float) -> float:

@@ -36,7 +36,7 @@ from fogbank.wire import WireRequest, WireResponse, request_head
 from fogbank.ids import random_bytes
 from fogbank.objects import Caller, ObjectsEngine
 from fogbank.objects.errors import (HeaderNotImplemented, IncompleteBody, InternalError,
-                                    MethodNotAllowed, NoSuchBucket)
+                                    MethodNotAllowed, MissingRequestBodyError, NoSuchBucket)
 from fogbank.types import AwsError
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,7 @@ class S3App:
         self.operations: dict[str, Any] = {**BucketOperations(engine).operations,
                                            **ObjectOperations(engine).operations,
                                            **MultipartOperations(engine).operations}
+        self.needs_document = _needs_document(model)
         self.cors = Cors(engine)
         self.post = PostUploads(engine, secret_for, clock)
 
@@ -154,6 +155,8 @@ class S3App:
             raise RestXmlError(f"{operation.name} is not implemented by this endpoint.",
                                code="NotImplemented", status=501)
         call, routed = await self._with_body(operation, routed, receive, call)
+        if not routed.body.strip() and operation.name in self.needs_document:
+            raise MissingRequestBodyError()
         params = self.protocol.parse(operation, routed, labels)
         if self.protocol.streams_input(operation):
             params["Body"] = routed_body(call, receive, routed)
@@ -208,6 +211,21 @@ class S3App:
             response.headers["ETag"] = info.etag
             response.headers["Last-Modified"] = formatdate(int(info.last_modified), usegmt=True)
         return response
+
+
+def _needs_document(model: ServiceModel) -> frozenset[str]:
+    """The operations whose body is an XML document the model requires (DeleteObjects, the
+    tagging, CORS, website, notification and encryption Puts…): S3 answers an empty body
+    with MissingRequestBodyError before it parses anything. Where the document is optional
+    (CompleteMultipartUpload, PutBucketLifecycleConfiguration) the operation judges."""
+    names = set()
+    for name in model.operation_names:
+        shape = model.operation_model(name).input_shape
+        payload = shape.serialization.get("payload") if shape is not None else None
+        if payload and shape.members[payload].type_name == "structure" and \
+                payload in shape.required_members:
+            names.add(name)
+    return frozenset(names)
 
 
 def _declares_length(routed: WireRequest) -> bool:

@@ -12,7 +12,8 @@ from urllib.parse import parse_qsl, unquote
 from fogbank.aws.protocols.rest_xml import malformed_xml
 from fogbank.objects import (Checksum, ChecksumSpec, Conditions, ContentHeaders, CopySource,
                              CustomerKey, Encryption, EncryptionRequest, ObjectInfo, Range)
-from fogbank.objects.errors import InvalidArgument, InvalidRequest, InvalidTag
+from fogbank.objects.errors import (HeaderNotImplemented, InvalidArgument, InvalidRequest,
+                                    InvalidTag)
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 # botocore member suffix → S3's algorithm name.
@@ -51,6 +52,21 @@ def conditions(params: Mapping[str, Any], prefix: str = "If") -> Conditions:
                       if_none_match=params.get(f"{prefix}NoneMatch"),
                       if_modified_since=epoch(params.get(f"{prefix}ModifiedSince")),
                       if_unmodified_since=epoch(params.get(f"{prefix}UnmodifiedSince")))
+
+
+def write_conditions(params: Mapping[str, Any]) -> Conditions:
+    """The conditions of a write (PutObject, CopyObject, CompleteMultipartUpload). S3 takes
+    one of `If-None-Match: *` and `If-Match: <etag>`; both at once, another If-None-Match or
+    `If-Match: *` is functionality it does not implement (501)."""
+    if_match, if_none_match = params.get("IfMatch"), params.get("IfNoneMatch")
+    if if_match is not None and if_none_match is not None:
+        raise HeaderNotImplemented(Header="If-Match,If-None-Match", additionalMessage=(
+            "Multiple conditional request headers present in the request"))
+    if if_none_match not in (None, "*") or if_match == "*":
+        name = "If-None-Match" if if_none_match is not None else "If-Match"
+        raise HeaderNotImplemented(Header=name, additionalMessage=(
+            f"We don't accept the provided value of {name} header for this API"))
+    return conditions(params)
 
 
 def content_headers(params: Mapping[str, Any]) -> ContentHeaders:

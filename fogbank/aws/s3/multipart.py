@@ -65,7 +65,7 @@ class MultipartOperations:
             parts.append(CompletedPart(entry.get("PartNumber", 0), entry.get("ETag", ""),
                                        checksum))
         result = await self._uploads.complete(p["Bucket"], p["Key"], p["UploadId"], parts,
-                                              conditions=h.conditions(p), caller=call.caller,
+                                              conditions=h.write_conditions(p), caller=call.caller,
                                               customer_key=h.customer_key(p))
         # S3's answer names the KMS kinds, not SSE-C.
         return {"Location": f"{call.endpoint}/{p['Bucket']}/{p['Key']}", "Bucket": p["Bucket"],

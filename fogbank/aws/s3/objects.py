@@ -34,7 +34,7 @@ class ObjectOperations:
             p["Bucket"], p["Key"], p["Body"], headers=h.content_headers(p),
             metadata=p.get("Metadata", {}), content_md5=p.get("ContentMD5"),
             checksum=h.checksum_spec(p, call.trailers, call.trailer_name),
-            conditions=h.conditions(p), tags=h.tags(p.get("Tagging")),
+            conditions=h.write_conditions(p), tags=h.tags(p.get("Tagging")),
             content_length=call.content_length, caller=call.caller,
             encryption=h.encryption_request(p)))
         return {"ETag": result.etag, **h.checksum_members(result.checksum),
@@ -112,7 +112,7 @@ class ObjectOperations:
             source, p["Bucket"], p["Key"], metadata_directive=directive,
             headers=h.content_headers(p), metadata=p.get("Metadata", {}),
             tagging_directive=p.get("TaggingDirective", "COPY"), tags=h.tags(p.get("Tagging")),
-            checksum_algorithm=p.get("ChecksumAlgorithm"), conditions=h.conditions(p),
+            checksum_algorithm=p.get("ChecksumAlgorithm"), conditions=h.write_conditions(p),
             caller=call.caller, encryption=h.encryption_request(p)))
         return {"CopyObjectResult": {"ETag": result.etag,
                                      "LastModified": h.when(result.last_modified),
