@@ -25,19 +25,22 @@ $(NODE_STAMP): package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-# The browser tests drive Debian's chromium through the Python playwright package (no browser
-# download). Root installs it; anyone else is told how.
-CHROMIUM := /usr/bin/chromium
+# Debian's packages the tests drive: chromium for the browser tests, through the Python
+# playwright package (no browser download), and awscli, the AWS CLI v2 beside the venv's v1.
+# One rule, one apt-get for all of them; root installs them, anyone else is told how.
+DEBIAN_PACKAGES := chromium awscli
+DEBIAN_TOOLS := /usr/bin/chromium /usr/bin/aws
 
-$(CHROMIUM):
+$(DEBIAN_TOOLS) &:
 	@if [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES); \
 	else \
-		echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium'." >&2; \
+		echo "The tests need Debian's packages $(DEBIAN_PACKAGES):" \
+			"run 'sudo apt-get install $(DEBIAN_PACKAGES)'." >&2; \
 		exit 1; \
 	fi
 
-test: $(STAMP) $(NODE_STAMP) $(CHROMIUM)
+test: $(STAMP) $(NODE_STAMP) $(DEBIAN_TOOLS)
 	$(BIN)/pytest -q
 
 clean:
