@@ -118,8 +118,10 @@ class ItemOps:
                 raise condition_failed(params, old)
             new = updated(exprs.update, old, key_attrs)
             if new is not None:
-                new = check_item(current, new) if current.indexes else new
+                # The update's own limits first (its size and nesting texts), whether or not
+                # the table has indexes to check the item against.
                 check_updated(new, exprs.update)
+                new = check_item(current, new) if current.indexes else new
                 store(self._parts, writer, current, key, old, new)
             return old, new, _metrics(metrics, writer, current, key_attrs)
 

@@ -131,3 +131,18 @@ def test_a_malformed_value_beside_the_key_is_refused_as_a_value(raw_ddb, table,
         raw_ddb.get_item(TableName=table, Key={"pk": {"S": "a"}, "other": {"S": "b"}})
     with aws_error("ValidationException", "The provided key element does not match the schema"):
         raw_ddb.get_item(TableName=table, Key={"pk": {"N": "1"}})
+
+
+def test_an_update_is_refused_in_its_own_words_on_a_table_with_an_index(ddb, make_table,
+                                                                         aws_error) -> None:
+    indexed = make_table(attributes={"g": "S"}, GlobalSecondaryIndexes=[{
+        "IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "ALL"}}])
+    ddb.put_item(TableName=indexed, Item={"pk": {"S": "a"}, "m": {"M": {}}})
+    with aws_error("ValidationException", "Item size to update has exceeded the maximum "
+                                          "allowed size"):
+        ddb.update_item(TableName=indexed, Key={"pk": {"S": "a"}}, UpdateExpression="SET b = :b",
+                        ExpressionAttributeValues={":b": {"S": "x" * (400 * 1024)}})
+    with aws_error("ValidationException", "Nesting Levels have exceeded supported limits"):
+        ddb.update_item(TableName=indexed, Key={"pk": {"S": "a"}},
+                        UpdateExpression="SET m.y = :v", ExpressionAttributeValues={":v": _maps(31)})
