@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import uuid
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Collection, Mapping
 
 from fogbank.tables import keys
 from fogbank.tables.catalog import Catalog
@@ -46,7 +46,10 @@ class ControlPlane:
             return self._catalog.save(writer, record)
 
         table = self._write(work)
-        return {"TableDescription": self._describe(table, status="ACTIVE", counts=False)}
+        # DynamoDB answers while it creates the table; here it is ACTIVE by the next call.
+        return {"TableDescription": self._describe(
+            table, status="CREATING", counts=False,
+            creating=[i["IndexName"] for i in table.record.get("GlobalSecondaryIndexes") or ()])}
 
     def _new_record(self, params: Mapping[str, Any]) -> dict[str, Any]:
         name = params["TableName"]
@@ -103,12 +106,14 @@ class ControlPlane:
         table = self._catalog.described(params["TableName"])
         return {"Table": self._describe(table, status="ACTIVE", counts=True)}
 
-    def _describe(self, table: TableDef, *, status: str, counts: bool) -> dict[str, Any]:
+    def _describe(self, table: TableDef, *, status: str, counts: bool,
+                  creating: Collection[str] = ()) -> dict[str, Any]:
         if not counts:
-            return describe_table(table, self._catalog.arn(table.name), status, None, self._figures)
+            return describe_table(table, self._catalog.arn(table.name), status, None,
+                                  self._figures, creating)
         with self._storage.read() as reader:
             return describe_table(table, self._catalog.arn(table.name), status, reader,
-                                  self._figures)
+                                  self._figures, creating)
 
     def list_tables(self, params: Mapping[str, Any]) -> dict[str, Any]:
         limit = params.get("Limit", 100)
@@ -126,10 +131,12 @@ class ControlPlane:
 
         name = params["TableName"]
 
+        created: list[str] = []
+
         def work(writer: Writer) -> TableDef:
             table = self._catalog.described(name)
             record = copy.deepcopy(dict(table.record))
-            created = apply_update(record, params, self._clock())
+            created[:] = apply_update(record, params, self._clock())
             saved = self._catalog.save(writer, record)
             for index_name in created:
                 backfill_index(writer, saved, saved.indexes[index_name])
@@ -140,7 +147,9 @@ class ControlPlane:
             return saved
 
         table = self._write(work)
-        return {"TableDescription": self._describe(table, status="ACTIVE", counts=True)}
+        # DynamoDB answers while the update and any new index's backfill run.
+        return {"TableDescription": self._describe(table, status="UPDATING", counts=True,
+                                                   creating=created)}
 
     # ------------------------------------------------------------------ TTL and tags
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 from fogbank.tables import keys, records
 from fogbank.tables.schema import IndexDef, TableDef
@@ -74,7 +74,9 @@ class Figures:
 
 
 def describe_table(table: TableDef, arn: str, status: str, reader: Reader | None,
-                   figures: Figures) -> dict[str, Any]:
+                   figures: Figures, creating: Collection[str] = ()) -> dict[str, Any]:
+    """`status` is the table's; the global indexes named in `creating` are described as
+    CREATING (the answers to CreateTable and UpdateTable), the others as ACTIVE."""
     record = table.record
     billing = record.get("BillingMode", "PROVISIONED")
     tid = keys.table_id_bytes(table.tid)
@@ -99,7 +101,8 @@ def describe_table(table: TableDef, arn: str, status: str, reader: Reader | None
     if record.get("TableClass", "STANDARD") != "STANDARD":
         description["TableClassSummary"] = {"TableClass": record["TableClass"]}
     for local, field in ((True, "LocalSecondaryIndexes"), (False, "GlobalSecondaryIndexes")):
-        described = [_describe_index(table.indexes[i["IndexName"]], arn, tid, billing, reader, figures)
+        described = [_describe_index(table.indexes[i["IndexName"]], arn, tid, billing, reader,
+                                     figures, i["IndexName"] in creating)
                      for i in record.get(field) or ()]
         if described:
             description[field] = described
@@ -112,7 +115,7 @@ def describe_table(table: TableDef, arn: str, status: str, reader: Reader | None
 
 
 def _describe_index(index: IndexDef, table_arn: str, tid: bytes, billing: str,
-                    reader: Reader | None, figures: Figures) -> dict[str, Any]:
+                    reader: Reader | None, figures: Figures, creating: bool) -> dict[str, Any]:
     count, size = figures.of(reader, keys.INDEX + tid + keys.index_id_bytes(index.number))
     record = index.record
     described: dict[str, Any] = {
@@ -122,6 +125,6 @@ def _describe_index(index: IndexDef, table_arn: str, tid: bytes, billing: str,
         "IndexArn": f"{table_arn}/index/{index.name}",
     }
     if not index.local:
-        described["IndexStatus"] = "ACTIVE"
+        described["IndexStatus"] = "CREATING" if creating else "ACTIVE"
         described["ProvisionedThroughput"] = _throughput(record, billing)
     return described

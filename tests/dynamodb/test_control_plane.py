@@ -466,3 +466,32 @@ def test_tags_in_any_script_and_with_the_allowed_symbols(ddb, make_table) -> Non
     ddb.tag_resource(ResourceArn=arn, Tags=tags)
     listed = ddb.list_tags_of_resource(ResourceArn=arn)["Tags"]
     assert sorted(listed, key=lambda t: t["Key"]) == sorted(tags, key=lambda t: t["Key"])
+
+
+def test_create_and_update_answer_while_working_then_describe_active(ddb) -> None:
+    name = _name()
+    try:
+        created = ddb.create_table(
+            TableName=name, BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                  {"AttributeName": "g", "AttributeType": "S"}],
+            GlobalSecondaryIndexes=[{"IndexName": "by-g", "Projection": {"ProjectionType": "ALL"},
+                                     "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}]}]
+        )["TableDescription"]
+        assert created["TableStatus"] == "CREATING"
+        assert [i["IndexStatus"] for i in created["GlobalSecondaryIndexes"]] == ["CREATING"]
+        ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
+        updated = ddb.update_table(
+            TableName=name, AttributeDefinitions=[{"AttributeName": "h", "AttributeType": "S"}],
+            GlobalSecondaryIndexUpdates=[{"Create": {
+                "IndexName": "by-h", "Projection": {"ProjectionType": "KEYS_ONLY"},
+                "KeySchema": [{"AttributeName": "h", "KeyType": "HASH"}]}}])["TableDescription"]
+        assert updated["TableStatus"] == "UPDATING"
+        assert {i["IndexName"]: i["IndexStatus"] for i in updated["GlobalSecondaryIndexes"]} == {
+            "by-g": "ACTIVE", "by-h": "CREATING"}
+        described = ddb.describe_table(TableName=name)["Table"]
+        assert described["TableStatus"] == "ACTIVE"
+        assert {i["IndexStatus"] for i in described["GlobalSecondaryIndexes"]} == {"ACTIVE"}
+    finally:
+        ddb.delete_table(TableName=name)
