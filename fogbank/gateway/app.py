@@ -2,7 +2,8 @@
 
 One request passes these layers, each its own module: address (which API and stage, from
 the scope's host or `/_aws/execute-api/` path — see addressing.py) → route match
-(routing.py) → CORS preflight (cors.py) → event (event_v1.py / event_v2.py) → invoke,
+(routing.py) → CORS preflight (cors.py) → the route's authorizer, if it has one (guard.py)
+→ event (event_v1.py / event_v2.py) → invoke,
 waited for up to the integration's timeout (integration.py) →
 response mapping (responses.py). Gateway failures are raised as `GatewayError` and
 answered in `_respond`, the one place that turns them into responses. Body reading and
@@ -24,9 +25,11 @@ from fogbank.types import AwsError, Invoker, TooManyRequests
 from fogbank.gateway import cors, event_v1, event_v2
 from fogbank.gateway.addressing import Address, address_of, select_stage
 from fogbank.gateway.cloudfront import CloudFront
+from fogbank.gateway.guard import RequestGuard
 from fogbank.gateway.integration import IntegrationTimedOut, invoke_within
-from fogbank.gateway.errors import (FUNCTION_ERROR, INVOKE_FAILED, NO_STAGE, NOT_FOUND, THROTTLED, TIMEOUT,
-                     TOO_LARGE, GatewayError, error_response)
+from fogbank.gateway.errors import (EXPLICIT_DENY, FUNCTION_ERROR, IMPLICIT_DENY, INVOKE_FAILED,
+                                    NO_STAGE, NOT_FOUND, THROTTLED, TIMEOUT, TOO_LARGE,
+                                    UNAUTHORIZED, GatewayError, error_response)
 from fogbank.gateway.model import EDGE, HTTP, REST, WEBSOCKET, Integration
 from fogbank.gateway.registry import ApiRegistry, LiveApi
 from fogbank.gateway.request import (MAX_BODY_BYTES, BodyTooLarge, ClientDisconnected, GatewayRequest,
@@ -41,8 +44,10 @@ _NO_BODY_STATUSES = frozenset({204, 304})
 # How long API Gateway waits for an integration without TimeoutInMillis: its maximum for
 # each kind of API (REST 29 s, HTTP 30 s).
 INTEGRATION_TIMEOUT_MS = {REST: 29_000, HTTP: 30_000}
-# Failures found before an integration is called (no trace is started for them).
-_BEFORE_INTEGRATION = frozenset({NOT_FOUND, NO_STAGE, TOO_LARGE})
+# Failures found before an integration is called (no trace is started for them; a REST
+# API's authorizer refusals carry no X-Amzn-Trace-Id either).
+_BEFORE_INTEGRATION = frozenset({NOT_FOUND, NO_STAGE, TOO_LARGE, UNAUTHORIZED, EXPLICIT_DENY,
+                                 IMPLICIT_DENY})
 
 Receive = Callable[[], Awaitable[dict]]
 Send = Callable[[dict], Awaitable[None]]
@@ -76,7 +81,8 @@ class GatewayApp:
                  clock: Callable[[], float] = time.time,
                  max_body_bytes: int = MAX_BODY_BYTES,
                  websockets: Callable[[dict, Receive, Send], Awaitable[None]] | None = None,
-                 viewer_country: str = DEFAULT_VIEWER_COUNTRY) -> None:
+                 viewer_country: str = DEFAULT_VIEWER_COUNTRY,
+                 guard: RequestGuard | None = None) -> None:
         self._websockets = websockets
         self._apis = apis
         self._invoke = invoke
@@ -84,6 +90,7 @@ class GatewayApp:
         self._clock = clock
         self._max_body = max_body_bytes
         self._cloudfront = CloudFront(viewer_country)
+        self.guard = guard or RequestGuard(invoke)
 
     async def __call__(self, scope: dict, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -115,7 +122,7 @@ class GatewayApp:
             response = await self._serve(live, address, scope, receive,
                                          (request_id, short_id, trace))
         except GatewayError as exc:
-            response = error_response(protocol, exc.kind)
+            response = error_response(protocol, exc.kind, exc.headers)
             integrated = exc.kind not in _BEFORE_INTEGRATION
         if protocol == REST:
             stamp: tuple[tuple[bytes, bytes], ...] = (
@@ -165,6 +172,9 @@ class GatewayApp:
             protocol=f"HTTP/{scope.get('http_version', '1.1')}",
             domain_name=address.host or "localhost",
             domain_prefix=api.api_id, request_id=ids[0], extended_request_id=ids[1], time=now)
+        if match.route.authorizer_id:
+            request = await self.guard.admit(request,
+                                             INTEGRATION_TIMEOUT_MS[api.protocol] / 1000)
         response = await self._integrate(request)
         if api.cors is not None:
             response = cors.decorate(api.cors, origin, response)

@@ -16,6 +16,10 @@ INVOKE_FAILED = "invoke_failed"      # the function could not be invoked
 TIMEOUT = "timeout"
 THROTTLED = "throttled"
 TOO_LARGE = "too_large"
+UNAUTHORIZED = "unauthorized"        # no identity, or the authorizer said "Unauthorized"
+EXPLICIT_DENY = "explicit_deny"      # the authorizer's policy denies the method
+IMPLICIT_DENY = "implicit_deny"      # its policy allows nothing that covers the method
+AUTHORIZER_FAILED = "authorizer_failed"  # the authorizer failed or answered malformed
 
 _HTTP_API = {
     NOT_FOUND: (404, "Not Found"),
@@ -25,7 +29,14 @@ _HTTP_API = {
     TIMEOUT: (503, "Service Unavailable"),
     THROTTLED: (429, "Too Many Requests"),
     TOO_LARGE: (413, "Request Entity Too Large"),
+    UNAUTHORIZED: (401, "Unauthorized"),
+    EXPLICIT_DENY: (403, "Forbidden"),
+    IMPLICIT_DENY: (403, "Forbidden"),
+    AUTHORIZER_FAILED: (500, "Internal Server Error"),
 }
+# A REST API's access-denied answers name their member "Message", and an authorizer's
+# failure carries no message at all ({"message":null}), as API Gateway sends them.
+_DENIED = "User is not authorized to access this resource"
 _REST_API = {
     NOT_FOUND: (403, "Missing Authentication Token", "MissingAuthenticationTokenException"),
     NO_STAGE: (403, "Forbidden", "ForbiddenException"),
@@ -34,18 +45,43 @@ _REST_API = {
     TIMEOUT: (504, "Endpoint request timed out", "InternalServerErrorException"),
     THROTTLED: (429, "Too Many Requests", "TooManyRequestsException"),
     TOO_LARGE: (413, "Request Too Long", "RequestTooLargeException"),
+    UNAUTHORIZED: (401, "Unauthorized", "UnauthorizedException"),
+    EXPLICIT_DENY: (403, _DENIED + " with an explicit deny in an identity-based policy",
+                    "AccessDeniedException"),
+    IMPLICIT_DENY: (403, _DENIED, "AccessDeniedException"),
+    AUTHORIZER_FAILED: (500, None, "AuthorizerConfigurationException"),
 }
+_CAPITALISED = frozenset({EXPLICIT_DENY, IMPLICIT_DENY})
 
 
 class GatewayError(Exception):
-    def __init__(self, kind: str) -> None:
+    """`headers` go out with the answer (a JWT authorizer's `www-authenticate`)."""
+
+    def __init__(self, kind: str, headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
         super().__init__(kind)
         self.kind = kind
+        self.headers = headers
 
 
-def error_response(protocol: str, kind: str) -> Response:
+def error_response(protocol: str, kind: str,
+                   headers: tuple[tuple[bytes, bytes], ...] = ()) -> Response:
     if protocol == REST:
         status, message, error_type = _REST_API[kind]
-        return json_message(status, message, ((b"x-amzn-errortype", error_type.encode()),))
+        return json_message(status, message,
+                            ((b"x-amzn-errortype", error_type.encode()),) + headers,
+                            key="Message" if kind in _CAPITALISED else "message")
     status, message = _HTTP_API[kind]
-    return json_message(status, message)
+    return json_message(status, message, headers)
+
+
+# A WebSocket handshake's answer when the $connect authorizer refuses it.
+_WEBSOCKET = {UNAUTHORIZED: (401, "Unauthorized"),
+              EXPLICIT_DENY: (403, _REST_API[EXPLICIT_DENY][1]),
+              IMPLICIT_DENY: (403, _DENIED),
+              AUTHORIZER_FAILED: (500, "Internal server error")}
+
+
+def websocket_refusal(kind: str) -> tuple[int, bytes]:
+    """(status, body) of a refused WebSocket handshake."""
+    status, message = _WEBSOCKET[kind]
+    return status, json_message(status, message).body

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, unquote
 
 from fogbank.gateway.event_v2 import encode_body, is_text
 from fogbank.gateway.model import REST, stable_id
-from fogbank.gateway.request import GatewayRequest, request_time
+from fogbank.gateway.request import GatewayRequest, request_time, with_authorizer
 
 _IDENTITY_KEYS = ("cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller",
                   "principalOrgId", "accessKey", "cognitoAuthenticationType",
@@ -32,6 +32,12 @@ def _multi(pairs: list[tuple[str, str]] | tuple[tuple[str, str], ...]
         single[name] = value
         multi.setdefault(name, []).append(value)
     return (single or None), (multi or None)
+
+
+def last_query_values(query_string: str) -> dict[str, str]:
+    """The query's parameters, a repeated name keeping its last value (as
+    `queryStringParameters` does)."""
+    return dict(parse_qsl(query_string, keep_blank_values=True))
 
 
 def is_binary(content_type: str, binary_media_types: tuple[str, ...]) -> bool:
@@ -75,7 +81,7 @@ def _context(req: GatewayRequest, resource: str, stage_path: str) -> dict[str, A
         "resourcePath": resource,
         "stage": req.stage.name,
     })
-    return context
+    return context if req.authorizer is None else with_authorizer(context, req.authorizer)
 
 
 def build_event(req: GatewayRequest) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import base64
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from fogbank.gateway.request import GatewayRequest, request_time
+from fogbank.gateway.request import GatewayRequest, request_time, with_authorizer
 
 # Bodies of these types reach the function as text; any other type is base64-encoded
 # (as AWS does, which also encodes form posts).
@@ -51,7 +51,8 @@ def _headers_and_cookies(req: GatewayRequest) -> tuple[dict[str, str], list[str]
     return headers, cookies
 
 
-def _query(query_string: str) -> dict[str, str]:
+def query_parameters(query_string: str) -> dict[str, str]:
+    """The query's parameters, repeated names' values joined with commas."""
     params: dict[str, str] = {}
     for name, value in parse_qsl(query_string, keep_blank_values=True):
         params[name] = f"{params[name]},{value}" if name in params else value
@@ -70,10 +71,10 @@ def build_event(req: GatewayRequest) -> dict[str, Any]:
     if cookies:
         event["cookies"] = cookies
     event["headers"] = headers
-    query = _query(req.query_string)
+    query = query_parameters(req.query_string)
     if query:
         event["queryStringParameters"] = query
-    event["requestContext"] = {
+    context: dict[str, Any] = {
         "accountId": req.api.account_id,
         "apiId": req.api.api_id,
         "domainName": req.domain_name,
@@ -91,6 +92,8 @@ def build_event(req: GatewayRequest) -> dict[str, Any]:
         "time": request_time(req.time),
         "timeEpoch": int(req.time * 1000),
     }
+    event["requestContext"] = context if req.authorizer is None else with_authorizer(
+        context, req.authorizer)
     if req.body:
         event["body"], event["isBase64Encoded"] = encode_body(req.body,
                                                               is_text(req.content_type))

@@ -1,4 +1,4 @@
-"""What an API is, as the gateway serves it: routes, integrations, stages, CORS.
+"""What an API is, as the gateway serves it: routes, integrations, authorizers, stages, CORS.
 
 These are the definitions the providers build from CloudFormation resources and the
 registry stores. They are frozen; a change replaces a value (see `ApiRegistry.update`).
@@ -65,10 +65,39 @@ class Route:
     integration_id: str
     # WebSocket RouteResponseSelectionExpression: set, the route answers the client.
     response_selection: str = ""
+    authorizer_id: str = ""          # the API's authorizer guarding the route; "" when open
+    scopes: tuple[str, ...] = ()     # AuthorizationScopes a JWT must carry
 
     @property
     def key(self) -> str:
         return self.path if not self.method else f"{self.method} {self.path}"
+
+
+TOKEN = "TOKEN"      # a Lambda authorizer given one header's value
+REQUEST = "REQUEST"  # a Lambda authorizer given the request (headers, query, context …)
+JWT = "JWT"          # an HTTP API's JWT authorizer
+
+
+@dataclass(frozen=True)
+class Authorizer:
+    """A Lambda authorizer (TOKEN or REQUEST) or an HTTP API's JWT authorizer.
+
+    `identity_sources` are kept as configured ("method.request.header.Auth",
+    "$request.header.Authorization", "route.request.querystring.token" …); `ttl_s` is
+    AuthorizerResultTtlInSeconds (0: no cache). `payload_version` and `simple_responses`
+    are HTTP APIs' (REST and WebSocket authorizers speak 1.0 with IAM policies).
+    """
+
+    name: str
+    kind: str
+    function: str | None = None
+    identity_sources: tuple[str, ...] = ()
+    validation_expression: str = ""
+    ttl_s: int = 300
+    payload_version: str = "1.0"
+    simple_responses: bool = False
+    issuer: str = ""
+    audience: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +147,7 @@ class Api:
     endpoint_type: str = EDGE                       # REST only: EDGE, REGIONAL or PRIVATE
     route_selection_expression: str = ""            # WebSocket only
     route_responses: Mapping[str, str] = field(default_factory=dict)  # id → route id
+    authorizers: Mapping[str, Authorizer] = field(default_factory=dict)
 
     @property
     def root_resource_id(self) -> str:

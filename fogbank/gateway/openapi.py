@@ -1,10 +1,15 @@
-"""An API's OpenAPI / Swagger `Body` → its routes, integrations and CORS, as API Gateway
-imports it.
+"""An API's OpenAPI / Swagger `Body` → its routes, integrations, authorizers and CORS, as
+API Gateway imports it.
 
 Operations carry `x-amazon-apigateway-integration` (`aws_proxy` to a Lambda function, or
 `mock`); `x-amazon-apigateway-any-method` is the ANY method; the HTTP API path `$default`
 is the default route. Integration types that run no Lambda function and no mock
 (http_proxy, non-proxy aws) are not served yet: their operations are skipped and logged.
+Authorizers are security schemes (`components.securitySchemes`, Swagger's
+`securityDefinitions`) with `x-amazon-apigateway-authorizer`; an operation's `security`
+(else the document's) names the one guarding it, with its scopes ("NONE": open). A scheme
+Fogbank cannot enforce (Cognito user pools, IAM) is an `UnsupportedDefinition` when an
+operation uses it, so that no route it guards is ever served open.
 """
 from __future__ import annotations
 
@@ -12,8 +17,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, HTTP, Cors, Integration, MockResponse, Route,
-                                   stable_id)
+from fogbank.gateway.authorizers import identity_source
+from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, HTTP, JWT, REQUEST, TOKEN, Authorizer,
+                                   Cors, Integration, MockResponse, Route, stable_id)
 from fogbank.types import function_name_from_uri
 
 log = logging.getLogger(__name__)
@@ -29,6 +35,20 @@ class Imported:
     integrations: Mapping[str, Integration] = field(default_factory=dict)
     cors: Cors | None = None
     binary_media_types: tuple[str, ...] = ()
+    authorizers: Mapping[str, Authorizer] = field(default_factory=dict)
+
+
+class UnsupportedDefinition(ValueError):
+    """A part of the definition Fogbank cannot serve faithfully; the message says which."""
+
+
+_AUTHORIZER = "x-amazon-apigateway-authorizer"
+_AUTH_TYPE = "x-amazon-apigateway-authtype"
+_OPEN = "NONE"
+# AuthorizerResultTtlInSeconds when none is given: REST APIs cache for 5 minutes, HTTP APIs
+# not at all.
+DEFAULT_TTL_S = {HTTP: 0}
+REST_DEFAULT_TTL_S = 300
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -103,9 +123,110 @@ def _whole_number(value: Any) -> int | None:
     return None
 
 
+def identity_sources(value: Any) -> tuple[str, ...]:
+    """Identity sources as configured: a list, or one string of comma-separated ones."""
+    return _strings(value)
+
+
+def check_identity_sources(name: str, sources: tuple[str, ...]) -> None:
+    for source in sources:
+        if identity_source(source) is None:
+            raise UnsupportedDefinition(f"authorizer {name}: identity source {source} is not "
+                                        f"a header, query string, stage or context value")
+
+
+def lambda_authorizer(name: str, kind: str, uri: Any, protocol: str, *,
+                      sources: tuple[str, ...], ttl: Any, validation: Any = None,
+                      payload_version: Any = None, simple: Any = False) -> Authorizer:
+    """A TOKEN or REQUEST authorizer from its settings, however spelled."""
+    function = function_name_from_uri(uri) if isinstance(uri, str) else None
+    if function is None:
+        raise UnsupportedDefinition(f"authorizer {name}: AuthorizerUri {uri} is not a Lambda "
+                                    f"function's")
+    check_identity_sources(name, sources)
+    if kind == TOKEN and len(sources) != 1:
+        raise UnsupportedDefinition(f"authorizer {name}: a TOKEN authorizer reads one header")
+    seconds = _whole_number(ttl)
+    if ttl is not None and (seconds is None or not 0 <= seconds <= 3600):
+        raise UnsupportedDefinition(f"authorizer {name}: AuthorizerResultTtlInSeconds {ttl} "
+                                    f"is not between 0 and 3600")
+    if seconds is None:
+        seconds = DEFAULT_TTL_S.get(protocol, REST_DEFAULT_TTL_S)
+    version = str(payload_version or ("2.0" if protocol == HTTP else "1.0"))
+    if version not in ("1.0", "2.0"):
+        raise UnsupportedDefinition(f"authorizer {name}: payload format version {version} "
+                                    f"is not 1.0 or 2.0")
+    return Authorizer(name, kind, function=function, identity_sources=sources,
+                      validation_expression=str(validation or ""), ttl_s=seconds,
+                      payload_version=version, simple_responses=bool(simple))
+
+
+def jwt_authorizer(name: str, sources: tuple[str, ...], issuer: Any, audience: Any
+                   ) -> Authorizer:
+    check_identity_sources(name, sources)
+    if not issuer or not audience:
+        raise UnsupportedDefinition(f"authorizer {name}: a JWT authorizer needs an issuer "
+                                    f"and an audience")
+    return Authorizer(name, JWT, identity_sources=sources, issuer=str(issuer),
+                      audience=_strings(audience), ttl_s=0)
+
+
+def _scheme_authorizer(name: str, scheme: Any, protocol: str) -> Authorizer:
+    if not isinstance(scheme, Mapping):
+        raise UnsupportedDefinition(f"security scheme {name} is not an object")
+    spec = scheme.get(_AUTHORIZER)
+    if not isinstance(spec, Mapping):
+        kind = str(scheme.get(_AUTH_TYPE) or scheme.get("type") or "")
+        what = "IAM authorization (SigV4)" if kind == "awsSigv4" else f"the {kind} scheme"
+        raise UnsupportedDefinition(f"security scheme {name} is {what}, which Fogbank does "
+                                    f"not enforce")
+    kind = str(spec.get("type", "")).lower()
+    if kind == "jwt":
+        config = spec.get("jwtConfiguration") or {}
+        return jwt_authorizer(name, identity_sources(spec.get("identitySource")
+                                                     or "$request.header.Authorization"),
+                              config.get("issuer"), config.get("audience"))
+    if kind == "token":
+        source = spec.get("identitySource") or f"method.request.header.{scheme.get('name')}"
+        return lambda_authorizer(name, TOKEN, spec.get("authorizerUri"), protocol,
+                                 sources=identity_sources(source),
+                                 ttl=spec.get("authorizerResultTtlInSeconds"),
+                                 validation=spec.get("identityValidationExpression"))
+    if kind == "request":
+        return lambda_authorizer(name, REQUEST, spec.get("authorizerUri"), protocol,
+                                 sources=identity_sources(spec.get("identitySource")),
+                                 ttl=spec.get("authorizerResultTtlInSeconds"),
+                                 payload_version=spec.get("authorizerPayloadFormatVersion"),
+                                 simple=spec.get("enableSimpleResponses", False))
+    if kind == "cognito_user_pools":
+        raise UnsupportedDefinition(f"authorizer {name} is a Cognito user pool authorizer; "
+                                    f"Fogbank has no user pools yet")
+    raise UnsupportedDefinition(f"authorizer {name} has type {kind or '(none)'}, which "
+                                f"Fogbank does not enforce")
+
+
+def _security(requirement: Any) -> tuple[str, tuple[str, ...]]:
+    """(scheme name, scopes) of an operation's `security`; ("NONE", ()) when open."""
+    if not requirement:
+        return _OPEN, ()
+    first = requirement[0] if isinstance(requirement, list) else requirement
+    if not isinstance(first, Mapping) or not first:
+        return _OPEN, ()
+    name, scopes = next(iter(first.items()))
+    return str(name), _strings(scopes)
+
+
 def import_body(api_id: str, protocol: str, body: Mapping[str, Any]) -> Imported:
     routes: dict[str, Route] = {}
     integrations: dict[str, Integration] = {}
+    schemes = ((body.get("components") or {}).get("securitySchemes")
+               or body.get("securityDefinitions") or {})
+    authorizers = {}
+    for name, scheme in schemes.items():
+        try:
+            authorizers[name] = _scheme_authorizer(name, scheme, protocol)
+        except UnsupportedDefinition:
+            continue        # refused when an operation uses it: unused, it guards nothing
     for path, item in (body.get("paths") or {}).items():
         for key, operation in (item or {}).items():
             if key != _ANY_METHOD and key.lower() not in _METHODS:
@@ -117,8 +238,15 @@ def import_body(api_id: str, protocol: str, body: Mapping[str, Any]) -> Imported
                             "not served", api_id, key, path)
                 continue
             method = "" if path == DEFAULT_ROUTE else ANY if key == _ANY_METHOD else key.upper()
-            route = Route(method, path, stable_id(api_id, "integration", method, path))
+            scheme, scopes = _security((operation or {}).get("security", body.get("security")))
+            if scheme != _OPEN and scheme not in authorizers:
+                if scheme not in schemes:
+                    raise UnsupportedDefinition(f"{key} {path} names security scheme {scheme}, "
+                                                f"which the definition does not define")
+                _scheme_authorizer(scheme, schemes[scheme], protocol)   # says why not
+            route = Route(method, path, stable_id(api_id, "integration", method, path),
+                          authorizer_id="" if scheme == _OPEN else scheme, scopes=scopes)
             routes[stable_id(api_id, "route", route.key)] = route
             integrations[route.integration_id] = integration
     return Imported(routes, integrations, cors_from(body.get("x-amazon-apigateway-cors")),
-                    _strings(body.get("x-amazon-apigateway-binary-media-types")))
+                    _strings(body.get("x-amazon-apigateway-binary-media-types")), authorizers)

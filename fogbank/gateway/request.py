@@ -11,7 +11,7 @@ import base64
 import functools
 import time
 from dataclasses import dataclass
-from typing import Awaitable, Callable, Mapping
+from typing import Any, Awaitable, Callable, Mapping
 
 from fogbank.gateway.cloudfront import CloudFront
 from fogbank.gateway.http_protocol import header_names
@@ -51,6 +51,8 @@ class GatewayRequest:
     request_id: str                          # REST: a UUID; HTTP: a short id
     extended_request_id: str                 # short id (HTTP APIs: same as request_id)
     time: float                              # epoch seconds
+    # requestContext.authorizer: what the route's authorizer granted (None: no authorizer)
+    authorizer: Mapping[str, Any] | None = None
 
     @property
     def content_type(self) -> str:
@@ -126,6 +128,14 @@ def forwarded_headers(scope: dict, source_ip: str, trace: str, *, spelled: bool,
              ("X-Forwarded-Port", str(server[1])), ("X-Forwarded-Proto", scheme))
     headers.extend(added if spelled else ((name.lower(), value) for name, value in added))
     return tuple(headers)
+
+
+def with_authorizer(context: dict[str, Any], authorizer: Mapping[str, Any]
+                    ) -> dict[str, Any]:
+    """A requestContext with `authorizer` where AWS puts it: after accountId and apiId."""
+    head = {"accountId": context.pop("accountId"), "apiId": context.pop("apiId"),
+            "authorizer": authorizer}
+    return {**head, **context}
 
 
 def request_time(epoch: float) -> str:

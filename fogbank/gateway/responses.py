@@ -145,7 +145,8 @@ def from_v1(payload: bytes, default_type: str, *, rest: bool = False) -> Respons
                     _with_default_type(headers, default_type), _body(data))
 
 
-def json_message(status: int, message: str, extra: Headers = ()) -> Response:
-    """API Gateway's own error answer: `{"message":"…"}`."""
-    body = json.dumps({"message": message}, separators=(",", ":")).encode()
+def json_message(status: int, message: str | None, extra: Headers = (),
+                 key: str = "message") -> Response:
+    """API Gateway's own error answer: `{"message":"…"}` (some name it "Message")."""
+    body = json.dumps({key: message}, separators=(",", ":")).encode()
     return Response(status, ((b"content-type", b"application/json"),) + extra, body)

@@ -157,6 +157,7 @@ class Stack:
     they use (Ref, Fn::Sub, Fn::GetAtt) the way the deployer would."""
 
     ORDER = ("AWS::ApiGatewayV2::Api", "AWS::ApiGateway::RestApi", "AWS::ApiGateway::Resource",
+             "AWS::ApiGatewayV2::Authorizer", "AWS::ApiGateway::Authorizer",
              "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Route",
              "AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Deployment",
              "AWS::ApiGateway::Deployment", "AWS::ApiGatewayV2::Stage",

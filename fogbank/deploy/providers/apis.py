@@ -1,12 +1,17 @@
 """API Gateway resources → API definitions in the gateway's `ApiRegistry`.
 
 HTTP APIs: AWS::ApiGatewayV2::Api (an OpenAPI `Body`, quick create `Target`, or bare),
-::Stage, ::Route, ::Integration, ::Deployment. REST APIs: AWS::ApiGateway::RestApi (a
-Swagger/OpenAPI `Body` or bare), ::Resource, ::Method, ::Deployment, ::Stage. WebSocket
+::Stage, ::Route, ::Integration, ::Authorizer, ::Deployment. REST APIs:
+AWS::ApiGateway::RestApi (a Swagger/OpenAPI `Body` or bare), ::Resource, ::Method,
+::Authorizer, ::Deployment, ::Stage. WebSocket
 APIs: AWS::ApiGatewayV2::Api with `ProtocolType: WEBSOCKET` and the same ::Route (route keys
 such as `$connect` or `sendmessage`), ::Integration (AWS_PROXY; its TimeoutInMillis is how
 long the gateway waits), ::Stage and ::Deployment, plus ::RouteResponse (makes a route
 two-way) and ::IntegrationResponse.
+
+Authorizers: Lambda (TOKEN, REQUEST) and JWT ones are enforced (see gateway/guard.py). A
+route or method guarded by what Fogbank cannot enforce — IAM (AWS_IAM), Cognito user pools —
+fails the deploy with a TemplateError naming it rather than being served open.
 
 Routes are live in every stage as soon as they exist (as if each stage auto-deployed), so
 Deployments only name a stage. An API's id is derived from stack name and logical id, so
@@ -23,11 +28,13 @@ from typing import Any, Callable, Mapping
 
 from fogbank.deploy.errors import TemplateError
 from fogbank.gateway import ApiRegistry
-from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, DEFAULT_STAGE, EDGE, HTTP, REST,
-                                   WEBSOCKET, Api, Integration, RestResource, Route, Stage,
-                                   stable_id)
+from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, DEFAULT_STAGE, EDGE, HTTP, REQUEST,
+                                   REST, TOKEN, WEBSOCKET, Api, Authorizer, Integration,
+                                   RestResource, Route, Stage, stable_id)
 from fogbank.types import function_name_from_uri
-from fogbank.gateway.openapi import Imported, cors_from, import_body, mock_response
+from fogbank.gateway.openapi import (Imported, UnsupportedDefinition, cors_from,
+                                     identity_sources, import_body, jwt_authorizer,
+                                     lambda_authorizer, mock_response)
 from fogbank.types import Deployed, Resource
 
 
@@ -51,6 +58,7 @@ def _merge(api: Api, old: Imported, new: Imported) -> Api:
         return {**kept, **after}
     return replace(api, routes=swap(api.routes, old.routes, new.routes),
                    integrations=swap(api.integrations, old.integrations, new.integrations),
+                   authorizers=swap(api.authorizers, old.authorizers, new.authorizers),
                    cors=new.cors, binary_media_types=new.binary_media_types)
 
 
@@ -105,7 +113,10 @@ class _ApiProvider:
             return Imported()
         if not isinstance(body, dict):
             raise TemplateError(f"Resource {res.logical_id}: Body must be an OpenAPI object")
-        imported = import_body(api_id, self.protocol, body)
+        try:
+            imported = import_body(api_id, self.protocol, body)
+        except UnsupportedDefinition as exc:
+            raise TemplateError(f"Resource {res.logical_id}: {exc}") from None
         for integration in imported.integrations.values():
             if integration.timeout_ms is not None:
                 _check_timeout_bounds(res, self.protocol, integration.timeout_ms)
@@ -335,6 +346,7 @@ class HttpRouteProvider(_PartProvider):
         route = replace(route, integration_id=target.rpartition("integrations/")[2],
                         response_selection=str(
                             res.properties.get("RouteResponseSelectionExpression") or ""))
+        route = _guarded(res, route, ("NONE", "CUSTOM", "JWT"))
         return replace(api, routes={**api.routes, physical_id: route})
 
     def without(self, api: Api, res: Resource, physical_id: str) -> Api:
@@ -430,6 +442,90 @@ class IntegrationResponseProvider(_PartProvider):
         return api
 
 
+def _guarded(res: Resource, route: Route, enforced: tuple[str, ...]) -> Route:
+    """`route` with the authorizer a Route's or Method's AuthorizationType and AuthorizerId
+    name. A type Fogbank cannot enforce fails the deploy: the route is never served open."""
+    kind = str(res.properties.get("AuthorizationType") or "NONE").upper()
+    if kind not in enforced:
+        what = {"AWS_IAM": "IAM authorization (AWS_IAM)",
+                "COGNITO_USER_POOLS": "a Cognito user pool authorizer (Fogbank has no user "
+                                      "pools yet)"}.get(kind, f"AuthorizationType {kind}")
+        raise TemplateError(f"Resource {res.logical_id}: {route.key} is guarded by {what}, "
+                            f"which Fogbank does not enforce")
+    if kind == "NONE":
+        return route
+    scopes = tuple(str(s) for s in res.properties.get("AuthorizationScopes") or ())
+    return replace(route, authorizer_id=str(_required(res, "AuthorizerId")), scopes=scopes)
+
+
+class _AuthorizerProvider(_PartProvider):
+    """An authorizer of an API, keyed by its own id (what AuthorizerId refers to)."""
+
+    def attributes(self, physical_id: str) -> dict[str, Any]:
+        return {"AuthorizerId": physical_id}
+
+    def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
+        try:
+            authorizer = self.authorizer(api, res)
+        except UnsupportedDefinition as exc:
+            raise TemplateError(f"Resource {res.logical_id}: {exc}") from None
+        if authorizer is None:
+            return api
+        return replace(api, authorizers={**api.authorizers, physical_id: authorizer})
+
+    def without(self, api: Api, res: Resource, physical_id: str) -> Api:
+        return replace(api, authorizers=_without_key(api.authorizers, physical_id))
+
+    def authorizer(self, api: Api, res: Resource) -> Authorizer | None:
+        raise NotImplementedError
+
+
+class RestAuthorizerProvider(_AuthorizerProvider):
+    """TOKEN and REQUEST Lambda authorizers. A COGNITO_USER_POOLS one is recorded as nothing:
+    a method using it is refused (see `_guarded`)."""
+
+    types = ("AWS::ApiGateway::Authorizer",)
+    api_property = "RestApiId"
+
+    def authorizer(self, api: Api, res: Resource) -> Authorizer | None:
+        props = res.properties
+        kind = str(_required(res, "Type")).upper()
+        name = str(props.get("Name") or res.logical_id)
+        if kind not in (TOKEN, REQUEST):
+            return None
+        sources = identity_sources(props.get("IdentitySource"))
+        if kind == TOKEN and not sources:
+            _required(res, "IdentitySource")
+        return lambda_authorizer(name, kind, props.get("AuthorizerUri"), REST, sources=sources,
+                                 ttl=props.get("AuthorizerResultTtlInSeconds"),
+                                 validation=props.get("IdentityValidationExpression"))
+
+
+class HttpAuthorizerProvider(_AuthorizerProvider):
+    """HTTP APIs' REQUEST (Lambda) and JWT authorizers; WebSocket APIs' REQUEST ones."""
+
+    types = ("AWS::ApiGatewayV2::Authorizer",)
+
+    def authorizer(self, api: Api, res: Resource) -> Authorizer | None:
+        props = res.properties
+        kind = str(_required(res, "AuthorizerType")).upper()
+        name = str(_required(res, "Name"))
+        sources = identity_sources(props.get("IdentitySource"))
+        if kind == "JWT":
+            config = props.get("JwtConfiguration") or {}
+            return jwt_authorizer(name, sources or ("$request.header.Authorization",),
+                                  config.get("Issuer"), config.get("Audience"))
+        if kind != REQUEST:
+            raise UnsupportedDefinition(f"AuthorizerType {kind} is not REQUEST or JWT")
+        protocol = WEBSOCKET if api.protocol == WEBSOCKET else HTTP
+        # WebSocket authorizers cache nothing (the setting is HTTP APIs' only).
+        ttl = 0 if protocol == WEBSOCKET else props.get("AuthorizerResultTtlInSeconds")
+        return lambda_authorizer(name, REQUEST, props.get("AuthorizerUri"), protocol,
+                                 sources=sources, ttl=ttl,
+                                 payload_version=props.get("AuthorizerPayloadFormatVersion"),
+                                 simple=props.get("EnableSimpleResponses", False))
+
+
 class HttpDeploymentProvider(_PartProvider):
     """Routes are live at once, so a deployment changes nothing; it only gets its id."""
 
@@ -492,7 +588,8 @@ class RestMethodProvider(_PartProvider):
                                       timeout_ms=_timeout_ms(res, REST,
                                                              spec.get("TimeoutInMillis")))
         path = api.resource_path(str(_required(res, "ResourceId")))
-        route = Route(ANY if method == ANY else method, path, physical_id)
+        route = _guarded(res, Route(ANY if method == ANY else method, path, physical_id),
+                         ("NONE", "CUSTOM"))
         return replace(api, routes={**api.routes, physical_id: route},
                        integrations={**api.integrations, physical_id: integration})
 
@@ -537,8 +634,8 @@ class ApiProviders:
 
     def all(self) -> list:
         kinds = (HttpApiProvider, HttpStageProvider, HttpRouteProvider,
-                 HttpIntegrationProvider, HttpDeploymentProvider, RouteResponseProvider,
-                 IntegrationResponseProvider, RestApiProvider,
-                 RestResourceProvider, RestMethodProvider, RestDeploymentProvider,
-                 RestStageProvider)
+                 HttpIntegrationProvider, HttpAuthorizerProvider, HttpDeploymentProvider,
+                 RouteResponseProvider, IntegrationResponseProvider, RestApiProvider,
+                 RestResourceProvider, RestMethodProvider, RestAuthorizerProvider,
+                 RestDeploymentProvider, RestStageProvider)
         return [kind(*self._args) for kind in kinds]

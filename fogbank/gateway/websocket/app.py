@@ -1,7 +1,9 @@
 """`WebSocketGateway`: serves WebSocket APIs over ASGI WebSocket connections.
 
 A connection passes: address and stage (addressing.py) → the new-connection rate limit →
-`$connect` (the handshake waits for it; a non-2xx result refuses it, leaving no trace) →
+the $connect route's REQUEST authorizer, if any (its grant rides on every later event of
+the connection as `requestContext.authorizer`; a refusal answers the handshake 401, 403 or
+500) → `$connect` (the handshake waits for it; a non-2xx result refuses it, leaving no trace) →
 accept, register with the `ConnectionHub` → one task per message: route selection
 (selection.py) → invoke → a reply for two-way routes → on close, from either side,
 `$disconnect` with the close code and reason. An integration that has not answered within
@@ -18,12 +20,16 @@ import base64
 import json
 import logging
 import time
+from dataclasses import replace
 from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qsl
 
 from fogbank.connections import Connection, ConnectionHub
 from fogbank.types import AwsError, Invoker
 from fogbank.gateway.addressing import address_of
+from fogbank.gateway.authorizers import Authorizers, Identity
+from fogbank.gateway.errors import AUTHORIZER_FAILED, GatewayError, websocket_refusal
+from fogbank.gateway.iam_policy import method_arn
 from fogbank.gateway.integration import IntegrationTimedOut, invoke_within
 from fogbank.gateway.model import WEBSOCKET, Api
 from fogbank.gateway.registry import ApiRegistry
@@ -72,8 +78,10 @@ class WebSocketGateway:
     def __init__(self, apis: ApiRegistry, invoke: Invoker, hub: ConnectionHub, *,
                  limits: WebSocketLimits = WebSocketLimits(),
                  clock: Callable[[], float] = time.time,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 authorizers: Authorizers | None = None) -> None:
         self._apis, self._invoke, self._hub = apis, invoke, hub
+        self._authorizers = authorizers or Authorizers(invoke, monotonic)
         self.limits = limits
         self._clock, self._monotonic = clock, monotonic
         self._bucket = TokenBucket(limits.new_connections_per_s, limits.new_connections_burst,
@@ -91,6 +99,7 @@ class WebSocketGateway:
             return
         try:
             api, info = self._admit(scope)
+            info = await self._authorize(api, info, scope)
             subprotocol = await self._connect(api, info, scope)
         except _Refused as refused:
             await _refuse(send, refused.status, refused.body)
@@ -137,6 +146,37 @@ class WebSocketGateway:
             connected_at_ms=int(self._clock() * 1000), source_ip=client[0],
             user_agent=_header(scope, "user-agent"))
         return api, info
+
+    async def _authorize(self, api: Api, info: ConnectionInfo, scope: dict) -> ConnectionInfo:
+        """`info` with what the $connect route's authorizer granted, or _Refused."""
+        route = next((r for r in api.routes.values() if r.path == CONNECT and not r.method),
+                     None)
+        if route is None or not route.authorizer_id:
+            return info
+        authorizer = api.authorizers.get(route.authorizer_id)
+        delivery = self._delivery()
+        headers = events.handshake_headers(scope, delivery)
+        query = tuple(parse_qsl(scope.get("query_string", b"").decode("latin-1"),
+                                keep_blank_values=True))
+        stage_variables = api.stages[info.stage].variables
+        identity = Identity({name.lower(): value for name, value in headers}, dict(query),
+                            stage_variables,
+                            {"routeKey": CONNECT, "stage": info.stage, "apiId": api.api_id,
+                             "connectionId": info.connection_id, "eventType": "CONNECT",
+                             "identity.sourceIp": info.source_ip,
+                             "identity.userAgent": info.user_agent or ""})
+        arn = method_arn(api.region, api.account_id, api.api_id, info.stage, "", CONNECT)
+        try:
+            if authorizer is None:
+                raise GatewayError(AUTHORIZER_FAILED)
+            grant = await self._authorizers.lambda_grant(
+                api.api_id, WEBSOCKET, authorizer, identity, arn,
+                lambda _: events.authorizer_event(info, delivery, headers, query, arn,
+                                                  stage_variables),
+                self.limits.integration_timeout_s)
+        except GatewayError as refused:
+            raise _Refused(*websocket_refusal(refused.kind)) from None
+        return replace(info, authorizer=grant.event_value(WEBSOCKET, "1.0"))
 
     async def _connect(self, api: Api, info: ConnectionInfo, scope: dict) -> str | None:
         """Runs $connect, if the API has one: the accepted subprotocol, or _Refused."""

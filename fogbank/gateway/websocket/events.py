@@ -6,7 +6,7 @@ a `Delivery` (this one request's ids and time).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 from fogbank.gateway.http_protocol import header_names
 from fogbank.gateway.request import request_time
@@ -27,6 +27,8 @@ class ConnectionInfo:
     connected_at_ms: int
     source_ip: str
     user_agent: str | None
+    # requestContext.authorizer: what the $connect authorizer granted (None: no authorizer)
+    authorizer: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,8 @@ def _context(conn: ConnectionInfo, delivery: Delivery, route_key: str, event_typ
                    requestTimeEpoch=int(delivery.time * 1000), identity=identity,
                    requestId=delivery.request_id, domainName=conn.domain_name,
                    connectionId=conn.connection_id, apiId=conn.api_id)
+    if conn.authorizer is not None:
+        context["authorizer"] = dict(conn.authorizer)
     return context
 
 
@@ -80,6 +84,20 @@ def connect_event(conn: ConnectionInfo, delivery: Delivery,
     event["requestContext"] = _context(conn, delivery, "$connect", "CONNECT")
     event["isBase64Encoded"] = False
     return event
+
+
+def authorizer_event(conn: ConnectionInfo, delivery: Delivery,
+                     headers: tuple[tuple[str, str], ...], query: tuple[tuple[str, str], ...],
+                     method_arn: str, stage_variables: Mapping[str, str]) -> dict[str, Any]:
+    """The REQUEST authorizer's event for a $connect: the handshake as $connect's event has
+    it, empty maps included, with `type` and `methodArn` first."""
+    single, multi = _multi(headers)
+    params, multi_params = _multi(query)
+    return {"type": "REQUEST", "methodArn": method_arn, "headers": single,
+            "multiValueHeaders": multi, "queryStringParameters": params,
+            "multiValueQueryStringParameters": multi_params,
+            "stageVariables": dict(stage_variables),
+            "requestContext": _context(conn, delivery, "$connect", "CONNECT")}
 
 
 def message_event(conn: ConnectionInfo, delivery: Delivery, message_id: str, route_key: str,
