@@ -4,8 +4,6 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
-from typing import AsyncIterator
-
 import httpx
 
 from fogbank.console.api import NodeApi
@@ -27,12 +25,29 @@ class Logs:
     def query(self, name, start_ms=None, end_ms=None, limit=None):
         return [e for e in self.events if start_ms is None or e.timestamp_ms >= start_ms]
 
-    async def follow(self, name) -> AsyncIterator[Event]:
-        while True:
-            event = await self.live.get()
-            if event.message == "stop":     # lets the test end the stream
-                return
-            yield event
+    def follow(self, name) -> Follower:
+        self.follower = Follower(self.live)
+        return self.follower
+
+
+class Follower:
+    """A live tail that a "stop" event ends, so that the test's request completes."""
+
+    def __init__(self, live: asyncio.Queue[Event]) -> None:
+        self.live = live
+        self.closed = False
+
+    def __aiter__(self) -> Follower:
+        return self
+
+    async def __anext__(self) -> Event:
+        event = await self.live.get()
+        if event.message == "stop":
+            raise StopAsyncIteration
+        return event
+
+    def close(self) -> None:
+        self.closed = True
 
 
 def api(logs: Logs) -> NodeApi:
@@ -78,3 +93,4 @@ def test_follow_streams_new_events() -> None:
         return [json.loads(line)["message"] for line in r.text.splitlines()]
 
     assert asyncio.run(go()) == ["START RequestId: r1", "hi", "later"]
+    assert logs.follower.closed
