@@ -8,7 +8,8 @@ Addresses (both reach the same site on the node's port):
 Behaviour, as S3's website endpoint: GET and HEAD only; `RedirectAllRequestsTo`; index
 documents for `/` and every folder (`/docs` redirects to `/docs/` when `docs/index.html`
 exists); RoutingRules on key prefix and error code; an object's website redirect
-location; 403 unless the bucket policy lets anyone s3:GetObject; the error document with
+location; 403 unless anyone may s3:GetObject the key (the bucket policy, or a public-read
+object ACL where ACLs count, under the bucket's Block Public Access); the error document with
 the error's status, else S3's HTML error page.
 """
 from __future__ import annotations
@@ -162,7 +163,7 @@ class WebsiteApp:
             return False
 
     async def _readable(self, bucket: str, key: str) -> None:
-        if not await self._engine.configs.allows_public_read(bucket, key):
+        if not await self._engine.anonymous.allows(bucket, "s3:GetObject", key):
             raise AccessDenied()
 
     async def _object(self, scope: dict, send: Send, bucket: str, key: str,

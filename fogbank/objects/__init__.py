@@ -14,8 +14,9 @@ Built by node.py, used by the S3 wire layer, the website app and the deploy prov
 Its parts, each an attribute (every method is async unless marked sync):
 
 engine.buckets  (buckets.py)
-    create(name, *, location=None) -> Bucket
-        location: the CreateBucketConfiguration's LocationConstraint, if any.
+    create(name, *, location=None, ownership=None, acl: Acl | None = None) -> Bucket
+        location: the CreateBucketConfiguration's LocationConstraint, if any; a new bucket
+        has Block Public Access all on and ownership BucketOwnerEnforced unless named.
     delete(name) -> None                       BucketNotEmpty while objects or uploads remain
     get(name) -> Bucket                        HeadBucket / GetBucketLocation; NoSuchBucket
     list(prefix="", *, region=None) -> list[Bucket]   by name; region: BucketRegion filter
@@ -34,7 +35,17 @@ engine.configs  (configs.py) — CORS, policy, tagging, lifecycle, website, noti
     cors_rule(bucket, origin, method, request_headers=()) -> CorsRule | None
     preflight(bucket, origin, method, request_headers=()) -> CorsRule
                                                AccessForbidden (403) when CORS does not allow it
-    allows_public_read(bucket, key) -> bool    a policy statement Allow s3:GetObject to "*"
+    check_object_acl(bucket, Acl | None) -> str | None
+                                               an object write's ACL judged against the
+                                               bucket's Object Ownership and Block Public
+                                               Access (AccessControlListNotSupported,
+                                               AccessDenied); kinds PUBLIC_ACCESS_BLOCK,
+                                               OWNERSHIP and ACL are a new bucket's settings
+engine.anonymous  (access.py)
+    allows(bucket, action, key=None) -> bool   may an unsigned request do "s3:GetObject" …:
+                                               the bucket policy's Principal "*" statements
+                                               and, where ACLs count, AllUsers grants, under
+                                               the bucket's Block Public Access
 engine.objects  (objects.py)
     put(PutObject) -> PutResult                .expiration: x-amz-expiration from the bucket's
                                                lifecycle rules (also on ObjectInfo when read)
@@ -60,6 +71,8 @@ engine.objects  (objects.py)
     list_v1(bucket, *, prefix="", delimiter="", max_keys=1000, marker="") -> ListPage
     list_v2(bucket, *, prefix="", delimiter="", max_keys=1000, start_after="",
             continuation_token=None) -> ListPage
+    put_acl(bucket, key, Acl) -> None          PutObjectAcl; an object's ACL is kept in
+                                               ObjectInfo.headers.acl (access.load reads it)
     get_tags(bucket, key) -> dict[str, str]
     put_tags(bucket, key, tags: Mapping[str, str]) -> None
     delete_tags(bucket, key) -> None
@@ -86,7 +99,7 @@ carries `.info` (the ObjectInfo) for the ETag and Last-Modified headers.
 """
 from fogbank.objects.engine import ObjectsEngine
 from fogbank.objects.errors import S3Error
-from fogbank.objects.model import (CHECKSUM_ALGORITHMS, Body, Bucket, BucketConfig, Caller,
+from fogbank.objects.model import (CHECKSUM_ALGORITHMS, Acl, Body, Bucket, BucketConfig, Caller,
                                    Checksum, ChecksumSpec, CompletedPart, Conditions,
                                    ContentHeaders, CopyObject, CopySource, CorsRule,
                                    CreateUpload, CustomerKey, Deleted, DeleteFailed, Encryption,
@@ -94,7 +107,7 @@ from fogbank.objects.model import (CHECKSUM_ALGORITHMS, Body, Bucket, BucketConf
                                    ObjectAttributes, ObjectBody, ObjectInfo, Part, PartsPage,
                                    PutObject, PutResult, Range, Upload, UploadsPage)
 
-__all__ = ["CHECKSUM_ALGORITHMS", "Body", "Bucket", "BucketConfig", "Caller", "Checksum",
+__all__ = ["CHECKSUM_ALGORITHMS", "Acl", "Body", "Bucket", "BucketConfig", "Caller", "Checksum",
            "ChecksumSpec", "CompletedPart", "Conditions", "ContentHeaders", "CopyObject",
            "CopySource", "CorsRule", "CreateUpload", "CustomerKey", "DeleteFailed", "Deleted",
            "Encryption", "EncryptionRequest", "GetObject",

@@ -6,40 +6,59 @@ it guards are one step; `create_now` / `delete_now` are the same for synchronous
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Mapping
 
-from fogbank.objects import errors
-from fogbank.objects.model import Bucket
+from fogbank.objects import access, errors
+from fogbank.objects.model import Acl, Bucket
 from fogbank.objects.names import check_bucket_name
 from fogbank.objects.store import Store
 
 LEGACY_REGION = "us-east-1"
 
 
+# Called on the database thread as a bucket is created: its name, Object Ownership, ACL
+# grants and Block Public Access settings.
+OnCreate = Callable[[str, str, tuple[dict, ...], dict], None]
+
+
 class Buckets:
     def __init__(self, store: Store, *, clock: Callable[[], float],
+                 on_create: OnCreate = lambda name, ownership, grants, block: None,
                  on_delete: Callable[[str], None] = lambda name: None) -> None:
         self._store = store
         self._clock = clock
+        self._on_create = on_create
         self._on_delete = on_delete
         self._known: dict[str, Bucket] = {}        # a bucket's name and region never change
 
-    async def create(self, name: str, *, location: str | None = None) -> Bucket:
+    async def create(self, name: str, *, location: str | None = None,
+                     ownership: str | None = None, acl: Acl | None = None) -> Bucket:
         """Create a bucket in `location` (CreateBucketConfiguration's LocationConstraint),
         else in us-east-1. Re-creating one's own bucket is BucketAlreadyOwnedByYou, except
-        in us-east-1 where S3 answers 200 for compatibility."""
-        return await self._store.db(self._create, name, location)
+        in us-east-1 where S3 answers 200 for compatibility. `ownership`: its Object
+        Ownership (BucketOwnerEnforced unless named); `acl`: the ACL CreateBucket names."""
+        return await self._store.db(self._create, name, location, ownership, acl,
+                                    access.NEW_BUCKET_BLOCK)
 
-    def create_now(self, name: str, *, location: str | None = None) -> Bucket:
-        return self._store.db_sync(self._create, name, location)
+    def create_now(self, name: str, *, location: str | None = None,
+                   ownership: str | None = None, acl: Acl | None = None,
+                   block: Mapping[str, bool] = access.NEW_BUCKET_BLOCK) -> Bucket:
+        """`create` for the deploy providers, which give a new bucket its template's Block
+        Public Access settings (`block`) as CloudFormation does."""
+        return self._store.db_sync(self._create, name, location, ownership, acl, block)
 
-    def _create(self, name: str, location: str | None) -> Bucket:
+    def _create(self, name: str, location: str | None, ownership: str | None,
+                acl: Acl | None, block: Mapping[str, bool]) -> Bucket:
         check_bucket_name(name)
         if location == LEGACY_REGION:
             raise errors.InvalidLocationConstraint(LocationConstraint=location)
+        ownership = ownership or access.ENFORCED
+        grants = acl.grants if acl is not None else ()
+        access.check_new_bucket_acl(grants, ownership, block)
         bucket = Bucket(name, round(self._clock(), 3), location or LEGACY_REGION)
         if self._store.meta.add_bucket(bucket):
             self._known[name] = bucket
+            self._on_create(name, ownership, grants, dict(block))
             return bucket
         existing = self.lookup(name)
         if existing.region == LEGACY_REGION and location is None:

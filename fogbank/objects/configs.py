@@ -11,8 +11,8 @@ import json
 from datetime import date, datetime, timezone
 from typing import Any, Mapping
 
-from fogbank.objects import cors, encryption, errors, lifecycle, policy, validation
-from fogbank.objects.model import BucketConfig, CorsRule
+from fogbank.objects import access, cors, encryption, errors, lifecycle, policy, validation
+from fogbank.objects.model import Acl, BucketConfig, CorsRule
 from fogbank.objects.buckets import Buckets
 from fogbank.objects.store import Store
 
@@ -29,6 +29,8 @@ _MISSING = {
     BucketConfig.TAGGING: errors.NoSuchTagSet,
     BucketConfig.LIFECYCLE: errors.NoSuchLifecycleConfiguration,
     BucketConfig.WEBSITE: errors.NoSuchWebsiteConfiguration,
+    BucketConfig.PUBLIC_ACCESS_BLOCK: errors.NoSuchPublicAccessBlockConfiguration,
+    BucketConfig.OWNERSHIP: errors.OwnershipControlsNotFoundError,
 }
 _CHECKS = {
     BucketConfig.CORS: validation.check_cors,
@@ -38,6 +40,9 @@ _CHECKS = {
     BucketConfig.WEBSITE: validation.check_website,
     BucketConfig.NOTIFICATION: validation.check_notification,
     BucketConfig.ENCRYPTION: encryption.check_configuration,
+    BucketConfig.PUBLIC_ACCESS_BLOCK: access.check_block_document,
+    BucketConfig.OWNERSHIP: access.check_ownership_document,
+    BucketConfig.ACL: access.check_acl_document,
 }
 
 
@@ -63,21 +68,60 @@ def check(kind: BucketConfig, document: Any, bucket: str) -> Any:
 
 
 class BucketConfigs:
-    def __init__(self, store: Store, buckets: Buckets) -> None:
+    """`account_id`: the account S3 names when it refuses a public policy."""
+
+    def __init__(self, store: Store, buckets: Buckets, *,
+                 account_id: str = "000000000000") -> None:
         self._store = store
         self._buckets = buckets
+        self._account_id = account_id
         self._cache: dict[tuple[str, BucketConfig], Any] = {}
 
     async def put(self, bucket: str, kind: BucketConfig, document: Mapping[str, Any] | str
                   ) -> None:
-        """Check and store a configuration (replacing any previous one)."""
+        """Check and store a configuration (replacing any previous one). A public policy
+        while BlockPublicPolicy is on, a public ACL while BlockPublicAcls is on: AccessDenied;
+        an ACL with ACLs disabled: AccessControlListNotSupported; disabling ACLs while the
+        bucket's ACL grants others access: InvalidBucketAclWithObjectOwnership."""
         await self._buckets.get(bucket)
-        await self._store.db(self._set, bucket, kind, check(kind, document, bucket))
+        await self._store.db(self._put, bucket, kind, check(kind, document, bucket))
 
     def put_now(self, bucket: str, kind: BucketConfig, document: Mapping[str, Any] | str
                 ) -> None:
         """`put` for synchronous callers (the deploy providers)."""
-        self._store.db_sync(self._set, bucket, kind, check(kind, document, bucket))
+        self._store.db_sync(self._put, bucket, kind, check(kind, document, bucket))
+
+    def _put(self, bucket: str, kind: BucketConfig, checked: Any) -> None:
+        """On the database thread, so the settings judged are those the change meets."""
+        self._buckets.lookup(bucket)
+        block = self._load(bucket, BucketConfig.PUBLIC_ACCESS_BLOCK)
+        if kind is BucketConfig.POLICY:
+            access.policy_refused(checked, block, bucket=bucket, account_id=self._account_id)
+        elif kind is BucketConfig.ACL:
+            access.check_bucket_acl(checked["Grants"],
+                                    self._load(bucket, BucketConfig.OWNERSHIP), block)
+        elif kind is BucketConfig.OWNERSHIP and access.acls_disabled(checked) and \
+                (self._load(bucket, BucketConfig.ACL) or {}).get("Grants"):
+            raise errors.InvalidBucketAclWithObjectOwnership()
+        self._set(bucket, kind, checked)
+
+    def initialize(self, bucket: str, ownership: str, grants: tuple[dict, ...],
+                   block: dict[str, bool]) -> None:
+        """On the database thread, as a bucket is created: its Block Public Access (all on
+        for a bucket made through the API), Object Ownership and ACL."""
+        self._set(bucket, BucketConfig.PUBLIC_ACCESS_BLOCK, block)
+        self._set(bucket, BucketConfig.OWNERSHIP, {"Rules": [{"ObjectOwnership": ownership}]})
+        self._set(bucket, BucketConfig.ACL, {"Grants": list(grants)} if grants else None)
+
+    async def check_object_acl(self, bucket: str, acl: Acl | None) -> str | None:
+        """The ACL an object write sets, as its record keeps it, checked against the
+        bucket's Object Ownership and Block Public Access."""
+        if acl is None:
+            return None
+        access.check_object_acl(acl.grants, acl.canned,
+                                await self.find(bucket, BucketConfig.OWNERSHIP),
+                                await self.find(bucket, BucketConfig.PUBLIC_ACCESS_BLOCK))
+        return access.dump(acl.grants)
 
     async def delete(self, bucket: str, kind: BucketConfig) -> None:
         await self._store.db(self._set, bucket, kind, None)
@@ -98,7 +142,8 @@ class BucketConfigs:
 
     async def get(self, bucket: str, kind: BucketConfig) -> Any:
         """The stored document; the kind's NoSuch… error when there is none (notification:
-        an empty configuration, encryption: S3's default, SSE-S3, as S3 answers)."""
+        an empty configuration, encryption: S3's default, SSE-S3, as S3 answers; ACL: no
+        grants beyond the owner's)."""
         await self._buckets.get(bucket)
         document = await self.find(bucket, kind)
         if document is None:
@@ -106,6 +151,8 @@ class BucketConfigs:
                 return {}
             if kind is BucketConfig.ENCRYPTION:
                 return {"Rules": [encryption.DEFAULT_RULE]}
+            if kind is BucketConfig.ACL:
+                return {"Grants": []}
             raise _MISSING[kind](BucketName=bucket)
         return document
 
@@ -134,12 +181,6 @@ class BucketConfigs:
         """GetBucketPolicyStatus: whether the policy grants anyone access; NoSuchBucketPolicy
         when there is none, as S3 answers."""
         return policy.is_public(await self.get(bucket, BucketConfig.POLICY))
-
-    async def allows_public_read(self, bucket: str, key: str) -> bool:
-        """Whether the bucket policy lets anyone s3:GetObject this key (website hosting)."""
-        document = await self.find(bucket, BucketConfig.POLICY)
-        return bool(document) and policy.allows_anonymous(document, "s3:GetObject",
-                                                          f"arn:aws:s3:::{bucket}/{key}")
 
     async def find(self, bucket: str, kind: BucketConfig) -> Any:
         """The document, or None; no bucket check (for the engine's own hot paths)."""

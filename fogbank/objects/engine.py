@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from fogbank.objects.access import AnonymousAccess
 from fogbank.objects.buckets import Buckets
 from fogbank.objects.configs import BucketConfigs
 from fogbank.objects.lifecycle import LifecycleSweeper
@@ -47,16 +48,19 @@ class ObjectsEngine:
                       inline_limit=self._inline_limit)
         self._store = store
         await store.db(_collect_garbage, store)
-        self.buckets = Buckets(store, clock=self._clock,
-                               on_delete=lambda name: self.configs.forget(name))
-        self.configs = BucketConfigs(store, self.buckets)
+        self.buckets = Buckets(
+            store, clock=self._clock,
+            on_create=lambda *created: self.configs.initialize(*created),
+            on_delete=lambda name: self.configs.forget(name))
+        self.configs = BucketConfigs(store, self.buckets, account_id=self.account_id)
+        self.anonymous = AnonymousAccess(self.configs.find, _object_acl(store))
         notifier = Notifier(lambda b: self.configs.find(b, BucketConfig.NOTIFICATION),
                             self._enqueue, region=self.region, clock=self._clock)
         self.objects = Objects(
             store, self.buckets, notifier, clock=self._clock,
             lifecycle=lambda b: self.configs.find(b, BucketConfig.LIFECYCLE),
             default_encryption=lambda b: self.configs.find(b, BucketConfig.ENCRYPTION),
-            account_id=self.account_id)
+            object_acl=self.configs.check_object_acl, account_id=self.account_id)
         self.uploads = Uploads(store, self.buckets, self.objects, notifier, clock=self._clock)
         self.sweeper = LifecycleSweeper(store, self.configs, self.uploads, notifier,
                                         clock=self._clock, interval_s=self._sweep_interval)
@@ -69,6 +73,14 @@ class ObjectsEngine:
         await self.sweeper.close()
         self._store.close()
         self._store = None
+
+
+def _object_acl(store: Store):
+    """An object's ACL text as its record keeps it; None for none, or no such object."""
+    def read(bucket: str, key: str) -> str | None:
+        record = store.reads.get_object(bucket, key)
+        return record.info.headers.acl if record is not None else None
+    return read
 
 
 def _collect_garbage(store: Store) -> None:

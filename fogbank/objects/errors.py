@@ -31,6 +31,8 @@ def _error(code: str, status: int, message: str) -> type[S3Error]:
 
 
 AccessDenied = _error("AccessDenied", 403, "Access Denied")
+AccessControlListNotSupported = _error("AccessControlListNotSupported", 400,
+                                       "The bucket does not allow ACLs")
 AccessForbidden = _error("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed.")
 BadRequest = _error("BadRequest", 400, "Bad Request")
 BadDigest = _error("BadDigest", 400, "The Content-MD5 you specified did not match what we received.")
@@ -58,6 +60,12 @@ InvalidBucketName = _error("InvalidBucketName", 400, "The specified bucket is no
 InvalidEncryptionAlgorithmError = _error(
     "InvalidEncryptionAlgorithmError", 400,
     "The Encryption request you specified is not valid. Supported value: AES256.")
+InvalidBucketAclWithBlockPublicAccessError = _error(
+    "InvalidBucketAclWithBlockPublicAccessError", 400,
+    "Bucket cannot have public ACLs set with BlockPublicAccess enabled")
+InvalidBucketAclWithObjectOwnership = _error(
+    "InvalidBucketAclWithObjectOwnership", 400,
+    "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
 InvalidDigest = _error("InvalidDigest", 400, "The Content-MD5 you specified was invalid.")
 InvalidLocationConstraint = _error("InvalidLocationConstraint", 400,
                                    "The specified location-constraint is not valid")
@@ -94,6 +102,9 @@ NoSuchCORSConfiguration = _error("NoSuchCORSConfiguration", 404,
 NoSuchKey = _error("NoSuchKey", 404, "The specified key does not exist.")
 NoSuchLifecycleConfiguration = _error("NoSuchLifecycleConfiguration", 404,
                                       "The lifecycle configuration does not exist")
+NoSuchPublicAccessBlockConfiguration = _error(
+    "NoSuchPublicAccessBlockConfiguration", 404,
+    "The public access block configuration was not found")
 NoSuchTagSet = _error("NoSuchTagSet", 404, "The TagSet does not exist")
 NoSuchUpload = _error(
     "NoSuchUpload", 404,
@@ -101,6 +112,8 @@ NoSuchUpload = _error(
     "have been aborted or completed.")
 NoSuchWebsiteConfiguration = _error("NoSuchWebsiteConfiguration", 404,
                                     "The specified bucket does not have a website configuration")
+OwnershipControlsNotFoundError = _error("OwnershipControlsNotFoundError", 404,
+                                        "The bucket ownership controls were not found")
 NotModified = _error("NotModified", 304, "Not Modified")
 PreconditionFailed = _error("PreconditionFailed", 412,
                             "At least one of the pre-conditions you specified did not hold")

@@ -35,6 +35,18 @@ class BucketConfig(Enum):
     WEBSITE = "website"
     NOTIFICATION = "notification"
     ENCRYPTION = "encryption"
+    PUBLIC_ACCESS_BLOCK = "publicAccessBlock"
+    OWNERSHIP = "ownershipControls"
+    ACL = "acl"                                    # the bucket's grants beyond its owner's
+
+
+@dataclass(frozen=True)
+class Acl:
+    """The ACL a request sets (x-amz-acl, x-amz-grant-*, an AccessControlPolicy): its grants
+    beyond the owner's FULL_CONTROL, botocore `Grant` dicts, and the canned ACL named."""
+
+    grants: tuple[dict, ...] = ()
+    canned: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,9 @@ class ContentHeaders:
     expires: str | None = None                     # as sent: S3 returns it verbatim
     website_redirect_location: str | None = None
     storage_class: str | None = None               # None → STANDARD
+    # The object's ACL beyond its owner's FULL_CONTROL, as access.py writes it (x-amz-acl,
+    # x-amz-grant-*, PutObjectAcl); never sent back as a header. None: the owner's alone.
+    acl: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +216,7 @@ class PutObject:
     event_name: str = "ObjectCreated:Put"          # ObjectCreated:Post for presigned POST
     caller: Caller = Caller()
     encryption: EncryptionRequest = EncryptionRequest()
+    acl: Acl | None = None                         # None: none asked (the owner's alone)
 
 
 @dataclass(frozen=True)
@@ -261,6 +277,7 @@ class CopyObject:
     conditions: Conditions = Conditions()          # on the destination (If-Match / If-None-Match)
     caller: Caller = Caller()
     encryption: EncryptionRequest = EncryptionRequest()   # the destination's, as for a PUT
+    acl: Acl | None = None                         # the copy's; never the source's
 
 
 @dataclass(frozen=True)
@@ -313,6 +330,7 @@ class CreateUpload:
     tags: Mapping[str, str] | None = None
     caller: Caller = Caller()
     encryption: EncryptionRequest = EncryptionRequest()
+    acl: Acl | None = None
 
 
 @dataclass(frozen=True)

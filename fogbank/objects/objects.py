@@ -14,7 +14,7 @@ from fogbank.objects import encryption, errors, intake, listing
 from fogbank.objects.conditions import check_read, check_write
 from fogbank.objects.buckets import Buckets
 from fogbank.objects.lifecycle import expiration_header
-from fogbank.objects.model import (MAX_KEYS, MAX_PUT_SIZE, Bucket, Caller, ChecksumSpec,
+from fogbank.objects.model import (MAX_KEYS, MAX_PUT_SIZE, Acl, Bucket, Caller, ChecksumSpec,
                                    Conditions, ContentHeaders, CopyObject, CustomerKey, Deleted,
                                    DeleteFailed, Encryption, EncryptionRequest, GetObject,
                                    ListPage, ObjectAttributes, ObjectBody, ObjectInfo, Part,
@@ -73,14 +73,24 @@ async def _none(bucket: str) -> None:
     return None
 
 
+async def _no_acl(bucket: str, acl: Acl | None) -> None:
+    return None
+
+
+# The ACL an object write asks for, checked against its bucket's settings, as the object's
+# record keeps it (ContentHeaders.acl).
+ObjectAcl = Callable[[str, Acl | None], Awaitable[str | None]]
+
+
 class Objects:
     """`lifecycle(bucket)`: the bucket's lifecycle configuration or None, for the
     x-amz-expiration an answer carries; `default_encryption(bucket)`: its encryption
-    configuration or None, for objects written without encryption headers."""
+    configuration or None, for objects written without encryption headers; `object_acl`
+    judges the ACL a write sets (configs.check_object_acl)."""
 
     def __init__(self, store: Store, buckets: Buckets, notifier: Notifier, *,
                  clock: Callable[[], float], lifecycle: BucketDocument = _none,
-                 default_encryption: BucketDocument = _none,
+                 default_encryption: BucketDocument = _none, object_acl: ObjectAcl = _no_acl,
                  account_id: str = "000000000000") -> None:
         self._store = store
         self._buckets = buckets
@@ -88,6 +98,7 @@ class Objects:
         self._clock = clock
         self._lifecycle = lifecycle
         self._default_encryption = default_encryption
+        self.object_acl = object_acl
         self._account_id = account_id
 
     def now(self) -> float:
@@ -101,6 +112,7 @@ class Objects:
         check_storage_class(req.headers)
         check_metadata(req.metadata)
         tags = header_tags(req.tags)
+        headers = replace(req.headers, acl=await self.object_acl(req.bucket, req.acl))
         sse = await self.encryption_for(bucket, req.encryption, action="PutObject", key=req.key)
         if req.conditions:
             self._check_write(req.bucket, req.key, req.conditions)
@@ -108,7 +120,7 @@ class Objects:
                                    checksum=req.checksum or DEFAULT_CHECKSUM,
                                    content_length=req.content_length,
                                    max_size=MAX_PUT_SIZE)
-        return await self._store_new(req.bucket, req.key, got, req.headers, req.metadata, tags,
+        return await self._store_new(req.bucket, req.key, got, headers, req.metadata, tags,
                                      sse, req.conditions, req.event_name, req.caller)
 
     async def _store_new(self, bucket: str, key: str, got: intake.Received,
@@ -223,6 +235,7 @@ class Objects:
         source = await self.record(req.source.bucket, req.source.key)
         bucket = await self._buckets.get(req.bucket)
         check_storage_class(req.headers)
+        acl = await self.object_acl(req.bucket, req.acl)
         copy_conditions(req.source.conditions, source.info)
         src = source.info
         encryption.check_read(src.encryption, req.source.customer_key)
@@ -240,6 +253,7 @@ class Objects:
             headers = replace(src.headers, storage_class=req.headers.storage_class
                               or src.headers.storage_class)
             metadata = dict(src.metadata)
+        headers = replace(headers, acl=acl)            # a copy never keeps the source's ACL
         tags = header_tags(req.tags) if req.tagging_directive == "REPLACE" \
             else dict(source.tags)
         algorithm = (req.checksum_algorithm or (src.checksum.algorithm if src.checksum else None)
@@ -328,23 +342,32 @@ class Objects:
             raise errors.NoSuchKey(Key=f"{bucket}/{key}") from None
 
     async def put_tags(self, bucket: str, key: str, tags: Mapping[str, str]) -> None:
-        await self._retag(bucket, key, tag_dict(tags))
+        tags = tag_dict(tags)
+        await self._rewrite(bucket, key, lambda record: replace(
+            record, info=replace(record.info, tag_count=len(tags)), tags=tags))
 
     async def delete_tags(self, bucket: str, key: str) -> None:
-        await self._retag(bucket, key, {})
+        await self.put_tags(bucket, key, {})
 
-    async def _retag(self, bucket: str, key: str, tags: dict[str, str]) -> None:
+    async def put_acl(self, bucket: str, key: str, acl: Acl) -> None:
+        """PutObjectAcl: replace an object's ACL (checked as a write's)."""
+        text = await self.object_acl(bucket, acl)
+        await self._rewrite(bucket, key, lambda record: replace(record, info=replace(
+            record.info, headers=replace(record.info.headers, acl=text))))
+
+    async def _rewrite(self, bucket: str, key: str,
+                       change: Callable[[ObjectRecord], ObjectRecord]) -> None:
+        """Change an object's record in place (its body stays); NoSuchBucket / NoSuchKey."""
         meta = self._store.meta
 
-        def retag() -> bool:
+        def rewrite() -> bool:
             record = meta.get_object(bucket, key)
             if record is None:
                 return False
-            info = replace(record.info, tag_count=len(tags))
-            meta.put_object(replace(record, info=info, tags=tags))
+            meta.put_object(change(record))
             return True
 
-        if not await self._store.db(retag):
+        if not await self._store.db(rewrite):
             await self.record(bucket, key)     # raises NoSuchBucket / NoSuchKey
 
 

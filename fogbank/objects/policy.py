@@ -1,5 +1,5 @@
-"""Just enough of bucket-policy evaluation for website hosting: may an anonymous caller do
-this action on this resource? An explicit Deny wins; a statement with a Condition is not
+"""Just enough of bucket-policy evaluation for anonymous requests: may a caller without
+credentials do this action on this resource? An explicit Deny wins; a statement with a Condition is not
 taken to apply to anonymous callers (Fogbank does not evaluate conditions). Also the checks
 S3 makes of a policy against its bucket, and whether a policy makes the bucket public.
 """
@@ -37,16 +37,20 @@ def _applies(statement: dict[str, Any], action: str, resource: str) -> bool:
     return any(_wildcard(str(r), resource) for r in _listed(statement.get("Resource", [])))
 
 
-def allows_anonymous(policy_text: str, action: str, resource: str) -> bool:
+def anonymous_decision(policy_text: str, action: str, resource: str) -> bool | None:
+    """What the policy says of an anonymous caller doing `action` on `resource`: False when
+    a statement denies it (a Deny wins), True when one allows it, None when none speaks."""
     try:
         statements = _listed(json.loads(policy_text).get("Statement", []))
     except (ValueError, AttributeError):
-        return False
+        return None
     statements = [s for s in statements if isinstance(s, dict)]
     if any(s.get("Effect") == "Deny" and _applies(s, action, resource) for s in statements):
         return False
-    return any(s.get("Effect") == "Allow" and "Condition" not in s
-               and _applies(s, action, resource) for s in statements)
+    if any(s.get("Effect") == "Allow" and "Condition" not in s
+           and _applies(s, action, resource) for s in statements):
+        return True
+    return None
 
 
 def check_for_bucket(policy_text: str, bucket: str) -> None:

@@ -65,6 +65,7 @@ class Uploads:
         check_storage_class(req.headers)
         check_metadata(req.metadata)
         tags = header_tags(req.tags) if req.tags is not None else None
+        headers = replace(req.headers, acl=await self._objects.object_acl(req.bucket, req.acl))
         sse = await self._objects.encryption_for(bucket, req.encryption, action="PutObject",
                                                  key=req.key)
         algorithm = checksums.check_algorithm(req.checksum_algorithm) \
@@ -83,7 +84,7 @@ class Uploads:
         elif algorithm is not None:
             kind = "FULL_OBJECT" if algorithm == "CRC64NVME" else "COMPOSITE"
         upload = Upload(new_upload_id(), req.bucket, req.key,
-                        round(self._clock(), 3), req.headers, algorithm, kind, sse)
+                        round(self._clock(), 3), headers, algorithm, kind, sse)
         await self._store.db(self._store.meta.add_upload,
                              UploadRecord(upload, dict(req.metadata), tags))
         return upload

@@ -10,7 +10,7 @@ from fogbank.deploy import Deployer, load_template
 from fogbank.deploy.providers import default_providers
 from fogbank.deploy.providers.buckets import BucketPolicyProvider, BucketProvider
 from fogbank.gateway.website import website_url
-from fogbank.objects import BucketConfig, errors
+from fogbank.objects import BucketConfig, access, errors
 
 pytestmark = pytest.mark.anyio
 ENDPOINT = "http://127.0.0.1:4566"
@@ -22,6 +22,9 @@ Resources:
     Type: AWS::S3::Bucket
     Properties:
       BucketName: my-site
+      PublicAccessBlockConfiguration:
+        BlockPublicPolicy: false
+        RestrictPublicBuckets: false
       WebsiteConfiguration:
         IndexDocument: index.html
         ErrorDocument: error.html
@@ -137,7 +140,10 @@ async def test_template_buckets_and_their_configuration(engine, deployer, app):
                                     "Filter": {"Prefix": "tmp/"}, "Expiration": {"Days": 7}}]}
     assert await engine.configs.get("my-site", BucketConfig.TAGGING) == {
         "TagSet": [{"Key": "team", "Value": "web"}]}
-    assert await engine.configs.allows_public_read("my-site", "index.html")
+    assert await engine.anonymous.allows("my-site", "s3:GetObject", "index.html")
+    assert await engine.configs.get("my-site", BucketConfig.PUBLIC_ACCESS_BLOCK) == {
+        "BlockPublicAcls": False, "IgnorePublicAcls": False, "BlockPublicPolicy": False,
+        "RestrictPublicBuckets": False}
 
     assert await engine.configs.get(uploads, BucketConfig.ENCRYPTION) == {"Rules": [{
         "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
@@ -190,6 +196,7 @@ async def test_bad_configuration_fails_the_deploy(engine, deployer, app):
 async def test_policy_document_given_as_text(engine):
     from fogbank.types import Resource
     await engine.buckets.create("pol-bucket")
+    await engine.configs.delete("pol-bucket", BucketConfig.PUBLIC_ACCESS_BLOCK)
     policy = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
                              "Resource": "arn:aws:s3:::pol-bucket/*"}]}
     provider = BucketPolicyProvider(engine)
@@ -197,6 +204,48 @@ async def test_policy_document_given_as_text(engine):
                    {"Bucket": "pol-bucket", "PolicyDocument": json.dumps(policy)},
                    template_dir=None, stack_name="s")
     deployed = provider.create(res)
-    assert await engine.configs.allows_public_read("pol-bucket", "x")
+    assert await engine.anonymous.allows("pol-bucket", "s3:GetObject", "x")
     provider.delete(res, deployed)
-    assert not await engine.configs.allows_public_read("pol-bucket", "x")
+    assert not await engine.anonymous.allows("pol-bucket", "s3:GetObject", "x")
+
+
+LEGACY_SITE = """
+Resources:
+  Legacy:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: legacy-site
+      AccessControl: PublicRead
+{extra}
+"""
+
+
+async def test_a_public_read_bucket_acl_fails_as_on_a_new_bucket(engine, deployer, tmp_path):
+    # Old website templates: since April 2023 S3 refuses the ACL of a bucket with ACLs disabled.
+    (tmp_path / "template.yaml").write_text(LEGACY_SITE.format(extra=""))
+    with pytest.raises(errors.InvalidBucketAclWithObjectOwnership) as failed:
+        deploy(deployer, tmp_path / "template.yaml")
+    assert failed.value.message == ("Bucket cannot have ACLs set with ObjectOwnership's "
+                                    "BucketOwnerEnforced setting")
+    assert "legacy-site" not in {b.name for b in await engine.buckets.list()}
+
+
+async def test_a_public_read_bucket_acl_needs_acls_and_public_acls_allowed(engine, deployer,
+                                                                           tmp_path):
+    ownership = """      OwnershipControls:
+        Rules: [{ObjectOwnership: ObjectWriter}]"""
+    (tmp_path / "template.yaml").write_text(LEGACY_SITE.format(extra=ownership))
+    with pytest.raises(errors.InvalidBucketAclWithBlockPublicAccessError):
+        deploy(deployer, tmp_path / "template.yaml")
+    opened = ownership + """
+      PublicAccessBlockConfiguration:
+        BlockPublicAcls: false
+        IgnorePublicAcls: false"""
+    (tmp_path / "template.yaml").write_text(LEGACY_SITE.format(extra=opened))
+    deploy(deployer, tmp_path / "template.yaml")
+    acl = await engine.configs.get("legacy-site", BucketConfig.ACL)
+    assert acl["Grants"] == [{"Grantee": {"Type": "Group", "URI": access.ALL_USERS},
+                              "Permission": "READ"}]
+    assert await engine.configs.get("legacy-site", BucketConfig.OWNERSHIP) == {
+        "Rules": [{"ObjectOwnership": "ObjectWriter"}]}
+    assert await engine.anonymous.allows("legacy-site", "s3:ListBucket")

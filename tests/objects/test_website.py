@@ -20,6 +20,10 @@ HTML = ContentHeaders(content_type="text/html")
 @pytest.fixture
 async def site(engine, s3):
     await engine.buckets.create(SITE)
+    # A new bucket blocks public policies; a public website turns that off.
+    await engine.configs.put(SITE, BucketConfig.PUBLIC_ACCESS_BLOCK, {
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False,
+        "RestrictPublicBuckets": False})
     await engine.configs.put(SITE, BucketConfig.POLICY, PUBLIC)
     await engine.configs.put(SITE, BucketConfig.WEBSITE, {
         "IndexDocument": {"Suffix": "index.html"}, "ErrorDocument": {"Key": "404.html"}})

@@ -91,6 +91,7 @@ def test_tagging_round_trip(s3, bucket):
 
 
 def test_put_bucket_tagging_and_policy_answer_204(s3, bucket):
+    s3.delete_public_access_block(Bucket=bucket)     # it blocks public policies
     put = s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "a", "Value": "b"}]})
     assert put["ResponseMetadata"]["HTTPStatusCode"] == 204
     policy = {"Version": "2012-10-17", "Statement": [{
@@ -126,6 +127,7 @@ def test_cors_round_trip(s3, bucket):
 
 
 def test_policy_round_trip(s3, bucket):
+    s3.delete_public_access_block(Bucket=bucket)     # it blocks public policies
     with pytest.raises(ClientError) as exc:
         s3.get_bucket_policy(Bucket=bucket)
     assert code(exc) == "NoSuchBucketPolicy"
@@ -223,6 +225,7 @@ def public_read(bucket: str, **statement: object) -> str:
 
 
 def test_policy_status(s3, bucket):
+    s3.delete_public_access_block(Bucket=bucket)     # it blocks public policies
     with pytest.raises(ClientError) as exc:
         s3.get_bucket_policy_status(Bucket=bucket)
     assert code(exc) == "NoSuchBucketPolicy"
@@ -259,6 +262,7 @@ def test_a_policy_for_something_else(s3, bucket, statement, message):
 @pytest.mark.parametrize("action", ["s3:Get*", "S3:getobject", "s3:*", "*",
                                     ["s3:GetObject", "s3:ListBucket"]])
 def test_a_policy_names_actions_by_pattern_in_any_case(s3, bucket, action):
+    s3.delete_public_access_block(Bucket=bucket)     # it blocks public policies
     policy = public_read(bucket, Action=action,
                          Resource=[f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"])
     s3.put_bucket_policy(Bucket=bucket, Policy=policy)
@@ -272,6 +276,7 @@ def test_head_bucket_is_labelled_xml(s3, bucket):
 
 
 def test_a_policy_on_every_bucket_and_its_objects(s3, bucket):
+    s3.delete_public_access_block(Bucket=bucket)     # it blocks public policies
     policy = public_read(bucket, Resource=["arn:aws:s3:::*", f"arn:aws:s3:::{bucket}"])
     s3.put_bucket_policy(Bucket=bucket, Policy=policy)
     assert json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"]) == json.loads(policy)

@@ -336,6 +336,73 @@ def test_list_parts_numbers_out_of_range(target, where, value, message):
     assert f"<Message>{message}</Message>" in response.text
 
 
+# ---------------------------------------------------------------------- access and ACLs
+
+OWNERSHIP = ('<OwnershipControls xmlns="http://s3.amazonaws.com/doc/2006-03-01/">{}'
+             '</OwnershipControls>')
+
+
+@pytest.mark.parametrize("name, headers, code", [
+    ("PutObject", {"x-amz-acl": "public-write"}, "InvalidArgument"),
+    ("PutObject", {"x-amz-acl": ""}, "InvalidArgument"),
+    ("PutObject", {"x-amz-grant-read": "nobody"}, "InvalidArgument"),
+    ("PutObject", {"x-amz-grant-read": 'colour="blue"'}, "InvalidArgument"),
+    ("PutObject", {"x-amz-acl": "public-read"}, "AccessControlListNotSupported"),
+    ("PutObject", {"x-amz-acl": "private", "x-amz-grant-read": 'id="x"'}, "InvalidRequest"),
+    ("CopyObject", {"x-amz-acl": "authenticated-read"}, "AccessControlListNotSupported"),
+    ("CreateMultipartUpload", {"x-amz-grant-full-control": 'id="x"'},
+     "AccessControlListNotSupported"),
+    ("PutObjectAcl", {}, "MissingSecurityHeader"),
+    ("PutObjectAcl", {"x-amz-acl": "public-read"}, "AccessControlListNotSupported"),
+    ("PutBucketAcl", {}, "MissingSecurityHeader"),
+    ("PutBucketAcl", {"x-amz-grant-write": f'uri="http://acs.amazonaws.com/groups/global/AllUsers"'},
+     "AccessControlListNotSupported"),
+])
+def test_acls_s3_refuses(target, name, headers, code):
+    method, url, base = request_of(name, target, key="src")
+    if name == "CopyObject":
+        url = url.replace("/src", "/copy")
+    response = send(method, url, {**base, **headers})
+    assert response.status_code == 400, response.text
+    assert f"<Code>{code}</Code>" in response.text
+
+
+def test_an_acl_document_without_its_owner(target):
+    method, url, headers = request_of("PutBucketAcl", target)
+    body = (b'<AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+            b'<AccessControlList/></AccessControlPolicy>')
+    response = send(method, url, headers, body)
+    assert response.status_code == 400
+    assert "<Code>MalformedACLError</Code>" in response.text
+
+
+def test_an_unknown_object_ownership_on_create_bucket(endpoint):
+    url = f"{endpoint.url}/own-{uuid.uuid4().hex[:10]}"
+    response = send("PUT", url, {"x-amz-object-ownership": "Everyone"})
+    assert response.status_code == 400
+    assert "<Code>InvalidArgument</Code>" in response.text
+    assert "<Message>Invalid x-amz-object-ownership header: Everyone</Message>" in response.text
+
+
+@pytest.mark.parametrize("rules", [
+    "",
+    "<Rule><ObjectOwnership>Everyone</ObjectOwnership></Rule>",
+    "<Rule><ObjectOwnership>ObjectWriter</ObjectOwnership></Rule>"
+    "<Rule><ObjectOwnership>BucketOwnerEnforced</ObjectOwnership></Rule>",
+])
+def test_ownership_controls_s3_cannot_read(target, rules):
+    method, url, headers = request_of("PutBucketOwnershipControls", target)
+    response = send(method, url, headers, OWNERSHIP.format(rules).encode())
+    assert response.status_code == 400
+    assert "<Code>MalformedXML</Code>" in response.text
+
+
+def test_a_request_without_credentials_is_denied(target):
+    response = httpx.get(f"{target.url}/{target.bucket}/src")
+    assert response.status_code == 403
+    assert "<Code>AccessDenied</Code><Message>Access Denied</Message>" in response.text
+
+
 # ---------------------------------------------------------------------- lengths that lie
 
 def raw_exchange(url: str, head: list[tuple[str, str]], body: bytes, method: str = "PUT"

@@ -3,6 +3,7 @@ aws-chunked uploads with trailers."""
 from __future__ import annotations
 
 import base64
+import json
 import zlib
 
 import httpx
@@ -10,8 +11,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 
-def test_error_body_names_code_message_resource_and_request_id(endpoint, bucket):
-    response = httpx.get(f"{endpoint.url}/{bucket}/missing/key.txt")
+def test_error_body_names_code_message_resource_and_request_id(endpoint, bucket, s3):
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket,
+                                                          "Key": "missing/key.txt"})
+    response = httpx.get(url)
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/xml"
     body = response.text
@@ -73,7 +76,14 @@ def test_unsupported_method_is_method_not_allowed(endpoint, bucket):
 
 @pytest.mark.parametrize("host", ["localhost", "s3.localhost"])
 def test_virtual_hosted_style(endpoint, s3, bucket, host):
-    # As a browser sends it: *.localhost resolves to the loopback address, Host names the bucket.
+    # As a browser sends it: *.localhost resolves to the loopback address, Host names the bucket;
+    # without credentials, so the bucket's policy lets anyone read and list it.
+    s3.delete_public_access_block(Bucket=bucket)
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": f"arn:aws:s3:::{bucket}/*"},
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket",
+         "Resource": f"arn:aws:s3:::{bucket}"}]}))
     port = endpoint.url.rsplit(":", 1)[1]
     virtual = {"Host": f"{bucket}.{host}:{port}"}
     url = s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "v/key.txt"})

@@ -3,7 +3,8 @@
 S3 has its own app beside the SDK edge's `SdkApp` because `SdkApp` reads a request's whole
 body before it routes it; an object body can be gigabytes. Per request:
 address (path or virtual-hosted style) → presigned URL check → CORS preflight or presigned
-POST, else the rest-xml route → the signing region against the bucket's → the operation →
+POST, else the rest-xml route → an unsigned request's access (anonymous.py) → the signing
+region against the bucket's → the operation →
 the answer, with CORS headers when the bucket's configuration allows the request's Origin.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
 
 from fogbank.aws.protocols.rest_xml import RestXmlError, RestXmlProtocol, invalid_argument
-from fogbank.aws.s3 import chunked
+from fogbank.aws.s3 import anonymous, chunked
 from fogbank.aws.s3.addressing import is_s3_request, path_style, resource
 from fogbank.aws.s3.buckets import BucketOperations
 from fogbank.aws.s3.context import S3Call
@@ -127,6 +128,7 @@ class S3App:
             return await self.cors.preflight(routed), None
         raw_query = scope.get("query_string", b"").decode("latin-1")
         presigned = is_presigned(request)
+        unsigned = False
         if presigned:
             bucket = None if "location" in routed.query else _path_bucket(routed.raw_path)
             verify_presigned(request, raw_query, self._secret_for, self._clock(),
@@ -134,6 +136,8 @@ class S3App:
         elif is_presigned_v2(request):
             verify_presigned_v2(request, raw_query, routed.raw_path, self._secret_for,
                                 self._clock())
+        else:
+            unsigned = anonymous.is_anonymous(request)
         call = S3Call(request_id, self.region, _caller(scope, request_id),
                       endpoint=_endpoint(scope, request), signed_region=signed_region(request))
         if is_form_post(routed):
@@ -146,6 +150,8 @@ class S3App:
             # ?attributes is GetObjectAttributes even without its required header, which
             # the operation then asks for.
             operation = self.protocol.model.operation_model("GetObjectAttributes")
+        if unsigned:
+            await anonymous.check(self._engine, operation.name, labels)
         if not presigned and operation.name not in ANY_REGION:
             region = await self._bucket_region(labels.get("Bucket"))
             if region is not None:

@@ -9,10 +9,10 @@ from typing import Any
 
 from botocore.loaders import Loader
 
-from fogbank.aws.s3 import headers as h
+from fogbank.aws.s3 import acl as acls, headers as h
 from fogbank.aws.s3.context import S3Call
 from fogbank.aws.s3.signing import signing_region
-from fogbank.objects import BucketConfig, ObjectsEngine
+from fogbank.objects import BucketConfig, ObjectsEngine, access
 from fogbank.objects.errors import (IllegalLocationConstraintException, InvalidArgument,
                                     InvalidLocationConstraint, MalformedPolicy)
 
@@ -37,6 +37,17 @@ class BucketOperations:
             "PutBucketEncryption": self._putter(BucketConfig.ENCRYPTION,
                                                 "ServerSideEncryptionConfiguration"),
             "DeleteBucketEncryption": self._deleter(BucketConfig.ENCRYPTION),
+            "PutBucketAcl": self.put_acl,
+            "PutPublicAccessBlock": self._putter(BucketConfig.PUBLIC_ACCESS_BLOCK,
+                                                 "PublicAccessBlockConfiguration"),
+            "GetPublicAccessBlock": self._getter(BucketConfig.PUBLIC_ACCESS_BLOCK,
+                                                 "PublicAccessBlockConfiguration"),
+            "DeletePublicAccessBlock": self._deleter(BucketConfig.PUBLIC_ACCESS_BLOCK),
+            "PutBucketOwnershipControls": self._putter(BucketConfig.OWNERSHIP,
+                                                       "OwnershipControls"),
+            "GetBucketOwnershipControls": self._getter(BucketConfig.OWNERSHIP,
+                                                       "OwnershipControls"),
+            "DeleteBucketOwnershipControls": self._deleter(BucketConfig.OWNERSHIP),
         }
         documents = {
             BucketConfig.CORS: ("BucketCors", "CORSConfiguration"),
@@ -82,7 +93,13 @@ class BucketOperations:
         if location is not None and location not in _regions():
             raise InvalidLocationConstraint(LocationConstraint=location)
         _check_endpoint_region(location, call.signed_region)
-        bucket = await self._buckets.create(p["Bucket"], location=location)
+        ownership = p.get("ObjectOwnership")
+        if ownership is not None and ownership not in access.OWNERSHIPS:
+            raise InvalidArgument(f"Invalid x-amz-object-ownership header: {ownership}",
+                                  ArgumentName="x-amz-object-ownership",
+                                  ArgumentValue=ownership)
+        bucket = await self._buckets.create(p["Bucket"], location=location,
+                                            ownership=ownership, acl=acls.requested(p))
         return {"Location": f"/{bucket.name}"}
 
     async def delete_bucket(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
@@ -108,9 +125,14 @@ class BucketOperations:
         return {"ServerSideEncryptionConfiguration": document}
 
     async def get_acl(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        document = await self._configs.get(p["Bucket"], BucketConfig.ACL)
+        return acls.answer(document["Grants"])
+
+    async def put_acl(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await self._buckets.get(p["Bucket"])
-        grantee = {"Type": "CanonicalUser", **h.OWNER}
-        return {"Owner": h.OWNER, "Grants": [{"Grantee": grantee, "Permission": "FULL_CONTROL"}]}
+        grants = acls.put_request(p).grants
+        await self._configs.put(p["Bucket"], BucketConfig.ACL, {"Grants": list(grants)})
+        return {}
 
     async def put_policy(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         policy = p.get("Policy", "")
@@ -131,9 +153,11 @@ class BucketOperations:
             return NO_CONTENT if kind in NO_CONTENT_PUTS else {}
         return put
 
-    def _getter(self, kind: BucketConfig) -> Handler:
+    def _getter(self, kind: BucketConfig, member: str | None = None) -> Handler:
+        """`member`: the output member the document is (else its members are the output's)."""
         async def get(p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-            return dict(await self._configs.get(p["Bucket"], kind))
+            document = dict(await self._configs.get(p["Bucket"], kind))
+            return {member: document} if member else document
         return get
 
     def _deleter(self, kind: BucketConfig) -> Handler:

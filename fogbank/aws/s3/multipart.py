@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fogbank.aws.s3 import headers as h
+from fogbank.aws.s3 import acl as acls, headers as h
 from fogbank.aws.s3.context import S3Call
 from fogbank.aws.s3.objects import unversioned
 from fogbank.objects import Checksum, CompletedPart, CreateUpload, ObjectsEngine
@@ -29,7 +29,7 @@ class MultipartOperations:
             p["Bucket"], p["Key"], headers=h.content_headers(p), metadata=p.get("Metadata", {}),
             checksum_algorithm=p.get("ChecksumAlgorithm"), checksum_type=p.get("ChecksumType"),
             tags=h.tags(p.get("Tagging")), caller=call.caller,
-            encryption=h.encryption_request(p)))
+            encryption=h.encryption_request(p), acl=acls.requested(p)))
         return {"Bucket": upload.bucket, "Key": upload.key, "UploadId": upload.upload_id,
                 "ChecksumAlgorithm": upload.checksum_algorithm,
                 "ChecksumType": upload.checksum_type,

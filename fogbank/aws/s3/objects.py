@@ -5,10 +5,10 @@ from typing import Any, Mapping
 from urllib.parse import quote_plus
 
 from fogbank.aws.protocols.rest_xml import malformed_xml, parse_http_date
-from fogbank.aws.s3 import headers as h
+from fogbank.aws.s3 import acl as acls, headers as h
 from fogbank.aws.s3.context import S3Call
 from fogbank.objects import (CopyObject, GetObject, ObjectAttributes, ObjectsEngine,
-                             PutObject)
+                             PutObject, access)
 from fogbank.objects.errors import InvalidArgument
 
 
@@ -22,6 +22,7 @@ class ObjectOperations:
             "ListObjects": self.list_objects, "ListObjectsV2": self.list_objects_v2,
             "GetObjectTagging": self.get_tagging, "PutObjectTagging": self.put_tagging,
             "DeleteObjectTagging": self.delete_tagging, "GetObjectAcl": self.get_acl,
+            "PutObjectAcl": self.put_acl,
             "GetObjectAttributes": self.get_attributes,
         }
 
@@ -36,7 +37,7 @@ class ObjectOperations:
             checksum=h.checksum_spec(p, call.trailers, call.trailer_name),
             conditions=h.write_conditions(p), tags=h.tags(p.get("Tagging")),
             content_length=call.content_length, caller=call.caller,
-            encryption=h.encryption_request(p)))
+            encryption=h.encryption_request(p), acl=acls.requested(p)))
         return {"ETag": result.etag, **h.checksum_members(result.checksum),
                 "Expiration": result.expiration,
                 **h.encryption_members(result.encryption, context=True)}
@@ -113,7 +114,7 @@ class ObjectOperations:
             headers=h.content_headers(p), metadata=p.get("Metadata", {}),
             tagging_directive=p.get("TaggingDirective", "COPY"), tags=h.tags(p.get("Tagging")),
             checksum_algorithm=p.get("ChecksumAlgorithm"), conditions=h.write_conditions(p),
-            caller=call.caller, encryption=h.encryption_request(p)))
+            caller=call.caller, encryption=h.encryption_request(p), acl=acls.requested(p)))
         return {"CopyObjectResult": {"ETag": result.etag,
                                      "LastModified": h.when(result.last_modified),
                                      **_checksum_only(result.checksum)},
@@ -172,11 +173,14 @@ class ObjectOperations:
         return out
 
     async def get_acl(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        """Fogbank keeps no ACLs: every object has the one S3 gives by default, its owner's."""
         await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
-        await self._objects.record(p["Bucket"], p["Key"])
-        grantee = {"Type": "CanonicalUser", **h.OWNER}
-        return {"Owner": h.OWNER, "Grants": [{"Grantee": grantee, "Permission": "FULL_CONTROL"}]}
+        record = await self._objects.record(p["Bucket"], p["Key"])
+        return acls.answer(access.load(record.info.headers.acl))
+
+    async def put_acl(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
+        await self._objects.put_acl(p["Bucket"], p["Key"], acls.put_request(p))
+        return {}
 
     async def get_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await unversioned(self._engine, p["Bucket"], p.get("VersionId"))

@@ -6,6 +6,11 @@ the engine's synchronous calls, so the engine checks it as PutBucket… would. S
 events arrive here already expanded into the bucket's NotificationConfiguration.
 Buckets persist: `restore` has nothing to do, and deleting a bucket that still holds
 objects fails with BucketNotEmpty, as CloudFormation's delete does.
+
+A new bucket gets S3's defaults for new buckets (Block Public Access all on, Object
+Ownership BucketOwnerEnforced) unless `PublicAccessBlockConfiguration` / `OwnershipControls`
+say otherwise; an `AccessControl` ACL is refused as S3 refuses it then, which fails the
+deployment (e.g. PublicRead without OwnershipControls: InvalidBucketAclWithObjectOwnership).
 """
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ import json
 from typing import Any, Callable, Mapping
 
 from fogbank.deploy.naming import name_suffix
-from fogbank.objects import BucketConfig, ObjectsEngine
+from fogbank.objects import Acl, BucketConfig, ObjectsEngine, access
 from fogbank.objects.errors import BucketAlreadyOwnedByYou, NoSuchBucket
 from fogbank.types import Deployed, Resource
 
@@ -111,12 +116,36 @@ def encryption(props: Mapping[str, Any]) -> dict[str, Any]:
     return {"Rules": rules}
 
 
+def public_access_block(props: Mapping[str, Any]) -> dict[str, bool]:
+    """The four settings; one left out is false, as PutPublicAccessBlock takes it."""
+    return {name: str(props.get(name, False)).lower() == "true"
+            for name in access.BLOCK_SETTINGS}
+
+
+def ownership_controls(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {"Rules": [{"ObjectOwnership": rule.get("ObjectOwnership")}
+                      for rule in props.get("Rules") or []]}
+
+
+def canned_acl(name: str) -> str:
+    """CloudFormation's AccessControl (PublicRead) as S3's canned ACL (public-read)."""
+    return "".join(f"-{c.lower()}" if c.isupper() else c for c in name).lstrip("-")
+
+
+def acl(name: str) -> dict[str, Any]:
+    return {"Grants": list(access.canned_grants(canned_acl(name)))}
+
+
 def tagging(tags: list[Mapping[str, Any]]) -> dict[str, Any]:
     return {"TagSet": [{"Key": str(t["Key"]), "Value": str(t.get("Value", ""))} for t in tags]}
 
 
-# CloudFormation property → (configuration kind, conversion to the S3 API document)
+# CloudFormation property → (configuration kind, conversion to the S3 API document), in the
+# order they are applied: the settings that judge an ACL or a policy before the ACL.
 _CONFIGS: dict[str, tuple[BucketConfig, Callable[[Any], Any]]] = {
+    "PublicAccessBlockConfiguration": (BucketConfig.PUBLIC_ACCESS_BLOCK, public_access_block),
+    "OwnershipControls": (BucketConfig.OWNERSHIP, ownership_controls),
+    "AccessControl": (BucketConfig.ACL, acl),
     "WebsiteConfiguration": (BucketConfig.WEBSITE, website),
     "CorsConfiguration": (BucketConfig.CORS, cors),
     "LifecycleConfiguration": (BucketConfig.LIFECYCLE, lifecycle),
@@ -138,8 +167,16 @@ class BucketProvider:
     def create(self, res: Resource) -> Deployed:
         name = bucket_name(res)
         location = None if self._region == LEGACY_REGION else self._region
+        props = res.properties
+        rules = ownership_controls(props.get("OwnershipControls") or {})["Rules"]
         try:
-            self._engine.buckets.create_now(name, location=location)
+            self._engine.buckets.create_now(
+                name, location=location,
+                ownership=rules[0]["ObjectOwnership"] if rules else None,
+                acl=Acl(tuple(acl(props["AccessControl"])["Grants"]))
+                if props.get("AccessControl") else None,
+                block=public_access_block(props["PublicAccessBlockConfiguration"])
+                if props.get("PublicAccessBlockConfiguration") else access.NEW_BUCKET_BLOCK)
         except BucketAlreadyOwnedByYou:
             pass              # kept from an earlier run whose deploy state was lost
         self._configure(name, {}, res.properties)

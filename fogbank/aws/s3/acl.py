@@ -1,0 +1,95 @@
+"""ACLs on the wire: x-amz-acl, the x-amz-grant-* headers and an AccessControlPolicy body
+as the engine's `Acl`, and an ACL as the Grants S3 answers (the owner's FULL_CONTROL first)."""
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping, Sequence
+
+from fogbank.aws.s3.headers import OWNER, OWNER_ID
+from fogbank.objects import Acl, access
+from fogbank.objects.errors import InvalidArgument, InvalidRequest, S3Error
+
+# botocore member → the permission its x-amz-grant-* header grants.
+GRANT_MEMBERS = {"GrantFullControl": "FULL_CONTROL", "GrantRead": "READ",
+                 "GrantReadACP": "READ_ACP", "GrantWrite": "WRITE", "GrantWriteACP": "WRITE_ACP"}
+_GRANTEE_TYPES = {"id": ("CanonicalUser", "ID"), "uri": ("Group", "URI"),
+                  "emailaddress": ("AmazonCustomerByEmail", "EmailAddress")}
+_GRANTEE = re.compile(r'\s*(\w+)\s*=\s*"?([^",]*)"?\s*')
+OWNER_GRANT = {"Grantee": {"Type": "CanonicalUser", **OWNER}, "Permission": "FULL_CONTROL"}
+
+
+class MalformedACLError(S3Error):
+    code = "MalformedACLError"
+    status = 400
+    default_message = ("The XML you provided was not well-formed or did not validate against "
+                       "our published schema")
+
+
+class MissingSecurityHeader(S3Error):
+    code = "MissingSecurityHeader"
+    status = 400
+    default_message = "Your request was missing a required header"
+
+
+def requested(params: Mapping[str, Any]) -> Acl | None:
+    """The ACL a write's headers set; None when they name none. A canned ACL and grant
+    headers together are refused, as S3 refuses them."""
+    canned = params.get("ACL")
+    named = [member for member in GRANT_MEMBERS if params.get(member) is not None]
+    if canned is not None and named:
+        raise InvalidRequest("Specifying both Canned ACLs and Header Grants is not allowed")
+    if canned is not None:
+        return Acl(access.canned_grants(canned), canned)
+    if not named:
+        return None
+    grants = [grant for member in named
+              for grant in _header_grants(member, params[member])]
+    return Acl(tuple(g for g in grants if not _is_owners(g)))
+
+
+def put_request(params: Mapping[str, Any]) -> Acl:
+    """PutBucketAcl / PutObjectAcl: the headers' ACL, else the AccessControlPolicy body's;
+    MissingSecurityHeader when there is neither."""
+    acl = requested(params)
+    if acl is not None:
+        return acl
+    policy = params.get("AccessControlPolicy")
+    if policy is None:
+        raise MissingSecurityHeader(MissingHeaderName="x-amz-acl")
+    if not policy.get("Owner", {}).get("ID"):
+        raise MalformedACLError()
+    grants = []
+    for grant in policy.get("Grants") or []:
+        grantee = {k: v for k, v in (grant.get("Grantee") or {}).items() if k != "DisplayName"}
+        if grant.get("Permission") not in access.PERMISSIONS or not grantee.get("Type"):
+            raise MalformedACLError()
+        grants.append({"Grantee": grantee, "Permission": grant["Permission"]})
+    return Acl(tuple(g for g in grants if not _is_owners(g)))
+
+
+def answer(grants: Sequence[dict]) -> dict[str, Any]:
+    """Get*Acl's members: the owner, and the owner's grant before the ACL's own."""
+    return {"Owner": OWNER, "Grants": [OWNER_GRANT, *grants]}
+
+
+def _header_grants(member: str, text: str) -> list[dict]:
+    """`x-amz-grant-read: uri="http://…/AllUsers", id="…"`: one grant per grantee."""
+    grants = []
+    for part in text.split(","):
+        match = _GRANTEE.fullmatch(part)
+        kind = _GRANTEE_TYPES.get(match[1].lower()) if match else None
+        if kind is None or not match[2]:
+            raise InvalidArgument("Argument format not recognized",
+                                  ArgumentName=_header_name(member), ArgumentValue=text)
+        grants.append({"Grantee": {"Type": kind[0], kind[1]: match[2]},
+                       "Permission": GRANT_MEMBERS[member]})
+    return grants
+
+
+def _header_name(member: str) -> str:
+    return "x-amz-grant-" + GRANT_MEMBERS[member].lower().replace("_", "-")
+
+
+def _is_owners(grant: Mapping[str, Any]) -> bool:
+    """The owner's FULL_CONTROL, which every ACL keeps anyway."""
+    return grant["Grantee"].get("ID") == OWNER_ID and grant["Permission"] == "FULL_CONTROL"
