@@ -19,7 +19,7 @@ from fogbank.aws import SdkApp
 from fogbank.aws.apigw_management import (ConnectionsEdge, ManagementService,
                                            is_connections_request)
 from fogbank.aws.dynamodb import DynamoDBService, DynamoDBStreamsService
-from fogbank.aws.lambda_api import LambdaService
+from fogbank.aws.lambda_api import CodeLinks, LambdaService
 from fogbank.aws.s3 import S3App
 from fogbank.config import NodeConfig
 from fogbank.connections import ConnectionHub, MemoryConnectionStore
@@ -40,7 +40,7 @@ from fogbank.objects import ObjectsEngine
 from fogbank.runtime import Runtime, RuntimeConfig
 from fogbank.runtime.resolver import NodeNames
 from fogbank.tables.engine import TablesEngine
-from fogbank.types import InvokeResult
+from fogbank.types import AwsError, EventInvokeConfig, InvokeResult
 
 log = logging.getLogger("fogbank.node")
 
@@ -95,7 +95,9 @@ class Node:
 
     async def _start_engines(self, cfg: NodeConfig) -> None:
         self.queue = AsyncInvoker(cfg.state_dir / "async-invocations.db", self.invoke,
-                                  retry_delays_s=cfg.async_retry_delays_s)
+                                  retry_delays_s=cfg.async_retry_delays_s,
+                                  configs=self._event_invoke_config, region=cfg.region,
+                                  account_id=cfg.account_id)
         await self.queue.open()          # delivery starts after the first deploy
         self.objects = ObjectsEngine(cfg.state_dir / "objects", region=cfg.region,
                                      account_id=cfg.account_id, enqueue=self.queue.enqueue)
@@ -116,8 +118,10 @@ class Node:
 
     def _build_edge(self, cfg: NodeConfig) -> Any:
         """The wire layers over the engines, behind the Host guard and the route table."""
-        lambda_api = LambdaService(self.runtime, self.queue, region=cfg.region,
-                                   account_id=cfg.account_id)
+        code_links = CodeLinks(cfg.endpoint_url, self.runtime, excluded=[cfg.state_dir])
+        lambda_api = LambdaService(self.runtime, self.queue, code_links, region=cfg.region,
+                                   account_id=cfg.account_id,
+                                   concurrency_limit=cfg.node_concurrency)
         sdk = SdkApp({"apigatewaymanagementapi": ManagementService(self.connections),
                       "lambda": lambda_api, "dynamodb": DynamoDBService(self.tables),
                       "dynamodbstreams": DynamoDBStreamsService(self.tables)}, region=cfg.region)
@@ -129,7 +133,8 @@ class Node:
         s3 = S3App(self.objects, region=cfg.region)
         routes = [(is_internal, node_api), (is_website_request, WebsiteApp(self.objects)),
                   (is_connections_request, ConnectionsEdge(sdk, self.apis)),
-                  (self.apis.handles, gateway), (s3.handles, s3)]
+                  (self.apis.handles, gateway), (code_links.handles, code_links),
+                  (s3.handles, s3)]
         # Functions reach the node as *.amazonaws.com (runtime/resolver.py); a page elsewhere
         # cannot make such a name resolve to this machine, so it is no rebinding risk.
         return HostGuard(Dispatch(routes, default=sdk),
@@ -150,6 +155,12 @@ class Node:
 
     async def invoke(self, name: str, payload: bytes) -> InvokeResult:
         return await self.runtime.invoke(name, payload)
+
+    def _event_invoke_config(self, name: str, qualifier: str) -> EventInvokeConfig | None:
+        try:
+            return self.runtime.get(name).event_invoke_configs.get(qualifier)
+        except AwsError:            # a function gone since the event was queued
+            return None
 
     # ------------------------------------------------------------------ deploying
 

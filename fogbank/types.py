@@ -59,6 +59,42 @@ LATEST = "$LATEST"      # the unpublished version of a function, the one its cod
 
 
 @dataclass(frozen=True)
+class EventInvokeConfig:
+    """How Lambda treats a version's or an alias's asynchronous invocations
+    (AWS::Lambda::EventInvokeConfig, SAM's EventInvokeConfig). None: not configured, and
+    Lambda's default applies."""
+
+    maximum_retry_attempts: int | None = None       # retries after a function error, 0–2
+    maximum_event_age_s: int | None = None          # 60–21600
+    on_success: str | None = None                   # destination ARN (a function)
+    on_failure: str | None = None
+    last_modified: float = 0.0                      # epoch seconds
+
+    @property
+    def retries(self) -> int:
+        return 2 if self.maximum_retry_attempts is None else self.maximum_retry_attempts
+
+    @property
+    def max_age_s(self) -> int:
+        return 21600 if self.maximum_event_age_s is None else self.maximum_event_age_s
+
+
+@dataclass(frozen=True)
+class FunctionPermission:
+    """One statement of a function's resource policy (AWS::Lambda::Permission)."""
+
+    sid: str
+    principal: str                      # a service, an account id, an ARN or "*"
+    action: str = "lambda:InvokeFunction"
+    qualifier: str | None = None        # the version or alias the statement is on
+    source_arn: str | None = None
+    source_account: str | None = None
+    principal_org_id: str | None = None
+    event_source_token: str | None = None
+    function_url_auth_type: str | None = None
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     """One deployed function, with its published versions and aliases, as the runtime and
     the Lambda API need it."""
@@ -91,6 +127,10 @@ class FunctionSpec:
     # The version whose execution environments provisioned_concurrency keeps started (the
     # version of the alias that configured it).
     provisioned_version: str = LATEST
+    # Asynchronous invocation settings by qualifier ($LATEST for the unqualified function).
+    event_invoke_configs: Mapping[str, EventInvokeConfig] = field(default_factory=dict)
+    # The statements of the function's resource policy, in the order they were added.
+    permissions: tuple[FunctionPermission, ...] = ()
 
     @property
     def arn(self) -> str:

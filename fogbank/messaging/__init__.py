@@ -1,4 +1,4 @@
 """Messaging: async invocation now; topics, queues, event sources and schedules next."""
-from fogbank.messaging.async_invoke import AsyncInvoker, FailedEvent
+from fogbank.messaging.async_invoke import AsyncInvoker
 
-__all__ = ["AsyncInvoker", "FailedEvent"]
+__all__ = ["AsyncInvoker"]

@@ -1,7 +1,13 @@
 """Lambda's asynchronous invocation: a durable queue, delivered in the background, with
-Lambda's retries — two more tries after a function error or a throttle, spaced by the
-configured delays — after which the event is dropped with a log line and handed to the
-`on_exhausted` hook (where dead-letter queues and destinations will plug in).
+Lambda's error handling as the function's EventInvokeConfig sets it.
+
+- A function error is retried MaximumRetryAttempts times (default 2), spaced by the
+  configured delays; a throttle or a service error is retried, spaced the same way, for as
+  long as the event is younger than MaximumEventAgeInSeconds (default 6 hours).
+- An event older than its maximum age is not run again.
+- When an invocation ends, its invocation record goes to the OnSuccess or OnFailure
+  destination (another function, invoked asynchronously in turn), with the condition
+  Success, RetriesExhausted or EventAgeExceeded.
 
 A queued event names its function as the invoker takes it: "name", or "name:qualifier" when
 the caller named a version, so the function's invoked ARN ends in it as it would on AWS.
@@ -19,36 +25,44 @@ from pathlib import Path
 from typing import Awaitable, Callable, Sequence
 
 from fogbank.messaging.async_store import QueuedEvent, SqliteEventStore
-from fogbank.types import AwsError, Invoker, TooManyRequests
+from fogbank.messaging.invocation_record import (EVENT_AGE_EXCEEDED, RETRIES_EXHAUSTED,
+                                                 SUCCESS, invocation_record)
+from fogbank.types import (LATEST, AwsError, EventInvokeConfig, InvokeResult, Invoker,
+                           TooManyRequests, function_name_from_uri, partition_for)
 
 log = logging.getLogger(__name__)
 
+# (function name, qualifier: $LATEST for an unqualified call) → its settings, None for
+# Lambda's defaults.
+ConfigLookup = Callable[[str, str], EventInvokeConfig | None]
+
 
 @dataclass(frozen=True)
-class FailedEvent:
-    """An event Lambda would send to its dead-letter queue or on-failure destination."""
+class _Attempt:
+    result: InvokeResult | None     # what the function gave, None when it did not run
+    reason: str = ""                # why the attempt failed
+    # "function": a function error, retried MaximumRetryAttempts times; "service": a
+    # throttle or a service error, retried while the event is young enough; None: final.
+    retry: str | None = None
 
-    request_id: str
-    function_name: str
-    payload: bytes
-    attempts: int
-    reason: str
-
-
-ExhaustedHook = Callable[[FailedEvent], Awaitable[None]]
+    @property
+    def succeeded(self) -> bool:
+        return self.result is not None and self.result.function_error is None
 
 
 class AsyncInvoker:
     def __init__(self, db_path: Path, invoke: Invoker,
                  retry_delays_s: Sequence[float] = (60.0, 120.0),
                  clock: Callable[[], float] = time.time, *,
-                 on_exhausted: ExhaustedHook | None = None,
+                 configs: ConfigLookup | None = None, region: str = "us-east-1",
+                 account_id: str = "000000000000",
                  max_in_flight: int = 64, poll_s: float = 1.0) -> None:
         self._db_path = db_path
         self._invoke = invoke
         self._delays = tuple(retry_delays_s)
         self._clock = clock
-        self._on_exhausted = on_exhausted
+        self._configs = configs or (lambda name, qualifier: None)
+        self._arn_prefix = f"arn:{partition_for(region)}:lambda:{region}:{account_id}:function:"
         self._max_in_flight = max_in_flight
         # An upper bound on each wait, so a clock that jumps (or a test clock) is noticed.
         self._poll_s = poll_s
@@ -141,11 +155,15 @@ class AsyncInvoker:
 
     async def _deliver(self, event: QueuedEvent) -> None:
         try:
-            failure = await self._attempt(event)
-            if failure is None:
-                await self._db(self._store.remove, event.request_id)
-            else:
-                await self._after_failure(event, *failure)
+            name, _, qualifier = event.function_name.partition(":")
+            config = self._configs(name, qualifier or LATEST) or EventInvokeConfig()
+            if self._clock() - event.enqueued_at > config.max_age_s:
+                # Waited too long (a node that was down, a retry that came late): not run.
+                await self._finish(event, config, EVENT_AGE_EXCEEDED, event.attempts, _Attempt(
+                    None, f"older than {config.max_age_s} s"))
+                return
+            attempt = await self._attempt(event)
+            await self._after(event, config, attempt)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -155,37 +173,58 @@ class AsyncInvoker:
             self._in_flight.pop(event.request_id, None)
             self._wake.set()
 
-    async def _attempt(self, event: QueuedEvent) -> tuple[str, bool] | None:
-        """None when delivered; else (reason, whether Lambda would retry it)."""
+    async def _attempt(self, event: QueuedEvent) -> _Attempt:
         try:
             result = await self._invoke(event.function_name, event.payload)
         except TooManyRequests as exc:
-            return f"throttled: {exc.message}", True
+            return _Attempt(None, f"throttled: {exc.message}", "service")
         except AwsError as exc:
             # Service-side failures are retried; a missing function or a bad request is not.
-            return f"{exc.code}: {exc.message}", exc.status >= 500
+            return _Attempt(None, f"{exc.code}: {exc.message}",
+                            "service" if exc.status >= 500 else None)
         except Exception as exc:
             log.exception("async invocation %s of %s failed", event.request_id, event.function_name)
-            return f"{type(exc).__name__}: {exc}", True
+            return _Attempt(None, f"{type(exc).__name__}: {exc}", "service")
         if result.function_error is None:
-            return None
-        return f"function error ({result.function_error}): {result.payload[:512]!r}", True
+            return _Attempt(result)
+        return _Attempt(result, f"function error ({result.function_error}): "
+                                f"{result.payload[:512]!r}", "function")
 
-    async def _after_failure(self, event: QueuedEvent, reason: str, retry: bool) -> None:
+    async def _after(self, event: QueuedEvent, config: EventInvokeConfig,
+                     attempt: _Attempt) -> None:
         attempts = event.attempts + 1
-        if retry and attempts <= len(self._delays):
-            due = self._clock() + self._delays[attempts - 1]
-            await self._db(self._store.reschedule, event.request_id, attempts, due)
+        if attempt.succeeded:
+            await self._finish(event, config, SUCCESS, attempts, attempt)
             return
-        log.warning("async invocation %s of %s dropped after %d attempt(s): %s",
-                    event.request_id, event.function_name, attempts, reason)
-        if self._on_exhausted is not None:
-            try:
-                name = event.function_name.split(":", 1)[0]
-                await self._on_exhausted(FailedEvent(event.request_id, name,
-                                                     event.payload, attempts, reason))
-            except Exception:
-                log.exception("on_exhausted hook failed for %s", event.request_id)
+        retry = bool(self._delays) and (attempt.retry == "service" or (
+            attempt.retry == "function" and attempts <= config.retries))
+        if not retry:
+            await self._finish(event, config, RETRIES_EXHAUSTED, attempts, attempt)
+            return
+        due = self._clock() + self._delays[min(attempts, len(self._delays)) - 1]
+        if due - event.enqueued_at > config.max_age_s:
+            await self._finish(event, config, EVENT_AGE_EXCEEDED, attempts, attempt)
+            return
+        await self._db(self._store.reschedule, event.request_id, attempts, due)
+
+    async def _finish(self, event: QueuedEvent, config: EventInvokeConfig, condition: str,
+                      attempts: int, attempt: _Attempt) -> None:
+        """Send the invocation record to the destination the outcome calls for, then take
+        the event off the queue (in that order: a crash between them repeats the record,
+        never loses it)."""
+        if condition != SUCCESS:
+            log.warning("async invocation %s of %s dropped after %d attempt(s) (%s): %s",
+                        event.request_id, event.function_name, attempts, condition,
+                        attempt.reason)
+        destination = config.on_success if condition == SUCCESS else config.on_failure
+        target = function_name_from_uri(destination) if destination else None
+        if target:
+            name, _, qualifier = event.function_name.partition(":")
+            record = invocation_record(
+                request_id=event.request_id, function_arn=self._arn_prefix + name + ":" +
+                (qualifier or LATEST), condition=condition, attempts=attempts,
+                payload=event.payload, result=attempt.result, at=self._clock())
+            await self.enqueue(target, record)
         await self._db(self._store.remove, event.request_id)
 
     def _db(self, fn: Callable, *args: object) -> Awaitable:

@@ -19,7 +19,7 @@ import uvicorn
 from botocore.config import Config
 
 from fogbank.aws import SdkApp
-from fogbank.aws.lambda_api import LambdaService
+from fogbank.aws.lambda_api import CodeLinks, LambdaService
 from fogbank.messaging import AsyncInvoker
 from fogbank.types import FunctionSpec, InvokeResult, ResourceNotFound, TooManyRequests
 
@@ -106,7 +106,7 @@ class FakeRuntime:
 class Lifespan:
     """Starts and stops the async invoker inside the server's event loop, as node.py does."""
 
-    def __init__(self, app: SdkApp, queue: AsyncInvoker) -> None:
+    def __init__(self, app: Callable, queue: AsyncInvoker) -> None:
         self._app, self._queue = app, queue
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
@@ -124,9 +124,19 @@ class Lifespan:
                 return
 
 
-def serve(app: Callable) -> Iterator[str]:
+def bound() -> socket.socket:
+    """A socket on a free local port, for a server whose app must know its own URL."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def serve(app: Callable, sock: socket.socket | None = None) -> Iterator[str]:
+    sock = sock or bound()
     server = uvicorn.Server(uvicorn.Config(app, lifespan="on", log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -135,7 +145,7 @@ def serve(app: Callable) -> Iterator[str]:
         assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
         time.sleep(0.01)
     try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+        yield url_of(sock)
     finally:
         server.should_exit = True
         thread.join(WAIT_S)
@@ -152,9 +162,20 @@ def endpoint(runtime: FakeRuntime, tmp_path: Path) -> Iterator[str]:
     async def invoke(name: str, payload: bytes) -> InvokeResult:
         return await runtime.invoke(name, payload)
 
-    queue = AsyncInvoker(tmp_path / "async.db", invoke, retry_delays_s=(0.01, 0.01), poll_s=0.05)
-    app = SdkApp({"lambda": LambdaService(runtime, queue)}, region="us-east-1")
-    yield from serve(Lifespan(app, queue))
+    def config(name: str, qualifier: str) -> Any:
+        return runtime.get(name).event_invoke_configs.get(qualifier)
+
+    queue = AsyncInvoker(tmp_path / "async.db", invoke, retry_delays_s=(0.01, 0.01), poll_s=0.05,
+                         configs=config)
+    sock = bound()
+    links = CodeLinks(url_of(sock), runtime)
+    sdk = SdkApp({"lambda": LambdaService(runtime, queue, links)}, region="us-east-1")
+
+    async def app(scope: dict, receive: Callable, send: Callable) -> None:
+        await (links if scope["type"] == "http" and links.handles(scope) else sdk)(
+            scope, receive, send)
+
+    yield from serve(Lifespan(app, queue), sock)
 
 
 def client(service: str, url: str) -> Any:

@@ -48,11 +48,13 @@ def test_code_hash_changes_with_the_code(runtime, lambda_client):
     assert before != after
 
 
-def test_get_function_has_configuration_code_tags_and_concurrency(runtime, lambda_client):
-    spec = runtime.add("orders", noop, tags={"team": "a"}, reserved_concurrency=5)
+def test_get_function_has_configuration_code_tags_and_concurrency(runtime, lambda_client,
+                                                                  endpoint):
+    runtime.add("orders", noop, tags={"team": "a"}, reserved_concurrency=5)
     response = lambda_client.get_function(FunctionName=f"{ARN}:orders")
     assert response["Configuration"]["FunctionName"] == "orders"
-    assert response["Code"] == {"RepositoryType": "S3", "Location": spec.code_dir.as_uri()}
+    assert response["Code"]["RepositoryType"] == "S3"
+    assert response["Code"]["Location"].startswith(f"{endpoint}/")     # tested in test_code_links
     assert response["Tags"] == {"team": "a"}
     assert response["Concurrency"] == {"ReservedConcurrentExecutions": 5}
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from .conftest import FakeRuntime, serve
 from fogbank.aws import SdkApp
 from fogbank.aws.apigw_management import ManagementService
-from fogbank.aws.lambda_api import LambdaService
+from fogbank.aws.lambda_api import CodeLinks, LambdaService
 from fogbank.connections.errors import Gone
 
 LABELS = ["fn", "x" * 300, "%ff%fe", "%00", "a:b:c:d:e:f:g", "arn:aws:lambda:us-east-1:1:function:f"]
@@ -68,7 +68,8 @@ class NoQueue:
 def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     runtime = FakeRuntime(tmp_path_factory.mktemp("malformed"))
     runtime.add("fn", lambda event, context: event)
-    app = SdkApp({"lambda": LambdaService(runtime, NoQueue()),
+    links = CodeLinks("http://127.0.0.1:1", runtime)      # no test here follows a link
+    app = SdkApp({"lambda": LambdaService(runtime, NoQueue(), links),
                   "apigatewaymanagementapi": ManagementService(NoConnections())})
     yield from serve(app)
 

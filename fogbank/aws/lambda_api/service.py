@@ -1,5 +1,5 @@
-"""The Lambda API: Invoke, GetFunction, GetFunctionConfiguration, ListFunctions, GetAlias
-and ListAliases.
+"""The Lambda API: Invoke and the read operations — functions, versions, aliases,
+concurrency, account settings, resource policies, tags and asynchronous invocation settings.
 
 A translation between Lambda's operations and the runtime (which runs functions) and the
 async invoker (which queues Event invocations); it keeps no state of its own.
@@ -13,15 +13,23 @@ from typing import Any, Awaitable, Mapping, Protocol, Sequence
 
 from fogbank.aws.errors import UnsupportedService
 from fogbank.aws.lambda_api.aliases import alias_configuration, aliases_of
-from fogbank.aws.lambda_api.configuration import function_configuration
+from fogbank.aws.lambda_api.code_links import CodeLinks
+from fogbank.aws.lambda_api.configuration import code_facts, function_configuration
+from fogbank.aws.lambda_api.invoke_configs import (event_invoke_config, event_invoke_configs,
+                                                   no_event_invoke_config)
 from fogbank.aws.lambda_api.names import FunctionRef, function_not_found, resolve
 from fogbank.aws.lambda_api.payload import check_client_context, check_size, checked_event
+from fogbank.aws.lambda_api.policy import function_policy
 from fogbank.aws.service import CallContext, Handler
 from fogbank.types import (LATEST, FunctionSpec, InvalidParameterValue, InvokeResult,
                            ResourceNotFound)
 
 LOG_TAIL_BYTES = 4096       # Lambda returns the last 4 KB of the log with LogType=Tail
 PAGE_LIMIT = 50             # ListFunctions returns at most 50 per page whatever MaxItems says
+# Lambda's account quotas for code storage (GetAccountSettings' AccountLimit), in bytes.
+TOTAL_CODE_SIZE = 75 * 1024 ** 3            # for all deployment packages and layers
+CODE_SIZE_UNZIPPED = 250 * 1024 ** 2        # a function and its layers, extracted
+CODE_SIZE_ZIPPED = 50 * 1024 ** 2           # a package uploaded directly
 # Functions come from the app's template: these operations would change them behind its back.
 TEMPLATE_OPERATIONS = ("CreateFunction", "UpdateFunctionCode", "UpdateFunctionConfiguration",
                        "DeleteFunction", "PublishVersion", "CreateAlias", "UpdateAlias",
@@ -44,19 +52,29 @@ class EventQueue(Protocol):
 
 
 class LambdaService:
-    def __init__(self, runtime: FunctionRuntime, queue: EventQueue, *,
-                 region: str = "us-east-1", account_id: str = "000000000000") -> None:
+    def __init__(self, runtime: FunctionRuntime, queue: EventQueue, code_links: CodeLinks, *,
+                 region: str = "us-east-1", account_id: str = "000000000000",
+                 concurrency_limit: int = 1000) -> None:
         self._runtime = runtime
         self._queue = queue
+        self._code_links = code_links
         self._region = region
         self._account_id = account_id
+        self._concurrency_limit = concurrency_limit      # the node's, Lambda's account limit
         self.operations: Mapping[str, Handler] = {
             "Invoke": self.invoke,
             "GetFunction": self.get_function,
             "GetFunctionConfiguration": self.get_function_configuration,
             "ListFunctions": self.list_functions,
+            "ListVersionsByFunction": self.list_versions_by_function,
             "GetAlias": self.get_alias,
             "ListAliases": self.list_aliases,
+            "GetFunctionConcurrency": self.get_function_concurrency,
+            "GetAccountSettings": self.get_account_settings,
+            "GetPolicy": self.get_policy,
+            "ListTags": self.list_tags,
+            "GetFunctionEventInvokeConfig": self.get_function_event_invoke_config,
+            "ListFunctionEventInvokeConfigs": self.list_function_event_invoke_configs,
             **{name: _deployed_from_template(name) for name in TEMPLATE_OPERATIONS},
         }
 
@@ -98,7 +116,7 @@ class LambdaService:
         spec = self._lookup(ref)
         output: dict[str, Any] = {
             "Configuration": function_configuration(spec, qualifier=ref.qualifier),
-            "Code": {"RepositoryType": "S3", "Location": spec.code_dir.as_uri()},
+            "Code": {"RepositoryType": "S3", "Location": self._code_links.url_for(spec)},
         }
         if spec.tags:
             output["Tags"] = dict(spec.tags)
@@ -142,8 +160,100 @@ class LambdaService:
             output["NextMarker"] = _opaque(page[-1])
         return output
 
+    async def list_versions_by_function(self, params: dict[str, Any],
+                                        ctx: CallContext) -> dict[str, Any]:
+        spec = self._function(params)
+        versions = [LATEST, *(str(n) for n in range(1, spec.published_versions + 1))]
+        start = 0
+        if params.get("Marker"):
+            after = _unopaque(params["Marker"])
+            if after not in versions:
+                raise _invalid_marker(params["Marker"])
+            start = versions.index(after) + 1
+        limit = min(params.get("MaxItems", PAGE_LIMIT), PAGE_LIMIT)
+        page = versions[start:start + limit]
+        # Each version is listed by its own ARN, $LATEST's included.
+        output: dict[str, Any] = {"Versions": [
+            function_configuration(spec, qualifier=version, detailed=False) for version in page]}
+        if start + limit < len(versions):
+            output["NextMarker"] = _opaque(page[-1])
+        return output
+
+    async def get_function_concurrency(self, params: dict[str, Any],
+                                       ctx: CallContext) -> dict[str, Any]:
+        spec = self._function(params)
+        if spec.reserved_concurrency is None:
+            return {}
+        return {"ReservedConcurrentExecutions": spec.reserved_concurrency}
+
+    async def get_account_settings(self, params: dict[str, Any],
+                                   ctx: CallContext) -> dict[str, Any]:
+        specs = self._runtime.list()
+        reserved = sum(spec.reserved_concurrency or 0 for spec in specs)
+        return {
+            "AccountLimit": {
+                "TotalCodeSize": TOTAL_CODE_SIZE, "CodeSizeUnzipped": CODE_SIZE_UNZIPPED,
+                "CodeSizeZipped": CODE_SIZE_ZIPPED,
+                "ConcurrentExecutions": self._concurrency_limit,
+                "UnreservedConcurrentExecutions": self._concurrency_limit - reserved,
+            },
+            "AccountUsage": {"TotalCodeSize": sum(code_facts(spec.code_dir)[0] for spec in specs),
+                             "FunctionCount": len(specs)},
+        }
+
+    async def get_policy(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        ref = self._ref(params)
+        return function_policy(self._lookup(ref), ref.qualifier)
+
+    async def list_tags(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        resource = params["Resource"]
+        kind = resource.split(":")[5] if resource.count(":") >= 6 else ""
+        if kind != "function":
+            # Event source mappings and code signing configs: Fogbank has none.
+            raise ResourceNotFound("The resource you requested does not exist.",
+                                   extra={"Type": "User"})
+        ref = resolve(resource, None, region=self._region, account_id=self._account_id)
+        if ref.qualifier:
+            raise InvalidParameterValue("Tags on function aliases and versions are not "
+                                        "supported. Please specify a function ARN.",
+                                        extra={"Type": "User"})
+        return {"Tags": dict(self._lookup(ref).tags)}
+
+    async def get_function_event_invoke_config(self, params: dict[str, Any],
+                                               ctx: CallContext) -> dict[str, Any]:
+        ref = self._ref(params)
+        qualifier = ref.qualifier or LATEST
+        try:
+            spec = self._lookup(ref)
+        except ResourceNotFound:
+            # Lambda answers for a function or qualifier it lacks as for a missing config.
+            raise no_event_invoke_config(
+                dataclasses.replace(ref, qualifier=qualifier).arn) from None
+        return event_invoke_config(spec, qualifier)
+
+    async def list_function_event_invoke_configs(self, params: dict[str, Any],
+                                                 ctx: CallContext) -> dict[str, Any]:
+        try:
+            spec = self._function(params)
+        except ResourceNotFound:
+            raise ResourceNotFound("The function doesn't exist.", extra={"Type": "User"}) from None
+        configs = event_invoke_configs(spec)
+        start = 0
+        if params.get("Marker"):
+            after = _unopaque(params["Marker"])
+            arns = [config["FunctionArn"] for config in configs]
+            if after not in arns:
+                raise _invalid_marker(params["Marker"])
+            start = arns.index(after) + 1
+        limit = params.get("MaxItems", PAGE_LIMIT)
+        page = configs[start:start + limit]
+        output: dict[str, Any] = {"FunctionEventInvokeConfigs": page}
+        if start + limit < len(configs):
+            output["NextMarker"] = _opaque(page[-1]["FunctionArn"])
+        return output
+
     def _function(self, params: dict[str, Any]) -> FunctionSpec:
-        """The function an alias operation names (its unqualified self)."""
+        """The function an operation on the whole function names (its unqualified self)."""
         ref = dataclasses.replace(self._ref(params), qualifier=None)
         return self._lookup(ref)
 

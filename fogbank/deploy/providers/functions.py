@@ -1,8 +1,9 @@
 """Lambda functions, versions and aliases → FunctionSpecs deployed on the runtime.
 
 The runtime is duck-typed: `deploy(spec)` starts serving a function (or replaces its
-definition), `remove(name)` stops it. Versions and aliases (versions.py) are set on the
-function's spec, so that the runtime and the Lambda API know its qualifiers.
+definition), `remove(name)` stops it. Versions and aliases (versions.py), asynchronous
+invocation settings (invoke_configs.py) and permissions (permissions.py) are set on the
+function's spec, so that the runtime and the Lambda API know them.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.intrinsics import as_text
 from fogbank.deploy.naming import physical_name
 from fogbank.deploy.providers.layers import LayerStore, local_dir
-from fogbank.types import LATEST, Deployed, FunctionSpec, Resource
+from fogbank.types import (LATEST, Deployed, EventInvokeConfig, FunctionPermission,
+                           FunctionSpec, Resource)
 
 _PYTHON = re.compile(r"python3\.\d+")
 # Lambda's limits, checked as CreateFunction checks them.
@@ -38,6 +40,16 @@ def function_name(value: Any) -> str:
     return text
 
 
+def function_target(value: Any) -> tuple[str, str | None]:
+    """(function name, qualifier or None) from a name, a full or partial ARN, each with an
+    optional `:qualifier` (a version or an alias)."""
+    text = str(value)
+    if ":function:" in text:
+        text = text.split(":function:", 1)[1]
+    name, _, qualifier = text.partition(":")
+    return name, qualifier or None
+
+
 class FunctionProvider:
     types = ("AWS::Lambda::Function",)
 
@@ -49,9 +61,10 @@ class FunctionProvider:
         self._layers = layers or LayerStore()
         self._inline_code_dir = inline_code_dir
         self._specs: dict[str, FunctionSpec] = {}
-        # Spec fields that versions and aliases set, by function name: kept apart from the
-        # function's own properties, so that a function deployed anew keeps them.
-        self._set_by_versions: dict[str, dict[str, Any]] = {}
+        # Spec fields that other resources set (versions, aliases, invoke configs,
+        # permissions), by function name: kept apart from the function's own properties,
+        # so that a function deployed anew keeps them.
+        self._set_by_others: dict[str, dict[str, Any]] = {}
 
     def create(self, res: Resource) -> Deployed:
         return self._deploy(self._spec(res, self._name(res)))
@@ -65,7 +78,7 @@ class FunctionProvider:
 
     def delete(self, res: Resource, deployed: Deployed) -> None:
         # A deleted function's versions and aliases go with it, as in Lambda.
-        self._set_by_versions.pop(deployed.physical_id, None)
+        self._set_by_others.pop(deployed.physical_id, None)
         self._specs.pop(deployed.physical_id, None)
         self._runtime.remove(deployed.physical_id)
 
@@ -78,7 +91,7 @@ class FunctionProvider:
 
     def published_versions(self, name: str) -> int:
         """The highest version of the function published so far (0: none)."""
-        return self._set_by_versions.get(name, {}).get("published_versions", 0)
+        return self._set_by_others.get(name, {}).get("published_versions", 0)
 
     def publish(self, name: str, version: int) -> None:
         """Versions 1 to `version` of the function are published (Lambda never reuses a
@@ -89,7 +102,7 @@ class FunctionProvider:
                   weights: Mapping[str, float] | None = None) -> None:
         """Point an alias of the function at a version ($LATEST or a number), and send
         `weights` (other version → share of invocations) elsewhere; None removes it."""
-        held = self._set_by_versions.get(name, {})
+        held = self._set_by_others.get(name, {})
         aliases = dict(held.get("aliases", {}))
         alias_weights = dict(held.get("alias_weights", {}))
         aliases.pop(alias, None)
@@ -106,8 +119,23 @@ class FunctionProvider:
             if routed != LATEST:
                 self.publish(name, int(routed))
 
+    def set_event_invoke_config(self, name: str, qualifier: str,
+                                config: EventInvokeConfig | None) -> None:
+        """Set (None: remove) the asynchronous invocation settings of one qualifier."""
+        configs = dict(self._set_by_others.get(name, {}).get("event_invoke_configs", {}))
+        configs.pop(qualifier, None)
+        if config is not None:
+            configs[qualifier] = config
+        self._set(name, event_invoke_configs=configs)
+
+    def set_permission(self, name: str, sid: str, permission: FunctionPermission | None) -> None:
+        """Add or replace (None: remove) the statement `sid` of the function's policy."""
+        held = self._set_by_others.get(name, {}).get("permissions", ())
+        kept = tuple(p for p in held if p.sid != sid)
+        self._set(name, permissions=kept if permission is None else (*kept, permission))
+
     def _set(self, name: str, **fields: Any) -> None:
-        self._set_by_versions.setdefault(name, {}).update(fields)
+        self._set_by_others.setdefault(name, {}).update(fields)
         spec = self._specs.get(name)
         if spec is None:        # not deployed yet (a restore in progress): _spec applies them
             return
@@ -151,7 +179,7 @@ class FunctionProvider:
                 res, "EphemeralStorage", (props.get("EphemeralStorage") or {}).get("Size", 512)),
             tags={str(t["Key"]): as_text(t.get("Value", ""), "a tag value")
                   for t in props.get("Tags") or []},
-            **self._set_by_versions.get(name, {}),
+            **self._set_by_others.get(name, {}),
         )
 
     def _code_dir(self, res: Resource) -> Path:
@@ -187,24 +215,30 @@ class FunctionProvider:
     @staticmethod
     def _limited(res: Resource, prop: str, value: Any) -> int:
         field, low, high = _LIMITS[prop]
-        number = FunctionProvider._as_int(res, prop, value)
-        if not low <= number <= high:
-            bound = (f"greater than or equal to {low}" if number < low
-                     else f"less than or equal to {high}")
-            raise TemplateError(f"Resource {res.logical_id}: 1 validation error detected: Value "
-                                f"'{value}' at '{field}' failed to satisfy constraint: Member "
-                                f"must have value {bound}")
-        return number
+        return within_limits(res, prop, value, field, low, high)
 
     @staticmethod
     def _optional_int(res: Resource, prop: str) -> int | None:
         value = res.properties.get(prop)
-        return None if value is None else FunctionProvider._as_int(res, prop, value)
+        return None if value is None else as_int(res, prop, value)
 
-    @staticmethod
-    def _as_int(res: Resource, prop: str, value: Any) -> int:
-        try:
-            return int(str(value))
-        except ValueError:
-            raise TemplateError(f"Resource {res.logical_id}: property {prop} must be an "
-                                f"integer, got {value!r}") from None
+
+def within_limits(res: Resource, prop: str, value: Any, field: str, low: int, high: int) -> int:
+    """An integer property checked against Lambda's bounds, refused with Lambda's message
+    (`field` is the request member's name as Lambda spells it)."""
+    number = as_int(res, prop, value)
+    if not low <= number <= high:
+        bound = (f"greater than or equal to {low}" if number < low
+                 else f"less than or equal to {high}")
+        raise TemplateError(f"Resource {res.logical_id}: 1 validation error detected: Value "
+                            f"'{value}' at '{field}' failed to satisfy constraint: Member "
+                            f"must have value {bound}")
+    return number
+
+
+def as_int(res: Resource, prop: str, value: Any) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise TemplateError(f"Resource {res.logical_id}: property {prop} must be an "
+                            f"integer, got {value!r}") from None

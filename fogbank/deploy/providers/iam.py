@@ -1,4 +1,4 @@
-"""IAM roles and policies and Lambda permissions: accepted and recorded, not enforced yet."""
+"""IAM roles and policies: accepted and recorded, not enforced yet."""
 from __future__ import annotations
 
 import hashlib
@@ -58,7 +58,3 @@ class PolicyProvider(_Recorded):
         path = res.properties.get("Path") or "/"
         arn = f"arn:{self._partition}:iam::{self._account_id}:policy{path}{name}"
         return Deployed(arn, {"PolicyArn": arn})
-
-
-class PermissionProvider(_Recorded):
-    types = ("AWS::Lambda::Permission",)
