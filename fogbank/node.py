@@ -153,8 +153,11 @@ class Node:
         await server.startup(sockets=[sock])
         return server
 
-    async def invoke(self, name: str, payload: bytes) -> InvokeResult:
-        return await self.runtime.invoke(name, payload)
+    async def invoke(self, name: str, payload: bytes, *, trace_header: str | None = None,
+                     wait_s: float | None = None) -> InvokeResult:
+        """The node's Invoker (fogbank.types), for the gateway and the async queue."""
+        return await self.runtime.invoke(name, payload, trace_header=trace_header,
+                                         wait_s=wait_s)
 
     def _event_invoke_config(self, name: str, qualifier: str) -> EventInvokeConfig | None:
         try:

@@ -173,10 +173,21 @@ class InvokeResult:
                                         # (e.g. "Sandbox.Timedout" → 503)
 
 
-# The gateway and the wire layers invoke functions through this, never through the runtime
-# object: (function name, event bytes) → result. The name may end in ":qualifier" (the
-# version or alias the caller named), which the function sees in its invoked ARN.
-Invoker = Callable[[str, bytes], Awaitable[InvokeResult]]
+class WaitExpired(Exception):
+    """The caller stopped waiting for an invocation (its `wait_s` passed). The function runs
+    on to its own timeout and its result is dropped, as when API Gateway's integration times
+    out."""
+
+
+class Invoker(Protocol):
+    """How the gateway and the wire layers invoke functions, never through the runtime
+    object: (function name, event bytes) → result. The name may end in ":qualifier" (the
+    version or alias the caller named), which the function sees in its invoked ARN.
+    `trace_header` is the X-Amzn-Trace-Id the invocation continues; `wait_s`, how long the
+    caller waits before WaitExpired."""
+
+    def __call__(self, name: str, payload: bytes, *, trace_header: str | None = None,
+                 wait_s: float | None = None) -> Awaitable[InvokeResult]: ...
 
 
 # ---------------------------------------------------------------- deploy

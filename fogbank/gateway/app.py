@@ -4,7 +4,7 @@ One request passes these layers, each its own module: address (which API and sta
 the scope's host or `/_aws/execute-api/` path — see addressing.py) → route match
 (routing.py) → CORS preflight (cors.py) → the route's authorizer, if it has one (guard.py)
 → event (event_v1.py / event_v2.py) → invoke,
-waited for up to the integration's timeout (integration.py) →
+waited for up to the integration's timeout (the runtime's `wait_s`) →
 response mapping (responses.py). Gateway failures are raised as `GatewayError` and
 answered in `_respond`, the one place that turns them into responses. Body reading and
 response writing are plain ASGI: this is the hot path.
@@ -21,12 +21,11 @@ import orjson
 from fogbank.config import DEFAULT_VIEWER_COUNTRY
 from fogbank.edge import lifespan
 from fogbank.ids import request_uuid, trace_id
-from fogbank.types import AwsError, Invoker, TooManyRequests
+from fogbank.types import AwsError, Invoker, TooManyRequests, WaitExpired
 from fogbank.gateway import cors, event_v1, event_v2
 from fogbank.gateway.addressing import Address, address_of, select_stage
 from fogbank.gateway.cloudfront import CloudFront
 from fogbank.gateway.guard import RequestGuard
-from fogbank.gateway.integration import IntegrationTimedOut, invoke_within
 from fogbank.gateway.errors import (EXPLICIT_DENY, FUNCTION_ERROR, IMPLICIT_DENY, INVOKE_FAILED,
                                     NO_STAGE, NOT_FOUND, THROTTLED, TIMEOUT, TOO_LARGE,
                                     UNAUTHORIZED, GatewayError, error_response)
@@ -171,7 +170,8 @@ class GatewayApp:
             body=body, source_ip=client[0],
             protocol=f"HTTP/{scope.get('http_version', '1.1')}",
             domain_name=address.host or "localhost",
-            domain_prefix=api.api_id, request_id=ids[0], extended_request_id=ids[1], time=now)
+            domain_prefix=api.api_id, request_id=ids[0], extended_request_id=ids[1], time=now,
+            trace=ids[2])
         if match.route.authorizer_id:
             request = await self.guard.admit(request,
                                              INTEGRATION_TIMEOUT_MS[api.protocol] / 1000)
@@ -191,9 +191,10 @@ class GatewayApp:
         name = _function_name(integration, request.stage.variables)
         timeout_ms = integration.timeout_ms or INTEGRATION_TIMEOUT_MS[request.api.protocol]
         try:
-            result = await invoke_within(self._invoke, name, orjson.dumps(event),
-                                         timeout_ms / 1000)
-        except IntegrationTimedOut:
+            # The function continues the trace API Gateway handed it in X-Amzn-Trace-Id.
+            result = await self._invoke(name, orjson.dumps(event), trace_header=request.trace,
+                                        wait_s=timeout_ms / 1000)
+        except WaitExpired:
             raise GatewayError(TIMEOUT) from None
         except TooManyRequests:
             raise GatewayError(THROTTLED) from None

@@ -25,9 +25,8 @@ import orjson
 from fogbank.gateway.errors import (AUTHORIZER_FAILED, EXPLICIT_DENY, IMPLICIT_DENY,
                                     UNAUTHORIZED, GatewayError)
 from fogbank.gateway import iam_policy
-from fogbank.gateway.integration import IntegrationTimedOut, invoke_within
 from fogbank.gateway.model import HTTP, TOKEN, Authorizer
-from fogbank.types import AwsError, Invoker
+from fogbank.types import AwsError, Invoker, WaitExpired
 
 HEADER, QUERY, STAGE_VARIABLE, CONTEXT = "header", "querystring", "stageVariables", "context"
 # Identity source prefixes: REST APIs', HTTP APIs' and WebSocket APIs' spellings.
@@ -161,9 +160,9 @@ class Authorizers:
     async def _call(self, protocol: str, authorizer: Authorizer, event: dict[str, Any],
                     timeout_s: float) -> _Answer:
         try:
-            result = await invoke_within(self._invoke, authorizer.function or "",
-                                         orjson.dumps(event), timeout_s)
-        except (IntegrationTimedOut, AwsError):
+            result = await self._invoke(authorizer.function or "", orjson.dumps(event),
+                                        wait_s=timeout_s)
+        except (WaitExpired, AwsError):
             raise GatewayError(AUTHORIZER_FAILED) from None
         try:
             payload = orjson.loads(result.payload or b"null")

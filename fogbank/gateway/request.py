@@ -51,6 +51,7 @@ class GatewayRequest:
     request_id: str                          # REST: a UUID; HTTP: a short id
     extended_request_id: str                 # short id (HTTP APIs: same as request_id)
     time: float                              # epoch seconds
+    trace: str = ""                          # the X-Amzn-Trace-Id handed to the integration
     # requestContext.authorizer: what the route's authorizer granted (None: no authorizer)
     authorizer: Mapping[str, Any] | None = None
 

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from fogbank.ids import request_uuid
-from fogbank.runtime import build, environment, tracing
+from fogbank.runtime import build, environment, tracing, waiting
 from fogbank.runtime.frames import EVENT_NEWLINE
 from fogbank.runtime.limits import ConcurrencyLimiter
 from fogbank.runtime.logs import LogStore
@@ -124,7 +124,19 @@ class Runtime:
     # ------------------------------------------------------------ invoking
 
     async def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
-                     tail_logs: bool = False, trace_header: str | None = None) -> InvokeResult:
+                     tail_logs: bool = False, trace_header: str | None = None,
+                     wait_s: float | None = None) -> InvokeResult:
+        """As `_invoke`; `wait_s` is how long the caller waits, past which it gets
+        WaitExpired while the invocation runs on. Only a function whose own timeout comes
+        later needs that watch (a task of its own); the others time out first by themselves."""
+        function = self._functions.get(name.partition(":")[0])
+        call = self._invoke(name, payload, client_context, tail_logs, trace_header)
+        if wait_s is None or function is None or function.spec.timeout_s <= wait_s:
+            return await call
+        return await waiting.within(call, wait_s)
+
+    async def _invoke(self, name: str, payload: bytes, client_context: str | None,
+                      tail_logs: bool, trace_header: str | None) -> InvokeResult:
         """`name` as Lambda's FunctionName takes it: "name", or "name:qualifier" when the
         caller named a version or an alias. Lambda hands the function the ARN it was invoked
         by, so `context.invoked_function_arn` ends in the qualifier. The invocation runs in

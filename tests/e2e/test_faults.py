@@ -169,6 +169,15 @@ def test_integration_timeout_answers_and_the_function_runs_on(faults) -> None:
         time.sleep(0.2)
 
 
+def test_the_function_continues_the_trace_api_gateway_hands_it(faults) -> None:
+    _, info = faults
+    r = httpx.get(rest_api(info) + "/echo/traced")
+    handed = r.json()["headers"]["X-Amzn-Trace-Id"]            # Root=1-…, in the event
+    seen = dict(part.split("=", 1) for part in r.headers["x-function-trace"].split(";"))
+    assert f"Root={seen['Root']}" == handed
+    assert set(seen) == {"Root", "Parent", "Sampled"}
+
+
 def test_http_api_event_reaches_the_function(faults) -> None:
     _, info = faults
     r = httpx.post(http_api(info) + "/echo/a/b?x=1&x=2", content=b'{"k": 1}',

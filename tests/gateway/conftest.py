@@ -19,6 +19,7 @@ from fogbank.deploy.providers.apis import ApiProviders
 from fogbank.gateway import ApiRegistry, GatewayApp
 from fogbank.gateway.model import (DEFAULT_ROUTE, DEFAULT_STAGE, HTTP, REST, Api, Cors,
                                    Integration, Route, Stage)
+from fogbank.runtime.waiting import within
 from fogbank.types import AwsError, Deployed, InvokeResult, Resource
 
 NOW = 1700000000.123          # the gateway's clock in these tests
@@ -40,14 +41,25 @@ class FakeRuntime:
         self.handlers = handlers
         self.events: list[dict] = []
         self.calls: list[str] = []
+        self.traces: list[str | None] = []
 
-    async def invoke(self, name: str, payload: bytes) -> InvokeResult:
+    async def invoke(self, name: str, payload: bytes, *, trace_header: str | None = None,
+                     wait_s: float | None = None) -> InvokeResult:
+        """As the runtime's Invoker; a handler that returns a coroutine is awaited, and
+        past `wait_s` the caller gets WaitExpired."""
+        self.traces.append(trace_header)
+        call = self._run(name, payload)
+        return await (call if wait_s is None else within(call, wait_s))
+
+    async def _run(self, name: str, payload: bytes) -> InvokeResult:
         self.calls.append(name)
         event = json.loads(payload)
         self.events.append(event)
         handler = self.handlers[name]
         try:
             result = handler(event, None)
+            if asyncio.iscoroutine(result):
+                result = await result
         except AwsError:                # the runtime's own refusals (throttled, not found)
             raise
         except TimedOut:

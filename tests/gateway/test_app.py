@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
@@ -202,3 +203,29 @@ def test_client_gone_before_the_body_arrived(gateway, http_api) -> None:
              "headers": [(b"host", b"127.0.0.1:4566")]}
     asyncio.run(gateway.app(scope, receive, send))
     assert sent == [] and gateway.runtime.calls == []
+
+
+def test_integration_timeout_answers_while_the_function_runs_on(gateway, http_api,
+                                                                rest_api) -> None:
+    async def slow(event, context):
+        await asyncio.sleep(0.5)
+        return {"statusCode": 200, "body": "late"}
+
+    gateway.runtime.handlers["fn"] = slow
+    fast = replace(http_api({"GET /x": "fn"}), integrations={
+        "GET /x": Integration(function="fn", payload_version="2.0", timeout_ms=100)})
+    gateway.apis.put(fast)
+    r = gateway.request("GET", gateway.url("abcdef1234", path="/x"))
+    assert (r.status_code, r.json()) == (503, {"message": "Service Unavailable"})
+    rest = rest_api({"GET /x": "fn"})
+    gateway.apis.put(replace(rest, integrations={
+        key: replace(i, timeout_ms=100) for key, i in rest.integrations.items()}))
+    r = gateway.request("GET", gateway.url("rest123456", "Prod", "/x"))
+    assert (r.status_code, r.json()) == (504, {"message": "Endpoint request timed out"})
+
+
+def test_the_function_continues_the_trace_of_the_event(gateway, http_api) -> None:
+    gateway.runtime.handlers["fn"] = ok
+    gateway.apis.put(http_api({"GET /x": "fn"}))
+    gateway.request("GET", gateway.url("abcdef1234", path="/x"))
+    assert gateway.runtime.traces[-1] == gateway.runtime.event["headers"]["x-amzn-trace-id"]

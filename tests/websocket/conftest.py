@@ -31,6 +31,7 @@ from fogbank.gateway.http_protocol import SpellingHttpToolsProtocol
 from fogbank.gateway.model import WEBSOCKET, Api, Integration, Route, Stage
 from fogbank.gateway.websocket import WebSocketGateway, WebSocketLimits, server_options
 from fogbank.testing import RunningNode
+from fogbank.runtime.waiting import within
 from fogbank.types import InvokeResult
 
 HERE = Path(__file__).resolve().parent
@@ -58,7 +59,13 @@ class Functions:
         self.handlers = handlers
         self.events: dict[str, list[dict]] = {name: [] for name in handlers}
 
-    async def invoke(self, name: str, payload: bytes) -> InvokeResult:
+    async def invoke(self, name: str, payload: bytes, *, trace_header: str | None = None,
+                     wait_s: float | None = None) -> InvokeResult:
+        """As the runtime's Invoker: past `wait_s` the caller gets WaitExpired."""
+        call = self._run(name, payload)
+        return await (call if wait_s is None else within(call, wait_s))
+
+    async def _run(self, name: str, payload: bytes) -> InvokeResult:
         event = json.loads(payload)
         self.events[name].append(event)
         try:

@@ -25,12 +25,11 @@ from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qsl
 
 from fogbank.connections import Connection, ConnectionHub
-from fogbank.types import AwsError, Invoker
+from fogbank.types import AwsError, Invoker, WaitExpired
 from fogbank.gateway.addressing import address_of
 from fogbank.gateway.authorizers import Authorizers, Identity
 from fogbank.gateway.errors import AUTHORIZER_FAILED, GatewayError, websocket_refusal
 from fogbank.gateway.iam_policy import method_arn
-from fogbank.gateway.integration import IntegrationTimedOut, invoke_within
 from fogbank.gateway.model import WEBSOCKET, Api
 from fogbank.gateway.registry import ApiRegistry
 from fogbank.gateway.websocket import events, replies
@@ -261,9 +260,9 @@ class WebSocketGateway:
         timeout_ms = target.integration.timeout_ms
         timeout_s = self.limits.integration_timeout_s if timeout_ms is None else timeout_ms / 1000
         try:
-            result = await invoke_within(
-                self._invoke, name, json.dumps(event, separators=(",", ":")).encode(), timeout_s)
-        except IntegrationTimedOut:
+            result = await self._invoke(name, json.dumps(event, separators=(",", ":")).encode(),
+                                        wait_s=timeout_s)
+        except WaitExpired:
             raise _IntegrationFailed(replies.TIMED_OUT) from None
         except AwsError as exc:
             log.warning("WebSocket route %s could not invoke %s: %s", target.route.key, name,

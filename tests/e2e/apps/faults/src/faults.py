@@ -1,4 +1,5 @@
 import json
+import os
 import time
 
 
@@ -28,5 +29,6 @@ def ok(event, context):
 
 def echo(event, context):
     if "httpMethod" in event:           # a REST API's proxy event wants a proxy response
-        return {"statusCode": 200, "body": json.dumps(event)}
+        return {"statusCode": 200, "body": json.dumps(event),
+                "headers": {"X-Function-Trace": os.environ.get("_X_AMZN_TRACE_ID", "")}}
     return event
