@@ -154,10 +154,10 @@ class Node:
         return server
 
     async def invoke(self, name: str, payload: bytes, *, trace_header: str | None = None,
-                     wait_s: float | None = None) -> InvokeResult:
+                     wait_s: float | None = None, request_id: str | None = None) -> InvokeResult:
         """The node's Invoker (fogbank.types), for the gateway and the async queue."""
         return await self.runtime.invoke(name, payload, trace_header=trace_header,
-                                         wait_s=wait_s)
+                                         wait_s=wait_s, request_id=request_id)
 
     def _event_invoke_config(self, name: str, qualifier: str) -> EventInvokeConfig | None:
         try:

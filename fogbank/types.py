@@ -131,6 +131,9 @@ class FunctionSpec:
     event_invoke_configs: Mapping[str, EventInvokeConfig] = field(default_factory=dict)
     # The statements of the function's resource policy, in the order they were added.
     permissions: tuple[FunctionPermission, ...] = ()
+    # LoggingConfig as Lambda reports it (LogFormat, the two log levels in JSON format,
+    # LogGroup); empty: Lambda's default, Text to /aws/lambda/<name>.
+    logging_config: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def arn(self) -> str:
@@ -184,10 +187,12 @@ class Invoker(Protocol):
     object: (function name, event bytes) → result. The name may end in ":qualifier" (the
     version or alias the caller named), which the function sees in its invoked ARN.
     `trace_header` is the X-Amzn-Trace-Id the invocation continues; `wait_s`, how long the
-    caller waits before WaitExpired."""
+    caller waits before WaitExpired; `request_id`, the id the invocation runs under when the
+    caller already gave one out (an Event invocation's, the same on every retry)."""
 
     def __call__(self, name: str, payload: bytes, *, trace_header: str | None = None,
-                 wait_s: float | None = None) -> Awaitable[InvokeResult]: ...
+                 wait_s: float | None = None,
+                 request_id: str | None = None) -> Awaitable[InvokeResult]: ...
 
 
 # ---------------------------------------------------------------- deploy

@@ -175,7 +175,10 @@ class AsyncInvoker:
 
     async def _attempt(self, event: QueuedEvent) -> _Attempt:
         try:
-            result = await self._invoke(event.function_name, event.payload)
+            # Lambda runs an Event invocation, and each of its retries, under the request id
+            # Invoke answered with.
+            result = await self._invoke(event.function_name, event.payload,
+                                        request_id=event.request_id)
         except TooManyRequests as exc:
             return _Attempt(None, f"throttled: {exc.message}", "service")
         except AwsError as exc:

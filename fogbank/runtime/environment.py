@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
+from fogbank.runtime.log_settings import LogSettings
 from fogbank.types import FunctionSpec, InvalidParameterValue
 
 # Lambda refuses these in a function's configuration (configuration-envvars.html).
@@ -68,6 +69,12 @@ def build_environment(spec: FunctionSpec, *, path: list[str], log_stream: str,
         "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
     }
     env.update({key: str(value) for key, value in spec.environment.items()})
+    log = LogSettings.of(spec)
+    if log.json:
+        # What the runtime formats and filters its `logging` records by (awslambdaric's
+        # bootstrap reads both); Lambda sets neither for a function in Text format.
+        env["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
+        env["AWS_LAMBDA_LOG_LEVEL"] = str(log.application_level)
     env.update({
         "_HANDLER": spec.handler,
         "AWS_REGION": spec.region,
@@ -77,7 +84,7 @@ def build_environment(spec: FunctionSpec, *, path: list[str], log_stream: str,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_mb),
         "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
         "AWS_LAMBDA_INITIALIZATION_TYPE": "provisioned-concurrency" if provisioned else "on-demand",
-        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{spec.name}",
+        "AWS_LAMBDA_LOG_GROUP_NAME": log.log_group,
         "AWS_LAMBDA_LOG_STREAM_NAME": log_stream,
         "LAMBDA_TASK_ROOT": str(spec.code_dir),
         "LAMBDA_RUNTIME_DIR": _RUNTIME_DIR,

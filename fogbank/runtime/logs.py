@@ -40,13 +40,15 @@ class LogStore:
         START and output that way and flushes once, with its END and REPORT lines.
         """
         now = self._clock_ms()
-        lines = text.split("\n")
+        lines = text.split("\n") if text else []      # "": nothing (the filtered-out lines)
         if text.endswith("\n"):
             lines.pop()
         if EVENT_NEWLINE in text:
             lines = [line.replace(EVENT_NEWLINE, "\n") for line in lines]
         events = [LogEvent(now, function_name, request_id, line) for line in lines]
         if not events:
+            if flush and function_name in self._files:
+                self._files[function_name].flush()
             return events
         ring = self._rings.setdefault(function_name, deque(maxlen=RING_SIZE))
         ring.extend(events)

@@ -4,24 +4,24 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
-import math
 import random
 import sys
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from fogbank.ids import request_uuid
-from fogbank.runtime import build, environment, tracing, waiting
+from fogbank.runtime import build, environment, platform_logs, tracing, waiting
 from fogbank.runtime.frames import EVENT_NEWLINE
 from fogbank.runtime.limits import ConcurrencyLimiter
+from fogbank.runtime.log_settings import LogSettings
 from fogbank.runtime.logs import LogStore
 from fogbank.runtime.plan import SandboxPlan, WorkerPlan
 from fogbank.runtime.pool import Pool
 from fogbank.runtime.resolver import NodeNames
 from fogbank.runtime.spawner import Spawner
-from fogbank.runtime.workers import Invocation, Outcome, Worker
+from fogbank.runtime.workers import Invocation
 from fogbank.types import (FunctionSpec, InvalidParameterValue, InvokeResult,
                            ResourceNotFound)
 
@@ -55,6 +55,7 @@ class _Function:
 
     spec: FunctionSpec
     deps: Path | None                   # its built requirements, if any
+    log: LogSettings                    # its LoggingConfig
     pools: dict[str, Pool] = field(default_factory=dict)     # version → its workers
 
 
@@ -91,7 +92,7 @@ class Runtime:
                                         f"{spec.code_dir} does not exist")
         deps = build.dependencies_dir(spec.name, spec.code_dir, self.config.state_dir / "build",
                                       self.config.python)
-        function = _Function(spec, deps)
+        function = _Function(spec, deps, LogSettings.of(spec))
         old = self._functions.get(spec.name)
         self._functions[spec.name] = function
         self._limiter.configure(spec.name, spec.reserved_concurrency)
@@ -125,18 +126,19 @@ class Runtime:
 
     async def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
                      tail_logs: bool = False, trace_header: str | None = None,
-                     wait_s: float | None = None) -> InvokeResult:
+                     wait_s: float | None = None, request_id: str | None = None) -> InvokeResult:
         """As `_invoke`; `wait_s` is how long the caller waits, past which it gets
         WaitExpired while the invocation runs on. Only a function whose own timeout comes
         later needs that watch (a task of its own); the others time out first by themselves."""
         function = self._functions.get(name.partition(":")[0])
-        call = self._invoke(name, payload, client_context, tail_logs, trace_header)
+        call = self._invoke(name, payload, client_context, tail_logs, trace_header, request_id)
         if wait_s is None or function is None or function.spec.timeout_s <= wait_s:
             return await call
         return await waiting.within(call, wait_s)
 
     async def _invoke(self, name: str, payload: bytes, client_context: str | None,
-                      tail_logs: bool, trace_header: str | None) -> InvokeResult:
+                      tail_logs: bool, trace_header: str | None,
+                      request_id: str | None) -> InvokeResult:
         """`name` as Lambda's FunctionName takes it: "name", or "name:qualifier" when the
         caller named a version or an alias. Lambda hands the function the ARN it was invoked
         by, so `context.invoked_function_arn` ends in the qualifier. The invocation runs in
@@ -156,7 +158,7 @@ class Runtime:
         pool = self._pool(function, version)
         context_json = _client_context_json(client_context)
         unreserved = self._limiter.admit(name)
-        request_id = request_uuid()
+        request_id = request_id or request_uuid()
         loop = asyncio.get_running_loop()
         try:
             worker = await pool.acquire()
@@ -166,11 +168,14 @@ class Runtime:
                              int(time.time() * 1000 + spec.timeout_s * 1000), context_json,
                              tracing.carried_trace(trace_header))
             self._warn_once(worker.warning)
-            head = _log_head(version, request_id, worker, first)
+            log = function.log
+            head = platform_logs.head(log, spec, version, request_id, worker, first)
             self.logs.write(name, request_id, head, flush=False)
             # Output reaches the log store (and `fogbank logs -f`) as it is written.
             worker.on_line = lambda line: self.logs.write(name, request_id, line + "\n",
                                                           flush=False)
+            if log.filters_application:
+                worker.on_line = _only_kept(log, worker.on_line)
             try:
                 outcome = await worker.invoke(inv)
             except BaseException:
@@ -182,12 +187,13 @@ class Runtime:
         finally:
             self._limiter.release(name, unreserved)
         pool.observe(outcome.duration_ms)
-        trailer = _log_trailer(spec, request_id, worker, first, outcome)
+        trailer = platform_logs.trailer(log, spec, request_id, worker, first, outcome)
         self.logs.write(name, request_id, trailer)
+        output = platform_logs.ended(log.kept(outcome.output)) if tail_logs else ""
         return InvokeResult(
             request_id=request_id, payload=outcome.payload,
             function_error="Unhandled" if outcome.error_type else None,
-            log_tail=_tail(head + _ended(outcome.output) + trailer) if tail_logs else "",
+            log_tail=_tail(head + output + trailer) if tail_logs else "",
             executed_version=version, error_type=outcome.error_type)
 
     async def close(self) -> None:
@@ -296,43 +302,12 @@ def _client_context_json(client_context: str | None) -> str | None:
     return base64.b64decode(client_context).decode("utf-8") if client_context else None
 
 
-def _log_head(version: str, request_id: str, worker: Worker, first: bool) -> str:
-    """What precedes the function's output: its init output (cold start), the INIT_REPORT
-    line Lambda writes only when init failed, then START."""
-    init = _ended(worker.init_output) if first else ""
-    if first and (worker.init_error or worker.init_timed_out):
-        status = "timeout" if worker.init_timed_out else f"error\tError Type: {worker.init_error}"
-        init += f"INIT_REPORT Init Duration: {worker.init_ms:.2f} ms\tPhase: init\tStatus: {status}\n"
-    return f"{init}START RequestId: {request_id} Version: {version}\n"
-
-
-def _log_trailer(spec: FunctionSpec, request_id: str, worker: Worker, first: bool,
-                 outcome: Outcome) -> str:
-    """What follows the function's output, as Lambda writes it: END, then REPORT."""
-    lines = []
-    if outcome.status == "timeout":
-        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-        lines.append(f"{stamp} {request_id} Task timed out after {spec.timeout_s:.2f} seconds")
-    lines.append(f"END RequestId: {request_id}")
-    report = (f"REPORT RequestId: {request_id}\tDuration: {outcome.duration_ms:.2f} ms\t"
-              f"Billed Duration: {max(1, math.ceil(outcome.duration_ms))} ms\t"
-              f"Memory Size: {spec.memory_mb} MB\tMax Memory Used: {outcome.max_memory_mb} MB")
-    # A failed init has its duration on its INIT_REPORT line instead.
-    if first and not worker.provisioned and not (worker.init_error or worker.init_timed_out):
-        report += f"\tInit Duration: {worker.init_ms:.2f} ms"
-    if outcome.status == "timeout":
-        report += "\tStatus: timeout"
-    elif outcome.status == "error":
-        report += f"\tStatus: error\tError Type: {outcome.error_type}"
-    else:
-        report += "\t"         # Lambda ends a plain REPORT line with a tab
-    lines.append(report)
-    return "\n".join(lines) + "\n"
-
-
-def _ended(text: str) -> str:
-    """`text` as whole lines: a last line without its newline gets one."""
-    return text + "\n" if text and not text.endswith("\n") else text
+def _only_kept(log: LogSettings, write: Callable[[str], object]) -> Callable[[str], None]:
+    """`write` for the lines the function's ApplicationLogLevel keeps."""
+    def on_line(line: str) -> None:
+        if log.keeps(line):
+            write(line)
+    return on_line
 
 
 def _tail(text: str) -> str:

@@ -19,13 +19,15 @@ import traceback
 from typing import Any, Callable
 
 from fogbank.ids import random_bytes, trace_id
-from fogbank.runtime import faults, frames, marshalling, resolver, sandbox
+from fogbank.runtime import faults, frames, json_logs, marshalling, resolver, sandbox
 from fogbank.runtime.context import LambdaContext
 from fogbank.runtime.plan import WorkerPlan
 
 Handler = Callable[[Any, Any], Any]
 
 _request_id = ""   # the invocation in progress, for the log format's %(aws_request_id)s
+_log_handler: logging.Handler | None = None     # where `logging` records go
+_json_errors = False        # failures logged as JSON records (LogFormat JSON)
 # Frames above this module's own are runtime plumbing, trimmed from stack traces.
 _THIS_FILE = __file__
 # Shadowing these in a function's own path (a bundled boto3) must win over the preload.
@@ -57,16 +59,31 @@ class _EventFormatter(logging.Formatter):
 
 
 def _setup_logging() -> None:
+    global _log_handler
     # Line-buffered like awslambdaric's unbuffered streams, so print() and the output of
     # subprocesses (written straight to fd 1) stay in order.
     for fd, name in ((1, "stdout"), (2, "stderr")):
         setattr(sys, name, open(fd, "w", encoding="utf-8", errors="backslashreplace",
                                 buffering=1, closefd=False))
     logging.Formatter.converter = time.gmtime
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(_EventFormatter(_LOG_FORMAT, "%Y-%m-%dT%H:%M:%S"))
-    handler.addFilter(_RequestIdFilter())
-    logging.getLogger().addHandler(handler)
+    _log_handler = logging.StreamHandler(sys.stdout)
+    _log_handler.setFormatter(_EventFormatter(_LOG_FORMAT, "%Y-%m-%dT%H:%M:%S"))
+    _log_handler.addFilter(_RequestIdFilter())
+    logging.getLogger().addHandler(_log_handler)
+
+
+def _apply_log_settings() -> None:
+    """The function's LoggingConfig, as awslambdaric's bootstrap reads it from the
+    environment: AWS_LAMBDA_LOG_FORMAT JSON formats records (and failures) as JSON, and
+    AWS_LAMBDA_LOG_LEVEL (TRACE read as DEBUG) is the root logger's level."""
+    global _json_errors
+    _json_errors = os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON"
+    if _json_errors and _log_handler is not None:
+        _log_handler.setFormatter(json_logs.JsonFormatter())
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL")
+    level = {None: "", "TRACE": "DEBUG"}.get(level, level or "").upper()
+    if level in logging.getLevelNamesMapping():
+        logging.getLogger().setLevel(level)
 
 
 def _forget_shadowed_preloads(paths: tuple[str, ...]) -> None:
@@ -118,7 +135,12 @@ def _fault_payload(exc: BaseException, request_id: str | None) -> dict[str, Any]
 
 def _log_error(error: dict[str, Any]) -> None:
     """The `[ERROR] Type: message` block awslambdaric writes for every failure, as one
-    event, its indentation in no-break spaces."""
+    event, its indentation in no-break spaces; in JSON format, the error as a record."""
+    if _json_errors:
+        ascii_only = marshalling.ascii_only(os.environ.get("AWS_EXECUTION_ENV", ""))
+        sys.stdout.write(frames.event_line(json_logs.error_record(error, time.time(),
+                                                                  ascii_only)))
+        return
     line = "[ERROR]"
     if error["errorType"]:
         line += " " + error["errorType"] + (":" if error["errorMessage"] else "")
@@ -207,6 +229,7 @@ def _initialise(plan: WorkerPlan, warning: str) -> tuple[Handler | None, dict[st
     sandbox.limit_resources(plan.memory_mb)
     os.environ.clear()
     os.environ.update(plan.environment)
+    _apply_log_settings()
     if plan.node_route is not None:
         resolver.install(*plan.node_route)
     time.tzset()

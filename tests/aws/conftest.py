@@ -62,13 +62,14 @@ class FakeRuntime:
         return [spec for spec, _ in self._functions.values()]
 
     async def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
-                     tail_logs: bool = False, trace_header: str | None = None) -> InvokeResult:
+                     tail_logs: bool = False, trace_header: str | None = None,
+                     request_id: str | None = None) -> InvokeResult:
         name, _, qualifier = name.partition(":")     # "name:qualifier", as the runtime takes it
         spec, fn = self._functions[name]
         version = spec.routed_version(qualifier or None, random.random())
         if version is None:
             raise ResourceNotFound(f"Function not found: {spec.arn}:{qualifier}")
-        request_id = str(uuid.uuid4())
+        request_id = request_id or str(uuid.uuid4())
         event = json.loads(payload)
         logs = [f"START RequestId: {request_id} Version: {version}"]
         invoked_arn = f"{spec.arn}:{qualifier}" if qualifier else spec.arn
@@ -159,8 +160,8 @@ def runtime(tmp_path: Path) -> FakeRuntime:
 
 @pytest.fixture
 def endpoint(runtime: FakeRuntime, tmp_path: Path) -> Iterator[str]:
-    async def invoke(name: str, payload: bytes) -> InvokeResult:
-        return await runtime.invoke(name, payload)
+    async def invoke(name: str, payload: bytes, *, request_id: str | None = None) -> InvokeResult:
+        return await runtime.invoke(name, payload, request_id=request_id)
 
     def config(name: str, qualifier: str) -> Any:
         return runtime.get(name).event_invoke_configs.get(qualifier)

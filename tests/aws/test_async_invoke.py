@@ -40,10 +40,13 @@ class Recorder:
 
     def __init__(self, *answers: Callable[[], Awaitable[InvokeResult] | InvokeResult]) -> None:
         self.sent: list[tuple[str, bytes]] = []
+        self.request_ids: list[str | None] = []
         self._answers = list(answers)
 
-    async def __call__(self, name: str, payload: bytes) -> InvokeResult:
+    async def __call__(self, name: str, payload: bytes, *,
+                       request_id: str | None = None) -> InvokeResult:
         self.sent.append((name, payload))
+        self.request_ids.append(request_id)
         answer = self._answers[min(len(self.sent), len(self._answers)) - 1]
         result = answer()
         return await result if asyncio.iscoroutine(result) else result
@@ -273,6 +276,8 @@ def test_event_invocation_is_accepted_then_delivered(runtime, lambda_client):
     assert response["Payload"].read() == b""
     [call] = runtime.wait_for_calls("worker", 1)
     assert call.event == {"job": 7}
+    # The function runs under the request id Invoke answered with, as on Lambda.
+    assert call.request_id == response["ResponseMetadata"]["RequestId"]
 
 
 @pytest.mark.parametrize("name,qualifier,invoked", [
@@ -305,8 +310,10 @@ def test_failing_event_is_tried_three_times(runtime, lambda_client):
         raise RuntimeError("nope")
 
     runtime.add("flaky", fail)
-    lambda_client.invoke(FunctionName="flaky", InvocationType="Event", Payload=b"{}")
-    assert len(runtime.wait_for_calls("flaky", 3)) == 3
+    response = lambda_client.invoke(FunctionName="flaky", InvocationType="Event", Payload=b"{}")
+    calls = runtime.wait_for_calls("flaky", 3)
+    assert len(calls) == 3
+    assert {c.request_id for c in calls} == {response["ResponseMetadata"]["RequestId"]}
 
 
 def test_event_for_a_missing_function_is_refused(lambda_client):

@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from fogbank.runtime_versions import runtime_version_arn
 from fogbank.types import LATEST, FunctionSpec
 
 # ListFunctions leaves these out; GetFunction / GetFunctionConfiguration include them.
@@ -50,24 +51,20 @@ def function_configuration(spec: FunctionSpec, *, qualifier: str | None = None,
         "Architectures": list(spec.architectures),
         "EphemeralStorage": {"Size": spec.ephemeral_storage_mb},
         "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
-        "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{spec.name}"},
+        # Lambda's default, unless the function was configured otherwise.
+        "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{spec.name}",
+                          **spec.logging_config},
     }
     if spec.layers:         # Lambda leaves Layers out of a function that has none
         config["Layers"] = [_layer(spec, path) for path in spec.layers]
     if spec.environment:
         config["Environment"] = {"Variables": dict(spec.environment)}
-    config["RuntimeVersionConfig"] = {"RuntimeVersionArn": runtime_version_arn(spec)}
+    config["RuntimeVersionConfig"] = {
+        "RuntimeVersionArn": runtime_version_arn(spec.region, spec.runtime)}
     if not detailed:
         for key in _DETAIL_ONLY:
             config.pop(key, None)
     return config
-
-
-def runtime_version_arn(spec: FunctionSpec) -> str:
-    """Lambda names the runtime build a function runs on by a 64-hex-digit hash; the one
-    here is fixed per runtime name, as Lambda's is until the runtime is patched."""
-    build = hashlib.sha256(f"fogbank:{spec.runtime}".encode()).hexdigest()
-    return f"arn:aws:lambda:{spec.region}::runtime:{build}"
 
 
 def code_facts(code_dir: Path) -> tuple[int, str, str]:
