@@ -16,6 +16,7 @@ from fogbank.tables.batch import Batches
 from fogbank.tables.catalog import Catalog
 from fogbank.tables.control import ControlPlane
 from fogbank.tables.items import ItemOps
+from fogbank.tables.partiql import PartiQL
 from fogbank.tables.query import Reads
 from fogbank.tables.storage import Storage
 from fogbank.tables.storage.sqlite import SqliteStorage
@@ -52,6 +53,11 @@ class TablesEngine:
         self.batch_get_item, self.batch_write_item = batches.batch_get_item, batches.batch_write_item
         self.transact_write_items = transactions.transact_write_items
         self.transact_get_items = transactions.transact_get_items
+        # PartiQL runs its statements through the item operations above.
+        partiql = PartiQL(catalog, self)
+        self.execute_statement = partiql.execute_statement
+        self.batch_execute_statement = partiql.batch_execute_statement
+        self.execute_transaction = partiql.execute_transaction
 
     @classmethod
     def open(cls, state_dir: Path, **options: Any) -> TablesEngine:

@@ -11,8 +11,9 @@ from typing import Any, Awaitable, Callable, Mapping
 from fogbank.aws.service import CallContext, Handler
 
 DYNAMODB_OPERATIONS = (
-    "BatchGetItem", "BatchWriteItem", "CreateTable", "DeleteItem", "DeleteTable",
-    "DescribeEndpoints", "DescribeLimits", "DescribeTable", "DescribeTimeToLive", "GetItem",
+    "BatchExecuteStatement", "BatchGetItem", "BatchWriteItem", "CreateTable", "DeleteItem",
+    "DeleteTable", "DescribeEndpoints", "DescribeLimits", "DescribeTable", "DescribeTimeToLive",
+    "ExecuteStatement", "ExecuteTransaction", "GetItem",
     "ListTables", "ListTagsOfResource", "PutItem", "Query", "Scan", "TagResource",
     "TransactGetItems", "TransactWriteItems", "UntagResource", "UpdateItem", "UpdateTable",
     "UpdateTimeToLive",
