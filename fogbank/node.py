@@ -9,7 +9,7 @@ import dataclasses
 import logging
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -28,9 +28,12 @@ from fogbank.deploy import Deployer, load_template
 from fogbank.deploy.providers import default_providers
 from fogbank.deploy.providers.apis import ApiProviders
 from fogbank.deploy.providers.buckets import BucketPolicyProvider, BucketProvider
+from fogbank.deploy.providers.function_urls import FunctionUrlProvider
 from fogbank.deploy.providers.tables import TableProvider
 from fogbank.edge import Dispatch, HostGuard, is_internal
 from fogbank.gateway import ApiRegistry, GatewayApp
+from fogbank.gateway.function_url_app import FunctionUrlApp
+from fogbank.gateway.function_urls import FunctionUrlRegistry, tls_names
 from fogbank.gateway.http_protocol import SpellingHttpToolsProtocol
 from fogbank.gateway.websocket import WebSocketGateway, server_options
 from fogbank.identity.tls import ensure_certificates, server_names
@@ -55,6 +58,7 @@ class Served:
     websites: dict[str, str]         # logical id of a website bucket → URL
     outputs: dict[str, Any]
     warnings: list[str]
+    function_urls: dict[str, str] = field(default_factory=dict)   # logical id → URL
 
 
 class Node:
@@ -76,7 +80,8 @@ class Node:
         # The TLS listener: functions reach https://{apiId}.execute-api.{region}.amazonaws.com
         # here (runtime/resolver.py); its port is only ever used through that mapping.
         tls_sock = listen(cfg.host, 0)
-        self.tls = ensure_certificates(cfg.state_dir / "tls", server_names(cfg.region))
+        self.tls = ensure_certificates(cfg.state_dir / "tls",
+                                       [*server_names(cfg.region), *tls_names(cfg.region)])
         self.tls_port = tls_sock.getsockname()[1]
         node_names = NodeNames("127.0.0.1" if cfg.host in ("0.0.0.0", "::") else cfg.host,
                                cfg.port, self.tls_port, self.tls.bundle, self.tls.ca_cert)
@@ -107,8 +112,10 @@ class Node:
                                         ttl_period_s=cfg.ttl_period_s)
         self.tables.start()
         self.apis = ApiRegistry(base_url=cfg.endpoint_url)
+        self.function_urls = FunctionUrlRegistry(base_url=cfg.endpoint_url)
         providers = [*default_providers(self.runtime, cfg.region, cfg.account_id),
                      *ApiProviders(self.apis, cfg.region, cfg.account_id).all(),
+                     FunctionUrlProvider(self.function_urls, cfg.region, cfg.account_id),
                      TableProvider(self.tables.control),
                      BucketProvider(self.objects, lambda b: website_url(b, cfg.endpoint_url),
                                     region=cfg.region),
@@ -121,7 +128,8 @@ class Node:
         code_links = CodeLinks(cfg.endpoint_url, self.runtime, excluded=[cfg.state_dir])
         lambda_api = LambdaService(self.runtime, self.queue, code_links, region=cfg.region,
                                    account_id=cfg.account_id,
-                                   concurrency_limit=cfg.node_concurrency)
+                                   concurrency_limit=cfg.node_concurrency,
+                                   function_urls=self.function_urls)
         sdk = SdkApp({"apigatewaymanagementapi": ManagementService(self.connections),
                       "lambda": lambda_api, "dynamodb": DynamoDBService(self.tables),
                       "dynamodbstreams": DynamoDBStreamsService(self.tables)}, region=cfg.region)
@@ -133,12 +141,14 @@ class Node:
         s3 = S3App(self.objects, region=cfg.region)
         routes = [(is_internal, node_api), (is_website_request, WebsiteApp(self.objects)),
                   (is_connections_request, ConnectionsEdge(sdk, self.apis)),
+                  (self.function_urls.handles, FunctionUrlApp(self.function_urls, self.invoke)),
                   (self.apis.handles, gateway), (code_links.handles, code_links),
                   (s3.handles, s3)]
-        # Functions reach the node as *.amazonaws.com (runtime/resolver.py); a page elsewhere
-        # cannot make such a name resolve to this machine, so it is no rebinding risk.
+        # Functions reach the node as *.amazonaws.com and *.on.aws (runtime/resolver.py); a
+        # page elsewhere cannot make such a name resolve to this machine, so it is no
+        # rebinding risk.
         return HostGuard(Dispatch(routes, default=sdk),
-                         allowed=(*cfg.allowed_hosts, ".amazonaws.com"))
+                         allowed=(*cfg.allowed_hosts, ".amazonaws.com", ".on.aws"))
 
     async def _serve_on(self, app: Any, sock: socket.socket, **tls: Any) -> uvicorn.Server:
         limits = self.config.websocket
@@ -189,7 +199,7 @@ class Node:
         return self.served
 
     def _describe_stack(self, result: Any) -> Served:
-        apis, functions, websites = {}, {}, {}
+        apis, functions, websites, function_urls = {}, {}, {}, {}
         records = self.deployer.state.resources
         for logical_id, kind, physical in self.deployer.resources():
             if kind == "AWS::Lambda::Function":
@@ -197,18 +207,21 @@ class Node:
             elif kind == "AWS::S3::Bucket" and \
                     records[logical_id].properties.get("WebsiteConfiguration"):
                 websites[logical_id] = website_url(physical, self.config.endpoint_url)
+            elif kind == "AWS::Lambda::Url":
+                for form, url in self.function_urls.urls(physical):
+                    function_urls[f"{logical_id} ({form})" if form else logical_id] = url
             elif kind in ("AWS::ApiGatewayV2::Api", "AWS::ApiGateway::RestApi"):
                 for stage, url in self.apis.urls(physical, base=self.config.endpoint_url):
                     apis[logical_id if stage in ("$default", "") else
                          f"{logical_id} ({stage})"] = url
         return Served(self.config.endpoint_url, apis, functions, websites,
-                      dict(result.outputs), list(result.warnings))
+                      dict(result.outputs), list(result.warnings), function_urls)
 
     def describe(self) -> dict[str, Any]:
         s = self.served
         return {"ready": self.template is not None,
                 "sdkEndpoint": s.sdk_endpoint, "apis": s.apis, "functions": s.functions,
-                "websites": s.websites,
+                "websites": s.websites, "functionUrls": s.function_urls,
                 "outputs": s.outputs, "warnings": s.warnings,
                 "template": str(self.template) if self.template else None}
 

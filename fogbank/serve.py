@@ -91,6 +91,7 @@ def print_served(served: Served, console: Console) -> None:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     rows = [("SDK endpoint", f"{served.sdk_endpoint}  (AWS_ENDPOINT_URL)"),
             *((f"API {name}", url) for name, url in served.apis.items()),
+            *((f"function URL {name}", url) for name, url in served.function_urls.items()),
             *((f"website {name}", url) for name, url in served.websites.items()),
             *((f"function {logical_id}", name) for logical_id, name in served.functions.items())]
     table = Table(title="Fogbank is serving", show_header=True, title_justify="left")

@@ -105,7 +105,7 @@ class GatewayApp:
             response = await self._respond(scope, receive)
         except ClientDisconnected:            # nobody is left to answer
             return
-        await _send(send, response)
+        await send_response(send, response)
 
     async def _respond(self, scope: dict, receive: Receive) -> Response:
         address = address_of(scope)
@@ -216,7 +216,8 @@ class GatewayApp:
             raise GatewayError(FUNCTION_ERROR) from None
 
 
-async def _send(send: Send, response: Response) -> None:
+async def send_response(send: Send, response: Response) -> None:
+    """A gateway answer as ASGI messages (no body for 204 and 304)."""
     headers = list(response.headers)
     body = response.body
     if response.status in _NO_BODY_STATUSES:

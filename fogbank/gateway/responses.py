@@ -107,7 +107,8 @@ def _load(payload: bytes) -> Any:
         raise MalformedResponse("not JSON") from None
 
 
-def from_v2(payload: bytes) -> Response:
+def from_v2(payload: bytes, default_type: str = HTTP_DEFAULT_TYPE) -> Response:
+    """`default_type`: the Content-Type of a structured response that names none."""
     data = _load(payload)
     if not isinstance(data, dict) or "statusCode" not in data:
         return Response(200, ((b"content-type", b"application/json"),), payload)
@@ -117,7 +118,7 @@ def from_v2(payload: bytes) -> Response:
         raise MalformedResponse("cookies")
     for cookie in cookies:
         _add(headers, "set-cookie", _text(cookie))
-    return Response(_status(data["statusCode"]), _with_default_type(headers, HTTP_DEFAULT_TYPE),
+    return Response(_status(data["statusCode"]), _with_default_type(headers, default_type),
                     _body(data))
 
 

@@ -1,21 +1,25 @@
 """Inside function workers, AWS's host names and `*.localhost` lead to the node.
 
 Handler code written for AWS builds URLs such as `https://{apiId}.execute-api.{region}.
-amazonaws.com/{stage}` itself; on a laptop such a call must reach Fogbank and never the
-internet. A worker process therefore answers name lookups for those names with the node's
-address, and maps the standard ports to the node's listeners (443 → its TLS port, 80 →
-its HTTP port). `getaddrinfo` is the one place every Python client (urllib3, httpx,
-http.client, asyncio) resolves names through, so that is the function replaced — in the
-worker process only, never in the node.
+amazonaws.com/{stage}` itself, or calls a function URL (`https://{urlId}.lambda-url.{region}.
+on.aws/`); on a laptop such a call must reach Fogbank and never the internet. A worker
+process therefore answers name lookups for those names with the node's address, and maps
+the standard ports to the node's listeners (443 → its TLS port, 80 → its HTTP port).
+`getaddrinfo` is the one place every Python client (urllib3, httpx, http.client, asyncio)
+resolves names through, so that is the function replaced — in the worker process only,
+never in the node.
 """
 from __future__ import annotations
 
+import re
 import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 _SUFFIXES = (".amazonaws.com", ".localhost")
+# Function URLs' names; the rest of on.aws (other services' endpoints) is left alone.
+_FUNCTION_URL = re.compile(r"[a-z0-9]+\.lambda-url\.[a-z0-9-]+\.on\.aws")
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,8 @@ def redirected(host: Any) -> bool:
     if not isinstance(host, str):
         return False
     name = host.lower().rstrip(".")
-    return name == "localhost" or name.endswith(_SUFFIXES)
+    return name == "localhost" or name.endswith(_SUFFIXES) or \
+        _FUNCTION_URL.fullmatch(name) is not None
 
 
 def install(host: str, http_port: int, https_port: int) -> None:

@@ -1,5 +1,6 @@
 """The Lambda API: Invoke and the read operations — functions, versions, aliases,
-concurrency, account settings, resource policies, tags and asynchronous invocation settings.
+concurrency, account settings, resource policies, tags, asynchronous invocation settings
+and function URLs.
 
 A translation between Lambda's operations and the runtime (which runs functions) and the
 async invoker (which queues Event invocations); it keeps no state of its own.
@@ -15,12 +16,14 @@ from fogbank.aws.errors import UnsupportedService
 from fogbank.aws.lambda_api.aliases import alias_configuration, aliases_of
 from fogbank.aws.lambda_api.code_links import CodeLinks
 from fogbank.aws.lambda_api.configuration import code_facts, function_configuration
+from fogbank.aws.lambda_api.function_urls import no_url_config, url_configuration
 from fogbank.aws.lambda_api.invoke_configs import (event_invoke_config, event_invoke_configs,
                                                    no_event_invoke_config)
 from fogbank.aws.lambda_api.names import FunctionRef, function_not_found, resolve
 from fogbank.aws.lambda_api.payload import check_client_context, check_size, checked_event
 from fogbank.aws.lambda_api.policy import function_policy
 from fogbank.aws.service import CallContext, Handler
+from fogbank.gateway.function_urls import FunctionUrlRegistry
 from fogbank.types import (LATEST, FunctionSpec, InvalidParameterValue, InvokeResult,
                            ResourceNotFound)
 
@@ -33,7 +36,8 @@ CODE_SIZE_ZIPPED = 50 * 1024 ** 2           # a package uploaded directly
 # Functions come from the app's template: these operations would change them behind its back.
 TEMPLATE_OPERATIONS = ("CreateFunction", "UpdateFunctionCode", "UpdateFunctionConfiguration",
                        "DeleteFunction", "PublishVersion", "CreateAlias", "UpdateAlias",
-                       "DeleteAlias")
+                       "DeleteAlias", "CreateFunctionUrlConfig", "UpdateFunctionUrlConfig",
+                       "DeleteFunctionUrlConfig")
 
 
 class FunctionRuntime(Protocol):
@@ -54,8 +58,10 @@ class EventQueue(Protocol):
 class LambdaService:
     def __init__(self, runtime: FunctionRuntime, queue: EventQueue, code_links: CodeLinks, *,
                  region: str = "us-east-1", account_id: str = "000000000000",
-                 concurrency_limit: int = 1000) -> None:
+                 concurrency_limit: int = 1000,
+                 function_urls: FunctionUrlRegistry | None = None) -> None:
         self._runtime = runtime
+        self._function_urls = function_urls or FunctionUrlRegistry()
         self._queue = queue
         self._code_links = code_links
         self._region = region
@@ -75,6 +81,8 @@ class LambdaService:
             "ListTags": self.list_tags,
             "GetFunctionEventInvokeConfig": self.get_function_event_invoke_config,
             "ListFunctionEventInvokeConfigs": self.list_function_event_invoke_configs,
+            "GetFunctionUrlConfig": self.get_function_url_config,
+            "ListFunctionUrlConfigs": self.list_function_url_configs,
             **{name: _deployed_from_template(name) for name in TEMPLATE_OPERATIONS},
         }
 
@@ -164,12 +172,7 @@ class LambdaService:
                                         ctx: CallContext) -> dict[str, Any]:
         spec = self._function(params)
         versions = [LATEST, *(str(n) for n in range(1, spec.published_versions + 1))]
-        start = 0
-        if params.get("Marker"):
-            after = _unopaque(params["Marker"])
-            if after not in versions:
-                raise _invalid_marker(params["Marker"])
-            start = versions.index(after) + 1
+        start = _start_after(versions, params.get("Marker"))
         limit = min(params.get("MaxItems", PAGE_LIMIT), PAGE_LIMIT)
         page = versions[start:start + limit]
         # Each version is listed by its own ARN, $LATEST's included.
@@ -238,18 +241,41 @@ class LambdaService:
         except ResourceNotFound:
             raise ResourceNotFound("The function doesn't exist.", extra={"Type": "User"}) from None
         configs = event_invoke_configs(spec)
-        start = 0
-        if params.get("Marker"):
-            after = _unopaque(params["Marker"])
-            arns = [config["FunctionArn"] for config in configs]
-            if after not in arns:
-                raise _invalid_marker(params["Marker"])
-            start = arns.index(after) + 1
+        start = _start_after([config["FunctionArn"] for config in configs], params.get("Marker"))
         limit = params.get("MaxItems", PAGE_LIMIT)
         page = configs[start:start + limit]
         output: dict[str, Any] = {"FunctionEventInvokeConfigs": page}
         if start + limit < len(configs):
             output["NextMarker"] = _opaque(page[-1]["FunctionArn"])
+        return output
+
+    async def get_function_url_config(self, params: dict[str, Any],
+                                      ctx: CallContext) -> dict[str, Any]:
+        ref = self._ref(params)
+        try:
+            spec = self._lookup(dataclasses.replace(ref, qualifier=None))
+        except ResourceNotFound:
+            raise no_url_config() from None       # Lambda answers as for a missing URL
+        urls = self._function_urls
+        for url in urls.of_function(spec.name):
+            if url.qualifier == ref.qualifier:
+                return url_configuration(url, urls)
+        raise no_url_config()
+
+    async def list_function_url_configs(self, params: dict[str, Any],
+                                        ctx: CallContext) -> dict[str, Any]:
+        try:
+            spec = self._function(params)
+        except ResourceNotFound:
+            raise ResourceNotFound("Function does not exist", extra={"Type": "User"}) from None
+        urls = self._function_urls.of_function(spec.name)
+        start = _start_after([url.function_arn for url in urls], params.get("Marker"))
+        limit = min(params.get("MaxItems", PAGE_LIMIT), PAGE_LIMIT)
+        page = urls[start:start + limit]
+        output: dict[str, Any] = {"FunctionUrlConfigs": [
+            url_configuration(url, self._function_urls) for url in page]}
+        if start + limit < len(urls):
+            output["NextMarker"] = _opaque(page[-1].function_arn)
         return output
 
     def _function(self, params: dict[str, Any]) -> FunctionSpec:
@@ -335,6 +361,16 @@ def _unopaque(marker: str) -> str:
         return base64.b64decode(marker.encode(), altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise _invalid_marker(marker) from None
+
+
+def _start_after(keys: list[str], marker: str | None) -> int:
+    """Where a page starts: after the key a marker names (the first row without one)."""
+    if not marker:
+        return 0
+    after = _unopaque(marker)
+    if after not in keys:
+        raise _invalid_marker(marker)
+    return keys.index(after) + 1
 
 
 def _invalid_marker(marker: str) -> InvalidParameterValue:
