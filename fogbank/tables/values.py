@@ -214,15 +214,27 @@ def _validate_set(value: AttributeValue, kind: str, members: list[Any]) -> Attri
         canonical = [normalize_number(n) for n in members]
         if len(set(canonical)) != len(canonical):
             raise ValidationException("Input collection contains duplicates")
-        return value if canonical == members else {"NS": canonical}
-    if len(set(members)) != len(members):
-        if kind == "SS":
+    else:
+        canonical = members
+        if len(set(members)) != len(members):
+            if kind == "SS":
+                raise ValidationException(
+                    _INVALID + f"Input collection [{', '.join(members)}] contains duplicates.")
+            shown = ", ".join(base64.b64encode(m).decode() for m in members)
             raise ValidationException(
-                _INVALID + f"Input collection [{', '.join(members)}] contains duplicates.")
-        shown = ", ".join(base64.b64encode(m).decode() for m in members)
-        raise ValidationException(
-            _INVALID + f"Input collection [{shown}]of type BS contains duplicates.")
-    return value
+                _INVALID + f"Input collection [{shown}]of type BS contains duplicates.")
+    ordered = set_in_order(kind, canonical)
+    return value if ordered == members else {kind: ordered}
+
+
+def set_in_order(kind: str, members: list[Any]) -> list[Any]:
+    """A set's members in the order DynamoDB returns them, whatever order they were written
+    in: strings and binaries bytewise (so the empty member comes first), numbers by value."""
+    if kind == "NS":
+        return sorted(members, key=to_decimal)
+    if kind == "SS":
+        return sorted(members, key=lambda member: member.encode("utf-8", "surrogatepass"))
+    return sorted(members)
 
 
 def too_deep(value: AttributeValue) -> bool:

@@ -78,6 +78,12 @@ def test_where_operators_and_functions(ddb, filled) -> None:
     assert sks("n IS NOT MISSING AND n > 40") == ["5"]
     assert sks("attribute_exists(m.z) AND attribute_not_exists(q) AND n = 30") == ["3"]
     assert sks("tag IS STRING AND n = 20") == ["2"]
+    # BOOL is PartiQL's other spelling of BOOLEAN.
+    assert sks("tag IS BOOL") == []
+    # A condition function compared with a boolean is the function, or its negation.
+    assert sks("attribute_exists(n) = true AND n < 30") == ["1", "2"]
+    assert sks("attribute_exists(n) = false") == []
+    assert sks("attribute_exists(nope) <> true AND n = 40") == ["4"]
 
 
 def test_projection_of_nested_paths_is_named_by_the_last_part(ddb, filled) -> None:
@@ -308,6 +314,26 @@ def test_statements_dynamodb_refuses(ddb, table, aws_error, statement, message) 
     expected = message.format(col=text.find("EXISTS") + 1, setcol=text.find("set_add") + 1)
     with aws_error("ValidationException", expected):
         run(ddb, text)
+
+
+@pytest.mark.parametrize("value, shown", [
+    ({"BOOL": True}, "BOOL"), ({"NULL": True}, "NULL"), ({"L": [{"S": "a"}]}, "L"),
+    ({"M": {"a": {"S": "b"}}}, "M"), ({"SS": ["a"]}, "SS"), ({"NS": ["1"]}, "NS"),
+    ({"BS": [b"\x01"]}, "BS")])
+@pytest.mark.parametrize("operator", ["<", "<=", ">", ">="])
+def test_ordering_an_unordered_type_names_it_as_the_value_does(
+        ddb, table, aws_error, operator, value, shown) -> None:
+    # The expression language would say BOOLEAN or STRING_SET; PartiQL says BOOL and SS.
+    with aws_error("ValidationException", "Incorrect operand type for operator or function; "
+                   f"operator or function: {operator}, operand type: {shown}"):
+        run(ddb, f'SELECT pk FROM "{table}" WHERE pk = ? AND val {operator} ?', {"S": "a"}, value)
+
+
+def test_between_an_unordered_type_names_it_as_the_value_does(ddb, table, aws_error) -> None:
+    with aws_error("ValidationException", "Incorrect operand type for operator or function; "
+                   "operator or function: BETWEEN, operand type: BOOL"):
+        run(ddb, f'SELECT pk FROM "{table}" WHERE pk = ? AND val BETWEEN ? AND ?',
+            {"S": "a"}, {"BOOL": True}, {"BOOL": False})
 
 
 def test_unknown_table(ddb, aws_error) -> None:

@@ -311,3 +311,32 @@ def test_add_of_an_empty_set_is_refused_and_changes_nothing(ddb, table, aws_erro
                    "be empty"):
         _update(ddb, table, "ADD ss :empty", {":empty": {"SS": []}})
     assert _get(ddb, table) == item
+
+
+# A set reads back in DynamoDB's own order, not as written: strings and binaries bytewise,
+# so the empty member comes first, numbers by value.
+def test_add_to_a_set_reads_back_in_dynamodb_order(ddb, table) -> None:
+    ddb.put_item(TableName=table, Item={**KEY, "ss": {"SS": ["a"]},
+                                        "ns": {"NS": ["10"]}, "bs": {"BS": [b"\x02"]}})
+    _update(ddb, table, "ADD ss :s, ns :n, bs :b",
+            {":s": {"SS": [""]}, ":n": {"NS": ["9", "-1"]}, ":b": {"BS": [b"\x01", b""]}})
+    item = _get(ddb, table)
+    assert item["ss"] == {"SS": ["", "a"]}
+    assert item["ns"] == {"NS": ["-1", "9", "10"]}
+    assert item["bs"] == {"BS": [b"", b"\x01", b"\x02"]}
+
+
+def test_put_sets_read_back_in_dynamodb_order(ddb, table) -> None:
+    ddb.put_item(TableName=table, Item={**KEY, "ss": {"SS": ["b", "é", "B", ""]},
+                                        "ns": {"NS": ["2", "1e1", "-3.5"]}})
+    item = _get(ddb, table)
+    assert item["ss"] == {"SS": ["", "B", "b", "é"]}
+    assert item["ns"] == {"NS": ["-3.5", "2", "10"]}
+
+
+def test_delete_leaving_only_the_empty_member_keeps_the_set(ddb, table) -> None:
+    ddb.put_item(TableName=table, Item={**KEY, "ss": {"SS": ["", "a"]}})
+    _update(ddb, table, "DELETE ss :a", {":a": {"SS": ["a"]}})
+    assert _get(ddb, table)["ss"] == {"SS": [""]}
+    _update(ddb, table, "DELETE ss :e", {":e": {"SS": [""]}})
+    assert _get(ddb, table) == KEY

@@ -13,7 +13,8 @@ from fogbank.tables.expressions.context import ExpressionContext
 from fogbank.tables.expressions.nodes import Action, Arithmetic, Function, Node, Path, ValueRef
 from fogbank.tables.expressions.operands import LONG_TYPE_NAMES, Binder, Getter
 from fogbank.tables.values import (
-    SET_TYPES, AttributeValue, Item, add_numbers, subtract_numbers, to_decimal, type_of)
+    SET_TYPES, AttributeValue, Item, add_numbers, set_in_order, subtract_numbers, to_decimal,
+    type_of)
 
 LABEL = "UpdateExpression"
 WRONG_TYPE = "An operand in the update expression has an incorrect data type"
@@ -160,7 +161,8 @@ def add_to(existing: AttributeValue | None, value: AttributeValue) -> AttributeV
         return {"N": add_numbers(existing["N"], value["N"])}
     members = existing[kind]
     have = _keys(kind, members)
-    return {kind: members + [m for m in value[kind] if _key(kind, m) not in have]}
+    return {kind: set_in_order(kind, members + [m for m in value[kind]
+                                                if _key(kind, m) not in have])}
 
 
 def delete_from(existing: AttributeValue | None, value: AttributeValue) -> AttributeValue | None:

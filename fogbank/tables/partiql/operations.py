@@ -14,6 +14,7 @@ from fogbank.tables.catalog import Catalog
 from fogbank.tables.errors import (ConditionalCheckFailedException, TablesError,
                                    TransactionCanceledException, ValidationException)
 from fogbank.tables.expressions import ExpressionContext, paths, parse_condition
+from fogbank.tables.expressions.operands import LONG_TYPE_NAMES
 from fogbank.tables.partiql.literals import bind_parameters
 from fogbank.tables.partiql.nodes import Path, Select, Exists
 from fogbank.tables.partiql.parser import parse_statement
@@ -27,6 +28,10 @@ DUPLICATE_ITEM = "Duplicate primary key exists in table"
 # has no such parameter, and DynamoDB words the fault without it.
 _EXPRESSION_PREFIX = re.compile(
     r"Invalid (?:Condition|Filter|KeyCondition|Update|Projection)Expression: ")
+# The expression language names an operand's type in full ("BOOLEAN", "STRING_SET") where
+# DynamoDB's PartiQL names it as the attribute value does ("BOOL", "SS").
+_SHORT_OPERAND_TYPE = re.compile(r"(operator or function: \S+, operand type: )(\w+)$")
+_SHORT_TYPE_NAMES = {long: short for short, long in LONG_TYPE_NAMES.items()}
 # BatchStatementError codes for the engine's errors.
 _BATCH_CODES = {"ValidationException": "ValidationError",
                 "ResourceNotFoundException": "ResourceNotFound",
@@ -163,7 +168,9 @@ class PartiQL:
             stripped = _EXPRESSION_PREFIX.sub("", exc.message, count=1)
             if stripped == exc.message:
                 raise
-            raise ValidationException(stripped) from None
+            raise ValidationException(_SHORT_OPERAND_TYPE.sub(
+                lambda found: found[1] + _SHORT_TYPE_NAMES.get(found[2], found[2]), stripped)
+            ) from None
 
     async def _write(self, plan: Plan) -> Output:
         try:

@@ -14,7 +14,7 @@ from fogbank.tables.partiql.nodes import (
 from fogbank.tables.values import AttributeValue
 
 # IS <type> as attribute_type's type.
-_IS_TYPES = {"NULL": "NULL", "BOOLEAN": "BOOL", "BLOB": "B", "STRING": "S", "NUMERIC": "N",
+_IS_TYPES = {"NULL": "NULL", "BOOLEAN": "BOOL", "BOOL": "BOOL", "BLOB": "B", "STRING": "S", "NUMERIC": "N",
              "STRUCT": "M", "TUPLE": "M", "LIST": "L"}
 _SUPPORTED_IS = "[MISSING, NULL, BOOLEAN, BLOB, STRING, NUMERIC, STRUCT, TUPLE, LIST]"
 _NEEDS_PATH = ("attribute_exists", "attribute_not_exists")
@@ -73,6 +73,9 @@ class Placeholders:
                 raise ValidationException("The argument to NOT must be a Type or Expression")
             return f"NOT ({self.condition(node.operand)})"
         if isinstance(node, Compare):
+            truth = self.function_truth(node)
+            if truth is not None:
+                return truth
             return f"{self.operand(node.left)} {node.op} {self.operand(node.right)}"
         if isinstance(node, Between):
             return (f"{self.operand(node.operand)} BETWEEN {self.operand(node.low)} AND "
@@ -85,6 +88,19 @@ class Placeholders:
             return self.function(node)
         raise ValidationException("WHERE clause must contain an expression that resolves to a "
                                   "boolean")
+
+    def function_truth(self, node: Compare) -> str | None:
+        """`attribute_exists(a) = true`: a condition function compared with a boolean is
+        the function itself, or its negation; None for any other comparison."""
+        if node.op not in ("=", "<>"):
+            return None
+        for call, other in ((node.left, node.right), (node.right, node.left)):
+            if isinstance(call, Call) and _is_condition(call) and isinstance(other, VALUES):
+                wanted = value_of(other, self.params).get("BOOL")
+                if isinstance(wanted, bool):
+                    test = self.function(call)
+                    return test if wanted == (node.op == "=") else f"NOT ({test})"
+        return None
 
     def plain(self, node: Node) -> str | None:
         """A path or a value (MISSING refused), or None for anything else."""
