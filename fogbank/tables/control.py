@@ -13,7 +13,8 @@ from fogbank.tables.describe import Figures, describe_table
 from fogbank.tables.errors import ResourceInUseException, ValidationException
 from fogbank.tables.indexes import backfill_index
 from fogbank.tables.schema import (INVALID, MAX_GSIS, MAX_LSIS, TableDef, check_billing,
-                                   check_key_schema, check_projection, check_stream)
+                                   check_gsi_key_schema, check_key_schema, check_projection,
+                                   check_stream)
 from fogbank.tables.storage import Storage, Writer, prefix_end
 from fogbank.tables.control_checks import (check_create_table, check_tag_count, check_ttl_spec,
                                             checked_tags)
@@ -248,12 +249,13 @@ def _check_indexes(schema: list, lsis: list, gsis: list, mode: str,
     if lsis and len(schema) < 2:
         raise ValidationException(INVALID + "Table KeySchema does not have a range key, which is "
                                   "required when specifying a LocalSecondaryIndex")
-    for index in lsis + gsis:
+    checks = [(check_key_schema, i) for i in lsis] + [(check_gsi_key_schema, i) for i in gsis]
+    for check, index in checks:
         name = index["IndexName"]
         if name in seen:
             raise ValidationException(INVALID + f"Duplicate index name: {name}")
         seen.add(name)
-        check_key_schema(index.get("KeySchema") or [])
+        check(index.get("KeySchema") or [])
         check_projection(index.get("Projection"), name)
     for index in lsis:
         ks = index["KeySchema"]

@@ -22,8 +22,8 @@ def index_space(table: TableDef, index: IndexDef) -> bytes:
 def check_index_keys(table: TableDef, item: Item) -> None:
     """DynamoDB refuses a write whose index key attributes have the wrong type or are empty."""
     for index in table.indexes.values():
-        for name, kind in ((index.hash_name, index.hash_type), (index.range_name, index.range_type)):
-            value = item.get(name) if name else None
+        for name, kind in index.hash + index.range:
+            value = item.get(name)
             if value is None:
                 continue
             actual = next(iter(value))
@@ -40,11 +40,13 @@ def check_index_keys(table: TableDef, item: Item) -> None:
 
 
 def entry_key(table: TableDef, index: IndexDef, item: Item) -> bytes | None:
-    pk = item.get(index.hash_name)
-    sk = item.get(index.range_name) if index.range_name else None
-    if pk is None or (index.range_name and sk is None):
+    """The entry's key, or None when the item lacks one of the index's key attributes."""
+    values = [item.get(name) for name in index.key_names()]
+    if any(value is None for value in values):
         return None
-    key = keys.record_key(index_space(table, index), pk, sk)
+    hashes = len(index.hash)
+    key = keys.partition_prefix(index_space(table, index), *values[:hashes])
+    key += b"".join(keys.encode_value(value) for value in values[hashes:])
     key += keys.encode_value(item[table.hash_name])
     if table.range_name is not None:
         key += keys.encode_value(item[table.range_name])
@@ -79,10 +81,9 @@ def _indexable(index: IndexDef, item: Item) -> bool:
     """Whether an existing item can have an entry in a new index: a key attribute of another
     type, empty or over the key size limits is left out, since it was written before the
     index made it invalid."""
-    for name, kind, limit in ((index.hash_name, index.hash_type, MAX_HASH_BYTES),
-                              (index.range_name, index.range_type, MAX_RANGE_BYTES)):
-        if name is None:
-            continue
+    limits = [(name, kind, MAX_HASH_BYTES) for name, kind in index.hash]
+    limits += [(name, kind, MAX_RANGE_BYTES) for name, kind in index.range]
+    for name, kind, limit in limits:
         value = item.get(name)
         if value is None or kind not in value:
             return False

@@ -9,7 +9,10 @@ Layout of the key space (`tid` is a table's 4-byte id, `ix` an index's 2-byte nu
   I<tid><h><pk><sk>                an item; <h> is a 4-byte hash of <pk> that spreads
                                    partitions over the key space as DynamoDB's scan order
                                    does, and makes parallel-scan segments key ranges
-  X<tid><ix><h><ipk><isk><pk><sk>  an index entry (sparse: only items with the index keys)
+  X<tid><ix><h><ipk><isk><pk><sk>  an index entry (sparse: only items with the index keys);
+                                   a multi-attribute index key concatenates its values'
+                                   encodings in key-schema order for <ipk> (hashed together)
+                                   and for <isk>
   S<tid><seq>                      a stream record, seq a 8-byte big-endian counter
   C<token>                         a transaction's ClientRequestToken
   M<name>                          engine metadata (counters, stream trim horizons)
@@ -82,9 +85,10 @@ def index_id_bytes(number: int) -> bytes:
     return struct.pack(">H", number)
 
 
-def partition_prefix(space: bytes, pk: Mapping[str, Any]) -> bytes:
-    """Where the records of one partition start, in a table's or an index's `space`."""
-    encoded = encode_value(pk)
+def partition_prefix(space: bytes, *pk: Mapping[str, Any]) -> bytes:
+    """Where the records of one partition start, in a table's or an index's `space`; an
+    index's partition key may be several values, hashed together."""
+    encoded = b"".join(encode_value(value) for value in pk)
     return space + partition_hash(encoded) + encoded
 
 

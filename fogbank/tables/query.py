@@ -33,12 +33,23 @@ class Source:
         return index_space(self.table, self.index)
 
     @property
+    def multi_attribute(self) -> bool:
+        return self.index is not None and self.index.multi_attribute
+
+    # The partition and sort key of a source whose key has one attribute of each at most.
+    @property
     def hash_name(self) -> str:
-        return self.index.hash_name if self.index else self.table.hash_name
+        return self.index.hash[0][0] if self.index else self.table.hash_name
 
     @property
     def range_name(self) -> str | None:
-        return self.index.range_name if self.index else self.table.range_name
+        if self.index is None:
+            return self.table.range_name
+        return self.index.range[0][0] if self.index.range else None
+
+    def own_key_names(self) -> tuple[str, ...]:
+        """The key attributes of what is read: the table's, or the index's."""
+        return self.index.key_names() if self.index else self.table.key_names()
 
     def key_names(self) -> tuple[str, ...]:
         names = [*self.table.key_names()]
@@ -212,14 +223,16 @@ class Reads:
             raise ValidationException("Either the KeyConditions or KeyConditionExpression "
                                       "parameter must be specified in the request.")
         what = "QueryFilter" if params.get("QueryFilter") is not None else "Filter Expression"
-        for name in (source.hash_name, source.range_name):
-            if name is not None and name in exprs.filter_names:
+        for name in source.own_key_names():
+            if name in exprs.filter_names:
                 raise ValidationException(f"{what} can only contain non-primary key attributes: "
                                           f"Primary key attribute: {name}")
         check_filter_projected(source, exprs)
         select = check_select(params, source, exprs, "Query")
-        partition, op, values = _key_range(source, exprs.key)
-        start, end = keys.sort_range(partition, op, values)
+        if source.multi_attribute:
+            partition, start, end = _multi_key_range(source, exprs.key)
+        else:
+            partition, start, end = _key_range(source, exprs.key)
         after = start_after(source, params)
         if after is not None and not partition <= after < prefix_end(partition):
             raise ValidationException("The provided starting key is outside query boundaries "
@@ -254,8 +267,11 @@ class Reads:
             return read_page(reader, source, start, end, after, params, exprs, select)
 
 
-def _key_range(source: Source, kc: Any) -> tuple[bytes, str | None, tuple]:
-    """Checks a key condition against the source's key schema; its partition and range."""
+def _key_range(source: Source, kc: Any) -> tuple[bytes, bytes, bytes]:
+    """Checks a key condition against the source's key schema: its partition, and the key
+    range [start, end) it selects there."""
+    if len(kc.clauses) > 2:
+        raise ValidationException(kc.too_many)
     kc = kc.arranged(source.hash_name)
     hash_name, hash_value = kc.hash_name, kc.hash_value
     range_name, op, values = kc.range_name, kc.op, tuple(kc.values)
@@ -274,11 +290,52 @@ def _key_range(source: Source, kc: Any) -> tuple[bytes, str | None, tuple]:
             if source.range_name else "Query key condition not supported")
     types = {a["AttributeName"]: a["AttributeType"]
              for a in source.table.record["AttributeDefinitions"]}
-    for name, value in ((hash_name, hash_value), *((range_name, v) for v in values)):
-        if types[name] not in value:
+    _check_condition_values(types[hash_name], "=", (hash_value,))
+    if range_name is not None:
+        _check_condition_values(types[range_name], op, values)
+    partition = keys.partition_prefix(source.space, hash_value)
+    return (partition, *keys.sort_range(partition, op, values))
+
+
+def _multi_key_range(source: Source, kc: Any) -> tuple[bytes, bytes, bytes]:
+    """`_key_range` for a multi-attribute index key: an equality on every HASH attribute and
+    on a gap-free run of RANGE attributes from the first; only the last RANGE attribute
+    named may have another operator."""
+    index = source.index
+    assert index is not None
+    given = {name: (op, values) for name, op, values in kc.clauses}
+    hashes = [name for name, _ in index.hash]
+    ranges = [name for name, _ in index.range]
+    for name in hashes:
+        if name not in given:
+            raise ValidationException(f"Query condition missed key schema element: {name}")
+    for name, (op, _) in given.items():
+        if name not in ranges and (name not in hashes or op != "="):
+            raise ValidationException("Query key condition not supported")
+    # The RANGE attributes before the last one named must all have an equality.
+    named = [i for i, name in enumerate(ranges) if name in given]
+    equal = ranges[:named[-1]] if named else []
+    loose = [name for name in equal if given.get(name, ("",))[0] != "="]
+    if loose:
+        raise ValidationException(
+            f"RANGE key attributes {', '.join(loose)} must have equality conditions specified "
+            f"in the query because a condition is present on key attribute {ranges[named[-1]]}")
+    types = dict(index.hash + index.range)
+    for name, (op, values) in given.items():
+        _check_condition_values(types[name], op, values)
+    partition = keys.partition_prefix(source.space, *(given[name][1][0] for name in hashes))
+    within = partition + b"".join(keys.encode_value(given[name][1][0]) for name in equal)
+    op, values = given[ranges[named[-1]]] if named else (None, ())
+    return (partition, *keys.sort_range(within, op, values))
+
+
+def _check_condition_values(kind: str, op: str | None, values: tuple) -> None:
+    """A key condition's values against the key attribute's type `kind`."""
+    for value in values:
+        if kind not in value:
             raise ValidationException("One or more parameter values were invalid: Condition "
                                       "parameter type does not match schema type")
-    if op == "begins_with" and types[range_name] == "N":
+    if op == "begins_with" and kind == "N":
         raise ValidationException("Invalid KeyConditionExpression: Incorrect operand type for "
                                   "operator or function; operator or function: begins_with, "
                                   "operand type: N")
@@ -288,7 +345,6 @@ def _key_range(source: Source, kc: Any) -> tuple[bytes, str | None, tuple]:
             "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be "
             f"greater than or equal to lower bound; lower bound operand: AttributeValue: {low}, "
             f"upper bound operand: AttributeValue: {high}")
-    return keys.partition_prefix(source.space, hash_value), op, values
 
 
 def _show(value: Mapping[str, Any]) -> str:

@@ -15,6 +15,10 @@ INVALID = "One or more parameter values were invalid: "
 # DynamoDB's per-table index quotas.
 MAX_GSIS = 20
 MAX_LSIS = 5
+# A global secondary index's key may have up to four HASH and up to four RANGE attributes.
+MAX_INDEX_KEY_PARTS = 4
+
+KeyPart = tuple[str, str]              # (attribute name, attribute type)
 
 
 @dataclass(frozen=True)
@@ -22,16 +26,19 @@ class IndexDef:
     name: str
     number: int                        # the index's key-space number within its table
     local: bool                        # an LSI (shares the table's partition key)
-    hash_name: str
-    hash_type: str
-    range_name: str | None
-    range_type: str | None
+    hash: tuple[KeyPart, ...]          # the HASH attributes in key-schema order (1 to 4)
+    range: tuple[KeyPart, ...]         # the RANGE attributes in key-schema order (0 to 4)
     projection: str                    # KEYS_ONLY | INCLUDE | ALL
     non_key: tuple[str, ...]
     record: Mapping[str, Any]          # as created: IndexName, KeySchema, Projection, …
 
     def key_names(self) -> tuple[str, ...]:
-        return (self.hash_name,) if self.range_name is None else (self.hash_name, self.range_name)
+        return tuple(name for name, _ in self.hash + self.range)
+
+    @property
+    def multi_attribute(self) -> bool:
+        """A key of more than one HASH or more than one RANGE attribute (GSIs only)."""
+        return len(self.hash) > 1 or len(self.range) > 1
 
 
 @dataclass(frozen=True)
@@ -64,11 +71,13 @@ class TableDef:
         indexes = {}
         for local, field in ((True, "LocalSecondaryIndexes"), (False, "GlobalSecondaryIndexes")):
             for index in record.get(field, ()):
-                ih, ir = split_key_schema(index["KeySchema"])
+                parts = {kind: tuple((k["AttributeName"], types[k["AttributeName"]])
+                                     for k in index["KeySchema"] if k["KeyType"] == kind)
+                         for kind in ("HASH", "RANGE")}
                 projection = index.get("Projection") or {}
                 indexes[index["IndexName"]] = IndexDef(
-                    index["IndexName"], index["_number"], local, ih, types[ih], ir,
-                    types.get(ir) if ir else None, projection.get("ProjectionType", "ALL"),
+                    index["IndexName"], index["_number"], local, parts["HASH"], parts["RANGE"],
+                    projection.get("ProjectionType", "ALL"),
                     tuple(projection.get("NonKeyAttributes") or ()), index)
         stream = record.get("StreamSpecification") or {}
         ttl = record.get("_ttl") or {}
@@ -87,13 +96,8 @@ def split_key_schema(schema: list[Mapping[str, Any]]) -> tuple[str, str | None]:
 def check_key_schema(schema: list[Mapping[str, Any]], where: str = "") -> None:
     """DynamoDB's KeySchema rules: a HASH first, an optional RANGE second, distinct names."""
     if not schema or len(schema) > 2:
-        size = len(schema or ())
-        bound = "greater than or equal to 1" if not size else "less than or equal to 2"
-        raise ValidationException(f"1 validation error detected: Value '{_show(schema)}' at "
-                                  f"'{where or 'keySchema'}' failed to satisfy constraint: "
-                                  f"Member must have length {bound}")
-    if schema[0]["KeyType"] != "HASH":
-        raise ValidationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+        _bad_length(schema, where, 2)
+    _check_first_is_hash(schema)
     if len(schema) == 2:
         if schema[1]["KeyType"] != "RANGE":
             raise ValidationException(
@@ -101,6 +105,43 @@ def check_key_schema(schema: list[Mapping[str, Any]], where: str = "") -> None:
         if schema[0]["AttributeName"] == schema[1]["AttributeName"]:
             raise ValidationException("Both the Hash Key and the Range Key element in the "
                                       "KeySchema have the same name")
+
+
+def check_gsi_key_schema(schema: list[Mapping[str, Any]], where: str = "") -> None:
+    """A global secondary index's KeySchema: one to four HASH attributes, then up to four
+    RANGE attributes (multi-attribute keys), all names distinct. A schema of one HASH and
+    at most one RANGE gets the table's checks and messages."""
+    kinds = [k["KeyType"] for k in schema or ()]
+    if kinds in (["HASH"], ["HASH", "RANGE"]) or not kinds:
+        check_key_schema(schema, where)
+        return
+    if len(kinds) > 2 * MAX_INDEX_KEY_PARTS:
+        _bad_length(schema, where, 2 * MAX_INDEX_KEY_PARTS)
+    _check_first_is_hash(schema)
+    hashes = kinds.count("HASH")
+    if "HASH" in kinds[hashes:]:
+        raise ValidationException("Invalid KeySchema: The HASH KeySchemaElements must come "
+                                  "before the RANGE KeySchemaElements")
+    for kind, count in (("HASH", hashes), ("RANGE", len(kinds) - hashes)):
+        if count > MAX_INDEX_KEY_PARTS:
+            raise ValidationException(
+                f"Invalid KeySchema: A global secondary index can have at most "
+                f"{MAX_INDEX_KEY_PARTS} {kind} KeySchemaElements")
+    names = [k["AttributeName"] for k in schema]
+    if len(set(names)) != len(names):
+        raise ValidationException("Invalid KeySchema: Some KeySchemaElements have the same name")
+
+
+def _bad_length(schema: list[Mapping[str, Any]] | None, where: str, most: int) -> None:
+    bound = (f"less than or equal to {most}" if schema else "greater than or equal to 1")
+    raise ValidationException(f"1 validation error detected: Value '{_show(schema)}' at "
+                              f"'{where or 'keySchema'}' failed to satisfy constraint: "
+                              f"Member must have length {bound}")
+
+
+def _check_first_is_hash(schema: list[Mapping[str, Any]]) -> None:
+    if schema[0]["KeyType"] != "HASH":
+        raise ValidationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
 
 
 def check_projection(projection: Mapping[str, Any] | None, index: str) -> None:

@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from fogbank.tables.control_checks import index_problems
 from fogbank.tables.errors import LimitExceededException, ResourceNotFoundException, ValidationException
-from fogbank.tables.schema import (INVALID, MAX_GSIS, check_billing, check_key_schema,
+from fogbank.tables.schema import (INVALID, MAX_GSIS, check_billing, check_gsi_key_schema,
                                    check_projection, check_stream)
 from fogbank.tables.validation import constraint_error
 
@@ -125,7 +125,7 @@ def _create_index(record: dict[str, Any], spec: Mapping[str, Any], known: dict,
     if len(record.get("GlobalSecondaryIndexes", [])) >= MAX_GSIS:
         raise LimitExceededException("Subscriber limit exceeded: Number of global secondary "
                                      f"indexes exceeds per-table limit of {MAX_GSIS}")
-    check_key_schema(spec.get("KeySchema") or [])
+    check_gsi_key_schema(spec.get("KeySchema") or [])
     check_projection(spec.get("Projection"), name)
     # The request must define the new index's keys itself, even ones the table already has.
     if not given:

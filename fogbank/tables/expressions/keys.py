@@ -1,11 +1,12 @@
-"""KeyConditionExpression: one equality on the partition key, at most one range condition.
+"""KeyConditionExpression: one equality on the partition key, at most one range condition
+(on a global secondary index with a multi-attribute key, one condition per key attribute).
 
 The parse tree of a condition is checked against what a key condition may hold and turned
 into a `KeyCondition`; the engine checks the names against the table's key schema.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from fogbank.tables.errors import ValidationException
 from fogbank.tables.expressions.context import ExpressionContext
@@ -17,6 +18,11 @@ from fogbank.tables.values import AttributeValue, compare
 LABEL = "KeyConditionExpression"
 _FLIPPED = {"=": "=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _RANGE_OPS = frozenset({"=", "<", "<=", ">", ">=", "BETWEEN", "begins_with"})
+# What a key schema of one HASH and at most one RANGE attribute answers to more conditions.
+TOO_MANY = "The expression contains too many conditions; maximum number of conditions: 2"
+TOO_MANY_LEGACY = "Conditions can be of length 1 or 2 only"
+
+Clause = tuple[str, str, tuple[AttributeValue, ...]]     # (attribute, operator, values)
 
 
 @dataclass(frozen=True)
@@ -28,13 +34,19 @@ class KeyCondition:
     values: tuple[AttributeValue, ...] = ()
     # Not "=" only when neither of two conditions is an equality; the engine refuses those.
     hash_op: str = "="
+    # Every condition as written: a multi-attribute index key is matched against these, and
+    # a key of one HASH and at most one RANGE attribute refuses more than two with `too_many`
+    # (the fields above then describe the first condition only).
+    clauses: tuple[Clause, ...] = field(default=(), compare=False)
+    too_many: str = field(default=TOO_MANY, compare=False)
 
     def arranged(self, hash_key: str) -> "KeyCondition":
         """The same condition with `hash_key` as the partition key, when it was written
         second (`sk = :s AND pk = :p`, or two conditions that are not equalities)."""
         if self.hash_name != hash_key and self.range_name == hash_key and self.op is not None:
             return KeyCondition(hash_key, self.values[0], self.hash_name, self.hash_op,
-                                (self.hash_value,), hash_op=self.op)
+                                (self.hash_value,), hash_op=self.op, clauses=self.clauses,
+                                too_many=self.too_many)
         return self
 
     def matches_range(self, value: AttributeValue | None) -> bool:
@@ -53,20 +65,22 @@ class KeyCondition:
                 ">=": order >= 0}[self.op]
 
 
-def arrange(found: list[tuple[str, str, tuple[AttributeValue, ...]]]) -> KeyCondition:
+def arrange(found: list[Clause], too_many: str = TOO_MANY_LEGACY) -> KeyCondition:
     """(name, op, values) conditions → KeyCondition; the equality comes first as the
     partition key (the engine checks the names against the key schema)."""
-    if len(found) not in (1, 2):
-        raise ValidationException("Conditions can be of length 1 or 2 only")
+    if not found:
+        raise ValidationException(TOO_MANY_LEGACY)
+    written = {"clauses": tuple(found), "too_many": too_many}
     if len(found) == 2 and found[0][1] != "=" and found[1][1] == "=":
         found = [found[1], found[0]]
     hash_name, hash_op, hash_values = found[0]
-    if len(found) == 1:
-        if hash_op != "=":
-            return KeyCondition(hash_name, hash_values[0], hash_name, hash_op, hash_values)
-        return KeyCondition(hash_name, hash_values[0])
+    if len(found) == 1 and hash_op != "=":
+        return KeyCondition(hash_name, hash_values[0], hash_name, hash_op, hash_values, **written)
+    if len(found) != 2:
+        return KeyCondition(hash_name, hash_values[0], hash_op=hash_op, **written)
     range_name, op, values = found[1]
-    return KeyCondition(hash_name, hash_values[0], range_name, op, values, hash_op=hash_op)
+    return KeyCondition(hash_name, hash_values[0], range_name, op, values, hash_op=hash_op,
+                        **written)
 
 
 def _invalid(message: str) -> ValidationException:
@@ -90,7 +104,7 @@ def bind_key_condition(tree: Node, ctx: ExpressionContext) -> KeyCondition:
         if len(set(names)) != len(names):
             raise ValidationException(
                 "KeyConditionExpressions must only contain one condition per key")
-        return arrange(found)
+        return arrange(found, TOO_MANY)
     except ValidationException as exc:
         raise KeyConditionFault(exc.message) from None
 
@@ -112,11 +126,8 @@ def _resolve_placeholders(binder: Binder, node: object) -> None:
 
 def _conditions(tree: Node) -> list[Node]:
     if isinstance(tree, And):
-        parts = _conditions(tree.left) + _conditions(tree.right)
-        if len(parts) > 2:
-            raise _invalid("The expression contains too many conditions; "
-                           "maximum number of conditions: 2")
-        return parts
+        # How many conditions a key allows depends on the index, so the engine counts them.
+        return _conditions(tree.left) + _conditions(tree.right)
     if isinstance(tree, (Or, Not, In)):
         raise _invalid(f"Invalid operator used in KeyConditionExpression: "
                        f"{type(tree).__name__.upper()}")

@@ -173,7 +173,8 @@ def _mismatch(combine: Callable, existing: AttributeValue | None,
 
 
 def key_condition_from_conditions(conditions: Mapping[str, Mapping[str, Any]]) -> KeyCondition:
-    """KeyConditions: EQ on the partition key and at most one condition on the sort key."""
+    """KeyConditions: EQ on the partition key and at most one condition on the sort key (on
+    a multi-attribute index key, one condition per key attribute; the engine decides)."""
     found = []
     for name, spec in conditions.items():
         op = spec["ComparisonOperator"]

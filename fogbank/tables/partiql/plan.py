@@ -19,6 +19,8 @@ from fogbank.tables.schema import TableDef
 from fogbank.tables.values import AttributeValue
 
 INCOMPLETE_KEY = "Where clause does not contain a mandatory equality on all key attributes"
+MULTI_ATTRIBUTE_INDEX = ("PartiQL statements cannot be executed on tables with multi-attribute "
+                         "HASH keys or multi-attribute RANGE keys.")
 _RANGE_OPS = frozenset({"=", "<", "<=", ">", ">="})
 
 
@@ -130,6 +132,10 @@ class Planner:
         if source.index is not None and source.index not in table.indexes:
             raise ValidationException(
                 f"The table does not have the specified index: {source.index}")
+        # DynamoDB refuses PartiQL on such an index only (its message says tables); the
+        # table and its other indexes read as usual.
+        if source.index is not None and table.indexes[source.index].multi_attribute:
+            raise ValidationException(MULTI_ATTRIBUTE_INDEX)
         return table
 
     # ------------------------------------------------------------ keys
@@ -157,10 +163,8 @@ class Planner:
         types = {table.hash_name: table.hash_type}
         if table.range_name:
             types[table.range_name] = table.range_type
-        for source in table.indexes.values():
-            types[source.hash_name] = source.hash_type
-            if source.range_name:
-                types[source.range_name] = source.range_type
+        for index in table.indexes.values():
+            types.update(index.hash + index.range)
         if types[name] not in value:
             raise ValidationException("Key attribute's data type should match its data type in "
                                       f"table's schema: Key {name}")
@@ -175,8 +179,8 @@ class Planner:
         if options.get("ConsistentRead") and index is not None and not index.local:
             raise ValidationException(
                 "Strongly consistent read is not supported on Global Secondary Indexes")
-        hash_name = index.hash_name if index else table.hash_name
-        range_name = index.range_name if index else table.range_name
+        source = ReadSource(table, index)
+        hash_name, range_name = source.hash_name, source.range_name
         parts = conjuncts(statement.where)
         partition = next((i for i, node in enumerate(parts)
                           if _key_equality(node, (hash_name,)) is not None), None)
@@ -215,7 +219,7 @@ class Planner:
                 request["FilterExpression"] = names.condition(rest)
         request.update(names.request())
         if statement.projection is not None and index is not None:
-            self.check_projected(ReadSource(table, index), statement.projection, request)
+            self.check_projected(source, statement.projection, request)
         return plan
 
     @staticmethod
