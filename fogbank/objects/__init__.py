@@ -17,7 +17,8 @@ engine.buckets  (buckets.py)
     create(name, *, location=None, ownership=None, acl: Acl | None = None) -> Bucket
         location: the CreateBucketConfiguration's LocationConstraint, if any; a new bucket
         has Block Public Access all on and ownership BucketOwnerEnforced unless named.
-    delete(name) -> None                       BucketNotEmpty while objects or uploads remain
+    delete(name) -> None                       BucketNotEmpty while objects remain; uploads
+                                               in progress are dropped with it
     get(name) -> Bucket                        HeadBucket / GetBucketLocation; NoSuchBucket
     list(prefix="", *, region=None) -> list[Bucket]   by name; region: BucketRegion filter
     create_now / delete_now                    sync forms, for the deploy providers

@@ -81,19 +81,22 @@ class Buckets:
         return bucket
 
     async def delete(self, name: str) -> None:
-        """Delete an empty bucket (no objects, no multipart uploads in progress)."""
-        await self._store.db(self._delete, name)
+        """Delete a bucket that holds no objects. Multipart uploads in progress do not keep
+        it: S3 deletes the bucket and drops them with it."""
+        await self._store.discard_ids(await self._store.db(self._delete, name))
 
     def delete_now(self, name: str) -> None:
-        self._store.db_sync(self._delete, name)
+        self._store.bodies.remove(self._store.db_sync(self._delete, name))
 
-    def _delete(self, name: str) -> None:
+    def _delete(self, name: str) -> list[str]:
+        """On the database thread: the body ids of the dropped uploads' parts."""
         self.lookup(name)
         if self._store.meta.has_objects(name):
             raise errors.BucketNotEmpty(BucketName=name)
-        self._store.meta.remove_bucket(name)
+        part_bodies = self._store.meta.remove_bucket(name)
         self._known.pop(name, None)
         self._on_delete(name)
+        return part_bodies
 
     async def list(self, prefix: str = "", *, region: str | None = None) -> list[Bucket]:
         """Buckets in name order, those whose name starts with `prefix` (and in `region`)."""

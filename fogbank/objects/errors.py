@@ -66,6 +66,8 @@ InvalidBucketAclWithBlockPublicAccessError = _error(
 InvalidBucketAclWithObjectOwnership = _error(
     "InvalidBucketAclWithObjectOwnership", 400,
     "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
+InvalidBucketState = _error("InvalidBucketState", 409,
+                            "The request is not valid with the current state of the bucket.")
 InvalidDigest = _error("InvalidDigest", 400, "The Content-MD5 you specified was invalid.")
 InvalidLocationConstraint = _error("InvalidLocationConstraint", 400,
                                    "The specified location-constraint is not valid")
@@ -112,6 +114,9 @@ NoSuchUpload = _error(
     "have been aborted or completed.")
 NoSuchWebsiteConfiguration = _error("NoSuchWebsiteConfiguration", 404,
                                     "The specified bucket does not have a website configuration")
+ObjectLockConfigurationNotFoundError = _error(
+    "ObjectLockConfigurationNotFoundError", 404,
+    "Object Lock configuration does not exist for this bucket")
 OwnershipControlsNotFoundError = _error("OwnershipControlsNotFoundError", 404,
                                         "The bucket ownership controls were not found")
 NotModified = _error("NotModified", 304, "Not Modified")

@@ -70,10 +70,15 @@ async def test_delete_non_empty_bucket_is_bucket_not_empty(engine, s3, bucket):
         await engine.buckets.get(bucket)
 
 
-async def test_an_upload_in_progress_keeps_a_bucket(engine, bucket):
-    await engine.uploads.create(CreateUpload(bucket, "k"))
-    with pytest.raises(errors.BucketNotEmpty):
-        await engine.buckets.delete(bucket)
+async def test_an_upload_in_progress_goes_with_its_bucket(engine, s3, bucket, data_dir):
+    up = await engine.uploads.create(CreateUpload(bucket, "k"))
+    await engine.uploads.upload_part(bucket, "k", up.upload_id, 1, s3.body(b"x" * 1000))
+    await engine.buckets.delete(bucket)
+    assert not [p for p in (data_dir / "bodies").rglob("*") if p.is_file()]
+    await engine.buckets.create(bucket)
+    assert (await engine.uploads.list_uploads(bucket)).uploads == ()
+    with pytest.raises(errors.NoSuchUpload):
+        await engine.uploads.list_parts(bucket, "k", up.upload_id)
 
 
 async def test_delete_missing_bucket(engine):

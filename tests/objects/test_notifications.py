@@ -118,7 +118,7 @@ async def test_through_the_durable_async_queue(data_dir, tmp_path, clock):
     delivered: list[tuple[str, dict]] = []
     arrived = asyncio.Event()
 
-    async def invoke(name: str, payload: bytes) -> InvokeResult:
+    async def invoke(name: str, payload: bytes, *, request_id: str | None = None) -> InvokeResult:
         delivered.append((name, json_.loads(payload)))
         arrived.set()
         return InvokeResult("rid", b"null")

@@ -69,6 +69,23 @@ def test_deleting_a_bucket_with_objects(s3, bucket):
     assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
 
 
+def test_an_upload_in_progress_does_not_keep_a_bucket(s3):
+    # S3 deletes a bucket whose only content is unfinished multipart uploads, and them with it.
+    name = f"test-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name)
+    upload_id = s3.create_multipart_upload(Bucket=name, Key="big.bin")["UploadId"]
+    s3.upload_part(Bucket=name, Key="big.bin", UploadId=upload_id, PartNumber=1, Body=b"x")
+    assert s3.delete_bucket(Bucket=name)["ResponseMetadata"]["HTTPStatusCode"] == 204
+    s3.create_bucket(Bucket=name)
+    try:
+        assert s3.list_multipart_uploads(Bucket=name).get("Uploads", []) == []
+        with pytest.raises(ClientError) as exc:
+            s3.list_parts(Bucket=name, Key="big.bin", UploadId=upload_id)
+        assert code(exc) == "NoSuchUpload"
+    finally:
+        s3.delete_bucket(Bucket=name)
+
+
 @pytest.mark.parametrize("name", ["UPPER", "a", "under_score", "-leading", "ends-", "a..b",
                                   "192.168.5.4", "x" * 64])
 def test_invalid_bucket_names(s3, name):

@@ -26,6 +26,7 @@ from fogbank.aws.s3.buckets import BucketOperations
 from fogbank.aws.s3.context import S3Call
 from fogbank.aws.s3.cors import Cors
 from fogbank.aws.s3.multipart import MultipartOperations
+from fogbank.aws.s3.object_lock import ObjectLockOperations
 from fogbank.aws.s3.objects import ObjectOperations
 from fogbank.aws.s3.post import PostUploads, is_form_post
 from fogbank.aws.s3.signing import (AuthorizationHeaderMalformed,
@@ -89,7 +90,8 @@ class S3App:
         self._new_request_id = new_request_id
         self.operations: dict[str, Any] = {**BucketOperations(engine).operations,
                                            **ObjectOperations(engine).operations,
-                                           **MultipartOperations(engine).operations}
+                                           **MultipartOperations(engine).operations,
+                                           **ObjectLockOperations(engine).operations}
         self.needs_document = _needs_document(model)
         self.cors = Cors(engine)
         self.post = PostUploads(engine, secret_for, clock)

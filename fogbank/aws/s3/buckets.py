@@ -11,6 +11,7 @@ from botocore.loaders import Loader
 
 from fogbank.aws.s3 import acl as acls, headers as h
 from fogbank.aws.s3.context import S3Call
+from fogbank.aws.s3.object_lock import refuse_lock_on_create
 from fogbank.aws.s3.signing import signing_region
 from fogbank.objects import BucketConfig, ObjectsEngine, access
 from fogbank.objects.errors import (IllegalLocationConstraintException, InvalidArgument,
@@ -93,6 +94,7 @@ class BucketOperations:
         if location is not None and location not in _regions():
             raise InvalidLocationConstraint(LocationConstraint=location)
         _check_endpoint_region(location, call.signed_region)
+        refuse_lock_on_create(p)
         ownership = p.get("ObjectOwnership")
         if ownership is not None and ownership not in access.OWNERSHIPS:
             raise InvalidArgument(f"Invalid x-amz-object-ownership header: {ownership}",

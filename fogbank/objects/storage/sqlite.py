@@ -115,10 +115,19 @@ class SqliteMetaStore:
                                (name,)).fetchone()
         return Bucket(*row) if row else None
 
-    def remove_bucket(self, name: str) -> None:
+    def remove_bucket(self, name: str) -> list[str]:
+        """Drop a bucket, its configuration and its multipart uploads in progress; the body
+        ids of those uploads' parts, for the caller to remove."""
         with self._transaction():
+            body_ids = [row[0] for row in self._db.execute(
+                "SELECT body_id FROM parts WHERE upload_id IN "
+                "(SELECT upload_id FROM uploads WHERE bucket = ?)", (name,))]
+            self._db.execute("DELETE FROM parts WHERE upload_id IN "
+                             "(SELECT upload_id FROM uploads WHERE bucket = ?)", (name,))
+            self._db.execute("DELETE FROM uploads WHERE bucket = ?", (name,))
             self._db.execute("DELETE FROM configs WHERE bucket = ?", (name,))
             self._db.execute("DELETE FROM buckets WHERE name = ?", (name,))
+        return body_ids
 
     def list_buckets(self) -> list[Bucket]:
         rows = self._db.execute("SELECT name, created, region FROM buckets ORDER BY name")
@@ -176,9 +185,7 @@ class SqliteMetaStore:
         return [_object(row) for row in rows]
 
     def has_objects(self, bucket: str) -> bool:
-        return any(self._db.execute(
-            "SELECT 1 FROM objects WHERE bucket = ? UNION ALL "
-            "SELECT 1 FROM uploads WHERE bucket = ? LIMIT 1", (bucket, bucket)))
+        return any(self._db.execute("SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", (bucket,)))
 
     def body_ids(self) -> set[str]:
         """Every body id a record or a part refers to."""
