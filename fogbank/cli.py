@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -16,7 +17,7 @@ from typing import Any, Sequence
 from rich.console import Console
 
 from fogbank.config import DEFAULT_PORT, DEFAULT_VIEWER_COUNTRY, NodeConfig, WebSocketLimits
-from fogbank.types import AwsError
+from fogbank.types import REGION_PATTERN, AwsError
 
 TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
 out = Console()
@@ -68,6 +69,14 @@ def positive_integer(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"expected a whole number above zero, not {text!r}")
     return value
+
+
+def region_name(text: str) -> str:
+    """An argparse type: an AWS region name such as us-east-1."""
+    if not re.fullmatch(REGION_PATTERN, text):
+        raise argparse.ArgumentTypeError(f"expected an AWS region such as us-east-1 or "
+                                         f"eu-west-1, not {text!r}")
+    return text
 
 
 def country_code(text: str) -> str:
@@ -134,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="reap a function's idle workers after this long (scale to zero)")
     up.add_argument("--ttl-period", type=positive_number, default=30.0, metavar="SECONDS",
                     help="how often expired table items are deleted (TTL)")
+    up.add_argument("--region", type=region_name, default="us-east-1",
+                    help="the region the node serves: in ARNs, functions' AWS_REGION, "
+                         "endpoints (default %(default)s)")
     up.add_argument("--viewer-country", type=country_code, default=DEFAULT_VIEWER_COUNTRY,
                     metavar="CODE", help="the CloudFront-Viewer-Country that edge-optimized "
                                          "REST APIs' events carry (default %(default)s)")
@@ -185,7 +197,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         host=args.host, port=args.port, allowed_hosts=tuple(args.allow_host),
         sandbox=not args.no_sandbox, idle_worker_ttl_s=args.idle_timeout,
         ttl_period_s=args.ttl_period, websocket=websocket_limits(args),
-        viewer_country=args.viewer_country,
+        viewer_country=args.viewer_country, region=args.region,
         parameter_overrides=parse_overrides(args.parameter_overrides))
     return uvloop.run(serve_app(config, template, watch=not args.no_watch, console=out))
 

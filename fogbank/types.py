@@ -237,6 +237,10 @@ class ResourceProvider(Protocol):
     def restore(self, res: Resource, deployed: Deployed) -> Deployed | None: ...
 
 
+# An AWS region name ("us-east-1", "us-gov-west-1", "eusc-de-east-1").
+REGION_PATTERN = r"(?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d"
+
+
 def partition_for(region: str) -> str:
     """The ARN partition a region belongs to."""
     if region.startswith("cn-"):

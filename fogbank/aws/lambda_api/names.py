@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fogbank.types import InvalidParameterValue, ResourceNotFound
+from fogbank.types import REGION_PATTERN, InvalidParameterValue, ResourceNotFound
 
 # The model's FunctionName pattern, with its parts named. A region may open a partial ARN
 # ("us-east-1:123456789012:function:f"), but only when an account follows it: "my-fn-1:live"
 # is a function and its alias, not region "my-fn-1" and function "live".
-_REGION = r"(?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d"
+_REGION = REGION_PATTERN
 _NAME = re.compile(
     rf"(?:arn:(?:aws[a-zA-Z-]*)?:lambda:(?:(?P<arn_region>{_REGION}):)?"
     rf"|(?P<region>{_REGION}):(?=\d{{12}}:))?"
