@@ -4,6 +4,10 @@
     info = node.wait_ready()             # what it serves: apis, functions, outputs
     boto3.client("lambda", **node.client_kwargs())
     node.stop()
+
+or, ready inside a block and stopped after it:
+
+    with serving(app_dir, "--no-watch") as node: ...
 """
 from __future__ import annotations
 
@@ -13,8 +17,9 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import httpx
 
@@ -118,3 +123,14 @@ class RunningNode:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+
+
+@contextmanager
+def serving(app_dir: Path, *extra: str) -> Iterator[RunningNode]:
+    """`fogbank up APP_DIR *extra`, ready inside the block, stopped after it."""
+    node = RunningNode(app_dir, *extra)
+    try:
+        node.wait_ready()
+        yield node
+    finally:
+        node.stop()

@@ -127,18 +127,6 @@ class Runtime:
     async def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
                      tail_logs: bool = False, trace_header: str | None = None,
                      wait_s: float | None = None, request_id: str | None = None) -> InvokeResult:
-        """As `_invoke`; `wait_s` is how long the caller waits, past which it gets
-        WaitExpired while the invocation runs on. Only a function whose own timeout comes
-        later needs that watch (a task of its own); the others time out first by themselves."""
-        function = self._functions.get(name.partition(":")[0])
-        call = self._invoke(name, payload, client_context, tail_logs, trace_header, request_id)
-        if wait_s is None or function is None or function.spec.timeout_s <= wait_s:
-            return await call
-        return await waiting.within(call, wait_s)
-
-    async def _invoke(self, name: str, payload: bytes, client_context: str | None,
-                      tail_logs: bool, trace_header: str | None,
-                      request_id: str | None) -> InvokeResult:
         """`name` as Lambda's FunctionName takes it: "name", or "name:qualifier" when the
         caller named a version or an alias. Lambda hands the function the ARN it was invoked
         by, so `context.invoked_function_arn` ends in the qualifier. The invocation runs in
@@ -146,12 +134,27 @@ class Runtime:
         of its versions per invocation), which the function sees as its version and the
         result names, as Lambda's ExecutedVersion does. Every version runs the current code
         (no old code is kept). `trace_header` is the caller's X-Amzn-Trace-Id, which the
-        invocation continues."""
+        invocation continues.
+
+        `wait_s` is how long the caller waits, past which it gets WaitExpired while the
+        invocation runs on. Only a function whose own timeout comes later needs that watch
+        (a task of its own); the others time out first by themselves."""
         name, _, qualifier = name.partition(":")
         function = self._functions.get(name)
         if function is None:
             raise self._not_found(name)
+        call = self._invoke(function, qualifier, payload, client_context, tail_logs,
+                            trace_header, request_id)
+        if wait_s is None or function.spec.timeout_s <= wait_s:
+            return await call
+        return await waiting.within(call, wait_s)
+
+    async def _invoke(self, function: _Function, qualifier: str, payload: bytes,
+                      client_context: str | None, tail_logs: bool, trace_header: str | None,
+                      request_id: str | None) -> InvokeResult:
+        """One invocation of `function`, `qualifier` split off its name (see `invoke`)."""
         spec = function.spec
+        name = spec.name
         version = spec.routed_version(qualifier or None, random.random())
         if version is None:
             raise self._not_found(f"{name}:{qualifier}")

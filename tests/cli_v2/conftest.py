@@ -17,7 +17,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from fogbank.testing import RunningNode, clean_env
+from fogbank.testing import RunningNode, clean_env, serving
 
 AWS_V2 = Path("/usr/bin/aws")
 REPO = Path(__file__).resolve().parents[2]
@@ -61,12 +61,8 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNode]:
     app_dir = tmp_path_factory.mktemp("cli-v2") / "hello"
     shutil.copytree(REPO / "examples" / "hello", app_dir,
                     ignore=shutil.ignore_patterns(".fogbank", "__pycache__"))
-    running = RunningNode(app_dir, "--no-watch")
-    try:
-        running.wait_ready()
+    with serving(app_dir, "--no-watch") as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="session")

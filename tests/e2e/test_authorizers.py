@@ -10,7 +10,7 @@ from typing import Iterator
 import httpx
 import pytest
 
-from fogbank.testing import RunningNode
+from fogbank.testing import RunningNode, serving
 
 APP = Path(__file__).parent / "apps" / "authorized"
 
@@ -19,14 +19,11 @@ APP = Path(__file__).parent / "apps" / "authorized"
 def apis(tmp_path_factory) -> Iterator[tuple[RunningNode, str, str]]:
     app_dir = tmp_path_factory.mktemp("authorized") / "authorized"
     shutil.copytree(APP, app_dir)
-    node = RunningNode(app_dir, "--no-watch")
-    try:
+    with serving(app_dir, "--no-watch") as node:
         info = node.wait_ready()
         (http,) = [u for k, u in info["apis"].items() if k.startswith("HttpApi")]
         (rest,) = [u for k, u in info["apis"].items() if k.startswith("RestApi")]
         yield node, http.rstrip("/"), rest.rstrip("/")
-    finally:
-        node.stop()
 
 
 def get(url: str, token: str | None = None) -> httpx.Response:

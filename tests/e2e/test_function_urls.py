@@ -16,7 +16,7 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from fogbank.testing import RunningNode
+from fogbank.testing import RunningNode, serving
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function"
 TEMPLATE = """\
@@ -73,12 +73,8 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNode]:
     (app_dir / "src").mkdir(parents=True)
     (app_dir / "src" / "app.py").write_text(HANDLER)
     (app_dir / "template.yaml").write_text(TEMPLATE)
-    running = RunningNode(app_dir)
-    try:
-        running.wait_ready()
+    with serving(app_dir) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="module")

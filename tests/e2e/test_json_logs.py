@@ -12,7 +12,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from fogbank.testing import RunningNode
+from fogbank.testing import RunningNode, serving
 
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31
@@ -46,12 +46,8 @@ def node(tmp_path_factory) -> Iterator[RunningNode]:
     (app_dir / "src").mkdir()
     (app_dir / "src" / "app.py").write_text(HANDLER)
     (app_dir / "template.yaml").write_text(TEMPLATE)
-    running = RunningNode(app_dir, "--no-watch")
-    try:
-        running.wait_ready()
+    with serving(app_dir, "--no-watch") as running:
         yield running
-    finally:
-        running.stop()
 
 
 def lambda_client(node: RunningNode) -> Any:

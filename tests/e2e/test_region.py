@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from fogbank.cli import main
-from fogbank.testing import RunningNode
+from fogbank.testing import RunningNode, serving
 
 HELLO = Path(__file__).resolve().parents[2] / "examples" / "hello"
 REGION = "eu-west-1"
@@ -20,12 +20,8 @@ REGION = "eu-west-1"
 def node(tmp_path_factory) -> Iterator[RunningNode]:
     app = tmp_path_factory.mktemp("region") / "hello"
     shutil.copytree(HELLO, app)
-    running = RunningNode(app, "--no-watch", "--region", REGION)
-    try:
-        running.wait_ready()
+    with serving(app, "--no-watch", "--region", REGION) as running:
         yield running
-    finally:
-        running.stop()
 
 
 def client(node: RunningNode, service: str):
