@@ -16,6 +16,7 @@ from typing import Any, Callable
 import uvicorn
 
 from fogbank.aws import SdkApp
+from fogbank.aws.apigateway import ApiGatewayService
 from fogbank.aws.apigw_management import (ConnectionsEdge, ManagementService,
                                            is_connections_request)
 from fogbank.aws.dynamodb import DynamoDBService, DynamoDBStreamsService
@@ -30,11 +31,13 @@ from fogbank.deploy.providers.apis import ApiProviders
 from fogbank.deploy.providers.buckets import BucketPolicyProvider, BucketProvider
 from fogbank.deploy.providers.function_urls import FunctionUrlProvider
 from fogbank.deploy.providers.tables import TableProvider
+from fogbank.deploy.providers.usage_plans import usage_plan_providers
 from fogbank.edge import Dispatch, HostGuard, is_internal
 from fogbank.gateway import ApiRegistry, GatewayApp
 from fogbank.gateway.function_url_app import FunctionUrlApp
 from fogbank.gateway.function_urls import FunctionUrlRegistry, tls_names
 from fogbank.gateway.http_protocol import SpellingHttpToolsProtocol
+from fogbank.gateway.usage_plans import UsagePlans
 from fogbank.gateway.websocket import WebSocketGateway, server_options
 from fogbank.identity.tls import ensure_certificates, server_names
 from fogbank.gateway.website import WebsiteApp, is_website_request, website_url
@@ -59,6 +62,7 @@ class Served:
     outputs: dict[str, Any]
     warnings: list[str]
     function_urls: dict[str, str] = field(default_factory=dict)   # logical id → URL
+    api_keys: dict[str, str] = field(default_factory=dict)   # logical id → key value
 
 
 class Node:
@@ -113,8 +117,10 @@ class Node:
         self.tables.start()
         self.apis = ApiRegistry(base_url=cfg.endpoint_url)
         self.function_urls = FunctionUrlRegistry(base_url=cfg.endpoint_url)
+        self.usage_plans = UsagePlans()
         providers = [*default_providers(self.runtime, cfg.region, cfg.account_id),
                      *ApiProviders(self.apis, cfg.region, cfg.account_id).all(),
+                     *usage_plan_providers(self.usage_plans, self.apis),
                      FunctionUrlProvider(self.function_urls, cfg.region, cfg.account_id),
                      TableProvider(self.tables.control),
                      BucketProvider(self.objects, lambda b: website_url(b, cfg.endpoint_url),
@@ -130,13 +136,15 @@ class Node:
                                    account_id=cfg.account_id,
                                    concurrency_limit=cfg.node_concurrency,
                                    function_urls=self.function_urls)
-        sdk = SdkApp({"apigatewaymanagementapi": ManagementService(self.connections),
+        sdk = SdkApp({"apigateway": ApiGatewayService(self.usage_plans),
+                      "apigatewaymanagementapi": ManagementService(self.connections),
                       "lambda": lambda_api, "dynamodb": DynamoDBService(self.tables),
                       "dynamodbstreams": DynamoDBStreamsService(self.tables)}, region=cfg.region)
         self.websockets = WebSocketGateway(self.apis, self.invoke, self.connections,
                                            limits=cfg.websocket)
         gateway = GatewayApp(self.apis, self.invoke, region=cfg.region,
-                             websockets=self.websockets, viewer_country=cfg.viewer_country)
+                             websockets=self.websockets, viewer_country=cfg.viewer_country,
+                             usage=self.usage_plans)
         node_api = NodeApi(self.runtime.logs, self.describe, self._knows_function)
         s3 = S3App(self.objects, region=cfg.region)
         routes = [(is_internal, node_api), (is_website_request, WebsiteApp(self.objects)),
@@ -199,7 +207,7 @@ class Node:
         return self.served
 
     def _describe_stack(self, result: Any) -> Served:
-        apis, functions, websites, function_urls = {}, {}, {}, {}
+        apis, functions, websites, function_urls, api_keys = {}, {}, {}, {}, {}
         records = self.deployer.state.resources
         for logical_id, kind, physical in self.deployer.resources():
             if kind == "AWS::Lambda::Function":
@@ -210,18 +218,23 @@ class Node:
             elif kind == "AWS::Lambda::Url":
                 for form, url in self.function_urls.urls(physical):
                     function_urls[f"{logical_id} ({form})" if form else logical_id] = url
+            elif kind == "AWS::ApiGateway::ApiKey":
+                key = self.usage_plans.key(physical)
+                if key is not None:
+                    api_keys[logical_id] = key.value
             elif kind in ("AWS::ApiGatewayV2::Api", "AWS::ApiGateway::RestApi"):
                 for stage, url in self.apis.urls(physical, base=self.config.endpoint_url):
                     apis[logical_id if stage in ("$default", "") else
                          f"{logical_id} ({stage})"] = url
         return Served(self.config.endpoint_url, apis, functions, websites,
-                      dict(result.outputs), list(result.warnings), function_urls)
+                      dict(result.outputs), list(result.warnings), function_urls, api_keys)
 
     def describe(self) -> dict[str, Any]:
         s = self.served
         return {"ready": self.template is not None,
                 "sdkEndpoint": s.sdk_endpoint, "apis": s.apis, "functions": s.functions,
                 "websites": s.websites, "functionUrls": s.function_urls,
+                "apiKeys": s.api_keys,
                 "outputs": s.outputs, "warnings": s.warnings,
                 "template": str(self.template) if self.template else None}
 

@@ -93,6 +93,7 @@ def print_served(served: Served, console: Console) -> None:
             *((f"API {name}", url) for name, url in served.apis.items()),
             *((f"function URL {name}", url) for name, url in served.function_urls.items()),
             *((f"website {name}", url) for name, url in served.websites.items()),
+            *((f"API key {name}", value) for name, value in served.api_keys.items()),
             *((f"function {logical_id}", name) for logical_id, name in served.functions.items())]
     table = Table(title="Fogbank is serving", show_header=True, title_justify="left")
     # Neither a name nor a URL is ever folded or cut: the columns are as wide as they need.

@@ -68,6 +68,11 @@ def as_text(value: Any, where: str) -> str:
     raise TemplateError(f"Template error: {where} must resolve to a string, got {_show(value)}")
 
 
+def as_flag(value: Any) -> bool:
+    """A Boolean property: true, or the text "true" in any case (how templates spell it)."""
+    return value is True or str(value).lower() == "true"
+
+
 def _show(value: Any) -> str:
     return json.dumps(value, default=str) if not isinstance(value, _NoValue) else "AWS::NoValue"
 

@@ -3,7 +3,7 @@
 One request passes these layers, each its own module: address (which API and stage, from
 the scope's host or `/_aws/execute-api/` path — see addressing.py) → route match
 (routing.py) → CORS preflight (cors.py) → the route's authorizer, if it has one (guard.py)
-→ event (event_v1.py / event_v2.py) → invoke,
+→ the API key and its usage plan, if the method requires one (usage_plans.py) → event (event_v1.py / event_v2.py) → invoke,
 waited for up to the integration's timeout (the runtime's `wait_s`) →
 response mapping (responses.py). Gateway failures are raised as `GatewayError` and
 answered in `_respond`, the one place that turns them into responses. Body reading and
@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from dataclasses import replace
 from typing import Awaitable, Callable, Mapping
 
 import orjson
@@ -26,15 +27,17 @@ from fogbank.gateway import cors, event_v1, event_v2
 from fogbank.gateway.addressing import Address, address_of, select_stage
 from fogbank.gateway.cloudfront import CloudFront
 from fogbank.gateway.guard import RequestGuard
-from fogbank.gateway.errors import (EXPLICIT_DENY, FUNCTION_ERROR, IMPLICIT_DENY, INVOKE_FAILED,
-                                    NO_STAGE, NOT_FOUND, THROTTLED, TIMEOUT, TOO_LARGE,
-                                    UNAUTHORIZED, GatewayError, error_response)
+from fogbank.gateway.errors import (EXPLICIT_DENY, FORBIDDEN, FUNCTION_ERROR, IMPLICIT_DENY,
+                                    INVOKE_FAILED, NO_STAGE, NOT_FOUND, QUOTA_EXCEEDED,
+                                    THROTTLED, TIMEOUT, TOO_LARGE, UNAUTHORIZED, GatewayError,
+                                    error_response)
 from fogbank.gateway.model import EDGE, HTTP, REST, WEBSOCKET, Integration
 from fogbank.gateway.registry import ApiRegistry, LiveApi
 from fogbank.gateway.request import (MAX_BODY_BYTES, BodyTooLarge, ClientDisconnected, GatewayRequest,
                       declared_length, forwarded_headers, read_body, short_request_id)
 from fogbank.gateway.responses import (HTTP_DEFAULT_TYPE, REST_DEFAULT_TYPE, MalformedResponse, Response,
                         from_v1, from_v2)
+from fogbank.gateway.usage_plans import AUTHORIZER, UsagePlans
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +49,7 @@ INTEGRATION_TIMEOUT_MS = {REST: 29_000, HTTP: 30_000}
 # Failures found before an integration is called (no trace is started for them; a REST
 # API's authorizer refusals carry no X-Amzn-Trace-Id either).
 _BEFORE_INTEGRATION = frozenset({NOT_FOUND, NO_STAGE, TOO_LARGE, UNAUTHORIZED, EXPLICIT_DENY,
-                                 IMPLICIT_DENY})
+                                 IMPLICIT_DENY, FORBIDDEN, QUOTA_EXCEEDED})
 
 Receive = Callable[[], Awaitable[dict]]
 Send = Callable[[dict], Awaitable[None]]
@@ -81,7 +84,8 @@ class GatewayApp:
                  max_body_bytes: int = MAX_BODY_BYTES,
                  websockets: Callable[[dict, Receive, Send], Awaitable[None]] | None = None,
                  viewer_country: str = DEFAULT_VIEWER_COUNTRY,
-                 guard: RequestGuard | None = None) -> None:
+                 guard: RequestGuard | None = None,
+                 usage: UsagePlans | None = None) -> None:
         self._websockets = websockets
         self._apis = apis
         self._invoke = invoke
@@ -90,6 +94,7 @@ class GatewayApp:
         self._max_body = max_body_bytes
         self._cloudfront = CloudFront(viewer_country)
         self.guard = guard or RequestGuard(invoke)
+        self.usage = usage or UsagePlans()
 
     async def __call__(self, scope: dict, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -175,6 +180,11 @@ class GatewayApp:
         if match.route.authorizer_id:
             request = await self.guard.admit(request,
                                              INTEGRATION_TIMEOUT_MS[api.protocol] / 1000)
+        if match.route.api_key_required:      # after the authorizer, which may name the key
+            value = (request.usage_key if api.api_key_source == AUTHORIZER
+                     else _header(scope, b"x-api-key"))
+            key = self.usage.admit(api.api_id, stage.name, method, match.route.path, value)
+            request = replace(request, api_key=(key.key_id, key.value))
         response = await self._integrate(request)
         if api.cors is not None:
             response = cors.decorate(api.cors, origin, response)

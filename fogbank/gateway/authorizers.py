@@ -81,6 +81,7 @@ class Grant:
     latency_ms: int = 0
     claims: Mapping[str, str] | None = None         # JWT authorizers
     scopes: tuple[str, ...] | None = None
+    usage_key: str | None = None        # usageIdentifierKey: the API key, for AUTHORIZER sources
 
     def event_value(self, protocol: str, payload_version: str) -> dict[str, Any]:
         """The integration event's `requestContext.authorizer`."""
@@ -104,6 +105,7 @@ class _Answer:
     policy: Any = None
     authorized: bool | None = None     # simple responses
     context: Mapping[str, Any] = field(default_factory=dict)
+    usage_key: str | None = None
 
 
 def _text(value: Any) -> str:
@@ -155,7 +157,8 @@ class Authorizers:
                 raise GatewayError(AUTHORIZER_FAILED) from None
             if verdict != iam_policy.ALLOW:
                 raise GatewayError(_DENIALS[verdict])
-        return Grant(answer.principal_id, answer.context, latency_ms)
+        return Grant(answer.principal_id, answer.context, latency_ms,
+                     usage_key=answer.usage_key)
 
     async def _call(self, protocol: str, authorizer: Authorizer, event: dict[str, Any],
                     timeout_s: float) -> _Answer:
@@ -220,5 +223,7 @@ def _answer(protocol: str, authorizer: Authorizer, payload: Any) -> _Answer | No
     principal = payload.get("principalId")
     if "policyDocument" not in payload or (protocol != HTTP and principal is None):
         return None
+    usage_key = payload.get("usageIdentifierKey")
     return _Answer(None if principal is None else _text(principal),
-                   policy=payload["policyDocument"], context=context)
+                   policy=payload["policyDocument"], context=context,
+                   usage_key=usage_key if isinstance(usage_key, str) else None)

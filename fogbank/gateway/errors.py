@@ -20,6 +20,8 @@ UNAUTHORIZED = "unauthorized"        # no identity, or the authorizer said "Unau
 EXPLICIT_DENY = "explicit_deny"      # the authorizer's policy denies the method
 IMPLICIT_DENY = "implicit_deny"      # its policy allows nothing that covers the method
 AUTHORIZER_FAILED = "authorizer_failed"  # the authorizer failed or answered malformed
+FORBIDDEN = "forbidden"              # no usable API key for a method that requires one
+QUOTA_EXCEEDED = "quota_exceeded"    # the key's usage plan quota is spent for the period
 
 _HTTP_API = {
     NOT_FOUND: (404, "Not Found"),
@@ -33,6 +35,8 @@ _HTTP_API = {
     EXPLICIT_DENY: (403, "Forbidden"),
     IMPLICIT_DENY: (403, "Forbidden"),
     AUTHORIZER_FAILED: (500, "Internal Server Error"),
+    FORBIDDEN: (403, "Forbidden"),
+    QUOTA_EXCEEDED: (429, "Limit Exceeded"),
 }
 # A REST API's access-denied answers name their member "Message", and an authorizer's
 # failure carries no message at all ({"message":null}), as API Gateway sends them.
@@ -50,6 +54,8 @@ _REST_API = {
                     "AccessDeniedException"),
     IMPLICIT_DENY: (403, _DENIED, "AccessDeniedException"),
     AUTHORIZER_FAILED: (500, None, "AuthorizerConfigurationException"),
+    FORBIDDEN: (403, "Forbidden", "ForbiddenException"),
+    QUOTA_EXCEEDED: (429, "Limit Exceeded", "LimitExceededException"),
 }
 _CAPITALISED = frozenset({EXPLICIT_DENY, IMPLICIT_DENY})
 

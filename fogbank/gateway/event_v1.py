@@ -59,6 +59,8 @@ def _context(req: GatewayRequest, resource: str, stage_path: str) -> dict[str, A
     identity: dict[str, Any] = {key: None for key in _IDENTITY_KEYS}
     identity["sourceIp"] = req.source_ip
     identity["userAgent"] = req.user_agent
+    if req.api_key is not None:         # a method that requires an API key names the one used
+        identity["apiKeyId"], identity["apiKey"] = req.api_key
     context: dict[str, Any] = {
         "accountId": req.api.account_id,
         "apiId": req.api.api_id,

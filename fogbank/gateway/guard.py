@@ -53,7 +53,8 @@ class RequestGuard:
                 api.api_id, api.protocol, authorizer, identity, arn,
                 _event_builder(req, authorizer, arn), timeout_s)
         version = req.match.integration.payload_version
-        return replace(req, authorizer=grant.event_value(api.protocol, version))
+        return replace(req, authorizer=grant.event_value(api.protocol, version),
+                       usage_key=grant.usage_key)
 
 
 def _identity(req: GatewayRequest) -> Identity:

@@ -67,6 +67,7 @@ class Route:
     response_selection: str = ""
     authorizer_id: str = ""          # the API's authorizer guarding the route; "" when open
     scopes: tuple[str, ...] = ()     # AuthorizationScopes a JWT must carry
+    api_key_required: bool = False   # REST: served only with a usage plan's key (usage_plans.py)
 
     @property
     def key(self) -> str:
@@ -148,6 +149,7 @@ class Api:
     route_selection_expression: str = ""            # WebSocket only
     route_responses: Mapping[str, str] = field(default_factory=dict)  # id → route id
     authorizers: Mapping[str, Authorizer] = field(default_factory=dict)
+    api_key_source: str = "HEADER"                  # REST only: HEADER or AUTHORIZER
 
     @property
     def root_resource_id(self) -> str:

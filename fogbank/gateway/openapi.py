@@ -9,7 +9,10 @@ Authorizers are security schemes (`components.securitySchemes`, Swagger's
 `securityDefinitions`) with `x-amazon-apigateway-authorizer`; an operation's `security`
 (else the document's) names the one guarding it, with its scopes ("NONE": open). A scheme
 Fogbank cannot enforce (Cognito user pools, IAM) is an `UnsupportedDefinition` when an
-operation uses it, so that no route it guards is ever served open.
+operation uses it, so that no route it guards is ever served open. In a REST API, an
+`apiKey` scheme without an authorizer is the API key (`x-api-key`): an operation whose
+security names it requires one (`Route.api_key_required`), beside any authorizer; the
+document's `x-amazon-apigateway-api-key-source` says where the key is read.
 """
 from __future__ import annotations
 
@@ -18,8 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from fogbank.gateway.authorizers import identity_source
-from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, HTTP, JWT, REQUEST, TOKEN, Authorizer,
-                                   Cors, Integration, MockResponse, Route, stable_id)
+from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, HTTP, JWT, REQUEST, REST, TOKEN,
+                                   Authorizer, Cors, Integration, MockResponse, Route,
+                                   stable_id)
 from fogbank.types import function_name_from_uri
 
 log = logging.getLogger(__name__)
@@ -36,6 +40,7 @@ class Imported:
     cors: Cors | None = None
     binary_media_types: tuple[str, ...] = ()
     authorizers: Mapping[str, Authorizer] = field(default_factory=dict)
+    api_key_source: str = "HEADER"
 
 
 class UnsupportedDefinition(ValueError):
@@ -44,6 +49,7 @@ class UnsupportedDefinition(ValueError):
 
 _AUTHORIZER = "x-amazon-apigateway-authorizer"
 _AUTH_TYPE = "x-amazon-apigateway-authtype"
+_KEY_SOURCE = "x-amazon-apigateway-api-key-source"
 _OPEN = "NONE"
 # AuthorizerResultTtlInSeconds when none is given: REST APIs cache for 5 minutes, HTTP APIs
 # not at all.
@@ -205,15 +211,32 @@ def _scheme_authorizer(name: str, scheme: Any, protocol: str) -> Authorizer:
                                 f"Fogbank does not enforce")
 
 
-def _security(requirement: Any) -> tuple[str, tuple[str, ...]]:
-    """(scheme name, scopes) of an operation's `security`; ("NONE", ()) when open."""
+def _security(requirement: Any, key_schemes: frozenset[str]
+              ) -> tuple[str, tuple[str, ...], bool]:
+    """(authorizer scheme name, scopes, whether an API key is required) of an operation's
+    `security`; the name is "NONE" when no authorizer guards it."""
     if not requirement:
-        return _OPEN, ()
+        return _OPEN, (), False
     first = requirement[0] if isinstance(requirement, list) else requirement
     if not isinstance(first, Mapping) or not first:
-        return _OPEN, ()
-    name, scopes = next(iter(first.items()))
-    return str(name), _strings(scopes)
+        return _OPEN, (), False
+    named = [(str(name), scopes) for name, scopes in first.items()]
+    guards = [(name, scopes) for name, scopes in named if name not in key_schemes]
+    needs_key = len(guards) < len(named)
+    if not guards:
+        return _OPEN, (), needs_key
+    return guards[0][0], _strings(guards[0][1]), needs_key
+
+
+def _key_schemes(schemes: Mapping[str, Any], protocol: str) -> frozenset[str]:
+    """The schemes that are a REST API's API key: the `x-api-key` header, with neither an
+    authorizer nor another auth type (IAM is an `apiKey` scheme too) behind it."""
+    if protocol != REST:
+        return frozenset()
+    return frozenset(name for name, scheme in schemes.items()
+                     if isinstance(scheme, Mapping) and scheme.get("type") == "apiKey"
+                     and str(scheme.get("name", "")).lower() == "x-api-key"
+                     and _AUTHORIZER not in scheme and _AUTH_TYPE not in scheme)
 
 
 def import_body(api_id: str, protocol: str, body: Mapping[str, Any]) -> Imported:
@@ -221,6 +244,7 @@ def import_body(api_id: str, protocol: str, body: Mapping[str, Any]) -> Imported
     integrations: dict[str, Integration] = {}
     schemes = ((body.get("components") or {}).get("securitySchemes")
                or body.get("securityDefinitions") or {})
+    key_schemes = _key_schemes(schemes, protocol)
     authorizers = {}
     for name, scheme in schemes.items():
         try:
@@ -238,15 +262,18 @@ def import_body(api_id: str, protocol: str, body: Mapping[str, Any]) -> Imported
                             "not served", api_id, key, path)
                 continue
             method = "" if path == DEFAULT_ROUTE else ANY if key == _ANY_METHOD else key.upper()
-            scheme, scopes = _security((operation or {}).get("security", body.get("security")))
+            scheme, scopes, needs_key = _security(
+                (operation or {}).get("security", body.get("security")), key_schemes)
             if scheme != _OPEN and scheme not in authorizers:
                 if scheme not in schemes:
                     raise UnsupportedDefinition(f"{key} {path} names security scheme {scheme}, "
                                                 f"which the definition does not define")
                 _scheme_authorizer(scheme, schemes[scheme], protocol)   # says why not
             route = Route(method, path, stable_id(api_id, "integration", method, path),
-                          authorizer_id="" if scheme == _OPEN else scheme, scopes=scopes)
+                          authorizer_id="" if scheme == _OPEN else scheme, scopes=scopes,
+                          api_key_required=needs_key)
             routes[stable_id(api_id, "route", route.key)] = route
             integrations[route.integration_id] = integration
     return Imported(routes, integrations, cors_from(body.get("x-amazon-apigateway-cors")),
-                    _strings(body.get("x-amazon-apigateway-binary-media-types")), authorizers)
+                    _strings(body.get("x-amazon-apigateway-binary-media-types")), authorizers,
+                    str(body.get(_KEY_SOURCE) or "HEADER").upper())

@@ -54,6 +54,10 @@ class GatewayRequest:
     trace: str = ""                          # the X-Amzn-Trace-Id handed to the integration
     # requestContext.authorizer: what the route's authorizer granted (None: no authorizer)
     authorizer: Mapping[str, Any] | None = None
+    # The API key a Lambda authorizer named (`usageIdentifierKey`), for AUTHORIZER key sources
+    usage_key: str | None = None
+    # (id, value) of the API key a key-requiring method was called with (usage_plans.py)
+    api_key: tuple[str, str] | None = None
 
     @property
     def content_type(self) -> str:

@@ -27,11 +27,13 @@ from dataclasses import replace
 from typing import Any, Callable, Mapping
 
 from fogbank.deploy.errors import TemplateError
+from fogbank.deploy.intrinsics import as_flag
 from fogbank.gateway import ApiRegistry
 from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, DEFAULT_STAGE, EDGE, HTTP, REQUEST,
                                    REST, TOKEN, WEBSOCKET, Api, Authorizer, Integration,
                                    RestResource, Route, Stage, stable_id)
 from fogbank.types import function_name_from_uri
+from fogbank.gateway.usage_plans import AUTHORIZER, HEADER
 from fogbank.gateway.openapi import (Imported, UnsupportedDefinition, cors_from,
                                      identity_sources, import_body, jwt_authorizer,
                                      lambda_authorizer, mock_response)
@@ -59,7 +61,8 @@ def _merge(api: Api, old: Imported, new: Imported) -> Api:
     return replace(api, routes=swap(api.routes, old.routes, new.routes),
                    integrations=swap(api.integrations, old.integrations, new.integrations),
                    authorizers=swap(api.authorizers, old.authorizers, new.authorizers),
-                   cors=new.cors, binary_media_types=new.binary_media_types)
+                   cors=new.cors, binary_media_types=new.binary_media_types,
+                   api_key_source=new.api_key_source)
 
 
 # ------------------------------------------------------------------ the APIs themselves
@@ -193,7 +196,11 @@ class RestApiProvider(_ApiProvider):
         imported = self._body(res, api_id)
         # Property values escape "/" as "~1" (JSON pointer style): "image~1png".
         types = [str(t).replace("~1", "/") for t in res.properties.get("BinaryMediaTypes") or []]
-        return replace(imported, binary_media_types=tuple(
+        source = str(res.properties.get("ApiKeySourceType") or imported.api_key_source).upper()
+        if source not in (HEADER, AUTHORIZER):
+            raise TemplateError(f"Resource {res.logical_id}: ApiKeySourceType {source} is not "
+                                f"{HEADER} or {AUTHORIZER}")
+        return replace(imported, api_key_source=source, binary_media_types=tuple(
             dict.fromkeys([*imported.binary_media_types, *types])))
 
     def _apply(self, old: Resource | None, new: Resource) -> Deployed:
@@ -588,7 +595,8 @@ class RestMethodProvider(_PartProvider):
                                       timeout_ms=_timeout_ms(res, REST,
                                                              spec.get("TimeoutInMillis")))
         path = api.resource_path(str(_required(res, "ResourceId")))
-        route = _guarded(res, Route(ANY if method == ANY else method, path, physical_id),
+        route = _guarded(res, Route(ANY if method == ANY else method, path, physical_id,
+                                    api_key_required=as_flag(res.properties.get("ApiKeyRequired"))),
                          ("NONE", "CUSTOM"))
         return replace(api, routes={**api.routes, physical_id: route},
                        integrations={**api.integrations, physical_id: integration})
