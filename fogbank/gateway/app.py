@@ -2,7 +2,8 @@
 
 One request passes these layers, each its own module: address (which API and stage, from
 the scope's host or `/_aws/execute-api/` path — see addressing.py) → route match
-(routing.py) → CORS preflight (cors.py) → the route's authorizer, if it has one (guard.py)
+(routing.py) → CORS preflight (cors.py) → the stage's throttle for the route, if it sets
+one (throttling.py) → the route's authorizer, if it has one (guard.py)
 → the API key and its usage plan, if the method requires one (usage_plans.py) → event (event_v1.py / event_v2.py) → invoke,
 waited for up to the integration's timeout (the runtime's `wait_s`) →
 response mapping (responses.py). Gateway failures are raised as `GatewayError` and
@@ -31,12 +32,13 @@ from fogbank.gateway.errors import (EXPLICIT_DENY, FORBIDDEN, FUNCTION_ERROR, IM
                                     INVOKE_FAILED, NO_STAGE, NOT_FOUND, QUOTA_EXCEEDED,
                                     THROTTLED, TIMEOUT, TOO_LARGE, UNAUTHORIZED, GatewayError,
                                     error_response)
-from fogbank.gateway.model import EDGE, HTTP, REST, WEBSOCKET, Integration
+from fogbank.gateway.model import EDGE, HTTP, REST, WEBSOCKET, Api, Integration, Route, Stage
 from fogbank.gateway.registry import ApiRegistry, LiveApi
 from fogbank.gateway.request import (MAX_BODY_BYTES, BodyTooLarge, ClientDisconnected, GatewayRequest,
                       declared_length, forwarded_headers, read_body, short_request_id)
 from fogbank.gateway.responses import (HTTP_DEFAULT_TYPE, REST_DEFAULT_TYPE, MalformedResponse, Response,
                         from_v1, from_v2)
+from fogbank.gateway.throttling import TokenBuckets, stage_throttle
 from fogbank.gateway.usage_plans import AUTHORIZER, UsagePlans
 
 log = logging.getLogger(__name__)
@@ -95,6 +97,7 @@ class GatewayApp:
         self._cloudfront = CloudFront(viewer_country)
         self.guard = guard or RequestGuard(invoke)
         self.usage = usage or UsagePlans()
+        self._stage_buckets = TokenBuckets()
 
     async def __call__(self, scope: dict, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -158,6 +161,8 @@ class GatewayApp:
         match = live.router.match(method, route_path)
         if match is None:
             raise GatewayError(NOT_FOUND)
+        if stage.throttles:                   # before the authorizer and the body
+            self._throttle(api, stage, match.route, method)
         if declared_length(scope["headers"]) > self._max_body:
             raise GatewayError(TOO_LARGE)
         try:
@@ -189,6 +194,13 @@ class GatewayApp:
         if api.cors is not None:
             response = cors.decorate(api.cors, origin, response)
         return response
+
+    def _throttle(self, api: Api, stage: Stage, route: Route, method: str) -> None:
+        limit = stage_throttle(stage.throttles, api.protocol == REST, route.key, route.path,
+                               method)
+        if limit is not None and not self._stage_buckets.take(
+                (api.api_id, stage.name, limit[0]), limit[1]):
+            raise GatewayError(THROTTLED)
 
     async def _integrate(self, request: GatewayRequest) -> Response:
         integration = request.match.integration

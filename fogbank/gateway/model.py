@@ -9,6 +9,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from fogbank.gateway.throttling import Throttle
+
 HTTP = "HTTP"        # API Gateway V2 HTTP API
 REST = "REST"        # API Gateway V1 REST API
 WEBSOCKET = "WEBSOCKET"  # API Gateway V2 WebSocket API
@@ -106,6 +108,8 @@ class Stage:
     name: str
     variables: Mapping[str, str] = field(default_factory=dict)
     from_deployment: bool = False     # made by a REST Deployment's StageName alone
+    # Method (REST) or route (HTTP) throttles, keyed as throttling.stage_throttle reads them
+    throttles: Mapping[str, Throttle] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ A method with `ApiKeyRequired` (in OpenAPI: a security requirement naming an `ap
 scheme) serves only a request that carries an enabled key — the `x-api-key` header, or the
 `usageIdentifierKey` a Lambda authorizer returns when the API's key source is AUTHORIZER —
 held by a usage plan that covers the API's stage. That plan's limits then apply to the key:
-its throttle (a token bucket per key, refilled at RateLimit requests a second, BurstLimit
-deep; a method's own throttle in the plan's ApiStages replaces it for that method) and its
+its throttle (a token bucket per key, throttling.py; a method's own throttle in the plan's
+ApiStages replaces it for that method) and its
 quota (Limit requests per UTC day, ISO week or calendar month, less Offset in the first).
 A refusal is API Gateway's: 403 Forbidden (no key, an unknown or disabled key, no plan for
 the stage), 429 "Too Many Requests" (throttle), 429 "Limit Exceeded" (quota).
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
 from fogbank.gateway.errors import FORBIDDEN, QUOTA_EXCEEDED, THROTTLED, GatewayError
+from fogbank.gateway.throttling import Throttle, TokenBuckets
 
 HEADER = "HEADER"            # ApiKeySourceType: the x-api-key header
 AUTHORIZER = "AUTHORIZER"    # ApiKeySourceType: the Lambda authorizer's usageIdentifierKey
@@ -38,12 +39,6 @@ def new_key_value() -> str:
 def new_id(length: int = 10) -> str:
     """An API Gateway resource id: lowercase letters and digits."""
     return "".join(secrets.choice(_ID_ALPHABET) for _ in range(length))
-
-
-@dataclass(frozen=True)
-class Throttle:
-    rate: float              # RateLimit: requests a second, steady
-    burst: int               # BurstLimit: requests at once
 
 
 @dataclass(frozen=True)
@@ -82,25 +77,18 @@ class ApiKey:
     created: float = 0.0     # epoch seconds
 
 
-class _Bucket:
-    __slots__ = ("tokens", "at")
-
-    def __init__(self, tokens: float, at: float) -> None:
-        self.tokens, self.at = tokens, at
-
-
 class UsagePlans:
     """The node's API keys and usage plans (from the template), and their counters.
     `monotonic` measures throttles, `clock` (epoch seconds) places quota periods."""
 
     def __init__(self, monotonic: Callable[[], float] = time.monotonic,
                  clock: Callable[[], float] = time.time) -> None:
-        self._monotonic, self._clock = monotonic, clock
+        self._clock = clock
+        self._buckets = TokenBuckets(monotonic)
         self._keys: dict[str, ApiKey] = {}
         self._by_value: dict[str, str] = {}
         self._plans: dict[str, UsagePlan] = {}
         self._plan_keys: dict[str, set[str]] = {}
-        self._buckets: dict[tuple[str, str, str], _Bucket] = {}
         self._used: dict[tuple[str, str], tuple[str, int]] = {}    # → (period, count)
 
     # ------------------------------------------------------------------ definitions
@@ -169,23 +157,11 @@ class UsagePlans:
         if throttle is not None:
             bucket_key = (plan.plan_id, key.key_id,
                           method_key if method_key in plan_stage.methods else "")
-            self._take(bucket_key, throttle)
+            if not self._buckets.take(bucket_key, throttle):
+                raise GatewayError(THROTTLED)
         if plan.quota is not None:
             self._count((plan.plan_id, key.key_id), plan.quota)
         return key
-
-    def _take(self, bucket_key: tuple[str, str, str], throttle: Throttle) -> None:
-        now = self._monotonic()
-        depth = max(throttle.burst, 1) if throttle.rate > 0 else throttle.burst
-        bucket = self._buckets.get(bucket_key)
-        if bucket is None:
-            bucket = self._buckets[bucket_key] = _Bucket(float(depth), now)
-        else:
-            bucket.tokens = min(float(depth), bucket.tokens + (now - bucket.at) * throttle.rate)
-            bucket.at = now
-        if bucket.tokens < 1:
-            raise GatewayError(THROTTLED)
-        bucket.tokens -= 1
 
     def _count(self, counter_key: tuple[str, str], quota: Quota) -> None:
         period = period_of(quota.period, self._clock())

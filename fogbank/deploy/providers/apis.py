@@ -33,6 +33,8 @@ from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, DEFAULT_STAGE, EDGE, HTTP
                                    REST, TOKEN, WEBSOCKET, Api, Authorizer, Integration,
                                    RestResource, Route, Stage, stable_id)
 from fogbank.types import function_name_from_uri
+from fogbank.deploy.providers.throttles import throttle_of
+from fogbank.gateway.throttling import ALL, ALL_PATHS, Throttle, rest_key
 from fogbank.gateway.usage_plans import AUTHORIZER, HEADER
 from fogbank.gateway.openapi import (Imported, UnsupportedDefinition, cors_from,
                                      identity_sources, import_body, jwt_authorizer,
@@ -315,7 +317,11 @@ class _StageProvider(_PartProvider):
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
         variables = {str(k): str(v) for k, v in
                      (res.properties.get(self.variables_property) or {}).items()}
-        return replace(api, stages={**api.stages, physical_id: Stage(physical_id, variables)})
+        stage = Stage(physical_id, variables, throttles=self.throttles(res))
+        return replace(api, stages={**api.stages, physical_id: stage})
+
+    def throttles(self, res: Resource) -> dict[str, Throttle]:
+        raise NotImplementedError
 
     def without(self, api: Api, res: Resource, physical_id: str) -> Api:
         return replace(api, stages=_without_key(api.stages, physical_id))
@@ -324,11 +330,46 @@ class _StageProvider(_PartProvider):
 class HttpStageProvider(_StageProvider):
     types = ("AWS::ApiGatewayV2::Stage",)
 
+    def throttles(self, res: Resource) -> dict[str, Throttle]:
+        """DefaultRouteSettings for every route, RouteSettings by route key."""
+        default = res.properties.get("DefaultRouteSettings") or {}
+        routes = res.properties.get("RouteSettings") or {}
+        _expect_type(res, "DefaultRouteSettings", default, dict)
+        _expect_type(res, "RouteSettings", routes, dict)
+        for key, value in routes.items():
+            _expect_type(res, f"RouteSettings/{key}", value, dict)
+        return _stage_throttles(res, {ALL: default, **{str(k): v for k, v in routes.items()}})
+
 
 class RestStageProvider(_StageProvider):
     types = ("AWS::ApiGateway::Stage",)
     api_property = "RestApiId"
     variables_property = "Variables"
+
+    def throttles(self, res: Resource) -> dict[str, Throttle]:
+        """MethodSettings by ResourcePath ("/~1items", "/*") and HttpMethod ("GET", "*")."""
+        entries = res.properties.get("MethodSettings") or []
+        _expect_type(res, "MethodSettings", entries, list)
+        settings: dict[str, Any] = {}
+        for entry in entries:
+            _expect_type(res, "MethodSettings", entry, dict)
+            path = str(entry.get("ResourcePath") or ALL_PATHS)
+            if path.startswith("/~1"):          # "/~1items~1{id}" stands for "/items/{id}"
+                path = path[1:].replace("~1", "/")
+            method = str(entry.get("HttpMethod") or ALL).upper()
+            settings[rest_key(path, method)] = entry
+        return _stage_throttles(res, settings)
+
+
+def _stage_throttles(res: Resource, settings: Mapping[str, Any]) -> dict[str, Throttle]:
+    throttles = {}
+    for key, entry in settings.items():
+        throttle = throttle_of(res, f"throttle of {key}", entry.get("ThrottlingRateLimit"),
+                               entry.get("ThrottlingBurstLimit"),
+                               ("ThrottlingRateLimit", "ThrottlingBurstLimit"))
+        if throttle is not None:
+            throttles[key] = throttle
+    return throttles
 
 
 class HttpRouteProvider(_PartProvider):

@@ -14,7 +14,9 @@ from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.intrinsics import as_flag
 from fogbank.deploy.naming import physical_name
 from fogbank.gateway import ApiRegistry
-from fogbank.gateway.usage_plans import (PERIODS, ApiKey, PlanStage, Quota, Throttle, UsagePlan,
+from fogbank.deploy.providers.throttles import throttle_of, whole_number
+from fogbank.gateway.throttling import Throttle
+from fogbank.gateway.usage_plans import (PERIODS, ApiKey, PlanStage, Quota, UsagePlan,
                                          UsagePlans, new_id, new_key_value)
 from fogbank.types import Deployed, Resource
 
@@ -98,7 +100,8 @@ class UsagePlanProvider:
         quota = props.get("Quota")
         plan = UsagePlan(plan_id, str(props.get("UsagePlanName") or physical_name(res, 128)),
                          stages,
-                         _throttle(res, "Throttle", throttle) if throttle else None,
+                         _throttle(res, "Throttle", throttle) if throttle is not None
+                         else None,
                          _quota(res, quota) if quota else None,
                          str(props.get("Description") or ""))
         self._usage.put_plan(plan)
@@ -115,26 +118,16 @@ class UsagePlanProvider:
         methods = entry.get("Throttle") or {}
         if not isinstance(methods, Mapping):
             raise _fail(res, "ApiStages Throttle must map \"/path/METHOD\" to a throttle")
-        return PlanStage(api_id, stage, {str(path): _throttle(res, f"Throttle {path}", limits)
-                                         for path, limits in methods.items()})
+        limits = {str(path): _throttle(res, f"Throttle {path}", given)
+                  for path, given in methods.items()}
+        return PlanStage(api_id, stage, {path: throttle for path, throttle in limits.items()
+                                         if throttle is not None})
 
 
-def _number(res: Resource, where: str, value: Any, kind: type) -> Any:
-    try:
-        number = kind(value)
-    except (TypeError, ValueError):
-        raise _fail(res, f"{where} must be a number, got {value!r}") from None
-    if number < 0:
-        raise _fail(res, f"{where} must not be negative")
-    return number
-
-
-def _throttle(res: Resource, where: str, limits: Any) -> Throttle:
+def _throttle(res: Resource, where: str, limits: Any) -> Throttle | None:
     if not isinstance(limits, Mapping):
         raise _fail(res, f"{where} must be an object with BurstLimit and RateLimit")
-    rate = _number(res, f"{where} RateLimit", limits.get("RateLimit", 0), float)
-    burst = _number(res, f"{where} BurstLimit", limits.get("BurstLimit", 0), int)
-    return Throttle(rate, burst)
+    return throttle_of(res, where, limits.get("RateLimit"), limits.get("BurstLimit"))
 
 
 def _quota(res: Resource, quota: Any) -> Quota:
@@ -144,8 +137,8 @@ def _quota(res: Resource, quota: Any) -> Quota:
     if period not in PERIODS:
         raise _fail(res, f"Quota Period must be one of {', '.join(PERIODS)}, got "
                          f"{quota.get('Period')!r}")
-    return Quota(_number(res, "Quota Limit", quota.get("Limit", 0), int), period,
-                 _number(res, "Quota Offset", quota.get("Offset", 0), int))
+    return Quota(whole_number(res, "Quota Limit", quota.get("Limit", 0)), period,
+                 whole_number(res, "Quota Offset", quota.get("Offset", 0)))
 
 
 class UsagePlanKeyProvider:
