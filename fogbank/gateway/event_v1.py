@@ -1,7 +1,8 @@
 """The payload format 1.0 event: REST APIs' Lambda proxy event, and HTTP APIs' 1.0 form.
 
 `headers` and `queryStringParameters` keep the last value of a repeated name; the
-`multiValue…` maps keep all of them. Empty maps and a missing body are null, as AWS sends.
+`multiValue…` maps keep all of them. A REST API's header maps are in the order of the names,
+case aside. Empty maps and a missing body are null, as AWS sends.
 An HTTP API adds `"version": "1.0"` and its path keeps the stage segment; a REST API's
 `path` is the path within the stage and `requestContext.path` carries the stage, both as
 sent (not percent-decoded), and its requestContext names the stage's `deploymentId`.
@@ -86,12 +87,19 @@ def _context(req: GatewayRequest, resource: str, stage_path: str) -> dict[str, A
     return context if req.authorizer is None else with_authorizer(context, req.authorizer)
 
 
+def _name_order(header: tuple[str, str]) -> str:
+    return header[0].lower()
+
+
 def build_event(req: GatewayRequest) -> dict[str, Any]:
     rest = req.api.protocol == REST
     resource = req.match.route.path
     # A REST API hands the path over as the client sent it, percent-escapes and all.
     stage_path = req.raw_path if rest else unquote(req.raw_path)
-    headers, multi_headers = _multi(req.headers)
+    # A REST API lists the headers by name, case aside, whatever order they came in (the
+    # order of a repeated header's values kept), as API Gateway's events show them.
+    headers, multi_headers = _multi(sorted(req.headers, key=_name_order) if rest
+                                    else req.headers)
     query, multi_query = _multi(parse_qsl(req.query_string, keep_blank_values=True))
     body, encoded = _body(req)
     event: dict[str, Any] = {} if rest else {"version": "1.0"}
