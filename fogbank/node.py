@@ -122,7 +122,7 @@ class Node:
                      *ApiProviders(self.apis, cfg.region, cfg.account_id).all(),
                      *usage_plan_providers(self.usage_plans, self.apis),
                      FunctionUrlProvider(self.function_urls, cfg.region, cfg.account_id),
-                     TableProvider(self.tables.control),
+                     TableProvider(self.tables.control, self.tables.settings),
                      BucketProvider(self.objects, lambda b: website_url(b, cfg.endpoint_url),
                                     region=cfg.region),
                      BucketPolicyProvider(self.objects)]

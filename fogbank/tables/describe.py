@@ -111,6 +111,12 @@ def describe_table(table: TableDef, arn: str, status: str, reader: Reader | None
     if record.get("LatestStreamLabel"):
         description["LatestStreamLabel"] = record["LatestStreamLabel"]
         description["LatestStreamArn"] = f"{arn}/stream/{record['LatestStreamLabel']}"
+    restore = record.get("_restore")            # a table made by a restore (restores.py)
+    if restore:
+        description["RestoreSummary"] = dict(restore, RestoreInProgress=False,
+                                             RestoreDateTime=_when(restore["RestoreDateTime"]))
+    if record.get("_sse"):
+        description["SSEDescription"] = dict(record["_sse"])
     return description
 
 

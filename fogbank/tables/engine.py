@@ -10,22 +10,35 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
+from fogbank.tables.backups import Backups
 from fogbank.tables.batch import Batches
 from fogbank.tables.catalog import Catalog
 from fogbank.tables.control import ControlPlane
 from fogbank.tables.items import ItemOps
 from fogbank.tables.partiql import PartiQL
 from fogbank.tables.query import Reads
+from fogbank.tables.resource_policies import ResourcePolicies
+from fogbank.tables.restores import Restores
 from fogbank.tables.storage import Storage
 from fogbank.tables.storage.sqlite import SqliteStorage
 from fogbank.tables.streams import StreamLog, StreamsApi
+from fogbank.tables.table_settings import TableSettings
 from fogbank.tables.transactions import Transactions
 from fogbank.tables.ttl import DEFAULT_PERIOD_S, TtlSweeper
 from fogbank.tables.writes import Parts
 
 Output = dict[str, Any]
+Operation = Callable[[dict[str, Any]], Awaitable[Output]]
+
+
+def _on_thread(method: Callable[[Any], Output]) -> Operation:
+    """A synchronous control-plane method as an operation: it waits for its own commit, so
+    it runs on a thread rather than on the event loop."""
+    async def operation(params: dict[str, Any]) -> Output:
+        return await asyncio.to_thread(method, params)
+    return operation
 
 
 class TablesEngine:
@@ -58,6 +71,35 @@ class TablesEngine:
         self.execute_statement = partiql.execute_statement
         self.batch_execute_statement = partiql.batch_execute_statement
         self.execute_transaction = partiql.execute_transaction
+        self._wire_backups_and_settings(catalog, clock)
+
+    def _wire_backups_and_settings(self, catalog: Catalog, clock: Callable[[], float]) -> None:
+        """Backups, restores, point-in-time recovery, resource policies, contributor
+        insights: control-plane operations beside the table ones."""
+        self.settings = TableSettings(self.storage, catalog, clock)
+        backups = Backups(self.storage, catalog, clock)
+        restores = Restores(self.storage, catalog, self.control, backups, self.settings, clock)
+        policies = ResourcePolicies(self.storage, catalog, clock)
+        self.create_backup = _on_thread(backups.create_backup)
+        self.describe_backup = _on_thread(backups.describe_backup)
+        self.list_backups = _on_thread(backups.list_backups)
+        self.delete_backup = _on_thread(backups.delete_backup)
+        self.restore_table_from_backup = _on_thread(restores.restore_table_from_backup)
+        self.restore_table_to_point_in_time = _on_thread(restores.restore_table_to_point_in_time)
+        settings = self.settings
+        self.describe_continuous_backups = _on_thread(settings.describe_continuous_backups)
+        self.update_continuous_backups = _on_thread(settings.update_continuous_backups)
+        self.describe_contributor_insights = _on_thread(settings.describe_contributor_insights)
+        self.update_contributor_insights = _on_thread(settings.update_contributor_insights)
+        self.list_contributor_insights = _on_thread(settings.list_contributor_insights)
+        self.describe_kinesis_streaming_destination = _on_thread(
+            settings.describe_kinesis_streaming_destination)
+        self.describe_table_replica_auto_scaling = _on_thread(
+            settings.describe_table_replica_auto_scaling)
+        self.describe_global_table = _on_thread(settings.describe_global_table)
+        self.put_resource_policy = _on_thread(policies.put_resource_policy)
+        self.get_resource_policy = _on_thread(policies.get_resource_policy)
+        self.delete_resource_policy = _on_thread(policies.delete_resource_policy)
 
     @classmethod
     def open(cls, state_dir: Path, **options: Any) -> TablesEngine:

@@ -69,3 +69,27 @@ class ExpiredIteratorException(TablesError):
 
 class TrimmedDataAccessException(TablesError):
     code = "TrimmedDataAccessException"
+
+
+class TableAlreadyExistsException(TablesError):
+    code = "TableAlreadyExistsException"
+
+
+class BackupNotFoundException(TablesError):
+    code = "BackupNotFoundException"
+
+
+class PointInTimeRecoveryUnavailableException(TablesError):
+    code = "PointInTimeRecoveryUnavailableException"
+
+
+class InvalidRestoreTimeException(TablesError):
+    code = "InvalidRestoreTimeException"
+
+
+class PolicyNotFoundException(TablesError):
+    code = "PolicyNotFoundException"
+
+
+class GlobalTableNotFoundException(TablesError):
+    code = "GlobalTableNotFoundException"

@@ -16,6 +16,8 @@ Layout of the key space (`tid` is a table's 4-byte id, `ix` an index's 2-byte nu
   S<tid><seq>                      a stream record, seq a 8-byte big-endian counter
   C<token>                         a transaction's ClientRequestToken
   M<name>                          engine metadata (counters, stream trim horizons)
+  B<backup id>                     an on-demand backup: its source table's definition
+  K<backup id><h><pk><sk>          a backup's copy of an item, keyed as in I<tid>
 """
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ INDEX = b"X"
 STREAM = b"S"
 TOKENS = b"C"
 META = b"M"
+BACKUPS = b"B"
+BACKUP_ITEMS = b"K"
 # Per table: {stream label: last sequence number trimmed}, apart from the records so that
 # scans of a table's stream space see records only.
 STREAM_HORIZONS = META + b"stream-horizon/"

@@ -17,6 +17,13 @@ DYNAMODB_OPERATIONS = (
     "ListTables", "ListTagsOfResource", "PutItem", "Query", "Scan", "TagResource",
     "TransactGetItems", "TransactWriteItems", "UntagResource", "UpdateItem", "UpdateTable",
     "UpdateTimeToLive",
+    # Backups and restores, point-in-time recovery, resource policies, contributor insights.
+    "CreateBackup", "DeleteBackup", "DescribeBackup", "ListBackups", "RestoreTableFromBackup",
+    "RestoreTableToPointInTime", "DescribeContinuousBackups", "UpdateContinuousBackups",
+    "DeleteResourcePolicy", "GetResourcePolicy", "PutResourcePolicy",
+    "DescribeContributorInsights", "ListContributorInsights", "UpdateContributorInsights",
+    "DescribeGlobalTable", "DescribeKinesisStreamingDestination",
+    "DescribeTableReplicaAutoScaling",
 )
 STREAMS_OPERATIONS = ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")
 

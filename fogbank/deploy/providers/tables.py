@@ -1,5 +1,6 @@
 """`AWS::DynamoDB::Table` (SAM's `AWS::Serverless::SimpleTable` expands to one) → the
-tables engine's control plane. `Ref` gives the table name; `GetAtt` Arn and StreamArn."""
+tables engine's control plane and table settings (PointInTimeRecoverySpecification).
+`Ref` gives the table name; `GetAtt` Arn and StreamArn."""
 from __future__ import annotations
 
 from typing import Any, Mapping, Protocol
@@ -29,11 +30,18 @@ class TablesControl(Protocol):
     def untag_resource(self, params: Mapping[str, Any]) -> dict[str, Any]: ...
 
 
+class TableSettings(Protocol):
+    """The synchronous table settings of `fogbank.tables` (TablesEngine.settings)."""
+
+    def update_continuous_backups(self, params: Mapping[str, Any]) -> dict[str, Any]: ...
+
+
 class TableProvider:
     types = ("AWS::DynamoDB::Table",)
 
-    def __init__(self, control: TablesControl) -> None:
+    def __init__(self, control: TablesControl, settings: TableSettings | None = None) -> None:
         self._control = control
+        self._settings = settings
 
     def create(self, res: Resource) -> Deployed:
         params = create_params(res)
@@ -44,6 +52,7 @@ class TableProvider:
                                                "TimeToLiveSpecification": {
                                                    "Enabled": True,
                                                    "AttributeName": str(ttl["AttributeName"])}})
+        self._update_recovery(params["TableName"], None, res)
         return _deployed(description)
 
     def update(self, old: Resource, deployed: Deployed, new: Resource) -> Deployed:
@@ -62,6 +71,7 @@ class TableProvider:
         if change:
             self._control.update_table({"TableName": name, **change})
         self._update_ttl(name, old, new)
+        self._update_recovery(name, old, new)
         self._update_tags(name, deployed, before, after)
         return _deployed(self._control.describe({"TableName": name})["Table"])
 
@@ -92,6 +102,18 @@ class TableProvider:
         if now_on and not was_on:
             self._control.update_time_to_live({"TableName": name, "TimeToLiveSpecification": {
                 "Enabled": True, "AttributeName": str(now["AttributeName"])}})
+
+    def _update_recovery(self, name: str, old: Resource | None, new: Resource) -> None:
+        """PointInTimeRecoverySpecification: set when it differs from what was deployed (a
+        new table starts with recovery off)."""
+        was = _recovery(old) if old is not None else _recovery_off()
+        now = _recovery(new)
+        if now == was:
+            return
+        if self._settings is None:
+            raise RuntimeError("PointInTimeRecoverySpecification needs the table settings")
+        self._settings.update_continuous_backups(
+            {"TableName": name, "PointInTimeRecoverySpecification": now})
 
     def _update_tags(self, name: str, deployed: Deployed, before: dict, after: dict) -> None:
         arn = deployed.attributes.get("Arn")
@@ -168,6 +190,21 @@ def _deployed(description: Mapping[str, Any]) -> Deployed:
     if description.get("LatestStreamArn"):
         attributes["StreamArn"] = description["LatestStreamArn"]
     return Deployed(description["TableName"], attributes)
+
+
+def _recovery_off() -> dict[str, Any]:
+    return {"PointInTimeRecoveryEnabled": False}
+
+
+def _recovery(res: Resource) -> dict[str, Any]:
+    """UpdateContinuousBackups' PointInTimeRecoverySpecification from the resource's."""
+    spec = res.properties.get("PointInTimeRecoverySpecification") or {}
+    if not _truthy(spec.get("PointInTimeRecoveryEnabled")):
+        return _recovery_off()
+    out: dict[str, Any] = {"PointInTimeRecoveryEnabled": True}
+    if spec.get("RecoveryPeriodInDays") is not None:
+        out["RecoveryPeriodInDays"] = int(spec["RecoveryPeriodInDays"])
+    return out
 
 
 def _truthy(value: Any) -> bool:
