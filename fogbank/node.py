@@ -26,7 +26,7 @@ from fogbank.config import NodeConfig
 from fogbank.connections import ConnectionHub, MemoryConnectionStore
 from fogbank.console.api import NodeApi
 from fogbank.deploy import Deployer, load_template
-from fogbank.deploy.providers import default_providers
+from fogbank.deploy.providers import LayerStore, default_providers
 from fogbank.deploy.providers.apis import ApiProviders
 from fogbank.deploy.providers.buckets import BucketPolicyProvider, BucketProvider
 from fogbank.deploy.providers.function_urls import FunctionUrlProvider
@@ -41,8 +41,9 @@ from fogbank.gateway.usage_plans import UsagePlans
 from fogbank.gateway.websocket import WebSocketGateway, server_options
 from fogbank.identity.tls import ensure_certificates, server_names
 from fogbank.gateway.website import WebsiteApp, is_website_request, website_url
+from fogbank.functions import FunctionStore, ManagedFunctions
 from fogbank.messaging import AsyncInvoker
-from fogbank.objects import ObjectsEngine
+from fogbank.objects import GetObject, ObjectsEngine
 from fogbank.runtime import Runtime, RuntimeConfig
 from fogbank.runtime.resolver import NodeNames
 from fogbank.tables.engine import TablesEngine
@@ -118,7 +119,14 @@ class Node:
         self.apis = ApiRegistry(base_url=cfg.endpoint_url)
         self.function_urls = FunctionUrlRegistry(base_url=cfg.endpoint_url)
         self.usage_plans = UsagePlans()
-        providers = [*default_providers(self.runtime, cfg.region, cfg.account_id),
+        layers = LayerStore()
+        # Functions made through the Lambda API; restored once the template is deployed.
+        self.functions = ManagedFunctions(
+            FunctionStore(cfg.state_dir / "functions"), self.runtime,
+            read_object=self._read_object, layer_dir=layers.content_dir, region=cfg.region,
+            account_id=cfg.account_id, concurrency_limit=cfg.node_concurrency)
+        providers = [*default_providers(self.runtime, cfg.region, cfg.account_id,
+                                        layers=layers),
                      *ApiProviders(self.apis, cfg.region, cfg.account_id).all(),
                      *usage_plan_providers(self.usage_plans, self.apis),
                      FunctionUrlProvider(self.function_urls, cfg.region, cfg.account_id),
@@ -135,7 +143,7 @@ class Node:
         lambda_api = LambdaService(self.runtime, self.queue, code_links, region=cfg.region,
                                    account_id=cfg.account_id,
                                    concurrency_limit=cfg.node_concurrency,
-                                   function_urls=self.function_urls)
+                                   function_urls=self.function_urls, managed=self.functions)
         sdk = SdkApp({"apigateway": ApiGatewayService(self.usage_plans),
                       "apigatewaymanagementapi": ManagementService(self.connections),
                       "lambda": lambda_api, "dynamodb": DynamoDBService(self.tables),
@@ -177,6 +185,11 @@ class Node:
         return await self.runtime.invoke(name, payload, trace_header=trace_header,
                                          wait_s=wait_s, request_id=request_id)
 
+    async def _read_object(self, bucket: str, key: str) -> bytes:
+        """An object's bytes, for a function package named by S3Bucket and S3Key."""
+        got = await self.objects.objects.get(GetObject(bucket, key))
+        return b"".join([chunk async for chunk in got.body])
+
     def _event_invoke_config(self, name: str, qualifier: str) -> EventInvokeConfig | None:
         try:
             return self.runtime.get(name).event_invoke_configs.get(qualifier)
@@ -199,6 +212,8 @@ class Node:
         if on_plan:
             on_plan(plan)
         result = self.deployer.apply(plan, on_step=on_step)
+        if self._delivery is None:
+            self.functions.restore()     # after the template: its layers are known by now
         self.served = self._describe_stack(result)
         if self._delivery is None:
             # Queued Event invocations (some from before a restart) go out only now that

@@ -134,6 +134,10 @@ class FunctionSpec:
     # LoggingConfig as Lambda reports it (LogFormat, the two log levels in JSON format,
     # LogGroup); empty: Lambda's default, Text to /aws/lambda/<name>.
     logging_config: Mapping[str, str] = field(default_factory=dict)
+    # Versions published through the Lambda API keep the code and configuration they were
+    # published with: version number → that version's spec. Where there are any, only they
+    # are published (a deleted version is in none); template versions run the current code.
+    snapshots: Mapping[str, FunctionSpec] = field(default_factory=dict)
 
     @property
     def arn(self) -> str:
@@ -148,9 +152,14 @@ class FunctionSpec:
             return self.aliases[qualifier]
         # "01" is not version 1: Lambda matches version numbers as written.
         if qualifier.isascii() and qualifier.isdigit() and not qualifier.startswith("0") \
-                and int(qualifier) <= self.published_versions:
+                and int(qualifier) <= self.published_versions \
+                and (not self.snapshots or qualifier in self.snapshots):
             return qualifier
         return None
+
+    def at(self, version: str) -> FunctionSpec:
+        """The spec a version runs: its snapshot if it has one, else the current one."""
+        return self.snapshots.get(version, self)
 
     def routed_version(self, qualifier: str | None, draw: float) -> str | None:
         """The version one invocation by `qualifier` runs, given a draw uniform in [0, 1):

@@ -132,9 +132,9 @@ class Runtime:
         by, so `context.invoked_function_arn` ends in the qualifier. The invocation runs in
         a worker of the version the qualifier resolves to (an alias with weights picks one
         of its versions per invocation), which the function sees as its version and the
-        result names, as Lambda's ExecutedVersion does. Every version runs the current code
-        (no old code is kept). `trace_header` is the caller's X-Amzn-Trace-Id, which the
-        invocation continues.
+        result names, as Lambda's ExecutedVersion does. A version runs the code and settings
+        it keeps (FunctionSpec.snapshots), else the current ones. `trace_header` is the
+        caller's X-Amzn-Trace-Id, which the invocation continues.
 
         `wait_s` is how long the caller waits, past which it gets WaitExpired while the
         invocation runs on. Only a function whose own timeout comes later needs that watch
@@ -159,6 +159,7 @@ class Runtime:
         if version is None:
             raise self._not_found(f"{name}:{qualifier}")
         pool = self._pool(function, version)
+        spec = pool.spec            # the version's own code and settings, if it keeps them
         context_json = _client_context_json(client_context)
         unreserved = self._limiter.admit(name)
         request_id = request_id or request_uuid()
@@ -228,7 +229,8 @@ class Runtime:
             spec = function.spec
             provisioned = (spec.provisioned_concurrency
                            if version == spec.provisioned_version else 0)
-            at_version = replace(spec, version=version, provisioned_concurrency=provisioned)
+            at_version = replace(spec.at(version), version=version,
+                                 provisioned_concurrency=provisioned)
             pool = Pool(at_version,
                         lambda started_ahead: self._plan(at_version, function.deps,
                                                          started_ahead),

@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from fogbank.functions.records import Revision
 from fogbank.runtime_versions import runtime_version_arn
 from fogbank.types import LATEST, FunctionSpec
 
@@ -19,17 +20,26 @@ _DETAIL_ONLY = ("State", "StateReason", "StateReasonCode", "LastUpdateStatus",
 
 
 def function_configuration(spec: FunctionSpec, *, qualifier: str | None = None,
-                           detailed: bool = True) -> dict[str, Any]:
+                           detailed: bool = True,
+                           kept: Revision | None = None) -> dict[str, Any]:
     """The configuration of the version a qualifier names (the caller checked that the
     function has it). A qualified request gets the ARN it named, an alias's included, and
-    the number of the version; every version shows the current code and settings, which
-    are all Fogbank keeps."""
+    the number of the version. A function made through the API shows the package and
+    revision Fogbank keeps for that version (`kept`); a template's version shows the
+    current code and settings, which are all Fogbank keeps of it."""
     version = spec.version_of(qualifier)
     if version is None:
         raise ValueError(f"{spec.name} has no version or alias {qualifier}")
-    size, sha256, modified = code_facts(spec.code_dir)
-    # Each version has a revision of its own, stable while the code is unchanged.
-    revision = spec.arn if version == LATEST else f"{spec.arn}:{version}"
+    if kept is not None:
+        size, sha256 = kept.code_size, kept.code_sha256
+        modified = _lambda_time(dt.datetime.fromtimestamp(kept.last_modified, dt.timezone.utc))
+        revision_id = kept.revision_id
+    else:
+        size, sha256, modified = code_facts(spec.code_dir)
+        # Each version has a revision of its own, stable while the code is unchanged.
+        revision = spec.arn if version == LATEST else f"{spec.arn}:{version}"
+        revision_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{revision}#{sha256}"))
+    spec = spec.at(version)
     config: dict[str, Any] = {
         "FunctionName": spec.name,
         "FunctionArn": f"{spec.arn}:{qualifier}" if qualifier else spec.arn,
@@ -44,7 +54,7 @@ def function_configuration(spec: FunctionSpec, *, qualifier: str | None = None,
         "CodeSha256": sha256,
         "Version": version,
         "TracingConfig": {"Mode": "PassThrough"},
-        "RevisionId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{revision}#{sha256}")),
+        "RevisionId": revision_id,
         "State": "Active",
         "LastUpdateStatus": "Successful",
         "PackageType": "Zip",
@@ -57,6 +67,9 @@ def function_configuration(spec: FunctionSpec, *, qualifier: str | None = None,
     }
     if spec.layers:         # Lambda leaves Layers out of a function that has none
         config["Layers"] = [_layer(spec, path) for path in spec.layers]
+        if kept is not None and len(kept.settings.layers) == len(spec.layers):
+            for layer, arn in zip(config["Layers"], kept.settings.layers):
+                layer["Arn"] = arn      # the ARN the function was given
     if spec.environment:
         config["Environment"] = {"Variables": dict(spec.environment)}
     config["RuntimeVersionConfig"] = {

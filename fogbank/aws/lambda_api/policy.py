@@ -16,7 +16,7 @@ def function_policy(spec: FunctionSpec, qualifier: str | None) -> dict[str, Any]
     """GetPolicy's output; ResourceNotFoundException when no statement is on `qualifier`
     (None or $LATEST: the unqualified function)."""
     wanted = None if qualifier == LATEST else qualifier
-    statements = [_statement(spec, p) for p in spec.permissions if p.qualifier == wanted]
+    statements = [statement_of(spec, p) for p in spec.permissions if p.qualifier == wanted]
     if not statements:
         raise ResourceNotFound("The resource you requested does not exist.",
                                extra={"Type": "User"})
@@ -26,7 +26,7 @@ def function_policy(spec: FunctionSpec, qualifier: str | None) -> dict[str, Any]
     return {"Policy": text, "RevisionId": str(uuid.uuid5(uuid.NAMESPACE_URL, text))}
 
 
-def _statement(spec: FunctionSpec, permission: FunctionPermission) -> dict[str, Any]:
+def statement_of(spec: FunctionSpec, permission: FunctionPermission) -> dict[str, Any]:
     resource = f"{spec.arn}:{permission.qualifier}" if permission.qualifier else spec.arn
     statement: dict[str, Any] = {
         "Sid": permission.sid, "Effect": "Allow",

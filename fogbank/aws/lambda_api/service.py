@@ -1,20 +1,26 @@
 """The Lambda API: Invoke and the read operations — functions, versions, aliases,
 concurrency, account settings, resource policies, tags, asynchronous invocation settings
-and function URLs.
+and function URLs — and, with the managed-functions engine, the write operations
+(control.py).
 
-A translation between Lambda's operations and the runtime (which runs functions) and the
-async invoker (which queues Event invocations); it keeps no state of its own.
+A translation between Lambda's operations and the runtime (which runs functions), the
+managed-functions engine (which keeps the functions made through the API) and the async
+invoker (which queues Event invocations); it keeps no state of its own.
 """
 from __future__ import annotations
 
 import base64
 import binascii
 import dataclasses
+import json
 from typing import Any, Awaitable, Mapping, Protocol, Sequence
 
 from fogbank.aws.errors import UnsupportedService
 from fogbank.aws.lambda_api.aliases import alias_configuration, aliases_of
 from fogbank.aws.lambda_api.code_links import CodeLinks
+from fogbank.aws.lambda_api.control import ControlPlane, tagged_function
+from fogbank.aws.lambda_api.event_stream import CONTENT_TYPE as STREAM_CONTENT_TYPE
+from fogbank.aws.lambda_api.event_stream import invoke_stream
 from fogbank.aws.lambda_api.configuration import code_facts, function_configuration
 from fogbank.aws.lambda_api.function_urls import no_url_config, url_configuration
 from fogbank.aws.lambda_api.invoke_configs import (event_invoke_config, event_invoke_configs,
@@ -23,6 +29,8 @@ from fogbank.aws.lambda_api.names import FunctionRef, function_not_found, resolv
 from fogbank.aws.lambda_api.payload import check_client_context, check_size, checked_event
 from fogbank.aws.lambda_api.policy import function_policy
 from fogbank.aws.service import CallContext, Handler
+from fogbank.functions import FunctionRecord, ManagedFunctions
+from fogbank.functions.records import Revision
 from fogbank.gateway.function_urls import FunctionUrlRegistry
 from fogbank.types import (LATEST, FunctionSpec, InvalidParameterValue, InvokeResult,
                            ResourceNotFound)
@@ -33,10 +41,9 @@ PAGE_LIMIT = 50             # ListFunctions returns at most 50 per page whatever
 TOTAL_CODE_SIZE = 75 * 1024 ** 3            # for all deployment packages and layers
 CODE_SIZE_UNZIPPED = 250 * 1024 ** 2        # a function and its layers, extracted
 CODE_SIZE_ZIPPED = 50 * 1024 ** 2           # a package uploaded directly
-# Functions come from the app's template: these operations would change them behind its back.
-TEMPLATE_OPERATIONS = ("CreateFunction", "UpdateFunctionCode", "UpdateFunctionConfiguration",
-                       "DeleteFunction", "PublishVersion", "CreateAlias", "UpdateAlias",
-                       "DeleteAlias", "CreateFunctionUrlConfig", "UpdateFunctionUrlConfig",
+# Function URLs come from the app's template: these operations would change them behind
+# its back.
+TEMPLATE_OPERATIONS = ("CreateFunctionUrlConfig", "UpdateFunctionUrlConfig",
                        "DeleteFunctionUrlConfig")
 
 
@@ -59,8 +66,10 @@ class LambdaService:
     def __init__(self, runtime: FunctionRuntime, queue: EventQueue, code_links: CodeLinks, *,
                  region: str = "us-east-1", account_id: str = "000000000000",
                  concurrency_limit: int = 1000,
-                 function_urls: FunctionUrlRegistry | None = None) -> None:
+                 function_urls: FunctionUrlRegistry | None = None,
+                 managed: ManagedFunctions | None = None) -> None:
         self._runtime = runtime
+        self._managed = managed
         self._function_urls = function_urls or FunctionUrlRegistry()
         self._queue = queue
         self._code_links = code_links
@@ -69,6 +78,7 @@ class LambdaService:
         self._concurrency_limit = concurrency_limit      # the node's, Lambda's account limit
         self.operations: Mapping[str, Handler] = {
             "Invoke": self.invoke,
+            "InvokeWithResponseStream": self.invoke_with_response_stream,
             "GetFunction": self.get_function,
             "GetFunctionConfiguration": self.get_function_configuration,
             "ListFunctions": self.list_functions,
@@ -85,6 +95,11 @@ class LambdaService:
             "ListFunctionUrlConfigs": self.list_function_url_configs,
             **{name: _deployed_from_template(name) for name in TEMPLATE_OPERATIONS},
         }
+        # Without the managed-functions engine every function comes from the template.
+        control = {name: _deployed_from_template(name) for name in ControlPlane.names} \
+            if managed is None else \
+            ControlPlane(managed, runtime.get, region=region, account_id=account_id).operations
+        self.operations = {**self.operations, **control}
 
     async def invoke(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         kind = params.get("InvocationType", "RequestResponse")
@@ -119,11 +134,29 @@ class LambdaService:
             output["LogResult"] = log_tail(result.log_tail)
         return output
 
+    async def invoke_with_response_stream(self, params: dict[str, Any],
+                                          ctx: CallContext) -> dict[str, Any]:
+        """Invoke, answered as an event stream: the result in one PayloadChunk, then
+        InvokeComplete (event_stream.py)."""
+        result = await self.invoke(params, ctx)
+        if result["StatusCode"] == 204:
+            return {"StatusCode": 204}
+        error_code = error_details = None
+        if result["FunctionError"]:
+            error = _error_of(result["Payload"])
+            error_code = str(error.get("errorType") or "Unhandled")
+            error_details = str(error.get("errorMessage") or "")
+        stream = invoke_stream(result["Payload"], error_code=error_code,
+                               error_details=error_details, log_result=result.get("LogResult"))
+        return {"StatusCode": 200, "ExecutedVersion": result["ExecutedVersion"],
+                "ResponseStreamContentType": STREAM_CONTENT_TYPE, "EventStream": stream,
+                "ResponseMetadata": result["ResponseMetadata"]}
+
     async def get_function(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         ref = self._ref(params)
         spec = self._lookup(ref)
         output: dict[str, Any] = {
-            "Configuration": function_configuration(spec, qualifier=ref.qualifier),
+            "Configuration": self._configuration(spec, ref.qualifier),
             "Code": {"RepositoryType": "S3", "Location": self._code_links.url_for(spec)},
         }
         if spec.tags:
@@ -135,7 +168,7 @@ class LambdaService:
     async def get_function_configuration(self, params: dict[str, Any],
                                          ctx: CallContext) -> dict[str, Any]:
         ref = self._ref(params)
-        return function_configuration(self._lookup(ref), qualifier=ref.qualifier)
+        return self._configuration(self._lookup(ref), ref.qualifier)
 
     async def list_functions(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         rows = _listed(self._runtime.list(), every_version=params.get("FunctionVersion") == "ALL")
@@ -145,7 +178,7 @@ class LambdaService:
             start = next((i for i, row in enumerate(rows) if _row_key(row) > after), len(rows))
         limit = min(params.get("MaxItems", PAGE_LIMIT), PAGE_LIMIT)
         page = rows[start:start + limit]
-        functions = [function_configuration(spec, qualifier=qualifier, detailed=False)
+        functions = [self._configuration(spec, qualifier, detailed=False)
                      for spec, qualifier in page]
         output: dict[str, Any] = {"Functions": functions}
         if start + limit < len(rows):
@@ -154,7 +187,7 @@ class LambdaService:
 
     async def get_alias(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         spec = self._function(params)
-        return alias_configuration(spec, params["Name"])
+        return alias_configuration(spec, params["Name"], self._kept_alias(spec, params["Name"]))
 
     async def list_aliases(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         spec = self._function(params)
@@ -163,7 +196,8 @@ class LambdaService:
             after = _unopaque(params["Marker"])
             names = [name for name in names if name > after]
         page = names[:params.get("MaxItems", len(names))]
-        output: dict[str, Any] = {"Aliases": [alias_configuration(spec, n) for n in page]}
+        output: dict[str, Any] = {"Aliases": [
+            alias_configuration(spec, n, self._kept_alias(spec, n)) for n in page]}
         if len(page) < len(names):
             output["NextMarker"] = _opaque(page[-1])
         return output
@@ -171,13 +205,13 @@ class LambdaService:
     async def list_versions_by_function(self, params: dict[str, Any],
                                         ctx: CallContext) -> dict[str, Any]:
         spec = self._function(params)
-        versions = [LATEST, *(str(n) for n in range(1, spec.published_versions + 1))]
+        versions = [LATEST, *_published(spec)]
         start = _start_after(versions, params.get("Marker"))
         limit = min(params.get("MaxItems", PAGE_LIMIT), PAGE_LIMIT)
         page = versions[start:start + limit]
         # Each version is listed by its own ARN, $LATEST's included.
         output: dict[str, Any] = {"Versions": [
-            function_configuration(spec, qualifier=version, detailed=False) for version in page]}
+            self._configuration(spec, version, detailed=False) for version in page]}
         if start + limit < len(versions):
             output["NextMarker"] = _opaque(page[-1])
         return output
@@ -209,17 +243,7 @@ class LambdaService:
         return function_policy(self._lookup(ref), ref.qualifier)
 
     async def list_tags(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
-        resource = params["Resource"]
-        kind = resource.split(":")[5] if resource.count(":") >= 6 else ""
-        if kind != "function":
-            # Event source mappings and code signing configs: Fogbank has none.
-            raise ResourceNotFound("The resource you requested does not exist.",
-                                   extra={"Type": "User"})
-        ref = resolve(resource, None, region=self._region, account_id=self._account_id)
-        if ref.qualifier:
-            raise InvalidParameterValue("Tags on function aliases and versions are not "
-                                        "supported. Please specify a function ARN.",
-                                        extra={"Type": "User"})
+        ref = tagged_function(params["Resource"], self._region, self._account_id)
         return {"Tags": dict(self._lookup(ref).tags)}
 
     async def get_function_event_invoke_config(self, params: dict[str, Any],
@@ -278,6 +302,25 @@ class LambdaService:
             output["NextMarker"] = _opaque(page[-1].function_arn)
         return output
 
+    def _configuration(self, spec: FunctionSpec, qualifier: str | None, *,
+                       detailed: bool = True) -> dict[str, Any]:
+        """A version's configuration, with what Fogbank keeps of it if it was made
+        through the API (its package and revision)."""
+        kept: Revision | None = None
+        record = self._record(spec)
+        if record is not None:
+            kept = record.revision(spec.version_of(qualifier) or LATEST)
+        return function_configuration(spec, qualifier=qualifier, detailed=detailed, kept=kept)
+
+    def _kept_alias(self, spec: FunctionSpec, alias: str) -> Any:
+        record = self._record(spec)
+        return record.aliases.get(alias) if record is not None else None
+
+    def _record(self, spec: FunctionSpec) -> FunctionRecord | None:
+        if self._managed is None or not self._managed.owns(spec.name):
+            return None
+        return self._managed.record(spec.name)
+
     def _function(self, params: dict[str, Any]) -> FunctionSpec:
         """The function an operation on the whole function names (its unqualified self)."""
         ref = dataclasses.replace(self._ref(params), qualifier=None)
@@ -310,6 +353,14 @@ def _deployed_from_template(operation: str) -> Handler:
     return refuse
 
 
+def _error_of(payload: bytes) -> dict[str, Any]:
+    try:
+        error = json.loads(payload)
+    except ValueError:
+        return {}
+    return error if isinstance(error, dict) else {}
+
+
 def log_tail(logs: str) -> str:
     """The last 4 KB of an invocation's log, base64-encoded, as `X-Amz-Log-Result`."""
     data = logs.encode("utf-8")[-LOG_TAIL_BYTES:]
@@ -318,6 +369,13 @@ def log_tail(logs: str) -> str:
 
 # A row of ListFunctions: a function and the qualifier it is listed by (None: unqualified).
 _Row = tuple[FunctionSpec, str | None]
+
+
+def _published(spec: FunctionSpec) -> list[str]:
+    """The function's published versions in order: those it keeps, else 1 to the last."""
+    if spec.snapshots:
+        return sorted(spec.snapshots, key=int)
+    return [str(n) for n in range(1, spec.published_versions + 1)]
 
 
 def _listed(specs: Sequence[FunctionSpec], *, every_version: bool) -> list[_Row]:
@@ -329,7 +387,7 @@ def _listed(specs: Sequence[FunctionSpec], *, every_version: bool) -> list[_Row]
             rows.append((spec, None))
             continue
         rows.append((spec, LATEST))
-        rows.extend((spec, str(n)) for n in range(1, spec.published_versions + 1))
+        rows.extend((spec, version) for version in _published(spec))
     return rows
 
 

@@ -180,7 +180,8 @@ def _payload(name: str, member: Shape, body: bytes) -> dict[str, Any]:
 def _payload_bytes(member: Shape, value: Any) -> bytes:
     if value is None:
         return b""
-    if member.type_name == "blob":
+    # An event stream the service framed itself (Lambda's InvokeWithResponseStream).
+    if member.type_name == "blob" or member.serialization.get("eventstream"):
         return value if isinstance(value, bytes) else bytes(value)
     if member.type_name == "string":
         return value.encode()

@@ -13,10 +13,12 @@ from fogbank.types import ResourceProvider
 
 
 def default_providers(runtime: Runtime, region: str, account_id: str, *,
-                      inline_code_dir: Path | None = None) -> list[ResourceProvider]:
+                      inline_code_dir: Path | None = None,
+                      layers: LayerStore | None = None) -> list[ResourceProvider]:
     """The providers for functions, versions, aliases, invoke configs, layers, permissions
-    and IAM, wired to share one layer registry and one function registry."""
-    layers = LayerStore()
+    and IAM, wired to share one layer registry (`layers`, if the caller needs it too) and
+    one function registry."""
+    layers = layers or LayerStore()
     functions = FunctionProvider(runtime, region=region, account_id=account_id, layers=layers,
                                  inline_code_dir=inline_code_dir)
     where = {"region": region, "account_id": account_id}

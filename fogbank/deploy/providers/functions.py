@@ -17,20 +17,11 @@ from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.intrinsics import as_text
 from fogbank.deploy.naming import physical_name
 from fogbank.deploy.providers.layers import LayerStore, local_dir
-from fogbank.types import (LATEST, Deployed, EventInvokeConfig, FunctionPermission,
+from fogbank.functions import settings
+from fogbank.types import (LATEST, AwsError, Deployed, EventInvokeConfig, FunctionPermission,
                            FunctionSpec, Resource)
 
 _PYTHON = re.compile(r"python3\.\d+")
-# LoggingConfig's values (botocore's Lambda model), each in the member name Lambda's
-# validation messages use.
-_LOGGING_ENUMS = {"LogFormat": ("logFormat", ("JSON", "Text")),
-                  "ApplicationLogLevel": ("applicationLogLevel",
-                                          ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")),
-                  "SystemLogLevel": ("systemLogLevel", ("DEBUG", "INFO", "WARN"))}
-_LOG_GROUP = re.compile(r"[\.\-_/#A-Za-z0-9]+")
-# Lambda's limits, checked as CreateFunction checks them.
-_LIMITS = {"MemorySize": ("memorySize", 128, 10240), "Timeout": ("timeout", 1, 900),
-           "EphemeralStorage": ("ephemeralStorage.size", 512, 10240)}
 
 
 class Runtime(Protocol):
@@ -222,7 +213,7 @@ class FunctionProvider:
 
     @staticmethod
     def _limited(res: Resource, prop: str, value: Any) -> int:
-        field, low, high = _LIMITS[prop]
+        field, low, high = settings.LIMITS[prop]
         return within_limits(res, prop, value, field, low, high)
 
     @staticmethod
@@ -232,62 +223,22 @@ class FunctionProvider:
 
 
 def logging_config(res: Resource, name: str) -> dict[str, str]:
-    """LoggingConfig as Lambda keeps it: both log levels (INFO unless given) in JSON
-    format and neither in Text, and the log group (/aws/lambda/<name> unless given).
-    Refused as CreateFunction refuses it."""
-    given = res.properties.get("LoggingConfig")
-    if given is None:
-        return {}
-    if not isinstance(given, Mapping):
-        raise TemplateError(f"Resource {res.logical_id}: LoggingConfig must be a mapping")
-    for prop, (member, allowed) in _LOGGING_ENUMS.items():
-        value = given.get(prop)
-        if value is not None and value not in allowed:
-            raise TemplateError(f"Resource {res.logical_id}: 1 validation error detected: "
-                                f"Value '{value}' at 'loggingConfig.{member}' failed to "
-                                "satisfy constraint: Member must satisfy enum value set: "
-                                f"[{', '.join(allowed)}]")
-    log_group = given.get("LogGroup")
-    if log_group is not None:
-        _check_log_group(res, str(log_group))
-    log_format = given.get("LogFormat", "Text")
-    config = {"LogFormat": log_format}
-    if log_format == "JSON":
-        config["ApplicationLogLevel"] = given.get("ApplicationLogLevel", "INFO")
-        config["SystemLogLevel"] = given.get("SystemLogLevel", "INFO")
-    elif "ApplicationLogLevel" in given or "SystemLogLevel" in given:
-        raise TemplateError(f"Resource {res.logical_id}: LogLevel is not supported when "
-                            'LogFormat is set to "Text". Remove LogLevel from your request '
-                            'or change the LogFormat to "JSON" and try again.')
-    config["LogGroup"] = str(log_group or f"/aws/lambda/{name}")
-    return config
-
-
-def _check_log_group(res: Resource, log_group: str) -> None:
-    if not log_group:
-        broken = "Member must have length greater than or equal to 1"
-    elif len(log_group) > 512:
-        broken = "Member must have length less than or equal to 512"
-    elif not _LOG_GROUP.fullmatch(log_group):
-        broken = f"Member must satisfy regular expression pattern: {_LOG_GROUP.pattern}"
-    else:
-        return
-    raise TemplateError(f"Resource {res.logical_id}: 1 validation error detected: Value "
-                        f"'{log_group}' at 'loggingConfig.logGroup' failed to satisfy "
-                        f"constraint: {broken}")
+    """LoggingConfig as Lambda keeps it (functions/settings.py), refused as CreateFunction
+    refuses it, naming the resource."""
+    try:
+        return settings.logging_config(res.properties.get("LoggingConfig"), name)
+    except AwsError as exc:
+        raise TemplateError(f"Resource {res.logical_id}: {exc.message}") from None
 
 
 def within_limits(res: Resource, prop: str, value: Any, field: str, low: int, high: int) -> int:
     """An integer property checked against Lambda's bounds, refused with Lambda's message
     (`field` is the request member's name as Lambda spells it)."""
     number = as_int(res, prop, value)
-    if not low <= number <= high:
-        bound = (f"greater than or equal to {low}" if number < low
-                 else f"less than or equal to {high}")
-        raise TemplateError(f"Resource {res.logical_id}: 1 validation error detected: Value "
-                            f"'{value}' at '{field}' failed to satisfy constraint: Member "
-                            f"must have value {bound}")
-    return number
+    try:
+        return settings.in_range(number, field, low, high)
+    except AwsError as exc:
+        raise TemplateError(f"Resource {res.logical_id}: {exc.message}") from None
 
 
 def as_int(res: Resource, prop: str, value: Any) -> int:

@@ -17,17 +17,10 @@ from typing import Any, Mapping
 
 from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.providers.functions import FunctionProvider, function_name
-from fogbank.types import LATEST, Deployed, Resource, partition_for
+from fogbank.functions import settings
+from fogbank.types import LATEST, AwsError, Deployed, Resource, partition_for
 
 _VERSION = re.compile(r"[1-9][0-9]*")
-_WEIGHTS_AT = "routingConfig.additionalVersionWeights"
-# Lambda's validation of the AdditionalVersionWeights map (CreateAlias / UpdateAlias).
-_WEIGHT_RANGE = ("Map value must satisfy constraint: [Member must have value less than or "
-                 "equal to 1.0, Member must have value greater than or equal to 0.0, Member "
-                 "must not be null]")
-_WEIGHT_KEY = ("Map keys must satisfy constraint: [Member must have length less than or equal "
-               "to 1024, Member must have length greater than or equal to 1, Member must "
-               "satisfy regular expression pattern: [0-9]+, Member must not be null]")
 
 
 class _Arns:
@@ -134,23 +127,10 @@ def _weights(res: Resource, primary: str) -> dict[str, float]:
                 raise _schema_error(res, f"#/{at}: required key [{key}] not found")
         weight = _number(res, f"{at}/FunctionWeight", entry["FunctionWeight"])
         weights[str(entry["FunctionVersion"])] = weight
-    if len(weights) > 1:
-        raise _lambda_error(res, "Number of items in AdditionalVersionWeights cannot be "
-                                 "greater than 1")
-    for version, weight in weights.items():
-        value = f"Value '{{{version}={weight!r}}}' at '{_WEIGHTS_AT}'"
-        if not 0.0 <= weight <= 1.0:
-            raise _lambda_error(res, f"1 validation error detected: {value} failed to satisfy "
-                                     f"constraint: {_WEIGHT_RANGE}")
-        if version == primary:
-            raise _lambda_error(res, f"Invalid function version {primary}. Function version "
-                                     f"{primary} is already included in routing configuration.")
-        if primary == LATEST:
-            raise _lambda_error(res, "$LATEST is not supported for an alias pointing to more "
-                                     "than 1 version")
-        if not version.isascii() or not version.isdigit():
-            raise _lambda_error(res, f"1 validation error detected: {value} failed to satisfy "
-                                     f"constraint: {_WEIGHT_KEY}")
+    try:
+        settings.check_routing(primary, weights)
+    except AwsError as exc:
+        raise _lambda_error(res, exc.message) from None
     return weights
 
 

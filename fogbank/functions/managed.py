@@ -1,0 +1,429 @@
+"""Functions made through the Lambda API: created, changed, published and deleted here,
+kept by the store (so they come back when the node restarts) and served by the runtime
+exactly as the template's functions are.
+
+One writer: every change runs under one lock, reads the function's record, writes the
+new record durably, then deploys the spec made from it. Functions the template deploys
+are not this engine's: changing one here is refused.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+import uuid
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
+
+from fogbank.functions import settings as limits
+from fogbank.functions.archive import Package, describe
+from fogbank.functions.errors import ResourceConflict, stale_revision
+from fogbank.functions.records import Alias, FunctionRecord, Revision, Settings
+from fogbank.functions.store import FunctionStore
+from fogbank.types import (LATEST, AwsError, EventInvokeConfig, FunctionPermission,
+                           FunctionSpec, InvalidParameterValue, ResourceNotFound)
+
+log = logging.getLogger(__name__)
+
+_PYTHON = re.compile(r"python3\.\d+")
+# Lambda keeps this much of the account's concurrency for functions without a reservation.
+MIN_UNRESERVED = 100
+
+ReadObject = Callable[[str, str], Awaitable[bytes]]     # (bucket, key) → the object's bytes
+LayerDir = Callable[[str], "Path | None"]              # layer version ARN → its content
+
+
+class Runtime(Protocol):
+    def deploy(self, spec: FunctionSpec) -> Any: ...
+
+    def remove(self, name: str) -> Any: ...
+
+    def get(self, name: str) -> FunctionSpec: ...
+
+    def list(self) -> Sequence[FunctionSpec]: ...
+
+
+@dataclass(frozen=True)
+class Code:
+    """Where a package comes from: its bytes, or an object in one of the node's buckets."""
+
+    zip_file: bytes | None = None
+    s3_bucket: str | None = None
+    s3_key: str | None = None
+
+
+class TemplateFunction(AwsError):
+    """A change asked of a function the app's template deploys."""
+
+    code = "NotImplemented"
+    status = 501
+
+
+class ManagedFunctions:
+    def __init__(self, store: FunctionStore, runtime: Runtime, *, read_object: ReadObject,
+                 layer_dir: LayerDir, region: str = "us-east-1",
+                 account_id: str = "000000000000", concurrency_limit: int = 1000,
+                 clock: Callable[[], float] = time.time) -> None:
+        self._store = store
+        self._runtime = runtime
+        self._read_object = read_object
+        self._layer_dir = layer_dir
+        self._region, self._account_id = region, account_id
+        self._concurrency_limit = concurrency_limit
+        self._clock = clock
+        self._records: dict[str, FunctionRecord] = {}
+        self._lock = asyncio.Lock()
+
+    # ------------------------------------------------------------ reading
+
+    def restore(self) -> None:
+        """Serve every function the store keeps (when the node starts, after the template:
+        a template function of the same name keeps its name)."""
+        for record in self._store.load():
+            if self._deployed(record.name):
+                log.warning("function %s made through the API is not served: the template "
+                            "deploys a function of that name", record.name)
+                continue
+            try:
+                self._runtime.deploy(self._spec(record, strict=False))
+            except AwsError as exc:
+                log.warning("function %s could not be restored: %s", record.name, exc.message)
+                continue
+            self._records[record.name] = record
+
+    def owns(self, name: str) -> bool:
+        return name in self._records
+
+    def record(self, name: str) -> FunctionRecord:
+        record = self._records.get(name)
+        if record is None:
+            self._refuse_template(name)
+            raise self._not_found(name)
+        return record
+
+    # ------------------------------------------------------------ functions
+
+    async def create(self, name: str, wanted: Settings, code: Code, *,
+                     tags: Mapping[str, str], publish: bool) -> FunctionRecord:
+        wanted = self._checked(name, wanted)
+        data = await self._package(code)
+        async with self._lock:
+            if name in self._records or self._deployed(name):
+                raise ResourceConflict(f"Function already exist: {name}", extra={"Type": "User"})
+            try:
+                package = await self._unpack(name, data)
+            except BaseException:
+                await asyncio.to_thread(self._store.delete, name)   # nothing of it is kept
+                raise
+            record = FunctionRecord(name, self._revision(wanted, package), tags=dict(tags))
+            if publish:
+                record = self._published(record, description=None)
+            await self._commit(record)
+            return record
+
+    async def update_code(self, name: str, code: Code, *, publish: bool,
+                          revision_id: str | None) -> FunctionRecord:
+        data = await self._package(code)
+        async with self._lock:
+            record = self._current(name, revision_id)
+            package = await self._unpack(name, data)
+            record = replace(record, latest=self._revision(record.latest.settings, package))
+            if publish:
+                record = self._published(record, description=None)
+            await self._commit(record)
+            return record
+
+    async def update_configuration(self, name: str, changes: Mapping[str, Any],
+                                   revision_id: str | None) -> FunctionRecord:
+        """`changes`: Settings fields and their new values."""
+        async with self._lock:
+            record = self._current(name, revision_id)
+            wanted = self._checked(name, replace(record.latest.settings, **changes))
+            latest = record.latest
+            package = Package(latest.code_sha256, latest.code_size)
+            record = replace(record, latest=self._revision(wanted, package))
+            await self._commit(record)
+            return record
+
+    async def delete(self, name: str, qualifier: str | None) -> None:
+        async with self._lock:
+            record = self.record(name)
+            if qualifier in (None, LATEST):
+                if qualifier == LATEST:
+                    raise InvalidParameterValue("$LATEST version cannot be deleted without "
+                                                "deleting the function.", extra={"Type": "User"})
+                await asyncio.to_thread(self._store.delete, name)
+                del self._records[name]
+                self._runtime.remove(name)
+                return
+            if qualifier not in record.versions:
+                raise self._not_found(f"{name}:{qualifier}")
+            using = sorted(a for a, alias in record.aliases.items()
+                           if alias.version == qualifier or qualifier in alias.weights)
+            if using:
+                raise ResourceConflict("Unable to delete version because the following aliases "
+                                       f"reference it: [{', '.join(using)}]",
+                                       extra={"Type": "User"})
+            versions = {v: r for v, r in record.versions.items() if v != qualifier}
+            await self._commit(replace(record, versions=versions))
+
+    async def publish(self, name: str, *, code_sha256: str | None, description: str | None,
+                      revision_id: str | None) -> tuple[FunctionRecord, str]:
+        """Publish $LATEST as the next version, or answer the version that already holds
+        the same code and configuration (Lambda publishes nothing new then)."""
+        async with self._lock:
+            record = self._current(name, revision_id)
+            if code_sha256 and code_sha256 != record.latest.code_sha256:
+                raise InvalidParameterValue(
+                    f"CodeSHA256 ({code_sha256}) is different from current CodeSHA256 in "
+                    f"$LATEST ({record.latest.code_sha256}). Please try again with the "
+                    "CodeSHA256 in $LATEST.", extra={"Type": "User"})
+            record = self._published(record, description)
+            await self._commit(record)
+            return record, str(record.last_version)
+
+    # ------------------------------------------------------------ aliases
+
+    async def put_alias(self, name: str, alias: str, *, version: str | None,
+                        description: str | None, weights: Mapping[str, float] | None,
+                        revision_id: str | None, create: bool) -> FunctionRecord:
+        async with self._lock:
+            record = self.record(name)
+            held = record.aliases.get(alias)
+            if create and held is not None:
+                raise ResourceConflict(f"Alias already exists: {self._arn(name)}:{alias}",
+                                       extra={"Type": "User"})
+            if not create:
+                if held is None:
+                    raise ResourceNotFound(f"Alias not found: {self._arn(name)}:{alias}",
+                                           extra={"Type": "User"})
+                if revision_id and revision_id != held.revision_id:
+                    raise stale_revision()
+            target = version or held.version        # held is set when version is None
+            routes = dict(held.weights) if weights is None and held else dict(weights or {})
+            limits.check_routing(target, routes)
+            for routed in (target, *routes):
+                if routed != LATEST and routed not in record.versions:
+                    raise self._not_found(f"{name}:{routed}")
+            new = Alias(target, str(uuid.uuid4()),
+                        held.description if description is None and held else description or "",
+                        routes)
+            record = replace(record, aliases={**record.aliases, alias: new})
+            await self._commit(record)
+            return record
+
+    async def delete_alias(self, name: str, alias: str) -> None:
+        async with self._lock:
+            record = self.record(name)
+            # Lambda answers a missing alias's deletion as done.
+            aliases = {a: held for a, held in record.aliases.items() if a != alias}
+            if len(aliases) != len(record.aliases):
+                await self._commit(replace(record, aliases=aliases))
+
+    # ------------------------------------------------------------ the rest of a function
+
+    async def add_permission(self, name: str, permission: FunctionPermission) -> FunctionRecord:
+        async with self._lock:
+            record = self.record(name)
+            self._check_qualifier(record, permission.qualifier)
+            if any(p.sid == permission.sid for p in record.permissions):
+                raise ResourceConflict(f"The statement id ({permission.sid}) provided already "
+                                       "exists. Please provide a new statement id, or remove "
+                                       "the existing statement.", extra={"Type": "User"})
+            record = replace(record, permissions=(*record.permissions, permission))
+            await self._commit(record)
+            return record
+
+    async def remove_permission(self, name: str, sid: str, qualifier: str | None) -> None:
+        async with self._lock:
+            record = self.record(name)
+            self._check_qualifier(record, qualifier)
+            wanted = None if qualifier == LATEST else qualifier
+            kept = tuple(p for p in record.permissions
+                         if not (p.sid == sid and p.qualifier == wanted))
+            if len(kept) == len(record.permissions):
+                raise ResourceNotFound(f"Statement {sid} is not found in resource policy.",
+                                       extra={"Type": "User"})
+            await self._commit(replace(record, permissions=kept))
+
+    async def set_concurrency(self, name: str, reserved: int | None) -> None:
+        async with self._lock:
+            record = self.record(name)
+            if reserved is not None:
+                others = sum(spec.reserved_concurrency or 0 for spec in self._runtime.list()
+                             if spec.name != name)
+                if self._concurrency_limit - others - reserved < MIN_UNRESERVED:
+                    raise InvalidParameterValue(
+                        "Specified ReservedConcurrentExecutions for function decreases "
+                        "account's UnreservedConcurrentExecution below its minimum value of "
+                        f"[{MIN_UNRESERVED}].", extra={"Type": "User"})
+            await self._commit(replace(record, reserved_concurrency=reserved))
+
+    async def tag(self, name: str, tags: Mapping[str, str]) -> None:
+        async with self._lock:
+            record = self.record(name)
+            await self._commit(replace(record, tags={**record.tags, **tags}))
+
+    async def untag(self, name: str, keys: Sequence[str]) -> None:
+        async with self._lock:
+            record = self.record(name)
+            tags = {k: v for k, v in record.tags.items() if k not in keys}
+            await self._commit(replace(record, tags=tags))
+
+    async def put_event_invoke_config(self, name: str, qualifier: str,
+                                      config: EventInvokeConfig | None) -> FunctionRecord:
+        """Set (None: remove) the asynchronous invocation settings of one qualifier."""
+        async with self._lock:
+            record = self.record(name)
+            self._check_qualifier(record, qualifier)
+            configs = {q: c for q, c in record.event_invoke_configs.items() if q != qualifier}
+            if config is not None:
+                configs[qualifier] = replace(config, last_modified=self._clock())
+            record = replace(record, event_invoke_configs=configs)
+            await self._commit(record)
+            return record
+
+    # ------------------------------------------------------------ internals
+
+    def _current(self, name: str, revision_id: str | None) -> FunctionRecord:
+        record = self.record(name)
+        if revision_id and revision_id != record.latest.revision_id:
+            raise stale_revision()
+        return record
+
+    def _check_qualifier(self, record: FunctionRecord, qualifier: str | None) -> None:
+        if qualifier in (None, LATEST) or qualifier in record.versions \
+                or qualifier in record.aliases:
+            return
+        raise self._not_found(f"{record.name}:{qualifier}")
+
+    def _checked(self, name: str, wanted: Settings) -> Settings:
+        """A configuration after Lambda's checks (the template's own, settings.py, among
+        them), its LoggingConfig as Lambda keeps it."""
+        if not _PYTHON.fullmatch(wanted.runtime):
+            raise InvalidParameterValue(
+                f"The runtime parameter of {wanted.runtime} is not supported here: Fogbank "
+                "runs Python functions (python3.x).", extra={"Type": "User"})
+        limits.limited("Timeout", wanted.timeout_s)
+        limits.limited("MemorySize", wanted.memory_mb)
+        limits.limited("EphemeralStorage", wanted.ephemeral_storage_mb)
+        for arn in wanted.layers:
+            if self._layer_dir(arn) is None:
+                raise InvalidParameterValue(f"Layer version {arn} does not exist.",
+                                            extra={"Type": "User"})
+        return replace(wanted, logging_config=limits.logging_config(
+            wanted.logging_config or None, name))
+
+    async def _package(self, code: Code) -> bytes:
+        if code.zip_file is not None:
+            return code.zip_file
+        assert code.s3_bucket and code.s3_key
+        try:
+            return await self._read_object(code.s3_bucket, code.s3_key)
+        except AwsError as exc:
+            raise InvalidParameterValue(f"Error occurred while GetObject. S3 Error Code: "
+                                        f"{exc.code}. S3 Error Message: {exc.message}",
+                                        extra={"Type": "User"}) from None
+
+    async def _unpack(self, name: str, data: bytes) -> Package:
+        package = describe(data)
+        await asyncio.to_thread(self._store.add_code, name, data, package)
+        return package
+
+    def _revision(self, wanted: Settings, package: Package) -> Revision:
+        return Revision(wanted, package.sha256, package.size, self._clock(),
+                        str(uuid.uuid4()))
+
+    def _published(self, record: FunctionRecord, description: str | None) -> FunctionRecord:
+        """$LATEST published as the next version, unless the newest version already runs
+        the same code and configuration."""
+        latest = record.latest
+        if record.last_version and str(record.last_version) in record.versions:
+            newest = record.versions[str(record.last_version)]
+            if (newest.code_sha256, newest.settings) == (latest.code_sha256, latest.settings):
+                return record
+        number = record.last_version + 1
+        settings = latest.settings if description is None else \
+            replace(latest.settings, description=description)
+        version = Revision(settings, latest.code_sha256, latest.code_size, self._clock(),
+                           str(uuid.uuid4()))
+        return replace(record, versions={**record.versions, str(number): version},
+                       last_version=number)
+
+    async def _commit(self, record: FunctionRecord) -> None:
+        """Deploy the record's spec (which checks what the runtime checks), then keep it."""
+        spec = self._spec(record, strict=True)
+        try:
+            self._runtime.deploy(spec)
+        except BaseException:
+            if record.name not in self._records:        # a new function's code goes too
+                await asyncio.to_thread(self._store.delete, record.name)
+            raise
+        try:
+            await asyncio.to_thread(self._store.save, record)
+        except BaseException:
+            old = self._records.get(record.name)
+            if old is None:
+                self._runtime.remove(record.name)
+            else:
+                self._runtime.deploy(self._spec(old, strict=False))
+            raise
+        self._records[record.name] = record
+
+    def _spec(self, record: FunctionRecord, *, strict: bool) -> FunctionSpec:
+        snapshots = {v: self._revision_spec(record.name, rev, strict)
+                     for v, rev in record.versions.items()}
+        latest = self._revision_spec(record.name, record.latest, strict)
+        return replace(
+            latest, snapshots=snapshots,
+            published_versions=max(map(int, record.versions), default=0),
+            aliases={name: alias.version for name, alias in record.aliases.items()},
+            alias_weights={name: dict(alias.weights) for name, alias in record.aliases.items()
+                           if alias.weights},
+            tags=dict(record.tags), reserved_concurrency=record.reserved_concurrency,
+            permissions=record.permissions,
+            event_invoke_configs=dict(record.event_invoke_configs))
+
+    def _revision_spec(self, name: str, revision: Revision, strict: bool) -> FunctionSpec:
+        wanted = revision.settings
+        layers = []
+        for arn in wanted.layers:
+            content = self._layer_dir(arn)
+            if content is None:
+                if strict:
+                    raise InvalidParameterValue(f"Layer version {arn} does not exist.",
+                                                extra={"Type": "User"})
+                log.warning("function %s: layer %s is gone; it runs without it", name, arn)
+                continue
+            layers.append(content)
+        package = Package(revision.code_sha256, revision.code_size)
+        return FunctionSpec(
+            name=name, handler=wanted.handler, code_dir=self._store.code_dir(name, package.key),
+            runtime=wanted.runtime, memory_mb=wanted.memory_mb,
+            timeout_s=float(wanted.timeout_s), environment=dict(wanted.environment),
+            layers=tuple(layers), description=wanted.description, role=wanted.role,
+            architectures=wanted.architectures, region=self._region,
+            account_id=self._account_id, ephemeral_storage_mb=wanted.ephemeral_storage_mb,
+            logging_config=dict(wanted.logging_config))
+
+    def _deployed(self, name: str) -> bool:
+        try:
+            self._runtime.get(name)
+        except (AwsError, KeyError):
+            return False
+        return True
+
+    def _refuse_template(self, name: str) -> None:
+        if self._deployed(name):
+            raise TemplateFunction(
+                f"Function {name} is deployed from the app's SAM template; change the "
+                "template instead (fogbank up reloads it).")
+
+    def _arn(self, name: str) -> str:
+        return f"arn:aws:lambda:{self._region}:{self._account_id}:function:{name}"
+
+    def _not_found(self, name: str) -> ResourceNotFound:
+        return ResourceNotFound(f"Function not found: {self._arn(name)}", extra={"Type": "User"})
+
