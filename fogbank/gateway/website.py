@@ -9,8 +9,9 @@ Behaviour, as S3's website endpoint: GET and HEAD only; `RedirectAllRequestsTo`;
 documents for `/` and every folder (`/docs` redirects to `/docs/` when `docs/index.html`
 exists); RoutingRules on key prefix and error code; an object's website redirect
 location; 403 unless anyone may s3:GetObject the key (the bucket policy, or a public-read
-object ACL where ACLs count, under the bucket's Block Public Access); the error document with
-the error's status, else S3's HTML error page.
+object ACL where ACLs count, under the bucket's Block Public Access), and 403 rather than 404
+for a missing key unless anyone may also s3:ListBucket; the error document with the error's
+status, else S3's HTML error page.
 """
 from __future__ import annotations
 
@@ -114,11 +115,13 @@ class WebsiteApp:
         try:
             await self._object(scope, send, bucket, key)
         except S3Error as exc:
-            if exc.code == "NoSuchKey" and await self._is_folder(bucket, path, suffix):
-                raise Answer(302, {"location": f"{site}/{path}/"}) from None
-            status = 403 if exc.status == 403 else exc.status
-            self._route(config, path, status, host, site)
-            await self._error(scope, send, bucket, config, status, exc)
+            if exc.code == "NoSuchKey":
+                if await self._is_folder(bucket, path, suffix):
+                    raise Answer(302, {"location": f"{site}/{path}/"}) from None
+                if await self._engine.anonymous.hides_missing_keys(bucket):
+                    exc = AccessDenied()
+            self._route(config, path, exc.status, host, site)
+            await self._error(scope, send, bucket, config, exc.status, exc)
 
     async def _config(self, bucket: str) -> dict[str, Any]:
         try:

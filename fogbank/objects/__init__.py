@@ -14,16 +14,20 @@ Built by node.py, used by the S3 wire layer, the website app and the deploy prov
 Its parts, each an attribute (every method is async unless marked sync):
 
 engine.buckets  (buckets.py)
-    create(name, *, location=None, ownership=None, acl: Acl | None = None) -> Bucket
+    create(name, *, location=None, ownership=None, acl: Acl | None = None,
+           object_lock=False) -> Bucket
         location: the CreateBucketConfiguration's LocationConstraint, if any; a new bucket
-        has Block Public Access all on and ownership BucketOwnerEnforced unless named.
-    delete(name) -> None                       BucketNotEmpty while objects remain; uploads
-                                               in progress are dropped with it
+        has Block Public Access all on and ownership BucketOwnerEnforced unless named;
+        object_lock: Object Lock, with versioning enabled for good.
+    delete(name) -> None                       BucketNotEmpty while objects, versions or
+                                               delete markers remain; uploads in progress
+                                               are dropped with it
     get(name) -> Bucket                        HeadBucket / GetBucketLocation; NoSuchBucket
     list(prefix="", *, region=None) -> list[Bucket]   by name; region: BucketRegion filter
     create_now / delete_now                    sync forms, for the deploy providers
 engine.configs  (configs.py) — CORS, policy, tagging, lifecycle, website, notification,
-                                default encryption
+                                default encryption, versioning ({"Status": "Enabled" |
+                                "Suspended"}; {} when never versioned), Object Lock
     put(bucket, kind: BucketConfig, document) -> None
         document: the botocore shape as a dict (e.g. {"CORSRules": [...]}, {"TagSet": [...]},
         {"Rules": [...]}, {"IndexDocument": {"Suffix": ...}, ...},
@@ -48,6 +52,14 @@ engine.anonymous  (access.py)
                                                and, where ACLs count, AllUsers grants, under
                                                the bucket's Block Public Access
 engine.objects  (objects.py)
+    Versioning (versions.py): in a bucket whose versioning is Enabled every write makes a
+    new version (PutResult.version_id); Suspended, it replaces the "null" version. Reads,
+    copies, tags and ACLs take a version id ("null" names the null version; one S3 could
+    not have made, or any but "null" in a bucket never versioned: InvalidArgument; a
+    missing one: NoSuchVersion; a delete marker: MethodNotAllowed). ObjectInfo.version_id
+    is "null" for the null version of a bucket that is or was versioned, None otherwise;
+    a NoSuchKey or MethodNotAllowed about a delete marker carries it as `.info`.
+    versioning(bucket) -> "Enabled" | "Suspended" | None
     put(PutObject) -> PutResult                .expiration: x-amz-expiration from the bucket's
                                                lifecycle rules (also on ObjectInfo when read)
     put / copy / uploads.create take an EncryptionRequest (headers as sent; none: the
@@ -62,21 +74,26 @@ engine.objects  (objects.py)
     attributes(bucket, key, *, max_parts=1000, part_number_marker=0) -> ObjectAttributes
                                                GetObjectAttributes: the info, and a page of the
                                                parts of an object made by multipart upload
-    delete(bucket, key, *, caller=Caller(), conditions=Conditions()) -> None
-                                               no error for a missing key; If-Match honoured
-    delete_many(bucket, keys, *, caller=Caller(), etags=None)
+    delete(bucket, key, *, caller=Caller(), conditions=Conditions(), version_id=None)
+        -> Deleted                             no error for a missing key; If-Match honoured;
+                                               versioned: a delete marker, or with version_id
+                                               that version removed for good
+    delete_many(bucket, keys, *, caller=Caller(), etags=None, version_ids=None)
         -> tuple[list[Deleted], list[DeleteFailed]]
-                                               etags: If-Match per position in keys
+                                               etags, version_ids: per position in keys
     copy(CopyObject) -> PutResult              an unknown metadata or tagging directive →
                                                InvalidArgument
     list_v1(bucket, *, prefix="", delimiter="", max_keys=1000, marker="") -> ListPage
     list_v2(bucket, *, prefix="", delimiter="", max_keys=1000, start_after="",
             continuation_token=None) -> ListPage
-    put_acl(bucket, key, Acl) -> None          PutObjectAcl; an object's ACL is kept in
+    list_versions(bucket, *, prefix="", delimiter="", max_keys=1000, key_marker="",
+                  version_id_marker="") -> VersionsPage
+    put_acl(bucket, key, Acl, version_id=None) -> None
+                                               PutObjectAcl; an object's ACL is kept in
                                                ObjectInfo.headers.acl (access.load reads it)
-    get_tags(bucket, key) -> dict[str, str]
-    put_tags(bucket, key, tags: Mapping[str, str]) -> None
-    delete_tags(bucket, key) -> None
+    get_tags(bucket, key, version_id=None) -> dict[str, str]
+    put_tags(bucket, key, tags: Mapping[str, str], version_id=None) -> None
+    delete_tags(bucket, key, version_id=None) -> None
 engine.uploads  (uploads.py)
     create(CreateUpload) -> Upload
     upload_part(bucket, key, upload_id, part_number, body, *, content_md5=None,
@@ -105,12 +122,14 @@ from fogbank.objects.model import (CHECKSUM_ALGORITHMS, Acl, Body, Bucket, Bucke
                                    ContentHeaders, CopyObject, CopySource, CorsRule,
                                    CreateUpload, CustomerKey, Deleted, DeleteFailed, Encryption,
                                    EncryptionRequest, GetObject, ListPage,
-                                   ObjectAttributes, ObjectBody, ObjectInfo, Part, PartsPage,
-                                   PutObject, PutResult, Range, Upload, UploadsPage)
+                                   ObjectAttributes, ObjectBody, ObjectInfo, ObjectVersion, Part,
+                                   PartsPage, PutObject, PutResult, Range, Upload, UploadsPage,
+                                   VersionsPage)
 
 __all__ = ["CHECKSUM_ALGORITHMS", "Acl", "Body", "Bucket", "BucketConfig", "Caller", "Checksum",
            "ChecksumSpec", "CompletedPart", "Conditions", "ContentHeaders", "CopyObject",
            "CopySource", "CorsRule", "CreateUpload", "CustomerKey", "DeleteFailed", "Deleted",
            "Encryption", "EncryptionRequest", "GetObject",
-           "ListPage", "ObjectAttributes", "ObjectBody", "ObjectInfo", "ObjectsEngine", "Part",
-           "PartsPage", "PutObject", "PutResult", "Range", "S3Error", "Upload", "UploadsPage"]
+           "ListPage", "ObjectAttributes", "ObjectBody", "ObjectInfo", "ObjectVersion",
+           "ObjectsEngine", "Part", "PartsPage", "PutObject", "PutResult", "Range", "S3Error",
+           "Upload", "UploadsPage", "VersionsPage"]

@@ -202,3 +202,9 @@ class AnonymousAccess:
             acl = await self._document(bucket, BucketConfig.ACL) or {}
             return _grants_anyone(acl.get("Grants", []), _BUCKET_PERMISSION[action])
         return False
+
+    async def hides_missing_keys(self, bucket: str) -> bool:
+        """Whether an unsigned read of a key that does not exist is AccessDenied (403)
+        rather than NoSuchKey (404): S3 tells the two apart only to a caller who may
+        s3:ListBucket the bucket, so that keys cannot be probed by reading them."""
+        return not await self.allows(bucket, "s3:ListBucket")

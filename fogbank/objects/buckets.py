@@ -17,13 +17,13 @@ LEGACY_REGION = "us-east-1"
 
 
 # Called on the database thread as a bucket is created: its name, Object Ownership, ACL
-# grants and Block Public Access settings.
-OnCreate = Callable[[str, str, tuple[dict, ...], dict], None]
+# grants, Block Public Access settings and whether it has Object Lock.
+OnCreate = Callable[[str, str, tuple[dict, ...], dict, bool], None]
 
 
 class Buckets:
     def __init__(self, store: Store, *, clock: Callable[[], float],
-                 on_create: OnCreate = lambda name, ownership, grants, block: None,
+                 on_create: OnCreate = lambda name, ownership, grants, block, locked: None,
                  on_delete: Callable[[str], None] = lambda name: None) -> None:
         self._store = store
         self._clock = clock
@@ -32,23 +32,27 @@ class Buckets:
         self._known: dict[str, Bucket] = {}        # a bucket's name and region never change
 
     async def create(self, name: str, *, location: str | None = None,
-                     ownership: str | None = None, acl: Acl | None = None) -> Bucket:
+                     ownership: str | None = None, acl: Acl | None = None,
+                     object_lock: bool = False) -> Bucket:
         """Create a bucket in `location` (CreateBucketConfiguration's LocationConstraint),
         else in us-east-1. Re-creating one's own bucket is BucketAlreadyOwnedByYou, except
         in us-east-1 where S3 answers 200 for compatibility. `ownership`: its Object
-        Ownership (BucketOwnerEnforced unless named); `acl`: the ACL CreateBucket names."""
+        Ownership (BucketOwnerEnforced unless named); `acl`: the ACL CreateBucket names;
+        `object_lock`: a bucket with Object Lock, and so with versioning enabled."""
         return await self._store.db(self._create, name, location, ownership, acl,
-                                    access.NEW_BUCKET_BLOCK)
+                                    access.NEW_BUCKET_BLOCK, object_lock)
 
     def create_now(self, name: str, *, location: str | None = None,
                    ownership: str | None = None, acl: Acl | None = None,
-                   block: Mapping[str, bool] = access.NEW_BUCKET_BLOCK) -> Bucket:
+                   block: Mapping[str, bool] = access.NEW_BUCKET_BLOCK,
+                   object_lock: bool = False) -> Bucket:
         """`create` for the deploy providers, which give a new bucket its template's Block
         Public Access settings (`block`) as CloudFormation does."""
-        return self._store.db_sync(self._create, name, location, ownership, acl, block)
+        return self._store.db_sync(self._create, name, location, ownership, acl, block,
+                                   object_lock)
 
     def _create(self, name: str, location: str | None, ownership: str | None,
-                acl: Acl | None, block: Mapping[str, bool]) -> Bucket:
+                acl: Acl | None, block: Mapping[str, bool], object_lock: bool) -> Bucket:
         check_bucket_name(name)
         if location == LEGACY_REGION:
             raise errors.InvalidLocationConstraint(LocationConstraint=location)
@@ -58,7 +62,7 @@ class Buckets:
         bucket = Bucket(name, round(self._clock(), 3), location or LEGACY_REGION)
         if self._store.meta.add_bucket(bucket):
             self._known[name] = bucket
-            self._on_create(name, ownership, grants, dict(block))
+            self._on_create(name, ownership, grants, dict(block), object_lock)
             return bucket
         existing = self.lookup(name)
         if existing.region == LEGACY_REGION and location is None:
@@ -81,8 +85,8 @@ class Buckets:
         return bucket
 
     async def delete(self, name: str) -> None:
-        """Delete a bucket that holds no objects. Multipart uploads in progress do not keep
-        it: S3 deletes the bucket and drops them with it."""
+        """Delete a bucket that holds no objects, versions or delete markers. Multipart
+        uploads in progress do not keep it: S3 deletes the bucket and drops them with it."""
         await self._store.discard_ids(await self._store.db(self._delete, name))
 
     def delete_now(self, name: str) -> None:

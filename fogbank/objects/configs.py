@@ -11,7 +11,8 @@ import json
 from datetime import date, datetime, timezone
 from typing import Any, Mapping
 
-from fogbank.objects import access, cors, encryption, errors, lifecycle, policy, validation
+from fogbank.objects import (access, bucket_settings, cors, encryption, errors, lifecycle,
+                             object_lock, policy, validation, versions)
 from fogbank.objects.model import Acl, BucketConfig, CorsRule
 from fogbank.objects.buckets import Buckets
 from fogbank.objects.store import Store
@@ -31,6 +32,7 @@ _MISSING = {
     BucketConfig.WEBSITE: errors.NoSuchWebsiteConfiguration,
     BucketConfig.PUBLIC_ACCESS_BLOCK: errors.NoSuchPublicAccessBlockConfiguration,
     BucketConfig.OWNERSHIP: errors.OwnershipControlsNotFoundError,
+    BucketConfig.OBJECT_LOCK: errors.ObjectLockConfigurationNotFoundError,
 }
 _CHECKS = {
     BucketConfig.CORS: validation.check_cors,
@@ -43,6 +45,11 @@ _CHECKS = {
     BucketConfig.PUBLIC_ACCESS_BLOCK: access.check_block_document,
     BucketConfig.OWNERSHIP: access.check_ownership_document,
     BucketConfig.ACL: access.check_acl_document,
+    BucketConfig.VERSIONING: versions.check_configuration,
+    BucketConfig.OBJECT_LOCK: object_lock.check_configuration,
+    BucketConfig.LOGGING: bucket_settings.check_logging,
+    BucketConfig.REQUEST_PAYMENT: bucket_settings.check_request_payment,
+    BucketConfig.ACCELERATE: bucket_settings.check_accelerate,
 }
 
 
@@ -64,6 +71,8 @@ def check(kind: BucketConfig, document: Any, bucket: str) -> Any:
         raise errors.MalformedXML() from None
     if kind is BucketConfig.POLICY:
         policy.check_for_bucket(checked, bucket)
+    elif kind is BucketConfig.ACCELERATE:
+        bucket_settings.check_accelerated_name(bucket)
     return checked
 
 
@@ -93,7 +102,7 @@ class BucketConfigs:
 
     def _put(self, bucket: str, kind: BucketConfig, checked: Any) -> None:
         """On the database thread, so the settings judged are those the change meets."""
-        self._buckets.lookup(bucket)
+        source = self._buckets.lookup(bucket)
         block = self._load(bucket, BucketConfig.PUBLIC_ACCESS_BLOCK)
         if kind is BucketConfig.POLICY:
             access.policy_refused(checked, block, bucket=bucket, account_id=self._account_id)
@@ -103,12 +112,24 @@ class BucketConfigs:
         elif kind is BucketConfig.OWNERSHIP and access.acls_disabled(checked) and \
                 (self._load(bucket, BucketConfig.ACL) or {}).get("Grants"):
             raise errors.InvalidBucketAclWithObjectOwnership()
+        elif kind is BucketConfig.VERSIONING and checked["Status"] != versions.ENABLED and \
+                self._load(bucket, BucketConfig.OBJECT_LOCK):
+            raise errors.InvalidBucketState(versions.LOCKED)
+        elif kind is BucketConfig.OBJECT_LOCK and (self._load(
+                bucket, BucketConfig.VERSIONING) or {}).get("Status") != versions.ENABLED:
+            raise errors.InvalidBucketState(object_lock.NEEDS_VERSIONING)
+        elif kind is BucketConfig.LOGGING:
+            bucket_settings.check_log_target(checked, source, self._buckets.lookup)
         self._set(bucket, kind, checked)
 
     def initialize(self, bucket: str, ownership: str, grants: tuple[dict, ...],
-                   block: dict[str, bool]) -> None:
+                   block: dict[str, bool], locked: bool = False) -> None:
         """On the database thread, as a bucket is created: its Block Public Access (all on
-        for a bucket made through the API), Object Ownership and ACL."""
+        for a bucket made through the API), Object Ownership and ACL; Object Lock
+        (`locked`), which comes with versioning enabled."""
+        if locked:
+            self._set(bucket, BucketConfig.VERSIONING, {"Status": versions.ENABLED})
+            self._set(bucket, BucketConfig.OBJECT_LOCK, dict(object_lock.ENABLED))
         self._set(bucket, BucketConfig.PUBLIC_ACCESS_BLOCK, block)
         self._set(bucket, BucketConfig.OWNERSHIP, {"Rules": [{"ObjectOwnership": ownership}]})
         self._set(bucket, BucketConfig.ACL, {"Grants": list(grants)} if grants else None)
@@ -153,6 +174,10 @@ class BucketConfigs:
                 return {"Rules": [encryption.DEFAULT_RULE]}
             if kind is BucketConfig.ACL:
                 return {"Grants": []}
+            if kind is BucketConfig.VERSIONING:
+                return {}                   # never versioned: no Status at all
+            if kind in bucket_settings.DEFAULTS:
+                return dict(bucket_settings.DEFAULTS[kind])
             raise _MISSING[kind](BucketName=bucket)
         return document
 

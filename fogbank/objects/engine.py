@@ -60,7 +60,9 @@ class ObjectsEngine:
             store, self.buckets, notifier, clock=self._clock,
             lifecycle=lambda b: self.configs.find(b, BucketConfig.LIFECYCLE),
             default_encryption=lambda b: self.configs.find(b, BucketConfig.ENCRYPTION),
-            object_acl=self.configs.check_object_acl, account_id=self.account_id)
+            object_acl=self.configs.check_object_acl,
+            versioning=lambda b: self.configs.find(b, BucketConfig.VERSIONING),
+            account_id=self.account_id)
         self.uploads = Uploads(store, self.buckets, self.objects, notifier, clock=self._clock)
         self.sweeper = LifecycleSweeper(store, self.configs, self.uploads, notifier,
                                         clock=self._clock, interval_s=self._sweep_interval)

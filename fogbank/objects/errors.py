@@ -40,6 +40,9 @@ BucketAlreadyOwnedByYou = _error(
     "BucketAlreadyOwnedByYou", 409,
     "Your previous request to create the named bucket succeeded and you already own it.")
 BucketNotEmpty = _error("BucketNotEmpty", 409, "The bucket you tried to delete is not empty")
+# S3 spells this code with two t's.
+CrossLocationLoggingProhibitted = _error("CrossLocationLoggingProhibitted", 403,
+                                         "Cross S3 location logging not allowed.")
 EntityTooLarge = _error("EntityTooLarge", 400,
                         "Your proposed upload exceeds the maximum allowed object size.")
 EntityTooSmall = _error("EntityTooSmall", 400,
@@ -80,10 +83,15 @@ InvalidPartOrder = _error("InvalidPartOrder", 400,
                           "by part number.")
 InvalidPartNumber = _error("InvalidPartNumber", 416,
                            "The requested partnumber is not satisfiable")
+IllegalVersioningConfigurationException = _error(
+    "IllegalVersioningConfigurationException", 400,
+    "The versioning configuration specified in the request is invalid.")
 IncompleteBody = _error("IncompleteBody", 400, "You did not provide the number of bytes "
                                                 "specified by the Content-Length HTTP header")
 InvalidRange = _error("InvalidRange", 416, "The requested range is not satisfiable")
 InvalidRequest = _error("InvalidRequest", 400, "Invalid Request")
+InvalidTargetBucketForLogging = _error("InvalidTargetBucketForLogging", 400,
+                                      "The target bucket for logging does not exist")
 InvalidTag = _error("InvalidTag", 400, "The TagValue you have provided is invalid")
 InvalidStorageClass = _error("InvalidStorageClass", 400,
                               "The storage class you specified is not valid")
@@ -112,6 +120,7 @@ NoSuchUpload = _error(
     "NoSuchUpload", 404,
     "The specified upload does not exist. The upload ID may be invalid, or the upload may "
     "have been aborted or completed.")
+NoSuchVersion = _error("NoSuchVersion", 404, "The specified version does not exist.")
 NoSuchWebsiteConfiguration = _error("NoSuchWebsiteConfiguration", 404,
                                     "The specified bucket does not have a website configuration")
 ObjectLockConfigurationNotFoundError = _error(
@@ -119,7 +128,17 @@ ObjectLockConfigurationNotFoundError = _error(
     "Object Lock configuration does not exist for this bucket")
 OwnershipControlsNotFoundError = _error("OwnershipControlsNotFoundError", 404,
                                         "The bucket ownership controls were not found")
+ReplicationConfigurationNotFoundError = _error(
+    "ReplicationConfigurationNotFoundError", 404, "The replication configuration was not found")
 NotModified = _error("NotModified", 304, "Not Modified")
+
+
+def about_delete_marker(error: S3Error, marker: Any) -> S3Error:
+    """An error answering for a delete marker (NoSuchKey when it is the latest version,
+    MethodNotAllowed when a request names it): `.info` carries it (its ObjectInfo), so that
+    the wire layer can send the headers S3 sends about it."""
+    error.info = marker       # type: ignore[attr-defined]
+    return error
 PreconditionFailed = _error("PreconditionFailed", 412,
                             "At least one of the pre-conditions you specified did not hold")
 ConditionalRequestConflict = _error(

@@ -4,6 +4,11 @@ Like S3, an object expires at the first midnight UTC after its last modification
 rule's Days (or from the rule's Date on), and an incomplete multipart upload is aborted at
 the first midnight after its initiation plus DaysAfterInitiation. Transitions between
 storage classes have nothing to do locally and are ignored.
+
+In a versioned bucket an expiring object gets a delete marker instead (its version stays,
+noncurrent); a noncurrent version goes for good at the first midnight after it became
+noncurrent plus NoncurrentDays, beyond the NewerNoncurrentVersions newest kept; and with
+ExpiredObjectDeleteMarker, a delete marker that is all that is left of its key goes.
 """
 from __future__ import annotations
 
@@ -15,9 +20,9 @@ from email.utils import formatdate
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 from urllib.parse import quote
 
-from fogbank.objects import errors
+from fogbank.objects import errors, versions
 from fogbank.objects.errors import NoSuchUpload
-from fogbank.objects.model import BucketConfig, Caller
+from fogbank.objects.model import BucketConfig, Caller, ContentHeaders, ObjectInfo
 from fogbank.objects.notifications import Notifier
 from fogbank.objects.storage import ObjectRecord
 from fogbank.objects.store import Store
@@ -111,6 +116,38 @@ def _due(rule: Mapping[str, Any], last_modified: float) -> float | None:
     return None
 
 
+def _for_versions(rule: Mapping[str, Any]) -> bool:
+    return bool(rule.get("NoncurrentVersionExpiration")
+                or (rule.get("Expiration") or {}).get("ExpiredObjectDeleteMarker"))
+
+
+def _expired_versions(rules: list[Mapping[str, Any]], found: list[ObjectRecord], now: float
+                      ) -> list[ObjectRecord]:
+    """Of one key's versions (newest first), those the rules remove now: noncurrent
+    versions past their NoncurrentDays, and a delete marker that would be left alone."""
+    gone: list[ObjectRecord] = []
+    for rule in rules:
+        expiration = rule.get("NoncurrentVersionExpiration") or {}
+        if "NoncurrentDays" not in expiration:
+            continue
+        keep = int(expiration.get("NewerNoncurrentVersions") or 0)
+        noncurrent = 0
+        for newer, record in zip(found, found[1:]):
+            if record.info.delete_marker or not applies(rule, record):
+                continue
+            noncurrent += 1
+            # A version became noncurrent when the next newer one was made.
+            due = next_midnight(newer.info.last_modified + int(expiration["NoncurrentDays"]) * DAY)
+            if noncurrent > keep and now >= due and record not in gone:
+                gone.append(record)
+    left = [record for record in found if record not in gone]
+    if len(left) == 1 and left[0].info.delete_marker and any(
+            (rule.get("Expiration") or {}).get("ExpiredObjectDeleteMarker") is True
+            and applies(rule, left[0]) for rule in rules):
+        gone.append(left[0])
+    return gone
+
+
 def expired(rule: Mapping[str, Any], record: ObjectRecord, now: float) -> bool:
     due = _due(rule, record.info.last_modified)
     return due is not None and now >= due and applies(rule, record)
@@ -167,40 +204,81 @@ class LifecycleSweeper:
         removed = 0
         for bucket, document in await self._configs.all_of(BucketConfig.LIFECYCLE):
             rules = [r for r in document.get("Rules", []) if r.get("Status") == "Enabled"]
-            if any(r.get("Expiration") for r in rules):
-                removed += await self._expire_objects(bucket, rules)
+            state = (await self._configs.find(bucket, BucketConfig.VERSIONING) or {}).get(
+                "Status")
+            if any(_due(r, 0.0) is not None for r in rules):
+                removed += await self._expire_objects(bucket, rules, state)
+            if state is not None and any(_for_versions(r) for r in rules):
+                removed += await self._expire_versions(bucket, rules)
             if any(r.get("AbortIncompleteMultipartUpload") for r in rules):
                 removed += await self._abort_uploads(bucket, rules)
         return removed
 
-    async def _expire_objects(self, bucket: str, rules: list[Mapping[str, Any]]) -> int:
+    async def _expire_objects(self, bucket: str, rules: list[Mapping[str, Any]],
+                              state: str | None) -> int:
         meta, removed, start = self._store.meta, 0, ""
         while True:
             batch = await self._store.db(meta.scan, bucket, start, 500)
             now = self._clock()
             for record in batch:
                 if any(expired(rule, record, now) for rule in rules):
-                    removed += await self._remove(record)
+                    removed += await self._remove(record, state)
             if len(batch) < 500:
                 return removed
             start = batch[-1].info.key + "\0"
 
-    async def _remove(self, record: ObjectRecord) -> int:
+    async def _remove(self, record: ObjectRecord, state: str | None) -> int:
+        """Expire a current object: gone in a bucket never versioned, else behind a new
+        delete marker (which replaces the null version while versioning is suspended)."""
         meta, info = self._store.meta, record.info
+        marker_id = versions.new_version_id() if state == versions.ENABLED else None
+        marker = ObjectInfo(info.bucket, info.key, 0, "", round(self._clock(), 3),
+                            ContentHeaders(), {}, version_id=marker_id, delete_marker=True)
 
-        def remove_if_unchanged() -> ObjectRecord | None:
+        def remove_if_unchanged() -> tuple[bool, ObjectRecord | None]:
             current = meta.get_object(info.bucket, info.key)
             if current is None or (current.info.etag, current.info.last_modified) != (
                     info.etag, info.last_modified):
-                return None                      # replaced since it was read: not this one
-            return meta.remove_object(info.bucket, info.key)
+                return False, None               # replaced since it was read: not this one
+            if state is None:
+                return True, meta.remove_object(info.bucket, info.key)
+            return True, meta.add_delete_marker(marker)
 
-        gone = await self._store.db(remove_if_unchanged)
+        done, gone = await self._store.db(remove_if_unchanged)
+        if not done:
+            return 0
+        await self._store.discard(gone and gone.body)
+        if state is None:
+            await self._notifier.emit(info.bucket, "LifecycleExpiration:Delete", info.key,
+                                      LIFECYCLE_CALLER)
+        else:
+            await self._notifier.emit(info.bucket, "LifecycleExpiration:DeleteMarkerCreated",
+                                      info.key, LIFECYCLE_CALLER,
+                                      version_id=versions.wire_id(marker_id))
+        return 1
+
+    async def _expire_versions(self, bucket: str, rules: list[Mapping[str, Any]]) -> int:
+        """NoncurrentVersionExpiration and ExpiredObjectDeleteMarker, key by key."""
+        meta, removed, start = self._store.meta, 0, ""
+        while True:
+            keys = await self._store.db(meta.version_keys, bucket, start, 500)
+            for key in keys:
+                found = await self._store.db(meta.key_versions, bucket, key)
+                for record in _expired_versions(rules, found, self._clock()):
+                    removed += await self._remove_version(record)
+            if len(keys) < 500:
+                return removed
+            start = keys[-1] + "\0"
+
+    async def _remove_version(self, record: ObjectRecord) -> int:
+        info = record.info
+        gone = await self._store.db(self._store.meta.remove_version, info.bucket, info.key,
+                                    info.version_id)
         if gone is None:
             return 0
         await self._store.discard(gone.body)
         await self._notifier.emit(info.bucket, "LifecycleExpiration:Delete", info.key,
-                                  LIFECYCLE_CALLER)
+                                  LIFECYCLE_CALLER, version_id=versions.wire_id(info.version_id))
         return 1
 
     async def _abort_uploads(self, bucket: str, rules: list[Mapping[str, Any]]) -> int:

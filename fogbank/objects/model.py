@@ -38,6 +38,11 @@ class BucketConfig(Enum):
     PUBLIC_ACCESS_BLOCK = "publicAccessBlock"
     OWNERSHIP = "ownershipControls"
     ACL = "acl"                                    # the bucket's grants beyond its owner's
+    VERSIONING = "versioning"                      # {"Status": ..., "MFADelete": ...}
+    OBJECT_LOCK = "object-lock"                    # botocore's ObjectLockConfiguration
+    LOGGING = "logging"                            # BucketLoggingStatus: kept, never acted on
+    REQUEST_PAYMENT = "requestPayment"             # {"Payer": ...}
+    ACCELERATE = "accelerate"                      # {"Status": ...}
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,10 @@ class ObjectInfo:
     # when the object is read (the rules may change after it was written), never stored.
     expiration: str | None = None
     encryption: Encryption = Encryption()
+    # The version: None is S3's "null" version (every object of a bucket never versioned,
+    # and those written while versioning was suspended). A delete marker has no body.
+    version_id: str | None = None
+    delete_marker: bool = False
 
     @property
     def content_type(self) -> str:
@@ -227,6 +236,8 @@ class PutResult:
     checksum: Checksum | None = None
     expiration: str | None = None                  # x-amz-expiration, as on ObjectInfo
     encryption: Encryption = Encryption()
+    version_id: str | None = None                  # the new version's, in a versioned bucket
+    source_version_id: str | None = None           # a copy's source version, when versioned
 
 
 @dataclass(frozen=True)
@@ -237,6 +248,7 @@ class GetObject:
     conditions: Conditions = Conditions()
     part_number: int | None = None                 # GetObject/HeadObject ?partNumber=
     customer_key: CustomerKey = CustomerKey()      # an SSE-C object's key
+    version_id: str | None = None                  # ?versionId= ("null" names the null one)
 
 
 @dataclass(frozen=True)
@@ -261,6 +273,7 @@ class CopySource:
     conditions: Conditions = Conditions()          # x-amz-copy-source-if-*
     range: Range | None = None                     # UploadPartCopy's x-amz-copy-source-range
     customer_key: CustomerKey = CustomerKey()      # x-amz-copy-source-…-customer-*
+    version_id: str | None = None                  # x-amz-copy-source's ?versionId=
 
 
 @dataclass(frozen=True)
@@ -282,8 +295,14 @@ class CopyObject:
 
 @dataclass(frozen=True)
 class Deleted:
+    """What a delete did: removed the version `version_id` (which was a delete marker when
+    `delete_marker`), or, asked for no version in a versioned bucket, made the delete
+    marker `version_id` (`delete_marker` True). `version_id` None: nothing versioned."""
+
     key: str
     index: int = 0          # the entry's position in the request, to echo what it named
+    version_id: str | None = None
+    delete_marker: bool = False
 
 
 @dataclass(frozen=True)
@@ -291,6 +310,25 @@ class DeleteFailed:
     key: str
     code: str
     message: str
+    version_id: str | None = None                  # the version the entry named
+
+
+@dataclass(frozen=True)
+class ObjectVersion:
+    """One entry of ListObjectVersions: a version or a delete marker (`info.delete_marker`),
+    its version id given ("null" for the null version)."""
+
+    info: ObjectInfo
+    is_latest: bool
+
+
+@dataclass(frozen=True)
+class VersionsPage:
+    versions: tuple[ObjectVersion, ...]            # key ascending, newest version first
+    common_prefixes: tuple[str, ...]
+    is_truncated: bool
+    next_key_marker: str | None = None
+    next_version_id_marker: str | None = None
 
 
 @dataclass(frozen=True)
@@ -354,6 +392,8 @@ class Part:
     checksum: Checksum | None = None
     # The upload's encryption, for UploadPart's answer; not stored with the part.
     encryption: Encryption = Encryption()
+    # UploadPartCopy's source version (x-amz-copy-source-version-id); not stored either.
+    source_version_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -59,9 +59,11 @@ class Notifier:
         self._sequence = itertools.count()
 
     async def emit(self, bucket: str, event_name: str, key: str, caller: Caller, *,
-                   size: int | None = None, etag: str | None = None) -> None:
+                   size: int | None = None, etag: str | None = None,
+                   version_id: str | None = None) -> None:
         """Queue the invocations an event asks for; failures are logged, never raised —
-        the object change they report has already been acknowledged."""
+        the object change they report has already been acknowledged. `version_id`: the
+        version the event made or removed, in a bucket that is or was versioned."""
         if self._enqueue is None:
             return
         config = await self._lookup(bucket)
@@ -73,7 +75,8 @@ class Notifier:
             if not key_matches(target, key):
                 continue
             record = self.record(bucket, event_name, key, caller, size=size, etag=etag,
-                                 configuration_id=str(target.get("Id", "")))
+                                 configuration_id=str(target.get("Id", "")),
+                                 version_id=version_id)
             payload = json.dumps({"Records": [record]}).encode()
             name = function_name(str(target.get("LambdaFunctionArn", "")))
             try:
@@ -83,7 +86,8 @@ class Notifier:
                               event_name, bucket, key, name)
 
     def record(self, bucket: str, event_name: str, key: str, caller: Caller, *,
-               size: int | None, etag: str | None, configuration_id: str) -> dict[str, Any]:
+               size: int | None, etag: str | None, configuration_id: str,
+               version_id: str | None = None) -> dict[str, Any]:
         """One S3 event record, as S3 sends it (event structure version 2.1)."""
         now = self._clock()
         obj: dict[str, Any] = {"key": quote_plus(key, safe="/")}
@@ -91,6 +95,8 @@ class Notifier:
             obj["size"] = size
         if etag is not None:
             obj["eTag"] = etag.strip('"')
+        if version_id is not None:
+            obj["versionId"] = version_id
         # 18 hex digits, zero-padded on the left as S3's are ("0055AED6DCD90281E5").
         obj["sequencer"] = f"{int(now * 1e6):016X}{next(self._sequence) % 0x100:02X}"
         principal = caller.principal_id or f"AWS:{OWNER_ID}"

@@ -10,15 +10,16 @@ import time
 from dataclasses import replace
 from typing import Any, Awaitable, Callable, Iterable, Mapping
 
-from fogbank.objects import encryption, errors, intake, listing
+from fogbank.objects import encryption, errors, intake, listing, versions
 from fogbank.objects.conditions import check_read, check_write
 from fogbank.objects.buckets import Buckets
 from fogbank.objects.lifecycle import expiration_header
 from fogbank.objects.model import (MAX_KEYS, MAX_PUT_SIZE, Acl, Bucket, Caller, ChecksumSpec,
-                                   Conditions, ContentHeaders, CopyObject, CustomerKey, Deleted,
+                                   Conditions, ContentHeaders, CopyObject, CopySource,
+                                   CustomerKey, Deleted,
                                    DeleteFailed, Encryption, EncryptionRequest, GetObject,
                                    ListPage, ObjectAttributes, ObjectBody, ObjectInfo, Part,
-                                   PutObject, PutResult, Range)
+                                   PutObject, PutResult, Range, VersionsPage)
 from fogbank.objects.names import check_key
 from fogbank.objects.notifications import Notifier
 from fogbank.objects.storage import ObjectRecord
@@ -86,11 +87,13 @@ class Objects:
     """`lifecycle(bucket)`: the bucket's lifecycle configuration or None, for the
     x-amz-expiration an answer carries; `default_encryption(bucket)`: its encryption
     configuration or None, for objects written without encryption headers; `object_acl`
-    judges the ACL a write sets (configs.check_object_acl)."""
+    judges the ACL a write sets (configs.check_object_acl); `versioning(bucket)`: its
+    versioning configuration or None (never versioned)."""
 
     def __init__(self, store: Store, buckets: Buckets, notifier: Notifier, *,
                  clock: Callable[[], float], lifecycle: BucketDocument = _none,
                  default_encryption: BucketDocument = _none, object_acl: ObjectAcl = _no_acl,
+                 versioning: BucketDocument = _none,
                  account_id: str = "000000000000") -> None:
         self._store = store
         self._buckets = buckets
@@ -99,7 +102,31 @@ class Objects:
         self._lifecycle = lifecycle
         self._default_encryption = default_encryption
         self.object_acl = object_acl
+        self._versioning = versioning
         self._account_id = account_id
+
+    async def versioning(self, bucket: str) -> str | None:
+        """Enabled, Suspended, or None for a bucket never versioned (a cached document: no
+        query on the hot paths)."""
+        document = await self._versioning(bucket)
+        return document.get("Status") if document else None
+
+    async def new_version(self, bucket: str) -> tuple[str | None, str | None]:
+        """(the bucket's versioning status, the id of a version written now): a new id
+        while versioning is enabled, else None (the null version)."""
+        state = await self.versioning(bucket)
+        return state, versions.new_version_id() if state == versions.ENABLED else None
+
+    async def version_named(self, bucket: str, version_id: str) -> str | None:
+        """A version id a request names, as the store keeps it (None: the null version).
+        S3 refuses one that is not of its form, and any but "null" in a bucket never
+        versioned, once it has found the bucket: InvalidArgument."""
+        if version_id == versions.NULL:
+            return None
+        await self._buckets.get(bucket)
+        if await self.versioning(bucket) is None or not versions.is_version_id(version_id):
+            raise versions.invalid(version_id)
+        return version_id
 
     def now(self) -> float:
         return round(self._clock(), 3)       # S3 keeps milliseconds
@@ -129,12 +156,14 @@ class Objects:
                          event_name: str, caller: Caller) -> PutResult:
         """Make a received body the key's object (PutObject, CopyObject)."""
         etag = f'"{encryption.etag_digest(sse, got.md5).hex()}"'
+        state, version_id = await self.new_version(bucket)
         info = ObjectInfo(bucket, key, got.size, etag, self.now(), headers, dict(metadata),
-                          got.checksum, None, len(tags), encryption=sse)
-        await self.commit(ObjectRecord(info, got.body, tags), conditions)
-        await self._notifier.emit(bucket, event_name, key, caller, size=got.size, etag=etag)
+                          got.checksum, None, len(tags), encryption=sse, version_id=version_id)
+        await self.commit(ObjectRecord(info, got.body, tags), conditions, state)
+        await self._notifier.emit(bucket, event_name, key, caller, size=got.size, etag=etag,
+                                  version_id=event_version(state, version_id))
         return PutResult(etag, info.last_modified, got.size, got.checksum,
-                         await self.expiration(info, tags), sse)
+                         await self.expiration(info, tags), sse, version_id)
 
     async def encryption_for(self, bucket: Bucket, asked: EncryptionRequest, *, action: str,
                              key: str) -> Encryption:
@@ -155,10 +184,26 @@ class Objects:
         return expiration_header(document, info.key, info.size, tags, info.last_modified)
 
     async def _answered(self, record: ObjectRecord) -> ObjectInfo:
-        expiration = await self.expiration(record.info, record.tags)
-        return record.info if expiration is None else replace(record.info, expiration=expiration)
+        info = await self.with_version(record.info)
+        expiration = await self.expiration(info, record.tags)
+        return info if expiration is None else replace(info, expiration=expiration)
 
-    async def commit(self, record: ObjectRecord, when: Conditions = Conditions()) -> None:
+    async def with_version(self, info: ObjectInfo) -> ObjectInfo:
+        """The info as answers give it: the null version named "null" in a bucket that is
+        or was versioned (a bucket never versioned sends no version id)."""
+        if info.version_id is None and await self.versioning(info.bucket) is not None:
+            return replace(info, version_id=versions.NULL)
+        return info
+
+    def place(self, record: ObjectRecord, state: str | None) -> ObjectRecord | None:
+        """On the database thread: make a record the key's current version (`state`: the
+        bucket's versioning status); the record whose body nothing refers to any more."""
+        if state is None:
+            return self._store.meta.put_object(record)
+        return self._store.meta.add_version(record)
+
+    async def commit(self, record: ObjectRecord, when: Conditions = Conditions(),
+                     state: str | None = None) -> None:
         """Make a stored body the key's object, if `when` still holds; drop the old body."""
         meta = self._store.meta
 
@@ -167,7 +212,7 @@ class Objects:
             if when:
                 current = meta.get_object(record.info.bucket, record.info.key)
                 check_write(when, current and current.info, record.info.key)
-            return meta.put_object(record)
+            return self.place(record, state)
 
         try:
             old = await self._store.db(swap)
@@ -182,31 +227,67 @@ class Objects:
         check_write(when, record and record.info, key)
 
     async def delete(self, bucket: str, key: str, *, caller: Caller = Caller(),
-                     conditions: Conditions = Conditions()) -> None:
+                     conditions: Conditions = Conditions(), version_id: str | None = None
+                     ) -> Deleted:
         """Delete an object; deleting a missing key succeeds, as in S3. `conditions`:
-        DeleteObject's If-Match (PreconditionFailed when the ETag differs)."""
+        DeleteObject's If-Match (PreconditionFailed when the ETag differs). In a versioned
+        bucket: with `version_id`, that version goes for good; without, a delete marker
+        becomes the latest version."""
         check_key(key)
         await self._buckets.get(bucket)
+        stored = None if version_id is None else await self.version_named(bucket, version_id)
+        state = await self.versioning(bucket)
         meta = self._store.meta
 
-        def remove() -> ObjectRecord | None:
+        def check(current: ObjectRecord | None) -> None:
             if conditions.if_match is not None:
-                current = meta.get_object(bucket, key)
                 if current is None:
                     raise errors.NoSuchKey(Key=key)
                 check_write(conditions, current.info, key)
-            return meta.remove_object(bucket, key)
 
-        old = await self._store.db(remove)
+        if state is None:
+            def remove() -> ObjectRecord | None:
+                check(meta.get_object(bucket, key))
+                return meta.remove_object(bucket, key)
+            old = await self._store.db(remove)
+            done = Deleted(key, version_id=version_id)
+            reported = None
+        elif version_id is not None:
+            def remove_version() -> ObjectRecord | None:
+                check(meta.get_version(bucket, key, stored))
+                return meta.remove_version(bucket, key, stored)
+            old = await self._store.db(remove_version)
+            done = Deleted(key, version_id=version_id,
+                           delete_marker=old is not None and old.info.delete_marker)
+            reported = version_id
+        else:
+            marker_id = versions.new_version_id() if state == versions.ENABLED else None
+            marker = ObjectInfo(bucket, key, 0, "", self.now(), ContentHeaders(), {},
+                                version_id=marker_id, delete_marker=True)
+
+            def mark() -> ObjectRecord | None:
+                check(meta.get_object(bucket, key))
+                return meta.add_delete_marker(marker)
+            old = await self._store.db(mark)
+            done = Deleted(key, version_id=versions.wire_id(marker_id), delete_marker=True)
+            await self._store.discard(old and old.body)
+            await self._notifier.emit(bucket, "ObjectRemoved:DeleteMarkerCreated", key, caller,
+                                      version_id=done.version_id)
+            return done
         if old is not None:
             await self._store.discard(old.body)
-            await self._notifier.emit(bucket, "ObjectRemoved:Delete", key, caller)
+            await self._notifier.emit(bucket, "ObjectRemoved:Delete", key, caller,
+                                      version_id=reported)
+        return done
 
     async def delete_many(self, bucket: str, keys: Iterable[str], *, caller: Caller = Caller(),
-                          etags: Mapping[int, str] | None = None
+                          etags: Mapping[int, str] | None = None,
+                          version_ids: Mapping[int, str] | None = None
                           ) -> tuple[list[Deleted], list[DeleteFailed]]:
         """DeleteObjects: at most 1000 keys; per-key failures are reported, not raised.
-        `etags`: the ETag an entry (by its index) names, a condition on deleting it."""
+        `etags`: the ETag an entry (by its index) names, a condition on deleting it;
+        `version_ids`: the version it names. A version id S3 could not have made is
+        reported as a version that does not exist."""
         keys = list(keys)
         if not keys or len(keys) > MAX_KEYS:
             raise errors.MalformedXML()
@@ -214,12 +295,17 @@ class Objects:
         deleted, failed = [], []
         for index, key in enumerate(keys):
             etag = (etags or {}).get(index)
+            version_id = (version_ids or {}).get(index)
             try:
-                await self.delete(bucket, key, caller=caller, conditions=Conditions(
-                    if_match=etag) if etag is not None else Conditions())
-                deleted.append(Deleted(key, index))
+                done = await self.delete(bucket, key, caller=caller, version_id=version_id,
+                                         conditions=Conditions(if_match=etag)
+                                         if etag is not None else Conditions())
+                deleted.append(replace(done, index=index))
+            except errors.InvalidArgument:
+                failed.append(DeleteFailed(key, errors.NoSuchVersion.code,
+                                           errors.NoSuchVersion.default_message, version_id))
             except errors.S3Error as exc:
-                failed.append(DeleteFailed(key, exc.code, exc.message))
+                failed.append(DeleteFailed(key, exc.code, exc.message, version_id))
         return deleted, failed
 
     async def copy(self, req: CopyObject) -> PutResult:
@@ -232,7 +318,7 @@ class Objects:
             raise errors.InvalidArgument("Unknown tagging directive.",
                                          ArgumentName="x-amz-tagging-directive",
                                          ArgumentValue=req.tagging_directive)
-        source = await self.record(req.source.bucket, req.source.key)
+        source = await self.copy_source(req.source)
         bucket = await self._buckets.get(req.bucket)
         check_storage_class(req.headers)
         acl = await self.object_acl(req.bucket, req.acl)
@@ -240,7 +326,9 @@ class Objects:
         src = source.info
         encryption.check_read(src.encryption, req.source.customer_key)
         sse = await self.encryption_for(bucket, req.encryption, action="CopyObject", key=req.key)
-        same = (req.source.bucket, req.source.key) == (req.bucket, req.key)
+        # Copying a named version onto its own key makes it current again: a change.
+        same = (req.source.bucket, req.source.key, req.source.version_id) == (
+            req.bucket, req.key, None)
         if same and req.metadata_directive != "REPLACE" and not _changes_storage(req, src) \
                 and await self._default_encryption(req.bucket) is None:
             # Naming any encryption, or a bucket with a default encryption configured,
@@ -262,17 +350,47 @@ class Objects:
         got = await intake.receive(self._store, reader, content_md5=None,
                                    checksum=ChecksumSpec(algorithm),
                                    content_length=None, max_size=MAX_PUT_SIZE)
-        return await self._store_new(req.bucket, req.key, got, headers, metadata, tags, sse,
-                                     req.conditions, "ObjectCreated:Copy", req.caller)
+        result = await self._store_new(req.bucket, req.key, got, headers, metadata, tags, sse,
+                                       req.conditions, "ObjectCreated:Copy", req.caller)
+        return replace(result, source_version_id=src.version_id)
 
     # ------------------------------------------------------------------ reading
 
-    async def record(self, bucket: str, key: str) -> ObjectRecord:
-        """The key's record; NoSuchBucket / NoSuchKey."""
-        record = self._store.reads.get_object(bucket, key)
+    async def copy_source(self, source: CopySource) -> ObjectRecord:
+        """The record a copy reads (CopyObject, UploadPartCopy), its version id as answers
+        give it; a delete marker named by its id is no source."""
+        try:
+            record = await self.record(source.bucket, source.key, source.version_id)
+        except errors.MethodNotAllowed:
+            raise errors.InvalidRequest("The source of a copy request may not specifically "
+                                        "refer to a delete marker by version id.") from None
+        return replace(record, info=await self.with_version(record.info))
+
+    async def record(self, bucket: str, key: str, version_id: str | None = None, *,
+                     method: str = "GET") -> ObjectRecord:
+        """The key's current record, or the version `version_id` names; NoSuchBucket /
+        NoSuchKey (saying so when the latest version is a delete marker) / NoSuchVersion,
+        and MethodNotAllowed for a delete marker named by its id (`method`: the request's)."""
+        reads = self._store.reads
+        if version_id is None:
+            record = reads.get_object(bucket, key)
+            if record is not None:
+                return record
+            await self._buckets.get(bucket)
+            latest = reads.latest(bucket, key) if await self.versioning(bucket) else None
+            if latest is not None and latest.info.delete_marker:
+                raise errors.about_delete_marker(errors.NoSuchKey(Key=key),
+                                                 await self.with_version(latest.info))
+            raise errors.NoSuchKey(Key=key)
+        stored = await self.version_named(bucket, version_id)
+        record = reads.get_version(bucket, key, stored)
         if record is None:
             await self._buckets.get(bucket)
-            raise errors.NoSuchKey(Key=key)
+            raise errors.NoSuchVersion(Key=key, VersionId=version_id)
+        if record.info.delete_marker:
+            raise errors.about_delete_marker(
+                errors.MethodNotAllowed(Method=method, ResourceType="DeleteMarker"),
+                await self.with_version(record.info))
         return record
 
     async def head(self, req: GetObject) -> ObjectInfo:
@@ -281,14 +399,14 @@ class Objects:
     async def head_span(self, req: GetObject) -> tuple[ObjectInfo, tuple[int, int] | None]:
         """HeadObject: the info and, for a part or a range, the (first, last) bytes it names
         (S3 answers a HEAD for a part or range as it would the GET: 206 and that length)."""
-        record = await self.record(req.bucket, req.key)
+        record = await self.record(req.bucket, req.key, req.version_id, method="HEAD")
         encryption.check_read(record.info.encryption, req.customer_key)
         check_read(req.conditions, record.info)
         span = _span(record, req)
         return await self._answered(record), span
 
     async def get(self, req: GetObject) -> ObjectBody:
-        record = await self.record(req.bucket, req.key)
+        record = await self.record(req.bucket, req.key, req.version_id)
         info = record.info
         encryption.check_read(info.encryption, req.customer_key)
         check_read(req.conditions, info)
@@ -304,11 +422,12 @@ class Objects:
         return ObjectBody(info, body, last - first + 1, span)
 
     async def attributes(self, bucket: str, key: str, *, max_parts: int = 1000,
-                         part_number_marker: int = 0,
-                         customer_key: CustomerKey = CustomerKey()) -> ObjectAttributes:
+                         part_number_marker: int = 0, customer_key: CustomerKey = CustomerKey(),
+                         version_id: str | None = None) -> ObjectAttributes:
         """GetObjectAttributes: the object's info and, for one made by multipart upload,
         the parts numbered above `part_number_marker`, at most `max_parts` of them."""
-        record = await self.record(bucket, key)
+        record = await self.record(bucket, key, version_id)
+        record = replace(record, info=await self.with_version(record.info))
         encryption.check_read(record.info.encryption, customer_key)
         if not record.info.parts_count:
             return ObjectAttributes(record.info)
@@ -332,43 +451,62 @@ class Objects:
         return await self._store.db(listing.page_v2, self._store.meta, bucket, prefix,
                                     delimiter, max_keys, start_after, continuation_token)
 
+    async def list_versions(self, bucket: str, *, prefix: str = "", delimiter: str = "",
+                            max_keys: int = MAX_KEYS, key_marker: str = "",
+                            version_id_marker: str = "") -> VersionsPage:
+        """ListObjectVersions: every version and delete marker, keys in order, each key's
+        newest first (version ids as on the wire: "null" for the null version)."""
+        await self._buckets.get(bucket)
+        return await self._store.db(versions.page, self._store.meta, bucket, prefix,
+                                    delimiter, max_keys, key_marker, version_id_marker)
+
     # ------------------------------------------------------------------ tags
 
-    async def get_tags(self, bucket: str, key: str) -> dict[str, str]:
+    async def get_tags(self, bucket: str, key: str, version_id: str | None = None
+                       ) -> dict[str, str]:
         try:
-            return dict((await self.record(bucket, key)).tags)
+            return dict((await self.record(bucket, key, version_id)).tags)
         except errors.NoSuchKey:
             # GetObjectTagging alone names the missing key as "<bucket>/<key>".
             raise errors.NoSuchKey(Key=f"{bucket}/{key}") from None
 
-    async def put_tags(self, bucket: str, key: str, tags: Mapping[str, str]) -> None:
+    async def put_tags(self, bucket: str, key: str, tags: Mapping[str, str],
+                       version_id: str | None = None) -> None:
         tags = tag_dict(tags)
-        await self._rewrite(bucket, key, lambda record: replace(
+        await self._rewrite(bucket, key, version_id, lambda record: replace(
             record, info=replace(record.info, tag_count=len(tags)), tags=tags))
 
-    async def delete_tags(self, bucket: str, key: str) -> None:
-        await self.put_tags(bucket, key, {})
+    async def delete_tags(self, bucket: str, key: str, version_id: str | None = None) -> None:
+        await self.put_tags(bucket, key, {}, version_id)
 
-    async def put_acl(self, bucket: str, key: str, acl: Acl) -> None:
+    async def put_acl(self, bucket: str, key: str, acl: Acl,
+                      version_id: str | None = None) -> None:
         """PutObjectAcl: replace an object's ACL (checked as a write's)."""
         text = await self.object_acl(bucket, acl)
-        await self._rewrite(bucket, key, lambda record: replace(record, info=replace(
+        await self._rewrite(bucket, key, version_id, lambda record: replace(record, info=replace(
             record.info, headers=replace(record.info.headers, acl=text))))
 
-    async def _rewrite(self, bucket: str, key: str,
+    async def _rewrite(self, bucket: str, key: str, version_id: str | None,
                        change: Callable[[ObjectRecord], ObjectRecord]) -> None:
-        """Change an object's record in place (its body stays); NoSuchBucket / NoSuchKey."""
+        """Change a version's record in place (its body stays); NoSuchBucket / NoSuchKey /
+        NoSuchVersion / MethodNotAllowed as a read of it would answer."""
         meta = self._store.meta
+        stored = None if version_id is None else await self.version_named(bucket, version_id)
 
         def rewrite() -> bool:
-            record = meta.get_object(bucket, key)
-            if record is None:
+            record = meta.get_object(bucket, key) if version_id is None \
+                else meta.get_version(bucket, key, stored)
+            if record is None or record.info.delete_marker:
                 return False
-            meta.put_object(change(record))
-            return True
+            return meta.rewrite_version(change(record))
 
         if not await self._store.db(rewrite):
-            await self.record(bucket, key)     # raises NoSuchBucket / NoSuchKey
+            await self.record(bucket, key, version_id, method="PUT")   # raises the error
+
+
+def event_version(state: str | None, version_id: str | None) -> str | None:
+    """The versionId of an event record: in a bucket that is or was versioned only."""
+    return None if state is None else versions.wire_id(version_id)
 
 
 def copy_conditions(when: Conditions, info: ObjectInfo) -> None:

@@ -22,7 +22,8 @@ from fogbank.objects.model import (MAX_PART_NUMBER, MAX_PUT_SIZE, MIN_PART_SIZE,
 from fogbank.objects.names import check_key
 from fogbank.objects.notifications import Notifier
 from fogbank.objects.objects import (Objects, check_metadata, check_storage_class,
-                                     copy_conditions, header_tags, resolve_range)
+                                     copy_conditions, event_version, header_tags,
+                                     resolve_range)
 from fogbank.objects.storage import ObjectRecord, PartRecord, StoredBody, UploadRecord
 from fogbank.objects.store import Store
 
@@ -116,7 +117,7 @@ class Uploads:
                                customer_key: CustomerKey = CustomerKey()) -> Part:
         _check_part_number(part_number)
         upload = (await self._upload(bucket, key, upload_id)).upload
-        src = await self._objects.record(source.bucket, source.key)
+        src = await self._objects.copy_source(source)
         copy_conditions(source.conditions, src.info)
         encryption.check_read(src.info.encryption, source.customer_key)
         encryption.check_part(upload.encryption, customer_key)
@@ -132,7 +133,8 @@ class Uploads:
         got = await intake.receive(self._store, reader, content_md5=None,
                                    checksum=self._part_checksum(upload, None), content_length=None,
                                    max_size=MAX_PUT_SIZE, inline=False)
-        return await self._add_part(upload, part_number, got)
+        part = await self._add_part(upload, part_number, got)
+        return replace(part, source_version_id=src.info.version_id)
 
     @staticmethod
     def _part_checksum(upload: Upload, given: ChecksumSpec | None, *, sent: bool = False
@@ -198,15 +200,18 @@ class Uploads:
         chosen = _choose_parts(upload_id, parts, stored)
         upload = record.upload
         etag = checksums.multipart_etag([p.md5 for p in chosen])
+        state, version_id = await self._objects.new_version(bucket)
         info = ObjectInfo(bucket, key, sum(p.part.size for p in chosen), etag,
                           round(self._clock(), 3), upload.headers, dict(record.metadata),
                           _object_checksum(upload, chosen), len(chosen),
-                          len(record.tags or {}), encryption=upload.encryption)
+                          len(record.tags or {}), encryption=upload.encryption,
+                          version_id=version_id)
         body = StoredBody(files=tuple((p.body_id, p.part.size) for p in chosen))
         new = ObjectRecord(info, body, dict(record.tags or {}), tuple(p.part for p in chosen))
-        old = await self._store.db(self._finish, upload_id, new, conditions)
+        old = await self._store.db(self._finish, upload_id, new, conditions, state)
         result = PutResult(etag, info.last_modified, info.size, info.checksum,
-                           await self._objects.expiration(info, new.tags), upload.encryption)
+                           await self._objects.expiration(info, new.tags), upload.encryption,
+                           version_id)
         self._completed[upload_id] = (bucket, key, _part_list(parts), result)
         while len(self._completed) > REMEMBERED_COMPLETIONS:
             self._completed.popitem(last=False)
@@ -216,10 +221,11 @@ class Uploads:
         if old is not None:
             await self._store.discard(old.body)
         await self._notifier.emit(bucket, "ObjectCreated:CompleteMultipartUpload", key, caller,
-                                  size=info.size, etag=etag)
+                                  size=info.size, etag=etag,
+                                  version_id=event_version(state, version_id))
         return result
 
-    def _finish(self, upload_id: str, new: ObjectRecord, when: Conditions
+    def _finish(self, upload_id: str, new: ObjectRecord, when: Conditions, state: str | None
                 ) -> ObjectRecord | None:
         """On the database thread: the upload becomes the object, in one step."""
         meta = self._store.meta
@@ -229,7 +235,7 @@ class Uploads:
         if when:
             current = meta.get_object(new.info.bucket, new.info.key)
             conditions.check_write(when, current and current.info, new.info.key)
-        old = meta.put_object(new)
+        old = self._objects.place(new, state)
         meta.remove_upload(upload_id)
         return old
 

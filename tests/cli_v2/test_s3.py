@@ -193,7 +193,8 @@ def test_website_published_with_the_cli(aws, node: Any, bucket: str,
     assert home.status_code == 200 and home.content == b"<h1>home</h1>"
     assert home.headers["content-type"] == "text/html"
     lost = httpx.get(f"{base}/no/such/page.html")
-    assert lost.status_code == 404 and lost.content == b"<h1>lost?</h1>"
+    # 403, not 404: the policy lets anyone read objects but not list the bucket.
+    assert lost.status_code == 403 and lost.content == b"<h1>lost?</h1>"
 
 
 # ---------------------------------------------------------------------------- aws s3api

@@ -11,9 +11,13 @@ from fogbank.objects import BucketConfig, ContentHeaders
 
 pytestmark = pytest.mark.anyio
 SITE = "site"
+# Anyone may also list the site, so that a missing page is a 404 (without s3:ListBucket, S3
+# answers it as a 403).
 PUBLIC = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-    "Resource": f"arn:aws:s3:::{SITE}/*"}]})
+    "Resource": f"arn:aws:s3:::{SITE}/*"}, {
+    "Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket",
+    "Resource": f"arn:aws:s3:::{SITE}"}]})
 HTML = ContentHeaders(content_type="text/html")
 
 

@@ -1,12 +1,15 @@
-"""Object Lock: Fogbank keeps no versions, so no bucket has it; S3's answers for one without."""
+"""Object Lock: a bucket created with it is versioned for good and keeps its configuration;
+a bucket without it answers as S3 answers for one without."""
 from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 from botocore.exceptions import ClientError
+
+from tests.s3.test_versioning import empty
 
 
 def error(exc: pytest.ExceptionInfo) -> tuple[int, str, str]:
@@ -15,21 +18,73 @@ def error(exc: pytest.ExceptionInfo) -> tuple[int, str, str]:
             response["Error"]["Message"])
 
 
-def test_creating_a_bucket_with_object_lock_is_not_implemented(s3):
+@pytest.fixture
+def locked(s3: Any) -> Iterator[str]:
     name = f"test-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
+    yield name
+    empty(s3, name)
+
+
+def test_a_bucket_created_with_object_lock_is_versioned(s3, locked):
+    assert s3.get_bucket_versioning(Bucket=locked)["Status"] == "Enabled"
+    assert s3.get_object_lock_configuration(Bucket=locked)["ObjectLockConfiguration"] == {
+        "ObjectLockEnabled": "Enabled"}
+    first = s3.put_object(Bucket=locked, Key="k", Body=b"1")["VersionId"]
+    assert s3.put_object(Bucket=locked, Key="k", Body=b"2")["VersionId"] != first
+
+
+def test_versioning_of_a_locked_bucket_cannot_be_suspended(s3, locked):
     with pytest.raises(ClientError) as exc:
-        s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
-    assert error(exc) == (501, "NotImplemented",
-                          "A header you provided implies functionality that is not implemented")
-    assert exc.value.response["Error"]["Header"] == "x-amz-bucket-object-lock-enabled"
-    with pytest.raises(ClientError) as missing:
-        s3.head_bucket(Bucket=name)
-    assert missing.value.response["Error"]["Code"] == "404"
+        s3.put_bucket_versioning(Bucket=locked, VersioningConfiguration={"Status": "Suspended"})
+    assert error(exc) == (409, "InvalidBucketState",
+                          "An Object Lock configuration is present on this bucket, so the "
+                          "versioning state cannot be changed.")
+    assert s3.get_bucket_versioning(Bucket=locked)["Status"] == "Enabled"
+
+
+def test_a_default_retention_is_kept(s3, locked):
+    rule = {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 10}}
+    s3.put_object_lock_configuration(Bucket=locked, ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled", "Rule": rule})
+    assert s3.get_object_lock_configuration(Bucket=locked)["ObjectLockConfiguration"] == {
+        "ObjectLockEnabled": "Enabled", "Rule": rule}
+
+
+@pytest.mark.parametrize("retention", [{"Mode": "GOVERNANCE"},
+                                       {"Mode": "GOVERNANCE", "Days": 1, "Years": 1},
+                                       {"Mode": "LOOSE", "Days": 1}])
+def test_a_malformed_default_retention(s3, locked, retention):
+    with pytest.raises(ClientError) as exc:
+        s3.put_object_lock_configuration(Bucket=locked, ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": retention}})
+    assert error(exc)[:2] == (400, "MalformedXML")
+
+
+def test_a_retention_period_must_be_positive(s3, locked):
+    with pytest.raises(ClientError) as exc:
+        s3.put_object_lock_configuration(Bucket=locked, ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 0}}})
+    assert error(exc) == (400, "InvalidArgument",
+                          "Default retention period must be a positive integer value")
+
+
+def test_a_versioned_bucket_can_take_object_lock(s3, bucket):
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled"})
+    assert s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"] == {
+        "ObjectLockEnabled": "Enabled"}
+    with pytest.raises(ClientError) as exc:
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+    assert error(exc)[:2] == (409, "InvalidBucketState")
 
 
 def test_creating_a_bucket_with_object_lock_off_is_a_plain_bucket(s3):
     name = f"test-{uuid.uuid4().hex[:12]}"
     s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=False)
+    assert "Status" not in s3.get_bucket_versioning(Bucket=name)
     s3.delete_bucket(Bucket=name)
 
 
@@ -77,3 +132,11 @@ def test_an_object_lock_call_on_a_missing_bucket(s3, method):
     with pytest.raises(ClientError) as exc:
         getattr(s3, method)(**kwargs)
     assert exc.value.response["Error"]["Code"] == "NoSuchBucket"
+
+
+@pytest.mark.parametrize("method", LOCK_CALLS)
+def test_object_retention_is_not_kept(s3, locked, method):
+    s3.put_object(Bucket=locked, Key="k", Body=b"x")
+    with pytest.raises(ClientError) as exc:
+        getattr(s3, method)(Bucket=locked, Key="k", **LOCK_CALLS[method])
+    assert error(exc)[:2] == (501, "NotImplemented")

@@ -3,6 +3,7 @@ and fetched as a browser or curl would: through its host name and through the pa
 from __future__ import annotations
 
 import shutil
+import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from fogbank.testing import RunningNode
+from tests.s3.test_missing_keys import readable
 
 APP = Path(__file__).resolve().parent / "apps" / "website"
 PAGES = {"index.html": b"<h1>home</h1>", "docs/index.html": b"<h1>docs</h1>",
@@ -86,18 +88,44 @@ def test_head_answers_without_a_body(fetch):
     assert response.headers["content-length"] == str(len(PAGES["index.html"]))
 
 
-def test_missing_page_gives_the_error_document_with_404(fetch):
+def test_missing_page_gives_the_error_document_with_403(fetch):
+    # The site's policy lets anyone read objects but not list the bucket: S3 then answers a
+    # missing page as a forbidden one, so that keys cannot be probed.
     response = fetch("site", "/no/such/page.html")
-    assert response.status_code == 404 and response.content == b"<h1>lost?</h1>"
+    assert response.status_code == 403 and response.content == b"<h1>lost?</h1>"
     assert response.headers["content-type"] == "text/html"
 
 
-def test_without_a_public_read_policy_the_site_is_forbidden(fetch):
-    response = fetch("private-site", "/")
-    assert response.status_code == 403
-    assert b"<li>Code: AccessDenied</li>" in response.content
-    assert b"<h1>home</h1>" not in response.content
-    assert fetch("private-site", "/docs/guide.html").status_code == 403
+def website_bucket(node: RunningNode, name: str, *, listable: bool) -> str:
+    """A website bucket without an error document whose policy lets anyone read its objects
+    and, when `listable`, list it."""
+    s3 = boto3.client("s3", **node.client_kwargs())
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_website(Bucket=name, WebsiteConfiguration={
+        "IndexDocument": {"Suffix": "index.html"}})
+    readable(s3, name, listable=listable)
+    s3.put_object(Bucket=name, Key="index.html", Body=b"<h1>hi</h1>", ContentType="text/html")
+    return name
+
+
+@pytest.mark.parametrize("listable, status, code", [(True, 404, b"NoSuchKey"),
+                                                    (False, 403, b"AccessDenied")])
+def test_a_missing_page_is_missing_only_where_anyone_may_list(fetch, node, listable, status,
+                                                               code):
+    site = website_bucket(node, f"site-{uuid.uuid4().hex[:8]}", listable=listable)
+    assert fetch(site, "/").content == b"<h1>hi</h1>"
+    response = fetch(site, "/no/such/page.html")
+    assert response.status_code == status
+    assert b"<li>Code: " + code + b"</li>" in response.content
+    # Only a caller who may list the bucket learns which key is missing.
+    assert (b"<li>Key: no/such/page.html</li>" in response.content) == listable
+    head = fetch(site, "/no/such/page.html", method="HEAD")
+    assert head.status_code == status and head.content == b""
+    # A folder whose index document exists redirects to its slash form either way.
+    boto3.client("s3", **node.client_kwargs()).put_object(
+        Bucket=site, Key="docs/index.html", Body=b"<h1>docs</h1>", ContentType="text/html")
+    folder = fetch(site, "/docs")
+    assert folder.status_code == 302 and folder.headers["location"].endswith("/docs/")
 
 
 def test_a_bucket_without_website_configuration(fetch, node):

@@ -1,13 +1,14 @@
 """Requests without credentials: no Authorization header, no presigned query, not a POST
 form (whose policy is signed). S3 serves one only where the bucket policy allows anyone the
-operation's action, or an ACL grants it to AllUsers; else 403 AccessDenied. Signed requests
+operation's action, or an ACL grants it to AllUsers; else 403 AccessDenied, which is also
+the answer for a key that does not exist unless anyone may list the bucket. Signed requests
 never come here: Fogbank has no IAM, and their check costs nothing."""
 from __future__ import annotations
 
 from typing import Mapping
 
 from fogbank.objects import ObjectsEngine
-from fogbank.objects.errors import AccessDenied
+from fogbank.objects.errors import AccessDenied, NoSuchKey
 from fogbank.wire import WireRequest
 
 # Operation → the s3: action a bucket policy names for it. The rest (bucket configuration,
@@ -29,6 +30,9 @@ ACTIONS = {
     "GetBucketLocation": "s3:GetBucketLocation",
     "GetBucketAcl": "s3:GetBucketAcl", "PutBucketAcl": "s3:PutBucketAcl",
 }
+# Reads of one key that answer a missing key with AccessDenied to a caller who may not list
+# the bucket (S3's GetObject, HeadObject and GetObjectAttributes).
+KEY_READS = frozenset({"GetObject", "HeadObject", "GetObjectAttributes"})
 
 
 def is_anonymous(request: WireRequest) -> bool:
@@ -47,3 +51,8 @@ async def check(engine: ObjectsEngine, operation: str, labels: Mapping[str, str]
     key = "*" if operation == "DeleteObjects" else labels.get("Key")
     if not await engine.anonymous.allows(bucket, action, key):
         raise AccessDenied()
+    if operation in KEY_READS and key and await engine.anonymous.hides_missing_keys(bucket):
+        try:
+            await engine.objects.record(bucket, key)
+        except NoSuchKey:
+            raise AccessDenied() from None

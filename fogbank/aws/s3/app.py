@@ -28,6 +28,7 @@ from fogbank.aws.s3.cors import Cors
 from fogbank.aws.s3.multipart import MultipartOperations
 from fogbank.aws.s3.object_lock import ObjectLockOperations
 from fogbank.aws.s3.objects import ObjectOperations
+from fogbank.aws.s3.versioning import VersioningOperations
 from fogbank.aws.s3.post import PostUploads, is_form_post
 from fogbank.aws.s3.signing import (AuthorizationHeaderMalformed,
                                     AuthorizationQueryParametersError, SecretFor,
@@ -59,6 +60,15 @@ ROOT_NAMES = {
     "CompleteMultipartUpload": "CompleteMultipartUploadResult",
     "ListParts": "ListPartsResult", "ListMultipartUploads": "ListMultipartUploadsResult",
     "GetObjectAttributes": "GetObjectAttributesResponse",
+    "ListObjectVersions": "ListVersionsResult",
+    "GetBucketLogging": "BucketLoggingStatus",
+    "GetBucketRequestPayment": "RequestPaymentConfiguration",
+    "GetBucketAccelerateConfiguration": "AccelerateConfiguration",
+    "ListBucketAnalyticsConfigurations": "ListBucketAnalyticsConfigurationResult",
+    "ListBucketMetricsConfigurations": "ListMetricsConfigurationsResult",
+    "ListBucketInventoryConfigurations": "ListInventoryConfigurationsResult",
+    "ListBucketIntelligentTieringConfigurations":
+        "ListBucketIntelligentTieringConfigurationsOutput",
 }
 
 # Answers without a body that S3 still labels `Content-Type: application/xml`.
@@ -91,7 +101,8 @@ class S3App:
         self.operations: dict[str, Any] = {**BucketOperations(engine).operations,
                                            **ObjectOperations(engine).operations,
                                            **MultipartOperations(engine).operations,
-                                           **ObjectLockOperations(engine).operations}
+                                           **ObjectLockOperations(engine).operations,
+                                           **VersioningOperations(engine).operations}
         self.needs_document = _needs_document(model)
         self.cors = Cors(engine)
         self.post = PostUploads(engine, secret_for, clock)
@@ -213,6 +224,13 @@ class S3App:
             # Where the bucket is, also for a HEAD, whose answer has no body to say it.
             response.headers["x-amz-bucket-region"] = str(exc.extra["Region"])
         info = getattr(exc, "info", None)
+        if info is not None and info.delete_marker:
+            # What S3 says of a delete marker that answers for the key or was named.
+            response.headers["x-amz-delete-marker"] = "true"
+            response.headers["x-amz-version-id"] = info.version_id
+            if exc.status == 405:
+                response.headers["Last-Modified"] = formatdate(int(info.last_modified),
+                                                               usegmt=True)
         if exc.status == 304 and info is not None:
             # A 304 carries the validators a 200 would have (RFC 9110), so a cache can
             # refresh what it holds.

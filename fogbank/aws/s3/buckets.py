@@ -1,5 +1,8 @@
 """S3's bucket operations: create, delete, head, list, location and the configuration
-documents (CORS, policy, tagging, lifecycle, website, notification), each → the engine."""
+documents (CORS, policy, tagging, lifecycle, website, notification, logging, request
+payment, acceleration), each → the engine. Features Fogbank does not offer are answered as
+S3 answers a bucket that never configured them (no replication, empty lists of analytics,
+metrics, inventory and Intelligent-Tiering configurations)."""
 from __future__ import annotations
 
 import base64
@@ -11,11 +14,11 @@ from botocore.loaders import Loader
 
 from fogbank.aws.s3 import acl as acls, headers as h
 from fogbank.aws.s3.context import S3Call
-from fogbank.aws.s3.object_lock import refuse_lock_on_create
 from fogbank.aws.s3.signing import signing_region
 from fogbank.objects import BucketConfig, ObjectsEngine, access
 from fogbank.objects.errors import (IllegalLocationConstraintException, InvalidArgument,
-                                    InvalidLocationConstraint, MalformedPolicy)
+                                    InvalidLocationConstraint, MalformedPolicy,
+                                    ReplicationConfigurationNotFoundError)
 
 Handler = Any
 # S3 answers these Put… with 204 No Content where the others answer 200.
@@ -30,7 +33,7 @@ class BucketOperations:
             "ListBuckets": self.list_buckets, "CreateBucket": self.create_bucket,
             "DeleteBucket": self.delete_bucket, "HeadBucket": self.head_bucket,
             "GetBucketLocation": self.get_location,
-            "GetBucketVersioning": self.get_versioning, "GetBucketAcl": self.get_acl,
+            "GetBucketAcl": self.get_acl,
             "PutBucketPolicy": self.put_policy, "GetBucketPolicy": self.get_policy,
             "DeleteBucketPolicy": self._deleter(BucketConfig.POLICY),
             "GetBucketPolicyStatus": self.get_policy_status,
@@ -49,7 +52,18 @@ class BucketOperations:
             "GetBucketOwnershipControls": self._getter(BucketConfig.OWNERSHIP,
                                                        "OwnershipControls"),
             "DeleteBucketOwnershipControls": self._deleter(BucketConfig.OWNERSHIP),
+            "PutBucketLogging": self._putter(BucketConfig.LOGGING, "BucketLoggingStatus"),
+            "GetBucketLogging": self._getter(BucketConfig.LOGGING),
+            "PutBucketRequestPayment": self._putter(BucketConfig.REQUEST_PAYMENT,
+                                                    "RequestPaymentConfiguration"),
+            "GetBucketRequestPayment": self._getter(BucketConfig.REQUEST_PAYMENT),
+            "PutBucketAccelerateConfiguration": self._putter(BucketConfig.ACCELERATE,
+                                                             "AccelerateConfiguration"),
+            "GetBucketAccelerateConfiguration": self._getter(BucketConfig.ACCELERATE),
+            "GetBucketReplication": self.get_replication,
         }
+        for listing in ("Analytics", "Metrics", "Inventory", "IntelligentTiering"):
+            self.operations[f"ListBucket{listing}Configurations"] = self.list_none
         documents = {
             BucketConfig.CORS: ("BucketCors", "CORSConfiguration"),
             BucketConfig.TAGGING: ("BucketTagging", "Tagging"),
@@ -94,14 +108,14 @@ class BucketOperations:
         if location is not None and location not in _regions():
             raise InvalidLocationConstraint(LocationConstraint=location)
         _check_endpoint_region(location, call.signed_region)
-        refuse_lock_on_create(p)
         ownership = p.get("ObjectOwnership")
         if ownership is not None and ownership not in access.OWNERSHIPS:
             raise InvalidArgument(f"Invalid x-amz-object-ownership header: {ownership}",
                                   ArgumentName="x-amz-object-ownership",
                                   ArgumentValue=ownership)
-        bucket = await self._buckets.create(p["Bucket"], location=location,
-                                            ownership=ownership, acl=acls.requested(p))
+        bucket = await self._buckets.create(
+            p["Bucket"], location=location, ownership=ownership, acl=acls.requested(p),
+            object_lock=bool(p.get("ObjectLockEnabledForBucket")))
         return {"Location": f"/{bucket.name}"}
 
     async def delete_bucket(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
@@ -117,9 +131,15 @@ class BucketOperations:
         # us-east-1 buckets answer an empty LocationConstraint, as S3 does.
         return {"LocationConstraint": None if bucket.region == "us-east-1" else bucket.region}
 
-    async def get_versioning(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+    async def get_replication(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await self._buckets.get(p["Bucket"])
-        return {}                        # never enabled: S3 answers an empty configuration
+        raise ReplicationConfigurationNotFoundError(BucketName=p["Bucket"])
+
+    async def list_none(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        """A bucket's analytics, metrics, inventory or Intelligent-Tiering configurations:
+        none (Fogbank keeps none), in one page."""
+        await self._buckets.get(p["Bucket"])
+        return {"IsTruncated": False}
 
     async def get_encryption(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         """A bucket never configured (or whose configuration was deleted) has S3's default."""

@@ -141,12 +141,13 @@ def copy_source(params: Mapping[str, Any]) -> CopySource:
                                   ArgumentName="x-amz-copy-source-range",
                                   ArgumentValue=params["CopySourceRange"])
     return CopySource(bucket, key, conditions(params, "CopySourceIf"), source_range,
-                      customer_key(params, "CopySourceSSECustomer"))
+                      customer_key(params, "CopySourceSSECustomer"),
+                      _copy_source_version(text))
 
 
-def copy_source_version(params: Mapping[str, Any]) -> str | None:
+def _copy_source_version(text: str) -> str | None:
     """The `versionId` an `x-amz-copy-source` names, if any."""
-    _, _, query = params["CopySource"].partition("?")
+    _, _, query = text.partition("?")
     for pair in query.split("&"):
         name, _, value = pair.partition("=")
         if name == "versionId":
@@ -206,6 +207,7 @@ def object_members(info: ObjectInfo, *, checksums: bool = False) -> dict[str, An
         "ContentEncoding": h.content_encoding, "ContentLanguage": h.content_language,
         "WebsiteRedirectLocation": h.website_redirect_location,
         "Expiration": info.expiration, **encryption_members(info.encryption),
+        "VersionId": info.version_id,
     }
     if info.storage_class != "STANDARD":      # S3 leaves the header out for STANDARD
         out["StorageClass"] = info.storage_class

@@ -5,7 +5,6 @@ from typing import Any
 
 from fogbank.aws.s3 import acl as acls, headers as h
 from fogbank.aws.s3.context import S3Call
-from fogbank.aws.s3.objects import unversioned
 from fogbank.objects import Checksum, CompletedPart, CreateUpload, ObjectsEngine
 from fogbank.objects.errors import InvalidArgument, InvalidRequest
 
@@ -46,12 +45,12 @@ class MultipartOperations:
 
     async def upload_part_copy(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         source = h.copy_source(p)
-        await unversioned(self._engine, source.bucket, h.copy_source_version(p))
         part = await self._uploads.upload_part_copy(
             p["Bucket"], p["Key"], p["UploadId"], _part_number(p["PartNumber"]), source,
             customer_key=h.customer_key(p))
         return {"CopyPartResult": {"ETag": part.etag, "LastModified": h.when(part.last_modified),
                                    **_checksum(part.checksum)},
+                "CopySourceVersionId": part.source_version_id,
                 **h.encryption_members(part.encryption)}
 
     async def complete(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
@@ -70,7 +69,7 @@ class MultipartOperations:
         # S3's answer names the KMS kinds, not SSE-C.
         return {"Location": f"{call.endpoint}/{p['Bucket']}/{p['Key']}", "Bucket": p["Bucket"],
                 "Key": p["Key"], "ETag": result.etag, **h.checksum_members(result.checksum),
-                "Expiration": result.expiration,
+                "Expiration": result.expiration, "VersionId": result.version_id,
                 **h.encryption_members(result.encryption, customer=False)}
 
     async def abort(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:

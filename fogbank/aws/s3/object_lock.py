@@ -1,26 +1,27 @@
-"""S3 Object Lock, as it answers for buckets without it — which every Fogbank bucket is.
+"""S3 Object Lock: a bucket's configuration, and the retention and legal hold of objects.
 
-Object Lock needs versioning, which Fogbank does not keep, so a bucket can never have it:
-CreateBucket asking for it is refused as functionality not implemented, and the lock
-operations answer what S3 answers for a bucket created without it.
+A bucket has Object Lock when CreateBucket asked for it (and so has versioning enabled,
+which cannot then be suspended) or when PutObjectLockConfiguration gave it one once its
+versioning was enabled. Fogbank keeps the bucket's configuration; it does not keep an
+object version's retention or legal hold, so those operations answer NotImplemented on a
+bucket with Object Lock, and what S3 answers on a bucket without it elsewhere.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from fogbank.aws.s3.context import S3Call
-from fogbank.objects import ObjectsEngine
-from fogbank.objects.errors import (HeaderNotImplemented, InvalidBucketState, InvalidRequest,
-                                    ObjectLockConfigurationNotFoundError)
+from fogbank.objects import BucketConfig, ObjectsEngine
+from fogbank.objects.errors import InvalidRequest, S3Error
 
-LOCK_HEADER = "x-amz-bucket-object-lock-enabled"
 _NO_LOCK = "Bucket is missing Object Lock Configuration"
 
 
-def refuse_lock_on_create(params: dict[str, Any]) -> None:
-    """CreateBucket's ObjectLockEnabledForBucket: true asks for what Fogbank cannot keep."""
-    if params.get("ObjectLockEnabledForBucket"):
-        raise HeaderNotImplemented(Header=LOCK_HEADER)
+class ObjectLockNotImplemented(S3Error):
+    code = "NotImplemented"
+    status = 501
+    default_message = ("Fogbank does not hold object versions under retention or legal "
+                       "hold.")
 
 
 class ObjectLockOperations:
@@ -34,16 +35,18 @@ class ObjectLockOperations:
         }
 
     async def get_configuration(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        await self._engine.buckets.get(p["Bucket"])
-        raise ObjectLockConfigurationNotFoundError(BucketName=p["Bucket"])
+        document = await self._engine.configs.get(p["Bucket"], BucketConfig.OBJECT_LOCK)
+        return {"ObjectLockConfiguration": dict(document)}
 
     async def put_configuration(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         # S3 lets a bucket take Object Lock once versioning is enabled, never before.
-        await self._engine.buckets.get(p["Bucket"])
-        raise InvalidBucketState(
-            "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration")
+        await self._engine.configs.put(p["Bucket"], BucketConfig.OBJECT_LOCK,
+                                       p.get("ObjectLockConfiguration") or {})
+        return {}
 
     async def object_lock(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        """An object's retention or legal hold, read or set: the bucket has no Object Lock."""
+        """An object's retention or legal hold, read or set."""
         await self._engine.buckets.get(p["Bucket"])
+        if await self._engine.configs.find(p["Bucket"], BucketConfig.OBJECT_LOCK):
+            raise ObjectLockNotImplemented()
         raise InvalidRequest(_NO_LOCK)

@@ -39,11 +39,10 @@ class ObjectOperations:
             content_length=call.content_length, caller=call.caller,
             encryption=h.encryption_request(p), acl=acls.requested(p)))
         return {"ETag": result.etag, **h.checksum_members(result.checksum),
-                "Expiration": result.expiration,
+                "Expiration": result.expiration, "VersionId": result.version_id,
                 **h.encryption_members(result.encryption, context=True)}
 
     async def get_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
         found = await self._objects.get(self._get(p, call))
         # A part of an object has no checksum of its own: S3 sends none for a range.
         whole = found.content_range is None
@@ -53,7 +52,6 @@ class ObjectOperations:
         return out
 
     async def head_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
         info, span = await self._objects.head_span(self._get(p, call))
         out = h.object_members(info, checksums=span is None and p.get("ChecksumMode") == "ENABLED")
         _partial(p, info, span, out)
@@ -66,13 +64,13 @@ class ObjectOperations:
                                   ArgumentName="partNumber", ArgumentValue=str(part))
         return GetObject(p["Bucket"], p["Key"], range=h.parse_range(p.get("Range")),
                          conditions=h.conditions(p), part_number=part,
-                         customer_key=h.customer_key(p))
+                         customer_key=h.customer_key(p), version_id=p.get("VersionId"))
 
     async def delete_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
-        await self._objects.delete(p["Bucket"], p["Key"], caller=call.caller,
-                                   conditions=h.conditions(p))
-        return {}
+        done = await self._objects.delete(p["Bucket"], p["Key"], caller=call.caller,
+                                          conditions=h.conditions(p),
+                                          version_id=p.get("VersionId"))
+        return {"VersionId": done.version_id, "DeleteMarker": done.delete_marker or None}
 
     async def delete_objects(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         request = p.get("Delete") or {}                 # no body: no list to read
@@ -81,34 +79,21 @@ class ObjectOperations:
             raise malformed_xml()                       # the schema wants a Key in each
         if len(entries) > 1000:
             raise malformed_xml()       # S3 refuses more than 1000 keys as a schema error
-        # No version of an unversioned bucket's object has an id but "null": S3 reports
-        # any other id as a version that does not exist, and deletes nothing for it.
-        missing = [e for e in entries if e.get("VersionId") not in (None, "null")]
-        entries = [e for e in entries if e.get("VersionId") in (None, "null")]
-        etags = {i: entry["ETag"] for i, entry in enumerate(entries) if entry.get("ETag")}
-        deleted: list[Any] = []
-        failed: list[Any] = []
-        if entries:
-            deleted, failed = await self._objects.delete_many(
-                p["Bucket"], [entry["Key"] for entry in entries], caller=call.caller, etags=etags)
-        else:
-            await self._engine.buckets.get(p["Bucket"])
-        out: dict[str, Any] = {"Errors": [{"Key": f.key, "Code": f.code, "Message": f.message}
+        deleted, failed = await self._objects.delete_many(
+            p["Bucket"], [entry["Key"] for entry in entries], caller=call.caller,
+            etags={i: entry["ETag"] for i, entry in enumerate(entries) if entry.get("ETag")},
+            version_ids={i: entry["VersionId"] for i, entry in enumerate(entries)
+                         if entry.get("VersionId") is not None})
+        out: dict[str, Any] = {"Errors": [{"Key": f.key, "VersionId": f.version_id,
+                                           "Code": f.code, "Message": f.message}
                                           for f in failed]}
-        out["Errors"] += [{"Key": entry["Key"], "VersionId": entry["VersionId"],
-                           "Code": "NoSuchVersion",
-                           "Message": "The specified version does not exist."}
-                          for entry in missing]
         if not request.get("Quiet"):
-            # An entry that named version "null" gets it echoed in its Deleted item.
-            out["Deleted"] = [{"Key": d.key, "VersionId": entries[d.index].get("VersionId")}
-                              for d in deleted]
+            out["Deleted"] = [_deleted(entries[d.index], d) for d in deleted]
         return out
 
     async def copy_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         directive = p.get("MetadataDirective", "COPY")
         source = h.copy_source(p)
-        await unversioned(self._engine, source.bucket, h.copy_source_version(p))
         result = await self._objects.copy(CopyObject(
             source, p["Bucket"], p["Key"], metadata_directive=directive,
             headers=h.content_headers(p), metadata=p.get("Metadata", {}),
@@ -118,19 +103,21 @@ class ObjectOperations:
         return {"CopyObjectResult": {"ETag": result.etag,
                                      "LastModified": h.when(result.last_modified),
                                      **_checksum_only(result.checksum)},
-                "Expiration": result.expiration,
+                "Expiration": result.expiration, "VersionId": result.version_id,
+                "CopySourceVersionId": result.source_version_id,
                 **h.encryption_members(result.encryption, context=True)}
 
     async def get_attributes(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
         wanted = _object_attributes(p.get("ObjectAttributes"))
         marker = h.check_marker("part-number-marker", p.get("PartNumberMarker"))
         max_parts = h.check_max("max-parts", p.get("MaxParts"))
         found = await self._objects.attributes(p["Bucket"], p["Key"], max_parts=max_parts,
                                                part_number_marker=marker,
-                                               customer_key=h.customer_key(p))
+                                               customer_key=h.customer_key(p),
+                                               version_id=p.get("VersionId"))
         info = found.info
-        out: dict[str, Any] = {"LastModified": h.when(info.last_modified)}
+        out: dict[str, Any] = {"LastModified": h.when(info.last_modified),
+                               "VersionId": info.version_id}
         if "ETag" in wanted:
             out["ETag"] = info.etag.strip('"')       # S3 sends this ETag without its quotes
         if "Checksum" in wanted and info.checksum is not None:
@@ -150,7 +137,7 @@ class ObjectOperations:
         page = await self._objects.list_v1(
             p["Bucket"], prefix=p.get("Prefix", ""), delimiter=p.get("Delimiter", ""),
             max_keys=h.check_max("maxKeys", p.get("MaxKeys")), marker=p.get("Marker", ""))
-        encode = _encoder(p)
+        encode = encoder(p)
         out = _listing(p, page, encode)
         out.update(Marker=encode(p.get("Marker", "")), NextMarker=encode(page.next_marker)
                    if page.next_marker and p.get("Delimiter") else None)
@@ -165,7 +152,7 @@ class ObjectOperations:
             p["Bucket"], prefix=p.get("Prefix", ""), delimiter=p.get("Delimiter", ""),
             max_keys=h.check_max("maxKeys", p.get("MaxKeys")),
             start_after=p.get("StartAfter", ""), continuation_token=token)
-        encode = _encoder(p)
+        encode = encoder(p)
         out = _listing(p, page, encode, owner=bool(p.get("FetchOwner")))
         out.update(KeyCount=page.key_count, ContinuationToken=token,
                    NextContinuationToken=page.next_continuation_token,
@@ -173,38 +160,35 @@ class ObjectOperations:
         return out
 
     async def get_acl(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
-        record = await self._objects.record(p["Bucket"], p["Key"])
+        record = await self._objects.record(p["Bucket"], p["Key"], p.get("VersionId"))
         return acls.answer(access.load(record.info.headers.acl))
 
     async def put_acl(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
-        await self._objects.put_acl(p["Bucket"], p["Key"], acls.put_request(p))
-        return {}
+        await self._objects.put_acl(p["Bucket"], p["Key"], acls.put_request(p),
+                                    p.get("VersionId"))
+        return {"VersionId": p.get("VersionId")}
 
     async def get_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
-        return {"TagSet": h.tag_set(await self._objects.get_tags(p["Bucket"], p["Key"]))}
+        tags = await self._objects.get_tags(p["Bucket"], p["Key"], p.get("VersionId"))
+        return {"TagSet": h.tag_set(tags), "VersionId": p.get("VersionId")}
 
     async def put_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
-        await self._objects.put_tags(p["Bucket"], p["Key"], h.tag_pairs(p.get("Tagging")))
-        return {}
+        await self._objects.put_tags(p["Bucket"], p["Key"], h.tag_pairs(p.get("Tagging")),
+                                     p.get("VersionId"))
+        return {"VersionId": p.get("VersionId")}
 
     async def delete_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        await unversioned(self._engine, p["Bucket"], p.get("VersionId"))
-        await self._objects.delete_tags(p["Bucket"], p["Key"])
-        return {}
+        await self._objects.delete_tags(p["Bucket"], p["Key"], p.get("VersionId"))
+        return {"VersionId": p.get("VersionId")}
 
 
-async def unversioned(engine: ObjectsEngine, bucket: str, version_id: str | None) -> None:
-    """Fogbank's buckets are never versioned, and S3 refuses a version id other than "null"
-    on an unversioned bucket: after it has found the bucket, before it looks for the key."""
-    if version_id is None or version_id == "null":
-        return
-    await engine.buckets.get(bucket)
-    raise InvalidArgument("Invalid version id specified", ArgumentName="versionId",
-                          ArgumentValue=version_id)
+def _deleted(entry: Mapping[str, Any], done: Any) -> dict[str, Any]:
+    """A `<Deleted>` item: the version the entry named (echoed as sent), and the delete
+    marker it made or removed."""
+    out: dict[str, Any] = {"Key": done.key, "VersionId": entry.get("VersionId")}
+    if done.delete_marker:
+        out.update(DeleteMarker=True, DeleteMarkerVersionId=done.version_id)
+    return {k: v for k, v in out.items() if v is not None}
 
 
 ATTRIBUTES = ("ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize")
@@ -231,7 +215,7 @@ def _object_parts(found: ObjectAttributes, marker: int, max_parts: int) -> dict[
     return out
 
 
-def _encoder(p: Mapping[str, Any]):
+def encoder(p: Mapping[str, Any]):
     """encoding-type=url: S3 form-encodes keys and prefixes (botocore decodes them back)."""
     kind = p.get("EncodingType")
     if kind is not None and kind != "url":

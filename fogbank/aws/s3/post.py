@@ -65,6 +65,8 @@ class PostUploads:
             encryption=_encryption(fields)))
         response = _answer(fields, result.etag, call, protocol)
         response.headers.update(_encryption_headers(protocol, result.encryption))
+        if result.version_id is not None:
+            response.headers["x-amz-version-id"] = result.version_id
         return response
 
     async def _signing_region(self, bucket: str) -> str:

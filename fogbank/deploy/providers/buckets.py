@@ -7,6 +7,9 @@ events arrive here already expanded into the bucket's NotificationConfiguration.
 Buckets persist: `restore` has nothing to do, and deleting a bucket that still holds
 objects fails with BucketNotEmpty, as CloudFormation's delete does.
 
+`VersioningConfiguration` and `ObjectLockEnabled` (a locked bucket is versioned for good) are
+kept as PutBucketVersioning and CreateBucket's Object Lock keep them.
+
 A new bucket gets S3's defaults for new buckets (Block Public Access all on, Object
 Ownership BucketOwnerEnforced) unless `PublicAccessBlockConfiguration` / `OwnershipControls`
 say otherwise; an `AccessControl` ACL is refused as S3 refuses it then, which fails the
@@ -136,6 +139,16 @@ def acl(name: str) -> dict[str, Any]:
     return {"Grants": list(access.canned_grants(canned_acl(name)))}
 
 
+def versioning(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {"Status": props.get("Status")}
+
+
+def object_lock(props: Mapping[str, Any]) -> dict[str, Any]:
+    """CloudFormation's ObjectLockConfiguration is the S3 API's document."""
+    return _drop_none({"ObjectLockEnabled": props.get("ObjectLockEnabled"),
+                       "Rule": props.get("Rule")})
+
+
 def tagging(tags: list[Mapping[str, Any]]) -> dict[str, Any]:
     return {"TagSet": [{"Key": str(t["Key"]), "Value": str(t.get("Value", ""))} for t in tags]}
 
@@ -146,12 +159,20 @@ _CONFIGS: dict[str, tuple[BucketConfig, Callable[[Any], Any]]] = {
     "PublicAccessBlockConfiguration": (BucketConfig.PUBLIC_ACCESS_BLOCK, public_access_block),
     "OwnershipControls": (BucketConfig.OWNERSHIP, ownership_controls),
     "AccessControl": (BucketConfig.ACL, acl),
+    "VersioningConfiguration": (BucketConfig.VERSIONING, versioning),
+    "ObjectLockConfiguration": (BucketConfig.OBJECT_LOCK, object_lock),
     "WebsiteConfiguration": (BucketConfig.WEBSITE, website),
     "CorsConfiguration": (BucketConfig.CORS, cors),
     "LifecycleConfiguration": (BucketConfig.LIFECYCLE, lifecycle),
     "NotificationConfiguration": (BucketConfig.NOTIFICATION, notification),
     "Tags": (BucketConfig.TAGGING, tagging),
     "BucketEncryption": (BucketConfig.ENCRYPTION, encryption),
+}
+# What a property taken out of the template leaves, where S3 has no way back: versioning
+# is suspended, never undone; Object Lock stays, without its default retention.
+_LEFT_WHEN_REMOVED: dict[str, Any] = {
+    "VersioningConfiguration": {"Status": "Suspended"},
+    "ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled"},
 }
 
 
@@ -176,7 +197,8 @@ class BucketProvider:
                 acl=Acl(tuple(acl(props["AccessControl"])["Grants"]))
                 if props.get("AccessControl") else None,
                 block=public_access_block(props["PublicAccessBlockConfiguration"])
-                if props.get("PublicAccessBlockConfiguration") else access.NEW_BUCKET_BLOCK)
+                if props.get("PublicAccessBlockConfiguration") else access.NEW_BUCKET_BLOCK,
+                object_lock=str(props.get("ObjectLockEnabled", False)).lower() == "true")
         except BucketAlreadyOwnedByYou:
             pass              # kept from an earlier run whose deploy state was lost
         self._configure(name, {}, res.properties)
@@ -205,6 +227,8 @@ class BucketProvider:
         for prop, (kind, convert) in _CONFIGS.items():
             if new.get(prop):
                 configs.put_now(name, kind, convert(new[prop]))
+            elif old.get(prop) and prop in _LEFT_WHEN_REMOVED:
+                configs.put_now(name, kind, _LEFT_WHEN_REMOVED[prop])
             elif old.get(prop):
                 configs.delete_now(name, kind)
 

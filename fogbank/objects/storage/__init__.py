@@ -68,12 +68,32 @@ class BucketStore(Protocol):
 
 
 class ObjectIndex(Protocol):
+    """Each key's current version: what GetObject reads and ListObjects shows. put_object
+    and remove_object serve buckets never versioned (VersionIndex the others)."""
+
     def get_object(self, bucket: str, key: str) -> ObjectRecord | None: ...
     def put_object(self, record: ObjectRecord) -> ObjectRecord | None: ...   # the replaced one
     def remove_object(self, bucket: str, key: str) -> ObjectRecord | None: ...
     def scan(self, bucket: str, start: str, limit: int) -> list[ObjectRecord]: ...  # key >= start
-    def has_objects(self, bucket: str) -> bool: ...
+    def has_objects(self, bucket: str) -> bool: ...          # versions and markers count
     def body_ids(self) -> set[str]: ...                      # every body referred to
+
+
+class VersionIndex(Protocol):
+    """A versioned bucket's keys: the current version as in ObjectIndex, the others and the
+    delete markers beside it. A version id None is the null version. Each change returns
+    the record whose body nothing refers to any more."""
+
+    def add_version(self, record: ObjectRecord) -> ObjectRecord | None: ...
+    def add_delete_marker(self, marker: ObjectInfo) -> ObjectRecord | None: ...
+    def remove_version(self, bucket: str, key: str, version_id: str | None
+                       ) -> ObjectRecord | None: ...
+    def rewrite_version(self, record: ObjectRecord) -> bool: ...    # tags, ACL: in place
+    def get_version(self, bucket: str, key: str, version_id: str | None
+                    ) -> ObjectRecord | None: ...
+    def latest(self, bucket: str, key: str) -> ObjectRecord | None: ...   # a marker or not
+    def version_keys(self, bucket: str, start: str, limit: int) -> list[str]: ...
+    def key_versions(self, bucket: str, key: str) -> list[ObjectRecord]: ...  # newest first
 
 
 class UploadStore(Protocol):
@@ -87,10 +107,13 @@ class UploadStore(Protocol):
 
 class ObjectReads(Protocol):
     def get_object(self, bucket: str, key: str) -> ObjectRecord | None: ...
+    def get_version(self, bucket: str, key: str, version_id: str | None
+                    ) -> ObjectRecord | None: ...
+    def latest(self, bucket: str, key: str) -> ObjectRecord | None: ...
     def close(self) -> None: ...
 
 
-class MetaStore(BucketStore, ObjectIndex, UploadStore, Protocol):
+class MetaStore(BucketStore, ObjectIndex, VersionIndex, UploadStore, Protocol):
     def reader(self) -> ObjectReads: ...        # for one other thread
     def close(self) -> None: ...
 

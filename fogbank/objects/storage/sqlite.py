@@ -32,18 +32,33 @@ CREATE TABLE IF NOT EXISTS uploads (
     headers TEXT NOT NULL, metadata TEXT NOT NULL, tags TEXT,
     checksum_algorithm TEXT, checksum_type TEXT, encryption TEXT);
 CREATE INDEX IF NOT EXISTS uploads_key ON uploads (bucket, key, initiated);
+CREATE TABLE IF NOT EXISTS versions (
+    bucket TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,
+    last_modified REAL NOT NULL, headers TEXT NOT NULL, metadata TEXT NOT NULL,
+    checksum TEXT, parts_count INTEGER, tags TEXT NOT NULL, inline BLOB, files TEXT NOT NULL,
+    parts TEXT, encryption TEXT, version_id TEXT NOT NULL, delete_marker INTEGER NOT NULL,
+    seq INTEGER NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS versions_id ON versions (bucket, key, version_id);
+CREATE INDEX IF NOT EXISTS versions_order ON versions (bucket, key, seq);
 CREATE TABLE IF NOT EXISTS parts (
     upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, etag TEXT NOT NULL,
     size INTEGER NOT NULL, last_modified REAL NOT NULL, body_id TEXT NOT NULL, md5 BLOB NOT NULL,
     checksum TEXT, PRIMARY KEY (upload_id, part_number));
 """
-_OBJECT_COLUMNS = ("bucket, key, size, etag, last_modified, headers, metadata, checksum, "
+_RECORD_COLUMNS = ("bucket, key, size, etag, last_modified, headers, metadata, checksum, "
                    "parts_count, tags, inline, files, parts, encryption")
+# `objects` holds each key's current version, unless that is a delete marker; `versions`
+# holds the others (noncurrent versions and every delete marker), `seq` ordering them by
+# age. The null version's id is NULL in `objects`, 'null' in `versions`.
+_OBJECT_COLUMNS = _RECORD_COLUMNS + ", version_id"
+_VERSION_COLUMNS = _RECORD_COLUMNS + ", version_id, delete_marker"
+_NULL = "null"
 _UPLOAD_COLUMNS = ("upload_id, bucket, key, initiated, headers, metadata, tags, "
                    "checksum_algorithm, checksum_type, encryption")
 # Columns added since the first schema, with their definitions: added to an older file.
 # A record from before `encryption` was kept has NULL there: SSE-S3, S3's default.
-_ADDED_COLUMNS = {"objects": [("parts", "TEXT"), ("encryption", "TEXT")],
+# A record from before versioning has a NULL version_id: the null version.
+_ADDED_COLUMNS = {"objects": [("parts", "TEXT"), ("encryption", "TEXT"), ("version_id", "TEXT")],
                   "uploads": [("encryption", "TEXT")]}
 
 
@@ -89,6 +104,7 @@ class SqliteMetaStore:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
         self._add_columns()
+        self._seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM versions").fetchone()[0]
 
     def reader(self) -> SqliteObjectReads:
         return SqliteObjectReads(self._path)
@@ -156,18 +172,16 @@ class SqliteMetaStore:
         return _get_object(self._db, bucket, key)
 
     def put_object(self, record: ObjectRecord) -> ObjectRecord | None:
-        info = record.info
         with self._transaction():
-            old = self.get_object(info.bucket, info.key)
-            self._db.execute(
-                f"INSERT OR REPLACE INTO objects ({_OBJECT_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (info.bucket, info.key, info.size, info.etag, info.last_modified,
-                 _dump_headers(info.headers), _dump(dict(info.metadata)),
-                 _dump_checksum(info.checksum), info.parts_count, _dump(dict(record.tags)),
-                 record.body.inline, _dump(record.body.files), _dump_parts(record.parts),
-                 _dump_encryption(info.encryption)))
+            old = self.get_object(record.info.bucket, record.info.key)
+            self._insert_current(record)
         return old
+
+    def _insert_current(self, record: ObjectRecord) -> None:
+        self._db.execute(f"INSERT OR REPLACE INTO objects ({_OBJECT_COLUMNS}) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         (*_record_row(record),
+                          None if record.info.version_id == _NULL else record.info.version_id))
 
     def remove_object(self, bucket: str, key: str) -> ObjectRecord | None:
         with self._transaction():
@@ -177,6 +191,115 @@ class SqliteMetaStore:
                                  (bucket, key))
         return old
 
+    # ------------------------------------------------------------------ versions
+
+    def get_version(self, bucket: str, key: str, version_id: str | None) -> ObjectRecord | None:
+        return _get_version(self._db, bucket, key, version_id)
+
+    def latest(self, bucket: str, key: str) -> ObjectRecord | None:
+        return _latest(self._db, bucket, key)
+
+    def add_version(self, record: ObjectRecord) -> ObjectRecord | None:
+        """Make `record` the key's current version, the one it replaces noncurrent. A null
+        version (version_id None) replaces the key's null version wherever it is: that one
+        is returned, its body no longer referred to."""
+        info = record.info
+        with self._transaction():
+            replaced = self._make_room(info.bucket, info.key, info.version_id)
+            self._insert_current(record)
+        return replaced
+
+    def add_delete_marker(self, marker: ObjectInfo) -> ObjectRecord | None:
+        """Make a delete marker the key's latest version (as add_version does)."""
+        with self._transaction():
+            replaced = self._make_room(marker.bucket, marker.key, marker.version_id)
+            self._insert_version(ObjectRecord(marker, StoredBody()))
+        return replaced
+
+    def remove_version(self, bucket: str, key: str, version_id: str | None
+                       ) -> ObjectRecord | None:
+        """Remove one version for good; when it was the latest, the next newer one that is
+        not a delete marker becomes current."""
+        with self._transaction():
+            removed = self.get_object(bucket, key)
+            if removed is not None and removed.info.version_id == version_id:
+                self._db.execute("DELETE FROM objects WHERE bucket = ? AND key = ?",
+                                 (bucket, key))
+            else:
+                removed = self._pop_version(bucket, key, version_id)
+            if removed is None:
+                return None
+            if self.get_object(bucket, key) is None:
+                top = _latest(self._db, bucket, key)
+                if top is not None and not top.info.delete_marker:
+                    self._pop_version(bucket, key, top.info.version_id)
+                    self._insert_current(top)
+        return removed
+
+    def rewrite_version(self, record: ObjectRecord) -> bool:
+        """Replace a version's record where it is (its tags, its ACL); False if it is gone."""
+        info = record.info
+        with self._transaction():
+            current = self.get_object(info.bucket, info.key)
+            if current is not None and current.info.version_id == info.version_id:
+                self._insert_current(record)
+                return True
+            cursor = self._db.execute(
+                f"UPDATE versions SET ({_RECORD_COLUMNS}) = "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "WHERE bucket = ? AND key = ? AND version_id = ? AND delete_marker = 0",
+                (*_record_row(record), info.bucket, info.key, info.version_id or _NULL))
+            return cursor.rowcount == 1
+
+    def version_keys(self, bucket: str, start: str, limit: int) -> list[str]:
+        """Up to `limit` keys >= `start` that have any version, in key order."""
+        rows = self._db.execute(
+            "SELECT key FROM objects WHERE bucket = ? AND key >= ? UNION "
+            "SELECT key FROM versions WHERE bucket = ? AND key >= ? ORDER BY key LIMIT ?",
+            (bucket, start, bucket, start, limit))
+        return [row[0] for row in rows]
+
+    def key_versions(self, bucket: str, key: str) -> list[ObjectRecord]:
+        """Every version of a key, newest first."""
+        current = self.get_object(bucket, key)
+        rows = self._db.execute(
+            f"SELECT {_VERSION_COLUMNS} FROM versions WHERE bucket = ? AND key = ? "
+            "ORDER BY seq DESC", (bucket, key))
+        return ([current] if current is not None else []) + [_object(row) for row in rows]
+
+    def _make_room(self, bucket: str, key: str, version_id: str | None) -> ObjectRecord | None:
+        """Before a new latest version: the current one becomes noncurrent, and a new null
+        version takes the old null version's place (returned)."""
+        current = self.get_object(bucket, key)
+        replaced = None
+        if version_id is None:
+            if current is not None and current.info.version_id is None:
+                replaced, current = current, None
+                self._db.execute("DELETE FROM objects WHERE bucket = ? AND key = ?",
+                                 (bucket, key))
+            else:
+                replaced = self._pop_version(bucket, key, None)
+        if current is not None:
+            self._db.execute("DELETE FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
+            self._insert_version(current)
+        return replaced
+
+    def _insert_version(self, record: ObjectRecord) -> None:
+        self._seq += 1
+        self._db.execute(
+            f"INSERT INTO versions ({_VERSION_COLUMNS}, seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*_record_row(record), record.info.version_id or _NULL,
+             int(record.info.delete_marker), self._seq))
+
+    def _pop_version(self, bucket: str, key: str, version_id: str | None
+                     ) -> ObjectRecord | None:
+        found = _noncurrent(self._db, bucket, key, version_id)
+        if found is not None:
+            self._db.execute("DELETE FROM versions WHERE bucket = ? AND key = ? AND "
+                             "version_id = ?", (bucket, key, version_id or _NULL))
+        return found
+
     def scan(self, bucket: str, start: str, limit: int) -> list[ObjectRecord]:
         """Up to `limit` records with keys >= `start`, in key order."""
         rows = self._db.execute(
@@ -185,13 +308,16 @@ class SqliteMetaStore:
         return [_object(row) for row in rows]
 
     def has_objects(self, bucket: str) -> bool:
-        return any(self._db.execute("SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", (bucket,)))
+        """Whether any object, noncurrent version or delete marker is left."""
+        return any(self._db.execute("SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", (bucket,))) \
+            or any(self._db.execute("SELECT 1 FROM versions WHERE bucket = ? LIMIT 1", (bucket,)))
 
     def body_ids(self) -> set[str]:
         """Every body id a record or a part refers to."""
         ids = {row[0] for row in self._db.execute("SELECT body_id FROM parts")}
-        for (files,) in self._db.execute("SELECT files FROM objects WHERE files != '[]'"):
-            ids.update(body_id for body_id, _ in json.loads(files))
+        for table in ("objects", "versions"):
+            for (files,) in self._db.execute(f"SELECT files FROM {table} WHERE files != '[]'"):
+                ids.update(body_id for body_id, _ in json.loads(files))
         return ids
 
     # ------------------------------------------------------------------ uploads
@@ -259,6 +385,12 @@ class SqliteObjectReads:
     def get_object(self, bucket: str, key: str) -> ObjectRecord | None:
         return _get_object(self._db, bucket, key)
 
+    def get_version(self, bucket: str, key: str, version_id: str | None) -> ObjectRecord | None:
+        return _get_version(self._db, bucket, key, version_id)
+
+    def latest(self, bucket: str, key: str) -> ObjectRecord | None:
+        return _latest(self._db, bucket, key)
+
     def close(self) -> None:
         self._db.close()
 
@@ -267,6 +399,41 @@ def _get_object(db: sqlite3.Connection, bucket: str, key: str) -> ObjectRecord |
     row = db.execute(f"SELECT {_OBJECT_COLUMNS} FROM objects WHERE bucket = ? AND key = ?",
                      (bucket, key)).fetchone()
     return _object(row) if row else None
+
+
+def _noncurrent(db: sqlite3.Connection, bucket: str, key: str, version_id: str | None
+                ) -> ObjectRecord | None:
+    row = db.execute(f"SELECT {_VERSION_COLUMNS} FROM versions WHERE bucket = ? AND key = ? "
+                     "AND version_id = ?", (bucket, key, version_id or _NULL)).fetchone()
+    return _object(row) if row else None
+
+
+def _get_version(db: sqlite3.Connection, bucket: str, key: str, version_id: str | None
+                 ) -> ObjectRecord | None:
+    """One version of a key, current or not (None: the null version)."""
+    current = _get_object(db, bucket, key)
+    if current is not None and current.info.version_id == version_id:
+        return current
+    return _noncurrent(db, bucket, key, version_id)
+
+
+def _latest(db: sqlite3.Connection, bucket: str, key: str) -> ObjectRecord | None:
+    """The key's latest version, a delete marker or not; None when it has none."""
+    current = _get_object(db, bucket, key)
+    if current is not None:
+        return current
+    row = db.execute(f"SELECT {_VERSION_COLUMNS} FROM versions WHERE bucket = ? AND key = ? "
+                     "ORDER BY seq DESC LIMIT 1", (bucket, key)).fetchone()
+    return _object(row) if row else None
+
+
+def _record_row(record: ObjectRecord) -> tuple:
+    info = record.info
+    return (info.bucket, info.key, info.size, info.etag, info.last_modified,
+            _dump_headers(info.headers), _dump(dict(info.metadata)),
+            _dump_checksum(info.checksum), info.parts_count, _dump(dict(record.tags)),
+            record.body.inline, _dump(record.body.files), _dump_parts(record.parts),
+            _dump_encryption(info.encryption))
 
 
 class _Transaction:
@@ -296,11 +463,14 @@ def _parts(text: str | None) -> tuple[Part, ...]:
 
 
 def _object(row: tuple) -> ObjectRecord:
+    """A row of `objects` (_OBJECT_COLUMNS) or of `versions` (_VERSION_COLUMNS)."""
     (bucket, key, size, etag, modified, headers, metadata, checksum, parts_count, tags,
-     inline, files, parts, encryption) = row
+     inline, files, parts, encryption, version_id) = row[:15]
     info = ObjectInfo(bucket, key, size, etag, modified, _headers(headers), json.loads(metadata),
                       _checksum(checksum), parts_count, len(json.loads(tags)),
-                      encryption=_encryption(encryption))
+                      encryption=_encryption(encryption),
+                      version_id=None if version_id in (None, _NULL) else version_id,
+                      delete_marker=bool(row[15]) if len(row) > 15 else False)
     body = StoredBody(None if inline is None else bytes(inline),
                       tuple((body_id, n) for body_id, n in json.loads(files)))
     return ObjectRecord(info, body, json.loads(tags), _parts(parts))
