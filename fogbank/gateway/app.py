@@ -4,10 +4,13 @@ One request passes these layers, each its own module: address (which API and sta
 the scope's host or `/_aws/execute-api/` path — see addressing.py) → route match
 (routing.py) → CORS preflight (cors.py) → the stage's throttle for the route, if it sets
 one (throttling.py) → the route's authorizer, if it has one (guard.py)
-→ the API key and its usage plan, if the method requires one (usage_plans.py) → event (event_v1.py / event_v2.py) → invoke,
+→ the API key and its usage plan, if the method requires one (usage_plans.py) → REST request
+validation, if the method has a validator (validation.py) → event (event_v1.py /
+event_v2.py) → invoke,
 waited for up to the integration's timeout (the runtime's `wait_s`) →
 response mapping (responses.py). Gateway failures are raised as `GatewayError` and
-answered in `_respond`, the one place that turns them into responses. Body reading and
+answered in `_respond`, the one place that turns them into responses (a REST API's
+customised gateway responses: gateway_responses.py). Body reading and
 response writing are plain ASGI: this is the hot path.
 """
 from __future__ import annotations
@@ -24,12 +27,13 @@ from fogbank.config import DEFAULT_VIEWER_COUNTRY
 from fogbank.edge import lifespan
 from fogbank.ids import request_uuid, trace_id
 from fogbank.types import AwsError, Invoker, TooManyRequests, WaitExpired
-from fogbank.gateway import cors, event_v1, event_v2
+from fogbank.gateway import cors, event_v1, event_v2, gateway_responses
 from fogbank.gateway.addressing import Address, address_of, select_stage
 from fogbank.gateway.cloudfront import CloudFront
 from fogbank.gateway.guard import RequestGuard
-from fogbank.gateway.errors import (EXPLICIT_DENY, FORBIDDEN, FUNCTION_ERROR, IMPLICIT_DENY,
-                                    INVOKE_FAILED, NO_STAGE, NOT_FOUND, QUOTA_EXCEEDED,
+from fogbank.gateway.errors import (BAD_BODY, BAD_PARAMETERS, EXPLICIT_DENY, FORBIDDEN,
+                                    FUNCTION_ERROR, IMPLICIT_DENY, INVOKE_FAILED,
+                                    MISCONFIGURED, NO_STAGE, NOT_FOUND, QUOTA_EXCEEDED,
                                     THROTTLED, TIMEOUT, TOO_LARGE, UNAUTHORIZED, GatewayError,
                                     error_response)
 from fogbank.gateway.model import EDGE, HTTP, REST, WEBSOCKET, Api, Integration, Route, Stage
@@ -51,7 +55,8 @@ INTEGRATION_TIMEOUT_MS = {REST: 29_000, HTTP: 30_000}
 # Failures found before an integration is called (no trace is started for them; a REST
 # API's authorizer refusals carry no X-Amzn-Trace-Id either).
 _BEFORE_INTEGRATION = frozenset({NOT_FOUND, NO_STAGE, TOO_LARGE, UNAUTHORIZED, EXPLICIT_DENY,
-                                 IMPLICIT_DENY, FORBIDDEN, QUOTA_EXCEEDED})
+                                 IMPLICIT_DENY, FORBIDDEN, QUOTA_EXCEEDED, BAD_BODY,
+                                 BAD_PARAMETERS, MISCONFIGURED})
 
 Receive = Callable[[], Awaitable[dict]]
 Send = Callable[[dict], Awaitable[None]]
@@ -119,7 +124,8 @@ class GatewayApp:
         address = address_of(scope)
         live = self._apis.live(address.api_id) if address else None
         if address is None or live is None or live.api.protocol == WEBSOCKET:
-            return error_response(HTTP, NOT_FOUND)      # a WebSocket API answers upgrades only
+            # a WebSocket API answers upgrades only
+            return error_response(HTTP, GatewayError(NOT_FOUND))
         protocol = live.api.protocol
         short_id = short_request_id()
         request_id = request_uuid() if protocol == REST else short_id
@@ -129,7 +135,7 @@ class GatewayApp:
             response = await self._serve(live, address, scope, receive,
                                          (request_id, short_id, trace))
         except GatewayError as exc:
-            response = error_response(protocol, exc.kind, exc.headers)
+            response = self._refusal(live, address, scope, exc, (request_id, short_id))
             integrated = exc.kind not in _BEFORE_INTEGRATION
         if protocol == REST:
             stamp: tuple[tuple[bytes, bytes], ...] = (
@@ -142,6 +148,18 @@ class GatewayApp:
         else:
             stamp = ((b"apigw-requestid", request_id.encode()),)
         return Response(response.status, response.headers + stamp, response.body)
+
+    def _refusal(self, live: LiveApi, address: Address, scope: dict, exc: GatewayError,
+                 ids: tuple[str, str]) -> Response:
+        """The answer to a failure: a REST API's customised gateway response for it, if it
+        has one, else the fixed answer. `ids` are (requestId, extendedRequestId)."""
+        if live.api.protocol == REST and live.api.gateway_responses:
+            request = gateway_responses.failed_request(live, address, scope, ids,
+                                                       self._clock())
+            customised = gateway_responses.answer(live.api, exc, request)
+            if customised is not None:
+                return customised
+        return error_response(live.api.protocol, exc)
 
     async def _serve(self, live: LiveApi, address: Address, scope: dict, receive: Receive,
                      ids: tuple[str, str, str]) -> Response:
@@ -190,6 +208,8 @@ class GatewayApp:
                      else _header(scope, b"x-api-key"))
             key = self.usage.admit(api.api_id, stage.name, method, match.route.path, value)
             request = replace(request, api_key=(key.key_id, key.value))
+        if match.route.validator_id:
+            live.checks.check(request)
         response = await self._integrate(request)
         if api.cors is not None:
             response = cors.decorate(api.cors, origin, response)

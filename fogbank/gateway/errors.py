@@ -2,9 +2,12 @@
 
 Layers raise `GatewayError(kind)`; `GatewayApp` turns it into a response in one place.
 HTTP APIs and REST APIs word the same failure differently (REST APIs use their default
-gateway responses, with an `x-amzn-ErrorType` header).
+gateway responses, with an `x-amzn-ErrorType` header). Each REST failure has its gateway
+response type, which an API may customise (gateway_responses.py).
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from fogbank.gateway.model import REST
 from fogbank.gateway.responses import Response, json_message
@@ -22,6 +25,9 @@ IMPLICIT_DENY = "implicit_deny"      # its policy allows nothing that covers the
 AUTHORIZER_FAILED = "authorizer_failed"  # the authorizer failed or answered malformed
 FORBIDDEN = "forbidden"              # no usable API key for a method that requires one
 QUOTA_EXCEEDED = "quota_exceeded"    # the key's usage plan quota is spent for the period
+BAD_BODY = "bad_body"                # REST: the body fails its model (validation.py)
+BAD_PARAMETERS = "bad_parameters"    # REST: a required request parameter is missing or blank
+MISCONFIGURED = "misconfigured"      # REST: a method's validator or model is gone
 
 _HTTP_API = {
     NOT_FOUND: (404, "Not Found"),
@@ -37,47 +43,82 @@ _HTTP_API = {
     AUTHORIZER_FAILED: (500, "Internal Server Error"),
     FORBIDDEN: (403, "Forbidden"),
     QUOTA_EXCEEDED: (429, "Limit Exceeded"),
+    MISCONFIGURED: (500, "Internal Server Error"),
 }
 # A REST API's access-denied answers name their member "Message", and an authorizer's
 # failure carries no message at all ({"message":null}), as API Gateway sends them.
 _DENIED = "User is not authorized to access this resource"
 _REST_API = {
-    NOT_FOUND: (403, "Missing Authentication Token", "MissingAuthenticationTokenException"),
-    NO_STAGE: (403, "Forbidden", "ForbiddenException"),
-    FUNCTION_ERROR: (502, "Internal server error", "InternalServerErrorException"),
-    INVOKE_FAILED: (500, "Internal server error", "InternalServerErrorException"),
-    TIMEOUT: (504, "Endpoint request timed out", "InternalServerErrorException"),
-    THROTTLED: (429, "Too Many Requests", "TooManyRequestsException"),
-    TOO_LARGE: (413, "Request Too Long", "RequestTooLargeException"),
-    UNAUTHORIZED: (401, "Unauthorized", "UnauthorizedException"),
+    NOT_FOUND: (403, "Missing Authentication Token", "MissingAuthenticationTokenException",
+                "MISSING_AUTHENTICATION_TOKEN"),
+    # No stage: no deployment of the API answers, so none of its gateway responses does.
+    NO_STAGE: (403, "Forbidden", "ForbiddenException", None),
+    # A function's error or malformed answer has no type of its own: the 5XX default.
+    FUNCTION_ERROR: (502, "Internal server error", "InternalServerErrorException",
+                     "DEFAULT_5XX"),
+    INVOKE_FAILED: (500, "Internal server error", "InternalServerErrorException",
+                    "API_CONFIGURATION_ERROR"),
+    MISCONFIGURED: (500, "Internal server error", "InternalServerErrorException",
+                    "API_CONFIGURATION_ERROR"),
+    TIMEOUT: (504, "Endpoint request timed out", "InternalServerErrorException",
+              "INTEGRATION_TIMEOUT"),
+    THROTTLED: (429, "Too Many Requests", "TooManyRequestsException", "THROTTLED"),
+    TOO_LARGE: (413, "Request Too Long", "RequestTooLargeException", "REQUEST_TOO_LARGE"),
+    UNAUTHORIZED: (401, "Unauthorized", "UnauthorizedException", "UNAUTHORIZED"),
     EXPLICIT_DENY: (403, _DENIED + " with an explicit deny in an identity-based policy",
-                    "AccessDeniedException"),
-    IMPLICIT_DENY: (403, _DENIED, "AccessDeniedException"),
-    AUTHORIZER_FAILED: (500, None, "AuthorizerConfigurationException"),
-    FORBIDDEN: (403, "Forbidden", "ForbiddenException"),
-    QUOTA_EXCEEDED: (429, "Limit Exceeded", "LimitExceededException"),
+                    "AccessDeniedException", "ACCESS_DENIED"),
+    IMPLICIT_DENY: (403, _DENIED, "AccessDeniedException", "ACCESS_DENIED"),
+    AUTHORIZER_FAILED: (500, None, "AuthorizerConfigurationException",
+                        "AUTHORIZER_CONFIGURATION_ERROR"),
+    FORBIDDEN: (403, "Forbidden", "ForbiddenException", "INVALID_API_KEY"),
+    QUOTA_EXCEEDED: (429, "Limit Exceeded", "LimitExceededException", "QUOTA_EXCEEDED"),
+    BAD_BODY: (400, "Invalid request body", "BadRequestException", "BAD_REQUEST_BODY"),
+    BAD_PARAMETERS: (400, "Missing required request parameters", "BadRequestException",
+                     "BAD_REQUEST_PARAMETERS"),
 }
 _CAPITALISED = frozenset({EXPLICIT_DENY, IMPLICIT_DENY})
 
 
 class GatewayError(Exception):
-    """`headers` go out with the answer (a JWT authorizer's `www-authenticate`)."""
+    """`headers` go out with the answer (a JWT authorizer's `www-authenticate`); `message`
+    replaces the kind's fixed one (the parameters a request is missing); `detail` is what
+    a gateway response's `$context.error.validationErrorString` shows."""
 
-    def __init__(self, kind: str, headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
+    def __init__(self, kind: str, headers: tuple[tuple[bytes, bytes], ...] = (),
+                 message: str | None = None, detail: str = "") -> None:
         super().__init__(kind)
         self.kind = kind
         self.headers = headers
+        self.message = message
+        self.detail = detail
 
 
-def error_response(protocol: str, kind: str,
-                   headers: tuple[tuple[bytes, bytes], ...] = ()) -> Response:
+@dataclass(frozen=True)
+class RestFailure:
+    """A REST API's answer to a failure before any customisation: its gateway response
+    type (None: not customisable), status, message and x-amzn-ErrorType."""
+
+    response_type: str | None
+    status: int
+    message: str | None
+    error_type: str
+    key: str = "message"          # the body's member: "Message" for access denied
+
+
+def rest_failure(exc: GatewayError) -> RestFailure:
+    status, message, error_type, response_type = _REST_API[exc.kind]
+    return RestFailure(response_type, status, exc.message or message, error_type,
+                       "Message" if exc.kind in _CAPITALISED else "message")
+
+
+def error_response(protocol: str, exc: GatewayError) -> Response:
     if protocol == REST:
-        status, message, error_type = _REST_API[kind]
-        return json_message(status, message,
-                            ((b"x-amzn-errortype", error_type.encode()),) + headers,
-                            key="Message" if kind in _CAPITALISED else "message")
-    status, message = _HTTP_API[kind]
-    return json_message(status, message, headers)
+        failure = rest_failure(exc)
+        return json_message(failure.status, failure.message,
+                            ((b"x-amzn-errortype", failure.error_type.encode()),)
+                            + exc.headers, key=failure.key)
+    status, message = _HTTP_API[exc.kind]
+    return json_message(status, message, exc.headers)
 
 
 # A WebSocket handshake's answer when the $connect authorizer refuses it.

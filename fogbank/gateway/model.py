@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Mapping
 
 from fogbank.gateway.throttling import Throttle
 
@@ -70,6 +70,11 @@ class Route:
     authorizer_id: str = ""          # the API's authorizer guarding the route; "" when open
     scopes: tuple[str, ...] = ()     # AuthorizationScopes a JWT must carry
     api_key_required: bool = False   # REST: served only with a usage plan's key (usage_plans.py)
+    # REST request validation (validation.py): the API's validator checking the method, the
+    # parameters it requires ("querystring", "q") and its body models by content type.
+    validator_id: str = ""
+    required_parameters: tuple[tuple[str, str], ...] = ()
+    request_models: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -125,6 +130,38 @@ class Cors:
 
 
 @dataclass(frozen=True)
+class GatewayResponse:
+    """A REST API's customised answer of one response type (gateway_responses.py).
+
+    `headers` are (name, mapping expression) as configured: "'static'",
+    "method.request.header.X", "stageVariables.x" or "context.requestId"; `templates` are
+    body templates by content type. `status` None keeps the type's own status."""
+
+    response_type: str
+    status: int | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    templates: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class RequestValidator:
+    """What a REST API's request validator checks."""
+
+    name: str
+    body: bool = False
+    parameters: bool = False
+
+
+@dataclass(frozen=True)
+class BodyModel:
+    """A REST API's model: a JSON Schema (draft 4) a request body may be checked against."""
+
+    name: str
+    schema: Mapping[str, Any]
+    content_type: str = "application/json"
+
+
+@dataclass(frozen=True)
 class RestResource:
     """A REST API resource: one path part under a parent (the root has neither)."""
 
@@ -154,6 +191,11 @@ class Api:
     route_responses: Mapping[str, str] = field(default_factory=dict)  # id → route id
     authorizers: Mapping[str, Authorizer] = field(default_factory=dict)
     api_key_source: str = "HEADER"                  # REST only: HEADER or AUTHORIZER
+    # REST only: customised gateway responses by response type, request validators by id,
+    # models by name
+    gateway_responses: Mapping[str, GatewayResponse] = field(default_factory=dict)
+    validators: Mapping[str, RequestValidator] = field(default_factory=dict)
+    models: Mapping[str, BodyModel] = field(default_factory=dict)
 
     @property
     def root_resource_id(self) -> str:

@@ -12,18 +12,23 @@ Fogbank cannot enforce (Cognito user pools, IAM) is an `UnsupportedDefinition` w
 operation uses it, so that no route it guards is ever served open. In a REST API, an
 `apiKey` scheme without an authorizer is the API key (`x-api-key`): an operation whose
 security names it requires one (`Route.api_key_required`), beside any authorizer; the
-document's `x-amazon-apigateway-api-key-source` says where the key is read.
+document's `x-amazon-apigateway-api-key-source` says where the key is read. A REST API's
+`x-amazon-apigateway-gateway-responses` customise its gateway responses
+(gateway_responses.py); its request validation is read by openapi_validation.py.
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from fogbank.gateway.authorizers import identity_source
+from fogbank.gateway.gateway_responses import gateway_response
 from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, HTTP, JWT, REQUEST, REST, TOKEN,
-                                   Authorizer, Cors, Integration, MockResponse, Route,
+                                   Authorizer, BodyModel, Cors, GatewayResponse,
+                                   Integration, MockResponse, RequestValidator, Route,
                                    stable_id)
+from fogbank.gateway.openapi_validation import OperationChecks, models, validators
 from fogbank.types import function_name_from_uri
 
 log = logging.getLogger(__name__)
@@ -41,6 +46,9 @@ class Imported:
     binary_media_types: tuple[str, ...] = ()
     authorizers: Mapping[str, Authorizer] = field(default_factory=dict)
     api_key_source: str = "HEADER"
+    gateway_responses: Mapping[str, GatewayResponse] = field(default_factory=dict)
+    validators: Mapping[str, RequestValidator] = field(default_factory=dict)
+    models: Mapping[str, BodyModel] = field(default_factory=dict)
 
 
 class UnsupportedDefinition(ValueError):
@@ -240,6 +248,28 @@ def _key_schemes(schemes: Mapping[str, Any], protocol: str) -> frozenset[str]:
 
 
 def import_body(api_id: str, protocol: str, body: Mapping[str, Any]) -> Imported:
+    try:
+        return _import(api_id, protocol, body)
+    except UnsupportedDefinition:
+        raise
+    except ValueError as exc:       # a gateway response, validator or model API Gateway refuses
+        raise UnsupportedDefinition(str(exc)) from None
+
+
+def _gateway_responses(body: Mapping[str, Any]) -> dict[str, GatewayResponse]:
+    found = {}
+    for kind, spec in (body.get("x-amazon-apigateway-gateway-responses") or {}).items():
+        spec = spec if isinstance(spec, Mapping) else {}
+        found[str(kind)] = gateway_response(kind, spec.get("statusCode"),
+                                            spec.get("responseParameters"),
+                                            spec.get("responseTemplates"))
+    return found
+
+
+def _import(api_id: str, protocol: str, body: Mapping[str, Any]) -> Imported:
+    rest = protocol == REST
+    known_validators = validators(body) if rest else {}
+    known_models = models(api_id, body) if rest else {}
     routes: dict[str, Route] = {}
     integrations: dict[str, Integration] = {}
     schemes = ((body.get("components") or {}).get("securitySchemes")
@@ -272,8 +302,16 @@ def import_body(api_id: str, protocol: str, body: Mapping[str, Any]) -> Imported
             route = Route(method, path, stable_id(api_id, "integration", method, path),
                           authorizer_id="" if scheme == _OPEN else scheme, scopes=scopes,
                           api_key_required=needs_key)
+            if rest:
+                checks = OperationChecks(api_id, body, method, path, item, operation or {},
+                                         known_validators)
+                known_models.update(checks.added_models)
+                route = replace(route, validator_id=checks.validator_id,
+                                required_parameters=checks.required,
+                                request_models=checks.request_models)
             routes[stable_id(api_id, "route", route.key)] = route
             integrations[route.integration_id] = integration
     return Imported(routes, integrations, cors_from(body.get("x-amazon-apigateway-cors")),
                     _strings(body.get("x-amazon-apigateway-binary-media-types")), authorizers,
-                    str(body.get(_KEY_SOURCE) or "HEADER").upper())
+                    str(body.get(_KEY_SOURCE) or "HEADER").upper(),
+                    _gateway_responses(body) if rest else {}, known_validators, known_models)

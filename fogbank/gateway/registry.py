@@ -2,7 +2,8 @@
 
 The deployer's providers write definitions here (`put`, `update`, `remove`); the gateway
 reads a compiled view per request (`live`). Every change goes through `_store`, which
-also recompiles that API's router, so a request never sees a half-applied change.
+also recompiles that API's router and request checks, so a request never sees a
+half-applied change.
 """
 from __future__ import annotations
 
@@ -12,16 +13,19 @@ from typing import Any, Callable, Iterator
 from fogbank.gateway.addressing import PATH_PREFIX, is_api_request
 from fogbank.gateway.model import DEFAULT_STAGE, WEBSOCKET, Api
 from fogbank.gateway.routing import Router
+from fogbank.gateway.validation import RequestChecks
 
 DEFAULT_BASE_URL = "http://127.0.0.1:4566"
 
 
 @dataclass(frozen=True)
 class LiveApi:
-    """An API as a request sees it: the definition and its compiled routes."""
+    """An API as a request sees it: the definition, its compiled routes and request
+    validation."""
 
     api: Api
     router: Router
+    checks: RequestChecks
 
 
 class ApiRegistry:
@@ -79,4 +83,4 @@ class ApiRegistry:
         return is_api_request(scope)
 
     def _store(self, api: Api) -> None:
-        self._live[api.api_id] = LiveApi(api, Router(api))
+        self._live[api.api_id] = LiveApi(api, Router(api), RequestChecks(api))

@@ -3,7 +3,8 @@
 HTTP APIs: AWS::ApiGatewayV2::Api (an OpenAPI `Body`, quick create `Target`, or bare),
 ::Stage, ::Route, ::Integration, ::Authorizer, ::Deployment. REST APIs:
 AWS::ApiGateway::RestApi (a Swagger/OpenAPI `Body` or bare), ::Resource, ::Method,
-::Authorizer, ::Deployment, ::Stage. WebSocket
+::Authorizer, ::Deployment, ::Stage (and ::GatewayResponse, ::RequestValidator, ::Model in
+rest_api_checks.py). WebSocket
 APIs: AWS::ApiGatewayV2::Api with `ProtocolType: WEBSOCKET` and the same ::Route (route keys
 such as `$connect` or `sendmessage`), ::Integration (AWS_PROXY; its TimeoutInMillis is how
 long the gateway waits), ::Stage and ::Deployment, plus ::RouteResponse (makes a route
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.intrinsics import as_flag
@@ -33,25 +34,18 @@ from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, DEFAULT_STAGE, EDGE, HTTP
                                    REST, TOKEN, WEBSOCKET, Api, Authorizer, Integration,
                                    RestResource, Route, Stage, stable_id)
 from fogbank.types import function_name_from_uri
+from fogbank.deploy.providers.api_parts import PartProvider, own_id, required, without_key
 from fogbank.deploy.providers.throttles import throttle_of
+from fogbank.deploy.providers.rest_api_checks import (GatewayResponseProvider, ModelProvider,
+                                                      RequestValidatorProvider,
+                                                      check_method_references,
+                                                      method_validation)
 from fogbank.gateway.throttling import ALL, ALL_PATHS, Throttle, rest_key
 from fogbank.gateway.usage_plans import AUTHORIZER, HEADER
 from fogbank.gateway.openapi import (Imported, UnsupportedDefinition, cors_from,
                                      identity_sources, import_body, jwt_authorizer,
                                      lambda_authorizer, mock_response)
 from fogbank.types import Deployed, Resource
-
-
-def _required(res: Resource, prop: str) -> Any:
-    value = res.properties.get(prop)
-    if value in (None, ""):
-        raise TemplateError(f"Properties validation failed for resource {res.logical_id} "
-                            f"with message: #: required key [{prop}] not found")
-    return value
-
-
-def _own_id(res: Resource) -> str:
-    return stable_id(res.stack_name, res.logical_id)
 
 
 def _merge(api: Api, old: Imported, new: Imported) -> Api:
@@ -63,6 +57,10 @@ def _merge(api: Api, old: Imported, new: Imported) -> Api:
     return replace(api, routes=swap(api.routes, old.routes, new.routes),
                    integrations=swap(api.integrations, old.integrations, new.integrations),
                    authorizers=swap(api.authorizers, old.authorizers, new.authorizers),
+                   gateway_responses=swap(api.gateway_responses, old.gateway_responses,
+                                          new.gateway_responses),
+                   validators=swap(api.validators, old.validators, new.validators),
+                   models=swap(api.models, old.models, new.models),
                    cors=new.cors, binary_media_types=new.binary_media_types,
                    api_key_source=new.api_key_source)
 
@@ -91,7 +89,7 @@ class _ApiProvider:
         self._apis.remove(deployed.physical_id)
 
     def _apply(self, old: Resource | None, new: Resource) -> Deployed:
-        api_id = _own_id(new)
+        api_id = own_id(new)
         before = self._definition(old, api_id) if old else Imported()
         after = self._definition(new, api_id)
         stages = self._stages(new)
@@ -176,7 +174,7 @@ class HttpApiProvider(_ApiProvider):
     def _apply(self, old: Resource | None, new: Resource) -> Deployed:
         deployed = super()._apply(old, new)
         if self._protocol(new) == WEBSOCKET:
-            expression = str(_required(new, "RouteSelectionExpression"))
+            expression = str(required(new, "RouteSelectionExpression"))
             self._apis.update(deployed.physical_id, lambda api: replace(
                 api, route_selection_expression=expression))
             # AWS gives wss://{id}.execute-api.{region}.amazonaws.com; templates append
@@ -260,59 +258,11 @@ def _endpoint_type(res: Resource) -> str:
 
 # ------------------------------------------------------------------ the parts of an API
 
-class _PartProvider:
-    """A resource that is one entry of an API (a stage, a route …): create and restore add
-    it, delete removes it, update does both."""
-
-    types: tuple[str, ...] = ()
-    api_property = "ApiId"
-
-    def __init__(self, apis: ApiRegistry, region: str, account_id: str) -> None:
-        self._apis = apis
-
-    def create(self, res: Resource) -> Deployed:
-        return self._put(res)
-
-    def restore(self, res: Resource, deployed: Deployed) -> Deployed:
-        return self._put(res)
-
-    def update(self, old: Resource, deployed: Deployed, new: Resource) -> Deployed:
-        self.delete(old, deployed)
-        return self._put(new)
-
-    def delete(self, res: Resource, deployed: Deployed) -> None:
-        self._change(res, lambda api: self.without(api, res, deployed.physical_id))
-
-    def _put(self, res: Resource) -> Deployed:
-        physical_id = self.physical_id(res)
-        self._change(res, lambda api: self.with_(api, res, physical_id))
-        return Deployed(physical_id, self.attributes(physical_id))
-
-    def _change(self, res: Resource, change: Callable[[Api], Api]) -> None:
-        self._apis.update(str(_required(res, self.api_property)), change)
-
-    def physical_id(self, res: Resource) -> str:
-        return _own_id(res)
-
-    def attributes(self, physical_id: str) -> dict[str, Any]:
-        return {}
-
-    def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
-        return api
-
-    def without(self, api: Api, res: Resource, physical_id: str) -> Api:
-        return api
-
-
-def _without_key(mapping: Mapping[str, Any], key: str) -> dict[str, Any]:
-    return {k: v for k, v in mapping.items() if k != key}
-
-
-class _StageProvider(_PartProvider):
+class _StageProvider(PartProvider):
     variables_property = "StageVariables"
 
     def physical_id(self, res: Resource) -> str:
-        return str(_required(res, "StageName"))
+        return str(required(res, "StageName"))
 
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
         variables = {str(k): str(v) for k, v in
@@ -324,7 +274,7 @@ class _StageProvider(_PartProvider):
         raise NotImplementedError
 
     def without(self, api: Api, res: Resource, physical_id: str) -> Api:
-        return replace(api, stages=_without_key(api.stages, physical_id))
+        return replace(api, stages=without_key(api.stages, physical_id))
 
 
 class HttpStageProvider(_StageProvider):
@@ -372,13 +322,13 @@ def _stage_throttles(res: Resource, settings: Mapping[str, Any]) -> dict[str, Th
     return throttles
 
 
-class HttpRouteProvider(_PartProvider):
+class HttpRouteProvider(PartProvider):
     """RouteKey ("GET /items/{id}" or "$default") → Target "integrations/{id}"."""
 
     types = ("AWS::ApiGatewayV2::Route",)
 
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
-        key = str(_required(res, "RouteKey"))
+        key = str(required(res, "RouteKey"))
         method, _, path = key.partition(" ")
         route = (Route("", DEFAULT_ROUTE, "") if key == DEFAULT_ROUTE
                  else Route(method.upper(), path, ""))
@@ -398,14 +348,14 @@ class HttpRouteProvider(_PartProvider):
         return replace(api, routes={**api.routes, physical_id: route})
 
     def without(self, api: Api, res: Resource, physical_id: str) -> Api:
-        return replace(api, routes=_without_key(api.routes, physical_id))
+        return replace(api, routes=without_key(api.routes, physical_id))
 
 
-class HttpIntegrationProvider(_PartProvider):
+class HttpIntegrationProvider(PartProvider):
     types = ("AWS::ApiGatewayV2::Integration",)
 
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
-        kind = str(_required(res, "IntegrationType")).upper()
+        kind = str(required(res, "IntegrationType")).upper()
         timeout_ms = _timeout_ms(res, api.protocol, res.properties.get("TimeoutInMillis"))
         uri = str(res.properties.get("IntegrationUri") or "")
         function = function_name_from_uri(uri)
@@ -421,7 +371,7 @@ class HttpIntegrationProvider(_PartProvider):
         return replace(api, integrations={**api.integrations, physical_id: integration})
 
     def without(self, api: Api, res: Resource, physical_id: str) -> Api:
-        return replace(api, integrations=_without_key(api.integrations, physical_id))
+        return replace(api, integrations=without_key(api.integrations, physical_id))
 
 
 # TimeoutInMillis's bounds, as the API Gateway V2 model documents them per protocol. An API
@@ -457,7 +407,7 @@ def _check_timeout_bounds(res: Resource, protocol: str, ms: int) -> None:
                             f"and {high} ms")
 
 
-class RouteResponseProvider(_PartProvider):
+class RouteResponseProvider(PartProvider):
     """A WebSocket route's response (key `$default`): the route answers the client with
     its integration's result."""
 
@@ -467,15 +417,15 @@ class RouteResponseProvider(_PartProvider):
         return {"RouteResponseId": physical_id}
 
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
-        _required(res, "RouteResponseKey")
-        route_id = str(_required(res, "RouteId"))
+        required(res, "RouteResponseKey")
+        route_id = str(required(res, "RouteId"))
         return replace(api, route_responses={**api.route_responses, physical_id: route_id})
 
     def without(self, api: Api, res: Resource, physical_id: str) -> Api:
-        return replace(api, route_responses=_without_key(api.route_responses, physical_id))
+        return replace(api, route_responses=without_key(api.route_responses, physical_id))
 
 
-class IntegrationResponseProvider(_PartProvider):
+class IntegrationResponseProvider(PartProvider):
     """An AWS_PROXY integration passes its function's result through unchanged, so its
     integration response only needs to exist."""
 
@@ -485,8 +435,8 @@ class IntegrationResponseProvider(_PartProvider):
         return {"IntegrationResponseId": physical_id}
 
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
-        _required(res, "IntegrationId")
-        _required(res, "IntegrationResponseKey")
+        required(res, "IntegrationId")
+        required(res, "IntegrationResponseKey")
         return api
 
 
@@ -503,10 +453,10 @@ def _guarded(res: Resource, route: Route, enforced: tuple[str, ...]) -> Route:
     if kind == "NONE":
         return route
     scopes = tuple(str(s) for s in res.properties.get("AuthorizationScopes") or ())
-    return replace(route, authorizer_id=str(_required(res, "AuthorizerId")), scopes=scopes)
+    return replace(route, authorizer_id=str(required(res, "AuthorizerId")), scopes=scopes)
 
 
-class _AuthorizerProvider(_PartProvider):
+class _AuthorizerProvider(PartProvider):
     """An authorizer of an API, keyed by its own id (what AuthorizerId refers to)."""
 
     def attributes(self, physical_id: str) -> dict[str, Any]:
@@ -522,7 +472,7 @@ class _AuthorizerProvider(_PartProvider):
         return replace(api, authorizers={**api.authorizers, physical_id: authorizer})
 
     def without(self, api: Api, res: Resource, physical_id: str) -> Api:
-        return replace(api, authorizers=_without_key(api.authorizers, physical_id))
+        return replace(api, authorizers=without_key(api.authorizers, physical_id))
 
     def authorizer(self, api: Api, res: Resource) -> Authorizer | None:
         raise NotImplementedError
@@ -537,13 +487,13 @@ class RestAuthorizerProvider(_AuthorizerProvider):
 
     def authorizer(self, api: Api, res: Resource) -> Authorizer | None:
         props = res.properties
-        kind = str(_required(res, "Type")).upper()
+        kind = str(required(res, "Type")).upper()
         name = str(props.get("Name") or res.logical_id)
         if kind not in (TOKEN, REQUEST):
             return None
         sources = identity_sources(props.get("IdentitySource"))
         if kind == TOKEN and not sources:
-            _required(res, "IdentitySource")
+            required(res, "IdentitySource")
         return lambda_authorizer(name, kind, props.get("AuthorizerUri"), REST, sources=sources,
                                  ttl=props.get("AuthorizerResultTtlInSeconds"),
                                  validation=props.get("IdentityValidationExpression"))
@@ -556,8 +506,8 @@ class HttpAuthorizerProvider(_AuthorizerProvider):
 
     def authorizer(self, api: Api, res: Resource) -> Authorizer | None:
         props = res.properties
-        kind = str(_required(res, "AuthorizerType")).upper()
-        name = str(_required(res, "Name"))
+        kind = str(required(res, "AuthorizerType")).upper()
+        name = str(required(res, "Name"))
         sources = identity_sources(props.get("IdentitySource"))
         if kind == "JWT":
             config = props.get("JwtConfiguration") or {}
@@ -574,7 +524,7 @@ class HttpAuthorizerProvider(_AuthorizerProvider):
                                  simple=props.get("EnableSimpleResponses", False))
 
 
-class HttpDeploymentProvider(_PartProvider):
+class HttpDeploymentProvider(PartProvider):
     """Routes are live at once, so a deployment changes nothing; it only gets its id."""
 
     types = ("AWS::ApiGatewayV2::Deployment",)
@@ -583,20 +533,20 @@ class HttpDeploymentProvider(_PartProvider):
         return {"DeploymentId": physical_id}
 
 
-class RestResourceProvider(_PartProvider):
+class RestResourceProvider(PartProvider):
     """A path part under a parent; its id is derived from the API and its full path."""
 
     types = ("AWS::ApiGateway::Resource",)
     api_property = "RestApiId"
 
     def _path(self, res: Resource) -> str:
-        api = self._apis.get(str(_required(res, "RestApiId")))
-        parent = str(_required(res, "ParentId"))
+        api = self._apis.get(str(required(res, "RestApiId")))
+        parent = str(required(res, "ParentId"))
         parent_path = api.resource_path(parent) if api else "/"
-        return parent_path.rstrip("/") + "/" + str(_required(res, "PathPart"))
+        return parent_path.rstrip("/") + "/" + str(required(res, "PathPart"))
 
     def physical_id(self, res: Resource) -> str:
-        return stable_id(str(_required(res, "RestApiId")), self._path(res))
+        return stable_id(str(required(res, "RestApiId")), self._path(res))
 
     def attributes(self, physical_id: str) -> dict[str, Any]:
         return {"ResourceId": physical_id}
@@ -606,17 +556,26 @@ class RestResourceProvider(_PartProvider):
         return replace(api, resources={**api.resources, physical_id: resource})
 
     def without(self, api: Api, res: Resource, physical_id: str) -> Api:
-        return replace(api, resources=_without_key(api.resources, physical_id))
+        return replace(api, resources=without_key(api.resources, physical_id))
 
 
-class RestMethodProvider(_PartProvider):
-    """HttpMethod on ResourceId with an AWS_PROXY (Lambda) or MOCK Integration."""
+class RestMethodProvider(PartProvider):
+    """HttpMethod on ResourceId with an AWS_PROXY (Lambda) or MOCK Integration, and the
+    request validation it asks for (rest_api_checks.py)."""
 
     types = ("AWS::ApiGateway::Method",)
     api_property = "RestApiId"
 
+    def create(self, res: Resource) -> Deployed:
+        check_method_references(res, self._apis.get(str(required(res, "RestApiId"))))
+        return super().create(res)
+
+    def update(self, old: Resource, deployed: Deployed, new: Resource) -> Deployed:
+        check_method_references(new, self._apis.get(str(required(new, "RestApiId"))))
+        return super().update(old, deployed, new)
+
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
-        method = str(_required(res, "HttpMethod")).upper()
+        method = str(required(res, "HttpMethod")).upper()
         spec = res.properties.get("Integration") or {}
         kind = str(spec.get("Type", "")).upper()
         if kind == "MOCK":
@@ -635,19 +594,20 @@ class RestMethodProvider(_PartProvider):
             integration = Integration(function=function, payload_version="1.0",
                                       timeout_ms=_timeout_ms(res, REST,
                                                              spec.get("TimeoutInMillis")))
-        path = api.resource_path(str(_required(res, "ResourceId")))
+        path = api.resource_path(str(required(res, "ResourceId")))
         route = _guarded(res, Route(ANY if method == ANY else method, path, physical_id,
                                     api_key_required=as_flag(res.properties.get("ApiKeyRequired"))),
                          ("NONE", "CUSTOM"))
+        route = method_validation(res, route)
         return replace(api, routes={**api.routes, physical_id: route},
                        integrations={**api.integrations, physical_id: integration})
 
     def without(self, api: Api, res: Resource, physical_id: str) -> Api:
-        return replace(api, routes=_without_key(api.routes, physical_id),
-                       integrations=_without_key(api.integrations, physical_id))
+        return replace(api, routes=without_key(api.routes, physical_id),
+                       integrations=without_key(api.integrations, physical_id))
 
 
-class RestDeploymentProvider(_PartProvider):
+class RestDeploymentProvider(PartProvider):
     """A deployment with a StageName creates that stage (SAM's "Stage" stage comes from
     here); routes are live at once, so it does nothing else."""
 
@@ -671,7 +631,7 @@ class RestDeploymentProvider(_PartProvider):
         stage = api.stages.get(str(name)) if name else None
         if stage is None or not stage.from_deployment:
             return api
-        return replace(api, stages=_without_key(api.stages, stage.name))
+        return replace(api, stages=without_key(api.stages, stage.name))
 
 
 class ApiProviders:
@@ -686,5 +646,6 @@ class ApiProviders:
                  HttpIntegrationProvider, HttpAuthorizerProvider, HttpDeploymentProvider,
                  RouteResponseProvider, IntegrationResponseProvider, RestApiProvider,
                  RestResourceProvider, RestMethodProvider, RestAuthorizerProvider,
-                 RestDeploymentProvider, RestStageProvider)
+                 RestDeploymentProvider, RestStageProvider, GatewayResponseProvider,
+                 RequestValidatorProvider, ModelProvider)
         return [kind(*self._args) for kind in kinds]
