@@ -2,13 +2,16 @@
 UnprocessedItems is always empty — a result DynamoDB also gives."""
 from __future__ import annotations
 
-from typing import Any
+import base64
+import json
+import re
+from typing import Any, Mapping
 
 from fogbank.tables import keys
 from fogbank.tables.errors import ValidationException
-from fogbank.tables.requests import parse_expressions
+from fogbank.tables.requests import newer_validator, parse_expressions
 from fogbank.tables.storage import Writer
-from fogbank.tables.validation import (check_item, check_key, check_key_not_empty, check_length,
+from fogbank.tables.validation import (check_item, check_key, check_key_not_empty,
                                        constraint_error, consumed, read_units, write_units)
 from fogbank.tables.values import item_size, validate_item
 from fogbank.tables.writes import (Parts, add_units, collection_metrics, index_write_units,
@@ -24,21 +27,28 @@ class Batches:
 
     async def batch_get_item(self, params: dict[str, Any]) -> dict[str, Any]:
         requests = params["RequestItems"]
+        if any(_bad_name(name) for name in requests):
+            raise _map_keys(_shown_as_json(requests))
         for name, request in requests.items():
-            check_length(request.get("Keys") or (), f"requestItems.{name}.member.keys", MAX_GET)
-            if not request.get("Keys"):
-                # A model constraint: checked before any table is looked up.
-                raise constraint_error([f"Value '[]' at 'requestItems.{name}.member.keys' failed "
-                                        "to satisfy constraint: Member must have length greater "
-                                        "than or equal to 1"])
+            # Model constraints, checked before any table is looked up; this validator names
+            # the member without echoing its value.
+            keys_given = len(request.get("Keys") or ())
+            if not 1 <= keys_given <= MAX_GET:
+                bound = (f"less than or equal to {MAX_GET}" if keys_given else
+                         "greater than or equal to 1")
+                raise constraint_error([f"Value at 'RequestItems.{name}.member.Keys' failed to "
+                                        f"satisfy constraint: Member must have length {bound}"])
         if sum(len(r.get("Keys") or ()) for r in requests.values()) > MAX_GET:
             raise ValidationException("Too many items requested for the BatchGetItem call")
+        _check_one_projection_style(requests)
         plans = []
         for name, request in requests.items():
-            # The request's own checks (unused placeholders among them) come before the lookup.
-            exprs = parse_expressions(request)
-            table = self._parts.catalog.get(name)
-            wanted = [item_key(table, check_key(table, key)) for key in request["Keys"]]
+            with newer_validator(enveloped=False):
+                # The request's own checks (unused placeholders among them) come before the
+                # lookup.
+                exprs = parse_expressions(request)
+                table = self._parts.catalog.get(name)
+                wanted = [item_key(table, check_key(table, key)) for key in request["Keys"]]
             if len(set(wanted)) != len(wanted):
                 raise ValidationException("Provided list of item keys contains duplicates")
             plans.append((table, exprs, wanted, bool(request.get("ConsistentRead"))))
@@ -64,6 +74,8 @@ class Batches:
 
     async def batch_write_item(self, params: dict[str, Any]) -> dict[str, Any]:
         requests = params["RequestItems"]
+        if any(_bad_name(name) for name in requests):
+            raise _map_keys(_shown_as_java(requests))
         if any(not 1 <= len(writes) <= MAX_WRITE for writes in requests.values()):
             raise _write_list_length(requests)
         if sum(len(r) for r in requests.values()) > MAX_WRITE:
@@ -139,11 +151,68 @@ def _put_item(table: Any, raw: dict[str, Any]) -> dict[str, Any]:
 
 def _write_list_length(requests: dict[str, list]) -> ValidationException:
     """A table's list of writes that is empty or longer than 25. DynamoDB checks it as a
-    value of the RequestItems map: it shows the whole map (Java's `{name=[...]}`) and names
-    both bounds, whichever was broken."""
-    shown = ", ".join(f"{name}=[{', '.join(str(w) for w in writes)}]"
-                      for name, writes in requests.items())
-    return constraint_error([f"Value '{{{shown}}}' at 'requestItems' failed to satisfy "
-                             "constraint: Map value must satisfy constraint: [Member must have "
-                             "length less than or equal to 25, Member must have length greater "
-                             "than or equal to 1]"])
+    value of the RequestItems map: it shows the whole map and names both bounds, whichever
+    was broken."""
+    return constraint_error([f"Value '{_shown_as_java(requests)}' at 'requestItems' failed to "
+                             "satisfy constraint: Map value must satisfy constraint: [Member "
+                             "must have length less than or equal to 25, Member must have "
+                             "length greater than or equal to 1]"])
+
+
+def _check_one_projection_style(requests: Mapping[str, Mapping[str, Any]]) -> None:
+    """Each table's block may be consistent on its own; the request as a whole still may
+    not mix a ProjectionExpression with AttributesToGet."""
+    styles = {style for request in requests.values()
+              for style in ("AttributesToGet", "ProjectionExpression")
+              if request.get(style) is not None}
+    if len(styles) == 2:
+        raise ValidationException(
+            "Can not use both expression and non-expression parameters in the same request: "
+            "Non-expression parameters: {AttributesToGet} Expression parameters: "
+            "{ProjectionExpression}")
+
+
+_NAME = re.compile(r"[a-zA-Z0-9_.-]{3,255}")
+
+
+def _bad_name(name: str) -> bool:
+    return not name.startswith("arn:") and _NAME.fullmatch(name) is None
+
+
+def _map_keys(shown: str) -> ValidationException:
+    """A table name in RequestItems that breaks the name rules: a constraint on the map's
+    keys, naming every rule whichever was broken."""
+    return constraint_error([f"Value '{shown}' at 'requestItems' failed to satisfy constraint: "
+                             "Map keys must satisfy constraint: [Member must have length less "
+                             "than or equal to 255, Member must have length greater than or "
+                             "equal to 3, Member must satisfy regular expression pattern: "
+                             "[a-zA-Z0-9_.-]+]"])
+
+
+def _shown_as_json(requests: Mapping[str, Any]) -> str:
+    """BatchGetItem's validator shows the map as the request's JSON."""
+    return json.dumps(requests, separators=(",", ":"), ensure_ascii=False,
+                      default=lambda b: base64.b64encode(b).decode())
+
+
+def _shown_as_java(requests: Mapping[str, list]) -> str:
+    """BatchWriteItem's validator shows the map as Java prints it: `{name=[WriteRequest(…)]}`."""
+    def write(request: Mapping[str, Any]) -> str:
+        put, delete = request.get("PutRequest"), request.get("DeleteRequest")
+        put_shown = f"PutRequest(item={attributes(put.get('Item'))})" if put else "null"
+        delete_shown = f"DeleteRequest(key={attributes(delete.get('Key'))})" if delete else "null"
+        return f"WriteRequest(putRequest={put_shown}, deleteRequest={delete_shown})"
+
+    def attributes(values: Any) -> str:
+        if not isinstance(values, Mapping):
+            return "null"
+        return "{" + ", ".join(f"{name}=AttributeValue({value_shown(value)})"
+                               for name, value in values.items()) + "}"
+
+    def value_shown(value: Any) -> str:
+        if not isinstance(value, Mapping):
+            return "null"
+        return ", ".join(f"{kind}={data}" for kind, data in value.items())
+
+    return "{" + ", ".join(f"{name}=[{', '.join(write(w) for w in writes)}]"
+                           for name, writes in requests.items()) + "}"

@@ -17,6 +17,19 @@ class ValidationException(TablesError):
     code = "ValidationException"
 
 
+class RequestCheckFailed(ValidationException):
+    """A fault DynamoDB's request validator finds in a request's values or expression
+    parameters. DynamoDB runs two generations of that validator. The newer one, which
+    PutItem, UpdateItem, DeleteItem, GetItem, BatchGetItem and Query run, words some faults
+    differently (`current`), and the three single-item writes report its faults inside a
+    "1 validation error detected: " envelope; `message` is the older one's wording, which
+    BatchWriteItem, the transactions, Scan and PartiQL give."""
+
+    def __init__(self, message: str, current: str | None = None) -> None:
+        super().__init__(message)
+        self.current = message if current is None else current
+
+
 class ResourceNotFoundException(TablesError):
     code = "ResourceNotFoundException"
 

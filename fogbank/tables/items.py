@@ -5,12 +5,12 @@ from typing import Any, Callable, Mapping
 
 from fogbank.tables.errors import ConditionalCheckFailedException, ValidationException
 from fogbank.tables.expressions.projections import Projection
-from fogbank.tables.requests import parse_expressions
+from fogbank.tables.requests import newer_validator, parse_expressions
 from fogbank.tables.storage import Writer
 from fogbank.tables.validation import (check_item, check_item_table_name, check_key,
-                                       check_return_values, check_updated, consumed, read_units,
-                                       write_units)
-from fogbank.tables.values import NestingTooDeep, item_size
+                                       check_key_values, check_return_values, check_updated,
+                                       consumed, read_units, write_units)
+from fogbank.tables.values import item_size, validate_item
 from fogbank.tables.writes import (Parts, collection_metrics, index_write_units, item_key, live,
                                    load, store, updated, wants_collection_metrics)
 
@@ -32,14 +32,12 @@ class ItemOps:
     async def put_item(self, params: dict[str, Any]) -> dict[str, Any]:
         # DynamoDB validates the request before it looks the table up.
         check_item_table_name(params["TableName"])
-        returns = check_return_values(params, ("NONE", "ALL_OLD"))
-        exprs = parse_expressions(params, value_users=("ConditionExpression",))
-        table = self._parts.catalog.get(params["TableName"])
-        try:
-            item = check_item(table, params["Item"])
-        except NestingTooDeep as exc:
-            # PutItem's answer, unlike BatchWriteItem's and transactions', carries the prefix.
-            raise ValidationException("1 validation error detected: " + exc.message) from None
+        with newer_validator(enveloped=True):
+            returns = check_return_values(params, ("NONE", "ALL_OLD"))
+            exprs = parse_expressions(params, value_users=("ConditionExpression",))
+            item = validate_item(params["Item"])
+            table = self._parts.catalog.get(params["TableName"])
+            item = check_item(table, item)
         key = item_key(table, item)
         metrics = wants_collection_metrics(params, table)
 
@@ -62,9 +60,11 @@ class ItemOps:
 
     async def get_item(self, params: dict[str, Any]) -> dict[str, Any]:
         check_item_table_name(params["TableName"])
-        exprs = parse_expressions(params)
-        table = self._parts.catalog.get(params["TableName"])
-        key = item_key(table, check_key(table, params["Key"]))
+        with newer_validator(enveloped=False):
+            exprs = parse_expressions(params)
+            check_key_values(params["Key"])
+            table = self._parts.catalog.get(params["TableName"])
+            key = item_key(table, check_key(table, params["Key"]))
         item = load(self._parts.storage, key)
         output: dict[str, Any] = {}
         if item is not None:
@@ -75,10 +75,12 @@ class ItemOps:
 
     async def delete_item(self, params: dict[str, Any]) -> dict[str, Any]:
         check_item_table_name(params["TableName"])
-        returns = check_return_values(params, ("NONE", "ALL_OLD"))
-        exprs = parse_expressions(params, value_users=("ConditionExpression",))
-        table = self._parts.catalog.get(params["TableName"])
-        key_attrs = check_key(table, params["Key"])
+        with newer_validator(enveloped=True):
+            returns = check_return_values(params, ("NONE", "ALL_OLD"))
+            exprs = parse_expressions(params, value_users=("ConditionExpression",))
+            check_key_values(params["Key"])
+            table = self._parts.catalog.get(params["TableName"])
+            key_attrs = check_key(table, params["Key"])
         key = item_key(table, key_attrs)
         metrics = wants_collection_metrics(params, table)
 
@@ -102,11 +104,14 @@ class ItemOps:
 
     async def update_item(self, params: dict[str, Any]) -> dict[str, Any]:
         check_item_table_name(params["TableName"])
-        returns = check_return_values(
-            params, ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"))
-        exprs = parse_expressions(params, value_users=("UpdateExpression", "ConditionExpression"))
-        table = self._parts.catalog.get(params["TableName"])
-        key_attrs = check_key(table, params["Key"])
+        with newer_validator(enveloped=True):
+            returns = check_return_values(
+                params, ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"))
+            exprs = parse_expressions(params,
+                                      value_users=("UpdateExpression", "ConditionExpression"))
+            check_key_values(params["Key"])
+            table = self._parts.catalog.get(params["TableName"])
+            key_attrs = check_key(table, params["Key"])
         key = item_key(table, key_attrs)
         _refuse_key_update(table, exprs.update)
         metrics = wants_collection_metrics(params, table)

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
 from fogbank.tables import keys, records
-from fogbank.tables.errors import ValidationException
+from fogbank.tables.errors import RequestCheckFailed, ValidationException
+from fogbank.tables.expressions.keys import TOO_MANY
 from fogbank.tables.indexes import entry_key, index_space
-from fogbank.tables.requests import Expressions, check_comparison_operators, parse_expressions
+from fogbank.tables.requests import (Expressions, check_comparison_operators, newer_validator,
+                                     parse_expressions)
 from fogbank.tables.schema import IndexDef, TableDef
 from fogbank.tables.storage import Reader, prefix_end
 from fogbank.tables.validation import check_item_table_name, check_key, consumed, read_units
@@ -149,6 +151,8 @@ def start_after(source: Source, params: Mapping[str, Any]) -> bytes | None:
         raise ValidationException(_START_KEY + "The provided key element does not match the schema")
     try:
         check_key(source.table, {n: start[n] for n in source.table.key_names()})
+    except RequestCheckFailed as exc:
+        raise RequestCheckFailed(_START_KEY + exc.message, exc.current) from None
     except ValidationException as exc:
         raise ValidationException(_START_KEY + exc.message) from None
     key = source.record_key(start)
@@ -216,9 +220,15 @@ class Reads:
     async def query(self, params: dict[str, Any]) -> dict[str, Any]:
         check_item_table_name(params["TableName"])
         check_comparison_operators(params)
-        source = source_of(self._parts, params)
+        with newer_validator(enveloped=False):
+            return await self._query(params)
+
+    async def _query(self, params: dict[str, Any]) -> dict[str, Any]:
+        # The request's own checks (the key condition's operand types among them) come
+        # before the table is looked up.
         exprs = parse_expressions(params, "QueryFilter",
                                   value_users=("KeyConditionExpression", "FilterExpression"))
+        source = source_of(self._parts, params)
         if exprs.key is None:
             raise ValidationException("Either the KeyConditions or KeyConditionExpression "
                                       "parameter must be specified in the request.")
@@ -244,8 +254,8 @@ class Reads:
     async def scan(self, params: dict[str, Any]) -> dict[str, Any]:
         check_item_table_name(params["TableName"])
         check_comparison_operators(params)
-        source = source_of(self._parts, params)
         exprs = parse_expressions(params, "ScanFilter", value_users=("FilterExpression",))
+        source = source_of(self._parts, params)
         select = check_select(params, source, exprs, "Scan")
         segment, total = params.get("Segment"), params.get("TotalSegments")
         if segment is not None and total is None:
@@ -271,7 +281,7 @@ def _key_range(source: Source, kc: Any) -> tuple[bytes, bytes, bytes]:
     """Checks a key condition against the source's key schema: its partition, and the key
     range [start, end) it selects there."""
     if len(kc.clauses) > 2:
-        raise ValidationException(kc.too_many)
+        raise ValidationException(_too_many(source, kc))
     kc = kc.arranged(source.hash_name)
     hash_name, hash_value = kc.hash_name, kc.hash_value
     range_name, op, values = kc.range_name, kc.op, tuple(kc.values)
@@ -295,6 +305,16 @@ def _key_range(source: Source, kc: Any) -> tuple[bytes, bytes, bytes]:
         _check_condition_values(types[range_name], op, values)
     partition = keys.partition_prefix(source.space, hash_value)
     return (partition, *keys.sort_range(partition, op, values))
+
+
+def _too_many(source: Source, kc: Any) -> str:
+    """More conditions than a key of one HASH and at most one RANGE attribute takes. Only
+    equalities DynamoDB counts as conditions of the expression; with another operator among
+    them it counts them against the key schema's attributes."""
+    if kc.too_many != TOO_MANY or all(op == "=" for _, op, _ in kc.clauses):
+        return kc.too_many
+    return (f"The number of query conditions ({len(kc.clauses)}) exceeds the number of key "
+            f"attributes defined in the schema ({1 + (source.range_name is not None)})")
 
 
 def _multi_key_range(source: Source, kc: Any) -> tuple[bytes, bytes, bytes]:

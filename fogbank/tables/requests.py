@@ -5,10 +5,11 @@ uses; both checks live here, once for every operation.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
-from fogbank.tables.errors import ValidationException
+from fogbank.tables.errors import RequestCheckFailed, ValidationException
 from fogbank.tables.validation import check_enum, constraint_error
 from fogbank.tables.values import check_attribute_name
 from fogbank.tables.expressions import (ExpressionContext, legacy, parse_condition,
@@ -88,28 +89,30 @@ def parse_expressions(params: Mapping[str, Any], filter_param: str | None = None
     names, values = params.get("ExpressionAttributeNames"), params.get("ExpressionAttributeValues")
     if not modern_used:
         if names is not None:
-            raise ValidationException(
+            raise RequestCheckFailed(
                 "ExpressionAttributeNames can only be specified when using expressions")
         if values is not None:
             missing = ""
             if value_users:
                 verb = "is" if len(value_users) == 1 else "are"
                 missing = f": {' and '.join(value_users)} {verb} null"
-            raise ValidationException(
-                "ExpressionAttributeValues can only be specified when using expressions" + missing)
+            only_with = "ExpressionAttributeValues can only be specified when using expressions"
+            raise RequestCheckFailed(only_with + missing, only_with)
         return _legacy(params, filter_param)
     for param in modern_used:
         size = len(params[param].encode())
         if size > MAX_EXPRESSION:
+            # DynamoDB gives the size for every expression but an UpdateExpression.
+            shown = "" if param == "UpdateExpression" else f" expression size: {size}"
             raise ValidationException(f"Invalid {param}: Expression size has exceeded the "
-                                      f"maximum allowed size; expression size: {size}")
+                                      f"maximum allowed size;{shown}")
     if names is not None and not names:
-        raise ValidationException("ExpressionAttributeNames must not be empty")
+        raise RequestCheckFailed("ExpressionAttributeNames must not be empty")
     for name in (names or {}).values():
         if isinstance(name, str):
             check_attribute_name(name)
     if values is not None and not values:
-        raise ValidationException("ExpressionAttributeValues must not be empty")
+        raise RequestCheckFailed("ExpressionAttributeValues must not be empty")
     ctx = _Context(names, values)
     key_conditions = params.get("KeyConditions")
     key, key_fault = None, None
@@ -129,6 +132,27 @@ def parse_expressions(params: Mapping[str, Any], filter_param: str | None = None
     if key_fault is not None:
         raise key_fault
     return parsed
+
+
+class NewerValidatorReport(ValidationException):
+    """A RequestCheckFailed as the newer validator words it. `older` keeps the older
+    validator's words for PartiQL, whose statements run through the same operations."""
+
+    def __init__(self, message: str, older: str) -> None:
+        super().__init__(message)
+        self.older = older
+
+
+@contextmanager
+def newer_validator(enveloped: bool) -> Iterator[None]:
+    """Reports the request checks run inside as an operation on DynamoDB's newer request
+    validator does: in its wording, and for the single-item writes (`enveloped`) inside
+    "1 validation error detected: "."""
+    try:
+        yield
+    except RequestCheckFailed as exc:
+        prefix = "1 validation error detected: " if enveloped else ""
+        raise NewerValidatorReport(prefix + exc.current, exc.message) from None
 
 
 def _parse_filter(text: str, ctx: ExpressionContext) -> Any:

@@ -19,8 +19,9 @@ from fogbank.tables.requests import Expressions, parse_expressions
 from fogbank.tables.schema import TableDef
 from fogbank.tables.storage import Writer
 from fogbank.tables.validation import (check_enum, check_item, check_key, check_key_not_empty,
-                                       check_updated, constraint_error,
-                                       consumed, name_problems, read_units, write_units)
+                                       check_key_values, check_size, check_updated,
+                                       constraint_error, consumed, name_problems, read_units,
+                                       write_units)
 from fogbank.tables.values import item_size, validate_item
 from fogbank.tables.writes import (Parts, add_units, collection_metrics, index_write_units,
                                    item_key, live, load, store, updated, wants_collection_metrics)
@@ -51,21 +52,12 @@ class Transactions:
     def __init__(self, parts: Parts) -> None:
         self._parts = parts
 
-    def _action(self, entry: Mapping[str, Any]) -> Action:
-        named = [kind for kind in _ACTIONS if entry.get(kind) is not None]
-        if len(named) != 1:
-            raise ValidationException(
-                "TransactItems can only contain one of Check, Put, Update or Delete")
-        kind = named[0]
-        request = entry[kind]
+    def _action(self, checked: _Checked) -> Action:
+        kind, request, exprs, item = checked
         table = self._parts.catalog.get(request["TableName"])
-        users = ("UpdateExpression", "ConditionExpression") if kind == "Update" else ("ConditionExpression",)
-        exprs = parse_expressions(request, value_users=users)
         return_old = request.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
-        # Malformed values and empty key values fail the whole request; an item or key
-        # that does not fit the table's schema cancels the transaction with a
-        # ValidationError reason instead.
-        item = validate_item(request["Item"]) if kind == "Put" else None
+        # Empty key values fail the whole request; an item or key that does not fit the
+        # table's schema cancels the transaction with a ValidationError reason instead.
         check_key_not_empty(table, item if item is not None else request["Key"])
         try:
             if item is not None:
@@ -80,7 +72,9 @@ class Transactions:
 
     async def transact_write_items(self, params: dict[str, Any]) -> dict[str, Any]:
         _check_members(params["TransactItems"])
-        actions = [self._action(entry) for entry in params["TransactItems"]]
+        # Every action's own checks, in request order, come before any table is looked up.
+        checked = [_checked(entry) for entry in params["TransactItems"]]
+        actions = [self._action(entry) for entry in checked]
         keyed = [a.key for a in actions if a.invalid is None]
         if len(set(keyed)) != len(keyed):
             raise ValidationException(
@@ -183,12 +177,18 @@ class Transactions:
 
     async def transact_get_items(self, params: dict[str, Any]) -> dict[str, Any]:
         _check_members(params["TransactItems"], ("Get",))
-        plans = []
-        for entry in params["TransactItems"]:
-            request = entry["Get"]
+        requests = [entry["Get"] for entry in params["TransactItems"]]
+        parsed = [(parse_expressions(request), check_key_values(request["Key"]))
+                  for request in requests]
+        plans, invalid = [], []
+        for request, (exprs, key) in zip(requests, parsed):
             table = self._parts.catalog.get(request["TableName"])
-            exprs = parse_expressions(request)
-            plans.append((table, item_key(table, check_key(table, request["Key"])), exprs))
+            try:
+                plans.append((table, item_key(table, check_key(table, key)), exprs))
+                invalid.append(None)
+            except ValidationException as exc:      # the key does not fit the schema
+                invalid.append(exc.message)
+        _cancel_for(invalid)
         responses = []
         units: dict[str, float] = {}
         with self._parts.storage.read() as reader:
@@ -202,6 +202,30 @@ class Transactions:
                     responses.append({"Item": exprs.projection.apply(item) if exprs.projection else item})
         return _with_capacity({"Responses": responses}, params,
                               {table.name: table for table, _, _ in plans}, units)
+
+
+_Checked = tuple[str, Mapping[str, Any], Expressions, dict[str, Any] | None]
+
+
+def _checked(entry: Mapping[str, Any]) -> _Checked:
+    """An action's checks that need no table: its kind, expressions, and the values of its
+    item or key (a malformed value fails the whole request, not just the action)."""
+    named = [kind for kind in _ACTIONS if entry.get(kind) is not None]
+    if len(named) != 1:
+        raise ValidationException(
+            "TransactItems can only contain one of Check, Put, Update or Delete")
+    kind = named[0]
+    request = entry[kind]
+    users = ("UpdateExpression", "ConditionExpression") if kind == "Update" else ("ConditionExpression",)
+    exprs = parse_expressions(request, value_users=users)
+    if kind == "Put":
+        # A Put's size is known from the request: over the limit, it never reaches the
+        # transaction (an Update's depends on the stored item, and cancels instead).
+        item = validate_item(request["Item"])
+        check_size(item)
+        return kind, request, exprs, item
+    check_key_values(request["Key"])
+    return kind, request, exprs, None
 
 
 def _check_members(entries: list[Mapping[str, Any]], kinds: tuple[str, ...] = _ACTIONS) -> None:
@@ -264,14 +288,17 @@ def _check_payload(actions: list[Action]) -> None:
 
 
 def _cancel_if_invalid(actions: list[Action]) -> None:
+    _cancel_for([a.invalid for a in actions])
+
+
+def _cancel_for(invalid: list[str | None]) -> None:
     """DynamoDB stops at the first action that breaks its table's schema and checks no
     condition: that action's reason is ValidationError, every other one None."""
-    first = next((a for a in actions if a.invalid is not None), None)
+    first = next((i for i, why in enumerate(invalid) if why is not None), None)
     if first is None:
         return
-    raise _cancelled([
-        {"Code": "ValidationError", "Message": a.invalid} if a is first else {"Code": "None"}
-        for a in actions])
+    raise _cancelled([{"Code": "ValidationError", "Message": why} if i == first
+                      else {"Code": "None"} for i, why in enumerate(invalid)])
 
 
 def _cancelled(reasons: list[dict[str, Any]]) -> TransactionCanceledException:

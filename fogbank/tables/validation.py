@@ -5,10 +5,10 @@ import math
 import re
 from typing import Any, Mapping
 
-from fogbank.tables.errors import ValidationException
+from fogbank.tables.errors import RequestCheckFailed, ValidationException
 from fogbank.tables.indexes import check_index_keys
 from fogbank.tables.schema import TableDef
-from fogbank.tables.values import item_size, too_deep, validate_item, validate_value
+from fogbank.tables.values import item_size, too_deep, validate_value
 
 MAX_ITEM_SIZE = 400 * 1024
 MAX_HASH_KEY = 2048           # bytes of a string's UTF-8 or of a binary value
@@ -19,11 +19,17 @@ NESTING_LIMIT = "Nesting Levels have exceeded supported limits"
 _INVALID = "One or more parameter values were invalid: "
 
 
+def check_key_values(key: Mapping[str, Any]) -> dict[str, Any]:
+    """A Key parameter's values, checked as attribute values: what DynamoDB can check
+    before it knows the table (and does, before it looks the table up)."""
+    return {name: validate_value(value) for name, value in key.items()}
+
+
 def check_key(table: TableDef, key: Mapping[str, Any]) -> dict[str, Any]:
     """The Key parameter: exactly the schema's attributes, of the schema's types."""
     # Each value is checked as an attribute value before the key is matched to the schema:
     # an empty `{}` is refused as empty, not as a key of the wrong type.
-    values = {name: validate_value(value) for name, value in key.items()}
+    values = check_key_values(key)
     names = table.key_names()
     if len(values) != len(names) or any(name not in values for name in names):
         raise ValidationException("The provided key element does not match the schema")
@@ -34,11 +40,14 @@ def check_key(table: TableDef, key: Mapping[str, Any]) -> dict[str, Any]:
         value = values[name]
         if kind not in value:
             raise ValidationException("The provided key element does not match the schema")
-        if kind != "N" and not value[kind]:
-            # DynamoDB words this differently for a Key than for an Item.
+        if kind == "B" and not value[kind]:
+            raise empty_key(name, kind)
+        if kind == "S" and not value[kind]:
+            # DynamoDB words an empty string differently for a Key than for an Item (an
+            # empty binary it words alike).
             raise ValidationException(
                 _INVALID + "The AttributeValue for a key attribute cannot contain an empty "
-                f"{'string' if kind == 'S' else 'binary'} value. Key: {name}")
+                f"string value. Key: {name}")
         check_key_size(value, name == table.hash_name)
         checked[name] = value
     return checked
@@ -59,8 +68,9 @@ def check_key_size(value: Mapping[str, Any], is_hash: bool) -> None:
 
 
 def check_item(table: TableDef, item: Mapping[str, Any]) -> dict[str, Any]:
-    """A whole item to store: valid values, the key attributes present and typed, ≤ 400 KB."""
-    checked = validate_item(item)
+    """A whole item to store, its values already checked (`validate_item`, which needs no
+    table): the key attributes present and typed, ≤ 400 KB, index keys of their types."""
+    checked = dict(item)
     for name, kind in ((table.hash_name, table.hash_type), (table.range_name, table.range_type)):
         if name is None:
             continue
@@ -119,7 +129,7 @@ def check_return_values(params: Mapping[str, Any], allowed: tuple[str, ...]) -> 
     value = params.get("ReturnValues", "NONE")
     if value not in allowed:
         if allowed == ("NONE", "ALL_OLD"):
-            raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
+            raise RequestCheckFailed("ReturnValues can only be ALL_OLD or NONE")
         raise ValidationException(
             f"1 validation error detected: Value '{value}' at 'returnValues' failed to satisfy "
             "constraint: Member must satisfy enum value set: "
@@ -203,18 +213,8 @@ def check_item_table_name(name: str) -> None:
             raise constraint_error(problems)
 
 
-def check_length(value: Any, where: str, high: int) -> None:
-    if len(value) > high:
-        raise constraint_error([f"Value '{_shown(value)}' at '{where}' failed to satisfy "
-                                f"constraint: Member must have length less than or equal to {high}"])
-
-
 def check_enum(value: str, where: str, allowed: tuple[str, ...]) -> str | None:
     if value in allowed:
         return None
     return (f"Value '{value}' at '{where}' failed to satisfy constraint: Member must satisfy "
             f"enum value set: [{', '.join(allowed)}]")
-
-
-def _shown(value: Any) -> str:
-    return str(value)

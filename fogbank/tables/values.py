@@ -13,7 +13,7 @@ import re
 from decimal import Context, Decimal
 from typing import Any, Mapping
 
-from fogbank.tables.errors import ValidationException
+from fogbank.tables.errors import RequestCheckFailed, ValidationException
 
 AttributeValue = Mapping[str, Any]
 Item = Mapping[str, AttributeValue]
@@ -30,7 +30,7 @@ ALL_TYPES = frozenset({"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"
 _INVALID = "One or more parameter values were invalid: "
 EMPTY_VALUE = ("Supplied AttributeValue is empty, must contain exactly one of the supported "
                "datatypes")
-_NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER_RE = re.compile(r"[+-]?(?:(\d+)\.?(\d*)|\.(\d+))(?:[eE]([+-]?\d+))?")
 # Integers already in canonical form (most numbers sent, counters, sort keys): no Decimal needed.
 _CANONICAL_INT_RE = re.compile(r"0|-?[1-9]\d{0,37}")
 # Exact arithmetic: operands have at most 38 digits and exponents within ±130, so a sum
@@ -40,36 +40,74 @@ _EXACT = Context(prec=400, Emax=999_999, Emin=-999_999)
 
 # ---------------------------------------------------------------- numbers
 
-def _to_decimal(text: Any) -> Decimal:
-    if not isinstance(text, str) or not text:
-        raise ValidationException("The parameter cannot be converted to a numeric value")
-    if _NUMBER_RE.fullmatch(text) is None:
-        raise ValidationException(f"The parameter cannot be converted to a numeric value: {text}")
-    return Decimal(text)
-
-
+_NOT_NUMERIC = "The parameter cannot be converted to a numeric value"
 _OVERFLOW = ("Number overflow. Attempting to store a number with magnitude larger than "
              "supported range")
+_UNDERFLOW = ("Number underflow. Attempting to store a number with magnitude smaller than "
+              "supported range")
 _TOO_PRECISE = "Attempting to store more than 38 significant digits in a Number"
+_INT32, _INT64 = 2 ** 31, 2 ** 63
+# Beyond this an exponent is out of range however many digits come with it (and beyond
+# what Decimal can hold).
+_FAR_EXPONENT = 10 ** 17
+
+
+def _to_decimal(text: Any) -> Decimal:
+    if not isinstance(text, str) or not text:
+        # The newer validator keeps the colon of its "…: <text>" form for an empty string.
+        raise RequestCheckFailed(_NOT_NUMERIC, _NOT_NUMERIC + ": " if text == "" else None)
+    match = _NUMBER_RE.fullmatch(text)
+    if match is None:
+        raise RequestCheckFailed(f"{_NOT_NUMERIC}: {text}")
+    exponent = int(match[4] or 0)
+    if not -_INT64 <= exponent < _INT64:     # read as a 64-bit integer, or not at all
+        raise RequestCheckFailed(f"{_NOT_NUMERIC}: {text}")
+    older = _older_range_fault(text, match, exponent)
+    if abs(exponent) > _FAR_EXPONENT:
+        current = _OVERFLOW if exponent > 0 else _UNDERFLOW
+        raise RequestCheckFailed(older or current, current)
+    number = Decimal(text)
+    if older is not None:
+        try:
+            _canonical(number)
+        except RequestCheckFailed as exc:
+            raise RequestCheckFailed(older, exc.current) from None
+    return number
+
+
+def _older_range_fault(text: str, match: re.Match[str], exponent: int) -> str | None:
+    """The older validator's answer where it differs for a number far out of range: it reads
+    the number as Java's BigDecimal does (exponent and scale are 32-bit integers, else the
+    text cannot be converted) and compares precision minus scale in 32-bit arithmetic,
+    which wraps, so 1e2147483647 comes out as an underflow."""
+    fraction = match[2] or match[3] or ""
+    scale = len(fraction) - exponent
+    if not -_INT32 <= exponent < _INT32 or not -_INT32 <= scale < _INT32:
+        return f"{_NOT_NUMERIC}: {text}"
+    magnitude = len(((match[1] or "") + fraction).lstrip("0") or "0") - scale
+    if magnitude >= _INT32:
+        return _UNDERFLOW
+    if magnitude < -_INT32:
+        return _OVERFLOW
+    return None
 
 
 def _canonical(number: Decimal, too_precise: str = _TOO_PRECISE) -> str:
     """Checks DynamoDB's range and precision; gives the plain form DynamoDB returns."""
+    adjusted = number.adjusted()
+    # Zero as well: DynamoDB range-checks it by the exponent it is written with.
+    if adjusted > MAX_EXPONENT:
+        raise RequestCheckFailed(_OVERFLOW)
+    if adjusted < MIN_EXPONENT:
+        raise RequestCheckFailed(_UNDERFLOW)
     if not number:
         return "0"
     sign, digits, exponent = number.as_tuple()
     end = len(digits)
     while digits[end - 1] == 0:
         end -= 1
-    adjusted = number.adjusted()
-    if adjusted > MAX_EXPONENT:
-        raise ValidationException(_OVERFLOW)
-    if adjusted < MIN_EXPONENT:
-        raise ValidationException(
-            "Number underflow. Attempting to store a number with magnitude smaller than "
-            "supported range")
     if end > MAX_DIGITS:
-        raise ValidationException(too_precise)
+        raise RequestCheckFailed(too_precise)
     exponent = int(exponent) + len(digits) - end
     return format(Decimal((sign, digits[:end], exponent)), "f")
 
@@ -89,11 +127,19 @@ def to_decimal(text: str) -> Decimal:
 # A sum or difference that needs more than 38 digits (1E+50 - 1) is reported by DynamoDB
 # as an overflow, not as the precision error a stored value gets.
 def add_numbers(a: str, b: str) -> str:
-    return _canonical(_EXACT.add(Decimal(a), Decimal(b)), _OVERFLOW)
+    return _result(_EXACT.add(Decimal(a), Decimal(b)))
 
 
 def subtract_numbers(a: str, b: str) -> str:
-    return _canonical(_EXACT.subtract(Decimal(a), Decimal(b)), _OVERFLOW)
+    return _result(_EXACT.subtract(Decimal(a), Decimal(b)))
+
+
+def _result(number: Decimal) -> str:
+    # An update's arithmetic, not a value sent: no validator's wording applies.
+    try:
+        return _canonical(number, _OVERFLOW)
+    except RequestCheckFailed as exc:
+        raise ValidationException(exc.message) from None
 
 
 # ---------------------------------------------------------------- types, order, equality
@@ -144,8 +190,8 @@ NESTING = ("Nesting Levels have exceeded supported limits: Attributes in the ite
            "levels beyond supported limit")
 
 
-class NestingTooDeep(ValidationException):
-    """A value nested beyond MAX_NESTING; PutItem adds the request validator's prefix."""
+class NestingTooDeep(RequestCheckFailed):
+    """A value nested beyond MAX_NESTING."""
 
 
 def validate_value(value: Any, _depth: int = 0) -> AttributeValue:
@@ -213,18 +259,36 @@ def _validate_set(value: AttributeValue, kind: str, members: list[Any]) -> Attri
     if kind == "NS":
         canonical = [normalize_number(n) for n in members]
         if len(set(canonical)) != len(canonical):
-            raise ValidationException("Input collection contains duplicates")
+            raise RequestCheckFailed("Input collection contains duplicates",
+                                     _INVALID + "Input collection contains duplicates.")
     else:
         canonical = members
         if len(set(members)) != len(members):
-            if kind == "SS":
-                raise ValidationException(
-                    _INVALID + f"Input collection [{', '.join(members)}] contains duplicates.")
-            shown = ", ".join(base64.b64encode(m).decode() for m in members)
-            raise ValidationException(
-                _INVALID + f"Input collection [{shown}]of type BS contains duplicates.")
+            raise _duplicates(kind, members)
     ordered = set_in_order(kind, canonical)
     return value if ordered == members else {kind: ordered}
+
+
+def _duplicates(kind: str, members: list[Any]) -> RequestCheckFailed:
+    """The older validator lists a string or binary set as sent; the newer one quotes the
+    members it read before the first repeat in their order, then the repeat, then the rest
+    as sent (it fills a sorted set and stops at the first member already in it)."""
+    seen: set[Any] = set()
+    for at, member in enumerate(members):
+        if member in seen:
+            break
+        seen.add(member)
+    read = [*set_in_order(kind, list(seen)), *members[at:]]
+    if kind == "SS":
+        return RequestCheckFailed(
+            _INVALID + f"Input collection [{', '.join(members)}] contains duplicates.",
+            _INVALID + f"Input collection [{', '.join(f'{chr(34)}{m}{chr(34)}' for m in read)}] "
+            "contains duplicates.")
+    encoded = [base64.b64encode(m).decode() for m in members]
+    quoted = ",".join(f'"{base64.b64encode(m).decode()}"' for m in read)
+    return RequestCheckFailed(
+        _INVALID + f"Input collection [{', '.join(encoded)}]of type BS contains duplicates.",
+        _INVALID + f"Input collection [{quoted}]of type BS contains duplicates.")
 
 
 def set_in_order(kind: str, members: list[Any]) -> list[Any]:
@@ -258,11 +322,12 @@ def _containers_in(value: AttributeValue) -> list[AttributeValue]:
 
 def validate_item(item: Mapping[str, Any]) -> dict[str, AttributeValue]:
     """Checks every attribute of an item; returns it with numbers canonical."""
-    checked = {}
-    for name, value in item.items():
+    # Every name before any value: an empty name wins over a value nested too deep.
+    for name in item:
+        if not name:
+            raise ValidationException("Empty attribute name")
         check_attribute_name(name)
-        checked[name] = validate_value(value)
-    return checked
+    return {name: validate_value(value) for name, value in item.items()}
 
 
 MAX_NAME = 65535          # bytes of UTF-8, for top-level names and map keys alike

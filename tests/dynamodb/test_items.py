@@ -64,13 +64,13 @@ def test_numbers_are_stored_normalised(ddb, table, given: str, stored: str) -> N
                "supported range"),
 ])
 def test_numbers_out_of_range(ddb, table, aws_error, value: str, message: str) -> None:
-    with aws_error("ValidationException", message):
+    with aws_error("ValidationException", "1 validation error detected: " + message):
         ddb.put_item(TableName=table, Item={"pk": {"S": "n"}, "v": {"N": value}})
 
 
 def test_number_that_is_not_a_number(ddb, table, aws_error) -> None:
-    with aws_error("ValidationException", prefix="The parameter cannot be converted to a "
-                   "numeric value"):
+    with aws_error("ValidationException", "1 validation error detected: The parameter cannot "
+                   "be converted to a numeric value: abc"):
         ddb.put_item(TableName=table, Item={"pk": {"S": "n"}, "v": {"N": "abc"}})
 
 
@@ -87,10 +87,11 @@ def test_empty_sets_are_refused(ddb, table, aws_error) -> None:
 
 
 def test_duplicates_in_a_set_are_refused(ddb, table, aws_error) -> None:
-    with aws_error("ValidationException", "One or more parameter values were invalid: Input "
-                   "collection [a, a] contains duplicates."):
+    with aws_error("ValidationException", "1 validation error detected: One or more parameter "
+                   'values were invalid: Input collection ["a", "a"] contains duplicates.'):
         ddb.put_item(TableName=table, Item={"pk": {"S": "x"}, "v": {"SS": ["a", "a"]}})
-    with aws_error("ValidationException", "Input collection contains duplicates"):
+    with aws_error("ValidationException", "1 validation error detected: One or more parameter "
+                   "values were invalid: Input collection contains duplicates."):
         # 1 and 1.0 are the same number.
         ddb.put_item(TableName=table, Item={"pk": {"S": "x"}, "v": {"NS": ["1", "1.0"]}})
 
@@ -129,7 +130,8 @@ def test_put_return_values(ddb, table, aws_error) -> None:
     assert second["Attributes"] == {"pk": {"S": "a"}, "v": {"N": "1"}}
     none = ddb.put_item(TableName=table, Item={"pk": {"S": "a"}}, ReturnValues="NONE")
     assert "Attributes" not in none
-    with aws_error("ValidationException", "ReturnValues can only be ALL_OLD or NONE"):
+    with aws_error("ValidationException",
+                   "1 validation error detected: ReturnValues can only be ALL_OLD or NONE"):
         ddb.put_item(TableName=table, Item={"pk": {"S": "a"}}, ReturnValues="ALL_NEW")
 
 
@@ -140,7 +142,8 @@ def test_delete_item_and_its_return_values(ddb, table, aws_error) -> None:
     assert "Item" not in ddb.get_item(TableName=table, Key={"pk": {"S": "a"}})
     again = ddb.delete_item(TableName=table, Key={"pk": {"S": "a"}}, ReturnValues="ALL_OLD")
     assert "Attributes" not in again
-    with aws_error("ValidationException", "ReturnValues can only be ALL_OLD or NONE"):
+    with aws_error("ValidationException",
+                   "1 validation error detected: ReturnValues can only be ALL_OLD or NONE"):
         ddb.delete_item(TableName=table, Key={"pk": {"S": "a"}}, ReturnValues="UPDATED_NEW")
 
 

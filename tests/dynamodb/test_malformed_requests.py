@@ -234,15 +234,17 @@ def test_a_body_that_is_not_a_json_object_is_a_serialization_error(served, body)
                            "contain exactly one of the supported datatypes"),
     ({}, "Supplied AttributeValue is empty, must contain exactly one of the supported "
          "datatypes"),
-    ({"N": "abc"}, "The parameter cannot be converted to a numeric value: abc"),
-    ({"N": "1e999"}, "Number overflow. Attempting to store a number with magnitude larger "
-                     "than supported range"),
-    ({"SS": ["a", "a"]}, "One or more parameter values were invalid: Input collection [a, a] "
-                         "contains duplicates."),
+    ({"N": "abc"}, "1 validation error detected: The parameter cannot be converted to a "
+                   "numeric value: abc"),
+    ({"N": "1e999"}, "1 validation error detected: Number overflow. Attempting to store a "
+                     "number with magnitude larger than supported range"),
+    ({"SS": ["a", "a"]}, '1 validation error detected: One or more parameter values were '
+                         'invalid: Input collection ["a", "a"] contains duplicates.'),
     ({"SS": []}, "One or more parameter values were invalid: An string set  may not be empty"),
     ({"SS": ["a", None]}, "One or more parameter values were invalid: An string set may not "
                           "have a null string as a member"),
-    ({"NS": ["1", None]}, "The parameter cannot be converted to a numeric value"),
+    ({"NS": ["1", None]}, "1 validation error detected: The parameter cannot be converted to "
+                          "a numeric value"),
     ({"BS": ["YQ==", None]}, "Supplied AttributeValue is empty, must contain exactly one of "
                              "the supported datatypes"),
     (json.loads(_deep(40)),

@@ -203,8 +203,8 @@ def test_legacy_key_conditions_that_select_no_partition(ddb, loaded, aws_error,
 
 
 def test_two_conditions_on_one_key(ddb, loaded, aws_error) -> None:
-    with aws_error("ValidationException", "KeyConditionExpressions must only contain one "
-                   "condition per key"):
+    with aws_error("ValidationException", "Invalid KeyConditionExpression: "
+                   "KeyConditionExpressions must only contain one condition per key"):
         _query(ddb, loaded, "pk = :a AND pk = :a", {":a": {"S": "a"}})
 
 

@@ -199,8 +199,9 @@ def test_list_append_on_a_non_list(ddb, item_table, aws_error) -> None:
 
 
 def test_undefined_value_in_update(ddb, item_table, aws_error) -> None:
-    with aws_error("ValidationException", "Invalid UpdateExpression: An expression attribute "
-                   "value used in expression is not defined; attribute value: :nope"):
+    with aws_error("ValidationException", "1 validation error detected: Invalid "
+                   "UpdateExpression: An expression attribute value used in expression is not "
+                   "defined; attribute value: :nope"):
         _update(ddb, item_table, "SET a = :nope", {":v": {"N": "1"}})
 
 

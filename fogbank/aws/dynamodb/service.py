@@ -49,6 +49,7 @@ class DynamoDBService:
 
     # As DynamoDB lists them in "Member must satisfy enum value set: [...]".
     enum_orders = {"ReturnValue": ("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"),
+                   "ConditionalOperator": ("OR", "AND"),
                    "Select": ("SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES",
                               "ALL_PROJECTED_ATTRIBUTES")}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from fogbank.tables.errors import ValidationException
+from fogbank.tables.errors import RequestCheckFailed, ValidationException
 from fogbank.tables.expressions.nodes import Name, Path
 from fogbank.tables.expressions.paths import ResolvedPath
 from fogbank.tables.values import AttributeValue, validate_value
@@ -42,7 +42,7 @@ class ExpressionContext:
         try:
             resolved = self.values[placeholder]
         except KeyError:
-            raise ValidationException(
+            raise RequestCheckFailed(
                 f"Invalid {label}: An expression attribute value used in expression is not "
                 f"defined; attribute value: {placeholder}") from None
         self._unused_values.pop(placeholder, None)
@@ -65,7 +65,7 @@ class ExpressionContext:
 
 def _checked_names(names: Mapping[str, str]) -> Mapping[str, str]:
     if not names:
-        raise ValidationException("ExpressionAttributeNames must not be empty")
+        raise RequestCheckFailed("ExpressionAttributeNames must not be empty")
     for key in names:
         if _NAME_KEY.fullmatch(key) is None:
             raise ValidationException(
@@ -75,7 +75,7 @@ def _checked_names(names: Mapping[str, str]) -> Mapping[str, str]:
 
 def _checked_values(values: Mapping[str, Any]) -> dict[str, AttributeValue]:
     if not values:
-        raise ValidationException("ExpressionAttributeValues must not be empty")
+        raise RequestCheckFailed("ExpressionAttributeValues must not be empty")
     checked = {}
     for key, value in values.items():
         if _VALUE_KEY.fullmatch(key) is None:
@@ -84,7 +84,10 @@ def _checked_values(values: Mapping[str, Any]) -> dict[str, AttributeValue]:
         try:
             checked[key] = validate_value(value)
         except ValidationException as exc:
-            raise ValidationException(
-                f"ExpressionAttributeValues contains invalid value: {exc.message} "
-                f"for key {key}") from None
+            wrapped = (f"ExpressionAttributeValues contains invalid value: {exc.message} "
+                       f"for key {key}")
+            # The newer validator reports a bad number, set or nesting without the wrapper.
+            if isinstance(exc, RequestCheckFailed):
+                raise RequestCheckFailed(wrapped, exc.current) from None
+            raise ValidationException(wrapped) from None
     return checked

@@ -95,15 +95,20 @@ class KeyConditionFault(ValidationException):
 
 def bind_key_condition(tree: Node, ctx: ExpressionContext) -> KeyCondition:
     binder = Binder(ctx, LABEL)
-    _resolve_placeholders(binder, tree)
+    # Clause by clause as written: a clause's undefined value or impossible operand type is
+    # reported before anything in a later clause, and before the table is looked up.
+    for clause in _written_clauses(tree):
+        _resolve_placeholders(binder, clause)
+        _check_operand_types(ctx, clause)
     try:
         parts = _conditions(tree)
         found = [_condition(binder, part) for part in parts]
         binder.finish()
         names = [name for name, _, _ in found]
         if len(set(names)) != len(names):
-            raise ValidationException(
-                "KeyConditionExpressions must only contain one condition per key")
+            raise ValidationException("Invalid KeyConditionExpression: "
+                                      "KeyConditionExpressions must only contain one condition "
+                                      "per key")
         return arrange(found, TOO_MANY)
     except ValidationException as exc:
         raise KeyConditionFault(exc.message) from None
@@ -122,6 +127,38 @@ def _resolve_placeholders(binder: Binder, node: object) -> None:
     elif hasattr(node, "__dataclass_fields__"):
         for field in fields(node):  # type: ignore[arg-type]
             _resolve_placeholders(binder, getattr(node, field.name))
+
+
+def _written_clauses(tree: Node) -> list[Node]:
+    if isinstance(tree, And):
+        return _written_clauses(tree.left) + _written_clauses(tree.right)
+    return [tree]
+
+
+# The operand types no key attribute could take for each operator or function: such a value
+# is refused before the schema is consulted (one a key could take but the attribute does not
+# have fails the schema check later).
+_KEY_TYPES = {"begins_with": ("S", "B"), "BETWEEN": ("S", "N", "B"), "<": ("S", "N", "B"),
+              "<=": ("S", "N", "B"), ">": ("S", "N", "B"), ">=": ("S", "N", "B")}
+
+
+def _check_operand_types(ctx: ExpressionContext, clause: Node) -> None:
+    if isinstance(clause, Compare):
+        op, operands = clause.op, (clause.left, clause.right)
+    elif isinstance(clause, Between):
+        op, operands = "BETWEEN", (clause.operand, clause.low, clause.high)
+    elif isinstance(clause, Function):
+        op, operands = clause.name, clause.args
+    else:
+        return
+    allowed = _KEY_TYPES.get(op)
+    for operand in operands if allowed else ():
+        if isinstance(operand, ValueRef):
+            kind = next(iter(ctx.value(operand.placeholder, LABEL)))
+            if kind not in allowed:
+                raise ValidationException(
+                    f"Invalid {LABEL}: Incorrect operand type for operator or function; "
+                    f"operator or function: {op}, operand type: {kind}")
 
 
 def _conditions(tree: Node) -> list[Node]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from fogbank.tables.errors import ValidationException
+from fogbank.tables.errors import RequestCheckFailed, ValidationException
 from fogbank.tables.expressions.conditions import Condition, contains_value
 from fogbank.tables.expressions.keys import KeyCondition, arrange
 from fogbank.tables.expressions.updates import Update, add_to, delete_from
@@ -57,31 +57,31 @@ def _value_list(spec: Mapping[str, Any]) -> list[AttributeValue]:
 
 def _expected(name: str, spec: Mapping[str, Any]) -> Test:
     if "Value" in spec and "AttributeValueList" in spec:
-        raise ValidationException(_INVALID + "Value and AttributeValueList cannot be used "
+        raise RequestCheckFailed(_INVALID + "Value and AttributeValueList cannot be used "
                                   f"together for Attribute: {name}")
     if "ComparisonOperator" in spec:
         op = spec["ComparisonOperator"]
         if "Exists" in spec:
-            raise ValidationException(_INVALID + "Exists and ComparisonOperator cannot be used "
+            raise RequestCheckFailed(_INVALID + "Exists and ComparisonOperator cannot be used "
                                       f"together for Attribute: {name}")
         if op not in ("NULL", "NOT_NULL") and "Value" not in spec \
                 and "AttributeValueList" not in spec:
-            raise ValidationException(_INVALID + "Value or AttributeValueList must be used with "
+            raise RequestCheckFailed(_INVALID + "Value or AttributeValueList must be used with "
                                       f"ComparisonOperator: {op} for Attribute: {name}")
         values = [validate_value(spec["Value"])] if "Value" in spec else _value_list(spec)
         return _comparison(name, op, values)
     if "AttributeValueList" in spec:
-        raise ValidationException(_INVALID + "AttributeValueList can only be used with a "
+        raise RequestCheckFailed(_INVALID + "AttributeValueList can only be used with a "
                                   f"ComparisonOperator for Attribute: {name}")
     exists = spec.get("Exists")
     if exists is False:
         if "Value" in spec:
-            raise ValidationException(_INVALID + "Value cannot be used when Exists is false "
+            raise RequestCheckFailed(_INVALID + "Value cannot be used when Exists is false "
                                       f"for Attribute: {name}")
         return lambda item: name not in item
     if "Value" not in spec:
         shown = "null" if exists is None else "true"
-        raise ValidationException(_INVALID + f"Value must be provided when Exists is {shown} "
+        raise RequestCheckFailed(_INVALID + f"Value must be provided when Exists is {shown} "
                                   f"for Attribute: {name}")
     value = validate_value(spec["Value"])
     return lambda item: name in item and equal(item[name], value)
@@ -91,11 +91,11 @@ def _check_arguments(op: str, values: list[AttributeValue]) -> None:
     wanted = _ARGUMENTS.get(op)
     count_ok = (len(values) >= 1) if op == "IN" else len(values) == wanted
     if not count_ok:
-        raise ValidationException(
+        raise RequestCheckFailed(
             _INVALID + f"Invalid number of argument(s) for the {op} ComparisonOperator")
     kinds = [type_of(v) for v in values]
     if len(set(kinds)) > 1:
-        raise ValidationException(
+        raise RequestCheckFailed(
             _INVALID + "AttributeValues inside AttributeValueList must be of same type")
     for kind in kinds:
         if kind not in _VALID_TYPES[op]:

@@ -6,7 +6,7 @@ the one DynamoDB reports first is raised at the end, so that a syntax error anyw
 """
 from __future__ import annotations
 
-from fogbank.tables.errors import ValidationException
+from fogbank.tables.errors import RequestCheckFailed, ValidationException
 from fogbank.tables.expressions.nodes import (
     CONDITION_FUNCTIONS, UPDATE_FUNCTIONS, Action, And, Arithmetic, Between, Compare, Function,
     In, Name, Node, Not, Or, Path, ValueRef)
@@ -37,7 +37,7 @@ class Parser:
     def __init__(self, text: str, label: str, functions: dict[str, int],
                  keywords: frozenset[str]) -> None:
         if not text.strip():
-            raise ValidationException(f"Invalid {label}: The expression can not be empty;")
+            raise RequestCheckFailed(f"Invalid {label}: The expression can not be empty;")
         self.text = text
         self.label = label
         self.functions = functions

@@ -9,11 +9,20 @@ from typing import Any, Sequence
 
 from fogbank.tables.errors import ValidationException
 from fogbank.tables.partiql.lexer import MAX_EXPONENT
-from fogbank.tables.partiql.nodes import Bag, List, Missing, Node, Param, Scalar, Tuple
+from fogbank.tables.partiql.nodes import Bag, Call, List, Missing, Node, Param, Scalar, Tuple
 from fogbank.tables.values import AttributeValue, normalize_number, validate_value
 
 MISSING_OUTSIDE_IS = "MISSING must be compared using IS operator"
 _BAG_TYPES = "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags"
+
+
+class CallAsValue(ValidationException):
+    """A function call where a value belongs; the caller, which has the statement, adds
+    where in it the call is written, as DynamoDB does."""
+
+    def __init__(self, call: Call, where: str) -> None:
+        super().__init__(f"Unsupported data type: {call.name} under key {where}")
+        self.call = call
 
 
 def bind_parameters(parameters: Sequence[Any] | None, wanted: int) -> list[AttributeValue]:
@@ -64,6 +73,8 @@ def value_of(node: Node, params: Sequence[AttributeValue], where: str = "root") 
         return _set(node, params, where)
     if isinstance(node, Missing):
         raise ValidationException(MISSING_OUTSIDE_IS)
+    if isinstance(node, Call):
+        raise CallAsValue(node, where)
     name = type(node).__name__.lower()
     raise ValidationException(f"Unsupported data type: {name} under key {where}")
 

@@ -19,6 +19,7 @@ from fogbank.tables.partiql.literals import bind_parameters
 from fogbank.tables.partiql.nodes import Path, Select, Exists
 from fogbank.tables.partiql.parser import parse_statement
 from fogbank.tables.partiql.plan import Plan, Planner
+from fogbank.tables.requests import NewerValidatorReport
 from fogbank.tables.values import AttributeValue
 
 Output = dict[str, Any]
@@ -165,7 +166,9 @@ class PartiQL:
         try:
             return await method(request)
         except ValidationException as exc:
-            stripped = _EXPRESSION_PREFIX.sub("", exc.message, count=1)
+            # PartiQL answers in the older validator's words.
+            older = exc.older if isinstance(exc, NewerValidatorReport) else exc.message
+            stripped = _EXPRESSION_PREFIX.sub("", older, count=1)
             if stripped == exc.message:
                 raise
             raise ValidationException(_SHORT_OPERAND_TYPE.sub(

@@ -32,6 +32,8 @@ _OTHER_TYPES = frozenset({
 _RETURNING = {("ALL", "OLD"): "ALL_OLD", ("ALL", "NEW"): "ALL_NEW",
               ("MODIFIED", "OLD"): "UPDATED_OLD", ("MODIFIED", "NEW"): "UPDATED_NEW"}
 ALIASING = "Aliasing is not supported"
+# PartiQL's join words: a bare one cannot follow a dot in a path (a quoted one can).
+_JOIN_WORDS = frozenset({"INNER", "OUTER", "LEFT", "RIGHT", "FULL", "CROSS", "JOIN"})
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -275,6 +277,8 @@ class _Parser:
         elements: list[str | int] = [self.identifier()]
         while True:
             if self.accept_op("."):
+                if self.token.kind == "name" and self.token.text.upper() in _JOIN_WORDS:
+                    raise malformed("Invalid path dot component")
                 elements.append(self.identifier())
             elif self.token.is_op("["):
                 self.pos += 1

@@ -9,7 +9,8 @@ from typing import Any, Mapping, Sequence
 
 from fogbank.tables.catalog import Catalog
 from fogbank.tables.errors import ValidationException
-from fogbank.tables.partiql.literals import item_of, value_of
+from fogbank.tables.partiql.lexer import position
+from fogbank.tables.partiql.literals import CallAsValue, item_of, value_of
 from fogbank.tables.partiql.nodes import (
     VALUES, And, Between, Call, Compare, Delete, Exists, Insert, Node, Or, Path, Select,
     Source, Statement, Update, Not, In, Is)
@@ -130,8 +131,8 @@ class Planner:
             raise ValidationException("FROM clause may only contain a single table name in data "
                                       "manipulation statements")
         if source.index is not None and source.index not in table.indexes:
-            raise ValidationException(
-                f"The table does not have the specified index: {source.index}")
+            # Unlike Query's, PartiQL's message does not name the index.
+            raise ValidationException("The table does not have the specified index")
         # DynamoDB refuses PartiQL on such an index only (its message says tables); the
         # table and its other indexes read as usual.
         if source.index is not None and table.indexes[source.index].multi_attribute:
@@ -297,7 +298,11 @@ class Planner:
 
     def insert(self, statement: Insert, table: TableDef, text: str,
                params: Sequence[AttributeValue]) -> Plan:
-        value = item_of(statement.value, params)
+        try:
+            value = item_of(statement.value, params)
+        except CallAsValue as exc:
+            raise ValidationException(
+                f"{exc.message} at {position(text, exc.call.start, exc.call.length)}") from None
         if "M" not in value:
             raise ValidationException(
                 "Unsupported format in item expression. Please use struct format {...} to "

@@ -66,7 +66,8 @@ def test_sort_key_values_match_the_range_condition(text: str, value: dict, match
     ("pk = sk", "Invalid condition in KeyConditionExpression: Multiple attribute names used in "
                 "one condition"),
     (":p = :p", "Invalid condition in KeyConditionExpression: No key attribute specified"),
-    ("pk = :p AND pk = :p", "KeyConditionExpressions must only contain one condition per key"),
+    ("pk = :p AND pk = :p", "Invalid KeyConditionExpression: KeyConditionExpressions must only "
+     "contain one condition per key"),
     ("begins_with(pk, :a)", "Invalid KeyConditionExpression: Incorrect operand type for operator "
                             "or function; operator or function: begins_with, operand type: N"),
     ("pk = :p AND sk BETWEEN :b AND :a",
