@@ -17,11 +17,14 @@ import uvicorn
 
 from fogbank.aws import SdkApp
 from fogbank.aws.apigateway import ApiGatewayService
+from fogbank.aws.apigatewayv2 import ApiGatewayV2Service
 from fogbank.aws.apigw_management import (ConnectionsEdge, ManagementService,
                                            is_connections_request)
+from fogbank.aws.cloudformation import CloudFormationService
 from fogbank.aws.dynamodb import DynamoDBService, DynamoDBStreamsService
 from fogbank.aws.lambda_api import CodeLinks, LambdaService
 from fogbank.aws.s3 import S3App
+from fogbank.aws.sts import StsService
 from fogbank.config import NodeConfig
 from fogbank.connections import ConnectionHub, MemoryConnectionStore
 from fogbank.console.api import NodeApi
@@ -144,10 +147,14 @@ class Node:
                                    account_id=cfg.account_id,
                                    concurrency_limit=cfg.node_concurrency,
                                    function_urls=self.function_urls, managed=self.functions)
-        sdk = SdkApp({"apigateway": ApiGatewayService(self.usage_plans),
+        sdk = SdkApp({"apigateway": ApiGatewayService(self.usage_plans, self.apis,
+                                                      cfg.account_id),
+                      "apigatewayv2": ApiGatewayV2Service(self.apis, cfg.account_id),
                       "apigatewaymanagementapi": ManagementService(self.connections),
                       "lambda": lambda_api, "dynamodb": DynamoDBService(self.tables),
-                      "dynamodbstreams": DynamoDBStreamsService(self.tables)}, region=cfg.region)
+                      "dynamodbstreams": DynamoDBStreamsService(self.tables),
+                      "cloudformation": CloudFormationService(self.deployer.view),
+                      "sts": StsService(cfg.account_id)}, region=cfg.region)
         self.websockets = WebSocketGateway(self.apis, self.invoke, self.connections,
                                            limits=cfg.websocket)
         gateway = GatewayApp(self.apis, self.invoke, region=cfg.region,

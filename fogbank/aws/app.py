@@ -125,15 +125,17 @@ class SdkApp:
                                   request.header("x-amzn-trace-id"))
             output: dict[str, Any] = dict(await handler(params, context))
             metadata = output.pop("ResponseMetadata", {})
-            response = protocol.response(operation, output)
+            answered_as = metadata.get("RequestId") or request_id
+            response = protocol.response(operation, output, request_id=answered_as)
             if metadata.get("RequestId"):
                 response.headers["x-amzn-RequestId"] = metadata["RequestId"]
             return response
         except AwsError as exc:
-            return protocol.error_response(exc)
+            return protocol.error_response(exc, request_id=request_id)
         except Exception:
             log.exception("internal error serving %s %s", request.method, request.path)
-            return protocol.error_response(InternalFailure("An internal error occurred."))
+            return protocol.error_response(InternalFailure("An internal error occurred."),
+                                           request_id=request_id)
 
 
 # DynamoDB refuses request bodies over 16 MB. Other services have their own rules (S3

@@ -29,6 +29,12 @@ SIGNING_NAMES: dict[str, str] = {
     "cognito-identity": "cognito-identity",
 }
 
+# Services that sign with another service's name, told apart by their paths: API Gateway
+# V1 and V2 both sign as "apigateway"; V2's paths all start with /v2/.
+SHARED_SIGNING_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
+    "apigateway": (("/v2/", "apigatewayv2"),),
+}
+
 # Lambda versions its REST paths by date; each operation family has its own prefix.
 _LAMBDA_DATES = (
     "2014-11-13", "2015-03-31", "2016-08-19", "2017-03-31", "2017-10-31", "2018-10-31",
@@ -52,6 +58,9 @@ def recognise(request: WireRequest, scope: CredentialScope | None) -> str | None
         return TARGET_PREFIXES.get(prefix) or TARGET_PREFIXES.get(target.split(".", 1)[0],
                                                                  prefix)
     if scope is not None:
+        for prefix, service in SHARED_SIGNING_NAMES.get(scope.service, ()):
+            if request.raw_path.startswith(prefix):
+                return service
         return SIGNING_NAMES.get(scope.service, scope.service)
     for prefix, service in PATH_PREFIXES:
         if request.raw_path.startswith(prefix):

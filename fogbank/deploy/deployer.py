@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -9,6 +10,7 @@ from typing import Any, Callable, Mapping, Sequence
 from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.intrinsics import Scope, as_text, evaluate
 from fogbank.deploy.plan import Change, Plan, make_plan
+from fogbank.deploy.stack_view import StackView, stack_view
 from fogbank.deploy.state import ResourceRecord, StackState, StateStore
 from fogbank.deploy.template import Template
 from fogbank.types import AwsError, Deployed, Resource, ResourceProvider
@@ -66,8 +68,10 @@ class Deployer:
     """Owns one stack's state in `state_dir`; providers do the work, one per resource type."""
 
     def __init__(self, state_dir: Path, providers: Sequence[ResourceProvider], region: str,
-                 account_id: str) -> None:
+                 account_id: str, clock: Callable[[], float] = time.time) -> None:
         self.region, self.account_id = region, account_id
+        self._clock = clock
+        self._template: Template | None = None       # the one last applied
         self._store = StateStore(Path(state_dir))
         self._providers = {kind: p for p in providers for kind in p.types}
         self._state = self._store.load()
@@ -82,6 +86,14 @@ class Deployer:
     @property
     def state(self) -> StackState:
         return self._state
+
+    def view(self) -> StackView | None:
+        """The stack as CloudFormation's reads describe it; None before the first apply."""
+        if self._template is None:
+            return None
+        ignore: Callable[[str], None] = lambda _: None
+        lookup = _Lookup(self._state.resources, frozenset(), ignore)
+        return stack_view(self._template, self._state, self._template.scope(lookup, ignore))
 
     def resources(self) -> list[tuple[str, str, str]]:
         """(logical id, type, physical id) of every deployed resource, in deployment order."""
@@ -98,6 +110,8 @@ class Deployer:
         after each step that did work, status one of created / updated / deleted / failed.
         """
         tpl = plan.template
+        self._template = tpl
+        first = not self._state.created     # a first deployment creates; later ones update
         records = dict(self._state.resources)
         warnings: list[str] = list(plan.warnings)
         scope = tpl.scope(_Lookup(records, plan.unsupported, warnings.append), warnings.append)
@@ -112,7 +126,7 @@ class Deployer:
                 raise
             if step is not None:
                 done.append(step)
-                self._save(tpl, records, self._state.outputs)
+                self._save(tpl, records, self._state.outputs, changed=not first)
                 report(step, {"create": "created", "update": "updated"}.get(step.action, "deleted"))
         outputs = self._outputs(tpl, scope)
         self._save(tpl, records, outputs)
@@ -179,12 +193,14 @@ class Deployer:
         if record is None:
             deployed = provider.create(new)
             change = Change(lid, change.resource_type, "create")
+            times = (self._clock(), 0.0)
         else:
             old = self._resource(lid, record.type, record.properties, tpl)
             deployed = provider.update(old, record.deployed, new)
             change = Change(lid, change.resource_type, "update")
+            times = (record.created, self._clock())
         self._unrestored.discard(lid)
-        records[lid] = self._record(tpl, lid, props, deployed)
+        records[lid] = self._record(tpl, lid, props, deployed, times)
         return change
 
     @staticmethod
@@ -192,10 +208,11 @@ class Deployer:
         return Resource(lid, kind, props, tpl.directory, tpl.stack_name)
 
     @staticmethod
-    def _record(tpl: Template, lid: str, props: Mapping[str, Any], deployed: Deployed) -> ResourceRecord:
+    def _record(tpl: Template, lid: str, props: Mapping[str, Any], deployed: Deployed,
+                times: tuple[float, float]) -> ResourceRecord:
         attributes = json.loads(json.dumps(dict(deployed.attributes), default=str))
         return ResourceRecord(tpl.type_of(lid), tpl.fingerprint(lid), props, deployed.physical_id,
-                              attributes, tuple(sorted(tpl.depends_on[lid])))
+                              attributes, tuple(sorted(tpl.depends_on[lid])), *times)
 
     @staticmethod
     def _outputs(tpl: Template, scope: Scope) -> dict[str, str]:
@@ -208,6 +225,9 @@ class Deployer:
         return outputs
 
     def _save(self, tpl: Template, records: Mapping[str, ResourceRecord],
-              outputs: Mapping[str, str]) -> None:
-        self._state = StackState(tpl.stack_name, str(tpl.directory), dict(records), dict(outputs))
+              outputs: Mapping[str, str], changed: bool = False) -> None:
+        now = self._clock()
+        self._state = StackState(tpl.stack_name, str(tpl.directory), dict(records), dict(outputs),
+                                 self._state.created or now,
+                                 now if changed else self._state.updated)
         self._store.save(self._state)

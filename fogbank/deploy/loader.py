@@ -66,7 +66,8 @@ def load_template(path: Path, *, parameter_overrides: Mapping[str, str], region:
         region=region, account_id=account_id, parameters=parameters, pseudo=pseudo,
         mappings=mappings, conditions=conditions, resources=resources,
         depends_on={lid: frozenset(deps) for lid, deps in depends_on.items()},
-        order=tuple(dependency_order(depends_on)), outputs=outputs, warnings=tuple(warnings))
+        order=tuple(dependency_order(depends_on)), outputs=outputs, warnings=tuple(warnings),
+        source=text)
 
 
 def _check_top_level(document: Mapping[str, Any]) -> None:

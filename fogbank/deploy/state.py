@@ -26,6 +26,8 @@ class ResourceRecord:
     physical_id: str
     attributes: Mapping[str, Any] = field(default_factory=dict)
     depends_on: tuple[str, ...] = ()
+    created: float = 0.0                  # epoch seconds; 0 in older states
+    updated: float = 0.0                  # of its last update; 0: never updated
 
     @property
     def deployed(self) -> Deployed:
@@ -42,6 +44,8 @@ class StackState:
     template_dir: str = ""
     resources: Mapping[str, ResourceRecord] = field(default_factory=dict)
     outputs: Mapping[str, str] = field(default_factory=dict)
+    created: float = 0.0                  # epoch seconds of the first deployment
+    updated: float = 0.0                  # of the last one that changed a resource; 0: none
 
 
 class StateStore:
@@ -55,7 +59,8 @@ class StateStore:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
             records = {lid: ResourceRecord(**{**rec, "depends_on": tuple(rec["depends_on"])})
                        for lid, rec in raw["resources"].items()}
-            return StackState(raw["stack_name"], raw["template_dir"], records, raw["outputs"])
+            return StackState(raw["stack_name"], raw["template_dir"], records, raw["outputs"],
+                              raw.get("created", 0.0), raw.get("updated", 0.0))
         except (OSError, ValueError, KeyError, TypeError) as e:
             raise AwsError(f"The stack state in {self.path} cannot be read ({e}); remove it "
                            "to deploy from scratch", code="InternalFailure") from None
@@ -64,7 +69,7 @@ class StateStore:
         document = {
             "format": _FORMAT, "stack_name": state.stack_name, "template_dir": state.template_dir,
             "resources": {lid: asdict(rec) for lid, rec in state.resources.items()},
-            "outputs": dict(state.outputs),
+            "outputs": dict(state.outputs), "created": state.created, "updated": state.updated,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".stack-", suffix=".json", dir=self.path.parent)

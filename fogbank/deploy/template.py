@@ -35,6 +35,7 @@ class Template:
     order: tuple[str, ...]
     outputs: Mapping[str, Mapping[str, Any]]
     warnings: tuple[str, ...] = ()
+    source: str = ""                      # the template's text, as the user wrote it
 
     def scope(self, resources: ResourceLookup | None, warn: Callable[[str], None]) -> Scope:
         return Scope(values={**self.parameters, **self.pseudo}, mappings=self.mappings,

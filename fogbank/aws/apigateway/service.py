@@ -1,43 +1,64 @@
-"""The API Gateway API's reads of API keys and usage plans (GetApiKeys, GetApiKey,
+"""The API Gateway API's reads of REST APIs (GetRestApis, GetRestApi, GetResources,
+GetStages, GetStage) and of API keys and usage plans (GetApiKeys, GetApiKey,
 GetUsagePlans, GetUsagePlan, GetUsagePlanKeys, GetUsagePlanKey).
 
-Keys and plans come from the app's template; this is how a user finds the value of a key
-API Gateway generated (`aws apigateway get-api-keys --include-values`), as on AWS. A
-translation of the gateway's `UsagePlans` records; nothing is kept here.
+APIs, keys and plans come from the app's template; this is how a user finds an API's id
+(`aws apigateway get-rest-apis`) or the value of a key API Gateway generated
+(`aws apigateway get-api-keys --include-values`), as on AWS. A translation of the
+gateway's `ApiRegistry` and `UsagePlans` records; nothing is kept here.
 """
 from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+from fogbank.aws.apigateway.apis import served_api
+from fogbank.aws.apigateway.errors import BadRequest, NotFound
+from fogbank.aws.apigateway.rest_apis import REST_APIS, rest_api, rest_resources, rest_stage
 from fogbank.aws.service import CallContext, Handler
+from fogbank.gateway import ApiRegistry
+from fogbank.gateway.model import Api
 from fogbank.gateway.usage_plans import ApiKey, Throttle, UsagePlan, UsagePlans
-from fogbank.types import AwsError
 
 PAGE_LIMIT = 500            # API Gateway's largest page (and its default `limit`: 25)
 DEFAULT_LIMIT = 25
 
 
-class NotFound(AwsError):
-    code = "NotFoundException"
-    status = 404
-    sender_fault = True
-
-
-class BadRequest(AwsError):
-    code = "BadRequestException"
-    status = 400
-    sender_fault = True
-
-
 class ApiGatewayService:
-    def __init__(self, usage: UsagePlans) -> None:
+    def __init__(self, usage: UsagePlans, apis: ApiRegistry, account_id: str) -> None:
         self._usage = usage
+        self._apis, self._account_id = apis, account_id
         self.operations: Mapping[str, Handler] = {
+            "GetRestApis": self.get_rest_apis, "GetRestApi": self.get_rest_api,
+            "GetResources": self.get_resources, "GetStages": self.get_stages,
+            "GetStage": self.get_stage,
             "GetApiKeys": self.get_api_keys, "GetApiKey": self.get_api_key,
             "GetUsagePlans": self.get_usage_plans, "GetUsagePlan": self.get_usage_plan,
             "GetUsagePlanKeys": self.get_usage_plan_keys,
             "GetUsagePlanKey": self.get_usage_plan_key,
         }
+
+    async def get_rest_apis(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        return _page([rest_api(api) for api in self._apis if api.protocol in REST_APIS], params)
+
+    async def get_rest_api(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        return rest_api(self._rest_api(params))
+
+    async def get_resources(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        with_methods = "methods" in (params.get("embed") or [])
+        return _page(rest_resources(self._rest_api(params), with_methods), params)
+
+    async def get_stages(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        api = self._rest_api(params)
+        return {"item": [rest_stage(stage) for stage in api.stages.values()]}
+
+    async def get_stage(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        stage = self._rest_api(params).stages.get(params["stageName"])
+        if stage is None:
+            raise NotFound("Invalid Stage identifier specified")
+        return rest_stage(stage)
+
+    def _rest_api(self, params: Mapping[str, Any]) -> Api:
+        return served_api(self._apis, params["restApiId"], REST_APIS, self._account_id)
 
     async def get_api_keys(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         keys = [key for key in self._usage.keys()

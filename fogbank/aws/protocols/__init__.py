@@ -6,6 +6,7 @@ from typing import Any, Protocol
 from botocore.model import OperationModel, ServiceModel
 
 from fogbank.aws.protocols.json_rpc import JsonRpcProtocol
+from fogbank.aws.protocols.query import QueryProtocol
 from fogbank.aws.protocols.rest_json import RestJsonProtocol
 from fogbank.wire import WireRequest, WireResponse
 from fogbank.types import AwsError
@@ -19,14 +20,18 @@ class WireProtocol(Protocol):
     def parse(self, operation: OperationModel, request: WireRequest,
               labels: dict[str, str]) -> dict[str, Any]: ...
 
-    def response(self, operation: OperationModel, output: dict[str, Any]) -> WireResponse: ...
+    # The request id is for protocols that answer with it in the body (query); the
+    # others leave it to the x-amzn-RequestId header.
+    def response(self, operation: OperationModel, output: dict[str, Any], *,
+                 request_id: str = "") -> WireResponse: ...
 
-    def error_response(self, error: AwsError) -> WireResponse: ...
+    def error_response(self, error: AwsError, *, request_id: str = "") -> WireResponse: ...
 
 
 PROTOCOLS: dict[str, type] = {
     "rest-json": RestJsonProtocol,
     "json": JsonRpcProtocol,
+    "query": QueryProtocol,
 }
 
 

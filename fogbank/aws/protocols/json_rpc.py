@@ -81,7 +81,8 @@ class JsonRpcProtocol:
             raise SerializationError(f"Unsupported Content-Encoding: {encoding}")
         return request.body
 
-    def response(self, operation: OperationModel, output: dict[str, Any]) -> WireResponse:
+    def response(self, operation: OperationModel, output: dict[str, Any], *,
+                 request_id: str = "") -> WireResponse:
         shape = operation.output_shape
         if shape is None and self._options.empty_output:
             return self._answer(200, {"Content-Type": self._content_type}, b"")
@@ -93,7 +94,7 @@ class JsonRpcProtocol:
             headers["x-amz-crc32"] = str(zlib.crc32(body))
         return WireResponse(status, headers, body)
 
-    def error_response(self, error: AwsError) -> WireResponse:
+    def error_response(self, error: AwsError, *, request_id: str = "") -> WireResponse:
         status, headers, body = error_parts(self._errors.get(error.code), error)
         body.pop("Type", None)          # a rest-json (Lambda) convention, not JSON 1.x's
         prefix = self._options.type_prefixes.get(error.code, self._options.type_prefix)

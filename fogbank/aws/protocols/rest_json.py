@@ -32,6 +32,7 @@ class Route:
     query: tuple[tuple[str, str | None], ...]     # required keys (and values) after "?"
     operation: OperationModel
     specificity: tuple[int, int, int]
+    labels: tuple[str, ...] = ()                  # the path's labels, in order
 
     def bind(self, request: WireRequest) -> dict[str, str] | None:
         if request.method != self.method:
@@ -42,18 +43,21 @@ class Route:
         for key, value in self.query:
             if key not in request.query or (value is not None and request.query_value(key) != value):
                 return None
-        return {name: unquote(raw) for name, raw in match.groupdict().items()}
+        return {name: unquote(raw) for name, raw in zip(self.labels, match.groups())}
 
 
 def compile_route(operation: OperationModel) -> Route:
     uri = operation.http["requestUri"]
     path, _, query = uri.partition("?")
     pattern, literal, last = "", 0, 0
+    labels: list[str] = []
     for label in _LABEL.finditer(path):
         pattern += re.escape(path[last:label.start()])
         literal += label.start() - last
-        # Group names must be identifiers; label names are, in every AWS model.
-        pattern += f"(?P<{label[1]}>.+)" if label[2] else f"(?P<{label[1]}>[^/]+)"
+        # Unnamed groups: a label name need not be an identifier (API Gateway V2's
+        # {resource-arn}).
+        pattern += "(.+)" if label[2] else "([^/]+)"
+        labels.append(label[1])
         last = label.end()
     pattern += re.escape(path[last:].rstrip("/")) + "/?"     # a trailing slash is optional
     literal += len(path) - last
@@ -61,7 +65,7 @@ def compile_route(operation: OperationModel) -> Route:
                      (part.partition("=") for part in query.split("&") if part))
     greedy = int("+}" in path)
     return Route(operation.http["method"], re.compile(pattern), required, operation,
-                 (len(required), literal, -greedy))
+                 (len(required), literal, -greedy), tuple(labels))
 
 
 class RestJsonProtocol:
@@ -112,7 +116,8 @@ class RestJsonProtocol:
             params.update({k: v for k, v in document.items() if k in body_members})
         return params
 
-    def response(self, operation: OperationModel, output: dict[str, Any]) -> WireResponse:
+    def response(self, operation: OperationModel, output: dict[str, Any], *,
+                 request_id: str = "") -> WireResponse:
         shape = operation.output_shape
         response = WireResponse(operation.http.get("responseCode", 200),
                                 {"Content-Type": "application/json"})
@@ -126,7 +131,7 @@ class RestJsonProtocol:
             response.body = dump_json(to_json(shape, body))
         return response
 
-    def error_response(self, error: AwsError) -> WireResponse:
+    def error_response(self, error: AwsError, *, request_id: str = "") -> WireResponse:
         status, headers, body = error_parts(self._errors.get(error.code), error)
         headers.update({"Content-Type": "application/json", "x-amzn-ErrorType": error.code})
         return WireResponse(status, headers, dump_json(body))

@@ -25,9 +25,9 @@ from xml.etree import ElementTree
 
 from botocore.model import OperationModel, ServiceModel, Shape
 from botocore.parsers import ResponseParserError, RestXMLParser
-from botocore.serialize import RestXMLSerializer
 
 from fogbank.aws.protocols.locations import place_members
+from fogbank.aws.protocols.xml_shapes import add_text, header_text, write_shape, xml_text
 from fogbank.wire import WireRequest, WireResponse
 from fogbank.types import AwsError
 
@@ -160,7 +160,6 @@ class RestXmlProtocol:
         self._root_names = dict(root_names or {})
         self.namespace = _namespace(model)
         self._parser = RestXMLParser()
-        self._serializer = RestXMLSerializer()
 
     # ------------------------------------------------------------------ requests
 
@@ -233,7 +232,7 @@ class RestXmlProtocol:
         shape = operation.output_shape
         if shape is None:
             return response
-        body = place_members(shape, output, response, self._serializer._convert_header_value)
+        body = place_members(shape, output, response, header_text)
         payload = shape.serialization.get("payload")
         if payload:
             member = shape.members[payload]
@@ -260,8 +259,7 @@ class RestXmlProtocol:
             if value.get(root) is not None:
                 element.text = str(value[root])
         else:
-            self._serializer._serialize(shape, _clean(shape, value), holder, root)
-            element = list(holder)[0]
+            element = write_shape(holder, root, shape, value)
         if self.namespace and "xmlns" not in element.attrib:
             element.set("xmlns", self.namespace)
         return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(element)
@@ -275,34 +273,21 @@ class RestXmlProtocol:
         if shape is not None:
             status = shape.metadata.get("error", {}).get("httpStatusCode", error.status)
         root = ElementTree.Element("Error")
-        _text(root, "Code", error.code)
-        _text(root, "Message", error.message)
+        add_text(root, "Code", error.code)
+        add_text(root, "Message", error.message)
         for key, value in error.extra.items():
-            _text(root, key, _xml_text(value))
+            add_text(root, key, xml_text(value))
         if resource:
-            _text(root, "Resource", resource)
-        _text(root, "RequestId", request_id)
+            add_text(root, "Resource", resource)
+        add_text(root, "RequestId", request_id)
         if host_id:
-            _text(root, "HostId", host_id)
+            add_text(root, "HostId", host_id)
         response = WireResponse(status, {})
         if not head:
             response.headers["Content-Type"] = "application/xml"
             response.body = (b'<?xml version="1.0" encoding="UTF-8"?>\n' +
                              ElementTree.tostring(root))
         return response
-
-
-def _clean(shape: Shape, value: Any) -> Any:
-    """The value without None members or members the shape does not have: botocore's
-    serializer stops writing a structure at its first None member."""
-    if shape.type_name == "structure" and isinstance(value, Mapping):
-        return {k: _clean(shape.members[k], v) for k, v in value.items()
-                if v is not None and k in shape.members}
-    if shape.type_name == "list" and isinstance(value, (list, tuple)):
-        return [_clean(shape.member, item) for item in value if item is not None]
-    if shape.type_name == "map" and isinstance(value, Mapping):
-        return {k: _clean(shape.value, v) for k, v in value.items() if v is not None}
-    return value
 
 
 def _payload_member(shape: Shape | None) -> Shape | None:
@@ -369,15 +354,3 @@ def parse_http_date(text: str) -> dt.datetime | None:
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
-
-
-def _text(parent: ElementTree.Element, tag: str, text: str) -> None:
-    ElementTree.SubElement(parent, tag).text = text
-
-
-def _xml_text(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
