@@ -69,6 +69,9 @@ class Served:
     api_keys: dict[str, str] = field(default_factory=dict)   # logical id → key value
 
 
+# How long a stopping node lets requests in flight finish before it cancels them.
+SHUTDOWN_GRACE_S = 5.0
+
 class Node:
     def __init__(self, config: NodeConfig) -> None:
         self.config = config
@@ -178,6 +181,8 @@ class Node:
         server_config = uvicorn.Config(app, http=SpellingHttpToolsProtocol, lifespan="off",
                                        access_log=False, log_level="warning",
                                        server_header=False, proxy_headers=False, **tls,
+                                       # Ctrl-C stops the node even while a request runs on
+                                       timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
                                        **server_options(limits.frame_bytes,
                                                         limits.message_bytes))
         server_config.load()
