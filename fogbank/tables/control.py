@@ -38,7 +38,7 @@ class ControlPlane:
     # ------------------------------------------------------------------ tables
 
     def create_table(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        record = self._new_record(params)
+        record = self.table_record(params)
 
         def work(writer: Writer) -> TableDef:
             if record["TableName"] in self._catalog.tables:
@@ -52,7 +52,9 @@ class ControlPlane:
             table, status="CREATING", counts=False,
             creating=[i["IndexName"] for i in table.record.get("GlobalSecondaryIndexes") or ()])}
 
-    def _new_record(self, params: Mapping[str, Any]) -> dict[str, Any]:
+    def table_record(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The record CreateTable would keep for `params`, checked; restores make theirs
+        here too."""
         name = params["TableName"]
         check_create_table(params)
         schema = params.get("KeySchema") or []

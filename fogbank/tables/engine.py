@@ -71,6 +71,14 @@ class TablesEngine:
         self.execute_statement = partiql.execute_statement
         self.batch_execute_statement = partiql.batch_execute_statement
         self.execute_transaction = partiql.execute_transaction
+        control = self.control          # its writes wait for their commit
+        self.create_table = _on_thread(control.create_table)
+        self.delete_table = _on_thread(control.delete_table)
+        self.describe_table = _on_thread(control.describe)
+        self.update_table = _on_thread(control.update_table)
+        self.update_time_to_live = _on_thread(control.update_time_to_live)
+        self.tag_resource = _on_thread(control.tag_resource)
+        self.untag_resource = _on_thread(control.untag_resource)
         self._wire_backups_and_settings(catalog, clock)
 
     def _wire_backups_and_settings(self, catalog: Catalog, clock: Callable[[], float]) -> None:
@@ -115,35 +123,11 @@ class TablesEngine:
 
     # ------------------------------------------------------------------ control plane
 
-    async def _control(self, method: Callable[[Any], Output], params: dict[str, Any]) -> Output:
-        return await asyncio.to_thread(method, params)
-
-    async def create_table(self, params: dict[str, Any]) -> Output:
-        return await self._control(self.control.create_table, params)
-
-    async def delete_table(self, params: dict[str, Any]) -> Output:
-        return await self._control(self.control.delete_table, params)
-
-    async def describe_table(self, params: dict[str, Any]) -> Output:
-        return await self._control(self.control.describe, params)
-
     async def list_tables(self, params: dict[str, Any]) -> Output:
         return self.control.list_tables(params)
 
-    async def update_table(self, params: dict[str, Any]) -> Output:
-        return await self._control(self.control.update_table, params)
-
-    async def update_time_to_live(self, params: dict[str, Any]) -> Output:
-        return await self._control(self.control.update_time_to_live, params)
-
     async def describe_time_to_live(self, params: dict[str, Any]) -> Output:
         return self.control.describe_time_to_live(params)
-
-    async def tag_resource(self, params: dict[str, Any]) -> Output:
-        return await self._control(self.control.tag_resource, params)
-
-    async def untag_resource(self, params: dict[str, Any]) -> Output:
-        return await self._control(self.control.untag_resource, params)
 
     async def list_tags_of_resource(self, params: dict[str, Any]) -> Output:
         return self.control.list_tags_of_resource(params)

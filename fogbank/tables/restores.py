@@ -106,7 +106,7 @@ class Restores:
         target = params["TargetTableName"]
         if target in self._catalog.tables:
             raise TableAlreadyExistsException(f"Table already exists: {target}")
-        record = self._control._new_record(create_params(source, params))
+        record = self._control.table_record(create_params(source, params))
         override = params.get("SSESpecificationOverride")
         # Without an override the target is encrypted as the source was.
         sse = _sse(override, self._catalog) if override is not None else source.get("_sse")
