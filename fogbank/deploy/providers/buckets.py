@@ -8,7 +8,9 @@ Buckets persist: `restore` has nothing to do, and deleting a bucket that still h
 objects fails with BucketNotEmpty, as CloudFormation's delete does.
 
 `VersioningConfiguration` and `ObjectLockEnabled` (a locked bucket is versioned for good) are
-kept as PutBucketVersioning and CreateBucket's Object Lock keep them.
+kept as PutBucketVersioning and CreateBucket's Object Lock keep them. `LoggingConfiguration`
+and `AccelerateConfiguration` are kept and answered, as PutBucketLogging and
+PutBucketAccelerateConfiguration keep them; no logs are written.
 
 A new bucket gets S3's defaults for new buckets (Block Public Access all on, Object
 Ownership BucketOwnerEnforced) unless `PublicAccessBlockConfiguration` / `OwnershipControls`
@@ -149,6 +151,20 @@ def object_lock(props: Mapping[str, Any]) -> dict[str, Any]:
                        "Rule": props.get("Rule")})
 
 
+def logging_status(props: Mapping[str, Any], bucket: str) -> dict[str, Any]:
+    """CloudFormation's LoggingConfiguration as PutBucketLogging's BucketLoggingStatus.
+    Without a DestinationBucketName the logs go to the bucket itself, as CloudFormation
+    documents."""
+    return {"LoggingEnabled": _drop_none({
+        "TargetBucket": str(props.get("DestinationBucketName") or bucket),
+        "TargetPrefix": str(props.get("LogFilePrefix") or ""),
+        "TargetObjectKeyFormat": props.get("TargetObjectKeyFormat")})}
+
+
+def acceleration(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {"Status": props.get("AccelerationStatus")}
+
+
 def tagging(tags: list[Mapping[str, Any]]) -> dict[str, Any]:
     return {"TagSet": [{"Key": str(t["Key"]), "Value": str(t.get("Value", ""))} for t in tags]}
 
@@ -167,12 +183,14 @@ _CONFIGS: dict[str, tuple[BucketConfig, Callable[[Any], Any]]] = {
     "NotificationConfiguration": (BucketConfig.NOTIFICATION, notification),
     "Tags": (BucketConfig.TAGGING, tagging),
     "BucketEncryption": (BucketConfig.ENCRYPTION, encryption),
+    "AccelerateConfiguration": (BucketConfig.ACCELERATE, acceleration),
 }
 # What a property taken out of the template leaves, where S3 has no way back: versioning
 # is suspended, never undone; Object Lock stays, without its default retention.
 _LEFT_WHEN_REMOVED: dict[str, Any] = {
     "VersioningConfiguration": {"Status": "Suspended"},
     "ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled"},
+    "AccelerateConfiguration": {"Status": "Suspended"},
 }
 
 
@@ -231,6 +249,12 @@ class BucketProvider:
                 configs.put_now(name, kind, _LEFT_WHEN_REMOVED[prop])
             elif old.get(prop):
                 configs.delete_now(name, kind)
+        # Its own bucket is the logs' default target, so it is not a plain conversion.
+        if new.get("LoggingConfiguration") is not None:
+            configs.put_now(name, BucketConfig.LOGGING,
+                            logging_status(new["LoggingConfiguration"], name))
+        elif old.get("LoggingConfiguration") is not None:
+            configs.put_now(name, BucketConfig.LOGGING, {})
 
     def _deployed(self, name: str) -> Deployed:
         region = self._region
