@@ -44,7 +44,7 @@ from fogbank.gateway.usage_plans import UsagePlans
 from fogbank.gateway.websocket import WebSocketGateway, server_options
 from fogbank.identity.tls import ensure_certificates, server_names
 from fogbank.gateway.website import WebsiteApp, is_website_request, website_url
-from fogbank.functions import FunctionStore, ManagedFunctions
+from fogbank.functions import FunctionStore, LayerVersionStore, ManagedFunctions, ManagedLayers
 from fogbank.messaging import AsyncInvoker
 from fogbank.objects import GetObject, ObjectsEngine
 from fogbank.runtime import Runtime, RuntimeConfig
@@ -126,10 +126,16 @@ class Node:
         self.function_urls = FunctionUrlRegistry(base_url=cfg.endpoint_url)
         self.usage_plans = UsagePlans()
         layers = LayerStore()
-        # Functions made through the Lambda API; restored once the template is deployed.
+        # Layers and functions made through the Lambda API; the functions are restored once
+        # the template is deployed.
+        self.layers = ManagedLayers(LayerVersionStore(cfg.state_dir / "layers"), layers,
+                                    read_object=self._read_object, region=cfg.region,
+                                    in_use=lambda arn: self.functions.uses_layer(arn),
+                                    account_id=cfg.account_id)
+        self.layers.restore()
         self.functions = ManagedFunctions(
             FunctionStore(cfg.state_dir / "functions"), self.runtime,
-            read_object=self._read_object, layer_dir=layers.content_dir, region=cfg.region,
+            read_object=self._read_object, layers=self.layers, region=cfg.region,
             account_id=cfg.account_id, concurrency_limit=cfg.node_concurrency)
         providers = [*default_providers(self.runtime, cfg.region, cfg.account_id,
                                         layers=layers),
@@ -145,11 +151,13 @@ class Node:
 
     def _build_edge(self, cfg: NodeConfig) -> Any:
         """The wire layers over the engines, behind the Host guard and the route table."""
-        code_links = CodeLinks(cfg.endpoint_url, self.runtime, excluded=[cfg.state_dir])
+        code_links = CodeLinks(cfg.endpoint_url, self.runtime, excluded=[cfg.state_dir],
+                               layers=self.layers.version_dir)
         lambda_api = LambdaService(self.runtime, self.queue, code_links, region=cfg.region,
                                    account_id=cfg.account_id,
                                    concurrency_limit=cfg.node_concurrency,
-                                   function_urls=self.function_urls, managed=self.functions)
+                                   function_urls=self.function_urls, managed=self.functions,
+                                   layers=self.layers)
         sdk = SdkApp({"apigateway": ApiGatewayService(self.usage_plans, self.apis,
                                                       cfg.account_id),
                       "apigatewayv2": ApiGatewayV2Service(self.apis, cfg.account_id),

@@ -1,10 +1,16 @@
-"""Functions made through the Lambda API (CreateFunction and the rest of its control plane):
-kept under the node's state directory and served by the runtime. Knows no HTTP."""
+"""Functions and layers made through the Lambda API (CreateFunction, PublishLayerVersion and
+the rest of its control plane): kept under the node's state directory and served by the
+runtime. Knows no HTTP."""
 from fogbank.functions.errors import PreconditionFailed, ResourceConflict, ValidationFailed
-from fogbank.functions.managed import Code, ManagedFunctions, TemplateFunction
+from fogbank.functions.layer_records import LayerPermission, LayerVersion
+from fogbank.functions.layer_store import LayerVersionStore
+from fogbank.functions.layers import ManagedLayers, TemplateLayer
+from fogbank.functions.managed import ManagedFunctions, TemplateFunction
 from fogbank.functions.records import Alias, FunctionRecord, Revision, Settings
+from fogbank.functions.sources import Code
 from fogbank.functions.store import FunctionStore
 
-__all__ = ["Alias", "Code", "FunctionRecord", "FunctionStore", "ManagedFunctions",
+__all__ = ["Alias", "Code", "FunctionRecord", "FunctionStore", "LayerPermission",
+           "LayerVersion", "LayerVersionStore", "ManagedFunctions", "ManagedLayers",
            "PreconditionFailed", "ResourceConflict", "Revision", "Settings", "TemplateFunction",
-           "ValidationFailed"]
+           "TemplateLayer", "ValidationFailed"]

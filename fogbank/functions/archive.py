@@ -12,7 +12,9 @@ import base64
 import hashlib
 import io
 import os
+import shutil
 import stat
+import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -91,6 +93,31 @@ def _safe_path(info: zipfile.ZipInfo) -> PurePosixPath:
     if ".." in path.parts:
         raise ValueError(f"{name} leaves the package")
     return PurePosixPath(*(part for part in path.parts if part != "."))
+
+
+def install(data: bytes, final: Path) -> None:
+    """Unpack `data` as the directory `final`, whole or not at all: into a sibling that is
+    renamed to `final` once every file is durable (a crash leaves a `.partial-` folder,
+    which the stores remove when they load)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    partial = final.parent / f".partial-{uuid.uuid4().hex}"
+    try:
+        extract(data, partial)
+        os.replace(partial, final)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    fsync_dir(final.parent)
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a fsynced sibling, renamed over it."""
+    partial = path.with_name(f".partial-{path.name}")
+    with open(partial, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(partial, path)
+    fsync_dir(path.parent)
 
 
 def fsync_dir(path: Path) -> None:

@@ -13,14 +13,15 @@ import logging
 import re
 import time
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from fogbank.functions import settings as limits
 from fogbank.functions.archive import Package, describe
 from fogbank.functions.errors import ResourceConflict, stale_revision
 from fogbank.functions.records import Alias, FunctionRecord, Revision, Settings
+from fogbank.functions.sources import Code, ReadObject, package_bytes
 from fogbank.functions.store import FunctionStore
 from fogbank.types import (LATEST, AwsError, EventInvokeConfig, FunctionPermission,
                            FunctionSpec, InvalidParameterValue, ResourceNotFound)
@@ -31,8 +32,6 @@ _PYTHON = re.compile(r"python3\.\d+")
 # Lambda keeps this much of the account's concurrency for functions without a reservation.
 MIN_UNRESERVED = 100
 
-ReadObject = Callable[[str, str], Awaitable[bytes]]     # (bucket, key) → the object's bytes
-LayerDir = Callable[[str], "Path | None"]              # layer version ARN → its content
 
 
 class Runtime(Protocol):
@@ -45,13 +44,15 @@ class Runtime(Protocol):
     def list(self) -> Sequence[FunctionSpec]: ...
 
 
-@dataclass(frozen=True)
-class Code:
-    """Where a package comes from: its bytes, or an object in one of the node's buckets."""
+class Layers(Protocol):
+    def content_dir(self, arn: str) -> Path | None:
+        """What a function runs with: a deleted version a function still uses included."""
 
-    zip_file: bytes | None = None
-    s3_bucket: str | None = None
-    s3_key: str | None = None
+    def find(self, arn: str) -> Any:
+        """The live version an ARN names (None: none), for a new reference to it."""
+
+    def collect(self) -> None:
+        """Drop what deleted versions no function uses any more left behind."""
 
 
 class TemplateFunction(AwsError):
@@ -63,13 +64,13 @@ class TemplateFunction(AwsError):
 
 class ManagedFunctions:
     def __init__(self, store: FunctionStore, runtime: Runtime, *, read_object: ReadObject,
-                 layer_dir: LayerDir, region: str = "us-east-1",
+                 layers: Layers, region: str = "us-east-1",
                  account_id: str = "000000000000", concurrency_limit: int = 1000,
                  clock: Callable[[], float] = time.time) -> None:
         self._store = store
         self._runtime = runtime
         self._read_object = read_object
-        self._layer_dir = layer_dir
+        self._layers = layers
         self._region, self._account_id = region, account_id
         self._concurrency_limit = concurrency_limit
         self._clock = clock
@@ -92,9 +93,15 @@ class ManagedFunctions:
                 log.warning("function %s could not be restored: %s", record.name, exc.message)
                 continue
             self._records[record.name] = record
+        self._layers.collect()
 
     def owns(self, name: str) -> bool:
         return name in self._records
+
+    def uses_layer(self, arn: str) -> bool:
+        """Whether a function (any version of it) runs with this layer version."""
+        return any(arn in revision.settings.layers for record in self._records.values()
+                   for revision in (record.latest, *record.versions.values()))
 
     def record(self, name: str) -> FunctionRecord:
         record = self._records.get(name)
@@ -140,7 +147,8 @@ class ManagedFunctions:
         """`changes`: Settings fields and their new values."""
         async with self._lock:
             record = self._current(name, revision_id)
-            wanted = self._checked(name, replace(record.latest.settings, **changes))
+            wanted = self._checked(name, replace(record.latest.settings, **changes),
+                                   had=record.latest.settings.layers)
             latest = record.latest
             package = Package(latest.code_sha256, latest.code_size)
             record = replace(record, latest=self._revision(wanted, package))
@@ -299,7 +307,7 @@ class ManagedFunctions:
             return
         raise self._not_found(f"{record.name}:{qualifier}")
 
-    def _checked(self, name: str, wanted: Settings) -> Settings:
+    def _checked(self, name: str, wanted: Settings, had: Sequence[str] = ()) -> Settings:
         """A configuration after Lambda's checks (the template's own, settings.py, among
         them), its LoggingConfig as Lambda keeps it."""
         if not _PYTHON.fullmatch(wanted.runtime):
@@ -309,23 +317,13 @@ class ManagedFunctions:
         limits.limited("Timeout", wanted.timeout_s)
         limits.limited("MemorySize", wanted.memory_mb)
         limits.limited("EphemeralStorage", wanted.ephemeral_storage_mb)
-        for arn in wanted.layers:
-            if self._layer_dir(arn) is None:
-                raise InvalidParameterValue(f"Layer version {arn} does not exist.",
-                                            extra={"Type": "User"})
+        limits.check_layers(wanted.layers, had=had, region=self._region,
+                            exists=lambda arn: self._layers.find(arn) is not None)
         return replace(wanted, logging_config=limits.logging_config(
             wanted.logging_config or None, name))
 
     async def _package(self, code: Code) -> bytes:
-        if code.zip_file is not None:
-            return code.zip_file
-        assert code.s3_bucket and code.s3_key
-        try:
-            return await self._read_object(code.s3_bucket, code.s3_key)
-        except AwsError as exc:
-            raise InvalidParameterValue(f"Error occurred while GetObject. S3 Error Code: "
-                                        f"{exc.code}. S3 Error Message: {exc.message}",
-                                        extra={"Type": "User"}) from None
+        return await package_bytes(code, self._read_object)
 
     async def _unpack(self, name: str, data: bytes) -> Package:
         package = describe(data)
@@ -390,7 +388,7 @@ class ManagedFunctions:
         wanted = revision.settings
         layers = []
         for arn in wanted.layers:
-            content = self._layer_dir(arn)
+            content = self._layers.content_dir(arn)
             if content is None:
                 if strict:
                     raise InvalidParameterValue(f"Layer version {arn} does not exist.",
@@ -426,4 +424,3 @@ class ManagedFunctions:
 
     def _not_found(self, name: str) -> ResourceNotFound:
         return ResourceNotFound(f"Function not found: {self._arn(name)}", extra={"Type": "User"})
-

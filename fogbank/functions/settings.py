@@ -1,13 +1,15 @@
 """Lambda's checks on a function's settings, shared by the template's functions and the
 ones the Lambda API creates: the limits on memory, timeout and ephemeral storage, and
-LoggingConfig. Failures are `AwsError`s worded as CreateFunction words them; the deployer
-names the resource at fault in front of the message."""
+LoggingConfig (and, for the API's functions, Layers). Failures are `AwsError`s worded as
+CreateFunction words them; the deployer names the resource at fault in front of the
+message."""
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from fogbank.functions.errors import ValidationFailed
+from fogbank.functions.layer_records import LAYER_ARN
 from fogbank.types import InvalidParameterValue
 
 # Lambda's limits: (the member as Lambda's messages name it, lowest, highest).
@@ -19,6 +21,11 @@ _LOGGING_ENUMS = {"LogFormat": ("logFormat", ("JSON", "Text")),
                   "ApplicationLogLevel": ("applicationLogLevel",
                                           ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")),
                   "SystemLogLevel": ("systemLogLevel", ("DEBUG", "INFO", "WARN"))}
+MAX_LAYERS = 5              # a function's layers, at most
+# The model's LayerVersionArn, as Lambda's validation message quotes it.
+_LAYER_ARN_PATTERN = (r"(arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?"
+                      r"-[a-z]+-\d{1}:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|"
+                      r"(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)")
 _LOG_GROUP = re.compile(r"[\.\-_/#A-Za-z0-9]+")
 _WEIGHTS_AT = "routingConfig.additionalVersionWeights"
 # Lambda's validation of the AdditionalVersionWeights map (CreateAlias / UpdateAlias).
@@ -108,3 +115,37 @@ def check_routing(primary: str, weights: Mapping[str, float]) -> None:
         if not version.isascii() or not version.isdigit():
             raise ValidationFailed(f"1 validation error detected: {value} failed to satisfy "
                                    f"constraint: {_WEIGHT_KEY}")
+
+
+def check_layers(arns: Sequence[str], *, had: Sequence[str], region: str,
+                 exists: Callable[[str], bool]) -> None:
+    """Layers as Lambda checks them: at most five, each a version of a layer in the
+    function's region that exists (or that the function already had: a deleted version
+    stays with the functions that use it), no two versions of one layer."""
+    if len(arns) > MAX_LAYERS:
+        raise InvalidParameterValue(f"Cannot reference more than {MAX_LAYERS} layers.",
+                                    extra={"Type": "User"})
+    seen: dict[str, str] = {}
+    for arn in arns:
+        match = LAYER_ARN.fullmatch(arn)
+        if match is None or match["version"] is None:
+            raise ValidationFailed(
+                f"1 validation error detected: Value '[{', '.join(arns)}]' at 'layers' "
+                "failed to satisfy constraint: Member must satisfy constraint: [Member "
+                "must have length less than or equal to 2048, Member must have length "
+                "greater than or equal to 1, Member must satisfy regular expression "
+                f"pattern: {_LAYER_ARN_PATTERN}, Member must not be null]")
+        if match["region"] != region:
+            raise InvalidParameterValue("Layers are not in the same region as the "
+                                        "function. Layers are expected to be in region "
+                                        f"{region}.", extra={"Type": "User"})
+        if arn not in had and not exists(arn):
+            raise InvalidParameterValue(f"Layer version {arn} does not exist.",
+                                        extra={"Type": "User"})
+        layer = arn.rsplit(":", 1)[0]
+        if layer in seen:
+            raise InvalidParameterValue(
+                "Two different versions of the same layer are not allowed to be referenced "
+                f"in the same function. {seen[layer]} and {arn} are versions of the same "
+                "layer.", extra={"Type": "User"})
+        seen[layer] = arn

@@ -16,7 +16,7 @@ import shutil
 import uuid
 from pathlib import Path
 
-from fogbank.functions.archive import Package, extract, fsync_dir
+from fogbank.functions.archive import Package, fsync_dir, install, replace_file
 from fogbank.functions.records import FunctionRecord
 
 log = logging.getLogger(__name__)
@@ -54,27 +54,14 @@ class FunctionStore:
         final = self.code_dir(name, package.key)
         if final.is_dir():
             return
-        final.parent.mkdir(parents=True, exist_ok=True)
-        partial = final.parent / f"{_PARTIAL}{uuid.uuid4().hex}"
-        try:
-            extract(data, partial)
-            os.replace(partial, final)
-        finally:
-            shutil.rmtree(partial, ignore_errors=True)
-        fsync_dir(final.parent)
+        install(data, final)
         fsync_dir(self.root / name)
         fsync_dir(self.root)
 
     def save(self, record: FunctionRecord) -> None:
         folder = self.root / record.name
         folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f"{_PARTIAL}{_RECORD}"
-        with open(partial, "wb") as out:
-            out.write(record.to_json())
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, folder / _RECORD)
-        fsync_dir(folder)
+        replace_file(folder / _RECORD, record.to_json())
         self._drop_unused_code(record)
 
     def delete(self, name: str) -> None:

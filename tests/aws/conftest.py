@@ -190,6 +190,12 @@ def lambda_client(endpoint: str) -> Any:
     return client("lambda", endpoint)
 
 
+def node_client(node: Any, service: str = "lambda", **config: Any) -> Any:
+    """A boto3 client of a running node (fogbank.testing.RunningNode) that tries once."""
+    return boto3.client(service, config=Config(retries={"total_max_attempts": 1}, **config),
+                        **node.client_kwargs())
+
+
 def error_of(excinfo: Any) -> tuple[str, str, int]:
     """(code, message, status) of a botocore ClientError caught by pytest.raises."""
     response = excinfo.value.response

@@ -13,15 +13,13 @@ import zlib
 from pathlib import Path
 from typing import Any, Iterator
 
-import boto3
 import httpx
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from fogbank.testing import BIN, RunningNode, clean_env
 
-from .conftest import error_of
+from .conftest import error_of, node_client as client_of
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function"
 ROLE = "arn:aws:iam::000000000000:role/service-role"
@@ -67,11 +65,6 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNode]:
         yield running
     finally:
         running.stop()
-
-
-def client_of(node: RunningNode, service: str = "lambda", **config: Any) -> Any:
-    return boto3.client(service, config=Config(retries={"total_max_attempts": 1}, **config),
-                        **node.client_kwargs())
 
 
 @pytest.fixture(scope="module")

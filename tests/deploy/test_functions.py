@@ -124,6 +124,29 @@ def test_layers_resolve_to_their_content_dirs(runtime, app_dir: Path) -> None:
         functions.create(resource(app_dir, Layers=["arn:aws:lambda:x:1:layer:other:1"]))
 
 
+def test_a_layer_version_is_described_for_the_lambda_api(app_dir: Path) -> None:
+    (app_dir / "deps").mkdir()
+    store = LayerStore()
+    layers = LayerVersionProvider(store, region=REGION, account_id=ACCOUNT)
+    res = resource(app_dir, "Deps", "AWS::Lambda::LayerVersion", Content="deps",
+                   LayerName="deps", Description="shared code", LicenseInfo="MIT",
+                   CompatibleRuntimes=["python3.12"], CompatibleArchitectures=["arm64"])
+    deployed = layers.create(res)
+    ((version, content),) = store.listed()
+    assert (version.name, version.version, version.description, version.license_info,
+            version.compatible_runtimes, version.compatible_architectures,
+            version.from_template) == ("deps", 1, "shared code", "MIT", ("python3.12",),
+                                       ("arm64",), True)
+    assert content == app_dir / "deps"
+    # A restarted node describes it as it was, its date included.
+    restarted = LayerStore()
+    LayerVersionProvider(restarted, region=REGION, account_id=ACCOUNT).restore(res, deployed)
+    assert restarted.listed() == store.listed()
+    updated = layers.update(res, deployed, res)
+    assert [v.version for v, _ in store.listed()] == [2]
+    assert updated.attributes["Version"] == 2
+
+
 def test_missing_layer_content(app_dir: Path) -> None:
     layers = LayerVersionProvider(LayerStore())
     with pytest.raises(TemplateError, match="Resource Deps: ContentUri nothing does not exist"):

@@ -44,11 +44,22 @@ def package(text: str) -> Code:
 SETTINGS = Settings(runtime="python3.12", handler="app.handler", role="role")
 
 
+class NoLayers:
+    def content_dir(self, arn: str) -> None:
+        return None
+
+    def find(self, arn: str) -> None:
+        return None
+
+    def collect(self) -> None:
+        pass
+
+
 def engine(tmp_path: Path, runtime: Runtime) -> ManagedFunctions:
     async def read_object(bucket: str, key: str) -> bytes:
         raise AssertionError("not used")
     return ManagedFunctions(FunctionStore(tmp_path), runtime, read_object=read_object,
-                            layer_dir=lambda arn: None)
+                            layers=NoLayers())
 
 
 def run(coro: Any) -> Any:

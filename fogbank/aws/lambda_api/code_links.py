@@ -1,11 +1,13 @@
-"""GetFunction's `Code.Location`: on AWS a presigned S3 URL of the deployment package,
-valid for ten minutes. Here a signed, expiring URL on the node whose answer is a zip of the
-function's code directory, made when it is asked for.
+"""GetFunction's `Code.Location` and GetLayerVersion's `Content.Location`: on AWS a
+presigned S3 URL of the package, valid for ten minutes. Here a signed, expiring URL on the
+node whose answer is a zip of the function's code directory (or the layer version's
+content), made when it is asked for.
 
-The URL names only the function and its expiry, signed with a key the node draws when it
-starts (a link outlives neither its ten minutes nor the node). The zip holds the files under
-the function's code directory and nothing else: links that lead out of it, the node's own
-state directory and `__pycache__` are left out.
+The URL names only the function (`/_lambda-code/<name>`) or the layer version
+(`/_lambda-code/layers/<name>/<version>`: no function name holds a "/") and its expiry,
+signed with a key the node draws when it starts (a link outlives neither its ten minutes
+nor the node). The zip holds the files under that directory and nothing else: links that
+lead out of it, the node's own state directory and `__pycache__` are left out.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from fogbank.types import AwsError, FunctionSpec
 from fogbank.wire import request_head
 
 PATH_PREFIX = "/_lambda-code/"      # no bucket is named so: S3 bucket names have no "_"
+LAYER_PREFIX = "layers/"
 LINK_LIFETIME_S = 600               # as long as Lambda's presigned code URLs last
 _CHUNK = 64 * 1024
 _IN_MEMORY = 8 * 1024 * 1024        # a zip bigger than this is spooled to a temporary file
@@ -39,21 +42,32 @@ class Functions(Protocol):
     def get(self, name: str) -> FunctionSpec: ...
 
 
+LayerDir = Callable[[str, int], "Path | None"]     # (layer name, version) → its content
+
+
 class CodeLinks:
     """Makes the links (for GetFunction) and serves them (an ASGI app on the edge)."""
 
     def __init__(self, base_url: str, functions: Functions, *,
+                 layers: LayerDir = lambda name, version: None,
                  excluded: Iterable[Path] = (), clock: Callable[[], float] = time.time) -> None:
         self._base_url = base_url.rstrip("/")
         self._functions = functions
+        self._layers = layers
         self._excluded = tuple(Path(p).resolve() for p in excluded)
         self._clock = clock
         self._key = secrets.token_bytes(32)
 
     def url_for(self, spec: FunctionSpec) -> str:
+        return self._link(spec.name)
+
+    def url_for_layer(self, name: str, version: int) -> str:
+        return self._link(f"{LAYER_PREFIX}{name}/{version}")
+
+    def _link(self, path: str) -> str:
         expires = int(self._clock()) + LINK_LIFETIME_S
-        return (f"{self._base_url}{PATH_PREFIX}{quote(spec.name)}?Expires={expires}"
-                f"&Signature={self._signature(spec.name, expires)}")
+        return (f"{self._base_url}{PATH_PREFIX}{quote(path)}?Expires={expires}"
+                f"&Signature={self._signature(path, expires)}")
 
     def handles(self, scope: Scope) -> bool:
         return scope["type"] == "http" and scope["path"].startswith(PATH_PREFIX)
@@ -69,18 +83,26 @@ class CodeLinks:
         if refusal is not None:
             await _error(send, 403, *refusal)
             return
-        try:
-            spec = self._functions.get(name)
-        except (AwsError, KeyError):
-            spec = None
-        if spec is None or not spec.code_dir.is_dir():
+        code_dir = self._directory(name)
+        if code_dir is None or not code_dir.is_dir():
             await _error(send, 404, "NoSuchKey", "The specified key does not exist.")
             return
-        archive = await asyncio.to_thread(self._zip, spec.code_dir)
+        archive = await asyncio.to_thread(self._zip, code_dir)
         try:
-            await _send_file(send, archive, f"{name}.zip", body=head.method == "GET")
+            await _send_file(send, archive, f"{name.replace('/', '-')}.zip",
+                             body=head.method == "GET")
         finally:
             archive.close()
+
+    def _directory(self, name: str) -> Path | None:
+        """The directory a link's path names: a layer version's content or a function's code."""
+        if name.startswith(LAYER_PREFIX):
+            layer, _, version = name[len(LAYER_PREFIX):].partition("/")
+            return self._layers(layer, int(version)) if version.isdigit() else None
+        try:
+            return self._functions.get(name).code_dir
+        except (AwsError, KeyError):
+            return None
 
     def _refusal(self, name: str, expires: str | None,
                  signature: str | None) -> tuple[str, str] | None:

@@ -8,11 +8,19 @@ import hashlib
 import os
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fogbank.functions.records import Revision
 from fogbank.runtime_versions import runtime_version_arn
 from fogbank.types import LATEST, FunctionSpec
+
+class LayerFacts(Protocol):
+    def code_size(self, arn: str) -> int:
+        """A layer version's CodeSize."""
+
+    def arn_of(self, content: Path) -> str | None:
+        """The ARN of the template's layer version whose content this is."""
+
 
 # ListFunctions leaves these out; GetFunction / GetFunctionConfiguration include them.
 _DETAIL_ONLY = ("State", "StateReason", "StateReasonCode", "LastUpdateStatus",
@@ -20,19 +28,20 @@ _DETAIL_ONLY = ("State", "StateReason", "StateReasonCode", "LastUpdateStatus",
 
 
 def function_configuration(spec: FunctionSpec, *, qualifier: str | None = None,
-                           detailed: bool = True,
-                           kept: Revision | None = None) -> dict[str, Any]:
+                           detailed: bool = True, kept: Revision | None = None,
+                           layers: LayerFacts | None = None) -> dict[str, Any]:
     """The configuration of the version a qualifier names (the caller checked that the
     function has it). A qualified request gets the ARN it named, an alias's included, and
-    the number of the version. A function made through the API shows the package and
-    revision Fogbank keeps for that version (`kept`); a template's version shows the
-    current code and settings, which are all Fogbank keeps of it."""
+    the number of the version. A function made through the API shows the package,
+    revision and layers Fogbank keeps for that version (`kept`); a template's version shows
+    the current code and settings, which are all Fogbank keeps of it. `layers` tells each
+    layer's ARN and CodeSize."""
     version = spec.version_of(qualifier)
     if version is None:
         raise ValueError(f"{spec.name} has no version or alias {qualifier}")
     if kept is not None:
         size, sha256 = kept.code_size, kept.code_sha256
-        modified = _lambda_time(dt.datetime.fromtimestamp(kept.last_modified, dt.timezone.utc))
+        modified = lambda_date(kept.last_modified)
         revision_id = kept.revision_id
     else:
         size, sha256, modified = code_facts(spec.code_dir)
@@ -65,11 +74,12 @@ def function_configuration(spec: FunctionSpec, *, qualifier: str | None = None,
         "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{spec.name}",
                           **spec.logging_config},
     }
-    if spec.layers:         # Lambda leaves Layers out of a function that has none
-        config["Layers"] = [_layer(spec, path) for path in spec.layers]
-        if kept is not None and len(kept.settings.layers) == len(spec.layers):
-            for layer, arn in zip(config["Layers"], kept.settings.layers):
-                layer["Arn"] = arn      # the ARN the function was given
+    # Lambda leaves Layers out of a function that has none.
+    if kept is not None and kept.settings.layers:
+        config["Layers"] = [{"Arn": arn, "CodeSize": layers.code_size(arn) if layers else 0}
+                            for arn in kept.settings.layers]
+    elif kept is None and spec.layers:
+        config["Layers"] = [_layer(spec, path, layers) for path in spec.layers]
     if spec.environment:
         config["Environment"] = {"Variables": dict(spec.environment)}
     config["RuntimeVersionConfig"] = {
@@ -108,10 +118,17 @@ def _files(root: Path) -> list[Path]:
     return found
 
 
-def _layer(spec: FunctionSpec, path: Path) -> dict[str, Any]:
+def _layer(spec: FunctionSpec, path: Path, layers: LayerFacts | None) -> dict[str, Any]:
+    """A template function's layer, which the function knows by its content directory."""
     size, _, _ = code_facts(path)
-    arn = f"arn:aws:lambda:{spec.region}:{spec.account_id}:layer:{path.name}:1"
+    arn = (layers.arn_of(path) if layers else None) or \
+        f"arn:aws:lambda:{spec.region}:{spec.account_id}:layer:{path.name}:1"
     return {"Arn": arn, "CodeSize": size}
+
+
+def lambda_date(epoch: float) -> str:
+    """A moment as Lambda writes LastModified and CreatedDate."""
+    return _lambda_time(dt.datetime.fromtimestamp(epoch, dt.timezone.utc))
 
 
 def _lambda_time(moment: dt.datetime) -> str:

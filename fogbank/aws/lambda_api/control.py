@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any, Callable, Mapping
 
 from fogbank.aws.lambda_api.aliases import alias_configuration
-from fogbank.aws.lambda_api.configuration import function_configuration
+from fogbank.aws.lambda_api.configuration import LayerFacts, function_configuration
 from fogbank.aws.lambda_api.invoke_configs import event_invoke_config, no_event_invoke_config
 from fogbank.aws.lambda_api.names import FunctionRef, resolve
 from fogbank.aws.lambda_api.payload import RequestEntityTooLarge
@@ -54,8 +54,9 @@ class ControlPlane:
              "DeleteFunctionEventInvokeConfig")
 
     def __init__(self, managed: ManagedFunctions, get_spec: Callable[[str], FunctionSpec], *,
-                 region: str, account_id: str) -> None:
+                 region: str, account_id: str, layers: LayerFacts | None = None) -> None:
         self._managed = managed
+        self._layers = layers
         self._get_spec = get_spec
         self._region, self._account_id = region, account_id
         # Each operation's handler is the method named as its botocore name in snake case.
@@ -76,14 +77,15 @@ class ControlPlane:
                                      architectures=tuple(params.get("Architectures")
                                                          or ("x86_64",))), params)
         publish = bool(params.get("Publish"))
-        record = await self._managed.create(name, settings, _code(params["Code"], "CreateFunction"),
+        code = package_source(params["Code"], "CreateFunction")
+        record = await self._managed.create(name, settings, code,
                                             tags=params.get("Tags") or {}, publish=publish)
         return self._configuration(name, str(record.last_version) if publish else None)
 
     async def update_function_code(self, params: dict[str, Any],
                                    ctx: CallContext) -> dict[str, Any]:
         name = self._ref(params).name
-        code = _code(params, "UpdateFunctionCode")
+        code = package_source(params, "UpdateFunctionCode")
         if params.get("DryRun"):
             self._managed.record(name)
             return self._configuration(name, None)
@@ -228,7 +230,8 @@ class ControlPlane:
     def _configuration(self, name: str, version: str | None) -> dict[str, Any]:
         record = self._managed.record(name)
         return function_configuration(self._get_spec(name), qualifier=version,
-                                      kept=record.revision(version or LATEST))
+                                      kept=record.revision(version or LATEST),
+                                      layers=self._layers)
 
     def _check_policy_revision(self, ref: FunctionRef, revision_id: str | None) -> None:
         """A policy change names the revision it was read at: the function's own."""
@@ -255,7 +258,7 @@ def _changed(settings: Settings, params: Mapping[str, Any]) -> Settings:
                                 in _CHANGES.items() if params.get(member) is not None})
 
 
-def _code(given: Mapping[str, Any], operation: str) -> Code:
+def package_source(given: Mapping[str, Any], operation: str, what: str = "function code") -> Code:
     """The package a request names: its bytes, or a bucket and key of the node's S3."""
     if given.get("ImageUri"):
         raise _no_images()
@@ -270,8 +273,7 @@ def _code(given: Mapping[str, Any], operation: str) -> Code:
         return Code(zip_file=zipped)
     if bucket and key:
         return Code(s3_bucket=bucket, s3_key=key)
-    raise _user_error("Please provide a source for function code: ZipFile, or S3Bucket and "
-                      "S3Key.")
+    raise _user_error(f"Please provide a source for {what}: ZipFile, or S3Bucket and S3Key.")
 
 
 def _no_images() -> InvalidParameterValue:

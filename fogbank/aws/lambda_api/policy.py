@@ -30,7 +30,7 @@ def statement_of(spec: FunctionSpec, permission: FunctionPermission) -> dict[str
     resource = f"{spec.arn}:{permission.qualifier}" if permission.qualifier else spec.arn
     statement: dict[str, Any] = {
         "Sid": permission.sid, "Effect": "Allow",
-        "Principal": _principal(permission.principal, spec.region),
+        "Principal": principal_of(permission.principal, spec.region),
         "Action": permission.action, "Resource": resource,
     }
     equals = {key: value for key, value in (
@@ -48,7 +48,7 @@ def statement_of(spec: FunctionSpec, permission: FunctionPermission) -> dict[str
     return statement
 
 
-def _principal(principal: str, region: str) -> Any:
+def principal_of(principal: str, region: str) -> Any:
     """As Lambda writes a principal into the policy: a service as such, an account as its
     root user's ARN, an ARN as itself, everyone as "*"."""
     if principal == "*":

@@ -1,7 +1,7 @@
 """The Lambda API: Invoke and the read operations — functions, versions, aliases,
 concurrency, account settings, resource policies, tags, asynchronous invocation settings
 and function URLs — and, with the managed-functions engine, the write operations
-(control.py).
+(control.py); with the layers engine, the layer operations (layers.py).
 
 A translation between Lambda's operations and the runtime (which runs functions), the
 managed-functions engine (which keeps the functions made through the API) and the async
@@ -10,7 +10,6 @@ invoker (which queues Event invocations); it keeps no state of its own.
 from __future__ import annotations
 
 import base64
-import binascii
 import dataclasses
 import json
 from typing import Any, Awaitable, Mapping, Protocol, Sequence
@@ -25,18 +24,20 @@ from fogbank.aws.lambda_api.configuration import code_facts, function_configurat
 from fogbank.aws.lambda_api.function_urls import no_url_config, url_configuration
 from fogbank.aws.lambda_api.invoke_configs import (event_invoke_config, event_invoke_configs,
                                                    no_event_invoke_config)
+from fogbank.aws.lambda_api.layers import LayerOperations
 from fogbank.aws.lambda_api.names import FunctionRef, function_not_found, resolve
+from fogbank.aws.lambda_api.paging import (PAGE_LIMIT, invalid_marker, opaque, start_after,
+                                          unopaque)
 from fogbank.aws.lambda_api.payload import check_client_context, check_size, checked_event
 from fogbank.aws.lambda_api.policy import function_policy
 from fogbank.aws.service import CallContext, Handler
-from fogbank.functions import FunctionRecord, ManagedFunctions
+from fogbank.functions import FunctionRecord, ManagedFunctions, ManagedLayers
 from fogbank.functions.records import Revision
 from fogbank.gateway.function_urls import FunctionUrlRegistry
 from fogbank.types import (LATEST, FunctionSpec, InvalidParameterValue, InvokeResult,
                            ResourceNotFound)
 
 LOG_TAIL_BYTES = 4096       # Lambda returns the last 4 KB of the log with LogType=Tail
-PAGE_LIMIT = 50             # ListFunctions returns at most 50 per page whatever MaxItems says
 # Lambda's account quotas for code storage (GetAccountSettings' AccountLimit), in bytes.
 TOTAL_CODE_SIZE = 75 * 1024 ** 3            # for all deployment packages and layers
 CODE_SIZE_UNZIPPED = 250 * 1024 ** 2        # a function and its layers, extracted
@@ -67,9 +68,12 @@ class LambdaService:
                  region: str = "us-east-1", account_id: str = "000000000000",
                  concurrency_limit: int = 1000,
                  function_urls: FunctionUrlRegistry | None = None,
-                 managed: ManagedFunctions | None = None) -> None:
+                 managed: ManagedFunctions | None = None,
+                 layers: ManagedLayers | None = None) -> None:
         self._runtime = runtime
         self._managed = managed
+        self._layers = None if layers is None else \
+            LayerOperations(layers, code_links, region=region)
         self._function_urls = function_urls or FunctionUrlRegistry()
         self._queue = queue
         self._code_links = code_links
@@ -98,8 +102,10 @@ class LambdaService:
         # Without the managed-functions engine every function comes from the template.
         control = {name: _deployed_from_template(name) for name in ControlPlane.names} \
             if managed is None else \
-            ControlPlane(managed, runtime.get, region=region, account_id=account_id).operations
-        self.operations = {**self.operations, **control}
+            ControlPlane(managed, runtime.get, region=region, account_id=account_id,
+                         layers=self._layers).operations
+        self.operations = {**self.operations, **control,
+                           **(self._layers.operations if self._layers else {})}
 
     async def invoke(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         kind = params.get("InvocationType", "RequestResponse")
@@ -193,27 +199,27 @@ class LambdaService:
         spec = self._function(params)
         names = aliases_of(spec, params.get("FunctionVersion"))
         if params.get("Marker"):
-            after = _unopaque(params["Marker"])
+            after = unopaque(params["Marker"])
             names = [name for name in names if name > after]
         page = names[:params.get("MaxItems", len(names))]
         output: dict[str, Any] = {"Aliases": [
             alias_configuration(spec, n, self._kept_alias(spec, n)) for n in page]}
         if len(page) < len(names):
-            output["NextMarker"] = _opaque(page[-1])
+            output["NextMarker"] = opaque(page[-1])
         return output
 
     async def list_versions_by_function(self, params: dict[str, Any],
                                         ctx: CallContext) -> dict[str, Any]:
         spec = self._function(params)
         versions = [LATEST, *_published(spec)]
-        start = _start_after(versions, params.get("Marker"))
+        start = start_after(versions, params.get("Marker"))
         limit = min(params.get("MaxItems", PAGE_LIMIT), PAGE_LIMIT)
         page = versions[start:start + limit]
         # Each version is listed by its own ARN, $LATEST's included.
         output: dict[str, Any] = {"Versions": [
             self._configuration(spec, version, detailed=False) for version in page]}
         if start + limit < len(versions):
-            output["NextMarker"] = _opaque(page[-1])
+            output["NextMarker"] = opaque(page[-1])
         return output
 
     async def get_function_concurrency(self, params: dict[str, Any],
@@ -265,12 +271,12 @@ class LambdaService:
         except ResourceNotFound:
             raise ResourceNotFound("The function doesn't exist.", extra={"Type": "User"}) from None
         configs = event_invoke_configs(spec)
-        start = _start_after([config["FunctionArn"] for config in configs], params.get("Marker"))
+        start = start_after([config["FunctionArn"] for config in configs], params.get("Marker"))
         limit = params.get("MaxItems", PAGE_LIMIT)
         page = configs[start:start + limit]
         output: dict[str, Any] = {"FunctionEventInvokeConfigs": page}
         if start + limit < len(configs):
-            output["NextMarker"] = _opaque(page[-1]["FunctionArn"])
+            output["NextMarker"] = opaque(page[-1]["FunctionArn"])
         return output
 
     async def get_function_url_config(self, params: dict[str, Any],
@@ -293,13 +299,13 @@ class LambdaService:
         except ResourceNotFound:
             raise ResourceNotFound("Function does not exist", extra={"Type": "User"}) from None
         urls = self._function_urls.of_function(spec.name)
-        start = _start_after([url.function_arn for url in urls], params.get("Marker"))
+        start = start_after([url.function_arn for url in urls], params.get("Marker"))
         limit = min(params.get("MaxItems", PAGE_LIMIT), PAGE_LIMIT)
         page = urls[start:start + limit]
         output: dict[str, Any] = {"FunctionUrlConfigs": [
             url_configuration(url, self._function_urls) for url in page]}
         if start + limit < len(urls):
-            output["NextMarker"] = _opaque(page[-1].function_arn)
+            output["NextMarker"] = opaque(page[-1].function_arn)
         return output
 
     def _configuration(self, spec: FunctionSpec, qualifier: str | None, *,
@@ -310,7 +316,8 @@ class LambdaService:
         record = self._record(spec)
         if record is not None:
             kept = record.revision(spec.version_of(qualifier) or LATEST)
-        return function_configuration(spec, qualifier=qualifier, detailed=detailed, kept=kept)
+        return function_configuration(spec, qualifier=qualifier, detailed=detailed, kept=kept,
+                                      layers=self._layers)
 
     def _kept_alias(self, spec: FunctionSpec, alias: str) -> Any:
         record = self._record(spec)
@@ -398,38 +405,12 @@ def _row_key(row: _Row) -> tuple[str, int]:
 
 def _marker(row: _Row) -> str:
     name, version = _row_key(row)
-    return _opaque(f"{name}:{version}")
+    return opaque(f"{name}:{version}")
 
 
 def _unmarker(marker: str) -> tuple[str, int]:
-    name, _, version = _unopaque(marker).partition(":")
+    name, _, version = unopaque(marker).partition(":")
     try:
         return name, int(version or 0)
     except ValueError:
-        raise _invalid_marker(marker) from None
-
-
-def _opaque(last: str) -> str:
-    # Opaque to clients, like Lambda's markers; it names the last item returned.
-    return base64.urlsafe_b64encode(last.encode()).decode()
-
-
-def _unopaque(marker: str) -> str:
-    try:
-        return base64.b64decode(marker.encode(), altchars=b"-_", validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise _invalid_marker(marker) from None
-
-
-def _start_after(keys: list[str], marker: str | None) -> int:
-    """Where a page starts: after the key a marker names (the first row without one)."""
-    if not marker:
-        return 0
-    after = _unopaque(marker)
-    if after not in keys:
-        raise _invalid_marker(marker)
-    return keys.index(after) + 1
-
-
-def _invalid_marker(marker: str) -> InvalidParameterValue:
-    return InvalidParameterValue(f"Invalid marker: {marker}", extra={"Type": "User"})
+        raise invalid_marker(marker) from None

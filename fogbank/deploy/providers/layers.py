@@ -1,28 +1,36 @@
-"""AWS::Lambda::LayerVersion: a local content directory, known to functions by its ARN."""
+"""AWS::Lambda::LayerVersion: a local content directory, known to functions by its ARN and
+listed by the Lambda API's layer reads beside the layers published through it."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.naming import physical_name
+from fogbank.functions import LayerVersion
 from fogbank.types import Deployed, Resource, partition_for
 
 
 class LayerStore:
-    """Layer version ARN → content directory, shared by the layer and function providers."""
+    """Layer version ARN → its version and content directory, shared by the layer and
+    function providers and the Lambda API's layer reads."""
 
     def __init__(self) -> None:
-        self._dirs: dict[str, Path] = {}
+        self._versions: dict[str, tuple[LayerVersion, Path]] = {}
 
-    def add(self, arn: str, content_dir: Path) -> None:
-        self._dirs[arn] = content_dir
+    def add(self, arn: str, content_dir: Path, version: LayerVersion) -> None:
+        self._versions[arn] = (version, content_dir)
 
     def remove(self, arn: str) -> None:
-        self._dirs.pop(arn, None)
+        self._versions.pop(arn, None)
 
     def content_dir(self, arn: str) -> Path | None:
-        return self._dirs.get(arn)
+        held = self._versions.get(arn)
+        return None if held is None else held[1]
+
+    def listed(self) -> list[tuple[LayerVersion, Path]]:
+        return list(self._versions.values())
 
 
 def local_dir(res: Resource, prop: str, uri_name: str) -> Path:
@@ -62,13 +70,32 @@ class LayerVersionProvider:
         self._store.remove(deployed.physical_id)
 
     def restore(self, res: Resource, deployed: Deployed) -> None:
-        self._store.add(deployed.physical_id, local_dir(res, "Content", "ContentUri"))
+        self._store.add(deployed.physical_id, local_dir(res, "Content", "ContentUri"),
+                        self._version(res, int(deployed.attributes.get("Version", 1)),
+                                      deployed.attributes.get("CreatedDate")))
 
     def _publish(self, res: Resource, version: int) -> Deployed:
         content = local_dir(res, "Content", "ContentUri")
-        name = res.properties.get("LayerName") or physical_name(res, 140)
         layer_arn = (f"arn:{partition_for(self._region)}:lambda:{self._region}:"
-                     f"{self._account_id}:layer:{name}")
+                     f"{self._account_id}:layer:{self._name(res)}")
         arn = f"{layer_arn}:{version}"
-        self._store.add(arn, content)
-        return Deployed(arn, {"LayerVersionArn": arn, "LayerArn": layer_arn, "Version": version})
+        described = self._version(res, version, None)
+        self._store.add(arn, content, described)
+        # CreatedDate is kept so that the version's date outlives a restart.
+        return Deployed(arn, {"LayerVersionArn": arn, "LayerArn": layer_arn, "Version": version,
+                              "CreatedDate": described.created})
+
+    @staticmethod
+    def _name(res: Resource) -> str:
+        return str(res.properties.get("LayerName") or physical_name(res, 140))
+
+    def _version(self, res: Resource, version: int, created: Any) -> LayerVersion:
+        """The version as the Lambda API's layer reads describe it."""
+        props = res.properties
+        return LayerVersion(
+            self._name(res), version, float(created) if created is not None else time.time(),
+            description=str(props.get("Description") or ""),
+            compatible_runtimes=tuple(map(str, props.get("CompatibleRuntimes") or ())),
+            compatible_architectures=tuple(map(str, props.get("CompatibleArchitectures") or ())),
+            license_info=str(props["LicenseInfo"]) if props.get("LicenseInfo") else None,
+            from_template=True)
