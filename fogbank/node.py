@@ -50,7 +50,7 @@ from fogbank.objects import GetObject, ObjectsEngine
 from fogbank.runtime import Runtime, RuntimeConfig
 from fogbank.runtime.resolver import NodeNames
 from fogbank.tables.engine import TablesEngine
-from fogbank.types import AwsError, EventInvokeConfig, InvokeResult
+from fogbank.types import AwsError, EventInvokeConfig, InvokeResult, InvokeSource
 
 log = logging.getLogger("fogbank.node")
 
@@ -116,7 +116,8 @@ class Node:
                                   account_id=cfg.account_id)
         await self.queue.open()          # delivery starts after the first deploy
         self.objects = ObjectsEngine(cfg.state_dir / "objects", region=cfg.region,
-                                     account_id=cfg.account_id, enqueue=self.queue.enqueue)
+                                     account_id=cfg.account_id, enqueue=self.queue.enqueue,
+                                     may_invoke=self.runtime.permits)
         await self.objects.start()
         self.tables = TablesEngine.open(cfg.state_dir, region=cfg.region,
                                         account_id=cfg.account_id,
@@ -200,10 +201,11 @@ class Node:
         return server
 
     async def invoke(self, name: str, payload: bytes, *, trace_header: str | None = None,
-                     wait_s: float | None = None, request_id: str | None = None) -> InvokeResult:
+                     wait_s: float | None = None, request_id: str | None = None,
+                     source: InvokeSource | None = None) -> InvokeResult:
         """The node's Invoker (fogbank.types), for the gateway and the async queue."""
         return await self.runtime.invoke(name, payload, trace_header=trace_header,
-                                         wait_s=wait_s, request_id=request_id)
+                                         wait_s=wait_s, request_id=request_id, source=source)
 
     async def _read_object(self, bucket: str, key: str) -> bytes:
         """An object's bytes, for a function package named by S3Bucket and S3Key."""

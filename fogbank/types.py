@@ -92,6 +92,8 @@ class FunctionPermission:
     principal_org_id: str | None = None
     event_source_token: str | None = None
     function_url_auth_type: str | None = None
+    # InvokedViaFunctionUrl: the statement allows invocations through a function URL only
+    invoked_via_function_url: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,17 +193,57 @@ class WaitExpired(Exception):
     out."""
 
 
+INVOKE_FUNCTION_URL = "lambda:InvokeFunctionUrl"     # the action a function URL's caller needs
+
+
+@dataclass(frozen=True)
+class InvokeSource:
+    """Another service asking to invoke a function, which the function's resource-based
+    policy must allow (runtime/resource_policy.py): its principal, the ARN it acts for,
+    its account, the action, and for a function URL its auth type."""
+
+    principal: str                  # "apigateway.amazonaws.com", "s3.amazonaws.com", "*"
+    source_arn: str | None = None
+    source_account: str | None = None
+    action: str = "lambda:InvokeFunction"
+    url_auth_type: str | None = None
+
+
+class NotPermitted(AwsError):
+    """The function's resource-based policy does not let `InvokeSource` invoke it."""
+
+    code = "AccessDeniedException"
+    status = 403
+    sender_fault = True
+
+
+# Whether a function (NAME or NAME:QUALIFIER) lets `source` invoke it (the runtime's
+# `permits`): for engines that check a destination before they send it events, as S3 checks
+# a notification configuration's functions.
+InvokePermission = Callable[[str, InvokeSource], bool]
+
+
+def execute_api_arn(region: str, account_id: str, api_id: str, *rest: str) -> str:
+    """`arn:aws:execute-api:{region}:{account}:{api}/{rest…}`: what API Gateway presents as
+    the SourceArn of an invocation (stage, method and resource path; or a route key; or
+    `authorizers/{id}`)."""
+    return (f"arn:{partition_for(region)}:execute-api:{region}:{account_id}:"
+            f"{'/'.join((api_id, *rest))}")
+
+
 class Invoker(Protocol):
     """How the gateway and the wire layers invoke functions, never through the runtime
     object: (function name, event bytes) → result. The name may end in ":qualifier" (the
     version or alias the caller named), which the function sees in its invoked ARN.
     `trace_header` is the X-Amzn-Trace-Id the invocation continues; `wait_s`, how long the
     caller waits before WaitExpired; `request_id`, the id the invocation runs under when the
-    caller already gave one out (an Event invocation's, the same on every retry)."""
+    caller already gave one out (an Event invocation's, the same on every retry); `source`,
+    the service asking, when it is not the account itself: the function's resource-based
+    policy must allow it, else NotPermitted."""
 
     def __call__(self, name: str, payload: bytes, *, trace_header: str | None = None,
-                 wait_s: float | None = None,
-                 request_id: str | None = None) -> Awaitable[InvokeResult]: ...
+                 wait_s: float | None = None, request_id: str | None = None,
+                 source: InvokeSource | None = None) -> Awaitable[InvokeResult]: ...
 
 
 # ---------------------------------------------------------------- deploy

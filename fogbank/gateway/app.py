@@ -6,8 +6,8 @@ the scope's host or `/_aws/execute-api/` path — see addressing.py) → route m
 one (throttling.py) → the route's authorizer, if it has one (guard.py)
 → the API key and its usage plan, if the method requires one (usage_plans.py) → REST request
 validation, if the method has a validator (validation.py) → event (event_v1.py /
-event_v2.py) → invoke,
-waited for up to the integration's timeout (the runtime's `wait_s`) →
+event_v2.py) → invoke as API Gateway, which the function's policy must allow
+(invoke_sources.py), waited for up to the integration's timeout (the runtime's `wait_s`) →
 response mapping (responses.py). Gateway failures are raised as `GatewayError` and
 answered in `_respond`, the one place that turns them into responses (a REST API's
 customised gateway responses: gateway_responses.py). Body reading and
@@ -26,8 +26,8 @@ import orjson
 from fogbank.config import DEFAULT_VIEWER_COUNTRY
 from fogbank.edge import lifespan
 from fogbank.ids import request_uuid, trace_id
-from fogbank.types import AwsError, Invoker, TooManyRequests, WaitExpired
-from fogbank.gateway import cors, event_v1, event_v2, gateway_responses
+from fogbank.types import AwsError, Invoker, NotPermitted, TooManyRequests, WaitExpired
+from fogbank.gateway import cors, event_v1, event_v2, gateway_responses, invoke_sources
 from fogbank.gateway.addressing import Address, address_of, select_stage
 from fogbank.gateway.cloudfront import CloudFront
 from fogbank.gateway.guard import RequestGuard
@@ -232,14 +232,21 @@ class GatewayApp:
         event = event_v2.build_event(request) if v2 else event_v1.build_event(request)
         name = _function_name(integration, request.stage.variables)
         timeout_ms = integration.timeout_ms or INTEGRATION_TIMEOUT_MS[request.api.protocol]
+        route = request.match.route
+        source = invoke_sources.integration_source(request.api, request.stage.name,
+                                                   request.method, route.path,
+                                                   request.route_path)
         try:
             # The function continues the trace API Gateway handed it in X-Amzn-Trace-Id.
             result = await self._invoke(name, orjson.dumps(event), trace_header=request.trace,
-                                        wait_s=timeout_ms / 1000)
+                                        wait_s=timeout_ms / 1000, source=source)
         except WaitExpired:
             raise GatewayError(TIMEOUT) from None
         except TooManyRequests:
             raise GatewayError(THROTTLED) from None
+        except NotPermitted as refused:
+            invoke_sources.warn_refused(request.api.api_id, route.key, name, refused)
+            raise GatewayError(INVOKE_FAILED) from None
         except AwsError as exc:
             log.warning("API %s could not invoke %s: %s", request.api.api_id, name, exc)
             raise GatewayError(INVOKE_FAILED) from None

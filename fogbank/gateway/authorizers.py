@@ -26,7 +26,8 @@ from fogbank.gateway.errors import (AUTHORIZER_FAILED, EXPLICIT_DENY, IMPLICIT_D
                                     UNAUTHORIZED, GatewayError)
 from fogbank.gateway import iam_policy
 from fogbank.gateway.model import HTTP, TOKEN, Authorizer
-from fogbank.types import AwsError, Invoker, WaitExpired
+from fogbank.gateway.invoke_sources import warn_refused
+from fogbank.types import AwsError, InvokeSource, Invoker, NotPermitted, WaitExpired
 
 HEADER, QUERY, STAGE_VARIABLE, CONTEXT = "header", "querystring", "stageVariables", "context"
 # Identity source prefixes: REST APIs', HTTP APIs' and WebSocket APIs' spellings.
@@ -127,9 +128,10 @@ class Authorizers:
     async def lambda_grant(self, api_id: str, protocol: str, authorizer: Authorizer,
                            identity: Identity, arn: str,
                            event: Callable[[tuple[str, ...]], dict[str, Any]],
-                           timeout_s: float) -> Grant:
+                           timeout_s: float, source: InvokeSource | None = None) -> Grant:
         """The grant for a request to `arn`, or GatewayError. `event` builds the authorizer
-        event from the identity source values."""
+        event from the identity source values; `source` is who API Gateway says it is to
+        the function (invoke_sources.authorizer_source)."""
         values = tuple(identity.value(source) for source in authorizer.identity_sources)
         if not all(values):
             raise GatewayError(UNAUTHORIZED)
@@ -141,7 +143,8 @@ class Authorizers:
         latency_ms = 0
         if cached is None:
             started = self._monotonic()
-            answer = await self._call(protocol, authorizer, event(values), timeout_s)
+            answer = await self._call(api_id, protocol, authorizer, event(values), timeout_s,
+                                      source)
             latency_ms = int((self._monotonic() - started) * 1000)
             if authorizer.ttl_s > 0 and values:
                 self._store(key, answer, authorizer.ttl_s)
@@ -160,11 +163,16 @@ class Authorizers:
         return Grant(answer.principal_id, answer.context, latency_ms,
                      usage_key=answer.usage_key)
 
-    async def _call(self, protocol: str, authorizer: Authorizer, event: dict[str, Any],
-                    timeout_s: float) -> _Answer:
+    async def _call(self, api_id: str, protocol: str, authorizer: Authorizer,
+                    event: dict[str, Any], timeout_s: float,
+                    source: InvokeSource | None) -> _Answer:
+        function = authorizer.function or ""
         try:
-            result = await self._invoke(authorizer.function or "", orjson.dumps(event),
-                                        wait_s=timeout_s)
+            result = await self._invoke(function, orjson.dumps(event), wait_s=timeout_s,
+                                        source=source)
+        except NotPermitted as refused:
+            warn_refused(api_id, f"its authorizer {authorizer.name}", function, refused)
+            raise GatewayError(AUTHORIZER_FAILED) from None
         except (WaitExpired, AwsError):
             raise GatewayError(AUTHORIZER_FAILED) from None
         try:

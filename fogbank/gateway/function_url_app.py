@@ -29,7 +29,8 @@ from fogbank.gateway.request import (BodyTooLarge, ClientDisconnected, GatewayRe
                                      declared_length, forwarded_headers, read_body)
 from fogbank.gateway.responses import MalformedResponse, Response, from_v2
 from fogbank.ids import request_uuid, trace_id
-from fogbank.types import AwsError, Invoker, ResourceNotFound, TooManyRequests
+from fogbank.types import (INVOKE_FUNCTION_URL, AwsError, InvokeSource, Invoker,
+                           NotPermitted, ResourceNotFound, TooManyRequests)
 from fogbank.wire import request_head
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,16 @@ def iam_identity(scope: dict, account_id: str) -> dict:
                     "callerId": account_id, "cognitoIdentity": None,
                     "principalOrgId": None, "userArn": f"arn:aws:iam::{account_id}:root",
                     "userId": account_id}}
+
+
+def _caller(url: FunctionUrl) -> InvokeSource | None:
+    """Who calls a URL, as the function's policy must allow it: for AuthType NONE anyone
+    (a statement for principal "*", lambda:InvokeFunctionUrl, FunctionUrlAuthType NONE;
+    SAM's FunctionUrlConfig adds it). An AWS_IAM URL's signed caller is the account itself,
+    which Fogbank, having no IAM, never asks about."""
+    if url.auth_type == AWS_IAM:
+        return None
+    return InvokeSource("*", action=INVOKE_FUNCTION_URL, url_auth_type=url.auth_type)
 
 
 class FunctionUrlApp:
@@ -173,11 +184,11 @@ class FunctionUrlApp:
                          trace: str) -> Response:
         try:
             result = await self._invoke(url.target, payload, trace_header=trace,
-                                        request_id=request_id)
+                                        request_id=request_id, source=_caller(url))
         except TooManyRequests:
             raise Refused(THROTTLED) from None
-        except ResourceNotFound:               # its function or alias is gone
-            raise Refused(FORBIDDEN) from None
+        except (ResourceNotFound, NotPermitted):  # its function or alias is gone, or its
+            raise Refused(FORBIDDEN) from None    # policy lets nobody call the URL
         except AwsError as exc:
             log.warning("Function URL %s could not invoke %s: %s", url.url_id, url.target, exc)
             raise Refused(FUNCTION_FAILED) from None

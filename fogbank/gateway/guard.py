@@ -22,6 +22,7 @@ from fogbank.gateway import event_v1, event_v2
 from fogbank.gateway.authorizers import Authorizers, Identity
 from fogbank.gateway.errors import AUTHORIZER_FAILED, UNAUTHORIZED, GatewayError
 from fogbank.gateway.iam_policy import method_arn
+from fogbank.gateway.invoke_sources import authorizer_source
 from fogbank.gateway.jwt_authorizer import JwtAuthorizers
 from fogbank.gateway.model import HTTP, JWT, TOKEN, Authorizer
 from fogbank.gateway.request import GatewayRequest
@@ -51,7 +52,8 @@ class RequestGuard:
                              req.method, req.route_path)
             grant = await self.lambdas.lambda_grant(
                 api.api_id, api.protocol, authorizer, identity, arn,
-                _event_builder(req, authorizer, arn), timeout_s)
+                _event_builder(req, authorizer, arn), timeout_s,
+                authorizer_source(api, route.authorizer_id))
         version = req.match.integration.payload_version
         return replace(req, authorizer=grant.event_value(api.protocol, version),
                        usage_key=grant.usage_key)

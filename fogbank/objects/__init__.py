@@ -7,7 +7,8 @@ Bodies go in and out as async iterators of bytes and are never held whole in mem
 Built by node.py, used by the S3 wire layer, the website app and the deploy providers:
 
     engine = ObjectsEngine(state_dir / "objects", region=..., account_id=...,
-                           enqueue=async_invoker.enqueue)      # notifications → functions
+                           enqueue=async_invoker.enqueue,      # notifications → functions
+                           may_invoke=runtime.permits)         # … if their policy allows S3
     await engine.start()        # opens storage, starts the lifecycle sweeper
     await engine.close()
 
@@ -31,7 +32,8 @@ engine.configs  (configs.py) — CORS, policy, tagging, lifecycle, website, noti
     put(bucket, kind: BucketConfig, document) -> None
         document: the botocore shape as a dict (e.g. {"CORSRules": [...]}, {"TagSet": [...]},
         {"Rules": [...]}, {"IndexDocument": {"Suffix": ...}, ...},
-        {"LambdaFunctionConfigurations": [...]}), or the policy's JSON text.
+        {"LambdaFunctionConfigurations": [...]}), or the policy's JSON text. A notification
+        naming a function whose policy does not let S3 invoke it: InvalidArgument.
     get(bucket, kind) -> dict | str            NoSuchCORSConfiguration, NoSuchBucketPolicy, …
                                                (notification: {} when none, encryption:
                                                SSE-S3, as S3 answers)

@@ -12,10 +12,11 @@ from datetime import date, datetime, timezone
 from typing import Any, Mapping
 
 from fogbank.objects import (access, bucket_settings, cors, encryption, errors, lifecycle,
-                             object_lock, policy, validation, versions)
+                             notifications, object_lock, policy, validation, versions)
 from fogbank.objects.model import Acl, BucketConfig, CorsRule
 from fogbank.objects.buckets import Buckets
 from fogbank.objects.store import Store
+from fogbank.types import InvokePermission
 
 
 def _check_lifecycle(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -77,13 +78,18 @@ def check(kind: BucketConfig, document: Any, bucket: str) -> Any:
 
 
 class BucketConfigs:
-    """`account_id`: the account S3 names when it refuses a public policy."""
+    """`account_id`: the account S3 names when it refuses a public policy, and S3 acts for
+    when it asks a function's policy whether a notification may invoke it (`may_invoke`;
+    None: functions are not asked)."""
 
     def __init__(self, store: Store, buckets: Buckets, *,
-                 account_id: str = "000000000000") -> None:
+                 account_id: str = "000000000000", region: str = "us-east-1",
+                 may_invoke: InvokePermission | None = None) -> None:
         self._store = store
         self._buckets = buckets
         self._account_id = account_id
+        self._region = region
+        self._may_invoke = may_invoke
         self._cache: dict[tuple[str, BucketConfig], Any] = {}
 
     async def put(self, bucket: str, kind: BucketConfig, document: Mapping[str, Any] | str
@@ -93,12 +99,19 @@ class BucketConfigs:
         an ACL with ACLs disabled: AccessControlListNotSupported; disabling ACLs while the
         bucket's ACL grants others access: InvalidBucketAclWithObjectOwnership."""
         await self._buckets.get(bucket)
-        await self._store.db(self._put, bucket, kind, check(kind, document, bucket))
+        await self._store.db(self._put, bucket, kind, self._checked(bucket, kind, document))
 
     def put_now(self, bucket: str, kind: BucketConfig, document: Mapping[str, Any] | str
                 ) -> None:
         """`put` for synchronous callers (the deploy providers)."""
-        self._store.db_sync(self._put, bucket, kind, check(kind, document, bucket))
+        self._store.db_sync(self._put, bucket, kind, self._checked(bucket, kind, document))
+
+    def _checked(self, bucket: str, kind: BucketConfig, document: Any) -> Any:
+        """`check`, and for a notification configuration its functions' consent first."""
+        if kind is BucketConfig.NOTIFICATION and self._may_invoke is not None:
+            notifications.check_destinations(document, bucket, self._may_invoke,
+                                             region=self._region, account_id=self._account_id)
+        return check(kind, document, bucket)
 
     def _put(self, bucket: str, kind: BucketConfig, checked: Any) -> None:
         """On the database thread, so the settings judged are those the change meets."""

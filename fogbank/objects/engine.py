@@ -16,6 +16,7 @@ from fogbank.objects.storage.files import FileBodies
 from fogbank.objects.storage.sqlite import SqliteMetaStore
 from fogbank.objects.store import Store
 from fogbank.objects.uploads import Uploads
+from fogbank.types import InvokePermission
 
 INLINE_LIMIT = 128 * 1024
 
@@ -24,19 +25,23 @@ class ObjectsEngine:
     """Buckets and objects kept under `data_dir` (metadata.db, bodies/, tmp/).
 
     `enqueue(function_name, payload)` queues an asynchronous invocation (the node's
-    AsyncInvoker.enqueue); without it notifications are not delivered. `clock` gives epoch
-    seconds; the lifecycle sweeper runs every `sweep_interval_s` (0: never by itself —
-    tests call `engine.sweeper.sweep()`).
+    AsyncInvoker.enqueue); without it notifications are not delivered. `may_invoke` asks a
+    function's policy whether S3 may invoke it (the runtime's `permits`): a notification
+    configuration naming a function that does not allow it is refused; without it none is.
+    `clock` gives epoch seconds; the lifecycle sweeper runs every `sweep_interval_s` (0:
+    never by itself — tests call `engine.sweeper.sweep()`).
     """
 
     def __init__(self, data_dir: Path, *, region: str = "us-east-1",
                  account_id: str = "000000000000", enqueue: Enqueue | None = None,
+                 may_invoke: InvokePermission | None = None,
                  clock: Callable[[], float] = time.time, sweep_interval_s: float = 3600.0,
                  inline_limit: int = INLINE_LIMIT) -> None:
         self.data_dir = data_dir
         self.region = region
         self.account_id = account_id
         self._enqueue = enqueue
+        self._may_invoke = may_invoke
         self._clock = clock
         self._sweep_interval = sweep_interval_s
         self._inline_limit = inline_limit
@@ -52,7 +57,8 @@ class ObjectsEngine:
             store, clock=self._clock,
             on_create=lambda *created: self.configs.initialize(*created),
             on_delete=lambda name: self.configs.forget(name))
-        self.configs = BucketConfigs(store, self.buckets, account_id=self.account_id)
+        self.configs = BucketConfigs(store, self.buckets, account_id=self.account_id,
+                                     region=self.region, may_invoke=self._may_invoke)
         self.anonymous = AnonymousAccess(self.configs.find, _object_acl(store))
         notifier = Notifier(lambda b: self.configs.find(b, BucketConfig.NOTIFICATION),
                             self._enqueue, region=self.region, clock=self._clock)

@@ -5,7 +5,9 @@ events they want (`s3:ObjectCreated:*`, `s3:ObjectRemoved:Delete`, …) and opti
 prefix / suffix filter rules. Each matching configuration gets one invocation with a
 `{"Records": [record]}` payload, queued durably through `enqueue` (the node's
 AsyncInvoker: retried as Lambda's async invocation is). Queue and topic configurations are
-kept but deliver nothing: no queue or topic engine runs yet.
+kept but deliver nothing: no queue or topic engine runs yet. A configuration is taken only
+if each function's policy lets S3 invoke it for the bucket (`check_destinations`), as S3
+validates destinations when the configuration is put; deliveries are not asked again.
 """
 from __future__ import annotations
 
@@ -17,8 +19,10 @@ from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Mapping
 from urllib.parse import quote_plus
 
+from fogbank.objects import errors
 from fogbank.objects.model import Caller
-from fogbank.types import function_name_from_uri
+from fogbank.types import (InvokePermission, InvokeSource, function_name_from_uri,
+                           partition_for)
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,31 @@ def function_name(arn: str) -> str:
     """The function an ARN names, with its qualifier: an alias or a version (SAM's
     AutoPublishAlias points S3 events at the alias), which the invocation then runs."""
     return function_name_from_uri(arn) or arn
+
+
+def check_destinations(document: Mapping[str, Any], bucket: str, may_invoke: InvokePermission,
+                       *, region: str, account_id: str) -> None:
+    """S3 takes a function as a destination only if the function's resource-based policy
+    lets s3.amazonaws.com invoke it for this bucket (an AWS::Lambda::Permission; SAM's S3
+    events add one): else InvalidArgument, naming each function it could not validate.
+    Shapes are not judged here: a malformed document is left to the configuration check."""
+    targets = document.get("LambdaFunctionConfigurations") if isinstance(document, Mapping) \
+        else None
+    if not isinstance(targets, list):
+        return
+    source = InvokeSource("s3.amazonaws.com", f"arn:{partition_for(region)}:s3:::{bucket}",
+                          account_id)
+    refused: dict[str, str] = {}
+    for target in targets:
+        arn = target.get("LambdaFunctionArn") if isinstance(target, Mapping) else None
+        if not isinstance(arn, str) or may_invoke(function_name(arn), source):
+            continue
+        number = len(refused) // 2 + 1
+        refused[f"ArgumentName{number}"] = f"{arn}, {target.get('Id') or 'null'}"
+        refused[f"ArgumentValue{number}"] = f"Not authorized to invoke function [{arn}]"
+    if refused:
+        raise errors.InvalidArgument("Unable to validate the following destination "
+                                     "configurations", extra=refused)
 
 
 def event_matches(wanted: str, event_name: str) -> bool:

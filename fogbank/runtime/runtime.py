@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 from fogbank.ids import request_uuid
-from fogbank.runtime import build, environment, platform_logs, tracing, waiting
+from fogbank.runtime import (build, environment, platform_logs, resource_policy, tracing,
+                             waiting)
 from fogbank.runtime.frames import EVENT_NEWLINE
 from fogbank.runtime.limits import ConcurrencyLimiter
 from fogbank.runtime.log_settings import LogSettings
@@ -22,8 +23,8 @@ from fogbank.runtime.pool import Pool
 from fogbank.runtime.resolver import NodeNames
 from fogbank.runtime.spawner import Spawner
 from fogbank.runtime.workers import Invocation
-from fogbank.types import (FunctionSpec, InvalidParameterValue, InvokeResult,
-                           ResourceNotFound)
+from fogbank.types import (FunctionSpec, InvalidParameterValue, InvokeResult, InvokeSource,
+                           NotPermitted, ResourceNotFound)
 
 log = logging.getLogger(__name__)
 
@@ -122,11 +123,21 @@ class Runtime:
     def list(self) -> list[FunctionSpec]:
         return [function.spec for function in self._functions.values()]
 
+    def permits(self, name: str, source: InvokeSource) -> bool:
+        """Whether the function `name` ("name" or "name:qualifier") exists and its policy
+        lets `source` invoke it: what S3 asks before it takes a function as a notification
+        destination (fogbank.types.InvokePermission)."""
+        name, _, qualifier = name.partition(":")
+        function = self._functions.get(name)
+        return function is not None and resource_policy.permits(
+            function.spec.permissions, qualifier or None, source)
+
     # ------------------------------------------------------------ invoking
 
     async def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
                      tail_logs: bool = False, trace_header: str | None = None,
-                     wait_s: float | None = None, request_id: str | None = None) -> InvokeResult:
+                     wait_s: float | None = None, request_id: str | None = None,
+                     source: InvokeSource | None = None) -> InvokeResult:
         """`name` as Lambda's FunctionName takes it: "name", or "name:qualifier" when the
         caller named a version or an alias. Lambda hands the function the ARN it was invoked
         by, so `context.invoked_function_arn` ends in the qualifier. The invocation runs in
@@ -138,11 +149,20 @@ class Runtime:
 
         `wait_s` is how long the caller waits, past which it gets WaitExpired while the
         invocation runs on. Only a function whose own timeout comes later needs that watch
-        (a task of its own); the others time out first by themselves."""
+        (a task of its own); the others time out first by themselves. `source` is another
+        service asking (see fogbank.types.Invoker): the function's policy must allow it."""
         name, _, qualifier = name.partition(":")
         function = self._functions.get(name)
         if function is None:
             raise self._not_found(name)
+        if source is not None and not resource_policy.permits(function.spec.permissions,
+                                                              qualifier or None, source):
+            raise NotPermitted(
+                f"The resource-based policy of {function.spec.arn}"
+                f"{':' + qualifier if qualifier else ''} does not allow {source.principal} "
+                f"to call {source.action}"
+                + (f" for {source.source_arn}" if source.source_arn else "")
+                + ": add an AWS::Lambda::Permission")
         call = self._invoke(function, qualifier, payload, client_context, tail_logs,
                             trace_header, request_id)
         if wait_s is None or function.spec.timeout_s <= wait_s:

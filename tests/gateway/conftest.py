@@ -20,7 +20,8 @@ from fogbank.gateway import ApiRegistry, GatewayApp
 from fogbank.gateway.model import (DEFAULT_ROUTE, DEFAULT_STAGE, HTTP, REST, Api, Cors,
                                    Integration, Route, Stage)
 from fogbank.runtime.waiting import within
-from fogbank.types import AwsError, Deployed, InvokeResult, Resource
+from fogbank.types import (AwsError, Deployed, InvokeResult, InvokeSource, NotPermitted,
+                           Resource)
 
 NOW = 1700000000.123          # the gateway's clock in these tests
 CLIENT_IP = "203.0.113.9"
@@ -35,19 +36,28 @@ Handler = Callable[[dict, Any], Any]
 
 
 class FakeRuntime:
-    """Runs Python handlers in-process and records each event, as JSON the function got."""
+    """Runs Python handlers in-process and records each event, as JSON the function got,
+    and who the gateway said it was (`sources`). The functions named in `refusing` have a
+    policy that lets no other service invoke them."""
 
     def __init__(self, handlers: dict[str, Handler]) -> None:
         self.handlers = handlers
         self.events: list[dict] = []
         self.calls: list[str] = []
         self.traces: list[str | None] = []
+        self.sources: list[InvokeSource | None] = []
+        self.refusing: set[str] = set()
 
     async def invoke(self, name: str, payload: bytes, *, trace_header: str | None = None,
-                     wait_s: float | None = None) -> InvokeResult:
+                     wait_s: float | None = None,
+                     source: InvokeSource | None = None) -> InvokeResult:
         """As the runtime's Invoker; a handler that returns a coroutine is awaited, and
         past `wait_s` the caller gets WaitExpired."""
         self.traces.append(trace_header)
+        self.sources.append(source)
+        if source is not None and name in self.refusing:
+            raise NotPermitted(f"The resource-based policy of {name} does not allow "
+                               f"{source.principal}: add an AWS::Lambda::Permission")
         call = self._run(name, payload)
         return await (call if wait_s is None else within(call, wait_s))
 

@@ -11,10 +11,12 @@ import pytest
 
 from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.providers.function_urls import FunctionUrlProvider
+from fogbank.deploy.providers.permissions import PermissionProvider
 from fogbank.gateway.function_urls import (AWS_IAM, BUFFERED, NONE, RESPONSE_STREAM,
                                            FunctionUrlRegistry, url_id_for)
 from fogbank.gateway.model import Cors
-from fogbank.types import Resource
+from fogbank.runtime.resource_policy import permits
+from fogbank.types import FunctionPermission, InvokeSource, Resource
 
 from .conftest import ACCOUNT, REGION, translate
 
@@ -135,3 +137,39 @@ def test_a_wrong_url_fails_the_deploy(provider, props, message):
         provider.create(resource(props))
     assert message in excinfo.value.message
     assert "OrdersUrl" in excinfo.value.message
+
+
+class Statements:
+    """Stands in for the FunctionProvider: the statements PermissionProvider sets."""
+
+    def __init__(self) -> None:
+        self.set: dict[str, list[FunctionPermission]] = {}
+
+    def set_permission(self, name: str, sid: str, permission: FunctionPermission) -> None:
+        self.set.setdefault(name, []).append(permission)
+
+
+@pytest.mark.parametrize("function, qualifier", [({}, None),
+                                                 ({"AutoPublishAlias": "live"}, "live")])
+def test_sam_keeps_the_public_url_permission_and_it_lets_anyone_call(function, qualifier):
+    props = {"FunctionName": "orders", "CodeUri": "s3://bucket/code.zip",
+             "Handler": "app.handler", "Runtime": "python3.11",
+             "FunctionUrlConfig": {"AuthType": "NONE"}, **function}
+    resources = translate({"Transform": "AWS::Serverless-2016-10-31",
+                           "Resources": {"Orders": {"Type": "AWS::Serverless::Function",
+                                                    "Properties": props}}})
+    statements = Statements()
+    provider = PermissionProvider(statements)        # type: ignore[arg-type]
+    for lid, res in resources.items():
+        if res["Type"] == "AWS::Lambda::Permission":
+            properties = dict(res["Properties"])
+            # The deployer resolves the function's Ref (its name) or the alias's (its ARN).
+            properties["FunctionName"] = (f"{ARN}:orders:{qualifier}" if qualifier
+                                          else "orders")
+            provider.create(Resource(lid, res["Type"], properties, Path("."), "app"))
+    granted = statements.set["orders"]
+    assert {p.action for p in granted} == {"lambda:InvokeFunctionUrl", "lambda:InvokeFunction"}
+    anyone = InvokeSource("*", action="lambda:InvokeFunctionUrl", url_auth_type=NONE)
+    assert permits(granted, qualifier, anyone)
+    # The public InvokeFunction statement is for URL calls: API Gateway gets nothing from it.
+    assert not permits(granted, qualifier, InvokeSource("apigateway.amazonaws.com"))

@@ -16,7 +16,7 @@ from fogbank.gateway.function_url_app import FunctionUrlApp
 from fogbank.gateway.function_urls import (AWS_IAM, RESPONSE_STREAM, FunctionUrl,
                                            FunctionUrlRegistry, url_id_for)
 from fogbank.gateway.model import Cors
-from fogbank.types import InvokeResult, TooManyRequests
+from fogbank.types import InvokeResult, InvokeSource, NotPermitted, TooManyRequests
 
 from .conftest import ACCOUNT, CLIENT_IP, NOW, FakeRuntime, Gateway, TimedOut
 
@@ -32,10 +32,11 @@ class UrlRuntime(FakeRuntime):
         self.request_ids: list[str | None] = []
 
     async def invoke(self, name: str, payload: bytes, *, trace_header: str | None = None,
-                     wait_s: float | None = None,
-                     request_id: str | None = None) -> InvokeResult:
+                     wait_s: float | None = None, request_id: str | None = None,
+                     source: InvokeSource | None = None) -> InvokeResult:
         self.request_ids.append(request_id)
-        result = await super().invoke(name, payload, trace_header=trace_header, wait_s=wait_s)
+        result = await super().invoke(name, payload, trace_header=trace_header, wait_s=wait_s,
+                                      source=source)
         return InvokeResult(request_id or result.request_id, result.payload,
                             result.function_error, error_type=result.error_type)
 

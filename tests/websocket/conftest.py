@@ -32,7 +32,7 @@ from fogbank.gateway.model import WEBSOCKET, Api, Integration, Route, Stage
 from fogbank.gateway.websocket import WebSocketGateway, WebSocketLimits, server_options
 from fogbank.testing import RunningNode
 from fogbank.runtime.waiting import within
-from fogbank.types import InvokeResult
+from fogbank.types import InvokeResult, InvokeSource, NotPermitted
 
 HERE = Path(__file__).resolve().parent
 API_ID = "chatapi123"
@@ -53,15 +53,24 @@ def ws_api(routes: dict[str, tuple[str, bool]], expression: str = "$request.body
 
 
 class Functions:
-    """Python handlers standing in for the runtime; records every event by function."""
+    """Python handlers standing in for the runtime; records every event by function, and
+    who the gateway said it was (`sources`). The functions named in `refusing` have a policy
+    that lets no other service invoke them."""
 
     def __init__(self, handlers: dict[str, Handler]) -> None:
         self.handlers = handlers
         self.events: dict[str, list[dict]] = {name: [] for name in handlers}
+        self.sources: list[InvokeSource | None] = []
+        self.refusing: set[str] = set()
 
     async def invoke(self, name: str, payload: bytes, *, trace_header: str | None = None,
-                     wait_s: float | None = None) -> InvokeResult:
+                     wait_s: float | None = None,
+                     source: InvokeSource | None = None) -> InvokeResult:
         """As the runtime's Invoker: past `wait_s` the caller gets WaitExpired."""
+        self.sources.append(source)
+        if source is not None and name in self.refusing:
+            raise NotPermitted(f"The resource-based policy of {name} does not allow "
+                               f"{source.principal}: add an AWS::Lambda::Permission")
         call = self._run(name, payload)
         return await (call if wait_s is None else within(call, wait_s))
 

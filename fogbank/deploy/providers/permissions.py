@@ -1,5 +1,6 @@
 """AWS::Lambda::Permission → a statement of the function's resource policy, which the
-Lambda API's GetPolicy shows (the statements are recorded, not enforced)."""
+Lambda API's GetPolicy shows and the runtime enforces when another service (API Gateway,
+S3, a function URL's callers) invokes the function (runtime/resource_policy.py)."""
 from __future__ import annotations
 
 from typing import Any
@@ -49,7 +50,8 @@ def _permission(res: Resource, sid: str) -> tuple[str, FunctionPermission]:
         source_account=_text(props.get("SourceAccount")),
         principal_org_id=_text(props.get("PrincipalOrgID")),
         event_source_token=_text(props.get("EventSourceToken")),
-        function_url_auth_type=_text(props.get("FunctionUrlAuthType")))
+        function_url_auth_type=_text(props.get("FunctionUrlAuthType")),
+        invoked_via_function_url=str(props.get("InvokedViaFunctionUrl", "")).lower() == "true")
 
 
 def _text(value: Any) -> str | None:

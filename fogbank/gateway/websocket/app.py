@@ -25,11 +25,12 @@ from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qsl
 
 from fogbank.connections import Connection, ConnectionHub
-from fogbank.types import AwsError, Invoker, WaitExpired
+from fogbank.types import AwsError, Invoker, NotPermitted, WaitExpired
 from fogbank.gateway.addressing import address_of
 from fogbank.gateway.authorizers import Authorizers, Identity
 from fogbank.gateway.errors import AUTHORIZER_FAILED, GatewayError, websocket_refusal
 from fogbank.gateway.iam_policy import method_arn
+from fogbank.gateway import invoke_sources
 from fogbank.gateway.model import WEBSOCKET, Api
 from fogbank.gateway.registry import ApiRegistry
 from fogbank.gateway.websocket import events, replies
@@ -63,11 +64,13 @@ class _Refused(Exception):
 
 
 class _IntegrationFailed(Exception):
-    """The route's integration gave no usable answer; `message` is API Gateway's word."""
+    """The route's integration gave no usable answer; `message` is API Gateway's word;
+    `misconfigured`: the function could not be invoked at all (its policy refused it)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, misconfigured: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        self.misconfigured = misconfigured
 
 
 class WebSocketGateway:
@@ -172,7 +175,8 @@ class WebSocketGateway:
                 api.api_id, WEBSOCKET, authorizer, identity, arn,
                 lambda _: events.authorizer_event(info, delivery, headers, query, arn,
                                                   stage_variables),
-                self.limits.integration_timeout_s)
+                self.limits.integration_timeout_s,
+                invoke_sources.authorizer_source(api, route.authorizer_id))
         except GatewayError as refused:
             raise _Refused(*websocket_refusal(refused.kind)) from None
         return replace(info, authorizer=grant.event_value(WEBSOCKET, "1.0"))
@@ -187,12 +191,12 @@ class WebSocketGateway:
                                      tuple(parse_qsl(scope.get("query_string", b"").decode(
                                          "latin-1"), keep_blank_values=True)))
         try:
-            payload = await self._call(target, event)
+            payload = await self._call(api, info.stage, target, event)
         except _IntegrationFailed as failed:
-            raise _failed_connect(failed.message) from None
+            raise _failed_connect(failed) from None
         status, subprotocol = replies.connect_status(payload)
         if status is None:
-            raise _failed_connect(replies.INTERNAL_ERROR)
+            raise _failed_connect(_IntegrationFailed(replies.INTERNAL_ERROR))
         if not 200 <= status < 300:
             raise _Refused(status)
         return subprotocol
@@ -234,7 +238,7 @@ class WebSocketGateway:
         event = events.message_event(info, delivery, new_id(), target.route.key, body,
                                      is_base64)
         try:
-            payload = await self._call(target, event)
+            payload = await self._call(live.api, info.stage, target, event)
         except _IntegrationFailed as failed:
             await self._reply(session, replies.gateway_error(
                 failed.message, info.connection_id, delivery.request_id))
@@ -249,21 +253,27 @@ class WebSocketGateway:
         target = self._tables.of(live.api).get(DISCONNECT) if live else None
         if target is not None:
             try:
-                await self._call(target, events.disconnect_event(info, self._delivery(), code,
-                                                                 reason))
+                await self._call(live.api, info.stage, target,
+                                 events.disconnect_event(info, self._delivery(), code, reason))
             except _IntegrationFailed:
                 pass                  # nobody is left to tell
 
-    async def _call(self, target: Target, event: dict[str, Any]) -> bytes:
+    async def _call(self, api: Api, stage: str, target: Target, event: dict[str, Any]
+                    ) -> bytes:
         """The function's result, or _IntegrationFailed."""
         name = target.integration.function or ""
         timeout_ms = target.integration.timeout_ms
         timeout_s = self.limits.integration_timeout_s if timeout_ms is None else timeout_ms / 1000
+        key = target.route.key
         try:
             result = await self._invoke(name, json.dumps(event, separators=(",", ":")).encode(),
-                                        wait_s=timeout_s)
+                                        wait_s=timeout_s,
+                                        source=invoke_sources.route_source(api, stage, key))
         except WaitExpired:
             raise _IntegrationFailed(replies.TIMED_OUT) from None
+        except NotPermitted as refused:
+            invoke_sources.warn_refused(api.api_id, key, name, refused)
+            raise _IntegrationFailed(replies.INTERNAL_ERROR, misconfigured=True) from None
         except AwsError as exc:
             log.warning("WebSocket route %s could not invoke %s: %s", target.route.key, name,
                         exc.message)
@@ -346,10 +356,12 @@ class WebSocketGateway:
             await self.close(cid, 1001, "Going away")
 
 
-def _failed_connect(message: str) -> _Refused:
-    """The handshake's answer when $connect's integration failed or timed out."""
-    return _Refused(504 if message == replies.TIMED_OUT else 502,
-                    json.dumps({"message": message}).encode())
+def _failed_connect(failed: _IntegrationFailed) -> _Refused:
+    """The handshake's answer when $connect's integration failed or timed out, or could
+    not be invoked (API Gateway's configuration error, 500)."""
+    status = (500 if failed.misconfigured else
+              504 if failed.message == replies.TIMED_OUT else 502)
+    return _Refused(status, json.dumps({"message": failed.message}).encode())
 
 
 def _header(scope: dict, name: str) -> str | None:
