@@ -10,8 +10,10 @@ from typing import Any, Callable, Collection, Mapping
 from fogbank.tables import keys
 from fogbank.tables.catalog import Catalog
 from fogbank.tables.describe import Figures, describe_table
+from fogbank.tables.encryption import apply_sse
 from fogbank.tables.errors import ResourceInUseException, ValidationException
 from fogbank.tables.indexes import backfill_index
+from fogbank.tables.on_demand import check_on_demand, updated_limits
 from fogbank.tables.schema import (INVALID, MAX_GSIS, MAX_LSIS, TableDef, check_billing,
                                    check_gsi_key_schema, check_key_schema, check_projection,
                                    check_stream)
@@ -83,6 +85,11 @@ class ControlPlane:
         spec = params.get("StreamSpecification")
         if spec and spec.get("StreamEnabled"):
             _enable_stream(record, spec, now)
+        apply_sse(record, params.get("SSESpecification"), self._catalog.region,
+                  self._catalog.account_id)
+        check_on_demand(params.get("OnDemandThroughput"), mode, updating=False)
+        if params.get("OnDemandThroughput"):
+            record["OnDemandThroughput"] = updated_limits({}, params["OnDemandThroughput"])
         return record
 
     def delete_table(self, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -140,6 +147,9 @@ class ControlPlane:
             table = self._catalog.described(name)
             record = copy.deepcopy(dict(table.record))
             created[:] = apply_update(record, params, self._clock())
+            if params.get("SSESpecification") is not None:
+                apply_sse(record, params["SSESpecification"], self._catalog.region,
+                          self._catalog.account_id, updating=True)
             saved = self._catalog.save(writer, record)
             for index_name in created:
                 backfill_index(writer, saved, saved.indexes[index_name])
@@ -203,6 +213,9 @@ class ControlPlane:
     def untag_resource(self, params: Mapping[str, Any]) -> dict[str, Any]:
         if not params["TagKeys"]:
             raise ValidationException("Atleast one Tag Key needs to be provided as Input.")
+        for key in params["TagKeys"]:
+            if not key:
+                raise ValidationException("The Tag Key provided is invalid, Key: ")
         drop = set(params["TagKeys"])
         self._retag(params["ResourceArn"],
                     lambda current: {k: v for k, v in current.items() if k not in drop})
@@ -258,7 +271,7 @@ def _check_indexes(schema: list, lsis: list, gsis: list, mode: str,
             raise ValidationException(INVALID + f"Duplicate index name: {name}")
         seen.add(name)
         check(index.get("KeySchema") or [])
-        check_projection(index.get("Projection"), name)
+        check_projection(index.get("Projection"))
     for index in lsis:
         ks = index["KeySchema"]
         if ks[0]["AttributeName"] != table_hash:

@@ -11,6 +11,7 @@ from fogbank.tables.errors import ValidationException
 from fogbank.tables.validation import check_enum, check_table_name, constraint_error, name_problems
 
 MAX_TAGS = 50                      # DynamoDB's tags per resource
+MAX_KEY_NAME = 255                 # characters in a key attribute's name
 # AWS's tag character set: letters, spaces and numbers in any script, and these symbols
 # (DynamoDB's guide lists all but "@", which AWS's common tagging pattern allows).
 TAG_SYMBOLS = "_.:/=+-@"
@@ -18,6 +19,11 @@ TAG_PATTERN = r"[\p{L}\p{Z}\p{N}_.:/=+\-@]"
 
 
 def checked_tags(given: list[Mapping[str, str]]) -> dict[str, str]:
+    # A missing key or value is DynamoDB's own check, worded by hand, before the others.
+    for tag in given:
+        for member in ("Key", "Value"):
+            if tag.get(member) is None:
+                raise ValidationException(f"The Tag {member} provided is invalid, {member}: null")
     problems = [p for number, tag in enumerate(given, start=1) for p in _tag_problems(number, tag)]
     if problems:
         raise constraint_error(problems)
@@ -39,12 +45,8 @@ def _tag_problems(number: int, tag: Mapping[str, str]) -> list[str]:
     problems = []
     for member, low, high, pattern in (("Key", 1, 128, TAG_PATTERN + "+"),
                                        ("Value", 0, 256, TAG_PATTERN + "*")):
-        text = tag.get(member)
+        text = tag[member]
         where = f"tags.{number}.member.{member.lower()}"
-        if text is None:
-            problems.append(f"Value null at '{where}' failed to satisfy constraint: Member "
-                            "must not be null")
-            continue
         if len(text) < low:
             problems.append(f"Value '{text}' at '{where}' failed to satisfy constraint: Member "
                             f"must have length greater than or equal to {low}")
@@ -89,12 +91,7 @@ def check_create_table(params: Mapping[str, Any]) -> None:
     """The request validator's checks on CreateTable's nested members (the wire layer checks
     only top-level ones): missing required members, enums and index names, in one message."""
     check_table_name(params["TableName"])
-    problems: list[str | None] = []
-    for n, attr in enumerate(params.get("AttributeDefinitions") or (), start=1):
-        where = f"attributeDefinitions.{n}.member"
-        problems.append(_null(attr, "AttributeName", where))
-        problems.append(_null(attr, "AttributeType", where) or check_enum(
-            attr["AttributeType"], f"{where}.attributeType", ("B", "N", "S")))
+    problems = attribute_definition_problems(params.get("AttributeDefinitions") or ())
     problems += key_schema_problems(params.get("KeySchema") or (), "keySchema")
     for field in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
         for n, index in enumerate(params.get(field) or (), start=1):
@@ -112,10 +109,32 @@ def _null(shape: Mapping[str, Any], member: str, where: str) -> str | None:
             "constraint: Member must not be null")
 
 
+def attribute_definition_problems(definitions: Any) -> list[str | None]:
+    problems: list[str | None] = []
+    for n, attr in enumerate(definitions, start=1):
+        where = f"attributeDefinitions.{n}.member"
+        problems.append(_null(attr, "AttributeName", where)
+                        or _key_name_problem(attr["AttributeName"], f"{where}.attributeName"))
+        problems.append(_null(attr, "AttributeType", where) or check_enum(
+            attr["AttributeType"], f"{where}.attributeType", ("B", "N", "S")))
+    return problems
+
+
+def _key_name_problem(name: str, where: str) -> str | None:
+    """A key attribute's name is 1 to 255 characters (the model's KeySchemaAttributeName),
+    in the key schemas and attribute definitions alike."""
+    if 1 <= len(name) <= MAX_KEY_NAME:
+        return None
+    bound = "greater than or equal to 1" if not name else f"less than or equal to {MAX_KEY_NAME}"
+    return (f"Value '{name}' at '{where}' failed to satisfy constraint: Member must have "
+            f"length {bound}")
+
+
 def key_schema_problems(schema: Any, where: str) -> list[str | None]:
     problems: list[str | None] = []
     for n, key in enumerate(schema, start=1):
-        problems.append(_null(key, "AttributeName", f"{where}.{n}.member"))
+        problems.append(_null(key, "AttributeName", f"{where}.{n}.member") or _key_name_problem(
+            key["AttributeName"], f"{where}.{n}.member.attributeName"))
         problems.append(_null(key, "KeyType", f"{where}.{n}.member") or check_enum(
             key["KeyType"], f"{where}.{n}.member.keyType", ("HASH", "RANGE")))
     return problems

@@ -7,6 +7,7 @@ import time
 from typing import Any, Callable, Collection
 
 from fogbank.tables import keys, records
+from fogbank.tables.on_demand import described_limits
 from fogbank.tables.schema import IndexDef, TableDef
 from fogbank.tables.storage import Reader, prefix_end
 
@@ -82,7 +83,9 @@ def describe_table(table: TableDef, arn: str, status: str, reader: Reader | None
     tid = keys.table_id_bytes(table.tid)
     count, size = figures.of(reader, keys.ITEMS + tid)
     description: dict[str, Any] = {
-        "AttributeDefinitions": record["AttributeDefinitions"],
+        # DynamoDB lists the definitions by name, whatever order they were given in.
+        "AttributeDefinitions": sorted(record["AttributeDefinitions"],
+                                       key=lambda a: a["AttributeName"]),
         "TableName": table.name,
         "KeySchema": record["KeySchema"],
         "TableStatus": status,
@@ -98,6 +101,8 @@ def describe_table(table: TableDef, arn: str, status: str, reader: Reader | None
         description["BillingModeSummary"] = {
             "BillingMode": billing,
             "LastUpdateToPayPerRequestDateTime": _when(record["_created"])}
+    if record.get("OnDemandThroughput"):
+        description["OnDemandThroughput"] = described_limits(record["OnDemandThroughput"])
     if record.get("TableClass", "STANDARD") != "STANDARD":
         description["TableClassSummary"] = {"TableClass": record["TableClass"]}
     for local, field in ((True, "LocalSecondaryIndexes"), (False, "GlobalSecondaryIndexes")):
@@ -106,7 +111,8 @@ def describe_table(table: TableDef, arn: str, status: str, reader: Reader | None
                      for i in record.get(field) or ()]
         if described:
             description[field] = described
-    if record.get("StreamSpecification"):
+    if (record.get("StreamSpecification") or {}).get("StreamEnabled"):
+        # A disabled stream leaves no StreamSpecification, only its LatestStreamArn.
         description["StreamSpecification"] = record["StreamSpecification"]
     if record.get("LatestStreamLabel"):
         description["LatestStreamLabel"] = record["LatestStreamLabel"]
@@ -126,11 +132,20 @@ def _describe_index(index: IndexDef, table_arn: str, tid: bytes, billing: str,
     record = index.record
     described: dict[str, Any] = {
         "IndexName": index.name, "KeySchema": record["KeySchema"],
-        "Projection": record.get("Projection") or {"ProjectionType": "ALL"},
+        "Projection": _projection(record.get("Projection") or {"ProjectionType": "ALL"}),
         "IndexSizeBytes": size, "ItemCount": count,
         "IndexArn": f"{table_arn}/index/{index.name}",
     }
     if not index.local:
         described["IndexStatus"] = "CREATING" if creating else "ACTIVE"
         described["ProvisionedThroughput"] = _throughput(record, billing)
+        if record.get("OnDemandThroughput") and billing == "PAY_PER_REQUEST":
+            described["OnDemandThroughput"] = described_limits(record["OnDemandThroughput"])
     return described
+
+
+def _projection(projection: dict[str, Any]) -> dict[str, Any]:
+    """An index's Projection as DynamoDB describes it: NonKeyAttributes sorted by name."""
+    if "NonKeyAttributes" not in projection:
+        return projection
+    return dict(projection, NonKeyAttributes=sorted(projection["NonKeyAttributes"]))

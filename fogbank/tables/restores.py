@@ -19,6 +19,7 @@ from fogbank.tables import keys
 from fogbank.tables.backups import Backups, copy_range, items_space
 from fogbank.tables.catalog import Catalog
 from fogbank.tables.control import ControlPlane
+from fogbank.tables.encryption import sse_description
 from fogbank.tables.errors import (InvalidRestoreTimeException,
                                    PointInTimeRecoveryUnavailableException,
                                    TableAlreadyExistsException, TableNotFoundException,
@@ -109,7 +110,8 @@ class Restores:
         record = self._control.table_record(create_params(source, params))
         override = params.get("SSESpecificationOverride")
         # Without an override the target is encrypted as the source was.
-        sse = _sse(override, self._catalog) if override is not None else source.get("_sse")
+        sse = (sse_description(override, self._catalog.region, self._catalog.account_id)
+               if override is not None else source.get("_sse"))
         if sse:
             record["_sse"] = sse
         return record
@@ -181,18 +183,6 @@ def _index(index: Mapping[str, Any], *, with_throughput: bool) -> dict[str, Any]
     if with_throughput and index.get("ProvisionedThroughput"):
         out["ProvisionedThroughput"] = dict(index["ProvisionedThroughput"])
     return out
-
-
-def _sse(spec: Mapping[str, Any] | None, catalog: Catalog) -> dict[str, Any] | None:
-    """SSESpecificationOverride as the SSEDescription the target reports; None for the
-    default (an AWS owned key, which DynamoDB does not describe)."""
-    if not spec or not spec.get("Enabled"):
-        return None
-    key = spec.get("KMSMasterKeyId") or "alias/aws/dynamodb"
-    if not key.startswith("arn:"):
-        resource = key if key.startswith("alias/") else f"key/{key}"
-        key = f"arn:aws:kms:{catalog.region}:{catalog.account_id}:{resource}"
-    return {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": key}
 
 
 def _iso(epoch: float) -> str:

@@ -120,16 +120,16 @@ def check_gsi_key_schema(schema: list[Mapping[str, Any]], where: str = "") -> No
     _check_first_is_hash(schema)
     hashes = kinds.count("HASH")
     if "HASH" in kinds[hashes:]:
-        raise ValidationException("Invalid KeySchema: The HASH KeySchemaElements must come "
-                                  "before the RANGE KeySchemaElements")
+        raise ValidationException(INVALID + "All HASH key attributes must precede RANGE key "
+                                  "attributes in the KeySchema")
     for kind, count in (("HASH", hashes), ("RANGE", len(kinds) - hashes)):
         if count > MAX_INDEX_KEY_PARTS:
-            raise ValidationException(
-                f"Invalid KeySchema: A global secondary index can have at most "
-                f"{MAX_INDEX_KEY_PARTS} {kind} KeySchemaElements")
+            raise ValidationException(INVALID + "The KeySchema exceeds the maximum allowed "
+                                      f"number of {kind} key attributes")
     names = [k["AttributeName"] for k in schema]
     if len(set(names)) != len(names):
-        raise ValidationException("Invalid KeySchema: Some KeySchemaElements have the same name")
+        raise ValidationException("The KeySchema contains multiple key attributes with the "
+                                  "same name")
 
 
 def _bad_length(schema: list[Mapping[str, Any]] | None, where: str, most: int) -> None:
@@ -144,12 +144,12 @@ def _check_first_is_hash(schema: list[Mapping[str, Any]]) -> None:
         raise ValidationException("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
 
 
-def check_projection(projection: Mapping[str, Any] | None, index: str) -> None:
+def check_projection(projection: Mapping[str, Any] | None) -> None:
     projection = projection or {}
     kind = projection.get("ProjectionType")
     non_key = projection.get("NonKeyAttributes")
     if kind is None:
-        raise ValidationException(INVALID + f"Unknown ProjectionType: null for index: {index}")
+        raise ValidationException(INVALID + "Unknown ProjectionType: null")
     if kind != "INCLUDE" and non_key:
         raise ValidationException(INVALID + f"ProjectionType is {kind}, but NonKeyAttributes "
                                   "is specified")
@@ -178,24 +178,37 @@ def check_billing(params: Mapping[str, Any], mode: str, *, needs_throughput: boo
 
 
 STREAM_VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")
+# As DynamoDB's validator lists them in "Member must satisfy enum value set: [...]".
+_STREAM_VIEW_ORDER = ("OLD_IMAGE", "KEYS_ONLY", "NEW_AND_OLD_IMAGES", "NEW_IMAGE")
+# The view type rules in CreateTable's words, then UpdateTable's.
+_STREAM_RULES = {
+    False: ("Table is being created with a stream enabled, UpdateViewType is required",
+            "Table is being created with a stream disabled, UpdateViewType should not be "
+            "specified"),
+    True: ("If stream is being enabled then UpdateViewType is required",
+           "If stream is being disabled, then UpdateViewType must not be specified"),
+}
 
 
-def check_stream(spec: Mapping[str, Any] | None) -> None:
-    if not spec:
+def check_stream(spec: Mapping[str, Any] | None, *, updating: bool = False) -> None:
+    if spec is None:
         return
+    if spec.get("StreamEnabled") is None:
+        raise ValidationException(
+            "1 validation error detected: Value null at 'streamSpecification.streamEnabled' "
+            "failed to satisfy constraint: Member must not be null")
     view = spec.get("StreamViewType")
     if view is not None and view not in STREAM_VIEW_TYPES:
         # The request validator's message (validation.py imports this module, hence inline).
         raise ValidationException(
             f"1 validation error detected: Value '{view}' at 'streamSpecification.streamViewType' "
             "failed to satisfy constraint: Member must satisfy enum value set: "
-            f"[{', '.join(STREAM_VIEW_TYPES)}]")
-    if spec.get("StreamEnabled") and not spec.get("StreamViewType"):
-        raise ValidationException(
-            INVALID + "You must specify a StreamViewType when enabling a stream")
-    if not spec.get("StreamEnabled") and spec.get("StreamViewType"):
-        raise ValidationException(
-            INVALID + "You cannot specify a StreamViewType when disabling a stream")
+            f"[{', '.join(_STREAM_VIEW_ORDER)}]")
+    needs_view, refuses_view = _STREAM_RULES[updating]
+    if spec.get("StreamEnabled") and not view:
+        raise ValidationException(INVALID + needs_view)
+    if not spec.get("StreamEnabled") and view:
+        raise ValidationException(INVALID + refuses_view)
 
 
 def _show(value: Any) -> str:

@@ -4,10 +4,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping
 
-from fogbank.tables.control_checks import index_problems
+from fogbank.tables.control_checks import attribute_definition_problems, index_problems
 from fogbank.tables.errors import LimitExceededException, ResourceNotFoundException, ValidationException
+from fogbank.tables.on_demand import check_on_demand, updated_limits
 from fogbank.tables.schema import (INVALID, MAX_GSIS, check_billing, check_gsi_key_schema,
                                    check_projection, check_stream)
+from fogbank.tables.update_rules import (check_index_update, check_switch_to_provisioned,
+                                         check_throughput_changes, check_together,
+                                         present_changes)
 from fogbank.tables.validation import constraint_error
 
 _CHANGES = ("ProvisionedThroughput", "BillingMode", "StreamSpecification",
@@ -18,28 +22,23 @@ _GSI_ACTIONS = ("Create", "Update", "Delete")
 
 def apply_update(record: dict[str, Any], params: Mapping[str, Any], now: float) -> list[str]:
     """Changes `record` in place; returns the names of the indexes it creates."""
-    # An empty GlobalSecondaryIndexUpdates list asks for nothing, as if it were absent.
-    if not any(params.get(name) not in (None, []) for name in _CHANGES):
+    changes = present_changes(params, _CHANGES)
+    # An empty GlobalSecondaryIndexUpdates list asks for nothing, as if it were absent...
+    if not changes:
         raise ValidationException(
             "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
             "GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, "
             "MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, "
             "DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is "
             "required")
+    # ...but beside a change, it is refused.
+    if params.get("GlobalSecondaryIndexUpdates") == []:
+        raise ValidationException(INVALID + "List of GlobalSecondaryIndexUpdates is empty")
     updates = params.get("GlobalSecondaryIndexUpdates") or []
-    _check_index_updates(updates)
+    _check_index_updates(updates, params.get("AttributeDefinitions") or [])
+    check_together(params, changes)
     mode = params.get("BillingMode", record.get("BillingMode", "PROVISIONED"))
-    if "BillingMode" in params or "ProvisionedThroughput" in params:
-        if (mode == "PROVISIONED" and record.get("BillingMode") != "PROVISIONED"
-                and params.get("ProvisionedThroughput") is None):
-            raise ValidationException(INVALID + "ProvisionedThroughput must be specified when "
-                                      "BillingMode is PROVISIONED")
-        check_billing(params, mode, needs_throughput=False)
-        record["BillingMode"] = mode
-        if params.get("ProvisionedThroughput"):
-            record["ProvisionedThroughput"] = dict(params["ProvisionedThroughput"])
-        elif mode == "PAY_PER_REQUEST":
-            record["ProvisionedThroughput"] = {}
+    _update_billing(record, params, mode, updates)
     if params.get("DeletionProtectionEnabled") is not None:
         record["DeletionProtectionEnabled"] = bool(params["DeletionProtectionEnabled"])
     if params.get("TableClass"):
@@ -55,8 +54,7 @@ def apply_update(record: dict[str, Any], params: Mapping[str, Any], now: float) 
         elif "Delete" in change:
             _delete_index(record, change["Delete"]["IndexName"])
         elif "Update" in change:
-            _find(record, change["Update"]["IndexName"])["ProvisionedThroughput"] = dict(
-                change["Update"].get("ProvisionedThroughput") or {})
+            _update_index(record, change["Update"], mode)
     used = {k["AttributeName"] for k in record["KeySchema"]}
     for index in record.get("LocalSecondaryIndexes", []) + record.get("GlobalSecondaryIndexes", []):
         used |= {k["AttributeName"] for k in index["KeySchema"]}
@@ -64,8 +62,36 @@ def apply_update(record: dict[str, Any], params: Mapping[str, Any], now: float) 
     return created
 
 
+def _update_billing(record: dict[str, Any], params: Mapping[str, Any], mode: str,
+                    updates: list[Mapping[str, Any]]) -> None:
+    """BillingMode, ProvisionedThroughput and OnDemandThroughput."""
+    was = record.get("BillingMode", "PROVISIONED")
+    if "BillingMode" in params or "ProvisionedThroughput" in params:
+        if (mode == "PROVISIONED" and was != "PROVISIONED"
+                and params.get("ProvisionedThroughput") is None):
+            raise ValidationException(INVALID + "ProvisionedThroughput must be specified when "
+                                      "BillingMode is PROVISIONED")
+        check_billing(params, mode, needs_throughput=False)
+        if params.get("ProvisionedThroughput") and was == "PROVISIONED":
+            check_throughput_changes(record, params["ProvisionedThroughput"])
+        if mode == "PROVISIONED" and was != "PROVISIONED":
+            check_switch_to_provisioned(record, updates)
+            # Limits are an on-demand table's: a switch to provisioned drops them.
+            for holder in [record, *record.get("GlobalSecondaryIndexes", [])]:
+                holder.pop("OnDemandThroughput", None)
+        record["BillingMode"] = mode
+        if params.get("ProvisionedThroughput"):
+            record["ProvisionedThroughput"] = dict(params["ProvisionedThroughput"])
+        elif mode == "PAY_PER_REQUEST":
+            record["ProvisionedThroughput"] = {}
+    limits = params.get("OnDemandThroughput")
+    if limits:
+        check_on_demand(limits, mode, updating=True)
+        record["OnDemandThroughput"] = updated_limits(record.get("OnDemandThroughput"), limits)
+
+
 def _update_stream(record: dict[str, Any], spec: Mapping[str, Any], now: float) -> None:
-    check_stream(spec)
+    check_stream(spec, updating=True)
     current = record.get("StreamSpecification") or {}
     name = record["TableName"]
     if spec.get("StreamEnabled"):
@@ -85,9 +111,11 @@ def _update_stream(record: dict[str, Any], spec: Mapping[str, Any], now: float) 
                 stream["disabled"] = now
 
 
-def _check_index_updates(updates: list[Mapping[str, Any]]) -> None:
-    """GlobalSecondaryIndexUpdates' shape: one action per entry, one index change per call."""
-    problems: list[str | None] = []
+def _check_index_updates(updates: list[Mapping[str, Any]],
+                         definitions: list[Mapping[str, Any]]) -> None:
+    """GlobalSecondaryIndexUpdates' shape: one action per entry, one index change per call;
+    the new attributes' definitions checked with them, first, as the model orders them."""
+    problems = attribute_definition_problems(definitions)
     for n, change in enumerate(updates, start=1):
         create = change.get("Create")
         if create is not None:
@@ -126,7 +154,7 @@ def _create_index(record: dict[str, Any], spec: Mapping[str, Any], known: dict,
         raise LimitExceededException("Subscriber limit exceeded: Number of global secondary "
                                      f"indexes exceeds per-table limit of {MAX_GSIS}")
     check_gsi_key_schema(spec.get("KeySchema") or [])
-    check_projection(spec.get("Projection"), name)
+    check_projection(spec.get("Projection"))
     # The request must define the new index's keys itself, even ones the table already has.
     if not given:
         raise ValidationException(INVALID + f"AttributeDefinitions is not specified for index: {name}")
@@ -142,12 +170,16 @@ def _create_index(record: dict[str, Any], spec: Mapping[str, Any], known: dict,
                 f"{_schema_text(_key_using(record, attr), known)} New schema: "
                 f"{_schema_text(spec['KeySchema'], given)}")
     if mode == "PROVISIONED" and not spec.get("ProvisionedThroughput"):
-        raise ValidationException(INVALID + "ProvisionedThroughput must be specified for index: "
-                                  f"{name}")
+        raise ValidationException(INVALID + "Both ReadCapacityUnits and WriteCapacityUnits must "
+                                  f"be specified for index: {name}")
+    if mode == "PAY_PER_REQUEST" and spec.get("ProvisionedThroughput"):
+        raise ValidationException(INVALID + "Neither ReadCapacityUnits nor WriteCapacityUnits "
+                                  f"can be specified for index: {name} when BillingMode is "
+                                  "PAY_PER_REQUEST")
     for key in spec["KeySchema"]:
         known[key["AttributeName"]] = given[key["AttributeName"]]
     index = {k: v for k, v in spec.items() if k in ("IndexName", "KeySchema", "Projection",
-                                                     "ProvisionedThroughput")}
+                                                     "ProvisionedThroughput", "OnDemandThroughput")}
     index["_number"] = record["_next_index"]
     record["_next_index"] += 1
     record.setdefault("GlobalSecondaryIndexes", []).append(index)
@@ -168,6 +200,20 @@ def _schema_text(schema: list[Mapping[str, Any]], types: Mapping[str, Any]) -> s
     return f"Schema:[{elements}]"
 
 
+def _update_index(record: dict[str, Any], update: Mapping[str, Any], mode: str) -> None:
+    name = update["IndexName"]
+    if any(i["IndexName"] == name for i in record.get("LocalSecondaryIndexes", [])):
+        raise ValidationException(
+            f"Cannot update an index that is not a GlobalSecondaryIndex: {name}")
+    index = _find(record, name)
+    check_index_update(index, update, mode)
+    if update.get("ProvisionedThroughput"):
+        index["ProvisionedThroughput"] = dict(update["ProvisionedThroughput"])
+    if update.get("OnDemandThroughput"):
+        index["OnDemandThroughput"] = updated_limits(index.get("OnDemandThroughput"),
+                                                     update["OnDemandThroughput"])
+
+
 def _delete_index(record: dict[str, Any], name: str) -> None:
     if any(i["IndexName"] == name for i in record.get("LocalSecondaryIndexes", [])):
         raise ValidationException(
@@ -181,4 +227,5 @@ def _find(record: dict[str, Any], name: str) -> dict[str, Any]:
     for index in record.get("GlobalSecondaryIndexes", []):
         if index["IndexName"] == name:
             return index
-    raise ResourceNotFoundException(f"Requested resource not found: Index: {name} not found")
+    raise ResourceNotFoundException(
+        f"Requested resource not found: Index {name} for table {record['TableName']}")

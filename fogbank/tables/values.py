@@ -94,14 +94,14 @@ def _older_range_fault(text: str, match: re.Match[str], exponent: int) -> str | 
 
 def _canonical(number: Decimal, too_precise: str = _TOO_PRECISE) -> str:
     """Checks DynamoDB's range and precision; gives the plain form DynamoDB returns."""
+    # Zero is zero whatever exponent it is written with ("0e1000" is stored as 0).
+    if not number:
+        return "0"
     adjusted = number.adjusted()
-    # Zero as well: DynamoDB range-checks it by the exponent it is written with.
     if adjusted > MAX_EXPONENT:
         raise RequestCheckFailed(_OVERFLOW)
     if adjusted < MIN_EXPONENT:
         raise RequestCheckFailed(_UNDERFLOW)
-    if not number:
-        return "0"
     sign, digits, exponent = number.as_tuple()
     end = len(digits)
     while digits[end - 1] == 0:

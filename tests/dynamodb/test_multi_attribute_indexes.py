@@ -183,14 +183,14 @@ def test_a_key_schema_of_one_hash_and_one_range_still_takes_two_conditions_only(
 
 
 @pytest.mark.parametrize("schema, message", [
-    (_schema(["a", "b", "c", "d", "e"], []),
-     "Invalid KeySchema: A global secondary index can have at most 4 HASH KeySchemaElements"),
-    (_schema(["a"], ["b", "c", "d", "e", "f"]),
-     "Invalid KeySchema: A global secondary index can have at most 4 RANGE KeySchemaElements"),
-    (_schema(["a"], ["b"]) + _schema(["c"], []),
-     "Invalid KeySchema: The HASH KeySchemaElements must come before the RANGE "
-     "KeySchemaElements"),
-    (_schema(["a", "a"], ["b"]), "Invalid KeySchema: Some KeySchemaElements have the same name"),
+    (_schema(["a", "b", "c", "d", "e"], []), "One or more parameter values were invalid: "
+     "The KeySchema exceeds the maximum allowed number of HASH key attributes"),
+    (_schema(["a"], ["b", "c", "d", "e", "f"]), "One or more parameter values were invalid: "
+     "The KeySchema exceeds the maximum allowed number of RANGE key attributes"),
+    (_schema(["a"], ["b"]) + _schema(["c"], []), "One or more parameter values were invalid: "
+     "All HASH key attributes must precede RANGE key attributes in the KeySchema"),
+    (_schema(["a", "a"], ["b"]), "The KeySchema contains multiple key attributes with the same "
+     "name"),
     (_schema([], ["a", "b"]), "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"),
 ])
 def test_create_table_refuses_a_gsi_key_schema_out_of_bounds(ddb, aws_error, schema,

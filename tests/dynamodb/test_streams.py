@@ -139,8 +139,8 @@ def test_a_stream_view_type_outside_the_enum_is_refused(raw_ddb, make_table, aws
     with aws_error("ValidationException",
                    "1 validation error detected: Value 'Fisk' at "
                    "'streamSpecification.streamViewType' failed to satisfy constraint: Member "
-                   "must satisfy enum value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, "
-                   "KEYS_ONLY]"):
+                   "must satisfy enum value set: [OLD_IMAGE, KEYS_ONLY, NEW_AND_OLD_IMAGES, "
+                   "NEW_IMAGE]"):
         raw_ddb.update_table(TableName=name, StreamSpecification={
             "StreamEnabled": True, "StreamViewType": "Fisk"})
     assert "StreamSpecification" not in raw_ddb.describe_table(TableName=name)["Table"]

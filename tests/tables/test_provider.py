@@ -45,6 +45,29 @@ def test_update_adds_an_index_in_place(provider, engine):
     assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["byg"]
 
 
+def test_an_update_changing_indexes_billing_and_stream_at_once(provider, engine):
+    """DynamoDB takes these changes in separate UpdateTable requests; the provider splits
+    one template change into them."""
+    def index(name, key):
+        return {"IndexName": name, "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"}}
+    defs = [{"AttributeName": n, "AttributeType": "S"} for n in ("id", "a", "b", "c")]
+    old = resource(TableName="busy", AttributeDefinitions=defs[:3],
+                   GlobalSecondaryIndexes=[index("bya", "a"), index("byb", "b")])
+    deployed = provider.create(old)
+    new = resource(TableName="busy", AttributeDefinitions=[defs[0], defs[3]],
+                   BillingMode="PROVISIONED",
+                   ProvisionedThroughput={"ReadCapacityUnits": "3", "WriteCapacityUnits": "3"},
+                   GlobalSecondaryIndexes=[dict(index("byc", "c"), ProvisionedThroughput={
+                       "ReadCapacityUnits": "1", "WriteCapacityUnits": "1"})],
+                   StreamSpecification={"StreamViewType": "NEW_IMAGE"})
+    provider.update(old, deployed, new)
+    table = engine.control.describe({"TableName": "busy"})["Table"]
+    assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["byc"]
+    assert table["ProvisionedThroughput"]["ReadCapacityUnits"] == 3
+    assert table["StreamSpecification"]["StreamViewType"] == "NEW_IMAGE"
+
+
 def test_a_new_key_schema_replaces_the_table(provider, engine):
     old = resource(TableName="first")
     deployed = provider.create(old)

@@ -67,8 +67,7 @@ class TableProvider:
             # A different view type is a new stream: the old one is disabled first.
             self._control.update_table({"TableName": name,
                                         "StreamSpecification": {"StreamEnabled": False}})
-        change = _table_changes(before, after)
-        if change:
+        for change in _table_changes(before, after):
             self._control.update_table({"TableName": name, **change})
         self._update_ttl(name, old, new)
         self._update_recovery(name, old, new)
@@ -166,23 +165,28 @@ def _throughput(value: Mapping[str, Any]) -> dict[str, int]:
             "WriteCapacityUnits": int(value["WriteCapacityUnits"])}
 
 
-def _table_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    change: dict[str, Any] = {}
-    if (before.get("BillingMode"), before.get("ProvisionedThroughput")) != (
-            after.get("BillingMode"), after.get("ProvisionedThroughput")):
-        change["BillingMode"] = after["BillingMode"]
-        if after.get("ProvisionedThroughput"):
-            change["ProvisionedThroughput"] = after["ProvisionedThroughput"]
+def _table_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """The UpdateTable requests that take the table from `before` to `after`, one concern
+    each: DynamoDB takes an index built or removed, a billing change and a stream change
+    only in requests of their own."""
+    changes: list[dict[str, Any]] = []
     old_gsis = {i["IndexName"]: i for i in before.get("GlobalSecondaryIndexes") or ()}
     new_gsis = {i["IndexName"]: i for i in after.get("GlobalSecondaryIndexes") or ()}
-    updates = [{"Delete": {"IndexName": n}} for n in old_gsis if old_gsis[n] != new_gsis.get(n)]
-    updates += [{"Create": i} for n, i in new_gsis.items() if old_gsis.get(n) != i]
-    if updates:
-        change["GlobalSecondaryIndexUpdates"] = updates
-        change["AttributeDefinitions"] = after["AttributeDefinitions"]
+    changes += [{"GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": n}}]}
+                for n in old_gsis if old_gsis[n] != new_gsis.get(n)]
+    if (before.get("BillingMode"), before.get("ProvisionedThroughput")) != (
+            after.get("BillingMode"), after.get("ProvisionedThroughput")):
+        change = {"BillingMode": after["BillingMode"]}
+        if after.get("ProvisionedThroughput"):
+            change["ProvisionedThroughput"] = after["ProvisionedThroughput"]
+        changes.append(change)
+    changes += [{"GlobalSecondaryIndexUpdates": [{"Create": i}],
+                 "AttributeDefinitions": after["AttributeDefinitions"]}
+                for n, i in new_gsis.items() if old_gsis.get(n) != i]
     if before.get("StreamSpecification") != after.get("StreamSpecification"):
-        change["StreamSpecification"] = after.get("StreamSpecification") or {"StreamEnabled": False}
-    return change
+        changes.append({"StreamSpecification": after.get("StreamSpecification")
+                        or {"StreamEnabled": False}})
+    return changes
 
 
 def _deployed(description: Mapping[str, Any]) -> Deployed:
