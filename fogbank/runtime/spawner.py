@@ -42,7 +42,11 @@ class Spawner:
         # started with would stay readable in their /proc/self/environ.
         self._process = await asyncio.create_subprocess_exec(
             str(self._python), "-I", "-c", code, pass_fds=[theirs.fileno()], env={},
-            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL)
+            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+            # A terminal's Ctrl-C goes to its whole foreground process group; the node stops
+            # the zygote and its workers itself (closing the control socket), so they stay
+            # out of that group rather than each dying of KeyboardInterrupt on the terminal.
+            start_new_session=True)
         theirs.close()
         ours.setblocking(False)
         self._control = ours

@@ -2,6 +2,7 @@
 run for minutes: requests in flight get a short grace, then the node stops and exits 0."""
 from __future__ import annotations
 
+import os
 import signal
 import textwrap
 import threading
@@ -74,3 +75,27 @@ def test_ctrl_c_stops_the_node_while_a_long_call_is_in_flight(tmp_path: Path) ->
             node.proc.wait()
         node.log.close()
 
+
+
+def test_ctrl_c_in_a_terminal_stops_the_node_without_tracebacks(tmp_path: Path) -> None:
+    """A terminal sends Ctrl-C to its whole foreground process group: the node's function
+    processes must not each die of it on the user's screen."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "template.yaml").write_text(TEMPLATE)
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n"
+                                             "    return {'statusCode': 200, 'body': 'hi'}\n")
+    # setsid: the node leads a process group of its own, as a shell's foreground job does.
+    node = RunningNode(tmp_path, "--no-watch", prefix=("setsid",))
+    try:
+        served = node.wait_ready()
+        url = next(iter(served["apis"].values())).rstrip("/") + "/slow"
+        assert httpx.get(url, timeout=60).text == "hi"      # a worker and spare forks exist
+        os.killpg(node.proc.pid, signal.SIGINT)
+        assert node.proc.wait(20) == 0, node.output()
+        time.sleep(1)                       # anything the function processes still print
+        assert "Traceback" not in node.output(), node.output()
+    finally:
+        if node.proc.poll() is None:
+            node.proc.kill()
+            node.proc.wait()
+        node.log.close()
