@@ -6,6 +6,8 @@ method — REST stages' `MethodSettings` (ResourcePath and HttpMethod, `/*` and 
 all), HTTP API stages' `RouteSettings` by route key with `DefaultRouteSettings` for the
 rest — and a request past them is refused (429) before its authorizer or function runs.
 Usage plans (usage_plans.py) throttle per API key with the same buckets.
+WebSocket stages are keyed as HTTP ones, by route key ($connect, $default, custom
+keys); a refused message gets a frame rather than a 429 (websocket/app.py).
 Buckets live in memory: a restart fills them again.
 """
 from __future__ import annotations

@@ -17,9 +17,11 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
+from fogbank.gateway.model import Stage
+from fogbank.gateway.throttling import ALL, Throttle
 from fogbank.gateway.websocket import WebSocketLimits
 
-from .conftest import ok, ws_api
+from .conftest import echo, ok, ws_api
 
 
 # requestContext members in the order API Gateway writes them.
@@ -407,6 +409,25 @@ def test_new_connections_over_the_rate_are_refused_with_429(gateway_factory):
         with pytest.raises(InvalidStatus) as refused:
             connect(gateway.url)
     assert refused.value.response.status_code == 429
+
+
+def test_the_stage_default_throttle_gives_each_route_a_bucket_of_its_own(gateway_factory):
+    api = ws_api({"$connect": ("connect", False), "$default": ("default", True),
+                  "a": ("a", True)})
+    once = {ALL: Throttle(rate=0.001, burst=1)}        # DefaultRouteSettings alone
+    api = dataclasses.replace(api, stages={"prod": Stage("prod", throttles=once)})
+    gateway = gateway_factory(api, {"connect": ok, "default": echo, "a": echo})
+    with connect(gateway.url) as ws:
+        for message in ("x", json.dumps({"action": "a"})):
+            ws.send(message)
+            assert "route" in recv_json(ws)
+            ws.send(message)
+            assert error_frame("Too Many Requests").fullmatch(ws.recv(timeout=30))
+    with pytest.raises(InvalidStatus) as refused:
+        connect(gateway.url)                           # $connect had its one, too
+    assert refused.value.response.status_code == 429
+    assert [len(gateway.functions.events[name]) for name in ("connect", "default", "a")] \
+        == [1, 1, 1]
 
 
 def test_hundreds_of_simultaneous_connections(chat):

@@ -1,11 +1,13 @@
 """`WebSocketGateway`: serves WebSocket APIs over ASGI WebSocket connections.
 
-A connection passes: address and stage (addressing.py) → the new-connection rate limit →
-the $connect route's REQUEST authorizer, if any (its grant rides on every later event of
-the connection as `requestContext.authorizer`; a refusal answers the handshake 401, 403 or
-500) → `$connect` (the handshake waits for it; a non-2xx result refuses it, leaving no trace) →
-accept, register with the `ConnectionHub` → one task per message: route selection
-(selection.py) → invoke → a reply for two-way routes → on close, from either side,
+A connection passes: address and stage (addressing.py) → the new-connection rate limit and
+the stage's throttle for `$connect` (429) → the $connect route's REQUEST authorizer, if any
+(its grant rides on every later event of the connection as `requestContext.authorizer`; a
+refusal answers the handshake 401, 403 or 500) → `$connect` (the handshake waits for it; a
+non-2xx result refuses it, leaving no trace) → accept, register with the `ConnectionHub` →
+one task per message: route selection (selection.py) → the stage's throttle for the
+selected route (a "Too Many Requests" frame; the function is not invoked) → invoke → a
+reply for two-way routes → on close, from either side,
 `$disconnect` with the close code and reason. An integration that has not answered within
 its timeout (its TimeoutInMillis, else the limits' default: 29 s, API Gateway's) gets the
 client API Gateway's timeout answer; the function runs on, as Lambda's would. Idle and
@@ -33,6 +35,7 @@ from fogbank.gateway.iam_policy import method_arn
 from fogbank.gateway import invoke_sources
 from fogbank.gateway.model import WEBSOCKET, Api
 from fogbank.gateway.registry import ApiRegistry
+from fogbank.gateway.throttling import TokenBuckets, stage_throttle
 from fogbank.gateway.websocket import events, replies
 from fogbank.gateway.websocket.events import ConnectionInfo, Delivery
 from fogbank.gateway.websocket.ids import new_id
@@ -88,6 +91,7 @@ class WebSocketGateway:
         self._clock, self._monotonic = clock, monotonic
         self._bucket = TokenBucket(limits.new_connections_per_s, limits.new_connections_burst,
                                    monotonic)
+        self._route_buckets = TokenBuckets(monotonic)
         self._tables = RouteTables()
         self._sessions: dict[str, _Session] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -139,7 +143,7 @@ class WebSocketGateway:
         stage = address.raw_path.strip("/")
         if stage not in api.stages:
             raise _Refused(403, b'{"message":"Forbidden"}')
-        if not self._bucket.take():
+        if not self._bucket.take() or not self._admits(api, stage, CONNECT):
             raise _Refused(429, b'{"message":"Too Many Requests"}')
         client = scope.get("client") or ("127.0.0.1", 0)
         info = ConnectionInfo(
@@ -235,6 +239,10 @@ class WebSocketGateway:
             await self._reply(session, replies.gateway_error(
                 replies.FORBIDDEN, info.connection_id, delivery.request_id))
             return
+        if not self._admits(live.api, info.stage, target.route.key):
+            await self._reply(session, replies.gateway_error(
+                replies.THROTTLED, info.connection_id, delivery.request_id))
+            return
         event = events.message_event(info, delivery, new_id(), target.route.key, body,
                                      is_base64)
         try:
@@ -247,6 +255,16 @@ class WebSocketGateway:
             reply = replies.route_reply(payload)
             if reply is not None:
                 await self._reply(session, reply)
+
+    def _admits(self, api: Api, stage: str, route_key: str) -> bool:
+        """False when the stage throttles `route_key` (its RouteSettings, else the stage's
+        DefaultRouteSettings) and the route's bucket is empty. Each route key has a bucket
+        of its own, also when its limit is the default one."""
+        settings = api.stages.get(stage)
+        limit = stage_throttle(settings.throttles, False, route_key, route_key, "") \
+            if settings is not None else None
+        return limit is None or self._route_buckets.take((api.api_id, stage, route_key),
+                                                         limit[1])
 
     async def _on_disconnect(self, info: ConnectionInfo, code: int, reason: str) -> None:
         live = self._apis.live(info.api_id)

@@ -8,6 +8,7 @@ from typing import Any
 FORBIDDEN = "Forbidden"                          # no route matches and there is no $default
 INTERNAL_ERROR = "Internal server error"         # the integration failed
 TIMED_OUT = "Endpoint request timed out"         # no answer within the integration timeout
+THROTTLED = "Too Many Requests"                  # the stage's throttle for the route is spent
 
 
 def gateway_error(message: str, connection_id: str, request_id: str) -> str:
