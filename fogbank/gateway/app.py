@@ -218,8 +218,10 @@ class GatewayApp:
     def _throttle(self, api: Api, stage: Stage, route: Route, method: str) -> None:
         limit = stage_throttle(stage.throttles, api.protocol == REST, route.key, route.path,
                                method)
+        # Stage limits apply per method (REST) or per route (HTTP), the stage-wide setting
+        # too: each has a bucket of its own, as API Gateway applies them.
         if limit is not None and not self._stage_buckets.take(
-                (api.api_id, stage.name, limit[0]), limit[1]):
+                (api.api_id, stage.name, route.key), limit[1]):
             raise GatewayError(THROTTLED)
 
     async def _integrate(self, request: GatewayRequest) -> Response:

@@ -88,7 +88,9 @@ def test_a_rest_stage_throttle_for_every_method(gateway, echo) -> None:
         {"ResourcePath": "/*", "HttpMethod": "*", "ThrottlingBurstLimit": 1,
          "ThrottlingRateLimit": 0}])
     url = gateway.url(api_id, "v1", "/items")
-    assert [gateway.request(m, url).status_code for m in ("GET", "POST")] == [200, 429]
+    # The stage-wide setting applies to each method: every method has its own bucket.
+    assert [gateway.request(m, url).status_code
+            for m in ("GET", "GET", "POST", "POST")] == [200, 429, 200, 429]
 
 
 def test_sam_method_settings_and_http_api_route_settings(gateway, deploy_sam, sam_function,
@@ -109,7 +111,9 @@ def test_sam_method_settings_and_http_api_route_settings(gateway, deploy_sam, sa
             "One": {"Type": "HttpApi", "Properties": {"ApiId": {"Ref": "Http"},
                                                       "Path": "/one", "Method": "get"}},
             "Many": {"Type": "HttpApi", "Properties": {"ApiId": {"Ref": "Http"},
-                                                       "Path": "/many", "Method": "get"}}}),
+                                                       "Path": "/many", "Method": "get"}},
+            "Other": {"Type": "HttpApi", "Properties": {"ApiId": {"Ref": "Http"},
+                                                        "Path": "/other", "Method": "get"}}}),
     })
     rest = gateway.url(stack.api_id("Rest"), "prod", "/a")
     assert [gateway.request("GET", rest).status_code for _ in range(2)] == [200, 429]
@@ -118,6 +122,9 @@ def test_sam_method_settings_and_http_api_route_settings(gateway, deploy_sam, sa
     assert [gateway.request("GET", one).status_code for _ in range(2)] == [200, 429]
     assert gateway.request("GET", one).json() == {"message": "Too Many Requests"}
     assert [gateway.request("GET", many).status_code for _ in range(4)] == [200, 200, 200, 429]
+    # DefaultRouteSettings give every route a bucket of its own.
+    other = gateway.url(http, path="/other")
+    assert [gateway.request("GET", other).status_code for _ in range(2)] == [200, 429]
 
 
 @pytest.mark.parametrize("kind, props, words", [
