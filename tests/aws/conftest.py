@@ -196,6 +196,13 @@ def node_client(node: Any, service: str = "lambda", **config: Any) -> Any:
                         **node.client_kwargs())
 
 
+@pytest.fixture(scope="module")
+def raw(node: Any) -> Any:
+    """A Lambda client of the module's node that sends what it is given: boto3 would refuse
+    some requests itself."""
+    return node_client(node, parameter_validation=False)
+
+
 def error_of(excinfo: Any) -> tuple[str, str, int]:
     """(code, message, status) of a botocore ClientError caught by pytest.raises."""
     response = excinfo.value.response

@@ -91,12 +91,6 @@ def lam(node: RunningNode) -> Any:
     return client_of(node)
 
 
-@pytest.fixture(scope="module")
-def raw(node: RunningNode) -> Any:
-    """A client that sends what it is given: boto3 would refuse some requests itself."""
-    return client_of(node, parameter_validation=False)
-
-
 @pytest.fixture
 def name(request: pytest.FixtureRequest) -> str:
     """A layer (and function) name of one test's own."""
@@ -362,6 +356,10 @@ RUNTIMES_RULE = "Member must satisfy enum value set: ["
      "InvalidParameterValueException", "Layer Version Cannot be less than 1"),
     ("delete_layer_version", {"LayerName": "no-such-layer", "VersionNumber": -1},
      "InvalidParameterValueException", "Layer Version Cannot be less than 1"),
+    ("get_layer_version", {"LayerName": "x", "VersionNumber": "abc"},
+     "SerializationException", "Value 'abc' is not a valid long"),
+    ("delete_layer_version", {"LayerName": "x", "VersionNumber": "1.5"},
+     "SerializationException", "Value '1.5' is not a valid long"),
     ("get_layer_version_by_arn", {"Arn": f"{LAYER}:no-such-layer:1"}, *NOT_FOUND[:2]),
     ("get_layer_version_by_arn", {"Arn": f"arn:aws:lambda:eu-west-1:{ACCOUNT}:layer:x:1"},
      *NOT_FOUND[:2]),

@@ -65,6 +65,50 @@ def test_bad_integer_is_a_serialization_error(lam):
         parsed(lam, req("GET", "/2015-03-31/functions/", "MaxItems=five"))
 
 
+def test_numeric_uri_labels_are_numbers(lam):
+    name, params = parsed(lam, req("GET", "/2018-10-31/layers/lib/versions/12"))
+    assert name == "GetLayerVersion"
+    assert params == {"LayerName": "lib", "VersionNumber": 12}
+
+
+@pytest.mark.parametrize("text", ["abc", "1.5", " 5", "1_000", "0x1f", "", "9223372036854775808"])
+def test_a_uri_label_that_is_not_a_long_is_a_serialization_error(lam, text):
+    operation = lam.model.operation_model("GetLayerVersion")
+    with pytest.raises(SerializationError) as caught:
+        lam.parse(operation, req("GET", "/"), {"LayerName": "lib", "VersionNumber": text})
+    assert caught.value.message == f"Value '{text}' is not a valid long"
+
+
+def test_integers_are_32_bits(lam):
+    with pytest.raises(SerializationError):
+        parsed(lam, req("GET", "/2015-03-31/functions/", "MaxItems=2147483648"))
+    assert parsed(lam, req("GET", "/2015-03-31/functions/", "MaxItems=-5"))[1]["MaxItems"] == -5
+
+
+def test_booleans_are_true_or_false_only():
+    gateway = protocol("apigateway")
+    path = "/apikeys/k"
+    assert parsed(gateway, req("GET", path, "includeValue=true"))[1]["includeValue"] is True
+    assert parsed(gateway, req("GET", path, "includeValue=False"))[1]["includeValue"] is False
+    with pytest.raises(SerializationError) as caught:
+        parsed(gateway, req("GET", path, "includeValue=yes"))
+    assert caught.value.message == "Value 'yes' is not a valid boolean"
+
+
+@pytest.mark.parametrize("text, value", [("1.5", 1.5), ("-2", -2.0), ("1e3", 1000.0),
+                                         (".5", 0.5), ("NaN", None), ("inf", "bad"),
+                                         ("1_0", "bad"), (" 1", "bad")])
+def test_floats_are_read_as_aws_reads_them(text, value):
+    maps = protocol("geo-maps")
+    request = req("GET", "/v2/static/map.png", f"zoom={text}")
+    if value == "bad":
+        with pytest.raises(SerializationError):
+            parsed(maps, request)
+        return
+    zoom = parsed(maps, request)[1]["Zoom"]
+    assert zoom == value if value is not None else zoom != zoom     # NaN is not itself
+
+
 def test_unmatched_path_is_an_unknown_operation(lam):
     with pytest.raises(UnknownOperation):
         lam.match(req("GET", "/2015-03-31/nothing/here"))

@@ -12,7 +12,7 @@ import pytest
 
 from fogbank.functions import (Code, FunctionStore, ManagedFunctions, ResourceConflict,
                                Settings, TemplateFunction)
-from fogbank.types import FunctionSpec, ResourceNotFound
+from fogbank.types import FunctionPermission, FunctionSpec, ResourceNotFound
 
 
 class Runtime:
@@ -84,6 +84,20 @@ def test_versions_are_snapshots_and_survive_a_restart(tmp_path: Path) -> None:
     again = Runtime()
     engine(tmp_path, again).restore()
     assert again.get("fn") == spec
+
+
+def test_a_url_only_permission_survives_a_restart(tmp_path: Path) -> None:
+    runtime = Runtime()
+    managed = engine(tmp_path, runtime)
+    url_only = FunctionPermission("url", "*", invoked_via_function_url=True)
+
+    async def steps() -> None:
+        await managed.create("fn", SETTINGS, package("one"), tags={}, publish=False)
+        await managed.add_permission("fn", url_only)
+    run(steps())
+    again = Runtime()
+    engine(tmp_path, again).restore()
+    assert again.get("fn").permissions == (url_only,)
 
 
 def test_publishing_unchanged_code_makes_no_new_version(tmp_path: Path) -> None:

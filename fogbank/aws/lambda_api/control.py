@@ -16,12 +16,12 @@ from fogbank.aws.lambda_api.configuration import LayerFacts, function_configurat
 from fogbank.aws.lambda_api.invoke_configs import event_invoke_config, no_event_invoke_config
 from fogbank.aws.lambda_api.names import FunctionRef, resolve
 from fogbank.aws.lambda_api.payload import RequestEntityTooLarge
-from fogbank.aws.lambda_api.policy import statement_of
+from fogbank.aws.lambda_api.policy import requested_permission, statement_of
 from fogbank.aws.service import CallContext, Handler
 from fogbank.functions import Code, ManagedFunctions, Settings
 from fogbank.functions.errors import stale_revision
-from fogbank.types import (LATEST, EventInvokeConfig, FunctionPermission, FunctionSpec,
-                           InvalidParameterValue, ResourceNotFound)
+from fogbank.types import (LATEST, EventInvokeConfig, FunctionSpec, InvalidParameterValue,
+                           ResourceNotFound)
 
 # A request that uploads a package may be this large: 50 MB of zip, in base64.
 REQUEST_LIMIT = 69905067
@@ -143,13 +143,7 @@ class ControlPlane:
     async def add_permission(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         ref = self._ref(params)
         self._check_policy_revision(ref, params.get("RevisionId"))
-        permission = FunctionPermission(
-            sid=params["StatementId"], principal=params["Principal"], action=params["Action"],
-            qualifier=None if ref.qualifier == LATEST else ref.qualifier,
-            source_arn=params.get("SourceArn"), source_account=params.get("SourceAccount"),
-            principal_org_id=params.get("PrincipalOrgID"),
-            event_source_token=params.get("EventSourceToken"),
-            function_url_auth_type=params.get("FunctionUrlAuthType"))
+        permission = requested_permission(params, ref.qualifier)
         await self._managed.add_permission(ref.name, permission)
         statement = statement_of(self._get_spec(ref.name), permission)
         return {"Statement": json.dumps(statement, separators=(",", ":"))}

@@ -12,7 +12,7 @@ from typing import Any, Mapping, Sequence
 
 from botocore.loaders import Loader
 
-from fogbank.aws.errors import SerializationError, ValidationError
+from fogbank.aws.errors import ValidationError
 from fogbank.aws.lambda_api.code_links import CodeLinks
 from fogbank.aws.lambda_api.configuration import code_facts, lambda_date
 from fogbank.aws.lambda_api.control import package_source
@@ -68,7 +68,7 @@ class LayerOperations:
         return self._described(version)
 
     async def get_layer_version(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
-        return self._described(self._layers.get(params["LayerName"], _number(params)))
+        return self._described(self._layers.get(params["LayerName"], params["VersionNumber"]))
 
     async def get_layer_version_by_arn(self, params: dict[str, Any],
                                        ctx: CallContext) -> dict[str, Any]:
@@ -97,7 +97,7 @@ class LayerOperations:
 
     async def delete_layer_version(self, params: dict[str, Any],
                                    ctx: CallContext) -> dict[str, Any]:
-        await self._layers.delete(params["LayerName"], _number(params))
+        await self._layers.delete(params["LayerName"], params["VersionNumber"])
         return {}
 
     async def add_layer_version_permission(self, params: dict[str, Any],
@@ -105,20 +105,20 @@ class LayerOperations:
         permission = LayerPermission(params["StatementId"], params["Action"],
                                      params["Principal"], params.get("OrganizationId"))
         version = await self._layers.add_permission(
-            params["LayerName"], _number(params), permission, params.get("RevisionId"))
+            params["LayerName"], params["VersionNumber"], permission, params.get("RevisionId"))
         return {"Statement": _json(self._statement(version, permission)),
                 "RevisionId": version.policy_revision}
 
     async def get_layer_version_policy(self, params: dict[str, Any],
                                        ctx: CallContext) -> dict[str, Any]:
-        version = self._layers.policy_of(params["LayerName"], _number(params))
+        version = self._layers.policy_of(params["LayerName"], params["VersionNumber"])
         policy = {"Version": "2012-10-17", "Id": "default",
                   "Statement": [self._statement(version, p) for p in version.permissions]}
         return {"Policy": _json(policy), "RevisionId": version.policy_revision}
 
     async def remove_layer_version_permission(self, params: dict[str, Any],
                                               ctx: CallContext) -> dict[str, Any]:
-        await self._layers.remove_permission(params["LayerName"], _number(params),
+        await self._layers.remove_permission(params["LayerName"], params["VersionNumber"],
                                              params["StatementId"], params.get("RevisionId"))
         return {}
 
@@ -191,14 +191,6 @@ def _check_compatibility(runtimes: Sequence[str], architectures: Sequence[str]) 
         noun = "error" if len(problems) == 1 else "errors"
         raise ValidationError(f"{len(problems)} validation {noun} detected: "
                               + "; ".join(problems))
-
-
-def _number(params: Mapping[str, Any]) -> int:
-    """VersionNumber, which arrives in the path (the protocol leaves labels as text)."""
-    text = str(params["VersionNumber"])
-    if not text.lstrip("-").isdigit():
-        raise SerializationError(f"Value '{text}' is not a valid long")
-    return int(text)
 
 
 def _json(document: Any) -> str:

@@ -1,5 +1,6 @@
-"""A function's resource policy as GetPolicy returns it: the policy document as JSON text,
-one statement per permission on the version or alias asked for."""
+"""A function's resource policy: AddPermission's request as a statement, and the policy
+document GetPolicy returns (JSON text, one statement per permission on the version or alias
+asked for)."""
 from __future__ import annotations
 
 import json
@@ -7,9 +8,33 @@ import re
 import uuid
 from typing import Any
 
-from fogbank.types import LATEST, FunctionPermission, FunctionSpec, ResourceNotFound, partition_for
+from fogbank.types import (INVOKE_FUNCTION_URL, LATEST, FunctionPermission, FunctionSpec,
+                           InvalidParameterValue, ResourceNotFound, partition_for)
 
 _ACCOUNT = re.compile(r"\d{12}")
+INVOKE_FUNCTION = "lambda:InvokeFunction"
+
+
+def requested_permission(params: dict[str, Any], qualifier: str | None) -> FunctionPermission:
+    """AddPermission's statement. Each function URL condition belongs to one action:
+    FunctionUrlAuthType to lambda:InvokeFunctionUrl (Lambda's own words for a breach),
+    InvokedViaFunctionUrl to lambda:InvokeFunction (the same wording, by analogy)."""
+    action = params["Action"]
+    if params.get("FunctionUrlAuthType") and action != INVOKE_FUNCTION_URL:
+        raise InvalidParameterValue("FunctionUrlAuthType is only supported for "
+                                    f"{INVOKE_FUNCTION_URL} action", extra={"Type": "User"})
+    via_url = bool(params.get("InvokedViaFunctionUrl"))
+    if via_url and action != INVOKE_FUNCTION:
+        raise InvalidParameterValue("InvokedViaFunctionUrl is only supported for "
+                                    f"{INVOKE_FUNCTION} action", extra={"Type": "User"})
+    return FunctionPermission(
+        sid=params["StatementId"], principal=params["Principal"], action=action,
+        qualifier=None if qualifier == LATEST else qualifier,
+        source_arn=params.get("SourceArn"), source_account=params.get("SourceAccount"),
+        principal_org_id=params.get("PrincipalOrgID"),
+        event_source_token=params.get("EventSourceToken"),
+        function_url_auth_type=params.get("FunctionUrlAuthType"),
+        invoked_via_function_url=via_url)
 
 
 def function_policy(spec: FunctionSpec, qualifier: str | None) -> dict[str, Any]:
@@ -43,6 +68,9 @@ def statement_of(spec: FunctionSpec, permission: FunctionPermission) -> dict[str
         condition["StringEquals"] = equals
     if permission.source_arn:
         condition["ArnLike"] = {"AWS:SourceArn": permission.source_arn}
+    if permission.invoked_via_function_url:
+        # An IAM Bool condition: its value is the text "true".
+        condition["Bool"] = {"lambda:InvokedViaFunctionUrl": "true"}
     if condition:
         statement["Condition"] = condition
     return statement

@@ -95,7 +95,8 @@ class RestJsonProtocol:
             location = member.serialization.get("location")
             wire = member.serialization.get("name", name)
             if location == "uri" and wire in labels:
-                params[name] = labels[wire]
+                # Typed as botocore's parsers type them: Lambda's layer VersionNumber is a long.
+                params[name] = _scalar(member, labels[wire])
             elif location == "querystring":
                 _bind_query(params, name, member, request)
             elif location == "header" and request.header(wire) is not None:
@@ -147,17 +148,29 @@ def _bind_query(params: dict[str, Any], name: str, member: Shape, request: WireR
         params[name] = _scalar(member, request.query[wire][0])
 
 
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_FLOAT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|NaN|[+-]?Infinity")
+_BITS = {"integer": 32, "long": 64}
+
+
 def _scalar(shape: Shape, text: str) -> Any:
+    """A URI label, query value or header as its member's type. A value that is not of the
+    type is the service's SerializationException, as a JSON body of the wrong type is:
+    Python's int() and float() would take " 5", "1_000" and "inf", which AWS does not."""
     kind = shape.type_name
-    try:
-        if kind in ("integer", "long"):
-            return int(text)
-        if kind in ("float", "double"):
-            return float(text)
-    except ValueError as exc:
-        raise SerializationError(f"Value '{text}' is not a valid {kind}") from exc
+    if kind in _BITS:
+        number = int(text) if _INTEGER.fullmatch(text) else None
+        if number is None or not -(1 << (_BITS[kind] - 1)) <= number < 1 << (_BITS[kind] - 1):
+            raise SerializationError(f"Value '{text}' is not a valid {kind}")
+        return number
+    if kind in ("float", "double"):
+        if not _FLOAT.fullmatch(text):
+            raise SerializationError(f"Value '{text}' is not a valid {kind}")
+        return float(text)
     if kind == "boolean":
-        return text.strip().lower() == "true"
+        if text.lower() not in ("true", "false"):
+            raise SerializationError(f"Value '{text}' is not a valid boolean")
+        return text.lower() == "true"
     if kind == "list":
         return [part.strip() for part in text.split(",")]
     if shape.serialization.get("jsonvalue"):
