@@ -100,6 +100,8 @@ MalformedPolicy = _error("MalformedPolicy", 400, "Policies must be valid JSON an
                                                   "byte must be '{'")
 MalformedXML = _error("MalformedXML", 400, "The XML you provided was not well-formed or did "
                                             "not validate against our published schema")
+MissingContentLength = _error("MissingContentLength", 411,
+                               "You must provide the Content-Length HTTP header.")
 MissingRequestBodyError = _error("MissingRequestBodyError", 400, "Request Body is empty")
 MetadataTooLarge = _error("MetadataTooLarge", 400,
                           "Your metadata headers exceed the maximum allowed metadata size.")

@@ -42,9 +42,25 @@ FOREIGN_STORAGE_CLASSES = frozenset({"OUTPOSTS", "SNOW", "EXPRESS_ONEZONE", "FSX
                                      "FSX_ONTAP"})
 
 
-def check_storage_class(headers: ContentHeaders) -> None:
-    if headers.storage_class in FOREIGN_STORAGE_CLASSES:
-        raise errors.InvalidStorageClass(StorageClassRequested=headers.storage_class)
+# What x-amz-storage-class may name (botocore's StorageClass enumeration).
+STORAGE_CLASSES = frozenset({"STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA",
+                             "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR",
+                             *FOREIGN_STORAGE_CLASSES})
+# Where x-amz-website-redirect-location may send a website's visitor.
+REDIRECT_PREFIXES = ("/", "http://", "https://")
+
+
+def check_headers(headers: ContentHeaders) -> None:
+    """The stored headers S3 checks on a write: a storage class a general purpose bucket
+    has, a website redirect to a path or a URL."""
+    storage_class = headers.storage_class
+    if storage_class is not None and (storage_class not in STORAGE_CLASSES
+                                      or storage_class in FOREIGN_STORAGE_CLASSES):
+        raise errors.InvalidStorageClass(StorageClassRequested=storage_class)
+    redirect = headers.website_redirect_location
+    if redirect is not None and not redirect.startswith(REDIRECT_PREFIXES):
+        raise errors.InvalidArgument("The website redirect location must have a prefix of "
+                                     "'http://' or 'https://' or '/'")
 
 
 def check_metadata(metadata: Mapping[str, str]) -> None:
@@ -136,7 +152,7 @@ class Objects:
     async def put(self, req: PutObject) -> PutResult:
         check_key(req.key)
         bucket = await self._buckets.get(req.bucket)
-        check_storage_class(req.headers)
+        check_headers(req.headers)
         check_metadata(req.metadata)
         tags = header_tags(req.tags)
         headers = replace(req.headers, acl=await self.object_acl(req.bucket, req.acl))
@@ -320,7 +336,7 @@ class Objects:
                                          ArgumentValue=req.tagging_directive)
         source = await self.copy_source(req.source)
         bucket = await self._buckets.get(req.bucket)
-        check_storage_class(req.headers)
+        check_headers(req.headers)
         acl = await self.object_acl(req.bucket, req.acl)
         copy_conditions(req.source.conditions, source.info)
         src = source.info

@@ -28,8 +28,17 @@ def _anyone(principal: Any) -> bool:
     return isinstance(principal, dict) and "*" in _listed(principal.get("AWS", []))
 
 
+def _covers_anyone(statement: dict[str, Any]) -> bool:
+    """Whether a statement speaks of any caller at all: its Principal is anyone, or it names
+    the principals it does not apply to (NotPrincipal), which no anonymous caller is among
+    unless the list is "*"."""
+    if "NotPrincipal" in statement:
+        return not _anyone(statement["NotPrincipal"])
+    return _anyone(statement.get("Principal"))
+
+
 def _applies(statement: dict[str, Any], action: str, resource: str) -> bool:
-    if not _anyone(statement.get("Principal")):
+    if not _covers_anyone(statement):
         return False
     actions = statement.get("Action", [])
     if not any(_wildcard(str(a).lower(), action.lower()) for a in _listed(actions)):
@@ -102,11 +111,12 @@ def _resource_kinds(resource: str) -> set[str]:
 
 
 def is_public(policy_text: str) -> bool:
-    """GetBucketPolicyStatus's IsPublic: some statement allows anyone without a condition
-    (a condition is taken to pin callers down, as S3 takes one on a fixed source)."""
+    """GetBucketPolicyStatus's IsPublic: some statement allows anyone (or everyone but the
+    principals it names) without a condition (a condition is taken to pin callers down, as
+    S3 takes one on a fixed source)."""
     try:
         statements = _listed(json.loads(policy_text).get("Statement", []))
     except (ValueError, AttributeError):
         return False
     return any(isinstance(s, dict) and s.get("Effect") == "Allow" and "Condition" not in s
-               and _anyone(s.get("Principal")) for s in statements)
+               and _covers_anyone(s) for s in statements)

@@ -21,7 +21,7 @@ from fogbank.objects.model import (MAX_PART_NUMBER, MAX_PUT_SIZE, MIN_PART_SIZE,
                                    PutResult, Upload, UploadsPage)
 from fogbank.objects.names import check_key
 from fogbank.objects.notifications import Notifier
-from fogbank.objects.objects import (Objects, check_metadata, check_storage_class,
+from fogbank.objects.objects import (Objects, check_headers, check_metadata,
                                      copy_conditions, event_version, header_tags,
                                      resolve_range)
 from fogbank.objects.storage import ObjectRecord, PartRecord, StoredBody, UploadRecord
@@ -63,7 +63,7 @@ class Uploads:
     async def create(self, req: CreateUpload) -> Upload:
         check_key(req.key)
         bucket = await self._buckets.get(req.bucket)
-        check_storage_class(req.headers)
+        check_headers(req.headers)
         check_metadata(req.metadata)
         tags = header_tags(req.tags) if req.tags is not None else None
         headers = replace(req.headers, acl=await self._objects.object_acl(req.bucket, req.acl))
@@ -179,11 +179,13 @@ class Uploads:
 
     async def complete(self, bucket: str, key: str, upload_id: str,
                        parts: Sequence[CompletedPart], *, conditions: Conditions = Conditions(),
-                       caller: Caller = Caller(),
-                       customer_key: CustomerKey = CustomerKey()) -> PutResult:
+                       caller: Caller = Caller(), customer_key: CustomerKey = CustomerKey(),
+                       expected: Checksum | None = None) -> PutResult:
+        """`expected`: the object's checksum as the request states it (x-amz-checksum-*),
+        which must be the one the parts make."""
         try:
             return await self._complete(bucket, key, upload_id, parts, conditions, caller,
-                                        customer_key)
+                                        customer_key, expected)
         except errors.NoSuchUpload:
             done = self._completed.get(upload_id)
             if done is None or done[:3] != (bucket, key, _part_list(parts)):
@@ -192,18 +194,22 @@ class Uploads:
 
     async def _complete(self, bucket: str, key: str, upload_id: str,
                         parts: Sequence[CompletedPart], conditions: Conditions,
-                        caller: Caller, customer_key: CustomerKey) -> PutResult:
+                        caller: Caller, customer_key: CustomerKey,
+                        expected: Checksum | None) -> PutResult:
         record = await self._upload(bucket, key, upload_id)
         encryption.check_complete(record.upload.encryption, customer_key)
         stored = {p.part.part_number: p for p in
                   await self._store.db(self._store.meta.parts, upload_id)}
-        chosen = _choose_parts(upload_id, parts, stored)
         upload = record.upload
+        chosen = _choose_parts(upload_id, parts, stored)
+        _check_part_checksums(upload, parts)
         etag = checksums.multipart_etag([p.md5 for p in chosen])
         state, version_id = await self._objects.new_version(bucket)
+        checksum = _object_checksum(upload, chosen)
+        _check_expected(expected, checksum)
         info = ObjectInfo(bucket, key, sum(p.part.size for p in chosen), etag,
                           round(self._clock(), 3), upload.headers, dict(record.metadata),
-                          _object_checksum(upload, chosen), len(chosen),
+                          checksum, len(chosen),
                           len(record.tags or {}), encryption=upload.encryption,
                           version_id=version_id)
         body = StoredBody(files=tuple((p.body_id, p.part.size) for p in chosen))
@@ -309,6 +315,29 @@ def _choose_parts(upload_id: str, parts: Sequence[CompletedPart],
                                         PartNumber=part.part.part_number,
                                         ETag=part.part.etag.strip('"'))
     return chosen
+
+
+def _check_part_checksums(upload: Upload, parts: Sequence[CompletedPart]) -> None:
+    """An upload made with a composite checksum is completed only with each part's checksum
+    named, since the object's checksum is one over the parts' (a full-object one is not)."""
+    if upload.checksum_algorithm is None or upload.checksum_type != "COMPOSITE":
+        return
+    for given in parts:
+        if given.checksum is None:
+            raise errors.InvalidRequest(
+                f"The upload was created using a {upload.checksum_algorithm.lower()} checksum. "
+                "The complete request must include the checksum for each part. It was missing "
+                f"for part {given.part_number} in the request.")
+
+
+def _check_expected(expected: Checksum | None, computed: Checksum | None) -> None:
+    """A checksum the completion states must be the one of the same algorithm the parts
+    make; a composite one may leave out its `-<parts>` suffix."""
+    if expected is None or computed is None or expected.algorithm != computed.algorithm:
+        return
+    if expected.value.split("-")[0] != computed.value.split("-")[0]:
+        raise errors.BadDigest(f"The {expected.algorithm} you specified did not match "
+                               "the calculated checksum.")
 
 
 def _object_checksum(upload: Upload, parts: list[PartRecord]) -> Checksum | None:

@@ -5,6 +5,7 @@ Each `check_*` takes the document as the wire parsed it and returns what is stor
 from __future__ import annotations
 
 import json
+import unicodedata
 import uuid
 from datetime import datetime
 from typing import Any, Mapping
@@ -34,6 +35,16 @@ def _list(document: Mapping[str, Any], member: str) -> list[Any]:
     return value
 
 
+# Besides letters, digits and white space, the characters AWS tags may hold.
+TAG_PUNCTUATION = frozenset("_.:/=+-@")
+
+
+def _tag_text(text: str) -> bool:
+    """Whether a tag key or value holds only what AWS tags may: letters, numbers and
+    separators of any script, and `_ . : / = + - @`."""
+    return all(unicodedata.category(c)[0] in "LNZ" or c in TAG_PUNCTUATION for c in text)
+
+
 def check_tags(tag_set: Any, limit: int) -> dict[str, str]:
     """A TagSet ([{Key, Value}]) as a dict, with S3's tag rules."""
     tags: dict[str, str] = {}
@@ -44,9 +55,9 @@ def check_tags(tag_set: Any, limit: int) -> dict[str, str]:
         if key in tags:
             raise errors.InvalidTag("Cannot provide multiple Tags with the same key",
                                     TagKey=key)
-        if not key or len(key) > 128:
+        if not key or len(key) > 128 or not _tag_text(key):
             raise errors.InvalidTag("The TagKey you have provided is invalid", TagKey=key)
-        if len(value) > 256:
+        if len(value) > 256 or not _tag_text(value):
             raise errors.InvalidTag("The TagValue you have provided is invalid", TagKey=key,
                                     TagValue=value)
         if key.lower().startswith("aws:"):
@@ -128,6 +139,51 @@ def _check_expiration(expiration: Mapping[str, Any]) -> None:
                                          ArgumentValue=when.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
+# Storage classes S3 moves an object to only once it is 30 days old (or noncurrent that long).
+INFREQUENT_ACCESS = ("STANDARD_IA", "ONEZONE_IA")
+MIN_INFREQUENT_DAYS = 30
+
+
+def _check_noncurrent(rule: Mapping[str, Any]) -> None:
+    days = (rule.get("NoncurrentVersionExpiration") or {}).get("NoncurrentDays")
+    if days is not None and int(days) <= 0:
+        raise errors.InvalidArgument("'NoncurrentDays' for NoncurrentVersionExpiration action "
+                                     "must be a positive integer")
+
+
+def _check_transitions(rule: Mapping[str, Any]) -> None:
+    """The infrequent-access classes take objects 30 days old at the earliest."""
+    for member, days_name, action in (("Transitions", "Days", "Transition"),
+                                      ("NoncurrentVersionTransitions", "NoncurrentDays",
+                                       "NoncurrentVersionTransition")):
+        for transition in rule.get(member) or []:
+            days, storage_class = transition.get(days_name), transition.get("StorageClass")
+            if days is not None and storage_class in INFREQUENT_ACCESS and \
+                    int(days) < MIN_INFREQUENT_DAYS:
+                raise errors.InvalidArgument(
+                    f"'{days_name}' in {action} action must be greater than or equal to "
+                    f"{MIN_INFREQUENT_DAYS} for storageClass '{storage_class}'")
+
+
+def _check_filter_fits_actions(rule: Mapping[str, Any]) -> None:
+    """Uploads in progress and delete markers carry no tags (nor, for an upload, a size):
+    S3 refuses a rule that would filter them by what they do not have."""
+    found = rule.get("Filter") or {}
+    both = found.get("And") or {}
+    has_tags = "Tag" in found or bool(both.get("Tags"))
+    has_size = any(name in found or name in both
+                   for name in ("ObjectSizeGreaterThan", "ObjectSizeLessThan"))
+    if rule.get("AbortIncompleteMultipartUpload"):
+        if has_tags:
+            raise errors.InvalidRequest("AbortIncompleteMultipartUpload cannot be specified "
+                                        "with Tags.")
+        if has_size:
+            raise errors.InvalidRequest("AbortIncompleteMultipartUpload cannot be specified "
+                                        "with Object Size.")
+    if (rule.get("Expiration") or {}).get("ExpiredObjectDeleteMarker") and has_tags:
+        raise errors.InvalidRequest("ExpiredObjectDeleteMarker cannot be specified with Tags.")
+
+
 def check_lifecycle(document: Mapping[str, Any]) -> dict[str, Any]:
     rules = _list(document, "Rules")
     if not rules or len(rules) > 1000:
@@ -150,6 +206,9 @@ def check_lifecycle(document: Mapping[str, Any]) -> dict[str, Any]:
         if not any(rule.get(action) for action in actions):
             raise errors.InvalidRequest("At least one action needs to be specified in a rule")
         _check_expiration(rule.get("Expiration") or {})
+        _check_noncurrent(rule)
+        _check_transitions(rule)
+        _check_filter_fits_actions(rule)
         tags = [tag.get("Key") for tag in _list((rule.get("Filter") or {}).get("And") or {}, "Tags")]
         if len(tags) != len(set(tags)):
             raise errors.InvalidRequest("Duplicate Tag Keys are not allowed.")

@@ -25,7 +25,8 @@ async def upload(engine, s3, bucket, key, *parts: bytes, **create):
         spec = ChecksumSpec(up.checksum_algorithm) if up.checksum_algorithm else None
         part = await engine.uploads.upload_part(bucket, key, up.upload_id, n, s3.body(data),
                                                 checksum=spec)
-        done.append(CompletedPart(n, part.etag))
+        # … and named again in the completion, as S3 asks of a composite checksum.
+        done.append(CompletedPart(n, part.etag, part.checksum))
     return up, done
 
 
@@ -238,7 +239,7 @@ async def test_completed_parts_are_kept_for_object_attributes(engine, s3, bucket
     for number, data in ((2, b"a" * (5 * MiB)), (5, b"tail")):
         part = await engine.uploads.upload_part(bucket, "k", up.upload_id, number, s3.body(data),
                                                 checksum=ChecksumSpec("CRC32"))
-        done.append(CompletedPart(number, part.etag))
+        done.append(CompletedPart(number, part.etag, part.checksum))
     await engine.uploads.complete(bucket, "k", up.upload_id, done)
     await engine.close()
     await engine.start()                     # the parts outlive the process
@@ -251,3 +252,14 @@ async def test_completed_parts_are_kept_for_object_attributes(engine, s3, bucket
     assert not rest.is_truncated and rest.next_part_number_marker == 5
     await s3.put(bucket, "simple", b"x")
     assert (await engine.objects.attributes(bucket, "simple")).parts == ()
+
+
+async def test_a_composite_upload_completed_without_a_parts_checksum(engine, s3, bucket):
+    up, done = await upload(engine, s3, bucket, "k", b"a" * (5 * MiB), b"b",
+                            checksum_algorithm="SHA1")
+    done[0] = CompletedPart(1, done[0].etag)
+    with pytest.raises(errors.InvalidRequest) as caught:
+        await engine.uploads.complete(bucket, "k", up.upload_id, done)
+    assert caught.value.message == (
+        "The upload was created using a sha1 checksum. The complete request must include the "
+        "checksum for each part. It was missing for part 1 in the request.")

@@ -261,3 +261,45 @@ def test_an_upload_keeps_its_acl(s3, anonymous, bucket):
                                  MultipartUpload={"Parts": [{"PartNumber": 1,
                                                              "ETag": part["ETag"]}]})
     assert anonymous.get_object(Bucket=bucket, Key="m")["Body"].read() == b"data"
+
+
+def test_only_a_signed_read_may_choose_its_response_headers(s3, anonymous, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"open")
+    s3.delete_public_access_block(Bucket=bucket)
+    s3.put_bucket_policy(Bucket=bucket, Policy=public_read(bucket))
+    with pytest.raises(ClientError) as exc:
+        anonymous.get_object(Bucket=bucket, Key="k", ResponseContentDisposition="attachment")
+    assert error(exc) == (400, "InvalidRequest", "Request specific response headers cannot be "
+                                                 "used for anonymous GET requests.")
+    with pytest.raises(ClientError) as exc:        # a HEAD's answer has no body to say why
+        anonymous.head_object(Bucket=bucket, Key="k", ResponseContentType="text/plain")
+    assert error(exc)[0] == 400
+    signed = s3.get_object(Bucket=bucket, Key="k", ResponseContentType="text/plain")
+    assert signed["ContentType"] == "text/plain"
+
+
+def test_a_policy_allowing_everyone_but_named_principals_is_public(s3, anonymous, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"open")
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"},
+        "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}]})
+    with pytest.raises(ClientError) as exc:            # public, so Block Public Access stops it
+        s3.put_bucket_policy(Bucket=bucket, Policy=policy)
+    assert error(exc)[:2] == (403, "AccessDenied")
+    s3.delete_public_access_block(Bucket=bucket)
+    s3.put_bucket_policy(Bucket=bucket, Policy=policy)
+    assert s3.get_bucket_policy_status(Bucket=bucket)["PolicyStatus"]["IsPublic"] is True
+    assert anonymous.get_object(Bucket=bucket, Key="k")["Body"].read() == b"open"
+
+
+def test_a_deny_for_everyone_but_named_principals_reaches_anonymous_callers(s3, anonymous,
+                                                                           bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"open")
+    s3.delete_public_access_block(Bucket=bucket)
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        json.loads(public_read(bucket))["Statement"][0],
+        {"Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"},
+         "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+    with pytest.raises(ClientError) as exc:
+        anonymous.get_object(Bucket=bucket, Key="k")
+    assert error(exc)[:2] == (403, "AccessDenied")

@@ -156,3 +156,97 @@ def test_a_form_asks_for_server_side_encryption_as_a_put_does(endpoint, s3, buck
                                        "conditions": conditions(bucket, kms)}, **kms)
     assert response.headers["x-amz-server-side-encryption"] == "aws:kms"
     assert s3.head_object(Bucket=bucket, Key="up.txt")["SSEKMSKeyId"].startswith("arn:aws:kms:")
+
+
+def open_for_writing(s3, bucket: str) -> None:
+    s3.delete_public_access_block(Bucket=bucket)
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Statement": [{
+        "Effect": "Allow", "Principal": "*", "Action": "s3:PutObject",
+        "Resource": f"arn:aws:s3:::{bucket}/drop/*"}]}))
+
+
+def test_an_unsigned_form_uploads_where_anyone_may_write(endpoint, s3, bucket):
+    open_for_writing(s3, bucket)
+    response = httpx.post(f"{endpoint.url}/{bucket}",
+                          data={"key": "drop/${filename}", "Content-Type": "text/plain",
+                                "success_action_status": "201"},
+                          files={"file": ("note.txt", b"hello")})
+    assert response.status_code == 201
+    assert ElementTree.fromstring(response.content).findtext("Key") == "drop/note.txt"
+    stored = s3.get_object(Bucket=bucket, Key="drop/note.txt")
+    assert (stored["Body"].read(), stored["ContentType"]) == (b"hello", "text/plain")
+
+
+def test_an_unsigned_form_is_denied_where_the_policy_does_not_reach(endpoint, s3, bucket):
+    open_for_writing(s3, bucket)
+    response = httpx.post(f"{endpoint.url}/{bucket}", data={"key": "elsewhere"},
+                          files={"file": ("f", b"x")})
+    assert error(response)[:2] == (403, "AccessDenied")
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_an_unsigned_form_to_a_private_bucket_is_denied(endpoint, s3, bucket):
+    response = httpx.post(f"{endpoint.url}/{bucket}", data={"key": "drop/x"},
+                          files={"file": ("f", b"x")})
+    assert error(response)[:2] == (403, "AccessDenied")
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_a_form_names_the_storage_class_and_website_redirect(endpoint, s3, bucket):
+    fields = {"x-amz-storage-class": "STANDARD_IA", "x-amz-website-redirect-location": "/to"}
+    response = post(endpoint, bucket, {"expiration": expiration(), "conditions": conditions(
+        bucket, *({name: value} for name, value in fields.items()))}, **fields)
+    assert response.status_code == 204, response.text
+    head = s3.head_object(Bucket=bucket, Key="up.txt")
+    assert (head["StorageClass"], head["WebsiteRedirectLocation"]) == ("STANDARD_IA", "/to")
+    fields["x-amz-storage-class"] = "FOO"
+    response = post(endpoint, bucket, {"expiration": expiration(), "conditions": conditions(
+        bucket, *({name: value} for name, value in fields.items()))}, **fields)
+    assert error(response)[:2] == (400, "InvalidStorageClass")
+
+
+def test_a_whole_form_without_a_file(endpoint, s3, bucket):
+    document = {"expiration": expiration(), "conditions": conditions(bucket)}
+    policy = base64.b64encode(json.dumps(document).encode()).decode()
+    signature = base64.b64encode(hmac.new(SECRET, policy.encode(), hashlib.sha1).digest())
+    response = httpx.post(f"{endpoint.url}/{bucket}", files={
+        "key": (None, "up.txt"), "AWSAccessKeyId": (None, "test"), "policy": (None, policy),
+        "signature": (None, signature.decode())})
+    assert error(response) == (400, "InvalidArgument",
+                               "POST requires exactly one file upload per request.")
+    assert "<ArgumentName>file</ArgumentName>" in response.text
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_a_form_cut_short_is_malformed(endpoint, bucket):
+    body = b'--b\r\nContent-Disposition: form-data; name="key"\r\n\r\nup.txt\r\n'
+    response = httpx.post(f"{endpoint.url}/{bucket}", content=body,
+                          headers={"Content-Type": "multipart/form-data; boundary=b"})
+    assert error(response)[:2] == (400, "MalformedPOSTRequest")
+
+
+def test_fields_before_the_file_past_s3s_limit(endpoint, bucket):
+    response = post(endpoint, bucket, {"expiration": expiration(),
+                                       "conditions": conditions(bucket)},
+                    **{"x-amz-meta-big": "x" * 21000})
+    assert error(response) == (400, "MaxPostPreDataLengthExceeded",
+                               "Your POST request fields preceeding the upload file was too "
+                               "large.")
+    assert "<MaxPostPreDataLengthBytes>20480</MaxPostPreDataLengthBytes>" in response.text
+
+
+def test_a_form_checksum_field_checks_the_file(endpoint, s3, bucket):
+    right = base64.b64encode(hashlib.sha256(b"data").digest()).decode()
+    wrong = base64.b64encode(hashlib.sha256(b"other").digest()).decode()
+    for value, answer in ((right, (204, "", "")),
+                          (wrong, (400, "BadDigest", "The SHA256 you specified did not match "
+                                                     "the calculated checksum.")),
+                          ("sailorjerry", (400, "InvalidRequest", "Value for "
+                                           "x-amz-checksum-sha256 header is invalid."))):
+        response = post(endpoint, bucket, {"expiration": expiration(), "conditions": conditions(
+            bucket, ["starts-with", "$x-amz-checksum-sha256", ""])},
+            **{"x-amz-checksum-sha256": value})
+        got = error(response) if response.content else (response.status_code, "", "")
+        assert got == answer
+    stored = s3.head_object(Bucket=bucket, Key="up.txt", ChecksumMode="ENABLED")
+    assert stored["ChecksumSHA256"] == right

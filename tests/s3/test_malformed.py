@@ -7,7 +7,9 @@ here is below 500, and a 4xx carries an S3 error code in an XML body.
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import re
 import socket
 import uuid
@@ -65,6 +67,8 @@ def signed(method: str, url: str, headers: dict[str, str] | list[tuple[str, str]
 
 def send(method: str, url: str, headers: Any = (), body: bytes = b"") -> httpx.Response:
     url, all_headers = signed(method, url, headers, body)
+    # As an SDK sends it: DeleteObjects is refused without an integrity header.
+    all_headers.append(("Content-MD5", base64.b64encode(hashlib.md5(body).digest()).decode()))
     # Values go as the bytes they hold (latin-1): bytes that are not UTF-8 stay as sent.
     raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in all_headers]
     return httpx.request(method, url, headers=raw, content=body, timeout=30)
@@ -432,6 +436,19 @@ def test_content_length_that_is_no_length(target, name, length):
     _, head = signed(method, url, headers)
     answer = raw_exchange(url, head + [("Content-Length", length)], b"x", method)
     assert 400 <= status_of(answer) < 500, answer[:300]
+
+
+@pytest.mark.parametrize("name", ["PutObject", "UploadPart"])
+def test_a_body_without_content_length_or_chunking_is_missing_its_length(target, s3, name):
+    # What `curl -X PUT` without data sends: S3 wants the length said, even a length of 0.
+    key = "unframed" if name == "PutObject" else "k"
+    method, url, headers = request_of(name, target, key=key)
+    _, head = signed(method, url, headers)
+    answer = raw_exchange(url, head, b"", method)
+    assert status_of(answer) == 411, answer[:300]
+    assert b"<Code>MissingContentLength</Code>" in answer
+    assert b"<Message>You must provide the Content-Length HTTP header.</Message>" in answer
+    assert "Contents" not in s3.list_objects_v2(Bucket=target.bucket, Prefix="unframed")
 
 
 @pytest.mark.parametrize("name", ["PutObject", "UploadPart"])

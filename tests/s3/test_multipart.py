@@ -227,3 +227,89 @@ def test_parts_of_a_checksummed_upload_carry_its_algorithm(endpoint, s3, bucket)
     assert "Parts" not in s3.list_parts(Bucket=bucket, Key="k", UploadId=upload_id)
     sent = s3.upload_part(**part, ChecksumAlgorithm="SHA256")
     assert sent["ChecksumSHA256"] == sha
+
+
+def test_a_composite_checksum_upload_is_completed_with_each_parts_checksum(s3, bucket):
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key="k",
+                                           ChecksumAlgorithm="SHA256")["UploadId"]
+    sent = [s3.upload_part(Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=number,
+                           Body=data, ChecksumAlgorithm="SHA256")
+            for number, data in ((1, b"a" * (5 * MiB)), (2, b"tail"))]
+    named = [{"PartNumber": 1, "ETag": sent[0]["ETag"],
+              "ChecksumSHA256": sent[0]["ChecksumSHA256"]},
+             {"PartNumber": 2, "ETag": sent[1]["ETag"]}]
+    with pytest.raises(ClientError) as exc:
+        s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id,
+                                     MultipartUpload={"Parts": named})
+    assert code(exc) == "InvalidRequest"
+    assert exc.value.response["Error"]["Message"] == (
+        "The upload was created using a sha256 checksum. The complete request must include the "
+        "checksum for each part. It was missing for part 2 in the request.")
+    named[1]["ChecksumSHA256"] = sent[1]["ChecksumSHA256"]
+    done = s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id,
+                                        MultipartUpload={"Parts": named})
+    assert done["ChecksumSHA256"].endswith("-2")
+
+
+def test_a_full_object_checksum_upload_needs_no_part_checksums(s3, bucket):
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key="k", ChecksumAlgorithm="CRC32",
+                                           ChecksumType="FULL_OBJECT")["UploadId"]
+    etag = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=1,
+                          Body=b"only", ChecksumAlgorithm="CRC32")["ETag"]
+    done = s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id,
+                                        MultipartUpload={"Parts": [{"PartNumber": 1,
+                                                                    "ETag": etag}]})
+    assert done["ChecksumType"] == "FULL_OBJECT"
+
+
+def test_uploads_listed_with_url_encoding(s3, bucket):
+    for key in ("a b/1", "a+b/2", "c%d"):
+        s3.create_multipart_upload(Bucket=bucket, Key=key)
+    listed = s3.list_multipart_uploads(Bucket=bucket, EncodingType="url")
+    assert listed["EncodingType"] == "url"
+    assert [u["Key"] for u in listed["Uploads"]] == ["a+b/1", "a%2Bb/2", "c%25d"]
+    grouped = s3.list_multipart_uploads(Bucket=bucket, EncodingType="url", Delimiter="/",
+                                        Prefix="a ")
+    assert (grouped["Prefix"], [p["Prefix"] for p in grouped["CommonPrefixes"]]) == (
+        "a+", ["a+b/"])
+    plain = s3.list_multipart_uploads(Bucket=bucket)
+    assert "EncodingType" not in plain
+    assert [u["Key"] for u in plain["Uploads"]] == ["a b/1", "a+b/2", "c%d"]
+    with pytest.raises(ClientError) as exc:
+        s3.list_multipart_uploads(Bucket=bucket, EncodingType="base64")
+    assert code(exc) == "InvalidArgument"
+
+
+def sha256_upload(s3, bucket, key, parts):
+    """An upload made with SHA256 checksums: its id, its parts as a completion names them,
+    and the composite checksum they make."""
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key,
+                                           ChecksumAlgorithm="SHA256")["UploadId"]
+    named = []
+    for number, data in enumerate(parts, start=1):
+        sent = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=number,
+                              Body=data, ChecksumAlgorithm="SHA256")
+        named.append({"PartNumber": number, "ETag": sent["ETag"],
+                      "ChecksumSHA256": sent["ChecksumSHA256"]})
+    digests = b"".join(base64.b64decode(part["ChecksumSHA256"]) for part in named)
+    composite = base64.b64encode(hashlib.sha256(digests).digest()).decode()
+    return upload_id, named, f"{composite}-{len(named)}"
+
+
+def test_the_object_checksum_a_completion_states_must_be_the_parts(s3, bucket):
+    parts = (b"a" * (5 * MiB), b"tail")
+    upload_id, named, composite = sha256_upload(s3, bucket, "right", parts)
+    done = s3.complete_multipart_upload(Bucket=bucket, Key="right", UploadId=upload_id,
+                                        ChecksumSHA256=composite,
+                                        MultipartUpload={"Parts": named})
+    assert done["ChecksumSHA256"] == composite
+    upload_id, named, _ = sha256_upload(s3, bucket, "wrong", parts)
+    other = base64.b64encode(hashlib.sha256(b"other").digest()).decode()
+    with pytest.raises(ClientError) as exc:
+        s3.complete_multipart_upload(Bucket=bucket, Key="wrong", UploadId=upload_id,
+                                     ChecksumSHA256=f"{other}-2",
+                                     MultipartUpload={"Parts": named})
+    assert code(exc) == "BadDigest"
+    assert exc.value.response["Error"]["Message"] == (
+        "The SHA256 you specified did not match the calculated checksum.")
+    assert "Uploads" in s3.list_multipart_uploads(Bucket=bucket, Prefix="wrong")

@@ -140,3 +140,33 @@ def test_object_retention_is_not_kept(s3, locked, method):
     with pytest.raises(ClientError) as exc:
         getattr(s3, method)(Bucket=locked, Key="k", **LOCK_CALLS[method])
     assert error(exc)[:2] == (501, "NotImplemented")
+
+
+UNTIL = datetime(2030, 1, 1, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("headers", [{"ObjectLockMode": "GOVERNANCE",
+                                      "ObjectLockRetainUntilDate": UNTIL},
+                                     {"ObjectLockLegalHoldStatus": "ON"}])
+def test_lock_headers_to_a_bucket_without_object_lock(s3, bucket, headers):
+    for call in (lambda: s3.put_object(Bucket=bucket, Key="k", Body=b"x", **headers),
+                 lambda: s3.create_multipart_upload(Bucket=bucket, Key="k", **headers)):
+        with pytest.raises(ClientError) as exc:
+            call()
+        assert error(exc) == (400, "InvalidRequest", "Bucket is missing Object Lock Configuration")
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+@pytest.mark.parametrize("half", [{"ObjectLockMode": "GOVERNANCE"},
+                                  {"ObjectLockRetainUntilDate": UNTIL}])
+def test_a_lock_mode_and_its_date_come_together(s3, locked, half):
+    with pytest.raises(ClientError) as exc:
+        s3.put_object(Bucket=locked, Key="k", Body=b"x", **half)
+    assert error(exc) == (400, "InvalidArgument", "x-amz-object-lock-retain-until-date and "
+                                                  "x-amz-object-lock-mode must both be supplied")
+
+
+def test_a_locked_bucket_takes_the_lock_headers(s3, locked):
+    s3.put_object(Bucket=locked, Key="k", Body=b"x", ObjectLockMode="GOVERNANCE",
+                  ObjectLockRetainUntilDate=UNTIL, ObjectLockLegalHoldStatus="OFF")
+    assert s3.get_object(Bucket=locked, Key="k")["Body"].read() == b"x"

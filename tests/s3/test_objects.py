@@ -571,3 +571,76 @@ def test_tagging_a_missing_key_names_it_as_get_does(s3, bucket):
     with pytest.raises(ClientError) as exc:
         s3.delete_object_tagging(Bucket=bucket, Key="fake-key")
     assert exc.value.response["Error"]["Key"] == "fake-key"
+
+
+def test_an_unknown_storage_class_is_refused(s3, bucket):
+    with pytest.raises(ClientError) as exc:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"x", StorageClass="FOO")
+    assert code(exc) == "InvalidStorageClass"
+    assert exc.value.response["Error"]["Message"] == "The storage class you specified is not valid"
+    with pytest.raises(ClientError) as exc:
+        s3.create_multipart_upload(Bucket=bucket, Key="k", StorageClass="COLD")
+    assert code(exc) == "InvalidStorageClass"
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x", StorageClass="STANDARD_IA")
+    assert s3.head_object(Bucket=bucket, Key="k")["StorageClass"] == "STANDARD_IA"
+
+
+@pytest.mark.parametrize("location", ["other.html", "ftp://example.com/", "example.com"])
+def test_a_website_redirect_that_is_no_path_or_url_is_refused(s3, bucket, location):
+    with pytest.raises(ClientError) as exc:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"x", WebsiteRedirectLocation=location)
+    assert code(exc) == "InvalidArgument"
+    assert exc.value.response["Error"]["Message"] == (
+        "The website redirect location must have a prefix of 'http://' or 'https://' or '/'")
+
+
+@pytest.mark.parametrize("location", ["/other.html", "https://example.com/page"])
+def test_a_website_redirect_to_a_path_or_url_is_kept(s3, bucket, location):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x", WebsiteRedirectLocation=location)
+    assert s3.head_object(Bucket=bucket, Key="k")["WebsiteRedirectLocation"] == location
+
+
+@pytest.mark.parametrize("value", ["metal,openstack", "name (copy)", "a&b", "50%", "x#1"])
+def test_a_tag_value_with_characters_aws_tags_refuse(s3, bucket, value):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    for call in (lambda: s3.put_object_tagging(Bucket=bucket, Key="k", Tagging={
+                     "TagSet": [{"Key": "platform", "Value": value}]}),
+                 lambda: s3.put_bucket_tagging(Bucket=bucket, Tagging={
+                     "TagSet": [{"Key": "platform", "Value": value}]})):
+        with pytest.raises(ClientError) as exc:
+            call()
+        assert code(exc) == "InvalidTag"
+        assert exc.value.response["Error"]["Message"] == "The TagValue you have provided is invalid"
+    assert s3.get_object_tagging(Bucket=bucket, Key="k")["TagSet"] == []
+
+
+def test_a_tag_key_with_characters_aws_tags_refuse(s3, bucket):
+    with pytest.raises(ClientError) as exc:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"x", Tagging="team%28a%29=x")
+    assert code(exc) == "InvalidTag"
+    assert exc.value.response["Error"]["Message"] == "The TagKey you have provided is invalid"
+
+
+def test_tags_in_any_script_with_the_punctuation_aws_allows(s3, bucket):
+    tags = [{"Key": "owner@team", "Value": "a+b-c=d.e_f:g/h"},
+            {"Key": "ódy", "Value": "žluťoučký kůň 42"}]
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    s3.put_object_tagging(Bucket=bucket, Key="k", Tagging={"TagSet": tags})
+    assert s3.get_object_tagging(Bucket=bucket, Key="k")["TagSet"] == tags
+
+
+def test_a_tag_named_twice_in_the_tagging_header(s3, bucket):
+    for call in (lambda: s3.put_object(Bucket=bucket, Key="k", Body=b"x", Tagging="a=1&a=2"),
+                 lambda: s3.create_multipart_upload(Bucket=bucket, Key="k", Tagging="a=1&a=2")):
+        with pytest.raises(ClientError) as exc:
+            call()
+        assert code(exc) == "InvalidArgument"
+        assert exc.value.response["Error"]["Message"] == (
+            "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query "
+            "parameters without tag name duplicates.")
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    with pytest.raises(ClientError) as exc:            # a Tagging document says it otherwise
+        s3.put_object_tagging(Bucket=bucket, Key="k", Tagging={"TagSet": [
+            {"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}]})
+    assert code(exc) == "InvalidTag"

@@ -3,6 +3,8 @@ an XML document, a lifecycle filter whose `And` joins a single condition, and th
 conditional-write headers S3 does not implement."""
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import Any, Callable
 
 import pytest
@@ -158,3 +160,56 @@ def test_a_complete_condition_s3_does_not_implement(s3, bucket, condition, heade
     assert [p["PartNumber"] for p in s3.list_parts(Bucket=bucket, Key="k",
                                                     UploadId=upload)["Parts"]] == [1]
 
+
+
+def with_integrity(endpoint: Any, operation: str, **headers: str) -> Any:
+    """A client whose `operation` requests carry `headers` as their only integrity check."""
+    client = endpoint.client()
+
+    def replace(request: Any, **_: Any) -> None:
+        for name in [h for h in request.headers if h.lower() == "content-md5"
+                     or h.lower().startswith("x-amz-checksum-")
+                     or h.lower() == "x-amz-sdk-checksum-algorithm"]:
+            del request.headers[name]
+        for name, value in headers.items():
+            request.headers[name] = value
+
+    client.meta.events.register(f"before-sign.s3.{operation}", replace)
+    return client
+
+
+def test_delete_objects_without_an_integrity_header(endpoint, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"kept")
+    client = with_integrity(endpoint, "DeleteObjects")
+    assert error_of(lambda: DOCUMENT_CALLS["DeleteObjects"](client, bucket)) == (
+        400, "InvalidRequest", "Missing required header for this request: Content-MD5")
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"kept"
+
+
+def test_delete_objects_with_content_md5_alone(endpoint, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"gone")
+    client = endpoint.client()
+
+    def md5_only(request: Any, **_: Any) -> None:
+        for name in [h for h in request.headers if h.lower().startswith("x-amz-checksum-")
+                     or h.lower() == "x-amz-sdk-checksum-algorithm"]:
+            del request.headers[name]
+        request.headers["Content-MD5"] = base64.b64encode(
+            hashlib.md5(request.body).digest()).decode()
+
+    client.meta.events.register("before-sign.s3.DeleteObjects", md5_only)
+    assert [d["Key"] for d in DOCUMENT_CALLS["DeleteObjects"](client, bucket)["Deleted"]] == ["k"]
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_a_document_whose_content_md5_differs(endpoint, s3, bucket):
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [TAG]})
+    other = base64.b64encode(hashlib.md5(b"another document").digest()).decode()
+    client = with_integrity(endpoint, "PutBucketTagging", **{"Content-MD5": other})
+    changed = {"TagSet": [{"Key": "k", "Value": "changed"}]}
+    status, code, _ = error_of(lambda: client.put_bucket_tagging(Bucket=bucket, Tagging=changed))
+    assert (status, code) == (400, "BadDigest")
+    client = with_integrity(endpoint, "PutBucketTagging", **{"Content-MD5": "not an md5"})
+    assert error_of(lambda: client.put_bucket_tagging(Bucket=bucket, Tagging=changed)) == (
+        400, "InvalidDigest", "The Content-MD5 you specified was invalid.")
+    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [TAG]

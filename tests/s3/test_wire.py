@@ -241,3 +241,28 @@ def test_region_free_operations_accept_any_signing_region(endpoint, s3, bucket):
     elsewhere = endpoint.client(region_name="ap-south-1")
     assert bucket in [b["Name"] for b in elsewhere.list_buckets()["Buckets"]]
     assert elsewhere.get_bucket_location(Bucket=bucket)["LocationConstraint"] is None
+
+
+def test_an_aws_chunked_label_over_a_plain_body_is_taken_off(s3, bucket):
+    # boto3 sends ContentEncoding="aws-chunked" over an unframed body: x-amz-content-sha256
+    # (a hash, not STREAMING-…) says how the body is framed, the label says nothing of it.
+    body = b"abcd" * 8192
+    s3.put_object(Bucket=bucket, Key="label", Body=body, ContentEncoding="aws-chunked")
+    got = s3.get_object(Bucket=bucket, Key="label")
+    assert got["Body"].read() == body
+    assert "ContentEncoding" not in got
+    s3.put_object(Bucket=bucket, Key="gz", Body=b"x", ContentEncoding="aws-chunked,gzip")
+    assert s3.head_object(Bucket=bucket, Key="gz")["ContentEncoding"] == "gzip"
+
+
+def test_a_framed_upload_keeps_its_other_encodings_only(endpoint, s3, bucket):
+    data = b"gzipped bytes, say"
+    url = endpoint.client(signature_version="s3v4").generate_presigned_url(
+        "put_object", Params={"Bucket": bucket, "Key": "framed"})
+    response = httpx.put(url, content=chunked_body(data, 8, ""),
+                         headers={"Content-Encoding": "gzip, aws-chunked",
+                                  "X-Amz-Content-Sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+                                  "X-Amz-Decoded-Content-Length": str(len(data))})
+    assert response.status_code == 200, response.text
+    got = s3.get_object(Bucket=bucket, Key="framed")
+    assert (got["Body"].read(), got["ContentEncoding"]) == (data, "gzip")

@@ -71,5 +71,7 @@ def is_s3_request(request: WireRequest) -> bool:
     try:
         scope = credential_scope(request)
     except IncompleteSignature:
-        return False                                    # the SDK edge reports it
+        # A header no service can read: S3 answers it in its own words, unless the request
+        # is a path of another service's (whose SDK edge reports it).
+        return recognise(request, None) is None
     return recognise(request, scope) in ("s3", None)

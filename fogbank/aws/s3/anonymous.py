@@ -5,10 +5,10 @@ the answer for a key that does not exist unless anyone may list the bucket. Sign
 never come here: Fogbank has no IAM, and their check costs nothing."""
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from fogbank.objects import ObjectsEngine
-from fogbank.objects.errors import AccessDenied, NoSuchKey
+from fogbank.objects.errors import AccessDenied, InvalidRequest, NoSuchKey
 from fogbank.wire import WireRequest
 
 # Operation → the s3: action a bucket policy names for it. The rest (bucket configuration,
@@ -35,12 +35,18 @@ ACTIONS = {
 KEY_READS = frozenset({"GetObject", "HeadObject", "GetObjectAttributes"})
 
 
+# The query parameters that rewrite a read's response headers (response-content-type, …).
+OVERRIDE_PREFIX = "response-"
+
+
 def is_anonymous(request: WireRequest) -> bool:
-    """No credentials in the header (presigned queries are checked before this is asked)."""
-    return request.header("authorization") is None
+    """No credentials in the header (presigned queries are checked before this is asked);
+    a blank Authorization header holds none either."""
+    return not (request.header("authorization") or "").strip()
 
 
-async def check(engine: ObjectsEngine, operation: str, labels: Mapping[str, str]) -> None:
+async def check(engine: ObjectsEngine, operation: str, labels: Mapping[str, str],
+                query: Iterable[str] = ()) -> None:
     """AccessDenied unless anyone may do `operation`; NoSuchBucket first, as S3 answers."""
     action = ACTIONS.get(operation)
     bucket = labels.get("Bucket")
@@ -51,6 +57,11 @@ async def check(engine: ObjectsEngine, operation: str, labels: Mapping[str, str]
     key = "*" if operation == "DeleteObjects" else labels.get("Key")
     if not await engine.anonymous.allows(bucket, action, key):
         raise AccessDenied()
+    if operation in ("GetObject", "HeadObject") and any(
+            name.lower().startswith(OVERRIDE_PREFIX) for name in query):
+        # S3 lets only a signed request (header or presigned URL) choose its answer's headers.
+        raise InvalidRequest("Request specific response headers cannot be used for anonymous "
+                             "GET requests.")
     if operation in KEY_READS and key and await engine.anonymous.hides_missing_keys(bucket):
         try:
             await engine.objects.record(bucket, key)

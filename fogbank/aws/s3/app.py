@@ -20,7 +20,7 @@ from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
 
 from fogbank.aws.protocols.rest_xml import RestXmlError, RestXmlProtocol, invalid_argument
-from fogbank.aws.s3 import anonymous, chunked
+from fogbank.aws.s3 import anonymous, chunked, digests, object_lock
 from fogbank.aws.s3.addressing import is_s3_request, path_style, resource
 from fogbank.aws.s3.buckets import BucketOperations
 from fogbank.aws.s3.context import S3Call
@@ -32,14 +32,15 @@ from fogbank.aws.s3.versioning import VersioningOperations
 from fogbank.aws.s3.post import PostUploads, is_form_post
 from fogbank.aws.s3.signing import (AuthorizationHeaderMalformed,
                                     AuthorizationQueryParametersError, SecretFor,
-                                    check_header_region, is_presigned, is_presigned_v2,
-                                    signed_region, signing_region, verify_presigned,
-                                    verify_presigned_v2)
+                                    check_authorization, check_header_region, is_presigned,
+                                    is_presigned_v2, signed_region, signing_region,
+                                    verify_presigned, verify_presigned_v2)
 from fogbank.wire import WireRequest, WireResponse, request_head
 from fogbank.ids import random_bytes
 from fogbank.objects import Caller, ObjectsEngine
-from fogbank.objects.errors import (HeaderNotImplemented, IncompleteBody, InternalError,
-                                    MethodNotAllowed, MissingRequestBodyError, NoSuchBucket)
+from fogbank.objects.errors import (AccessDenied, HeaderNotImplemented, IncompleteBody,
+                                    InternalError, MethodNotAllowed, MissingContentLength,
+                                    MissingRequestBodyError, NoSuchBucket)
 from fogbank.types import AwsError
 
 log = logging.getLogger(__name__)
@@ -150,6 +151,7 @@ class S3App:
             verify_presigned_v2(request, raw_query, routed.raw_path, self._secret_for,
                                 self._clock())
         else:
+            check_authorization(request, self._clock())
             unsigned = anonymous.is_anonymous(request)
         call = S3Call(request_id, self.region, _caller(scope, request_id),
                       endpoint=_endpoint(scope, request), signed_region=signed_region(request))
@@ -164,7 +166,7 @@ class S3App:
             # the operation then asks for.
             operation = self.protocol.model.operation_model("GetObjectAttributes")
         if unsigned:
-            await anonymous.check(self._engine, operation.name, labels)
+            await anonymous.check(self._engine, operation.name, labels, routed.query)
         if not presigned and operation.name not in ANY_REGION:
             region = await self._bucket_region(labels.get("Bucket"))
             if region is not None:
@@ -176,7 +178,12 @@ class S3App:
         call, routed = await self._with_body(operation, routed, receive, call)
         if not routed.body.strip() and operation.name in self.needs_document:
             raise MissingRequestBodyError()
+        if not self.protocol.streams_input(operation):
+            digests.check_document(operation.name, routed)
         params = self.protocol.parse(operation, routed, labels)
+        await self._check_expected_owners(params)
+        if operation.name in object_lock.LOCKING_WRITES:
+            await object_lock.check_object_headers(self._engine, params)
         if self.protocol.streams_input(operation):
             params["Body"] = routed_body(call, receive, routed)
         output = dict(await handler(params, call))
@@ -198,6 +205,11 @@ class S3App:
                 # Content-Length, or for aws-chunked framing in x-amz-decoded-content-length
                 # (which lets the SDKs send a stream HTTP-chunked, as the JS SDK does).
                 raise HeaderNotImplemented(Header="Transfer-Encoding")
+            if routed.header("transfer-encoding") is None and \
+                    routed.header("content-length") is None:
+                # A body with no framing at all (`curl -X PUT` without data): S3 wants its
+                # length said, even when it is 0.
+                raise MissingContentLength()
             return _streaming_call(call, routed), routed
         body = bytearray()
         async for piece in _body(receive):
@@ -205,6 +217,17 @@ class S3App:
             if len(body) > MAX_XML_BODY:
                 raise RestXmlError("Your request was too big.", code="MaxMessageLengthExceeded")
         return call, dataclasses.replace(routed, body=bytes(body))
+
+    async def _check_expected_owners(self, params: dict[str, Any]) -> None:
+        """x-amz-expected-bucket-owner (and a copy's x-amz-source-expected-bucket-owner):
+        a bucket of another account than the one named is AccessDenied, once it exists."""
+        for member, bucket in (("ExpectedBucketOwner", params.get("Bucket")),
+                               ("ExpectedSourceBucketOwner", _source_bucket(params))):
+            owner = params.get(member)
+            if owner is not None and owner != self._engine.account_id:
+                if bucket:
+                    await self._engine.buckets.get(bucket)
+                raise AccessDenied()
 
     async def _bucket_region(self, name: str | None) -> str | None:
         """The region requests for a bucket are signed for; None when there is no bucket."""
@@ -257,15 +280,13 @@ def _needs_document(model: ServiceModel) -> frozenset[str]:
 def _declares_length(routed: WireRequest) -> bool:
     """An aws-chunked body that names its decoded length up front."""
     length = routed.header("x-amz-decoded-content-length") or ""
-    return length.isdigit() and chunked.is_aws_chunked(routed.header("x-amz-content-sha256"),
-                                                       routed.header("content-encoding"))
+    return length.isdigit() and chunked.is_aws_chunked(routed)
 
 
 def _streaming_call(call: S3Call, routed: WireRequest) -> S3Call:
     length = routed.header("x-amz-decoded-content-length") or routed.header("content-length")
     declared = int(length) if length and length.isdigit() else None
-    if not chunked.is_aws_chunked(routed.header("x-amz-content-sha256"),
-                                  routed.header("content-encoding")):
+    if not chunked.is_aws_chunked(routed):
         return dataclasses.replace(call, content_length=declared)
     decoded = routed.header("x-amz-decoded-content-length")
     if decoded is not None and not decoded.isdigit():
@@ -353,6 +374,12 @@ def _caller(scope: dict, request_id: str) -> Caller:
 
 def _endpoint(scope: dict, request: WireRequest) -> str:
     return f"{scope.get('scheme', 'http')}://{request.header('host') or 'localhost'}"
+
+
+def _source_bucket(params: dict[str, Any]) -> str | None:
+    """The bucket x-amz-copy-source names (`bucket/key`, maybe with a leading slash)."""
+    source = params.get("CopySource")
+    return unquote(source.lstrip("/").split("/", 1)[0]) if isinstance(source, str) else None
 
 
 def _path_bucket(raw_path: str) -> str | None:

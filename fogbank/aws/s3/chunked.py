@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import AsyncIterator
 
 from fogbank.objects.errors import IncompleteBody
+from fogbank.wire import WireRequest
 
 STREAMING_PAYLOADS = ("STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
                       "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
@@ -25,9 +26,23 @@ MAX_LINE = 4096
 TRUNCATED = "The request body terminated unexpectedly"
 
 
-def is_aws_chunked(content_sha256: str | None, content_encoding: str | None) -> bool:
-    encodings = [e.strip().lower() for e in (content_encoding or "").split(",")]
-    return content_sha256 in STREAMING_PAYLOADS or "aws-chunked" in encodings
+def is_aws_chunked(request: WireRequest) -> bool:
+    """Whether the body is framed in chunks: x-amz-content-sha256 says so, or a Content-Encoding
+    of aws-chunked with the decoded length beside it. The encoding alone over a plain body
+    (what boto3 sends when asked for that encoding) is only a label, which S3 takes off the
+    object's stored encoding."""
+    if request.header("x-amz-content-sha256") in STREAMING_PAYLOADS:
+        return True
+    encodings = (request.header("content-encoding") or "").lower().split(",")
+    return "aws-chunked" in (e.strip() for e in encodings) and \
+        request.header("x-amz-decoded-content-length") is not None
+
+
+def stored_encoding(content_encoding: str | None) -> str | None:
+    """The Content-Encoding kept with the object: the request's, without aws-chunked."""
+    kept = [e.strip() for e in (content_encoding or "").split(",")
+            if e.strip() and e.strip().lower() != "aws-chunked"]
+    return ",".join(kept) or None
 
 
 class Trailers(dict[str, str]):

@@ -8,15 +8,22 @@ from typing import AsyncIterator
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from fogbank.objects.errors import S3Error
+from fogbank.objects.errors import InvalidArgument, S3Error
 
-MAX_FIELDS_BYTES = 1024 * 1024
+# What S3 reads of the fields before the file part (its MaxPostPreDataLengthBytes).
+MAX_FIELDS_BYTES = 20 * 1024
 
 
 class MalformedPOSTRequest(S3Error):
     code = "MalformedPOSTRequest"
     status = 400
     default_message = "The body of your POST request is not well-formed multipart/form-data."
+
+
+class MaxPostPreDataLengthExceeded(S3Error):
+    code = "MaxPostPreDataLengthExceeded"
+    status = 400
+    default_message = "Your POST request fields preceeding the upload file was too large."
 
 
 def boundary_of(content_type: str | None) -> bytes | None:
@@ -41,8 +48,9 @@ class FormReader:
             "on_part_begin": self._part_begin, "on_part_data": self._part_data,
             "on_part_end": self._part_end, "on_header_field": self._header_field,
             "on_header_value": self._header_value_cb, "on_header_end": self._header_end,
-            "on_headers_finished": self._headers_finished,
+            "on_headers_finished": self._headers_finished, "on_end": self._end,
         })
+        self._ended = False
 
     @property
     def filename(self) -> str | None:
@@ -52,8 +60,11 @@ class FormReader:
         """Every field before the file part (names lower-cased); raises without a file."""
         while not self._in_file and not self._file_done:
             if not await self._feed():
-                raise MalformedPOSTRequest("The body of your POST request is not well-formed "
-                                           "multipart/form-data.")
+                if self._ended:
+                    # A whole form, only without its file.
+                    raise InvalidArgument("POST requires exactly one file upload per request.",
+                                          ArgumentName="file", ArgumentValue="0")
+                raise MalformedPOSTRequest()
         return dict(self._fields)
 
     async def file(self) -> AsyncIterator[bytes]:
@@ -107,9 +118,11 @@ class FormReader:
         elif not self._file_done:
             self._size += end - start
             if self._size > MAX_FIELDS_BYTES:
-                raise MalformedPOSTRequest("Your POST request fields preceeding the upload "
-                                           "file was too large.")
+                raise MaxPostPreDataLengthExceeded(MaxPostPreDataLengthBytes=MAX_FIELDS_BYTES)
             self._current += data[start:end]
+
+    def _end(self) -> None:
+        self._ended = True              # the closing boundary: the form is whole
 
     def _part_end(self) -> None:
         if self._in_file:

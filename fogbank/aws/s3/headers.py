@@ -10,6 +10,7 @@ from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qsl, unquote
 
 from fogbank.aws.protocols.rest_xml import malformed_xml
+from fogbank.aws.s3.chunked import stored_encoding
 from fogbank.objects import (Checksum, ChecksumSpec, Conditions, ContentHeaders, CopySource,
                              CustomerKey, Encryption, EncryptionRequest, ObjectInfo, Range)
 from fogbank.objects.errors import (HeaderNotImplemented, InvalidArgument, InvalidRequest,
@@ -71,6 +72,8 @@ def write_conditions(params: Mapping[str, Any]) -> Conditions:
 
 def content_headers(params: Mapping[str, Any]) -> ContentHeaders:
     fields = {attr: params[name] for name, attr in CONTENT_MEMBERS.items() if params.get(name)}
+    if "content_encoding" in fields:
+        fields["content_encoding"] = stored_encoding(fields["content_encoding"])
     expires = params.get("Expires")
     if isinstance(expires, dt.datetime):
         fields["expires"] = email.utils.format_datetime(expires.astimezone(dt.timezone.utc),
@@ -98,7 +101,12 @@ def tags(text: str | None) -> dict[str, str] | None:
     """`x-amz-tagging: k1=v1&k2=v2` (URL query encoding)."""
     if text is None:
         return None
-    return _unique_tags(parse_qsl(text, keep_blank_values=True))
+    pairs = parse_qsl(text, keep_blank_values=True)
+    if len({key for key, _ in pairs}) != len(pairs):
+        # S3 words a repeated name in the header as a header it cannot read.
+        raise InvalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then "
+                              "URLEncoded URL query parameters without tag name duplicates.")
+    return dict(pairs)
 
 
 def tag_pairs(document: Mapping[str, Any] | None) -> dict[str, str]:

@@ -5,6 +5,7 @@ from typing import Any
 
 from fogbank.aws.s3 import acl as acls, headers as h
 from fogbank.aws.s3.context import S3Call
+from fogbank.aws.s3.objects import encoder
 from fogbank.objects import Checksum, CompletedPart, CreateUpload, ObjectsEngine
 from fogbank.objects.errors import InvalidArgument, InvalidRequest
 
@@ -63,9 +64,11 @@ class MultipartOperations:
                              for alg in h.CHECKSUM_MEMBERS if entry.get(f"Checksum{alg}")), None)
             parts.append(CompletedPart(entry.get("PartNumber", 0), entry.get("ETag", ""),
                                        checksum))
+        stated = next((Checksum(alg, p[f"Checksum{alg}"]) for alg in h.CHECKSUM_MEMBERS
+                       if p.get(f"Checksum{alg}")), None)
         result = await self._uploads.complete(p["Bucket"], p["Key"], p["UploadId"], parts,
                                               conditions=h.write_conditions(p), caller=call.caller,
-                                              customer_key=h.customer_key(p))
+                                              customer_key=h.customer_key(p), expected=stated)
         # S3's answer names the KMS kinds, not SSE-C.
         return {"Location": f"{call.endpoint}/{p['Bucket']}/{p['Key']}", "Bucket": p["Bucket"],
                 "Key": p["Key"], "ETag": result.etag, **h.checksum_members(result.checksum),
@@ -96,22 +99,25 @@ class MultipartOperations:
         }
 
     async def list_uploads(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        encode = encoder(p)          # encoding-type=url, as ListObjects takes it
         page = await self._uploads.list_uploads(
             p["Bucket"], prefix=p.get("Prefix", ""), delimiter=p.get("Delimiter", ""),
             max_uploads=h.check_max("max-uploads", p.get("MaxUploads")),
             key_marker=p.get("KeyMarker", ""), upload_id_marker=p.get("UploadIdMarker", ""))
         return {
-            "Bucket": p["Bucket"], "KeyMarker": p.get("KeyMarker", ""),
-            "UploadIdMarker": p.get("UploadIdMarker", ""), "Prefix": p.get("Prefix"),
-            "Delimiter": p.get("Delimiter"), "NextKeyMarker": page.next_key_marker,
+            "Bucket": p["Bucket"], "KeyMarker": encode(p.get("KeyMarker", "")),
+            "UploadIdMarker": p.get("UploadIdMarker", ""), "Prefix": encode(p.get("Prefix")),
+            "Delimiter": encode(p.get("Delimiter")),
+            "NextKeyMarker": encode(page.next_key_marker),
             "NextUploadIdMarker": page.next_upload_id_marker,
             "MaxUploads": h.check_max("max-uploads", p.get("MaxUploads")),
-            "IsTruncated": page.is_truncated,
-            "Uploads": [{"UploadId": u.upload_id, "Key": u.key, "Initiated": h.when(u.initiated),
+            "EncodingType": p.get("EncodingType"), "IsTruncated": page.is_truncated,
+            "Uploads": [{"UploadId": u.upload_id, "Key": encode(u.key),
+                         "Initiated": h.when(u.initiated),
                          "StorageClass": "STANDARD", "Owner": h.OWNER, "Initiator": h.OWNER,
                          "ChecksumAlgorithm": u.checksum_algorithm,
                          "ChecksumType": u.checksum_type} for u in page.uploads] or None,
-            "CommonPrefixes": [{"Prefix": c} for c in page.common_prefixes] or None,
+            "CommonPrefixes": [{"Prefix": encode(c)} for c in page.common_prefixes] or None,
         }
 
 

@@ -12,9 +12,24 @@ from typing import Any
 
 from fogbank.aws.s3.context import S3Call
 from fogbank.objects import BucketConfig, ObjectsEngine
-from fogbank.objects.errors import InvalidRequest, S3Error
+from fogbank.objects.errors import InvalidArgument, InvalidRequest, S3Error
 
 _NO_LOCK = "Bucket is missing Object Lock Configuration"
+# The object writes that may carry x-amz-object-lock-mode, -retain-until-date, -legal-hold.
+LOCKING_WRITES = frozenset({"PutObject", "CopyObject", "CreateMultipartUpload"})
+
+
+async def check_object_headers(engine: ObjectsEngine, p: dict[str, Any]) -> None:
+    """An object write's lock headers: a mode and a retain-until date come together, and
+    only to a bucket with Object Lock (which takes them, though Fogbank does not keep them)."""
+    if ("ObjectLockMode" in p) != ("ObjectLockRetainUntilDate" in p):
+        raise InvalidArgument("x-amz-object-lock-retain-until-date and x-amz-object-lock-mode "
+                              "must both be supplied")
+    if not any(name in p for name in ("ObjectLockMode", "ObjectLockLegalHoldStatus")):
+        return
+    await engine.buckets.get(p["Bucket"])
+    if not await engine.configs.find(p["Bucket"], BucketConfig.OBJECT_LOCK):
+        raise InvalidRequest(_NO_LOCK)
 
 
 class ObjectLockNotImplemented(S3Error):

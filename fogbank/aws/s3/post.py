@@ -22,7 +22,8 @@ from fogbank.aws.s3.form import FormReader, boundary_of
 from fogbank.aws.s3.signing import (ALGORITHM, Credential, SecretFor, SignatureDoesNotMatch,
                                     sign, sign_v2, signing_key, signing_region)
 from fogbank.wire import WireRequest, WireResponse
-from fogbank.objects import ContentHeaders, CustomerKey, EncryptionRequest, PutObject
+from fogbank.objects import (ChecksumSpec, ContentHeaders, CustomerKey, EncryptionRequest,
+                             PutObject)
 from fogbank.objects.errors import (AccessDenied, EntityTooLarge, EntityTooSmall,
                                     InvalidArgument, MalformedXML, S3Error)
 from fogbank.objects.validation import MAX_OBJECT_TAGS, check_tags
@@ -31,7 +32,12 @@ from fogbank.objects.validation import MAX_OBJECT_TAGS, check_tags
 UNCHECKED = {"x-amz-signature", "file", "policy", "awsaccesskeyid", "signature"}
 CONTENT_FIELDS = {"content-type": "content_type", "cache-control": "cache_control",
                   "content-disposition": "content_disposition",
-                  "content-encoding": "content_encoding", "expires": "expires"}
+                  "content-encoding": "content_encoding", "expires": "expires",
+                  "x-amz-storage-class": "storage_class",
+                  "x-amz-website-redirect-location": "website_redirect_location"}
+# The fields that make a form a signed one; a form with none of them is anonymous.
+SIGNING_FIELDS = ("policy", "awsaccesskeyid", "signature", "x-amz-credential",
+                  "x-amz-signature")
 
 
 def is_form_post(routed: WireRequest) -> bool:
@@ -56,13 +62,20 @@ class PostUploads:
             raise _missing_field("key")
         fields["key"] = fields["key"].replace("${filename}", form.filename or "")
         fields["bucket"] = bucket
-        limits = self._check_policy(fields, await self._signing_region(bucket))
+        if any(name in fields for name in SIGNING_FIELDS):
+            limits = self._check_policy(fields, await self._signing_region(bucket))
+        else:
+            # An unsigned form uploads where anyone may PutObject (a bucket policy, or an
+            # ACL granting AllUsers WRITE), as an unsigned PUT does.
+            limits = None
+            if not await self._engine.anonymous.allows(bucket, "s3:PutObject", fields["key"]):
+                raise AccessDenied("Access Denied")
         result = await self._engine.objects.put(PutObject(
             bucket, fields["key"], _limited(form.file(), limits), headers=_content(fields),
             metadata={k[len("x-amz-meta-"):]: v for k, v in fields.items()
                       if k.startswith("x-amz-meta-")},
             tags=_tags(fields), event_name="ObjectCreated:Post", caller=call.caller,
-            encryption=_encryption(fields)))
+            encryption=_encryption(fields), checksum=_checksum(fields)))
         response = _answer(fields, result.etag, call, protocol)
         response.headers.update(_encryption_headers(protocol, result.encryption))
         if result.version_id is not None:
@@ -253,6 +266,16 @@ async def _limited(source: AsyncIterator[bytes], limits: tuple[int, int] | None
     if limits is not None and size < limits[0]:
         raise EntityTooSmall("Your proposed upload is smaller than the minimum allowed size",
                              ProposedSize=str(size), MinSizeAllowed=str(limits[0]))
+
+
+def _checksum(fields: dict[str, str]) -> ChecksumSpec | None:
+    """The form's x-amz-checksum-<algorithm> (and x-amz-checksum-algorithm) fields, as the
+    headers of a PUT: the body is checked against the value given."""
+    params = {f"Checksum{suffix}": fields[f"x-amz-checksum-{suffix.lower()}"]
+              for suffix in h.CHECKSUM_MEMBERS if f"x-amz-checksum-{suffix.lower()}" in fields}
+    if "x-amz-checksum-algorithm" in fields:
+        params["ChecksumAlgorithm"] = fields["x-amz-checksum-algorithm"]
+    return h.checksum_spec(params)
 
 
 def _encryption(fields: dict[str, str]) -> EncryptionRequest:

@@ -13,16 +13,18 @@ import datetime as dt
 import hashlib
 import hmac
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Callable
 from urllib.parse import quote, unquote_plus, urlsplit
 
 from botocore.auth import HmacV1Auth
 
 from fogbank.wire import WireRequest
-from fogbank.objects.errors import AccessDenied, S3Error
+from fogbank.objects.errors import AccessDenied, InvalidArgument, S3Error
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 MAX_EXPIRES_S = 604800                  # a week: SigV4's limit for a presigned URL
+MAX_SKEW_S = 900                        # how far a signed request's time may be from S3's
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 _QUERY_PARAMS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date",
@@ -40,6 +42,13 @@ class AuthorizationQueryParametersError(S3Error):
 class AuthorizationHeaderMalformed(S3Error):
     code = "AuthorizationHeaderMalformed"
     status = 400
+
+
+class RequestTimeTooSkewed(S3Error):
+    code = "RequestTimeTooSkewed"
+    status = 403
+    default_message = ("The difference between the request time and the current time is too "
+                       "large.")
 
 
 class SignatureDoesNotMatch(S3Error):
@@ -105,6 +114,61 @@ def signed_region(request: WireRequest) -> str | None:
     return fields[2] if len(fields) == 5 else None
 
 
+_V4_PARTS = ("Credential", "SignedHeaders", "Signature")
+
+
+def check_authorization(request: WireRequest, now: float) -> None:
+    """What S3 refuses of an Authorization header before it looks at any signature: a scheme
+    it does not know, a SigV2 or SigV4 header missing its parts, a signed request without a
+    date it can read or from more than 15 minutes away. A blank header is no credentials."""
+    header = (request.header("authorization") or "").strip()
+    if not header:
+        return
+    scheme, _, rest = header.partition(" ")
+    if scheme == "AWS":
+        if ":" not in rest:
+            raise InvalidArgument("AWS authorization header is invalid.  Expected "
+                                  "AwsAccessKeyId:signature", ArgumentName="Authorization",
+                                  ArgumentValue=header)
+    elif scheme == ALGORITHM:
+        parts = dict(part.strip().partition("=")[::2] for part in rest.split(","))
+        if any(not parts.get(name) for name in _V4_PARTS):
+            raise AuthorizationHeaderMalformed(
+                "The authorization header is malformed; the authorization header requires "
+                "three components: Credential, SignedHeaders, and Signature.")
+        fields = parts["Credential"].split("/")
+        if len(fields) != 5 or fields[4] != "aws4_request":
+            raise AuthorizationHeaderMalformed(
+                "The authorization header is malformed; the Credential is mal-formed; "
+                'expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".')
+    else:
+        raise InvalidArgument("Unsupported Authorization Type", ArgumentName="Authorization",
+                              ArgumentValue=header)
+    # x-amz-date, when sent (even empty), is the request's time; else the Date header.
+    sent = request.header("x-amz-date")
+    sent = request.header("date") if sent is None else sent
+    signed_at = _request_time(sent or "")
+    if signed_at is None or signed_at < 0:         # none, or from before the epoch
+        raise AccessDenied("AWS authentication requires a valid Date or x-amz-date header")
+    if abs(now - signed_at) > MAX_SKEW_S:
+        raise RequestTimeTooSkewed(extra={"RequestTime": sent, "ServerTime": _iso(now),
+                                          "MaxAllowedSkewMilliseconds": MAX_SKEW_S * 1000})
+
+
+def _request_time(text: str) -> float | None:
+    """A signed request's time: SigV4's basic ISO 8601 or an HTTP date; None when neither."""
+    try:
+        return dt.datetime.strptime(text.strip(), DATE_FORMAT).replace(
+            tzinfo=dt.timezone.utc).timestamp()
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when.replace(tzinfo=when.tzinfo or dt.timezone.utc).timestamp()
+
+
 def check_header_region(request: WireRequest, expected: str) -> None:
     """A request signed in its Authorization header for another region than its bucket's:
     S3 names the right one (SDKs read `Region` and sign again for it)."""
@@ -137,7 +201,7 @@ def verify_presigned(request: WireRequest, raw_query: str, secret_for: SecretFor
             f"is wrong; expecting '{region}'", extra={"Region": region})
     signed_at = _parse_date(values["X-Amz-Date"])
     expires = _parse_expires(values["X-Amz-Expires"])
-    if now < signed_at - 900:       # S3 tolerates 15 minutes of clock skew
+    if now < signed_at - MAX_SKEW_S:       # S3 tolerates 15 minutes of clock skew
         raise AccessDenied("Request is not valid yet")
     if now > signed_at + expires:
         raise AccessDenied("Request has expired", extra={
