@@ -96,6 +96,16 @@ engine.objects  (objects.py)
     get_tags(bucket, key, version_id=None) -> dict[str, str]
     put_tags(bucket, key, tags: Mapping[str, str], version_id=None) -> None
     delete_tags(bucket, key, version_id=None) -> None
+    Object Lock (retention.py): a version's lock is kept in ObjectInfo.headers (lock_mode,
+    lock_until, legal_hold); writes take it from their headers or the bucket's default
+    retention; delete / delete_many(..., bypass_governance=False) of a locked version and
+    lifecycle expiration refuse it (AccessDenied). Outside an Object Lock bucket these answer
+    InvalidRequest; a version without: NoSuchObjectLockConfiguration.
+    get_retention(bucket, key, version_id=None) -> (mode, retain-until epoch seconds)
+    put_retention(bucket, key, mode | None, until | None, *, version_id=None,
+                  bypass_governance=False) -> None      None, None: removed
+    get_legal_hold(bucket, key, version_id=None) -> "ON" | "OFF"
+    put_legal_hold(bucket, key, status, version_id=None) -> None
 engine.uploads  (uploads.py)
     create(CreateUpload) -> Upload
     upload_part(bucket, key, upload_id, part_number, body, *, content_md5=None,

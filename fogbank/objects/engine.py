@@ -68,6 +68,7 @@ class ObjectsEngine:
             default_encryption=lambda b: self.configs.find(b, BucketConfig.ENCRYPTION),
             object_acl=self.configs.check_object_acl,
             versioning=lambda b: self.configs.find(b, BucketConfig.VERSIONING),
+            object_lock=lambda b: self.configs.find(b, BucketConfig.OBJECT_LOCK),
             account_id=self.account_id)
         self.uploads = Uploads(store, self.buckets, self.objects, notifier, clock=self._clock)
         self.sweeper = LifecycleSweeper(store, self.configs, self.uploads, notifier,

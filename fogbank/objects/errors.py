@@ -125,6 +125,9 @@ NoSuchUpload = _error(
 NoSuchVersion = _error("NoSuchVersion", 404, "The specified version does not exist.")
 NoSuchWebsiteConfiguration = _error("NoSuchWebsiteConfiguration", 404,
                                     "The specified bucket does not have a website configuration")
+NoSuchObjectLockConfiguration = _error(
+    "NoSuchObjectLockConfiguration", 404,
+    "The specified object does not have a ObjectLock configuration")
 ObjectLockConfigurationNotFoundError = _error(
     "ObjectLockConfigurationNotFoundError", 404,
     "Object Lock configuration does not exist for this bucket")

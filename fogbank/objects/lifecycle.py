@@ -20,7 +20,7 @@ from email.utils import formatdate
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 from urllib.parse import quote
 
-from fogbank.objects import errors, versions
+from fogbank.objects import errors, retention, versions
 from fogbank.objects.errors import NoSuchUpload
 from fogbank.objects.model import BucketConfig, Caller, ContentHeaders, ObjectInfo
 from fogbank.objects.notifications import Notifier
@@ -272,6 +272,8 @@ class LifecycleSweeper:
 
     async def _remove_version(self, record: ObjectRecord) -> int:
         info = record.info
+        if retention.is_locked(info.headers, self._clock()):
+            return 0            # Object Lock outranks lifecycle: the version stays
         gone = await self._store.db(self._store.meta.remove_version, info.bucket, info.key,
                                     info.version_id)
         if gone is None:

@@ -106,6 +106,11 @@ class ContentHeaders:
     # The object's ACL beyond its owner's FULL_CONTROL, as access.py writes it (x-amz-acl,
     # x-amz-grant-*, PutObjectAcl); never sent back as a header. None: the owner's alone.
     acl: str | None = None
+    # Object Lock (retention.py): the version's retention mode (GOVERNANCE | COMPLIANCE)
+    # and its retain-until date in epoch seconds, and its legal hold (ON | OFF) once set.
+    lock_mode: str | None = None
+    lock_until: float | None = None
+    legal_hold: str | None = None
 
 
 @dataclass(frozen=True)

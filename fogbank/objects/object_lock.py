@@ -2,8 +2,8 @@
 
 A bucket has Object Lock when it was created with it (which also enables versioning, for
 good: it can no longer be suspended) or when a configuration is put on a bucket whose
-versioning is enabled. Fogbank records the configuration and its default retention; it
-does not hold individual object versions under retention.
+versioning is enabled. The retention and legal hold of object versions, and the default
+retention's use, are retention.py's.
 """
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import time
 from dataclasses import replace
 from typing import Any, Awaitable, Callable, Iterable, Mapping
 
-from fogbank.objects import encryption, errors, intake, listing, versions
+from fogbank.objects import encryption, errors, intake, listing, retention, versions
 from fogbank.objects.conditions import check_read, check_write
 from fogbank.objects.buckets import Buckets
 from fogbank.objects.lifecycle import expiration_header
@@ -104,12 +104,13 @@ class Objects:
     x-amz-expiration an answer carries; `default_encryption(bucket)`: its encryption
     configuration or None, for objects written without encryption headers; `object_acl`
     judges the ACL a write sets (configs.check_object_acl); `versioning(bucket)`: its
-    versioning configuration or None (never versioned)."""
+    versioning configuration or None (never versioned); `object_lock(bucket)`: its Object
+    Lock configuration or None, for the retention of new versions (retention.py)."""
 
     def __init__(self, store: Store, buckets: Buckets, notifier: Notifier, *,
                  clock: Callable[[], float], lifecycle: BucketDocument = _none,
                  default_encryption: BucketDocument = _none, object_acl: ObjectAcl = _no_acl,
-                 versioning: BucketDocument = _none,
+                 versioning: BucketDocument = _none, object_lock: BucketDocument = _none,
                  account_id: str = "000000000000") -> None:
         self._store = store
         self._buckets = buckets
@@ -119,6 +120,7 @@ class Objects:
         self._default_encryption = default_encryption
         self.object_acl = object_acl
         self._versioning = versioning
+        self._object_lock = object_lock
         self._account_id = account_id
 
     async def versioning(self, bucket: str) -> str | None:
@@ -156,6 +158,7 @@ class Objects:
         check_metadata(req.metadata)
         tags = header_tags(req.tags)
         headers = replace(req.headers, acl=await self.object_acl(req.bucket, req.acl))
+        headers = await self.locked(req.bucket, headers)
         sse = await self.encryption_for(bucket, req.encryption, action="PutObject", key=req.key)
         if req.conditions:
             self._check_write(req.bucket, req.key, req.conditions)
@@ -180,6 +183,16 @@ class Objects:
                                   version_id=event_version(state, version_id))
         return PutResult(etag, info.last_modified, got.size, got.checksum,
                          await self.expiration(info, tags), sse, version_id)
+
+    async def locked(self, bucket: str, headers: ContentHeaders) -> ContentHeaders:
+        """A new version's headers with the lock it gets: what its write asked for (checked,
+        and only in a bucket with Object Lock: InvalidRequest), else the bucket's default
+        retention from now."""
+        retention.check_headers(headers, self.now())
+        document = await self._object_lock(bucket)
+        if document is None and (headers.lock_mode or headers.legal_hold):
+            raise errors.InvalidRequest(retention.NO_LOCK)
+        return retention.with_default(headers, document, self.now())
 
     async def encryption_for(self, bucket: Bucket, asked: EncryptionRequest, *, action: str,
                              key: str) -> Encryption:
@@ -243,12 +256,13 @@ class Objects:
         check_write(when, record and record.info, key)
 
     async def delete(self, bucket: str, key: str, *, caller: Caller = Caller(),
-                     conditions: Conditions = Conditions(), version_id: str | None = None
-                     ) -> Deleted:
+                     conditions: Conditions = Conditions(), version_id: str | None = None,
+                     bypass_governance: bool = False) -> Deleted:
         """Delete an object; deleting a missing key succeeds, as in S3. `conditions`:
         DeleteObject's If-Match (PreconditionFailed when the ETag differs). In a versioned
-        bucket: with `version_id`, that version goes for good; without, a delete marker
-        becomes the latest version."""
+        bucket: with `version_id`, that version goes for good (AccessDenied while Object
+        Lock holds it, unless `bypass_governance` lifts a GOVERNANCE retention); without, a
+        delete marker becomes the latest version."""
         check_key(key)
         await self._buckets.get(bucket)
         stored = None if version_id is None else await self.version_named(bucket, version_id)
@@ -270,7 +284,11 @@ class Objects:
             reported = None
         elif version_id is not None:
             def remove_version() -> ObjectRecord | None:
-                check(meta.get_version(bucket, key, stored))
+                found = meta.get_version(bucket, key, stored)
+                check(found)
+                if found is not None:
+                    retention.check_removal(found.info.headers, self.now(),
+                                            bypass=bypass_governance)
                 return meta.remove_version(bucket, key, stored)
             old = await self._store.db(remove_version)
             done = Deleted(key, version_id=version_id,
@@ -298,7 +316,8 @@ class Objects:
 
     async def delete_many(self, bucket: str, keys: Iterable[str], *, caller: Caller = Caller(),
                           etags: Mapping[int, str] | None = None,
-                          version_ids: Mapping[int, str] | None = None
+                          version_ids: Mapping[int, str] | None = None,
+                          bypass_governance: bool = False
                           ) -> tuple[list[Deleted], list[DeleteFailed]]:
         """DeleteObjects: at most 1000 keys; per-key failures are reported, not raised.
         `etags`: the ETag an entry (by its index) names, a condition on deleting it;
@@ -314,6 +333,7 @@ class Objects:
             version_id = (version_ids or {}).get(index)
             try:
                 done = await self.delete(bucket, key, caller=caller, version_id=version_id,
+                                         bypass_governance=bypass_governance,
                                          conditions=Conditions(if_match=etag)
                                          if etag is not None else Conditions())
                 deleted.append(replace(done, index=index))
@@ -357,7 +377,10 @@ class Objects:
             headers = replace(src.headers, storage_class=req.headers.storage_class
                               or src.headers.storage_class)
             metadata = dict(src.metadata)
-        headers = replace(headers, acl=acl)            # a copy never keeps the source's ACL
+        # A copy never keeps the source's ACL or lock: it takes the ones asked for.
+        headers = await self.locked(req.bucket, replace(
+            headers, acl=acl, lock_mode=req.headers.lock_mode,
+            lock_until=req.headers.lock_until, legal_hold=req.headers.legal_hold))
         tags = header_tags(req.tags) if req.tagging_directive == "REPLACE" \
             else dict(source.tags)
         algorithm = (req.checksum_algorithm or (src.checksum.algorithm if src.checksum else None)
@@ -502,6 +525,57 @@ class Objects:
         await self._rewrite(bucket, key, version_id, lambda record: replace(record, info=replace(
             record.info, headers=replace(record.info.headers, acl=text))))
 
+    # ------------------------------------------------------------------ Object Lock
+
+    async def get_retention(self, bucket: str, key: str, version_id: str | None = None
+                            ) -> tuple[str, float]:
+        """GetObjectRetention: (mode, retain-until epoch seconds); InvalidRequest in a
+        bucket without Object Lock, NoSuchObjectLockConfiguration for a version without."""
+        headers = await self._lock_headers(bucket, key, version_id)
+        if headers.lock_mode is None:
+            raise errors.NoSuchObjectLockConfiguration()
+        return headers.lock_mode, headers.lock_until or 0.0
+
+    async def put_retention(self, bucket: str, key: str, mode: str | None,
+                            until: float | None, *, version_id: str | None = None,
+                            bypass_governance: bool = False) -> None:
+        """PutObjectRetention: set, extend, shorten or (mode and date None) remove a
+        version's retention, as far as its current retention allows (retention.py)."""
+        await self._require_lock(bucket)
+        now = self.now()
+        retention.check_retention(mode, until, now)
+
+        def change(record: ObjectRecord) -> ObjectRecord:
+            retention.check_change(record.info.headers, mode, until, now,
+                                   bypass=bypass_governance)
+            return _with_headers(record, lock_mode=mode, lock_until=until)
+        await self._rewrite(bucket, key, version_id, change)
+
+    async def get_legal_hold(self, bucket: str, key: str, version_id: str | None = None) -> str:
+        """GetObjectLegalHold: ON or OFF; NoSuchObjectLockConfiguration when never set."""
+        headers = await self._lock_headers(bucket, key, version_id)
+        if headers.legal_hold is None:
+            raise errors.NoSuchObjectLockConfiguration()
+        return headers.legal_hold
+
+    async def put_legal_hold(self, bucket: str, key: str, status: str | None,
+                             version_id: str | None = None) -> None:
+        await self._require_lock(bucket)
+        if status not in retention.HOLD_STATES:
+            raise errors.MalformedXML()
+        await self._rewrite(bucket, key, version_id,
+                            lambda record: _with_headers(record, legal_hold=status))
+
+    async def _require_lock(self, bucket: str) -> None:
+        await self._buckets.get(bucket)
+        if await self._object_lock(bucket) is None:
+            raise errors.InvalidRequest(retention.NO_LOCK)
+
+    async def _lock_headers(self, bucket: str, key: str, version_id: str | None
+                            ) -> ContentHeaders:
+        await self._require_lock(bucket)
+        return (await self.record(bucket, key, version_id)).info.headers
+
     async def _rewrite(self, bucket: str, key: str, version_id: str | None,
                        change: Callable[[ObjectRecord], ObjectRecord]) -> None:
         """Change a version's record in place (its body stays); NoSuchBucket / NoSuchKey /
@@ -518,6 +592,11 @@ class Objects:
 
         if not await self._store.db(rewrite):
             await self.record(bucket, key, version_id, method="PUT")   # raises the error
+
+
+def _with_headers(record: ObjectRecord, **changes: Any) -> ObjectRecord:
+    return replace(record, info=replace(record.info, headers=replace(record.info.headers,
+                                                                     **changes)))
 
 
 def event_version(state: str | None, version_id: str | None) -> str | None:

@@ -67,6 +67,8 @@ class Uploads:
         check_metadata(req.metadata)
         tags = header_tags(req.tags) if req.tags is not None else None
         headers = replace(req.headers, acl=await self._objects.object_acl(req.bucket, req.acl))
+        # The lock headers are judged now; the default retention counts from completion.
+        await self._objects.locked(req.bucket, headers)
         sse = await self._objects.encryption_for(bucket, req.encryption, action="PutObject",
                                                  key=req.key)
         algorithm = checksums.check_algorithm(req.checksum_algorithm) \
@@ -208,7 +210,9 @@ class Uploads:
         checksum = _object_checksum(upload, chosen)
         _check_expected(expected, checksum)
         info = ObjectInfo(bucket, key, sum(p.part.size for p in chosen), etag,
-                          round(self._clock(), 3), upload.headers, dict(record.metadata),
+                          round(self._clock(), 3),
+                          await self._objects.locked(bucket, upload.headers),
+                          dict(record.metadata),
                           checksum, len(chosen),
                           len(record.tags or {}), encryption=upload.encryption,
                           version_id=version_id)

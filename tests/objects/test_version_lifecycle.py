@@ -85,3 +85,24 @@ async def test_a_suspended_bucket_expires_into_a_null_marker(engine, s3, bucket,
     clock.advance(2 * DAY)
     assert await engine.sweeper.sweep() == 1
     assert await version_ids(engine, bucket) == [("null", True)]
+
+
+async def test_locked_versions_outlast_their_expiration(engine, s3, bucket, clock):
+    """Object Lock outranks lifecycle: a noncurrent version under retention or legal hold
+    stays past its NoncurrentDays, and goes once the lock is gone."""
+    await setup(engine, bucket, {"ID": "r", "Status": "Enabled", "Filter": {},
+                                 "NoncurrentVersionExpiration": {"NoncurrentDays": 1}})
+    await engine.configs.put(bucket, BucketConfig.OBJECT_LOCK, {"ObjectLockEnabled": "Enabled"})
+    retained = (await s3.put(bucket, "k", b"1")).version_id
+    held = (await s3.put(bucket, "k", b"2")).version_id
+    newest = (await s3.put(bucket, "k", b"3")).version_id
+    await engine.objects.put_retention(bucket, "k", "GOVERNANCE", clock() + 5 * DAY,
+                                       version_id=retained)
+    await engine.objects.put_legal_hold(bucket, "k", "ON", version_id=held)
+    clock.advance(3 * DAY)
+    assert await engine.sweeper.sweep() == 0
+    assert [v for v, _ in await version_ids(engine, bucket)] == [newest, held, retained]
+    await engine.objects.put_legal_hold(bucket, "k", "OFF", version_id=held)
+    clock.advance(3 * DAY)                            # the retention has run out
+    assert await engine.sweeper.sweep() == 2
+    assert await version_ids(engine, bucket) == [(newest, False)]

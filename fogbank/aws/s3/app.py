@@ -20,7 +20,7 @@ from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
 
 from fogbank.aws.protocols.rest_xml import RestXmlError, RestXmlProtocol, invalid_argument
-from fogbank.aws.s3 import anonymous, chunked, digests, object_lock
+from fogbank.aws.s3 import anonymous, chunked, digests
 from fogbank.aws.s3.addressing import is_s3_request, path_style, resource
 from fogbank.aws.s3.buckets import BucketOperations
 from fogbank.aws.s3.context import S3Call
@@ -182,8 +182,6 @@ class S3App:
             digests.check_document(operation.name, routed)
         params = self.protocol.parse(operation, routed, labels)
         await self._check_expected_owners(params)
-        if operation.name in object_lock.LOCKING_WRITES:
-            await object_lock.check_object_headers(self._engine, params)
         if self.protocol.streams_input(operation):
             params["Body"] = routed_body(call, receive, routed)
         output = dict(await handler(params, call))

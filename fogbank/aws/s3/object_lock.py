@@ -2,41 +2,18 @@
 
 A bucket has Object Lock when CreateBucket asked for it (and so has versioning enabled,
 which cannot then be suspended) or when PutObjectLockConfiguration gave it one once its
-versioning was enabled. Fogbank keeps the bucket's configuration; it does not keep an
-object version's retention or legal hold, so those operations answer NotImplemented on a
-bucket with Object Lock, and what S3 answers on a bucket without it elsewhere.
+versioning was enabled. A version's retention and legal hold are kept with its metadata
+by the engine (fogbank/objects/retention.py); writes set them with the
+x-amz-object-lock-* headers (headers.content_headers), reads return them
+(headers.object_members).
 """
 from __future__ import annotations
 
 from typing import Any
 
+from fogbank.aws.s3 import headers as h
 from fogbank.aws.s3.context import S3Call
 from fogbank.objects import BucketConfig, ObjectsEngine
-from fogbank.objects.errors import InvalidArgument, InvalidRequest, S3Error
-
-_NO_LOCK = "Bucket is missing Object Lock Configuration"
-# The object writes that may carry x-amz-object-lock-mode, -retain-until-date, -legal-hold.
-LOCKING_WRITES = frozenset({"PutObject", "CopyObject", "CreateMultipartUpload"})
-
-
-async def check_object_headers(engine: ObjectsEngine, p: dict[str, Any]) -> None:
-    """An object write's lock headers: a mode and a retain-until date come together, and
-    only to a bucket with Object Lock (which takes them, though Fogbank does not keep them)."""
-    if ("ObjectLockMode" in p) != ("ObjectLockRetainUntilDate" in p):
-        raise InvalidArgument("x-amz-object-lock-retain-until-date and x-amz-object-lock-mode "
-                              "must both be supplied")
-    if not any(name in p for name in ("ObjectLockMode", "ObjectLockLegalHoldStatus")):
-        return
-    await engine.buckets.get(p["Bucket"])
-    if not await engine.configs.find(p["Bucket"], BucketConfig.OBJECT_LOCK):
-        raise InvalidRequest(_NO_LOCK)
-
-
-class ObjectLockNotImplemented(S3Error):
-    code = "NotImplemented"
-    status = 501
-    default_message = ("Fogbank does not hold object versions under retention or legal "
-                       "hold.")
 
 
 class ObjectLockOperations:
@@ -45,8 +22,8 @@ class ObjectLockOperations:
         self.operations = {
             "GetObjectLockConfiguration": self.get_configuration,
             "PutObjectLockConfiguration": self.put_configuration,
-            "GetObjectRetention": self.object_lock, "PutObjectRetention": self.object_lock,
-            "GetObjectLegalHold": self.object_lock, "PutObjectLegalHold": self.object_lock,
+            "GetObjectRetention": self.get_retention, "PutObjectRetention": self.put_retention,
+            "GetObjectLegalHold": self.get_legal_hold, "PutObjectLegalHold": self.put_legal_hold,
         }
 
     async def get_configuration(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
@@ -59,9 +36,28 @@ class ObjectLockOperations:
                                        p.get("ObjectLockConfiguration") or {})
         return {}
 
-    async def object_lock(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        """An object's retention or legal hold, read or set."""
-        await self._engine.buckets.get(p["Bucket"])
-        if await self._engine.configs.find(p["Bucket"], BucketConfig.OBJECT_LOCK):
-            raise ObjectLockNotImplemented()
-        raise InvalidRequest(_NO_LOCK)
+    async def get_retention(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        mode, until = await self._engine.objects.get_retention(p["Bucket"], p["Key"],
+                                                               p.get("VersionId"))
+        return {"Retention": {"Mode": mode, "RetainUntilDate": h.when(until)}}
+
+    async def put_retention(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        # An empty <Retention/> (neither mode nor date) removes the version's retention.
+        retention = p.get("Retention") or {}
+        until = retention.get("RetainUntilDate")
+        await self._engine.objects.put_retention(
+            p["Bucket"], p["Key"], retention.get("Mode"),
+            h.epoch(until) if until is not None else None, version_id=p.get("VersionId"),
+            bypass_governance=bool(p.get("BypassGovernanceRetention")))
+        return {}
+
+    async def get_legal_hold(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        status = await self._engine.objects.get_legal_hold(p["Bucket"], p["Key"],
+                                                           p.get("VersionId"))
+        return {"LegalHold": {"Status": status}}
+
+    async def put_legal_hold(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        await self._engine.objects.put_legal_hold(p["Bucket"], p["Key"],
+                                                  (p.get("LegalHold") or {}).get("Status"),
+                                                  p.get("VersionId"))
+        return {}

@@ -69,7 +69,9 @@ class ObjectOperations:
     async def delete_object(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         done = await self._objects.delete(p["Bucket"], p["Key"], caller=call.caller,
                                           conditions=h.conditions(p),
-                                          version_id=p.get("VersionId"))
+                                          version_id=p.get("VersionId"),
+                                          bypass_governance=bool(
+                                              p.get("BypassGovernanceRetention")))
         return {"VersionId": done.version_id, "DeleteMarker": done.delete_marker or None}
 
     async def delete_objects(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
@@ -83,7 +85,8 @@ class ObjectOperations:
             p["Bucket"], [entry["Key"] for entry in entries], caller=call.caller,
             etags={i: entry["ETag"] for i, entry in enumerate(entries) if entry.get("ETag")},
             version_ids={i: entry["VersionId"] for i, entry in enumerate(entries)
-                         if entry.get("VersionId") is not None})
+                         if entry.get("VersionId") is not None},
+            bypass_governance=bool(p.get("BypassGovernanceRetention")))
         out: dict[str, Any] = {"Errors": [{"Key": f.key, "VersionId": f.version_id,
                                            "Code": f.code, "Message": f.message}
                                           for f in failed]}
