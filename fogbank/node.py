@@ -23,6 +23,7 @@ from fogbank.aws.apigw_management import (ConnectionsEdge, ManagementService,
 from fogbank.aws.cloudformation import CloudFormationService
 from fogbank.aws.dynamodb import DynamoDBService, DynamoDBStreamsService
 from fogbank.aws.lambda_api import CodeLinks, LambdaService
+from fogbank.aws.lambda_api.function_urls import ApiFunctionUrls
 from fogbank.aws.s3 import S3App
 from fogbank.aws.sts import StsService
 from fogbank.config import NodeConfig
@@ -137,7 +138,9 @@ class Node:
         self.functions = ManagedFunctions(
             FunctionStore(cfg.state_dir / "functions"), self.runtime,
             read_object=self._read_object, layers=self.layers, region=cfg.region,
-            account_id=cfg.account_id, concurrency_limit=cfg.node_concurrency)
+            account_id=cfg.account_id, concurrency_limit=cfg.node_concurrency,
+            urls=ApiFunctionUrls(self.function_urls, region=cfg.region,
+                                 account_id=cfg.account_id))
         providers = [*default_providers(self.runtime, cfg.region, cfg.account_id,
                                         layers=layers),
                      *ApiProviders(self.apis, cfg.region, cfg.account_id).all(),

@@ -9,8 +9,9 @@ from fogbank.functions.managed import ManagedFunctions, TemplateFunction
 from fogbank.functions.records import Alias, FunctionRecord, Revision, Settings
 from fogbank.functions.sources import Code
 from fogbank.functions.store import FunctionStore
+from fogbank.functions.urls import UrlConfig
 
 __all__ = ["Alias", "Code", "FunctionRecord", "FunctionStore", "LayerPermission",
            "LayerVersion", "LayerVersionStore", "ManagedFunctions", "ManagedLayers",
            "PreconditionFailed", "ResourceConflict", "Revision", "Settings", "TemplateFunction",
-           "TemplateLayer", "ValidationFailed"]
+           "TemplateLayer", "UrlConfig", "ValidationFailed"]

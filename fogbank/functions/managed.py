@@ -23,6 +23,7 @@ from fogbank.functions.errors import ResourceConflict, stale_revision
 from fogbank.functions.records import Alias, FunctionRecord, Revision, Settings
 from fogbank.functions.sources import Code, ReadObject, package_bytes
 from fogbank.functions.store import FunctionStore
+from fogbank.functions.urls import UrlConfig, new_url_id
 from fogbank.types import (LATEST, AwsError, EventInvokeConfig, FunctionPermission,
                            FunctionSpec, InvalidParameterValue, ResourceNotFound)
 
@@ -55,6 +56,12 @@ class Layers(Protocol):
         """Drop what deleted versions no function uses any more left behind."""
 
 
+class UrlServer(Protocol):
+    def serve(self, function: str, urls: Mapping[str, UrlConfig]) -> None:
+        """Serve exactly these URLs of a function (by alias, "" unqualified): none once
+        it is deleted."""
+
+
 class TemplateFunction(AwsError):
     """A change asked of a function the app's template deploys."""
 
@@ -66,8 +73,10 @@ class ManagedFunctions:
     def __init__(self, store: FunctionStore, runtime: Runtime, *, read_object: ReadObject,
                  layers: Layers, region: str = "us-east-1",
                  account_id: str = "000000000000", concurrency_limit: int = 1000,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 urls: UrlServer | None = None) -> None:
         self._store = store
+        self._urls = urls
         self._runtime = runtime
         self._read_object = read_object
         self._layers = layers
@@ -93,6 +102,7 @@ class ManagedFunctions:
                 log.warning("function %s could not be restored: %s", record.name, exc.message)
                 continue
             self._records[record.name] = record
+            self._serve_urls(record)
         self._layers.collect()
 
     def owns(self, name: str) -> bool:
@@ -165,6 +175,8 @@ class ManagedFunctions:
                 await asyncio.to_thread(self._store.delete, name)
                 del self._records[name]
                 self._runtime.remove(name)
+                if self._urls is not None:
+                    self._urls.serve(name, {})      # its URLs go with it
                 return
             if qualifier not in record.versions:
                 raise self._not_found(f"{name}:{qualifier}")
@@ -228,7 +240,9 @@ class ManagedFunctions:
             # Lambda answers a missing alias's deletion as done.
             aliases = {a: held for a, held in record.aliases.items() if a != alias}
             if len(aliases) != len(record.aliases):
-                await self._commit(replace(record, aliases=aliases))
+                # The alias's URL has nothing left to invoke: it goes too.
+                urls = {q: url for q, url in record.urls.items() if q != alias}
+                await self._commit(replace(record, aliases=aliases, urls=urls))
 
     # ------------------------------------------------------------ the rest of a function
 
@@ -292,6 +306,63 @@ class ManagedFunctions:
             record = replace(record, event_invoke_configs=configs)
             await self._commit(record)
             return record
+
+    # ------------------------------------------------------------ function URLs
+
+    async def create_url(self, name: str, qualifier: str | None, *, auth_type: str,
+                         invoke_mode: str | None, cors: Mapping[str, Any] | None) -> UrlConfig:
+        """A new URL for the function or one of its aliases (its Cors checked already:
+        urls.check_cors; the rest by the SDK edge against the model)."""
+        async with self._lock:
+            record = self._url_owner(name, qualifier)
+            key = qualifier or ""
+            if key in record.urls:
+                arn = self._arn(f"{name}:{qualifier}" if qualifier else name)
+                raise ResourceConflict(f"Failed to create function url config for [functionArn "
+                                       f"= {arn}]. Error message:  FunctionUrlConfig exists "
+                                       "for this Lambda function", extra={"Type": "User"})
+            now = self._clock()
+            url = UrlConfig(new_url_id(), auth_type, invoke_mode or "BUFFERED", cors or None,
+                            created=now, last_modified=now)
+            await self._commit(replace(record, urls={**record.urls, key: url}))
+            return url
+
+    async def update_url(self, name: str, qualifier: str | None,
+                         changes: Mapping[str, Any]) -> UrlConfig:
+        """`changes`: UrlConfig fields (auth_type, invoke_mode, cors) and their new values."""
+        async with self._lock:
+            record = self._url_owner(name, qualifier)
+            held = record.urls.get(qualifier or "")
+            if held is None:
+                raise _no_url()
+            url = replace(held, **changes, last_modified=self._clock())
+            await self._commit(replace(record, urls={**record.urls, qualifier or "": url}))
+            return url
+
+    async def delete_url(self, name: str, qualifier: str | None) -> None:
+        async with self._lock:
+            record = self._records.get(name)
+            if record is None:
+                self._refuse_template(name)
+                raise _no_url()        # Lambda answers as for a missing URL
+            if (qualifier or "") not in record.urls:
+                raise _no_url()
+            urls = {q: url for q, url in record.urls.items() if q != (qualifier or "")}
+            await self._commit(replace(record, urls=urls))
+
+    def _url_owner(self, name: str, qualifier: str | None) -> FunctionRecord:
+        """The function whose URL (of `qualifier`, an alias, if given) is made or changed;
+        a template function refuses."""
+        record = self._records.get(name)
+        if record is None:
+            self._refuse_template(name)
+        if record is None or (qualifier and qualifier not in record.aliases):
+            raise ResourceNotFound("Function does not exist", extra={"Type": "User"})
+        return record
+
+    def _serve_urls(self, record: FunctionRecord) -> None:
+        if self._urls is not None:
+            self._urls.serve(record.name, record.urls)
 
     # ------------------------------------------------------------ internals
 
@@ -369,6 +440,7 @@ class ManagedFunctions:
                 self._runtime.deploy(self._spec(old, strict=False))
             raise
         self._records[record.name] = record
+        self._serve_urls(record)        # live at once
 
     def _spec(self, record: FunctionRecord, *, strict: bool) -> FunctionSpec:
         snapshots = {v: self._revision_spec(record.name, rev, strict)
@@ -424,3 +496,7 @@ class ManagedFunctions:
 
     def _not_found(self, name: str) -> ResourceNotFound:
         return ResourceNotFound(f"Function not found: {self._arn(name)}", extra={"Type": "User"})
+
+
+def _no_url() -> ResourceNotFound:
+    return ResourceNotFound("The resource you requested does not exist.", extra={"Type": "User"})

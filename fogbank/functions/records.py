@@ -1,12 +1,13 @@
 """What Fogbank keeps of a function made through the Lambda API: its settings and code
-for $LATEST and for each published version, its aliases, tags, permissions, concurrency
-and asynchronous invocation settings. Plain frozen values, written as JSON."""
+for $LATEST and for each published version, its aliases, tags, permissions, concurrency,
+asynchronous invocation settings and function URLs. Plain frozen values, written as JSON."""
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
 
+from fogbank.functions.urls import UrlConfig
 from fogbank.types import EventInvokeConfig, FunctionPermission
 
 
@@ -57,6 +58,8 @@ class FunctionRecord:
     reserved_concurrency: int | None = None
     permissions: tuple[FunctionPermission, ...] = ()
     event_invoke_configs: Mapping[str, EventInvokeConfig] = field(default_factory=dict)
+    # By the alias each URL invokes; "" for the unqualified function.
+    urls: Mapping[str, UrlConfig] = field(default_factory=dict)
 
     def revision(self, version: str) -> Revision | None:
         return self.latest if version == "$LATEST" else self.versions.get(version)
@@ -76,7 +79,9 @@ class FunctionRecord:
             tags=dict(raw["tags"]), reserved_concurrency=raw["reserved_concurrency"],
             permissions=tuple(FunctionPermission(**p) for p in raw["permissions"]),
             event_invoke_configs={q: EventInvokeConfig(**c)
-                                  for q, c in raw["event_invoke_configs"].items()})
+                                  for q, c in raw["event_invoke_configs"].items()},
+            # Records written before function URLs were kept have none.
+            urls={q: UrlConfig(**u) for q, u in raw.get("urls", {}).items()})
 
 
 def _revision(raw: Mapping[str, Any]) -> Revision:

@@ -8,6 +8,9 @@ port it is reached the ways an API is (see addressing.py):
 The url id is derived from the function and qualifier, so a URL survives restarts. The
 deploy provider writes entries here; the gateway serves them (function_url_app.py) and the
 Lambda API reads them (GetFunctionUrlConfig, ListFunctionUrlConfigs).
+Functions made through the Lambda API get URLs here too (CreateFunctionUrlConfig, through
+aws/lambda_api/function_urls.ApiFunctionUrls); theirs keep the random url id they were made
+with, so one made again after a delete has another address, as on AWS.
 """
 from __future__ import annotations
 
@@ -56,6 +59,8 @@ class FunctionUrl:
     region: str = "us-east-1"
     account_id: str = "000000000000"
     created: float = 0.0             # epoch seconds
+    # When its settings last changed (epoch seconds); None: when it was created.
+    modified: float | None = None
     # The payload-2.0 event builder's view of the URL: one `$default` route of an HTTP API
     # whose id is the url id (event_v2.build_event serves both).
     api: Api = field(init=False, repr=False, compare=False)

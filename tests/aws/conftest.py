@@ -197,6 +197,12 @@ def node_client(node: Any, service: str = "lambda", **config: Any) -> Any:
 
 
 @pytest.fixture(scope="module")
+def lam(node: Any) -> Any:
+    """A Lambda client of the module's node (fogbank.testing.RunningNode)."""
+    return node_client(node)
+
+
+@pytest.fixture(scope="module")
 def raw(node: Any) -> Any:
     """A Lambda client of the module's node that sends what it is given: boto3 would refuse
     some requests itself."""

@@ -1,6 +1,6 @@
 """The Lambda API's write operations, for functions made through the API: create, change,
-publish and delete functions, their aliases, permissions, concurrency, tags and
-asynchronous invocation settings. Requests become typed calls on the managed-functions
+publish and delete functions, their aliases, permissions, concurrency, tags, asynchronous
+invocation settings and function URLs. Requests become typed calls on the managed-functions
 engine (fogbank/functions), which keeps and deploys them; the answers are read back as
 the read operations read them. A function the template deploys refuses every change.
 """
@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping
 
 from fogbank.aws.lambda_api.aliases import alias_configuration
 from fogbank.aws.lambda_api.configuration import LayerFacts, function_configuration
+from fogbank.aws.lambda_api.function_urls import url_configuration
 from fogbank.aws.lambda_api.invoke_configs import event_invoke_config, no_event_invoke_config
 from fogbank.aws.lambda_api.names import FunctionRef, resolve
 from fogbank.aws.lambda_api.payload import RequestEntityTooLarge
@@ -20,6 +21,8 @@ from fogbank.aws.lambda_api.policy import requested_permission, statement_of
 from fogbank.aws.service import CallContext, Handler
 from fogbank.functions import Code, ManagedFunctions, Settings
 from fogbank.functions.errors import stale_revision
+from fogbank.functions.urls import check_cors
+from fogbank.gateway.function_urls import FunctionUrlRegistry
 from fogbank.types import (LATEST, EventInvokeConfig, FunctionSpec, InvalidParameterValue,
                            ResourceNotFound)
 
@@ -51,11 +54,14 @@ class ControlPlane:
              "AddPermission", "RemovePermission", "PutFunctionConcurrency",
              "DeleteFunctionConcurrency", "TagResource", "UntagResource",
              "PutFunctionEventInvokeConfig", "UpdateFunctionEventInvokeConfig",
-             "DeleteFunctionEventInvokeConfig")
+             "DeleteFunctionEventInvokeConfig", "CreateFunctionUrlConfig",
+             "UpdateFunctionUrlConfig", "DeleteFunctionUrlConfig")
 
     def __init__(self, managed: ManagedFunctions, get_spec: Callable[[str], FunctionSpec], *,
-                 region: str, account_id: str, layers: LayerFacts | None = None) -> None:
+                 region: str, account_id: str, layers: LayerFacts | None = None,
+                 function_urls: FunctionUrlRegistry | None = None) -> None:
         self._managed = managed
+        self._function_urls = function_urls or FunctionUrlRegistry()
         self._layers = layers
         self._get_spec = get_spec
         self._region, self._account_id = region, account_id
@@ -214,6 +220,44 @@ class ControlPlane:
             raise no_event_invoke_config(f"{self._get_spec(ref.name).arn}:{qualifier}")
         await self._managed.put_event_invoke_config(ref.name, qualifier, None)
         return {}
+
+    # ------------------------------------------------------------ function URLs
+
+    async def create_function_url_config(self, params: dict[str, Any],
+                                         ctx: CallContext) -> dict[str, Any]:
+        ref = self._ref(params)
+        check_cors(params.get("Cors"))
+        url = await self._managed.create_url(ref.name, ref.qualifier,
+                                             auth_type=params["AuthType"],
+                                             invoke_mode=params.get("InvokeMode"),
+                                             cors=params.get("Cors"))
+        config = self._url_configuration(url.url_id)
+        del config["LastModifiedTime"]          # CreateFunctionUrlConfig's answer has none
+        return config
+
+    async def update_function_url_config(self, params: dict[str, Any],
+                                         ctx: CallContext) -> dict[str, Any]:
+        ref = self._ref(params)
+        check_cors(params.get("Cors"))
+        # What the request names is replaced (Cors as a whole); the rest is kept.
+        changes = {field: params[member] for member, field in (
+            ("AuthType", "auth_type"), ("InvokeMode", "invoke_mode"), ("Cors", "cors"))
+            if params.get(member) is not None}
+        if "cors" in changes:
+            changes["cors"] = changes["cors"] or None       # an empty Cors removes it
+        url = await self._managed.update_url(ref.name, ref.qualifier, changes)
+        return self._url_configuration(url.url_id)
+
+    async def delete_function_url_config(self, params: dict[str, Any],
+                                         ctx: CallContext) -> dict[str, Any]:
+        ref = self._ref(params)
+        await self._managed.delete_url(ref.name, ref.qualifier)
+        return {}
+
+    def _url_configuration(self, url_id: str) -> dict[str, Any]:
+        url = self._function_urls.get(url_id)
+        assert url is not None, "the engine serves a URL before it answers"
+        return url_configuration(url, self._function_urls)
 
     # ------------------------------------------------------------ internals
 

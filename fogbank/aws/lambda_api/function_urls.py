@@ -1,10 +1,14 @@
-"""Function URLs as GetFunctionUrlConfig and ListFunctionUrlConfigs describe them."""
+"""Function URLs as GetFunctionUrlConfig, ListFunctionUrlConfigs and the URL writes describe
+them, and `ApiFunctionUrls`, which serves the URLs of functions made through the Lambda API
+from the gateway's registry."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Mapping
 
+from fogbank.functions import UrlConfig
 from fogbank.gateway.function_urls import FunctionUrl, FunctionUrlRegistry
+from fogbank.gateway.openapi import cors_from
 from fogbank.types import ResourceNotFound
 
 
@@ -13,13 +17,38 @@ def no_url_config() -> ResourceNotFound:
                             extra={"Type": "User"})
 
 
+class ApiFunctionUrls:
+    """The managed-functions engine's URL server (functions.managed.UrlServer): each
+    function's URLs become entries of the registry, which the URL app serves at once."""
+
+    def __init__(self, urls: FunctionUrlRegistry, *, region: str, account_id: str) -> None:
+        self._urls = urls
+        self._region, self._account_id = region, account_id
+        self._served: dict[str, set[str]] = {}      # function → its url ids in the registry
+
+    def serve(self, function: str, urls: Mapping[str, UrlConfig]) -> None:
+        wanted = {url.url_id: (qualifier or None, url) for qualifier, url in urls.items()}
+        for gone in self._served.pop(function, set()) - wanted.keys():
+            self._urls.remove(gone)
+        for url_id, (qualifier, url) in wanted.items():
+            self._urls.put(FunctionUrl(
+                url_id=url_id, function=function, qualifier=qualifier,
+                auth_type=url.auth_type, cors=cors_from(url.cors),
+                invoke_mode=url.invoke_mode, region=self._region,
+                account_id=self._account_id, created=url.created,
+                modified=url.last_modified))
+        if wanted:
+            self._served[function] = set(wanted)
+
+
 def url_configuration(url: FunctionUrl, urls: FunctionUrlRegistry) -> dict[str, Any]:
-    """One URL's configuration. A URL comes from the template, so it was last modified
-    when it was deployed."""
+    """One URL's configuration. A template's URL was last modified when it was deployed."""
     created = _url_time(url.created)
     config: dict[str, Any] = {"FunctionUrl": urls.url_for(url.url_id),
                               "FunctionArn": url.function_arn, "AuthType": url.auth_type,
-                              "CreationTime": created, "LastModifiedTime": created,
+                              "CreationTime": created,
+                              "LastModifiedTime": created if url.modified is None
+                              else _url_time(url.modified),
                               "InvokeMode": url.invoke_mode}
     if url.cors is not None:
         config["Cors"] = _cors(url)

@@ -42,10 +42,6 @@ LOG_TAIL_BYTES = 4096       # Lambda returns the last 4 KB of the log with LogTy
 TOTAL_CODE_SIZE = 75 * 1024 ** 3            # for all deployment packages and layers
 CODE_SIZE_UNZIPPED = 250 * 1024 ** 2        # a function and its layers, extracted
 CODE_SIZE_ZIPPED = 50 * 1024 ** 2           # a package uploaded directly
-# Function URLs come from the app's template: these operations would change them behind
-# its back.
-TEMPLATE_OPERATIONS = ("CreateFunctionUrlConfig", "UpdateFunctionUrlConfig",
-                       "DeleteFunctionUrlConfig")
 
 
 class FunctionRuntime(Protocol):
@@ -97,13 +93,12 @@ class LambdaService:
             "ListFunctionEventInvokeConfigs": self.list_function_event_invoke_configs,
             "GetFunctionUrlConfig": self.get_function_url_config,
             "ListFunctionUrlConfigs": self.list_function_url_configs,
-            **{name: _deployed_from_template(name) for name in TEMPLATE_OPERATIONS},
         }
         # Without the managed-functions engine every function comes from the template.
         control = {name: _deployed_from_template(name) for name in ControlPlane.names} \
             if managed is None else \
             ControlPlane(managed, runtime.get, region=region, account_id=account_id,
-                         layers=self._layers).operations
+                         layers=self._layers, function_urls=self._function_urls).operations
         self.operations = {**self.operations, **control,
                            **(self._layers.operations if self._layers else {})}
 
