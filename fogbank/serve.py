@@ -7,8 +7,12 @@ finish on the old ones).
 from __future__ import annotations
 
 import asyncio
+import faulthandler
+import os
 import resource
 import signal
+import sys
+import threading
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -20,6 +24,8 @@ from fogbank.node import Node, Served
 from fogbank.types import AwsError
 
 IGNORED_DIRS = {".fogbank", "__pycache__", ".git", ".aws-sam", "node_modules", ".venv"}
+# How long stopping may take before the process ends without finishing it.
+STOP_DEADLINE_S = 20.0
 
 
 async def serve_app(config: NodeConfig, template: Path, *, watch: bool,
@@ -47,9 +53,29 @@ async def serve_app(config: NodeConfig, template: Path, *, watch: bool,
             task.cancel()
     finally:
         console.print("stopping…")
+        watchdog = exit_if_stuck(STOP_DEADLINE_S)
         node.stop()
         await node.close()
+        watchdog.cancel()
     return 0
+
+
+def exit_if_stuck(deadline_s: float) -> threading.Timer:
+    """Ends the process `deadline_s` from now unless cancelled, after writing where every
+    thread was to stderr. Ctrl-C must stop the node even when a part of the shutdown hangs;
+    leaving without it loses nothing, since a write is durable before it is acknowledged."""
+    def stuck() -> None:
+        sys.stderr.write(f"fogbank up: stopping took over {deadline_s:.0f} s; the threads "
+                         "were at:\n")
+        faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+        sys.stderr.write("fogbank up: stopped without finishing the shutdown (every "
+                         "acknowledged write was already durable)\n")
+        sys.stderr.flush()
+        os._exit(0)
+    timer = threading.Timer(deadline_s, stuck)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 def open_files_up_to_hard_limit() -> None:

@@ -1,6 +1,8 @@
 """`fogbank up`'s file watching rules: what counts as a change, and to which function."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from fogbank.serve import changed_functions, ignored
@@ -33,3 +35,31 @@ def test_up_raises_its_open_file_limit_to_the_hard_limit(tmp_path: Path) -> None
         assert open_files.split()[3:5] == ["4096", "4096"]
     finally:
         node.stop()
+
+
+def test_a_stop_that_hangs_ends_the_process_with_the_threads_stacks() -> None:
+    """The shutdown watchdog: a stop stuck past its deadline still ends `fogbank up`, and
+    says where it was stuck."""
+    script = ("import time\n"
+              "from fogbank.serve import exit_if_stuck\n"
+              "exit_if_stuck(0.5)\n"
+              "def stuck_in_shutdown():\n"
+              "    time.sleep(60)\n"
+              "stuck_in_shutdown()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=30)
+    assert done.returncode == 0
+    assert "stopping took over" in done.stderr
+    assert "stuck_in_shutdown" in done.stderr          # the stack names the stuck call
+    assert "stopped without finishing the shutdown" in done.stderr
+
+
+def test_a_stop_that_finishes_in_time_is_left_alone() -> None:
+    script = ("import time\n"
+              "from fogbank.serve import exit_if_stuck\n"
+              "exit_if_stuck(2.0).cancel()\n"
+              "time.sleep(3)\n"
+              "raise SystemExit(7)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=30)
+    assert done.returncode == 7 and "stopping took over" not in done.stderr

@@ -26,11 +26,16 @@ def test_run_local_prints_the_chat_url_and_serves_the_page(tmp_path):
                              "--no-watch"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, env=clean_env())
     lines: queue.Queue[str] = queue.Queue()
+    seen: list[str] = []               # what the script printed, shown when a step fails
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
     try:
         deadline, url = time.monotonic() + 2 * TIMEOUT, None
         while url is None:
-            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            try:
+                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError("no chat URL in time:\n" + "".join(seen)) from None
+            seen.append(line)
             found = re.search(r"Chat is up: (http://(\S+)\.s3-website\.localhost:(\d+))", line)
             url = found and found.group(1)
         bucket, printed_port = found.group(2), found.group(3)
@@ -48,4 +53,17 @@ def test_run_local_prints_the_chat_url_and_serves_the_page(tmp_path):
         assert page("/chatapp.js").status_code == 200 and page("/style.css").status_code == 200
     finally:
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(TIMEOUT) == 0
+        try:
+            code = proc.wait(TIMEOUT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise AssertionError("Ctrl-C did not stop it in time:\n" + "".join(seen)
+                                 + "".join(_drain(lines))) from None
+        assert code == 0, "".join(seen) + "".join(_drain(lines))
+
+
+def _drain(lines: "queue.Queue[str]") -> list[str]:
+    drained = []
+    while not lines.empty():
+        drained.append(lines.get_nowait())
+    return drained
