@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 
 import httpx
 
@@ -59,7 +60,12 @@ def test_run_local_prints_the_chat_url_and_serves_the_page(tmp_path):
             proc.kill()
             raise AssertionError("Ctrl-C did not stop it in time:\n" + "".join(seen)
                                  + "".join(_drain(lines))) from None
-        assert code == 0, "".join(seen) + "".join(_drain(lines))
+        printed = "".join(seen) + "".join(_drain(lines))
+        assert code == 0, printed
+        if "stopping took over" in printed:
+            # The node's shutdown watchdog ended a stop that hung: the user saw the node
+            # stop, so this passes, but the stacks it wrote say where to look.
+            warnings.warn(f"fogbank up's stop hung and was ended:\n{printed}")
 
 
 def _drain(lines: "queue.Queue[str]") -> list[str]:
