@@ -57,6 +57,9 @@ def main(args):
     host = option(args, "--host", "127.0.0.1")
     host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     endpoint = f"http://{host}:{option(args, '--port', '4566')}"
+    # Ctrl-C stops the chat even when this script was started with SIGINT ignored (as a
+    # shell without job control starts background commands): Python would keep ignoring it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     proc = subprocess.Popen([str(fogbank), "up", str(HERE), *args])
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))     # stop the node on the way out
     try:

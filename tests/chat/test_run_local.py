@@ -25,7 +25,7 @@ def test_run_local_prints_the_chat_url_and_serves_the_page(tmp_path):
     port = free_port()
     proc = subprocess.Popen([sys.executable, str(app_dir / "run_local.py"), "--port", str(port),
                              "--no-watch"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env=clean_env())
+                            text=True, env=clean_env(), preexec_fn=_sigint_ignored)
     lines: queue.Queue[str] = queue.Queue()
     seen: list[str] = []               # what the script printed, shown when a step fails
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
@@ -73,3 +73,9 @@ def _drain(lines: "queue.Queue[str]") -> list[str]:
     while not lines.empty():
         drained.append(lines.get_nowait())
     return drained
+
+
+def _sigint_ignored() -> None:
+    """Starts the script as a shell without job control starts a background command (CI
+    runners among them): with SIGINT ignored, which the script must undo for Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
