@@ -67,11 +67,6 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNode]:
         running.stop()
 
 
-@pytest.fixture(scope="module")
-def lam(node: RunningNode) -> Any:
-    return client_of(node)
-
-
 @pytest.fixture
 def name(request: pytest.FixtureRequest, lam: Any) -> Iterator[str]:
     """A fresh function name for one test, deleted after it."""

@@ -86,11 +86,6 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNode]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def lam(node: RunningNode) -> Any:
-    return client_of(node)
-
-
 @pytest.fixture
 def name(request: pytest.FixtureRequest) -> str:
     """A layer (and function) name of one test's own."""

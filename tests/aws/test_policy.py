@@ -81,11 +81,6 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNode]:
 
 
 @pytest.fixture(scope="module")
-def lam(node: RunningNode) -> Any:
-    return client_of(node)
-
-
-@pytest.fixture(scope="module")
 def made(lam: Any) -> str:
     lam.create_function(FunctionName="made", Runtime="python3.11", Handler="app.handler",
                         Role="arn:aws:iam::000000000000:role/service-role",

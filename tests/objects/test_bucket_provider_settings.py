@@ -2,12 +2,11 @@
 GetBucketLogging and GetBucketAccelerateConfiguration answer them."""
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from fogbank.objects import BucketConfig, errors
 from tests.objects.test_bucket_provider import deploy, deployer  # noqa: F401  (a fixture)
+from tests.objects.test_bucket_provider_versioning import write
 
 pytestmark = pytest.mark.anyio
 
@@ -33,13 +32,6 @@ Resources:
       BucketName: own-logs
       LoggingConfiguration: {}
 """
-
-
-def write(tmp_path, text):
-    path = tmp_path / "app" / "template.yaml"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(textwrap.dedent(text))
-    return path
 
 
 async def test_logging_and_acceleration_from_a_template(engine, deployer, tmp_path):
