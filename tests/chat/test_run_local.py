@@ -2,6 +2,7 @@
 and prints the chat's URL; Ctrl-C stops it."""
 from __future__ import annotations
 
+import os
 import queue
 import re
 import shutil
@@ -57,7 +58,7 @@ def test_run_local_prints_the_chat_url_and_serves_the_page(tmp_path):
         try:
             code = proc.wait(TIMEOUT)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)      # the script and the node it started
             raise AssertionError("Ctrl-C did not stop it in time:\n" + "".join(seen)
                                  + "".join(_drain(lines))) from None
         printed = "".join(seen) + "".join(_drain(lines))
@@ -77,5 +78,7 @@ def _drain(lines: "queue.Queue[str]") -> list[str]:
 
 def _sigint_ignored() -> None:
     """Starts the script as a shell without job control starts a background command (CI
-    runners among them): with SIGINT ignored, which the script must undo for Ctrl-C."""
+    runners among them): with SIGINT ignored, which the script must undo for Ctrl-C. In a
+    session of its own, so that a failed stop can take the node it started down with it."""
+    os.setsid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
