@@ -44,6 +44,9 @@ class NodeConfig:
     node_concurrency: int = 1000
     # Lambda's async retry delays (AWS: about 1 and 2 minutes); shortened by tests.
     async_retry_delays_s: tuple[float, ...] = (60.0, 120.0)
+    # The waits before a stream event source mapping retries a failed batch, the last one
+    # repeated; shortened by tests.
+    stream_retry_delays_s: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
     # How often the TTL sweeper deletes expired table items (DynamoDB: within ~48 h;
     # the issue asks for at most 60 s).
     ttl_period_s: float = 30.0

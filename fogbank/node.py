@@ -33,6 +33,7 @@ from fogbank.deploy import Deployer, load_template
 from fogbank.deploy.providers import LayerStore, default_providers
 from fogbank.deploy.providers.apis import ApiProviders
 from fogbank.deploy.providers.buckets import BucketPolicyProvider, BucketProvider
+from fogbank.deploy.providers.event_source_mappings import EventSourceMappingProvider
 from fogbank.deploy.providers.function_urls import FunctionUrlProvider
 from fogbank.deploy.providers.tables import TableProvider
 from fogbank.deploy.providers.usage_plans import usage_plan_providers
@@ -46,7 +47,7 @@ from fogbank.gateway.websocket import WebSocketGateway, server_options
 from fogbank.identity.tls import ensure_certificates, server_names
 from fogbank.gateway.website import WebsiteApp, is_website_request, website_url
 from fogbank.functions import FunctionStore, LayerVersionStore, ManagedFunctions, ManagedLayers
-from fogbank.messaging import AsyncInvoker
+from fogbank.messaging import AsyncInvoker, StreamMappings
 from fogbank.objects import GetObject, ObjectsEngine
 from fogbank.runtime import Runtime, RuntimeConfig
 from fogbank.runtime.resolver import NodeNames
@@ -124,6 +125,10 @@ class Node:
                                         account_id=cfg.account_id,
                                         ttl_period_s=cfg.ttl_period_s)
         self.tables.start()
+        # Table streams → functions; they read only once the template is deployed.
+        self.stream_mappings = StreamMappings(cfg.state_dir / "event-source-mappings.db",
+                                              self.tables.streams, self.invoke,
+                                              retry_delays_s=cfg.stream_retry_delays_s)
         self.apis = ApiRegistry(base_url=cfg.endpoint_url)
         self.function_urls = FunctionUrlRegistry(base_url=cfg.endpoint_url)
         self.usage_plans = UsagePlans()
@@ -147,6 +152,8 @@ class Node:
                      *usage_plan_providers(self.usage_plans, self.apis),
                      FunctionUrlProvider(self.function_urls, cfg.region, cfg.account_id),
                      TableProvider(self.tables.control, self.tables.settings),
+                     EventSourceMappingProvider(self.stream_mappings, cfg.region,
+                                                cfg.account_id),
                      BucketProvider(self.objects, lambda b: website_url(b, cfg.endpoint_url),
                                     region=cfg.region),
                      BucketPolicyProvider(self.objects)]
@@ -161,7 +168,7 @@ class Node:
                                    account_id=cfg.account_id,
                                    concurrency_limit=cfg.node_concurrency,
                                    function_urls=self.function_urls, managed=self.functions,
-                                   layers=self.layers)
+                                   layers=self.layers, stream_mappings=self.stream_mappings)
         sdk = SdkApp({"apigateway": ApiGatewayService(self.usage_plans, self.apis,
                                                       cfg.account_id),
                       "apigatewayv2": ApiGatewayV2Service(self.apis, cfg.account_id),
@@ -244,6 +251,7 @@ class Node:
             # Queued Event invocations (some from before a restart) go out only now that
             # every function is back.
             self._delivery = asyncio.ensure_future(self.queue.start())
+            self.stream_mappings.start()
         return self.served
 
     def _describe_stack(self, result: Any) -> Served:
@@ -303,6 +311,7 @@ class Node:
         if self._tls_server is not None:
             await self._tls_server.shutdown()
         await self.objects.close()
+        await self.stream_mappings.close()
         await self.queue.close()
         await self.runtime.close()
         self.tables.close()

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Collection, Literal
 
 from fogbank.deploy.graph import dependency_order
+from fogbank.deploy.references import collect
 from fogbank.deploy.state import StackState
 from fogbank.deploy.template import Template
 
@@ -45,11 +46,17 @@ class Plan:
 
 
 def make_plan(template: Template, state: StackState, supported_types: Collection[str]) -> Plan:
-    unsupported = frozenset(lid for lid in template.order
-                            if template.type_of(lid) not in supported_types)
+    skipped_types = {lid for lid in template.order if template.type_of(lid) not in supported_types}
     warnings = list(template.warnings)
     warnings += [f"Unsupported resource type {template.type_of(lid)} (logical id {lid}) — skipped"
-                 for lid in template.order if lid in unsupported]
+                 for lid in template.order if lid in skipped_types]
+    # An event source mapping reading from a skipped resource (an SQS queue, a Kinesis
+    # stream) would have nothing to read: it is skipped with it.
+    readers = {lid: source for lid in template.order if lid not in skipped_types
+               for source in [_event_source(template, lid, skipped_types)] if source}
+    warnings += [f"{lid} reads from {source} ({template.type_of(source)}), which is skipped "
+                 "— skipped too" for lid, source in readers.items()]
+    unsupported = frozenset(skipped_types | readers.keys())
     gone = {lid for lid, rec in state.resources.items()
             if lid not in template.resources or lid in unsupported
             or rec.type != template.type_of(lid)}
@@ -66,6 +73,16 @@ def make_plan(template: Template, state: StackState, supported_types: Collection
             action = "unchanged"
         changes.append(Change(lid, template.type_of(lid), action))
     return Plan(template, tuple(changes), unsupported, tuple(warnings))
+
+
+def _event_source(template: Template, lid: str, skipped: set[str]) -> str | None:
+    """The skipped resource an event source mapping reads from, if it reads from one."""
+    if template.type_of(lid) != "AWS::Lambda::EventSourceMapping":
+        return None
+    properties = template.properties(lid)
+    source = properties.get("EventSourceArn") if isinstance(properties, dict) else None
+    found = collect(source)
+    return next(iter(sorted((found.refs | found.get_atts) & skipped)), None)
 
 
 def _deletion_order(state: StackState, gone: set[str]) -> list[str]:

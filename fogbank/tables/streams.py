@@ -17,7 +17,8 @@ import random
 import re
 import struct
 import uuid
-from typing import Any, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Callable, Literal, Mapping
 
 from fogbank.tables import keys
 from fogbank.tables.catalog import Catalog
@@ -115,8 +116,20 @@ def horizon(reader: Reader, tid: int, label: str) -> int:
     return _horizons(reader, keys.table_id_bytes(tid)).get(label, 0)
 
 
+@dataclass(frozen=True)
+class StreamBatch:
+    """What a stream consumer read: records with their positions, oldest first; the last
+    position it looked at (past records of other streams of the table too); and whether the
+    stream is closed (disabled) with nothing left after that position."""
+
+    records: list[tuple[int, dict[str, Any]]]
+    last: int
+    closed: bool
+
+
 class StreamsApi:
-    """ListStreams, DescribeStream, GetShardIterator, GetRecords."""
+    """ListStreams, DescribeStream, GetShardIterator, GetRecords; and, for consumers inside
+    the node (event source mappings), `position` and `read` over plain positions."""
 
     def __init__(self, storage: Storage, catalog: Catalog, log: StreamLog,
                  clock: Callable[[], float]) -> None:
@@ -209,7 +222,7 @@ class StreamsApi:
             after = trimmed
         elif after < trimmed:
             raise TrimmedDataAccessException(TRIMMED)
-        return {"ShardIterator": _iterator(arn, stream, after, self._clock())}
+        return {"ShardIterator": _iterator(arn, stream["label"], after, self._clock())}
 
     def get_records(self, params: Mapping[str, Any]) -> dict[str, Any]:
         _check_limit(params, MAX_RECORDS_LIMIT)
@@ -220,26 +233,41 @@ class StreamsApi:
                                            f"{_stamp(issued)} while right now it is {_stamp(now)} "
                                            "which is further in the future than the tolerated "
                                            "delay of 900000 milliseconds.")
+        batch = self.read(arn, after, params.get("Limit", 1000))
+        output: dict[str, Any] = {"Records": [_wire_record(record) for _, record in batch.records]}
+        if not batch.closed:
+            output["NextShardIterator"] = _iterator(arn, label, batch.last, now)
+        return output
+
+    def position(self, arn: str, start: Literal["TRIM_HORIZON", "LATEST"]) -> int:
+        """The position a consumer starting at TRIM_HORIZON or LATEST reads after."""
         table, stream = self._find(arn)
-        limit = params.get("Limit", 1000)
-        space = keys.STREAM + keys.table_id_bytes(table.tid)
-        records, last = [], after
+        if start == "LATEST":
+            return self._log.last
         with self._storage.read() as reader:
-            # Records this iterator had still to read were trimmed after it was issued.
-            if after < horizon(reader, table.tid, label):
+            return horizon(reader, table.tid, stream["label"])
+
+    def read(self, arn: str, after: int, limit: int) -> StreamBatch:
+        """Up to `limit` records after a position, as the stream keeps them (GetRecords' shape,
+        ApproximateCreationDateTime in epoch seconds; not to be changed by the caller).
+        TrimmedDataAccessException when records after that position were trimmed;
+        ResourceNotFoundException once the stream is gone."""
+        table, stream = self._find(arn)
+        space = keys.STREAM + keys.table_id_bytes(table.tid)
+        records: list[tuple[int, dict[str, Any]]] = []
+        last = after
+        with self._storage.read() as reader:
+            if after < horizon(reader, table.tid, stream["label"]):
                 raise TrimmedDataAccessException(TRIMMED)
             for _, value in reader.scan(_record_key(table.tid, after + 1), prefix_end(space)):
                 stored = marshal.loads(value)
                 last = stored["seq"]
-                if stored["label"] == label:
-                    records.append(_wire_record(stored["record"]))
+                if stored["label"] == stream["label"]:
+                    records.append((stored["seq"], stored["record"]))
                     if len(records) >= limit:
                         break
-        output: dict[str, Any] = {"Records": records}
         closed = stream["disabled"] is not None and last >= self._log.last
-        if not closed:
-            output["NextShardIterator"] = _iterator(arn, stream, last, now)
-        return output
+        return StreamBatch(records, last, closed)
 
 
 def _check_arn(arn: str) -> None:
@@ -267,8 +295,8 @@ def _shard_id(stream: Mapping[str, Any]) -> str:
     return f"shardId-{millis:020d}-{uuid.uuid5(uuid.NAMESPACE_URL, stream['label']).hex[:8]}"
 
 
-def _iterator(arn: str, stream: Mapping[str, Any], after: int, now: float) -> str:
-    payload = json.dumps([arn, stream["label"], after, now], separators=(",", ":"))
+def _iterator(arn: str, label: str, after: int, now: float) -> str:
+    payload = json.dumps([arn, label, after, now], separators=(",", ":"))
     return base64.urlsafe_b64encode(payload.encode()).decode()
 
 

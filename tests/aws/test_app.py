@@ -37,10 +37,10 @@ def test_unknown_lambda_path(endpoint):
 
 def test_lambda_operation_not_served_yet(lambda_client):
     with pytest.raises(ClientError) as excinfo:
-        lambda_client.list_event_source_mappings(FunctionName="f")
+        lambda_client.list_capacity_providers()
     assert excinfo.value.response["Error"]["Code"] == "NotImplemented"
     assert excinfo.value.response["Error"]["Message"] == (
-        "Operation ListEventSourceMappings of service lambda is not supported yet.")
+        "Operation ListCapacityProviders of service lambda is not supported yet.")
 
 
 def test_every_response_has_a_distinct_request_id(lambda_client):

@@ -18,6 +18,7 @@ from fogbank.aws.errors import UnsupportedService
 from fogbank.aws.lambda_api.aliases import alias_configuration, aliases_of
 from fogbank.aws.lambda_api.code_links import CodeLinks
 from fogbank.aws.lambda_api.control import ControlPlane, tagged_function
+from fogbank.aws.lambda_api.event_source_mappings import EventSourceMappingOperations
 from fogbank.aws.lambda_api.event_stream import CONTENT_TYPE as STREAM_CONTENT_TYPE
 from fogbank.aws.lambda_api.event_stream import invoke_stream
 from fogbank.aws.lambda_api.configuration import code_facts, function_configuration
@@ -31,6 +32,7 @@ from fogbank.aws.lambda_api.paging import (PAGE_LIMIT, invalid_marker, opaque, s
 from fogbank.aws.lambda_api.payload import check_client_context, check_size, checked_event
 from fogbank.aws.lambda_api.policy import function_policy
 from fogbank.aws.service import CallContext, Handler
+from fogbank.messaging.stream_mappings import StreamMappings
 from fogbank.functions import FunctionRecord, ManagedFunctions, ManagedLayers
 from fogbank.functions.records import Revision
 from fogbank.gateway.function_urls import FunctionUrlRegistry
@@ -65,7 +67,8 @@ class LambdaService:
                  concurrency_limit: int = 1000,
                  function_urls: FunctionUrlRegistry | None = None,
                  managed: ManagedFunctions | None = None,
-                 layers: ManagedLayers | None = None) -> None:
+                 layers: ManagedLayers | None = None,
+                 stream_mappings: StreamMappings | None = None) -> None:
         self._runtime = runtime
         self._managed = managed
         self._layers = None if layers is None else \
@@ -101,6 +104,9 @@ class LambdaService:
                          layers=self._layers, function_urls=self._function_urls).operations
         self.operations = {**self.operations, **control,
                            **(self._layers.operations if self._layers else {})}
+        if stream_mappings is not None:
+            self.operations = {**self.operations, **EventSourceMappingOperations(
+                stream_mappings, runtime.get, region=region, account_id=account_id).operations}
 
     async def invoke(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         kind = params.get("InvocationType", "RequestResponse")
