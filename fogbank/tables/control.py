@@ -18,13 +18,16 @@ from fogbank.tables.schema import (INVALID, MAX_GSIS, MAX_LSIS, TableDef, check_
                                    check_gsi_key_schema, check_key_schema, check_projection,
                                    check_stream)
 from fogbank.tables.storage import Storage, Writer, prefix_end
+from fogbank.tables.warm_throughput import raise_warm
 from fogbank.tables.control_checks import (check_create_table, check_tag_count, check_ttl_spec,
                                             checked_tags)
 
 Clock = Callable[[], float]
 # DeleteTable's TableDescription leaves out the schema that DescribeTable shows.
+# WarmThroughput is left out too: no recorded answer shows it there, and the shape stays
+# as it was before DescribeTable reported it.
 _NOT_IN_DELETE_DESCRIPTION = ("CreationDateTime", "KeySchema", "AttributeDefinitions",
-                              "GlobalSecondaryIndexes", "LocalSecondaryIndexes")
+                              "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "WarmThroughput")
 
 
 class ControlPlane:
@@ -90,6 +93,9 @@ class ControlPlane:
         check_on_demand(params.get("OnDemandThroughput"), mode, updating=False)
         if params.get("OnDemandThroughput"):
             record["OnDemandThroughput"] = updated_limits({}, params["OnDemandThroughput"])
+        raise_warm(record, mode, params.get("WarmThroughput"))
+        for index in gsis:
+            raise_warm(index, mode, index.pop("WarmThroughput", None))
         return record
 
     def delete_table(self, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -142,14 +148,18 @@ class ControlPlane:
         name = params["TableName"]
 
         created: list[str] = []
+        dropped_sse: list[dict[str, Any]] = []
 
         def work(writer: Writer) -> TableDef:
             table = self._catalog.described(name)
             record = copy.deepcopy(dict(table.record))
             created[:] = apply_update(record, params, self._clock())
             if params.get("SSESpecification") is not None:
+                before = record.get("_sse")
                 apply_sse(record, params["SSESpecification"], self._catalog.region,
                           self._catalog.account_id, updating=True)
+                if before and not record.get("_sse"):
+                    dropped_sse[:] = [before]
             saved = self._catalog.save(writer, record)
             for index_name in created:
                 backfill_index(writer, saved, saved.indexes[index_name])
@@ -161,8 +171,12 @@ class ControlPlane:
 
         table = self._write(work)
         # DynamoDB answers while the update and any new index's backfill run.
-        return {"TableDescription": self._describe(table, status="UPDATING", counts=True,
-                                                   creating=created)}
+        description = self._describe(table, status="UPDATING", counts=True, creating=created)
+        if dropped_sse:
+            # Turning KMS encryption off, the answer still names the key, UPDATING; the
+            # table's later descriptions have no SSEDescription (the AWS owned key).
+            description["SSEDescription"] = dict(dropped_sse[0], Status="UPDATING")
+        return {"TableDescription": description}
 
     # ------------------------------------------------------------------ TTL and tags
 

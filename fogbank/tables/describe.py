@@ -10,6 +10,7 @@ from fogbank.tables import keys, records
 from fogbank.tables.on_demand import described_limits
 from fogbank.tables.schema import IndexDef, TableDef
 from fogbank.tables.storage import Reader, prefix_end
+from fogbank.tables.warm_throughput import described_warm
 
 
 def _when(epoch: float) -> dt.datetime:
@@ -96,6 +97,7 @@ def describe_table(table: TableDef, arn: str, status: str, reader: Reader | None
         "TableArn": arn,
         "TableId": record["TableId"],
         "DeletionProtectionEnabled": bool(record.get("DeletionProtectionEnabled")),
+        "WarmThroughput": described_warm(record, billing, status),
     }
     if billing == "PAY_PER_REQUEST":
         description["BillingModeSummary"] = {
@@ -139,6 +141,7 @@ def _describe_index(index: IndexDef, table_arn: str, tid: bytes, billing: str,
     if not index.local:
         described["IndexStatus"] = "CREATING" if creating else "ACTIVE"
         described["ProvisionedThroughput"] = _throughput(record, billing)
+        described["WarmThroughput"] = described_warm(record, billing, described["IndexStatus"])
         if record.get("OnDemandThroughput") and billing == "PAY_PER_REQUEST":
             described["OnDemandThroughput"] = described_limits(record["OnDemandThroughput"])
     return described

@@ -7,6 +7,7 @@ kept and reported so that clients reading it back see what they asked for.
 """
 from __future__ import annotations
 
+import uuid
 from typing import Any, Mapping
 
 from fogbank.tables.errors import ValidationException
@@ -47,7 +48,16 @@ def sse_description(spec: Mapping[str, Any] | None, region: str,
     if not key.startswith("arn:"):
         resource = key if key.startswith("alias/") else f"key/{key}"
         key = f"arn:aws:kms:{region}:{account_id}:{resource}"
+    if key == f"arn:aws:kms:{region}:{account_id}:{MANAGED_KEY}":
+        key = managed_key_arn(region, account_id)
     return {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": key}
+
+
+def managed_key_arn(region: str, account_id: str) -> str:
+    """The managed key's ARN. DynamoDB reports the key the alias points at (`key/<id>`),
+    one per account and region, so every table encrypted with it shows the same ARN."""
+    alias = f"arn:aws:kms:{region}:{account_id}:{MANAGED_KEY}"
+    return f"arn:aws:kms:{region}:{account_id}:key/{uuid.uuid5(uuid.NAMESPACE_URL, alias)}"
 
 
 def apply_sse(record: dict[str, Any], spec: Mapping[str, Any] | None, region: str,

@@ -296,14 +296,19 @@ def _shard_id(stream: Mapping[str, Any]) -> str:
 
 
 def _iterator(arn: str, label: str, after: int, now: float) -> str:
-    payload = json.dumps([arn, label, after, now], separators=(",", ":"))
-    return base64.urlsafe_b64encode(payload.encode()).decode()
+    # DynamoDB's iterators read "<stream ARN>|1|<opaque>"; tools that log or parse them
+    # look for the ARN up front, so the position rides in the opaque part only.
+    payload = json.dumps([label, after, now], separators=(",", ":"))
+    return f"{arn}|1|{base64.urlsafe_b64encode(payload.encode()).decode()}"
 
 
 def _read_iterator(text: str) -> tuple[str, str, int, float]:
     try:
-        arn, label, after, issued = json.loads(base64.urlsafe_b64decode(text.encode()))
-        return str(arn), str(label), int(after), float(issued)
+        arn, version, opaque = text.split("|")
+        if version != "1":
+            raise ValueError(version)
+        label, after, issued = json.loads(base64.urlsafe_b64decode(opaque.encode()))
+        return arn, str(label), int(after), float(issued)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
         raise ValidationException("Invalid ShardIterator") from None
 

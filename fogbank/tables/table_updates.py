@@ -13,6 +13,7 @@ from fogbank.tables.update_rules import (check_index_update, check_switch_to_pro
                                          check_throughput_changes, check_together,
                                          present_changes)
 from fogbank.tables.validation import constraint_error
+from fogbank.tables.warm_throughput import raise_warm
 
 _CHANGES = ("ProvisionedThroughput", "BillingMode", "StreamSpecification",
             "GlobalSecondaryIndexUpdates", "SSESpecification", "ReplicaUpdates",
@@ -59,7 +60,22 @@ def apply_update(record: dict[str, Any], params: Mapping[str, Any], now: float) 
     for index in record.get("LocalSecondaryIndexes", []) + record.get("GlobalSecondaryIndexes", []):
         used |= {k["AttributeName"] for k in index["KeySchema"]}
     record["AttributeDefinitions"] = [a for name, a in known.items() if name in used]
+    _raise_warm_figures(record, params, updates, mode)
     return created
+
+
+def _raise_warm_figures(record: dict[str, Any], params: Mapping[str, Any],
+                        updates: list[Mapping[str, Any]], mode: str) -> None:
+    """After the billing and throughput changes: the WarmThroughput figures never fall."""
+    raise_warm(record, mode, params.get("WarmThroughput"))
+    asked: dict[str, Mapping[str, Any]] = {}
+    for change in updates:
+        for action in ("Create", "Update"):
+            spec = change.get(action) or {}
+            if spec.get("WarmThroughput"):
+                asked[spec.get("IndexName")] = spec["WarmThroughput"]
+    for index in record.get("GlobalSecondaryIndexes", []):
+        raise_warm(index, mode, asked.get(index["IndexName"]))
 
 
 def _update_billing(record: dict[str, Any], params: Mapping[str, Any], mode: str,
