@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 _PYTHON = re.compile(r"python3\.\d+")
 # Lambda keeps this much of the account's concurrency for functions without a reservation.
 MIN_UNRESERVED = 100
+MAX_TAGS = 50               # tags on one function, at most
 
 
 
@@ -113,11 +114,13 @@ class ManagedFunctions:
         return any(arn in revision.settings.layers for record in self._records.values()
                    for revision in (record.latest, *record.versions.values()))
 
-    def record(self, name: str) -> FunctionRecord:
+    def record(self, name: str, *, named_as: str | None = None) -> FunctionRecord:
+        """A function's record; `named_as` is the qualifier Lambda's not-found message
+        names (CreateAlias names the version, PutFunctionConcurrency $LATEST)."""
         record = self._records.get(name)
         if record is None:
             self._refuse_template(name)
-            raise self._not_found(name)
+            raise self._not_found(f"{name}:{named_as}" if named_as else name)
         return record
 
     # ------------------------------------------------------------ functions
@@ -210,7 +213,7 @@ class ManagedFunctions:
                         description: str | None, weights: Mapping[str, float] | None,
                         revision_id: str | None, create: bool) -> FunctionRecord:
         async with self._lock:
-            record = self.record(name)
+            record = self.record(name, named_as=version if create else None)
             held = record.aliases.get(alias)
             if create and held is not None:
                 raise ResourceConflict(f"Alias already exists: {self._arn(name)}:{alias}",
@@ -272,7 +275,7 @@ class ManagedFunctions:
 
     async def set_concurrency(self, name: str, reserved: int | None) -> None:
         async with self._lock:
-            record = self.record(name)
+            record = self.record(name, named_as=LATEST if reserved is not None else None)
             if reserved is not None:
                 others = sum(spec.reserved_concurrency or 0 for spec in self._runtime.list()
                              if spec.name != name)
@@ -286,7 +289,15 @@ class ManagedFunctions:
     async def tag(self, name: str, tags: Mapping[str, str]) -> None:
         async with self._lock:
             record = self.record(name)
-            await self._commit(replace(record, tags={**record.tags, **tags}))
+            if not tags:
+                # Lambda's own (uninformative) words for a TagResource without tags.
+                raise InvalidParameterValue("An error occurred and the request cannot be "
+                                            "processed.", extra={"Type": "User"})
+            merged = {**record.tags, **tags}
+            if len(merged) > MAX_TAGS:
+                raise InvalidParameterValue("Number of tags exceeds resource tag limit.",
+                                            extra={"Type": "User"})
+            await self._commit(replace(record, tags=merged))
 
     async def untag(self, name: str, keys: Sequence[str]) -> None:
         async with self._lock:
@@ -388,6 +399,8 @@ class ManagedFunctions:
         limits.limited("Timeout", wanted.timeout_s)
         limits.limited("MemorySize", wanted.memory_mb)
         limits.limited("EphemeralStorage", wanted.ephemeral_storage_mb)
+        limits.check_environment(wanted.environment)
+        limits.check_architectures(wanted.architectures)
         limits.check_layers(wanted.layers, had=had, region=self._region,
                             exists=lambda arn: self._layers.find(arn) is not None)
         return replace(wanted, logging_config=limits.logging_config(

@@ -5,6 +5,7 @@ CreateFunction words them; the deployer names the resource at fault in front of 
 message."""
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Callable, Mapping, Sequence
 
@@ -22,6 +23,8 @@ _LOGGING_ENUMS = {"LogFormat": ("logFormat", ("JSON", "Text")),
                                           ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")),
                   "SystemLogLevel": ("systemLogLevel", ("DEBUG", "INFO", "WARN"))}
 MAX_LAYERS = 5              # a function's layers, at most
+ENVIRONMENT_LIMIT = 4096    # bytes of a function's environment variables, as JSON
+ARCHITECTURES = ("x86_64", "arm64")     # the model's Architecture enum, in its order
 # The model's LayerVersionArn, as Lambda's validation message quotes it.
 _LAYER_ARN_PATTERN = (r"(arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?"
                       r"-[a-z]+-\d{1}:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|"
@@ -92,6 +95,27 @@ def _check_log_group(log_group: str) -> None:
         return
     raise ValidationFailed(f"1 validation error detected: Value '{log_group}' at "
                            f"'loggingConfig.logGroup' failed to satisfy constraint: {broken}")
+
+
+def check_environment(variables: Mapping[str, str]) -> None:
+    """Lambda's 4 KB limit on a function's environment variables, measured (and quoted in
+    the refusal) as their compact JSON."""
+    measured = json.dumps(dict(variables), separators=(",", ":"), ensure_ascii=False)
+    if len(measured.encode()) > ENVIRONMENT_LIMIT:
+        raise InvalidParameterValue(
+            "Lambda was unable to configure your environment variables because the "
+            "environment variables you have provided exceeded the 4KB limit. String "
+            f"measured: {measured}", extra={"Type": "User"})
+
+
+def check_architectures(architectures: Sequence[str]) -> None:
+    """Each architecture one of the model's (the model allows one at most)."""
+    if any(arch not in ARCHITECTURES for arch in architectures):
+        raise ValidationFailed(
+            f"1 validation error detected: Value '[{', '.join(architectures)}]' at "
+            "'architectures' failed to satisfy constraint: Member must satisfy constraint: "
+            f"[Member must satisfy enum value set: [{', '.join(ARCHITECTURES)}], Member must "
+            "not be null]")
 
 
 def check_routing(primary: str, weights: Mapping[str, float]) -> None:

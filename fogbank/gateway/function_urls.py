@@ -26,6 +26,8 @@ from fogbank.wire import host_header
 
 NONE, AWS_IAM = "NONE", "AWS_IAM"                           # AuthType
 BUFFERED, RESPONSE_STREAM = "BUFFERED", "RESPONSE_STREAM"   # InvokeMode
+# Every InvokeMode, in the order of Lambda's model (its validation messages list them so).
+INVOKE_MODES = (BUFFERED, RESPONSE_STREAM)
 PATH_PREFIX = "/_aws/lambda-url/"
 URL_ID_LENGTH = 32
 # What requestContext.accountId says for a URL anyone may call.

@@ -573,26 +573,33 @@ UNKNOWN = "no-such-function"
 NOT_FOUND = ("ResourceNotFoundException", f"Function not found: {ARN}:{UNKNOWN}", 404)
 
 
-@pytest.mark.parametrize("operation, params", [
-    ("update_function_code", {"ZipFile": b"x"}),
-    ("update_function_configuration", {"Timeout": 5}),
-    ("delete_function", {}),
-    ("publish_version", {}),
-    ("create_alias", {"Name": "live", "FunctionVersion": "1"}),
-    ("update_alias", {"Name": "live", "FunctionVersion": "1"}),
-    ("delete_alias", {"Name": "live"}),
+@pytest.mark.parametrize("operation, params, message", [
+    ("update_function_code", {"ZipFile": b"x"}, None),
+    ("update_function_configuration", {"Timeout": 5}, None),
+    ("delete_function", {}, None),
+    ("publish_version", {}, None),
+    # As Lambda words them: CreateAlias names the version, PutFunctionConcurrency $LATEST,
+    # the asynchronous invocation settings only "the function".
+    ("create_alias", {"Name": "live", "FunctionVersion": "1"},
+     f"Function not found: {ARN}:{UNKNOWN}:1"),
+    ("update_alias", {"Name": "live", "FunctionVersion": "1"}, None),
+    ("delete_alias", {"Name": "live"}, None),
     ("add_permission", {"StatementId": "s", "Action": "lambda:InvokeFunction",
-                        "Principal": "s3.amazonaws.com"}),
-    ("remove_permission", {"StatementId": "s"}),
-    ("put_function_concurrency", {"ReservedConcurrentExecutions": 1}),
-    ("delete_function_concurrency", {}),
-    ("put_function_event_invoke_config", {"MaximumRetryAttempts": 1}),
-    ("update_function_event_invoke_config", {"MaximumRetryAttempts": 1}),
+                        "Principal": "s3.amazonaws.com"}, None),
+    ("remove_permission", {"StatementId": "s"}, None),
+    ("put_function_concurrency", {"ReservedConcurrentExecutions": 1},
+     f"Function not found: {ARN}:{UNKNOWN}:$LATEST"),
+    ("delete_function_concurrency", {}, None),
+    ("put_function_event_invoke_config", {"MaximumRetryAttempts": 1},
+     "The function doesn't exist."),
+    ("update_function_event_invoke_config", {"MaximumRetryAttempts": 1},
+     "The function doesn't exist."),
 ])
-def test_an_unknown_function_is_not_found(lam, operation, params):
+def test_an_unknown_function_is_not_found(lam, operation, params, message):
     with pytest.raises(ClientError) as caught:
         getattr(lam, operation)(FunctionName=UNKNOWN, **params)
-    assert error_of(caught) == NOT_FOUND
+    code, default, status = NOT_FOUND
+    assert error_of(caught) == (code, message or default, status)
 
 
 @pytest.mark.parametrize("operation", ["tag_resource", "untag_resource"])

@@ -14,12 +14,14 @@ from typing import Any, Callable, Mapping
 from fogbank.aws.lambda_api.aliases import alias_configuration
 from fogbank.aws.lambda_api.configuration import LayerFacts, function_configuration
 from fogbank.aws.lambda_api.function_urls import url_configuration
-from fogbank.aws.lambda_api.invoke_configs import event_invoke_config, no_event_invoke_config
+from fogbank.aws.lambda_api.destinations import checked_destinations
+from fogbank.aws.lambda_api.invoke_configs import (event_invoke_config, no_event_invoke_config,
+                                                   no_function)
 from fogbank.aws.lambda_api.names import FunctionRef, resolve
 from fogbank.aws.lambda_api.payload import RequestEntityTooLarge
 from fogbank.aws.lambda_api.policy import requested_permission, statement_of
 from fogbank.aws.service import CallContext, Handler
-from fogbank.functions import Code, ManagedFunctions, Settings
+from fogbank.functions import Code, FunctionRecord, ManagedFunctions, Settings
 from fogbank.functions.errors import stale_revision
 from fogbank.functions.urls import check_cors
 from fogbank.gateway.function_urls import FunctionUrlRegistry
@@ -164,12 +166,12 @@ class ControlPlane:
     async def put_function_concurrency(self, params: dict[str, Any],
                                        ctx: CallContext) -> dict[str, Any]:
         reserved = params["ReservedConcurrentExecutions"]
-        await self._managed.set_concurrency(self._ref(params).name, reserved)
+        await self._managed.set_concurrency(self._whole_function(params), reserved)
         return {"ReservedConcurrentExecutions": reserved}
 
     async def delete_function_concurrency(self, params: dict[str, Any],
                                           ctx: CallContext) -> dict[str, Any]:
-        await self._managed.set_concurrency(self._ref(params).name, None)
+        await self._managed.set_concurrency(self._whole_function(params), None)
         return {}
 
     async def tag_resource(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
@@ -190,7 +192,7 @@ class ControlPlane:
                                                   ctx: CallContext) -> dict[str, Any]:
         ref = self._ref(params)
         qualifier = ref.qualifier or LATEST
-        held = self._managed.record(ref.name).event_invoke_configs.get(qualifier)
+        held = self._invoke_target(ref).event_invoke_configs.get(qualifier)
         if held is None:
             raise no_event_invoke_config(f"{self._get_spec(ref.name).arn}:{qualifier}")
         return await self._put_invoke_config(params, held)
@@ -199,27 +201,59 @@ class ControlPlane:
                                  base: EventInvokeConfig) -> dict[str, Any]:
         ref = self._ref(params)
         qualifier = ref.qualifier or LATEST
-        destinations = params.get("DestinationConfig") or {}
+        self._invoke_target(ref)
+        if all(params.get(member) is None for member in (
+                "MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig")):
+            raise _user_error("You must specify at least one of error handling or destination "
+                              "setting.")
         changes: dict[str, Any] = {}
         if "MaximumRetryAttempts" in params:
             changes["maximum_retry_attempts"] = params["MaximumRetryAttempts"]
         if "MaximumEventAgeInSeconds" in params:
             changes["maximum_event_age_s"] = params["MaximumEventAgeInSeconds"]
+        destinations = checked_destinations(params.get("DestinationConfig"), ref.name,
+                                            self._function_exists)
         for member, field in (("OnSuccess", "on_success"), ("OnFailure", "on_failure")):
             if member in destinations:
-                changes[field] = _destination(destinations[member].get("Destination"))
+                changes[field] = destinations[member]
         config = replace(base, **changes)
-        await self._managed.put_event_invoke_config(ref.name, qualifier, config)
+        try:
+            await self._managed.put_event_invoke_config(ref.name, qualifier, config)
+        except ResourceNotFound:        # the function or qualifier went meanwhile
+            raise no_function() from None
         return event_invoke_config(self._get_spec(ref.name), qualifier)
 
     async def delete_function_event_invoke_config(self, params: dict[str, Any],
                                                   ctx: CallContext) -> dict[str, Any]:
         ref = self._ref(params)
-        qualifier = ref.qualifier or LATEST
-        if qualifier not in self._managed.record(ref.name).event_invoke_configs:
-            raise no_event_invoke_config(f"{self._get_spec(ref.name).arn}:{qualifier}")
-        await self._managed.put_event_invoke_config(ref.name, qualifier, None)
+        target = replace(ref, qualifier=ref.qualifier or LATEST)
+        try:
+            configs = self._managed.record(ref.name).event_invoke_configs
+        except ResourceNotFound:
+            # Lambda answers for a function it lacks as for a missing config.
+            raise no_event_invoke_config(target.arn) from None
+        if target.qualifier not in configs:
+            raise no_event_invoke_config(target.arn)
+        await self._managed.put_event_invoke_config(ref.name, target.qualifier, None)
         return {}
+
+    def _invoke_target(self, ref: FunctionRef) -> FunctionRecord:
+        """The function whose asynchronous invocation settings a request changes; Lambda
+        says only that "the function" is missing, whether the function or its qualifier."""
+        try:
+            record = self._managed.record(ref.name)
+        except ResourceNotFound:
+            raise no_function() from None
+        if ref.qualifier not in (None, LATEST, *record.versions, *record.aliases):
+            raise no_function()
+        return record
+
+    def _function_exists(self, name: str) -> bool:
+        try:
+            self._get_spec(name)
+        except (KeyError, ResourceNotFound):
+            return False
+        return True
 
     # ------------------------------------------------------------ function URLs
 
@@ -231,7 +265,7 @@ class ControlPlane:
                                              auth_type=params["AuthType"],
                                              invoke_mode=params.get("InvokeMode"),
                                              cors=params.get("Cors"))
-        config = self._url_configuration(url.url_id)
+        config = self._url_configuration(url.url_id, params)
         del config["LastModifiedTime"]          # CreateFunctionUrlConfig's answer has none
         return config
 
@@ -246,7 +280,7 @@ class ControlPlane:
         if "cors" in changes:
             changes["cors"] = changes["cors"] or None       # an empty Cors removes it
         url = await self._managed.update_url(ref.name, ref.qualifier, changes)
-        return self._url_configuration(url.url_id)
+        return self._url_configuration(url.url_id, params)
 
     async def delete_function_url_config(self, params: dict[str, Any],
                                          ctx: CallContext) -> dict[str, Any]:
@@ -254,16 +288,30 @@ class ControlPlane:
         await self._managed.delete_url(ref.name, ref.qualifier)
         return {}
 
-    def _url_configuration(self, url_id: str) -> dict[str, Any]:
+    def _url_configuration(self, url_id: str, params: Mapping[str, Any]) -> dict[str, Any]:
         url = self._function_urls.get(url_id)
         assert url is not None, "the engine serves a URL before it answers"
-        return url_configuration(url, self._function_urls)
+        config = url_configuration(url, self._function_urls)
+        # The write operations' answers name the InvokeMode only when the request did.
+        if params.get("InvokeMode") is None:
+            del config["InvokeMode"]
+        return config
 
     # ------------------------------------------------------------ internals
 
     def _ref(self, params: dict[str, Any]) -> FunctionRef:
         return resolve(params["FunctionName"], params.get("Qualifier"),
                        region=self._region, account_id=self._account_id)
+
+    def _whole_function(self, params: dict[str, Any]) -> str:
+        """The function an operation on a whole function names; a version or alias is
+        refused (reserved concurrency belongs to the function)."""
+        ref = self._ref(params)
+        if ref.qualifier:
+            raise _user_error("This operation is permitted on Lambda functions only. Aliases "
+                              "and versions do not support this operation. Please specify "
+                              "either a function name or an unqualified function ARN.")
+        return ref.name
 
     def _configuration(self, name: str, version: str | None) -> dict[str, Any]:
         record = self._managed.record(name)
@@ -317,12 +365,3 @@ def package_source(given: Mapping[str, Any], operation: str, what: str = "functi
 def _no_images() -> InvalidParameterValue:
     return _user_error("Container image functions (PackageType Image, ImageUri) are not "
                        "supported here: Fogbank runs .zip packages of Python functions.")
-
-
-def _destination(arn: Any) -> str | None:
-    if not arn:
-        return None
-    if ":lambda:" not in str(arn) or ":function:" not in str(arn):
-        raise _user_error(f"The destination {arn} is not supported here: Fogbank delivers "
-                          "asynchronous invocation records to functions only.")
-    return str(arn)

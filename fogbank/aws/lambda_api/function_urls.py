@@ -64,8 +64,9 @@ def _cors(url: FunctionUrl) -> dict[str, Any]:
                              "AllowOrigins": list(cors.allow_origins),
                              "ExposeHeaders": list(cors.expose_headers),
                              "MaxAge": cors.max_age}
-    # Lambda leaves out what was not configured.
-    return {key: value for key, value in given.items() if value not in (None, [], False)}
+    # Lambda leaves out what was not configured; MaxAge 0 is configured (and 0 == False).
+    return {key: value for key, value in given.items()
+            if value is not None and value is not False and value != []}
 
 
 def _url_time(epoch: float) -> str:

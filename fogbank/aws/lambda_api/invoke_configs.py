@@ -20,6 +20,11 @@ def event_invoke_configs(spec: FunctionSpec) -> list[dict[str, Any]]:
             for qualifier in sorted(spec.event_invoke_configs)]
 
 
+def no_function() -> ResourceNotFound:
+    """The asynchronous invocation settings' word for a function (or qualifier) it lacks."""
+    return ResourceNotFound("The function doesn't exist.", extra={"Type": "User"})
+
+
 def no_event_invoke_config(arn: str) -> ResourceNotFound:
     return ResourceNotFound(f"The function {arn} doesn't have an EventInvokeConfig",
                             extra={"Type": "User"})

@@ -17,6 +17,7 @@ from typing import Any, Awaitable, Mapping, Protocol, Sequence
 from fogbank.aws.errors import UnsupportedService
 from fogbank.aws.lambda_api.aliases import alias_configuration, aliases_of
 from fogbank.aws.lambda_api.code_links import CodeLinks
+from fogbank.aws.lambda_api.code_signing import CodeSigning
 from fogbank.aws.lambda_api.control import ControlPlane, tagged_function
 from fogbank.aws.lambda_api.event_source_mappings import EventSourceMappingOperations
 from fogbank.aws.lambda_api.event_stream import CONTENT_TYPE as STREAM_CONTENT_TYPE
@@ -24,7 +25,7 @@ from fogbank.aws.lambda_api.event_stream import invoke_stream
 from fogbank.aws.lambda_api.configuration import code_facts, function_configuration
 from fogbank.aws.lambda_api.function_urls import no_url_config, url_configuration
 from fogbank.aws.lambda_api.invoke_configs import (event_invoke_config, event_invoke_configs,
-                                                   no_event_invoke_config)
+                                                   no_event_invoke_config, no_function)
 from fogbank.aws.lambda_api.layers import LayerOperations
 from fogbank.aws.lambda_api.names import FunctionRef, function_not_found, resolve
 from fogbank.aws.lambda_api.paging import (PAGE_LIMIT, invalid_marker, opaque, start_after,
@@ -103,6 +104,7 @@ class LambdaService:
             ControlPlane(managed, runtime.get, region=region, account_id=account_id,
                          layers=self._layers, function_urls=self._function_urls).operations
         self.operations = {**self.operations, **control,
+                           **CodeSigning(self._function).operations,
                            **(self._layers.operations if self._layers else {})}
         if stream_mappings is not None:
             self.operations = {**self.operations, **EventSourceMappingOperations(
@@ -270,7 +272,7 @@ class LambdaService:
         try:
             spec = self._function(params)
         except ResourceNotFound:
-            raise ResourceNotFound("The function doesn't exist.", extra={"Type": "User"}) from None
+            raise no_function() from None
         configs = event_invoke_configs(spec)
         start = start_after([config["FunctionArn"] for config in configs], params.get("Marker"))
         limit = params.get("MaxItems", PAGE_LIMIT)

@@ -14,13 +14,12 @@ from typing import Any, Callable
 
 from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.providers.functions import function_target
-from fogbank.gateway.function_urls import (AWS_IAM, BUFFERED, NONE, RESPONSE_STREAM,
+from fogbank.gateway.function_urls import (AWS_IAM, BUFFERED, INVOKE_MODES, NONE,
                                            FunctionUrl, FunctionUrlRegistry, url_id_for)
 from fogbank.gateway.openapi import cors_from
 from fogbank.types import LATEST, Deployed, Resource
 
 _AUTH_TYPES = (NONE, AWS_IAM)
-_INVOKE_MODES = (RESPONSE_STREAM, BUFFERED)
 _MAX_AGE = 86400
 
 
@@ -64,7 +63,7 @@ class FunctionUrlProvider:
                                     f"[{required}] not found")
         function, qualifier = _target(res)
         auth_type = _one_of(res, "AuthType", "authType", _AUTH_TYPES)
-        invoke_mode = _one_of(res, "InvokeMode", "invokeMode", _INVOKE_MODES, BUFFERED)
+        invoke_mode = _one_of(res, "InvokeMode", "invokeMode", INVOKE_MODES, BUFFERED)
         return FunctionUrl(
             url_id=url_id_for(function, qualifier, self._account_id, self._region),
             function=function, qualifier=qualifier, auth_type=auth_type,

@@ -1,0 +1,267 @@
+"""The Lambda API answering as AWS answered the same requests: codes, messages and shapes
+recorded from real Lambda, sent here by boto3 to a real `fogbank up`."""
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from typing import Any, Iterator
+
+import botocore.session
+import pytest
+from botocore.exceptions import ClientError
+
+from fogbank.gateway.function_urls import INVOKE_MODES
+from fogbank.testing import RunningNode, write_empty_app
+
+from .conftest import error_of
+
+ARN = "arn:aws:lambda:us-east-1:000000000000:function"
+ROLE = "arn:aws:iam::000000000000:role/service-role"
+
+
+def package() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return event\n")
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNode]:
+    running = RunningNode(write_empty_app(tmp_path_factory.mktemp("recorded")), "--no-watch")
+    try:
+        running.wait_ready()
+        yield running
+    finally:
+        running.stop()
+
+
+def create(lam: Any, **extra: Any) -> str:
+    name = extra.pop("FunctionName", f"rec-{uuid.uuid4().hex[:10]}")
+    lam.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE,
+                        Handler="app.handler", Code={"ZipFile": package()}, **extra)
+    return name
+
+
+@pytest.fixture
+def name(lam: Any) -> Iterator[str]:
+    """A function with version 1 published, deleted after the test."""
+    fn = create(lam)
+    lam.publish_version(FunctionName=fn)
+    yield fn
+    lam.delete_function(FunctionName=fn)
+
+
+def refused(call: Any, **params: Any) -> tuple[str, str, int]:
+    with pytest.raises(ClientError) as excinfo:
+        call(**params)
+    return error_of(excinfo)
+
+
+USER_INVALID = ("InvalidParameterValueException", 400)
+NOT_FOUND = ("ResourceNotFoundException", 404)
+
+
+def expect(answer: tuple[str, str, int], kind: tuple[str, int], message: str) -> None:
+    code, status = kind
+    assert answer == (code, message, status)
+
+
+# ---------------------------------------------------------------- function URLs
+
+def test_url_cors_max_age_zero_is_answered(lam, name):
+    cors = {"AllowOrigins": ["https://a.example"], "MaxAge": 0}
+    created = lam.create_function_url_config(FunctionName=name, AuthType="AWS_IAM", Cors=cors)
+    assert created["Cors"] == cors
+    assert lam.get_function_url_config(FunctionName=name)["Cors"] == cors
+    listed = lam.list_function_url_configs(FunctionName=name)["FunctionUrlConfigs"]
+    assert [url["Cors"] for url in listed] == [cors]
+
+
+def test_url_writes_name_the_invoke_mode_only_when_asked(lam, name):
+    created = lam.create_function_url_config(FunctionName=name, AuthType="AWS_IAM")
+    assert "InvokeMode" not in created
+    updated = lam.update_function_url_config(FunctionName=name, AuthType="NONE")
+    assert "InvokeMode" not in updated
+    streamed = lam.update_function_url_config(FunctionName=name, InvokeMode="RESPONSE_STREAM")
+    assert streamed["InvokeMode"] == "RESPONSE_STREAM"
+    # The read answers always carry it.
+    assert lam.get_function_url_config(FunctionName=name)["InvokeMode"] == "RESPONSE_STREAM"
+
+
+def test_invoke_modes_are_listed_in_the_models_order():
+    model = botocore.session.get_session().get_service_model("lambda")
+    assert INVOKE_MODES == tuple(model.shape_for("InvokeMode").enum)
+
+
+# ---------------------------------------------------------------- asynchronous invocation
+
+def test_event_invoke_config_of_a_missing_function(lam):
+    for function in ("doesnotexist", f"{ARN}:doesnotexist"):
+        expect(refused(lam.put_function_event_invoke_config, FunctionName=function,
+                       MaximumRetryAttempts=1), NOT_FOUND, "The function doesn't exist.")
+    expect(refused(lam.update_function_event_invoke_config, FunctionName="doesnotexist",
+                   MaximumRetryAttempts=1), NOT_FOUND, "The function doesn't exist.")
+
+
+def test_event_invoke_config_of_a_missing_alias(lam, name):
+    expect(refused(lam.put_function_event_invoke_config, FunctionName=name,
+                   Qualifier="doesnotexist", MaximumRetryAttempts=1),
+           NOT_FOUND, "The function doesn't exist.")
+
+
+def test_deleting_the_event_invoke_config_of_a_missing_function(lam):
+    expect(refused(lam.delete_function_event_invoke_config, FunctionName="doesnotexist"),
+           NOT_FOUND, f"The function {ARN}:doesnotexist:$LATEST doesn't have an "
+                      "EventInvokeConfig")
+
+
+def test_event_invoke_config_needs_a_setting(lam, name):
+    expect(refused(lam.put_function_event_invoke_config, FunctionName=name), USER_INVALID,
+           "You must specify at least one of error handling or destination setting.")
+
+
+def test_a_destination_without_an_arn_is_accepted(lam, name):
+    put = lam.put_function_event_invoke_config(FunctionName=name,
+                                               DestinationConfig={"OnSuccess": {}})
+    assert put["DestinationConfig"] == {"OnSuccess": {}, "OnFailure": {}}
+    assert put["FunctionArn"] == f"{ARN}:{name}:$LATEST"
+
+
+def test_a_function_is_not_its_own_destination(lam, name):
+    expect(refused(lam.put_function_event_invoke_config, FunctionName=name,
+                   DestinationConfig={"OnSuccess": {"Destination": f"{ARN}:{name}"}}),
+           USER_INVALID, "You can't specify the function as a destination for itself.")
+
+
+def test_a_missing_destination_function_is_invalid(lam, name):
+    target = f"{ARN}:doesnotexist"
+    expect(refused(lam.put_function_event_invoke_config, FunctionName=name,
+                   DestinationConfig={"OnSuccess": {"Destination": target}}),
+           USER_INVALID, f"The destination ARN {target} is invalid.")
+
+
+def test_a_destination_of_another_service_is_invalid(lam, name):
+    target = f"arn:aws:iam:us-east-1:000000000000:function:{name}"
+    expect(refused(lam.put_function_event_invoke_config, FunctionName=name,
+                   DestinationConfig={"OnSuccess": {"Destination": target}}),
+           USER_INVALID, f"The provided destination config DestinationConfig(onSuccess="
+                         f"OnSuccess(destination={target}), onFailure=null) is invalid.")
+
+
+def test_a_queue_destination_is_refused_in_lambdas_form(lam, name):
+    code, message, status = refused(
+        lam.put_function_event_invoke_config, FunctionName=name,
+        DestinationConfig={"OnFailure": {"Destination": "arn:aws:sqs:us-east-1:000000000000:q"}})
+    assert (code, status) == USER_INVALID
+    assert "functions only" in message
+
+
+def test_a_destination_arn_breaking_the_pattern(lam, name):
+    target = f"arn:aws:_-/!lambda:us-east-1:000000000000:function:{name}"
+    code, message, status = refused(
+        lam.put_function_event_invoke_config, FunctionName=name,
+        DestinationConfig={"OnFailure": {"Destination": target}})
+    assert (code, status) == ("ValidationException", 400)
+    assert message.startswith(f"1 validation error detected: Value '{target}' at "
+                              "'destinationConfig.onFailure.destination' failed to satisfy "
+                              "constraint: Member must satisfy regular expression pattern: ")
+
+
+# ---------------------------------------------------------------- aliases, concurrency, tags
+
+def test_an_alias_of_a_missing_function_names_its_version(lam, name):
+    expect(refused(lam.create_alias, FunctionName=f"{name}-unknown", Name="live",
+                   FunctionVersion="1"),
+           NOT_FOUND, f"Function not found: {ARN}:{name}-unknown:1")
+
+
+def test_concurrency_of_a_missing_function_names_latest(lam):
+    for reserved in (1, 0):
+        expect(refused(lam.put_function_concurrency, FunctionName="doesnotexist",
+                       ReservedConcurrentExecutions=reserved),
+               NOT_FOUND, f"Function not found: {ARN}:doesnotexist:$LATEST")
+
+
+def test_concurrency_of_a_version_is_refused(lam, name):
+    message = ("This operation is permitted on Lambda functions only. Aliases and versions do "
+               "not support this operation. Please specify either a function name or an "
+               "unqualified function ARN.")
+    expect(refused(lam.put_function_concurrency, FunctionName=f"{ARN}:{name}:$LATEST",
+                   ReservedConcurrentExecutions=1), USER_INVALID, message)
+    expect(refused(lam.delete_function_concurrency, FunctionName=f"{ARN}:{name}:1"),
+           USER_INVALID, message)
+    assert "ReservedConcurrentExecutions" not in lam.get_function_concurrency(FunctionName=name)
+
+
+def test_tagging_without_tags(lam, name):
+    expect(refused(lam.tag_resource, Resource=f"{ARN}:{name}", Tags={}), USER_INVALID,
+           "An error occurred and the request cannot be processed.")
+
+
+def test_more_than_fifty_tags(lam, name):
+    lam.tag_resource(Resource=f"{ARN}:{name}", Tags={f"{i}_key": f"{i}_value" for i in range(50)})
+    expect(refused(lam.tag_resource, Resource=f"{ARN}:{name}", Tags={"one_more": "x"}),
+           USER_INVALID, "Number of tags exceeds resource tag limit.")
+    assert len(lam.list_tags(Resource=f"{ARN}:{name}")["Tags"]) == 50
+
+
+# ---------------------------------------------------------------- function settings
+
+def test_environment_over_four_kilobytes(lam, name):
+    variables = {"SMALL_VAR": "ok", "LARGE_VAR": "x" * 4096}
+    measured = '{"SMALL_VAR":"ok","LARGE_VAR":"' + "x" * 4096 + '"}'
+    expected = ("Lambda was unable to configure your environment variables because the "
+                "environment variables you have provided exceeded the 4KB limit. String "
+                f"measured: {measured}")
+    expect(refused(create, lam=lam, Environment={"Variables": variables}), USER_INVALID,
+           expected)
+    expect(refused(lam.update_function_configuration, FunctionName=name,
+                   Environment={"Variables": variables}), USER_INVALID, expected)
+    # Up to the limit is fine.
+    lam.update_function_configuration(
+        FunctionName=name, Environment={"Variables": {"V": "x" * (4096 - len('{"V":""}'))}})
+
+
+def test_an_architecture_outside_the_enum(lam):
+    expect(refused(create, lam=lam, Architectures=["X86_64"]), ("ValidationException", 400),
+           "1 validation error detected: Value '[X86_64]' at 'architectures' failed to "
+           "satisfy constraint: Member must satisfy constraint: [Member must satisfy enum "
+           "value set: [x86_64, arm64], Member must not be null]")
+
+
+# ---------------------------------------------------------------- code signing
+
+def test_a_function_has_no_code_signing_config(lam, name):
+    answer = lam.get_function_code_signing_config(FunctionName=name)
+    assert {k: v for k, v in answer.items() if k != "ResponseMetadata"} == {}
+    deleted = lam.delete_function_code_signing_config(FunctionName=name)
+    assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
+
+
+def test_code_signing_of_a_missing_function(lam):
+    for call in (lam.get_function_code_signing_config, lam.delete_function_code_signing_config):
+        expect(refused(call, FunctionName="csc-test-doesnotexist"), NOT_FOUND,
+               f"Function not found: {ARN}:csc-test-doesnotexist")
+
+
+def test_code_signing_configs_are_missing(lam, name):
+    csc = "arn:aws:lambda:us-east-1:000000000000:code-signing-config:csc-0123456789abcdef0"
+    assert refused(lam.put_function_code_signing_config, FunctionName=name,
+                   CodeSigningConfigArn=csc) == (
+        "CodeSigningConfigNotFoundException", "The code signing configuration cannot be "
+        f"found. Check that the provided configuration is not deleted: {csc}.", 404)
+    for call in (lam.get_code_signing_config, lam.delete_code_signing_config,
+                 lam.list_functions_by_code_signing_config):
+        expect(refused(call, CodeSigningConfigArn=csc), NOT_FOUND,
+               f"The Lambda code signing configuration {csc} can not be found.")
+    assert lam.list_code_signing_configs()["CodeSigningConfigs"] == []
+
+
+def test_making_a_code_signing_config_is_refused_in_lambdas_form(lam):
+    code, message, status = refused(
+        lam.create_code_signing_config,
+        AllowedPublishers={"SigningProfileVersionArns": [
+            "arn:aws:signer:us-east-1:000000000000:/signing-profiles/test"]})
+    assert (code, status) == USER_INVALID and "not supported here" in message
