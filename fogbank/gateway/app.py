@@ -25,23 +25,24 @@ import orjson
 
 from fogbank.config import DEFAULT_VIEWER_COUNTRY
 from fogbank.edge import lifespan
-from fogbank.ids import request_uuid, trace_id
+from fogbank.ids import request_uuid
 from fogbank.types import AwsError, Invoker, NotPermitted, TooManyRequests, WaitExpired
 from fogbank.gateway import cors, event_v1, event_v2, gateway_responses, invoke_sources
 from fogbank.gateway.addressing import Address, address_of, select_stage
 from fogbank.gateway.cloudfront import CloudFront
 from fogbank.gateway.guard import RequestGuard
-from fogbank.gateway.errors import (BAD_BODY, BAD_PARAMETERS, EXPLICIT_DENY, FORBIDDEN,
-                                    FUNCTION_ERROR, IMPLICIT_DENY, INVOKE_FAILED,
+from fogbank.gateway.errors import (BAD_BINARY, BAD_BODY, BAD_PARAMETERS, EXPLICIT_DENY,
+                                    FORBIDDEN, FUNCTION_ERROR, IMPLICIT_DENY, INVOKE_FAILED,
                                     MISCONFIGURED, NO_STAGE, NOT_FOUND, QUOTA_EXCEEDED,
                                     THROTTLED, TIMEOUT, TOO_LARGE, UNAUTHORIZED, GatewayError,
                                     error_response)
 from fogbank.gateway.model import EDGE, HTTP, REST, WEBSOCKET, Api, Integration, Route, Stage
 from fogbank.gateway.registry import ApiRegistry, LiveApi
 from fogbank.gateway.request import (MAX_BODY_BYTES, BodyTooLarge, ClientDisconnected, GatewayRequest,
-                      declared_length, forwarded_headers, read_body, short_request_id)
+                      continued_trace, declared_length, forwarded_headers, read_body,
+                      short_request_id)
 from fogbank.gateway.responses import (HTTP_DEFAULT_TYPE, REST_DEFAULT_TYPE, MalformedResponse, Response,
-                        from_v1, from_v2)
+                        UndecodableBody, answers_binary, from_v1, from_v2)
 from fogbank.gateway.throttling import TokenBuckets, stage_throttle
 from fogbank.gateway.usage_plans import AUTHORIZER, UsagePlans
 
@@ -129,11 +130,10 @@ class GatewayApp:
         protocol = live.api.protocol
         short_id = short_request_id()
         request_id = request_uuid() if protocol == REST else short_id
-        trace = trace_id(self._clock())
-        integrated = True
+        trace = continued_trace(scope, self._clock())
         try:
-            response = await self._serve(live, address, scope, receive,
-                                         (request_id, short_id, trace))
+            response, integrated = await self._serve(live, address, scope, receive,
+                                                     (request_id, short_id, trace))
         except GatewayError as exc:
             response = self._refusal(live, address, scope, exc, (request_id, short_id))
             integrated = exc.kind not in _BEFORE_INTEGRATION
@@ -143,7 +143,7 @@ class GatewayApp:
                 (b"x-amz-apigw-id", short_id.encode()))
             if integrated:
                 # REST APIs answer with the trace id they handed the integration; a request
-                # refused before any integration ran carries none.
+                # refused before any integration ran, or answered by a mock, carries none.
                 stamp += ((b"x-amzn-trace-id", trace.encode()),)
         else:
             stamp = ((b"apigw-requestid", request_id.encode()),)
@@ -162,8 +162,9 @@ class GatewayApp:
         return error_response(live.api.protocol, exc)
 
     async def _serve(self, live: LiveApi, address: Address, scope: dict, receive: Receive,
-                     ids: tuple[str, str, str]) -> Response:
-        """`ids` are (requestId, extendedRequestId, X-Amzn-Trace-Id) of this request."""
+                     ids: tuple[str, str, str]) -> tuple[Response, bool]:
+        """The answer, and whether a function was called for it. `ids` are (requestId,
+        extendedRequestId, X-Amzn-Trace-Id) of this request."""
         api = live.api
         selected = select_stage(api, address.raw_path)
         if selected is None:
@@ -175,7 +176,7 @@ class GatewayApp:
             requested = _header(scope, b"access-control-request-method")
             if cors.is_preflight(method, origin, requested):
                 return cors.preflight(api.cors, origin or "", requested or "",
-                                      _header(scope, b"access-control-request-headers"))
+                                      _header(scope, b"access-control-request-headers")), False
         match = live.router.match(method, route_path)
         if match is None:
             raise GatewayError(NOT_FOUND)
@@ -213,7 +214,7 @@ class GatewayApp:
         response = await self._integrate(request)
         if api.cors is not None:
             response = cors.decorate(api.cors, origin, response)
-        return response
+        return response, match.integration.mock is None
 
     def _throttle(self, api: Api, stage: Stage, route: Route, method: str) -> None:
         limit = stage_throttle(stage.throttles, api.protocol == REST, route.key, route.path,
@@ -256,15 +257,18 @@ class GatewayApp:
             raise GatewayError(TIMEOUT)
         if result.function_error:
             raise GatewayError(FUNCTION_ERROR)
+        rest = request.api.protocol == REST
         try:
             if v2:
                 return from_v2(result.payload)
-            rest = request.api.protocol == REST
-            return from_v1(result.payload, REST_DEFAULT_TYPE if rest else HTTP_DEFAULT_TYPE,
-                           rest=rest)
+            if not rest:
+                return from_v1(result.payload, HTTP_DEFAULT_TYPE)
+            binary = answers_binary(request.header("accept"), request.api.binary_media_types)
+            return from_v1(result.payload, REST_DEFAULT_TYPE, rest=True, binary=binary)
         except MalformedResponse as exc:
             log.warning("Malformed Lambda proxy response from %s (%s)", name, exc)
-            raise GatewayError(FUNCTION_ERROR) from None
+            raise GatewayError(BAD_BINARY if rest and isinstance(exc, UndecodableBody)
+                               else FUNCTION_ERROR) from None
 
 
 async def send_response(send: Send, response: Response) -> None:

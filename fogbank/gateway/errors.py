@@ -15,6 +15,7 @@ from fogbank.gateway.responses import Response, json_message
 NOT_FOUND = "not_found"              # no route (or no such API)
 NO_STAGE = "no_stage"                # no stage serves the path
 FUNCTION_ERROR = "function_error"    # the function failed or answered malformed
+BAD_BINARY = "bad_binary"            # REST: a binary answer's base64 body will not decode
 INVOKE_FAILED = "invoke_failed"      # the function could not be invoked
 TIMEOUT = "timeout"
 THROTTLED = "throttled"
@@ -33,6 +34,7 @@ _HTTP_API = {
     NOT_FOUND: (404, "Not Found"),
     NO_STAGE: (404, "Not Found"),
     FUNCTION_ERROR: (500, "Internal Server Error"),
+    BAD_BINARY: (500, "Internal Server Error"),
     INVOKE_FAILED: (500, "Internal Server Error"),
     TIMEOUT: (503, "Service Unavailable"),
     THROTTLED: (429, "Too Many Requests"),
@@ -56,6 +58,9 @@ _REST_API = {
     # A function's error or malformed answer has no type of its own: the 5XX default.
     FUNCTION_ERROR: (502, "Internal server error", "InternalServerErrorException",
                      "DEFAULT_5XX"),
+    # Turning a function's base64 answer into bytes failed: a 500, where a malformed
+    # answer is a 502, as API Gateway answers it.
+    BAD_BINARY: (500, "Internal server error", "InternalServerErrorException", "DEFAULT_5XX"),
     INVOKE_FAILED: (500, "Internal server error", "InternalServerErrorException",
                     "API_CONFIGURATION_ERROR"),
     MISCONFIGURED: (500, "Internal server error", "InternalServerErrorException",

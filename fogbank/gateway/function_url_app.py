@@ -26,9 +26,10 @@ from fogbank.gateway.app import send_response
 from fogbank.gateway.function_urls import (AWS_IAM, RESPONSE_STREAM, FunctionUrl,
                                            FunctionUrlRegistry, UrlAddress, address_of)
 from fogbank.gateway.request import (BodyTooLarge, ClientDisconnected, GatewayRequest,
-                                     declared_length, forwarded_headers, read_body)
+                                     continued_trace, declared_length, forwarded_headers,
+                                     read_body)
 from fogbank.gateway.responses import MalformedResponse, Response, from_v2
-from fogbank.ids import request_uuid, trace_id
+from fogbank.ids import request_uuid
 from fogbank.types import (INVOKE_FUNCTION_URL, AwsError, InvokeSource, Invoker,
                            NotPermitted, ResourceNotFound, TooManyRequests)
 from fogbank.wire import request_head
@@ -124,7 +125,7 @@ class FunctionUrlApp:
         if scope["type"] != "http":
             await send({"type": "websocket.close", "code": 1008})
             return
-        request_id, trace = request_uuid(), trace_id(self._clock())
+        request_id, trace = request_uuid(), continued_trace(scope, self._clock())
         try:
             response = await self._serve(scope, receive, request_id, trace)
         except Refused as refused:

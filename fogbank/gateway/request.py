@@ -3,12 +3,14 @@
 `GatewayRequest` is everything both payload formats are built from; `read_body` reads the
 body with API Gateway's 10 MB limit; `forwarded_headers` adds the headers API Gateway
 (and, in front of an edge-optimized REST API, CloudFront) adds before it calls an
-integration.
+integration, and takes away those a REST API never passes on; `continued_trace` is the
+X-Amzn-Trace-Id the integration is handed.
 """
 from __future__ import annotations
 
 import base64
 import functools
+import re
 import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping
@@ -16,7 +18,7 @@ from typing import Any, Awaitable, Callable, Mapping
 from fogbank.gateway.cloudfront import CloudFront
 from fogbank.gateway.http_protocol import header_names
 from fogbank.gateway.model import Api, Stage
-from fogbank.ids import random_bytes
+from fogbank.ids import random_bytes, trace_id
 from fogbank.gateway.routing import Match
 
 MAX_BODY_BYTES = 10 * 1024 * 1024      # API Gateway's payload quota (HTTP and REST APIs)
@@ -59,19 +61,20 @@ class GatewayRequest:
     # (id, value) of the API key a key-requiring method was called with (usage_plans.py)
     api_key: tuple[str, str] | None = None
 
-    @property
-    def content_type(self) -> str:
+    def header(self, lowered: str) -> str:
+        """The first value of the header named `lowered` (in lower case), or ""."""
         for name, value in self.headers:
-            if name.lower() == "content-type":
+            if name.lower() == lowered:
                 return value
         return ""
 
     @property
+    def content_type(self) -> str:
+        return self.header("content-type")
+
+    @property
     def user_agent(self) -> str:
-        for name, value in self.headers:
-            if name.lower() == "user-agent":
-                return value
-        return ""
+        return self.header("user-agent")
 
     @property
     def stage_variables(self) -> Mapping[str, str] | None:
@@ -108,11 +111,44 @@ def declared_length(headers: list[tuple[bytes, bytes]]) -> int:
     return 0
 
 
+# Request headers a REST API drops before its integration (a Lambda proxy event never
+# shows them), as API Gateway's recorded events show.
+_DROPPED_BY_REST = frozenset({
+    b"connection", b"content-length", b"content-md5", b"expect", b"max-forwards",
+    b"proxy-authenticate", b"server", b"te", b"trailer", b"transfer-encoding", b"upgrade",
+    b"www-authenticate"})
+# Names a REST API's event spells its own way whatever the client sent ("authorization" and
+# "aUThorization" both arrive as "Authorization"); any other name keeps the client's spelling.
+_REST_SPELLING = {name.lower().encode(): name.encode() for name in (
+    "Accept", "Accept-Encoding", "Accept-Language", "Authorization", "Host", "User-Agent")}
+_TRACE_ROOT = re.compile(r"(?:^|;)\s*Root=1-[0-9a-fA-F]{8}-[0-9a-fA-F]{24}\s*(?:;|$)")
+
+
+def continued_trace(scope: dict, epoch: float) -> str:
+    """The X-Amzn-Trace-Id handed to the integration: the client's, when it sent one with a
+    Root (with a Parent added when it named none, as API Gateway continues a trace), else a
+    new one."""
+    for name, value in scope["headers"]:
+        if name.lower() == b"x-amzn-trace-id":
+            sent = value.decode("latin-1").strip()
+            if not _TRACE_ROOT.search(sent):
+                break
+            if "parent=" in sent.lower():
+                return sent
+            parts = [part.strip() for part in sent.split(";") if part.strip()]
+            at = next(i for i, part in enumerate(parts) if part.startswith("Root="))
+            parts.insert(at + 1, f"Parent={random_bytes(8).hex()}")
+            return ";".join(parts)
+    return trace_id(epoch)
+
+
 def forwarded_headers(scope: dict, source_ip: str, trace: str, *, spelled: bool,
                       edge: CloudFront | None = None) -> tuple[tuple[str, str], ...]:
-    """The client's headers plus X-Forwarded-For/-Port/-Proto and X-Amzn-Trace-Id (`trace`),
-    which API Gateway adds (appending the client address to an X-Forwarded-For already sent).
-    A REST API passes names as the client `spelled` them; an HTTP API lower-cases them.
+    """The client's headers plus X-Forwarded-For/-Port/-Proto and X-Amzn-Trace-Id (`trace`,
+    in place of any the client sent), which API Gateway adds (appending the client address
+    to an X-Forwarded-For already sent). A REST API (`spelled`) passes names as the client
+    spelled them, but for the few it spells its own way, and drops the connection-level
+    ones; an HTTP API lower-cases them.
     An edge-optimized REST API is reached through CloudFront (`edge`): its headers come
     too, and the node's own address stands for CloudFront's as the last X-Forwarded-For hop."""
     headers = []
@@ -120,9 +156,14 @@ def forwarded_headers(scope: dict, source_ip: str, trace: str, *, spelled: bool,
     names = header_names(scope) if spelled else (name.lower() for name, _ in scope["headers"])
     for name, (key, value) in zip(names, scope["headers"]):
         text = value.decode("latin-1")
-        if key.lower() == b"x-forwarded-for":
+        key = key.lower()
+        if key == b"x-forwarded-for":
             forwarded_for = f"{text}, {source_ip}"
             continue
+        if key == b"x-amzn-trace-id" or (spelled and key in _DROPPED_BY_REST):
+            continue
+        if spelled:
+            name = _REST_SPELLING.get(key, name)
         headers.append((name.decode("latin-1"), text))
     server = scope.get("server") or ("127.0.0.1", 80)
     scheme = scope.get("scheme", "http")

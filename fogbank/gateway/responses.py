@@ -7,8 +7,11 @@ content-type application/json. Payload 1.0: `headers` and `multiValueHeaders` me
 multi-value entry winning for a name in both. A REST API takes a missing `statusCode` as
 200 and refuses any key beyond the five of the proxy response; an HTTP API's 1.0 form
 needs `statusCode`. A missing Content-Type defaults to text/plain (HTTP APIs) or
-application/json (REST APIs).
-Anything else is a `MalformedResponse`.
+application/json (REST APIs). Framing headers are the gateway's: an HTTP API drops a
+function's, a REST API passes the ones it sets itself on as `x-amzn-Remapped-<name>`.
+An HTTP API decodes every `isBase64Encoded` body; a REST API only when the client asks for
+one of its binary media types (`answers_binary`), else the client gets the base64 text.
+Anything else is a `MalformedResponse` (`UndecodableBody` when base64 text will not decode).
 """
 from __future__ import annotations
 
@@ -24,6 +27,11 @@ Headers = tuple[tuple[bytes, bytes], ...]
 
 # Framing headers are the gateway's to set, never the function's.
 _HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection"})
+# A REST API keeps a function's value of the headers it sets itself under another name
+# (Content-Length: 3 arrives as x-amzn-Remapped-Content-Length: 3), as API Gateway answers.
+_REMAPPED_BY_REST = frozenset({"connection", "content-length", "date", "server",
+                               "x-amzn-requestid"})
+_REMAPPED = "x-amzn-remapped-"
 HTTP_DEFAULT_TYPE = "text/plain; charset=utf-8"
 REST_DEFAULT_TYPE = "application/json"
 
@@ -34,6 +42,31 @@ _V1_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isB
 
 class MalformedResponse(Exception):
     pass
+
+
+class UndecodableBody(MalformedResponse):
+    """An `isBase64Encoded` body that is not base64 (a REST API answers it 500, not 502)."""
+
+
+def answers_binary(accept: str, binary_media_types: tuple[str, ...]) -> bool:
+    """Whether a REST API turns a function's base64 body into bytes: when the first type the
+    client's Accept names is one of the API's binary media types, whatever the answer's
+    Content-Type, as API Gateway decides. A type matches exactly, or by a "type/*" pattern,
+    and "*/*" matches every type; a type with a wildcard on the left ("*/png") matches
+    nothing, and an Accept of "*/*" or "image/*" matches only a binary media type that says
+    just that."""
+    first = accept.split(",", 1)[0].split(";", 1)[0].strip().lower()
+    if "/" not in first:
+        return False
+    for pattern in binary_media_types:
+        pattern = pattern.strip().lower()
+        if pattern == "*/*":
+            return True
+        if pattern.startswith("*/"):          # never matches, not even "*/png" itself
+            continue
+        if pattern == first or (pattern.endswith("/*") and first.startswith(pattern[:-1])):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -63,26 +96,33 @@ def _text(value: Any) -> str:
     raise MalformedResponse("header value")
 
 
-def _body(data: dict) -> bytes:
+def _body(data: dict, decode: bool = True) -> bytes:
+    """`decode`: turn an `isBase64Encoded` body into its bytes (else pass the text on)."""
     body = data.get("body")
     if body is None:
         return b""
     if not isinstance(body, str):
         raise MalformedResponse("body")
-    if data.get("isBase64Encoded"):
+    if decode and data.get("isBase64Encoded"):
         try:
             return base64.b64decode(body, validate=True)
         except (binascii.Error, ValueError):
-            raise MalformedResponse("body") from None
+            raise UndecodableBody("body") from None
     return body.encode("utf-8")
 
 
-def _add(headers: list[tuple[bytes, bytes]], name: str, value: str) -> None:
-    if name.lower() not in _HOP_BY_HOP:
-        headers.append((name.lower().encode("latin-1"), value.encode("latin-1", "replace")))
+def _add(headers: list[tuple[bytes, bytes]], name: str, value: str, rest: bool = False
+         ) -> None:
+    """`rest`: remap the headers a REST API sets itself rather than drop them."""
+    name = name.lower()
+    if rest and name in _REMAPPED_BY_REST:
+        name = _REMAPPED + name
+    elif name in _HOP_BY_HOP:
+        return
+    headers.append((name.encode("latin-1"), value.encode("latin-1", "replace")))
 
 
-def _single_headers(data: dict, skip: frozenset[str] = frozenset()
+def _single_headers(data: dict, skip: frozenset[str] = frozenset(), rest: bool = False
                     ) -> list[tuple[bytes, bytes]]:
     given = data.get("headers") or {}
     if not isinstance(given, dict):
@@ -90,7 +130,7 @@ def _single_headers(data: dict, skip: frozenset[str] = frozenset()
     headers: list[tuple[bytes, bytes]] = []
     for name, value in given.items():
         if value is not None and name.lower() not in skip:
-            _add(headers, name, _text(value))
+            _add(headers, name, _text(value), rest)
     return headers
 
 
@@ -122,8 +162,10 @@ def from_v2(payload: bytes, default_type: str = HTTP_DEFAULT_TYPE) -> Response:
                     _body(data))
 
 
-def from_v1(payload: bytes, default_type: str, *, rest: bool = False) -> Response:
-    """`rest`: read as a REST API does, where every key is optional but none is unknown."""
+def from_v1(payload: bytes, default_type: str, *, rest: bool = False,
+            binary: bool = True) -> Response:
+    """`rest`: read as a REST API does, where every key is optional but none is unknown;
+    `binary`: decode an `isBase64Encoded` body (see `answers_binary`)."""
     data = _load(payload)
     if not isinstance(data, dict):
         raise MalformedResponse("not a proxy response")
@@ -136,14 +178,14 @@ def from_v1(payload: bytes, default_type: str, *, rest: bool = False) -> Respons
     if not isinstance(multi, dict):
         raise MalformedResponse("multiValueHeaders")
     lowered = frozenset(name.lower() for name in multi)
-    headers = _single_headers(data, skip=lowered)
+    headers = _single_headers(data, skip=lowered, rest=rest)
     for name, values in multi.items():
         if not isinstance(values, list):
             raise MalformedResponse("multiValueHeaders")
         for value in values:
-            _add(headers, name, _text(value))
+            _add(headers, name, _text(value), rest)
     return Response(_status(data.get("statusCode", 200)),
-                    _with_default_type(headers, default_type), _body(data))
+                    _with_default_type(headers, default_type), _body(data, binary))
 
 
 def json_message(status: int, message: str | None, extra: Headers = (),

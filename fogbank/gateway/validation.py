@@ -3,8 +3,9 @@ integration is called (after the authorizer and the API key).
 
 - Parameters (the validator's `parameters`): every parameter the method requires
   (`method.request.querystring.q: true`, an OpenAPI parameter with `required`) must be sent
-  and not blank; API Gateway checks no type or format. A refusal names the missing ones:
-  400 `{"message": "Missing required request parameters: [q, h]"}`.
+  and not blank; API Gateway checks no type or format. A refusal names the missing ones,
+  headers first, then path, then query string:
+  400 `{"message": "Missing required request parameters: [h, q]"}`.
 - The body (the validator's `body`): the method's model for the request's Content-Type
   (none sent: application/json), else its `$default` model, must accept the body as JSON
   Schema draft 4; no model for the type: no check. An empty body is checked as `{}`, as
@@ -111,7 +112,9 @@ class RequestChecks:
                         self._api.api_id, route.key, route.validator_id)
             raise GatewayError(MISCONFIGURED)
         if validator.parameters:
-            missing = list(_missing(request, route.required_parameters))
+            # Named in the order of their keys (headers, then path, then query string, each
+            # by name), not as the method lists them, as API Gateway names them.
+            missing = list(_missing(request, sorted(route.required_parameters)))
             if missing:
                 raise GatewayError(BAD_PARAMETERS, message="Missing required request "
                                    f"parameters: [{', '.join(missing)}]")

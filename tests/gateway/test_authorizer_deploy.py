@@ -18,7 +18,10 @@ LAMBDA_URI = ("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
 
 
 def allow_token(event, context):
-    token = event.get("authorizationToken") or event["headers"].get("authorization")
+    # A REST API's REQUEST authorizer event spells the name "Authorization"; an HTTP API's
+    # lower-cases it.
+    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    token = event.get("authorizationToken") or headers.get("authorization")
     if token != "letmein":
         raise Exception("Unauthorized")
     return {"principalId": "p", "context": {"k": "v"}, "policyDocument": {

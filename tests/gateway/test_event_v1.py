@@ -21,8 +21,8 @@ def test_every_field_of_a_rest_event(gateway, rest_api, echo) -> None:
     assert event["resource"] == "/items/{id}"
     assert event["path"] == "/items/7"
     assert event["httpMethod"] == "POST"
-    assert event["headers"]["user-agent"] == "ua/2"
-    assert event["multiValueHeaders"]["user-agent"] == ["ua/2"]
+    assert event["headers"]["User-Agent"] == "ua/2"
+    assert event["multiValueHeaders"]["User-Agent"] == ["ua/2"]
     assert event["queryStringParameters"] == {"q": "b", "one": "1"}
     assert event["multiValueQueryStringParameters"] == {"q": ["a", "b"], "one": ["1"]}
     assert event["pathParameters"] == {"id": "7"}

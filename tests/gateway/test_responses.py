@@ -6,12 +6,12 @@ import base64
 import pytest
 
 
-def serve(gateway, build, result, **api_args):
+def serve(gateway, build, result, headers=None, **api_args):
     gateway.runtime.handlers["fn"] = lambda event, context: result
     api = build({"GET /r": "fn"}, **api_args)
     gateway.apis.put(api)
     stage = next(iter(api.stages))
-    return gateway.request("GET", gateway.url(api.api_id, stage, "/r"))
+    return gateway.request("GET", gateway.url(api.api_id, stage, "/r"), headers=headers)
 
 
 @pytest.mark.parametrize("result, body", [
@@ -55,7 +55,9 @@ def test_base64_response_body_is_decoded(gateway, http_api, rest_api) -> None:
     result = {"statusCode": 200, "isBase64Encoded": True,
               "body": base64.b64encode(data).decode(), "headers": {"content-type": "image/png"}}
     assert serve(gateway, http_api, result).content == data
-    assert serve(gateway, rest_api, result).content == data
+    # A REST API decodes it for a client that asks for one of its binary media types.
+    assert serve(gateway, rest_api, result, headers={"Accept": "image/png"},
+                 binary_media_types=("image/png",)).content == data
 
 
 def test_v1_headers_and_multi_value_headers_merge(gateway, rest_api) -> None:
@@ -97,7 +99,6 @@ def test_function_cannot_set_framing_headers(gateway, http_api) -> None:
     {"statusCode": 200, "headers": ["x"]},
     {"statusCode": 200, "headers": {"x": {"nested": 1}}},
     {"statusCode": 200, "multiValueHeaders": {"x": "not a list"}},
-    {"statusCode": 200, "isBase64Encoded": True, "body": "***"},
     "a bare string",
 ])
 def test_malformed_v1_response_is_502_on_rest(gateway, rest_api, result) -> None:

@@ -61,7 +61,7 @@ def test_a_body_its_model_refuses_is_a_400(gateway, items_url, body) -> None:
 
 
 @pytest.mark.parametrize("query, headers, missing", [
-    ({}, {}, "tag, X-Client"),
+    ({}, {}, "X-Client, tag"),           # headers first, as API Gateway names them
     ({"tag": ""}, {"X-Client": "c"}, "tag"),
     ({"tag": "t"}, {"X-Client": " "}, "X-Client"),
     ({"optional": "o"}, {"x-client": "c"}, "tag"),
@@ -116,7 +116,7 @@ def test_a_bad_request_answer_can_be_customised(gateway, deploy_sam, sam_functio
     missing = gateway.request("POST", url, json={"name": "n"})
     assert missing.status_code == 400 and missing.headers["access-control-allow-origin"] == "*"
     assert missing.json() == {"message": "Missing required request parameters: "
-                                         "[tag, X-Client]"}
+                                         "[X-Client, tag]"}
 
 
 @pytest.fixture

@@ -586,8 +586,15 @@ class RestMethodProvider(PartProvider):
                 "responseParameters": first.get("ResponseParameters"),
                 "responseTemplates": first.get("ResponseTemplates")}}}))
         else:
-            function = function_name_from_uri(str(spec.get("Uri") or ""))
-            if kind != "AWS_PROXY" or function is None:
+            uri = str(spec.get("Uri") or "")
+            function = function_name_from_uri(uri)
+            if kind == "AWS_PROXY" and function is None:
+                # The type is served; what it points at is not a function.
+                raise TemplateError(f"Resource {res.logical_id}: Integration Uri "
+                                    f"{uri or '(none)'} is not a Lambda function's "
+                                    f"invocation URI; Fogbank serves AWS_PROXY integrations "
+                                    f"to Lambda and MOCK")
+            if kind != "AWS_PROXY":
                 raise TemplateError(f"Resource {res.logical_id}: Integration Type "
                                     f"{kind or '(none)'} is not supported; Fogbank serves "
                                     f"AWS_PROXY integrations to Lambda and MOCK")

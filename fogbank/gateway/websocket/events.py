@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from fogbank.gateway.http_protocol import header_names
-from fogbank.gateway.request import request_time
-from fogbank.ids import trace_id
+from fogbank.gateway.request import continued_trace, request_time
 
 # The reason $disconnect reports when API Gateway itself closed the connection, by close code.
 _SERVER_CLOSE_REASONS = {1000: "Connection Closed Normally",   # DeleteConnection
@@ -130,13 +129,14 @@ def server_close_reason(code: int) -> str:
 
 
 def handshake_headers(scope: dict, delivery: Delivery) -> tuple[tuple[str, str], ...]:
-    """The handshake's headers, plus those API Gateway adds."""
+    """The handshake's headers, plus those API Gateway adds (its X-Amzn-Trace-Id continues
+    one the client sent, in its place)."""
     client = scope.get("client") or ("127.0.0.1", 0)
     server = scope.get("server") or ("127.0.0.1", 80)
     headers = [(name.decode("latin-1"), value.decode("latin-1"))
                for name, (key, value) in zip(header_names(scope), scope["headers"])
-               if key.lower() != b"x-forwarded-for"]
-    headers += [("X-Amzn-Trace-Id", trace_id(delivery.time)),
+               if key.lower() not in (b"x-forwarded-for", b"x-amzn-trace-id")]
+    headers += [("X-Amzn-Trace-Id", continued_trace(scope, delivery.time)),
                 ("X-Forwarded-For", client[0]), ("X-Forwarded-Port", str(server[1])),
                 ("X-Forwarded-Proto", "https" if scope.get("scheme") == "wss" else "http")]
     return tuple(headers)
