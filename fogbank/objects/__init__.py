@@ -98,8 +98,9 @@ engine.objects  (objects.py)
     delete_tags(bucket, key, version_id=None) -> None
     Object Lock (retention.py): a version's lock is kept in ObjectInfo.headers (lock_mode,
     lock_until, legal_hold); writes take it from their headers or the bucket's default
-    retention; delete / delete_many(..., bypass_governance=False) of a locked version and
-    lifecycle expiration refuse it (AccessDenied). Outside an Object Lock bucket these answer
+    retention; delete / delete_many of a locked version (bypass_governance=True lifts a
+    GOVERNANCE retention; naming it at all outside an Object Lock bucket is InvalidArgument)
+    and lifecycle expiration refuse it (AccessDenied). Outside an Object Lock bucket these answer
     InvalidRequest; a version without: NoSuchObjectLockConfiguration.
     get_retention(bucket, key, version_id=None) -> (mode, retain-until epoch seconds)
     put_retention(bucket, key, mode | None, until | None, *, version_id=None,

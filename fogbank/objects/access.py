@@ -23,6 +23,7 @@ ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
 LOG_DELIVERY = "http://acs.amazonaws.com/groups/s3/LogDelivery"
 PERMISSIONS = ("FULL_CONTROL", "READ", "WRITE", "READ_ACP", "WRITE_ACP")
+GROUPS = frozenset({ALL_USERS, AUTHENTICATED_USERS, LOG_DELIVERY})
 
 ENFORCED = "BucketOwnerEnforced"
 OWNERSHIPS = (ENFORCED, "BucketOwnerPreferred", "ObjectWriter")
@@ -64,7 +65,8 @@ def canned_grants(name: str) -> tuple[Grant, ...]:
     try:
         return CANNED[name]
     except KeyError:
-        raise errors.InvalidArgument(ArgumentName="x-amz-acl", ArgumentValue=name) from None
+        # S3 sends this one with an empty Message.
+        raise errors.InvalidArgument("", ArgumentName="x-amz-acl", ArgumentValue=name) from None
 
 
 def is_public(grants: Iterable[Grant]) -> bool:

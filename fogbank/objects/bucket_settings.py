@@ -92,5 +92,5 @@ def check_accelerated_name(bucket: str) -> None:
     """Transfer Acceleration's endpoint reaches a bucket by a host name that a dot in the
     bucket's name would split, so S3 refuses the configuration for such a bucket."""
     if "." in bucket:
-        raise errors.InvalidRequest("Amazon S3 Transfer Acceleration is not supported for "
-                                    "buckets with periods (.) in their names.")
+        raise errors.InvalidRequest("S3 Transfer Acceleration is not supported for buckets "
+                                    "with periods (.) in their names")

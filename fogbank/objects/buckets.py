@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Callable, Mapping
 
 from fogbank.objects import access, errors
-from fogbank.objects.model import Acl, Bucket
+from fogbank.objects.model import Acl, Bucket, BucketConfig
 from fogbank.objects.names import check_bucket_name
 from fogbank.objects.store import Store
 
 LEGACY_REGION = "us-east-1"
+VERSIONED_NOT_EMPTY = ("The bucket you tried to delete is not empty. You must delete all "
+                       "versions in the bucket.")
 
 
 # Called on the database thread as a bucket is created: its name, Object Ownership, ACL
@@ -96,7 +98,10 @@ class Buckets:
         """On the database thread: the body ids of the dropped uploads' parts."""
         self.lookup(name)
         if self._store.meta.has_objects(name):
-            raise errors.BucketNotEmpty(BucketName=name)
+            # A bucket ever versioned is told what else to delete.
+            versioned = self._store.meta.get_config(name, BucketConfig.VERSIONING.value)
+            raise errors.BucketNotEmpty(VERSIONED_NOT_EMPTY if versioned else None,
+                                        BucketName=name)
         part_bodies = self._store.meta.remove_bucket(name)
         self._known.pop(name, None)
         self._on_delete(name)

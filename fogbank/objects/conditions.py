@@ -5,7 +5,9 @@ a failed If-Match / If-Unmodified-Since is PreconditionFailed (412), a failed
 If-None-Match / If-Modified-Since is NotModified (304, carrying the object's info so the
 wire layer can send its ETag and Last-Modified).
 Writes: `If-None-Match: *` fails when the key exists, `If-Match` when its ETag differs
-(and with NoSuchKey when there is no object).
+(and with NoSuchKey when there is no object). A conditional CompleteMultipartUpload whose
+condition holds still fails, ConditionalRequestConflict (409), when the key was written
+after the upload began: the condition was meant for the object seen then.
 """
 from __future__ import annotations
 
@@ -53,3 +55,10 @@ def check_write(conditions: Conditions, existing: ObjectInfo | None, key: str) -
             raise errors.NoSuchKey(Key=key)
         if not etag_matches(conditions.if_match, existing.etag):
             raise errors.PreconditionFailed(Condition="If-Match")
+
+
+def check_unchanged_since(conditions: Conditions, existing: ObjectInfo | None, key: str,
+                          since: float) -> None:
+    if existing is not None and existing.last_modified > since:
+        condition = "If-Match" if conditions.if_match is not None else "If-None-Match"
+        raise errors.ConditionalRequestConflict(Condition=condition, Key=key)

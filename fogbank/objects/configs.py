@@ -201,15 +201,24 @@ class BucketConfigs:
         document = await self.find(bucket, BucketConfig.CORS)
         return cors.match(document, origin, method, request_headers) if document else None
 
-    async def preflight(self, bucket: str, origin: str, method: str,
+    async def preflight(self, bucket: str, origin: str, method: str | None,
                         request_headers: tuple[str, ...] = ()) -> CorsRule:
-        """The rule answering an OPTIONS preflight; AccessForbidden (403) as S3 answers
-        when the bucket has no CORS configuration or no rule allows the request."""
-        await self._buckets.get(bucket)
+        """The rule answering an OPTIONS preflight (`method`: its
+        Access-Control-Request-Method, None without one); AccessForbidden (403) as S3
+        answers when there is no such bucket, the bucket has no CORS configuration or no
+        rule allows the request, naming the method asked for (else OPTIONS)."""
+        try:
+            await self._buckets.get(bucket)
+        except errors.NoSuchBucket:
+            raise errors.AccessForbidden("CORSResponse: Bucket not found",
+                                         Method=method or "OPTIONS",
+                                         ResourceType="BUCKET") from None
         document = await self.find(bucket, BucketConfig.CORS)
         if not document:
             raise errors.AccessForbidden("CORSResponse: CORS is not enabled for this bucket.",
-                                         Method=method, ResourceType="BUCKET")
+                                         Method=method or "OPTIONS", ResourceType="BUCKET")
+        if not method:
+            raise errors.BadRequest("Invalid Access-Control-Request-Method: null")
         rule = cors.match(document, origin, method, request_headers)
         if rule is None:
             raise errors.AccessForbidden(cors.NOT_ALLOWED, Method=method, ResourceType="OBJECT")

@@ -20,7 +20,7 @@ class S3Error(AwsError):
                  **members: Any) -> None:
         # Members AWS puts in the error body, e.g. NoSuchKey's <Key>.
         details = {**(extra or {}), **{k: v for k, v in members.items() if v is not None}}
-        super().__init__(message or self.default_message, extra=details)
+        super().__init__(self.default_message if message is None else message, extra=details)
 
     default_message = "We encountered an internal error. Please try again."
 
@@ -40,9 +40,9 @@ BucketAlreadyOwnedByYou = _error(
     "BucketAlreadyOwnedByYou", 409,
     "Your previous request to create the named bucket succeeded and you already own it.")
 BucketNotEmpty = _error("BucketNotEmpty", 409, "The bucket you tried to delete is not empty")
-# S3 spells this code with two t's.
+# S3 spells this code with two t's, and ends its message with a space.
 CrossLocationLoggingProhibitted = _error("CrossLocationLoggingProhibitted", 403,
-                                         "Cross S3 location logging not allowed.")
+                                         "Cross S3 location logging not allowed. ")
 EntityTooLarge = _error("EntityTooLarge", 400,
                         "Your proposed upload exceeds the maximum allowed object size.")
 EntityTooSmall = _error("EntityTooSmall", 400,

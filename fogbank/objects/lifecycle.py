@@ -43,7 +43,8 @@ def check_rules(document: Mapping[str, Any]) -> None:
     """What S3's schema requires of each rule beyond its members' shapes: a Filter or (the
     older form) a Prefix; a Filter of at most one member (a choice in the schema); an
     Expiration of one kind only; transitions that say when (Days or Date, not both) and to
-    which storage class. MalformedXML otherwise."""
+    which storage class; a NoncurrentVersionExpiration that says after how many days.
+    MalformedXML otherwise."""
     for rule in document.get("Rules") or []:
         if "Filter" not in rule and "Prefix" not in rule:
             raise errors.MalformedXML()
@@ -62,6 +63,9 @@ def check_rules(document: Mapping[str, Any]) -> None:
         for transition in rule.get("NoncurrentVersionTransitions") or []:
             if "NoncurrentDays" not in transition or "StorageClass" not in transition:
                 raise errors.MalformedXML()
+        if "NoncurrentVersionExpiration" in rule and \
+                "NoncurrentDays" not in (rule["NoncurrentVersionExpiration"] or {}):
+            raise errors.MalformedXML()
 
 
 def _predicates(conjunction: Mapping[str, Any]) -> int:

@@ -7,8 +7,9 @@ then current — then drops the body it replaced and emits the notification.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any, Awaitable, Callable, Iterable, Mapping
+from typing import Any, Awaitable, Callable, Iterable, Iterator, Mapping
 
 from fogbank.objects import encryption, errors, intake, listing, retention, versions
 from fogbank.objects.conditions import check_read, check_write
@@ -257,14 +258,16 @@ class Objects:
 
     async def delete(self, bucket: str, key: str, *, caller: Caller = Caller(),
                      conditions: Conditions = Conditions(), version_id: str | None = None,
-                     bypass_governance: bool = False) -> Deleted:
+                     bypass_governance: bool | None = None) -> Deleted:
         """Delete an object; deleting a missing key succeeds, as in S3. `conditions`:
         DeleteObject's If-Match (PreconditionFailed when the ETag differs). In a versioned
         bucket: with `version_id`, that version goes for good (AccessDenied while Object
         Lock holds it, unless `bypass_governance` lifts a GOVERNANCE retention); without, a
-        delete marker becomes the latest version."""
+        delete marker becomes the latest version. `bypass_governance` None: not asked (S3
+        refuses the header, even false, in a bucket without Object Lock)."""
         check_key(key)
         await self._buckets.get(bucket)
+        await self._check_bypass(bucket, bypass_governance)
         stored = None if version_id is None else await self.version_named(bucket, version_id)
         state = await self.versioning(bucket)
         meta = self._store.meta
@@ -288,7 +291,7 @@ class Objects:
                 check(found)
                 if found is not None:
                     retention.check_removal(found.info.headers, self.now(),
-                                            bypass=bypass_governance)
+                                            bypass=bool(bypass_governance))
                 return meta.remove_version(bucket, key, stored)
             old = await self._store.db(remove_version)
             done = Deleted(key, version_id=version_id,
@@ -317,7 +320,7 @@ class Objects:
     async def delete_many(self, bucket: str, keys: Iterable[str], *, caller: Caller = Caller(),
                           etags: Mapping[int, str] | None = None,
                           version_ids: Mapping[int, str] | None = None,
-                          bypass_governance: bool = False
+                          bypass_governance: bool | None = None
                           ) -> tuple[list[Deleted], list[DeleteFailed]]:
         """DeleteObjects: at most 1000 keys; per-key failures are reported, not raised.
         `etags`: the ETag an entry (by its index) names, a condition on deleting it;
@@ -327,6 +330,7 @@ class Objects:
         if not keys or len(keys) > MAX_KEYS:
             raise errors.MalformedXML()
         await self._buckets.get(bucket)
+        await self._check_bypass(bucket, bypass_governance)
         deleted, failed = [], []
         for index, key in enumerate(keys):
             etag = (etags or {}).get(index)
@@ -504,26 +508,32 @@ class Objects:
     async def get_tags(self, bucket: str, key: str, version_id: str | None = None
                        ) -> dict[str, str]:
         try:
-            return dict((await self.record(bucket, key, version_id)).tags)
+            with _marker_refuses("GET"):
+                return dict((await self.record(bucket, key, version_id)).tags)
         except errors.NoSuchKey:
             # GetObjectTagging alone names the missing key as "<bucket>/<key>".
             raise errors.NoSuchKey(Key=f"{bucket}/{key}") from None
 
     async def put_tags(self, bucket: str, key: str, tags: Mapping[str, str],
-                       version_id: str | None = None) -> None:
+                       version_id: str | None = None, *, method: str = "PUT") -> None:
+        """PutObjectTagging (and DeleteObjectTagging, `method` DELETE, with no tags)."""
         tags = tag_dict(tags)
-        await self._rewrite(bucket, key, version_id, lambda record: replace(
-            record, info=replace(record.info, tag_count=len(tags)), tags=tags))
+        with _marker_refuses(method):
+            await self._rewrite(bucket, key, version_id, lambda record: replace(
+                record, info=replace(record.info, tag_count=len(tags)), tags=tags),
+                method=method)
 
     async def delete_tags(self, bucket: str, key: str, version_id: str | None = None) -> None:
-        await self.put_tags(bucket, key, {}, version_id)
+        await self.put_tags(bucket, key, {}, version_id, method="DELETE")
 
     async def put_acl(self, bucket: str, key: str, acl: Acl,
                       version_id: str | None = None) -> None:
         """PutObjectAcl: replace an object's ACL (checked as a write's)."""
         text = await self.object_acl(bucket, acl)
-        await self._rewrite(bucket, key, version_id, lambda record: replace(record, info=replace(
-            record.info, headers=replace(record.info.headers, acl=text))))
+        with _marker_refuses("PUT"):
+            await self._rewrite(bucket, key, version_id, lambda record: replace(
+                record, info=replace(record.info, headers=replace(record.info.headers,
+                                                                  acl=text))))
 
     # ------------------------------------------------------------------ Object Lock
 
@@ -566,6 +576,11 @@ class Objects:
         await self._rewrite(bucket, key, version_id,
                             lambda record: _with_headers(record, legal_hold=status))
 
+    async def _check_bypass(self, bucket: str, bypass_governance: bool | None) -> None:
+        if bypass_governance is not None and await self._object_lock(bucket) is None:
+            raise errors.InvalidArgument(retention.BYPASS_WITHOUT_LOCK,
+                                         ArgumentName="x-amz-bypass-governance-retention")
+
     async def _require_lock(self, bucket: str) -> None:
         await self._buckets.get(bucket)
         if await self._object_lock(bucket) is None:
@@ -577,7 +592,8 @@ class Objects:
         return (await self.record(bucket, key, version_id)).info.headers
 
     async def _rewrite(self, bucket: str, key: str, version_id: str | None,
-                       change: Callable[[ObjectRecord], ObjectRecord]) -> None:
+                       change: Callable[[ObjectRecord], ObjectRecord], *,
+                       method: str = "PUT") -> None:
         """Change a version's record in place (its body stays); NoSuchBucket / NoSuchKey /
         NoSuchVersion / MethodNotAllowed as a read of it would answer."""
         meta = self._store.meta
@@ -591,7 +607,23 @@ class Objects:
             return meta.rewrite_version(change(record))
 
         if not await self._store.db(rewrite):
-            await self.record(bucket, key, version_id, method="PUT")   # raises the error
+            await self.record(bucket, key, version_id, method=method)   # raises the error
+
+
+@contextmanager
+def _marker_refuses(method: str) -> Iterator[None]:
+    """The tagging operations and PutObjectAcl answer a key whose latest version is a delete
+    marker as one naming the marker: MethodNotAllowed, where reads of the object answer
+    NoSuchKey."""
+    try:
+        yield
+    except errors.NoSuchKey as exc:
+        marker = getattr(exc, "info", None)
+        if marker is None:
+            raise
+        raise errors.about_delete_marker(
+            errors.MethodNotAllowed(Method=method, ResourceType="DeleteMarker"),
+            marker) from None
 
 
 def _with_headers(record: ObjectRecord, **changes: Any) -> ObjectRecord:

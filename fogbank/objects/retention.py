@@ -21,6 +21,8 @@ HOLD_STATES = ("ON", "OFF")
 DAY_S = 86400
 YEAR_DAYS = 365
 NO_LOCK = "Bucket is missing Object Lock Configuration"
+BYPASS_WITHOUT_LOCK = ("x-amz-bypass-governance-retention is only applicable to Object Lock "
+                       "enabled buckets.")
 PROTECTED = "Access Denied because object protected by object lock."
 
 

@@ -18,7 +18,7 @@ from fogbank.objects.listing import check_max, successor
 from fogbank.objects.model import (MAX_PART_NUMBER, MAX_PUT_SIZE, MIN_PART_SIZE, Body, Caller,
                                    Checksum, ChecksumSpec, CompletedPart, Conditions, CopySource,
                                    CreateUpload, CustomerKey, ObjectInfo, Part, PartsPage,
-                                   PutResult, Upload, UploadsPage)
+                                   PutResult, Range, Upload, UploadsPage)
 from fogbank.objects.names import check_key
 from fogbank.objects.notifications import Notifier
 from fogbank.objects.objects import (Objects, check_headers, check_metadata,
@@ -125,11 +125,15 @@ class Uploads:
         encryption.check_part(upload.encryption, customer_key)
         first, last = 0, src.info.size - 1
         if source.range is not None:
-            if (source.range.first is None or source.range.last is None
-                    or source.range.last >= src.info.size):
+            wanted = source.range
+            if wanted.first is not None and wanted.first >= src.info.size:
+                raise errors.InvalidRequest("The specified copy range is invalid for the "
+                                            "source object size")
+            if wanted.first is None or wanted.last is None or wanted.last >= src.info.size:
                 raise errors.InvalidArgument("Range specified is not valid for source object of "
                                              f"size: {src.info.size}",
-                                             ArgumentName="x-amz-copy-source-range")
+                                             ArgumentName="x-amz-copy-source-range",
+                                             ArgumentValue=_range_text(wanted))
             first, last = resolve_range(source.range, src.info.size) or (first, last)
         reader = self._store.reader(src.body, first, last)
         got = await intake.receive(self._store, reader, content_md5=None,
@@ -218,7 +222,8 @@ class Uploads:
                           version_id=version_id)
         body = StoredBody(files=tuple((p.body_id, p.part.size) for p in chosen))
         new = ObjectRecord(info, body, dict(record.tags or {}), tuple(p.part for p in chosen))
-        old = await self._store.db(self._finish, upload_id, new, conditions, state)
+        old = await self._store.db(self._finish, upload_id, new, conditions, state,
+                                   upload.initiated)
         result = PutResult(etag, info.last_modified, info.size, info.checksum,
                            await self._objects.expiration(info, new.tags), upload.encryption,
                            version_id)
@@ -235,8 +240,8 @@ class Uploads:
                                   version_id=event_version(state, version_id))
         return result
 
-    def _finish(self, upload_id: str, new: ObjectRecord, when: Conditions, state: str | None
-                ) -> ObjectRecord | None:
+    def _finish(self, upload_id: str, new: ObjectRecord, when: Conditions, state: str | None,
+                initiated: float) -> ObjectRecord | None:
         """On the database thread: the upload becomes the object, in one step."""
         meta = self._store.meta
         self._buckets.lookup(new.info.bucket)
@@ -245,6 +250,8 @@ class Uploads:
         if when:
             current = meta.get_object(new.info.bucket, new.info.key)
             conditions.check_write(when, current and current.info, new.info.key)
+            conditions.check_unchanged_since(when, current and current.info, new.info.key,
+                                             initiated)
         old = self._objects.place(new, state)
         meta.remove_upload(upload_id)
         return old
@@ -360,3 +367,10 @@ def new_upload_id() -> str:
         token = secrets.token_urlsafe(48)
         if token[0].isalnum():
             return token
+
+
+def _range_text(wanted: Range) -> str:
+    """A range as its header gave it."""
+    first = "" if wanted.first is None else wanted.first
+    last = "" if wanted.last is None else wanted.last
+    return f"bytes={first}-{last}"

@@ -39,7 +39,7 @@ def _list(document: Mapping[str, Any], member: str) -> list[Any]:
 TAG_PUNCTUATION = frozenset("_.:/=+-@")
 
 
-def _tag_text(text: str) -> bool:
+def tag_text(text: str) -> bool:
     """Whether a tag key or value holds only what AWS tags may: letters, numbers and
     separators of any script, and `_ . : / = + - @`."""
     return all(unicodedata.category(c)[0] in "LNZ" or c in TAG_PUNCTUATION for c in text)
@@ -55,13 +55,17 @@ def check_tags(tag_set: Any, limit: int) -> dict[str, str]:
         if key in tags:
             raise errors.InvalidTag("Cannot provide multiple Tags with the same key",
                                     TagKey=key)
-        if not key or len(key) > 128 or not _tag_text(key):
+        if not key or len(key) > 128 or not tag_text(key):
             raise errors.InvalidTag("The TagKey you have provided is invalid", TagKey=key)
-        if len(value) > 256 or not _tag_text(value):
+        if len(value) > 256 or not tag_text(value):
             raise errors.InvalidTag("The TagValue you have provided is invalid", TagKey=key,
                                     TagValue=value)
         if key.lower().startswith("aws:"):
-            raise errors.InvalidTag("System tags cannot be added/updated by requester")
+            # S3 words it differently for an object's tags than for a bucket's.
+            raise errors.InvalidTag("Your TagKey cannot be prefixed with aws:"
+                                    if limit == MAX_OBJECT_TAGS else
+                                    "System tags cannot be added/updated by requester",
+                                    TagKey=key)
         tags[key] = value
     if len(tags) > limit:
         if limit == MAX_OBJECT_TAGS:
@@ -224,6 +228,7 @@ def check_website(document: Mapping[str, Any]) -> dict[str, Any]:
     if redirect_all:
         if not redirect_all.get("HostName"):
             raise errors.MalformedXML()
+        _check_protocol(redirect_all)
         if any(document.get(m) for m in ("IndexDocument", "ErrorDocument", "RoutingRules")):
             raise errors.InvalidArgument("RedirectAllRequestsTo cannot be provided in "
                                          "conjunction with other Routing Rules.",
@@ -246,13 +251,17 @@ def check_website(document: Mapping[str, Any]) -> dict[str, Any]:
                                         "without a condition, the condition element shouldn't "
                                         "be present.")
         redirect = rule["Redirect"]
-        if redirect.get("Protocol") not in (None, "http", "https"):
-            raise errors.InvalidRequest("Invalid protocol, protocol can be http or https. If not "
-                                        "defined the protocol will be selected automatically.")
+        _check_protocol(redirect)
         if "ReplaceKeyWith" in redirect and "ReplaceKeyPrefixWith" in redirect:
             raise errors.InvalidRequest("You can only define ReplaceKeyPrefix or ReplaceKey but "
                                         "not both.")
     return dict(document)
+
+
+def _check_protocol(redirect: Mapping[str, Any]) -> None:
+    if redirect.get("Protocol") not in (None, "http", "https"):
+        raise errors.InvalidRequest("Invalid protocol, protocol can be http or https. If not "
+                                    "defined the protocol will be selected automatically.")
 
 
 def check_notification(document: Mapping[str, Any]) -> dict[str, Any]:

@@ -61,7 +61,8 @@ def check_configuration(document: Mapping[str, Any]) -> dict[str, str]:
     if status not in (None, ENABLED, SUSPENDED) or mfa not in (None, "Enabled", "Disabled"):
         raise errors.MalformedXML()
     if status is None:
-        raise errors.IllegalVersioningConfigurationException()
+        raise errors.IllegalVersioningConfigurationException(
+            "The Versioning element must be specified")
     if mfa == "Enabled":
         raise errors.AccessDenied(MFA_REQUIRED)
     checked = {"Status": status}

@@ -129,7 +129,7 @@ def test_logging_to_a_bucket_in_another_region_is_refused(s3, endpoint, bucket):
     try:
         assert error(s3.put_bucket_logging, Bucket=bucket, BucketLoggingStatus={
             "LoggingEnabled": {"TargetBucket": name, "TargetPrefix": ""}}) == (
-            403, "CrossLocationLoggingProhibitted", "Cross S3 location logging not allowed.")
+            403, "CrossLocationLoggingProhibitted", "Cross S3 location logging not allowed. ")
     finally:
         s3.delete_bucket(Bucket=name)
 
@@ -195,8 +195,8 @@ def test_a_bucket_named_with_dots_cannot_be_accelerated(s3):
         for status in ("Enabled", "Suspended"):
             assert error(s3.put_bucket_accelerate_configuration, Bucket=name,
                          AccelerateConfiguration={"Status": status}) == (
-                400, "InvalidRequest", "Amazon S3 Transfer Acceleration is not supported "
-                "for buckets with periods (.) in their names.")
+                400, "InvalidRequest", "S3 Transfer Acceleration is not supported "
+                "for buckets with periods (.) in their names")
         assert "Status" not in s3.get_bucket_accelerate_configuration(Bucket=name)
     finally:
         s3.delete_bucket(Bucket=name)

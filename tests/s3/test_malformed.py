@@ -354,7 +354,7 @@ OWNERSHIP = ('<OwnershipControls xmlns="http://s3.amazonaws.com/doc/2006-03-01/"
     ("PutObject", {"x-amz-acl": "public-read"}, "AccessControlListNotSupported"),
     ("PutObject", {"x-amz-acl": "private", "x-amz-grant-read": 'id="x"'}, "InvalidRequest"),
     ("CopyObject", {"x-amz-acl": "authenticated-read"}, "AccessControlListNotSupported"),
-    ("CreateMultipartUpload", {"x-amz-grant-full-control": 'id="x"'},
+    ("CreateMultipartUpload", {"x-amz-grant-full-control": f'id="{"ab" * 32}"'},
      "AccessControlListNotSupported"),
     ("PutObjectAcl", {}, "MissingSecurityHeader"),
     ("PutObjectAcl", {"x-amz-acl": "public-read"}, "AccessControlListNotSupported"),

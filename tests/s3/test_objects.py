@@ -297,6 +297,11 @@ def test_system_tags_are_refused_in_the_words_of_each_operation(s3, bucket):
         s3.put_object_tagging(Bucket=bucket, Key="k",
                               Tagging={"TagSet": [{"Key": "aws:foo", "Value": "bar"}]})
     assert (code(exc), exc.value.response["Error"]["Message"]) == (
+        "InvalidTag", "Your TagKey cannot be prefixed with aws:")
+    with pytest.raises(ClientError) as exc:
+        s3.put_bucket_tagging(Bucket=bucket,
+                              Tagging={"TagSet": [{"Key": "aws:foo", "Value": "bar"}]})
+    assert (code(exc), exc.value.response["Error"]["Message"]) == (
         "InvalidTag", "System tags cannot be added/updated by requester")
 
 

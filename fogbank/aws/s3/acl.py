@@ -15,6 +15,7 @@ GRANT_MEMBERS = {"GrantFullControl": "FULL_CONTROL", "GrantRead": "READ",
 _GRANTEE_TYPES = {"id": ("CanonicalUser", "ID"), "uri": ("Group", "URI"),
                   "emailaddress": ("AmazonCustomerByEmail", "EmailAddress")}
 _GRANTEE = re.compile(r'\s*(\w+)\s*=\s*"?([^",]*)"?\s*')
+_CANONICAL_ID = re.compile(r"[0-9a-f]{64}")
 OWNER_GRANT = {"Grantee": {"Type": "CanonicalUser", **OWNER}, "Permission": "FULL_CONTROL"}
 
 
@@ -23,6 +24,12 @@ class MalformedACLError(S3Error):
     status = 400
     default_message = ("The XML you provided was not well-formed or did not validate against "
                        "our published schema")
+
+
+class UnexpectedContent(S3Error):
+    code = "UnexpectedContent"
+    status = 400
+    default_message = "This request does not support content"
 
 
 class MissingSecurityHeader(S3Error):
@@ -51,9 +58,11 @@ def put_request(params: Mapping[str, Any]) -> Acl:
     """PutBucketAcl / PutObjectAcl: the headers' ACL, else the AccessControlPolicy body's;
     MissingSecurityHeader when there is neither."""
     acl = requested(params)
-    if acl is not None:
-        return acl
     policy = params.get("AccessControlPolicy")
+    if acl is not None:
+        if policy is not None:
+            raise UnexpectedContent()       # headers and a body both naming the ACL
+        return acl
     if policy is None:
         raise MissingSecurityHeader(MissingHeaderName="x-amz-acl")
     if not policy.get("Owner", {}).get("ID"):
@@ -63,6 +72,9 @@ def put_request(params: Mapping[str, Any]) -> Acl:
         grantee = {k: v for k, v in (grant.get("Grantee") or {}).items() if k != "DisplayName"}
         if grant.get("Permission") not in access.PERMISSIONS or not grantee.get("Type"):
             raise MalformedACLError()
+        for kind, member in _GRANTEE_TYPES.values():
+            if grantee["Type"] == kind and member in grantee:
+                _check_grantee(member, grantee[member], f"{kind}/{member}")
         grants.append({"Grantee": grantee, "Permission": grant["Permission"]})
     return Acl(tuple(g for g in grants if not _is_owners(g)))
 
@@ -81,9 +93,19 @@ def _header_grants(member: str, text: str) -> list[dict]:
         if kind is None or not match[2]:
             raise InvalidArgument("Argument format not recognized",
                                   ArgumentName=_header_name(member), ArgumentValue=text)
+        _check_grantee(kind[1], match[2], match[1].lower())
         grants.append({"Grantee": {"Type": kind[0], kind[1]: match[2]},
                        "Permission": GRANT_MEMBERS[member]})
     return grants
+
+
+def _check_grantee(member: str, value: str, argument: str) -> None:
+    """A grantee's ID must be a canonical user id and its URI one of S3's groups;
+    `argument` names it as S3 does (`id` in a header, `CanonicalUser/ID` in a body)."""
+    if member == "ID" and not _CANONICAL_ID.fullmatch(value):
+        raise InvalidArgument("Invalid id", ArgumentName=argument, ArgumentValue=value)
+    if member == "URI" and value not in access.GROUPS:
+        raise InvalidArgument("Invalid group uri", ArgumentName=argument, ArgumentValue=value)
 
 
 def _header_name(member: str) -> str:

@@ -110,9 +110,9 @@ class BucketOperations:
         _check_endpoint_region(location, call.signed_region)
         ownership = p.get("ObjectOwnership")
         if ownership is not None and ownership not in access.OWNERSHIPS:
+            # S3 names the header but does not repeat its value.
             raise InvalidArgument(f"Invalid x-amz-object-ownership header: {ownership}",
-                                  ArgumentName="x-amz-object-ownership",
-                                  ArgumentValue=ownership)
+                                  ArgumentName="x-amz-object-ownership")
         bucket = await self._buckets.create(
             p["Bucket"], location=location, ownership=ownership, acl=acls.requested(p),
             object_lock=bool(p.get("ObjectLockEnabledForBucket")))

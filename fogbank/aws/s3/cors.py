@@ -32,8 +32,6 @@ class Cors:
         bucket = bucket_of(routed)
         if not origin:
             raise BadRequest("Insufficient information. Origin request header needed.")
-        if not method:
-            raise BadRequest("Invalid Access-Control-Request-Method: null")
         if not bucket:
             raise BadRequest("Insufficient information. A bucket is needed.")
         wanted = _header_list(routed.header("access-control-request-headers"))

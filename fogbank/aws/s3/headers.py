@@ -15,8 +15,10 @@ from fogbank.objects import (Checksum, ChecksumSpec, Conditions, ContentHeaders,
                              CustomerKey, Encryption, EncryptionRequest, ObjectInfo, Range)
 from fogbank.objects.errors import (HeaderNotImplemented, InvalidArgument, InvalidRequest,
                                     InvalidTag)
+from fogbank.objects.validation import tag_text
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 # botocore member suffix → S3's algorithm name.
 CHECKSUM_MEMBERS = {"CRC32": "CRC32", "CRC32C": "CRC32C", "CRC64NVME": "CRC64NVME",
                     "SHA1": "SHA1", "SHA256": "SHA256"}
@@ -114,14 +116,17 @@ def checksum_spec(params: Mapping[str, Any], trailers: Mapping[str, str] | None 
 
 
 def tags(text: str | None) -> dict[str, str] | None:
-    """`x-amz-tagging: k1=v1&k2=v2` (URL query encoding)."""
+    """`x-amz-tagging: k1=v1&k2=v2` (URL query encoding). S3 words a repeated name, or a
+    character left unencoded that no tag may hold (`a=1,b=2`), as a header it cannot read;
+    an encoded one that no tag may hold is the engine's InvalidTag."""
     if text is None:
         return None
     pairs = parse_qsl(text, keep_blank_values=True)
-    if len({key for key, _ in pairs}) != len(pairs):
-        # S3 words a repeated name in the header as a header it cannot read.
+    if len({key for key, _ in pairs}) != len(pairs) or \
+            not tag_text(_ESCAPE.sub("", text).replace("&", "")):
         raise InvalidArgument("The header 'x-amz-tagging' shall be encoded as UTF-8 then "
-                              "URLEncoded URL query parameters without tag name duplicates.")
+                              "URLEncoded URL query parameters without tag name duplicates.",
+                              ArgumentName="x-amz-tagging", ArgumentValue=text)
     return dict(pairs)
 
 
@@ -138,7 +143,7 @@ def _unique_tags(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     found: dict[str, str] = {}
     for key, value in pairs:
         if key in found:
-            raise InvalidTag("Cannot provide multiple Tags with the same key")
+            raise InvalidTag("Cannot provide multiple Tags with the same key", TagKey=key)
         found[key] = value
     return found
 

@@ -70,8 +70,8 @@ class ObjectOperations:
         done = await self._objects.delete(p["Bucket"], p["Key"], caller=call.caller,
                                           conditions=h.conditions(p),
                                           version_id=p.get("VersionId"),
-                                          bypass_governance=bool(
-                                              p.get("BypassGovernanceRetention")))
+                                          bypass_governance=p.get(
+                                              "BypassGovernanceRetention"))
         return {"VersionId": done.version_id, "DeleteMarker": done.delete_marker or None}
 
     async def delete_objects(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
@@ -86,7 +86,7 @@ class ObjectOperations:
             etags={i: entry["ETag"] for i, entry in enumerate(entries) if entry.get("ETag")},
             version_ids={i: entry["VersionId"] for i, entry in enumerate(entries)
                          if entry.get("VersionId") is not None},
-            bypass_governance=bool(p.get("BypassGovernanceRetention")))
+            bypass_governance=p.get("BypassGovernanceRetention"))
         out: dict[str, Any] = {"Errors": [{"Key": f.key, "VersionId": f.version_id,
                                            "Code": f.code, "Message": f.message}
                                           for f in failed]}

@@ -215,7 +215,21 @@ def verify_presigned(request: WireRequest, raw_query: str, secret_for: SecretFor
         raise SignatureDoesNotMatch(extra={
             "AWSAccessKeyId": credential.access_key, "StringToSign": string_to_sign,
             "SignatureProvided": values["X-Amz-Signature"], "CanonicalRequest": canonical})
+    signed = set(values["X-Amz-SignedHeaders"].lower().split(";"))
+    unsigned = sorted(name for name in request.headers if name.startswith("x-amz-")
+                      and name not in signed and name not in _BODY_FRAMING)
+    if unsigned:
+        # A presigned URL vouches only for the headers it names; S3 refuses x-amz-* others.
+        raise AccessDenied("There were headers present in the request which were not signed",
+                           extra={"HeadersNotSigned": ", ".join(unsigned)})
     return credential
+
+
+# Headers describing how the body is framed, which a presigned PUT may carry unsigned: S3
+# never asks x-amz-content-sha256 to be signed, and Fogbank takes the aws-chunked pair too
+# (a streamed upload to a presigned URL declares its length and trailer in them).
+_BODY_FRAMING = frozenset({"x-amz-content-sha256", "x-amz-decoded-content-length",
+                           "x-amz-trailer"})
 
 
 def canonical_request(request: WireRequest, raw_query: str, signed_headers: str) -> str:
@@ -271,7 +285,8 @@ def _iso(epoch: float) -> str:
 # S3 accepts it there; HMAC-SHA1 over the verb, two headers, the expiry and the resource.
 
 def is_presigned_v2(request: WireRequest) -> bool:
-    return request.query_value("AWSAccessKeyId") is not None and \
+    """A Signature Version 2 query: one of its parameters is enough to be judged as one."""
+    return request.query_value("AWSAccessKeyId") is not None or \
         request.query_value("Signature") is not None
 
 
@@ -283,7 +298,7 @@ def verify_presigned_v2(request: WireRequest, raw_query: str, routed_path: str,
     """Checks a Signature Version 2 presigned URL; returns the access key."""
     access_key = request.query_value("AWSAccessKeyId") or ""
     expires_text = request.query_value("Expires") or ""
-    if not expires_text.isdigit():
+    if not (expires_text.isdigit() and access_key and request.query_value("Signature")):
         raise AccessDenied("Query-string authentication requires the Signature, Expires and "
                            "AWSAccessKeyId parameters")
     if now > int(expires_text):

@@ -1,0 +1,332 @@
+"""Answers checked against S3's own, as recorded from AWS: one behaviour per test, each
+asserting the status, code, message and extra error fields a boto3 user would see."""
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from typing import Any, Callable, Iterator
+
+import boto3
+import httpx
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"
+TAGGING_HEADER = ("The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL "
+                  "query parameters without tag name duplicates.")
+
+
+def refusal(call: Callable[..., Any], **params: Any) -> tuple[int, dict[str, Any]]:
+    """(status, the Error members but Resource) of a call S3 must refuse."""
+    with pytest.raises(ClientError) as exc:
+        call(**params)
+    found = {k: v for k, v in exc.value.response["Error"].items() if k != "Resource"}
+    return exc.value.response["ResponseMetadata"]["HTTPStatusCode"], found
+
+
+@pytest.fixture
+def versioned(s3: Any, bucket: str) -> Iterator[str]:
+    """A versioned bucket, every version and delete marker removed afterwards."""
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    yield bucket
+    listing = s3.list_object_versions(Bucket=bucket)
+    for entry in listing.get("Versions", []) + listing.get("DeleteMarkers", []):
+        s3.delete_object(Bucket=bucket, Key=entry["Key"], VersionId=entry["VersionId"])
+
+
+@pytest.fixture
+def acl_bucket(s3: Any, bucket: str) -> str:
+    """A bucket whose ACLs count (Object Ownership not enforced)."""
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls={
+        "Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
+    return bucket
+
+
+@pytest.fixture
+def dotted(s3: Any) -> Iterator[str]:
+    name = f"dotted.{uuid.uuid4().hex[:10]}"
+    s3.create_bucket(Bucket=name)
+    yield name
+    s3.delete_bucket(Bucket=name)
+
+
+# ------------------------------------------------------------------ buckets
+
+def test_a_versioned_bucket_not_empty_says_to_delete_every_version(s3, versioned):
+    s3.put_object(Bucket=versioned, Key="k", Body=b"x")
+    s3.delete_object(Bucket=versioned, Key="k")
+    assert refusal(s3.delete_bucket, Bucket=versioned) == (409, {
+        "Code": "BucketNotEmpty", "BucketName": versioned,
+        "Message": "The bucket you tried to delete is not empty. You must delete all "
+                   "versions in the bucket."})
+
+
+def test_an_unversioned_bucket_not_empty_keeps_the_short_message(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    assert refusal(s3.delete_bucket, Bucket=bucket) == (409, {
+        "Code": "BucketNotEmpty", "BucketName": bucket,
+        "Message": "The bucket you tried to delete is not empty"})
+
+
+def test_an_empty_versioning_configuration_is_refused(s3, bucket):
+    assert refusal(s3.put_bucket_versioning, Bucket=bucket,
+                   VersioningConfiguration={}) == (400, {
+        "Code": "IllegalVersioningConfigurationException",
+        "Message": "The Versioning element must be specified"})
+
+
+def test_acceleration_of_a_dotted_bucket_is_refused(s3, dotted):
+    assert refusal(s3.put_bucket_accelerate_configuration, Bucket=dotted,
+                   AccelerateConfiguration={"Status": "Enabled"}) == (400, {
+        "Code": "InvalidRequest",
+        "Message": "S3 Transfer Acceleration is not supported for buckets with periods (.) "
+                   "in their names"})
+
+
+def test_an_unknown_object_ownership_names_the_header_only(s3):
+    assert refusal(s3.create_bucket, Bucket=f"own-{uuid.uuid4().hex[:10]}",
+                   ObjectOwnership="RandomValue") == (400, {
+        "Code": "InvalidArgument", "ArgumentName": "x-amz-object-ownership",
+        "Message": "Invalid x-amz-object-ownership header: RandomValue"})
+
+
+# ------------------------------------------------------------------ tagging
+
+def test_a_repeated_name_in_x_amz_tagging_names_the_header(s3, bucket):
+    assert refusal(s3.put_object, Bucket=bucket, Key="k", Body=b"x",
+                   Tagging="key1=val1&key1=val2") == (400, {
+        "Code": "InvalidArgument", "Message": TAGGING_HEADER,
+        "ArgumentName": "x-amz-tagging", "ArgumentValue": "key1=val1&key1=val2"})
+
+
+def test_x_amz_tagging_that_is_no_query_string_names_the_header(s3, bucket):
+    assert refusal(s3.put_object, Bucket=bucket, Key="k", Body=b"x",
+                   Tagging="key1=val1,key2=val2") == (400, {
+        "Code": "InvalidArgument", "Message": TAGGING_HEADER,
+        "ArgumentName": "x-amz-tagging", "ArgumentValue": "key1=val1,key2=val2"})
+
+
+def test_a_repeated_object_tag_key_is_named(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    assert refusal(s3.put_object_tagging, Bucket=bucket, Key="k", Tagging={"TagSet": [
+        {"Key": "Key1", "Value": "a"}, {"Key": "Key1", "Value": "b"}]}) == (400, {
+        "Code": "InvalidTag", "Message": "Cannot provide multiple Tags with the same key",
+        "TagKey": "Key1"})
+
+
+def test_an_aws_prefixed_object_tag_is_refused_in_the_objects_words(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    assert refusal(s3.put_object_tagging, Bucket=bucket, Key="k", Tagging={"TagSet": [
+        {"Key": "aws:prefixed", "Value": "a"}]}) == (400, {
+        "Code": "InvalidTag", "Message": "Your TagKey cannot be prefixed with aws:",
+        "TagKey": "aws:prefixed"})
+
+
+def test_an_aws_prefixed_bucket_tag_is_named(s3, bucket):
+    assert refusal(s3.put_bucket_tagging, Bucket=bucket, Tagging={"TagSet": [
+        {"Key": "aws:prefixed", "Value": "a"}]}) == (400, {
+        "Code": "InvalidTag", "Message": "System tags cannot be added/updated by requester",
+        "TagKey": "aws:prefixed"})
+
+
+@pytest.mark.parametrize("operation, method", [
+    ("get_object_tagging", "GET"), ("put_object_tagging", "PUT"),
+    ("delete_object_tagging", "DELETE")])
+def test_tagging_a_delete_marker_by_id_names_the_method(s3, versioned, operation, method):
+    s3.put_object(Bucket=versioned, Key="k", Body=b"x")
+    marker = s3.delete_object(Bucket=versioned, Key="k")["VersionId"]
+    extra = {"Tagging": {"TagSet": []}} if method == "PUT" else {}
+    assert refusal(getattr(s3, operation), Bucket=versioned, Key="k", VersionId=marker,
+                   **extra) == (405, {
+        "Code": "MethodNotAllowed", "Method": method, "ResourceType": "DeleteMarker",
+        "Message": "The specified method is not allowed against this resource."})
+
+
+@pytest.mark.parametrize("operation, method", [
+    ("get_object_tagging", "GET"), ("put_object_tagging", "PUT"),
+    ("delete_object_tagging", "DELETE")])
+def test_tagging_a_key_whose_latest_version_is_a_delete_marker(s3, versioned, operation,
+                                                                method):
+    s3.put_object(Bucket=versioned, Key="k", Body=b"x")
+    s3.delete_object(Bucket=versioned, Key="k")
+    extra = {"Tagging": {"TagSet": []}} if method == "PUT" else {}
+    assert refusal(getattr(s3, operation), Bucket=versioned, Key="k", **extra) == (405, {
+        "Code": "MethodNotAllowed", "Method": method, "ResourceType": "DeleteMarker",
+        "Message": "The specified method is not allowed against this resource."})
+
+
+def test_an_acl_put_on_a_key_whose_latest_version_is_a_delete_marker(s3, versioned):
+    s3.put_bucket_ownership_controls(Bucket=versioned, OwnershipControls={
+        "Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
+    s3.put_object(Bucket=versioned, Key="k", Body=b"x")
+    s3.delete_object(Bucket=versioned, Key="k")
+    assert refusal(s3.put_object_acl, Bucket=versioned, Key="k", ACL="private") == (405, {
+        "Code": "MethodNotAllowed", "Method": "PUT", "ResourceType": "DeleteMarker",
+        "Message": "The specified method is not allowed against this resource."})
+    assert refusal(s3.get_object_acl, Bucket=versioned, Key="k") == (404, {
+        "Code": "NoSuchKey", "Key": "k", "Message": "The specified key does not exist."})
+
+
+# ------------------------------------------------------------------ websites
+
+def test_a_website_redirecting_everything_by_an_unknown_protocol_is_refused(s3, bucket):
+    assert refusal(s3.put_bucket_website, Bucket=bucket, WebsiteConfiguration={
+        "RedirectAllRequestsTo": {"HostName": "example.com", "Protocol": "ftp"}}) == (400, {
+        "Code": "InvalidRequest",
+        "Message": "Invalid protocol, protocol can be http or https. If not defined the "
+                   "protocol will be selected automatically."})
+
+
+# ------------------------------------------------------------------ CORS
+
+def test_a_preflight_to_a_bucket_without_cors_names_the_method_asked(endpoint, bucket):
+    for asked, named in (({"Access-Control-Request-Method": "PUT"}, "PUT"), ({}, "OPTIONS")):
+        response = httpx.options(f"{endpoint.url}/{bucket}",
+                                 headers={"Origin": "http://example.com", **asked})
+        assert response.status_code == 403
+        assert "<Code>AccessForbidden</Code>" in response.text
+        assert ("<Message>CORSResponse: CORS is not enabled for this bucket.</Message>"
+                f"<Method>{named}</Method><ResourceType>BUCKET</ResourceType>") in response.text
+
+
+def test_a_preflight_to_a_missing_bucket_is_forbidden(endpoint):
+    response = httpx.options(f"{endpoint.url}/none-{uuid.uuid4().hex[:10]}",
+                             headers={"Origin": "http://example.com"})
+    assert response.status_code == 403
+    assert ("<Code>AccessForbidden</Code><Message>CORSResponse: Bucket not found</Message>"
+            "<Method>OPTIONS</Method><ResourceType>BUCKET</ResourceType>") in response.text
+
+
+# ------------------------------------------------------------------ Object Lock
+
+@pytest.mark.parametrize("bypass", [True, False])
+def test_bypass_governance_outside_object_lock_is_refused(s3, bucket, bypass):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    expected = (400, {
+        "Code": "InvalidArgument", "ArgumentName": "x-amz-bypass-governance-retention",
+        "Message": "x-amz-bypass-governance-retention is only applicable to Object Lock "
+                   "enabled buckets."})
+    assert refusal(s3.delete_object, Bucket=bucket, Key="k",
+                   BypassGovernanceRetention=bypass) == expected
+    assert refusal(s3.delete_objects, Bucket=bucket, Delete={"Objects": [{"Key": "k"}]},
+                   BypassGovernanceRetention=bypass) == expected
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
+
+
+# ------------------------------------------------------------------ multipart
+
+@pytest.mark.parametrize("copy_range, answer", [
+    ("bytes=0-100", {"Code": "InvalidArgument", "ArgumentName": "x-amz-copy-source-range",
+                     "ArgumentValue": "bytes=0-100",
+                     "Message": "Range specified is not valid for source object of size: 10"}),
+    ("bytes=100-200", {"Code": "InvalidRequest", "Message": "The specified copy range is "
+                       "invalid for the source object size"})])
+def test_a_copy_range_past_the_source_is_refused(s3, bucket, copy_range, answer):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"0123456789")
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]
+    assert refusal(s3.upload_part_copy, Bucket=bucket, Key="mp", UploadId=upload,
+                   PartNumber=1, CopySource={"Bucket": bucket, "Key": "src"},
+                   CopySourceRange=copy_range) == (400, answer)
+
+
+def _upload_of(s3: Any, bucket: str, key: str) -> tuple[str, dict[str, Any]]:
+    upload = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+    part = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload, PartNumber=1,
+                          Body=b"test")
+    return upload, {"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]}
+
+
+def test_a_conditional_completion_after_a_write_during_the_upload_conflicts(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"test")
+    upload, parts = _upload_of(s3, bucket, "k")
+    time.sleep(0.01)
+    etag = s3.put_object(Bucket=bucket, Key="k", Body=b"test")["ETag"]
+    assert refusal(s3.complete_multipart_upload, Bucket=bucket, Key="k", UploadId=upload,
+                   MultipartUpload=parts, IfMatch=etag) == (409, {
+        "Code": "ConditionalRequestConflict", "Condition": "If-Match", "Key": "k",
+        "Message": "The conditional request cannot succeed due to a conflicting operation "
+                   "against this resource."})
+    upload, parts = _upload_of(s3, bucket, "k")
+    done = s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload,
+                                        MultipartUpload=parts, IfMatch=etag)
+    assert done["ETag"].endswith('-1"')
+
+
+def test_a_failed_condition_on_completion_is_a_precondition_failure(s3, bucket):
+    first = s3.put_object(Bucket=bucket, Key="k", Body=b"test")["ETag"]
+    upload, parts = _upload_of(s3, bucket, "k")
+    time.sleep(0.01)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"test2")
+    assert refusal(s3.complete_multipart_upload, Bucket=bucket, Key="k", UploadId=upload,
+                   MultipartUpload=parts, IfMatch=first) == (412, {
+        "Code": "PreconditionFailed", "Condition": "If-Match",
+        "Message": "At least one of the pre-conditions you specified did not hold"})
+
+
+# ------------------------------------------------------------------ ACLs
+
+def test_an_unknown_canned_acl_has_an_empty_message(s3, acl_bucket):
+    assert refusal(s3.put_bucket_acl, Bucket=acl_bucket, ACL="fake-acl") == (400, {
+        "Code": "InvalidArgument", "Message": None, "ArgumentName": "x-amz-acl",
+        "ArgumentValue": "fake-acl"})
+
+
+@pytest.mark.parametrize("grant, argument, value, message", [
+    ('id="wrong-id"', "id", "wrong-id", "Invalid id"),
+    ('uri="http://acs.amazonaws.com/groups/s3/FakeGroup"', "uri",
+     "http://acs.amazonaws.com/groups/s3/FakeGroup", "Invalid group uri")])
+def test_a_grant_header_naming_no_grantee_is_refused(s3, acl_bucket, grant, argument, value,
+                                                     message):
+    assert refusal(s3.put_bucket_acl, Bucket=acl_bucket, GrantRead=grant) == (400, {
+        "Code": "InvalidArgument", "Message": message, "ArgumentName": argument,
+        "ArgumentValue": value})
+
+
+@pytest.mark.parametrize("grantee, argument, value, message", [
+    ({"Type": "CanonicalUser", "ID": "wrong-id"}, "CanonicalUser/ID", "wrong-id",
+     "Invalid id"),
+    ({"Type": "Group", "URI": "http://acs.amazonaws.com/groups/s3/FakeGroup"}, "Group/URI",
+     "http://acs.amazonaws.com/groups/s3/FakeGroup", "Invalid group uri")])
+def test_an_acl_document_naming_no_grantee_is_refused(s3, acl_bucket, grantee, argument,
+                                                      value, message):
+    policy = {"Owner": {"ID": OWNER_ID}, "Grants": [{"Grantee": grantee,
+                                                     "Permission": "READ"}]}
+    assert refusal(s3.put_bucket_acl, Bucket=acl_bucket,
+                   AccessControlPolicy=policy) == (400, {
+        "Code": "InvalidArgument", "Message": message, "ArgumentName": argument,
+        "ArgumentValue": value})
+
+
+def test_a_canned_acl_with_an_acl_document_is_unexpected_content(s3, acl_bucket):
+    assert refusal(s3.put_bucket_acl, Bucket=acl_bucket, ACL="private",
+                   AccessControlPolicy={"Owner": {"ID": OWNER_ID}, "Grants": []}) == (400, {
+        "Code": "UnexpectedContent", "Message": "This request does not support content"})
+
+
+# ------------------------------------------------------------------ presigned URLs
+
+def test_a_v2_presigned_url_without_its_signature_is_refused(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"})
+    response = httpx.get(re.sub(r"&Signature=[^&]+", "", url))
+    assert response.status_code == 403
+    assert "<Code>AccessDenied</Code>" in response.text
+    assert ("<Message>Query-string authentication requires the Signature, Expires and "
+            "AWSAccessKeyId parameters</Message>") in response.text
+
+
+def test_a_v4_presigned_url_with_unsigned_amz_headers_is_refused(endpoint, bucket):
+    v4 = boto3.client("s3", endpoint_url=endpoint.url, region_name="us-east-1",
+                      aws_access_key_id="test", aws_secret_access_key="test",
+                      config=Config(signature_version="s3v4"))
+    v4.put_object(Bucket=bucket, Key="k", Body=b"x")
+    url = v4.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"})
+    response = httpx.get(url, headers={"x-amz-expires": "200", "x-amz-meta-a": "b"})
+    assert response.status_code == 403
+    assert "<Code>AccessDenied</Code>" in response.text
+    assert ("<Message>There were headers present in the request which were not signed"
+            "</Message>") in response.text
+    assert "<HeadersNotSigned>x-amz-expires, x-amz-meta-a</HeadersNotSigned>" in response.text
+    assert httpx.get(url).content == b"x"
