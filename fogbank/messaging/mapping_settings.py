@@ -21,15 +21,15 @@ from fogbank.types import InvalidParameterValue
 STREAM_ARN = re.compile(r"arn:[^:/]+:dynamodb:[^:/]+:[^:/]+:table/[^/]+/stream/[^/]+")
 POSITIONS = ("TRIM_HORIZON", "LATEST")
 RESPONSE_TYPES = ("ReportBatchItemFailures",)
-# Setting → (StreamMapping field, request member, default, low, high).
+# Setting → (StreamMapping field, request member, low, high); defaults are StreamMapping's.
 _LIMITS = {
-    "BatchSize": ("batch_size", "batchSize", 100, 1, 10000),
+    "BatchSize": ("batch_size", "batchSize", 1, 10000),
     "MaximumBatchingWindowInSeconds": ("batching_window_s", "maximumBatchingWindowInSeconds",
-                                       0, 0, 300),
-    "MaximumRetryAttempts": ("maximum_retry_attempts", "maximumRetryAttempts", -1, -1, 10000),
+                                       0, 300),
+    "MaximumRetryAttempts": ("maximum_retry_attempts", "maximumRetryAttempts", -1, 10000),
     "MaximumRecordAgeInSeconds": ("maximum_record_age_s", "maximumRecordAgeInSeconds",
-                                  -1, -1, 604800),
-    "ParallelizationFactor": ("parallelization_factor", "parallelizationFactor", 1, 1, 10),
+                                  -1, 604800),
+    "ParallelizationFactor": ("parallelization_factor", "parallelizationFactor", 1, 10),
 }
 _FLAGS = {"Enabled": "enabled", "BisectBatchOnFunctionError": "bisect_on_error"}
 
@@ -69,7 +69,7 @@ def changed_mapping(mapping: StreamMapping, settings: Mapping[str, Any], *, func
     what is not given stays as it was."""
     changes: dict[str, Any] = {"function": function, "function_arn": function_arn,
                                "last_modified": time.time()}
-    for name, (field, member, _, low, high) in _LIMITS.items():
+    for name, (field, member, low, high) in _LIMITS.items():
         if settings.get(name) is not None:
             changes[field] = in_range(_integer(settings[name], name), member, low, high)
     for name, field in _FLAGS.items():

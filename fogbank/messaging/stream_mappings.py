@@ -132,15 +132,19 @@ class StreamMappings:
         self._mappings: dict[str, StreamMapping] = {}
         self._filters: dict[str, Filters] = {}
         self._results: dict[str, str] = {}
+        # Where each mapping reads next (None until its stream was first found): the
+        # database's column, kept here too so that a poll reads no row.
+        self._positions: dict[str, int | None] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         # Every mapping kept is back at once: those made through the Lambda API have no
         # template to restore them, and the deployer updates or deletes the others.
-        for text, result in self._db.execute("SELECT config, result FROM stream_mappings"):
+        rows = self._db.execute("SELECT config, position, result FROM stream_mappings")
+        for text, position, result in rows:
             mapping = StreamMapping.from_json(text)
             self._mappings[mapping.uuid] = mapping
             self._filters[mapping.uuid] = compile_filters([dict(f) for f in mapping.filters])
-            self._results[mapping.uuid] = result
+            self._positions[mapping.uuid], self._results[mapping.uuid] = position, result
 
     # ------------------------------------------------------------------ the mappings
 
@@ -148,14 +152,13 @@ class StreamMappings:
         """Adds or changes a mapping; a changed one keeps its position. Raises
         InvalidFilterPattern for a filter Lambda would refuse."""
         filters = compile_filters([dict(f) for f in mapping.filters])
+        position = self._positions.get(mapping.uuid)
+        result = self._results.get(mapping.uuid, NO_RECORDS)
         with self._lock:
-            row = self._db.execute("SELECT position, result FROM stream_mappings WHERE uuid = ?",
-                                   (mapping.uuid,)).fetchone()
-            position, result = row if row else (None, NO_RECORDS)
             self._db.execute("INSERT OR REPLACE INTO stream_mappings VALUES (?, ?, ?, ?)",
                              (mapping.uuid, mapping.to_json(), position, result))
         self._mappings[mapping.uuid], self._filters[mapping.uuid] = mapping, filters
-        self._results[mapping.uuid] = result
+        self._positions[mapping.uuid], self._results[mapping.uuid] = position, result
         if position is None:
             self._begin(mapping)
         self._schedule(mapping.uuid)
@@ -164,6 +167,7 @@ class StreamMappings:
         self._mappings.pop(uuid, None)
         self._filters.pop(uuid, None)
         self._results.pop(uuid, None)
+        self._positions.pop(uuid, None)
         with self._lock:
             self._db.execute("DELETE FROM stream_mappings WHERE uuid = ?", (uuid,))
         self._schedule(uuid)
@@ -191,7 +195,7 @@ class StreamMappings:
             position = self._source.position(mapping.source_arn, mapping.starting_position)
         except AwsError:
             return
-        self._save_position(mapping.uuid, position)
+        self._save(mapping.uuid, position)
 
     # ------------------------------------------------------------------ running
 
@@ -250,22 +254,21 @@ class StreamMappings:
 
     async def _poll_once(self, mapping: StreamMapping) -> bool:
         """Reads and delivers one batch; False when there was nothing to do."""
-        position = self._position(mapping.uuid)
+        position = self._positions.get(mapping.uuid)
         try:
             if position is None:
                 position = self._source.position(mapping.source_arn, mapping.starting_position)
-                self._save_position(mapping.uuid, position)
+                self._save(mapping.uuid, position)
             batch = await self._fill(mapping, position)
         except AwsError as error:
             if error.code != "TrimmedDataAccessException":
                 return False                  # the stream is not there (yet, or any more)
             # What it had still to read was trimmed: go on from the oldest record kept.
-            self._save_position(mapping.uuid, self._source.position(mapping.source_arn,
-                                                                    "TRIM_HORIZON"))
+            self._save(mapping.uuid, self._source.position(mapping.source_arn, "TRIM_HORIZON"))
             return True
         if not batch.records:
             if batch.last > position:         # records of an earlier stream of the table
-                self._save_position(mapping.uuid, batch.last)
+                self._save(mapping.uuid, batch.last)
             return False
         records = _within_payload_limit(batch.records)
         through = records[-1][0] if len(records) < len(batch.records) else batch.last
@@ -275,8 +278,8 @@ class StreamMappings:
             chosen = [(seq, record) for seq, record in chosen if filters.matches(record)]
         if chosen:
             await self._deliver(mapping, chosen)
-        if mapping.uuid in self._mappings:
-            self._save_position(mapping.uuid, through)
+        # Off the loop: the commit waits for the disk.
+        await asyncio.to_thread(self._save, mapping.uuid, through)
         return True
 
     async def _fill(self, mapping: StreamMapping, position: int) -> StreamBatchLike:
@@ -312,7 +315,6 @@ class StreamMappings:
                 pending[:0] = [(batch[:half], retries + 1), (batch[half:], retries + 1)]
             else:
                 pending.insert(0, (batch, retries + 1))
-        self._store_result(mapping.uuid)
 
     def _exhausted(self, mapping: StreamMapping, batch: list[tuple[int, dict[str, Any]]],
                    retries: int) -> bool:
@@ -340,23 +342,14 @@ class StreamMappings:
 
     # ------------------------------------------------------------------ the store
 
-    def _position(self, uuid: str) -> int | None:
+    def _save(self, uuid: str, position: int) -> None:
+        """Keeps a mapping's position and its last processing result, unless it is gone."""
+        if uuid not in self._mappings:
+            return
+        self._positions[uuid] = position
         with self._lock:
-            row = self._db.execute("SELECT position FROM stream_mappings WHERE uuid = ?",
-                                   (uuid,)).fetchone()
-        return row[0] if row else None
-
-    def _save_position(self, uuid: str, position: int) -> None:
-        with self._lock:
-            self._db.execute("UPDATE stream_mappings SET position = ? WHERE uuid = ?",
-                             (position, uuid))
-
-    def _store_result(self, uuid: str) -> None:
-        result = self._results.get(uuid)
-        if result is not None:
-            with self._lock:
-                self._db.execute("UPDATE stream_mappings SET result = ? WHERE uuid = ?",
-                                 (result, uuid))
+            self._db.execute("UPDATE stream_mappings SET position = ?, result = ? WHERE uuid = ?",
+                             (position, self._results[uuid], uuid))
 
 
 def _lambda_record(record: Mapping[str, Any], source_arn: str) -> dict[str, Any]:
