@@ -273,6 +273,12 @@ class Reads:
         else:
             start, end = source.space, prefix_end(source.space)
         after = start_after(source, params)
+        # A parallel scan resumes only within its own segment: a key of another would
+        # silently skip or repeat items, so DynamoDB refuses it.
+        if total is not None and after is not None and not start <= after < end:
+            raise ValidationException(
+                _START_KEY + "Invalid ExclusiveStartKey. Please use ExclusiveStartKey with "
+                f"correct Segment. TotalSegments: {total} Segment: {segment}")
         with self._parts.storage.read() as reader:
             return read_page(reader, source, start, end, after, params, exprs, select)
 

@@ -26,6 +26,7 @@ _CONDITIONS = ("Expected", "QueryFilter", "ScanFilter", "KeyConditions")
 # The ComparisonOperator enum, in the order DynamoDB's request validator prints it.
 _COMPARISON_OPERATORS = ("IN", "NULL", "BETWEEN", "LT", "NOT_CONTAINS", "EQ", "GT", "NOT_NULL",
                          "NE", "LE", "BEGINS_WITH", "GE", "CONTAINS")
+_UPDATE_ACTIONS = ("ADD", "PUT", "DELETE")     # AttributeUpdates' Action, as printed
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,16 @@ def _maybe(parse: Any, text: str | None, ctx: ExpressionContext) -> Any:
 def check_comparison_operators(params: Mapping[str, Any]) -> None:
     """The request validator's check of each condition's ComparisonOperator: known, and
     present wherever the model requires it (all but Expected). It runs before anything else,
-    the table lookup included, so a caller that looks a table up first calls it itself."""
+    the table lookup included, so a caller that looks a table up first calls it itself.
+    AttributeUpdates' Action, an enum nested the same way, is checked with them."""
     problems = []
+    for name, spec in (params.get("AttributeUpdates") or {}).items():
+        action = spec.get("Action") if isinstance(spec, Mapping) else None
+        if isinstance(action, str):
+            problem = check_enum(action, f"attributeUpdates.{name}.member.action",
+                                 _UPDATE_ACTIONS)
+            if problem:
+                problems.append(problem)
     for param in _CONDITIONS:
         for name, spec in (params.get(param) or {}).items():
             where = f"{param[0].lower()}{param[1:]}.{name}.member.comparisonOperator"

@@ -1,6 +1,6 @@
 """The legacy parameters beside the expressions: which mixes DynamoDB refuses and in which
 words, ConditionalOperator's preconditions, QueryFilter on key attributes, and the request
-validator's check of each ComparisonOperator."""
+validator's check of each ComparisonOperator and AttributeUpdates Action."""
 from __future__ import annotations
 
 import pytest
@@ -9,6 +9,7 @@ MIXED = "Can not use both expression and non-expression parameters in the same r
 ENUM = ("failed to satisfy constraint: Member must satisfy enum value set: [IN, NULL, BETWEEN, "
         "LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]")
 WITHOUT = "ConditionalOperator cannot be used without Filter or Expected"
+ACTIONS = "failed to satisfy constraint: Member must satisfy enum value set: [ADD, PUT, DELETE]"
 TWO_OR_MORE = ("ConditionalOperator can only be used when Filter or Expected has two or more "
                "elements")
 
@@ -169,3 +170,20 @@ def test_a_missing_comparison_operator_is_refused_before_the_table_is_looked_up(
                    "Member must not be null"):
         raw_ddb.scan(TableName="no-such-table",
                      ScanFilter={"x": {"AttributeValueList": [{"S": "x1"}]}})
+
+
+def test_an_unknown_attribute_update_action(ddb, loaded, aws_error) -> None:
+    # Not taken for a DELETE or a PUT: the request validator refuses the value itself.
+    with aws_error("ValidationException", "1 validation error detected: Value 'NONEXISTENT' at "
+                   f"'attributeUpdates.x.member.action' {ACTIONS}"):
+        ddb.update_item(TableName=loaded, Key={"pk": {"S": "a"}, "sk": {"N": "1"}},
+                        AttributeUpdates={"x": {"Value": {"S": "v"}, "Action": "NONEXISTENT"}})
+
+
+def test_a_bad_action_and_a_bad_operator_are_reported_together(raw_ddb, aws_error) -> None:
+    with aws_error("ValidationException", "2 validation errors detected: Value 'put' at "
+                   f"'attributeUpdates.x.member.action' {ACTIONS}; Value 'DOG' at "
+                   f"'expected.x.member.comparisonOperator' {ENUM}"):
+        raw_ddb.update_item(TableName="no-such-table", Key={"pk": {"S": "a"}},
+                            AttributeUpdates={"x": {"Value": {"S": "v"}, "Action": "put"}},
+                            Expected={"x": condition("DOG")})

@@ -122,3 +122,19 @@ def test_count_with_a_projection(ddb, loaded, aws_error, projection: dict) -> No
     with aws_error("ValidationException", f"Cannot specify the {what} when choosing to get "
                    "only the Count"):
         ddb.scan(TableName=loaded, Select="COUNT", **projection)
+
+
+def test_start_key_outside_the_segment(ddb, loaded, aws_error) -> None:
+    with aws_error("ValidationException", "The provided starting key is invalid: Invalid "
+                   "ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. "
+                   "TotalSegments: 1000000 Segment: 0"):
+        ddb.scan(TableName=loaded, Segment=0, TotalSegments=1000000,
+                 ExclusiveStartKey={"pk": {"S": "k00"}})
+
+
+def test_start_key_of_the_segment_resumes_it(ddb, loaded) -> None:
+    first = ddb.scan(TableName=loaded, Segment=1, TotalSegments=2, Limit=2)
+    rest = ddb.scan(TableName=loaded, Segment=1, TotalSegments=2,
+                    ExclusiveStartKey=first["LastEvaluatedKey"])
+    whole = ddb.scan(TableName=loaded, Segment=1, TotalSegments=2)
+    assert _keys(first["Items"]) + _keys(rest["Items"]) == _keys(whole["Items"])
