@@ -30,6 +30,7 @@ from fogbank.types import (LATEST, AwsError, EventInvokeConfig, FunctionPermissi
 log = logging.getLogger(__name__)
 
 _PYTHON = re.compile(r"python3\.\d+")
+_ALIAS_NAME = re.compile(r"(?!\d+$)[a-zA-Z0-9_-]+")
 # Lambda keeps this much of the account's concurrency for functions without a reservation.
 MIN_UNRESERVED = 100
 MAX_TAGS = 50               # tags on one function, at most
@@ -169,12 +170,13 @@ class ManagedFunctions:
             return record
 
     async def delete(self, name: str, qualifier: str | None) -> None:
+        # Lambda refuses $LATEST before it looks for the function.
+        if qualifier == LATEST:
+            raise InvalidParameterValue("$LATEST version cannot be deleted without deleting "
+                                        "the function.", extra={"Type": "User"})
         async with self._lock:
             record = self.record(name)
-            if qualifier in (None, LATEST):
-                if qualifier == LATEST:
-                    raise InvalidParameterValue("$LATEST version cannot be deleted without "
-                                                "deleting the function.", extra={"Type": "User"})
+            if qualifier is None:
                 await asyncio.to_thread(self._store.delete, name)
                 del self._records[name]
                 self._runtime.remove(name)
@@ -252,7 +254,7 @@ class ManagedFunctions:
     async def add_permission(self, name: str, permission: FunctionPermission) -> FunctionRecord:
         async with self._lock:
             record = self.record(name)
-            self._check_qualifier(record, permission.qualifier)
+            self._check_policy_qualifier(record, permission.qualifier)
             if any(p.sid == permission.sid for p in record.permissions):
                 raise ResourceConflict(f"The statement id ({permission.sid}) provided already "
                                        "exists. Please provide a new statement id, or remove "
@@ -263,9 +265,17 @@ class ManagedFunctions:
 
     async def remove_permission(self, name: str, sid: str, qualifier: str | None) -> None:
         async with self._lock:
-            record = self.record(name)
-            self._check_qualifier(record, qualifier)
+            if name not in self._records:
+                self._refuse_template(name)
+                # Lambda answers for a missing function as for one without a policy.
+                raise ResourceNotFound(f"No policy found for: {self._arn(name)}",
+                                       extra={"Type": "User"})
+            record = self._records[name]
+            self._check_policy_qualifier(record, qualifier)
             wanted = None if qualifier == LATEST else qualifier
+            if not any(p.qualifier == wanted for p in record.permissions):
+                raise ResourceNotFound("No policy is associated with the given resource.",
+                                       extra={"Type": "User"})
             kept = tuple(p for p in record.permissions
                          if not (p.sid == sid and p.qualifier == wanted))
             if len(kept) == len(record.permissions):
@@ -283,7 +293,7 @@ class ManagedFunctions:
                     raise InvalidParameterValue(
                         "Specified ReservedConcurrentExecutions for function decreases "
                         "account's UnreservedConcurrentExecution below its minimum value of "
-                        f"[{MIN_UNRESERVED}].", extra={"Type": "User"})
+                        f"[{MIN_UNRESERVED}].", extra={"Type": None})   # Lambda gives no Type
             await self._commit(replace(record, reserved_concurrency=reserved))
 
     async def tag(self, name: str, tags: Mapping[str, str]) -> None:
@@ -388,6 +398,14 @@ class ManagedFunctions:
                 or qualifier in record.aliases:
             return
         raise self._not_found(f"{record.name}:{qualifier}")
+
+    def _check_policy_qualifier(self, record: FunctionRecord, qualifier: str | None) -> None:
+        """As _check_qualifier, but the policy operations name a missing alias as such (a
+        qualifier that could be an alias's name: not a number, no `$`)."""
+        if qualifier and _ALIAS_NAME.fullmatch(qualifier) and qualifier not in record.aliases:
+            raise ResourceNotFound(f"Cannot find alias arn: {self._arn(record.name)}:{qualifier}",
+                                   extra={"Type": "User"})
+        self._check_qualifier(record, qualifier)
 
     def _checked(self, name: str, wanted: Settings, had: Sequence[str] = ()) -> Settings:
         """A configuration after Lambda's checks (the template's own, settings.py, among

@@ -39,7 +39,9 @@ def _invalid(message: str) -> InvalidParameterValue:
 
 
 def check_source(arn: Any) -> str:
-    arn = "" if arn is None else str(arn)
+    if not arn:
+        raise _invalid("Unrecognized event source.")      # Lambda's words for none at all
+    arn = str(arn)
     if not STREAM_ARN.fullmatch(arn):
         raise _invalid(f"Fogbank serves event source mappings from DynamoDB streams only: "
                        f"{arn!r} is not a DynamoDB stream ARN")

@@ -19,6 +19,9 @@ UNMARSHAL_ERROR = "Runtime.UnmarshalError"
 TIMED_OUT = "Sandbox.Timedout"
 EXIT_ERROR = "Runtime.ExitError"
 OUT_OF_MEMORY = "Runtime.OutOfMemory"
+RESPONSE_TOO_LARGE = "Function.ResponseSizeTooLarge"
+# Lambda's limit on a synchronous response: 6 MB, and 100 bytes of slack above it.
+RESPONSE_LIMIT = 6 * 1024 * 1024 + 100
 
 
 class Fault(Exception):
@@ -45,6 +48,13 @@ def timed_out(request_id: str, timeout_s: float) -> dict[str, Any]:
     return {"errorType": TIMED_OUT,
             "errorMessage": f"RequestId: {request_id} Error: Task timed out after "
                             f"{timeout_s:.2f} seconds"}
+
+
+def response_too_large() -> dict[str, Any]:
+    """What Lambda answers in place of a result over RESPONSE_LIMIT bytes."""
+    return {"errorMessage": "Response payload size exceeded maximum allowed payload size "
+                            f"({RESPONSE_LIMIT} bytes).",
+            "errorType": RESPONSE_TOO_LARGE}
 
 
 def runtime_exited(request_id: str, wait_status: int | None, out_of_memory: bool) -> dict[str, Any]:

@@ -149,7 +149,10 @@ class Worker:
         if result.get("init_failed"):
             self.alive = False
             status = "error"
-        return Outcome(payload, result["error_type"], self._take_output(), result["duration_ms"],
+        error_type = result["error_type"]
+        if len(payload) > faults.RESPONSE_LIMIT:     # the worker stays usable, as on Lambda
+            payload, error_type = json_bytes(faults.response_too_large()), faults.RESPONSE_TOO_LARGE
+        return Outcome(payload, error_type, self._take_output(), result["duration_ms"],
                        math.ceil(result["max_rss_kb"] / 1024), status)
 
     def _time_out(self) -> None:

@@ -202,6 +202,12 @@ def test_unknown_mappings_are_not_found_for_every_operation(lam):
 
 
 @pytest.mark.parametrize("params, code, message", [
+    # Lambda lists the positions in an order of its own, not the model's.
+    ({"StartingPosition": "0"}, "ValidationException",
+     "1 validation error detected: Value '0' at 'startingPosition' failed to satisfy "
+     "constraint: Member must satisfy enum value set: [LATEST, AT_TIMESTAMP, TRIM_HORIZON]"),
+    ({"StartingPosition": "AT_TIMESTAMP", "StartingPositionTimestamp": -1700000000},
+     "InvalidParameterValueException", "Unsupported starting position for arn type: {stream}"),
     ({"StartingPosition": "AT_TIMESTAMP"}, "InvalidParameterValueException",
      "Unsupported starting position for arn type: {stream}"),
     ({"StartingPosition": "LATEST", "StartingPositionTimestamp": 1700000000},
@@ -210,6 +216,11 @@ def test_unknown_mappings_are_not_found_for_every_operation(lam):
      "1 validation error detected: Value '10001' at 'batchSize' failed to satisfy constraint: "
      "Member must have value less than or equal to 10000"),
     ({"StartingPosition": "LATEST", "FilterCriteria": {"Filters": [{"Pattern": "{"}]}},
+     "InvalidParameterValueException", "Invalid filter pattern definition."),
+    ({"StartingPosition": "LATEST", "FilterCriteria": {"Filters": [{"Pattern": "single-string"}]}},
+     "InvalidParameterValueException", "Invalid filter pattern definition."),
+    ({"StartingPosition": "LATEST",
+      "FilterCriteria": {"Filters": [{"Pattern": '[{"eventName": ["INSERT"=123}]'}]}},
      "InvalidParameterValueException", "Invalid filter pattern definition."),
     ({"StartingPosition": "LATEST", "TumblingWindowInSeconds": 30},
      "InvalidParameterValueException", "TumblingWindowInSeconds is not served by Fogbank"),
@@ -258,3 +269,25 @@ def test_listing_pages_with_markers(lam, stream, cleanup):
     assert sorted(listed) == sorted(uuids)
     answer = error(lam.list_event_source_mappings, Marker="bm90LWEtbWFwcGluZw==")
     assert answer["Error"]["Code"] == "InvalidParameterValueException"
+
+
+def test_a_mapping_without_a_source_or_a_position(lam, stream):
+    answer = error(lam.create_event_source_mapping, FunctionName="doesnotexist")
+    assert (answer["Error"]["Code"], answer["Error"]["Message"], answer.get("Type")) == \
+        ("InvalidParameterValueException", "Unrecognized event source.", "User")
+    answer = error(lam.create_event_source_mapping, FunctionName="copier", EventSourceArn=stream)
+    assert (answer["Error"]["Code"], answer["Error"]["Message"]) == (
+        "InvalidParameterValueException",
+        "1 validation error detected: Value null at 'startingPosition' failed to satisfy "
+        "constraint: Member must not be null.")
+    assert lam.list_event_source_mappings(EventSourceArn=stream)["EventSourceMappings"] == []
+
+
+def test_the_function_arn_keeps_the_qualifier_it_was_named_by(lam, stream, cleanup):
+    for given, arn in (("copier", ""), ("copier:$LATEST", ":$LATEST"), ("copier:live", ":live"),
+                       ("arn:aws:lambda:us-east-1:000000000000:function:copier", "")):
+        made = lam.create_event_source_mapping(FunctionName=given, EventSourceArn=stream,
+                                               StartingPosition="LATEST")
+        cleanup.append(made["UUID"])
+        assert made["FunctionArn"] == f"arn:aws:lambda:us-east-1:000000000000:function:copier{arn}"
+        lam.delete_event_source_mapping(UUID=made["UUID"])

@@ -265,3 +265,95 @@ def test_making_a_code_signing_config_is_refused_in_lambdas_form(lam):
         AllowedPublishers={"SigningProfileVersionArns": [
             "arn:aws:signer:us-east-1:000000000000:/signing-profiles/test"]})
     assert (code, status) == USER_INVALID and "not supported here" in message
+
+
+
+# ---------------------------------------------------------------- publishing
+
+def test_create_with_publish_names_version_one_by_the_functions_arn(lam):
+    fn = f"rec-{uuid.uuid4().hex[:10]}"
+    created = lam.create_function(FunctionName=fn, Runtime="python3.12", Role=ROLE,
+                                  Handler="app.handler", Code={"ZipFile": package()},
+                                  Publish=True)
+    try:
+        assert (created["FunctionArn"], created["Version"]) == (f"{ARN}:{fn}", "1")
+        # A later publish through UpdateFunctionCode names the version's own ARN.
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as archive:
+            archive.writestr("app.py", "def handler(event, context):\n    return 2\n")
+        updated = lam.update_function_code(FunctionName=fn, ZipFile=buf.getvalue(),
+                                           Publish=True)
+        assert (updated["FunctionArn"], updated["Version"]) == (f"{ARN}:{fn}:2", "2")
+        assert lam.get_function_configuration(FunctionName=fn, Qualifier="1")["FunctionArn"] \
+            == f"{ARN}:{fn}:1"
+    finally:
+        lam.delete_function(FunctionName=fn)
+
+
+def test_deleting_latest_is_refused_before_the_function_is_looked_for(lam, name):
+    message = "$LATEST version cannot be deleted without deleting the function."
+    expect(refused(lam.delete_function, FunctionName=f"{ARN}:some-function:$LATEST",
+                   Qualifier="$LATEST"), USER_INVALID, message)
+    expect(refused(lam.delete_function, FunctionName=name, Qualifier="$LATEST"), USER_INVALID,
+           message)
+    assert lam.get_function(FunctionName=name)["Configuration"]["FunctionName"] == name
+
+
+def test_reserving_past_the_unreserved_minimum_carries_no_type(lam, name):
+    with pytest.raises(ClientError) as excinfo:
+        lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=1000)
+    answer = excinfo.value.response
+    assert answer["Error"] == {
+        "Code": "InvalidParameterValueException",
+        "Message": "Specified ReservedConcurrentExecutions for function decreases account's "
+                   "UnreservedConcurrentExecution below its minimum value of [100]."}
+    assert "Type" not in answer and answer["message"] == answer["Error"]["Message"]
+
+
+# ---------------------------------------------------------------- resource policies
+
+S3_PERMISSION = {"Action": "lambda:InvokeFunction", "StatementId": "s3",
+                 "Principal": "s3.amazonaws.com", "SourceArn": "arn:aws:s3:::test-bucket"}
+
+
+def test_permission_refusals(lam, name):
+    expect(refused(lam.add_permission, FunctionName=f"{name}:$LATEST", Qualifier="$LATEST",
+                   **S3_PERMISSION),
+           USER_INVALID, "We currently do not support adding policies for $LATEST.")
+    expect(refused(lam.add_permission, FunctionName=name, Action="lambda:InvokeFunction",
+                   StatementId="lambda", Principal="invalid.nonaws.com",
+                   SourceAccount="000000000000"),
+           USER_INVALID, "The provided principal was invalid. Please check the principal and "
+                         "try again.")
+    # Nothing was added by either.
+    expect(refused(lam.get_policy, FunctionName=name), NOT_FOUND,
+           "The resource you requested does not exist.")
+
+
+def test_policy_of_a_missing_version_does_not_exist(lam, name):
+    expect(refused(lam.get_policy, FunctionName=name, Qualifier="77"), NOT_FOUND,
+           "The resource you requested does not exist.")
+    expect(refused(lam.get_policy, FunctionName="doesnotexist"), NOT_FOUND,
+           f"Function not found: {ARN}:doesnotexist")
+
+
+def test_removing_a_permission_without_a_policy(lam, name):
+    expect(refused(lam.remove_permission, FunctionName=name, StatementId="s3"), NOT_FOUND,
+           "No policy is associated with the given resource.")
+    expect(refused(lam.remove_permission, FunctionName="doesnotexist", StatementId="s3"),
+           NOT_FOUND, f"No policy found for: {ARN}:doesnotexist")
+
+
+def test_a_missing_alias_is_named_as_an_alias(lam, name):
+    missing = f"Cannot find alias arn: {ARN}:{name}:alias-doesnotexist"
+    expect(refused(lam.add_permission, FunctionName=f"{name}:alias-doesnotexist",
+                   **S3_PERMISSION), NOT_FOUND, missing)
+    lam.add_permission(FunctionName=name, **S3_PERMISSION)
+    expect(refused(lam.remove_permission, FunctionName=name, StatementId="s3",
+                   Qualifier="alias-doesnotexist"), NOT_FOUND, missing)
+    # A version, or a name no alias can have, is a function not found.
+    expect(refused(lam.add_permission, FunctionName=name, Qualifier="42", **S3_PERMISSION),
+           NOT_FOUND, f"Function not found: {ARN}:{name}:42")
+    expect(refused(lam.add_permission, FunctionName=name,
+                   Qualifier="valid-with-$-but-doesnotexist", **S3_PERMISSION),
+           NOT_FOUND, f"Function not found: {ARN}:{name}:valid-with-$-but-doesnotexist")

@@ -147,7 +147,9 @@ def test_function_without_a_policy(runtime, lambda_client):
     runtime.add("orders", noop, aliases={"live": "$LATEST"},
                 permissions=(FunctionPermission("p1", "s3.amazonaws.com"),))
     runtime.add("bare", noop)
-    for name, qualifier in (("bare", None), ("orders", "live")):
+    # A version or alias the function lacks has no policy either.
+    for name, qualifier in (("bare", None), ("orders", "live"), ("orders", "nope"),
+                            ("orders", "7")):
         extra = {"Qualifier": qualifier} if qualifier else {}
         with pytest.raises(lambda_client.exceptions.ResourceNotFoundException) as excinfo:
             lambda_client.get_policy(FunctionName=name, **extra)
@@ -157,8 +159,7 @@ def test_function_without_a_policy(runtime, lambda_client):
 
 @pytest.mark.parametrize("name,qualifier,arn", [
     ("ghost", None, f"{ARN}:ghost"),
-    ("orders", "nope", f"{ARN}:orders:nope"),
-    ("orders", "7", f"{ARN}:orders:7"),
+    ("ghost", "7", f"{ARN}:ghost:7"),
 ])
 def test_policy_of_a_missing_function_or_qualifier(runtime, lambda_client, name, qualifier, arn):
     runtime.add("orders", noop, permissions=(FunctionPermission("p1", "s3.amazonaws.com"),))

@@ -31,6 +31,24 @@ def test_after_a_timeout_the_next_call_gets_a_fresh_worker(runtime, code, invoke
     assert result.function_error is None and after != before
 
 
+def test_a_response_over_six_megabytes_is_lambdas_error_and_the_worker_serves_on(deploy,
+                                                                                  invoke):
+    # Lambda allows 6 MB and 100 bytes: a JSON string's two quotes count.
+    deploy("big", "import os\ndef handler(e, c):\n    return ('a' * e['n'], os.getpid())[e['i']]\n")
+    limit = 6 * 1024 * 1024 + 100
+    result, payload = invoke("big", {"n": limit - 2, "i": 0})
+    assert result.function_error is None and len(result.payload) == limit
+    result, payload = invoke("big", {"n": limit - 1, "i": 0})
+    assert (result.function_error, result.error_type) == \
+        ("Unhandled", "Function.ResponseSizeTooLarge")
+    assert payload == {"errorMessage": "Response payload size exceeded maximum allowed payload "
+                                       f"size ({limit} bytes).",
+                       "errorType": "Function.ResponseSizeTooLarge"}
+    _, first = invoke("big", {"n": 0, "i": 1})
+    assert invoke("big", {"n": limit, "i": 0})[0].error_type == "Function.ResponseSizeTooLarge"
+    assert invoke("big", {"n": 0, "i": 1})[1] == first       # the same warm worker
+
+
 def test_one_huge_allocation_is_out_of_memory_and_the_node_keeps_serving(deploy, invoke):
     deploy("hog", "def handler(e, c):\n"
                   "    if e.get('hog'):\n        return len(bytearray(2 * 1024 ** 3))\n"

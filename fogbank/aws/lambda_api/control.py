@@ -88,7 +88,13 @@ class ControlPlane:
         code = package_source(params["Code"], "CreateFunction")
         record = await self._managed.create(name, settings, code,
                                             tags=params.get("Tags") or {}, publish=publish)
-        return self._configuration(name, str(record.last_version) if publish else None)
+        if not publish:
+            return self._configuration(name, None)
+        # Lambda describes the version it published, but by the function's own ARN
+        # (UpdateFunctionCode with Publish names the version's ARN).
+        configuration = self._configuration(name, str(record.last_version))
+        configuration["FunctionArn"] = self._get_spec(name).arn
+        return configuration
 
     async def update_function_code(self, params: dict[str, Any],
                                    ctx: CallContext) -> dict[str, Any]:

@@ -38,8 +38,15 @@ class EventSourceMappingOperations:
         }
 
     async def create(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
-        ref = self._function(params["FunctionName"])
+        # Lambda looks at the source before the function.
         source = check_source(params.get("EventSourceArn"))
+        if params.get("StartingPosition") is None:
+            # A stream's mapping needs it; Lambda says so in its validation wording, but as a
+            # parameter error.
+            raise InvalidParameterValue(
+                "1 validation error detected: Value null at 'startingPosition' failed to "
+                "satisfy constraint: Member must not be null.", extra={"Type": "User"})
+        ref = self._function(params["FunctionName"])
         try:
             self._mappings.check_source(source)
         except AwsError:

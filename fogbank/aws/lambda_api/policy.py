@@ -12,6 +12,8 @@ from fogbank.types import (INVOKE_FUNCTION_URL, LATEST, FunctionPermission, Func
                            InvalidParameterValue, ResourceNotFound, partition_for)
 
 _ACCOUNT = re.compile(r"\d{12}")
+# A service principal: a host name under one of AWS's service domains.
+_SERVICE = re.compile(r"[a-z0-9][a-z0-9.-]*\.(amazonaws\.com|amazon\.com|amazonaws\.com\.cn)")
 INVOKE_FUNCTION = "lambda:InvokeFunction"
 
 
@@ -19,6 +21,12 @@ def requested_permission(params: dict[str, Any], qualifier: str | None) -> Funct
     """AddPermission's statement. Each function URL condition belongs to one action:
     FunctionUrlAuthType to lambda:InvokeFunctionUrl (Lambda's own words for a breach),
     InvokedViaFunctionUrl to lambda:InvokeFunction (the same wording, by analogy)."""
+    if qualifier == LATEST:
+        raise InvalidParameterValue("We currently do not support adding policies for $LATEST.",
+                                    extra={"Type": "User"})
+    if not _valid_principal(params["Principal"]):
+        raise InvalidParameterValue("The provided principal was invalid. Please check the "
+                                    "principal and try again.", extra={"Type": "User"})
     action = params["Action"]
     if params.get("FunctionUrlAuthType") and action != INVOKE_FUNCTION_URL:
         raise InvalidParameterValue("FunctionUrlAuthType is only supported for "
@@ -74,6 +82,12 @@ def statement_of(spec: FunctionSpec, permission: FunctionPermission) -> dict[str
     if condition:
         statement["Condition"] = condition
     return statement
+
+
+def _valid_principal(principal: str) -> bool:
+    """Everyone, an account, an ARN or a service: what principal_of can write."""
+    return (principal == "*" or _ACCOUNT.fullmatch(principal) is not None
+            or principal.startswith("arn:") or _SERVICE.fullmatch(principal) is not None)
 
 
 def principal_of(principal: str, region: str) -> Any:

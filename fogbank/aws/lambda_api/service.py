@@ -63,6 +63,9 @@ class EventQueue(Protocol):
 
 
 class LambdaService:
+    # Enums whose values Lambda lists in an order of its own when it refuses a value.
+    enum_orders = {"EventSourcePosition": ("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON")}
+
     def __init__(self, runtime: FunctionRuntime, queue: EventQueue, code_links: CodeLinks, *,
                  region: str = "us-east-1", account_id: str = "000000000000",
                  concurrency_limit: int = 1000,
@@ -249,7 +252,12 @@ class LambdaService:
 
     async def get_policy(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         ref = self._ref(params)
-        return function_policy(self._lookup(ref), ref.qualifier)
+        try:
+            spec = self._lookup(dataclasses.replace(ref, qualifier=None))
+        except ResourceNotFound:
+            raise function_not_found(ref) from None
+        # A version or alias the function lacks has no policy, as Lambda words it.
+        return function_policy(spec, ref.qualifier)
 
     async def list_tags(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         ref = tagged_function(params["Resource"], self._region, self._account_id)
