@@ -34,9 +34,9 @@ def check_configuration(document: Mapping[str, Any]) -> dict[str, Any]:
         raise errors.MalformedXML()
     period = periods[0]
     if int(retention[period]) <= 0:
+        # S3's answer names the period but not its value.
         raise errors.InvalidArgument("Default retention period must be a positive integer "
-                                     "value", ArgumentName=period,
-                                     ArgumentValue=str(retention[period]))
+                                     "value.", ArgumentName=period)
     checked["Rule"] = {"DefaultRetention": {"Mode": retention["Mode"],
                                             period: int(retention[period])}}
     return checked

@@ -16,7 +16,7 @@ from fogbank.objects import errors
 from fogbank.objects.model import ContentHeaders
 from fogbank.objects.object_lock import MODES
 
-GOVERNANCE, COMPLIANCE = MODES
+GOVERNANCE = MODES[0]
 HOLD_STATES = ("ON", "OFF")
 DAY_S = 86400
 YEAR_DAYS = 365
@@ -89,14 +89,15 @@ def check_retention(mode: str | None, until: float | None, now: float) -> None:
 
 def check_change(current: ContentHeaders, mode: str | None, until: float | None, now: float,
                  *, bypass: bool) -> None:
-    """May a version's retention become (`mode`, `until`)? Extending it or moving it from
-    GOVERNANCE to COMPLIANCE is always allowed; shortening or removing GOVERNANCE retention
-    needs the bypass; COMPLIANCE retention is never shortened, removed or weakened."""
+    """May a version's retention become (`mode`, `until`)? Extending it in its own mode is
+    always allowed; any other change to GOVERNANCE retention (shortening, removing, even
+    moving it to COMPLIANCE) needs the bypass; COMPLIANCE retention is never shortened,
+    removed or changed to another mode."""
     if not retained(current, now):
         return
-    stricter = (mode is not None and until is not None and until >= (current.lock_until or 0)
-                and (mode == COMPLIANCE or current.lock_mode == GOVERNANCE))
-    if stricter:
+    extended = (mode == current.lock_mode and until is not None
+                and until >= (current.lock_until or 0))
+    if extended:
         return
     if current.lock_mode == GOVERNANCE and bypass:
         return

@@ -135,12 +135,16 @@ def _check_expiration(expiration: Mapping[str, Any]) -> None:
         if int(expiration["Days"]) <= 0:
             raise errors.InvalidArgument("'Days' for Expiration action must be a positive integer")
     if "Date" in expiration:
-        when = expiration["Date"]
-        if isinstance(when, str):
-            when = datetime.fromisoformat(when.replace("Z", "+00:00"))
-        if (when.hour, when.minute, when.second, when.microsecond) != (0, 0, 0, 0):
-            raise errors.InvalidArgument("'Date' must be at midnight GMT", ArgumentName="Date",
-                                         ArgumentValue=when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        _check_midnight(expiration["Date"])
+
+
+def _check_midnight(when: datetime | str) -> None:
+    """An Expiration's or a Transition's Date is a day: midnight GMT."""
+    if isinstance(when, str):
+        when = datetime.fromisoformat(when.replace("Z", "+00:00"))
+    if (when.hour, when.minute, when.second, when.microsecond) != (0, 0, 0, 0):
+        raise errors.InvalidArgument("'Date' must be at midnight GMT", ArgumentName="Date",
+                                     ArgumentValue=when.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 # Storage classes S3 moves an object to only once it is 30 days old (or noncurrent that long).
@@ -156,11 +160,14 @@ def _check_noncurrent(rule: Mapping[str, Any]) -> None:
 
 
 def _check_transitions(rule: Mapping[str, Any]) -> None:
-    """The infrequent-access classes take objects 30 days old at the earliest."""
+    """A transition's Date is at midnight; the infrequent-access classes take objects 30 days
+    old at the earliest."""
     for member, days_name, action in (("Transitions", "Days", "Transition"),
                                       ("NoncurrentVersionTransitions", "NoncurrentDays",
                                        "NoncurrentVersionTransition")):
         for transition in rule.get(member) or []:
+            if "Date" in transition:
+                _check_midnight(transition["Date"])
             days, storage_class = transition.get(days_name), transition.get("StorageClass")
             if days is not None and storage_class in INFREQUENT_ACCESS and \
                     int(days) < MIN_INFREQUENT_DAYS:

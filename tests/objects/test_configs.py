@@ -119,6 +119,15 @@ async def test_lifecycle_date_not_at_midnight(engine, bucket):
     assert caught.value.message == "'Date' must be at midnight GMT"
 
 
+async def test_lifecycle_transition_date_not_at_midnight(engine, bucket):
+    with pytest.raises(errors.InvalidArgument) as caught:
+        await engine.configs.put(bucket, BucketConfig.LIFECYCLE, {"Rules": [{
+            "ID": "r", "Status": "Enabled", "Filter": {},
+            "Transitions": [{"Date": datetime(2030, 1, 1, 12, tzinfo=timezone.utc),
+                             "StorageClass": "GLACIER"}]}]})
+    assert caught.value.message == "'Date' must be at midnight GMT"
+
+
 async def test_cors_rule_matching(engine, bucket):
     await engine.configs.put(bucket, BucketConfig.CORS, CORS)
     rule = await engine.configs.cors_rule(bucket, "https://app.example", "PUT",

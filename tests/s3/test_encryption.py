@@ -86,6 +86,26 @@ def test_a_kms_key_id_without_aws_kms_is_refused(s3, bucket):
                           "key requires HTTP header x-amz-server-side-encryption : aws:kms")
 
 
+@pytest.mark.parametrize("operation, event", [("get_object", "GetObject"),
+                                              ("head_object", "HeadObject")])
+def test_a_read_naming_an_encryption_is_refused(endpoint, s3, bucket, operation, event):
+    # Only a write chooses SSE-S3 or SSE-KMS; a read that names one is a bad request.
+    s3.put_object(Bucket=bucket, Key="k", Body=b"v", ServerSideEncryption="aws:kms")
+    client = endpoint.client()
+    client.meta.events.register(f"before-call.s3.{event}", lambda params, **_: params[
+        "headers"].update({"x-amz-server-side-encryption": "aws:kms"}))
+    with pytest.raises(ClientError) as exc:
+        getattr(client, operation)(Bucket=bucket, Key="k")
+    assert error(exc)[0] == 400
+    if operation == "get_object":              # a HEAD answer has no body to name the error
+        found = exc.value.response["Error"]
+        assert (found["Code"], found["Message"], found["ArgumentName"],
+                found["ArgumentValue"]) == (
+            "InvalidArgument",
+            "x-amz-server-side-encryption header is not supported for this operation.",
+            "x-amz-server-side-encryption", "aws:kms")
+
+
 def test_an_encryption_context_that_is_not_base64_json_is_refused(s3, bucket):
     with pytest.raises(ClientError) as exc:
         s3.put_object(Bucket=bucket, Key="k", Body=b"v", ServerSideEncryption="aws:kms",

@@ -75,6 +75,16 @@ def test_lifecycle_date_not_at_midnight_names_the_date(s3: Any, bucket: str) -> 
             "ArgumentName": "Date", "ArgumentValue": "2030-01-01T12:00:00Z"})
 
 
+def test_lifecycle_transition_date_not_at_midnight_names_the_date(s3: Any, bucket: str) -> None:
+    rule = {"ID": "r", "Status": "Enabled", "Filter": {},
+            "Transitions": [{"Date": datetime(2030, 1, 1, 12, tzinfo=timezone.utc),
+                             "StorageClass": "GLACIER"}]}
+    assert error_of(lambda: s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket, LifecycleConfiguration={"Rules": [rule]})) == (400, {
+            "Code": "InvalidArgument", "Message": "'Date' must be at midnight GMT",
+            "ArgumentName": "Date", "ArgumentValue": "2030-01-01T12:00:00Z"})
+
+
 def test_lifecycle_filter_with_duplicate_tag_keys(s3: Any, bucket: str) -> None:
     tags = [{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}]
     rule = {"ID": "r", "Status": "Enabled", "Filter": {"And": {"Tags": tags}},

@@ -85,7 +85,9 @@ def test_a_retention_period_must_be_positive(s3, locked):
             "ObjectLockEnabled": "Enabled",
             "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 0}}})
     assert error(exc) == (400, "InvalidArgument",
-                          "Default retention period must be a positive integer value")
+                          "Default retention period must be a positive integer value.")
+    assert exc.value.response["Error"]["ArgumentName"] == "Days"
+    assert "ArgumentValue" not in exc.value.response["Error"]
 
 
 def test_a_versioned_bucket_can_take_object_lock(s3, bucket):

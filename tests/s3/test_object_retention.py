@@ -120,20 +120,21 @@ def test_extending_governance_needs_no_bypass(s3, locked):
     version = governed(s3, locked)
     s3.put_object_retention(Bucket=locked, Key="k", VersionId=version,
                             Retention={"Mode": "GOVERNANCE", "RetainUntilDate": later(5)})
-    s3.put_object_retention(Bucket=locked, Key="k", VersionId=version,
-                            Retention={"Mode": "COMPLIANCE", "RetainUntilDate": later(5)})
-    assert s3.get_object_retention(Bucket=locked, Key="k")["Retention"]["Mode"] == "COMPLIANCE"
+    assert s3.get_object_retention(Bucket=locked, Key="k")["Retention"]["Mode"] == "GOVERNANCE"
 
 
-def test_shortening_governance_needs_the_bypass(s3, locked):
-    version = governed(s3, locked, days=5)
-    shorter = {"Mode": "GOVERNANCE", "RetainUntilDate": later(1)}
+@pytest.mark.parametrize("days, mode, until_days", [(5, "GOVERNANCE", 1), (2, "COMPLIANCE", 5)],
+                         ids=["shortened", "made-compliance"])
+def test_changing_governance_needs_the_bypass(s3, locked, days, mode, until_days):
+    # Moving it to COMPLIANCE, stricter as it is, changes the lock's settings all the same.
+    version = governed(s3, locked, days=days)
+    changed = {"Mode": mode, "RetainUntilDate": later(until_days)}
     with pytest.raises(ClientError) as exc:
-        s3.put_object_retention(Bucket=locked, Key="k", VersionId=version, Retention=shorter)
+        s3.put_object_retention(Bucket=locked, Key="k", VersionId=version, Retention=changed)
     assert error(exc)[:2] == (403, "AccessDenied")
-    s3.put_object_retention(Bucket=locked, Key="k", VersionId=version, Retention=shorter,
+    s3.put_object_retention(Bucket=locked, Key="k", VersionId=version, Retention=changed,
                             BypassGovernanceRetention=True)
-    assert s3.get_object_retention(Bucket=locked, Key="k")["Retention"] == shorter
+    assert s3.get_object_retention(Bucket=locked, Key="k")["Retention"] == changed
 
 
 def test_removing_governance_needs_the_bypass(s3, locked):

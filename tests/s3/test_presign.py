@@ -109,6 +109,8 @@ def test_presigned_url_expiring_after_more_than_a_week(s3, v4, bucket):
     response = httpx.get(url)
     assert response.status_code == 400
     assert b"<Code>AuthorizationQueryParametersError</Code>" in response.content
+    assert (b"<Message>X-Amz-Expires must be less than a week (in seconds); that is, the given "
+            b"X-Amz-Expires must be less than 604800 seconds</Message>") in response.content
 
 
 def post_form(post, files, extra=None):

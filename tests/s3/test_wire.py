@@ -137,6 +137,25 @@ def test_cors_headers_on_an_actual_request(endpoint, s3, bucket):
     assert other.status_code == 200 and "access-control-allow-origin" not in other.headers
 
 
+def test_cors_actual_request_is_matched_by_its_request_method_header(endpoint, s3, bucket):
+    # An actual request naming Access-Control-Request-Method is matched by that method.
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [
+        {"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET"]}]})
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    url = s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "k"},
+                                    HttpMethod="PUT")
+    as_get = httpx.put(url, content=b"y", headers={
+        "Origin": "https://app.example", "Access-Control-Request-Method": "GET"})
+    assert as_get.status_code == 200
+    assert as_get.headers["access-control-allow-origin"] == "https://app.example"
+    assert as_get.headers["access-control-allow-methods"] == "GET"
+    as_put = httpx.put(url, content=b"y", headers={"Origin": "https://app.example"})
+    assert "access-control-allow-origin" not in as_put.headers
+    refused = httpx.put(url, content=b"y", headers={
+        "Origin": "https://app.example", "Access-Control-Request-Method": "DELETE"})
+    assert "access-control-allow-origin" not in refused.headers
+
+
 def test_cors_max_age_on_an_actual_request(endpoint, s3, bucket):
     # S3 repeats the rule's MaxAgeSeconds on the answer to the request itself.
     s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=CORS)

@@ -20,7 +20,7 @@ from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
 
 from fogbank.aws.protocols.rest_xml import RestXmlError, RestXmlProtocol, invalid_argument
-from fogbank.aws.s3 import anonymous, chunked, digests
+from fogbank.aws.s3 import anonymous, chunked, digests, headers as h
 from fogbank.aws.s3.addressing import is_s3_request, path_style, resource
 from fogbank.aws.s3.buckets import BucketOperations
 from fogbank.aws.s3.context import S3Call
@@ -167,6 +167,8 @@ class S3App:
             operation = self.protocol.model.operation_model("GetObjectAttributes")
         if unsigned:
             await anonymous.check(self._engine, operation.name, labels, routed.query)
+        if operation.name in h.READS_WITHOUT_SSE:
+            h.refuse_sse_header(routed.header("x-amz-server-side-encryption"))
         if not presigned and operation.name not in ANY_REGION:
             region = await self._bucket_region(labels.get("Bucket"))
             if region is not None:

@@ -47,8 +47,11 @@ class Cors:
         bucket = bucket_of(routed)
         if not origin or not bucket:
             return {}
+        # S3 matches a request that carries Access-Control-Request-Method by that method,
+        # as it would a preflight, whatever the request's own method.
+        method = routed.header("access-control-request-method") or routed.method
         try:
-            rule = await self._configs.cors_rule(bucket, origin, routed.method)
+            rule = await self._configs.cors_rule(bucket, origin, method)
         except S3Error:
             return {}                        # no such bucket: the answer says so already
         return _allow(rule, origin) if rule is not None else {}

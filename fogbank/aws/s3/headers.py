@@ -196,6 +196,19 @@ def encryption_request(params: Mapping[str, Any]) -> EncryptionRequest:
                              params.get("BucketKeyEnabled"), customer_key(params))
 
 
+# Reads whose request S3 refuses when it names an encryption (SSE-S3 or SSE-KMS): only a
+# write chooses one, and the object says which it has.
+READS_WITHOUT_SSE = frozenset({"GetObject", "HeadObject"})
+
+
+def refuse_sse_header(value: str | None) -> None:
+    """x-amz-server-side-encryption on a read: S3's 400 InvalidArgument."""
+    if value is not None:
+        raise InvalidArgument("x-amz-server-side-encryption header is not supported for this "
+                              "operation.", ArgumentName="x-amz-server-side-encryption",
+                              ArgumentValue=value)
+
+
 def encryption_members(sse: Encryption, *, customer: bool = True,
                        context: bool = False) -> dict[str, Any]:
     """How an answer says an object is encrypted: the SSE-C algorithm and key MD5 (left
