@@ -127,6 +127,10 @@ class SdkApp:
             metadata = output.pop("ResponseMetadata", {})
             answered_as = metadata.get("RequestId") or request_id
             response = protocol.response(operation, output, request_id=answered_as)
+            # A JSON service may compress what the request accepts (DynamoDB does).
+            compress = getattr(protocol, "compressed", None)
+            if compress is not None:
+                response = compress(request, response)
             if metadata.get("RequestId"):
                 response.headers["x-amzn-RequestId"] = metadata["RequestId"]
             return response

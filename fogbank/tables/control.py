@@ -18,7 +18,7 @@ from fogbank.tables.schema import (INVALID, MAX_GSIS, MAX_LSIS, TableDef, check_
                                    check_gsi_key_schema, check_key_schema, check_projection,
                                    check_stream)
 from fogbank.tables.storage import Storage, Writer, prefix_end
-from fogbank.tables.warm_throughput import raise_warm
+from fogbank.tables.warm_throughput import check_new_warm, raise_warm
 from fogbank.tables.control_checks import (check_create_table, check_tag_count, check_ttl_spec,
                                             checked_tags)
 
@@ -53,9 +53,13 @@ class ControlPlane:
 
         table = self._write(work)
         # DynamoDB answers while it creates the table; here it is ACTIVE by the next call.
-        return {"TableDescription": self._describe(
+        described = self._describe(
             table, status="CREATING", counts=False,
-            creating=[i["IndexName"] for i in table.record.get("GlobalSecondaryIndexes") or ()])}
+            creating=[i["IndexName"] for i in table.record.get("GlobalSecondaryIndexes") or ()])
+        if params.get("WarmThroughput"):
+            # A requested warm throughput is still being reached when CreateTable answers.
+            described["WarmThroughput"]["Status"] = "UPDATING"
+        return {"TableDescription": described}
 
     def table_record(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The record CreateTable would keep for `params`, checked; restores make theirs
@@ -93,9 +97,14 @@ class ControlPlane:
         check_on_demand(params.get("OnDemandThroughput"), mode, updating=False)
         if params.get("OnDemandThroughput"):
             record["OnDemandThroughput"] = updated_limits({}, params["OnDemandThroughput"])
+        check_new_warm(params.get("WarmThroughput"), mode, params.get("ProvisionedThroughput"),
+                       "table")
         raise_warm(record, mode, params.get("WarmThroughput"))
         for index in gsis:
-            raise_warm(index, mode, index.pop("WarmThroughput", None))
+            warm = index.pop("WarmThroughput", None)
+            check_new_warm(warm, mode, index.get("ProvisionedThroughput"),
+                           f"index {index['IndexName']}")
+            raise_warm(index, mode, warm)
         return record
 
     def delete_table(self, params: Mapping[str, Any]) -> dict[str, Any]:

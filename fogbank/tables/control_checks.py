@@ -97,9 +97,34 @@ def check_create_table(params: Mapping[str, Any]) -> None:
         for n, index in enumerate(params.get(field) or (), start=1):
             where = f"{field[0].lower() + field[1:]}.{n}.member"
             problems += index_problems(index, where)
+    problems += throughput_problems(params.get("ProvisionedThroughput"), "provisionedThroughput")
     found = [p for p in problems if p]
     if found:
         raise constraint_error(found)
+
+
+def index_action_problems(action: Mapping[str, Any], where: str) -> list[str | None]:
+    """A GlobalSecondaryIndexUpdates Update or Delete: it names its index, and an Update's
+    throughput, when given, both units."""
+    return [_null(action, "IndexName", where),
+            *throughput_problems(action.get("ProvisionedThroughput"),
+                                 f"{where}.provisionedThroughput")]
+
+
+def throughput_problems(throughput: Mapping[str, Any] | None, where: str) -> list[str | None]:
+    """A ProvisionedThroughput, when given, names both units, each at least 1."""
+    if throughput is None:
+        return []
+    problems: list[str | None] = []
+    for member in ("ReadCapacityUnits", "WriteCapacityUnits"):
+        value = throughput.get(member)
+        field = f"{where}.{member[0].lower() + member[1:]}"
+        if value is None:
+            problems.append(_null(throughput, member, where))
+        elif value < 1:
+            problems.append(f"Value '{value}' at '{field}' failed to satisfy constraint: "
+                            "Member must have value greater than or equal to 1")
+    return problems
 
 
 def _null(shape: Mapping[str, Any], member: str, where: str) -> str | None:
@@ -148,6 +173,8 @@ def index_problems(index: Mapping[str, Any], where: str) -> list[str | None]:
     problems.append(_null(index, "KeySchema", where))
     problems += key_schema_problems(index.get("KeySchema") or (), f"{where}.keySchema")
     problems.append(_null(index, "Projection", where))
+    problems += throughput_problems(index.get("ProvisionedThroughput"),
+                                    f"{where}.provisionedThroughput")
     kind = (index.get("Projection") or {}).get("ProjectionType")
     if kind is not None:
         problems.append(check_enum(kind, f"{where}.projection.projectionType",

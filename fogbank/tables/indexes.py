@@ -19,8 +19,14 @@ def index_space(table: TableDef, index: IndexDef) -> bytes:
     return keys.INDEX + keys.table_id_bytes(table.tid) + keys.index_id_bytes(index.number)
 
 
+# DynamoDB's limits on key attribute sizes, in bytes.
+MAX_HASH_BYTES = 2048
+MAX_RANGE_BYTES = 1024
+
+
 def check_index_keys(table: TableDef, item: Item) -> None:
-    """DynamoDB refuses a write whose index key attributes have the wrong type or are empty."""
+    """DynamoDB refuses a write whose index key attributes have the wrong type, are empty or
+    are longer than a key may be."""
     for index in table.indexes.values():
         for name, kind in index.hash + index.range:
             value = item.get(name)
@@ -37,6 +43,33 @@ def check_index_keys(table: TableDef, item: Item) -> None:
                     "secondary index key is not supported. The AttributeValue for a key "
                     "attribute cannot contain an empty string value. IndexName: "
                     f"{index.name}, IndexKey: {name}")
+        _check_key_sizes(index, item)
+
+
+def _key_size(value: Mapping[str, Any]) -> int:
+    (kind, raw), = value.items()
+    if kind == "N":
+        return 0
+    return len(raw.encode()) if isinstance(raw, str) else len(raw)
+
+
+def _check_key_sizes(index: IndexDef, item: Item) -> None:
+    """An index key is held to the base table's key limits, in DynamoDB's words: its own
+    for a partition key, the base table's for a sort key."""
+    for name, _ in index.hash:
+        value = item.get(name)
+        size = _key_size(value) if value is not None else 0
+        if size > MAX_HASH_BYTES:
+            raise ValidationException(
+                "One or more parameter values were invalid: Size limit exceeded for Index Key "
+                f"{name} Actual Size: {size} bytes Max Size: {MAX_HASH_BYTES} bytes "
+                f"IndexName: {index.name}")
+    for name, _ in index.range:
+        value = item.get(name)
+        if value is not None and _key_size(value) > MAX_RANGE_BYTES:
+            raise ValidationException(
+                "One or more parameter values were invalid: Aggregated size of all range keys "
+                f"has exceeded the size limit of {MAX_RANGE_BYTES} bytes")
 
 
 def entry_key(table: TableDef, index: IndexDef, item: Item) -> bytes | None:
@@ -72,11 +105,6 @@ def update_indexes(writer: Writer, table: TableDef, old: Item | None, new: Item 
             writer.put(new_key, records.pack(project(table, index, new)))
 
 
-# DynamoDB's limits on key attribute sizes, in bytes.
-MAX_HASH_BYTES = 2048
-MAX_RANGE_BYTES = 1024
-
-
 def _indexable(index: IndexDef, item: Item) -> bool:
     """Whether an existing item can have an entry in a new index: a key attribute of another
     type, empty or over the key size limits is left out, since it was written before the
@@ -87,11 +115,8 @@ def _indexable(index: IndexDef, item: Item) -> bool:
         value = item.get(name)
         if value is None or kind not in value:
             return False
-        if kind != "N":
-            raw = value[kind]
-            size = len(raw.encode()) if isinstance(raw, str) else len(raw)
-            if size == 0 or size > limit:
-                return False
+        if kind != "N" and not 0 < _key_size(value) <= limit:
+            return False
     return True
 
 

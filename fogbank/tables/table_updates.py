@@ -4,7 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping
 
-from fogbank.tables.control_checks import attribute_definition_problems, index_problems
+from fogbank.tables.control_checks import (attribute_definition_problems,
+                                            index_action_problems, index_problems,
+                                            throughput_problems)
 from fogbank.tables.errors import LimitExceededException, ResourceNotFoundException, ValidationException
 from fogbank.tables.on_demand import check_on_demand, updated_limits
 from fogbank.tables.schema import (INVALID, MAX_GSIS, check_billing, check_gsi_key_schema,
@@ -13,7 +15,7 @@ from fogbank.tables.update_rules import (check_index_update, check_switch_to_pro
                                          check_throughput_changes, check_together,
                                          present_changes)
 from fogbank.tables.validation import constraint_error
-from fogbank.tables.warm_throughput import raise_warm
+from fogbank.tables.warm_throughput import check_new_warm, check_warm_raise, raise_warm
 
 _CHANGES = ("ProvisionedThroughput", "BillingMode", "StreamSpecification",
             "GlobalSecondaryIndexUpdates", "SSESpecification", "ReplicaUpdates",
@@ -23,6 +25,10 @@ _GSI_ACTIONS = ("Create", "Update", "Delete")
 
 def apply_update(record: dict[str, Any], params: Mapping[str, Any], now: float) -> list[str]:
     """Changes `record` in place; returns the names of the indexes it creates."""
+    problems = [p for p in throughput_problems(params.get("ProvisionedThroughput"),
+                                               "provisionedThroughput") if p]
+    if problems:
+        raise constraint_error(problems)
     changes = present_changes(params, _CHANGES)
     # An empty GlobalSecondaryIndexUpdates list asks for nothing, as if it were absent...
     if not changes:
@@ -66,16 +72,26 @@ def apply_update(record: dict[str, Any], params: Mapping[str, Any], now: float) 
 
 def _raise_warm_figures(record: dict[str, Any], params: Mapping[str, Any],
                         updates: list[Mapping[str, Any]], mode: str) -> None:
-    """After the billing and throughput changes: the WarmThroughput figures never fall."""
+    """After the billing and throughput changes: the WarmThroughput figures never fall, and
+    a request to lower them is refused."""
+    check_warm_raise(record, mode, params.get("WarmThroughput"), "table")
     raise_warm(record, mode, params.get("WarmThroughput"))
     asked: dict[str, Mapping[str, Any]] = {}
+    created: set[str] = set()
     for change in updates:
         for action in ("Create", "Update"):
             spec = change.get(action) or {}
             if spec.get("WarmThroughput"):
                 asked[spec.get("IndexName")] = spec["WarmThroughput"]
+                if action == "Create":
+                    created.add(spec.get("IndexName"))
     for index in record.get("GlobalSecondaryIndexes", []):
-        raise_warm(index, mode, asked.get(index["IndexName"]))
+        name = index["IndexName"]
+        if name in created:
+            check_new_warm(asked[name], mode, index.get("ProvisionedThroughput"), f"index {name}")
+        else:
+            check_warm_raise(index, mode, asked.get(name), f"index {name}")
+        raise_warm(index, mode, asked.get(name))
 
 
 def _update_billing(record: dict[str, Any], params: Mapping[str, Any], mode: str,
@@ -133,9 +149,12 @@ def _check_index_updates(updates: list[Mapping[str, Any]],
     the new attributes' definitions checked with them, first, as the model orders them."""
     problems = attribute_definition_problems(definitions)
     for n, change in enumerate(updates, start=1):
-        create = change.get("Create")
-        if create is not None:
-            problems += index_problems(create, f"globalSecondaryIndexUpdates.{n}.member.create")
+        where = f"globalSecondaryIndexUpdates.{n}.member"
+        if change.get("Create") is not None:
+            problems += index_problems(change["Create"], f"{where}.create")
+        for action in ("Update", "Delete"):
+            if change.get(action) is not None:
+                problems += index_action_problems(change[action], f"{where}.{action.lower()}")
     found = [p for p in problems if p]
     if found:
         raise constraint_error(found)

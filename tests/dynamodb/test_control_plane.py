@@ -495,3 +495,81 @@ def test_create_and_update_answer_while_working_then_describe_active(ddb) -> Non
         assert {i["IndexStatus"] for i in described["GlobalSecondaryIndexes"]} == {"ACTIVE"}
     finally:
         ddb.delete_table(TableName=name)
+
+
+# ---------------------------------------------------------------- warm throughput rules
+
+_WARM_INVALID = "One or more parameter values were invalid: Requested "
+
+
+def test_warm_throughput_below_where_a_table_starts_is_refused(ddb, make_table,
+                                                               aws_error) -> None:
+    with aws_error("ValidationException", _WARM_INVALID + "WriteUnitsPerSecond for "
+                   "WarmThroughput for table is lower than initial throughput for OnDemand. "
+                   "See: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/"
+                   "on-demand-capacity-mode.html#on-demand-capacity-mode-initial"):
+        make_table(WarmThroughput={"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 3999})
+    with aws_error("ValidationException", _WARM_INVALID + "ReadUnitsPerSecond for "
+                   "WarmThroughput for table is lower than ReadCapacityUnits of "
+                   "ProvisionedThroughput"):
+        make_table(BillingMode="PROVISIONED", WarmThroughput={"ReadUnitsPerSecond": 5},
+                   ProvisionedThroughput={"ReadCapacityUnits": 10, "WriteCapacityUnits": 10})
+    with aws_error("ValidationException", prefix=_WARM_INVALID + "ReadUnitsPerSecond for "
+                   "WarmThroughput for index by-g is lower than initial throughput"):
+        make_table(attributes={"g": "S"}, GlobalSecondaryIndexes=[{
+            "IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"},
+            "WarmThroughput": {"ReadUnitsPerSecond": 100}}])
+
+
+def test_warm_throughput_cannot_be_lowered(ddb, make_table, aws_error) -> None:
+    name = make_table(attributes={"g": "S"}, GlobalSecondaryIndexes=[{
+        "IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "ALL"}}],
+        WarmThroughput={"ReadUnitsPerSecond": 24000, "WriteUnitsPerSecond": 8000})
+    with aws_error("ValidationException", _WARM_INVALID + "ReadUnitsPerSecond for "
+                   "WarmThroughput for table is lower than current WarmThroughput, decreasing "
+                   "WarmThroughput is not supported"):
+        ddb.update_table(TableName=name, WarmThroughput={"ReadUnitsPerSecond": 18000})
+    with aws_error("ValidationException", _WARM_INVALID + "WriteUnitsPerSecond for "
+                   "WarmThroughput for index by-g is lower than current WarmThroughput, "
+                   "decreasing WarmThroughput is not supported"):
+        ddb.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{"Update": {
+            "IndexName": "by-g", "WarmThroughput": {"WriteUnitsPerSecond": 100}}}])
+    # The figures it has already are accepted again.
+    ddb.update_table(TableName=name, WarmThroughput={"ReadUnitsPerSecond": 24000})
+
+
+def test_create_table_answers_a_requested_warm_throughput_as_updating(ddb) -> None:
+    name, warm = _name(), {"ReadUnitsPerSecond": 15000, "WriteUnitsPerSecond": 5000}
+    schema = {"KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+              "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]}
+    try:
+        created = ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                                   WarmThroughput=warm, **schema)["TableDescription"]
+        assert created["WarmThroughput"] == {**warm, "Status": "UPDATING"}
+    finally:
+        ddb.delete_table(TableName=name)
+
+
+@pytest.mark.parametrize("throughput, problem", [
+    ({"WriteCapacityUnits": 1}, "Value null at 'provisionedThroughput.readCapacityUnits' "
+                                "failed to satisfy constraint: Member must not be null"),
+    ({"ReadCapacityUnits": 5}, "Value null at 'provisionedThroughput.writeCapacityUnits' "
+                               "failed to satisfy constraint: Member must not be null"),
+    ({"ReadCapacityUnits": 0, "WriteCapacityUnits": 1},
+     "Value '0' at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: "
+     "Member must have value greater than or equal to 1"),
+])
+def test_provisioned_throughput_needs_both_units(raw_ddb, make_table, aws_error,
+                                                 throughput: dict, problem: str) -> None:
+    with aws_error("ValidationException", "1 validation error detected: " + problem):
+        raw_ddb.create_table(TableName=_name(), BillingMode="PROVISIONED",
+                             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                             AttributeDefinitions=[{"AttributeName": "pk",
+                                                    "AttributeType": "S"}],
+                             ProvisionedThroughput=throughput)
+    name = make_table()
+    with aws_error("ValidationException", "1 validation error detected: " + problem):
+        raw_ddb.update_table(TableName=name, BillingMode="PROVISIONED",
+                             ProvisionedThroughput=throughput)

@@ -129,6 +129,26 @@ def test_index_key_of_the_wrong_type(ddb, indexed, aws_error) -> None:
                                               "g": {"N": "1"}})
 
 
+
+def test_index_keys_are_held_to_key_size_limits(ddb, make_table, aws_error) -> None:
+    # 2048 bytes for an index's partition key, 1024 for its sort key, as for the table's own.
+    name = make_table(attributes={"g": "S", "r": "S"}, GlobalSecondaryIndexes=[
+        _gsi("by-g", "g", "r", {"ProjectionType": "ALL"})])
+    ddb.put_item(TableName=name, Item={"pk": {"S": "1"}, "g": {"S": "x" * 2048},
+                                       "r": {"S": "y" * 1024}})
+    with aws_error("ValidationException", "One or more parameter values were invalid: "
+                   "Size limit exceeded for Index Key g Actual Size: 2049 bytes Max Size: "
+                   "2048 bytes IndexName: by-g"):
+        ddb.put_item(TableName=name, Item={"pk": {"S": "2"}, "g": {"S": "x" * 2049}})
+    with aws_error("ValidationException", "One or more parameter values were invalid: "
+                   "Aggregated size of all range keys has exceeded the size limit of 1024 "
+                   "bytes"):
+        ddb.update_item(TableName=name, Key={"pk": {"S": "1"}}, UpdateExpression="SET r = :v",
+                        ExpressionAttributeValues={":v": {"S": "y" * 1025}})
+    assert "Item" not in ddb.get_item(TableName=name, Key={"pk": {"S": "2"}})
+    assert len(ddb.scan(TableName=name, IndexName="by-g")["Items"]) == 1
+
+
 def test_update_table_adds_and_removes_a_global_index(ddb, make_table) -> None:
     name = make_table()
     ddb.put_item(TableName=name, Item={"pk": {"S": "1"}, "colour": {"S": "red"}})
@@ -262,6 +282,17 @@ def _create_action(name: str, key: str) -> dict:
      "Schema:[SchemaElement: key{x:N:HASH}]"),
     ({"GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": "local"}}]},
      "ValidationException", "Cannot delete an index that is not a GlobalSecondaryIndex: local"),
+    ({"GlobalSecondaryIndexUpdates": [{"Update": {}}]}, "ValidationException",
+     "1 validation error detected: Value null at 'globalSecondaryIndexUpdates.1.member.update."
+     "indexName' failed to satisfy constraint: Member must not be null"),
+    ({"GlobalSecondaryIndexUpdates": [{"Delete": {}}]}, "ValidationException",
+     "1 validation error detected: Value null at 'globalSecondaryIndexUpdates.1.member.delete."
+     "indexName' failed to satisfy constraint: Member must not be null"),
+    ({"GlobalSecondaryIndexUpdates": [{"Update": {
+        "IndexName": "by-x", "ProvisionedThroughput": {"ReadCapacityUnits": 1}}}]},
+     "ValidationException", "1 validation error detected: Value null at "
+     "'globalSecondaryIndexUpdates.1.member.update.provisionedThroughput.writeCapacityUnits' "
+     "failed to satisfy constraint: Member must not be null"),
 ])
 def test_bad_index_updates(raw_ddb, with_local_index, aws_error, params: dict, code: str,
                            message: str) -> None:

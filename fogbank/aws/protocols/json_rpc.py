@@ -1,18 +1,20 @@
 """The JSON 1.0 / 1.1 protocol (DynamoDB, SQS-JSON, Cognito, …): one POST per call,
 the operation named by `X-Amz-Target: <targetPrefix>.<Operation>`, errors as `__type`.
 
-Request bodies may be gzip-compressed (`Content-Encoding: gzip`). A few services differ
-on the wire in ways their SDKs check; `WIRE_OPTIONS` names them per service.
+Request bodies may be gzip-compressed (`Content-Encoding: gzip`; DynamoDB also takes
+`deflate`). A few services differ on the wire in ways their SDKs check; `WIRE_OPTIONS`
+names them per service.
 """
 from __future__ import annotations
 
 import gzip
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from botocore.model import OperationModel, ServiceModel
 
+from fogbank.aws.protocols.response_compression import compressed as dynamodb_compressed
 from fogbank.aws.errors import SerializationError, UnknownOperation
 from fogbank.aws.protocols.json_errors import error_parts, error_shapes
 from fogbank.aws.protocols.shapes import dump_json, from_json, parse_json_body, to_json
@@ -31,6 +33,13 @@ class WireOptions:
     empty_output: bool = False
     # DynamoDB ignores bytes after a gzip body's last member.
     lenient_gzip_tail: bool = False
+    # DynamoDB also takes `deflate` (zlib) bodies, and answers a body it cannot decode, or an
+    # encoding it lacks, with a 500 InternalServerError rather than a client error.
+    deflate: bool = False
+    undecodable_is_internal: bool = False
+    # DynamoDB compresses a large answer as Accept-Encoding asks: (header, body) → (coding,
+    # compressed body), or None to answer as is.
+    compress: Callable[[str | None, bytes], tuple[str, bytes] | None] | None = None
 
 
 _DYNAMODB = WireOptions(
@@ -39,7 +48,8 @@ _DYNAMODB = WireOptions(
                    "SerializationException": "com.amazon.coral.service#",
                    "UnknownOperationException": "com.amazon.coral.service#",
                    "InternalFailure": "com.amazon.coral.service#"},
-    crc32=True, empty_output=True, lenient_gzip_tail=True)
+    crc32=True, empty_output=True, lenient_gzip_tail=True, deflate=True,
+    undecodable_is_internal=True, compress=dynamodb_compressed)
 WIRE_OPTIONS: dict[str, WireOptions] = {"dynamodb": _DYNAMODB, "dynamodbstreams": _DYNAMODB}
 
 
@@ -70,16 +80,22 @@ class JsonRpcProtocol:
 
     def _decoded(self, request: WireRequest) -> bytes:
         encoding = (request.header("content-encoding") or "").strip().lower()
-        if encoding == "gzip":
+        if encoding in ("", "identity"):
+            return request.body
+        if encoding == "gzip" or (encoding == "deflate" and self._options.deflate):
             try:
+                if encoding == "deflate":
+                    return _inflate(request.body)
                 return _gunzip(request.body, self._options.lenient_gzip_tail)
             except (OSError, EOFError, zlib.error) as exc:
-                raise SerializationError("Could not decompress the gzip request body") from exc
-        # DynamoDB answers an encoding it lacks with a 500; a request the caller got wrong
-        # is refused here as the caller's error, never as the server's.
-        if encoding not in ("", "identity"):
-            raise SerializationError(f"Unsupported Content-Encoding: {encoding}")
-        return request.body
+                raise self._undecodable(
+                    f"Could not decompress the {encoding} request body") from exc
+        raise self._undecodable(f"Unsupported Content-Encoding: {encoding}")
+
+    def _undecodable(self, message: str) -> AwsError:
+        if self._options.undecodable_is_internal:
+            return AwsError("Internal server error", code="InternalServerError", status=500)
+        return SerializationError(message)
 
     def response(self, operation: OperationModel, output: dict[str, Any], *,
                  request_id: str = "") -> WireResponse:
@@ -88,6 +104,16 @@ class JsonRpcProtocol:
             return self._answer(200, {"Content-Type": self._content_type}, b"")
         body = to_json(shape, output) if shape is not None else {}
         return self._answer(200, {"Content-Type": self._content_type}, dump_json(body))
+
+    def compressed(self, request: WireRequest, response: WireResponse) -> WireResponse:
+        """A successful answer compressed as the request accepts, where the service does that;
+        its CRC32 is then the compressed body's, the bytes the client receives."""
+        found = (self._options.compress(request.header("accept-encoding"), response.body)
+                 if self._options.compress is not None and response.status == 200 else None)
+        if found is None:
+            return response
+        coding, body = found
+        return self._answer(200, {**response.headers, "Content-Encoding": coding}, body)
 
     def _answer(self, status: int, headers: dict[str, str], body: bytes) -> WireResponse:
         if self._options.crc32:
@@ -117,3 +143,12 @@ def _gunzip(body: bytes, lenient_tail: bool) -> bytes:
             if not rest.startswith(b"\x1f\x8b"):
                 return bytes(out)
     return gzip.decompress(body)
+
+
+def _inflate(body: bytes) -> bytes:
+    """One zlib stream, whole: unlike gzip, nothing may follow it."""
+    stream = zlib.decompressobj()
+    out = stream.decompress(body)
+    if not stream.eof or stream.unused_data:
+        raise EOFError("truncated or trailing deflate data")
+    return out
