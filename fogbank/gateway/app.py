@@ -3,15 +3,17 @@
 One request passes these layers, each its own module: address (which API and stage, from
 the scope's host or `/_aws/execute-api/` path — see addressing.py) → route match
 (routing.py) → CORS preflight (cors.py) → the stage's throttle for the route, if it sets
-one (throttling.py) → the route's authorizer, if it has one (guard.py)
+one (throttling.py) → a REST API's resource policy, if it has one (resource_policy.py)
+→ the route's authorizer, if it has one (guard.py)
 → the API key and its usage plan, if the method requires one (usage_plans.py) → REST request
 validation, if the method has a validator (validation.py) → event (event_v1.py /
-event_v2.py) → invoke as API Gateway, which the function's policy must allow
-(invoke_sources.py), waited for up to the integration's timeout (the runtime's `wait_s`) →
-response mapping (responses.py). Gateway failures are raised as `GatewayError` and
-answered in `_respond`, the one place that turns them into responses (a REST API's
-customised gateway responses: gateway_responses.py). Body reading and
-response writing are plain ASGI: this is the hot path.
+event_v2.py; a non-proxy integration's event is the body: passthrough.py) → invoke as API
+Gateway, which the function's policy must allow (invoke_sources.py), waited for up to the
+integration's timeout (the runtime's `wait_s`) → response mapping (responses.py).
+Gateway failures are raised as `GatewayError` and answered in `_respond`, the one place
+that turns them into responses (a REST API's customised gateway responses:
+gateway_responses.py). Body reading and response writing are plain ASGI: this is the hot
+path.
 """
 from __future__ import annotations
 
@@ -27,7 +29,9 @@ from fogbank.config import DEFAULT_VIEWER_COUNTRY
 from fogbank.edge import lifespan
 from fogbank.ids import request_uuid
 from fogbank.types import AwsError, Invoker, NotPermitted, TooManyRequests, WaitExpired
-from fogbank.gateway import cors, event_v1, event_v2, gateway_responses, invoke_sources
+from fogbank.gateway import (cors, event_v1, event_v2, gateway_responses, iam_policy,
+                             invoke_sources, passthrough, resource_policy)
+from fogbank.gateway.iam_policy import method_arn
 from fogbank.gateway.addressing import Address, address_of, select_stage
 from fogbank.gateway.cloudfront import CloudFront
 from fogbank.gateway.guard import RequestGuard
@@ -201,9 +205,13 @@ class GatewayApp:
             domain_name=address.host or "localhost",
             domain_prefix=api.api_id, request_id=ids[0], extended_request_id=ids[1], time=now,
             trace=ids[2])
+        policy_allows = False
+        if api.resource_policy is not None:
+            policy_allows = self._check_policy(request, scope, match.route.authorizer_id != "")
         if match.route.authorizer_id:
             request = await self.guard.admit(request,
-                                             INTEGRATION_TIMEOUT_MS[api.protocol] / 1000)
+                                             INTEGRATION_TIMEOUT_MS[api.protocol] / 1000,
+                                             policy_allows=policy_allows)
         if match.route.api_key_required:      # after the authorizer, which may name the key
             value = (request.usage_key if api.api_key_source == AUTHORIZER
                      else _header(scope, b"x-api-key"))
@@ -215,6 +223,22 @@ class GatewayApp:
         if api.cors is not None:
             response = cors.decorate(api.cors, origin, response)
         return response, match.integration.mock is None
+
+    def _check_policy(self, request: GatewayRequest, scope: dict, authorized: bool) -> bool:
+        """Whether the REST API's resource policy allows the request; GatewayError when it
+        denies it, or says nothing of it and no authorizer may allow it instead."""
+        api = request.api
+        arn = method_arn(api.region, api.account_id, api.api_id, request.stage.name,
+                         request.method, request.route_path)
+        caller = resource_policy.Caller(request.source_ip, request.time, request.user_agent,
+                                        request.header("referer"),
+                                        scope.get("scheme") == "https")
+        verdict = resource_policy.evaluate(api.resource_policy, arn,
+                                           arn.split("/", 1)[0], caller)
+        if verdict == iam_policy.EXPLICIT_DENY or (verdict == iam_policy.IMPLICIT_DENY
+                                                   and not authorized):
+            raise resource_policy.refusal(verdict, arn, api.account_id)
+        return verdict == iam_policy.ALLOW
 
     def _throttle(self, api: Api, stage: Stage, route: Route, method: str) -> None:
         limit = stage_throttle(stage.throttles, api.protocol == REST, route.key, route.path,
@@ -232,7 +256,11 @@ class GatewayApp:
             headers = mock.headers or ((b"content-type", REST_DEFAULT_TYPE.encode()),)
             return Response(mock.status, headers, mock.body)
         v2 = integration.payload_version == "2.0"
-        event = event_v2.build_event(request) if v2 else event_v1.build_event(request)
+        if integration.responses is not None:         # non-proxy: the body is the event
+            payload = passthrough.event(request.body)
+        else:
+            payload = orjson.dumps(event_v2.build_event(request) if v2
+                                   else event_v1.build_event(request))
         name = _function_name(integration, request.stage.variables)
         timeout_ms = integration.timeout_ms or INTEGRATION_TIMEOUT_MS[request.api.protocol]
         route = request.match.route
@@ -241,7 +269,7 @@ class GatewayApp:
                                                    request.route_path)
         try:
             # The function continues the trace API Gateway handed it in X-Amzn-Trace-Id.
-            result = await self._invoke(name, orjson.dumps(event), trace_header=request.trace,
+            result = await self._invoke(name, payload, trace_header=request.trace,
                                         wait_s=timeout_ms / 1000, source=source)
         except WaitExpired:
             raise GatewayError(TIMEOUT) from None
@@ -253,6 +281,9 @@ class GatewayApp:
         except AwsError as exc:
             log.warning("API %s could not invoke %s: %s", request.api.api_id, name, exc)
             raise GatewayError(INVOKE_FAILED) from None
+        if integration.responses is not None:
+            # A function error is an answer too: its integration response says the status.
+            return passthrough.answer(integration.responses, result)
         if result.error_type == "Sandbox.Timedout":
             raise GatewayError(TIMEOUT)
         if result.function_error:

@@ -128,10 +128,13 @@ class Authorizers:
     async def lambda_grant(self, api_id: str, protocol: str, authorizer: Authorizer,
                            identity: Identity, arn: str,
                            event: Callable[[tuple[str, ...]], dict[str, Any]],
-                           timeout_s: float, source: InvokeSource | None = None) -> Grant:
+                           timeout_s: float, source: InvokeSource | None = None,
+                           policy_allows: bool = False) -> Grant:
         """The grant for a request to `arn`, or GatewayError. `event` builds the authorizer
         event from the identity source values; `source` is who API Gateway says it is to
-        the function (invoke_sources.authorizer_source)."""
+        the function (invoke_sources.authorizer_source); `policy_allows`: the API's
+        resource policy allows the request, so a policy that only fails to allow it does
+        not refuse it."""
         values = tuple(identity.value(source) for source in authorizer.identity_sources)
         if not all(values):
             raise GatewayError(UNAUTHORIZED)
@@ -158,7 +161,8 @@ class Authorizers:
                 verdict = iam_policy.evaluate(answer.policy, arn)
             except iam_policy.MalformedPolicy:
                 raise GatewayError(AUTHORIZER_FAILED) from None
-            if verdict != iam_policy.ALLOW:
+            if verdict == iam_policy.EXPLICIT_DENY or (verdict == iam_policy.IMPLICIT_DENY
+                                                       and not policy_allows):
                 raise GatewayError(_DENIALS[verdict])
         return Grant(answer.principal_id, answer.context, latency_ms,
                      usage_key=answer.usage_key)

@@ -35,8 +35,10 @@ class RequestGuard:
         self.lambdas = lambdas or Authorizers(invoke)
         self.jwts = jwts or JwtAuthorizers()
 
-    async def admit(self, req: GatewayRequest, timeout_s: float) -> GatewayRequest:
-        """`req` with its grant, or GatewayError."""
+    async def admit(self, req: GatewayRequest, timeout_s: float,
+                    policy_allows: bool = False) -> GatewayRequest:
+        """`req` with its grant, or GatewayError. `policy_allows`: the API's resource policy
+        allows the request, which then passes unless the authorizer's policy denies it."""
         api, route = req.api, req.match.route
         authorizer = api.authorizers.get(route.authorizer_id)
         if authorizer is None:
@@ -53,7 +55,7 @@ class RequestGuard:
             grant = await self.lambdas.lambda_grant(
                 api.api_id, api.protocol, authorizer, identity, arn,
                 _event_builder(req, authorizer, arn), timeout_s,
-                authorizer_source(api, route.authorizer_id))
+                authorizer_source(api, route.authorizer_id), policy_allows)
         version = req.match.integration.payload_version
         return replace(req, authorizer=grant.event_value(api.protocol, version),
                        usage_key=grant.usage_key)

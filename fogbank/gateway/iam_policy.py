@@ -29,40 +29,45 @@ def method_arn(region: str, account_id: str, api_id: str, stage: str, method: st
 
 
 @functools.lru_cache(maxsize=1024)
-def _pattern(glob: str, case_sensitive: bool = True) -> re.Pattern[str]:
+def pattern(glob: str, case_sensitive: bool = True) -> re.Pattern[str]:
     text = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob)
     return re.compile(text, 0 if case_sensitive else re.IGNORECASE)
 
 
-def _strings(value: Any, member: str) -> list[str]:
+def strings(value: Any, member: str) -> list[str]:
     items = value if isinstance(value, list) else [value]
     if not items or not all(isinstance(item, str) for item in items):
         raise MalformedPolicy(member)
     return items
 
 
-def evaluate(policy: Any, arn: str) -> str:
-    """ALLOW, EXPLICIT_DENY or IMPLICIT_DENY; MalformedPolicy when it cannot be read."""
+def statements_of(policy: Any, member: str = "policyDocument") -> list[Any]:
+    """The policy's statements (a lone one as a list); MalformedPolicy when it has none."""
     if not isinstance(policy, dict):
-        raise MalformedPolicy("policyDocument")
+        raise MalformedPolicy(member)
     statements = policy.get("Statement")
     if isinstance(statements, dict):
         statements = [statements]
     if not isinstance(statements, list) or not statements:
         raise MalformedPolicy("Statement")
+    return statements
+
+
+def evaluate(policy: Any, arn: str) -> str:
+    """ALLOW, EXPLICIT_DENY or IMPLICIT_DENY; MalformedPolicy when it cannot be read."""
     allowed = False
-    for statement in statements:
+    for statement in statements_of(policy):
         if not isinstance(statement, dict):
             raise MalformedPolicy("Statement")
         effect = statement.get("Effect")
         if effect not in ("Allow", "Deny"):
             raise MalformedPolicy("Effect")
-        actions = _strings(statement.get("Action"), "Action")
-        resources = _strings(statement.get("Resource"), "Resource")
+        actions = strings(statement.get("Action"), "Action")
+        resources = strings(statement.get("Resource"), "Resource")
         # Action names are case-insensitive in IAM; resources are not.
-        if not any(_pattern(action, False).fullmatch(_INVOKE) for action in actions):
+        if not any(pattern(action, False).fullmatch(_INVOKE) for action in actions):
             continue
-        if not any(_pattern(resource).fullmatch(arn) for resource in resources):
+        if not any(pattern(resource).fullmatch(arn) for resource in resources):
             continue
         if effect == "Deny":
             return EXPLICIT_DENY

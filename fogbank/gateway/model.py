@@ -43,16 +43,31 @@ class MockResponse:
 
 
 @dataclass(frozen=True)
+class IntegrationResponse:
+    """One integration response of a REST API's non-proxy Lambda integration: the status
+    and static headers it answers with when `pattern` (a regular expression over the
+    function's error message; "" for the default response) selects it."""
+
+    pattern: str
+    status: int
+    headers: tuple[tuple[bytes, bytes], ...] = ()
+
+
+@dataclass(frozen=True)
 class Integration:
     """Where a route sends requests: a Lambda function (proxy) or a mock answer.
 
     `function` may hold `${stageVariables.name}` references, resolved per request.
+    `responses` is set for a REST API's non-proxy Lambda integration (type AWS) without
+    mapping templates: the request body passes through as the function's event and its
+    result as the response body (passthrough.py).
     """
 
     function: str | None = None
     payload_version: str = "2.0"
     mock: MockResponse | None = None
     timeout_ms: int | None = None    # TimeoutInMillis; None: the gateway's default
+    responses: tuple[IntegrationResponse, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +211,8 @@ class Api:
     gateway_responses: Mapping[str, GatewayResponse] = field(default_factory=dict)
     validators: Mapping[str, RequestValidator] = field(default_factory=dict)
     models: Mapping[str, BodyModel] = field(default_factory=dict)
+    # REST only: the resource policy (resource_policy.py), None when the API has none
+    resource_policy: Mapping[str, Any] | None = None
 
     @property
     def root_resource_id(self) -> str:

@@ -1,10 +1,12 @@
 """An API's OpenAPI / Swagger `Body` → its routes, integrations, authorizers and CORS, as
 API Gateway imports it.
 
-Operations carry `x-amazon-apigateway-integration` (`aws_proxy` to a Lambda function, or
-`mock`); `x-amazon-apigateway-any-method` is the ANY method; the HTTP API path `$default`
-is the default route. Integration types that run no Lambda function and no mock
-(http_proxy, non-proxy aws) are not served yet: their operations are skipped and logged.
+Operations carry `x-amazon-apigateway-integration` (`aws_proxy` to a Lambda function, a
+REST API's `aws` one to Lambda without mapping templates (passthrough.py), or `mock`);
+`x-amazon-apigateway-any-method` is the ANY method; the HTTP API path `$default` is the
+default route. Integrations that run no Lambda function and no mock (http_proxy, aws to
+other services), or need mapping templates, are not served yet: their operations are
+skipped and logged.
 Authorizers are security schemes (`components.securitySchemes`, Swagger's
 `securityDefinitions`) with `x-amazon-apigateway-authorizer`; an operation's `security`
 (else the document's) names the one guarding it, with its scopes ("NONE": open). A scheme
@@ -14,16 +16,20 @@ operation uses it, so that no route it guards is ever served open. In a REST API
 security names it requires one (`Route.api_key_required`), beside any authorizer; the
 document's `x-amazon-apigateway-api-key-source` says where the key is read. A REST API's
 `x-amazon-apigateway-gateway-responses` customise its gateway responses
-(gateway_responses.py); its request validation is read by openapi_validation.py.
+(gateway_responses.py); its request validation is read by openapi_validation.py, and its
+`x-amazon-apigateway-policy` is the API's resource policy (resource_policy.py).
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
+from fogbank.gateway import passthrough, resource_policy
 from fogbank.gateway.authorizers import identity_source
 from fogbank.gateway.gateway_responses import gateway_response
+from fogbank.gateway.iam_policy import MalformedPolicy
 from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, HTTP, JWT, REQUEST, REST, TOKEN,
                                    Authorizer, BodyModel, Cors, GatewayResponse,
                                    Integration, MockResponse, RequestValidator, Route,
@@ -49,6 +55,7 @@ class Imported:
     gateway_responses: Mapping[str, GatewayResponse] = field(default_factory=dict)
     validators: Mapping[str, RequestValidator] = field(default_factory=dict)
     models: Mapping[str, BodyModel] = field(default_factory=dict)
+    resource_policy: Mapping[str, Any] | None = None
 
 
 class UnsupportedDefinition(ValueError):
@@ -117,8 +124,23 @@ def integration_from(spec: Mapping[str, Any], protocol: str) -> Integration | No
         return Integration(mock=mock_response(spec))
     uri = spec.get("uri")
     function = function_name_from_uri(uri) if isinstance(uri, str) else None
-    if kind != "aws_proxy" or function is None:
+    if function is None or kind not in ("aws_proxy", "aws") or (kind == "aws"
+                                                                and protocol != REST):
         return None
+    if kind == "aws":
+        entries = [("" if key == "default" else str(key),
+                    {"status": (value or {}).get("statusCode"),
+                     "parameters": (value or {}).get("responseParameters"),
+                     "templates": (value or {}).get("responseTemplates")})
+                   for key, value in (spec.get("responses") or {}).items()]
+        try:
+            responses = passthrough.responses(spec.get("requestTemplates"),
+                                              spec.get("passthroughBehavior"), entries)
+        except ValueError as exc:
+            log.warning("a non-proxy Lambda integration is not served: %s", exc)
+            return None
+        return Integration(function=function, payload_version="1.0", responses=responses,
+                           timeout_ms=_whole_number(spec.get("timeoutInMillis")))
     default_version = "2.0" if protocol == HTTP else "1.0"
     return Integration(function=function,
                        payload_version=str(spec.get("payloadFormatVersion", default_version)),
@@ -314,4 +336,28 @@ def _import(api_id: str, protocol: str, body: Mapping[str, Any]) -> Imported:
     return Imported(routes, integrations, cors_from(body.get("x-amazon-apigateway-cors")),
                     _strings(body.get("x-amazon-apigateway-binary-media-types")), authorizers,
                     str(body.get(_KEY_SOURCE) or "HEADER").upper(),
-                    _gateway_responses(body) if rest else {}, known_validators, known_models)
+                    _gateway_responses(body) if rest else {}, known_validators, known_models,
+                    _resource_policy(body) if rest else None)
+
+
+def _resource_policy(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """A REST API's `x-amazon-apigateway-policy` (an object, or JSON text of one)."""
+    policy = body.get("x-amazon-apigateway-policy")
+    if policy is None:
+        return None
+    policy = parse_policy(policy)
+    try:
+        resource_policy.check(policy)
+    except MalformedPolicy:
+        raise UnsupportedDefinition(resource_policy.INVALID_POLICY) from None
+    return policy
+
+
+def parse_policy(policy: Any) -> Any:
+    """A policy document given as an object or as its JSON text."""
+    if isinstance(policy, str):
+        try:
+            return json.loads(policy)
+        except ValueError:
+            raise UnsupportedDefinition(resource_policy.INVALID_POLICY) from None
+    return policy

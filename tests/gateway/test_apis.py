@@ -196,6 +196,32 @@ def test_websocket_api_is_served_to_websocket_clients_only(gateway) -> None:
     assert gateway.request("GET", gateway.url(api.physical_id, path="/")).status_code == 404
 
 
+def test_websocket_non_proxy_integration_is_named_as_not_served(gateway, caplog) -> None:
+    api = provider(gateway, "AWS::ApiGatewayV2::Api").create(
+        res("Ws", "AWS::ApiGatewayV2::Api", Name="ws", ProtocolType="WEBSOCKET",
+            RouteSelectionExpression="$request.body.action"))
+    with caplog.at_level("WARNING"):
+        provider(gateway, "AWS::ApiGatewayV2::Integration").create(
+            res("Send", "AWS::ApiGatewayV2::Integration", ApiId=api.physical_id,
+                IntegrationType="AWS", IntegrationUri=LAMBDA_URI.format("fn"),
+                RequestTemplates={"application/json": "$input.body"}))
+    assert gateway.apis.get(api.physical_id).integrations == {}
+    assert "integration Send (AWS " in caplog.text and "is not served" in caplog.text
+
+
+def test_a_stage_cache_is_named_as_not_served(gateway, deploy_sam, sam_function,
+                                               caplog) -> None:
+    gateway.runtime.handlers.update(fn=ok("fn"))
+    with caplog.at_level("WARNING"):
+        stack = deploy_sam({
+            "Api": {"Type": "AWS::Serverless::Api", "Properties": {
+                "StageName": "Prod", "CacheClusterEnabled": True, "CacheClusterSize": "0.5"}},
+            "Fn": sam_function({"Get": {"Type": "Api", "Properties": {
+                "RestApiId": {"Ref": "Api"}, "Path": "/", "Method": "get"}}})})
+    assert "stage Prod: the stage's cache (CacheClusterEnabled) is not served" in caplog.text
+    assert gateway.request("GET", gateway.url(stack.api_id("Api"), "Prod", "/")).text == "fn"
+
+
 def test_quick_create_target(gateway) -> None:
     gateway.runtime.handlers.update(fn=ok("fn"))
     api = provider(gateway, "AWS::ApiGatewayV2::Api").create(

@@ -2,7 +2,8 @@
 
 HTTP APIs: AWS::ApiGatewayV2::Api (an OpenAPI `Body`, quick create `Target`, or bare),
 ::Stage, ::Route, ::Integration, ::Authorizer, ::Deployment. REST APIs:
-AWS::ApiGateway::RestApi (a Swagger/OpenAPI `Body` or bare), ::Resource, ::Method,
+AWS::ApiGateway::RestApi (a Swagger/OpenAPI `Body` or bare; its `Policy` is enforced, see
+gateway/resource_policy.py), ::Resource, ::Method,
 ::Authorizer, ::Deployment, ::Stage (and ::GatewayResponse, ::RequestValidator, ::Model in
 rest_api_checks.py). WebSocket
 APIs: AWS::ApiGatewayV2::Api with `ProtocolType: WEBSOCKET` and the same ::Route (route keys
@@ -23,6 +24,7 @@ entries and an API keeps the entries others added.
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 from typing import Any, Mapping
@@ -32,7 +34,7 @@ from fogbank.deploy.intrinsics import as_flag
 from fogbank.gateway import ApiRegistry
 from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, DEFAULT_STAGE, EDGE, HTTP, REQUEST,
                                    REST, TOKEN, WEBSOCKET, Api, Authorizer, Integration,
-                                   RestResource, Route, Stage, stable_id)
+                                   IntegrationResponse, RestResource, Route, Stage, stable_id)
 from fogbank.types import function_name_from_uri
 from fogbank.deploy.providers.api_parts import PartProvider, own_id, required, without_key
 from fogbank.deploy.providers.throttles import throttle_of
@@ -42,10 +44,14 @@ from fogbank.deploy.providers.rest_api_checks import (GatewayResponseProvider, M
                                                       method_validation)
 from fogbank.gateway.throttling import ALL, ALL_PATHS, Throttle, rest_key
 from fogbank.gateway.usage_plans import AUTHORIZER, HEADER
+from fogbank.gateway import passthrough, resource_policy
+from fogbank.gateway.iam_policy import MalformedPolicy
 from fogbank.gateway.openapi import (Imported, UnsupportedDefinition, cors_from,
                                      identity_sources, import_body, jwt_authorizer,
-                                     lambda_authorizer, mock_response)
+                                     lambda_authorizer, mock_response, parse_policy)
 from fogbank.types import Deployed, Resource
+
+log = logging.getLogger(__name__)
 
 
 def _merge(api: Api, old: Imported, new: Imported) -> Api:
@@ -62,7 +68,7 @@ def _merge(api: Api, old: Imported, new: Imported) -> Api:
                    validators=swap(api.validators, old.validators, new.validators),
                    models=swap(api.models, old.models, new.models),
                    cors=new.cors, binary_media_types=new.binary_media_types,
-                   api_key_source=new.api_key_source)
+                   api_key_source=new.api_key_source, resource_policy=new.resource_policy)
 
 
 # ------------------------------------------------------------------ the APIs themselves
@@ -201,7 +207,8 @@ class RestApiProvider(_ApiProvider):
             raise TemplateError(f"Resource {res.logical_id}: ApiKeySourceType {source} is not "
                                 f"{HEADER} or {AUTHORIZER}")
         return replace(imported, api_key_source=source, binary_media_types=tuple(
-            dict.fromkeys([*imported.binary_media_types, *types])))
+            dict.fromkeys([*imported.binary_media_types, *types])),
+            resource_policy=_policy(res, imported.resource_policy))
 
     def _apply(self, old: Resource | None, new: Resource) -> Deployed:
         endpoint_type = _endpoint_type(new)      # refused before anything is registered
@@ -213,6 +220,22 @@ class RestApiProvider(_ApiProvider):
     def _attributes(self, api_id: str) -> dict[str, Any]:
         root = stable_id(api_id, "/")
         return {"RestApiId": api_id, "RootResourceId": root}
+
+
+def _policy(res: Resource, imported: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """The RestApi's resource policy: its `Policy` (an object or JSON text), which replaces
+    the one its definition carries."""
+    policy = res.properties.get("Policy")
+    if policy is None:
+        return imported
+    try:
+        policy = parse_policy(policy)
+        resource_policy.check(policy)
+    except (UnsupportedDefinition, MalformedPolicy):
+        # API Gateway's refusal, which CloudFormation reports as the resource's failure.
+        raise TemplateError(f"Resource {res.logical_id}: {resource_policy.INVALID_POLICY}"
+                            ) from None
+    return policy
 
 
 def _expect_type(res: Resource, path: str, value: Any, kind: type) -> None:
@@ -296,6 +319,14 @@ class RestStageProvider(_StageProvider):
     api_property = "RestApiId"
     variables_property = "Variables"
 
+    def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
+        if as_flag(res.properties.get("CacheClusterEnabled")):
+            # Responses are never cached: each request reaches the integration.
+            log.warning("API %s stage %s: the stage's cache (CacheClusterEnabled) is not "
+                        "served; every request reaches its integration", api.api_id,
+                        physical_id)
+        return super().with_(api, res, physical_id)
+
     def throttles(self, res: Resource) -> dict[str, Throttle]:
         """MethodSettings by ResourcePath ("/~1items", "/*") and HttpMethod ("GET", "*")."""
         entries = res.properties.get("MethodSettings") or []
@@ -364,7 +395,12 @@ class HttpIntegrationProvider(PartProvider):
                 raise TemplateError(f"Resource {res.logical_id}: IntegrationType {kind} with "
                                     f"IntegrationUri {uri or '(none)'} is not supported; "
                                     f"Fogbank serves AWS_PROXY integrations to Lambda")
-            return api                 # a WebSocket API's non-Lambda integration: not served
+            # A WebSocket API's non-proxy or non-Lambda integration is not served (no
+            # mapping templates yet): its routes answer as unmatched ones, so say so.
+            log.warning("API %s: integration %s (%s %s) is not served: Fogbank serves "
+                        "AWS_PROXY integrations to Lambda", api.api_id, res.logical_id, kind,
+                        uri or "(no IntegrationUri)")
+            return api
         version = str(res.properties.get("PayloadFormatVersion") or "1.0")
         integration = Integration(function=function, payload_version=version,
                                   timeout_ms=timeout_ms)
@@ -560,8 +596,9 @@ class RestResourceProvider(PartProvider):
 
 
 class RestMethodProvider(PartProvider):
-    """HttpMethod on ResourceId with an AWS_PROXY (Lambda) or MOCK Integration, and the
-    request validation it asks for (rest_api_checks.py)."""
+    """HttpMethod on ResourceId with an AWS_PROXY or AWS (non-proxy, see
+    gateway/passthrough.py) Integration to Lambda, or a MOCK one, and the request validation
+    it asks for (rest_api_checks.py)."""
 
     types = ("AWS::ApiGateway::Method",)
     api_property = "RestApiId"
@@ -594,13 +631,15 @@ class RestMethodProvider(PartProvider):
                                     f"{uri or '(none)'} is not a Lambda function's "
                                     f"invocation URI; Fogbank serves AWS_PROXY integrations "
                                     f"to Lambda and MOCK")
-            if kind != "AWS_PROXY":
+            if kind not in ("AWS_PROXY", "AWS") or function is None:
                 raise TemplateError(f"Resource {res.logical_id}: Integration Type "
                                     f"{kind or '(none)'} is not supported; Fogbank serves "
-                                    f"AWS_PROXY integrations to Lambda and MOCK")
+                                    f"AWS_PROXY and AWS integrations to Lambda and MOCK")
             integration = Integration(function=function, payload_version="1.0",
                                       timeout_ms=_timeout_ms(res, REST,
-                                                             spec.get("TimeoutInMillis")))
+                                                             spec.get("TimeoutInMillis")),
+                                      responses=_passthrough(res, spec) if kind == "AWS"
+                                      else None)
         path = api.resource_path(str(required(res, "ResourceId")))
         route = _guarded(res, Route(ANY if method == ANY else method, path, physical_id,
                                     api_key_required=as_flag(res.properties.get("ApiKeyRequired"))),
@@ -612,6 +651,19 @@ class RestMethodProvider(PartProvider):
     def without(self, api: Api, res: Resource, physical_id: str) -> Api:
         return replace(api, routes=without_key(api.routes, physical_id),
                        integrations=without_key(api.integrations, physical_id))
+
+
+def _passthrough(res: Resource, spec: Mapping[str, Any]) -> tuple[IntegrationResponse, ...]:
+    """A Method's non-proxy Lambda integration's responses (gateway/passthrough.py)."""
+    entries = [(str(entry.get("SelectionPattern") or ""),
+                {"status": entry.get("StatusCode"), "parameters": entry.get("ResponseParameters"),
+                 "templates": entry.get("ResponseTemplates")})
+               for entry in spec.get("IntegrationResponses") or []]
+    try:
+        return passthrough.responses(spec.get("RequestTemplates"),
+                                     spec.get("PassthroughBehavior"), entries)
+    except ValueError as exc:
+        raise TemplateError(f"Resource {res.logical_id}: {exc}") from None
 
 
 class RestDeploymentProvider(PartProvider):
