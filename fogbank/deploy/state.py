@@ -6,12 +6,11 @@ leaves either the previous or the next state, never half of one.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from fogbank.durable_files import replace_file
 from fogbank.types import AwsError, Deployed, Resource
 
 STATE_FILE = "stack.json"
@@ -72,13 +71,4 @@ class StateStore:
             "outputs": dict(state.outputs), "created": state.created, "updated": state.updated,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".stack-", suffix=".json", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(document, f, indent=1, default=str)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        replace_file(self.path, json.dumps(document, indent=1, default=str).encode())

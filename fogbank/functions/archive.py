@@ -19,6 +19,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from fogbank.durable_files import fsync_dir
+
 from fogbank.types import InvalidParameterValue
 
 # Lambda's limit on a function's code and layers, unzipped.
@@ -107,22 +109,3 @@ def install(data: bytes, final: Path) -> None:
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     fsync_dir(final.parent)
-
-
-def replace_file(path: Path, data: bytes) -> None:
-    """Write `path` whole or not at all: a fsynced sibling, renamed over it."""
-    partial = path.with_name(f".partial-{path.name}")
-    with open(partial, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(partial, path)
-    fsync_dir(path.parent)
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

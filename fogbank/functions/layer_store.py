@@ -12,7 +12,8 @@ import logging
 import shutil
 from pathlib import Path
 
-from fogbank.functions.archive import fsync_dir, install, replace_file
+from fogbank.durable_files import fsync_dir, replace_file
+from fogbank.functions.archive import install
 from fogbank.functions.layer_records import LayerRecord
 
 log = logging.getLogger(__name__)

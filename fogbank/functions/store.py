@@ -16,7 +16,8 @@ import shutil
 import uuid
 from pathlib import Path
 
-from fogbank.functions.archive import Package, fsync_dir, install, replace_file
+from fogbank.durable_files import fsync_dir, replace_file
+from fogbank.functions.archive import Package, install
 from fogbank.functions.records import FunctionRecord
 
 log = logging.getLogger(__name__)

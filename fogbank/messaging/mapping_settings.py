@@ -8,7 +8,6 @@ are refused rather than ignored.
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import replace
 from typing import Any, Mapping
@@ -16,9 +15,9 @@ from typing import Any, Mapping
 from fogbank.functions.settings import in_range
 from fogbank.messaging.filter_patterns import InvalidFilterPattern, compile_filters
 from fogbank.messaging.stream_mappings import StreamMapping
+from fogbank.tables.streams import STREAM_ARN
 from fogbank.types import InvalidParameterValue
 
-STREAM_ARN = re.compile(r"arn:[^:/]+:dynamodb:[^:/]+:[^:/]+:table/[^/]+/stream/[^/]+")
 POSITIONS = ("TRIM_HORIZON", "LATEST")
 RESPONSE_TYPES = ("ReportBatchItemFailures",)
 # Setting → (StreamMapping field, request member, low, high); defaults are StreamMapping's.

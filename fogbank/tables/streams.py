@@ -37,7 +37,7 @@ MAX_LIST_LIMIT = 100               # ListStreams' streams, DescribeStream's shar
 MAX_RECORDS_LIMIT = 1000           # GetRecords' records
 # A stream ARN's shape: a table ARN, "/stream/", the stream's label. One that does not have
 # it is refused as invalid; one that has it but names no stream is not found.
-_STREAM_ARN = re.compile(r"arn:[^:/]+:dynamodb:[^:/]+:[^:/]+:table/[^/]+/stream/[^/]+")
+STREAM_ARN = re.compile(r"arn:[^:/]+:dynamodb:[^:/]+:[^:/]+:table/[^/]+/stream/[^/]+")
 TRIMMED = "The data you are trying to access has been trimmed."
 
 
@@ -271,7 +271,7 @@ class StreamsApi:
 
 
 def _check_arn(arn: str) -> None:
-    if not _STREAM_ARN.fullmatch(arn):
+    if not STREAM_ARN.fullmatch(arn):
         raise ValidationException("Invalid StreamArn")
 
 

@@ -13,6 +13,8 @@ import uuid
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from fogbank.durable_files import fsync_dir
+
 _ID = re.compile(r"[0-9a-f]{32}")
 _IOV_MAX = 512
 
@@ -44,9 +46,9 @@ class FileBodyWriter:
             os.rename(self._tmp, final)
         except FileNotFoundError:              # the first body of its fan-out directory
             final.parent.mkdir(parents=True, exist_ok=True)
-            _fsync_dir(final.parent.parent)
+            fsync_dir(final.parent.parent)
             os.rename(self._tmp, final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
         return self._id
 
     def discard(self) -> None:
@@ -85,11 +87,3 @@ class FileBodies:
             for name in os.listdir(self.root / fan):
                 if _ID.fullmatch(name):
                     yield name
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
