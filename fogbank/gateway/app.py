@@ -7,9 +7,10 @@ one (throttling.py) → a REST API's resource policy, if it has one (resource_po
 → the route's authorizer, if it has one (guard.py)
 → the API key and its usage plan, if the method requires one (usage_plans.py) → REST request
 validation, if the method has a validator (validation.py) → event (event_v1.py /
-event_v2.py; a non-proxy integration's event is the body: passthrough.py) → invoke as API
-Gateway, which the function's policy must allow (invoke_sources.py), waited for up to the
-integration's timeout (the runtime's `wait_s`) → response mapping (responses.py).
+event_v2.py; a non-proxy integration's event is mapped by its templates: templates.py) →
+invoke as API Gateway, which the function's policy must allow (invoke_sources.py), waited
+for up to the integration's timeout (the runtime's `wait_s`) → response mapping
+(responses.py; a non-proxy integration's: templates.py).
 Gateway failures are raised as `GatewayError` and answered in `_respond`, the one place
 that turns them into responses (a REST API's customised gateway responses:
 gateway_responses.py). Body reading and response writing are plain ASGI: this is the hot
@@ -30,7 +31,7 @@ from fogbank.edge import lifespan
 from fogbank.ids import request_uuid
 from fogbank.types import AwsError, Invoker, NotPermitted, TooManyRequests, WaitExpired
 from fogbank.gateway import (cors, event_v1, event_v2, gateway_responses, iam_policy,
-                             invoke_sources, passthrough, resource_policy)
+                             invoke_sources, resource_policy, templates)
 from fogbank.gateway.iam_policy import method_arn
 from fogbank.gateway.addressing import Address, address_of, select_stage
 from fogbank.gateway.cloudfront import CloudFront
@@ -38,8 +39,8 @@ from fogbank.gateway.guard import RequestGuard
 from fogbank.gateway.errors import (BAD_BINARY, BAD_BODY, BAD_PARAMETERS, EXPLICIT_DENY,
                                     FORBIDDEN, FUNCTION_ERROR, IMPLICIT_DENY, INVOKE_FAILED,
                                     MISCONFIGURED, NO_STAGE, NOT_FOUND, QUOTA_EXCEEDED,
-                                    THROTTLED, TIMEOUT, TOO_LARGE, UNAUTHORIZED, GatewayError,
-                                    error_response)
+                                    THROTTLED, TIMEOUT, TOO_LARGE, UNAUTHORIZED,
+                                    UNSUPPORTED_MEDIA_TYPE, GatewayError, error_response)
 from fogbank.gateway.model import EDGE, HTTP, REST, WEBSOCKET, Api, Integration, Route, Stage
 from fogbank.gateway.registry import ApiRegistry, LiveApi
 from fogbank.gateway.request import (MAX_BODY_BYTES, BodyTooLarge, ClientDisconnected, GatewayRequest,
@@ -61,7 +62,7 @@ INTEGRATION_TIMEOUT_MS = {REST: 29_000, HTTP: 30_000}
 # API's authorizer refusals carry no X-Amzn-Trace-Id either).
 _BEFORE_INTEGRATION = frozenset({NOT_FOUND, NO_STAGE, TOO_LARGE, UNAUTHORIZED, EXPLICIT_DENY,
                                  IMPLICIT_DENY, FORBIDDEN, QUOTA_EXCEEDED, BAD_BODY,
-                                 BAD_PARAMETERS, MISCONFIGURED})
+                                 BAD_PARAMETERS, MISCONFIGURED, UNSUPPORTED_MEDIA_TYPE})
 
 Receive = Callable[[], Awaitable[dict]]
 Send = Callable[[dict], Awaitable[None]]
@@ -256,8 +257,10 @@ class GatewayApp:
             headers = mock.headers or ((b"content-type", REST_DEFAULT_TYPE.encode()),)
             return Response(mock.status, headers, mock.body)
         v2 = integration.payload_version == "2.0"
-        if integration.responses is not None:         # non-proxy: the body is the event
-            payload = passthrough.event(request.body)
+        mapping = integration.mapping
+        if mapping is not None:                       # non-proxy: templates map the event
+            context = templates.rest_context(request)
+            payload = templates.rest_event(mapping, request, context)
         else:
             payload = orjson.dumps(event_v2.build_event(request) if v2
                                    else event_v1.build_event(request))
@@ -281,9 +284,9 @@ class GatewayApp:
         except AwsError as exc:
             log.warning("API %s could not invoke %s: %s", request.api.api_id, name, exc)
             raise GatewayError(INVOKE_FAILED) from None
-        if integration.responses is not None:
+        if mapping is not None:
             # A function error is an answer too: its integration response says the status.
-            return passthrough.answer(integration.responses, result)
+            return templates.rest_answer(mapping, result, request, context)
         if result.error_type == "Sandbox.Timedout":
             raise GatewayError(TIMEOUT)
         if result.function_error:

@@ -28,7 +28,8 @@ FORBIDDEN = "forbidden"              # no usable API key for a method that requi
 QUOTA_EXCEEDED = "quota_exceeded"    # the key's usage plan quota is spent for the period
 BAD_BODY = "bad_body"                # REST: the body fails its model (validation.py)
 BAD_PARAMETERS = "bad_parameters"    # REST: a required request parameter is missing or blank
-MISCONFIGURED = "misconfigured"      # REST: a method's validator or model is gone
+MISCONFIGURED = "misconfigured"      # REST: a method's validator, model or template fails
+UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # no mapping template, and no passthrough
 
 _HTTP_API = {
     NOT_FOUND: (404, "Not Found"),
@@ -80,6 +81,8 @@ _REST_API = {
     BAD_BODY: (400, "Invalid request body", "BadRequestException", "BAD_REQUEST_BODY"),
     BAD_PARAMETERS: (400, "Missing required request parameters", "BadRequestException",
                      "BAD_REQUEST_PARAMETERS"),
+    UNSUPPORTED_MEDIA_TYPE: (415, "Unsupported Media Type", "UnsupportedMediaTypeException",
+                             "UNSUPPORTED_MEDIA_TYPE"),
 }
 _CAPITALISED = frozenset({EXPLICIT_DENY, IMPLICIT_DENY})
 

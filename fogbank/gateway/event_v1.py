@@ -87,6 +87,12 @@ def _context(req: GatewayRequest, resource: str, stage_path: str) -> dict[str, A
     return context if req.authorizer is None else with_authorizer(context, req.authorizer)
 
 
+def request_context(req: GatewayRequest) -> dict[str, Any]:
+    """The event's requestContext, which is also a mapping template's `$context`."""
+    rest = req.api.protocol == REST
+    return _context(req, req.match.route.path, req.raw_path if rest else unquote(req.raw_path))
+
+
 def _name_order(header: tuple[str, str]) -> str:
     return header[0].lower()
 

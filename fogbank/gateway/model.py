@@ -44,13 +44,36 @@ class MockResponse:
 
 @dataclass(frozen=True)
 class IntegrationResponse:
-    """One integration response of a REST API's non-proxy Lambda integration: the status
-    and static headers it answers with when `pattern` (a regular expression over the
-    function's error message; "" for the default response) selects it."""
+    """One integration response of a non-proxy Lambda integration (templates.py): chosen
+    when `pattern` (a regular expression over the function's error message; "" for the
+    default response) matches, it answers with `status`, the method response headers
+    `parameters` map ((name, source) as configured: "'literal'",
+    "integration.response.body.x" …) and the body its template for the content type
+    renders (none: the result as it is)."""
 
     pattern: str
     status: int
-    headers: tuple[tuple[bytes, bytes], ...] = ()
+    parameters: tuple[tuple[str, str], ...] = ()
+    templates: tuple[tuple[str, str], ...] = ()      # (content type or key, template)
+    template_selection: str = ""     # WebSocket: TemplateSelectionExpression of templates
+
+
+WHEN_NO_MATCH = "WHEN_NO_MATCH"
+WHEN_NO_TEMPLATES = "WHEN_NO_TEMPLATES"
+NEVER = "NEVER"
+
+
+@dataclass(frozen=True)
+class NonProxy:
+    """How a non-proxy (type AWS) Lambda integration maps a request to its event and the
+    result to the answer (templates.py). Request templates are keyed by content type
+    (REST) or by what the WebSocket integration's `template_selection` expression selects;
+    `passthrough` is PassthroughBehavior."""
+
+    request_templates: tuple[tuple[str, str], ...] = ()
+    passthrough: str = WHEN_NO_MATCH
+    responses: tuple[IntegrationResponse, ...] = ()
+    template_selection: str = ""                 # WebSocket TemplateSelectionExpression
 
 
 @dataclass(frozen=True)
@@ -58,16 +81,15 @@ class Integration:
     """Where a route sends requests: a Lambda function (proxy) or a mock answer.
 
     `function` may hold `${stageVariables.name}` references, resolved per request.
-    `responses` is set for a REST API's non-proxy Lambda integration (type AWS) without
-    mapping templates: the request body passes through as the function's event and its
-    result as the response body (passthrough.py).
+    `mapping` is set for a non-proxy Lambda integration (type AWS): its event and answer
+    are mapped by templates (templates.py).
     """
 
     function: str | None = None
     payload_version: str = "2.0"
     mock: MockResponse | None = None
     timeout_ms: int | None = None    # TimeoutInMillis; None: the gateway's default
-    responses: tuple[IntegrationResponse, ...] | None = None
+    mapping: NonProxy | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +226,9 @@ class Api:
     endpoint_type: str = EDGE                       # REST only: EDGE, REGIONAL or PRIVATE
     route_selection_expression: str = ""            # WebSocket only
     route_responses: Mapping[str, str] = field(default_factory=dict)  # id → route id
+    # WebSocket only: integration responses by id, with the id of their integration
+    integration_responses: Mapping[str, tuple[str, IntegrationResponse]] = field(
+        default_factory=dict)
     authorizers: Mapping[str, Authorizer] = field(default_factory=dict)
     api_key_source: str = "HEADER"                  # REST only: HEADER or AUTHORIZER
     # REST only: customised gateway responses by response type, request validators by id,

@@ -2,11 +2,10 @@
 API Gateway imports it.
 
 Operations carry `x-amazon-apigateway-integration` (`aws_proxy` to a Lambda function, a
-REST API's `aws` one to Lambda without mapping templates (passthrough.py), or `mock`);
+REST API's `aws` one to Lambda with its mapping templates (templates.py), or `mock`);
 `x-amazon-apigateway-any-method` is the ANY method; the HTTP API path `$default` is the
 default route. Integrations that run no Lambda function and no mock (http_proxy, aws to
-other services), or need mapping templates, are not served yet: their operations are
-skipped and logged.
+other services) are not served yet: their operations are skipped and logged.
 Authorizers are security schemes (`components.securitySchemes`, Swagger's
 `securityDefinitions`) with `x-amazon-apigateway-authorizer`; an operation's `security`
 (else the document's) names the one guarding it, with its scopes ("NONE": open). A scheme
@@ -26,7 +25,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from fogbank.gateway import passthrough, resource_policy
+from fogbank.gateway import resource_policy, templates
 from fogbank.gateway.authorizers import identity_source
 from fogbank.gateway.gateway_responses import gateway_response
 from fogbank.gateway.iam_policy import MalformedPolicy
@@ -134,12 +133,12 @@ def integration_from(spec: Mapping[str, Any], protocol: str) -> Integration | No
                      "templates": (value or {}).get("responseTemplates")})
                    for key, value in (spec.get("responses") or {}).items()]
         try:
-            responses = passthrough.responses(spec.get("requestTemplates"),
-                                              spec.get("passthroughBehavior"), entries)
+            mapping = templates.non_proxy(spec.get("requestTemplates"),
+                                          spec.get("passthroughBehavior"), entries)
         except ValueError as exc:
             log.warning("a non-proxy Lambda integration is not served: %s", exc)
             return None
-        return Integration(function=function, payload_version="1.0", responses=responses,
+        return Integration(function=function, payload_version="1.0", mapping=mapping,
                            timeout_ms=_whole_number(spec.get("timeoutInMillis")))
     default_version = "2.0" if protocol == HTTP else "1.0"
     return Integration(function=function,

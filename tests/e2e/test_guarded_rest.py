@@ -4,25 +4,18 @@ Gateway's access-denied answer; the non-proxy method answers with the function's
 as its body, and a function error matching a selection pattern with that status."""
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Iterator
 
 import httpx
 import pytest
 
-from fogbank.testing import serving
-
-APP = Path(__file__).parent / "apps" / "guarded_rest"
+from tests.e2e.conftest import serving_app
 
 
 @pytest.fixture(scope="module")
 def apis(tmp_path_factory) -> Iterator[dict[str, str]]:
-    app_dir = tmp_path_factory.mktemp("guarded") / "guarded_rest"
-    shutil.copytree(APP, app_dir)
-    with serving(app_dir, "--no-watch") as node:
-        info = node.wait_ready()
-        yield {name: url.rstrip("/") for name, url in info["apis"].items()}
+    with serving_app(tmp_path_factory, "guarded_rest") as urls:
+        yield urls
 
 
 def test_the_policy_allows_loopback_callers(apis) -> None:

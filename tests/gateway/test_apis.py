@@ -196,17 +196,24 @@ def test_websocket_api_is_served_to_websocket_clients_only(gateway) -> None:
     assert gateway.request("GET", gateway.url(api.physical_id, path="/")).status_code == 404
 
 
-def test_websocket_non_proxy_integration_is_named_as_not_served(gateway, caplog) -> None:
+def test_websocket_integration_to_other_than_lambda_is_named_as_not_served(gateway, caplog
+                                                                           ) -> None:
     api = provider(gateway, "AWS::ApiGatewayV2::Api").create(
         res("Ws", "AWS::ApiGatewayV2::Api", Name="ws", ProtocolType="WEBSOCKET",
             RouteSelectionExpression="$request.body.action"))
     with caplog.at_level("WARNING"):
         provider(gateway, "AWS::ApiGatewayV2::Integration").create(
             res("Send", "AWS::ApiGatewayV2::Integration", ApiId=api.physical_id,
+                IntegrationType="HTTP_PROXY", IntegrationUri="https://example.com/x"))
+        # A non-proxy one to Lambda is served, with its templates (tests/websocket).
+        provider(gateway, "AWS::ApiGatewayV2::Integration").create(
+            res("Mapped", "AWS::ApiGatewayV2::Integration", ApiId=api.physical_id,
                 IntegrationType="AWS", IntegrationUri=LAMBDA_URI.format("fn"),
-                RequestTemplates={"application/json": "$input.body"}))
-    assert gateway.apis.get(api.physical_id).integrations == {}
-    assert "integration Send (AWS " in caplog.text and "is not served" in caplog.text
+                RequestTemplates={"$default": "$input.body"}))
+    (integration,) = gateway.apis.get(api.physical_id).integrations.values()
+    assert integration.mapping.request_templates == (("$default", "$input.body"),)
+    assert "integration Send (HTTP_PROXY " in caplog.text and "is not served" in caplog.text
+    assert "Mapped" not in caplog.text
 
 
 def test_a_stage_cache_is_named_as_not_served(gateway, deploy_sam, sam_function,

@@ -319,12 +319,6 @@ def test_an_unrouted_method_is_missing_authentication_token(gateway, rest_api, e
      "Integration Uri arn:aws:apigateway:us-east-1:s3:path/b/k is not a Lambda function's "
      "invocation URI"),
     ({"Type": "AWS_PROXY"}, "Integration Uri (none) is not a Lambda function's"),
-    ({"Type": "AWS", "IntegrationHttpMethod": "POST",
-      "Uri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
-             "arn:aws:lambda:us-east-1:123456789012:function:fn/invocations",
-      "RequestTemplates": {"application/json": "{}"}},
-     "a non-proxy Lambda integration's request mapping template for application/json is "
-     "not served"),
     ({"Type": "HTTP", "IntegrationHttpMethod": "POST", "Uri": "http://example.com"},
      "Integration Type HTTP is not supported"),
 ])

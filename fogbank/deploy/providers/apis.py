@@ -7,9 +7,9 @@ gateway/resource_policy.py), ::Resource, ::Method,
 ::Authorizer, ::Deployment, ::Stage (and ::GatewayResponse, ::RequestValidator, ::Model in
 rest_api_checks.py). WebSocket
 APIs: AWS::ApiGatewayV2::Api with `ProtocolType: WEBSOCKET` and the same ::Route (route keys
-such as `$connect` or `sendmessage`), ::Integration (AWS_PROXY; its TimeoutInMillis is how
-long the gateway waits), ::Stage and ::Deployment, plus ::RouteResponse (makes a route
-two-way) and ::IntegrationResponse.
+such as `$connect` or `sendmessage`), ::Integration (AWS_PROXY, or AWS with mapping
+templates; its TimeoutInMillis is how long the gateway waits), ::Stage and ::Deployment,
+plus ::RouteResponse (makes a route two-way) and ::IntegrationResponse.
 
 Authorizers: Lambda (TOKEN, REQUEST) and JWT ones are enforced (see gateway/guard.py). A
 route or method guarded by what Fogbank cannot enforce — IAM (AWS_IAM), Cognito user pools —
@@ -34,7 +34,7 @@ from fogbank.deploy.intrinsics import as_flag
 from fogbank.gateway import ApiRegistry
 from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, DEFAULT_STAGE, EDGE, HTTP, REQUEST,
                                    REST, TOKEN, WEBSOCKET, Api, Authorizer, Integration,
-                                   IntegrationResponse, RestResource, Route, Stage, stable_id)
+                                   NonProxy, RestResource, Route, Stage, stable_id)
 from fogbank.types import function_name_from_uri
 from fogbank.deploy.providers.api_parts import PartProvider, own_id, required, without_key
 from fogbank.deploy.providers.throttles import throttle_of
@@ -44,7 +44,7 @@ from fogbank.deploy.providers.rest_api_checks import (GatewayResponseProvider, M
                                                       method_validation)
 from fogbank.gateway.throttling import ALL, ALL_PATHS, Throttle, rest_key
 from fogbank.gateway.usage_plans import AUTHORIZER, HEADER
-from fogbank.gateway import passthrough, resource_policy
+from fogbank.gateway import resource_policy, templates
 from fogbank.gateway.iam_policy import MalformedPolicy
 from fogbank.gateway.openapi import (Imported, UnsupportedDefinition, cors_from,
                                      identity_sources, import_body, jwt_authorizer,
@@ -383,6 +383,9 @@ class HttpRouteProvider(PartProvider):
 
 
 class HttpIntegrationProvider(PartProvider):
+    """An integration to Lambda: AWS_PROXY, or for a WebSocket API also AWS (non-proxy,
+    mapped by its RequestTemplates: gateway/templates.py)."""
+
     types = ("AWS::ApiGatewayV2::Integration",)
 
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
@@ -390,20 +393,30 @@ class HttpIntegrationProvider(PartProvider):
         timeout_ms = _timeout_ms(res, api.protocol, res.properties.get("TimeoutInMillis"))
         uri = str(res.properties.get("IntegrationUri") or "")
         function = function_name_from_uri(uri)
-        if kind != "AWS_PROXY" or function is None:
+        served = ("AWS_PROXY", "AWS") if api.protocol == WEBSOCKET else ("AWS_PROXY",)
+        if kind not in served or function is None:
             if api.protocol == HTTP:
                 raise TemplateError(f"Resource {res.logical_id}: IntegrationType {kind} with "
                                     f"IntegrationUri {uri or '(none)'} is not supported; "
                                     f"Fogbank serves AWS_PROXY integrations to Lambda")
-            # A WebSocket API's non-proxy or non-Lambda integration is not served (no
-            # mapping templates yet): its routes answer as unmatched ones, so say so.
+            # A WebSocket API's integration to other than Lambda is not served: its routes
+            # answer as unmatched ones, so say so.
             log.warning("API %s: integration %s (%s %s) is not served: Fogbank serves "
-                        "AWS_PROXY integrations to Lambda", api.api_id, res.logical_id, kind,
-                        uri or "(no IntegrationUri)")
+                        "AWS_PROXY and AWS integrations to Lambda", api.api_id,
+                        res.logical_id, kind, uri or "(no IntegrationUri)")
             return api
         version = str(res.properties.get("PayloadFormatVersion") or "1.0")
+        mapping = None
+        if kind == "AWS":
+            props = res.properties
+            try:
+                mapping = templates.non_proxy(props.get("RequestTemplates"),
+                                              props.get("PassthroughBehavior"), [],
+                                              props.get("TemplateSelectionExpression"))
+            except ValueError as exc:
+                raise TemplateError(f"Resource {res.logical_id}: {exc}") from None
         integration = Integration(function=function, payload_version=version,
-                                  timeout_ms=timeout_ms)
+                                  timeout_ms=timeout_ms, mapping=mapping)
         return replace(api, integrations={**api.integrations, physical_id: integration})
 
     def without(self, api: Api, res: Resource, physical_id: str) -> Api:
@@ -462,8 +475,10 @@ class RouteResponseProvider(PartProvider):
 
 
 class IntegrationResponseProvider(PartProvider):
-    """An AWS_PROXY integration passes its function's result through unchanged, so its
-    integration response only needs to exist."""
+    """A WebSocket integration's response. An AWS_PROXY integration passes its function's
+    result through unchanged, so there it only needs to exist; a non-proxy one's maps the
+    result with its ResponseTemplates (gateway/templates.py). The key is `$default` or a
+    `/regular expression/` over a function error's message."""
 
     types = ("AWS::ApiGatewayV2::IntegrationResponse",)
 
@@ -471,9 +486,25 @@ class IntegrationResponseProvider(PartProvider):
         return {"IntegrationResponseId": physical_id}
 
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
-        required(res, "IntegrationId")
-        required(res, "IntegrationResponseKey")
-        return api
+        integration_id = str(required(res, "IntegrationId"))
+        key = str(required(res, "IntegrationResponseKey"))
+        pattern = "" if key == "$default" else key
+        if len(pattern) >= 2 and pattern[0] == pattern[-1] == "/":
+            pattern = pattern[1:-1]
+        props = res.properties
+        try:
+            mapping = templates.non_proxy(None, None, [(pattern, {
+                "templates": props.get("ResponseTemplates")})])
+        except ValueError as exc:
+            raise TemplateError(f"Resource {res.logical_id}: {exc}") from None
+        response = replace(mapping.responses[0], template_selection=str(
+            props.get("TemplateSelectionExpression") or ""))
+        return replace(api, integration_responses={**api.integration_responses,
+                                                   physical_id: (integration_id, response)})
+
+    def without(self, api: Api, res: Resource, physical_id: str) -> Api:
+        return replace(api, integration_responses=without_key(api.integration_responses,
+                                                              physical_id))
 
 
 def _guarded(res: Resource, route: Route, enforced: tuple[str, ...]) -> Route:
@@ -596,8 +627,8 @@ class RestResourceProvider(PartProvider):
 
 
 class RestMethodProvider(PartProvider):
-    """HttpMethod on ResourceId with an AWS_PROXY or AWS (non-proxy, see
-    gateway/passthrough.py) Integration to Lambda, or a MOCK one, and the request validation
+    """HttpMethod on ResourceId with an AWS_PROXY or AWS (non-proxy, mapped by templates:
+    gateway/templates.py) Integration to Lambda, or a MOCK one, and the request validation
     it asks for (rest_api_checks.py)."""
 
     types = ("AWS::ApiGateway::Method",)
@@ -638,7 +669,7 @@ class RestMethodProvider(PartProvider):
             integration = Integration(function=function, payload_version="1.0",
                                       timeout_ms=_timeout_ms(res, REST,
                                                              spec.get("TimeoutInMillis")),
-                                      responses=_passthrough(res, spec) if kind == "AWS"
+                                      mapping=_non_proxy(res, spec) if kind == "AWS"
                                       else None)
         path = api.resource_path(str(required(res, "ResourceId")))
         route = _guarded(res, Route(ANY if method == ANY else method, path, physical_id,
@@ -653,15 +684,16 @@ class RestMethodProvider(PartProvider):
                        integrations=without_key(api.integrations, physical_id))
 
 
-def _passthrough(res: Resource, spec: Mapping[str, Any]) -> tuple[IntegrationResponse, ...]:
-    """A Method's non-proxy Lambda integration's responses (gateway/passthrough.py)."""
+def _non_proxy(res: Resource, spec: Mapping[str, Any]) -> NonProxy:
+    """A Method's non-proxy Lambda integration: its templates and responses
+    (gateway/templates.py)."""
     entries = [(str(entry.get("SelectionPattern") or ""),
                 {"status": entry.get("StatusCode"), "parameters": entry.get("ResponseParameters"),
                  "templates": entry.get("ResponseTemplates")})
                for entry in spec.get("IntegrationResponses") or []]
     try:
-        return passthrough.responses(spec.get("RequestTemplates"),
-                                     spec.get("PassthroughBehavior"), entries)
+        return templates.non_proxy(spec.get("RequestTemplates"),
+                                   spec.get("PassthroughBehavior"), entries)
     except ValueError as exc:
         raise TemplateError(f"Resource {res.logical_id}: {exc}") from None
 

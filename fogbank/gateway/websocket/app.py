@@ -6,7 +6,8 @@ the stage's throttle for `$connect` (429) → the $connect route's REQUEST autho
 refusal answers the handshake 401, 403 or 500) → `$connect` (the handshake waits for it; a
 non-2xx result refuses it, leaving no trace) → accept, register with the `ConnectionHub` →
 one task per message: route selection (selection.py) → the stage's throttle for the
-selected route (a "Too Many Requests" frame; the function is not invoked) → invoke → a
+selected route (a "Too Many Requests" frame; the function is not invoked) → invoke (a
+non-proxy integration's event and reply are mapped by its templates: templates.py) → a
 reply for two-way routes → on close, from either side,
 `$disconnect` with the close code and reason. An integration that has not answered within
 its timeout (its TimeoutInMillis, else the limits' default: 29 s, API Gateway's) gets the
@@ -27,12 +28,12 @@ from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qsl
 
 from fogbank.connections import Connection, ConnectionHub
-from fogbank.types import AwsError, Invoker, NotPermitted, WaitExpired
+from fogbank.types import AwsError, InvokeResult, Invoker, NotPermitted, WaitExpired
 from fogbank.gateway.addressing import address_of
 from fogbank.gateway.authorizers import Authorizers, Identity
 from fogbank.gateway.errors import AUTHORIZER_FAILED, GatewayError, websocket_refusal
 from fogbank.gateway.iam_policy import method_arn
-from fogbank.gateway import invoke_sources
+from fogbank.gateway import invoke_sources, templates, vtl
 from fogbank.gateway.model import WEBSOCKET, Api
 from fogbank.gateway.registry import ApiRegistry
 from fogbank.gateway.throttling import TokenBuckets, stage_throttle
@@ -195,10 +196,12 @@ class WebSocketGateway:
                                      tuple(parse_qsl(scope.get("query_string", b"").decode(
                                          "latin-1"), keep_blank_values=True)))
         try:
-            payload = await self._call(api, info.stage, target, event)
+            result = await self._call(api, info.stage, target, event)
         except _IntegrationFailed as failed:
             raise _failed_connect(failed) from None
-        status, subprotocol = replies.connect_status(payload)
+        if target.integration.mapping is not None:
+            return None               # a non-proxy result says nothing of the handshake
+        status, subprotocol = replies.connect_status(result.payload)
         if status is None:
             raise _failed_connect(_IntegrationFailed(replies.INTERNAL_ERROR))
         if not 200 <= status < 300:
@@ -246,15 +249,15 @@ class WebSocketGateway:
         event = events.message_event(info, delivery, new_id(), target.route.key, body,
                                      is_base64)
         try:
-            payload = await self._call(live.api, info.stage, target, event)
+            result = await self._call(live.api, info.stage, target, event)
+            reply = (replies.route_reply(result.payload) if target.integration.mapping is None
+                     else self._mapped_reply(live.api, info.stage, target, event, result))
         except _IntegrationFailed as failed:
             await self._reply(session, replies.gateway_error(
                 failed.message, info.connection_id, delivery.request_id))
             return
-        if target.two_way:
-            reply = replies.route_reply(payload)
-            if reply is not None:
-                await self._reply(session, reply)
+        if target.two_way and reply is not None:
+            await self._reply(session, reply)
 
     def _admits(self, api: Api, stage: str, route_key: str) -> bool:
         """False when the stage throttles `route_key` (its RouteSettings, else the stage's
@@ -277,15 +280,24 @@ class WebSocketGateway:
                 pass                  # nobody is left to tell
 
     async def _call(self, api: Api, stage: str, target: Target, event: dict[str, Any]
-                    ) -> bytes:
-        """The function's result, or _IntegrationFailed."""
+                    ) -> InvokeResult:
+        """The function's result, or _IntegrationFailed. A proxy integration's function
+        gets `event`; a non-proxy one's what its templates make of it."""
         name = target.integration.function or ""
         timeout_ms = target.integration.timeout_ms
         timeout_s = self.limits.integration_timeout_s if timeout_ms is None else timeout_ms / 1000
         key = target.route.key
+        mapping = target.integration.mapping
+        if mapping is None:
+            payload = json.dumps(event, separators=(",", ":")).encode()
+        else:
+            try:
+                payload = templates.websocket_event(mapping, event.get("body"),
+                                                    *_template_inputs(api, stage, event))
+            except GatewayError:
+                raise _IntegrationFailed(replies.INTERNAL_ERROR) from None
         try:
-            result = await self._invoke(name, json.dumps(event, separators=(",", ":")).encode(),
-                                        wait_s=timeout_s,
+            result = await self._invoke(name, payload, wait_s=timeout_s,
                                         source=invoke_sources.route_source(api, stage, key))
         except WaitExpired:
             raise _IntegrationFailed(replies.TIMED_OUT) from None
@@ -301,7 +313,19 @@ class WebSocketGateway:
             raise _IntegrationFailed(replies.INTERNAL_ERROR) from None
         if result.function_error:
             raise _IntegrationFailed(replies.INTERNAL_ERROR)
-        return result.payload
+        return result
+
+    def _mapped_reply(self, api: Api, stage: str, target: Target, event: dict[str, Any],
+                      result: InvokeResult) -> str | None:
+        """A non-proxy route's reply: the result as its integration response maps it."""
+        mapping = target.integration.mapping
+        assert mapping is not None
+        try:
+            reply = templates.websocket_reply(mapping, result,
+                                              *_template_inputs(api, stage, event))
+        except GatewayError:
+            raise _IntegrationFailed(replies.INTERNAL_ERROR) from None
+        return reply or None
 
     async def _reply(self, session: _Session, data: str | bytes) -> None:
         key = "text" if isinstance(data, str) else "bytes"
@@ -372,6 +396,17 @@ class WebSocketGateway:
             self._sweeper = None
         for cid in list(self._sessions):
             await self.close(cid, 1001, "Going away")
+
+
+def _template_inputs(api: Api, stage: str, event: dict[str, Any]
+                     ) -> tuple[dict[str, dict[str, str]], vtl.JavaMap, dict[str, str]]:
+    """`$input.params()`, `$context` and `$stageVariables` of a mapping template, from the
+    event a proxy integration would get (a $connect's headers and query string)."""
+    params = {"header": dict(event.get("headers") or {}),
+              "querystring": dict(event.get("queryStringParameters") or {})}
+    settings = api.stages.get(stage)
+    return (params, vtl.java_value(event["requestContext"]),
+            dict(settings.variables) if settings is not None else {})
 
 
 def _failed_connect(failed: _IntegrationFailed) -> _Refused:

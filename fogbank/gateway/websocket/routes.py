@@ -5,7 +5,7 @@ the definition object itself is the cache key).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 from fogbank.gateway.model import Api, Integration, Route
@@ -20,6 +20,16 @@ class Target:
     two_way: bool                 # the route has a route response: the client gets the result
 
 
+def _with_responses(api: Api, integration_id: str, integration: Integration) -> Integration:
+    """A non-proxy integration with its integration responses (separate resources), the
+    default one last."""
+    if integration.mapping is None:
+        return integration
+    found = sorted((response for owner, response in api.integration_responses.values()
+                    if owner == integration_id), key=lambda r: r.pattern == "")
+    return replace(integration, mapping=replace(integration.mapping, responses=tuple(found)))
+
+
 def compile_routes(api: Api) -> Mapping[str, Target]:
     answered = set(api.route_responses.values())
     table: dict[str, Target] = {}
@@ -27,6 +37,7 @@ def compile_routes(api: Api) -> Mapping[str, Target]:
         integration = api.integrations.get(route.integration_id)
         if route.method or integration is None or integration.function is None:
             continue              # an HTTP-shaped key, or not integrated yet
+        integration = _with_responses(api, route.integration_id, integration)
         two_way = bool(route.response_selection) or route_id in answered
         table[route.path] = Target(route, integration, two_way)
     return table
