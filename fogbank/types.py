@@ -53,6 +53,11 @@ class TooManyRequests(AwsError):
     sender_fault = True
 
 
+class NoReservedConcurrency(TooManyRequests):
+    """The throttle of a function whose reserved concurrency is 0: a caller sees a throttle
+    like any other, but the async queue does not retry it (it will never run)."""
+
+
 # ---------------------------------------------------------------- functions (runtime)
 
 LATEST = "$LATEST"      # the unpublished version of a function, the one its code edits change

@@ -17,7 +17,7 @@ from botocore.model import ServiceModel
 from fogbank.aws.errors import IncompleteSignature, InternalFailure, UnknownOperation, UnsupportedService
 from fogbank.aws.protocols import WireProtocol, protocol_for
 from fogbank.aws.protocols.shapes import dump_json
-from fogbank.aws.protocols.validation import EnumOrders, validate
+from fogbank.aws.protocols.validation import EnumOrders, Opaque, Patterns, validate
 from fogbank.aws.service import ADDRESSED_API, ApiAddress, CallContext, SdkService
 from fogbank.aws.services import recognise
 from fogbank.aws.sigv4 import CredentialScope, credential_scope
@@ -34,6 +34,8 @@ class Endpoint:
     service: SdkService
     protocol: WireProtocol
     enum_orders: EnumOrders
+    patterns: Patterns
+    opaque: Opaque
 
 
 class SdkApp:
@@ -49,7 +51,9 @@ class SdkApp:
             # Loaded once per service: parsing a model takes tens of milliseconds.
             model = ServiceModel(loader.load_service_model(name, "service-2"), name)
             self._endpoints[name] = Endpoint(service, protocol_for(model),
-                                             getattr(service, "enum_orders", {}))
+                                             getattr(service, "enum_orders", {}),
+                                             getattr(service, "patterns", {}),
+                                             getattr(service, "opaque_shapes", {}))
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] == "lifespan":
@@ -115,7 +119,8 @@ class SdkApp:
                 raise signature_error
             operation, labels = protocol.match(request)
             params = protocol.parse(operation, request, labels)
-            validate(operation.input_shape, params, endpoint.enum_orders)
+            validate(operation.input_shape, params, endpoint.enum_orders, endpoint.patterns,
+                     endpoint.opaque)
             handler = endpoint.service.operations.get(operation.name)
             if handler is None:
                 raise UnsupportedService(f"Operation {operation.name} of service "

@@ -42,6 +42,9 @@ class SdkService(Protocol):
     """Served under its botocore model name: `SdkApp({"lambda": service})`.
 
     A service may also have `enum_orders` (enum shape name → its values in the order the
-    service prints them in a validation error) where that is not its model's order."""
+    service prints them in a validation error) where that is not its model's order, and
+    `patterns` ((input shape name, member) → the pattern the service checks and prints)
+    where that is not its model's, and `opaque_shapes` (structure shape name → the Java
+    class the service prints as `class@hash` where it prints a list's values)."""
 
     operations: Mapping[str, Handler]      # botocore operation name → handler

@@ -5,6 +5,8 @@ Lambda's error handling as the function's EventInvokeConfig sets it.
   configured delays; a throttle or a service error is retried, spaced the same way, for as
   long as the event is younger than MaximumEventAgeInSeconds (default 6 hours).
 - An event older than its maximum age is not run again.
+- A function whose reserved concurrency is 0 never runs: its events go to the OnFailure
+  destination at once, without retries, with the condition ZeroReservedConcurrency.
 - When an invocation ends, its invocation record goes to the OnSuccess or OnFailure
   destination (another function, invoked asynchronously in turn), with the condition
   Success, RetriesExhausted or EventAgeExceeded.
@@ -26,9 +28,11 @@ from typing import Awaitable, Callable, Sequence
 
 from fogbank.messaging.async_store import QueuedEvent, SqliteEventStore
 from fogbank.messaging.invocation_record import (EVENT_AGE_EXCEEDED, RETRIES_EXHAUSTED,
-                                                 SUCCESS, invocation_record)
+                                                 SUCCESS, ZERO_RESERVED_CONCURRENCY,
+                                                 invocation_record)
 from fogbank.types import (LATEST, AwsError, EventInvokeConfig, InvokeResult, Invoker,
-                           TooManyRequests, function_name_from_uri, partition_for)
+                           NoReservedConcurrency, TooManyRequests, function_name_from_uri,
+                           partition_for)
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +48,8 @@ class _Attempt:
     # "function": a function error, retried MaximumRetryAttempts times; "service": a
     # throttle or a service error, retried while the event is young enough; None: final.
     retry: str | None = None
+    # The condition the event ends with at once, whatever its retry settings.
+    condition: str | None = None
 
     @property
     def succeeded(self) -> bool:
@@ -179,6 +185,9 @@ class AsyncInvoker:
             # Invoke answered with.
             result = await self._invoke(event.function_name, event.payload,
                                         request_id=event.request_id)
+        except NoReservedConcurrency:
+            return _Attempt(None, "reserved concurrency is 0",
+                            condition=ZERO_RESERVED_CONCURRENCY)
         except TooManyRequests as exc:
             return _Attempt(None, f"throttled: {exc.message}", "service")
         except AwsError as exc:
@@ -195,6 +204,10 @@ class AsyncInvoker:
 
     async def _after(self, event: QueuedEvent, config: EventInvokeConfig,
                      attempt: _Attempt) -> None:
+        if attempt.condition is not None:
+            # The function was not invoked, so this attempt is not counted.
+            await self._finish(event, config, attempt.condition, event.attempts, attempt)
+            return
         attempts = event.attempts + 1
         if attempt.succeeded:
             await self._finish(event, config, SUCCESS, attempts, attempt)

@@ -12,6 +12,7 @@ from fogbank.types import InvokeResult
 SUCCESS = "Success"
 RETRIES_EXHAUSTED = "RetriesExhausted"
 EVENT_AGE_EXCEEDED = "EventAgeExceeded"
+ZERO_RESERVED_CONCURRENCY = "ZeroReservedConcurrency"
 
 
 def invocation_record(*, request_id: str, function_arn: str, condition: str, attempts: int,

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from fogbank.types import TooManyRequests
+from fogbank.types import NoReservedConcurrency, TooManyRequests
 
 
-def _throttled(reason: str) -> TooManyRequests:
-    return TooManyRequests("Rate Exceeded.", extra={"Reason": reason, "Type": "User"})
+def _throttled(reason: str, kind: type[TooManyRequests] = TooManyRequests) -> TooManyRequests:
+    return kind("Rate Exceeded.", extra={"Reason": reason, "Type": "User"})
 
 
 class ConcurrencyLimiter:
@@ -37,7 +37,8 @@ class ConcurrencyLimiter:
         reserved = self._reserved.get(name)
         if reserved is not None:
             if self._running[name] >= reserved:
-                raise _throttled("ReservedFunctionConcurrentInvocationLimitExceeded")
+                raise _throttled("ReservedFunctionConcurrentInvocationLimitExceeded",
+                                 NoReservedConcurrency if reserved == 0 else TooManyRequests)
         elif self._unreserved_running >= self._node_limit - sum(self._reserved.values()):
             raise _throttled("ConcurrentInvocationLimitExceeded")
         self._running[name] += 1

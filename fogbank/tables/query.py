@@ -244,9 +244,9 @@ class Reads:
         else:
             partition, start, end = _key_range(source, exprs.key)
         after = start_after(source, params)
-        if after is not None and not partition <= after < prefix_end(partition):
-            raise ValidationException("The provided starting key is outside query boundaries "
-                                      "based on provided conditions")
+        if after is not None:
+            _check_start_in_bounds(source, exprs.key, params["ExclusiveStartKey"], after,
+                                   partition)
         with self._parts.storage.read() as reader:
             return read_page(reader, source, start, end, after, params, exprs, select,
                              reverse=params.get("ScanIndexForward") is False)
@@ -281,6 +281,21 @@ class Reads:
                 f"correct Segment. TotalSegments: {total} Segment: {segment}")
         with self._parts.storage.read() as reader:
             return read_page(reader, source, start, end, after, params, exprs, select)
+
+
+def _check_start_in_bounds(source: Source, kc: Any, start: Mapping[str, Any], after: bytes,
+                           partition: bytes) -> None:
+    """A Query resumes only from a key its key condition selects. DynamoDB judges the sort
+    key against the condition's predicate first (a key of another partition that also fails
+    it gets that message), then the partition."""
+    if not source.multi_attribute:
+        kc = kc.arranged(source.hash_name)
+        if kc.op is not None and not kc.matches_range(start.get(source.range_name)):
+            raise ValidationException("The provided starting key does not match the range key "
+                                      "predicate")
+    if not partition <= after < prefix_end(partition):
+        raise ValidationException("The provided starting key is outside query boundaries "
+                                  "based on provided conditions")
 
 
 def _key_range(source: Source, kc: Any) -> tuple[bytes, bytes, bytes]:

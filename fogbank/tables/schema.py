@@ -212,4 +212,14 @@ def check_stream(spec: Mapping[str, Any] | None, *, updating: bool = False) -> N
 
 
 def _show(value: Any) -> str:
-    return str(value)
+    """A KeySchema as DynamoDB's Java prints it: [KeySchemaElement(attributeName=pk,
+    keyType=HASH), ...]."""
+    if not isinstance(value, list):
+        return str(value)
+
+    def field(element: Mapping[str, Any], name: str) -> str:
+        return "null" if element.get(name) is None else str(element[name])
+    return "[" + ", ".join(
+        f"KeySchemaElement(attributeName={field(k, 'AttributeName')}, "
+        f"keyType={field(k, 'KeyType')})" if isinstance(k, Mapping) else "null"
+        for k in value) + "]"

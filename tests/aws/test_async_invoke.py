@@ -14,7 +14,8 @@ from typing import Awaitable, Callable
 import pytest
 
 from fogbank.messaging import AsyncInvoker
-from fogbank.types import EventInvokeConfig, InvokeResult, ResourceNotFound, TooManyRequests
+from fogbank.types import (EventInvokeConfig, InvokeResult, NoReservedConcurrency,
+                           ResourceNotFound, TooManyRequests)
 
 WAIT_S = 30.0
 ARN = "arn:aws:lambda:us-east-1:000000000000:function"
@@ -504,6 +505,26 @@ def test_throttles_are_retried_beyond_maximum_retry_attempts(tmp_path):
     deliver(tmp_path, invoke, "fn", b"{}", lambda: records_to(invoke, "done"),
             maximum_retry_attempts=0, on_success=f"{ARN}:done")
     assert [name for name, _ in invoke.sent] == ["fn"] * 4 + ["done"]
+def test_zero_reserved_concurrency_sends_the_event_to_on_failure_without_retries(tmp_path):
+    def never_runs() -> InvokeResult:
+        raise NoReservedConcurrency("Rate Exceeded.")
+
+    invoke = script([never_runs])
+    request_id = deliver(tmp_path, invoke, "fn", b'{"order": 7}',
+                         lambda: records_to(invoke, "dlq"), on_failure=f"{ARN}:dlq",
+                         on_success=f"{ARN}:done")
+    assert [name for name, _ in invoke.sent] == ["fn", "dlq"]
+    [record] = records_to(invoke, "dlq")
+    del record["timestamp"]
+    # The function was never invoked: no attempt is counted and there is no response.
+    assert record == {
+        "version": "1.0",
+        "requestContext": {"requestId": request_id, "functionArn": f"{ARN}:fn:$LATEST",
+                           "condition": "ZeroReservedConcurrency",
+                           "approximateInvokeCount": 0},
+        "requestPayload": {"order": 7}}
+
+
 def test_failing_event_with_no_retries_reaches_its_on_failure_function(runtime, lambda_client):
     def fail(event, context):
         raise RuntimeError("nope")

@@ -290,6 +290,21 @@ def test_create_with_publish_names_version_one_by_the_functions_arn(lam):
         lam.delete_function(FunctionName=fn)
 
 
+def test_a_bare_name_over_64_characters_is_an_invalid_parameter(lam):
+    long_name = "a" * 65
+    answer = refused(create, lam=lam, FunctionName=long_name)
+    expect(answer, USER_INVALID,
+           f"1 validation error detected: Value '{long_name}' at 'functionName' failed to "
+           "satisfy constraint: Member must have length less than or equal to 64")
+    # Nothing was made, and elsewhere the longer name is only a function not found.
+    for call in (lam.get_function, lam.invoke, lam.delete_function):
+        code, message, status = refused(call, FunctionName=long_name)
+        assert (code, status) == NOT_FOUND
+        assert message.startswith(f"Function not found: {ARN}:{long_name}")
+    fn = create(lam, FunctionName="a" * 64)
+    lam.delete_function(FunctionName=fn)
+
+
 def test_deleting_latest_is_refused_before_the_function_is_looked_for(lam, name):
     message = "$LATEST version cannot be deleted without deleting the function."
     expect(refused(lam.delete_function, FunctionName=f"{ARN}:some-function:$LATEST",
@@ -328,6 +343,15 @@ def test_permission_refusals(lam, name):
     # Nothing was added by either.
     expect(refused(lam.get_policy, FunctionName=name), NOT_FOUND,
            "The resource you requested does not exist.")
+
+
+def test_a_permission_qualifier_is_held_to_lambdas_own_pattern(lam, name):
+    expect(refused(lam.add_permission, FunctionName=name,
+                   Qualifier="invalid-qualifier-with-?-char", **S3_PERMISSION),
+           ("ValidationException", 400),
+           "1 validation error detected: Value 'invalid-qualifier-with-?-char' at 'qualifier' "
+           "failed to satisfy constraint: Member must satisfy regular expression pattern: "
+           "(|[a-zA-Z0-9$_-]+)")
 
 
 def test_policy_of_a_missing_version_does_not_exist(lam, name):

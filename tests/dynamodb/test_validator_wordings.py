@@ -230,3 +230,30 @@ def test_an_empty_attribute_name_is_refused(raw_ddb, table) -> None:
     assert _message(lambda: raw_ddb.transact_write_items(
         TransactItems=[{"Put": {"TableName": table, "Item": item}}])) == "Empty attribute name"
     assert "Item" not in raw_ddb.get_item(TableName=table, Key=KEY)
+
+
+# ---------------------------------------------------------------- values echoed in a refusal
+
+def test_a_refused_list_of_structures_is_printed_as_java_prints_it(raw_ddb, table) -> None:
+    message = _message(lambda: raw_ddb.transact_get_items(TransactItems=[
+        {"Get": {"TableName": table, "Key": KEY}}] * 101))
+    one = "TransactGetItem(get=Get(key={pk=com.amazonaws.dynamodb.v20120810.AttributeValue@"
+    assert message.startswith(ENVELOPE + "Value '[" + one)
+    assert message.count(f"tableName={table}, projectionExpression=null, "
+                         "expressionAttributeNames=null))") == 101
+    assert message.endswith("]' at 'transactItems' failed to satisfy constraint: Member must "
+                            "have length less than or equal to 100")
+    assert "{'" not in message          # no Python repr
+
+
+def test_a_key_schema_of_three_elements_is_printed_by_its_fields(raw_ddb) -> None:
+    schema = [{"AttributeName": "pk", "KeyType": "HASH"},
+              {"AttributeName": "sk", "KeyType": "RANGE"},
+              {"AttributeName": "extra", "KeyType": "RANGE"}]
+    assert _message(lambda: raw_ddb.create_table(
+        TableName="three-keys", KeySchema=schema, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])) == (
+        ENVELOPE + "Value '[KeySchemaElement(attributeName=pk, keyType=HASH), "
+        "KeySchemaElement(attributeName=sk, keyType=RANGE), KeySchemaElement(attributeName="
+        "extra, keyType=RANGE)]' at 'keySchema' failed to satisfy constraint: Member must "
+        "have length less than or equal to 2")

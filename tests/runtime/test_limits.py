@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from fogbank.types import FunctionSpec, TooManyRequests
+from fogbank.types import FunctionSpec, NoReservedConcurrency, TooManyRequests
 
 SLOW = "import time\ndef handler(e, c):\n    time.sleep(1.0)\n    return 'done'\n"
 
@@ -31,6 +31,7 @@ def test_reserved_concurrency_one_throttles_the_second_concurrent_call(deploy, r
     assert err.code == "TooManyRequestsException" and err.status == 429
     assert err.message == "Rate Exceeded."
     assert err.extra == {"Reason": "ReservedFunctionConcurrentInvocationLimitExceeded", "Type": "User"}
+    assert not isinstance(err, NoReservedConcurrency)
 
 
 def test_reserved_concurrency_zero_throttles_every_call(deploy, runtime, loop):
@@ -38,6 +39,8 @@ def test_reserved_concurrency_zero_throttles_every_call(deploy, runtime, loop):
     with pytest.raises(TooManyRequests) as err:
         loop.run_until_complete(runtime.invoke("off", b"{}"))
     assert err.value.extra["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
+    # Told apart from a full reservation, so the async queue does not retry it.
+    assert isinstance(err.value, NoReservedConcurrency)
 
 
 def test_node_concurrency_throttles_across_functions(make_runtime, code, loop):

@@ -138,3 +138,46 @@ def test_start_key_from_another_partition_is_refused(table):
                                                   "boundaries based on provided conditions"):
         query(table, "pk = :p", {":p": {"S": "a"}},
               ExclusiveStartKey={"pk": {"S": "b"}, "n": {"N": "1"}})
+
+
+@pytest.mark.parametrize("cond, values, n", [
+    ("n > :v", {":v": {"N": "2"}}, "1"),
+    ("n < :v", {":v": {"N": "2"}}, "2"),            # the bound itself is outside `<`
+    ("n BETWEEN :v AND :w", {":v": {"N": "1"}, ":w": {"N": "2"}}, "10"),
+])
+def test_start_key_outside_the_sort_key_condition_is_refused(table, cond, values, n):
+    with pytest.raises(ValidationException, match="^The provided starting key does not match "
+                                                  "the range key predicate$"):
+        query(table, f"pk = :p AND {cond}", {":p": {"S": "a"}, **values},
+              ExclusiveStartKey={"pk": {"S": "a"}, "n": {"N": n}})
+
+
+def test_sort_key_predicate_is_judged_before_the_partition(table):
+    with pytest.raises(ValidationException, match="does not match the range key predicate"):
+        query(table, "pk = :p AND n > :v", {":p": {"S": "a"}, ":v": {"N": "2"}},
+              ExclusiveStartKey={"pk": {"S": "b"}, "n": {"N": "1"}})
+    with pytest.raises(ValidationException, match="outside query boundaries"):
+        query(table, "pk = :p AND n > :v", {":p": {"S": "a"}, ":v": {"N": "2"}},
+              ExclusiveStartKey={"pk": {"S": "b"}, "n": {"N": "5"}})
+
+
+def test_start_key_inside_the_sort_key_condition_resumes(table):
+    out = query(table, "pk = :p AND n >= :v", {":p": {"S": "a"}, ":v": {"N": "1"}},
+                ExclusiveStartKey={"pk": {"S": "a"}, "n": {"N": "1"}})
+    assert numbers(out) == ["2", "2.5", "10"]
+    out = query(table, "pk = :p AND n < :v", {":p": {"S": "a"}, ":v": {"N": "10"}},
+                ExclusiveStartKey={"pk": {"S": "a"}, "n": {"N": "2"}}, ScanIndexForward=False)
+    assert numbers(out) == ["1", "-1"]
+
+
+def test_start_key_outside_a_begins_with_condition_is_refused(db):
+    make_table(db, "pre", range_key="s")
+    with pytest.raises(ValidationException, match="does not match the range key predicate"):
+        db.query(TableName="pre", KeyConditionExpression="pk = :p AND begins_with(s, :b)",
+                 ExpressionAttributeValues={":p": {"S": "a"}, ":b": {"S": "ab"}},
+                 ExclusiveStartKey={"pk": {"S": "a"}, "s": {"S": "ac"}})
+    out = db.query(TableName="pre", KeyConditions={
+        "pk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "a"}]},
+        "s": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [{"S": "ab"}]}},
+        ExclusiveStartKey={"pk": {"S": "a"}, "s": {"S": "abc"}})
+    assert out["Items"] == []

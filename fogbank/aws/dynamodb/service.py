@@ -52,6 +52,9 @@ class DynamoDBService:
                    "ConditionalOperator": ("OR", "AND"),
                    "Select": ("SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES",
                               "ALL_PROJECTED_ATTRIBUTES")}
+    # DynamoDB's AttributeValue has no toString of its own: a refused list prints each as
+    # its class and identity hash.
+    opaque_shapes = {"AttributeValue": "com.amazonaws.dynamodb.v20120810.AttributeValue"}
 
     def __init__(self, engine: Any) -> None:
         self.operations = _operations(engine, DYNAMODB_OPERATIONS)

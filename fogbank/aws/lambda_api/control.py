@@ -17,7 +17,7 @@ from fogbank.aws.lambda_api.function_urls import url_configuration
 from fogbank.aws.lambda_api.destinations import checked_destinations
 from fogbank.aws.lambda_api.invoke_configs import (event_invoke_config, no_event_invoke_config,
                                                    no_function)
-from fogbank.aws.lambda_api.names import FunctionRef, resolve
+from fogbank.aws.lambda_api.names import FunctionRef, check_new_name, resolve
 from fogbank.aws.lambda_api.payload import RequestEntityTooLarge
 from fogbank.aws.lambda_api.policy import requested_permission, statement_of
 from fogbank.aws.service import CallContext, Handler
@@ -74,6 +74,7 @@ class ControlPlane:
     # ------------------------------------------------------------ functions
 
     async def create_function(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        check_new_name(params["FunctionName"])
         name = self._ref(params).name
         if params.get("PackageType") == "Image":
             raise _no_images()

@@ -31,6 +31,21 @@ class FunctionRef:
         return f"{arn}:{self.qualifier}" if self.qualifier else arn
 
 
+# A function's own name is at most 64 characters, though the model lets CreateFunction's
+# FunctionName run to 140 for the ARN forms.
+MAX_NAME = 64
+
+
+def check_new_name(given: str) -> None:
+    """CreateFunction with a bare name over the limit: Lambda reports the model's wording,
+    but as the invalid parameter a user sent, not as a validation exception."""
+    if ":" not in given and len(given) > MAX_NAME:
+        raise InvalidParameterValue(
+            f"1 validation error detected: Value '{given}' at 'functionName' failed to satisfy "
+            f"constraint: Member must have length less than or equal to {MAX_NAME}",
+            extra={"Type": "User"})
+
+
 def function_not_found(ref: FunctionRef) -> ResourceNotFound:
     return ResourceNotFound(f"Function not found: {ref.arn}", extra={"Type": "User"})
 

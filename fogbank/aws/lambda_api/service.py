@@ -65,6 +65,9 @@ class EventQueue(Protocol):
 class LambdaService:
     # Enums whose values Lambda lists in an order of its own when it refuses a value.
     enum_orders = {"EventSourcePosition": ("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON")}
+    # AddPermission still holds a Qualifier to the pattern of Lambda's older model, and
+    # names it, where the current model has $LATEST.PUBLISHED in its own.
+    patterns = {("AddPermissionRequest", "Qualifier"): "(|[a-zA-Z0-9$_-]+)"}
 
     def __init__(self, runtime: FunctionRuntime, queue: EventQueue, code_links: CodeLinks, *,
                  region: str = "us-east-1", account_id: str = "000000000000",

@@ -4,11 +4,16 @@
 Member must …" — the member named in lower camel case, all failures in one message.
 Only top-level members are checked: the nested ones are the engines' business. A service
 lists an enum's values in its model's order unless `enum_orders` gives the order the
-service itself prints (DynamoDB's, for one, follows no visible rule).
+service itself prints (DynamoDB's, for one, follows no visible rule); and a member is held
+to its model's pattern unless `patterns` names the one the service checks and prints.
+A list is printed as the service's Java prints it: its structures by their fields, in the
+model's order (`KeySchemaElement(attributeName=pk, keyType=HASH)`), those of a class
+without fields of its own (`opaque`, shape name → Java class) as `class@hash`.
 """
 from __future__ import annotations
 
 import re
+import zlib
 from typing import Any, Mapping
 
 from botocore.model import Shape
@@ -17,9 +22,12 @@ from fogbank.aws.errors import ValidationError
 
 
 EnumOrders = Mapping[str, tuple[str, ...]]     # enum shape name → values as printed
+Patterns = Mapping[tuple[str, str], str]        # (input shape, member) → pattern checked
+Opaque = Mapping[str, str]                      # structure shape name → Java class printed
 
 
-def validate(shape: Shape | None, params: dict[str, Any], enum_orders: EnumOrders = {}) -> None:
+def validate(shape: Shape | None, params: dict[str, Any], enum_orders: EnumOrders = {},
+             patterns: Patterns = {}, opaque: Opaque = {}) -> None:
     if shape is None:
         return
     required, constrained = _plan(shape)
@@ -30,10 +38,13 @@ def validate(shape: Shape | None, params: dict[str, Any], enum_orders: EnumOrder
                             "Member must not be null")
     for name, camel, member in constrained:
         value = params.get(name)
-        if value is not None:
-            problems.extend(f"Value {_show(value)} at '{camel}' failed to satisfy "
-                            f"constraint: Member must {rule}"
-                            for rule in _broken(member, value, enum_orders))
+        if value is None:
+            continue
+        rules = _broken(member, value, enum_orders, patterns.get((shape.name, name)))
+        if rules:       # printed only when refused: a long list costs to print
+            shown = _show(value, member, opaque)
+            problems.extend(f"Value {shown} at '{camel}' failed to satisfy constraint: "
+                            f"Member must {rule}" for rule in rules)
     if problems:
         count = len(problems)
         noun = "error" if count == 1 else "errors"
@@ -60,8 +71,9 @@ def _plan(shape: Shape) -> Plan:
     return plan
 
 
-def _broken(shape: Shape, value: Any, enum_orders: EnumOrders) -> list[str]:
-    meta = shape.metadata
+def _broken(shape: Shape, value: Any, enum_orders: EnumOrders,
+            pattern: str | None = None) -> list[str]:
+    meta = dict(shape.metadata, pattern=pattern) if pattern else shape.metadata
     rules = []
     if isinstance(value, str):
         if "enum" in meta and value not in meta["enum"]:
@@ -99,7 +111,31 @@ def _camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, shape: Shape, opaque: Opaque) -> str:
     if isinstance(value, list):     # as the service's Java prints a list: [a, null]
-        return "'[" + ", ".join("null" if v is None else str(v) for v in value) + "]'"
+        return f"'{_java(value, shape, opaque)}'"
     return f"'{value}'"
+
+
+def _java(value: Any, shape: Shape | None, opaque: Opaque) -> str:
+    """`value` as Java's toString prints the object the service parsed it into."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    kind = shape.type_name if shape is not None else None
+    if isinstance(value, list):
+        member = shape.member if kind == "list" else None
+        return "[" + ", ".join(_java(v, member, opaque) for v in value) + "]"
+    if isinstance(value, dict) and kind == "structure":
+        if shape.name in opaque:
+            # Object.toString: the class and its identity hash, which no client can know.
+            text = repr(sorted(value.items())).encode()
+            return f"{opaque[shape.name]}@{zlib.crc32(text):x}"
+        fields = ", ".join(f"{_camel(name)}={_java(value.get(name), member, opaque)}"
+                           for name, member in shape.members.items())
+        return f"{shape.name}({fields})"
+    if isinstance(value, dict):
+        inner = shape.value if kind == "map" else None
+        return "{" + ", ".join(f"{k}={_java(v, inner, opaque)}" for k, v in value.items()) + "}"
+    return str(value)

@@ -12,6 +12,7 @@ resolving `#name` / `:value` placeholders and recording which were used:
 """
 from __future__ import annotations
 
+from fogbank.tables.errors import ValidationException
 from fogbank.tables.expressions import cache, legacy
 from fogbank.tables.expressions.conditions import Condition, bind_condition
 from fogbank.tables.expressions.context import ExpressionContext
@@ -26,11 +27,13 @@ __all__ = ["Condition", "ExpressionContext", "KeyCondition", "Projection", "Upda
 def parse_condition(text: str, ctx: ExpressionContext, *,
                     label: str = "ConditionExpression") -> Condition:
     """A ConditionExpression; pass label="FilterExpression" for a filter (the error prefix)."""
-    return bind_condition(cache.condition_tree(text, label), ctx, label)
+    parsed = cache.condition_tree(text, label)
+    return bind_condition(parsed.tree, ctx, label, parsed.deferred)
 
 
 def parse_update(text: str, ctx: ExpressionContext) -> Update:
-    return bind_update(cache.update_tree(text), ctx)
+    parsed = cache.update_tree(text)
+    return bind_update(parsed.tree, ctx, parsed.deferred)
 
 
 def parse_projection(text: str, ctx: ExpressionContext) -> Projection:
@@ -38,4 +41,7 @@ def parse_projection(text: str, ctx: ExpressionContext) -> Projection:
 
 
 def parse_key_condition(text: str, ctx: ExpressionContext) -> KeyCondition:
-    return bind_key_condition(cache.condition_tree(text, "KeyConditionExpression"), ctx)
+    parsed = cache.condition_tree(text, "KeyConditionExpression")
+    if parsed.deferred:
+        raise ValidationException(parsed.deferred)
+    return bind_key_condition(parsed.tree, ctx)

@@ -30,9 +30,11 @@ class Condition:
         self.evaluate: Predicate = predicate
 
 
-def bind_condition(tree: Node, ctx: ExpressionContext, label: str) -> Condition:
-    binder = Binder(ctx, label)
+def bind_condition(tree: Node, ctx: ExpressionContext, label: str,
+                   deferred: str | None = None) -> Condition:
+    binder = Binder(ctx, label, deferred)
     predicate = _predicate(binder, tree)
+    binder.resolved()
     binder.finish()
     return Condition(predicate)
 

@@ -34,10 +34,16 @@ class Operand:
 class Binder:
     """Resolves one expression's placeholders; collects the faults DynamoDB checks after."""
 
-    def __init__(self, ctx: ExpressionContext, label: str) -> None:
+    def __init__(self, ctx: ExpressionContext, label: str, deferred: str | None = None) -> None:
         self.ctx = ctx
         self.label = label
         self.faults: dict[str, str] = {}
+        self.deferred = deferred
+
+    def resolved(self) -> None:
+        """Every placeholder is resolved: the parse's deferred fault comes next."""
+        if self.deferred is not None:
+            raise ValidationException(self.deferred)
 
     def fault(self, kind: str, message: str) -> None:
         self.faults.setdefault(kind, message)

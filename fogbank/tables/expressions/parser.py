@@ -6,6 +6,9 @@ the one DynamoDB reports first is raised at the end, so that a syntax error anyw
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
 from fogbank.tables.errors import RequestCheckFailed, ValidationException
 from fogbank.tables.expressions.nodes import (
     CONDITION_FUNCTIONS, UPDATE_FUNCTIONS, Action, And, Arithmetic, Between, Compare, Function,
@@ -27,6 +30,7 @@ MAX_NESTING = 160
 _PRIORITY = ("operators", "parens", "function_name", "misuse", "reserved", "section", "operands",
              "nesting")
 _OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "BETWEEN", "IN"})
+T = TypeVar("T")
 
 
 class _TooDeep(Exception):
@@ -45,6 +49,10 @@ class Parser:
         self.tokens = tokenize(text)
         self.pos = 0
         self.faults: dict[str, str] = {}
+        # A value reference where a document path must stand: DynamoDB looks the value up
+        # (and reports it undefined) before it finds the fault, so that fault waits for the
+        # request's values (`Parsed.deferred`).
+        self.after_values: str | None = None
         self.grouped: set[int] = set()      # ids of nodes written inside parentheses
         self.depth = 0                      # groups and function calls now open
         self.operators = 0
@@ -89,12 +97,18 @@ class Parser:
         if self.depth > MAX_NESTING:
             raise _TooDeep()
 
-    def finish(self) -> None:
+    def finish(self) -> str | None:
+        """Raises the fault DynamoDB reports first; returns it instead when it waits for the
+        request's values."""
         if self.token.kind != "eof":
             raise self.error()
         for kind in _PRIORITY:
             if kind in self.faults:
-                raise ValidationException(f"Invalid {self.label}: {self.faults[kind]}")
+                message = f"Invalid {self.label}: {self.faults[kind]}"
+                if self.faults[kind] is self.after_values:
+                    return message
+                raise ValidationException(message)
+        return None
 
     # ------------------------------------------------------------ conditions
 
@@ -234,8 +248,10 @@ class Parser:
                                    f"operator or function: {name}, number of operands: {len(args)}")
         elif name in ("attribute_exists", "attribute_not_exists", "if_not_exists") \
                 and not isinstance(args[0], Path):
-            self.fault("operands", "Operator or function requires a document path; "
-                                   f"operator or function: {name}")
+            message = f"Operator or function requires a document path; operator or function: {name}"
+            if isinstance(args[0], ValueRef) and "operands" not in self.faults:
+                self.after_values = message
+            self.fault("operands", message)
         if name == "list_append" and self.functions is UPDATE_FUNCTIONS:
             self.no_nested_list_append(args)
         return Function(name, args)
@@ -415,24 +431,30 @@ class Parser:
         return ValidationException(f"Invalid {self.label}: {message}")
 
 
-def parse_condition_tree(text: str, label: str) -> Node:
+@dataclass(frozen=True)
+class Parsed(Generic[T]):
+    """A parse tree, and the fault to raise once its placeholders are resolved, if any."""
+
+    tree: T
+    deferred: str | None = None
+
+
+def parse_condition_tree(text: str, label: str) -> Parsed[Node]:
     parser = Parser(text, label, CONDITION_FUNCTIONS, CONDITION_KEYWORDS)
     try:
         node = parser.condition()
     except _TooDeep:
         raise parser.too_deep() from None
-    parser.finish()
-    return node
+    return Parsed(node, parser.finish())
 
 
-def parse_update_tree(text: str) -> tuple[Action, ...]:
+def parse_update_tree(text: str) -> Parsed[tuple[Action, ...]]:
     parser = Parser(text, "UpdateExpression", UPDATE_FUNCTIONS, frozenset(SECTIONS))
     try:
         actions = parser.update()
     except _TooDeep:
         raise parser.too_deep() from None
-    parser.finish()
-    return actions
+    return Parsed(actions, parser.finish())
 
 
 def parse_projection_tree(text: str, label: str = "ProjectionExpression") -> tuple[Path, ...]:

@@ -61,8 +61,9 @@ def _write_order(step: Step) -> int:
     return last if isinstance(last, int) else -1
 
 
-def bind_update(actions: tuple[Action, ...], ctx: ExpressionContext) -> Update:
-    binder = Binder(ctx, LABEL)
+def bind_update(actions: tuple[Action, ...], ctx: ExpressionContext,
+                deferred: str | None = None) -> Update:
+    binder = Binder(ctx, LABEL, deferred)
     steps: list[Step] = []
     for action in actions:
         path = binder.path(action.path)
@@ -80,6 +81,7 @@ def bind_update(actions: tuple[Action, ...], ctx: ExpressionContext) -> Update:
                                         f"ALLOWED_FOR_{action.kind}_OPERAND")
             combine = add_to if action.kind == "ADD" else delete_from
             steps.append((action.kind, path, _combined(path, value, combine)))
+    binder.resolved()
     paths.check_overlaps([step[1] for step in steps], LABEL)
     binder.finish()
     return Update(steps)

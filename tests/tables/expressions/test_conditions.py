@@ -142,6 +142,8 @@ P = "Invalid ConditionExpression: "
     ("attribute_exists(:v)", {":v": N(1)}, None, P + "Operator or function requires a document "
                                                      "path; operator or function: "
                                                      "attribute_exists"),
+    ("attribute_not_exists(:v)", None, None, P + "An expression attribute value used in "
+                                                 "expression is not defined; attribute value: :v"),
     ("attribute_type(a, :t)", {":t": S("STRING")}, None,
      P + "Invalid attribute type name found; type: STRING, valid types: "
          "{B,NULL,SS,BOOL,L,BS,N,NS,S,M}"),

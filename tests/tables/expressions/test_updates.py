@@ -123,6 +123,14 @@ WRONG_TYPE = "An operand in the update expression has an incorrect data type"
          "list_append"),
     ("SET a = if_not_exists(:v, :v)", {":v": N(1)},
      P + "Operator or function requires a document path; operator or function: if_not_exists"),
+    # DynamoDB looks a value up before it finds that a path should have stood there.
+    ("SET b = if_not_exists(:val2, :val1)", {":val1": N(6)},
+     P + "An expression attribute value used in expression is not defined; attribute value: "
+         ":val2"),
+    ("SET b = if_not_exists(:v, :v), b = :v", {":v": N(1)},
+     P + "Operator or function requires a document path; operator or function: if_not_exists"),
+    ("SET b = if_not_exists(if_not_exists(a, :v), :w)", {":w": N(1)},
+     P + "Operator or function requires a document path; operator or function: if_not_exists"),
     ("SET a = list_append(:v)", {":v": {"L": []}},
      P + "Incorrect number of operands for operator or function; operator or function: "
          "list_append, number of operands: 1"),
@@ -195,3 +203,11 @@ def test_updates_that_cannot_apply_get_dynamodbs_message(text: str, values: dict
         update.apply(ITEM)
     assert caught.value.message == message
 
+
+def test_a_deferred_path_fault_is_cached_with_its_tree() -> None:
+    text = "SET b = if_not_exists(:cached2, :cached1)"
+    for values, undefined in (({":cached1": N(6)}, True), ({":cached1": N(6), ":cached2": N(3)},
+                                                           False)) * 2:
+        with pytest.raises(ValidationException) as caught:
+            parse_update(text, ExpressionContext(None, values))
+        assert ("is not defined" in caught.value.message) is undefined
