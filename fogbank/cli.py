@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from rich.console import Console
+from rich.markup import escape
 
 from fogbank.config import DEFAULT_PORT, DEFAULT_VIEWER_COUNTRY, NodeConfig, WebSocketLimits
 from fogbank.types import REGION_PATTERN, AwsError
@@ -175,10 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_invoke(args)
         return cmd_logs(args)
     except UsageError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        err.print(f"[red]error:[/] {escape(str(exc))}")
         return 2
     except AwsError as exc:
-        err.print(f"[red]error:[/] {exc.message}")
+        err.print(f"[red]error:[/] {escape(exc.message)}")
         return 1
     except KeyboardInterrupt:
         return 130

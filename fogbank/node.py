@@ -147,7 +147,8 @@ class Node:
             urls=ApiFunctionUrls(self.function_urls, region=cfg.region,
                                  account_id=cfg.account_id))
         providers = [*default_providers(self.runtime, cfg.region, cfg.account_id,
-                                        layers=layers),
+                                        layers=layers, layer_build_root=cfg.state_dir / "build"
+                                        / "layers", python=self.runtime.config.python),
                      *ApiProviders(self.apis, cfg.region, cfg.account_id).all(),
                      *usage_plan_providers(self.usage_plans, self.apis),
                      FunctionUrlProvider(self.function_urls, cfg.region, cfg.account_id),

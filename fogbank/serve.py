@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from fogbank.config import NodeConfig
@@ -35,7 +36,7 @@ async def serve_app(config: NodeConfig, template: Path, *, watch: bool,
     try:
         await node.start()
     except OSError as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {escape(str(exc))}")
         return 1
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -96,8 +97,9 @@ def open_files_up_to_hard_limit() -> None:
 def deploy(node: Node, template: Path, console: Console) -> bool:
     """Deploys with progress lines; a template error is printed, never raised."""
     def on_plan(plan: Any) -> None:
-        console.print(f"[bold]Deploying[/] {template}")
-        console.print(str(plan), highlight=False)
+        console.print(f"[bold]Deploying[/] {escape(str(template))}")
+        # Plans and messages quote template paths such as `[/Resources/X]`: text, not markup.
+        console.print(escape(str(plan)), highlight=False)
 
     def on_step(change: Any, status: str) -> None:
         console.print(f"  {status:<8} {change.logical_id} ({change.resource_type})",
@@ -106,7 +108,7 @@ def deploy(node: Node, template: Path, console: Console) -> bool:
     try:
         served = node.deploy(template, on_step=on_step, on_plan=on_plan)
     except AwsError as exc:
-        console.print(f"[red]Template error:[/] {exc.message}")
+        console.print(f"[red]Template error:[/] {escape(exc.message)}")
         return False
     print_served(served, console)
     return True
@@ -114,7 +116,7 @@ def deploy(node: Node, template: Path, console: Console) -> bool:
 
 def print_served(served: Served, console: Console) -> None:
     for warning in served.warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     rows = [("SDK endpoint", f"{served.sdk_endpoint}  (AWS_ENDPOINT_URL)"),
             *((f"API {name}", url) for name, url in served.apis.items()),
             *((f"function URL {name}", url) for name, url in served.function_urls.items()),
@@ -129,7 +131,7 @@ def print_served(served: Served, console: Console) -> None:
         table.add_row(*row)
     console.print(table, width=max(console.width, 200), crop=False)
     for key, value in served.outputs.items():
-        console.print(f"  output {key} = {value}", highlight=False, soft_wrap=True)
+        console.print(escape(f"  output {key} = {value}"), highlight=False, soft_wrap=True)
 
 
 async def watch_files(node: Node, template: Path, console: Console) -> None:

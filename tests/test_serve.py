@@ -5,7 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fogbank.serve import changed_functions, ignored
+from rich.console import Console
+
+from fogbank.deploy import TemplateError
+from fogbank.node import Served
+from fogbank.serve import changed_functions, deploy, ignored
 from fogbank.testing import RunningNode, write_empty_app
 
 
@@ -63,3 +67,28 @@ def test_a_stop_that_finishes_in_time_is_left_alone() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=30)
     assert done.returncode == 7 and "stopping took over" not in done.stderr
+
+
+class _Refusing:
+    """A node whose template names a path such as `[/Resources/X]` in its error."""
+
+    def deploy(self, template: Path, **callbacks: object) -> Served:
+        raise TemplateError("Template format error: [/Resources/Fn::ForEach::Tables] Every "
+                            "Resources object must contain a Type member.")
+
+
+class _Serving:
+    def deploy(self, template: Path, **callbacks: object) -> Served:
+        return Served("http://127.0.0.1:1", {}, {}, {}, {"Joined": "[a]/[/b]"},
+                      ["Unresolved resource dependencies [Nope] in the Outputs block"])
+
+
+def test_messages_with_brackets_are_printed_as_text_not_markup(tmp_path: Path) -> None:
+    console = Console(record=True, width=300)
+    template = tmp_path / "[x]" / "template.yaml"
+    assert deploy(_Refusing(), template, console) is False  # type: ignore[arg-type]
+    assert deploy(_Serving(), template, console) is True  # type: ignore[arg-type]
+    text = console.export_text()
+    assert "Template error: Template format error: [/Resources/Fn::ForEach::Tables] Every" in text
+    assert "warning: Unresolved resource dependencies [Nope] in the Outputs block" in text
+    assert "output Joined = [a]/[/b]" in text

@@ -212,11 +212,18 @@ def _not(args: Any, scope: Scope) -> bool:
 
 
 def _find_in_map(args: Any, scope: Scope) -> Any:
+    # AWS::LanguageExtensions adds a fourth argument: {DefaultValue: v}, for a missing key.
+    default = args[3] if isinstance(args, list) and len(args) == 4 else None
+    if default is not None and not (isinstance(default, dict) and set(default) == {"DefaultValue"}):
+        raise TemplateError("Template error: the fourth argument of Fn::FindInMap must be "
+                            "{DefaultValue: value}")
     keys = [as_text(evaluate(a, scope), "Fn::FindInMap keys")
-            for a in _list_args("Fn::FindInMap", args, 3)]
+            for a in _list_args("Fn::FindInMap", args[:3] if default else args, 3)]
     try:
         return scope.mappings[keys[0]][keys[1]][keys[2]]
     except (KeyError, TypeError):
+        if default is not None:
+            return evaluate(default["DefaultValue"], scope)
         raise TemplateError(f"Template error: Unable to get mapping for {'::'.join(keys)}") from None
 
 

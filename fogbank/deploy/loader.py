@@ -7,7 +7,9 @@ from typing import Any, Callable, Mapping
 
 from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.graph import dependency_order
-from fogbank.deploy.intrinsics import Scope, condition_value
+from fogbank.deploy.includes import include_snippets
+from fogbank.deploy.language_extensions import LANGUAGE_EXTENSIONS, expand_loops
+from fogbank.deploy.intrinsics import Scope, condition_value, evaluate
 from fogbank.deploy.naming import stack_id_for, stack_name_for, url_suffix_for
 from fogbank.deploy.parameters import resolve_parameters
 from fogbank.deploy.references import collect
@@ -17,8 +19,9 @@ from fogbank.deploy.yaml_loader import parse_template
 from fogbank.types import partition_for
 
 TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
-_KNOWN_TRANSFORMS = (SAM_TRANSFORM, "AWS::LanguageExtensions")
+_KNOWN_TRANSFORMS = (SAM_TRANSFORM, LANGUAGE_EXTENSIONS)
 _STACK_NAME = re.compile(r"[a-zA-Z][-a-zA-Z0-9]{0,127}")
+_PYTHON_BUILD = re.compile(r"python3\.\d+")
 
 
 def find_template(path: Path) -> Path:
@@ -39,8 +42,10 @@ def load_template(path: Path, *, parameter_overrides: Mapping[str, str], region:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise TemplateError(f"Cannot read template {file}: {e}") from None
-    document = parse_template(text, file.name)
-    _check_top_level(document)
+    document = include_snippets(parse_template(text, file.name), file.parent)
+    looped = LANGUAGE_EXTENSIONS in transforms_of(document)
+    if not looped:
+        _check_top_level(document)      # else once the loops, which need parameters, are expanded
     parameters, warnings = resolve_parameters(document.get("Parameters") or {}, parameter_overrides)
     stack = stack_name or stack_name_for(file.parent.name)
     if not _STACK_NAME.fullmatch(stack):
@@ -51,8 +56,12 @@ def load_template(path: Path, *, parameter_overrides: Mapping[str, str], region:
     unknown = [t for t in transforms_of(document) if t not in _KNOWN_TRANSFORMS]
     if unknown:
         raise TemplateError(f"Transform {', '.join(map(str, unknown))} is not supported")
+    if looped:
+        document = _expand_loops(document, {**parameters, **pseudo}, region, warnings)
+        _check_top_level(document)
     if SAM_TRANSFORM in transforms_of(document):
         document = expand_sam(document, file.parent, {**parameters, **pseudo}, region)
+    _mark_layer_builds(document["Resources"])
     mappings = document.get("Mappings") or {}
     scope = Scope(values={**parameters, **pseudo}, mappings=mappings, condition=lambda n: False,
                   resources=None, region=region, warn=warnings.append)
@@ -84,6 +93,29 @@ def _check_top_level(document: Mapping[str, Any]) -> None:
     for section in ("Mappings", "Conditions", "Outputs"):
         if not isinstance(document.get(section) or {}, dict):
             raise TemplateError(f"Template format error: {section} must be a mapping")
+
+
+def _expand_loops(document: dict[str, Any], values: Mapping[str, Any], region: str,
+                  warnings: list[str]) -> dict[str, Any]:
+    def no_conditions(name: str) -> bool:
+        raise TemplateError(f"Transform {LANGUAGE_EXTENSIONS} failed with: a loop's collection "
+                            f"cannot use conditions (it names {name})")
+    mappings = document.get("Mappings") if isinstance(document.get("Mappings"), dict) else {}
+    scope = Scope(values=values, mappings=mappings or {}, condition=no_conditions,
+                  resources=None, region=region, warn=warnings.append)
+    return expand_loops(document, lambda collection: evaluate(collection, scope))
+
+
+def _mark_layer_builds(resources: Mapping[str, Any]) -> None:
+    """A layer with a local Content whose Metadata names a python BuildMethod is one
+    `sam build` would build: its Content says so to the provider (providers/layers.py)."""
+    for res in resources.values():
+        metadata = res.get("Metadata")
+        method = metadata.get("BuildMethod") if isinstance(metadata, dict) else None
+        props = res.get("Properties") or {}
+        if (res["Type"] == "AWS::Lambda::LayerVersion" and isinstance(method, str)
+                and _PYTHON_BUILD.fullmatch(method) and isinstance(props.get("Content"), str)):
+            props["Content"] = {"LocalPath": props["Content"], "BuildMethod": method}
 
 
 def _pseudo_parameters(stack: str, region: str, account_id: str) -> dict[str, Any]:
@@ -149,7 +181,9 @@ def _referenced_resources(node: Any, resources: Mapping[str, Any], defined: Mapp
     for name in sorted(found.get_atts - set(resources) - set(defined)):
         raise TemplateError(f"Template error: instance of Fn::GetAtt references undefined resource {name}")
     # Defined resources whose Condition is false are as unresolved as unknown names.
-    missing = sorted((found.refs | found.sub_atts | found.get_atts) - set(values) - set(resources))
+    # `AWS::NoValue` is no parameter, but Ref may name it anywhere (intrinsics.NO_VALUE).
+    missing = sorted((found.refs | found.sub_atts | found.get_atts) - set(values) - set(resources)
+                     - {"AWS::NoValue"})
     if missing:
         raise TemplateError(f"Template format error: Unresolved resource dependencies "
                             f"[{', '.join(missing)}] in the {block} block of the template")

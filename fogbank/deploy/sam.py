@@ -43,6 +43,15 @@ class _LocalPolicyMap(dict):
         return f"arn:{self._partition}:iam::aws:policy/{name}" if isinstance(name, str) else default
 
 
+class _NoFeatures:
+    """The translator's feature toggles, all off as its default config has them, but without
+    the warning the default logs for each toggle it does not list."""
+
+    @staticmethod
+    def is_enabled(feature_name: str) -> bool:
+        return False
+
+
 def expand_sam(document: dict[str, Any], template_dir: Path,
                parameter_values: Mapping[str, Any], region: str) -> dict[str, Any]:
     """The CloudFormation template SAM makes of `document`, code pointing at local dirs."""
@@ -53,10 +62,11 @@ def expand_sam(document: dict[str, Any], template_dir: Path,
     for lid in set_aside:
         del resources[lid]
     code_dirs: dict[str, Path] = {}
-    _map_code_uris(doc, template_dir, code_dirs)
+    metadata: dict[str, Any] = {}
+    _map_code_uris(doc, template_dir, code_dirs, metadata)
     _inline_definitions(resources, template_dir)
     translated = _translate(doc, parameter_values, region)
-    _restore_code(translated.get("Resources", {}), code_dirs)
+    _restore_code(translated.get("Resources", {}), code_dirs, metadata)
     translated.setdefault("Resources", {}).update(set_aside)
     return translated
 
@@ -69,7 +79,10 @@ def _placeholder(uri: Any, template_dir: Path, code_dirs: dict[str, Path]) -> An
     return f"s3://{PLACEHOLDER_BUCKET}/{key}"
 
 
-def _map_code_uris(doc: dict[str, Any], template_dir: Path, code_dirs: dict[str, Path]) -> None:
+def _map_code_uris(doc: dict[str, Any], template_dir: Path, code_dirs: dict[str, Path],
+                   metadata: dict[str, Any]) -> None:
+    """Local code locations become placeholders (in `code_dirs`); a layer's Metadata, which
+    the translator drops but `sam build` reads (BuildMethod), is kept in `metadata`."""
     function_globals = (doc.get("Globals") or {}).get("Function") or {}
     if "CodeUri" in function_globals:
         function_globals["CodeUri"] = _placeholder(function_globals["CodeUri"], template_dir, code_dirs)
@@ -84,6 +97,9 @@ def _map_code_uris(doc: dict[str, Any], template_dir: Path, code_dirs: dict[str,
             continue
         if prop in props:
             props[prop] = _placeholder(props[prop], template_dir, code_dirs)
+            key = str(props[prop]).removeprefix(f"s3://{PLACEHOLDER_BUCKET}/")
+            if key in code_dirs and isinstance(res.get("Metadata"), dict):
+                metadata[key] = res["Metadata"]
         elif _needs_default_code(props, function_globals, res["Type"]):
             # Like `sam build`, a function without any code location uses the template's dir.
             props[prop] = _placeholder(".", template_dir, code_dirs)
@@ -132,6 +148,7 @@ def _translate(doc: dict[str, Any], parameter_values: Mapping[str, Any], region:
                             metrics=metrics)
     try:
         return translator.translate(doc, parameter_values=dict(parameter_values),
+                                    feature_toggle=_NoFeatures(),  # type: ignore[arg-type]
                                     get_managed_policy_map=lambda: policies)
     except InvalidDocumentException as e:
         details = " ".join(cause.message for cause in e.causes)
@@ -146,7 +163,8 @@ def _translate(doc: dict[str, Any], parameter_values: Mapping[str, Any], region:
         metrics.publish()    # to nowhere: it only keeps the translator from logging a warning
 
 
-def _restore_code(resources: Mapping[str, Any], code_dirs: Mapping[str, Path]) -> None:
+def _restore_code(resources: Mapping[str, Any], code_dirs: Mapping[str, Path],
+                  metadata: Mapping[str, Any]) -> None:
     for res in resources.values():
         props = res.get("Properties") if isinstance(res, dict) else None
         if not isinstance(props, dict):
@@ -155,3 +173,5 @@ def _restore_code(resources: Mapping[str, Any], code_dirs: Mapping[str, Path]) -
             location = props.get(prop)
             if isinstance(location, dict) and location.get("S3Bucket") == PLACEHOLDER_BUCKET:
                 props[prop] = str(code_dirs[location["S3Key"]])
+                if location["S3Key"] in metadata:
+                    res.setdefault("Metadata", metadata[location["S3Key"]])

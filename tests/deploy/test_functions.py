@@ -11,6 +11,7 @@ from fogbank.deploy import Deployer, Template, TemplateError
 from fogbank.deploy.providers import (FunctionProvider, LayerStore, LayerVersionProvider,
                                       RoleProvider, default_providers)
 from fogbank.types import Deployed, Resource
+from tests.runtime.test_build import _wheel
 
 REGION, ACCOUNT = "us-east-1", "123456789012"    # what the conftest `load` fixture uses
 
@@ -151,6 +152,106 @@ def test_missing_layer_content(app_dir: Path) -> None:
     layers = LayerVersionProvider(LayerStore())
     with pytest.raises(TemplateError, match="Resource Deps: ContentUri nothing does not exist"):
         layers.create(resource(app_dir, "Deps", "AWS::Lambda::LayerVersion", Content="nothing"))
+
+
+BUILT_LAYER = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src, Handler: app.handler, Runtime: python3.12, Layers: [!Ref Deps]}
+  Deps:
+    Type: AWS::Serverless::LayerVersion
+    Properties: {LayerName: deps, ContentUri: deps}
+    Metadata: {BuildMethod: python3.12}
+"""
+
+
+def test_a_layer_with_a_python_build_method_is_built_as_sam_build_does(
+        load: Load, runtime: Any, app_dir: Path, tmp_path: Path) -> None:
+    # Its own modules and its requirements.txt's packages end up under python/, which a
+    # function finds on its path as Lambda's /opt/python.
+    (app_dir / "deps").mkdir()
+    (app_dir / "deps" / "shared.py").write_text("NAME = 'shared'\n")
+    (app_dir / "deps" / "requirements.txt").write_text(f"{_wheel(tmp_path)}\n")
+    build_root = tmp_path / "layer-builds"
+    providers = default_providers(runtime, REGION, ACCOUNT, layer_build_root=build_root)
+    dep = Deployer(tmp_path / "state", providers, REGION, ACCOUNT)
+    dep.apply(dep.plan(load(BUILT_LAYER)))
+    (spec,) = runtime.specs.values()
+    (built,) = spec.layers
+    assert built.parent == build_root
+    assert (built / "python" / "shared.py").is_file()
+    assert (built / "python" / "tinypkg" / "__init__.py").is_file()
+    assert (app_dir / "deps" / "shared.py").is_file() and not (app_dir / "deps" / "tinypkg").exists()
+    # A restarted node finds the same build; the same content is not built twice.
+    runtime.specs.clear()
+    again = Deployer(tmp_path / "state", default_providers(runtime, REGION, ACCOUNT,
+                                                           layer_build_root=build_root),
+                     REGION, ACCOUNT)
+    again.restore(load(BUILT_LAYER))
+    assert runtime.specs[spec.name].layers == (built,)
+    assert [p.name for p in build_root.iterdir()] == [built.name]
+
+
+def test_a_cloudformation_layer_may_ask_for_a_build_too(load: Load, runtime: Any,
+                                                       app_dir: Path, tmp_path: Path) -> None:
+    (app_dir / "deps").mkdir()
+    (app_dir / "deps" / "shared.py").write_text("")
+    tpl = load("""
+        Resources:
+          Deps:
+            Type: AWS::Lambda::LayerVersion
+            Properties: {Content: deps}
+            Metadata: {BuildMethod: python3.11}
+          Plain:
+            Type: AWS::Lambda::LayerVersion
+            Properties: {Content: deps}
+            Metadata: {BuildMethod: makefile}
+        """)
+    assert tpl.properties("Deps")["Content"] == {"LocalPath": "deps", "BuildMethod": "python3.11"}
+    assert tpl.properties("Plain")["Content"] == "deps"      # not a build Fogbank knows
+    store = LayerStore()
+    dep = Deployer(tmp_path / "state", [LayerVersionProvider(
+        store, build=lambda name, source: tmp_path / f"built-{name}-{source.name}")],
+        REGION, ACCOUNT)
+    result = dep.apply(dep.plan(tpl))
+    built = {lid: store.content_dir(dep.state.resources[lid].physical_id)
+             for lid in ("Deps", "Plain")}
+    assert built["Deps"].parent == tmp_path and built["Deps"].name.endswith("-deps")
+    assert built["Plain"] == app_dir / "deps"
+    assert result.warnings == ()
+
+
+def test_a_log_group_resolves_to_its_name_and_arn(load: Load, runtime: Any,
+                                                  tmp_path: Path) -> None:
+    # Recorded, not skipped: a function's LoggingConfig naming it sees the real name.
+    dep = Deployer(tmp_path / "state", default_providers(runtime, REGION, ACCOUNT),
+                   REGION, ACCOUNT)
+    result = dep.apply(dep.plan(load("""
+        Resources:
+          Named:
+            Type: AWS::Logs::LogGroup
+            Properties: {LogGroupName: /aws/lambda/orders, RetentionInDays: 7}
+          Unnamed:
+            Type: AWS::Logs::LogGroup
+          Fn:
+            Type: AWS::Lambda::Function
+            Properties:
+              Runtime: python3.12
+              Handler: app.handler
+              Code: src
+              LoggingConfig: {LogGroup: !Ref Named}
+        Outputs:
+          Arn: {Value: !GetAtt Named.Arn}
+          Other: {Value: !Ref Unnamed}
+        """)))
+    assert result.warnings == ()
+    arn = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/orders:*"
+    assert result.outputs["Arn"] == arn
+    assert result.outputs["Other"].startswith("my-app-Unnamed-")
+    (spec,) = runtime.specs.values()
+    assert spec.logging_config["LogGroup"] == "/aws/lambda/orders"
 
 
 def test_role_arn(app_dir: Path) -> None:

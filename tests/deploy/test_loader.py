@@ -125,6 +125,27 @@ def test_unknown_ref(load: Load) -> None:
     assert info.value.code == "ValidationError"
 
 
+def test_ref_to_no_value_is_no_unresolved_dependency(load: Load) -> None:
+    # Whether chosen by Fn::If (the usual spelling) or written bare, it names no resource.
+    for env in ("prod", "dev"):
+        tpl = load("""
+            Parameters:
+              Env: {Type: String, Default: dev}
+            Conditions:
+              IsProd: !Equals [!Ref Env, prod]
+            Resources:
+              Queue:
+                Type: AWS::SNS::Topic
+                Properties:
+                  TopicName: !If [IsProd, !Ref AWS::NoValue, events]
+                  DisplayName: !Ref AWS::NoValue
+            Outputs:
+              Name:
+                Value: !If [IsProd, !Ref AWS::NoValue, none]
+            """, Env=env)
+        assert tpl.depends_on["Queue"] == frozenset()
+
+
 def test_ref_to_a_resource_whose_condition_is_false(load: Load) -> None:
     with pytest.raises(TemplateError, match=r"Unresolved resource dependencies \[Alerts\]"):
         load(CONDITIONAL.replace("!If [IsProd, !GetAtt Alerts.TopicName, events-dev]",

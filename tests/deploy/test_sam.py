@@ -124,6 +124,34 @@ def test_code_uri_from_globals_default_and_layers(load: Load, app_dir: Path) -> 
     assert tpl.properties(layer)["Content"] == str(app_dir / "deps")
 
 
+def test_a_layers_metadata_outlives_translation(load: Load, app_dir: Path) -> None:
+    # The translator drops it, but `sam build` reads the BuildMethod there.
+    (app_dir / "deps").mkdir()
+    tpl = load("""
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Deps:
+            Type: AWS::Serverless::LayerVersion
+            Properties: {ContentUri: deps}
+            Metadata: {BuildMethod: python3.12}
+        """)
+    (layer,) = tpl.resources
+    assert tpl.resources[layer]["Metadata"] == {"BuildMethod": "python3.12"}
+    assert tpl.properties(layer)["Content"] == {"LocalPath": str(app_dir / "deps"),
+                                                "BuildMethod": "python3.12"}
+
+
+def test_translation_logs_no_feature_toggle_warnings(load: Load,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    # A gradual deployment asks the translator's feature toggles, whose default config
+    # warns of every toggle it does not list.
+    with caplog.at_level("INFO"):
+        load(HELLO.replace("      Handler: app.handler\n", "      Handler: app.handler\n"
+                           "      AutoPublishAlias: live\n"
+                           "      DeploymentPreference: {Type: AllAtOnce}\n"))
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
+
+
 def test_function_without_code_uri_uses_the_template_dir(load: Load, app_dir: Path) -> None:
     tpl = load("""
         Transform: AWS::Serverless-2016-10-31

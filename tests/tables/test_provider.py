@@ -87,3 +87,23 @@ def test_delete_is_idempotent_and_restore_recreates_a_missing_table(provider, en
     provider.restore(res, deployed)
     table = engine.control.describe({"TableName": "gone"})["Table"]
     assert table["ProvisionedThroughput"]["ReadCapacityUnits"] == 5
+
+
+def test_sse_specification_is_kept_and_changed_in_place(provider, engine):
+    # CloudFormation's SSEEnabled is the API's Enabled: a KMS key, the AWS managed one
+    # unless the template names another; turning it off goes back to the owned key.
+    old = resource(TableName="secret", SSESpecification={"SSEEnabled": True})
+    deployed = provider.create(old)
+    sse = engine.control.describe({"TableName": "secret"})["Table"]["SSEDescription"]
+    assert (sse["Status"], sse["SSEType"]) == ("ENABLED", "KMS")
+    assert sse["KMSMasterKeyArn"].startswith("arn:aws:kms:")
+    named = resource(TableName="secret", SSESpecification={
+        "SSEEnabled": "true", "SSEType": "KMS", "KMSMasterKeyId": "alias/mine"})
+    provider.update(old, deployed, named)
+    sse = engine.control.describe({"TableName": "secret"})["Table"]["SSEDescription"]
+    assert sse["KMSMasterKeyArn"].endswith(":alias/mine")
+    provider.update(named, deployed, resource(TableName="secret"))
+    assert "SSEDescription" not in engine.control.describe({"TableName": "secret"})["Table"]
+    provider.update(resource(TableName="secret"), deployed,
+                    resource(TableName="secret", SSESpecification={"SSEEnabled": False}))
+    assert "SSEDescription" not in engine.control.describe({"TableName": "secret"})["Table"]

@@ -7,7 +7,7 @@ from fogbank.deploy.naming import physical_name
 from fogbank.types import Deployed, Resource, partition_for
 
 
-class _Recorded:
+class Recorded:
     """A resource that only needs stable names and attributes: nothing runs for it."""
 
     types: tuple[str, ...] = ()
@@ -38,7 +38,7 @@ def _unique_id(prefix: str, arn: str) -> str:
     return prefix + digest[:17]
 
 
-class RoleProvider(_Recorded):
+class RoleProvider(Recorded):
     types = ("AWS::IAM::Role",)
 
     def _deployed(self, res: Resource) -> Deployed:
@@ -48,7 +48,7 @@ class RoleProvider(_Recorded):
         return Deployed(name, {"Arn": arn, "RoleId": _unique_id("AROA", arn)})
 
 
-class PolicyProvider(_Recorded):
+class PolicyProvider(Recorded):
     types = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
 
     def _deployed(self, res: Resource) -> Deployed:

@@ -1,10 +1,15 @@
 """AWS::Lambda::LayerVersion: a local content directory, known to functions by its ARN and
-listed by the Lambda API's layer reads beside the layers published through it."""
+listed by the Lambda API's layer reads beside the layers published through it.
+
+A layer whose Metadata names a python BuildMethod reaches here with its Content as
+`{"LocalPath": dir, "BuildMethod": method}` (loader.py) and is built as `sam build` would
+build it (runtime/build.py) before functions see it.
+"""
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.naming import physical_name
@@ -33,9 +38,10 @@ class LayerStore:
         return list(self._versions.values())
 
 
-def local_dir(res: Resource, prop: str, uri_name: str) -> Path:
-    """The local directory a Code / Content property names; errors name resource and URI."""
-    location: Any = res.properties.get(prop)
+def local_dir(res: Resource, prop: str, uri_name: str, location: Any = None) -> Path:
+    """The local directory a Code / Content property names (or `location`, when given, read
+    from within it); errors name resource and URI."""
+    location = res.properties.get(prop) if location is None else location
     if isinstance(location, dict) and "S3Bucket" in location:
         raise TemplateError(f"Resource {res.logical_id}: {uri_name} "
                             f"s3://{location.get('S3Bucket')}/{location.get('S3Key')} is in S3; "
@@ -54,8 +60,10 @@ class LayerVersionProvider:
     types = ("AWS::Lambda::LayerVersion",)
 
     def __init__(self, store: LayerStore, *, region: str = "us-east-1",
-                 account_id: str = "000000000000") -> None:
+                 account_id: str = "000000000000",
+                 build: Callable[[str, Path], Path] | None = None) -> None:
         self._store, self._region, self._account_id = store, region, account_id
+        self._build = build      # (layer name, source dir) → built dir; None: used as it is
 
     def create(self, res: Resource) -> Deployed:
         return self._publish(res, version=1)
@@ -70,12 +78,12 @@ class LayerVersionProvider:
         self._store.remove(deployed.physical_id)
 
     def restore(self, res: Resource, deployed: Deployed) -> None:
-        self._store.add(deployed.physical_id, local_dir(res, "Content", "ContentUri"),
+        self._store.add(deployed.physical_id, self._content(res),
                         self._version(res, int(deployed.attributes.get("Version", 1)),
                                       deployed.attributes.get("CreatedDate")))
 
     def _publish(self, res: Resource, version: int) -> Deployed:
-        content = local_dir(res, "Content", "ContentUri")
+        content = self._content(res)
         layer_arn = (f"arn:{partition_for(self._region)}:lambda:{self._region}:"
                      f"{self._account_id}:layer:{self._name(res)}")
         arn = f"{layer_arn}:{version}"
@@ -84,6 +92,13 @@ class LayerVersionProvider:
         # CreatedDate is kept so that the version's date outlives a restart.
         return Deployed(arn, {"LayerVersionArn": arn, "LayerArn": layer_arn, "Version": version,
                               "CreatedDate": described.created})
+
+    def _content(self, res: Resource) -> Path:
+        content = res.properties.get("Content")
+        if not (isinstance(content, dict) and "BuildMethod" in content):
+            return local_dir(res, "Content", "ContentUri")
+        source = local_dir(res, "Content", "ContentUri", content.get("LocalPath") or "")
+        return source if self._build is None else self._build(self._name(res), source)
 
     @staticmethod
     def _name(res: Resource) -> str:

@@ -145,6 +145,8 @@ def create_params(res: Resource, name: str | None = None) -> dict[str, Any]:
                                          "StreamViewType": str(stream["StreamViewType"])}
     if props.get("Tags"):
         params["Tags"] = [{"Key": str(t["Key"]), "Value": str(t["Value"])} for t in props["Tags"]]
+    if props.get("SSESpecification"):
+        params["SSESpecification"] = _sse(props["SSESpecification"])
     if props.get("DeletionProtectionEnabled") is not None:
         params["DeletionProtectionEnabled"] = _truthy(props["DeletionProtectionEnabled"])
     if props.get("TableClass"):
@@ -158,6 +160,23 @@ def _index(index: Mapping[str, Any]) -> dict[str, Any]:
     if index.get("ProvisionedThroughput"):
         out["ProvisionedThroughput"] = _throughput(index["ProvisionedThroughput"])
     return out
+
+
+def _sse(value: Mapping[str, Any]) -> dict[str, Any]:
+    """CreateTable's SSESpecification from the resource's, whose `SSEEnabled` is the API's
+    `Enabled` (on: a KMS key, the AWS managed one unless KMSMasterKeyId names another)."""
+    out: dict[str, Any] = {"Enabled": _truthy(value.get("SSEEnabled"))}
+    for member in ("SSEType", "KMSMasterKeyId"):
+        if value.get(member):
+            out[member] = str(value[member])
+    return out
+
+
+def _kms_key(params: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The KMS setting of CreateTable's input; None for the AWS owned key (SSE left out or
+    off), which DynamoDB refuses to be switched to when a table already has it."""
+    sse = params.get("SSESpecification")
+    return sse if sse and sse["Enabled"] else None
 
 
 def _throughput(value: Mapping[str, Any]) -> dict[str, int]:
@@ -186,6 +205,8 @@ def _table_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[s
     if before.get("StreamSpecification") != after.get("StreamSpecification"):
         changes.append({"StreamSpecification": after.get("StreamSpecification")
                         or {"StreamEnabled": False}})
+    if _kms_key(before) != _kms_key(after):
+        changes.append({"SSESpecification": after.get("SSESpecification") or {"Enabled": False}})
     return changes
 
 
