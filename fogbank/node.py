@@ -17,6 +17,7 @@ import uvicorn
 
 from fogbank.aws import SdkApp
 from fogbank.aws.apigateway import ApiGatewayService
+from fogbank.aws.apigateway.integrations import ServiceCalls
 from fogbank.aws.apigatewayv2 import ApiGatewayV2Service
 from fogbank.aws.apigw_management import (ConnectionsEdge, ManagementService,
                                            is_connections_request)
@@ -180,11 +181,12 @@ class Node:
                       "sts": StsService(cfg.account_id)}, region=cfg.region)
         self.websockets = WebSocketGateway(self.apis, self.invoke, self.connections,
                                            limits=cfg.websocket)
+        s3 = S3App(self.objects, region=cfg.region)
+        # A REST API's service integrations call DynamoDB and S3 here, in-process.
         gateway = GatewayApp(self.apis, self.invoke, region=cfg.region,
                              websockets=self.websockets, viewer_country=cfg.viewer_country,
-                             usage=self.usage_plans)
+                             usage=self.usage_plans, services=ServiceCalls(sdk.handle, s3))
         node_api = NodeApi(self.runtime.logs, self.describe, self._knows_function)
-        s3 = S3App(self.objects, region=cfg.region)
         routes = [(is_internal, node_api), (is_website_request, WebsiteApp(self.objects)),
                   (is_connections_request, ConnectionsEdge(sdk, self.apis)),
                   (self.function_urls.handles, FunctionUrlApp(self.function_urls, self.invoke)),

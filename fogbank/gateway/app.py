@@ -7,7 +7,9 @@ one (throttling.py) → a REST API's resource policy, if it has one (resource_po
 → the route's authorizer, if it has one (guard.py)
 → the API key and its usage plan, if the method requires one (usage_plans.py) → REST request
 validation, if the method has a validator (validation.py) → event (event_v1.py /
-event_v2.py; a non-proxy integration's event is mapped by its templates: templates.py) →
+event_v2.py; a non-proxy integration's event is mapped by its templates: templates.py;
+a REST API's AWS service integration calls the service instead: service_integrations.py;
+a mock answers by its templates) →
 invoke as API Gateway, which the function's policy must allow (invoke_sources.py), waited
 for up to the integration's timeout (the runtime's `wait_s`) → response mapping
 (responses.py; a non-proxy integration's: templates.py).
@@ -18,6 +20,7 @@ path.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -31,7 +34,9 @@ from fogbank.edge import lifespan
 from fogbank.ids import request_uuid
 from fogbank.types import AwsError, Invoker, NotPermitted, TooManyRequests, WaitExpired
 from fogbank.gateway import (cors, event_v1, event_v2, gateway_responses, iam_policy,
-                             invoke_sources, resource_policy, templates)
+                             invoke_sources, resource_policy, service_integrations,
+                             templates)
+from fogbank.gateway.service_integrations import ServiceCaller
 from fogbank.gateway.iam_policy import method_arn
 from fogbank.gateway.addressing import Address, address_of, select_stage
 from fogbank.gateway.cloudfront import CloudFront
@@ -87,7 +92,8 @@ class GatewayApp:
     """Serves the APIs in `apis`, invoking functions through `invoke`.
 
     `region` is the node's region (the APIs carry their own account and region);
-    `clock` gives epoch seconds for request times; `websockets` serves WebSocket
+    `clock` gives epoch seconds for request times; `services` calls the AWS services a REST
+    API's service integrations name (service_integrations.py); `websockets` serves WebSocket
     connections (websocket/app.py), refused when absent; `viewer_country` is the country
     CloudFront reports in front of edge-optimized REST APIs (cloudfront.py).
     """
@@ -98,8 +104,10 @@ class GatewayApp:
                  websockets: Callable[[dict, Receive, Send], Awaitable[None]] | None = None,
                  viewer_country: str = DEFAULT_VIEWER_COUNTRY,
                  guard: RequestGuard | None = None,
-                 usage: UsagePlans | None = None) -> None:
+                 usage: UsagePlans | None = None,
+                 services: ServiceCaller | None = None) -> None:
         self._websockets = websockets
+        self._services = services
         self._apis = apis
         self._invoke = invoke
         self.region = region
@@ -253,9 +261,14 @@ class GatewayApp:
     async def _integrate(self, request: GatewayRequest) -> Response:
         integration = request.match.integration
         if integration.mock is not None:
+            if integration.mapping is not None and templates.renders(integration.mapping):
+                return templates.mock_answer(integration.mapping, request,
+                                             templates.rest_context(request))
             mock = integration.mock
             headers = mock.headers or ((b"content-type", REST_DEFAULT_TYPE.encode()),)
             return Response(mock.status, headers, mock.body)
+        if integration.service is not None:
+            return await self._call_service(request, integration)
         v2 = integration.payload_version == "2.0"
         mapping = integration.mapping
         if mapping is not None:                       # non-proxy: templates map the event
@@ -303,6 +316,24 @@ class GatewayApp:
             log.warning("Malformed Lambda proxy response from %s (%s)", name, exc)
             raise GatewayError(BAD_BINARY if rest and isinstance(exc, UndecodableBody)
                                else FUNCTION_ERROR) from None
+
+
+    async def _call_service(self, request: GatewayRequest, integration: Integration
+                            ) -> Response:
+        """An AWS service integration (service_integrations.py), waited for up to the
+        integration's timeout."""
+        target, mapping = integration.service, integration.mapping
+        assert target is not None and mapping is not None
+        if self._services is None:
+            raise GatewayError(INVOKE_FAILED)
+        context = templates.rest_context(request)
+        call = service_integrations.service_request(target, mapping, request, context)
+        timeout_ms = integration.timeout_ms or INTEGRATION_TIMEOUT_MS[request.api.protocol]
+        try:
+            answer = await asyncio.wait_for(self._services(call), timeout_ms / 1000)
+        except asyncio.TimeoutError:
+            raise GatewayError(TIMEOUT) from None
+        return service_integrations.service_response(mapping, answer, request, context)
 
 
 async def send_response(send: Send, response: Response) -> None:

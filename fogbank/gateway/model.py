@@ -77,12 +77,31 @@ class NonProxy:
 
 
 @dataclass(frozen=True)
+class ServiceTarget:
+    """A REST API's AWS service integration (type AWS to another service than Lambda,
+    service_integrations.py): `arn:aws:apigateway:{region}:{service}:action/{action}` or
+    `…:{service}:path/{path}` (the path may hold `{name}` placeholders that `parameters`
+    fill). `parameters` are RequestParameters as configured (destination
+    "integration.request.path.key", source "method.request.path.key", "'literal'" …);
+    `credentials` is the role API Gateway would assume, kept for reads only (no IAM)."""
+
+    service: str
+    uri: str
+    action: str = ""
+    path: str = ""
+    http_method: str = "POST"
+    parameters: tuple[tuple[str, str], ...] = ()
+    credentials: str = ""
+
+
+@dataclass(frozen=True)
 class Integration:
-    """Where a route sends requests: a Lambda function (proxy) or a mock answer.
+    """Where a route sends requests: a Lambda function (proxy), another AWS service, or a
+    mock answer.
 
     `function` may hold `${stageVariables.name}` references, resolved per request.
-    `mapping` is set for a non-proxy Lambda integration (type AWS): its event and answer
-    are mapped by templates (templates.py).
+    `mapping` is set for a non-proxy integration (type AWS, to Lambda or to `service`) and
+    for a REST API's mock: its request and answer are mapped by templates (templates.py).
     """
 
     function: str | None = None
@@ -90,6 +109,7 @@ class Integration:
     mock: MockResponse | None = None
     timeout_ms: int | None = None    # TimeoutInMillis; None: the gateway's default
     mapping: NonProxy | None = None
+    service: ServiceTarget | None = None
 
 
 @dataclass(frozen=True)

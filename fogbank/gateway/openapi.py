@@ -2,10 +2,11 @@
 API Gateway imports it.
 
 Operations carry `x-amazon-apigateway-integration` (`aws_proxy` to a Lambda function, a
-REST API's `aws` one to Lambda with its mapping templates (templates.py), or `mock`);
+REST API's `aws` one to Lambda with its mapping templates (templates.py) or to DynamoDB
+or S3 (service_integrations.py), or `mock`, whose templates render too);
 `x-amazon-apigateway-any-method` is the ANY method; the HTTP API path `$default` is the
-default route. Integrations that run no Lambda function and no mock (http_proxy, aws to
-other services) are not served yet: their operations are skipped and logged.
+default route. Other integrations (http_proxy, aws to other services) are not served yet:
+their operations are skipped and logged.
 Authorizers are security schemes (`components.securitySchemes`, Swagger's
 `securityDefinitions`) with `x-amazon-apigateway-authorizer`; an operation's `security`
 (else the document's) names the one guarding it, with its scopes ("NONE": open). A scheme
@@ -31,9 +32,10 @@ from fogbank.gateway.gateway_responses import gateway_response
 from fogbank.gateway.iam_policy import MalformedPolicy
 from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, HTTP, JWT, REQUEST, REST, TOKEN,
                                    Authorizer, BodyModel, Cors, GatewayResponse,
-                                   Integration, MockResponse, RequestValidator, Route,
-                                   stable_id)
+                                   Integration, MockResponse, NonProxy, RequestValidator,
+                                   Route, stable_id)
 from fogbank.gateway.openapi_validation import OperationChecks, models, validators
+from fogbank.gateway.service_integrations import is_service_uri, service_target
 from fogbank.types import function_name_from_uri
 
 log = logging.getLogger(__name__)
@@ -117,24 +119,50 @@ def mock_response(integration: Mapping[str, Any]) -> MockResponse:
     return MockResponse(int(default.get("statusCode", 200)), tuple(headers), body)
 
 
+def _mapping(spec: Mapping[str, Any]) -> NonProxy:
+    """A non-proxy or mock integration's templates and responses (keyed "default" or by
+    their selection pattern); ValueError naming what API Gateway refuses."""
+    entries = [("" if key == "default" else str(key),
+                {"status": (value or {}).get("statusCode"),
+                 "parameters": (value or {}).get("responseParameters"),
+                 "templates": (value or {}).get("responseTemplates")})
+               for key, value in (spec.get("responses") or {}).items()]
+    return templates.non_proxy(spec.get("requestTemplates"), spec.get("passthroughBehavior"),
+                               entries)
+
+
+def _service_integration(spec: Mapping[str, Any], uri: str) -> Integration | None:
+    try:
+        target = service_target(uri, spec.get("httpMethod"), spec.get("requestParameters"),
+                                spec.get("credentials"))
+        mapping = _mapping(spec)
+    except ValueError as exc:
+        log.warning("an AWS service integration is not served: %s", exc)
+        return None
+    return Integration(payload_version="1.0", service=target, mapping=mapping,
+                       timeout_ms=_whole_number(spec.get("timeoutInMillis")))
+
+
 def integration_from(spec: Mapping[str, Any], protocol: str) -> Integration | None:
     kind = str(spec.get("type", "")).lower()
     if kind == "mock":
-        return Integration(mock=mock_response(spec))
+        try:
+            mapping = _mapping(spec) if protocol == REST else None
+        except ValueError as exc:
+            log.warning("a mock integration is not served: %s", exc)
+            return None
+        return Integration(mock=mock_response(spec), mapping=mapping)
     uri = spec.get("uri")
     function = function_name_from_uri(uri) if isinstance(uri, str) else None
+    if (function is None and kind == "aws" and protocol == REST and isinstance(uri, str)
+            and is_service_uri(uri)):
+        return _service_integration(spec, uri)
     if function is None or kind not in ("aws_proxy", "aws") or (kind == "aws"
                                                                 and protocol != REST):
         return None
     if kind == "aws":
-        entries = [("" if key == "default" else str(key),
-                    {"status": (value or {}).get("statusCode"),
-                     "parameters": (value or {}).get("responseParameters"),
-                     "templates": (value or {}).get("responseTemplates")})
-                   for key, value in (spec.get("responses") or {}).items()]
         try:
-            mapping = templates.non_proxy(spec.get("requestTemplates"),
-                                          spec.get("passthroughBehavior"), entries)
+            mapping = _mapping(spec)
         except ValueError as exc:
             log.warning("a non-proxy Lambda integration is not served: %s", exc)
             return None

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 _HEADER = "method.response.header."
 _BODY = "integration.response.body"
+_ANSWER_HEADER = "integration.response.header."
 _JSON = "application/json"
 _BEHAVIOURS = (WHEN_NO_MATCH, WHEN_NO_TEMPLATES, NEVER)
 DEFAULT_KEY = "$default"
@@ -140,18 +141,27 @@ def _render(template: str, payload: str, params: Mapping[str, Mapping[str, str]]
         raise GatewayError(MISCONFIGURED) from None
 
 
-def rest_event(mapping: NonProxy, request: GatewayRequest, context: vtl.JavaMap) -> bytes:
-    """The function's event for a REST request; GatewayError 415 when the passthrough
-    behaviour refuses it."""
+def rest_body(mapping: NonProxy, request: GatewayRequest, context: vtl.JavaMap
+              ) -> str | None:
+    """A REST request's template for its Content-Type rendered, or None when the body
+    passes through unchanged; GatewayError 415 when the passthrough behaviour refuses it."""
     media = _media_type(request.content_type) or _JSON
     template = _template_for(mapping.request_templates, media)
     if template is None:
         if not _passes(mapping):
             raise GatewayError(UNSUPPORTED_MEDIA_TYPE)
-        return request.body or b"{}"
+        return None
     body = request.body.decode("utf-8", "replace")
-    return _as_event(_render(template, body, _rest_params(request), context,
-                             request.stage.variables))
+    return _render(template, body, _rest_params(request), context, request.stage.variables)
+
+
+def rest_event(mapping: NonProxy, request: GatewayRequest, context: vtl.JavaMap) -> bytes:
+    """The function's event for a REST request; GatewayError 415 when the passthrough
+    behaviour refuses it."""
+    rendered = rest_body(mapping, request, context)
+    if rendered is None:
+        return request.body or b"{}"
+    return _as_event(rendered)
 
 
 def selected_key(expression: str, body: str | None) -> str:
@@ -200,10 +210,16 @@ def _error_message(result: InvokeResult) -> str | None:
 def chosen_response(mapping: NonProxy, result: InvokeResult) -> IntegrationResponse:
     """The integration response for the function's result; the configuration error when
     none is chosen, as API Gateway answers it."""
-    message = _error_message(result)
+    return selected_response(mapping, _error_message(result))
+
+
+def selected_response(mapping: NonProxy, subject: str | None) -> IntegrationResponse:
+    """The integration response whose selection pattern matches the whole of `subject` (a
+    function error's message; the status code of another back end's answer), else the
+    default one; the configuration error when there is neither."""
     for choice in mapping.responses:
-        if choice.pattern == "" or (message is not None
-                                    and re.fullmatch(choice.pattern, message)):
+        if choice.pattern == "" or (subject is not None
+                                    and re.fullmatch(choice.pattern, subject)):
             return choice
     raise GatewayError(MISCONFIGURED)
 
@@ -240,7 +256,8 @@ def _body_value(payload: str, path: str) -> str | None:
 
 
 def _parameter(source: str, payload: str, context: Mapping[str, Any],
-               variables: Mapping[str, str]) -> str | None:
+               variables: Mapping[str, str],
+               answer_headers: Iterable[tuple[str, str]] = ()) -> str | None:
     """A response parameter's value from its source; None when the source has none."""
     if len(source) >= 2 and source[0] == source[-1] == "'":
         return source[1:-1]
@@ -253,24 +270,39 @@ def _parameter(source: str, payload: str, context: Mapping[str, Any],
         for part in source[len("context."):].split("."):
             value = value.get(part) if isinstance(value, dict) else None
         return None if vtl.is_null(value) or isinstance(value, dict) else str(value)
-    return None                 # integration.response.header.*: Lambda's answer has none
+    if source.lower().startswith(_ANSWER_HEADER):
+        # A service's answer has headers (S3's Content-Type …); Lambda's has none.
+        wanted = source[len(_ANSWER_HEADER):].lower()
+        return next((value for name, value in answer_headers if name.lower() == wanted),
+                    None)
+    return None
 
 
 def rest_answer(mapping: NonProxy, result: InvokeResult, request: GatewayRequest,
                 context: vtl.JavaMap) -> Response:
     """The answer to the function's result."""
-    chosen = chosen_response(mapping, result)
-    payload = result.payload.decode("utf-8", "replace")
+    return mapped_answer(chosen_response(mapping, result), result.payload, request, context)
+
+
+def mapped_answer(chosen: IntegrationResponse, payload_bytes: bytes, request: GatewayRequest,
+                  context: vtl.JavaMap, answer_headers: Iterable[tuple[str, str]] = ()
+                  ) -> Response:
+    """The method's answer through the chosen integration response: its template rendered
+    over the back end's payload (none: the payload as it is) and its parameters over the
+    payload and the back end's headers (`answer_headers`)."""
+    payload = payload_bytes.decode("utf-8", "replace")
     selected = _response_template(chosen.templates, request.header("accept"))
-    content_type, body = _JSON, result.payload
+    content_type, body = _JSON, payload_bytes
     if selected is not None:
         content_type = selected[0]
         if selected[1].strip():
             body = _render(selected[1], payload, _rest_params(request), context,
                            request.stage.variables).encode()
     headers: dict[str, str] = {"content-type": content_type}
+    answer_headers = tuple(answer_headers)
     for name, source in chosen.parameters:
-        value = _parameter(source, payload, context, request.stage.variables)
+        value = _parameter(source, payload, context, request.stage.variables,
+                           answer_headers)
         if value is not None:
             headers[name[len(_HEADER):].lower()] = value
     status = chosen.status
@@ -313,3 +345,40 @@ def websocket_reply(mapping: NonProxy, result: InvokeResult,
     if not template or not template.strip():
         return payload
     return _render(template, payload, params, context, variables)
+
+
+# ------------------------------------------------------------------ mock integrations
+
+def renders(mapping: NonProxy) -> bool:
+    """Whether a mock's answer needs its templates: one holds VTL, or a response is chosen
+    by a selection pattern over the status its request template sets. Else the default
+    response answers with its template as written (the gateway's `MockResponse`)."""
+    texts = [template for _, template in mapping.request_templates]
+    for response in mapping.responses:
+        if response.pattern:
+            return True
+        texts.extend(template for _, template in response.templates)
+    return any("$" in text or "#" in text for text in texts)
+
+
+def _mock_status(text: str) -> str:
+    """The status a mock's request sets (`{"statusCode": 500}`): 200 when it sets none."""
+    try:
+        document = json.loads(text) if text.strip() else {}
+    except ValueError:
+        document = {}
+    status = document.get("statusCode") if isinstance(document, dict) else None
+    if isinstance(status, bool) or not isinstance(status, (int, str)):
+        return "200"
+    return str(status).strip()
+
+
+def mock_answer(mapping: NonProxy, request: GatewayRequest, context: vtl.JavaMap
+                ) -> Response:
+    """A mock integration's answer: its request template (else the body passed through)
+    sets the status code, which selects the integration response as another back end's
+    status would; that response's template renders over an empty body."""
+    rendered = rest_body(mapping, request, context)
+    text = rendered if rendered is not None else request.body.decode("utf-8", "replace")
+    chosen = selected_response(mapping, _mock_status(text))
+    return mapped_answer(chosen, b"", request, context)

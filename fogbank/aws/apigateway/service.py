@@ -1,6 +1,7 @@
 """The API Gateway API's reads of REST APIs (GetRestApis, GetRestApi, GetResources,
-GetStages, GetStage) and of API keys and usage plans (GetApiKeys, GetApiKey,
-GetUsagePlans, GetUsagePlan, GetUsagePlanKeys, GetUsagePlanKey).
+GetMethod, GetIntegration, GetIntegrationResponse, GetStages, GetStage) and of API keys
+and usage plans (GetApiKeys, GetApiKey, GetUsagePlans, GetUsagePlan, GetUsagePlanKeys,
+GetUsagePlanKey).
 
 APIs, keys and plans come from the app's template; this is how a user finds an API's id
 (`aws apigateway get-rest-apis`) or the value of a key API Gateway generated
@@ -13,7 +14,9 @@ from typing import Any, Mapping, Sequence
 
 from fogbank.aws.apigateway.apis import served_api
 from fogbank.aws.apigateway.errors import BadRequest, NotFound
-from fogbank.aws.apigateway.rest_apis import REST_APIS, rest_api, rest_resources, rest_stage
+from fogbank.aws.apigateway.rest_apis import (REST_APIS, rest_api, rest_integration,
+                                              rest_integration_response, rest_method,
+                                              rest_resources, rest_stage)
 from fogbank.aws.service import CallContext, Handler
 from fogbank.gateway import ApiRegistry
 from fogbank.gateway.model import Api
@@ -30,7 +33,9 @@ class ApiGatewayService:
         self.operations: Mapping[str, Handler] = {
             "GetRestApis": self.get_rest_apis, "GetRestApi": self.get_rest_api,
             "GetResources": self.get_resources, "GetStages": self.get_stages,
-            "GetStage": self.get_stage,
+            "GetStage": self.get_stage, "GetMethod": self.get_method,
+            "GetIntegration": self.get_integration,
+            "GetIntegrationResponse": self.get_integration_response,
             "GetApiKeys": self.get_api_keys, "GetApiKey": self.get_api_key,
             "GetUsagePlans": self.get_usage_plans, "GetUsagePlan": self.get_usage_plan,
             "GetUsagePlanKeys": self.get_usage_plan_keys,
@@ -46,6 +51,19 @@ class ApiGatewayService:
     async def get_resources(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         with_methods = "methods" in (params.get("embed") or [])
         return _page(rest_resources(self._rest_api(params), with_methods), params)
+
+    async def get_method(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        return rest_method(self._rest_api(params), params["resourceId"], params["httpMethod"])
+
+    async def get_integration(self, params: dict[str, Any], ctx: CallContext
+                              ) -> dict[str, Any]:
+        return rest_integration(self._rest_api(params), params["resourceId"],
+                                params["httpMethod"])
+
+    async def get_integration_response(self, params: dict[str, Any], ctx: CallContext
+                                       ) -> dict[str, Any]:
+        return rest_integration_response(self._rest_api(params), params["resourceId"],
+                                         params["httpMethod"], params["statusCode"])
 
     async def get_stages(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         api = self._rest_api(params)

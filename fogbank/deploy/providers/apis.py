@@ -3,7 +3,8 @@
 HTTP APIs: AWS::ApiGatewayV2::Api (an OpenAPI `Body`, quick create `Target`, or bare),
 ::Stage, ::Route, ::Integration, ::Authorizer, ::Deployment. REST APIs:
 AWS::ApiGateway::RestApi (a Swagger/OpenAPI `Body` or bare; its `Policy` is enforced, see
-gateway/resource_policy.py), ::Resource, ::Method,
+gateway/resource_policy.py), ::Resource, ::Method (to Lambda, to DynamoDB or S3 as an AWS
+service integration — gateway/service_integrations.py — or MOCK),
 ::Authorizer, ::Deployment, ::Stage (and ::GatewayResponse, ::RequestValidator, ::Model in
 rest_api_checks.py). WebSocket
 APIs: AWS::ApiGatewayV2::Api with `ProtocolType: WEBSOCKET` and the same ::Route (route keys
@@ -34,7 +35,8 @@ from fogbank.deploy.intrinsics import as_flag
 from fogbank.gateway import ApiRegistry
 from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, DEFAULT_STAGE, EDGE, HTTP, REQUEST,
                                    REST, TOKEN, WEBSOCKET, Api, Authorizer, Integration,
-                                   NonProxy, RestResource, Route, Stage, stable_id)
+                                   NonProxy, RestResource, Route, ServiceTarget, Stage,
+                                   stable_id)
 from fogbank.types import function_name_from_uri
 from fogbank.deploy.providers.api_parts import PartProvider, own_id, required, without_key
 from fogbank.deploy.providers.throttles import throttle_of
@@ -46,6 +48,7 @@ from fogbank.gateway.throttling import ALL, ALL_PATHS, Throttle, rest_key
 from fogbank.gateway.usage_plans import AUTHORIZER, HEADER
 from fogbank.gateway import resource_policy, templates
 from fogbank.gateway.iam_policy import MalformedPolicy
+from fogbank.gateway.service_integrations import is_service_uri, service_target
 from fogbank.gateway.openapi import (Imported, UnsupportedDefinition, cors_from,
                                      identity_sources, import_body, jwt_authorizer,
                                      lambda_authorizer, mock_response, parse_policy)
@@ -628,8 +631,9 @@ class RestResourceProvider(PartProvider):
 
 class RestMethodProvider(PartProvider):
     """HttpMethod on ResourceId with an AWS_PROXY or AWS (non-proxy, mapped by templates:
-    gateway/templates.py) Integration to Lambda, or a MOCK one, and the request validation
-    it asks for (rest_api_checks.py)."""
+    gateway/templates.py) Integration to Lambda, an AWS one to DynamoDB or S3
+    (gateway/service_integrations.py), or a MOCK one, and the request validation it asks
+    for (rest_api_checks.py)."""
 
     types = ("AWS::ApiGateway::Method",)
     api_property = "RestApiId"
@@ -648,11 +652,19 @@ class RestMethodProvider(PartProvider):
         kind = str(spec.get("Type", "")).upper()
         if kind == "MOCK":
             responses = spec.get("IntegrationResponses") or [{}]
-            first = responses[0]
+            default = next((entry for entry in responses if not entry.get("SelectionPattern")),
+                           responses[0])
             integration = Integration(mock=mock_response({"responses": {"default": {
-                "statusCode": first.get("StatusCode", 200),
-                "responseParameters": first.get("ResponseParameters"),
-                "responseTemplates": first.get("ResponseTemplates")}}}))
+                "statusCode": default.get("StatusCode", 200),
+                "responseParameters": default.get("ResponseParameters"),
+                "responseTemplates": default.get("ResponseTemplates")}}}),
+                mapping=_non_proxy(res, spec))
+        elif (kind == "AWS" and function_name_from_uri(str(spec.get("Uri") or "")) is None
+              and is_service_uri(str(spec.get("Uri") or ""))):
+            integration = Integration(payload_version="1.0", service=_service(res, spec),
+                                      mapping=_non_proxy(res, spec),
+                                      timeout_ms=_timeout_ms(res, REST,
+                                                             spec.get("TimeoutInMillis")))
         else:
             uri = str(spec.get("Uri") or "")
             function = function_name_from_uri(uri)
@@ -664,8 +676,10 @@ class RestMethodProvider(PartProvider):
                                     f"to Lambda and MOCK")
             if kind not in ("AWS_PROXY", "AWS") or function is None:
                 raise TemplateError(f"Resource {res.logical_id}: Integration Type "
-                                    f"{kind or '(none)'} is not supported; Fogbank serves "
-                                    f"AWS_PROXY and AWS integrations to Lambda and MOCK")
+                                    f"{kind or '(none)'} is not supported with Uri "
+                                    f"{uri or '(none)'}; Fogbank serves AWS_PROXY and AWS "
+                                    f"integrations to Lambda, AWS integrations to DynamoDB "
+                                    f"actions and S3 paths, and MOCK")
             integration = Integration(function=function, payload_version="1.0",
                                       timeout_ms=_timeout_ms(res, REST,
                                                              spec.get("TimeoutInMillis")),
@@ -694,6 +708,15 @@ def _non_proxy(res: Resource, spec: Mapping[str, Any]) -> NonProxy:
     try:
         return templates.non_proxy(spec.get("RequestTemplates"),
                                    spec.get("PassthroughBehavior"), entries)
+    except ValueError as exc:
+        raise TemplateError(f"Resource {res.logical_id}: {exc}") from None
+
+
+def _service(res: Resource, spec: Mapping[str, Any]) -> ServiceTarget:
+    """A Method's AWS service integration (gateway/service_integrations.py)."""
+    try:
+        return service_target(str(spec.get("Uri")), spec.get("IntegrationHttpMethod"),
+                              spec.get("RequestParameters"), spec.get("Credentials"))
     except ValueError as exc:
         raise TemplateError(f"Resource {res.logical_id}: {exc}") from None
 
