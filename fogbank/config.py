@@ -56,6 +56,9 @@ class NodeConfig:
     websocket: WebSocketLimits = field(default_factory=WebSocketLimits)
     # CloudFront-Viewer-Country in edge-optimized REST APIs' events (ISO 3166-1 alpha-2).
     viewer_country: str = DEFAULT_VIEWER_COUNTRY
+    # How long a custom resource's request waits for its response; None: the function's
+    # timeout plus a margin (deploy/providers/custom_resources.py), not CloudFormation's hour.
+    custom_resource_timeout_s: float | None = None
     parameter_overrides: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -22,6 +22,7 @@ from fogbank.aws.apigatewayv2 import ApiGatewayV2Service
 from fogbank.aws.apigw_management import (ConnectionsEdge, ManagementService,
                                            is_connections_request)
 from fogbank.aws.cloudformation import CloudFormationService
+from fogbank.aws.cloudformation.response_urls import ResponseUrls
 from fogbank.aws.dynamodb import DynamoDBService, DynamoDBStreamsService
 from fogbank.aws.lambda_api import CodeLinks, LambdaService
 from fogbank.aws.lambda_api.function_urls import ApiFunctionUrls
@@ -34,6 +35,8 @@ from fogbank.deploy import Deployer, load_template
 from fogbank.deploy.providers import LayerStore, default_providers
 from fogbank.deploy.providers.apis import ApiProviders
 from fogbank.deploy.providers.buckets import BucketPolicyProvider, BucketProvider
+from fogbank.deploy.providers.custom_resources import (RESPONSE_PATH, CustomResourceProvider,
+                                                       ResponseSlots, response_host)
 from fogbank.deploy.providers.event_source_mappings import EventSourceMappingProvider
 from fogbank.deploy.providers.function_urls import FunctionUrlProvider
 from fogbank.deploy.providers.tables import TableProvider
@@ -95,7 +98,8 @@ class Node:
         # here (runtime/resolver.py); its port is only ever used through that mapping.
         tls_sock = listen(cfg.host, 0)
         self.tls = ensure_certificates(cfg.state_dir / "tls",
-                                       [*server_names(cfg.region), *tls_names(cfg.region)])
+                                       [*server_names(cfg.region), *tls_names(cfg.region),
+                                        response_host(cfg.region)])
         self.tls_port = tls_sock.getsockname()[1]
         node_names = NodeNames("127.0.0.1" if cfg.host in ("0.0.0.0", "::") else cfg.host,
                                cfg.port, self.tls_port, self.tls.bundle, self.tls.ca_cert)
@@ -134,6 +138,9 @@ class Node:
         self.function_urls = FunctionUrlRegistry(base_url=cfg.endpoint_url)
         self.usage_plans = UsagePlans()
         layers = LayerStore()
+        # Custom resources' ResponseURLs: https on CloudFormation's S3 name, which workers
+        # resolve to this node's TLS listener (runtime/resolver.py).
+        self.cfn_responses = ResponseSlots(f"https://{response_host(cfg.region)}")
         # Layers and functions made through the Lambda API; the functions are restored once
         # the template is deployed.
         self.layers = ManagedLayers(LayerVersionStore(cfg.state_dir / "layers"), layers,
@@ -158,7 +165,11 @@ class Node:
                                                 cfg.account_id),
                      BucketProvider(self.objects, lambda b: website_url(b, cfg.endpoint_url),
                                     region=cfg.region),
-                     BucketPolicyProvider(self.objects)]
+                     BucketPolicyProvider(self.objects),
+                     CustomResourceProvider(self.invoke, lambda name: self.runtime.get(name)
+                                            .timeout_s, self.cfn_responses, region=cfg.region,
+                                            account_id=cfg.account_id,
+                                            timeout_s=cfg.custom_resource_timeout_s)]
         self.deployer = Deployer(cfg.state_dir, providers, cfg.region, cfg.account_id)
         self.connections = ConnectionHub(MemoryConnectionStore(), clock=time.time)
 
@@ -187,7 +198,9 @@ class Node:
                              websockets=self.websockets, viewer_country=cfg.viewer_country,
                              usage=self.usage_plans, services=ServiceCalls(sdk.handle, s3))
         node_api = NodeApi(self.runtime.logs, self.describe, self._knows_function)
-        routes = [(is_internal, node_api), (is_website_request, WebsiteApp(self.objects)),
+        responses = ResponseUrls(self.cfn_responses, RESPONSE_PATH)
+        routes = [(is_internal, node_api), (responses.handles, responses),
+                  (is_website_request, WebsiteApp(self.objects)),
                   (is_connections_request, ConnectionsEdge(sdk, self.apis)),
                   (self.function_urls.handles, FunctionUrlApp(self.function_urls, self.invoke)),
                   (self.apis.handles, gateway), (code_links.handles, code_links),
@@ -233,20 +246,25 @@ class Node:
 
     # ------------------------------------------------------------------ deploying
 
-    def deploy(self, template: Path,
-               on_step: Callable[[Any, str], None] | None = None,
-               on_plan: Callable[[Any], None] | None = None) -> Served:
-        """Loads the template, applies the difference to what runs, returns what is served."""
+    async def deploy(self, template: Path,
+                     on_step: Callable[[Any, str], None] | None = None,
+                     on_plan: Callable[[Any], None] | None = None) -> Served:
+        """Loads the template, applies the difference to what runs, returns what is served.
+
+        Asynchronous: a custom resource waits for its function's response, which reaches
+        this node's edge while the deployment waits."""
         cfg = self.config
         tpl = load_template(template, parameter_overrides=dict(cfg.parameter_overrides),
                             region=cfg.region, account_id=cfg.account_id)
         if self.template is None:
             self.deployer.restore(tpl)
-        self.template = template
         plan = self.deployer.plan(tpl)
         if on_plan:
             on_plan(plan)
-        result = self.deployer.apply(plan, on_step=on_step)
+        result = await self.deployer.apply_async(plan, on_step=on_step)
+        # Set once applied: the node answers while a custom resource is awaited, and is
+        # ready (describe()) only when the stack is.
+        self.template = template
         if self._delivery is None:
             self.functions.restore()     # after the template: its layers are known by now
         self.served = self._describe_stack(result)

@@ -43,7 +43,7 @@ async def serve_app(config: NodeConfig, template: Path, *, watch: bool,
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        if not deploy(node, template, console):
+        if not await deploy(node, template, console):
             return 1
         tasks = [asyncio.create_task(node.serve()), asyncio.create_task(stop.wait()),
                  asyncio.create_task(stream_logs(node, console))]
@@ -94,7 +94,7 @@ def open_files_up_to_hard_limit() -> None:
         pass            # an unlimited hard limit that the kernel will not grant as soft
 
 
-def deploy(node: Node, template: Path, console: Console) -> bool:
+async def deploy(node: Node, template: Path, console: Console) -> bool:
     """Deploys with progress lines; a template error is printed, never raised."""
     def on_plan(plan: Any) -> None:
         console.print(f"[bold]Deploying[/] {escape(str(template))}")
@@ -106,7 +106,7 @@ def deploy(node: Node, template: Path, console: Console) -> bool:
                       highlight=False)
 
     try:
-        served = node.deploy(template, on_step=on_step, on_plan=on_plan)
+        served = await node.deploy(template, on_step=on_step, on_plan=on_plan)
     except AwsError as exc:
         console.print(f"[red]Template error:[/] {escape(exc.message)}")
         return False
@@ -143,7 +143,7 @@ async def watch_files(node: Node, template: Path, console: Console) -> None:
         paths = {Path(p) for _, p in changes}
         if template in paths:
             console.print("[bold]template changed[/] — applying the difference")
-            deploy(node, template, console)
+            await deploy(node, template, console)
             continue
         for name in changed_functions(node.code_dirs(), paths):
             console.print(f"code changed — reloading {name}")

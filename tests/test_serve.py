@@ -1,6 +1,7 @@
 """`fogbank up`'s file watching rules: what counts as a change, and to which function."""
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -72,13 +73,13 @@ def test_a_stop_that_finishes_in_time_is_left_alone() -> None:
 class _Refusing:
     """A node whose template names a path such as `[/Resources/X]` in its error."""
 
-    def deploy(self, template: Path, **callbacks: object) -> Served:
+    async def deploy(self, template: Path, **callbacks: object) -> Served:
         raise TemplateError("Template format error: [/Resources/Fn::ForEach::Tables] Every "
                             "Resources object must contain a Type member.")
 
 
 class _Serving:
-    def deploy(self, template: Path, **callbacks: object) -> Served:
+    async def deploy(self, template: Path, **callbacks: object) -> Served:
         return Served("http://127.0.0.1:1", {}, {}, {}, {"Joined": "[a]/[/b]"},
                       ["Unresolved resource dependencies [Nope] in the Outputs block"])
 
@@ -86,8 +87,8 @@ class _Serving:
 def test_messages_with_brackets_are_printed_as_text_not_markup(tmp_path: Path) -> None:
     console = Console(record=True, width=300)
     template = tmp_path / "[x]" / "template.yaml"
-    assert deploy(_Refusing(), template, console) is False  # type: ignore[arg-type]
-    assert deploy(_Serving(), template, console) is True  # type: ignore[arg-type]
+    assert asyncio.run(deploy(_Refusing(), template, console)) is False  # type: ignore[arg-type]
+    assert asyncio.run(deploy(_Serving(), template, console)) is True  # type: ignore[arg-type]
     text = console.export_text()
     assert "Template error: Template format error: [/Resources/Fn::ForEach::Tables] Every" in text
     assert "warning: Unresolved resource dependencies [Nope] in the Outputs block" in text

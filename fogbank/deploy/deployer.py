@@ -1,11 +1,12 @@
 """The Deployer: plans a template against the recorded stack and applies the plan."""
 from __future__ import annotations
 
+import inspect
 import json
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Awaitable, Callable, Generator, Iterator, Mapping, Sequence
 
 from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.intrinsics import Scope, as_text, evaluate
@@ -16,6 +17,9 @@ from fogbank.deploy.template import Template
 from fogbank.types import AwsError, Deployed, Resource, ResourceProvider
 
 OnStep = Callable[[Change, str], None]
+# A deployment in progress: it yields what a provider must wait for (a custom resource's
+# answer), is sent the awaited value, and returns what it leaves.
+Steps = Generator[Awaitable[Any], Any, "DeployResult"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,43 @@ class _Lookup:
         return f"fogbank-unsupported-{logical_id}"
 
 
+class Providers(Mapping[str, ResourceProvider]):
+    """Providers by resource type. A provider's type ending in `*` claims every type that
+    starts with what comes before it (`Custom::*`: each custom resource type a template
+    invents)."""
+
+    def __init__(self, providers: Sequence[ResourceProvider]) -> None:
+        self._exact = {kind: p for p in providers for kind in p.types if not kind.endswith("*")}
+        self._families = {kind[:-1]: p for p in providers for kind in p.types
+                          if kind.endswith("*")}
+
+    def __getitem__(self, kind: str) -> ResourceProvider:
+        if kind in self._exact:
+            return self._exact[kind]
+        for prefix, provider in self._families.items():
+            if kind.startswith(prefix) and len(kind) > len(prefix):
+                return provider
+        raise KeyError(kind)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._exact)
+
+    def __len__(self) -> int:
+        return len(self._exact)
+
+
+class NeedsEventLoop(AwsError):
+    """A provider must wait for work of the event loop (a custom resource's function), which
+    a synchronous `apply` cannot give it."""
+
+
+def _settled(result: Any) -> Generator[Awaitable[Any], Any, Any]:
+    """A provider's answer: its value, or (yielded to the driver) what it must wait for."""
+    if inspect.isawaitable(result):
+        result = yield result
+    return result
+
+
 class Deployer:
     """Owns one stack's state in `state_dir`; providers do the work, one per resource type."""
 
@@ -73,7 +114,7 @@ class Deployer:
         self._clock = clock
         self._template: Template | None = None       # the one last applied
         self._store = StateStore(Path(state_dir))
-        self._providers = {kind: p for p in providers for kind in p.types}
+        self._providers = Providers(providers)
         self._state = self._store.load()
         # Recorded resources `restore` left out for their changed text: if they resolve as
         # before, apply must still hand them back to their providers.
@@ -108,7 +149,39 @@ class Deployer:
         A provider error stops the deployment: what was done so far stays recorded, and
         the error (naming the resource) is raised. `on_step(change, status)` is called
         after each step that did work, status one of created / updated / deleted / failed.
+        A step that must wait for the event loop (a custom resource) fails here: a caller on
+        the loop uses `apply_async`.
         """
+        steps = self._steps(plan, on_step)
+        try:
+            pending = next(steps)
+        except StopIteration as done:
+            return done.value
+        if inspect.iscoroutine(pending):
+            pending.close()
+        # The step fails with it, as with any provider error: recorded, then raised.
+        steps.throw(NeedsEventLoop("Custom resources are deployed only by a running node "
+                                   "(the deployer was applied without an event loop)"))
+        raise AssertionError("a failed step ends the deployment")
+
+    async def apply_async(self, plan: Plan, on_step: OnStep | None = None) -> DeployResult:
+        """`apply` for a caller on the event loop: a step that must wait (a custom resource
+        waits for its function's response) is awaited, and the loop serves meanwhile. Steps
+        that need not wait run as `apply` runs them."""
+        steps = self._steps(plan, on_step)
+        value: Any = None
+        error: BaseException | None = None
+        while True:
+            try:
+                pending = steps.send(value) if error is None else steps.throw(error)
+            except StopIteration as done:
+                return done.value
+            try:
+                value, error = await pending, None
+            except Exception as exc:        # handed to the step, which records the failure
+                value, error = None, exc
+
+    def _steps(self, plan: Plan, on_step: OnStep | None) -> Steps:
         tpl = plan.template
         self._template = tpl
         first = not self._state.created     # a first deployment creates; later ones update
@@ -119,7 +192,7 @@ class Deployer:
         report = on_step or (lambda change, status: None)
         for change in plan.changes:
             try:
-                step = self._step(change, tpl, scope, records)
+                step = yield from self._step(change, tpl, scope, records)
             except AwsError:
                 self._save(tpl, records, self._state.outputs)
                 report(change, "failed")
@@ -162,14 +235,15 @@ class Deployer:
             self._store.save(self._state)
         return RestoreResult(tuple(restored), tuple(warnings))
 
-    def _step(self, change: Change, tpl: Template, scope: Scope,
-              records: dict[str, ResourceRecord]) -> Change | None:
+    def _step(self, change: Change, tpl: Template, scope: Scope, records: dict[str, ResourceRecord]
+              ) -> Generator[Awaitable[Any], Any, Change | None]:
         lid = change.logical_id
         record = records.get(lid)
         if change.action == "delete":
             provider = self._providers.get(change.resource_type)
             if provider is not None and record is not None:
-                provider.delete(self._resource(lid, record.type, record.properties, tpl), record.deployed)
+                yield from _settled(provider.delete(
+                    self._resource(lid, record.type, record.properties, tpl), record.deployed))
             records.pop(lid, None)
             return change
         # JSON round trip: the properties compare equal to the recorded ones when unchanged.
@@ -191,12 +265,12 @@ class Deployer:
             return None
         # The record decides between create and update, not the plan, which may be stale.
         if record is None:
-            deployed = provider.create(new)
+            deployed = yield from _settled(provider.create(new))
             change = Change(lid, change.resource_type, "create")
             times = (self._clock(), 0.0)
         else:
             old = self._resource(lid, record.type, record.properties, tpl)
-            deployed = provider.update(old, record.deployed, new)
+            deployed = yield from _settled(provider.update(old, record.deployed, new))
             change = Change(lid, change.resource_type, "update")
             times = (record.created, self._clock())
         self._unrestored.discard(lid)

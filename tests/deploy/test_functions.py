@@ -103,6 +103,21 @@ def test_inline_code_is_written_out(runtime, app_dir: Path, tmp_path: Path) -> N
     assert (code_dir / "index.py").read_text().endswith("return 7\n")
 
 
+def test_inline_code_that_imports_cfnresponse_gets_the_module(runtime, app_dir: Path,
+                                                              tmp_path: Path) -> None:
+    functions = FunctionProvider(runtime, inline_code_dir=tmp_path / "inline")
+    source = "import json\nimport cfnresponse\ndef handler(e, c):\n    return 7\n"
+    fn = resource(app_dir, Handler="index.handler", Code={"ZipFile": source})
+    deployed = functions.create(fn)
+    helper = runtime.specs[deployed.physical_id].code_dir / "cfnresponse.py"
+    assert "def send(event" in helper.read_text()
+    # Code that no longer imports it loses it; code that never did never had it.
+    plain = resource(app_dir, Handler="index.handler",
+                     Code={"ZipFile": "def handler(e, c):\n    return 7\n"})
+    functions.update(fn, deployed, plain)
+    assert not helper.exists()
+
+
 def test_renamed_function_replaces_the_old_one(functions, runtime, app_dir: Path) -> None:
     old = resource(app_dir, FunctionName="v1")
     deployed = functions.create(old)

@@ -22,6 +22,9 @@ from fogbank.types import (LATEST, AwsError, Deployed, EventInvokeConfig, Functi
                            FunctionSpec, Resource)
 
 _PYTHON = re.compile(r"python3\.\d+")
+_IMPORTS_CFNRESPONSE = re.compile(
+    r"^\s*(?:import\s+cfnresponse\b|from\s+cfnresponse\s+import\b)", re.MULTILINE)
+CFNRESPONSE = Path(__file__).with_name("cfnresponse.py")    # our own, same interface
 
 
 class Runtime(Protocol):
@@ -195,6 +198,12 @@ class FunctionProvider:
         path = code_dir / (module.replace(".", "/") + ".py")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(source, encoding="utf-8")
+        # CloudFormation adds its response module to inline code that imports it.
+        helper = code_dir / "cfnresponse.py"
+        if helper != path and _IMPORTS_CFNRESPONSE.search(source):
+            helper.write_text(CFNRESPONSE.read_text(encoding="utf-8"), encoding="utf-8")
+        elif helper != path:
+            helper.unlink(missing_ok=True)      # the code no longer imports it
         return code_dir
 
     def _environment(self, res: Resource) -> dict[str, str]:
