@@ -12,7 +12,8 @@ from fogbank.tables.errors import ValidationException
 from fogbank.tables.requests import newer_validator, parse_expressions
 from fogbank.tables.storage import Writer
 from fogbank.tables.validation import (check_item, check_key, check_key_not_empty,
-                                       constraint_error, consumed, read_units, write_units)
+                                       check_key_values, check_size, constraint_error, consumed,
+                                       read_units, write_units)
 from fogbank.tables.values import item_size, validate_item
 from fogbank.tables.writes import (Parts, add_units, collection_metrics, index_write_units,
                                    item_key, live, load, store, wants_collection_metrics)
@@ -41,16 +42,21 @@ class Batches:
         if sum(len(r.get("Keys") or ()) for r in requests.values()) > MAX_GET:
             raise ValidationException("Too many items requested for the BatchGetItem call")
         _check_one_projection_style(requests)
-        plans = []
+        # Every table's own checks (unused placeholders, the keys' values, a key asked for
+        # twice) come before any table is looked up.
+        checked = []
         for name, request in requests.items():
             with newer_validator(enveloped=False):
-                # The request's own checks (unused placeholders among them) come before the
-                # lookup.
                 exprs = parse_expressions(request)
+                given = [check_key_values(key) for key in request["Keys"]]
+            if len({_key_identity(key) for key in given}) != len(given):
+                raise ValidationException("Provided list of item keys contains duplicates")
+            checked.append((name, request, exprs))
+        plans = []
+        for name, request, exprs in checked:
+            with newer_validator(enveloped=False):
                 table = self._parts.catalog.get(name)
                 wanted = [item_key(table, check_key(table, key)) for key in request["Keys"]]
-            if len(set(wanted)) != len(wanted):
-                raise ValidationException("Provided list of item keys contains duplicates")
             plans.append((table, exprs, wanted, bool(request.get("ConsistentRead"))))
         responses: dict[str, list] = {}
         capacity = []
@@ -85,17 +91,16 @@ class Batches:
         # Per table, the partition key values written (by their encoding, to count each once).
         collections: dict[str, tuple[Any, dict[bytes, Any]]] = {}
         index_units: dict[str, dict[str, float]] = {}      # table → index → write units
+        # Every write's values (and each item's size) are checked before any table is looked
+        # up: a malformed value needs no schema to refuse.
+        items = {(name, i): _checked_write(write)
+                 for name, writes in requests.items() for i, write in enumerate(writes)}
         for name, writes in requests.items():
             table = self._parts.catalog.get(name)
-            for write in writes:
-                put, delete = write.get("PutRequest"), write.get("DeleteRequest")
-                if (put is None) == (delete is None):
-                    raise ValidationException(
-                        "Supplied AttributeValue has more than one datatypes set, must contain "
-                        "exactly one of the supported datatypes" if put else
-                        "1 validation error detected: Value null at 'requestItems' failed to "
-                        "satisfy constraint: Member must not be null")
-                item = _put_item(table, put["Item"]) if put else None
+            for i, write in enumerate(writes):
+                delete = write.get("DeleteRequest")
+                item = items[(name, i)]
+                item = _put_item(table, item) if item is not None else None
                 if delete:
                     check_key_not_empty(table, delete["Key"])
                 attrs = item if item else check_key(table, delete["Key"])
@@ -140,10 +145,35 @@ class Batches:
         return output
 
 
-def _put_item(table: Any, raw: dict[str, Any]) -> dict[str, Any]:
-    """A PutRequest's item. Unlike PutItem, a batch reports a missing or mistyped key
-    attribute as a key that does not match the schema."""
-    item = validate_item(raw)
+def _key_identity(key: Mapping[str, Any]) -> frozenset[tuple[str, str, Any]]:
+    """A key, its values checked, compared without a schema: equal however its attributes
+    are ordered, and numbers by value. A type no key can have is compared as sent."""
+    return frozenset(
+        (name, kind, keys.encode_value(value) if kind in ("S", "N", "B")
+         else json.dumps(data, sort_keys=True, default=lambda b: bytes(b).hex()))
+        for name, value in key.items() for kind, data in value.items())
+
+
+def _checked_write(write: Mapping[str, Any]) -> dict[str, Any] | None:
+    """One WriteRequest checked without its table: a PutRequest's item (returned, its
+    values checked, within the size limit) or a DeleteRequest's key values."""
+    put, delete = write.get("PutRequest"), write.get("DeleteRequest")
+    if (put is None) == (delete is None):
+        # DynamoDB words a request with neither as it words one with both.
+        raise ValidationException(
+            "Supplied AttributeValue has more than one datatypes set, must contain "
+            "exactly one of the supported datatypes")
+    if put is None:
+        check_key_values(delete["Key"])
+        return None
+    item = validate_item(put["Item"])
+    check_size(item)
+    return item
+
+
+def _put_item(table: Any, item: dict[str, Any]) -> dict[str, Any]:
+    """A PutRequest's item, its values checked. Unlike PutItem, a batch reports a missing or
+    mistyped key attribute as a key that does not match the schema."""
     check_key_not_empty(table, item)
     check_key(table, {name: item[name] for name in table.key_names() if name in item})
     return check_item(table, item)

@@ -67,8 +67,13 @@ class ControlPlane:
         name = params["TableName"]
         check_create_table(params)
         schema = params.get("KeySchema") or []
-        check_key_schema(schema)
         attrs = params.get("AttributeDefinitions") or []
+        if len(schema) == 2 and len(attrs) < 2:
+            # Fewer definitions than key attributes is found before the key schema's own
+            # rules (a repeated HASH among them), in these words.
+            raise ValidationException(
+                "Invalid KeySchema: Some index key attribute have no definition")
+        check_key_schema(schema)
         mode = params.get("BillingMode", "PROVISIONED")
         check_billing(params, mode)
         check_stream(params.get("StreamSpecification"))

@@ -8,8 +8,8 @@ from fogbank.tables.expressions.projections import Projection
 from fogbank.tables.requests import newer_validator, parse_expressions
 from fogbank.tables.storage import Writer
 from fogbank.tables.validation import (check_item, check_item_table_name, check_key,
-                                       check_key_values, check_return_values, check_updated,
-                                       consumed, read_units, write_units)
+                                       check_key_values, check_return_values, check_size,
+                                       check_updated, consumed, read_units, write_units)
 from fogbank.tables.values import item_size, validate_item
 from fogbank.tables.writes import (Parts, collection_metrics, index_write_units, item_key, live,
                                    load, store, updated, wants_collection_metrics)
@@ -36,6 +36,9 @@ class ItemOps:
             returns = check_return_values(params, ("NONE", "ALL_OLD"))
             exprs = parse_expressions(params, value_users=("ConditionExpression",))
             item = validate_item(params["Item"])
+            # The size needs no schema: DynamoDB refuses an oversized item before it looks
+            # the table up (and before it matches the key).
+            check_size(item)
             table = self._parts.catalog.get(params["TableName"])
             item = check_item(table, item)
         key = item_key(table, item)

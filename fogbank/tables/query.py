@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
 from fogbank.tables import keys, records
-from fogbank.tables.errors import RequestCheckFailed, ValidationException
+from fogbank.tables.errors import ValidationException
 from fogbank.tables.expressions.keys import TOO_MANY
 from fogbank.tables.indexes import entry_key, index_space
-from fogbank.tables.requests import (Expressions, check_comparison_operators, newer_validator,
-                                     parse_expressions)
+from fogbank.tables.requests import (START_KEY, Expressions, check_comparison_operators,
+                                     newer_validator, parse_expressions, start_key_faults)
 from fogbank.tables.schema import IndexDef, TableDef
 from fogbank.tables.storage import Reader, prefix_end
 from fogbank.tables.validation import check_item_table_name, check_key, consumed, read_units
@@ -18,7 +18,6 @@ from fogbank.tables.values import compare
 from fogbank.tables.writes import Parts, item_key, load
 
 PAGE_BYTES = 1024 * 1024
-_START_KEY = "The provided starting key is invalid: "
 
 
 @dataclass(frozen=True)
@@ -148,16 +147,12 @@ def start_after(source: Source, params: Mapping[str, Any]) -> bytes | None:
         return None
     names = source.key_names()
     if set(start) != set(names):
-        raise ValidationException(_START_KEY + "The provided key element does not match the schema")
-    try:
+        raise ValidationException(START_KEY + "The provided key element does not match the schema")
+    with start_key_faults():
         check_key(source.table, {n: start[n] for n in source.table.key_names()})
-    except RequestCheckFailed as exc:
-        raise RequestCheckFailed(_START_KEY + exc.message, exc.current) from None
-    except ValidationException as exc:
-        raise ValidationException(_START_KEY + exc.message) from None
     key = source.record_key(start)
     if key is None:
-        raise ValidationException(_START_KEY + "The provided key element does not match the schema")
+        raise ValidationException(START_KEY + "The provided key element does not match the schema")
     return key
 
 
@@ -277,7 +272,7 @@ class Reads:
         # silently skip or repeat items, so DynamoDB refuses it.
         if total is not None and after is not None and not start <= after < end:
             raise ValidationException(
-                _START_KEY + "Invalid ExclusiveStartKey. Please use ExclusiveStartKey with "
+                START_KEY + "Invalid ExclusiveStartKey. Please use ExclusiveStartKey with "
                 f"correct Segment. TotalSegments: {total} Segment: {segment}")
         with self._parts.storage.read() as reader:
             return read_page(reader, source, start, end, after, params, exprs, select)

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
 from fogbank.tables.errors import RequestCheckFailed, ValidationException
-from fogbank.tables.validation import check_enum, constraint_error
+from fogbank.tables.validation import check_enum, check_key_values, constraint_error
 from fogbank.tables.values import check_attribute_name
 from fogbank.tables.expressions import (ExpressionContext, legacy, parse_condition,
                                         parse_key_condition, parse_projection, parse_update)
+from fogbank.tables.expressions.context import checked_names
 from fogbank.tables.expressions.keys import KeyConditionFault
 
 # In the order DynamoDB lists them when a request mixes the two styles.
@@ -27,6 +28,7 @@ _CONDITIONS = ("Expected", "QueryFilter", "ScanFilter", "KeyConditions")
 _COMPARISON_OPERATORS = ("IN", "NULL", "BETWEEN", "LT", "NOT_CONTAINS", "EQ", "GT", "NOT_NULL",
                          "NE", "LE", "BEGINS_WITH", "GE", "CONTAINS")
 _UPDATE_ACTIONS = ("ADD", "PUT", "DELETE")     # AttributeUpdates' Action, as printed
+START_KEY = "The provided starting key is invalid: "
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,10 @@ def parse_expressions(params: Mapping[str, Any], filter_param: str | None = None
             shown = "" if param == "UpdateExpression" else f" expression size: {size}"
             raise ValidationException(f"Invalid {param}: Expression size has exceeded the "
                                       f"maximum allowed size;{shown}")
-    if names is not None and not names:
-        raise RequestCheckFailed("ExpressionAttributeNames must not be empty")
+    _check_start_values(params)
+    if names is not None:
+        # Its keys are checked before ExpressionAttributeValues is looked at.
+        checked_names(names)
     for name in (names or {}).values():
         if isinstance(name, str):
             check_attribute_name(name)
@@ -133,6 +137,27 @@ def parse_expressions(params: Mapping[str, Any], filter_param: str | None = None
     if key_fault is not None:
         raise key_fault
     return parsed
+
+
+def _check_start_values(params: Mapping[str, Any]) -> None:
+    """ExclusiveStartKey's values, checked as attribute values before the table is looked
+    up (a malformed one needs no schema to refuse): after the legacy filter and the
+    expression parameters' presence, before the key condition and the placeholders."""
+    start = params.get("ExclusiveStartKey")
+    if start is not None:
+        with start_key_faults():
+            check_key_values(start)
+
+
+@contextmanager
+def start_key_faults() -> Iterator[None]:
+    """A starting key's fault, in the words DynamoDB gives it."""
+    try:
+        yield
+    except RequestCheckFailed as exc:
+        raise RequestCheckFailed(START_KEY + exc.message, exc.current) from None
+    except ValidationException as exc:
+        raise ValidationException(START_KEY + exc.message) from None
 
 
 class NewerValidatorReport(ValidationException):
@@ -217,15 +242,21 @@ def _legacy(params: Mapping[str, Any], filter_param: str | None) -> Expressions:
     operator = params.get("ConditionalOperator")
     condition = filter_ = key = update = projection = None
     filter_names: frozenset[str] = frozenset()
+    wanted_first = filter_param == "ScanFilter"
+    if wanted_first and params.get("AttributesToGet") is not None:
+        # A Scan's repeated name is found before its filter's values are looked at; a
+        # Query's after them (both before the starting key).
+        projection = _Attributes(list(params["AttributesToGet"]))
     if params.get("Expected"):
         condition = legacy.condition_from_expected(params["Expected"], operator)
     if filter_param and params.get(filter_param):
         filter_ = legacy.filter_from_conditions(params[filter_param], operator)
         filter_names = frozenset(params[filter_param])
+    if not wanted_first and params.get("AttributesToGet") is not None:
+        projection = _Attributes(list(params["AttributesToGet"]))
+    _check_start_values(params)
     if params.get("KeyConditions") is not None:
         key = legacy.key_condition_from_conditions(params["KeyConditions"])
     if params.get("AttributeUpdates") is not None:
         update = legacy.update_from_attribute_updates(params["AttributeUpdates"])
-    if params.get("AttributesToGet") is not None:
-        projection = _Attributes(list(params["AttributesToGet"]))
     return Expressions(condition, update, projection, filter_, key, filter_names)

@@ -99,12 +99,13 @@ def check_key_schema(schema: list[Mapping[str, Any]], where: str = "") -> None:
         _bad_length(schema, where, 2)
     _check_first_is_hash(schema)
     if len(schema) == 2:
-        if schema[1]["KeyType"] != "RANGE":
-            raise ValidationException(
-                "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
+        # A name given twice is reported before the second element's key type.
         if schema[0]["AttributeName"] == schema[1]["AttributeName"]:
             raise ValidationException("Both the Hash Key and the Range Key element in the "
                                       "KeySchema have the same name")
+        if schema[1]["KeyType"] != "RANGE":
+            raise ValidationException(
+                "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
 
 
 def check_gsi_key_schema(schema: list[Mapping[str, Any]], where: str = "") -> None:
@@ -163,6 +164,9 @@ def check_projection(projection: Mapping[str, Any] | None) -> None:
         seen.add(name)
 
 
+MAX_CAPACITY_UNITS = 1_000_000_000_000      # per ReadCapacityUnits / WriteCapacityUnits
+
+
 def check_billing(params: Mapping[str, Any], mode: str, *, needs_throughput: bool = True) -> None:
     throughput = params.get("ProvisionedThroughput")
     if mode == "PAY_PER_REQUEST" and throughput is not None:
@@ -175,6 +179,10 @@ def check_billing(params: Mapping[str, Any], mode: str, *, needs_throughput: boo
         for field in ("ReadCapacityUnits", "WriteCapacityUnits"):
             if throughput.get(field, 0) < 1:
                 raise ValidationException(INVALID + f"{field} must be greater than 0.")
+        for field in ("ReadCapacityUnits", "WriteCapacityUnits"):
+            if throughput.get(field, 0) > MAX_CAPACITY_UNITS:
+                raise ValidationException(
+                    f"Given value {throughput[field]} for {field} is out of bounds")
 
 
 STREAM_VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")

@@ -22,7 +22,7 @@ class ExpressionContext:
 
     def __init__(self, names: Mapping[str, str] | None,
                  values: Mapping[str, Any] | None) -> None:
-        self.names: Mapping[str, str] = _checked_names(names) if names is not None else {}
+        self.names: Mapping[str, str] = checked_names(names) if names is not None else {}
         self.values: dict[str, AttributeValue] = (
             _checked_values(values) if values is not None else {})
         self._unused_names = dict.fromkeys(self.names)
@@ -63,7 +63,8 @@ class ExpressionContext:
                 f"keys: {{{', '.join(self._unused_values)}}}")
 
 
-def _checked_names(names: Mapping[str, str]) -> Mapping[str, str]:
+def checked_names(names: Mapping[str, str]) -> Mapping[str, str]:
+    """ExpressionAttributeNames: not empty, every key a placeholder (#name)."""
     if not names:
         raise RequestCheckFailed("ExpressionAttributeNames must not be empty")
     for key in names:
