@@ -3,8 +3,10 @@
 Each round deploys a brand-new function and times its first invoke end to end (fork from
 the zygote, sandbox, import, invoke, result), interleaved with a fresh `python -c "import
 boto3"` process — the floor a naive one-process-per-cold-start runtime cannot beat.
+With --ships-six each function ships its own six.py, so its workers come from the zygote
+without preloads (runtime/shadowing.py): the cold start of such a function.
 
-    .venv/bin/python bench/cold_start.py [--rounds 100] [--no-sandbox]
+    .venv/bin/python bench/cold_start.py [--rounds 100] [--no-sandbox] [--ships-six]
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import six
 
 from fogbank.runtime import Runtime, RuntimeConfig
 from fogbank.types import FunctionSpec
@@ -39,7 +43,7 @@ def time_plain_import() -> float:
     return (time.perf_counter() - started) * 1000
 
 
-async def run(rounds: int, sandbox: bool) -> None:
+async def run(rounds: int, sandbox: bool, ships_six: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="fogbank-bench-") as tmp:
         root = Path(tmp)
         runtime = Runtime(RuntimeConfig(state_dir=root / "state", sandbox=sandbox))
@@ -52,6 +56,8 @@ async def run(rounds: int, sandbox: bool) -> None:
                 code_dir = root / "functions" / f"fn{n}"
                 code_dir.mkdir(parents=True)
                 (code_dir / "app.py").write_text(HANDLER)
+                if ships_six:
+                    (code_dir / "six.py").write_text(Path(six.__file__).read_text())
                 runtime.deploy(FunctionSpec(name=f"fn{n}", handler="app.handler", code_dir=code_dir))
                 started = time.perf_counter()
                 result = await runtime.invoke(f"fn{n}", b'{"n": %d}' % n, tail_logs=True)
@@ -61,7 +67,8 @@ async def run(rounds: int, sandbox: bool) -> None:
                 plain.append(time_plain_import())
         finally:
             await runtime.close()
-    print(f"cold starts: {rounds} (sandbox {'on' if sandbox else 'off'})")
+    print(f"cold starts: {rounds} (sandbox {'on' if sandbox else 'off'}"
+          f"{', each ships six.py: no preloads' if ships_six else ''})")
     print(f"  first invoke     p50 {percentile(cold, 0.5):7.2f} ms   p99 {percentile(cold, 0.99):7.2f} ms")
     print(f"  Init Duration    p50 {percentile(init, 0.5):7.2f} ms   p99 {percentile(init, 0.99):7.2f} ms")
     print(f"  python -c 'import boto3'  p50 {percentile(plain, 0.5):7.2f} ms   "
@@ -74,8 +81,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--no-sandbox", action="store_true")
+    parser.add_argument("--ships-six", action="store_true")
     args = parser.parse_args()
-    asyncio.run(run(max(50, args.rounds), not args.no_sandbox))
+    asyncio.run(run(max(50, args.rounds), not args.no_sandbox, args.ships_six))
 
 
 if __name__ == "__main__":

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 from fogbank.ids import request_uuid
-from fogbank.runtime import (build, environment, platform_logs, resource_policy, tracing,
-                             waiting)
+from fogbank.runtime import (build, environment, platform_logs, resource_policy, shadowing,
+                             tracing, waiting)
 from fogbank.runtime.frames import EVENT_NEWLINE
 from fogbank.runtime.limits import ConcurrencyLimiter
 from fogbank.runtime.log_settings import LogSettings
@@ -65,6 +65,17 @@ class Runtime:
         self.config = config
         self.logs = LogStore(config.state_dir / "logs", lambda: int(time.time() * 1000))
         self._spawner = Spawner(config.python, config.sandbox)
+        # Workers for functions that ship their own copy of a preloaded module (a pinned
+        # six, an older boto3), from a zygote started on first use that imported only the
+        # worker code. Purging the copies (and all that imported them) from a preloaded
+        # worker's sys.modules would be faster (a prototype took a third of the time: the
+        # stdlib stays imported) but is never sure to be right: what imported them is
+        # guessed from references (`from six import string_types` leaves none), a
+        # half-purged package breaks its re-import, and what their first import did to the
+        # interpreter stays (sys.meta_path hooks, atexit, logging handlers, native
+        # libraries loaded twice).
+        # A worker that never imported them imports the function's copies as Lambda does.
+        self._bare_spawner = Spawner(config.python, config.sandbox, preload=False)
         self._limiter = ConcurrencyLimiter(config.node_concurrency)
         self._functions: dict[str, _Function] = {}
         self._retired: set[Pool] = set()
@@ -228,6 +239,7 @@ class Runtime:
         self._functions.clear()
         self._retired.clear()
         await self._spawner.close()
+        await self._bare_spawner.close()
         self.logs.close()
 
     # ------------------------------------------------------------ internals
@@ -254,9 +266,22 @@ class Runtime:
             pool = Pool(at_version,
                         lambda started_ahead: self._plan(at_version, function.deps,
                                                          started_ahead),
-                        self._spawner, self.config.init_timeout_s)
+                        self._spawner_for(at_version, function.deps),
+                        self.config.init_timeout_s)
             function.pools[version] = pool
         return pool
+
+    def _spawner_for(self, spec: FunctionSpec, deps: Path | None) -> Spawner:
+        """The zygote whose workers import what the function's path provides: the one
+        without preloads if it ships a copy of a preloaded module. Asked once per version
+        and deploy, as pools are made (after `start`: the zygote says what it preloaded)."""
+        path = environment.function_path(spec, deps)
+        own = shadowing.shadowed(path, self._spawner.preloaded)
+        if not own:
+            return self._spawner
+        log.info("function %s ships its own %s: its workers start without the preloaded "
+                 "modules (slower cold starts)", spec.name, ", ".join(own))
+        return self._bare_spawner
 
     def _live_pools(self) -> list[Pool]:
         return [pool for function in self._functions.values()

@@ -21,10 +21,16 @@ _KEPT_STATUSES = 4096
 class Spawner:
     """Owns the zygote process and its control socket."""
 
-    def __init__(self, python: Path, sandbox: bool) -> None:
+    def __init__(self, python: Path, sandbox: bool, preload: bool = True) -> None:
         self._python = python
         self._sandbox = sandbox
+        self._preload = preload    # whether the zygote imports the common modules
         self.warning = ""          # why workers run without a sandbox, when they do
+        # The top-level modules its workers find already imported (beyond the worker's own
+        # code), known once started: a function shipping one of them needs another zygote.
+        self.preloaded: frozenset[str] = frozenset()
+        self._closed = False
+        self._starting: asyncio.Lock | None = None
         self._control: socket.socket | None = None
         self._process: asyncio.subprocess.Process | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -37,7 +43,7 @@ class Spawner:
         root = str(Path(fogbank.__file__).resolve().parent.parent)
         code = (f"import sys; sys.path.insert(0, {root!r}); "
                 "from fogbank.runtime.zygote import main; "
-                f"main({theirs.fileno()}, {self._sandbox})")
+                f"main({theirs.fileno()}, {self._sandbox}, {self._preload})")
         # An empty environment: workers are forked from this process, and whatever it was
         # started with would stay readable in their /proc/self/environ.
         self._process = await asyncio.create_subprocess_exec(
@@ -51,19 +57,30 @@ class Spawner:
         ours.setblocking(False)
         self._control = ours
         # Cold starts are only fast once the preload is done: wait for it here, once.
-        ready = await asyncio.get_running_loop().sock_recv(ours, 4096)
+        ready = await asyncio.get_running_loop().sock_recv(ours, 1 << 16)
         if not ready:
             raise RuntimeError("the function zygote failed to start")
-        self.warning = json.loads(ready)["warning"]
+        notice = json.loads(ready)
+        self.warning = notice["warning"]
+        self.preloaded = frozenset(notice["preloaded"])
         self._reader = asyncio.create_task(self._read_exits(), name="fogbank-zygote-exits")
 
     async def spawn(self, plan: WorkerPlan) -> tuple[int, socket.socket, int]:
-        """Fork a worker for `plan`: (spawn id, our end of its channel, read end of its logs)."""
+        """Fork a worker for `plan`: (spawn id, our end of its channel, read end of its logs).
+
+        A spawner never started is started here: the zygote without preloads is only
+        needed once a function ships its own copy of a preloaded module."""
+        if self._control is None and not self._closed:
+            if self._starting is None:
+                self._starting = asyncio.Lock()
+            async with self._starting:
+                if self._control is None:
+                    await self.start()
         if self._control is None:
             raise RuntimeError("the runtime is not started")
         if self._reader is not None and self._reader.done():
             log.warning("the function zygote exited; starting a new one")
-            await self.close()
+            await self._stop()
             await self.start()
         assert self._control is not None
         self._next_id += 1
@@ -117,6 +134,10 @@ class Spawner:
             self._statuses.popitem(last=False)
 
     async def close(self) -> None:
+        self._closed = True
+        await self._stop()
+
+    async def _stop(self) -> None:
         control, self._control = self._control, None
         if self._reader is not None:
             self._reader.cancel()

@@ -30,8 +30,6 @@ _log_handler: logging.Handler | None = None     # where `logging` records go
 _json_errors = False        # failures logged as JSON records (LogFormat JSON)
 # Frames above this module's own are runtime plumbing, trimmed from stack traces.
 _THIS_FILE = __file__
-# Shadowing these in a function's own path (a bundled boto3) must win over the preload.
-_PRELOADED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
 _LOG_FORMAT = "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s"
 # What awslambdaric logs before the error when a function fails to initialise.
 _INIT_FAILURE_WARNING = (
@@ -84,13 +82,6 @@ def _apply_log_settings() -> None:
     level = {None: "", "TRACE": "DEBUG"}.get(level, level or "").upper()
     if level in logging.getLevelNamesMapping():
         logging.getLogger().setLevel(level)
-
-
-def _forget_shadowed_preloads(paths: tuple[str, ...]) -> None:
-    for name in _PRELOADED:
-        if any(os.path.exists(os.path.join(p, name)) for p in paths):
-            for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
-                del sys.modules[key]
 
 
 def load_handler(handler: str) -> Handler:
@@ -234,8 +225,9 @@ def _initialise(plan: WorkerPlan, warning: str) -> tuple[Handler | None, dict[st
         resolver.install(*plan.node_route)
     time.tzset()
     os.chdir(plan.code_dir)
+    # A function shipping a preloaded module's copy runs in a worker without the preloads
+    # (runtime.py), so what is imported already is only this worker's own code.
     sys.path[:0] = plan.sys_path
-    _forget_shadowed_preloads(plan.sys_path)
     try:
         return load_handler(plan.handler), None
     except Exception as exc:

@@ -10,8 +10,13 @@ cold start only hands one of them its plan (Android's zygote does the same with 
 Control protocol, one SOCK_SEQPACKET message each: node → zygote, an 8-byte spawn id, a
 `WorkerPlan` as JSON and two descriptors (the worker's end of its socketpair, the write end
 of its log pipe); zygote → node, `{"ready": true, "warning": text}` once preloaded (the text says
-when workers cannot enter their sandbox), then `{"spawn": id, "status": wait status}` when
-a worker exits, since only a parent can wait for a child. Single-threaded, so forking is safe.
+when workers cannot enter their sandbox) and `"preloaded": [names]`, then `{"spawn": id,
+"status": wait status}` when a worker exits, since only a parent can wait for a child.
+Single-threaded, so forking is safe.
+
+The preloaded names are the top-level modules in sys.modules beyond what the worker code
+itself imports: a function shipping its own copy of one of them gets workers from a second
+zygote started with `preload=False` (runtime.py, shadowing.py).
 """
 from __future__ import annotations
 
@@ -35,12 +40,23 @@ _BLANKS = 4
 _REFILL_AFTER_S = 0.02
 
 
-def _preload() -> None:
+def _top_level_modules() -> set[str]:
+    return {name for name in sys.modules if "." not in name}
+
+
+def _preload(common: bool) -> list[str]:
+    """Import the worker code, then (if `common`) the common modules: the names the latter
+    added, which a function's own copy must win over."""
     import importlib
 
+    import fogbank.runtime.worker  # noqa: F401  (the worker code itself)
+
+    if not common:
+        return []
+    own = _top_level_modules()
     for name in _PRELOAD:
         importlib.import_module(name)
-    import fogbank.runtime.worker  # noqa: F401  (the worker code itself)
+    return sorted(_top_level_modules() - own)
 
 
 def _blank_child(inherited: list[int], mine: socket.socket, sandbox: bool) -> None:
@@ -90,9 +106,12 @@ def _blank_child(inherited: list[int], mine: socket.socket, sandbox: bool) -> No
 
 
 class _Zygote:
-    def __init__(self, control: socket.socket, sandbox: bool) -> None:
+    def __init__(self, control: socket.socket, sandbox: bool, preloaded: list[str],
+                 blanks: int) -> None:
         self.control = control
         self.sandbox = sandbox
+        self.preloaded = preloaded
+        self.blank_count = blanks
         self.wake_r, self.wake_w = os.pipe()
         self.blanks: list[tuple[int, socket.socket]] = []
         self.children: dict[int, int] = {}   # pid → the node's spawn id
@@ -177,11 +196,12 @@ class _Zygote:
         os.set_blocking(self.wake_w, False)
         signal.set_wakeup_fd(self.wake_w)
         signal.signal(signal.SIGCHLD, lambda *_: None)
-        while len(self.blanks) < _BLANKS:
+        while len(self.blanks) < self.blank_count:
             self.fork_blank()
-        self.control.send(json.dumps({"ready": True, "warning": warning}).encode())
+        self.control.send(json.dumps({"ready": True, "warning": warning,
+                                      "preloaded": self.preloaded}).encode())
         while True:
-            timeout = _REFILL_AFTER_S if len(self.blanks) < _BLANKS else None
+            timeout = _REFILL_AFTER_S if len(self.blanks) < self.blank_count else None
             readable, _, _ = select.select([self.control, self.wake_r], [], [], timeout)
             if not readable:
                 self.fork_blank()
@@ -204,8 +224,11 @@ class _Zygote:
                 self.fork_blank()  # a burst: the next cold start should not wait for a fork
 
 
-def main(control_fd: int, sandbox: bool) -> None:
-    _preload()
-    zygote = _Zygote(socket.socket(fileno=control_fd), sandbox)
+def main(control_fd: int, sandbox: bool, preload: bool = True) -> None:
+    preloaded = _preload(preload)
+    # Only functions that ship a preloaded module's copy use a zygote without them: rare,
+    # and their cold start is the import anyway, so one blank child is enough.
+    zygote = _Zygote(socket.socket(fileno=control_fd), sandbox, preloaded,
+                     _BLANKS if preload else 1)
     gc.freeze()  # keep the preloaded heap shared with children: no gc writes to its pages
     zygote.serve()

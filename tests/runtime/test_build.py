@@ -11,20 +11,22 @@ from fogbank.types import FunctionSpec, InvalidParameterValue
 USES_PKG = "import tinypkg\ndef handler(e, c):\n    return [tinypkg.VALUE, tinypkg.__file__]\n"
 
 
-def _wheel(directory: Path) -> Path:
-    """A one-module pure-Python wheel, so the install needs no network."""
-    path = directory / "tinypkg-1.0-py3-none-any.whl"
-    files = {
-        "tinypkg/__init__.py": "VALUE = 7\n",
-        "tinypkg-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: tinypkg\nVersion: 1.0\n",
-        "tinypkg-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\n"
-                                       "Root-Is-Purelib: true\nTag: py3-none-any\n",
-    }
-    files["tinypkg-1.0.dist-info/RECORD"] = "".join(f"{name},,\n" for name in files) + \
-        "tinypkg-1.0.dist-info/RECORD,,\n"
+def _wheel(directory: Path, name: str = "tinypkg", version: str = "1.0",
+           modules: dict[str, str] | None = None) -> Path:
+    """A pure-Python wheel (by default one package, tinypkg), so the install needs no
+    network; `modules` maps its files to their text."""
+    path = directory / f"{name}-{version}-py3-none-any.whl"
+    info = f"{name}-{version}.dist-info"
+    files = dict(modules or {"tinypkg/__init__.py": "VALUE = 7\n"})
+    files.update({
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: test\n"
+                         "Root-Is-Purelib: true\nTag: py3-none-any\n",
+    })
+    files[f"{info}/RECORD"] = "".join(f"{file},,\n" for file in files) + f"{info}/RECORD,,\n"
     with zipfile.ZipFile(path, "w") as wheel:
-        for name, text in files.items():
-            wheel.writestr(name, text)
+        for file, text in files.items():
+            wheel.writestr(file, text)
     return path
 
 
