@@ -280,9 +280,9 @@ class GatewayApp:
         name = _function_name(integration, request.stage.variables)
         timeout_ms = integration.timeout_ms or INTEGRATION_TIMEOUT_MS[request.api.protocol]
         route = request.match.route
-        source = invoke_sources.integration_source(request.api, request.stage.name,
-                                                   request.method, route.path,
-                                                   request.route_path)
+        # With Credentials API Gateway invokes as that role: no resource policy to ask.
+        source = None if integration.credentials else invoke_sources.integration_source(
+            request.api, request.stage.name, request.method, route.path, request.route_path)
         try:
             # The function continues the trace API Gateway handed it in X-Amzn-Trace-Id.
             result = await self._invoke(name, payload, trace_header=request.trace,

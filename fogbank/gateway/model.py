@@ -110,6 +110,9 @@ class Integration:
     timeout_ms: int | None = None    # TimeoutInMillis; None: the gateway's default
     mapping: NonProxy | None = None
     service: ServiceTarget | None = None
+    # A Lambda integration's Credentials: API Gateway invokes the function as this role,
+    # so the function's resource-based policy is not asked (and Fogbank has no IAM).
+    credentials: str = ""
 
 
 @dataclass(frozen=True)

@@ -167,11 +167,19 @@ def integration_from(spec: Mapping[str, Any], protocol: str) -> Integration | No
             log.warning("a non-proxy Lambda integration is not served: %s", exc)
             return None
         return Integration(function=function, payload_version="1.0", mapping=mapping,
-                           timeout_ms=_whole_number(spec.get("timeoutInMillis")))
+                           timeout_ms=_whole_number(spec.get("timeoutInMillis")),
+                           credentials=_credentials(spec))
     default_version = "2.0" if protocol == HTTP else "1.0"
     return Integration(function=function,
                        payload_version=str(spec.get("payloadFormatVersion", default_version)),
-                       timeout_ms=_whole_number(spec.get("timeoutInMillis")))
+                       timeout_ms=_whole_number(spec.get("timeoutInMillis")),
+                       credentials=_credentials(spec))
+
+
+def _credentials(spec: Mapping[str, Any]) -> str:
+    """The role a Lambda integration invokes its function as (`credentials`)."""
+    value = spec.get("credentials")
+    return value if isinstance(value, str) else ""
 
 
 def _whole_number(value: Any) -> int | None:

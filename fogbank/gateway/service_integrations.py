@@ -143,12 +143,25 @@ def _path(target: ServiceTarget, values: Mapping[str, str]) -> str:
     return "/" + _PLACEHOLDER.sub(fill, target.path).lstrip("/")
 
 
+def _apply_overrides(values: dict[str, dict[str, str]], context: Mapping[str, Any]) -> None:
+    """What the request template set in `$context.requestOverride.header|path|querystring`
+    wins over the RequestParameters' values, as API Gateway applies overrides last."""
+    overrides = context.get("requestOverride")
+    if not isinstance(overrides, dict):
+        return
+    for kind, found in values.items():
+        for name, value in (overrides.get(kind) or {}).items():
+            if not vtl.is_null(value):
+                found[str(name)] = str(value)
+
+
 def service_request(target: ServiceTarget, mapping: NonProxy, request: GatewayRequest,
                     context: vtl.JavaMap) -> ServiceRequest:
     """The call a REST request makes; GatewayError 415 when its body may not pass."""
     rendered = templates.rest_body(mapping, request, context)
     body = request.body if rendered is None else rendered.encode()
     values = _parameters(target, request, context)
+    _apply_overrides(values, context)
     headers = dict(values["header"])
     if target.service in _TARGETS:
         headers = {**headers, "X-Amz-Target": f"{_TARGETS[target.service]}.{target.action}",
@@ -157,7 +170,9 @@ def service_request(target: ServiceTarget, mapping: NonProxy, request: GatewayRe
                               request.api.region)
     if not any(name.lower() == "content-type" for name in headers) and request.content_type:
         headers["Content-Type"] = request.content_type
-    return ServiceRequest(target.service, target.http_method, _path(target, values["path"]),
+    # IntegrationHttpMethod ANY calls the service with the method the client used.
+    method = request.method if target.http_method == "ANY" else target.http_method
+    return ServiceRequest(target.service, method, _path(target, values["path"]),
                           urlencode(values["querystring"]), tuple(headers.items()), body,
                           request.api.region)
 

@@ -97,8 +97,19 @@ def _java_text(value: Any) -> str:
     """How Java prints a value inside a map (strings bare, null as `null`)."""
     if value is None or isinstance(value, _Null):
         return "null"
+    return _printed(value)
+
+
+def _printed(value: Any) -> str:
+    """How Java prints a non-null value. The template's own literals and what the Java
+    methods answer are Python values: `true` is a bool, `{}` a dict, `['a']` a list, which
+    Java prints as `true`, `{k=v}` and `[a]` (Python: `True`, `{'k': 'v'}`, `['a']`)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict) and not isinstance(value, JavaMap):
+        return "{" + ", ".join(f"{k}={_java_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)) and not isinstance(value, JsonArray):
+        return "[" + ", ".join(_java_text(v) for v in value) + "]"
     return str(value)
 
 
@@ -257,6 +268,26 @@ _STRING_METHODS = {
 _TABLE = airspeed.__additional_methods__
 for _name, _method in _STRING_METHODS.items():
     _TABLE[str][_name] = _method
+
+
+def _write_reference(self: Any, stream: Any, namespace: Any, loader: Any) -> None:
+    """Airspeed's FormalReference.evaluate_raw, printing the value as Java does
+    (`_printed`) where airspeed writes Python's `str(value)`."""
+    value = None
+    if self.expression is not None:
+        value = self.expression.calculate(namespace, loader)
+    if value is None:
+        if self.alternate is not None:
+            value = self.alternate.calculate(namespace, loader)
+        elif self.silent and self.expression is not None:
+            value = ""
+        else:
+            value = self.my_text()
+    stream.write(_printed(value))
+
+
+# Only this module renders with airspeed (it is the node's one Velocity engine).
+airspeed.FormalReference.evaluate_raw = _write_reference
 
 
 # ------------------------------------------------------------------ JSONPath

@@ -15,13 +15,30 @@ APPS = Path(__file__).parent / "apps"
 
 
 @contextmanager
+def serving_copy(tmp_path_factory: pytest.TempPathFactory, name: str, stack: str = ""
+                 ) -> Iterator[RunningNode]:
+    """A copy of tests/e2e/apps/`name` under `fogbank up --no-watch`, ready; the copy's
+    directory (`stack`, else `name`) names its stack."""
+    app_dir = tmp_path_factory.mktemp(name) / (stack or name)
+    shutil.copytree(APPS / name, app_dir)
+    with serving(app_dir, "--no-watch") as node:
+        node.wait_ready()
+        yield node
+
+
+def api_url(node: RunningNode, prefix: str) -> str:
+    """The URL of the node's API whose printed name starts with `prefix`, without a
+    trailing slash."""
+    apis = node.wait_ready()["apis"]
+    return next(url for name, url in apis.items() if name.startswith(prefix)).rstrip("/")
+
+
+@contextmanager
 def serving_app(tmp_path_factory: pytest.TempPathFactory, name: str
                 ) -> Iterator[dict[str, str]]:
     """A copy of tests/e2e/apps/`name` under `fogbank up --no-watch`: its APIs' URLs by
     the names the node prints ("ShopApi (live)"), without a trailing slash."""
-    app_dir = tmp_path_factory.mktemp(name) / name
-    shutil.copytree(APPS / name, app_dir)
-    with serving(app_dir, "--no-watch") as node:
+    with serving_copy(tmp_path_factory, name) as node:
         info = node.wait_ready()
         yield {api: url.rstrip("/") for api, url in info["apis"].items()}
 

@@ -4,32 +4,28 @@ requests and answers mapped by Velocity templates, a MOCK whose request template
 status; and the integrations as `aws apigateway get-method` and its neighbours show them."""
 from __future__ import annotations
 
-import shutil
 from typing import Iterator
 
 import httpx
 import pytest
 from botocore.exceptions import ClientError
 
-from fogbank.testing import RunningNode, serving
+from fogbank.testing import RunningNode
 
-from .conftest import APPS
+from .conftest import api_url, serving_copy
 from .test_stack_reads import client
 
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNode]:
-    app = tmp_path_factory.mktemp("integrations") / "service-integrations"
-    shutil.copytree(APPS / "service_integrations", app)
-    with serving(app, "--no-watch") as running:
-        running.wait_ready()
+    with serving_copy(tmp_path_factory, "service_integrations",
+                      "service-integrations") as running:
         yield running
 
 
 @pytest.fixture(scope="module")
 def url(node: RunningNode) -> str:
-    apis = node.wait_ready()["apis"]
-    return next(u for name, u in apis.items() if name.startswith("StoreApi")).rstrip("/")
+    return api_url(node, "StoreApi")
 
 
 def _resource(node: RunningNode, logical_id: str) -> str:

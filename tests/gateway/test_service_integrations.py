@@ -214,6 +214,42 @@ def test_an_unfilled_placeholder_is_the_configuration_error(gateway, services) -
     assert r.status_code == 500 and services.calls == []
 
 
+def test_an_any_integration_method_calls_s3_with_the_clients_method(gateway, services
+                                                                     ) -> None:
+    # Recorded from AWS (LocalStack's test_apigateway_s3_any): ANY on /{object_path+}
+    # with IntegrationHttpMethod ANY puts, gets and deletes the object.
+    integration = _s3_get(**{"integration.request.path.key":
+                             "method.request.path.object_path"})
+    integration["IntegrationHttpMethod"] = "ANY"
+    api_id = _method(gateway, integration, path_part="{object_path+}", verb="ANY")
+    url = gateway.url(api_id, "live", "/items/dir/test.json")
+    for verb in ("PUT", "GET", "DELETE"):
+        assert gateway.request(verb, url, json={"put_id": 1}).status_code == 200
+    assert [(call.method, call.path) for call in services.calls] == [
+        ("PUT", "/photos/dir/test.json"), ("GET", "/photos/dir/test.json"),
+        ("DELETE", "/photos/dir/test.json")]
+
+
+OVERRIDE_TEMPLATE = """#set($context.requestOverride.path.key = "by-$input.params('item')")
+#set($context.requestOverride.header.Expires = "template")
+#set($context.requestOverride.querystring.versionId = "7")
+$input.body"""
+
+
+def test_request_overrides_a_template_sets_win_over_request_parameters(gateway, services
+                                                                        ) -> None:
+    integration = _s3_get(**{"integration.request.path.key": "method.request.path.item",
+                             "integration.request.header.Expires": "'parameter'"})
+    integration.update(IntegrationHttpMethod="PUT",
+                       RequestTemplates={"text/plain": OVERRIDE_TEMPLATE})
+    api_id = _method(gateway, integration, path_part="{item}", verb="PUT")
+    gateway.request("PUT", gateway.url(api_id, "live", "/items/r.txt"), content=b"hi",
+                    headers={"Content-Type": "text/plain"})
+    (call,) = services.calls
+    assert (call.path, call.query, call.body) == ("/photos/by-r.txt", "versionId=7", b"hi")
+    assert dict(call.headers)["Expires"] == "template"
+
+
 @pytest.mark.parametrize("integration, words", [
     ({"Type": "AWS", "Uri": "arn:aws:apigateway:us-east-1:sqs:action/SendMessage"},
      "Fogbank serves service integrations to DynamoDB actions and S3 paths"),

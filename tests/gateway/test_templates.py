@@ -239,3 +239,40 @@ def test_an_openapi_aws_integration_to_lambda(gateway) -> None:
     assert gateway.request("POST", url + "/mapped", json={"x": 1}).json() == {"x": "1"}
     assert gateway.request("POST", url + "/mapped", content=b"{}",
                            headers={"Content-Type": "text/plain"}).status_code == 415
+
+
+# Recorded from AWS (LocalStack's test_apigateway_lambda.py): every Lambda integration there
+# names a Credentials role and no function policy; API Gateway invokes as the role.
+ROLE = "arn:aws:iam::123456789012:role/apigw-invokes"
+
+
+def test_a_credentials_role_invokes_without_the_function_policy(gateway) -> None:
+    gateway.runtime.handlers["fn"] = shout
+    gateway.runtime.refusing.add("fn")
+    url = method_api(gateway, Credentials=ROLE)
+    r = gateway.request("POST", url, json={"message": "hello world"})
+    assert (r.status_code, r.json()) == (200, {"got": {"message": "hello world"}})
+    assert gateway.runtime.sources == [None]
+    # Without the role the function's policy is asked, and refuses.
+    url = method_api(gateway)
+    r = gateway.request("POST", url, json={})
+    assert (r.status_code, r.json()) == (500, {"message": "Internal server error"})
+    assert gateway.runtime.sources[-1] is not None
+
+
+def test_an_openapi_lambda_integration_with_credentials_invokes_as_the_role(gateway) -> None:
+    gateway.runtime.handlers["fn"] = shout
+    gateway.runtime.refusing.add("fn")
+    p = providers(gateway)
+    body = {"openapi": "3.0.1", "paths": {"/echo": {"post": {
+        "x-amazon-apigateway-integration": {
+            "type": "aws_proxy", "httpMethod": "POST", "uri": URI, "credentials": ROLE}}}}}
+    api_id = p["AWS::ApiGateway::RestApi"].create(res("Api", "AWS::ApiGateway::RestApi",
+                                                      Name="a", Body=body)).physical_id
+    p["AWS::ApiGateway::Stage"].create(res("Stage", "AWS::ApiGateway::Stage",
+                                           RestApiId=api_id, StageName="v1"))
+    shout_proxy = {"statusCode": 200, "body": "ok"}
+    gateway.runtime.handlers["fn"] = lambda event, context: shout_proxy
+    r = gateway.request("POST", gateway.url(api_id, "v1") + "/echo", json={})
+    assert (r.status_code, r.text) == (200, "ok")
+    assert gateway.runtime.sources == [None]

@@ -115,3 +115,16 @@ def test_java_string_methods() -> None:
 def test_failures(template: str, body: str) -> None:
     with pytest.raises(vtl.TemplateFailed):
         render(template, body)
+
+
+@pytest.mark.parametrize("template, out", [
+    ('#set($b = true){"b": $b, "n": $input.path(\'$.owner\').isEmpty()}',
+     '{"b": true, "n": false}'),                       # Java's booleans, valid JSON
+    ("$input.path('$.name').contains('n') $input.path('$.owner').containsKey('id')",
+     "true true"),
+    ("#set($m = {})#set($old = $m.put('k', 'v'))$m", "{k=v}"),       # a Java map
+    ('#set($m = {"k": [true, {"x": 1}]})$m', "{k=[true, {x=1}]}"),
+    ("#set($l = ['a', 'b'])$l $l.size()", "[a, b] 2"),                # a Java list
+])
+def test_template_literals_and_method_results_print_as_java(template: str, out: str) -> None:
+    assert render(template) == out

@@ -123,6 +123,8 @@ def _integration(api: Api, integration: Integration, resource_id: str) -> dict[s
     elif integration.function is not None:
         answer = {"type": "AWS" if mapping is not None else "AWS_PROXY", "httpMethod": "POST",
                   "uri": invocation_uri(api, integration.function)}
+        if integration.credentials:
+            answer["credentials"] = integration.credentials
     else:
         answer = {"type": "MOCK"}
     if mapping is not None and mapping.request_templates:

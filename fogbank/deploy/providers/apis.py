@@ -419,7 +419,8 @@ class HttpIntegrationProvider(PartProvider):
             except ValueError as exc:
                 raise TemplateError(f"Resource {res.logical_id}: {exc}") from None
         integration = Integration(function=function, payload_version=version,
-                                  timeout_ms=timeout_ms, mapping=mapping)
+                                  timeout_ms=timeout_ms, mapping=mapping,
+                                  credentials=str(res.properties.get("CredentialsArn") or ""))
         return replace(api, integrations={**api.integrations, physical_id: integration})
 
     def without(self, api: Api, res: Resource, physical_id: str) -> Api:
@@ -684,7 +685,8 @@ class RestMethodProvider(PartProvider):
                                       timeout_ms=_timeout_ms(res, REST,
                                                              spec.get("TimeoutInMillis")),
                                       mapping=_non_proxy(res, spec) if kind == "AWS"
-                                      else None)
+                                      else None,
+                                      credentials=str(spec.get("Credentials") or ""))
         path = api.resource_path(str(required(res, "ResourceId")))
         route = _guarded(res, Route(ANY if method == ANY else method, path, physical_id,
                                     api_key_required=as_flag(res.properties.get("ApiKeyRequired"))),
