@@ -92,23 +92,29 @@ class BucketConfigs:
         self._may_invoke = may_invoke
         self._cache: dict[tuple[str, BucketConfig], Any] = {}
 
-    async def put(self, bucket: str, kind: BucketConfig, document: Mapping[str, Any] | str
-                  ) -> None:
+    async def put(self, bucket: str, kind: BucketConfig, document: Mapping[str, Any] | str,
+                  *, skip_destination_validation: bool = False) -> None:
         """Check and store a configuration (replacing any previous one). A public policy
         while BlockPublicPolicy is on, a public ACL while BlockPublicAcls is on: AccessDenied;
         an ACL with ACLs disabled: AccessControlListNotSupported; disabling ACLs while the
         bucket's ACL grants others access: InvalidBucketAclWithObjectOwnership."""
         await self._buckets.get(bucket)
-        await self._store.db(self._put, bucket, kind, self._checked(bucket, kind, document))
+        await self._store.db(self._put, bucket, kind, self._checked(
+            bucket, kind, document, skip_destination_validation))
 
     def put_now(self, bucket: str, kind: BucketConfig, document: Mapping[str, Any] | str
                 ) -> None:
         """`put` for synchronous callers (the deploy providers)."""
         self._store.db_sync(self._put, bucket, kind, self._checked(bucket, kind, document))
 
-    def _checked(self, bucket: str, kind: BucketConfig, document: Any) -> Any:
-        """`check`, and for a notification configuration its functions' consent first."""
-        if kind is BucketConfig.NOTIFICATION and self._may_invoke is not None:
+    def _checked(self, bucket: str, kind: BucketConfig, document: Any,
+                 skip_destinations: bool = False) -> Any:
+        """`check`, and for a notification configuration its functions' ARNs and, unless
+        the request skips destination validation, their consent first."""
+        if kind is BucketConfig.NOTIFICATION:
+            notifications.check_arns(document)
+        if kind is BucketConfig.NOTIFICATION and self._may_invoke is not None \
+                and not skip_destinations:
             notifications.check_destinations(document, bucket, self._may_invoke,
                                              region=self._region, account_id=self._account_id)
         return check(kind, document, bucket)

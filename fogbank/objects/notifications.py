@@ -37,6 +37,18 @@ def function_name(arn: str) -> str:
     return function_name_from_uri(arn) or arn
 
 
+def check_arns(document: Mapping[str, Any]) -> None:
+    """Each function's ARN must at least read as an ARN (arn:partition:service:region:
+    account:resource), whether or not S3 is asked to skip validating the destinations."""
+    targets = document.get("LambdaFunctionConfigurations") if isinstance(document, Mapping) \
+        else None
+    for target in targets if isinstance(targets, list) else ():
+        arn = target.get("LambdaFunctionArn") if isinstance(target, Mapping) else None
+        if isinstance(arn, str) and (not arn.startswith("arn:") or arn.count(":") < 5):
+            raise errors.InvalidArgument("The ARN could not be parsed",
+                                         ArgumentName="CloudFunction", ArgumentValue=arn)
+
+
 def check_destinations(document: Mapping[str, Any], bucket: str, may_invoke: InvokePermission,
                        *, region: str, account_id: str) -> None:
     """S3 takes a function as a destination only if the function's resource-based policy

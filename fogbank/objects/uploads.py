@@ -274,32 +274,51 @@ class Uploads:
     async def list_uploads(self, bucket: str, *, prefix: str = "", delimiter: str = "",
                            max_uploads: int = 1000, key_marker: str = "",
                            upload_id_marker: str = "") -> UploadsPage:
+        """Uploads by key, each key's in the order they began. S3 reads an upload-id marker
+        only beside a key marker, as that key's upload to go on after; the next markers
+        name the page's last upload ("" when it has none), even on a last page."""
         await self._buckets.get(bucket)
         limit = check_max(max_uploads, "max-uploads")
         records = await self._store.db(self._store.meta.scan_uploads, bucket, prefix)
+        ups = [rec.upload for rec in records]
+        if not key_marker:
+            upload_id_marker = ""
+        elif upload_id_marker:
+            ids = [up.upload_id for up in ups if up.key == key_marker]
+            if upload_id_marker not in ids:
+                raise errors.InvalidArgument("Invalid uploadId marker",
+                                             ArgumentName="upload-id-marker",
+                                             ArgumentValue=upload_id_marker)
         uploads: list[Upload] = []
         prefixes: list[str] = []
         skip_below = ""
-        for rec in records:
-            up = rec.upload
-            if key_marker and (up.key < key_marker or up.key == key_marker and (
-                    not upload_id_marker or up.upload_id <= upload_id_marker)):
+        passed_marker = not upload_id_marker
+        truncated = False
+        for up in ups:
+            if up.key == key_marker and not passed_marker:
+                passed_marker = up.upload_id == upload_id_marker
+                continue
+            if key_marker and (up.key < key_marker or up.key == key_marker and
+                               not upload_id_marker):
                 continue
             if skip_below and up.key < skip_below:
                 continue
             cut = up.key.find(delimiter, len(prefix)) if delimiter else -1
+            common = up.key[:cut + len(delimiter)] if cut >= 0 else None
+            if common is not None and key_marker and common <= key_marker:
+                skip_below = successor(common)       # a prefix an earlier page returned
+                continue
             if len(uploads) + len(prefixes) >= limit:
-                last = uploads[-1] if uploads else None
-                return UploadsPage(tuple(uploads), tuple(prefixes), True,
-                                   last.key if last else (prefixes[-1] if prefixes else None),
-                                   last.upload_id if last else None)
-            if cut >= 0:
-                common = up.key[:cut + len(delimiter)]
+                truncated = True
+                break
+            if common is not None:
                 prefixes.append(common)
                 skip_below = successor(common)
                 continue
             uploads.append(up)
-        return UploadsPage(tuple(uploads), tuple(prefixes), False, None, None)
+        last = uploads[-1] if uploads else None
+        return UploadsPage(tuple(uploads), tuple(prefixes), truncated,
+                           last.key if last else "", last.upload_id if last else "")
 
 
 def _choose_parts(upload_id: str, parts: Sequence[CompletedPart],

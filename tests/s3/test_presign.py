@@ -36,6 +36,15 @@ def test_presigned_get(s3, signer, bucket):
     assert response.status_code == 200 and response.content == b"shared"
 
 
+@pytest.mark.parametrize("operation", ["list_objects", "list_objects_v2",
+                                       "list_object_versions", "list_multipart_uploads"])
+def test_presigned_bucket_listing(s3, signer, bucket, operation):
+    # SigV2 signs the bucket's resource as "/bucket/" while the URL's path is "/bucket".
+    s3.put_object(Bucket=bucket, Key="doc.txt", Body=b"shared")
+    response = httpx.get(signer.generate_presigned_url(operation, Params={"Bucket": bucket}))
+    assert response.status_code == 200, response.text
+
+
 def test_presigned_get_with_response_header_overrides(s3, signer, bucket):
     s3.put_object(Bucket=bucket, Key="file.txt", Body=b"ABCD", ContentType="text/plain")
     overrides = {"ResponseCacheControl": "max-age=74",

@@ -157,6 +157,17 @@ def test_tagging_a_key_whose_latest_version_is_a_delete_marker(s3, versioned, op
         "Message": "The specified method is not allowed against this resource."})
 
 
+def test_getting_a_delete_marker_by_id_says_delete_is_allowed(s3, versioned):
+    s3.put_object(Bucket=versioned, Key="k", Body=b"x")
+    marker = s3.delete_object(Bucket=versioned, Key="k")["VersionId"]
+    with pytest.raises(ClientError) as exc:
+        s3.get_object(Bucket=versioned, Key="k", VersionId=marker)
+    headers = exc.value.response["ResponseMetadata"]["HTTPHeaders"]
+    assert exc.value.response["Error"]["Code"] == "MethodNotAllowed"
+    assert (headers["allow"], headers["x-amz-delete-marker"], headers["x-amz-version-id"]) \
+        == ("DELETE", "true", marker)
+
+
 def test_an_acl_put_on_a_key_whose_latest_version_is_a_delete_marker(s3, versioned):
     s3.put_bucket_ownership_controls(Bucket=versioned, OwnershipControls={
         "Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
@@ -330,3 +341,33 @@ def test_a_v4_presigned_url_with_unsigned_amz_headers_is_refused(endpoint, bucke
             "</Message>") in response.text
     assert "<HeadersNotSigned>x-amz-expires, x-amz-meta-a</HeadersNotSigned>" in response.text
     assert httpx.get(url).content == b"x"
+
+
+# ------------------------------------------------------------------ notifications
+
+def lambda_notification(arn: str) -> dict[str, Any]:
+    return {"LambdaFunctionConfigurations": [
+        {"Id": "id123", "LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}]}
+
+
+@pytest.mark.parametrize("skip", [False, True])
+def test_a_function_arn_that_is_no_arn_is_refused_even_unvalidated(s3, bucket, skip):
+    assert refusal(s3.put_bucket_notification_configuration, Bucket=bucket,
+                   SkipDestinationValidation=skip,
+                   NotificationConfiguration=lambda_notification("invalid-queue")) == (400, {
+        "Code": "InvalidArgument", "Message": "The ARN could not be parsed",
+        "ArgumentName": "CloudFunction", "ArgumentValue": "invalid-queue"})
+
+
+def test_skipping_destination_validation_takes_a_function_s3_may_not_invoke(s3, bucket):
+    arn = "arn:aws:lambda:us-east-1:111111111111:function:my-lambda"
+    status, error = refusal(s3.put_bucket_notification_configuration, Bucket=bucket,
+                            NotificationConfiguration=lambda_notification(arn))
+    assert (status, error["Message"], error["ArgumentName1"]) == (
+        400, "Unable to validate the following destination configurations", f"{arn}, id123")
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket, SkipDestinationValidation=True,
+        NotificationConfiguration=lambda_notification(arn))
+    found = s3.get_bucket_notification_configuration(Bucket=bucket)
+    assert found["LambdaFunctionConfigurations"] == [
+        {"Id": "id123", "LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}]

@@ -25,6 +25,7 @@ from xml.etree import ElementTree
 
 from botocore.model import OperationModel, ServiceModel, Shape
 from botocore.parsers import ResponseParserError, RestXMLParser
+from botocore.serialize import RestXMLSerializer
 
 from fogbank.aws.protocols.locations import place_members
 from fogbank.aws.protocols.xml_shapes import add_text, header_text, write_shape, xml_text
@@ -145,8 +146,11 @@ class InputPlan:
 
 
 class RestXmlProtocol:
-    def __init__(self, model: ServiceModel, root_names: Mapping[str, str] | None = None) -> None:
+    def __init__(self, model: ServiceModel, root_names: Mapping[str, str] | None = None,
+                 serializer: RestXMLSerializer | None = None) -> None:
+        """`serializer`: botocore's, or a service's own spelling of some values."""
         self.model = model
+        self._serializer = serializer or RestXMLSerializer()
         routes = [compile_route(model.operation_model(name)) for name in model.operation_names]
         # By method, best rank first; a request without a query string can only match a
         # route without query conditions (the common GetObject / PutObject), kept apart.
@@ -259,7 +263,7 @@ class RestXmlProtocol:
             if value.get(root) is not None:
                 element.text = str(value[root])
         else:
-            element = write_shape(holder, root, shape, value)
+            element = write_shape(holder, root, shape, value, self._serializer)
         if self.namespace and "xmlns" not in element.attrib:
             element.set("xmlns", self.namespace)
         return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(element)
@@ -312,7 +316,10 @@ def _bind_query(params: dict[str, Any], name: str, member: Shape, request: WireR
     elif member.type_name == "list" and wire in request.query:
         params[name] = [_scalar(member.member, wire, v) for v in request.query[wire]]
     elif wire in request.query:
-        params[name] = _scalar(member, wire, request.query[wire][0])
+        text = request.query[wire][0]
+        if text == "" and member.type_name in ("integer", "long"):
+            return                   # S3 takes `max-parts=` as no max-parts at all
+        params[name] = _scalar(member, wire, text)
 
 
 def _header_value(member: Shape, wire: str, text: str) -> Any:

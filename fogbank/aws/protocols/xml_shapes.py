@@ -16,9 +16,10 @@ _SERIALIZER = RestXMLSerializer()
 
 
 def write_shape(parent: ElementTree.Element, name: str, shape: Shape,
-                value: Mapping[str, Any]) -> ElementTree.Element:
+                value: Mapping[str, Any], serializer: RestXMLSerializer = _SERIALIZER
+                ) -> ElementTree.Element:
     """Appends `<name>…</name>` for a structure value to `parent` and returns it."""
-    _SERIALIZER._serialize(shape, clean(shape, value), parent, name)
+    serializer._serialize(shape, clean(shape, value), parent, name)
     return list(parent)[-1]
 
 

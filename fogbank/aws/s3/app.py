@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
+from botocore.serialize import RestXMLSerializer
 
 from fogbank.aws.protocols.rest_xml import RestXmlError, RestXmlProtocol, invalid_argument
 from fogbank.aws.s3 import anonymous, chunked, digests, headers as h
@@ -85,6 +86,14 @@ def local_secret(access_key: str) -> str:
     return "test"
 
 
+class S3Serializer(RestXMLSerializer):
+    """S3's XML timestamps (LastModified, Initiated, …) are whole seconds written with zero
+    milliseconds, 2023-11-15T12:02:40.000Z; botocore's own writes microseconds."""
+
+    def _timestamp_iso8601(self, value: Any) -> str:
+        return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
 class S3App:
     """`S3App(engine)` — the S3 endpoint; `handles(scope)` tells the edge what is S3's."""
 
@@ -93,7 +102,7 @@ class S3App:
                  new_request_id: Callable[[], str] = lambda: random_bytes(8).hex().upper()
                  ) -> None:
         model = ServiceModel(Loader().load_service_model("s3", "service-2"), "s3")
-        self.protocol = RestXmlProtocol(model, ROOT_NAMES)
+        self.protocol = RestXmlProtocol(model, ROOT_NAMES, S3Serializer())
         self.region = region
         self._engine = engine
         self._secret_for = secret_for
@@ -254,6 +263,7 @@ class S3App:
             if exc.status == 405:
                 response.headers["Last-Modified"] = formatdate(int(info.last_modified),
                                                                usegmt=True)
+                response.headers["Allow"] = "DELETE"     # all a delete marker can take
         if exc.status == 304 and info is not None:
             # A 304 carries the validators a 200 would have (RFC 9110), so a cache can
             # refresh what it holds.

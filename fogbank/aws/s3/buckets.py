@@ -171,7 +171,10 @@ class BucketOperations:
 
     def _putter(self, kind: BucketConfig, member: str) -> Handler:
         async def put(p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-            await self._configs.put(p["Bucket"], kind, p.get(member) or {})
+            # Only PutBucketNotificationConfiguration has x-amz-skip-destination-validation.
+            await self._configs.put(p["Bucket"], kind, p.get(member) or {},
+                                    skip_destination_validation=bool(
+                                        p.get("SkipDestinationValidation")))
             return NO_CONTENT if kind in NO_CONTENT_PUTS else {}
         return put
 

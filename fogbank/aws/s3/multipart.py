@@ -88,7 +88,7 @@ class MultipartOperations:
         return {
             "Bucket": upload.bucket, "Key": upload.key, "UploadId": upload.upload_id,
             "PartNumberMarker": h.check_marker("part-number-marker", p.get("PartNumberMarker")),
-            "NextPartNumberMarker": page.next_part_number_marker,
+            "NextPartNumberMarker": page.next_part_number_marker or 0,   # 0 with no parts
             "MaxParts": h.check_max("max-parts", p.get("MaxParts")),
             "IsTruncated": page.is_truncated, "StorageClass": "STANDARD",
             "Initiator": h.OWNER, "Owner": h.OWNER,
@@ -106,7 +106,9 @@ class MultipartOperations:
             key_marker=p.get("KeyMarker", ""), upload_id_marker=p.get("UploadIdMarker", ""))
         return {
             "Bucket": p["Bucket"], "KeyMarker": encode(p.get("KeyMarker", "")),
-            "UploadIdMarker": p.get("UploadIdMarker", ""), "Prefix": encode(p.get("Prefix")),
+            # An upload-id marker counts only beside a key marker; alone S3 echoes none.
+            "UploadIdMarker": p.get("UploadIdMarker", "") if p.get("KeyMarker") else "",
+            "Prefix": encode(p.get("Prefix")),
             "Delimiter": encode(p.get("Delimiter")),
             "NextKeyMarker": encode(page.next_key_marker),
             "NextUploadIdMarker": page.next_upload_id_marker,

@@ -149,17 +149,20 @@ class ObjectOperations:
     async def list_objects_v2(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         token = p.get("ContinuationToken")
         if token == "":
+            # S3 names the argument but, the token being empty, gives no ArgumentValue.
             raise InvalidArgument("The continuation token provided is incorrect",
-                                  ArgumentName="continuation-token", ArgumentValue="")
+                                  ArgumentName="continuation-token")
         page = await self._objects.list_v2(
             p["Bucket"], prefix=p.get("Prefix", ""), delimiter=p.get("Delimiter", ""),
             max_keys=h.check_max("maxKeys", p.get("MaxKeys")),
             start_after=p.get("StartAfter", ""), continuation_token=token)
         encode = encoder(p)
         out = _listing(p, page, encode, owner=bool(p.get("FetchOwner")))
+        # A continuation token overrides start-after, and S3 then leaves StartAfter out.
         out.update(KeyCount=page.key_count, ContinuationToken=token,
                    NextContinuationToken=page.next_continuation_token,
-                   StartAfter=encode(p["StartAfter"]) if p.get("StartAfter") else None)
+                   StartAfter=encode(p["StartAfter"]) if p.get("StartAfter") and token is None
+                   else None)
         return out
 
     async def get_acl(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:

@@ -315,11 +315,17 @@ def verify_presigned_v2(request: WireRequest, raw_query: str, routed_path: str,
                   if name.startswith("x-amz-") or name in _V2_QUERY_HEADERS)
     amz = "".join(f"{name}:{value.strip()}\n" for name, value in sorted(signed.items())
                   if name.startswith("x-amz-"))
-    string_to_sign = "\n".join([request.method, signed.get("content-md5", ""),
-                                signed.get("content-type", ""), expires_text,
-                                amz + resource])
-    expected = sign_v2(secret_for(access_key), string_to_sign)
-    if not hmac.compare_digest(expected, request.query_value("Signature") or ""):
+    head = "\n".join([request.method, signed.get("content-md5", ""),
+                      signed.get("content-type", ""), expires_text, amz])
+    string_to_sign = head + resource
+    given = request.query_value("Signature") or ""
+    secret = secret_for(access_key)
+    # botocore signs a bucket's own resource as "/bucket/" (the virtual-hosted "/" under
+    # the bucket) even when the URL it builds is the path-style "/bucket".
+    candidates = [string_to_sign]
+    if routed_path.count("/") == 1 and len(routed_path) > 1:
+        candidates.append(head + resource.replace(routed_path, routed_path + "/", 1))
+    if not any(hmac.compare_digest(sign_v2(secret, text), given) for text in candidates):
         raise SignatureDoesNotMatch(extra={
             "AWSAccessKeyId": access_key, "StringToSign": string_to_sign,
             "SignatureProvided": request.query_value("Signature")})
