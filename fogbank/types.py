@@ -145,6 +145,9 @@ class FunctionSpec:
     # published with: version number → that version's spec. Where there are any, only they
     # are published (a deleted version is in none); template versions run the current code.
     snapshots: Mapping[str, FunctionSpec] = field(default_factory=dict)
+    # Provisioned concurrency configured through the Lambda API: qualifier (a published
+    # version or an alias) → the executions requested. An alias's count goes to its version.
+    provisioned_configs: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def arn(self) -> str:
@@ -163,6 +166,30 @@ class FunctionSpec:
                 and (not self.snapshots or qualifier in self.snapshots):
             return qualifier
         return None
+
+    def provisioned_by_version(self) -> dict[str, int]:
+        """The workers each version keeps started: the template's ProvisionedConcurrencyConfig
+        and the configs made through the Lambda API."""
+        counts: dict[str, int] = {}
+        if self.provisioned_concurrency:
+            counts[self.provisioned_version] = self.provisioned_concurrency
+        for qualifier, requested in self.provisioned_configs.items():
+            version = self.aliases.get(qualifier, qualifier)
+            counts[version] = counts.get(version, 0) + requested
+        return counts
+
+    @property
+    def provisioned_total(self) -> int:
+        """The provisioned concurrency of every version and alias of the function."""
+        return self.provisioned_concurrency + sum(self.provisioned_configs.values())
+
+    @property
+    def claimed_concurrency(self) -> int:
+        """What of the account's concurrency the function holds: its reservation (its
+        provisioned concurrency comes out of that), else its provisioned concurrency."""
+        if self.reserved_concurrency is None:
+            return self.provisioned_total
+        return self.reserved_concurrency
 
     def at(self, version: str) -> FunctionSpec:
         """The spec a version runs: its snapshot if it has one, else the current one."""

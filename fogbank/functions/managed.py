@@ -20,7 +20,9 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 from fogbank.functions import settings as limits
 from fogbank.functions.archive import Package, describe
 from fogbank.functions.errors import ResourceConflict, stale_revision
-from fogbank.functions.records import Alias, FunctionRecord, Revision, Settings
+from fogbank.functions import provisioned
+from fogbank.functions.provisioned import ALIAS_NAME
+from fogbank.functions.records import Alias, FunctionRecord, Provisioned, Revision, Settings
 from fogbank.functions.sources import Code, ReadObject, package_bytes
 from fogbank.functions.store import FunctionStore
 from fogbank.functions.urls import UrlConfig, new_url_id
@@ -30,7 +32,6 @@ from fogbank.types import (LATEST, AwsError, EventInvokeConfig, FunctionPermissi
 log = logging.getLogger(__name__)
 
 _PYTHON = re.compile(r"python3\.\d+")
-_ALIAS_NAME = re.compile(r"(?!\d+$)[a-zA-Z0-9_-]+")
 # Lambda keeps this much of the account's concurrency for functions without a reservation.
 MIN_UNRESERVED = 100
 MAX_TAGS = 50               # tags on one function, at most
@@ -192,7 +193,8 @@ class ManagedFunctions:
                                        f"reference it: [{', '.join(using)}]",
                                        extra={"Type": "User"})
             versions = {v: r for v, r in record.versions.items() if v != qualifier}
-            await self._commit(replace(record, versions=versions))
+            await self._commit(replace(record, versions=versions,
+                                       provisioned=_without(record.provisioned, qualifier)))
 
     async def publish(self, name: str, *, code_sha256: str | None, description: str | None,
                       revision_id: str | None) -> tuple[FunctionRecord, str]:
@@ -247,7 +249,9 @@ class ManagedFunctions:
             if len(aliases) != len(record.aliases):
                 # The alias's URL has nothing left to invoke: it goes too.
                 urls = {q: url for q, url in record.urls.items() if q != alias}
-                await self._commit(replace(record, aliases=aliases, urls=urls))
+                # So does its provisioned concurrency config.
+                await self._commit(replace(record, aliases=aliases, urls=urls,
+                                           provisioned=_without(record.provisioned, alias)))
 
     # ------------------------------------------------------------ the rest of a function
 
@@ -287,8 +291,7 @@ class ManagedFunctions:
         async with self._lock:
             record = self.record(name, named_as=LATEST if reserved is not None else None)
             if reserved is not None:
-                others = sum(spec.reserved_concurrency or 0 for spec in self._runtime.list()
-                             if spec.name != name)
+                others = self._claimed_elsewhere(name)
                 if self._concurrency_limit - others - reserved < MIN_UNRESERVED:
                     raise InvalidParameterValue(
                         "Specified ReservedConcurrentExecutions for function decreases "
@@ -327,6 +330,48 @@ class ManagedFunctions:
             record = replace(record, event_invoke_configs=configs)
             await self._commit(record)
             return record
+
+    # ------------------------------------------------------------ provisioned concurrency
+
+    async def put_provisioned(self, name: str, qualifier: str, requested: int) -> Provisioned:
+        """Set the provisioned concurrency of a version or alias; the runtime starts its
+        workers in the background."""
+        qualifier = provisioned.checked_qualifier(qualifier, put=True)
+        async with self._lock:
+            record = self._provisioned_owner(name, qualifier)
+            provisioned.check_put(record, qualifier, requested, limit=self._concurrency_limit,
+                                  claimed_elsewhere=self._claimed_elsewhere(name),
+                                  min_unreserved=MIN_UNRESERVED)
+            config = Provisioned(requested, self._clock())
+            await self._commit(replace(record, provisioned={**record.provisioned,
+                                                            qualifier: config}))
+            return config
+
+    async def delete_provisioned(self, name: str, qualifier: str) -> None:
+        """Remove a version's or alias's config; Lambda answers a missing one as done."""
+        qualifier = provisioned.checked_qualifier(qualifier, put=False)
+        async with self._lock:
+            record = self._provisioned_owner(name, qualifier)
+            if qualifier in record.provisioned:
+                await self._commit(replace(
+                    record, provisioned=_without(record.provisioned, qualifier)))
+
+    def _provisioned_owner(self, name: str, qualifier: str) -> FunctionRecord:
+        """The function whose version or alias `qualifier` a config is changed on; a
+        template function refuses."""
+        record = self._records.get(name)
+        if record is None:
+            self._refuse_template(name)
+        if record is None or (qualifier not in record.versions
+                              and qualifier not in record.aliases):
+            raise provisioned.target_missing(self._arn(name), qualifier)
+        return record
+
+    def _claimed_elsewhere(self, name: str) -> int:
+        """The account's concurrency other functions hold: each its reservation, else its
+        provisioned concurrency."""
+        return sum(spec.claimed_concurrency for spec in self._runtime.list()
+                   if spec.name != name)
 
     # ------------------------------------------------------------ function URLs
 
@@ -402,7 +447,7 @@ class ManagedFunctions:
     def _check_policy_qualifier(self, record: FunctionRecord, qualifier: str | None) -> None:
         """As _check_qualifier, but the policy operations name a missing alias as such (a
         qualifier that could be an alias's name: not a number, no `$`)."""
-        if qualifier and _ALIAS_NAME.fullmatch(qualifier) and qualifier not in record.aliases:
+        if qualifier and ALIAS_NAME.fullmatch(qualifier) and qualifier not in record.aliases:
             raise ResourceNotFound(f"Cannot find alias arn: {self._arn(record.name)}:{qualifier}",
                                    extra={"Type": "User"})
         self._check_qualifier(record, qualifier)
@@ -485,7 +530,8 @@ class ManagedFunctions:
                            if alias.weights},
             tags=dict(record.tags), reserved_concurrency=record.reserved_concurrency,
             permissions=record.permissions,
-            event_invoke_configs=dict(record.event_invoke_configs))
+            event_invoke_configs=dict(record.event_invoke_configs),
+            provisioned_configs={q: p.requested for q, p in record.provisioned.items()})
 
     def _revision_spec(self, name: str, revision: Revision, strict: bool) -> FunctionSpec:
         wanted = revision.settings
@@ -527,6 +573,10 @@ class ManagedFunctions:
 
     def _not_found(self, name: str) -> ResourceNotFound:
         return ResourceNotFound(f"Function not found: {self._arn(name)}", extra={"Type": "User"})
+
+
+def _without(configs: Mapping[str, Provisioned], qualifier: str) -> dict[str, Provisioned]:
+    return {q: config for q, config in configs.items() if q != qualifier}
 
 
 def _no_url() -> ResourceNotFound:

@@ -1,6 +1,7 @@
 """What Fogbank keeps of a function made through the Lambda API: its settings and code
 for $LATEST and for each published version, its aliases, tags, permissions, concurrency,
-asynchronous invocation settings and function URLs. Plain frozen values, written as JSON."""
+asynchronous invocation settings, function URLs and provisioned concurrency configs. Plain
+frozen values, written as JSON."""
 from __future__ import annotations
 
 import json
@@ -48,6 +49,14 @@ class Alias:
 
 
 @dataclass(frozen=True)
+class Provisioned:
+    """A provisioned concurrency config: what was asked for, and when."""
+
+    requested: int
+    last_modified: float        # epoch seconds
+
+
+@dataclass(frozen=True)
 class FunctionRecord:
     name: str
     latest: Revision
@@ -60,6 +69,8 @@ class FunctionRecord:
     event_invoke_configs: Mapping[str, EventInvokeConfig] = field(default_factory=dict)
     # By the alias each URL invokes; "" for the unqualified function.
     urls: Mapping[str, UrlConfig] = field(default_factory=dict)
+    # Provisioned concurrency configs by qualifier (a published version or an alias).
+    provisioned: Mapping[str, Provisioned] = field(default_factory=dict)
 
     def revision(self, version: str) -> Revision | None:
         return self.latest if version == "$LATEST" else self.versions.get(version)
@@ -81,7 +92,9 @@ class FunctionRecord:
             event_invoke_configs={q: EventInvokeConfig(**c)
                                   for q, c in raw["event_invoke_configs"].items()},
             # Records written before function URLs were kept have none.
-            urls={q: UrlConfig(**u) for q, u in raw.get("urls", {}).items()})
+            urls={q: UrlConfig(**u) for q, u in raw.get("urls", {}).items()},
+            # Nor had those written before provisioned concurrency configs were.
+            provisioned={q: Provisioned(**p) for q, p in raw.get("provisioned", {}).items()})
 
 
 def _revision(raw: Mapping[str, Any]) -> Revision:

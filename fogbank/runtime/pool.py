@@ -8,6 +8,7 @@ one as soon as its invocation ends.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import statistics
 from collections import deque
@@ -17,6 +18,8 @@ from fogbank.runtime.plan import WorkerPlan
 from fogbank.runtime.spawner import Spawner
 from fogbank.runtime.workers import Worker
 from fogbank.types import FunctionSpec
+
+log = logging.getLogger(__name__)
 
 # How long a call waits for a busy worker to come free before it cold-starts its own:
 # briefly for a function whose calls take a while (it needs the concurrency), longer for
@@ -54,6 +57,9 @@ class Pool:
         self._waiters: deque[asyncio.Future[Worker | None]] = deque()
         self._recent_ms: deque[float] = deque(maxlen=RECENT_CALLS)   # handler times
         self._cold_starting = 0                  # on-demand workers being started now
+        # Why a provisioned worker failed to start; the pool then starts no more of them
+        # (Lambda's config goes FAILED) rather than fork a failing init every tick.
+        self.provision_failure: str | None = None
 
     async def acquire(self) -> Worker:
         """An idle worker (most recently used first: its caches are warmest) or a new one.
@@ -135,12 +141,17 @@ class Pool:
                 worker.over_memory = True
                 worker.kill()
 
+    @property
+    def provisioned_ready(self) -> int:
+        """Provisioned workers started and alive, idle or busy."""
+        return sum(1 for w in (*self._idle, *self.busy) if w.provisioned and w.alive)
+
     def keep_provisioned(self) -> None:
         """Start workers until the provisioned concurrency is met."""
-        if self._retired:
+        if self._retired or self.provision_failure:
             return
-        have = sum(1 for w in list(self._idle) + list(self.busy) if w.provisioned and w.alive)
-        for _ in range(self.spec.provisioned_concurrency - have - self._warming):
+        for _ in range(self.spec.provisioned_concurrency - self.provisioned_ready
+                       - self._warming):
             self._warming += 1
             task = asyncio.create_task(self._warm_one())
             self._tasks.add(task)
@@ -149,9 +160,18 @@ class Pool:
     async def _warm_one(self) -> None:
         try:
             worker = await self._start(provisioned=True)
+        except Exception as exc:    # the spawner failed: nothing to hand a caller
+            log.warning("function %s: a provisioned worker could not be started: %s",
+                        self.spec.name, exc)
+            self.provision_failure = ("The function's execution environment could not be "
+                                      f"started: {exc}")
+            return
         finally:
             self._warming -= 1
-        if self._retired or not worker.alive:
+        failure = _init_failure(worker)
+        if failure:
+            self.provision_failure = failure
+        if self._retired or failure:
             worker.close()
         else:
             worker.last_used = asyncio.get_running_loop().time()
@@ -175,6 +195,17 @@ class Pool:
         self.retire()
         for worker in list(self.busy):
             worker.close()
+
+
+def _init_failure(worker: Worker) -> str | None:
+    """Why a worker's init failed, as a provisioned config's StatusReason; None if it did not."""
+    if worker.init_timed_out:
+        return "The function's initialization timed out."
+    if worker.init_error:
+        return f"The function's initialization failed: {worker.init_error}."
+    if not worker.alive:
+        return "The function's execution environment exited during initialization."
+    return None
 
 
 def _settle(waiter: "asyncio.Future[Worker | None]", value: "Worker | None") -> None:

@@ -49,6 +49,12 @@ class RuntimeConfig:
     node_names: NodeNames | None = None
 
 
+@dataclass(frozen=True)
+class ProvisionedWorkers:
+    ready: int                  # provisioned workers started and alive
+    failure: str | None         # why starting them failed (then no more are started)
+
+
 @dataclass
 class _Function:
     """A deployed function and the warm workers of each of its versions: Lambda keeps an
@@ -108,8 +114,8 @@ class Runtime:
         old = self._functions.get(spec.name)
         self._functions[spec.name] = function
         self._limiter.configure(spec.name, spec.reserved_concurrency)
-        if spec.provisioned_concurrency:
-            self._pool(function, spec.provisioned_version)   # warmed by housekeeping
+        for version in spec.provisioned_by_version():
+            self._pool(function, version)                    # warmed by housekeeping
         if old is not None:
             for pool in old.pools.values():
                 self._retire(pool)
@@ -133,6 +139,17 @@ class Runtime:
 
     def list(self) -> list[FunctionSpec]:
         return [function.spec for function in self._functions.values()]
+
+    def provisioned(self, name: str, version: str) -> ProvisionedWorkers:
+        """How many of a version's provisioned workers are started, and why starting them
+        failed if it did: what a provisioned concurrency config's status says."""
+        function = self._functions.get(name)
+        if function is None:
+            raise self._not_found(name)
+        pool = function.pools.get(version)
+        if pool is None:
+            return ProvisionedWorkers(0, None)
+        return ProvisionedWorkers(pool.provisioned_ready, pool.provision_failure)
 
     def permits(self, name: str, source: InvokeSource) -> bool:
         """Whether the function `name` ("name" or "name:qualifier") exists and its policy
@@ -254,13 +271,12 @@ class Runtime:
             log.warning(warning)
 
     def _pool(self, function: _Function, version: str) -> Pool:
-        """The workers of one version of a function, made on first use. Only the version
-        that provisioned concurrency was configured on keeps workers started ahead."""
+        """The workers of one version of a function, made on first use. Only the versions
+        that provisioned concurrency was configured on keep workers started ahead."""
         pool = function.pools.get(version)
         if pool is None:
             spec = function.spec
-            provisioned = (spec.provisioned_concurrency
-                           if version == spec.provisioned_version else 0)
+            provisioned = spec.provisioned_by_version().get(version, 0)
             at_version = replace(spec.at(version), version=version,
                                  provisioned_concurrency=provisioned)
             pool = Pool(at_version,

@@ -130,3 +130,41 @@ def test_a_failed_deploy_keeps_nothing(tmp_path: Path) -> None:
     with pytest.raises(ResourceConflict):
         run(managed.create("fn", SETTINGS, package("x"), tags={}, publish=False))
     assert not managed.owns("fn") and list(tmp_path.iterdir()) == []
+
+
+def test_provisioned_configs_reach_the_runtime_and_survive_a_restart(tmp_path: Path) -> None:
+    runtime = Runtime()
+    managed = engine(tmp_path, runtime)
+
+    async def steps() -> None:
+        await managed.create("fn", SETTINGS, package("one"), tags={}, publish=True)
+        await managed.put_alias("fn", "live", version="1", description=None, weights=None,
+                                revision_id=None, create=True)
+        await managed.put_provisioned("fn", "live", 2)
+    run(steps())
+    assert runtime.get("fn").provisioned_configs == {"live": 2}
+    assert runtime.get("fn").provisioned_by_version() == {"1": 2}
+
+    again = Runtime()
+    restored = engine(tmp_path, again)
+    restored.restore()
+    assert again.get("fn").provisioned_configs == {"live": 2}
+    assert restored.record("fn").provisioned["live"].requested == 2
+
+    # The config goes with its alias, or with its version.
+    run(restored.delete_alias("fn", "live"))
+    assert again.get("fn").provisioned_configs == {}
+    run(restored.put_provisioned("fn", "1", 1))
+    run(restored.delete("fn", "1"))
+    assert restored.record("fn").provisioned == {}
+
+
+def test_a_template_functions_provisioned_concurrency_is_not_changed(tmp_path: Path) -> None:
+    runtime = Runtime()
+    runtime.deploy(FunctionSpec(name="tpl", handler="app.handler", code_dir=tmp_path,
+                                aliases={"live": "1"}, published_versions=1))
+    managed = engine(tmp_path / "state", runtime)
+    with pytest.raises(TemplateFunction):
+        run(managed.put_provisioned("tpl", "live", 1))
+    with pytest.raises(TemplateFunction):
+        run(managed.delete_provisioned("tpl", "live"))

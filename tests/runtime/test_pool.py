@@ -41,16 +41,25 @@ PROVISIONED = ("import os\n"
                "open(f'started-{os.getpid()}', 'w').close()\n" + PID)
 
 
-def _await_marks(loop, root, count: int) -> list[int]:
+def _eventually(loop, probe, what: str):
+    """What `probe` gives once it gives something true, within 30 s."""
     async def poll():
         for _ in range(600):
-            marks = sorted(int(p.name.split("-")[1]) for p in root.glob("started-*"))
-            if len(marks) >= count:
-                return marks
+            found = probe()
+            if found:
+                return found
             await asyncio.sleep(0.05)
-        raise AssertionError(f"{count} provisioned workers never started")
+        raise AssertionError(f"{what} never happened")
 
     return loop.run_until_complete(poll())
+
+
+def _await_marks(loop, root, count: int) -> list[int]:
+    def marks():
+        started = sorted(int(p.name.split("-")[1]) for p in root.glob("started-*"))
+        return started if len(started) >= count else None
+
+    return _eventually(loop, marks, f"{count} provisioned workers starting")
 
 
 def test_provisioned_workers_are_ready_before_the_first_call(runtime, code, loop):
@@ -82,6 +91,9 @@ def test_provisioned_workers_are_never_reaped(make_runtime, code, loop):
     runtime.deploy(FunctionSpec(name="kept", handler="app.handler", provisioned_concurrency=1,
                                 code_dir=root))
     [warm] = _await_marks(loop, root, 1)
+    # Its init has run; wait until the pool holds it too, or a first call could start its own.
+    _eventually(loop, lambda: runtime.provisioned("kept", "$LATEST").ready == 1 or None,
+                "the provisioned worker in the pool")
 
     async def call_after(delay: float):
         await asyncio.sleep(delay)  # several reaping rounds for a 0.1 s idle TTL
@@ -151,3 +163,44 @@ def test_a_fast_function_keeps_to_a_worker_per_core_under_a_queue(runtime, code,
         return {json.loads(r.payload) for r in results}
 
     assert len(loop.run_until_complete(queue())) <= 2
+
+
+def _provisioned(loop, runtime, name: str, version: str, ready: int):
+    """The runtime's account of a version's provisioned workers, once `ready` are started
+    or starting them failed."""
+    def state():
+        state = runtime.provisioned(name, version)
+        return state if state.ready >= ready or state.failure else None
+
+    return _eventually(loop, state, f"{ready} provisioned workers of {name}:{version}")
+
+
+def test_api_configs_keep_each_versions_workers_started(runtime, code, loop):
+    """A config on a version and one on an alias each warm the version they name."""
+    from fogbank.types import FunctionSpec
+
+    root = code("configs", {"app.py": PROVISIONED})
+    runtime.deploy(FunctionSpec(name="configs", handler="app.handler", code_dir=root,
+                                published_versions=2, aliases={"live": "2"},
+                                provisioned_configs={"1": 1, "live": 2}))
+    assert _provisioned(loop, runtime, "configs", "1", 1).ready == 1
+    assert _provisioned(loop, runtime, "configs", "2", 2).ready == 2
+    assert len(_await_marks(loop, root, 3)) == 3
+    assert runtime.provisioned("configs", "$LATEST").ready == 0
+    result = loop.run_until_complete(runtime.invoke("configs:live", b"{}", tail_logs=True))
+    assert "Init Duration" not in result.log_tail
+    assert result.executed_version == "2"
+
+
+def test_a_failing_init_stops_the_provisioning(runtime, code, loop):
+    """A handler whose import fails is not forked again every tick: the failure is kept."""
+    from fogbank.types import FunctionSpec
+
+    root = code("broken", {"app.py": "import os\nopen(f'started-{os.getpid()}', 'w').close()\n"
+                                     "raise RuntimeError('no')\n"})
+    runtime.deploy(FunctionSpec(name="broken", handler="app.handler", code_dir=root,
+                                published_versions=1, provisioned_configs={"1": 1}))
+    state = _provisioned(loop, runtime, "broken", "1", 1)
+    assert state.ready == 0 and state.failure
+    loop.run_until_complete(asyncio.sleep(1.0))       # five housekeeping ticks
+    assert len(list(root.glob("started-*"))) == 1

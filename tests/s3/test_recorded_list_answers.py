@@ -158,4 +158,3 @@ def test_upload_common_prefixes_at_or_before_the_key_marker_are_skipped(s3, buck
         assert "CommonPrefixes" not in page
         assert [u["Key"] for u in page["Uploads"]] == ["folder/file1"]
         assert (page["NextKeyMarker"], page["IsTruncated"]) == ("folder/file1", True)
-

@@ -1,7 +1,8 @@
 """The Lambda API: Invoke and the read operations — functions, versions, aliases,
-concurrency, account settings, resource policies, tags, asynchronous invocation settings
-and function URLs — and, with the managed-functions engine, the write operations
-(control.py); with the layers engine, the layer operations (layers.py).
+concurrency, account settings, resource policies, tags, asynchronous invocation settings,
+function URLs and provisioned concurrency (provisioned.py) — and, with the managed-functions
+engine, the write operations (control.py); with the layers engine, the layer operations
+(layers.py).
 
 A translation between Lambda's operations and the runtime (which runs functions), the
 managed-functions engine (which keeps the functions made through the API) and the async
@@ -32,6 +33,7 @@ from fogbank.aws.lambda_api.paging import (PAGE_LIMIT, invalid_marker, opaque, s
                                           unopaque)
 from fogbank.aws.lambda_api.payload import check_client_context, check_size, checked_event
 from fogbank.aws.lambda_api.policy import function_policy
+from fogbank.aws.lambda_api.provisioned import ProvisionedConcurrency, ProvisionedState
 from fogbank.aws.service import CallContext, Handler
 from fogbank.messaging.stream_mappings import StreamMappings
 from fogbank.functions import FunctionRecord, ManagedFunctions, ManagedLayers
@@ -55,6 +57,8 @@ class FunctionRuntime(Protocol):
     def invoke(self, name: str, payload: bytes, *, client_context: str | None = None,
                tail_logs: bool = False,
                trace_header: str | None = None) -> Awaitable[InvokeResult]: ...
+
+    def provisioned(self, name: str, version: str) -> ProvisionedState: ...
 
 
 class EventQueue(Protocol):
@@ -105,11 +109,14 @@ class LambdaService:
             "ListFunctionUrlConfigs": self.list_function_url_configs,
         }
         # Without the managed-functions engine every function comes from the template.
-        control = {name: _deployed_from_template(name) for name in ControlPlane.names} \
+        control = {name: _deployed_from_template(name)
+                   for name in ControlPlane.names + ProvisionedConcurrency.writes} \
             if managed is None else \
             ControlPlane(managed, runtime.get, region=region, account_id=account_id,
                          layers=self._layers, function_urls=self._function_urls).operations
-        self.operations = {**self.operations, **control,
+        provisioned = ProvisionedConcurrency(runtime.get, runtime, managed, region=region,
+                                             account_id=account_id)
+        self.operations = {**self.operations, **control, **provisioned.operations,
                            **CodeSigning(self._function).operations,
                            **(self._layers.operations if self._layers else {})}
         if stream_mappings is not None:
@@ -241,13 +248,13 @@ class LambdaService:
     async def get_account_settings(self, params: dict[str, Any],
                                    ctx: CallContext) -> dict[str, Any]:
         specs = self._runtime.list()
-        reserved = sum(spec.reserved_concurrency or 0 for spec in specs)
+        claimed = sum(spec.claimed_concurrency for spec in specs)
         return {
             "AccountLimit": {
                 "TotalCodeSize": TOTAL_CODE_SIZE, "CodeSizeUnzipped": CODE_SIZE_UNZIPPED,
                 "CodeSizeZipped": CODE_SIZE_ZIPPED,
                 "ConcurrentExecutions": self._concurrency_limit,
-                "UnreservedConcurrentExecutions": self._concurrency_limit - reserved,
+                "UnreservedConcurrentExecutions": self._concurrency_limit - claimed,
             },
             "AccountUsage": {"TotalCodeSize": sum(code_facts(spec.code_dir)[0] for spec in specs),
                              "FunctionCount": len(specs)},
