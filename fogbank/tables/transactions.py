@@ -62,6 +62,7 @@ class Transactions:
         try:
             if item is not None:
                 item = check_item(table, item)
+                check_size(item)
                 key_attrs = table.key_of(item)
             else:
                 key_attrs = check_key(table, request["Key"])

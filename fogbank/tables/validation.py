@@ -69,7 +69,8 @@ def check_key_size(value: Mapping[str, Any], is_hash: bool) -> None:
 
 def check_item(table: TableDef, item: Mapping[str, Any]) -> dict[str, Any]:
     """A whole item to store, its values already checked (`validate_item`, which needs no
-    table): the key attributes present and typed, ≤ 400 KB, index keys of their types."""
+    table): the key attributes present and typed, index keys of their types. Its size is
+    the caller's to check (`check_size`): each operation does it at its own point."""
     checked = dict(item)
     for name, kind in ((table.hash_name, table.hash_type), (table.range_name, table.range_type)):
         if name is None:
@@ -84,7 +85,6 @@ def check_item(table: TableDef, item: Mapping[str, Any]) -> dict[str, Any]:
         if kind != "N" and not value[kind]:
             raise empty_key(name, kind)
         check_key_size(value, name == table.hash_name)
-    check_size(checked)
     if table.indexes:
         check_index_keys(table, checked)
     return checked
