@@ -40,7 +40,7 @@ engine.configs  (configs.py) — CORS, policy, tagging, lifecycle, website, noti
     delete(bucket, kind) -> None
     put_now / delete_now                       sync forms, for the deploy providers
     cors_rule(bucket, origin, method, request_headers=()) -> CorsRule | None
-    preflight(bucket, origin, method, request_headers=()) -> CorsRule
+    preflight(bucket, origin, method, request_headers=(), on_object=True) -> CorsRule
                                                AccessForbidden (403) when CORS does not allow it
     check_object_acl(bucket, Acl | None) -> str | None
                                                an object write's ACL judged against the
@@ -94,7 +94,8 @@ engine.objects  (objects.py)
                                                PutObjectAcl; an object's ACL is kept in
                                                ObjectInfo.headers.acl (access.load reads it)
     get_tags(bucket, key, version_id=None) -> dict[str, str]
-    put_tags(bucket, key, tags: Mapping[str, str], version_id=None) -> None
+    tagging(bucket, key, version_id=None) -> (tags, the version's id)
+    put_tags(bucket, key, tags: Mapping[str, str], version_id=None) -> the version's id
     delete_tags(bucket, key, version_id=None) -> None
     Object Lock (retention.py): a version's lock is kept in ObjectInfo.headers (lock_mode,
     lock_until, legal_hold); writes take it from their headers or the bucket's default

@@ -208,11 +208,13 @@ class BucketConfigs:
         return cors.match(document, origin, method, request_headers) if document else None
 
     async def preflight(self, bucket: str, origin: str, method: str | None,
-                        request_headers: tuple[str, ...] = ()) -> CorsRule:
+                        request_headers: tuple[str, ...] = (),
+                        on_object: bool = True) -> CorsRule:
         """The rule answering an OPTIONS preflight (`method`: its
-        Access-Control-Request-Method, None without one); AccessForbidden (403) as S3
-        answers when there is no such bucket, the bucket has no CORS configuration or no
-        rule allows the request, naming the method asked for (else OPTIONS)."""
+        Access-Control-Request-Method, None without one; `on_object`: whether it names a
+        key); AccessForbidden (403) as S3 answers when there is no such bucket, the bucket
+        has no CORS configuration or no rule allows the request, naming the method asked
+        for (else OPTIONS) and the kind of resource refused."""
         try:
             await self._buckets.get(bucket)
         except errors.NoSuchBucket:
@@ -227,7 +229,8 @@ class BucketConfigs:
             raise errors.BadRequest("Invalid Access-Control-Request-Method: null")
         rule = cors.match(document, origin, method, request_headers)
         if rule is None:
-            raise errors.AccessForbidden(cors.NOT_ALLOWED, Method=method, ResourceType="OBJECT")
+            raise errors.AccessForbidden(cors.NOT_ALLOWED, Method=method,
+                                         ResourceType="OBJECT" if on_object else "BUCKET")
         return rule
 
     async def policy_is_public(self, bucket: str) -> bool:

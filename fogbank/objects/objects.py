@@ -507,19 +507,27 @@ class Objects:
 
     async def get_tags(self, bucket: str, key: str, version_id: str | None = None
                        ) -> dict[str, str]:
+        return (await self.tagging(bucket, key, version_id))[0]
+
+    async def tagging(self, bucket: str, key: str, version_id: str | None = None
+                      ) -> tuple[dict[str, str], str | None]:
+        """GetObjectTagging: the version's tags and its id (None for the null version),
+        which S3 answers even when the request named no version."""
         try:
             with _marker_refuses("GET"):
-                return dict((await self.record(bucket, key, version_id)).tags)
+                record = await self.record(bucket, key, version_id)
         except errors.NoSuchKey:
             # GetObjectTagging alone names the missing key as "<bucket>/<key>".
             raise errors.NoSuchKey(Key=f"{bucket}/{key}") from None
+        return dict(record.tags), record.info.version_id
 
     async def put_tags(self, bucket: str, key: str, tags: Mapping[str, str],
-                       version_id: str | None = None, *, method: str = "PUT") -> None:
-        """PutObjectTagging (and DeleteObjectTagging, `method` DELETE, with no tags)."""
+                       version_id: str | None = None, *, method: str = "PUT") -> str | None:
+        """PutObjectTagging (and DeleteObjectTagging, `method` DELETE, with no tags): the id
+        of the version tagged (None for the null version)."""
         tags = tag_dict(tags)
         with _marker_refuses(method):
-            await self._rewrite(bucket, key, version_id, lambda record: replace(
+            return await self._rewrite(bucket, key, version_id, lambda record: replace(
                 record, info=replace(record.info, tag_count=len(tags)), tags=tags),
                 method=method)
 
@@ -593,21 +601,24 @@ class Objects:
 
     async def _rewrite(self, bucket: str, key: str, version_id: str | None,
                        change: Callable[[ObjectRecord], ObjectRecord], *,
-                       method: str = "PUT") -> None:
-        """Change a version's record in place (its body stays); NoSuchBucket / NoSuchKey /
-        NoSuchVersion / MethodNotAllowed as a read of it would answer."""
+                       method: str = "PUT") -> str | None:
+        """Change a version's record in place (its body stays) and give its version id;
+        NoSuchBucket / NoSuchKey / NoSuchVersion / MethodNotAllowed as a read of it would
+        answer."""
         meta = self._store.meta
         stored = None if version_id is None else await self.version_named(bucket, version_id)
 
-        def rewrite() -> bool:
+        def rewrite() -> tuple[bool, str | None]:
             record = meta.get_object(bucket, key) if version_id is None \
                 else meta.get_version(bucket, key, stored)
             if record is None or record.info.delete_marker:
-                return False
-            return meta.rewrite_version(change(record))
+                return False, None
+            return meta.rewrite_version(change(record)), record.info.version_id
 
-        if not await self._store.db(rewrite):
+        done, rewritten = await self._store.db(rewrite)
+        if not done:
             await self.record(bucket, key, version_id, method=method)   # raises the error
+        return rewritten
 
 
 @contextmanager

@@ -180,6 +180,26 @@ def test_an_acl_put_on_a_key_whose_latest_version_is_a_delete_marker(s3, version
         "Code": "NoSuchKey", "Key": "k", "Message": "The specified key does not exist."})
 
 
+def test_tagging_the_current_version_answers_its_version_id(s3, versioned):
+    first = s3.put_object(Bucket=versioned, Key="k", Body=b"a")["VersionId"]
+    current = s3.put_object(Bucket=versioned, Key="k", Body=b"b")["VersionId"]
+    put = s3.put_object_tagging(Bucket=versioned, Key="k",
+                                Tagging={"TagSet": [{"Key": "tag3", "Value": "tag3"}]})
+    assert put["VersionId"] == current
+    got = s3.get_object_tagging(Bucket=versioned, Key="k")
+    assert (got["VersionId"], got["TagSet"]) == (current, [{"Key": "tag3", "Value": "tag3"}])
+    named = s3.get_object_tagging(Bucket=versioned, Key="k", VersionId=first)
+    assert (named["VersionId"], named["TagSet"]) == (first, [])
+
+
+def test_tagging_an_unversioned_object_answers_no_version_id(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"a")
+    put = s3.put_object_tagging(Bucket=bucket, Key="k",
+                                Tagging={"TagSet": [{"Key": "t", "Value": "v"}]})
+    assert "VersionId" not in put
+    assert "VersionId" not in s3.get_object_tagging(Bucket=bucket, Key="k")
+
+
 # ------------------------------------------------------------------ websites
 
 def test_a_website_redirecting_everything_by_an_unknown_protocol_is_refused(s3, bucket):
@@ -208,6 +228,42 @@ def test_a_preflight_to_a_missing_bucket_is_forbidden(endpoint):
     assert response.status_code == 403
     assert ("<Code>AccessForbidden</Code><Message>CORSResponse: Bucket not found</Message>"
             "<Method>OPTIONS</Method><ResourceType>BUCKET</ResourceType>") in response.text
+
+
+def test_an_actual_request_naming_headers_no_rule_allows_gets_no_cors_headers(endpoint, s3,
+                                                                              bucket):
+    # S3 matches an actual request carrying Access-Control-Request-Headers as a preflight:
+    # the rule must allow those headers too, else the answer has no CORS headers.
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [{
+        "AllowedOrigins": ["https://localhost:4200"], "AllowedMethods": ["GET"],
+        "MaxAgeSeconds": 3000, "AllowedHeaders": ["x-amz-expected-bucket-owner"]}]})
+    s3.put_object(Bucket=bucket, Key="k", Body=b"test-cors")
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "k"})
+    named = httpx.get(url, headers={"Origin": "https://localhost:4200",
+                                    "Access-Control-Request-Headers": "x-amz-request-payer"})
+    assert named.status_code == 200 and named.text == "test-cors"
+    assert not [h for h in named.headers if h.startswith("access-control-") or h == "vary"]
+    sent = httpx.get(url, headers={"Origin": "https://localhost:4200",
+                                   "x-amz-request-payer": "requester"})
+    assert sent.headers["access-control-allow-origin"] == "https://localhost:4200"
+    assert sent.headers["access-control-allow-methods"] == "GET"
+
+
+def test_a_preflight_to_a_bucket_no_rule_allows_names_the_bucket(endpoint, s3, bucket):
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [{
+        "AllowedOrigins": ["http://*.origin.com"], "AllowedMethods": ["GET", "PUT"],
+        "MaxAgeSeconds": 3000, "AllowedHeaders": ["*"]}]})
+    partial = httpx.options(f"{endpoint.url}/{bucket}", headers={
+        "Origin": "http://test.origin.com", "Access-Control-Request-Method": "GET"})
+    assert partial.status_code == 200
+    assert partial.headers["access-control-allow-origin"] == "http://test.origin.com"
+    refused = httpx.options(f"{endpoint.url}/{bucket}", headers={
+        "Origin": "http://test.origin.com/", "Access-Control-Request-Method": "GET"})
+    assert refused.status_code == 403
+    assert ("<Method>GET</Method><ResourceType>BUCKET</ResourceType>") in refused.text
+    on_key = httpx.options(f"{endpoint.url}/{bucket}/k", headers={
+        "Origin": "http://test.origin.com/", "Access-Control-Request-Method": "GET"})
+    assert "<Method>GET</Method><ResourceType>OBJECT</ResourceType>" in on_key.text
 
 
 # ------------------------------------------------------------------ Object Lock

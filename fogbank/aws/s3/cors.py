@@ -18,6 +18,11 @@ def bucket_of(routed: WireRequest) -> str:
     return routed.raw_path.lstrip("/").split("/", 1)[0]
 
 
+def names_a_key(routed: WireRequest) -> bool:
+    parts = routed.raw_path.lstrip("/").split("/", 1)
+    return len(parts) == 2 and parts[1] != ""
+
+
 class Cors:
     def __init__(self, engine: Any) -> None:
         self._engine = engine            # its parts exist once it has started
@@ -35,7 +40,8 @@ class Cors:
         if not bucket:
             raise BadRequest("Insufficient information. A bucket is needed.")
         wanted = _header_list(routed.header("access-control-request-headers"))
-        rule = await self._configs.preflight(bucket, origin, method, wanted)
+        rule = await self._configs.preflight(bucket, origin, method, wanted,
+                                             on_object=names_a_key(routed))
         headers = _allow(rule, origin)
         if wanted:
             headers["Access-Control-Allow-Headers"] = ", ".join(wanted)
@@ -47,11 +53,12 @@ class Cors:
         bucket = bucket_of(routed)
         if not origin or not bucket:
             return {}
-        # S3 matches a request that carries Access-Control-Request-Method by that method,
-        # as it would a preflight, whatever the request's own method.
+        # S3 matches a request that carries Access-Control-Request-Method (or -Headers) by
+        # that method and those headers, as it would a preflight, whatever the request's own.
         method = routed.header("access-control-request-method") or routed.method
+        wanted = _header_list(routed.header("access-control-request-headers"))
         try:
-            rule = await self._configs.cors_rule(bucket, origin, method)
+            rule = await self._configs.cors_rule(bucket, origin, method, wanted)
         except S3Error:
             return {}                        # no such bucket: the answer says so already
         return _allow(rule, origin) if rule is not None else {}

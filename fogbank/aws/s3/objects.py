@@ -175,13 +175,15 @@ class ObjectOperations:
         return {"VersionId": p.get("VersionId")}
 
     async def get_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        tags = await self._objects.get_tags(p["Bucket"], p["Key"], p.get("VersionId"))
-        return {"TagSet": h.tag_set(tags), "VersionId": p.get("VersionId")}
+        # S3 names the version read even when the request named none (the current one).
+        tags, version = await self._objects.tagging(p["Bucket"], p["Key"], p.get("VersionId"))
+        return {"TagSet": h.tag_set(tags), "VersionId": p.get("VersionId") or version}
 
     async def put_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        await self._objects.put_tags(p["Bucket"], p["Key"], h.tag_pairs(p.get("Tagging")),
-                                     p.get("VersionId"))
-        return {"VersionId": p.get("VersionId")}
+        version = await self._objects.put_tags(p["Bucket"], p["Key"],
+                                               h.tag_pairs(p.get("Tagging")),
+                                               p.get("VersionId"))
+        return {"VersionId": p.get("VersionId") or version}
 
     async def delete_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await self._objects.delete_tags(p["Bucket"], p["Key"], p.get("VersionId"))
