@@ -134,6 +134,8 @@ class FunctionSpec:
     # The version whose execution environments provisioned_concurrency keeps started (the
     # version of the alias that configured it).
     provisioned_version: str = LATEST
+    # The template alias that configured it, whose name GetProvisionedConcurrencyConfig uses.
+    provisioned_alias: str = ""
     # Asynchronous invocation settings by qualifier ($LATEST for the unqualified function).
     event_invoke_configs: Mapping[str, EventInvokeConfig] = field(default_factory=dict)
     # The statements of the function's resource policy, in the order they were added.

@@ -56,6 +56,8 @@ class IntegrationResponse:
     parameters: tuple[tuple[str, str], ...] = ()
     templates: tuple[tuple[str, str], ...] = ()      # (content type or key, template)
     template_selection: str = ""     # WebSocket: TemplateSelectionExpression of templates
+    # SelectionPattern was given, if only as "": GetIntegrationResponse then shows it.
+    pattern_given: bool = False
 
 
 WHEN_NO_MATCH = "WHEN_NO_MATCH"

@@ -122,7 +122,7 @@ def mock_response(integration: Mapping[str, Any]) -> MockResponse:
 def _mapping(spec: Mapping[str, Any]) -> NonProxy:
     """A non-proxy or mock integration's templates and responses (keyed "default" or by
     their selection pattern); ValueError naming what API Gateway refuses."""
-    entries = [("" if key == "default" else str(key),
+    entries = [(None if key == "default" else str(key),
                 {"status": (value or {}).get("statusCode"),
                  "parameters": (value or {}).get("responseParameters"),
                  "templates": (value or {}).get("responseTemplates")})

@@ -54,17 +54,19 @@ def _string_pairs(templates: Any) -> tuple[tuple[str, str], ...]:
 
 
 def non_proxy(request_templates: Any, passthrough: Any,
-              entries: Iterable[tuple[str, Mapping[str, Any]]],
+              entries: Iterable[tuple[str | None, Mapping[str, Any]]],
               template_selection: Any = None) -> NonProxy:
     """A non-proxy integration from its settings and its (selection pattern, response)
     pairs, each response with `status`, `parameters` and `templates` as the caller reads
-    them; ValueError naming what is not acceptable."""
+    them (a pattern None was not given: the default response, as ""); ValueError naming
+    what is not acceptable."""
     behaviour = str(passthrough or WHEN_NO_MATCH).upper()
     if behaviour not in _BEHAVIOURS:
         raise ValueError(f"PassthroughBehavior {passthrough} is not one of "
                          f"{', '.join(_BEHAVIOURS)}")
     found = []
-    for pattern, spec in entries:
+    for given, spec in entries:
+        pattern = given or ""
         try:
             re.compile(pattern)
         except re.error:
@@ -74,7 +76,8 @@ def non_proxy(request_templates: Any, passthrough: Any,
                            for name, value in (spec.get("parameters") or {}).items()
                            if str(name).startswith(_HEADER))
         found.append(IntegrationResponse(pattern, int(spec.get("status") or 200),
-                                         parameters, _string_pairs(spec.get("templates"))))
+                                         parameters, _string_pairs(spec.get("templates")),
+                                         pattern_given=given is not None))
     # The default response answers last: patterns are tried first.
     found.sort(key=lambda r: r.pattern == "")
     return NonProxy(_string_pairs(request_templates), behaviour, tuple(found),

@@ -289,6 +289,44 @@ def _write_reference(self: Any, stream: Any, namespace: Any, loader: Any) -> Non
 # Only this module renders with airspeed (it is the node's one Velocity engine).
 airspeed.FormalReference.evaluate_raw = _write_reference
 
+# Velocity 1.x names may hold hyphens, and API Gateway's templates name headers so
+# (`$context.requestOverride.header.X-Amz-Target`); airspeed's names may not. A property
+# (a name after a dot) takes hyphens each followed by a letter; the variable itself does
+# not, so `$a-$b` and `$a-b` keep airspeed's meaning (a minus, or text).
+_HYPHENATED = r"[_a-z][a-z0-9_]*(?:-[a-z][a-z0-9_]*)*"
+
+
+class _PropertyName(airspeed.NameOrCall):
+    NAME = re.compile(f"({_HYPHENATED})", re.S | re.I)
+
+
+class _Property(airspeed.VariableExpression):
+    def parse(self) -> None:
+        self.part = self.next_element(_PropertyName)
+        try:
+            self.subexpression = self.next_element(airspeed.SubExpression)
+        except airspeed.NoMatch:
+            pass
+
+
+def _parse_subexpression(self: Any) -> None:
+    """Airspeed's SubExpression.parse, reading a property after a dot as `_Property`."""
+    try:
+        self.identity_match(self.DOT)
+        self.expression = self.next_element(_Property)
+    except airspeed.NoMatch:
+        self.expression = self.next_element(airspeed.ArrayIndex)
+        self.subexpression = None
+        try:
+            self.subexpression = self.next_element(airspeed.SubExpression)
+        except airspeed.NoMatch:
+            pass
+
+
+airspeed.SubExpression.parse = _parse_subexpression
+airspeed.SetDirective.PLACE = re.compile(
+    rf"\s*\$([a-z_][a-z0-9_]*(?:\.{_HYPHENATED})*)", re.S | re.I)
+
 
 # ------------------------------------------------------------------ JSONPath
 

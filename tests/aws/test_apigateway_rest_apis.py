@@ -19,7 +19,7 @@ ROLE = "arn:aws:iam::123456789012:role/r"
 
 def _api() -> Api:
     mapping = templates.non_proxy({"application/json": '{"id": "$input.params(\'id\')"}'},
-                                  "NEVER", [("", {"status": 200}),
+                                  "NEVER", [(None, {"status": 200}),
                                             ("4\\d{2}", {"status": "400", "templates": {
                                                 "application/json": "{}"}, "parameters": {
                                                 "method.response.header.X": "'y'"}})])
@@ -34,7 +34,7 @@ def _api() -> Api:
         "service": Integration(payload_version="1.0", service=service, mapping=mapping,
                                timeout_ms=5000),
         "mock": Integration(mock=MockResponse(), mapping=templates.non_proxy(
-            {"application/json": '{"statusCode": 200}'}, None, [("", {"status": 200})]))}
+            {"application/json": '{"statusCode": 200}'}, None, [(None, {"status": 200})]))}
     return Api("abc123defg", REST, account_id="123456789012", routes=routes,
                integrations=integrations, stages={"live": Stage("live")})
 
@@ -83,6 +83,21 @@ def test_a_mock_reads_with_its_templates() -> None:
     assert integration["type"] == "MOCK" and "uri" not in integration
     assert integration["requestTemplates"] == {"application/json": '{"statusCode": 200}'}
     assert rest_integration_response(api, _ids(api)["/m"], "GET", "200") == {"statusCode": "200"}
+
+
+def test_a_selection_pattern_given_as_empty_is_shown() -> None:
+    # The default response set with selectionPattern "" reads back with it, as in AWS's
+    # put-integration-response examples; one set without it reads back without.
+    api = _api()
+    mapping = templates.non_proxy(None, None, [("", {"status": 200}), (None, {"status": 500})])
+    api = Api(api.api_id, REST, account_id=api.account_id, routes=api.routes,
+              integrations={**api.integrations, "mapped": Integration(
+                  function="fn", payload_version="1.0", mapping=mapping)},
+              stages=api.stages)
+    resource = _ids(api)["/p"]
+    assert rest_integration_response(api, resource, "POST", "200") == {
+        "statusCode": "200", "selectionPattern": ""}
+    assert rest_integration_response(api, resource, "POST", "500") == {"statusCode": "500"}
 
 
 @pytest.mark.parametrize("resource, verb, status, message", [

@@ -205,3 +205,22 @@ def test_restart_on_a_changed_template_numbers_the_new_version_on(
     restarted.apply(restarted.plan(changed))
     spec = runtime.specs["orders"]
     assert (spec.published_versions, dict(spec.aliases)) == (2, {"live": "2"})
+
+
+def test_provisioned_concurrency_is_kept_on_the_alias_that_configured_it(
+        functions: FunctionProvider, versions: VersionProvider, aliases: AliasProvider,
+        runtime: Any, app_dir: Path) -> None:
+    # Two aliases on one version: GetProvisionedConcurrencyConfig names the one configured.
+    functions.create(function(app_dir))
+    versions.create(version(app_dir))
+    aliases.create(alias(app_dir, "1", name="zeta", ProvisionedConcurrencyConfig={
+        "ProvisionedConcurrentExecutions": 3}))
+    aliases.create(alias(app_dir, "1", name="alpha"))
+    spec = runtime.specs["orders"]
+    assert (spec.provisioned_concurrency, spec.provisioned_version,
+            spec.provisioned_alias) == (3, "1", "zeta")
+    aliases.delete(alias(app_dir, "1", name="alpha"), None)      # not the configured one
+    assert runtime.specs["orders"].provisioned_concurrency == 3
+    aliases.delete(alias(app_dir, "1", name="zeta"), None)
+    assert (runtime.specs["orders"].provisioned_concurrency,
+            runtime.specs["orders"].provisioned_alias) == (0, "")

@@ -87,6 +87,16 @@ def test_the_error_message_chooses_the_response(gateway) -> None:
     assert (r.status_code, r.json()["errorType"]) == (200, "ValueError")
 
 
+def test_a_selection_pattern_given_as_empty_is_kept_apart_from_none(gateway) -> None:
+    # GetIntegrationResponse shows a SelectionPattern of "" the template set, not one left out.
+    method_api(gateway, IntegrationResponses=[
+        {"StatusCode": "200", "SelectionPattern": ""}, {"StatusCode": "500"}])
+    [integration] = [i for api in gateway.apis for i in api.integrations.values()
+                     if i.mapping is not None]
+    assert [(r.status, r.pattern, r.pattern_given) for r in integration.mapping.responses] \
+        == [(200, "", True), (500, "", False)]
+
+
 def test_without_a_default_response_a_result_is_a_configuration_error(gateway) -> None:
     gateway.runtime.handlers["fn"] = shout
     url = method_api(gateway, IntegrationResponses=[RESPONSES[1]])

@@ -128,3 +128,26 @@ def test_failures(template: str, body: str) -> None:
 ])
 def test_template_literals_and_method_results_print_as_java(template: str, out: str) -> None:
     assert render(template) == out
+
+
+def test_a_property_name_may_hold_hyphens_as_in_velocity() -> None:
+    # API Gateway's templates read and override headers by name after a dot.
+    context = vtl.JavaMap(requestOverride=vtl.JavaMap(header=vtl.JavaMap()))
+    template = ("#set($context.requestOverride.header.X-Amz-Target = 'DynamoDB.Query')\n"
+                "$context.requestOverride.header.X-Amz-Target|"
+                "${context.requestOverride.header.X-Amz-Target}|"
+                "$input.params().header.get('X-Forwarded-For')")
+    params = {"header": {"X-Forwarded-For": "1.2.3.4"}}
+    out = vtl.render(template, "{}", params, context, {})
+    assert out == "DynamoDB.Query|DynamoDB.Query|1.2.3.4"
+    assert context["requestOverride"]["header"] == {"X-Amz-Target": "DynamoDB.Query"}
+
+
+@pytest.mark.parametrize("template, expected", [
+    ("$a-$b", "5-2"),                       # a minus between references stays text
+    ("#set($x = $a - $b)$x", "3"),
+    ("#set($x = $a-$b)$x", "3"),            # and a subtraction
+    ("$a-b", "5-b"),                        # a variable's own name takes no hyphen
+])
+def test_a_hyphen_after_a_variable_keeps_its_meaning(template, expected) -> None:
+    assert render("#set($a = 5)#set($b = 2)" + template) == expected

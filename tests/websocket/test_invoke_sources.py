@@ -63,3 +63,16 @@ def test_a_refused_authorizer_refuses_the_handshake_with_500(gateway_factory) ->
     assert refused.value.response.status_code == 500
     assert gateway.functions.sources[0] == InvokeSource(
         "apigateway.amazonaws.com", f"{ARN}/authorizers/az1", "000000000000")
+
+
+def test_a_route_with_credentials_invokes_as_its_role(gateway_factory) -> None:
+    # API Gateway assumes the CredentialsArn role: the function's policy is not asked.
+    api = ws_api({"$default": ("default", True)})
+    api = dataclasses.replace(api, integrations={"i0": dataclasses.replace(
+        api.integrations["i0"], credentials="arn:aws:iam::000000000000:role/invoker")})
+    gateway = gateway_factory(api, {"default": ok})
+    gateway.functions.refusing.add("default")
+    with connect(gateway.url) as ws:
+        ws.send("x")
+        gateway.functions.wait_for("default")
+    assert gateway.functions.sources == [None]

@@ -141,7 +141,7 @@ def _integration(api: Api, integration: Integration, resource_id: str) -> dict[s
 
 def _integration_response(response: IntegrationResponse) -> dict[str, Any]:
     answer: dict[str, Any] = {"statusCode": str(response.status)}
-    if response.pattern:
+    if response.pattern or response.pattern_given:
         answer["selectionPattern"] = response.pattern
     if response.parameters:
         answer["responseParameters"] = dict(response.parameters)

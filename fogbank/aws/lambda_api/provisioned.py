@@ -129,9 +129,11 @@ class ProvisionedConcurrency:
                     for q, p in self._managed.record(spec.name).provisioned.items()}
         if not spec.provisioned_concurrency:
             return {}
-        # The spec keeps the version, not the alias: the alias that points at it (SAM's
-        # AutoPublishAlias is the only one), the first by name if several do.
+        # The alias that configured it; else (a spec recorded before the alias was kept) the
+        # alias pointing at its version, the first by name if several do.
         aliases = sorted(a for a, v in spec.aliases.items() if v == spec.provisioned_version)
+        if spec.provisioned_alias in spec.aliases:
+            aliases = [spec.provisioned_alias]
         if not aliases:
             return {}
         return {aliases[0]: (spec.provisioned_concurrency, code_facts(spec.code_dir)[2])}

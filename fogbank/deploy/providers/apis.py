@@ -703,7 +703,8 @@ class RestMethodProvider(PartProvider):
 def _non_proxy(res: Resource, spec: Mapping[str, Any]) -> NonProxy:
     """A Method's non-proxy Lambda integration: its templates and responses
     (gateway/templates.py)."""
-    entries = [(str(entry.get("SelectionPattern") or ""),
+    entries = [(None if entry.get("SelectionPattern") is None
+                else str(entry["SelectionPattern"]),
                 {"status": entry.get("StatusCode"), "parameters": entry.get("ResponseParameters"),
                  "templates": entry.get("ResponseTemplates")})
                for entry in spec.get("IntegrationResponses") or []]

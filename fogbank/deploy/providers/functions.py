@@ -86,9 +86,15 @@ class FunctionProvider:
     def restore(self, res: Resource, deployed: Deployed) -> None:
         self._deploy(self._spec(res, deployed.physical_id))
 
-    def set_provisioned(self, name: str, count: int, version: str = LATEST) -> None:
-        """Apply an alias's provisioned concurrency to the version it points at."""
-        self._set(name, provisioned_concurrency=count, provisioned_version=version)
+    def set_provisioned(self, name: str, count: int, version: str = LATEST,
+                        alias: str = "") -> None:
+        """Apply an alias's provisioned concurrency to the version it points at. An alias
+        without any leaves another alias's config alone."""
+        holder = self._set_by_others.get(name, {}).get("provisioned_alias", "")
+        if not count and alias and holder not in ("", alias):
+            return
+        self._set(name, provisioned_concurrency=count, provisioned_version=version,
+                  provisioned_alias=alias if count else "")
 
     def published_versions(self, name: str) -> int:
         """The highest version of the function published so far (0: none)."""

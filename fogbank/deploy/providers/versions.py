@@ -79,7 +79,7 @@ class AliasProvider:
         self._functions.set_alias(name, alias, version, _weights(res, version))
         config = res.properties.get("ProvisionedConcurrencyConfig") or {}
         self._functions.set_provisioned(
-            name, int(config.get("ProvisionedConcurrentExecutions", 0)), version)
+            name, int(config.get("ProvisionedConcurrentExecutions", 0)), version, alias)
         arn = f"{self._arns.function(name)}:{alias}"
         return Deployed(arn, {"AliasArn": arn})
 
@@ -91,7 +91,7 @@ class AliasProvider:
     def delete(self, res: Resource, deployed: Deployed) -> None:
         name, alias = _names(res)
         self._functions.set_alias(name, alias, None)
-        self._functions.set_provisioned(name, 0)
+        self._functions.set_provisioned(name, 0, alias=alias)
 
     def restore(self, res: Resource, deployed: Deployed) -> None:
         self.create(res)

@@ -296,9 +296,11 @@ class WebSocketGateway:
                                                     *_template_inputs(api, stage, event))
             except GatewayError:
                 raise _IntegrationFailed(replies.INTERNAL_ERROR) from None
+        # With CredentialsArn API Gateway invokes as that role: no resource policy to ask.
+        source = None if target.integration.credentials else invoke_sources.route_source(
+            api, stage, key)
         try:
-            result = await self._invoke(name, payload, wait_s=timeout_s,
-                                        source=invoke_sources.route_source(api, stage, key))
+            result = await self._invoke(name, payload, wait_s=timeout_s, source=source)
         except WaitExpired:
             raise _IntegrationFailed(replies.TIMED_OUT) from None
         except NotPermitted as refused:
