@@ -98,6 +98,10 @@ def test_cp_recursive(aws, s3: Any, bucket: str, tmp_path: Path) -> None:
 
 def test_sync_twice_copies_only_once(aws, bucket: str, tmp_path: Path) -> None:
     files = write_tree(tmp_path / "site")
+    # LastModified is kept to the second, as on S3: only files older than the upload's
+    # second are sure to look older than their objects.
+    for path in (tmp_path / "site").rglob("*"):
+        os.utime(path, (time.time() - 5, time.time() - 5))
     first = aws("s3", "sync", "site", f"s3://{bucket}/site", "--no-progress", cwd=tmp_path)
     assert sorted(first.stdout.splitlines()) == sorted(
         f"upload: site/{name} to s3://{bucket}/site/{name}" for name in files)

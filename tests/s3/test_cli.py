@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,10 @@ def test_cp_of_a_missing_key_fails(aws, bucket, tmp_path):
 
 def test_sync_up_and_down(aws, bucket, tmp_path):
     files = make_tree(tmp_path / "up")
+    # S3 keeps LastModified to the second: files written in the second of the upload would
+    # look newer than their objects, to the CLI as on AWS. Files older than that do not.
+    for path in (tmp_path / "up").rglob("*"):
+        os.utime(path, (time.time() - 5, time.time() - 5))
     aws("s3", "sync", str(tmp_path / "up"), f"s3://{bucket}/site", "--no-progress")
     again = aws("s3", "sync", str(tmp_path / "up"), f"s3://{bucket}/site", "--no-progress")
     assert again.stdout == b""                  # sizes and times match: nothing to send
