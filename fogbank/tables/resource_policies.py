@@ -39,6 +39,11 @@ class ResourcePolicies:
         def change(record: dict[str, Any]) -> str:
             policies = record.setdefault("_policies", {})
             current = policies.get(slot)
+            if expected == NO_POLICY and current is not None:
+                raise PolicyNotFoundException(
+                    "Resource-based policy not found for the provided ResourceArn: Requested "
+                    f"policy update expecting none to be present for table {table.name}, but "
+                    f"a policy exists with revision id {current['RevisionId']}.")
             _check_expected(arn, table.name, current, expected)
             if current is not None and current["Policy"] == document:
                 return current["RevisionId"]      # the same document: the same revision
@@ -80,7 +85,16 @@ class ResourcePolicies:
         """The table an ARN names and the policy's slot in it: the table's own, or a stream's
         (by its label). An index ARN is refused as the tag operations refuse it."""
         table_arn, _, label = arn.partition("/stream/")
-        table = self._catalog.by_arn(table_arn)
+        try:
+            table = self._catalog.by_arn(table_arn)
+        except ResourceNotFoundException:
+            if label:
+                raise
+            # The policy operations name a missing table, where the tag operations repeat
+            # the ARN.
+            name = table_arn.split(":", 5)[5][len("table/"):]
+            raise ResourceNotFoundException(
+                f"Requested resource not found: Table: {name} not found") from None
         if not label:
             return table, _TABLE_LEVEL
         if label not in {stream["label"] for stream in table.record.get("_streams") or ()}:

@@ -114,6 +114,30 @@ def test_resource_policies_sent_wrong(ddb, table, aws_error):
         ddb.get_resource_policy(ResourceArn=table)
 
 
+# The wordings below are the ones moto's tests marked aws_verified recorded from AWS.
+def test_resource_policy_of_a_missing_table_names_the_table(ddb, table, aws_error):
+    arn = ACCOUNT_ARN + table + "_"
+    for call in (lambda: ddb.get_resource_policy(ResourceArn=arn),
+                 lambda: ddb.delete_resource_policy(ResourceArn=arn),
+                 lambda: ddb.put_resource_policy(ResourceArn=arn, Policy=_policy(table))):
+        with aws_error("ResourceNotFoundException",
+                       f"Requested resource not found: Table: {table}_ not found"):
+            call()
+
+
+def test_no_policy_expected_where_one_is_attached(ddb, table, aws_error):
+    arn = ACCOUNT_ARN + table
+    revision = ddb.put_resource_policy(ResourceArn=arn, Policy=_policy(table),
+                                       ExpectedRevisionId="NO_POLICY")["RevisionId"]
+    with aws_error("PolicyNotFoundException",
+                   "Resource-based policy not found for the provided ResourceArn: Requested "
+                   f"policy update expecting none to be present for table {table}, but a "
+                   f"policy exists with revision id {revision}."):
+        ddb.put_resource_policy(ResourceArn=arn, Policy=_policy(table, "dynamodb:Query"),
+                                ExpectedRevisionId="NO_POLICY")
+    assert ddb.get_resource_policy(ResourceArn=arn)["RevisionId"] == revision
+
+
 def test_contributor_insights(ddb, table):
     assert ddb.describe_contributor_insights(TableName=table)[
         "ContributorInsightsStatus"] == "DISABLED"

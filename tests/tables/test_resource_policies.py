@@ -42,8 +42,9 @@ def test_expected_revision_makes_a_change_conditional(db):
         db.put_resource_policy(ResourceArn=ARN, Policy=POLICY, ExpectedRevisionId="123")
     first = db.put_resource_policy(ResourceArn=ARN, Policy=POLICY,
                                    ExpectedRevisionId="NO_POLICY")["RevisionId"]
-    with pytest.raises(PolicyNotFoundException, match="Requested update for policy with "
-                                                      "revision id NO_POLICY"):
+    with pytest.raises(PolicyNotFoundException, match=(
+            "Requested policy update expecting none to be present for table tbl, but a "
+            f"policy exists with revision id {first}.$")):
         db.put_resource_policy(ResourceArn=ARN, Policy=OTHER, ExpectedRevisionId="NO_POLICY")
     with pytest.raises(PolicyNotFoundException, match=f"has revision id {first}"):
         db.put_resource_policy(ResourceArn=ARN, Policy=OTHER, ExpectedRevisionId="1")
