@@ -291,6 +291,13 @@ class ManagedFunctions:
         async with self._lock:
             record = self.record(name, named_as=LATEST if reserved is not None else None)
             if reserved is not None:
+                provisioned_total = sum(p.requested for p in record.provisioned.values())
+                if reserved < provisioned_total:
+                    # Lambda's words, spaces and all, and again no Type.
+                    raise InvalidParameterValue(
+                        f" ReservedConcurrentExecutions  {reserved} should not be lower than "
+                        f"function's total provisioned concurrency [{provisioned_total}].",
+                        extra={"Type": None})
                 others = self._claimed_elsewhere(name)
                 if self._concurrency_limit - others - reserved < MIN_UNRESERVED:
                     raise InvalidParameterValue(
@@ -487,7 +494,7 @@ class ManagedFunctions:
         latest = record.latest
         if record.last_version and str(record.last_version) in record.versions:
             newest = record.versions[str(record.last_version)]
-            if (newest.code_sha256, newest.settings) == (latest.code_sha256, latest.settings):
+            if _unchanged_since(newest, latest):
                 return record
         number = record.last_version + 1
         settings = latest.settings if description is None else \
@@ -573,6 +580,18 @@ class ManagedFunctions:
 
     def _not_found(self, name: str) -> ResourceNotFound:
         return ResourceNotFound(f"Function not found: {self._arn(name)}", extra={"Type": "User"})
+
+
+def _unchanged_since(newest: Revision, latest: Revision) -> bool:
+    """Whether $LATEST still holds what its newest version was published from. A version
+    may carry a description of its own (PublishVersion's Description), so a different
+    description alone says nothing unless $LATEST was changed after the version was made."""
+    if newest.code_sha256 != latest.code_sha256:
+        return False
+    if replace(newest.settings, description=latest.settings.description) != latest.settings:
+        return False
+    return (newest.settings.description == latest.settings.description
+            or latest.last_modified <= newest.last_modified)
 
 
 def _without(configs: Mapping[str, Provisioned], qualifier: str) -> dict[str, Provisioned]:

@@ -314,15 +314,118 @@ def test_deleting_latest_is_refused_before_the_function_is_looked_for(lam, name)
     assert lam.get_function(FunctionName=name)["Configuration"]["FunctionName"] == name
 
 
-def test_reserving_past_the_unreserved_minimum_carries_no_type(lam, name):
+def refused_without_type(lam: Any, name: str, reserved: int, message: str) -> None:
+    """PutFunctionConcurrency refused as Lambda refuses reservations: with no Type."""
     with pytest.raises(ClientError) as excinfo:
-        lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=1000)
+        lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=reserved)
     answer = excinfo.value.response
-    assert answer["Error"] == {
-        "Code": "InvalidParameterValueException",
-        "Message": "Specified ReservedConcurrentExecutions for function decreases account's "
-                   "UnreservedConcurrentExecution below its minimum value of [100]."}
-    assert "Type" not in answer and answer["message"] == answer["Error"]["Message"]
+    assert answer["Error"] == {"Code": "InvalidParameterValueException", "Message": message}
+    assert "Type" not in answer and answer["message"] == message
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_reserving_past_the_unreserved_minimum_carries_no_type(lam, name):
+    refused_without_type(lam, name, 1000,
+                         "Specified ReservedConcurrentExecutions for function decreases "
+                         "account's UnreservedConcurrentExecution below its minimum value of "
+                         "[100].")
+
+
+def test_reserving_below_the_provisioned_concurrency_is_refused(lam, name):
+    lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="1",
+                                           ProvisionedConcurrentExecutions=2)
+    try:
+        # Lambda's message, stray spaces and all.
+        refused_without_type(lam, name, 1, " ReservedConcurrentExecutions  1 should not be "
+                             "lower than function's total provisioned concurrency [2].")
+        assert "ReservedConcurrentExecutions" not in lam.get_function_concurrency(
+            FunctionName=name)
+        # As much as is provisioned may be reserved.
+        assert lam.put_function_concurrency(
+            FunctionName=name, ReservedConcurrentExecutions=2)["ReservedConcurrentExecutions"] == 2
+    finally:
+        lam.delete_provisioned_concurrency_config(FunctionName=name, Qualifier="1")
+
+
+# ---------------------------------------------------------------- writes answer in transition
+
+BEING_CREATED = {"State": "Pending", "StateReason": "The function is being created.",
+                 "StateReasonCode": "Creating"}
+BEING_UPDATED = {"State": "Active", "LastUpdateStatus": "InProgress",
+                 "LastUpdateStatusReason": "The function is being created.",
+                 "LastUpdateStatusReasonCode": "Creating"}
+STATE_KEYS = ("State", "StateReason", "StateReasonCode", "LastUpdateStatus",
+              "LastUpdateStatusReason", "LastUpdateStatusReasonCode")
+
+
+def states(configuration: dict) -> dict:
+    return {key: configuration[key] for key in STATE_KEYS if key in configuration}
+
+
+def test_create_with_publish_answers_pending_and_a_read_finds_it_active(lam):
+    fn = create(lam)
+    try:
+        created = lam.get_function_configuration(FunctionName=fn)
+        assert states(created) == {"State": "Active", "LastUpdateStatus": "Successful"}
+        published = f"rec-{uuid.uuid4().hex[:10]}"
+        answer = lam.create_function(FunctionName=published, Runtime="python3.12", Role=ROLE,
+                                     Handler="app.handler", Code={"ZipFile": package()},
+                                     Publish=True)
+        lam.delete_function(FunctionName=published)
+        assert states(answer) == BEING_CREATED and answer["Version"] == "1"
+    finally:
+        lam.delete_function(FunctionName=fn)
+
+
+def test_the_create_answer_itself_is_pending(lam):
+    fn = f"rec-{uuid.uuid4().hex[:10]}"
+    answer = lam.create_function(FunctionName=fn, Runtime="python3.12", Role=ROLE,
+                                 Handler="app.handler", Code={"ZipFile": package()})
+    lam.delete_function(FunctionName=fn)
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 201
+    assert states(answer) == BEING_CREATED
+
+
+def test_updates_answer_their_update_in_progress(lam, name):
+    configured = lam.update_function_configuration(FunctionName=name, Timeout=10)
+    assert states(configured) == BEING_UPDATED and configured["Timeout"] == 10
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return 3\n")
+    coded = lam.update_function_code(FunctionName=name, ZipFile=buf.getvalue())
+    assert states(coded) == BEING_UPDATED and coded["Version"] == "$LATEST"
+    assert states(lam.get_function(FunctionName=name)["Configuration"]) == \
+        {"State": "Active", "LastUpdateStatus": "Successful"}
+    # With Publish the answer is the new version's, which is still being made.
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return 4\n")
+    published = lam.update_function_code(FunctionName=name, ZipFile=buf.getvalue(),
+                                         Publish=True)
+    assert states(published) == BEING_CREATED and published["Version"] == "2"
+    # A publish of its own answers the version made, Active.
+    lam.update_function_configuration(FunctionName=name, Timeout=11)
+    version = lam.publish_version(FunctionName=name)
+    assert states(version) == {"State": "Active", "LastUpdateStatus": "Successful"}
+
+
+def test_publishing_an_unchanged_function_answers_the_newest_version(lam, name):
+    # The fixture published version 1 of what $LATEST still is: a description of the
+    # publish's own makes no new version.
+    again = lam.publish_version(FunctionName=name, Description="another description")
+    assert (again["Version"], again["Description"]) == ("1", "")
+    first = lam.publish_version(FunctionName=name)
+    assert first["RevisionId"] == again["RevisionId"]
+    # So too when version 1 itself carries a description $LATEST does not have.
+    lam.update_function_configuration(FunctionName=name, Timeout=9)
+    described = lam.publish_version(FunctionName=name, Description="v2")
+    assert (described["Version"], described["Description"]) == ("2", "v2")
+    assert lam.publish_version(FunctionName=name, Description="v3")["Version"] == "2"
+    # A change to $LATEST's own description is a change.
+    lam.update_function_configuration(FunctionName=name, Description="changed")
+    changed = lam.publish_version(FunctionName=name)
+    assert (changed["Version"], changed["Description"]) == ("3", "changed")
+    assert [v["Version"] for v in lam.list_versions_by_function(FunctionName=name)["Versions"]] \
+        == ["$LATEST", "1", "2", "3"]
 
 
 # ---------------------------------------------------------------- resource policies

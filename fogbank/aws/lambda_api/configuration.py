@@ -90,6 +90,26 @@ def function_configuration(spec: FunctionSpec, *, qualifier: str | None = None,
     return config
 
 
+# Lambda answers CreateFunction, UpdateFunctionCode and UpdateFunctionConfiguration before
+# it has applied them, so their answers show the function on its way (a read after them
+# shows it Active and Successful; Fogbank is there at once). Its reason is the same words
+# for an update as for a creation.
+_BEING_CREATED = "The function is being created."
+
+
+def as_being_created(config: dict[str, Any]) -> dict[str, Any]:
+    """A configuration as a new function's (or a version's) answer shows it: Pending."""
+    config = {key: value for key, value in config.items() if key != "LastUpdateStatus"}
+    config.update(State="Pending", StateReason=_BEING_CREATED, StateReasonCode="Creating")
+    return config
+
+
+def as_being_updated(config: dict[str, Any]) -> dict[str, Any]:
+    """A configuration as an update's answer shows it: Active, its update InProgress."""
+    return {**config, "LastUpdateStatus": "InProgress",
+            "LastUpdateStatusReason": _BEING_CREATED, "LastUpdateStatusReasonCode": "Creating"}
+
+
 def code_facts(code_dir: Path) -> tuple[int, str, str]:
     """(size in bytes, base64 SHA-256, last modified) of a code directory.
 

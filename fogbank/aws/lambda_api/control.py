@@ -12,7 +12,8 @@ from dataclasses import replace
 from typing import Any, Callable, Mapping
 
 from fogbank.aws.lambda_api.aliases import alias_configuration
-from fogbank.aws.lambda_api.configuration import LayerFacts, function_configuration
+from fogbank.aws.lambda_api.configuration import (LayerFacts, as_being_created,
+                                                  as_being_updated, function_configuration)
 from fogbank.aws.lambda_api.function_urls import url_configuration
 from fogbank.aws.lambda_api.destinations import checked_destinations
 from fogbank.aws.lambda_api.invoke_configs import (event_invoke_config, no_event_invoke_config,
@@ -90,12 +91,12 @@ class ControlPlane:
         record = await self._managed.create(name, settings, code,
                                             tags=params.get("Tags") or {}, publish=publish)
         if not publish:
-            return self._configuration(name, None)
+            return as_being_created(self._configuration(name, None))
         # Lambda describes the version it published, but by the function's own ARN
         # (UpdateFunctionCode with Publish names the version's ARN).
         configuration = self._configuration(name, str(record.last_version))
         configuration["FunctionArn"] = self._get_spec(name).arn
-        return configuration
+        return as_being_created(configuration)
 
     async def update_function_code(self, params: dict[str, Any],
                                    ctx: CallContext) -> dict[str, Any]:
@@ -107,7 +108,9 @@ class ControlPlane:
         publish = bool(params.get("Publish"))
         record = await self._managed.update_code(name, code, publish=publish,
                                                  revision_id=params.get("RevisionId"))
-        return self._configuration(name, str(record.last_version) if publish else None)
+        if publish:     # the answer is the new version's, still being made
+            return as_being_created(self._configuration(name, str(record.last_version)))
+        return as_being_updated(self._configuration(name, None))
 
     async def update_function_configuration(self, params: dict[str, Any],
                                             ctx: CallContext) -> dict[str, Any]:
@@ -115,7 +118,7 @@ class ControlPlane:
         changes = {field: convert(params[member]) for member, (field, convert)
                    in _CHANGES.items() if params.get(member) is not None}
         await self._managed.update_configuration(name, changes, params.get("RevisionId"))
-        return self._configuration(name, None)
+        return as_being_updated(self._configuration(name, None))
 
     async def delete_function(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         ref = self._ref(params)
