@@ -58,7 +58,8 @@ engine.objects  (objects.py)
     new version (PutResult.version_id); Suspended, it replaces the "null" version. Reads,
     copies, tags and ACLs take a version id ("null" names the null version; one S3 could
     not have made, or any but "null" in a bucket never versioned: InvalidArgument; a
-    missing one: NoSuchVersion; a delete marker: MethodNotAllowed). ObjectInfo.version_id
+    missing one: NoSuchVersion if this node issued it, else InvalidArgument too; a delete
+    marker: MethodNotAllowed). ObjectInfo.version_id
     is "null" for the null version of a bucket that is or was versioned, None otherwise;
     a NoSuchKey or MethodNotAllowed about a delete marker carries it as `.info`.
     versioning(bucket) -> "Enabled" | "Suspended" | None

@@ -6,8 +6,8 @@ If-None-Match / If-Modified-Since is NotModified (304, carrying the object's inf
 wire layer can send its ETag and Last-Modified).
 Writes: `If-None-Match: *` fails when the key exists, `If-Match` when its ETag differs
 (and with NoSuchKey when there is no object). A conditional CompleteMultipartUpload whose
-condition holds still fails, ConditionalRequestConflict (409), when the key was written
-after the upload began: the condition was meant for the object seen then.
+condition holds still fails, ConditionalRequestConflict (409), when the key was written or
+deleted after the upload began: the condition was meant for the object seen then.
 """
 from __future__ import annotations
 
@@ -58,7 +58,9 @@ def check_write(conditions: Conditions, existing: ObjectInfo | None, key: str) -
 
 
 def check_unchanged_since(conditions: Conditions, existing: ObjectInfo | None, key: str,
-                          since: float) -> None:
-    if existing is not None and existing.last_modified > since:
+                          since: float, deleted: float | None = None) -> None:
+    """`deleted`: when the key's object was last deleted while the upload ran (only uploads
+    in progress are told of a delete), or None."""
+    if (existing is not None and existing.last_modified > since) or deleted is not None:
         condition = "If-Match" if conditions.if_match is not None else "If-None-Match"
         raise errors.ConditionalRequestConflict(Condition=condition, Key=key)

@@ -65,15 +65,17 @@ def _json_default(value: Any) -> str:
 
 def check(kind: BucketConfig, document: Any, bucket: str) -> Any:
     """The document to store, checked; a document of the wrong shape is MalformedXML, as
-    S3 answers one that does not follow its schema."""
+    S3 answers one that does not follow its schema. A dotted bucket's acceleration is
+    refused before its document is read: S3 names the dot even for a Status it would not
+    take."""
+    if kind is BucketConfig.ACCELERATE:
+        bucket_settings.check_accelerated_name(bucket)
     try:
         checked = _CHECKS[kind](document)
     except (ValueError, TypeError, AttributeError, KeyError):
         raise errors.MalformedXML() from None
     if kind is BucketConfig.POLICY:
         policy.check_for_bucket(checked, bucket)
-    elif kind is BucketConfig.ACCELERATE:
-        bucket_settings.check_accelerated_name(bucket)
     return checked
 
 

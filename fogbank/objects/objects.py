@@ -281,13 +281,21 @@ class Objects:
         if state is None:
             def remove() -> ObjectRecord | None:
                 check(meta.get_object(bucket, key))
-                return meta.remove_object(bucket, key)
+                old = meta.remove_object(bucket, key)
+                if old is not None:
+                    # A conditional completion of an upload begun before now conflicts.
+                    meta.note_key_deleted(bucket, key, self.now())
+                return old
             old = await self._store.db(remove)
             done = Deleted(key, version_id=version_id)
             reported = None
         elif version_id is not None:
+            named = version_id
+
             def remove_version() -> ObjectRecord | None:
                 found = meta.get_version(bucket, key, stored)
+                if found is None and not versions.issued(named):
+                    raise versions.invalid(named)     # never an id of ours: not deleting
                 check(found)
                 if found is not None:
                     retention.check_removal(found.info.headers, self.now(),
@@ -303,7 +311,10 @@ class Objects:
                                 version_id=marker_id, delete_marker=True)
 
             def mark() -> ObjectRecord | None:
-                check(meta.get_object(bucket, key))
+                current = meta.get_object(bucket, key)
+                check(current)
+                if current is not None:      # the object goes, as in an unversioned bucket
+                    meta.note_key_deleted(bucket, key, marker.last_modified)
                 return meta.add_delete_marker(marker)
             old = await self._store.db(mark)
             done = Deleted(key, version_id=versions.wire_id(marker_id), delete_marker=True)
@@ -429,7 +440,7 @@ class Objects:
         record = reads.get_version(bucket, key, stored)
         if record is None:
             await self._buckets.get(bucket)
-            raise errors.NoSuchVersion(Key=key, VersionId=version_id)
+            raise versions.missing(key, version_id)
         if record.info.delete_marker:
             raise errors.about_delete_marker(
                 errors.MethodNotAllowed(Method=method, ResourceType="DeleteMarker"),

@@ -245,13 +245,14 @@ class Uploads:
         """On the database thread: the upload becomes the object, in one step."""
         meta = self._store.meta
         self._buckets.lookup(new.info.bucket)
-        if meta.get_upload(upload_id) is None:
+        upload = meta.get_upload(upload_id)
+        if upload is None:
             raise errors.NoSuchUpload(UploadId=upload_id)
         if when:
             current = meta.get_object(new.info.bucket, new.info.key)
             conditions.check_write(when, current and current.info, new.info.key)
             conditions.check_unchanged_since(when, current and current.info, new.info.key,
-                                             initiated)
+                                             initiated, upload.key_deleted)
         old = self._objects.place(new, state)
         meta.remove_upload(upload_id)
         return old

@@ -4,10 +4,16 @@ A bucket is never versioned until PutBucketVersioning names a Status; from then 
 Enabled (every write makes a new version with a new id) or Suspended (writes make the
 "null" version, replacing the one there was). It can never be unversioned again. Version
 ids are opaque to clients: 32 URL-safe characters, never opening with "-" (a command line
-would take the id for an option).
+would take the id for an option), the last few a digest of the rest. S3 tells an id it never
+made (a typo, an id cut and pasted wrong) from one of a version that is gone: the first is
+InvalidArgument, the second NoSuchVersion. The digest lets us do the same without keeping
+every id ever issued. (Ids made before the digest still name their versions; only once
+such a version is gone is its id called invalid rather than missing.)
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import secrets
 from dataclasses import replace
@@ -21,6 +27,7 @@ from fogbank.objects.storage import VersionIndex
 ENABLED, SUSPENDED = "Enabled", "Suspended"
 NULL = "null"                      # the null version's id on the wire
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{31}")
+_RANDOM, _DIGEST = 26, 6            # characters of each in an id
 _BATCH = 1000
 _INVALID = "Invalid version id specified"
 LOCKED = ("An Object Lock configuration is present on this bucket, so the versioning state "
@@ -28,15 +35,36 @@ LOCKED = ("An Object Lock configuration is present on this bucket, so the versio
 MFA_REQUIRED = "Mfa Authentication must be used for this request"
 
 
+def _digest(random_part: str) -> str:
+    raw = hashlib.blake2b(random_part.encode(), digest_size=6, person=b"fogbank-version").digest()
+    return base64.urlsafe_b64encode(raw).decode()[:_DIGEST]
+
+
 def new_version_id() -> str:
     while True:
-        token = secrets.token_urlsafe(24)
+        token = secrets.token_urlsafe(24)[:_RANDOM]
         if token[0].isalnum():
-            return token
+            return token + _digest(token)
 
 
 def is_version_id(text: str) -> bool:
     return text == NULL or _ID.fullmatch(text) is not None
+
+
+def issued(text: str) -> bool:
+    """Whether a version id is one this node could have made (its digest holds), or the
+    null version's."""
+    if text == NULL:
+        return True
+    return _ID.fullmatch(text) is not None and text[_RANDOM:] == _digest(text[:_RANDOM])
+
+
+def missing(key: str, version_id: str) -> errors.S3Error:
+    """The answer for a version not found: NoSuchVersion for an id once issued, else the
+    id was never one of ours, and S3 calls it invalid."""
+    if issued(version_id):
+        return errors.NoSuchVersion(Key=key, VersionId=version_id)
+    return invalid(version_id)
 
 
 def invalid(version_id: str, argument: str = "versionId") -> errors.S3Error:

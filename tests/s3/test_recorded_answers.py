@@ -77,9 +77,11 @@ def test_an_empty_versioning_configuration_is_refused(s3, bucket):
         "Message": "The Versioning element must be specified"})
 
 
-def test_acceleration_of_a_dotted_bucket_is_refused(s3, dotted):
+@pytest.mark.parametrize("status", ["Enabled", "random"])
+def test_acceleration_of_a_dotted_bucket_is_refused(s3, dotted, status):
+    # The dot is named even before a Status S3 would not take (else MalformedXML).
     assert refusal(s3.put_bucket_accelerate_configuration, Bucket=dotted,
-                   AccelerateConfiguration={"Status": "Enabled"}) == (400, {
+                   AccelerateConfiguration={"Status": status}) == (400, {
         "Code": "InvalidRequest",
         "Message": "S3 Transfer Acceleration is not supported for buckets with periods (.) "
                    "in their names"})
@@ -198,6 +200,64 @@ def test_tagging_an_unversioned_object_answers_no_version_id(s3, bucket):
                                 Tagging={"TagSet": [{"Key": "t", "Value": "v"}]})
     assert "VersionId" not in put
     assert "VersionId" not in s3.get_object_tagging(Bucket=bucket, Key="k")
+
+
+# ------------------------------------------------------------------ version ids
+
+def altered(version_id: str) -> str:
+    """A version id with its last characters changed, as a test recorded from S3 does."""
+    return version_id[:-4] + ("WXYZ" if version_id.endswith("ABCD") else "ABCD")
+
+
+def invalid_version(version_id: str) -> tuple[int, dict[str, str]]:
+    return (400, {"Code": "InvalidArgument", "Message": "Invalid version id specified",
+                  "ArgumentName": "versionId", "ArgumentValue": version_id})
+
+
+@pytest.mark.parametrize("operation, extra", [
+    ("get_object", {}), ("delete_object", {}), ("get_object_tagging", {}),
+    ("put_object_tagging", {"Tagging": {"TagSet": [{"Key": "a", "Value": "b"}]}}),
+    ("delete_object_tagging", {}), ("get_object_acl", {}),
+    ("get_object_attributes", {"ObjectAttributes": ["ETag"]})])
+def test_an_altered_version_id_is_invalid_in_a_versioned_bucket(s3, versioned, operation,
+                                                                extra):
+    version = s3.put_object(Bucket=versioned, Key="k", Body=b"x")["VersionId"]
+    bad = altered(version)
+    assert refusal(getattr(s3, operation), Bucket=versioned, Key="k", VersionId=bad,
+                   **extra) == invalid_version(bad)
+    assert s3.get_object(Bucket=versioned, Key="k", VersionId=version)["Body"].read() == b"x"
+
+
+def test_an_altered_version_id_is_a_bad_head_and_copy_source(s3, versioned):
+    version = s3.put_object(Bucket=versioned, Key="k", Body=b"x")["VersionId"]
+    bad = altered(version)
+    with pytest.raises(ClientError) as exc:
+        s3.head_object(Bucket=versioned, Key="k", VersionId=bad)
+    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert refusal(s3.copy_object, Bucket=versioned, Key="copy", CopySource={
+        "Bucket": versioned, "Key": "k", "VersionId": bad}) == invalid_version(bad)
+
+
+def test_a_deleted_version_is_no_such_version_and_deletes_again(s3, versioned):
+    version = s3.put_object(Bucket=versioned, Key="k", Body=b"x")["VersionId"]
+    s3.delete_object(Bucket=versioned, Key="k", VersionId=version)
+    assert refusal(s3.get_object, Bucket=versioned, Key="k", VersionId=version) == (404, {
+        "Code": "NoSuchVersion", "Message": "The specified version does not exist.",
+        "Key": "k", "VersionId": version})
+    again = s3.delete_object(Bucket=versioned, Key="k", VersionId=version)
+    assert again["ResponseMetadata"]["HTTPStatusCode"] == 204
+
+
+def test_delete_objects_reports_an_id_never_made_as_no_such_version(s3, versioned):
+    s3.put_object(Bucket=versioned, Key="k", Body=b"x")
+    made_up = "HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD"
+    result = s3.delete_objects(Bucket=versioned, Delete={"Objects": [
+        {"Key": "k", "VersionId": made_up}, {"Key": "other", "VersionId": made_up}]})
+    assert sorted(result["Errors"], key=lambda e: e["Key"]) == [
+        {"Key": key, "VersionId": made_up, "Code": "NoSuchVersion",
+         "Message": "The specified version does not exist."} for key in ("k", "other")]
+    assert "Deleted" not in result
+    assert s3.get_object(Bucket=versioned, Key="k")["Body"].read() == b"x"
 
 
 # ------------------------------------------------------------------ websites
@@ -319,6 +379,39 @@ def test_a_conditional_completion_after_a_write_during_the_upload_conflicts(s3, 
     done = s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload,
                                         MultipartUpload=parts, IfMatch=etag)
     assert done["ETag"].endswith('-1"')
+
+
+def test_a_delete_during_the_upload_conflicts_with_if_none_match(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"")
+    upload, parts = _upload_of(s3, bucket, "k")
+    assert refusal(s3.complete_multipart_upload, Bucket=bucket, Key="k", UploadId=upload,
+                   MultipartUpload=parts, IfNoneMatch="*")[1]["Code"] == "PreconditionFailed"
+    s3.delete_object(Bucket=bucket, Key="k")
+    # The key is free now, but it was deleted after the upload began.
+    assert refusal(s3.complete_multipart_upload, Bucket=bucket, Key="k", UploadId=upload,
+                   MultipartUpload=parts, IfNoneMatch="*") == (409, {
+        "Code": "ConditionalRequestConflict", "Condition": "If-None-Match", "Key": "k",
+        "Message": "The conditional request cannot succeed due to a conflicting operation "
+                   "against this resource."})
+    with pytest.raises(ClientError):
+        s3.get_object(Bucket=bucket, Key="k")
+    upload, parts = _upload_of(s3, bucket, "k")
+    done = s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload,
+                                        MultipartUpload=parts, IfNoneMatch="*")
+    assert done["ETag"].endswith('-1"')
+
+
+def test_a_delete_during_the_upload_leaves_if_match_no_key(s3, bucket):
+    etag = s3.put_object(Bucket=bucket, Key="k", Body=b"test")["ETag"]
+    upload, parts = _upload_of(s3, bucket, "k")
+    s3.delete_object(Bucket=bucket, Key="k")
+    assert refusal(s3.complete_multipart_upload, Bucket=bucket, Key="k", UploadId=upload,
+                   MultipartUpload=parts, IfMatch=etag) == (404, {
+        "Code": "NoSuchKey", "Key": "k", "Message": "The specified key does not exist."})
+    time.sleep(0.01)
+    etag = s3.put_object(Bucket=bucket, Key="k", Body=b"test")["ETag"]
+    assert refusal(s3.complete_multipart_upload, Bucket=bucket, Key="k", UploadId=upload,
+                   MultipartUpload=parts, IfMatch=etag)[:1] == (409,)
 
 
 def test_a_failed_condition_on_completion_is_a_precondition_failure(s3, bucket):

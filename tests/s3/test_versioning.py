@@ -9,7 +9,6 @@ import pytest
 from botocore.exceptions import ClientError
 
 VERSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{31}")
-WELL_FORMED = "Zq3kT0d9YhQx1bNfR5uWcLm7pVa2sE8o"       # of the form, never made here
 
 
 def empty(s3: Any, name: str) -> None:
@@ -28,6 +27,13 @@ def versioned(s3: Any) -> Iterator[str]:
     s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
     yield name
     empty(s3, name)
+
+
+def gone_version(s3: Any, bucket: str) -> str:
+    """The id of a version that was, and is no more (deleted for good)."""
+    version = s3.put_object(Bucket=bucket, Key="gone", Body=b"x")["VersionId"]
+    s3.delete_object(Bucket=bucket, Key="gone", VersionId=version)
+    return version
 
 
 def error(exc: pytest.ExceptionInfo) -> tuple[int, str]:
@@ -99,12 +105,13 @@ def test_each_put_makes_a_version_and_reads_name_it(s3, versioned):
 
 def test_a_missing_or_malformed_version(s3, versioned):
     s3.put_object(Bucket=versioned, Key="k", Body=b"x")
+    gone = gone_version(s3, versioned)
     with pytest.raises(ClientError) as exc:
-        s3.get_object(Bucket=versioned, Key="k", VersionId=WELL_FORMED)
+        s3.get_object(Bucket=versioned, Key="k", VersionId=gone)
     assert error(exc) == (404, "NoSuchVersion")
-    assert exc.value.response["Error"]["VersionId"] == WELL_FORMED
+    assert exc.value.response["Error"]["VersionId"] == gone
     with pytest.raises(ClientError) as exc:
-        s3.head_object(Bucket=versioned, Key="k", VersionId=WELL_FORMED)
+        s3.head_object(Bucket=versioned, Key="k", VersionId=gone)
     assert error(exc)[0] == 404
     with pytest.raises(ClientError) as exc:
         s3.get_object(Bucket=versioned, Key="k", VersionId="not+a/version")
@@ -178,7 +185,7 @@ def test_tags_and_acl_of_one_version(s3, versioned):
     assert s3.get_object_tagging(Bucket=versioned, Key="k")["TagSet"] == []
     assert s3.get_object_acl(Bucket=versioned, Key="k", VersionId=first)["Grants"]
     with pytest.raises(ClientError) as exc:
-        s3.get_object_tagging(Bucket=versioned, Key="k", VersionId=WELL_FORMED)
+        s3.get_object_tagging(Bucket=versioned, Key="k", VersionId=gone_version(s3, versioned))
     assert error(exc) == (404, "NoSuchVersion")
 
 
@@ -326,6 +333,7 @@ def test_attributes_of_one_version(s3, versioned):
                                       ObjectAttributes=["ObjectSize"])
     assert (answer["ObjectSize"], answer["VersionId"]) == (5, first)
     with pytest.raises(ClientError) as exc:
-        s3.get_object_attributes(Bucket=versioned, Key="k", VersionId=WELL_FORMED,
+        s3.get_object_attributes(Bucket=versioned, Key="k",
+                                 VersionId=gone_version(s3, versioned),
                                  ObjectAttributes=["ObjectSize"])
     assert error(exc) == (404, "NoSuchVersion")

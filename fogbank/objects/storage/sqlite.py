@@ -30,7 +30,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS objects_key ON objects (bucket, key);
 CREATE TABLE IF NOT EXISTS uploads (
     upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL, initiated REAL NOT NULL,
     headers TEXT NOT NULL, metadata TEXT NOT NULL, tags TEXT,
-    checksum_algorithm TEXT, checksum_type TEXT, encryption TEXT);
+    checksum_algorithm TEXT, checksum_type TEXT, encryption TEXT, key_deleted REAL);
 CREATE INDEX IF NOT EXISTS uploads_key ON uploads (bucket, key, initiated);
 CREATE TABLE IF NOT EXISTS versions (
     bucket TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,
@@ -54,12 +54,12 @@ _OBJECT_COLUMNS = _RECORD_COLUMNS + ", version_id"
 _VERSION_COLUMNS = _RECORD_COLUMNS + ", version_id, delete_marker"
 _NULL = "null"
 _UPLOAD_COLUMNS = ("upload_id, bucket, key, initiated, headers, metadata, tags, "
-                   "checksum_algorithm, checksum_type, encryption")
+                   "checksum_algorithm, checksum_type, encryption, key_deleted")
 # Columns added since the first schema, with their definitions: added to an older file.
 # A record from before `encryption` was kept has NULL there: SSE-S3, S3's default.
 # A record from before versioning has a NULL version_id: the null version.
 _ADDED_COLUMNS = {"objects": [("parts", "TEXT"), ("encryption", "TEXT"), ("version_id", "TEXT")],
-                  "uploads": [("encryption", "TEXT")]}
+                  "uploads": [("encryption", "TEXT"), ("key_deleted", "REAL")]}
 
 
 def _dump(value: Any) -> str | None:
@@ -325,16 +325,21 @@ class SqliteMetaStore:
     def add_upload(self, record: UploadRecord) -> None:
         up = record.upload
         self._db.execute(
-            f"INSERT INTO uploads ({_UPLOAD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO uploads ({_UPLOAD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (up.upload_id, up.bucket, up.key, up.initiated, _dump_headers(up.headers),
              _dump(dict(record.metadata)), _dump(None if record.tags is None else
                                                  dict(record.tags)),
-             up.checksum_algorithm, up.checksum_type, _dump_encryption(up.encryption)))
+             up.checksum_algorithm, up.checksum_type, _dump_encryption(up.encryption),
+             record.key_deleted))
 
     def get_upload(self, upload_id: str) -> UploadRecord | None:
         row = self._db.execute(f"SELECT {_UPLOAD_COLUMNS} FROM uploads WHERE upload_id = ?",
                                (upload_id,)).fetchone()
         return _upload(row) if row else None
+
+    def note_key_deleted(self, bucket: str, key: str, when: float) -> None:
+        self._db.execute("UPDATE uploads SET key_deleted = ? WHERE bucket = ? AND key = ?",
+                         (when, bucket, key))
 
     def remove_upload(self, upload_id: str) -> list[PartRecord]:
         with self._transaction():
@@ -477,10 +482,12 @@ def _object(row: tuple) -> ObjectRecord:
 
 
 def _upload(row: tuple) -> UploadRecord:
-    upload_id, bucket, key, initiated, headers, metadata, tags, algorithm, kind, encryption = row
+    (upload_id, bucket, key, initiated, headers, metadata, tags, algorithm, kind, encryption,
+     key_deleted) = row
     upload = Upload(upload_id, bucket, key, initiated, _headers(headers), algorithm, kind,
                     _encryption(encryption))
-    return UploadRecord(upload, json.loads(metadata), None if tags is None else json.loads(tags))
+    return UploadRecord(upload, json.loads(metadata), None if tags is None else json.loads(tags),
+                        key_deleted)
 
 
 def _part(row: tuple) -> PartRecord:
