@@ -42,10 +42,11 @@ from fogbank.gateway.addressing import Address, address_of, select_stage
 from fogbank.gateway.cloudfront import CloudFront
 from fogbank.gateway.guard import RequestGuard
 from fogbank.gateway.errors import (BAD_BINARY, BAD_BODY, BAD_PARAMETERS, EXPLICIT_DENY,
-                                    FORBIDDEN, FUNCTION_ERROR, IMPLICIT_DENY, INVOKE_FAILED,
-                                    MISCONFIGURED, NO_STAGE, NOT_FOUND, QUOTA_EXCEEDED,
-                                    THROTTLED, TIMEOUT, TOO_LARGE, UNAUTHORIZED,
-                                    UNSUPPORTED_MEDIA_TYPE, GatewayError, error_response)
+                                    FORBIDDEN, FUNCTION_ERROR, IMPLICIT_DENY,
+                                    INTEGRATION_FAILED, INVOKE_FAILED, MISCONFIGURED,
+                                    NO_STAGE, NOT_FOUND, QUOTA_EXCEEDED, THROTTLED, TIMEOUT,
+                                    TOO_LARGE, UNAUTHORIZED, UNSUPPORTED_MEDIA_TYPE,
+                                    GatewayError, error_response)
 from fogbank.gateway.model import EDGE, HTTP, REST, WEBSOCKET, Api, Integration, Route, Stage
 from fogbank.gateway.registry import ApiRegistry, LiveApi
 from fogbank.gateway.request import (MAX_BODY_BYTES, BodyTooLarge, ClientDisconnected, GatewayRequest,
@@ -278,6 +279,13 @@ class GatewayApp:
             payload = orjson.dumps(event_v2.build_event(request) if v2
                                    else event_v1.build_event(request))
         name = _function_name(integration, request.stage.variables)
+        rest_proxy = mapping is None and request.api.protocol == REST
+        if rest_proxy and integration.lambda_method != "POST":
+            # Lambda's Invoke is a POST; API Gateway sends the method it was told to and fails.
+            log.warning("API %s: %s calls %s with IntegrationHttpMethod %s; Lambda takes only "
+                        "POST", request.api.api_id, request.match.route.key, name,
+                        integration.lambda_method)
+            raise GatewayError(INTEGRATION_FAILED)
         timeout_ms = integration.timeout_ms or INTEGRATION_TIMEOUT_MS[request.api.protocol]
         route = request.match.route
         # With Credentials API Gateway invokes as that role: no resource policy to ask.

@@ -115,6 +115,9 @@ class Integration:
     # A Lambda integration's Credentials: API Gateway invokes the function as this role,
     # so the function's resource-based policy is not asked (and Fogbank has no IAM).
     credentials: str = ""
+    # A REST AWS_PROXY integration's IntegrationHttpMethod: Lambda's Invoke takes only POST,
+    # so any other fails every call (the gateway answers INTEGRATION_FAILURE).
+    lambda_method: str = "POST"
 
 
 @dataclass(frozen=True)

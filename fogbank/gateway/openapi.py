@@ -168,12 +168,17 @@ def integration_from(spec: Mapping[str, Any], protocol: str) -> Integration | No
             return None
         return Integration(function=function, payload_version="1.0", mapping=mapping,
                            timeout_ms=_whole_number(spec.get("timeoutInMillis")),
-                           credentials=_credentials(spec))
+                           credentials=_credentials(spec), lambda_method=_lambda_method(spec))
     default_version = "2.0" if protocol == HTTP else "1.0"
     return Integration(function=function,
                        payload_version=str(spec.get("payloadFormatVersion", default_version)),
                        timeout_ms=_whole_number(spec.get("timeoutInMillis")),
-                       credentials=_credentials(spec))
+                       credentials=_credentials(spec), lambda_method=_lambda_method(spec))
+
+
+def _lambda_method(spec: Mapping[str, Any]) -> str:
+    """The method API Gateway calls Lambda's Invoke with (`httpMethod`; only POST works)."""
+    return str(spec.get("httpMethod") or "POST").upper()
 
 
 def _credentials(spec: Mapping[str, Any]) -> str:

@@ -3,8 +3,9 @@
 Payload 2.0: a JSON object with `statusCode` is a structured response (headers,
 cookies → one Set-Cookie each, body, isBase64Encoded; `multiValueHeaders` is not part of
 2.0 and is ignored, as AWS does); any other JSON value is the body of a 200 with
-content-type application/json. Payload 1.0: `headers` and `multiValueHeaders` merge, the
-multi-value entry winning for a name in both. A REST API takes a missing `statusCode` as
+content-type application/json (a string's text, unquoted), but for an object with an
+`errorMessage`, which API Gateway answers 500 as it does a function error. Payload 1.0:
+`headers` and `multiValueHeaders` merge, the multi-value entry winning for a name in both. A REST API takes a missing `statusCode` as
 200 and refuses any key beyond the five of the proxy response; an HTTP API's 1.0 form
 needs `statusCode`. A missing Content-Type defaults to text/plain (HTTP APIs) or
 application/json (REST APIs). Framing headers are the gateway's: an HTTP API drops a
@@ -150,8 +151,16 @@ def _load(payload: bytes) -> Any:
 def from_v2(payload: bytes, default_type: str = HTTP_DEFAULT_TYPE) -> Response:
     """`default_type`: the Content-Type of a structured response that names none."""
     data = _load(payload)
-    if not isinstance(data, dict) or "statusCode" not in data:
+    if isinstance(data, dict) and "statusCode" not in data:
+        if "errorMessage" in data:
+            # Shaped like a function's error report: API Gateway answers it as one (500),
+            # though the function returned it.
+            raise MalformedResponse("errorMessage")
         return Response(200, ((b"content-type", b"application/json"),), payload)
+    if not isinstance(data, dict):
+        # A string is the body as it is, not its JSON ("null" answers null, unquoted).
+        body = data.encode("utf-8") if isinstance(data, str) else payload
+        return Response(200, ((b"content-type", b"application/json"),), body)
     headers = _single_headers(data)
     cookies = data.get("cookies") or []
     if not isinstance(cookies, list):

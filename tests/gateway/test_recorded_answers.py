@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import pytest
 
+from fogbank.aws.apigateway.rest_apis import rest_integration
 from fogbank.deploy.errors import TemplateError
 from fogbank.gateway.model import Integration, MockResponse, RequestValidator
 from fogbank.gateway.websocket.events import Delivery, handshake_headers
@@ -308,6 +309,56 @@ def test_an_unrouted_method_is_missing_authentication_token(gateway, rest_api, e
         assert "x-amzn-trace-id" not in r.headers
     r = gateway.request("GET", gateway.url("rest123456", "Prod", "/exists"))
     assert (r.status_code, r.json()["resource"]) == (200, "/exists")
+
+
+# ------------------------------------------------------------------ Lambda proxy methods
+
+URI = ("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+       "arn:aws:lambda:us-east-1:123456789012:function:fn/invocations")
+
+
+@pytest.mark.parametrize("method, served", [("GET", False), ("POST", True)])
+def test_a_lambda_proxy_called_with_another_method_than_post_fails(gateway, echo, method,
+                                                                   served) -> None:
+    """Recorded: an AWS_PROXY integration whose IntegrationHttpMethod is GET answers 500
+    {"message": "Internal server error"} (its INTEGRATION_FAILURE, customised without a
+    status); the function never runs."""
+    gateway.runtime.handlers["fn"] = echo
+    api_id = provider(gateway, "AWS::ApiGateway::RestApi").create(
+        res("Api", "AWS::ApiGateway::RestApi", Name="a")).physical_id
+    root = gateway.apis.get(api_id).root_resource_id
+    proxy = provider(gateway, "AWS::ApiGateway::Resource").create(res(
+        "Proxy", "AWS::ApiGateway::Resource", RestApiId=api_id, ParentId=root,
+        PathPart="{proxy+}")).physical_id
+    provider(gateway, "AWS::ApiGateway::Method").create(res(
+        "Any", "AWS::ApiGateway::Method", RestApiId=api_id, ResourceId=proxy, HttpMethod="ANY",
+        AuthorizationType="NONE", Integration={"Type": "AWS_PROXY", "Uri": URI,
+                                               "IntegrationHttpMethod": method}))
+    provider(gateway, "AWS::ApiGateway::GatewayResponse").create(res(
+        "Failure", "AWS::ApiGateway::GatewayResponse", RestApiId=api_id,
+        ResponseType="INTEGRATION_FAILURE", ResponseParameters={}))
+    provider(gateway, "AWS::ApiGateway::Stage").create(res(
+        "Stage", "AWS::ApiGateway::Stage", RestApiId=api_id, StageName="test"))
+    # GetIntegration shows the method as configured, as API Gateway stores it.
+    assert rest_integration(gateway.apis.get(api_id), proxy, "ANY")["httpMethod"] == method
+    r = gateway.request("GET", gateway.url(api_id, "test", "/test-path"))
+    if served:
+        assert (r.status_code, r.json()["path"]) == (200, "/test-path")
+        return
+    assert (r.status_code, r.json()) == (500, {"message": "Internal server error"})
+    assert gateway.runtime.calls == []
+
+
+def test_an_openapi_lambda_proxy_called_with_get_fails_too(gateway, echo, deploy_sam) -> None:
+    gateway.runtime.handlers["fn"] = echo
+    integration = {"type": "aws_proxy", "uri": URI, "httpMethod": "GET"}
+    stack = deploy_sam({"Api": {"Type": "AWS::Serverless::Api", "Properties": {
+        "StageName": "test", "DefinitionBody": {"swagger": "2.0", "paths": {"/p": {
+            "get": {"x-amazon-apigateway-integration": integration}}}}}}})
+    r = gateway.request("GET", gateway.url(stack.api_id("Api"), "test", "/p"))
+    assert (r.status_code, r.json()) == (500, {"message": "Internal server error"})
+    assert r.headers["x-amzn-errortype"] == "InternalServerErrorException"
+    assert gateway.runtime.calls == []
 
 
 # ------------------------------------------------------------------ integrations not served

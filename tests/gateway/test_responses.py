@@ -16,7 +16,12 @@ def serve(gateway, build, result, headers=None, **api_args):
 
 @pytest.mark.parametrize("result, body", [
     ({"hello": "world"}, b'{"hello": "world"}'),
-    ("just text", b'"just text"'),
+    ({"headers": {"x-h": "v"}}, b'{"headers": {"x-h": "v"}}'),   # no statusCode: a body
+    # A string is its own text, unquoted: AWS answered a function returning "null" with
+    # the four bytes null (and documents "Hello from Lambda!" as that body).
+    ("just text", b"just text"),
+    ("null", b"null"),
+    ("", b""),
     (42, b"42"),
     ([1, 2], b"[1, 2]"),
 ])
@@ -25,6 +30,15 @@ def test_v2_shorthand_is_a_json_200(gateway, http_api, result, body) -> None:
     assert r.status_code == 200
     assert r.headers["content-type"] == "application/json"
     assert r.content == body
+
+
+def test_v2_object_shaped_like_a_function_error_is_500(gateway, http_api) -> None:
+    """Recorded against AWS: a function that returns {"errorMessage": …} (no statusCode)
+    gets the HTTP API's 500, as if it had failed; a string "errorMessage" is just a body."""
+    r = serve(gateway, http_api, {"errorMessage": "test fake error message"})
+    assert (r.status_code, r.json()) == (500, {"message": "Internal Server Error"})
+    r = serve(gateway, http_api, "errorMessage")
+    assert (r.status_code, r.content) == (200, b"errorMessage")
 
 
 def test_v2_structured_response(gateway, http_api) -> None:

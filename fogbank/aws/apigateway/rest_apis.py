@@ -121,7 +121,8 @@ def _integration(api: Api, integration: Integration, resource_id: str) -> dict[s
         if service.parameters:
             answer["requestParameters"] = dict(service.parameters)
     elif integration.function is not None:
-        answer = {"type": "AWS" if mapping is not None else "AWS_PROXY", "httpMethod": "POST",
+        answer = {"type": "AWS" if mapping is not None else "AWS_PROXY",
+                  "httpMethod": integration.lambda_method,
                   "uri": invocation_uri(api, integration.function)}
         if integration.credentials:
             answer["credentials"] = integration.credentials

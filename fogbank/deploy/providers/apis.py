@@ -686,7 +686,9 @@ class RestMethodProvider(PartProvider):
                                                              spec.get("TimeoutInMillis")),
                                       mapping=_non_proxy(res, spec) if kind == "AWS"
                                       else None,
-                                      credentials=str(spec.get("Credentials") or ""))
+                                      credentials=str(spec.get("Credentials") or ""),
+                                      lambda_method=str(spec.get("IntegrationHttpMethod")
+                                                        or "POST").upper())
         path = api.resource_path(str(required(res, "ResourceId")))
         route = _guarded(res, Route(ANY if method == ANY else method, path, physical_id,
                                     api_key_required=as_flag(res.properties.get("ApiKeyRequired"))),
