@@ -34,6 +34,9 @@ class LayerVersion:
     description: str = ""
     compatible_runtimes: tuple[str, ...] = ()
     compatible_architectures: tuple[str, ...] = ()
+    # Which of the two lists ("runtimes", "architectures") were published empty: Lambda
+    # answers a list it was given empty with [], one it was not given not at all.
+    empty_lists: tuple[str, ...] = ()
     license_info: str | None = None
     code_sha256: str = ""       # of the zip (base64, as CodeSha256); "" for a template's
     code_size: int = 0          # bytes of the zip; 0 for a template's (a directory)
@@ -77,4 +80,5 @@ def _version(raw: Mapping[str, Any]) -> LayerVersion:
     return LayerVersion(**{
         **raw, "compatible_runtimes": tuple(raw["compatible_runtimes"]),
         "compatible_architectures": tuple(raw["compatible_architectures"]),
+        "empty_lists": tuple(raw.get("empty_lists", ())),
         "permissions": tuple(LayerPermission(**p) for p in raw["permissions"])})

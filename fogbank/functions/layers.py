@@ -160,8 +160,9 @@ class ManagedLayers:
     # ------------------------------------------------------------ writing
 
     async def publish(self, name_or_arn: str, code: Code, *, description: str,
-                      runtimes: Sequence[str], architectures: Sequence[str],
+                      runtimes: Sequence[str] | None, architectures: Sequence[str] | None,
                       license_info: str | None) -> LayerVersion:
+        """`runtimes` and `architectures` are None when the request did not name them."""
         name = self.name_of(name_or_arn)
         self._refuse_template(name)
         data = await package_bytes(code, self._read_object)
@@ -172,7 +173,11 @@ class ManagedLayers:
             await asyncio.to_thread(self._store.add_content, name, number, data)
             version = LayerVersion(
                 name, number, self._clock(), description=description,
-                compatible_runtimes=tuple(runtimes), compatible_architectures=tuple(architectures),
+                compatible_runtimes=tuple(runtimes or ()),
+                compatible_architectures=tuple(architectures or ()),
+                empty_lists=tuple(kind for kind, given in (("runtimes", runtimes),
+                                                           ("architectures", architectures))
+                                  if given is not None and not given),
                 license_info=license_info, code_sha256=package.sha256, code_size=package.size)
             try:
                 await self._save(replace(record, last_version=number,

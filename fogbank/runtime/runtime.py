@@ -113,7 +113,8 @@ class Runtime:
         function = _Function(spec, deps, LogSettings.of(spec))
         old = self._functions.get(spec.name)
         self._functions[spec.name] = function
-        self._limiter.configure(spec.name, spec.reserved_concurrency)
+        self._limiter.configure(spec.name, spec.reserved_concurrency,
+                                spec.provisioned_by_version())
         for version in spec.provisioned_by_version():
             self._pool(function, version)                    # warmed by housekeeping
         if old is not None:
@@ -209,7 +210,7 @@ class Runtime:
         pool = self._pool(function, version)
         spec = pool.spec            # the version's own code and settings, if it keeps them
         context_json = _client_context_json(client_context)
-        unreserved = self._limiter.admit(name)
+        admission = self._limiter.admit(name, version)
         request_id = request_id or request_uuid()
         loop = asyncio.get_running_loop()
         try:
@@ -237,7 +238,7 @@ class Runtime:
                 worker.on_line = None
                 pool.release(worker, loop.time())
         finally:
-            self._limiter.release(name, unreserved)
+            self._limiter.release(admission)
         pool.observe(outcome.duration_ms)
         trailer = platform_logs.trailer(log, spec, request_id, worker, first, outcome)
         self.logs.write(name, request_id, trailer)

@@ -347,6 +347,29 @@ def test_reserving_below_the_provisioned_concurrency_is_refused(lam, name):
         lam.delete_provisioned_concurrency_config(FunctionName=name, Qualifier="1")
 
 
+def test_a_reservation_all_provisioned_throttles_latest(lam, name):
+    # Lambda (recorded): the provisioned config holds the whole reservation, even before it
+    # is READY, so an invoke of $LATEST is throttled while version 1 runs.
+    lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="1",
+                                           ProvisionedConcurrentExecutions=2)
+    try:
+        lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=2)
+        with pytest.raises(ClientError) as excinfo:
+            lam.invoke(FunctionName=name)
+        answer = excinfo.value.response
+        assert error_of(excinfo) == ("TooManyRequestsException", "Rate Exceeded.", 429)
+        assert (answer["Reason"], answer["Type"]) == (
+            "ReservedFunctionConcurrentInvocationLimitExceeded", "User")
+        ran = lam.invoke(FunctionName=name, Qualifier="1", Payload=b'{"v": 1}')
+        assert (ran["ExecutedVersion"], ran["Payload"].read()) == ("1", b'{"v": 1}')
+        # A reservation with room beside the provisioned config serves $LATEST again.
+        lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=3)
+        assert lam.invoke(FunctionName=name)["ExecutedVersion"] == "$LATEST"
+    finally:
+        lam.delete_function_concurrency(FunctionName=name)
+        lam.delete_provisioned_concurrency_config(FunctionName=name, Qualifier="1")
+
+
 # ---------------------------------------------------------------- writes answer in transition
 
 BEING_CREATED = {"State": "Pending", "StateReason": "The function is being created.",

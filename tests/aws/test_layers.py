@@ -130,6 +130,20 @@ def test_publish_answers_the_version(lam, name):
     assert "CompatibleRuntimes" not in second and "LicenseInfo" not in second
 
 
+def test_lists_published_empty_are_answered_empty(lam, name):
+    # Lambda (recorded): a list given empty comes back as [], one not given not at all.
+    published = publish(lam, name, CompatibleRuntimes=[], CompatibleArchitectures=["x86_64"])
+    got = lam.get_layer_version(LayerName=name, VersionNumber=1)
+    listed = lam.list_layer_versions(LayerName=name)["LayerVersions"][0]
+    for answer in (published, got, listed):
+        assert (answer["CompatibleRuntimes"], answer["CompatibleArchitectures"]) == \
+            ([], ["x86_64"])
+    both = publish(lam, name, CompatibleRuntimes=[], CompatibleArchitectures=[])
+    assert (both["CompatibleRuntimes"], both["CompatibleArchitectures"]) == ([], [])
+    neither = publish(lam, name)
+    assert "CompatibleRuntimes" not in neither and "CompatibleArchitectures" not in neither
+
+
 def test_get_layer_version_and_by_arn(lam, name):
     data = module("m", 1)
     publish(lam, name, data, Description="kept")

@@ -74,3 +74,11 @@ def test_a_restart_finds_versions_and_policies_as_acknowledged(tmp_path):
     assert sorted(p.name for p in (tmp_path / "lib").iterdir()) == ["1", "layer.json"]
     assert not (tmp_path / "never-acknowledged").exists()
     assert publish(again, "lib", "two").version == 2
+
+
+def test_a_restart_keeps_which_lists_were_published_empty(tmp_path):
+    layers = engine(tmp_path)
+    asyncio.run(layers.publish("lib", content("one"), description="", runtimes=[],
+                               architectures=None, license_info=None))
+    again = engine(tmp_path).get("lib", 1)
+    assert (again.compatible_runtimes, again.empty_lists) == ((), ("runtimes",))

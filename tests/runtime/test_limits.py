@@ -58,3 +58,33 @@ def test_a_throttled_slot_is_free_again_once_the_call_ends(deploy, invoke):
     deploy("serial", "def handler(e, c):\n    return 1\n", reserved_concurrency=1)
     assert invoke("serial")[1] == 1
     assert invoke("serial")[1] == 1
+
+
+def test_a_reservation_held_by_provisioned_versions_leaves_latest_nothing(deploy, runtime,
+                                                                          loop, invoke):
+    # Lambda (recorded): reserved 2 with version 1 provisioned 2 throttles every $LATEST
+    # invoke, even with nothing running, while version 1 runs on its provisioned slots.
+    deploy("held", "def handler(e, c):\n    return 'ran'\n", reserved_concurrency=2,
+           published_versions=1, provisioned_configs={"1": 2})
+    with pytest.raises(TooManyRequests) as err:
+        loop.run_until_complete(runtime.invoke("held", b"{}"))
+    assert (err.value.message, err.value.extra) == (
+        "Rate Exceeded.",
+        {"Reason": "ReservedFunctionConcurrentInvocationLimitExceeded", "Type": "User"})
+    assert not isinstance(err.value, NoReservedConcurrency)
+    assert invoke("held:1")[1] == "ran"
+
+
+def test_latest_shares_what_the_provisioned_versions_leave_of_the_reservation(deploy,
+                                                                             runtime, loop):
+    deploy("shared", SLOW, reserved_concurrency=2, published_versions=1,
+           provisioned_configs={"1": 1}, timeout_s=30)
+    # Version 1's own slot does not take $LATEST's one; a second $LATEST call has none.
+    result, err = _two_at_once(loop, runtime, "shared:1", "shared")
+    assert err is None and result.function_error is None
+    result, err = _two_at_once(loop, runtime, "shared", "shared")
+    assert result is None and err.extra["Reason"] == \
+        "ReservedFunctionConcurrentInvocationLimitExceeded"
+    # Past its provisioned slot, version 1 spills over into what is left.
+    result, err = _two_at_once(loop, runtime, "shared:1", "shared:1")
+    assert err is None and result.function_error is None

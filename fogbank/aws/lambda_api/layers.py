@@ -57,9 +57,9 @@ class LayerOperations:
 
     async def publish_layer_version(self, params: dict[str, Any],
                                     ctx: CallContext) -> dict[str, Any]:
-        runtimes = params.get("CompatibleRuntimes") or []
-        architectures = params.get("CompatibleArchitectures") or []
-        _check_compatibility(runtimes, architectures)
+        runtimes = params.get("CompatibleRuntimes")
+        architectures = params.get("CompatibleArchitectures")
+        _check_compatibility(runtimes or [], architectures or [])
         code = package_source(params["Content"], "PublishLayerVersion", "layer content")
         version = await self._layers.publish(
             params["LayerName"], code, description=params.get("Description") or "",
@@ -133,14 +133,15 @@ class LayerOperations:
                 "LayerArn": self._layers.arn(version.name), **self._listed(version)}
 
     def _listed(self, version: LayerVersion) -> dict[str, Any]:
-        """A version as ListLayerVersions lists it; Lambda leaves out what was not given."""
+        """A version as ListLayerVersions lists it; Lambda leaves out what was not given, but
+        answers a list given empty as []."""
         item: dict[str, Any] = {
             "LayerVersionArn": self._layers.arn(version.name, version.version),
             "Version": version.version, "Description": version.description,
             "CreatedDate": lambda_date(version.created)}
-        if version.compatible_runtimes:
+        if version.compatible_runtimes or "runtimes" in version.empty_lists:
             item["CompatibleRuntimes"] = list(version.compatible_runtimes)
-        if version.compatible_architectures:
+        if version.compatible_architectures or "architectures" in version.empty_lists:
             item["CompatibleArchitectures"] = list(version.compatible_architectures)
         if version.license_info:
             item["LicenseInfo"] = version.license_info
