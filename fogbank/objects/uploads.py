@@ -21,7 +21,7 @@ from fogbank.objects.model import (MAX_PART_NUMBER, MAX_PUT_SIZE, MIN_PART_SIZE,
                                    PutResult, Range, Upload, UploadsPage)
 from fogbank.objects.names import check_key
 from fogbank.objects.notifications import Notifier
-from fogbank.objects.objects import (Objects, check_headers, check_metadata,
+from fogbank.objects.objects import (DEFAULT_CHECKSUM, Objects, check_headers, check_metadata,
                                      copy_conditions, event_version, header_tags,
                                      resolve_range)
 from fogbank.objects.storage import ObjectRecord, PartRecord, StoredBody, UploadRecord
@@ -198,6 +198,15 @@ class Uploads:
                 raise
             return done[3]
 
+    async def _default_checksum(self, body: StoredBody, size: int) -> Checksum:
+        """The CRC64NVME of the whole object, which S3 gives an object assembled from an
+        upload created without a checksum algorithm (as it does a PutObject without one),
+        whatever checksums its parts were sent with."""
+        summer = checksums.Checksummer(DEFAULT_CHECKSUM.algorithm)
+        async for chunk in self._store.reader(body, 0, size - 1):
+            summer.update(chunk)
+        return Checksum(summer.algorithm, summer.value())
+
     async def _complete(self, bucket: str, key: str, upload_id: str,
                         parts: Sequence[CompletedPart], conditions: Conditions,
                         caller: Caller, customer_key: CustomerKey,
@@ -211,16 +220,18 @@ class Uploads:
         _check_part_checksums(upload, parts)
         etag = checksums.multipart_etag([p.md5 for p in chosen])
         state, version_id = await self._objects.new_version(bucket)
-        checksum = _object_checksum(upload, chosen)
+        body = StoredBody(files=tuple((p.body_id, p.part.size) for p in chosen))
+        size = sum(p.part.size for p in chosen)
+        checksum = _object_checksum(upload, chosen) if upload.checksum_algorithm \
+            else await self._default_checksum(body, size)
         _check_expected(expected, checksum)
-        info = ObjectInfo(bucket, key, sum(p.part.size for p in chosen), etag,
+        info = ObjectInfo(bucket, key, size, etag,
                           round(self._clock(), 3),
                           await self._objects.locked(bucket, upload.headers),
                           dict(record.metadata),
                           checksum, len(chosen),
                           len(record.tags or {}), encryption=upload.encryption,
                           version_id=version_id)
-        body = StoredBody(files=tuple((p.body_id, p.part.size) for p in chosen))
         new = ObjectRecord(info, body, dict(record.tags or {}), tuple(p.part for p in chosen))
         old = await self._store.db(self._finish, upload_id, new, conditions, state,
                                    upload.initiated)

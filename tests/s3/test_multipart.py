@@ -313,3 +313,22 @@ def test_the_object_checksum_a_completion_states_must_be_the_parts(s3, bucket):
     assert exc.value.response["Error"]["Message"] == (
         "The SHA256 you specified did not match the calculated checksum.")
     assert "Uploads" in s3.list_multipart_uploads(Bucket=bucket, Prefix="wrong")
+
+
+@pytest.mark.parametrize("part_checksums", ["none", "crc32"])
+def test_an_upload_without_an_algorithm_gets_a_whole_object_crc64nvme(endpoint, s3, bucket,
+                                                                      part_checksums):
+    # S3 gives the object what it gives a PutObject without a checksum: a CRC64NVME of the
+    # whole body (FULL_OBJECT), whatever checksums the parts came with.
+    from awscrt import checksums as crt
+    client = endpoint.client(request_checksum_calculation="when_required") \
+        if part_checksums == "none" else s3
+    parts = [b"a" * (5 * MiB), b"tail"]
+    upload_id, done = upload(client, bucket, "k", parts)
+    result = client.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id,
+                                              MultipartUpload={"Parts": done})
+    whole = base64.b64encode(crt.crc64nvme(b"".join(parts)).to_bytes(8, "big")).decode()
+    assert (result["ChecksumCRC64NVME"], result["ChecksumType"]) == (whole, "FULL_OBJECT")
+    head = s3.head_object(Bucket=bucket, Key="k", ChecksumMode="ENABLED")
+    assert (head["ChecksumCRC64NVME"], head["ChecksumType"]) == (whole, "FULL_OBJECT")
+    assert "ChecksumCRC32" not in head

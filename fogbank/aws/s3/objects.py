@@ -211,10 +211,13 @@ def _object_attributes(names: list[str] | None) -> set[str]:
 
 
 def _object_parts(found: ObjectAttributes, marker: int, max_parts: int) -> dict[str, Any]:
-    """S3 lists a multipart object's parts only when they carry checksums; otherwise it
-    gives their count alone."""
+    """S3 lists a multipart object's parts only when they carry checksums of the object's
+    algorithm; otherwise (no checksums, or parts of an upload made without an algorithm,
+    whose object has S3's default CRC64NVME) it gives their count alone."""
     out: dict[str, Any] = {"TotalPartsCount": found.info.parts_count}
-    if found.info.checksum is None or any(part.checksum is None for part in found.parts):
+    algorithm = None if found.info.checksum is None else found.info.checksum.algorithm
+    if algorithm is None or any(part.checksum is None or part.checksum.algorithm != algorithm
+                                for part in found.parts):
         return out
     out.update(PartNumberMarker=marker, NextPartNumberMarker=found.next_part_number_marker,
                MaxParts=max_parts, IsTruncated=found.is_truncated,
