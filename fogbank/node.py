@@ -137,7 +137,7 @@ class Node:
         self.apis = ApiRegistry(base_url=cfg.endpoint_url)
         self.function_urls = FunctionUrlRegistry(base_url=cfg.endpoint_url)
         self.usage_plans = UsagePlans()
-        layers = LayerStore()
+        layers = self._template_layers = LayerStore()
         # Custom resources' ResponseURLs: https on CloudFormation's S3 name, which workers
         # resolve to this node's TLS listener (runtime/resolver.py).
         self.cfn_responses = ResponseSlots(f"https://{response_host(cfg.region)}")
@@ -313,6 +313,11 @@ class Node:
     def code_dirs(self) -> dict[str, Path]:
         """Function name → code directory, for the file watcher."""
         return {f.name: Path(f.code_dir) for f in self.runtime.list()}
+
+    def layer_sources(self) -> set[Path]:
+        """The local directories the template's layers are made from, for the file
+        watcher: a change there is deployed (the layer's next version)."""
+        return self._template_layers.sources()
 
     # ------------------------------------------------------------------ serving
 

@@ -2,7 +2,8 @@
 
 Output only: the node does the work. A template change applies the difference; a change
 under a function's code directory starts new workers with the new code (in-flight calls
-finish on the old ones).
+finish on the old ones); a change under a template layer's directory is deployed as the
+layer's next version, which the functions using it get.
 """
 from __future__ import annotations
 
@@ -138,11 +139,19 @@ async def watch_files(node: Node, template: Path, console: Console) -> None:
     from watchfiles import awatch
 
     root = template.parent
-    dirs = {root, *(d for d in node.code_dirs().values() if not d.is_relative_to(root))}
+    dirs = {root, *(d for d in [*node.code_dirs().values(), *node.layer_sources()]
+                    if not d.is_relative_to(root))}
     async for changes in awatch(*dirs, watch_filter=lambda _, p: not ignored(Path(p), root)):
         paths = {Path(p) for _, p in changes}
         if template in paths:
             console.print("[bold]template changed[/] — applying the difference")
+            await deploy(node, template, console)
+            continue
+        layers = node.layer_sources()
+        if any(p.is_relative_to(layer) for p in paths for layer in layers):
+            # The layer's properties hold what its files are (deploy/loader.py): deploying
+            # publishes its next version and updates the functions that use it.
+            console.print("[bold]layer content changed[/] — publishing its next version")
             await deploy(node, template, console)
             continue
         for name in changed_functions(node.code_dirs(), paths):

@@ -1,6 +1,7 @@
 """load_template: file → parsed → parameters → SAM expansion → conditions → checked graph."""
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -61,7 +62,7 @@ def load_template(path: Path, *, parameter_overrides: Mapping[str, str], region:
         _check_top_level(document)
     if SAM_TRANSFORM in transforms_of(document):
         document = expand_sam(document, file.parent, {**parameters, **pseudo}, region)
-    _mark_layer_builds(document["Resources"])
+    _mark_layer_contents(document["Resources"], file.parent)
     mappings = document.get("Mappings") or {}
     scope = Scope(values={**parameters, **pseudo}, mappings=mappings, condition=lambda n: False,
                   resources=None, region=region, warn=warnings.append)
@@ -106,16 +107,39 @@ def _expand_loops(document: dict[str, Any], values: Mapping[str, Any], region: s
     return expand_loops(document, lambda collection: evaluate(collection, scope))
 
 
-def _mark_layer_builds(resources: Mapping[str, Any]) -> None:
-    """A layer with a local Content whose Metadata names a python BuildMethod is one
-    `sam build` would build: its Content says so to the provider (providers/layers.py)."""
+def _mark_layer_contents(resources: Mapping[str, Any], directory: Path) -> None:
+    """A layer with a local Content: the Content names the directory and what it holds
+    (`Fingerprint`), so that changed files make the layer's properties change and the next
+    deploy publishes its next version (and updates the functions that use it), as `sam sync`
+    does. One whose Metadata names a python BuildMethod is built as `sam build` would
+    build it (providers/layers.py)."""
     for res in resources.values():
+        props = res.get("Properties")
+        if res["Type"] != "AWS::Lambda::LayerVersion" or not isinstance(props, dict) \
+                or not isinstance(props.get("Content"), str):
+            continue
+        content = {"LocalPath": props["Content"],
+                   "Fingerprint": content_fingerprint(directory / props["Content"])}
         metadata = res.get("Metadata")
         method = metadata.get("BuildMethod") if isinstance(metadata, dict) else None
-        props = res.get("Properties") or {}
-        if (res["Type"] == "AWS::Lambda::LayerVersion" and isinstance(method, str)
-                and _PYTHON_BUILD.fullmatch(method) and isinstance(props.get("Content"), str)):
-            props["Content"] = {"LocalPath": props["Content"], "BuildMethod": method}
+        if isinstance(method, str) and _PYTHON_BUILD.fullmatch(method):
+            content["BuildMethod"] = method
+        props["Content"] = content
+
+
+def content_fingerprint(directory: Path) -> str:
+    """What tells one state of a local content directory from another, without reading
+    the files: each file's relative path, size and modification time. Bytecode caches are
+    left out (a layer's own directory is on its functions' path)."""
+    digest = hashlib.sha256()
+    if directory.is_dir():
+        for path in sorted(directory.rglob("*")):
+            if "__pycache__" in path.parts or path.suffix == ".pyc" or not path.is_file():
+                continue
+            stat = path.stat()
+            digest.update(f"{path.relative_to(directory)}\0{stat.st_size}\0"
+                          f"{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def _pseudo_parameters(stack: str, region: str, account_id: str) -> dict[str, Any]:

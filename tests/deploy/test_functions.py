@@ -8,6 +8,7 @@ from typing import Any, Callable
 import pytest
 
 from fogbank.deploy import Deployer, Template, TemplateError
+from fogbank.deploy.loader import content_fingerprint
 from fogbank.deploy.providers import (FunctionProvider, LayerStore, LayerVersionProvider,
                                       RoleProvider, default_providers)
 from fogbank.types import Deployed, Resource
@@ -224,8 +225,11 @@ def test_a_cloudformation_layer_may_ask_for_a_build_too(load: Load, runtime: Any
             Properties: {Content: deps}
             Metadata: {BuildMethod: makefile}
         """)
-    assert tpl.properties("Deps")["Content"] == {"LocalPath": "deps", "BuildMethod": "python3.11"}
-    assert tpl.properties("Plain")["Content"] == "deps"      # not a build Fogbank knows
+    fingerprint = content_fingerprint(app_dir / "deps")
+    assert tpl.properties("Deps")["Content"] == {"LocalPath": "deps", "BuildMethod": "python3.11",
+                                                 "Fingerprint": fingerprint}
+    # Not a build Fogbank knows: the directory is used as it is.
+    assert tpl.properties("Plain")["Content"] == {"LocalPath": "deps", "Fingerprint": fingerprint}
     store = LayerStore()
     dep = Deployer(tmp_path / "state", [LayerVersionProvider(
         store, build=lambda name, source: tmp_path / f"built-{name}-{source.name}")],

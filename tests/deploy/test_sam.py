@@ -8,6 +8,7 @@ from typing import Any, Callable
 import pytest
 
 from fogbank.deploy import Template, TemplateError
+from fogbank.deploy.loader import content_fingerprint
 
 Load = Callable[..., Template]
 
@@ -121,7 +122,8 @@ def test_code_uri_from_globals_default_and_layers(load: Load, app_dir: Path) -> 
     layer = next(lid for lid in tpl.resources if tpl.type_of(lid) == "AWS::Lambda::LayerVersion")
     assert layer.startswith("Deps")
     assert tpl.properties("FromGlobals")["Layers"] == [{"Ref": layer}]
-    assert tpl.properties(layer)["Content"] == str(app_dir / "deps")
+    assert tpl.properties(layer)["Content"] == {
+        "LocalPath": str(app_dir / "deps"), "Fingerprint": content_fingerprint(app_dir / "deps")}
 
 
 def test_a_layers_metadata_outlives_translation(load: Load, app_dir: Path) -> None:
@@ -137,8 +139,9 @@ def test_a_layers_metadata_outlives_translation(load: Load, app_dir: Path) -> No
         """)
     (layer,) = tpl.resources
     assert tpl.resources[layer]["Metadata"] == {"BuildMethod": "python3.12"}
-    assert tpl.properties(layer)["Content"] == {"LocalPath": str(app_dir / "deps"),
-                                                "BuildMethod": "python3.12"}
+    assert tpl.properties(layer)["Content"] == {
+        "LocalPath": str(app_dir / "deps"), "BuildMethod": "python3.12",
+        "Fingerprint": content_fingerprint(app_dir / "deps")}
 
 
 def test_translation_logs_no_feature_toggle_warnings(load: Load,
@@ -236,3 +239,18 @@ def test_translator_errors_become_template_errors(load: Load) -> None:
     assert info.value.message.startswith(
         "Transform AWS::Serverless-2016-10-31 failed with: Invalid Serverless Application "
         "Specification document. Number of errors found: 1. Resource with id [Fn] is invalid.")
+
+
+def test_a_layers_fingerprint_follows_its_files(tmp_path: Path) -> None:
+    # What makes `fogbank up` publish a layer's next version when its files change.
+    layer = tmp_path / "layer"
+    (layer / "python" / "__pycache__").mkdir(parents=True)
+    (layer / "python" / "util.py").write_text("A = 1\n")
+    first = content_fingerprint(layer)
+    (layer / "python" / "__pycache__" / "util.cpython-312.pyc").write_bytes(b"cache")
+    assert content_fingerprint(layer) == first            # bytecode caches do not count
+    (layer / "python" / "util.py").write_text("A = 22\n")
+    assert content_fingerprint(layer) != first
+    second = content_fingerprint(layer)
+    (layer / "python" / "more.py").write_text("")
+    assert content_fingerprint(layer) not in (first, second)

@@ -1,9 +1,10 @@
 """AWS::Lambda::LayerVersion: a local content directory, known to functions by its ARN and
 listed by the Lambda API's layer reads beside the layers published through it.
 
-A layer whose Metadata names a python BuildMethod reaches here with its Content as
-`{"LocalPath": dir, "BuildMethod": method}` (loader.py) and is built as `sam build` would
-build it (runtime/build.py) before functions see it.
+A layer with a local directory reaches here with its Content as `{"LocalPath": dir,
+"Fingerprint": …}` (loader.py), so that changed files publish its next version. One whose
+Metadata names a python BuildMethod has `"BuildMethod": method` there too and is built as
+`sam build` would build it (runtime/build.py) before functions see it.
 """
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ class LayerStore:
 
     def __init__(self) -> None:
         self._versions: dict[str, tuple[LayerVersion, Path]] = {}
+        self._sources: set[Path] = set()
+
+    def add_source(self, directory: Path) -> None:
+        """A local directory a template layer is made from, for the file watcher."""
+        self._sources.add(directory)
+
+    def sources(self) -> set[Path]:
+        return set(self._sources)
 
     def add(self, arn: str, content_dir: Path, version: LayerVersion) -> None:
         self._versions[arn] = (version, content_dir)
@@ -95,10 +104,13 @@ class LayerVersionProvider:
 
     def _content(self, res: Resource) -> Path:
         content = res.properties.get("Content")
-        if not (isinstance(content, dict) and "BuildMethod" in content):
+        if not (isinstance(content, dict) and "LocalPath" in content):
             return local_dir(res, "Content", "ContentUri")
         source = local_dir(res, "Content", "ContentUri", content.get("LocalPath") or "")
-        return source if self._build is None else self._build(self._name(res), source)
+        self._store.add_source(source)
+        if "BuildMethod" not in content or self._build is None:
+            return source
+        return self._build(self._name(res), source)
 
     @staticmethod
     def _name(res: Resource) -> str:
