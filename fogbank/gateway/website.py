@@ -74,14 +74,28 @@ class Answer(Exception):
         self.status, self.headers, self.body = status, dict(headers or {}), body
 
 
-def error_page(status: int, code: str, message: str, extra: Mapping[str, str]) -> Answer:
+def _items(pairs: Any) -> str:
+    lines = "".join(f"<li>{name}: {html.escape(str(value))}</li>\n" for name, value in pairs)
+    return f"<ul>\n{lines}</ul>\n"
+
+
+def error_page(status: int, code: str, message: str, extra: Mapping[str, str],
+               error_document: S3Error | None = None) -> Answer:
+    """S3's HTML error page; `error_document`: why the bucket's own error document could
+    not be served, which S3 adds below the error in a section of its own."""
     title = f"{status} {_REASONS.get(status, '')}".strip()
-    items = [("Code", code), ("Message", message), *extra.items(),
-             ("RequestId", uuid.uuid4().hex[:16].upper())]
-    lines = "".join(f"<li>{name}: {html.escape(str(value))}</li>\n" for name, value in items)
+    request_id = uuid.uuid4().hex[:16].upper()
+    # Fogbank's host id is the request id, as in the REST API's error bodies.
     body = (f"<html>\n<head><title>{title}</title></head>\n<body>\n<h1>{title}</h1>\n"
-            f"<ul>\n{lines}</ul>\n<hr/>\n</body>\n</html>\n").encode()
-    return Answer(status, {"content-type": "text/html; charset=utf-8"}, body)
+            + _items([("Code", code), ("Message", message), *extra.items(),
+                      ("RequestId", request_id), ("HostId", request_id)]))
+    if error_document is not None:
+        body += ("<h3>An Error Occurred While Attempting to Retrieve a Custom Error "
+                 "Document</h3>\n" + _items([("Code", error_document.code),
+                                             ("Message", error_document.message),
+                                             *error_document.extra.items()]))
+    body += "<hr/>\n</body>\n</html>\n"
+    return Answer(status, {"content-type": "text/html; charset=utf-8"}, body.encode())
 
 
 class WebsiteApp:
@@ -215,14 +229,17 @@ class WebsiteApp:
     async def _error(self, scope: dict, send: Send, bucket: str, config: Mapping[str, Any],
                      status: int, exc: S3Error) -> None:
         error_key = (config.get("ErrorDocument") or {}).get("Key")
+        failed: S3Error | None = None
         if error_key:
             try:
                 await self._object(scope, send, bucket, error_key, status)
                 return
-            except (S3Error, Answer):
-                pass      # S3 then answers with its own page for the original error
+            except S3Error as missing:
+                failed = missing  # S3 then answers with its own page, saying why
+            except Answer:
+                pass
         extra = {k: str(v) for k, v in exc.extra.items()}
-        raise error_page(status, exc.code, exc.message, extra)
+        raise error_page(status, exc.code, exc.message, extra, failed)
 
 
 def _request_headers(scope: dict) -> dict[str, str]:

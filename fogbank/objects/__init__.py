@@ -91,13 +91,14 @@ engine.objects  (objects.py)
             continuation_token=None) -> ListPage
     list_versions(bucket, *, prefix="", delimiter="", max_keys=1000, key_marker="",
                   version_id_marker="") -> VersionsPage
-    put_acl(bucket, key, Acl, version_id=None) -> None
+    put_acl(bucket, key, Acl, version_id=None, *, caller) -> None (an ObjectAcl:Put event)
                                                PutObjectAcl; an object's ACL is kept in
                                                ObjectInfo.headers.acl (access.load reads it)
     get_tags(bucket, key, version_id=None) -> dict[str, str]
     tagging(bucket, key, version_id=None) -> (tags, the version's id)
-    put_tags(bucket, key, tags: Mapping[str, str], version_id=None) -> the version's id
-    delete_tags(bucket, key, version_id=None) -> None
+    put_tags(bucket, key, tags: Mapping[str, str], version_id=None, *, caller) -> the
+                                               version's id (an ObjectTagging:Put event)
+    delete_tags(bucket, key, version_id=None, *, caller) -> None (ObjectTagging:Delete)
     Object Lock (retention.py): a version's lock is kept in ObjectInfo.headers (lock_mode,
     lock_until, legal_hold); writes take it from their headers or the bucket's default
     retention; delete / delete_many of a locked version (bypass_governance=True lifts a

@@ -29,6 +29,13 @@ log = logging.getLogger(__name__)
 Enqueue = Callable[[str, bytes], Awaitable[str]]
 ConfigLookup = Callable[[str], Awaitable[Mapping[str, Any] | None]]
 OWNER_ID = "A3NL1KOZZKExample"
+# S3 writes version 2.3 of the record for lifecycle, Intelligent-Tiering, object ACL, object
+# tagging and restore-deletion events, and 2.1 for every other (its event message structure).
+V23_EVENTS = ("LifecycleExpiration:", "LifecycleTransition", "IntelligentTiering",
+              "ObjectAcl:", "ObjectTagging:", "ObjectRestore:Delete")
+# A change to an object's ACL or tags leaves its data alone: S3's record names the object by
+# key and ETag only, with no size and no sequencer (which orders changes to the data).
+SUBRESOURCE_EVENTS = ("ObjectAcl:", "ObjectTagging:")
 
 
 def function_name(arn: str) -> str:
@@ -129,7 +136,7 @@ class Notifier:
     def record(self, bucket: str, event_name: str, key: str, caller: Caller, *,
                size: int | None, etag: str | None, configuration_id: str,
                version_id: str | None = None) -> dict[str, Any]:
-        """One S3 event record, as S3 sends it (event structure version 2.1)."""
+        """One S3 event record, as S3 sends it (event structure version 2.1, or 2.3)."""
         now = self._clock()
         obj: dict[str, Any] = {"key": quote_plus(key, safe="/")}
         if size is not None:
@@ -138,11 +145,12 @@ class Notifier:
             obj["eTag"] = etag.strip('"')
         if version_id is not None:
             obj["versionId"] = version_id
-        # 18 hex digits, zero-padded on the left as S3's are ("0055AED6DCD90281E5").
-        obj["sequencer"] = f"{int(now * 1e6):016X}{next(self._sequence) % 0x100:02X}"
+        if not event_name.startswith(SUBRESOURCE_EVENTS):
+            # 18 hex digits, zero-padded on the left as S3's are ("0055AED6DCD90281E5").
+            obj["sequencer"] = f"{int(now * 1e6):016X}{next(self._sequence) % 0x100:02X}"
         principal = caller.principal_id or f"AWS:{OWNER_ID}"
         return {
-            "eventVersion": "2.1",
+            "eventVersion": "2.3" if event_name.startswith(V23_EVENTS) else "2.1",
             "eventSource": "aws:s3",
             "awsRegion": self._region,
             "eventTime": datetime.fromtimestamp(now, timezone.utc)

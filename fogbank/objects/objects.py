@@ -533,26 +533,40 @@ class Objects:
         return dict(record.tags), record.info.version_id
 
     async def put_tags(self, bucket: str, key: str, tags: Mapping[str, str],
-                       version_id: str | None = None, *, method: str = "PUT") -> str | None:
+                       version_id: str | None = None, *, method: str = "PUT",
+                       caller: Caller = Caller()) -> str | None:
         """PutObjectTagging (and DeleteObjectTagging, `method` DELETE, with no tags): the id
         of the version tagged (None for the null version)."""
         tags = tag_dict(tags)
         with _marker_refuses(method):
-            return await self._rewrite(bucket, key, version_id, lambda record: replace(
+            info = await self._rewrite(bucket, key, version_id, lambda record: replace(
                 record, info=replace(record.info, tag_count=len(tags)), tags=tags),
                 method=method)
+        event = "ObjectTagging:Delete" if method == "DELETE" else "ObjectTagging:Put"
+        await self._subresource_event(event, info, caller)
+        return info.version_id
 
-    async def delete_tags(self, bucket: str, key: str, version_id: str | None = None) -> None:
-        await self.put_tags(bucket, key, {}, version_id, method="DELETE")
+    async def delete_tags(self, bucket: str, key: str, version_id: str | None = None, *,
+                          caller: Caller = Caller()) -> None:
+        await self.put_tags(bucket, key, {}, version_id, method="DELETE", caller=caller)
 
     async def put_acl(self, bucket: str, key: str, acl: Acl,
-                      version_id: str | None = None) -> None:
+                      version_id: str | None = None, *, caller: Caller = Caller()) -> None:
         """PutObjectAcl: replace an object's ACL (checked as a write's)."""
         text = await self.object_acl(bucket, acl)
         with _marker_refuses("PUT"):
-            await self._rewrite(bucket, key, version_id, lambda record: replace(
+            info = await self._rewrite(bucket, key, version_id, lambda record: replace(
                 record, info=replace(record.info, headers=replace(record.info.headers,
                                                                   acl=text))))
+        await self._subresource_event("ObjectAcl:Put", info, caller)
+
+    async def _subresource_event(self, event_name: str, info: ObjectInfo,
+                                 caller: Caller) -> None:
+        """The event of a tagging or ACL change: the version's key and ETag (and its id in a
+        bucket that is or was versioned), as S3 reports them."""
+        state = await self.versioning(info.bucket)
+        await self._notifier.emit(info.bucket, event_name, info.key, caller, etag=info.etag,
+                                  version_id=event_version(state, info.version_id))
 
     # ------------------------------------------------------------------ Object Lock
 
@@ -612,23 +626,26 @@ class Objects:
 
     async def _rewrite(self, bucket: str, key: str, version_id: str | None,
                        change: Callable[[ObjectRecord], ObjectRecord], *,
-                       method: str = "PUT") -> str | None:
-        """Change a version's record in place (its body stays) and give its version id;
+                       method: str = "PUT") -> ObjectInfo:
+        """Change a version's record in place (its body stays) and give what it now is;
         NoSuchBucket / NoSuchKey / NoSuchVersion / MethodNotAllowed as a read of it would
         answer."""
         meta = self._store.meta
         stored = None if version_id is None else await self.version_named(bucket, version_id)
 
-        def rewrite() -> tuple[bool, str | None]:
+        def rewrite() -> ObjectInfo | None:
             record = meta.get_object(bucket, key) if version_id is None \
                 else meta.get_version(bucket, key, stored)
             if record is None or record.info.delete_marker:
-                return False, None
-            return meta.rewrite_version(change(record)), record.info.version_id
+                return None
+            changed = change(record)
+            return changed.info if meta.rewrite_version(changed) else None
 
-        done, rewritten = await self._store.db(rewrite)
-        if not done:
-            await self.record(bucket, key, version_id, method=method)   # raises the error
+        rewritten = await self._store.db(rewrite)
+        if rewritten is None:
+            # Raises the error; a version that came back between the two reads is answered
+            # as it is, as before the change.
+            return (await self.record(bucket, key, version_id, method=method)).info
         return rewritten
 
 

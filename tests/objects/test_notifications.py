@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from fogbank.objects import BucketConfig, CompletedPart, CopyObject, CopySource, CreateUpload
+from fogbank.objects import (Acl, BucketConfig, Caller, CompletedPart, CopyObject, CopySource,
+                             CreateUpload)
 
 pytestmark = pytest.mark.anyio
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:{}"
@@ -151,3 +152,48 @@ async def test_a_qualified_function_arn_invokes_that_alias(s3, engine, bucket, q
         "LambdaFunctionConfigurations": [target("thumbs:live", ["s3:ObjectCreated:*"])]})
     await s3.put(bucket, "a.jpg", b"x")
     assert [name for name, _ in queue.sent] == ["thumbs:live"]
+
+
+@pytest.fixture
+async def subresources(engine, bucket):
+    await engine.configs.put(bucket, BucketConfig.NOTIFICATION, {
+        "LambdaFunctionConfigurations": [
+            target("tags", ["s3:ObjectTagging:*"], id_="tags-config"),
+            target("acls", ["s3:ObjectAcl:Put"], id_="acl-config"),
+        ]})
+    return bucket
+
+
+async def test_tagging_and_acl_changes_give_version_2_3_records(s3, engine, subresources,
+                                                                 queue):
+    # As recorded from S3: the object by key and ETag, no size and no sequencer.
+    put = await s3.put(subresources, "a b.txt", b"tagged")
+    await engine.objects.put_tags(subresources, "a b.txt", {"team": "x"},
+                                  caller=Caller(request_id="R1"))
+    await engine.objects.delete_tags(subresources, "a b.txt")
+    await engine.objects.put_acl(subresources, "a b.txt", Acl(canned="bucket-owner-full-control"))
+    sent = [(name, p["Records"][0]) for name, p in queue.sent]
+    assert [(name, r["eventName"]) for name, r in sent] == [
+        ("tags", "ObjectTagging:Put"), ("tags", "ObjectTagging:Delete"),
+        ("acls", "ObjectAcl:Put")]
+    for _, record in sent:
+        assert record["eventVersion"] == "2.3"
+        assert record["s3"]["object"] == {"key": "a+b.txt", "eTag": put.etag.strip('"')}
+    assert sent[0][1]["responseElements"]["x-amz-request-id"] == "R1"
+    assert sent[2][1]["s3"]["configurationId"] == "acl-config"
+
+
+async def test_tagging_records_name_the_version_in_a_versioned_bucket(s3, engine,
+                                                                      subresources, queue):
+    await engine.configs.put(subresources, BucketConfig.VERSIONING, {"Status": "Enabled"})
+    await s3.put(subresources, "k", b"one")
+    version = await engine.objects.put_tags(subresources, "k", {"a": "b"})
+    [(_, payload)] = queue.sent
+    assert version and payload["Records"][0]["s3"]["object"]["versionId"] == version
+
+
+async def test_lifecycle_records_are_version_2_3(engine, bucket, queue):
+    record = engine.objects._notifier.record(bucket, "LifecycleExpiration:Delete", "k",
+                                             Caller(), size=None, etag=None,
+                                             configuration_id="c")
+    assert record["eventVersion"] == "2.3" and "sequencer" in record["s3"]["object"]

@@ -88,6 +88,23 @@ async def test_default_error_page_without_error_document(engine, site, browser):
     assert response.headers["content-type"].startswith("text/html")
 
 
+async def test_a_missing_error_document_is_reported_below_the_error(engine, site, browser):
+    # S3's page, as recorded: the error, then why the custom error document was not served.
+    await engine.configs.put(SITE, BucketConfig.WEBSITE, {
+        "IndexDocument": {"Suffix": "index.html"}, "ErrorDocument": {"Key": "error.html"}})
+    response = await browser.get("/nothing-here")
+    assert response.status_code == 404
+    request_id = response.text.split("<li>RequestId: ", 1)[1].split("</li>", 1)[0]
+    assert response.text == (
+        "<html>\n<head><title>404 Not Found</title></head>\n<body>\n<h1>404 Not Found</h1>\n"
+        "<ul>\n<li>Code: NoSuchKey</li>\n<li>Message: The specified key does not exist.</li>\n"
+        f"<li>Key: nothing-here</li>\n<li>RequestId: {request_id}</li>\n"
+        f"<li>HostId: {request_id}</li>\n</ul>\n"
+        "<h3>An Error Occurred While Attempting to Retrieve a Custom Error Document</h3>\n"
+        "<ul>\n<li>Code: NoSuchKey</li>\n<li>Message: The specified key does not exist.</li>\n"
+        "<li>Key: error.html</li>\n</ul>\n<hr/>\n</body>\n</html>\n")
+
+
 async def test_private_bucket_is_403(engine, site, browser):
     await engine.configs.delete(SITE, BucketConfig.POLICY)
     await engine.configs.put(SITE, BucketConfig.WEBSITE, {"IndexDocument": {"Suffix": "index.html"}})

@@ -23,8 +23,11 @@ def test_create_head_list_delete(s3):
 
 def test_location_of_a_regional_bucket(s3):
     name = f"loc-{uuid.uuid4().hex[:10]}"
-    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    made = s3.create_bucket(Bucket=name,
+                            CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     try:
+        # As recorded from S3: a virtual-hosted URL, where a us-east-1 bucket gets "/name".
+        assert made["Location"] == f"http://{name}.s3.amazonaws.com/"
         assert s3.get_bucket_location(Bucket=name)["LocationConstraint"] == "eu-west-1"
     finally:
         s3.delete_bucket(Bucket=name)

@@ -170,3 +170,28 @@ def test_a_failing_function_is_retried(s3_fast_retries):
     payloads = [json.loads(s3.get_object(Bucket="results", Key=item["Key"])["Body"].read())
                 for item in attempts["Contents"]]
     assert payloads == [event, event]                 # the same event, delivered again
+
+
+def test_tagging_and_acl_changes_reach_the_function(s3):
+    # A configuration beside the template's, for keys the template's filter leaves out.
+    configuration = s3.get_bucket_notification_configuration(Bucket="uploads")
+    function_arn = configuration["LambdaFunctionConfigurations"][0]["LambdaFunctionArn"]
+    configuration.pop("ResponseMetadata")
+    configuration["LambdaFunctionConfigurations"].append(
+        {"Id": "subresources", "LambdaFunctionArn": function_arn,
+         "Events": ["s3:ObjectTagging:*", "s3:ObjectAcl:Put"],
+         "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "tagged/"}]}}})
+    s3.put_bucket_notification_configuration(Bucket="uploads",
+                                             NotificationConfiguration=configuration)
+    put = s3.put_object(Bucket="uploads", Key="tagged/one.txt", Body=b"tag me")
+    s3.put_object_tagging(Bucket="uploads", Key="tagged/one.txt",
+                          Tagging={"TagSet": [{"Key": "k", "Value": "v"}]})
+    record = recorded(s3, "tagged/one.txt")["Records"][0]
+    assert (record["eventName"], record["eventVersion"]) == ("ObjectTagging:Put", "2.3")
+    assert record["s3"]["configurationId"] == "subresources"
+    assert record["s3"]["object"] == {"key": "tagged/one.txt", "eTag": put["ETag"].strip('"')}
+    s3.put_object(Bucket="uploads", Key="tagged/two.txt", Body=b"acl")
+    s3.put_object_acl(Bucket="uploads", Key="tagged/two.txt", ACL="bucket-owner-full-control")
+    record = recorded(s3, "tagged/two.txt")["Records"][0]
+    assert (record["eventName"], record["eventVersion"]) == ("ObjectAcl:Put", "2.3")
+    assert "sequencer" not in record["s3"]["object"]

@@ -116,7 +116,11 @@ class BucketOperations:
         bucket = await self._buckets.create(
             p["Bucket"], location=location, ownership=ownership, acl=acls.requested(p),
             object_lock=bool(p.get("ObjectLockEnabledForBucket")))
-        return {"Location": f"/{bucket.name}"}
+        if bucket.region == "us-east-1":
+            return {"Location": f"/{bucket.name}"}
+        # A bucket made in another region is answered with its virtual-hosted URL on S3's
+        # global name (as recorded from S3), not a path.
+        return {"Location": f"http://{bucket.name}.s3.amazonaws.com/"}
 
     async def delete_bucket(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await self._buckets.delete(p["Bucket"])

@@ -171,7 +171,7 @@ class ObjectOperations:
 
     async def put_acl(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await self._objects.put_acl(p["Bucket"], p["Key"], acls.put_request(p),
-                                    p.get("VersionId"))
+                                    p.get("VersionId"), caller=call.caller)
         return {"VersionId": p.get("VersionId")}
 
     async def get_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
@@ -182,11 +182,12 @@ class ObjectOperations:
     async def put_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         version = await self._objects.put_tags(p["Bucket"], p["Key"],
                                                h.tag_pairs(p.get("Tagging")),
-                                               p.get("VersionId"))
+                                               p.get("VersionId"), caller=call.caller)
         return {"VersionId": p.get("VersionId") or version}
 
     async def delete_tagging(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
-        await self._objects.delete_tags(p["Bucket"], p["Key"], p.get("VersionId"))
+        await self._objects.delete_tags(p["Bucket"], p["Key"], p.get("VersionId"),
+                                        caller=call.caller)
         return {"VersionId": p.get("VersionId")}
 
 
