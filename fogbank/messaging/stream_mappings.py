@@ -16,11 +16,13 @@ its function with batches of records, as Lambda's stream pollers do.
 - With ReportBatchItemFailures the function may answer {"batchItemFailures":
   [{"itemIdentifier": "<SequenceNumber>"}]}: the records before the first one named are
   done and the batch is retried from it. An answer naming a record not in the batch fails
-  the whole batch.
+  the whole batch. Such a report is not halved by BisectBatchOnFunctionError: the batch is
+  split at the record named and the rest retried whole, as Lambda's guide says.
 """
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 import sqlite3
@@ -111,6 +113,7 @@ class StreamSource(Protocol):
 class _Outcome:
     done_through: int | None     # the last position delivered (None: nothing was)
     failed: bool
+    reported: bool = False       # the function named its failed records itself
 
 
 class StreamMappings:
@@ -310,7 +313,7 @@ class StreamMappings:
                             "retries", mapping.uuid, len(batch), mapping.source_arn, retries)
                 continue
             await asyncio.sleep(self._delays[min(retries, len(self._delays) - 1)])
-            if mapping.bisect_on_error and len(batch) > 1:
+            if mapping.bisect_on_error and len(batch) > 1 and not outcome.reported:
                 half = len(batch) // 2
                 pending[:0] = [(batch[:half], retries + 1), (batch[half:], retries + 1)]
             else:
@@ -353,11 +356,13 @@ class StreamMappings:
 
 
 def _lambda_record(record: Mapping[str, Any], source_arn: str) -> dict[str, Any]:
-    """A stream record as Lambda puts it in an event: creation time in whole seconds, the
-    stream's ARN, and a service deletion's identity in lower camel case."""
+    """A stream record as Lambda puts it in an event: creation time in whole seconds as a
+    JSON float (1714521600.0, as recorded from Lambda), binary values in base64 (the event
+    is JSON, and filters match that text), the stream's ARN, and a service deletion's
+    identity in lower camel case."""
     stored = record["dynamodb"]
-    body = {name: stored[name] for name in _BODY_ORDER if name in stored}
-    body["ApproximateCreationDateTime"] = int(stored["ApproximateCreationDateTime"])
+    body = {name: _base64_binaries(stored[name]) for name in _BODY_ORDER if name in stored}
+    body["ApproximateCreationDateTime"] = float(int(stored["ApproximateCreationDateTime"]))
     shaped = {name: value for name, value in record.items()
               if name not in ("dynamodb", "userIdentity")}
     shaped["dynamodb"] = body
@@ -366,6 +371,17 @@ def _lambda_record(record: Mapping[str, Any], source_arn: str) -> dict[str, Any]
     if identity:
         shaped["userIdentity"] = {"type": identity["Type"], "principalId": identity["PrincipalId"]}
     return shaped
+
+
+def _base64_binaries(value: Any) -> Any:
+    """A stored value with each B and BS member (bytes) as base64 text, at any depth."""
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode()
+    if isinstance(value, dict):
+        return {name: _base64_binaries(inner) for name, inner in value.items()}
+    if isinstance(value, list):
+        return [_base64_binaries(inner) for inner in value]
+    return value
 
 
 def _within_payload_limit(records: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
@@ -399,4 +415,4 @@ def _item_failures(payload: bytes, batch: list[tuple[int, dict[str, Any]]]) -> _
         named.append(positions[identifier])
     first = min(named)
     done = [seq for seq, _ in batch if seq < first]
-    return _Outcome(done[-1] if done else None, failed=True)
+    return _Outcome(done[-1] if done else None, failed=True, reported=True)

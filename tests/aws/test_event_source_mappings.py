@@ -1,10 +1,13 @@
 """The event source mapping operations of the Lambda API through boto3, on a node serving a
-table with a stream and a function that copies what it is given into another table."""
+table with a stream and a function that copies what it is given into another table (and,
+made through the API, one that keeps each event it is given whole)."""
 from __future__ import annotations
 
+import io
 import json
 import textwrap
 import time
+import zipfile
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -40,6 +43,9 @@ Resources:
       Handler: copier.handler
       Runtime: python3.12
       AutoPublishAlias: live
+  Received:
+    Type: AWS::Serverless::SimpleTable
+    Properties: {TableName: received}
 """
 
 COPIER = """\
@@ -54,6 +60,19 @@ def handler(event, context):
         image = record["dynamodb"]["NewImage"]
         copies.put_item(TableName="copies", Item={"id": image["id"],
                                                   "batch": {"N": str(len(event["Records"]))}})
+"""
+
+
+RECORDER = """\
+import json
+import boto3
+
+received = boto3.client("dynamodb")
+
+
+def handler(event, context):
+    received.put_item(TableName="received", Item={"id": {"S": context.aws_request_id},
+                                                  "event": {"S": json.dumps(event)}})
 """
 
 
@@ -108,6 +127,70 @@ def copied(ddb: Any, key: str, timeout: float = 20.0) -> dict[str, Any]:
             return item
         time.sleep(0.2)
     raise AssertionError(f"{key} was not copied")
+
+
+@pytest.fixture(scope="module")
+def recorder(node: Any) -> str:
+    """A function made through the Lambda API that keeps each event whole in "received"."""
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("recorder.py", RECORDER)
+    lam = boto3.client("lambda", **node.client_kwargs())
+    lam.create_function(FunctionName="recorder", Runtime="python3.12",
+                        Handler="recorder.handler", Code={"ZipFile": code.getvalue()},
+                        Role="arn:aws:iam::000000000000:role/recorder")
+    return "recorder"
+
+
+def received(ddb: Any, source_arn: str, timeout: float = 20.0) -> list[dict[str, Any]]:
+    """The events the recorder was given from one stream (once there is one)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        events = [json.loads(item["event"]["S"])
+                  for item in ddb.scan(TableName="received")["Items"]]
+        events = [e for e in events if e["Records"][0]["eventSourceARN"] == source_arn]
+        if events:
+            return events
+        time.sleep(0.2)
+    raise AssertionError(f"nothing from {source_arn} was received")
+
+
+def test_a_record_with_a_binary_attribute_arrives_as_recorded_from_lambda(lam, ddb, recorder,
+                                                                         cleanup):
+    # The recorded case: a table whose stream is turned on afterwards, one item holding a
+    # binary value. Lambda's event carries it in base64, and the creation time as a float.
+    ddb.create_table(TableName="binaries", BillingMode="PAY_PER_REQUEST",
+                     KeySchema=[{"AttributeName": "my_partition_key", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "my_partition_key",
+                                            "AttributeType": "S"}])
+    try:
+        updated = ddb.update_table(TableName="binaries", StreamSpecification={
+            "StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+        stream_arn = updated["TableDescription"]["LatestStreamArn"]
+        made = lam.create_event_source_mapping(
+            FunctionName=recorder, BatchSize=1, StartingPosition="TRIM_HORIZON",
+            EventSourceArn=stream_arn, MaximumBatchingWindowInSeconds=1, MaximumRetryAttempts=1)
+        cleanup.append(made["UUID"])
+        ddb.put_item(TableName="binaries", Item={"my_partition_key": {"S": "hello world"},
+                                                 "binary_key": {"B": b"foobar"}})
+        [event] = received(ddb, stream_arn)
+        [record] = event["Records"]
+        body = record["dynamodb"]
+        created = body.pop("ApproximateCreationDateTime")
+        assert isinstance(created, float) and created.is_integer()
+        assert abs(created - time.time()) < 60
+        assert len(record.pop("eventID")) == 32 and body.pop("SequenceNumber").isdigit()
+        assert record == {
+            "eventName": "INSERT", "eventVersion": "1.1", "eventSource": "aws:dynamodb",
+            "awsRegion": "us-east-1",
+            "dynamodb": {"Keys": {"my_partition_key": {"S": "hello world"}},
+                         "NewImage": {"binary_key": {"B": "Zm9vYmFy"},
+                                      "my_partition_key": {"S": "hello world"}},
+                         "SizeBytes": 70, "StreamViewType": "NEW_IMAGE"},
+            "eventSourceARN": stream_arn}
+        assert lam.get_event_source_mapping(UUID=made["UUID"])["LastProcessingResult"] == "OK"
+    finally:
+        ddb.delete_table(TableName="binaries")
 
 
 def test_a_mapping_made_through_the_api_delivers_and_is_described(lam, ddb, stream, cleanup):
