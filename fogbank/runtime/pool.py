@@ -1,9 +1,9 @@
 """The warm workers of one function version: reuse an idle one, else cold-start one.
 
 Idle workers are reaped after the idle TTL (scale to zero), except the provisioned ones,
-which are started ahead of demand and replaced when they die. A retired pool (its function
-was redeployed or removed) starts nothing, kills its idle workers at once and each busy
-one as soon as its invocation ends.
+which are started ahead of demand and replaced when they die. A retired pool (its version's
+code or settings changed, or its function was removed) starts nothing, kills its idle
+workers at once and each busy one as soon as its invocation ends.
 """
 from __future__ import annotations
 
@@ -128,8 +128,13 @@ class Pool:
         self._idle.append(worker)
 
     def reap(self, now: float, idle_ttl_s: float) -> None:
-        """Close idle on-demand workers unused for `idle_ttl_s`."""
+        """Close idle on-demand workers unused for `idle_ttl_s`, and idle provisioned ones
+        beyond the provisioned concurrency (it was lowered or its config deleted)."""
         stale = [w for w in self._idle if not w.provisioned and now - w.last_used >= idle_ttl_s]
+        surplus = self.provisioned_ready - self.spec.provisioned_concurrency
+        if surplus > 0:
+            # The least recently used first: the front of the idle list.
+            stale += [w for w in self._idle if w.provisioned][:surplus]
         for worker in stale:
             self._idle.remove(worker)
             worker.close()
@@ -156,6 +161,12 @@ class Pool:
             task = asyncio.create_task(self._warm_one())
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+
+    def adopt(self, spec: FunctionSpec) -> None:
+        """Serve on after a redeploy that left this version's code and settings as they
+        were (runtime/redeploy.py): `spec` may differ in what is the function's, such as
+        the provisioned concurrency, which housekeeping then keeps to."""
+        self.spec = spec
 
     async def _warm_one(self) -> None:
         try:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 from fogbank.ids import request_uuid
-from fogbank.runtime import (build, environment, platform_logs, resource_policy, shadowing,
-                             tracing, waiting)
+from fogbank.runtime import (build, environment, platform_logs, redeploy, resource_policy,
+                             shadowing, tracing, waiting)
 from fogbank.runtime.frames import EVENT_NEWLINE
 from fogbank.runtime.limits import ConcurrencyLimiter
 from fogbank.runtime.log_settings import LogSettings
@@ -23,8 +23,8 @@ from fogbank.runtime.pool import Pool
 from fogbank.runtime.resolver import NodeNames
 from fogbank.runtime.spawner import Spawner
 from fogbank.runtime.workers import Invocation
-from fogbank.types import (FunctionSpec, InvalidParameterValue, InvokeResult, InvokeSource,
-                           NotPermitted, ResourceNotFound)
+from fogbank.types import (LATEST, FunctionSpec, InvalidParameterValue, InvokeResult,
+                           InvokeSource, NotPermitted, ResourceNotFound)
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,18 @@ class _Function:
     deps: Path | None                   # its built requirements, if any
     log: LogSettings                    # its LoggingConfig
     pools: dict[str, Pool] = field(default_factory=dict)     # version → its workers
+    # version → the code its pool's workers were started from (redeploy.code_stamp)
+    stamps: dict[str, str] = field(default_factory=dict)
+    # (code directory, layers) → its stamp as this deploy found it: taken when deploying,
+    # so that the first call of a version walks no directories on its way to a worker
+    code_stamps: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
+
+    def code_stamp(self, spec: FunctionSpec) -> str:
+        key = (str(spec.code_dir), tuple(map(str, spec.layers)))
+        stamp = self.code_stamps.get(key)
+        if stamp is None:
+            stamp = self.code_stamps[key] = redeploy.code_stamp(spec)
+        return stamp
 
 
 class Runtime:
@@ -98,9 +110,19 @@ class Runtime:
     def deploy(self, spec: FunctionSpec) -> None:
         """Add or replace a function; in-flight calls finish on the workers they started on.
 
+        A version whose code and settings did not change keeps its workers, warm and
+        provisioned (a change of tags, concurrency, aliases or another version's settings
+        starts no new execution environments on Lambda); the others' workers are retired.
         Synchronous (a requirements.txt not built before is installed here); provisioned
         workers are started by the housekeeping loop within a tick.
         """
+        self._deploy(spec, keep_warm=True)
+
+    def reload(self, name: str) -> None:
+        """Redeploy a function whose code changed in place: every version starts anew."""
+        self._deploy(self.get(name), keep_warm=False)
+
+    def _deploy(self, spec: FunctionSpec, keep_warm: bool) -> None:
         environment.check_environment(spec)
         if not spec.runtime.startswith("python"):
             raise InvalidParameterValue(f"Function {spec.name}: runtime {spec.runtime} is not "
@@ -115,14 +137,29 @@ class Runtime:
         self._functions[spec.name] = function
         self._limiter.configure(spec.name, spec.reserved_concurrency,
                                 spec.provisioned_by_version())
+        function.code_stamp(self._version_spec(spec, LATEST))
+        if old is not None:
+            for version, pool in old.pools.items():
+                if keep_warm and self._keeps(old, function, version):
+                    pool.adopt(self._version_spec(spec, version))
+                    function.pools[version] = pool
+                    function.stamps[version] = old.stamps[version]
+                else:
+                    self._retire(pool)
         for version in spec.provisioned_by_version():
             self._pool(function, version)                    # warmed by housekeeping
-        if old is not None:
-            for pool in old.pools.values():
-                self._retire(pool)
 
-    def reload(self, name: str) -> None:
-        self.deploy(self.get(name))
+    def _keeps(self, old: _Function, new: _Function, version: str) -> bool:
+        """Whether `version`'s workers, started for `old`, serve `new` as they are: the
+        version is still there and runs the same code, dependencies and settings. A pool
+        whose provisioned workers failed to start is not kept: a redeploy tries again."""
+        pool = old.pools[version]
+        if pool.provision_failure or old.deps != new.deps:
+            return False
+        if version != LATEST and new.spec.version_of(version) != version:
+            return False                                     # the version was deleted
+        return (redeploy.same_environment(pool.spec, self._version_spec(new.spec, version))
+                and new.code_stamp(pool.spec) == old.stamps.get(version))
 
     def remove(self, name: str) -> None:
         function = self._functions.pop(name, None)
@@ -276,10 +313,10 @@ class Runtime:
         that provisioned concurrency was configured on keep workers started ahead."""
         pool = function.pools.get(version)
         if pool is None:
-            spec = function.spec
-            provisioned = spec.provisioned_by_version().get(version, 0)
-            at_version = replace(spec.at(version), version=version,
-                                 provisioned_concurrency=provisioned)
+            at_version = self._version_spec(function.spec, version)
+            # The code as the deploy found it (versions sharing $LATEST's code were stamped
+            # then): a change made after it shows as a different stamp at the next deploy.
+            function.stamps[version] = function.code_stamp(at_version)
             pool = Pool(at_version,
                         lambda started_ahead: self._plan(at_version, function.deps,
                                                          started_ahead),
@@ -287,6 +324,13 @@ class Runtime:
                         self.config.init_timeout_s)
             function.pools[version] = pool
         return pool
+
+    @staticmethod
+    def _version_spec(spec: FunctionSpec, version: str) -> FunctionSpec:
+        """What one version's workers run: its own code and settings if it keeps them, and
+        the provisioned concurrency configured on it."""
+        provisioned = spec.provisioned_by_version().get(version, 0)
+        return replace(spec.at(version), version=version, provisioned_concurrency=provisioned)
 
     def _spawner_for(self, spec: FunctionSpec, deps: Path | None) -> Spawner:
         """The zygote whose workers import what the function's path provides: the one

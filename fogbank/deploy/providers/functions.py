@@ -147,7 +147,8 @@ class FunctionProvider:
         if spec is None:        # not deployed yet (a restore in progress): _spec applies them
             return
         changed = replace(spec, **fields)
-        if changed != spec:     # redeploying replaces warm workers: only for a real change
+        # Only for a real change (the runtime keeps the workers a change leaves alone).
+        if changed != spec:
             self._deploy(changed)
 
     def _deploy(self, spec: FunctionSpec) -> Deployed:
