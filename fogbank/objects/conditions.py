@@ -11,6 +11,8 @@ deleted after the upload began: the condition was meant for the object seen then
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fogbank.objects import errors
 from fogbank.objects.model import Conditions, ObjectInfo
 
@@ -22,6 +24,14 @@ def _etags(header: str) -> set[str]:
 def etag_matches(header: str, etag: str) -> bool:
     tags = _etags(header)
     return "*" in tags or etag.strip('"') in tags
+
+
+def ignoring_future(conditions: Conditions, now: float) -> Conditions:
+    """S3 ignores an If-Modified-Since later than now (as RFC 9110 says to), on reads and
+    on a copy's source alike."""
+    if conditions.if_modified_since is not None and conditions.if_modified_since > now:
+        return replace(conditions, if_modified_since=None)
+    return conditions
 
 
 def check_read(conditions: Conditions, info: ObjectInfo) -> None:

@@ -93,6 +93,9 @@ InvalidRequest = _error("InvalidRequest", 400, "Invalid Request")
 InvalidTargetBucketForLogging = _error("InvalidTargetBucketForLogging", 400,
                                       "The target bucket for logging does not exist")
 InvalidTag = _error("InvalidTag", 400, "The TagValue you have provided is invalid")
+# An archived object read before a copy of it is restored (archive.py).
+InvalidObjectState = _error("InvalidObjectState", 403,
+                            "The operation is not valid for the object's storage class")
 InvalidStorageClass = _error("InvalidStorageClass", 400,
                               "The storage class you specified is not valid")
 KeyTooLongError = _error("KeyTooLongError", 400, "Your key is too long")

@@ -178,6 +178,9 @@ class ObjectInfo:
     # and those written while versioning was suspended). A delete marker has no body.
     version_id: str | None = None
     delete_marker: bool = False
+    # An archived version's restored copy (archive.py): when it expires, epoch seconds.
+    # Reads answer it only while it lasts; None: never restored, or expired.
+    restore_until: float | None = None
 
     @property
     def content_type(self) -> str:

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Awaitable, Callable, Iterable, Iterator, Mapping
 
-from fogbank.objects import encryption, errors, intake, listing, retention, versions
-from fogbank.objects.conditions import check_read, check_write
+from fogbank.objects import archive, encryption, errors, intake, listing, retention, versions
+from fogbank.objects.conditions import check_read, check_write, ignoring_future
 from fogbank.objects.buckets import Buckets
 from fogbank.objects.lifecycle import expiration_header
 from fogbank.objects.model import (MAX_KEYS, MAX_PUT_SIZE, Acl, Bucket, Caller, ChecksumSpec,
@@ -213,8 +213,14 @@ class Objects:
             return None
         return expiration_header(document, info.key, info.size, tags, info.last_modified)
 
-    async def _answered(self, record: ObjectRecord) -> ObjectInfo:
+    async def _answered(self, record: ObjectRecord, named_version: bool = False) -> ObjectInfo:
+        """The info a read answers. A read that names its version gets no x-amz-expiration,
+        even of the current version (recorded against S3)."""
         info = await self.with_version(record.info)
+        if info.restore_until is not None and not archive.restored(info, self.now()):
+            info = replace(info, restore_until=None)      # the restored copy is gone
+        if named_version:
+            return info
         expiration = await self.expiration(info, record.tags)
         return info if expiration is None else replace(info, expiration=expiration)
 
@@ -389,8 +395,9 @@ class Objects:
             headers, metadata = req.headers, dict(req.metadata)
             check_metadata(metadata)
         else:
-            headers = replace(src.headers, storage_class=req.headers.storage_class
-                              or src.headers.storage_class)
+            # S3 copies the content headers, but not the storage class: a copy is
+            # STANDARD unless the request names one.
+            headers = replace(src.headers, storage_class=req.headers.storage_class)
             metadata = dict(src.metadata)
         # A copy never keeps the source's ACL or lock: it takes the ones asked for.
         headers = await self.locked(req.bucket, replace(
@@ -412,12 +419,14 @@ class Objects:
 
     async def copy_source(self, source: CopySource) -> ObjectRecord:
         """The record a copy reads (CopyObject, UploadPartCopy), its version id as answers
-        give it; a delete marker named by its id is no source."""
+        give it; a delete marker named by its id is no source, nor an archived version
+        without a restored copy (checked before the copy-source conditions, as S3 does)."""
         try:
             record = await self.record(source.bucket, source.key, source.version_id)
         except errors.MethodNotAllowed:
             raise errors.InvalidRequest("The source of a copy request may not specifically "
                                         "refer to a delete marker by version id.") from None
+        archive.check_copy_source(record.info, self.now())
         return replace(record, info=await self.with_version(record.info))
 
     async def record(self, bucket: str, key: str, version_id: str | None = None, *,
@@ -455,21 +464,22 @@ class Objects:
         (S3 answers a HEAD for a part or range as it would the GET: 206 and that length)."""
         record = await self.record(req.bucket, req.key, req.version_id, method="HEAD")
         encryption.check_read(record.info.encryption, req.customer_key)
-        check_read(req.conditions, record.info)
+        check_read(ignoring_future(req.conditions, self.now()), record.info)
         span = _span(record, req)
-        return await self._answered(record), span
+        return await self._answered(record, req.version_id is not None), span
 
     async def get(self, req: GetObject) -> ObjectBody:
         record = await self.record(req.bucket, req.key, req.version_id)
         info = record.info
+        archive.check_read(info, self.now())
         encryption.check_read(info.encryption, req.customer_key)
-        check_read(req.conditions, info)
+        check_read(ignoring_future(req.conditions, self.now()), info)
         span = _span(record, req)
         first, last = span if span is not None else (0, info.size - 1)
         # Opened before anything else is awaited: an overwrite meanwhile drops these files.
         body = self._store.reader(record.body, first, last)
         try:
-            info = await self._answered(record)
+            info = await self._answered(record, req.version_id is not None)
         except BaseException:
             await body.aclose()
             raise
@@ -567,6 +577,30 @@ class Objects:
         state = await self.versioning(info.bucket)
         await self._notifier.emit(info.bucket, event_name, info.key, caller, etag=info.etag,
                                   version_id=event_version(state, info.version_id))
+
+    # ------------------------------------------------------------------ restore
+
+    async def restore(self, bucket: str, key: str, days: int | None,
+                      version_id: str | None = None) -> bool:
+        """RestoreObject of an archived version: its copy is readable at once, for `days`
+        days (archive.py). True when a restored copy existed already (S3 answers 200 then,
+        202 for a new restore); InvalidObjectState for a class that is not archived.
+        `days` None (a restore that names none, such as a select restore): not
+        implemented here."""
+        now = self.now()
+        existed = False
+
+        def change(record: ObjectRecord) -> ObjectRecord:
+            nonlocal existed
+            archive.check_restorable(record.info)
+            if days is None:
+                raise errors.HeaderNotImplemented(
+                    "Only a restore that names its Days is implemented by this endpoint.")
+            existed = archive.restored(record.info, now)
+            return replace(record, info=replace(record.info,
+                                                restore_until=archive.expiry(now, days)))
+        await self._rewrite(bucket, key, version_id, change, method="POST")
+        return existed
 
     # ------------------------------------------------------------------ Object Lock
 
@@ -678,8 +712,7 @@ def event_version(state: str | None, version_id: str | None) -> str | None:
 def copy_conditions(when: Conditions, info: ObjectInfo) -> None:
     """x-amz-copy-source-if-*: every failure is PreconditionFailed (412) for a copy, naming
     the copy-source header that failed. S3 ignores an If-Modified-Since in the future."""
-    if when.if_modified_since is not None and when.if_modified_since > time.time():
-        when = replace(when, if_modified_since=None)
+    when = ignoring_future(when, time.time())
     try:
         check_read(when, info)
     except errors.NotModified:

@@ -170,9 +170,13 @@ async def test_if_none_match_gives_not_modified_with_the_object_info(s3, bucket)
 
 async def test_modified_since(s3, bucket, clock):
     await s3.put(bucket, "k", b"v")
+    written = clock.now
+    clock.advance(60)
     with pytest.raises(errors.NotModified):
-        await s3.get(bucket, "k", conditions=Conditions(if_modified_since=clock.now + 10))
-    assert await s3.get(bucket, "k", conditions=Conditions(if_modified_since=clock.now - 10))
+        await s3.get(bucket, "k", conditions=Conditions(if_modified_since=written + 10))
+    assert await s3.get(bucket, "k", conditions=Conditions(if_modified_since=written - 10))
+    # A date past now is ignored, as S3 does.
+    assert await s3.get(bucket, "k", conditions=Conditions(if_modified_since=clock.now + 10))
 
 
 async def test_unmodified_since(s3, bucket, clock):

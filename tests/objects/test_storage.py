@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
@@ -149,5 +150,28 @@ def test_an_older_metadata_file_gains_the_uploads_encryption_column(tmp_path):
     try:
         record = store.get_upload("u1")
         assert record is not None and record.upload.encryption.algorithm == "AES256"
+    finally:
+        store.close()
+
+
+def test_an_older_metadata_file_gains_the_versions_restore_column(tmp_path):
+    store = older_file(              # the versions table before restores were kept
+        tmp_path,
+        "CREATE TABLE versions (bucket TEXT NOT NULL, key TEXT NOT NULL, "
+        "size INTEGER NOT NULL, etag TEXT NOT NULL, last_modified REAL NOT NULL, "
+        "headers TEXT NOT NULL, metadata TEXT NOT NULL, checksum TEXT, "
+        "parts_count INTEGER, tags TEXT NOT NULL, inline BLOB, files TEXT NOT NULL, "
+        "parts TEXT, encryption TEXT, version_id TEXT NOT NULL, "
+        "delete_marker INTEGER NOT NULL, seq INTEGER NOT NULL)",
+        "INSERT INTO versions VALUES ('b', 'k', 1, '\"e\"', 1.0, "
+        "'{\"storage_class\": \"GLACIER\"}', '{}', NULL, NULL, '{}', X'61', '[]', NULL, NULL, "
+        "'v1', 0, 1)")
+    try:
+        record = store.get_version("b", "k", "v1")
+        assert record is not None and record.info.restore_until is None
+        assert record.info.storage_class == "GLACIER"
+        restored = replace(record, info=replace(record.info, restore_until=86_400.0))
+        assert store.rewrite_version(restored)
+        assert store.get_version("b", "k", "v1").info.restore_until == 86_400.0
     finally:
         store.close()

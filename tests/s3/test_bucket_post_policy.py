@@ -250,3 +250,28 @@ def test_a_form_checksum_field_checks_the_file(endpoint, s3, bucket):
         assert got == answer
     stored = s3.head_object(Bucket=bucket, Key="up.txt", ChecksumMode="ENABLED")
     assert stored["ChecksumSHA256"] == right
+
+
+@pytest.mark.parametrize("bounds", [["test", "10"], ["test", 10], [1, "ten"]])
+def test_a_length_range_that_is_no_number_fails_as_a_condition(endpoint, s3, bucket, bounds):
+    # Recorded from S3: not an unreadable policy but a failed condition, its values quoted.
+    condition = ["content-length-range", *bounds]
+    response = post(endpoint, bucket, {"expiration": expiration(),
+                                       "conditions": conditions(bucket, condition)})
+    shown = json.dumps([str(value) for value in condition])
+    assert error(response) == (403, "AccessDenied", "Invalid according to Policy: Policy "
+                                                    f"Condition failed: {shown}")
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain"])
+def test_a_bucket_post_that_is_no_multipart_form_is_a_failed_precondition(endpoint, s3, bucket,
+                                                                         content_type):
+    response = httpx.post(f"{endpoint.url}/{bucket}", content=b"key=up.txt",
+                          headers={"Content-Type": content_type})
+    body = ElementTree.fromstring(response.content)
+    assert (response.status_code, body.findtext("Code"), body.findtext("Condition")) == (
+        412, "PreconditionFailed", "Bucket POST must be of the enclosure-type multipart/form-data")
+    assert body.findtext("Message") == ("At least one of the pre-conditions you specified did "
+                                        "not hold")
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0

@@ -520,3 +520,20 @@ def test_skipping_destination_validation_takes_a_function_s3_may_not_invoke(s3, 
     found = s3.get_bucket_notification_configuration(Bucket=bucket)
     assert found["LambdaFunctionConfigurations"] == [
         {"Id": "id123", "LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}]
+
+
+# ------------------------------------------------------------------ lifecycle
+
+
+@pytest.mark.parametrize("method", ["head_object", "get_object"])
+def test_a_read_naming_its_version_has_no_expiration(s3, versioned, method):
+    s3.put_bucket_lifecycle_configuration(Bucket=versioned, LifecycleConfiguration={"Rules": [
+        {"ID": "rule", "Status": "Enabled", "Filter": {}, "Expiration": {"Days": 7},
+         "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}]})
+    first = s3.put_object(Bucket=versioned, Key="k", Body=b"test")["VersionId"]
+    current = s3.put_object(Bucket=versioned, Key="k", Body=b"test")["VersionId"]
+    read = getattr(s3, method)
+    for version in (first, current):          # noncurrent, and current named by its id
+        assert "Expiration" not in read(Bucket=versioned, Key="k", VersionId=version)
+    assert "Expiration" in read(Bucket=versioned, Key="k")
+    s3.delete_bucket_lifecycle(Bucket=versioned)

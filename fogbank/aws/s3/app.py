@@ -30,7 +30,7 @@ from fogbank.aws.s3.multipart import MultipartOperations
 from fogbank.aws.s3.object_lock import ObjectLockOperations
 from fogbank.aws.s3.objects import ObjectOperations
 from fogbank.aws.s3.versioning import VersioningOperations
-from fogbank.aws.s3.post import PostUploads, is_form_post
+from fogbank.aws.s3.post import PostUploads, is_bucket_post, is_form_post, not_a_form
 from fogbank.aws.s3.signing import (AuthorizationHeaderMalformed,
                                     AuthorizationQueryParametersError, SecretFor,
                                     check_authorization, check_header_region, is_presigned,
@@ -166,6 +166,8 @@ class S3App:
                       endpoint=_endpoint(scope, request), signed_region=signed_region(request))
         if is_form_post(routed):
             return await self.post.serve(routed, _body(receive), call, self.protocol), None
+        if is_bucket_post(routed):
+            raise not_a_form()
         matched = self.protocol.match(routed)
         if matched is None:
             raise MethodNotAllowed(Method=request.method, ResourceType=_resource_type(routed))

@@ -253,6 +253,10 @@ def object_members(info: ObjectInfo, *, checksums: bool = False) -> dict[str, An
     }
     if info.storage_class != "STANDARD":      # S3 leaves the header out for STANDARD
         out["StorageClass"] = info.storage_class
+    if info.restore_until is not None:
+        # A restore here is done at once, so it is never ongoing-request="true".
+        date = email.utils.formatdate(info.restore_until, usegmt=True)
+        out["Restore"] = f'ongoing-request="false", expiry-date="{date}"'
     if info.tag_count:
         out["TagCount"] = info.tag_count
     if h.lock_mode is not None:

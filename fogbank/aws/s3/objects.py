@@ -23,7 +23,7 @@ class ObjectOperations:
             "GetObjectTagging": self.get_tagging, "PutObjectTagging": self.put_tagging,
             "DeleteObjectTagging": self.delete_tagging, "GetObjectAcl": self.get_acl,
             "PutObjectAcl": self.put_acl,
-            "GetObjectAttributes": self.get_attributes,
+            "GetObjectAttributes": self.get_attributes, "RestoreObject": self.restore,
         }
 
     @property
@@ -109,6 +109,13 @@ class ObjectOperations:
                 "Expiration": result.expiration, "VersionId": result.version_id,
                 "CopySourceVersionId": result.source_version_id,
                 **h.encryption_members(result.encryption, context=True)}
+
+    async def restore(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        request = p.get("RestoreRequest") or {}
+        existed = await self._objects.restore(p["Bucket"], p["Key"], request.get("Days"),
+                                              p.get("VersionId"))
+        # 202 Accepted for a new restore, 200 OK when a restored copy was there already.
+        return {"ResponseMetadata": {"HTTPStatusCode": 200 if existed else 202}}
 
     async def get_attributes(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         wanted = _object_attributes(p.get("ObjectAttributes"))

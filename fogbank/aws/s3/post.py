@@ -25,7 +25,8 @@ from fogbank.wire import WireRequest, WireResponse
 from fogbank.objects import (ChecksumSpec, ContentHeaders, CustomerKey, EncryptionRequest,
                              PutObject)
 from fogbank.objects.errors import (AccessDenied, EntityTooLarge, EntityTooSmall,
-                                    InvalidArgument, MalformedXML, S3Error)
+                                    InvalidArgument, MalformedXML, PreconditionFailed,
+                                    S3Error)
 from fogbank.objects.validation import MAX_OBJECT_TAGS, check_tags
 
 # Fields a policy need not mention (AWS: "x-amz-signature, file, policy, x-ignore-*").
@@ -40,11 +41,21 @@ SIGNING_FIELDS = ("policy", "awsaccesskeyid", "signature", "x-amz-credential",
                   "x-amz-signature")
 
 
-def is_form_post(routed: WireRequest) -> bool:
-    """A POST to a bucket (no key, no sub-resource) with a form body."""
+def is_bucket_post(routed: WireRequest) -> bool:
+    """A POST to a bucket (no key, no sub-resource): a browser upload, whatever its body."""
     parts = routed.raw_path.strip("/").split("/", 1)
-    return (routed.method == "POST" and len(parts) == 1 and bool(parts[0])
-            and not routed.query and boundary_of(routed.header("content-type")) is not None)
+    return routed.method == "POST" and len(parts) == 1 and bool(parts[0]) and not routed.query
+
+
+def is_form_post(routed: WireRequest) -> bool:
+    """A bucket POST with a form body."""
+    return is_bucket_post(routed) and boundary_of(routed.header("content-type")) is not None
+
+
+def not_a_form() -> PreconditionFailed:
+    """A bucket POST whose body is no multipart form (recorded from S3)."""
+    return PreconditionFailed(
+        Condition="Bucket POST must be of the enclosure-type multipart/form-data")
 
 
 class PostUploads:
@@ -228,16 +239,22 @@ def _conditions(conditions: list[Any], fields: dict[str, str]) -> tuple[int, int
 
 
 def _length_range(condition: list[Any]) -> tuple[int, int]:
+    """A bound that is no number is no unreadable policy to S3 but a condition that fails:
+    AccessDenied, naming the condition with every value as a string (recorded from S3)."""
     try:
         return int(condition[1]), int(condition[2])
     except (TypeError, ValueError):
-        raise InvalidPolicyDocument("Invalid Policy: Invalid content-length-range.") from None
+        raise _failed([str(value) for value in condition]) from None
 
 
 def _require(ok: bool, condition: list[Any]) -> None:
     if not ok:
-        raise AccessDenied("Invalid according to Policy: Policy Condition failed: "
-                           + json.dumps(condition))
+        raise _failed(condition)
+
+
+def _failed(condition: list[Any]) -> AccessDenied:
+    return AccessDenied("Invalid according to Policy: Policy Condition failed: "
+                        + json.dumps(condition))
 
 
 def _tags(fields: dict[str, str]) -> dict[str, str] | None:

@@ -46,19 +46,24 @@ CREATE TABLE IF NOT EXISTS parts (
     checksum TEXT, PRIMARY KEY (upload_id, part_number));
 """
 _RECORD_COLUMNS = ("bucket, key, size, etag, last_modified, headers, metadata, checksum, "
-                   "parts_count, tags, inline, files, parts, encryption")
+                   "parts_count, tags, inline, files, parts, encryption, restore")
 # `objects` holds each key's current version, unless that is a delete marker; `versions`
 # holds the others (noncurrent versions and every delete marker), `seq` ordering them by
 # age. The null version's id is NULL in `objects`, 'null' in `versions`.
 _OBJECT_COLUMNS = _RECORD_COLUMNS + ", version_id"
 _VERSION_COLUMNS = _RECORD_COLUMNS + ", version_id, delete_marker"
+_RECORD_VALUES = ", ".join("?" * len(_RECORD_COLUMNS.split(",")))
 _NULL = "null"
 _UPLOAD_COLUMNS = ("upload_id, bucket, key, initiated, headers, metadata, tags, "
                    "checksum_algorithm, checksum_type, encryption, key_deleted")
 # Columns added since the first schema, with their definitions: added to an older file.
 # A record from before `encryption` was kept has NULL there: SSE-S3, S3's default.
 # A record from before versioning has a NULL version_id: the null version.
-_ADDED_COLUMNS = {"objects": [("parts", "TEXT"), ("encryption", "TEXT"), ("version_id", "TEXT")],
+# `restore`: when an archived version's restored copy expires (epoch seconds), NULL when it
+# was never restored; a record from before restores were kept has none.
+_ADDED_COLUMNS = {"objects": [("parts", "TEXT"), ("encryption", "TEXT"), ("version_id", "TEXT"),
+                              ("restore", "REAL")],
+                  "versions": [("restore", "REAL")],
                   "uploads": [("encryption", "TEXT"), ("key_deleted", "REAL")]}
 
 
@@ -179,7 +184,7 @@ class SqliteMetaStore:
 
     def _insert_current(self, record: ObjectRecord) -> None:
         self._db.execute(f"INSERT OR REPLACE INTO objects ({_OBJECT_COLUMNS}) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         f"VALUES ({_RECORD_VALUES}, ?)",
                          (*_record_row(record),
                           None if record.info.version_id == _NULL else record.info.version_id))
 
@@ -245,8 +250,7 @@ class SqliteMetaStore:
                 self._insert_current(record)
                 return True
             cursor = self._db.execute(
-                f"UPDATE versions SET ({_RECORD_COLUMNS}) = "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                f"UPDATE versions SET ({_RECORD_COLUMNS}) = ({_RECORD_VALUES}) "
                 "WHERE bucket = ? AND key = ? AND version_id = ? AND delete_marker = 0",
                 (*_record_row(record), info.bucket, info.key, info.version_id or _NULL))
             return cursor.rowcount == 1
@@ -288,7 +292,7 @@ class SqliteMetaStore:
         self._seq += 1
         self._db.execute(
             f"INSERT INTO versions ({_VERSION_COLUMNS}, seq) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"VALUES ({_RECORD_VALUES}, ?, ?, ?)",
             (*_record_row(record), record.info.version_id or _NULL,
              int(record.info.delete_marker), self._seq))
 
@@ -438,7 +442,7 @@ def _record_row(record: ObjectRecord) -> tuple:
             _dump_headers(info.headers), _dump(dict(info.metadata)),
             _dump_checksum(info.checksum), info.parts_count, _dump(dict(record.tags)),
             record.body.inline, _dump(record.body.files), _dump_parts(record.parts),
-            _dump_encryption(info.encryption))
+            _dump_encryption(info.encryption), info.restore_until)
 
 
 class _Transaction:
@@ -470,12 +474,13 @@ def _parts(text: str | None) -> tuple[Part, ...]:
 def _object(row: tuple) -> ObjectRecord:
     """A row of `objects` (_OBJECT_COLUMNS) or of `versions` (_VERSION_COLUMNS)."""
     (bucket, key, size, etag, modified, headers, metadata, checksum, parts_count, tags,
-     inline, files, parts, encryption, version_id) = row[:15]
+     inline, files, parts, encryption, restore, version_id) = row[:16]
     info = ObjectInfo(bucket, key, size, etag, modified, _headers(headers), json.loads(metadata),
                       _checksum(checksum), parts_count, len(json.loads(tags)),
                       encryption=_encryption(encryption),
                       version_id=None if version_id in (None, _NULL) else version_id,
-                      delete_marker=bool(row[15]) if len(row) > 15 else False)
+                      delete_marker=bool(row[16]) if len(row) > 16 else False,
+                      restore_until=restore)
     body = StoredBody(None if inline is None else bytes(inline),
                       tuple((body_id, n) for body_id, n in json.loads(files)))
     return ObjectRecord(info, body, json.loads(tags), _parts(parts))
