@@ -23,6 +23,9 @@ class _NoValue:
 
 NO_VALUE = _NoValue()   # `Ref AWS::NoValue`: the enclosing property or list item disappears
 
+# What CloudFormation answers for an Fn::FindInMap of the wrong form.
+FIND_IN_MAP_ARGUMENTS = ("Template error: every Fn::FindInMap object requires three parameters, "
+                         "the map name, map key and the attribute for return value")
 SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _SUB_NAME = re.compile(r"[A-Za-z0-9_.:]+")
 
@@ -185,7 +188,10 @@ def condition_value(node: Any, scope: Scope) -> bool:
 
 
 def _equals(args: Any, scope: Scope) -> bool:
-    left, right = (evaluate(a, scope) for a in _list_args("Fn::Equals", args, 2))
+    if not isinstance(args, list) or len(args) != 2:
+        raise TemplateError("Template error: every Fn::Equals object requires a list of 2 "
+                            "string parameters.")
+    left, right = (evaluate(a, scope) for a in args)
     normal = [as_text(v, "Fn::Equals") if not isinstance(v, list) else v for v in (left, right)]
     return normal[0] == normal[1]
 
@@ -213,12 +219,14 @@ def _not(args: Any, scope: Scope) -> bool:
 
 def _find_in_map(args: Any, scope: Scope) -> Any:
     # AWS::LanguageExtensions adds a fourth argument: {DefaultValue: v}, for a missing key.
+    # The loader has refused it in a template without the transform (template_checks.py).
     default = args[3] if isinstance(args, list) and len(args) == 4 else None
     if default is not None and not (isinstance(default, dict) and set(default) == {"DefaultValue"}):
         raise TemplateError("Template error: the fourth argument of Fn::FindInMap must be "
                             "{DefaultValue: value}")
-    keys = [as_text(evaluate(a, scope), "Fn::FindInMap keys")
-            for a in _list_args("Fn::FindInMap", args[:3] if default else args, 3)]
+    if not isinstance(args, list) or len(args) != (3 if default is None else 4):
+        raise TemplateError(FIND_IN_MAP_ARGUMENTS)
+    keys = [as_text(evaluate(a, scope), "Fn::FindInMap keys") for a in args[:3]]
     try:
         return scope.mappings[keys[0]][keys[1]][keys[2]]
     except (KeyError, TypeError):

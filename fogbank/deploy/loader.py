@@ -16,6 +16,9 @@ from fogbank.deploy.parameters import resolve_parameters
 from fogbank.deploy.references import collect
 from fogbank.deploy.sam import SAM_TRANSFORM, expand_sam, transforms_of
 from fogbank.deploy.template import Template
+from fogbank.deploy.template_checks import (check_find_in_map, check_mappings,
+                                            check_outputs_have_no_nulls,
+                                            check_resource_attributes)
 from fogbank.deploy.yaml_loader import parse_template
 from fogbank.types import partition_for
 
@@ -94,6 +97,10 @@ def _check_top_level(document: Mapping[str, Any]) -> None:
     for section in ("Mappings", "Conditions", "Outputs"):
         if not isinstance(document.get(section) or {}, dict):
             raise TemplateError(f"Template format error: {section} must be a mapping")
+    check_resource_attributes(resources)
+    check_mappings(document.get("Mappings"))
+    check_outputs_have_no_nulls(document.get("Outputs"))
+    check_find_in_map(document, extended=LANGUAGE_EXTENSIONS in transforms_of(document))
 
 
 def _expand_loops(document: dict[str, Any], values: Mapping[str, Any], region: str,
@@ -209,7 +216,9 @@ def _referenced_resources(node: Any, resources: Mapping[str, Any], defined: Mapp
     missing = sorted((found.refs | found.sub_atts | found.get_atts) - set(values) - set(resources)
                      - {"AWS::NoValue"})
     if missing:
-        raise TemplateError(f"Template format error: Unresolved resource dependencies "
+        # CloudFormation words the Outputs case without the "Template format error" prefix.
+        prefix = "" if block == "Outputs" else "Template format error: "
+        raise TemplateError(f"{prefix}Unresolved resource dependencies "
                             f"[{', '.join(missing)}] in the {block} block of the template")
     return (found.refs | found.sub_atts | found.get_atts) & set(resources)
 
@@ -236,8 +245,8 @@ def _included_outputs(raw: Mapping[str, Any], resources: Mapping[str, Any],
     outputs = {}
     for name, output in raw.items():
         if not isinstance(output, dict) or "Value" not in output:
-            raise TemplateError(f"Template format error: Every Outputs member must contain a "
-                                f"Value object (output {name})")
+            raise TemplateError("Template format error: Every Outputs member must contain a "
+                                "Value object")
         condition = output.get("Condition")
         if condition is not None and not _condition_lookup(conditions, "Outputs")(condition):
             continue

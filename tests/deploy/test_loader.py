@@ -1,6 +1,7 @@
 """Loading templates: parameters, conditions, references, ordering and template errors."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Callable
 
@@ -229,3 +230,37 @@ def test_given_stack_name_must_be_valid(write, app_dir: Path) -> None:
     with pytest.raises(TemplateError, match="Value 'my_shop' at 'stackName' failed to satisfy"):
         load_template(app_dir, parameter_overrides={}, region=REGION, account_id=ACCOUNT,
                       stack_name="my_shop")
+
+
+def test_output_naming_a_resource_its_condition_leaves_out(load: Load) -> None:
+    # As CloudFormation words it (recorded against AWS): no "Template format error:" prefix
+    # for the Outputs block, unlike the Resources block.
+    text = """
+        Parameters:
+          Option: {Type: String, AllowedValues: [option-a, option-b]}
+        Conditions:
+          ShouldCreateTopic: !Equals [!Ref Option, option-a]
+        Resources:
+          MyTopic: {Type: AWS::SNS::Topic, Condition: ShouldCreateTopic}
+          Other: {Type: AWS::SNS::Topic, Properties: {TopicName: x}}
+        Outputs:
+          TopicRef: {Value: !Ref MyTopic}
+        """
+    with pytest.raises(TemplateError) as caught:
+        load(text, Option="option-b")
+    assert caught.value.message == ("Unresolved resource dependencies [MyTopic] in the Outputs "
+                                    "block of the template")
+    in_resources = text.replace("{TopicName: x}", "{TopicName: !GetAtt MyTopic.TopicName}")
+    with pytest.raises(TemplateError) as caught:
+        load(in_resources, Option="option-b")
+    assert caught.value.message == ("Template format error: Unresolved resource dependencies "
+                                    "[MyTopic] in the Resources block of the template")
+
+
+def test_equals_needs_two_arguments(load: Load) -> None:
+    text = json.dumps({"Conditions": {"ShouldDeploy": {"Fn::Equals": ["a"]}},
+                       "Resources": {"Topic1": {"Type": "AWS::SNS::Topic"}}})
+    with pytest.raises(TemplateError) as caught:
+        load(text)
+    assert caught.value.message == ("Template error: every Fn::Equals object requires a list of "
+                                    "2 string parameters.")
