@@ -396,7 +396,8 @@ class ManagedFunctions:
                                        "for this Lambda function", extra={"Type": "User"})
             now = self._clock()
             url = UrlConfig(new_url_id(), auth_type, invoke_mode or "BUFFERED", cors or None,
-                            created=now, last_modified=now)
+                            created=now, last_modified=now,
+                            invoke_mode_named=invoke_mode is not None)
             await self._commit(replace(record, urls={**record.urls, key: url}))
             return url
 
@@ -408,7 +409,8 @@ class ManagedFunctions:
             held = record.urls.get(qualifier or "")
             if held is None:
                 raise _no_url()
-            url = replace(held, **changes, last_modified=self._clock())
+            url = replace(held, **changes, last_modified=self._clock(),
+                          invoke_mode_named=held.invoke_mode_named or "invoke_mode" in changes)
             await self._commit(replace(record, urls={**record.urls, qualifier or "": url}))
             return url
 

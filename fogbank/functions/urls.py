@@ -33,6 +33,9 @@ class UrlConfig:
     cors: Mapping[str, Any] | None = field(default=None)
     created: float = 0.0
     last_modified: float = 0.0
+    # Whether a create or update named the InvokeMode: Lambda's write answers carry it
+    # from then on (its reads always do, BUFFERED when never named).
+    invoke_mode_named: bool = False
 
 
 def new_url_id() -> str:

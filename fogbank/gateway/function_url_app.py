@@ -171,11 +171,16 @@ class FunctionUrlApp:
         # node's address, it is the name the URL has on this machine.
         domain = (address.host.rsplit(":", 1)[0] if address.host_based
                   else f"{url.url_id}.lambda-url.localhost")
+        # Lambda's front end ends the client's connection: its Connection header does not
+        # reach the function.
+        headers = tuple(header for header in
+                        forwarded_headers(scope, client[0], trace, spelled=False)
+                        if header[0] != "connection")
         return GatewayRequest(
             api=url.api, stage=url.stage, match=url.match, method=scope["method"],
             raw_path=address.raw_path, route_path=address.raw_path,
             query_string=scope.get("query_string", b"").decode("latin-1"),
-            headers=forwarded_headers(scope, client[0], trace, spelled=False),
+            headers=headers,
             body=body, source_ip=client[0],
             protocol=f"HTTP/{scope.get('http_version', '1.1')}", domain_name=domain,
             domain_prefix=url.url_id, request_id=request_id, extended_request_id=request_id,

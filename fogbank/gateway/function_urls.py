@@ -26,8 +26,9 @@ from fogbank.wire import host_header
 
 NONE, AWS_IAM = "NONE", "AWS_IAM"                           # AuthType
 BUFFERED, RESPONSE_STREAM = "BUFFERED", "RESPONSE_STREAM"   # InvokeMode
-# Every InvokeMode, in the order of Lambda's model (its validation messages list them so).
-INVOKE_MODES = (BUFFERED, RESPONSE_STREAM)
+# Every InvokeMode, as Lambda's ValidationException lists them when it refuses a value
+# (not in its model's order).
+LISTED_INVOKE_MODES = (RESPONSE_STREAM, BUFFERED)
 PATH_PREFIX = "/_aws/lambda-url/"
 URL_ID_LENGTH = 32
 # What requestContext.accountId says for a URL anyone may call.

@@ -298,7 +298,7 @@ ITEM = ("Member must satisfy constraint: [Member must have length less than or e
                                      "Member must satisfy enum value set: [NONE, AWS_IAM]")),
     ({"AuthType": "NONE", "InvokeMode": "STREAM"},
      _broken("STREAM", "invokeMode",
-             "Member must satisfy enum value set: [BUFFERED, RESPONSE_STREAM]")),
+             "Member must satisfy enum value set: [RESPONSE_STREAM, BUFFERED]")),
     ({"AuthType": "NONE", "Qualifier": "$LATEST"},
      _broken("$LATEST", "qualifier",
              f"Member must satisfy regular expression pattern: {QUALIFIER_PATTERN}")),
@@ -353,8 +353,8 @@ def test_a_derived_qualifier_must_match(lam, name):
     ({"AuthType": "OPEN"}, _broken("OPEN", "authType",
                                    "Member must satisfy enum value set: [NONE, AWS_IAM]")),
     ({"InvokeMode": "x"}, _broken("x", "invokeMode",
-                                  "Member must satisfy enum value set: [BUFFERED, "
-                                  "RESPONSE_STREAM]")),
+                                  "Member must satisfy enum value set: [RESPONSE_STREAM, "
+                                  "BUFFERED]")),
     ({"Cors": {"MaxAge": 100000}},
      _broken("100000", "cors.maxAge", "Member must have value less than or equal to 86400")),
     ({"Qualifier": "$LATEST"},

@@ -11,7 +11,7 @@ import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 
-from fogbank.gateway.function_urls import INVOKE_MODES
+from fogbank.gateway.function_urls import LISTED_INVOKE_MODES
 from fogbank.testing import RunningNode, write_empty_app
 
 from .conftest import error_of
@@ -90,9 +90,31 @@ def test_url_writes_name_the_invoke_mode_only_when_asked(lam, name):
     assert lam.get_function_url_config(FunctionName=name)["InvokeMode"] == "RESPONSE_STREAM"
 
 
-def test_invoke_modes_are_listed_in_the_models_order():
+def test_an_update_naming_nothing_answers_the_invoke_mode_named_before(lam, name):
+    created = lam.create_function_url_config(FunctionName=name, AuthType="NONE",
+                                             InvokeMode="BUFFERED")
+    assert created["InvokeMode"] == "BUFFERED"
+    lam.update_function_url_config(FunctionName=name, InvokeMode="RESPONSE_STREAM")
+    # Named once, the mode stays in the write answers, though this request names nothing.
+    unchanged = lam.update_function_url_config(FunctionName=name)
+    assert unchanged["InvokeMode"] == "RESPONSE_STREAM"
+    auth_only = lam.update_function_url_config(FunctionName=name, AuthType="AWS_IAM")
+    assert auth_only["InvokeMode"] == "RESPONSE_STREAM"
+    assert lam.get_function_url_config(FunctionName=name)["InvokeMode"] == "RESPONSE_STREAM"
+
+
+def test_an_unknown_invoke_mode_is_listed_against_lambdas_order(raw, name):
+    answer = refused(raw.create_function_url_config, FunctionName=name, AuthType="NONE",
+                     InvokeMode="UNKNOWN")
+    assert answer == ("ValidationException",
+                      "1 validation error detected: Value 'UNKNOWN' at 'invokeMode' failed to "
+                      "satisfy constraint: Member must satisfy enum value set: "
+                      "[RESPONSE_STREAM, BUFFERED]", 400)
+
+
+def test_every_invoke_mode_of_the_model_is_listed():
     model = botocore.session.get_session().get_service_model("lambda")
-    assert INVOKE_MODES == tuple(model.shape_for("InvokeMode").enum)
+    assert sorted(LISTED_INVOKE_MODES) == sorted(model.shape_for("InvokeMode").enum)
 
 
 # ---------------------------------------------------------------- asynchronous invocation

@@ -120,7 +120,7 @@ def test_update_keeps_the_url_and_delete_removes_it(registry):
      "value set: [NONE, AWS_IAM]"),
     ({"TargetFunctionArn": "orders", "AuthType": "NONE", "InvokeMode": "UNKNOWN"},
      "Value 'UNKNOWN' at 'invokeMode' failed to satisfy constraint: Member must satisfy "
-     "enum value set: [BUFFERED, RESPONSE_STREAM]"),
+     "enum value set: [RESPONSE_STREAM, BUFFERED]"),
     ({"TargetFunctionArn": "orders", "AuthType": "NONE", "Qualifier": "1"},
      r"Value '1' at 'qualifier' failed to satisfy constraint: Member must satisfy regular "
      r"expression pattern: ((?!^\d+$)^[0-9a-zA-Z-_]+$)"),

@@ -121,6 +121,23 @@ def test_host_based_address_names_its_domain():
     assert urls.event["isBase64Encoded"] is False and "queryStringParameters" not in urls.event
 
 
+def test_a_recorded_request_reaches_the_function_as_on_lambda():
+    # Lambda's recording (a requests client, which sends Connection: keep-alive): names
+    # lower-cased, the path left encoded, repeated parameters joined, no Connection header.
+    urls = Urls(echo)
+    r = urls.request("POST", urls.path("pa2%2Fth/1?q=query&multiQuery=foo&multiQuery=%2Fbar"),
+                     content=b'{"foo": "bar"}',
+                     headers={"Content-Type": "application/json", "Connection": "keep-alive",
+                              "ExTrA-HeadErs": "With WeiRd CapS", "User-Agent": "test/echo"})
+    assert r.status_code == 200
+    event = urls.event
+    assert event["rawPath"] == "/pa2%2Fth/1"
+    assert event["queryStringParameters"] == {"q": "query", "multiQuery": "foo,/bar"}
+    assert event["headers"]["extra-headers"] == "With WeiRd CapS"
+    assert "connection" not in event["headers"]
+    assert event["body"] == '{"foo": "bar"}' and event["isBase64Encoded"] is False
+
+
 def test_binary_body_is_base64_encoded():
     urls = Urls(echo)
     urls.request("PUT", urls.path(), content=b"\x00\xff",

@@ -24,7 +24,7 @@ from fogbank.aws.lambda_api.policy import requested_permission, statement_of
 from fogbank.aws.service import CallContext, Handler
 from fogbank.functions import Code, FunctionRecord, ManagedFunctions, Settings
 from fogbank.functions.errors import stale_revision
-from fogbank.functions.urls import check_cors
+from fogbank.functions.urls import UrlConfig, check_cors
 from fogbank.gateway.function_urls import FunctionUrlRegistry
 from fogbank.types import (LATEST, EventInvokeConfig, FunctionSpec, InvalidParameterValue,
                            ResourceNotFound)
@@ -275,7 +275,7 @@ class ControlPlane:
                                              auth_type=params["AuthType"],
                                              invoke_mode=params.get("InvokeMode"),
                                              cors=params.get("Cors"))
-        config = self._url_configuration(url.url_id, params)
+        config = self._url_configuration(url)
         del config["LastModifiedTime"]          # CreateFunctionUrlConfig's answer has none
         return config
 
@@ -290,7 +290,7 @@ class ControlPlane:
         if "cors" in changes:
             changes["cors"] = changes["cors"] or None       # an empty Cors removes it
         url = await self._managed.update_url(ref.name, ref.qualifier, changes)
-        return self._url_configuration(url.url_id, params)
+        return self._url_configuration(url)
 
     async def delete_function_url_config(self, params: dict[str, Any],
                                          ctx: CallContext) -> dict[str, Any]:
@@ -298,12 +298,13 @@ class ControlPlane:
         await self._managed.delete_url(ref.name, ref.qualifier)
         return {}
 
-    def _url_configuration(self, url_id: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        url = self._function_urls.get(url_id)
+    def _url_configuration(self, written: UrlConfig) -> dict[str, Any]:
+        url = self._function_urls.get(written.url_id)
         assert url is not None, "the engine serves a URL before it answers"
         config = url_configuration(url, self._function_urls)
-        # The write operations' answers name the InvokeMode only when the request did.
-        if params.get("InvokeMode") is None:
+        # The write operations' answers name the InvokeMode only once a request has named
+        # it (this one or an earlier one), as Lambda's do.
+        if not written.invoke_mode_named:
             del config["InvokeMode"]
         return config
 

@@ -38,7 +38,7 @@ from fogbank.aws.service import CallContext, Handler
 from fogbank.messaging.stream_mappings import StreamMappings
 from fogbank.functions import FunctionRecord, ManagedFunctions, ManagedLayers
 from fogbank.functions.records import Revision
-from fogbank.gateway.function_urls import FunctionUrlRegistry
+from fogbank.gateway.function_urls import LISTED_INVOKE_MODES, FunctionUrlRegistry
 from fogbank.types import (LATEST, FunctionSpec, InvalidParameterValue, InvokeResult,
                            ResourceNotFound)
 
@@ -68,7 +68,8 @@ class EventQueue(Protocol):
 
 class LambdaService:
     # Enums whose values Lambda lists in an order of its own when it refuses a value.
-    enum_orders = {"EventSourcePosition": ("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON")}
+    enum_orders = {"EventSourcePosition": ("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON"),
+                   "InvokeMode": LISTED_INVOKE_MODES}
     # AddPermission still holds a Qualifier to the pattern of Lambda's older model, and
     # names it, where the current model has $LATEST.PUBLISHED in its own.
     patterns = {("AddPermissionRequest", "Qualifier"): "(|[a-zA-Z0-9$_-]+)"}

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.providers.functions import function_target
-from fogbank.gateway.function_urls import (AWS_IAM, BUFFERED, INVOKE_MODES, NONE,
+from fogbank.gateway.function_urls import (AWS_IAM, BUFFERED, LISTED_INVOKE_MODES, NONE,
                                            FunctionUrl, FunctionUrlRegistry, url_id_for)
 from fogbank.gateway.openapi import cors_from
 from fogbank.types import LATEST, Deployed, Resource
@@ -63,7 +63,7 @@ class FunctionUrlProvider:
                                     f"[{required}] not found")
         function, qualifier = _target(res)
         auth_type = _one_of(res, "AuthType", "authType", _AUTH_TYPES)
-        invoke_mode = _one_of(res, "InvokeMode", "invokeMode", INVOKE_MODES, BUFFERED)
+        invoke_mode = _one_of(res, "InvokeMode", "invokeMode", LISTED_INVOKE_MODES, BUFFERED)
         return FunctionUrl(
             url_id=url_id_for(function, qualifier, self._account_id, self._region),
             function=function, qualifier=qualifier, auth_type=auth_type,
