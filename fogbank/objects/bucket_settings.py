@@ -14,7 +14,8 @@ from fogbank.objects.model import Bucket, BucketConfig
 
 PAYERS = ("BucketOwner", "Requester")
 ACCELERATION = ("Enabled", "Suspended")
-LOG_PERMISSIONS = ("FULL_CONTROL", "READ", "WRITE")
+# READ_ACP is outside botocore's list for target grants, yet S3 takes it (recorded).
+LOG_PERMISSIONS = ("FULL_CONTROL", "READ", "WRITE", "READ_ACP")
 GRANTEE_TYPES = ("CanonicalUser", "AmazonCustomerByEmail", "Group")
 DATE_SOURCES = ("EventTime", "DeliveryTime")
 
@@ -71,7 +72,10 @@ def check_log_target(document: Mapping[str, Any], source: Bucket,
     except errors.NoSuchBucket:
         raise errors.InvalidTargetBucketForLogging(TargetBucket=name) from None
     if target.region != source.region:
-        raise errors.CrossLocationLoggingProhibitted(TargetBucketLocation=target.region)
+        # S3 names the source's region too, but never us-east-1 (as recorded from AWS).
+        where = {} if source.region == "us-east-1" else {"SourceBucketLocation": source.region}
+        raise errors.CrossLocationLoggingProhibitted(**where,
+                                                     TargetBucketLocation=target.region)
 
 
 def check_request_payment(document: Mapping[str, Any]) -> dict[str, Any]:

@@ -726,8 +726,12 @@ def copy_conditions(when: Conditions, info: ObjectInfo) -> None:
 
 
 def _changes_storage(req: CopyObject, src: ObjectInfo) -> bool:
-    return (req.headers.storage_class not in (None, src.headers.storage_class)
-            or req.headers.website_redirect_location is not None or bool(req.encryption))
+    """Whether a copy onto itself changes what S3 counts: naming a storage class, a redirect
+    or an encryption does, even the source's own; so does a source encrypted otherwise than
+    with SSE-S3, since a copy naming none is written with SSE-S3."""
+    return (req.headers.storage_class is not None
+            or req.headers.website_redirect_location is not None or bool(req.encryption)
+            or src.encryption.algorithm != "AES256")
 
 
 def resolve_range(wanted: Range, size: int) -> tuple[int, int] | None:

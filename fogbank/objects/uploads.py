@@ -344,9 +344,10 @@ def _choose_parts(upload_id: str, parts: Sequence[CompletedPart],
             raise errors.InvalidPartOrder(UploadId=upload_id)
         previous = given.part_number
         have = stored.get(given.part_number)
+        # A checksum named for a part stored without one matches nothing, as on S3.
         if have is None or not _same_etag(have.part.etag, given.etag) or (
-                given.checksum is not None and have.checksum is not None
-                and given.checksum.value != have.checksum.value):
+                given.checksum is not None and (have.checksum is None
+                                                or given.checksum.value != have.checksum.value)):
             raise errors.InvalidPart(UploadId=upload_id, PartNumber=given.part_number,
                                      ETag=given.etag.strip('"'))
         chosen.append(have)

@@ -19,7 +19,7 @@ def test_logging_documents():
         "LoggingEnabled": simple}
     for wrong in ({"LoggingEnabled": {}}, {"Other": 1},
                   {"LoggingEnabled": {"TargetBucket": "l", "TargetGrants": [
-                      {"Grantee": {"Type": "Group"}, "Permission": "READ_ACP"}]}},
+                      {"Grantee": {"Type": "Group"}, "Permission": "READ_ALL"}]}},
                   {"LoggingEnabled": {"TargetBucket": "l", "TargetObjectKeyFormat": {
                       "PartitionedPrefix": {"PartitionDateSource": "Now"}}}}):
         with pytest.raises(ValueError):

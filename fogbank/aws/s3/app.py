@@ -351,6 +351,7 @@ async def _send(send: Callable, response: WireResponse, stream: AsyncIterator[by
     headers = {k.lower(): v for k, v in response.headers.items()}
     headers["x-amz-request-id"] = request_id
     headers["x-amz-id-2"] = request_id
+    headers["server"] = "AmazonS3"                       # on every S3 answer, errors too
     if stream is None and not head:
         headers["content-length"] = str(len(response.body))
     elif "content-length" not in headers:
