@@ -247,9 +247,11 @@ class ManagedFunctions:
             # Lambda answers a missing alias's deletion as done.
             aliases = {a: held for a, held in record.aliases.items() if a != alias}
             if len(aliases) != len(record.aliases):
-                # The alias's URL has nothing left to invoke: it goes too.
-                urls = {q: url for q, url in record.urls.items() if q != alias}
-                # So does its provisioned concurrency config.
+                # Its URL leaves the Lambda API but keeps its address, which now answers
+                # Forbidden (urls.UrlConfig.orphaned).
+                urls = {q: replace(url, orphaned=True) if q == alias else url
+                        for q, url in record.urls.items()}
+                # Its provisioned concurrency config goes.
                 await self._commit(replace(record, aliases=aliases, urls=urls,
                                            provisioned=_without(record.provisioned, alias)))
 
@@ -389,7 +391,7 @@ class ManagedFunctions:
         async with self._lock:
             record = self._url_owner(name, qualifier)
             key = qualifier or ""
-            if key in record.urls:
+            if _live_url(record, qualifier) is not None:
                 arn = self._arn(f"{name}:{qualifier}" if qualifier else name)
                 raise ResourceConflict(f"Failed to create function url config for [functionArn "
                                        f"= {arn}]. Error message:  FunctionUrlConfig exists "
@@ -406,7 +408,7 @@ class ManagedFunctions:
         """`changes`: UrlConfig fields (auth_type, invoke_mode, cors) and their new values."""
         async with self._lock:
             record = self._url_owner(name, qualifier)
-            held = record.urls.get(qualifier or "")
+            held = _live_url(record, qualifier)
             if held is None:
                 raise _no_url()
             url = replace(held, **changes, last_modified=self._clock(),
@@ -420,7 +422,7 @@ class ManagedFunctions:
             if record is None:
                 self._refuse_template(name)
                 raise _no_url()        # Lambda answers as for a missing URL
-            if (qualifier or "") not in record.urls:
+            if _live_url(record, qualifier) is None:
                 raise _no_url()
             urls = {q: url for q, url in record.urls.items() if q != (qualifier or "")}
             await self._commit(replace(record, urls=urls))
@@ -598,6 +600,13 @@ def _unchanged_since(newest: Revision, latest: Revision) -> bool:
 
 def _without(configs: Mapping[str, Provisioned], qualifier: str) -> dict[str, Provisioned]:
     return {q: config for q, config in configs.items() if q != qualifier}
+
+
+def _live_url(record: FunctionRecord, qualifier: str | None) -> UrlConfig | None:
+    """The URL of the function or alias the Lambda API knows; a deleted alias's orphan is
+    none (a new URL for the alias made again replaces it)."""
+    url = record.urls.get(qualifier or "")
+    return None if url is None or url.orphaned else url
 
 
 def _no_url() -> ResourceNotFound:

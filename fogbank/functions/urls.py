@@ -36,6 +36,10 @@ class UrlConfig:
     # Whether a create or update named the InvokeMode: Lambda's write answers carry it
     # from then on (its reads always do, BUFFERED when never named).
     invoke_mode_named: bool = False
+    # Its alias was deleted. Lambda then forgets the config (GetFunctionUrlConfig and
+    # ListFunctionUrlConfigs no longer show it), but the address still answers, with
+    # Forbidden instead of an unknown URL's null message. So the engine keeps the id.
+    orphaned: bool = False
 
 
 def new_url_id() -> str:

@@ -143,6 +143,8 @@ class FunctionUrlApp:
         url = self._urls.get(address.url_id) if address else None
         if address is None or url is None:
             raise Refused(UNKNOWN_URL)
+        if url.orphaned:            # its alias is gone: nothing may call it any more
+            raise Refused(FORBIDDEN)
         authorizer = iam_identity(scope, url.account_id) if url.auth_type == AWS_IAM else None
         head = request_head(scope)
         origin = head.header("origin")

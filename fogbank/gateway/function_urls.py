@@ -64,6 +64,9 @@ class FunctionUrl:
     created: float = 0.0             # epoch seconds
     # When its settings last changed (epoch seconds); None: when it was created.
     modified: float | None = None
+    # Its alias was deleted: the address answers Forbidden, and neither the Lambda API
+    # nor the URL list shows it.
+    orphaned: bool = False
     # The payload-2.0 event builder's view of the URL: one `$default` route of an HTTP API
     # whose id is the url id (event_v2.build_event serves both).
     api: Api = field(init=False, repr=False, compare=False)
@@ -112,14 +115,15 @@ class FunctionUrlRegistry:
 
     def of_function(self, function: str) -> list[FunctionUrl]:
         """A function's URLs, in the order of their function ARNs."""
-        return sorted((url for url in self._urls.values() if url.function == function),
+        return sorted((url for url in self._urls.values()
+                       if url.function == function and not url.orphaned),
                       key=lambda url: url.function_arn)
 
     def urls(self, function_arn: str) -> list[tuple[str, str]]:
         """(form, URL) of the URL invoking a function ARN (qualified by its alias, if any),
         as users are shown it: the host-based URL (form ""), then the one needing no DNS."""
         for url in self._urls.values():
-            if url.function_arn == function_arn:
+            if url.function_arn == function_arn and not url.orphaned:
                 return [("", self.url_for(url.url_id)),
                         ("no DNS", self.path_url_for(url.url_id))]
         return []

@@ -25,6 +25,8 @@ def handler(event, context):
     return {"statusCode": 200, "body": context.invoked_function_arn}
 """
 NO_RESOURCE = "The resource you requested does not exist."
+FORBIDDEN = ("Forbidden. For troubleshooting Function URL authorization issues, see: "
+             "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html")
 QUALIFIER_PATTERN = r"((?!^\d+$)^[0-9a-zA-Z-_]+$)"
 
 
@@ -148,11 +150,43 @@ def test_an_alias_url_invokes_the_alias(node, lam, name):
     assert by_arn["FunctionUrl"] == created["FunctionUrl"]
     listed = lam.list_function_url_configs(FunctionName=name)["FunctionUrlConfigs"]
     assert sorted(c["FunctionArn"] for c in listed) == [f"{ARN}:{name}", f"{ARN}:{name}:live"]
-    # Deleting the alias takes its URL along.
+    # Deleting the alias takes its URL out of the Lambda API.
     lam.delete_alias(FunctionName=name, Name="live")
     assert call(node, created["FunctionUrl"]).status_code == 403
     listed = lam.list_function_url_configs(FunctionName=name)["FunctionUrlConfigs"]
     assert [c["FunctionArn"] for c in listed] == [f"{ARN}:{name}"]
+
+
+def test_an_alias_url_outlives_its_alias_as_forbidden(node, lam, name):
+    # Recorded against AWS: after DeleteAlias the URL's config is gone, but its address
+    # still answers Lambda's Forbidden, not an unknown URL's {"Message": null}.
+    lam.create_alias(FunctionName=name, Name="live", FunctionVersion="$LATEST")
+    allow_public(lam, name, "live")
+    url = lam.create_function_url_config(FunctionName=name, Qualifier="live",
+                                         AuthType="NONE")["FunctionUrl"]
+    assert call(node, url, "POST", content="text").status_code == 200
+    deleted = lam.delete_alias(FunctionName=name, Name="live")
+    assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
+    r = call(node, url, "POST", content="text")
+    assert (r.status_code, r.json()) == (403, {"Message": FORBIDDEN})
+    assert r.headers["x-amzn-errortype"] == "AccessDeniedException"
+    assert r.headers["content-type"] == "application/json"
+    with pytest.raises(ClientError) as caught:
+        lam.get_function_url_config(FunctionName=name, Qualifier="live")
+    assert error_of(caught)[0] == "ResourceNotFoundException"
+    assert lam.list_function_url_configs(FunctionName=name)["FunctionUrlConfigs"] == []
+    # The alias made again does not bring the old config back: its URL is made anew, at
+    # another address, and the old one stays forbidden.
+    lam.create_alias(FunctionName=name, Name="live", FunctionVersion="$LATEST")
+    assert call(node, url).json() == {"Message": FORBIDDEN}
+    with pytest.raises(ClientError) as caught:
+        lam.update_function_url_config(FunctionName=name, Qualifier="live", AuthType="NONE")
+    assert refused(caught) == ("ResourceNotFoundException", NO_RESOURCE)
+    again = lam.create_function_url_config(FunctionName=name, Qualifier="live",
+                                           AuthType="NONE")["FunctionUrl"]
+    assert again != url and call(node, again).status_code == 200
+    listed = lam.list_function_url_configs(FunctionName=name)["FunctionUrlConfigs"]
+    assert [c["FunctionUrl"] for c in listed] == [again]
 
 
 def test_cors_is_applied(node, lam, name):
@@ -393,6 +427,10 @@ def test_a_url_is_kept_across_a_restart(tmp_path):
         created = lam.create_function_url_config(
             FunctionName="kept", AuthType="NONE", Cors={"AllowOrigins": ["https://a.example"]})
         updated = lam.update_function_url_config(FunctionName="kept", InvokeMode="BUFFERED")
+        lam.create_alias(FunctionName="kept", Name="gone", FunctionVersion="$LATEST")
+        orphan = lam.create_function_url_config(FunctionName="kept", Qualifier="gone",
+                                                AuthType="NONE")["FunctionUrl"]
+        lam.delete_alias(FunctionName="kept", Name="gone")
     finally:
         first.stop()
     second = start(app)
@@ -407,5 +445,9 @@ def test_a_url_is_kept_across_a_restart(tmp_path):
         r = call(second, got["FunctionUrl"], headers={"Origin": "https://a.example"})
         assert (r.status_code, r.text) == (200, f"{ARN}:kept")
         assert r.headers["access-control-allow-origin"] == "https://a.example"
+        # The URL of an alias deleted before the restart still answers Forbidden.
+        assert call(second, orphan).json() == {"Message": FORBIDDEN}
+        assert [c["FunctionUrl"] for c in lam.list_function_url_configs(
+            FunctionName="kept")["FunctionUrlConfigs"]] == [got["FunctionUrl"]]
     finally:
         second.stop()

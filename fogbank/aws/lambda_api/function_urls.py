@@ -36,7 +36,7 @@ class ApiFunctionUrls:
                 auth_type=url.auth_type, cors=cors_from(url.cors),
                 invoke_mode=url.invoke_mode, region=self._region,
                 account_id=self._account_id, created=url.created,
-                modified=url.last_modified))
+                modified=url.last_modified, orphaned=url.orphaned))
         if wanted:
             self._served[function] = set(wanted)
 
