@@ -7,9 +7,11 @@ grants the AllUsers group. A new bucket has Block Public Access all on and Objec
 BucketOwnerEnforced (ACLs disabled); a bucket without either document (deleted, or made
 before Fogbank kept them) has neither, as an old bucket on S3.
 
-An ACL is kept as the grants beyond the owner's FULL_CONTROL, which every bucket and object
-keeps (Fogbank has one account): each a botocore `Grant` dict, {"Grantee": {"Type": "Group",
-"URI": ...}, "Permission": "READ"}.
+An ACL is kept as the grants beyond the owner's FULL_CONTROL (Fogbank has one account), each
+a botocore `Grant` dict, {"Grantee": {"Type": "Group", "URI": ...}, "Permission": "READ"}; the
+owner's grant is implied unless the ACL came from x-amz-grant-* headers that left it out (S3
+answers such an ACL as given), which is kept as "OwnerGrant": false. Grants only decide what
+anonymous requests may do: the owner keeps every right whatever its ACL says.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import json
 from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
 
 from fogbank.objects import errors, policy
-from fogbank.objects.model import BucketConfig
+from fogbank.objects.model import Acl, BucketConfig
 
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
@@ -75,13 +77,33 @@ def is_public(grants: Iterable[Grant]) -> bool:
                for g in grants)
 
 
-def dump(grants: Sequence[Grant]) -> str | None:
-    """An object's ACL as kept in its record (ContentHeaders.acl); None for the owner's."""
-    return json.dumps(list(grants), separators=(",", ":")) if grants else None
+def acl_document(acl: Acl) -> dict[str, Any]:
+    """A bucket's ACL as kept (BucketConfig.ACL): {"Grants": [...]}, with "OwnerGrant": false
+    when the owner's FULL_CONTROL is not part of it (a document without it, as every one
+    written before it existed, has the owner's grant)."""
+    return {"Grants": list(acl.grants), **({} if acl.owner else {"OwnerGrant": False})}
 
 
-def load(text: str | None) -> list[Grant]:
-    return json.loads(text) if text else []
+def from_document(document: Mapping[str, Any] | None) -> Acl:
+    """The ACL an `acl_document` (or None, the owner's alone) keeps."""
+    if not document:
+        return Acl()
+    return Acl(tuple(document.get("Grants") or ()), owner=document.get("OwnerGrant", True))
+
+
+def dump(acl: Acl) -> str | None:
+    """An object's ACL as kept in its record (ContentHeaders.acl): None for the owner's
+    alone, a list of the grants beyond it (the form records have always had), or an
+    `acl_document` for an ACL without the owner's grant."""
+    if not acl.owner:
+        return json.dumps(acl_document(acl), separators=(",", ":"))
+    return json.dumps(list(acl.grants), separators=(",", ":")) if acl.grants else None
+
+
+def load(text: str | None) -> Acl:
+    """The ACL a record's `dump` text keeps."""
+    kept = json.loads(text) if text else None
+    return from_document(kept) if isinstance(kept, dict) else Acl(tuple(kept or ()))
 
 
 def check_ownership_document(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -100,11 +122,11 @@ def check_block_document(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def check_acl_document(document: Mapping[str, Any]) -> dict[str, Any]:
-    """A bucket's stored ACL: its grants, each with a permission S3 knows."""
-    grants = list(document.get("Grants") or [])
-    if any(g.get("Permission") not in PERMISSIONS or not g.get("Grantee") for g in grants):
+    """A bucket's stored ACL (`acl_document`): its grants, each with a permission S3 knows."""
+    acl = from_document(document)
+    if any(g.get("Permission") not in PERMISSIONS or not g.get("Grantee") for g in acl.grants):
         raise ValueError("a grant without a grantee or with an unknown permission")
-    return {"Grants": grants}
+    return acl_document(acl)
 
 
 def ownership_of(document: Mapping[str, Any] | None) -> str | None:
@@ -199,7 +221,8 @@ class AnonymousAccess:
                 acls_disabled(await self._document(bucket, BucketConfig.OWNERSHIP)):
             return False
         if action in _OBJECT_PERMISSION and key is not None:
-            return _grants_anyone(load(self._object_acl(bucket, key)), _OBJECT_PERMISSION[action])
+            return _grants_anyone(load(self._object_acl(bucket, key)).grants,
+                                  _OBJECT_PERMISSION[action])
         if action in _BUCKET_PERMISSION:
             acl = await self._document(bucket, BucketConfig.ACL) or {}
             return _grants_anyone(acl.get("Grants", []), _BUCKET_PERMISSION[action])

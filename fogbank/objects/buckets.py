@@ -18,14 +18,14 @@ VERSIONED_NOT_EMPTY = ("The bucket you tried to delete is not empty. You must de
                        "versions in the bucket.")
 
 
-# Called on the database thread as a bucket is created: its name, Object Ownership, ACL
-# grants, Block Public Access settings and whether it has Object Lock.
-OnCreate = Callable[[str, str, tuple[dict, ...], dict, bool], None]
+# Called on the database thread as a bucket is created: its name, Object Ownership, ACL,
+# Block Public Access settings and whether it has Object Lock.
+OnCreate = Callable[[str, str, Acl, dict, bool], None]
 
 
 class Buckets:
     def __init__(self, store: Store, *, clock: Callable[[], float],
-                 on_create: OnCreate = lambda name, ownership, grants, block, locked: None,
+                 on_create: OnCreate = lambda name, ownership, acl, block, locked: None,
                  on_delete: Callable[[str], None] = lambda name: None) -> None:
         self._store = store
         self._clock = clock
@@ -59,12 +59,12 @@ class Buckets:
         if location == LEGACY_REGION:
             raise errors.InvalidLocationConstraint(LocationConstraint=location)
         ownership = ownership or access.ENFORCED
-        grants = acl.grants if acl is not None else ()
-        access.check_new_bucket_acl(grants, ownership, block)
+        acl = acl or Acl()
+        access.check_new_bucket_acl(acl.grants, ownership, block)
         bucket = Bucket(name, round(self._clock(), 3), location or LEGACY_REGION)
         if self._store.meta.add_bucket(bucket):
             self._known[name] = bucket
-            self._on_create(name, ownership, grants, dict(block), object_lock)
+            self._on_create(name, ownership, acl, dict(block), object_lock)
             return bucket
         existing = self.lookup(name)
         if existing.region == LEGACY_REGION and location is None:

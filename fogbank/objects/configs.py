@@ -143,7 +143,7 @@ class BucketConfigs:
             bucket_settings.check_log_target(checked, source, self._buckets.lookup)
         self._set(bucket, kind, checked)
 
-    def initialize(self, bucket: str, ownership: str, grants: tuple[dict, ...],
+    def initialize(self, bucket: str, ownership: str, acl: Acl,
                    block: dict[str, bool], locked: bool = False) -> None:
         """On the database thread, as a bucket is created: its Block Public Access (all on
         for a bucket made through the API), Object Ownership and ACL; Object Lock
@@ -153,7 +153,8 @@ class BucketConfigs:
             self._set(bucket, BucketConfig.OBJECT_LOCK, dict(object_lock.ENABLED))
         self._set(bucket, BucketConfig.PUBLIC_ACCESS_BLOCK, block)
         self._set(bucket, BucketConfig.OWNERSHIP, {"Rules": [{"ObjectOwnership": ownership}]})
-        self._set(bucket, BucketConfig.ACL, {"Grants": list(grants)} if grants else None)
+        self._set(bucket, BucketConfig.ACL,
+                  access.acl_document(acl) if acl.grants or not acl.owner else None)
 
     async def check_object_acl(self, bucket: str, acl: Acl | None) -> str | None:
         """The ACL an object write sets, as its record keeps it, checked against the
@@ -163,7 +164,7 @@ class BucketConfigs:
         access.check_object_acl(acl.grants, acl.canned,
                                 await self.find(bucket, BucketConfig.OWNERSHIP),
                                 await self.find(bucket, BucketConfig.PUBLIC_ACCESS_BLOCK))
-        return access.dump(acl.grants)
+        return access.dump(acl)
 
     async def delete(self, bucket: str, kind: BucketConfig) -> None:
         await self._store.db(self._set, bucket, kind, None)

@@ -37,7 +37,7 @@ class BucketConfig(Enum):
     ENCRYPTION = "encryption"
     PUBLIC_ACCESS_BLOCK = "publicAccessBlock"
     OWNERSHIP = "ownershipControls"
-    ACL = "acl"                                    # the bucket's grants beyond its owner's
+    ACL = "acl"                                    # access.acl_document
     VERSIONING = "versioning"                      # {"Status": ..., "MFADelete": ...}
     OBJECT_LOCK = "object-lock"                    # botocore's ObjectLockConfiguration
     LOGGING = "logging"                            # BucketLoggingStatus: kept, never acted on
@@ -48,10 +48,14 @@ class BucketConfig(Enum):
 @dataclass(frozen=True)
 class Acl:
     """The ACL a request sets (x-amz-acl, x-amz-grant-*, an AccessControlPolicy): its grants
-    beyond the owner's FULL_CONTROL, botocore `Grant` dicts, and the canned ACL named."""
+    beyond the owner's FULL_CONTROL, botocore `Grant` dicts, and the canned ACL named.
+    `owner`: whether the ACL holds the owner's FULL_CONTROL. A canned ACL and a policy body
+    always do; x-amz-grant-* headers only when they name it, since S3 keeps such an ACL as
+    the headers give it."""
 
     grants: tuple[dict, ...] = ()
     canned: str | None = None
+    owner: bool = True
 
 
 @dataclass(frozen=True)

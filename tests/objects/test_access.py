@@ -7,7 +7,7 @@ import json
 import pytest
 
 from fogbank.objects import Acl, BucketConfig, CopyObject, CopySource, CreateUpload, errors
-from fogbank.objects.access import ALL_USERS, canned_grants
+from fogbank.objects.access import ALL_USERS, canned_grants, dump, from_document, load
 
 pytestmark = pytest.mark.anyio
 PUBLIC_READ = Acl(canned_grants("public-read"), "public-read")
@@ -107,3 +107,14 @@ async def test_a_copy_does_not_keep_the_source_acl(engine, bucket, s3):
     await s3.put(bucket, "src", b"x", acl=PUBLIC_READ)
     await engine.objects.copy(CopyObject(CopySource(bucket, "src"), bucket, "dst"))
     assert not await engine.anonymous.allows(bucket, "s3:GetObject", "dst")
+
+
+def test_acls_kept_before_the_owner_flag_still_hold_the_owners_grant():
+    # Records and bucket documents written before "OwnerGrant" existed answer as they did.
+    read = {"Grantee": {"Type": "Group", "URI": ALL_USERS}, "Permission": "READ"}
+    assert load(json.dumps([read])) == Acl((read,))
+    assert load(None) == Acl()
+    assert from_document({"Grants": [read]}) == Acl((read,))
+    only = Acl((read,), owner=False)
+    assert load(dump(only)) == only
+    assert dump(Acl((read,))) == json.dumps([read], separators=(",", ":"))

@@ -263,6 +263,24 @@ def test_an_upload_keeps_its_acl(s3, anonymous, bucket):
     assert anonymous.get_object(Bucket=bucket, Key="m")["Body"].read() == b"data"
 
 
+def test_an_acl_of_grant_headers_leaves_the_owner_its_rights(s3, anonymous, bucket):
+    # Without the owner's FULL_CONTROL among its grants, the owner may still do anything.
+    acls_enabled(s3, bucket)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x", GrantRead=f'uri="{ALL_USERS}"')
+    s3.put_bucket_acl(Bucket=bucket, GrantRead=f'uri="{ALL_USERS}"')
+    assert [g["Grantee"].get("URI") for g in s3.get_object_acl(Bucket=bucket,
+                                                               Key="k")["Grants"]] == [ALL_USERS]
+    assert anonymous.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
+    assert [o["Key"] for o in anonymous.list_objects_v2(Bucket=bucket)["Contents"]] == ["k"]
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
+    s3.put_object(Bucket=bucket, Key="k2", Body=b"y")
+    s3.put_object_acl(Bucket=bucket, Key="k", ACL="private")
+    s3.put_bucket_acl(Bucket=bucket, ACL="private")
+    with pytest.raises(ClientError) as exc:
+        anonymous.get_object(Bucket=bucket, Key="k")
+    assert error(exc)[:2] == (403, "AccessDenied")
+
+
 def test_only_a_signed_read_may_choose_its_response_headers(s3, anonymous, bucket):
     s3.put_object(Bucket=bucket, Key="k", Body=b"open")
     s3.delete_public_access_block(Bucket=bucket)

@@ -465,6 +465,61 @@ def test_a_canned_acl_with_an_acl_document_is_unexpected_content(s3, acl_bucket)
         "Code": "UnexpectedContent", "Message": "This request does not support content"})
 
 
+LOG_DELIVERY = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+LOG_READ = {"Grantee": {"Type": "Group", "URI": LOG_DELIVERY}, "Permission": "READ"}
+OWNERS = {"Grantee": {"Type": "CanonicalUser", "ID": OWNER_ID, "DisplayName": "webfile"},
+          "Permission": "FULL_CONTROL"}
+
+
+def test_a_bucket_acl_set_by_grant_headers_answers_only_those_grants(s3, acl_bucket):
+    # A canned ACL brings the owner's FULL_CONTROL; grant headers bring what they name.
+    s3.put_bucket_acl(Bucket=acl_bucket, ACL="private")
+    assert s3.get_bucket_acl(Bucket=acl_bucket)["Grants"] == [OWNERS]
+    s3.put_bucket_acl(Bucket=acl_bucket, GrantRead=f'uri="{LOG_DELIVERY}"')
+    answer = s3.get_bucket_acl(Bucket=acl_bucket)
+    assert answer["Grants"] == [LOG_READ]
+    assert answer["Owner"]["ID"] == OWNER_ID
+    s3.put_bucket_acl(Bucket=acl_bucket, AccessControlPolicy={
+        "Owner": {"ID": OWNER_ID}, "Grants": [OWNERS, LOG_READ]})
+    assert s3.get_bucket_acl(Bucket=acl_bucket)["Grants"] == [OWNERS, LOG_READ]
+
+
+def test_an_object_acl_set_by_grant_headers_answers_only_those_grants(s3, acl_bucket):
+    s3.put_object(Bucket=acl_bucket, Key="k", Body=b"x")
+    assert s3.get_object_acl(Bucket=acl_bucket, Key="k")["Grants"] == [OWNERS]
+    s3.put_object_acl(Bucket=acl_bucket, Key="k", GrantRead=f'uri="{LOG_DELIVERY}"')
+    assert s3.get_object_acl(Bucket=acl_bucket, Key="k")["Grants"] == [LOG_READ]
+    s3.put_object_acl(Bucket=acl_bucket, Key="k", ACL="private")
+    assert s3.get_object_acl(Bucket=acl_bucket, Key="k")["Grants"] == [OWNERS]
+
+
+def test_an_object_written_with_grant_headers_keeps_only_those_grants(s3, acl_bucket):
+    s3.put_object(Bucket=acl_bucket, Key="k", Body=b"x", GrantRead=f'uri="{LOG_DELIVERY}"')
+    assert s3.get_object_acl(Bucket=acl_bucket, Key="k")["Grants"] == [LOG_READ]
+    upload = s3.create_multipart_upload(Bucket=acl_bucket, Key="m",
+                                        GrantRead=f'uri="{LOG_DELIVERY}"')["UploadId"]
+    part = s3.upload_part(Bucket=acl_bucket, Key="m", UploadId=upload, PartNumber=1, Body=b"x")
+    s3.complete_multipart_upload(Bucket=acl_bucket, Key="m", UploadId=upload, MultipartUpload={
+        "Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+    assert s3.get_object_acl(Bucket=acl_bucket, Key="m")["Grants"] == [LOG_READ]
+
+
+def test_grant_headers_naming_the_owner_keep_the_owners_grant(s3, acl_bucket):
+    s3.put_object(Bucket=acl_bucket, Key="k", Body=b"x", GrantFullControl=f'id="{OWNER_ID}"',
+                  GrantRead=f'uri="{LOG_DELIVERY}"')
+    assert s3.get_object_acl(Bucket=acl_bucket, Key="k")["Grants"] == [OWNERS, LOG_READ]
+
+
+def test_a_bucket_created_with_grant_headers_answers_only_those_grants(s3):
+    name = f"grants-{uuid.uuid4().hex[:10]}"
+    s3.create_bucket(Bucket=name, ObjectOwnership="ObjectWriter",
+                     GrantRead=f'uri="{LOG_DELIVERY}"')
+    try:
+        assert s3.get_bucket_acl(Bucket=name)["Grants"] == [LOG_READ]
+    finally:
+        s3.delete_bucket(Bucket=name)
+
+
 # ------------------------------------------------------------------ presigned URLs
 
 def test_a_v2_presigned_url_without_its_signature_is_refused(s3, bucket):

@@ -1,9 +1,10 @@
 """ACLs on the wire: x-amz-acl, the x-amz-grant-* headers and an AccessControlPolicy body
-as the engine's `Acl`, and an ACL as the Grants S3 answers (the owner's FULL_CONTROL first)."""
+as the engine's `Acl`, and an ACL as the Grants S3 answers (the owner's FULL_CONTROL first,
+where the ACL holds it)."""
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from fogbank.aws.s3.headers import OWNER, OWNER_ID
 from fogbank.objects import Acl, access
@@ -51,7 +52,9 @@ def requested(params: Mapping[str, Any]) -> Acl | None:
         return None
     grants = [grant for member in named
               for grant in _header_grants(member, params[member])]
-    return Acl(tuple(g for g in grants if not _is_owners(g)))
+    # S3 keeps a header ACL as given: the owner's FULL_CONTROL only when a header names it.
+    others = tuple(g for g in grants if not _is_owners(g))
+    return Acl(others, owner=len(others) < len(grants))
 
 
 def put_request(params: Mapping[str, Any]) -> Acl:
@@ -79,9 +82,11 @@ def put_request(params: Mapping[str, Any]) -> Acl:
     return Acl(tuple(g for g in grants if not _is_owners(g)))
 
 
-def answer(grants: Sequence[dict]) -> dict[str, Any]:
-    """Get*Acl's members: the owner, and the owner's grant before the ACL's own."""
-    return {"Owner": OWNER, "Grants": [OWNER_GRANT, *grants]}
+def answer(acl: Acl) -> dict[str, Any]:
+    """Get*Acl's members: the owner, and the owner's grant (when the ACL holds it) before
+    the ACL's own."""
+    return {"Owner": OWNER, "Grants": [OWNER_GRANT, *acl.grants] if acl.owner
+            else list(acl.grants)}
 
 
 def _header_grants(member: str, text: str) -> list[dict]:

@@ -152,12 +152,12 @@ class BucketOperations:
 
     async def get_acl(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         document = await self._configs.get(p["Bucket"], BucketConfig.ACL)
-        return acls.answer(document["Grants"])
+        return acls.answer(access.from_document(document))
 
     async def put_acl(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         await self._buckets.get(p["Bucket"])
-        grants = acls.put_request(p).grants
-        await self._configs.put(p["Bucket"], BucketConfig.ACL, {"Grants": list(grants)})
+        await self._configs.put(p["Bucket"], BucketConfig.ACL,
+                                access.acl_document(acls.put_request(p)))
         return {}
 
     async def put_policy(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
