@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Generator, Iterator, Mapping, Sequence
 
-from fogbank.deploy.errors import TemplateError
-from fogbank.deploy.intrinsics import Scope, as_text, evaluate
+from fogbank.deploy.errors import TemplateError, UnknownAttribute
+from fogbank.deploy.intrinsics import Scope, as_text, evaluate, get_att_path
 from fogbank.deploy.plan import Change, Plan, make_plan
 from fogbank.deploy.stack_view import StackView, stack_view
 from fogbank.deploy.state import ResourceRecord, StackState, StateStore
@@ -59,13 +59,23 @@ class _Lookup:
         if attribute is None:
             return record.physical_id
         if attribute not in record.attributes:
-            raise TemplateError(f"Template error: resource {logical_id} does not support "
-                                f"attribute type {attribute} in Fn::GetAtt")
+            raise UnknownAttribute(logical_id, record.type, attribute)
         return record.attributes[attribute]
 
     def _placeholder(self, logical_id: str, what: str) -> str:
         self._warn(f"{what} of {logical_id} (a skipped resource) resolves to a placeholder")
         return f"fogbank-unsupported-{logical_id}"
+
+
+def _evaluate_at(node: Any, scope: Scope, path: list[str]) -> Any:
+    """`evaluate` of the template value at `path`, which an unknown attribute's error names."""
+    try:
+        return evaluate(node, scope)
+    except UnknownAttribute as e:
+        found = get_att_path(node, e.logical_id, e.attribute, scope)
+        if found is None:           # in an Fn::Sub: the older wording, which needs no path
+            raise
+        raise e.at([*path, *found]) from None
 
 
 class Providers(Mapping[str, ResourceProvider]):
@@ -247,7 +257,8 @@ class Deployer:
             records.pop(lid, None)
             return change
         # JSON round trip: the properties compare equal to the recorded ones when unchanged.
-        props = json.loads(json.dumps(evaluate(tpl.properties(lid), scope), default=str))
+        resolved = _evaluate_at(tpl.properties(lid), scope, ["Resources", lid, "Properties"])
+        props = json.loads(json.dumps(resolved, default=str))
         provider = self._providers[change.resource_type]     # the plan leaves out the rest
         new = self._resource(lid, change.resource_type, props, tpl)
         if record is not None and record.properties == props:
@@ -292,7 +303,7 @@ class Deployer:
     def _outputs(tpl: Template, scope: Scope) -> dict[str, str]:
         outputs = {}
         for name, output in tpl.outputs.items():
-            value = evaluate(output["Value"], scope)
+            value = _evaluate_at(output["Value"], scope, ["Outputs", name, "Value"])
             if isinstance(value, list):
                 value = ",".join(as_text(v, f"Output {name}") for v in value)
             outputs[name] = as_text(value, f"Output {name}")

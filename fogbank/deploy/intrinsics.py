@@ -106,6 +106,48 @@ def _get_att(args: Any, scope: Scope) -> Any:
     return scope.resources.get_att(args[0], attribute)
 
 
+def get_att_path(node: Any, logical_id: str, attribute: str, scope: Scope) -> list[str] | None:
+    """Where in `node` (raw) the Fn::GetAtt of `logical_id`'s `attribute` is, as the keys
+    and list indexes down to it, ending in `Fn::GetAtt`; None if no such Fn::GetAtt is.
+
+    Evaluation goes in document order and only into the chosen branch of an Fn::If, so
+    the first match on that walk is the one that was evaluated. A `${X.Attr}` of an Fn::Sub
+    is no Fn::GetAtt, and is not found.
+    """
+    if isinstance(node, list):
+        items: list[tuple[str, Any]] = [(str(i), item) for i, item in enumerate(node)]
+    elif isinstance(node, dict):
+        if len(node) == 1:
+            (key, args), = node.items()
+            if key == "Fn::GetAtt":
+                return [key] if _names(args, logical_id, attribute, scope) else None
+            if key == "Fn::If" and isinstance(args, list) and len(args) == 3:
+                branch = 1 if scope.condition(args[0]) else 2
+                found = get_att_path(args[branch], logical_id, attribute, scope)
+                return [key, str(branch), *found] if found is not None else None
+        items = [(str(k), v) for k, v in node.items()]
+    else:
+        return None
+    for key, item in items:
+        found = get_att_path(item, logical_id, attribute, scope)
+        if found is not None:
+            return [key, *found]
+    return None
+
+
+def _names(args: Any, logical_id: str, attribute: str, scope: Scope) -> bool:
+    """Whether the Fn::GetAtt arguments `args` ask for `logical_id`'s `attribute`."""
+    if isinstance(args, str):
+        args = args.split(".", 1)
+    if not (isinstance(args, list) and len(args) == 2 and args[0] == logical_id):
+        return False
+    # The attribute may itself be a function (a Ref to a parameter): compare its value.
+    try:
+        return as_text(evaluate(args[1], scope), "the attribute name in Fn::GetAtt") == attribute
+    except TemplateError:
+        return False
+
+
 def _sub(args: Any, scope: Scope) -> str:
     template, variables = args, {}
     if isinstance(args, list) and len(args) == 2 and isinstance(args[1], dict):

@@ -207,10 +207,41 @@ def test_failing_resource_stops_and_keeps_what_was_done(load: Load, make) -> Non
     assert actions(dep.plan(load(APP)))[-1] == ("Notify", "create")
 
 
-def test_get_att_of_an_attribute_the_resource_lacks(load: Load, make) -> None:
-    dep = make()
-    with pytest.raises(TemplateError, match="resource Audit does not support attribute type Nope"):
-        dep.apply(dep.plan(load(APP.replace("!GetAtt Audit.TopicName", "!GetAtt Audit.Nope"))))
+def failure(dep: Deployer, template: Template) -> str:
+    with pytest.raises(TemplateError) as raised:
+        dep.apply(dep.plan(template))
+    return raised.value.message
+
+
+def test_get_att_of_an_attribute_the_resource_lacks_in_resources(load: Load, make) -> None:
+    # As CloudFormation reports it (a stack event recorded against AWS, quoted in
+    # jlhood/github-codebuild-logs#7): the path of the Fn::GetAtt, then the type.
+    app = APP.replace("!GetAtt Audit.TopicName", "!GetAtt Audit.Nope")
+    assert failure(make(), load(app)) == (
+        "[Error] /Resources/Notify/Properties/Environment/Variables/AUDIT/Fn::GetAtt: "
+        "Resource type AWS::SNS::Topic does not support attribute {Nope}")
+
+
+def test_get_att_of_an_attribute_the_resource_lacks_in_outputs(load: Load, make) -> None:
+    # Recorded against AWS (LocalStack's test_invalid_getatt_fails snapshot), for the
+    # short form; the long form names the same path.
+    for get_att in ("!GetAtt Audit.Invalid", "{'Fn::GetAtt': [Audit, Invalid]}"):
+        app = APP + f"  InvalidOutput: {{Value: {get_att}}}\n"
+        assert failure(make(), load(app)) == (
+            "[Error] /Outputs/InvalidOutput/Value/Fn::GetAtt: "
+            "Resource type AWS::SNS::Topic does not support attribute {Invalid}")
+
+
+def test_unknown_attribute_path_follows_the_branch_and_list_evaluated(load: Load, make) -> None:
+    # The untaken branch of the Fn::If names the same attribute: the path is the taken one's.
+    app = APP + ("  Joined:\n"
+                 "    Value: !If [IsProd, !GetAtt Audit.Nope,\n"
+                 "                !Join [',', [!Ref Orders, !GetAtt Audit.Nope]]]\n"
+                 "Conditions:\n"
+                 "  IsProd: !Equals [!Ref Env, prod]\n")
+    assert failure(make(), load(app)) == (
+        "[Error] /Outputs/Joined/Value/Fn::If/2/Fn::Join/1/1/Fn::GetAtt: "
+        "Resource type AWS::SNS::Topic does not support attribute {Nope}")
 
 
 def test_resources_lists_what_is_deployed(load: Load, make) -> None:
