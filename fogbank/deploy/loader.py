@@ -1,7 +1,6 @@
 """load_template: file → parsed → parameters → SAM expansion → conditions → checked graph."""
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -20,6 +19,7 @@ from fogbank.deploy.template_checks import (check_find_in_map, check_mappings,
                                             check_outputs_have_no_nulls,
                                             check_resource_attributes)
 from fogbank.deploy.yaml_loader import parse_template
+from fogbank.file_stamps import tree_stamp
 from fogbank.types import partition_for
 
 TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
@@ -116,7 +116,7 @@ def _expand_loops(document: dict[str, Any], values: Mapping[str, Any], region: s
 
 def _mark_layer_contents(resources: Mapping[str, Any], directory: Path) -> None:
     """A layer with a local Content: the Content names the directory and what it holds
-    (`Fingerprint`), so that changed files make the layer's properties change and the next
+    (`Fingerprint`, its files' stamp), so that changed files make the layer's properties change and the next
     deploy publishes its next version (and updates the functions that use it), as `sam sync`
     does. One whose Metadata names a python BuildMethod is built as `sam build` would
     build it (providers/layers.py)."""
@@ -126,27 +126,12 @@ def _mark_layer_contents(resources: Mapping[str, Any], directory: Path) -> None:
                 or not isinstance(props.get("Content"), str):
             continue
         content = {"LocalPath": props["Content"],
-                   "Fingerprint": content_fingerprint(directory / props["Content"])}
+                   "Fingerprint": tree_stamp(directory / props["Content"])}
         metadata = res.get("Metadata")
         method = metadata.get("BuildMethod") if isinstance(metadata, dict) else None
         if isinstance(method, str) and _PYTHON_BUILD.fullmatch(method):
             content["BuildMethod"] = method
         props["Content"] = content
-
-
-def content_fingerprint(directory: Path) -> str:
-    """What tells one state of a local content directory from another, without reading
-    the files: each file's relative path, size and modification time. Bytecode caches are
-    left out (a layer's own directory is on its functions' path)."""
-    digest = hashlib.sha256()
-    if directory.is_dir():
-        for path in sorted(directory.rglob("*")):
-            if "__pycache__" in path.parts or path.suffix == ".pyc" or not path.is_file():
-                continue
-            stat = path.stat()
-            digest.update(f"{path.relative_to(directory)}\0{stat.st_size}\0"
-                          f"{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
 
 
 def _pseudo_parameters(stack: str, region: str, account_id: str) -> dict[str, Any]:

@@ -677,8 +677,8 @@ class Objects:
 
         rewritten = await self._store.db(rewrite)
         if rewritten is None:
-            # Raises the error; a version that came back between the two reads is answered
-            # as it is, as before the change.
+            # Raises the error (a version that came back between the two reads is
+            # answered as it is now).
             return (await self.record(bucket, key, version_id, method=method)).info
         return rewritten
 

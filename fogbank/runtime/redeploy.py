@@ -10,10 +10,9 @@ provisions a new instance of the function when they are updated), and so is the 
 """
 from __future__ import annotations
 
-import hashlib
-import os
 from dataclasses import replace
 
+from fogbank.file_stamps import tree_stamp
 from fogbank.types import FunctionSpec
 
 # The FunctionSpec fields that belong to the function, not to a version. A field added to
@@ -32,27 +31,7 @@ def same_environment(old: FunctionSpec, new: FunctionSpec) -> bool:
 
 
 def code_stamp(spec: FunctionSpec) -> str:
-    """A digest of the files a version's workers import: the code directory and the layers,
-    by path, size and change times.
-
-    A template's code directory (its CodeUri, an inline ZipFile's file) and its layers
-    change in place, under the same path, so the path alone does not say the code is the
-    same. Byte digests would cost a read of every file on each deploy; the change time
-    (ctime) moves with any write or replacement and cannot be set back. Bytecode caches and
-    hidden directories (the state directory `.fogbank` when CodeUri is the app's root, .git,
-    a virtualenv) are left out: they change without the code changing.
-    """
-    digest = hashlib.blake2b(digest_size=16)
-    for root in (spec.code_dir, *spec.layers):
-        digest.update(f"{root}\0".encode())
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
-            for name in sorted(files):
-                path = os.path.join(folder, name)
-                try:
-                    st = os.stat(path)
-                except OSError:         # removed while we looked: the next look differs
-                    continue
-                digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0"
-                              f"{st.st_ctime_ns}\n".encode())
-    return digest.hexdigest()
+    """A stamp of the files a version's workers import: its code directory and layers,
+    which change in place under the same path (a template's CodeUri, an inline ZipFile's
+    file), so the path alone does not say the code is the same."""
+    return "".join(f"{root}:{tree_stamp(root)};" for root in (spec.code_dir, *spec.layers))

@@ -8,7 +8,7 @@ from typing import Any, Callable
 import pytest
 
 from fogbank.deploy import Deployer, Template, TemplateError
-from fogbank.deploy.loader import content_fingerprint
+from fogbank.file_stamps import tree_stamp
 from fogbank.deploy.providers import (FunctionProvider, LayerStore, LayerVersionProvider,
                                       RoleProvider, default_providers)
 from fogbank.types import Deployed, Resource
@@ -225,7 +225,7 @@ def test_a_cloudformation_layer_may_ask_for_a_build_too(load: Load, runtime: Any
             Properties: {Content: deps}
             Metadata: {BuildMethod: makefile}
         """)
-    fingerprint = content_fingerprint(app_dir / "deps")
+    fingerprint = tree_stamp(app_dir / "deps")
     assert tpl.properties("Deps")["Content"] == {"LocalPath": "deps", "BuildMethod": "python3.11",
                                                  "Fingerprint": fingerprint}
     # Not a build Fogbank knows: the directory is used as it is.

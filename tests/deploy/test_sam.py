@@ -8,7 +8,7 @@ from typing import Any, Callable
 import pytest
 
 from fogbank.deploy import Template, TemplateError
-from fogbank.deploy.loader import content_fingerprint
+from fogbank.file_stamps import tree_stamp
 
 Load = Callable[..., Template]
 
@@ -123,7 +123,7 @@ def test_code_uri_from_globals_default_and_layers(load: Load, app_dir: Path) -> 
     assert layer.startswith("Deps")
     assert tpl.properties("FromGlobals")["Layers"] == [{"Ref": layer}]
     assert tpl.properties(layer)["Content"] == {
-        "LocalPath": str(app_dir / "deps"), "Fingerprint": content_fingerprint(app_dir / "deps")}
+        "LocalPath": str(app_dir / "deps"), "Fingerprint": tree_stamp(app_dir / "deps")}
 
 
 def test_a_layers_metadata_outlives_translation(load: Load, app_dir: Path) -> None:
@@ -141,7 +141,7 @@ def test_a_layers_metadata_outlives_translation(load: Load, app_dir: Path) -> No
     assert tpl.resources[layer]["Metadata"] == {"BuildMethod": "python3.12"}
     assert tpl.properties(layer)["Content"] == {
         "LocalPath": str(app_dir / "deps"), "BuildMethod": "python3.12",
-        "Fingerprint": content_fingerprint(app_dir / "deps")}
+        "Fingerprint": tree_stamp(app_dir / "deps")}
 
 
 def test_translation_logs_no_feature_toggle_warnings(load: Load,
@@ -246,11 +246,11 @@ def test_a_layers_fingerprint_follows_its_files(tmp_path: Path) -> None:
     layer = tmp_path / "layer"
     (layer / "python" / "__pycache__").mkdir(parents=True)
     (layer / "python" / "util.py").write_text("A = 1\n")
-    first = content_fingerprint(layer)
+    first = tree_stamp(layer)
     (layer / "python" / "__pycache__" / "util.cpython-312.pyc").write_bytes(b"cache")
-    assert content_fingerprint(layer) == first            # bytecode caches do not count
+    assert tree_stamp(layer) == first            # bytecode caches do not count
     (layer / "python" / "util.py").write_text("A = 22\n")
-    assert content_fingerprint(layer) != first
-    second = content_fingerprint(layer)
+    assert tree_stamp(layer) != first
+    second = tree_stamp(layer)
     (layer / "python" / "more.py").write_text("")
-    assert content_fingerprint(layer) not in (first, second)
+    assert tree_stamp(layer) not in (first, second)

@@ -24,20 +24,22 @@ class LayerStore:
 
     def __init__(self) -> None:
         self._versions: dict[str, tuple[LayerVersion, Path]] = {}
-        self._sources: set[Path] = set()
+        self._sources: dict[str, Path] = {}     # ARN → the local directory it is made from
 
-    def add_source(self, directory: Path) -> None:
-        """A local directory a template layer is made from, for the file watcher."""
-        self._sources.add(directory)
-
-    def sources(self) -> set[Path]:
-        return set(self._sources)
-
-    def add(self, arn: str, content_dir: Path, version: LayerVersion) -> None:
+    def add(self, arn: str, content_dir: Path, version: LayerVersion,
+            source: Path | None = None) -> None:
+        """`source`: the template's local directory the content comes from (the content
+        itself, or what was built from it), which the file watcher watches."""
         self._versions[arn] = (version, content_dir)
+        if source is not None:
+            self._sources[arn] = source
 
     def remove(self, arn: str) -> None:
         self._versions.pop(arn, None)
+        self._sources.pop(arn, None)
+
+    def sources(self) -> set[Path]:
+        return set(self._sources.values())
 
     def content_dir(self, arn: str) -> Path | None:
         held = self._versions.get(arn)
@@ -87,30 +89,31 @@ class LayerVersionProvider:
         self._store.remove(deployed.physical_id)
 
     def restore(self, res: Resource, deployed: Deployed) -> None:
-        self._store.add(deployed.physical_id, self._content(res),
+        content, source = self._content(res)
+        self._store.add(deployed.physical_id, content,
                         self._version(res, int(deployed.attributes.get("Version", 1)),
-                                      deployed.attributes.get("CreatedDate")))
+                                      deployed.attributes.get("CreatedDate")), source)
 
     def _publish(self, res: Resource, version: int) -> Deployed:
-        content = self._content(res)
+        content, source = self._content(res)
         layer_arn = (f"arn:{partition_for(self._region)}:lambda:{self._region}:"
                      f"{self._account_id}:layer:{self._name(res)}")
         arn = f"{layer_arn}:{version}"
         described = self._version(res, version, None)
-        self._store.add(arn, content, described)
+        self._store.add(arn, content, described, source)
         # CreatedDate is kept so that the version's date outlives a restart.
         return Deployed(arn, {"LayerVersionArn": arn, "LayerArn": layer_arn, "Version": version,
                               "CreatedDate": described.created})
 
-    def _content(self, res: Resource) -> Path:
+    def _content(self, res: Resource) -> tuple[Path, Path | None]:
+        """(the directory functions see, the local directory it is made from if any)."""
         content = res.properties.get("Content")
         if not (isinstance(content, dict) and "LocalPath" in content):
-            return local_dir(res, "Content", "ContentUri")
+            return local_dir(res, "Content", "ContentUri"), None
         source = local_dir(res, "Content", "ContentUri", content.get("LocalPath") or "")
-        self._store.add_source(source)
         if "BuildMethod" not in content or self._build is None:
-            return source
-        return self._build(self._name(res), source)
+            return source, source
+        return self._build(self._name(res), source), source
 
     @staticmethod
     def _name(res: Resource) -> str:
