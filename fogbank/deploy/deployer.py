@@ -6,7 +6,8 @@ import json
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Generator, Iterator, Mapping, Sequence
+from typing import (Any, Awaitable, Callable, Collection, Generator, Iterator, Mapping,
+                    Sequence)
 
 from fogbank.deploy.errors import TemplateError, UnknownAttribute
 from fogbank.deploy.intrinsics import Scope, as_text, evaluate, get_att_path
@@ -14,6 +15,7 @@ from fogbank.deploy.plan import Change, Plan, make_plan
 from fogbank.deploy.stack_view import StackView, stack_view
 from fogbank.deploy.state import ResourceRecord, StackState, StateStore
 from fogbank.deploy.template import Template
+from fogbank.deploy.template_checks import check_get_att_attributes
 from fogbank.types import AwsError, Deployed, Resource, ResourceProvider
 
 OnStep = Callable[[Change, str], None]
@@ -193,6 +195,7 @@ class Deployer:
 
     def _steps(self, plan: Plan, on_step: OnStep | None) -> Steps:
         tpl = plan.template
+        check_get_att_attributes(tpl, lambda lid: self._attributes_of(lid, plan))
         self._template = tpl
         first = not self._state.created     # a first deployment creates; later ones update
         records = dict(self._state.resources)
@@ -214,6 +217,15 @@ class Deployer:
         outputs = self._outputs(tpl, scope)
         self._save(tpl, records, outputs)
         return DeployResult(outputs, tuple(dict.fromkeys(warnings)), tuple(done))
+
+    def _attributes_of(self, logical_id: str, plan: Plan) -> Collection[str] | None:
+        """The attributes Fn::GetAtt may read of a resource before it is deployed: its
+        provider's `attribute_names`. None for a skipped resource (a placeholder) and for a
+        provider whose attributes depend on what it deploys (it declares none)."""
+        if logical_id in plan.unsupported:
+            return None
+        provider = self._providers.get(plan.template.type_of(logical_id))
+        return getattr(provider, "attribute_names", None)
 
     def restore(self, tpl: Template) -> RestoreResult:
         """Hand each recorded, unchanged resource back to its provider (on node start)."""

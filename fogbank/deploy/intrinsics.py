@@ -11,7 +11,7 @@ import ipaddress
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Protocol
+from typing import Any, Callable, Iterator, Mapping, Protocol
 
 from fogbank.deploy.errors import TemplateError
 
@@ -106,13 +106,12 @@ def _get_att(args: Any, scope: Scope) -> Any:
     return scope.resources.get_att(args[0], attribute)
 
 
-def get_att_path(node: Any, logical_id: str, attribute: str, scope: Scope) -> list[str] | None:
-    """Where in `node` (raw) the Fn::GetAtt of `logical_id`'s `attribute` is, as the keys
-    and list indexes down to it, ending in `Fn::GetAtt`; None if no such Fn::GetAtt is.
+def get_atts(node: Any, scope: Scope) -> Iterator[tuple[list[str], Any]]:
+    """Each Fn::GetAtt in `node` (raw) that evaluation reaches, in the order it reaches them:
+    (the keys and list indexes down to it, ending in `Fn::GetAtt`; its arguments).
 
-    Evaluation goes in document order and only into the chosen branch of an Fn::If, so
-    the first match on that walk is the one that was evaluated. A `${X.Attr}` of an Fn::Sub
-    is no Fn::GetAtt, and is not found.
+    Evaluation goes in document order and only into the chosen branch of an Fn::If. A
+    `${X.Attr}` of an Fn::Sub is no Fn::GetAtt, and is not found.
     """
     if isinstance(node, list):
         items: list[tuple[str, Any]] = [(str(i), item) for i, item in enumerate(node)]
@@ -120,32 +119,40 @@ def get_att_path(node: Any, logical_id: str, attribute: str, scope: Scope) -> li
         if len(node) == 1:
             (key, args), = node.items()
             if key == "Fn::GetAtt":
-                return [key] if _names(args, logical_id, attribute, scope) else None
+                yield [key], args
+                return
             if key == "Fn::If" and isinstance(args, list) and len(args) == 3:
                 branch = 1 if scope.condition(args[0]) else 2
-                found = get_att_path(args[branch], logical_id, attribute, scope)
-                return [key, str(branch), *found] if found is not None else None
+                for path, found in get_atts(args[branch], scope):
+                    yield [key, str(branch), *path], found
+                return
         items = [(str(k), v) for k, v in node.items()]
     else:
-        return None
+        return
     for key, item in items:
-        found = get_att_path(item, logical_id, attribute, scope)
-        if found is not None:
-            return [key, *found]
-    return None
+        for path, found in get_atts(item, scope):
+            yield [key, *path], found
 
 
-def _names(args: Any, logical_id: str, attribute: str, scope: Scope) -> bool:
-    """Whether the Fn::GetAtt arguments `args` ask for `logical_id`'s `attribute`."""
+def get_att_path(node: Any, logical_id: str, attribute: str, scope: Scope) -> list[str] | None:
+    """Where in `node` (raw) the evaluated Fn::GetAtt of `logical_id`'s `attribute` is (see
+    `get_atts`); None if no such Fn::GetAtt is."""
+    return next((path for path, args in get_atts(node, scope)
+                 if get_att_target(args, scope) == (logical_id, attribute)), None)
+
+
+def get_att_target(args: Any, scope: Scope) -> tuple[str, str] | None:
+    """(logical id, attribute name) that the Fn::GetAtt arguments `args` ask for; None if
+    they are malformed or the name cannot be known without resources."""
     if isinstance(args, str):
         args = args.split(".", 1)
-    if not (isinstance(args, list) and len(args) == 2 and args[0] == logical_id):
-        return False
-    # The attribute may itself be a function (a Ref to a parameter): compare its value.
+    if not (isinstance(args, list) and len(args) == 2 and isinstance(args[0], str)):
+        return None
+    # The attribute may itself be a function (a Ref to a parameter): it is its value.
     try:
-        return as_text(evaluate(args[1], scope), "the attribute name in Fn::GetAtt") == attribute
+        return args[0], as_text(evaluate(args[1], scope), "the attribute name in Fn::GetAtt")
     except TemplateError:
-        return False
+        return None
 
 
 def _sub(args: Any, scope: Scope) -> str:

@@ -5,10 +5,11 @@ that conditions leave out, and with CloudFormation's own wording (recorded again
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Collection, Mapping
 
-from fogbank.deploy.errors import TemplateError
-from fogbank.deploy.intrinsics import FIND_IN_MAP_ARGUMENTS
+from fogbank.deploy.errors import TemplateError, UnknownAttribute
+from fogbank.deploy.intrinsics import FIND_IN_MAP_ARGUMENTS, get_att_target, get_atts
+from fogbank.deploy.template import Template
 
 # The keys a resource may have beside Type and Properties (its attributes); `Version` is
 # a custom resource's. `Description` is let through too: it is harmless, and refusing a
@@ -91,3 +92,27 @@ def _plain_key(arg: Any) -> bool:
     if isinstance(arg, (str, int, float)):
         return True
     return isinstance(arg, dict) and len(arg) == 1 and ("Ref" in arg or "Fn::FindInMap" in arg)
+
+
+def check_get_att_attributes(tpl: Template,
+                             attributes_of: Callable[[str], Collection[str] | None]) -> None:
+    """Every Fn::GetAtt that the deployment evaluates names an attribute of its resource's
+    type, checked before any resource is deployed: CloudFormation refuses such a template
+    (the stack rolls back) before it creates a resource (recorded against AWS: LocalStack's
+    test_invalid_getatt_fails snapshot has no resource event). `attributes_of(logical_id)`
+    gives the attributes of the resource's type, or None when they are only known once it
+    is deployed (a custom resource's Data); those are checked as they are resolved."""
+    scope = tpl.scope(None, lambda _: None)
+    values = [(["Resources", lid, "Properties"], tpl.properties(lid)) for lid in tpl.order]
+    values += [(["Outputs", name, "Value"], output.get("Value"))
+               for name, output in tpl.outputs.items()]
+    for where, value in values:
+        for path, args in get_atts(value, scope):
+            target = get_att_target(args, scope)
+            if target is None or target[0] not in tpl.resources:
+                continue            # refused as evaluation reaches it, with its own error
+            logical_id, attribute = target
+            known = attributes_of(logical_id)
+            if known is not None and attribute not in known:
+                raise UnknownAttribute(logical_id, tpl.type_of(logical_id), attribute).at(
+                    [*where, *path])

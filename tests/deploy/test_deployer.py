@@ -244,6 +244,33 @@ def test_unknown_attribute_path_follows_the_branch_and_list_evaluated(load: Load
         "Resource type AWS::SNS::Topic does not support attribute {Nope}")
 
 
+def test_unknown_attribute_is_refused_before_any_resource_is_created(
+        load: Load, make, runtime, topics) -> None:
+    # Recorded against AWS (LocalStack's test_invalid_getatt_fails snapshot): the stack goes
+    # from CREATE_IN_PROGRESS to ROLLBACK with this reason and no resource event at all.
+    dep = make()
+    app = APP + "  Bad: {Value: !GetAtt Notify.Nope}\n"
+    assert failure(dep, load(app)) == (
+        "[Error] /Outputs/Bad/Value/Fn::GetAtt: "
+        "Resource type AWS::Lambda::Function does not support attribute {Nope}")
+    assert topics.calls == [] and runtime.calls == []
+    assert dep.resources() == [] and make().resources() == []
+
+
+def test_unknown_attribute_in_an_update_changes_nothing(load: Load, make, topics) -> None:
+    dep = make()
+    dep.apply(dep.plan(load(APP)))
+    before = list(topics.calls)
+    app = APP.replace("TopicName: audit", "TopicName: audit2").replace(
+        "!GetAtt Notify.Arn", "!If [IsProd, !GetAtt Notify.Arn, !GetAtt Notify.Nope]"
+    ) + "Conditions:\n  IsProd: !Equals [!Ref Env, prod]\n"
+    assert failure(dep, load(app)) == (
+        "[Error] /Outputs/FunctionArn/Value/Fn::If/2/Fn::GetAtt: "
+        "Resource type AWS::Lambda::Function does not support attribute {Nope}")
+    assert topics.calls == before
+    assert make().state.resources["Audit"].properties == {"TopicName": "audit"}
+
+
 def test_resources_lists_what_is_deployed(load: Load, make) -> None:
     dep = make()
     dep.apply(dep.plan(load(APP)))

@@ -28,6 +28,7 @@ class PartProvider:
 
     types: tuple[str, ...] = ()
     api_property = "ApiId"
+    id_attribute: str | None = None     # the attribute Fn::GetAtt reads its id by, if any
 
     def __init__(self, apis: ApiRegistry, region: str, account_id: str) -> None:
         self._apis = apis
@@ -56,8 +57,13 @@ class PartProvider:
     def physical_id(self, res: Resource) -> str:
         return own_id(res)
 
+    @property
+    def attribute_names(self) -> frozenset[str]:
+        """What Fn::GetAtt may read of this part, known before it is deployed."""
+        return frozenset({self.id_attribute} if self.id_attribute else ())
+
     def attributes(self, physical_id: str) -> dict[str, Any]:
-        return {}
+        return {self.id_attribute: physical_id} if self.id_attribute else {}
 
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
         return api

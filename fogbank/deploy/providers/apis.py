@@ -80,6 +80,7 @@ class _ApiProvider:
     """Shared by both API types: `_definition` says what the resource itself defines."""
 
     types: tuple[str, ...] = ()
+    attribute_names: frozenset[str] = frozenset()
     protocol = ""
 
     def __init__(self, apis: ApiRegistry, region: str, account_id: str) -> None:
@@ -146,6 +147,7 @@ class _ApiProvider:
 
 class HttpApiProvider(_ApiProvider):
     types = ("AWS::ApiGatewayV2::Api",)
+    attribute_names: frozenset[str] = frozenset({"ApiId", "ApiEndpoint"})
     protocol = HTTP
 
     def _protocol(self, res: Resource) -> str:
@@ -199,6 +201,7 @@ class HttpApiProvider(_ApiProvider):
 
 class RestApiProvider(_ApiProvider):
     types = ("AWS::ApiGateway::RestApi",)
+    attribute_names: frozenset[str] = frozenset({"RestApiId", "RootResourceId"})
     protocol = REST
 
     def _definition(self, res: Resource, api_id: str) -> Imported:
@@ -466,8 +469,7 @@ class RouteResponseProvider(PartProvider):
 
     types = ("AWS::ApiGatewayV2::RouteResponse",)
 
-    def attributes(self, physical_id: str) -> dict[str, Any]:
-        return {"RouteResponseId": physical_id}
+    id_attribute = "RouteResponseId"
 
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
         required(res, "RouteResponseKey")
@@ -486,8 +488,7 @@ class IntegrationResponseProvider(PartProvider):
 
     types = ("AWS::ApiGatewayV2::IntegrationResponse",)
 
-    def attributes(self, physical_id: str) -> dict[str, Any]:
-        return {"IntegrationResponseId": physical_id}
+    id_attribute = "IntegrationResponseId"
 
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
         integration_id = str(required(res, "IntegrationId"))
@@ -530,8 +531,7 @@ def _guarded(res: Resource, route: Route, enforced: tuple[str, ...]) -> Route:
 class _AuthorizerProvider(PartProvider):
     """An authorizer of an API, keyed by its own id (what AuthorizerId refers to)."""
 
-    def attributes(self, physical_id: str) -> dict[str, Any]:
-        return {"AuthorizerId": physical_id}
+    id_attribute = "AuthorizerId"
 
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
         try:
@@ -600,8 +600,7 @@ class HttpDeploymentProvider(PartProvider):
 
     types = ("AWS::ApiGatewayV2::Deployment",)
 
-    def attributes(self, physical_id: str) -> dict[str, Any]:
-        return {"DeploymentId": physical_id}
+    id_attribute = "DeploymentId"
 
 
 class RestResourceProvider(PartProvider):
@@ -619,8 +618,7 @@ class RestResourceProvider(PartProvider):
     def physical_id(self, res: Resource) -> str:
         return stable_id(str(required(res, "RestApiId")), self._path(res))
 
-    def attributes(self, physical_id: str) -> dict[str, Any]:
-        return {"ResourceId": physical_id}
+    id_attribute = "ResourceId"
 
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
         resource = RestResource(str(res.properties["ParentId"]), str(res.properties["PathPart"]))
@@ -733,8 +731,7 @@ class RestDeploymentProvider(PartProvider):
     types = ("AWS::ApiGateway::Deployment",)
     api_property = "RestApiId"
 
-    def attributes(self, physical_id: str) -> dict[str, Any]:
-        return {"DeploymentId": physical_id}
+    id_attribute = "DeploymentId"
 
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
         name = res.properties.get("StageName")

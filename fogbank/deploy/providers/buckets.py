@@ -196,6 +196,8 @@ _LEFT_WHEN_REMOVED: dict[str, Any] = {
 
 class BucketProvider:
     types = ("AWS::S3::Bucket",)
+    attribute_names: frozenset[str] = frozenset({
+        "Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL"})
 
     def __init__(self, engine: ObjectsEngine, website_url: Callable[[str], str], *,
                  region: str = LEGACY_REGION) -> None:
@@ -269,6 +271,7 @@ class BucketProvider:
 
 class BucketPolicyProvider:
     types = ("AWS::S3::BucketPolicy",)
+    attribute_names: frozenset[str] = frozenset()
 
     def __init__(self, engine: ObjectsEngine) -> None:
         self._engine = engine

@@ -21,6 +21,7 @@ from fogbank.types import AwsError, Deployed, Resource, partition_for
 
 class EventSourceMappingProvider:
     types = ("AWS::Lambda::EventSourceMapping",)
+    attribute_names: frozenset[str] = frozenset({"Id", "EventSourceMappingArn"})
 
     def __init__(self, mappings: StreamMappings, region: str, account_id: str) -> None:
         self._mappings, self._region, self._account_id = mappings, region, account_id

@@ -25,6 +25,7 @@ _MAX_AGE = 86400
 
 class FunctionUrlProvider:
     types = ("AWS::Lambda::Url",)
+    attribute_names: frozenset[str] = frozenset({"FunctionArn", "FunctionUrl"})
 
     def __init__(self, urls: FunctionUrlRegistry, region: str, account_id: str, *,
                  clock: Callable[[], float] = time.time) -> None:

@@ -53,6 +53,7 @@ def function_target(value: Any) -> tuple[str, str | None]:
 
 class FunctionProvider:
     types = ("AWS::Lambda::Function",)
+    attribute_names: frozenset[str] = frozenset({"Arn"})
 
     def __init__(self, runtime: Runtime, *, region: str = "us-east-1",
                  account_id: str = "000000000000", layers: LayerStore | None = None,

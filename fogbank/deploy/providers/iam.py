@@ -11,6 +11,7 @@ class Recorded:
     """A resource that only needs stable names and attributes: nothing runs for it."""
 
     types: tuple[str, ...] = ()
+    attribute_names: frozenset[str] = frozenset()
 
     def __init__(self, *, region: str = "us-east-1", account_id: str = "000000000000") -> None:
         self._partition = partition_for(region)
@@ -40,6 +41,7 @@ def _unique_id(prefix: str, arn: str) -> str:
 
 class RoleProvider(Recorded):
     types = ("AWS::IAM::Role",)
+    attribute_names: frozenset[str] = frozenset({"Arn", "RoleId"})
 
     def _deployed(self, res: Resource) -> Deployed:
         name = res.properties.get("RoleName") or physical_name(res, 64)
@@ -50,6 +52,7 @@ class RoleProvider(Recorded):
 
 class PolicyProvider(Recorded):
     types = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
+    attribute_names: frozenset[str] = frozenset({"PolicyArn"})
 
     def _deployed(self, res: Resource) -> Deployed:
         if res.type == "AWS::IAM::Policy":

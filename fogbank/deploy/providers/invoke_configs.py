@@ -25,6 +25,7 @@ _SAM_GENERATED = {"Queue": "SQS", "Topic": "SNS"}
 
 class EventInvokeConfigProvider:
     types = ("AWS::Lambda::EventInvokeConfig",)
+    attribute_names: frozenset[str] = frozenset()
 
     def __init__(self, functions: FunctionProvider) -> None:
         self._functions = functions

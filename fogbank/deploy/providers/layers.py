@@ -69,6 +69,8 @@ def local_dir(res: Resource, prop: str, uri_name: str, location: Any = None) -> 
 
 class LayerVersionProvider:
     types = ("AWS::Lambda::LayerVersion",)
+    attribute_names: frozenset[str] = frozenset({
+        "LayerVersionArn", "LayerArn", "Version", "CreatedDate"})
 
     def __init__(self, store: LayerStore, *, region: str = "us-east-1",
                  account_id: str = "000000000000",

@@ -13,6 +13,7 @@ from fogbank.types import Deployed, Resource
 
 class LogGroupProvider(Recorded):
     types = ("AWS::Logs::LogGroup",)
+    attribute_names: frozenset[str] = frozenset({"Arn"})
 
     def __init__(self, *, region: str = "us-east-1", account_id: str = "000000000000") -> None:
         super().__init__(region=region, account_id=account_id)

@@ -13,6 +13,7 @@ from fogbank.types import Deployed, FunctionPermission, Resource
 
 class PermissionProvider:
     types = ("AWS::Lambda::Permission",)
+    attribute_names: frozenset[str] = frozenset()
 
     def __init__(self, functions: FunctionProvider) -> None:
         self._functions = functions

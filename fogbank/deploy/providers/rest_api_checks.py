@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any
 
 from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.intrinsics import as_flag
@@ -54,8 +53,7 @@ class RequestValidatorProvider(PartProvider):
     types = ("AWS::ApiGateway::RequestValidator",)
     api_property = "RestApiId"
 
-    def attributes(self, physical_id: str) -> dict[str, Any]:
-        return {"RequestValidatorId": physical_id}
+    id_attribute = "RequestValidatorId"
 
     def with_(self, api: Api, res: Resource, physical_id: str) -> Api:
         props = res.properties

@@ -38,6 +38,7 @@ class TableSettings(Protocol):
 
 class TableProvider:
     types = ("AWS::DynamoDB::Table",)
+    attribute_names: frozenset[str] = frozenset({"Arn", "StreamArn"})
 
     def __init__(self, control: TablesControl, settings: TableSettings | None = None) -> None:
         self._control = control

@@ -29,6 +29,7 @@ def _fail(res: Resource, message: str) -> TemplateError:
 
 class ApiKeyProvider:
     types = ("AWS::ApiGateway::ApiKey",)
+    attribute_names: frozenset[str] = frozenset({"APIKeyId", "CreatedDate", "GeneratedValue"})
 
     def __init__(self, usage: UsagePlans) -> None:
         self._usage = usage
@@ -77,6 +78,7 @@ def _created(deployed: Deployed) -> float:
 
 class UsagePlanProvider:
     types = ("AWS::ApiGateway::UsagePlan",)
+    attribute_names: frozenset[str] = frozenset({"Id"})
 
     def __init__(self, usage: UsagePlans, apis: ApiRegistry) -> None:
         self._usage, self._apis = usage, apis
@@ -143,6 +145,7 @@ def _quota(res: Resource, quota: Any) -> Quota:
 
 class UsagePlanKeyProvider:
     types = ("AWS::ApiGateway::UsagePlanKey",)
+    attribute_names: frozenset[str] = frozenset()
 
     def __init__(self, usage: UsagePlans) -> None:
         self._usage = usage

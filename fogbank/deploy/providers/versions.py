@@ -33,6 +33,7 @@ class _Arns:
 
 class VersionProvider:
     types = ("AWS::Lambda::Version",)
+    attribute_names: frozenset[str] = frozenset({"Version", "FunctionArn"})
 
     def __init__(self, functions: FunctionProvider, *, region: str = "us-east-1",
                  account_id: str = "000000000000") -> None:
@@ -67,6 +68,7 @@ class VersionProvider:
 
 class AliasProvider:
     types = ("AWS::Lambda::Alias",)
+    attribute_names: frozenset[str] = frozenset({"AliasArn"})
 
     def __init__(self, functions: FunctionProvider, *, region: str = "us-east-1",
                  account_id: str = "000000000000") -> None:
