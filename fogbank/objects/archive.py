@@ -8,11 +8,17 @@ restored copy moves it.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from fogbank.objects import errors
-from fogbank.objects.model import ObjectInfo
+from fogbank.objects.model import Caller, ObjectInfo
+from fogbank.objects.notifications import OWNER_ID, event_time
 
 ARCHIVED = frozenset({"GLACIER", "DEEP_ARCHIVE"})
 DAY = 24 * 60 * 60
+# ObjectRestore:Completed is S3's own doing: recorded against AWS, its userIdentity is
+# "AmazonCustomer:" and the bucket owner's id, and its source address is not the caller's.
+COMPLETED_BY = Caller(principal_id=f"AmazonCustomer:{OWNER_ID}")
 
 
 def restored(info: ObjectInfo, now: float) -> bool:
@@ -49,3 +55,10 @@ def expiry(now: float, days: int) -> float:
     """The restored copy's expiry: the first midnight UTC after `days` days from now."""
     return (int(now + days * DAY) // DAY + 1) * DAY
 
+
+def event_data(info: ObjectInfo) -> dict[str, Any]:
+    """A Completed record's glacierEventData: the restored copy's expiry (as S3's event
+    message structure gives it, ISO 8601) and the class it came from."""
+    return {"restoreEventData": {
+        "lifecycleRestorationExpiryTime": event_time(info.restore_until or 0),
+        "lifecycleRestoreStorageClass": info.storage_class}}

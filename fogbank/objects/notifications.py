@@ -81,6 +81,12 @@ def check_destinations(document: Mapping[str, Any], bucket: str, may_invoke: Inv
                                      "configurations", extra=refused)
 
 
+def event_time(epoch: float) -> str:
+    """A time as S3's records give it: ISO 8601, UTC, in milliseconds."""
+    return datetime.fromtimestamp(epoch, timezone.utc).isoformat(
+        timespec="milliseconds").replace("+00:00", "Z")
+
+
 def event_matches(wanted: str, event_name: str) -> bool:
     full = f"s3:{event_name}"
     return wanted == full or (wanted.endswith(":*") and full.startswith(wanted[:-1]))
@@ -108,10 +114,12 @@ class Notifier:
 
     async def emit(self, bucket: str, event_name: str, key: str, caller: Caller, *,
                    size: int | None = None, etag: str | None = None,
-                   version_id: str | None = None) -> None:
+                   version_id: str | None = None,
+                   glacier_event_data: Mapping[str, Any] | None = None) -> None:
         """Queue the invocations an event asks for; failures are logged, never raised —
         the object change they report has already been acknowledged. `version_id`: the
-        version the event made or removed, in a bucket that is or was versioned."""
+        version the event made or removed, in a bucket that is or was versioned;
+        `glacier_event_data`: a completed restore's (archive.event_data)."""
         if self._enqueue is None:
             return
         config = await self._lookup(bucket)
@@ -125,6 +133,8 @@ class Notifier:
             record = self.record(bucket, event_name, key, caller, size=size, etag=etag,
                                  configuration_id=str(target.get("Id", "")),
                                  version_id=version_id)
+            if glacier_event_data is not None:
+                record["glacierEventData"] = dict(glacier_event_data)
             payload = json.dumps({"Records": [record]}).encode()
             name = function_name(str(target.get("LambdaFunctionArn", "")))
             try:
@@ -153,8 +163,7 @@ class Notifier:
             "eventVersion": "2.3" if event_name.startswith(V23_EVENTS) else "2.1",
             "eventSource": "aws:s3",
             "awsRegion": self._region,
-            "eventTime": datetime.fromtimestamp(now, timezone.utc)
-                         .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "eventTime": event_time(now),
             "eventName": event_name,
             "userIdentity": {"principalId": principal},
             "requestParameters": {"sourceIPAddress": caller.source_ip},

@@ -581,12 +581,12 @@ class Objects:
     # ------------------------------------------------------------------ restore
 
     async def restore(self, bucket: str, key: str, days: int | None,
-                      version_id: str | None = None) -> bool:
+                      version_id: str | None = None, *, caller: Caller = Caller()) -> bool:
         """RestoreObject of an archived version: its copy is readable at once, for `days`
         days (archive.py). True when a restored copy existed already (S3 answers 200 then,
-        202 for a new restore); InvalidObjectState for a class that is not archived.
-        `days` None (a restore that names none, such as a select restore): not
-        implemented here."""
+        202 for a new restore); InvalidObjectState for a class that is not archived, and
+        MalformedXML for a restore of an archived version that names no Days, as S3 answers.
+        A new restore is both S3's ObjectRestore:Post and, at once, its Completed."""
         now = self.now()
         existed = False
 
@@ -594,13 +594,26 @@ class Objects:
             nonlocal existed
             archive.check_restorable(record.info)
             if days is None:
-                raise errors.HeaderNotImplemented(
-                    "Only a restore that names its Days is implemented by this endpoint.")
+                raise errors.MalformedXML()
             existed = archive.restored(record.info, now)
             return replace(record, info=replace(record.info,
                                                 restore_until=archive.expiry(now, days)))
-        await self._rewrite(bucket, key, version_id, change, method="POST")
+        info = await self._rewrite(bucket, key, version_id, change, method="POST")
+        if not existed:
+            await self._restore_events(info, caller)
         return existed
+
+    async def _restore_events(self, info: ObjectInfo, caller: Caller) -> None:
+        """S3's two records of a restore: Post, by the caller; Completed, by S3 for the
+        bucket's owner, with the copy's expiry and the class it came from."""
+        version_id = event_version(await self.versioning(info.bucket), info.version_id)
+        for event_name, by, restored in (
+                ("ObjectRestore:Post", caller, None),
+                ("ObjectRestore:Completed", archive.COMPLETED_BY,
+                 archive.event_data(info))):
+            await self._notifier.emit(info.bucket, event_name, info.key, by, size=info.size,
+                                      etag=info.etag, version_id=version_id,
+                                      glacier_event_data=restored)
 
     # ------------------------------------------------------------------ Object Lock
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from fogbank.objects import (Acl, BucketConfig, Caller, CompletedPart, CopyObject, CopySource,
-                             CreateUpload)
+from fogbank.objects import (Acl, BucketConfig, Caller, CompletedPart, ContentHeaders,
+                             CopyObject, CopySource, CreateUpload)
 
 pytestmark = pytest.mark.anyio
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:{}"
@@ -197,3 +197,31 @@ async def test_lifecycle_records_are_version_2_3(engine, bucket, queue):
                                              Caller(), size=None, etag=None,
                                              configuration_id="c")
     assert record["eventVersion"] == "2.3" and "sequencer" in record["s3"]["object"]
+
+
+async def test_a_restore_gives_post_then_completed_records(s3, engine, bucket, queue):
+    # As recorded against AWS (LocalStack's test_s3_notifications_sqs::test_restore_object):
+    # Post by the caller; Completed by S3 for the owner, with glacierEventData; both 2.1,
+    # with the object's size, ETag and a sequencer.
+    await engine.configs.put(bucket, BucketConfig.NOTIFICATION, {
+        "LambdaFunctionConfigurations": [target("restores", ["s3:ObjectRestore:*"])]})
+    put = await s3.put(bucket, "cold", b"something",
+                       headers=ContentHeaders(storage_class="GLACIER"))
+    assert await engine.objects.restore(bucket, "cold", 1,
+                                        caller=Caller(request_id="R1")) is False
+    post, completed = [payload["Records"][0] for _, payload in queue.sent]
+    assert [post["eventName"], completed["eventName"]] == [
+        "ObjectRestore:Post", "ObjectRestore:Completed"]
+    for record in (post, completed):
+        assert record["eventVersion"] == "2.1"
+        obj = record["s3"]["object"]
+        assert (obj["key"], obj["size"], obj["eTag"]) == ("cold", 9, put.etag.strip('"'))
+        assert "sequencer" in obj and "versionId" not in obj
+    assert "glacierEventData" not in post
+    assert post["responseElements"]["x-amz-request-id"] == "R1"
+    # START is 2023-11-14T22:13:20Z: one day on is the 15th, so the copy lasts to the 16th.
+    assert completed["glacierEventData"] == {"restoreEventData": {
+        "lifecycleRestorationExpiryTime": "2023-11-16T00:00:00.000Z",
+        "lifecycleRestoreStorageClass": "GLACIER"}}
+    assert completed["userIdentity"]["principalId"] == \
+        "AmazonCustomer:" + completed["s3"]["bucket"]["ownerIdentity"]["principalId"]

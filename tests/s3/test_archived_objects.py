@@ -61,6 +61,20 @@ def test_a_restore_is_accepted_then_ok_and_the_copy_is_readable(s3, bucket):
     assert email.utils.parsedate_to_datetime(RESTORED.fullmatch(later)[1]) > expiry
 
 
+@pytest.mark.parametrize("storage_class", ["GLACIER", "DEEP_ARCHIVE"])
+def test_a_restore_of_an_archived_object_without_days_is_malformed_xml(s3, bucket,
+                                                                       storage_class):
+    # S3 answers an archive restore that names no Days with MalformedXML (aws/aws-sdk#28,
+    # aws-sdk-ruby#2380, confirmed by the SDK's maintainers against S3).
+    s3.put_object(Bucket=bucket, Key="cold", Body=b"frozen", StorageClass=storage_class)
+    assert refused(s3.restore_object, Bucket=bucket, Key="cold", RestoreRequest={
+        "GlacierJobParameters": {"Tier": "Standard"}}) == {
+        "Status": 400, "Code": "MalformedXML",
+        "Message": "The XML you provided was not well-formed or did not validate against "
+                   "our published schema"}
+    assert "Restore" not in s3.head_object(Bucket=bucket, Key="cold")
+
+
 @pytest.mark.parametrize("storage_class", [None, "STANDARD_IA", "GLACIER_IR"])
 def test_a_restore_of_a_class_that_is_not_archived_is_refused(s3, bucket, storage_class):
     s3.put_object(Bucket=bucket, Key="warm", Body=b"x",

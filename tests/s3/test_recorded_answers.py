@@ -504,6 +504,20 @@ def test_an_object_written_with_grant_headers_keeps_only_those_grants(s3, acl_bu
     assert s3.get_object_acl(Bucket=acl_bucket, Key="m")["Grants"] == [LOG_READ]
 
 
+def test_an_acl_document_is_kept_as_given_without_the_owners_grant(s3, acl_bucket):
+    # Ceph's s3-tests (run against AWS): test_bucket_acl_revoke_all puts a document of no
+    # grants and reads back none; the body replaces the ACL, the owner's grant included.
+    s3.put_object(Bucket=acl_bucket, Key="k", Body=b"x")
+    s3.put_bucket_acl(Bucket=acl_bucket, AccessControlPolicy={
+        "Owner": {"ID": OWNER_ID}, "Grants": []})
+    assert s3.get_bucket_acl(Bucket=acl_bucket)["Grants"] == []
+    s3.put_object_acl(Bucket=acl_bucket, Key="k", AccessControlPolicy={
+        "Owner": {"ID": OWNER_ID}, "Grants": [LOG_READ]})
+    assert s3.get_object_acl(Bucket=acl_bucket, Key="k")["Grants"] == [LOG_READ]
+    # The owner keeps its rights whatever its ACL says.
+    assert s3.get_object(Bucket=acl_bucket, Key="k")["Body"].read() == b"x"
+
+
 def test_grant_headers_naming_the_owner_keep_the_owners_grant(s3, acl_bucket):
     s3.put_object(Bucket=acl_bucket, Key="k", Body=b"x", GrantFullControl=f'id="{OWNER_ID}"',
                   GrantRead=f'uri="{LOG_DELIVERY}"')

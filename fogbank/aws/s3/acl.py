@@ -50,11 +50,8 @@ def requested(params: Mapping[str, Any]) -> Acl | None:
         return Acl(access.canned_grants(canned), canned)
     if not named:
         return None
-    grants = [grant for member in named
-              for grant in _header_grants(member, params[member])]
-    # S3 keeps a header ACL as given: the owner's FULL_CONTROL only when a header names it.
-    others = tuple(g for g in grants if not _is_owners(g))
-    return Acl(others, owner=len(others) < len(grants))
+    return _as_given([grant for member in named
+                      for grant in _header_grants(member, params[member])])
 
 
 def put_request(params: Mapping[str, Any]) -> Acl:
@@ -79,7 +76,7 @@ def put_request(params: Mapping[str, Any]) -> Acl:
             if grantee["Type"] == kind and member in grantee:
                 _check_grantee(member, grantee[member], f"{kind}/{member}")
         grants.append({"Grantee": grantee, "Permission": grant["Permission"]})
-    return Acl(tuple(g for g in grants if not _is_owners(g)))
+    return _as_given(grants)
 
 
 def answer(acl: Acl) -> dict[str, Any]:
@@ -87,6 +84,13 @@ def answer(acl: Acl) -> dict[str, Any]:
     the ACL's own."""
     return {"Owner": OWNER, "Grants": [OWNER_GRANT, *acl.grants] if acl.owner
             else list(acl.grants)}
+
+
+def _as_given(grants: list[dict]) -> Acl:
+    """S3 keeps a grant header's or a body's ACL as given: the owner's FULL_CONTROL only when
+    it names it (a body of no grants leaves the owner none)."""
+    others = tuple(g for g in grants if not _is_owners(g))
+    return Acl(others, owner=len(others) < len(grants))
 
 
 def _header_grants(member: str, text: str) -> list[dict]:

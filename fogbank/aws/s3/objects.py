@@ -113,7 +113,7 @@ class ObjectOperations:
     async def restore(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         request = p.get("RestoreRequest") or {}
         existed = await self._objects.restore(p["Bucket"], p["Key"], request.get("Days"),
-                                              p.get("VersionId"))
+                                              p.get("VersionId"), caller=call.caller)
         # 202 Accepted for a new restore, 200 OK when a restored copy was there already.
         return {"ResponseMetadata": {"HTTPStatusCode": 200 if existed else 202}}
 
