@@ -265,7 +265,9 @@ class ManagedFunctions:
                 raise ResourceConflict(f"The statement id ({permission.sid}) provided already "
                                        "exists. Please provide a new statement id, or remove "
                                        "the existing statement.", extra={"Type": "User"})
-            record = replace(record, permissions=(*record.permissions, permission))
+            record = _policy_changed(replace(record, permissions=(*record.permissions,
+                                                                  permission)),
+                                     permission.qualifier)
             await self._commit(record)
             return record
 
@@ -287,7 +289,7 @@ class ManagedFunctions:
             if len(kept) == len(record.permissions):
                 raise ResourceNotFound(f"Statement {sid} is not found in resource policy.",
                                        extra={"Type": "User"})
-            await self._commit(replace(record, permissions=kept))
+            await self._commit(_policy_changed(replace(record, permissions=kept), wanted))
 
     async def set_concurrency(self, name: str, reserved: int | None) -> None:
         async with self._lock:
@@ -505,7 +507,9 @@ class ManagedFunctions:
             replace(latest.settings, description=description)
         version = Revision(settings, latest.code_sha256, latest.code_size, self._clock(),
                            str(uuid.uuid4()))
-        return replace(record, versions={**record.versions, str(number): version},
+        # Publishing is a new revision of $LATEST too (recorded from Lambda).
+        return replace(record, latest=replace(latest, revision_id=str(uuid.uuid4())),
+                       versions={**record.versions, str(number): version},
                        last_version=number)
 
     async def _commit(self, record: FunctionRecord) -> None:
@@ -596,6 +600,14 @@ def _unchanged_since(newest: Revision, latest: Revision) -> bool:
         return False
     return (newest.settings.description == latest.settings.description
             or latest.last_modified <= newest.last_modified)
+
+
+def _policy_changed(record: FunctionRecord, qualifier: str | None) -> FunctionRecord:
+    """A change to the function's own policy is a new revision of $LATEST, which GetPolicy
+    answers as the policy's (recorded from Lambda)."""
+    if qualifier is not None:
+        return record
+    return replace(record, latest=replace(record.latest, revision_id=str(uuid.uuid4())))
 
 
 def _without(configs: Mapping[str, Provisioned], qualifier: str) -> dict[str, Provisioned]:

@@ -336,6 +336,81 @@ def test_deleting_latest_is_refused_before_the_function_is_looked_for(lam, name)
     assert lam.get_function(FunctionName=name)["Configuration"]["FunctionName"] == name
 
 
+def test_deleting_a_function_answers_no_content(lam):
+    fn = create(lam)
+    bodies: list[bytes] = []
+
+    def keep_body(http_response: Any, **_: Any) -> None:
+        bodies.append(http_response.content)
+
+    lam.meta.events.register("after-call.lambda.DeleteFunction", keep_body)
+    try:
+        answer = lam.delete_function(FunctionName=fn)
+    finally:
+        lam.meta.events.unregister("after-call.lambda.DeleteFunction", keep_body)
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert bodies == [b""]
+    expect(refused(lam.get_function, FunctionName=fn), NOT_FOUND,
+           f"Function not found: {ARN}:{fn}")
+
+
+def revision(lam: Any, fn: str, qualifier: str = "$LATEST") -> str:
+    return lam.get_function(FunctionName=fn, Qualifier=qualifier)["Configuration"]["RevisionId"]
+
+
+def test_a_change_settling_is_a_revision_of_its_own(lam):
+    fn = f"rec-{uuid.uuid4().hex[:10]}"
+    created = lam.create_function(FunctionName=fn, Runtime="python3.12", Role=ROLE,
+                                  Handler="app.handler", Code={"ZipFile": package()})
+    try:
+        # Pending → Active changes the revision; reads agree with each other.
+        active = revision(lam, fn)
+        assert active != created["RevisionId"] and revision(lam, fn) == active
+        coded = lam.update_function_code(FunctionName=fn, ZipFile=package(), RevisionId=active)
+        assert coded["RevisionId"] != active
+        updated = revision(lam, fn)
+        assert updated != coded["RevisionId"]
+        configured = lam.update_function_configuration(FunctionName=fn, Timeout=9,
+                                                       RevisionId=updated)
+        assert configured["RevisionId"] != updated
+        assert revision(lam, fn) not in (configured["RevisionId"], updated)
+    finally:
+        lam.delete_function(FunctionName=fn)
+
+
+@pytest.fixture
+def unpublished(lam: Any) -> Iterator[str]:
+    """A function with no version published, deleted after the test."""
+    fn = create(lam)
+    yield fn
+    lam.delete_function(FunctionName=fn)
+
+
+def test_publishing_revises_latest_and_the_version_keeps_its_own(lam, unpublished):
+    fn = unpublished
+    before = revision(lam, fn)
+    published = lam.publish_version(FunctionName=fn, RevisionId=before)
+    assert published["RevisionId"] != before
+    assert revision(lam, fn, published["Version"]) == published["RevisionId"]
+    latest = revision(lam, fn)
+    assert latest != before
+    # An alias revises neither.
+    alias = lam.create_alias(FunctionName=fn, Name="live", FunctionVersion="1")
+    assert alias["RevisionId"] != published["RevisionId"]
+    assert (revision(lam, fn), revision(lam, fn, "1")) == (latest, published["RevisionId"])
+
+
+def test_the_policy_carries_the_functions_revision(lam, unpublished):
+    fn = unpublished
+    before = revision(lam, fn)
+    lam.add_permission(FunctionName=fn, RevisionId=before, **S3_PERMISSION)
+    policy = lam.get_policy(FunctionName=fn)["RevisionId"]
+    assert policy != before and revision(lam, fn) == policy
+    # So the policy's revision is what a change to it names.
+    lam.remove_permission(FunctionName=fn, StatementId="s3", RevisionId=policy)
+    assert revision(lam, fn) != policy
+
+
 def refused_without_type(lam: Any, name: str, reserved: int, message: str) -> None:
     """PutFunctionConcurrency refused as Lambda refuses reservations: with no Type."""
     with pytest.raises(ClientError) as excinfo:

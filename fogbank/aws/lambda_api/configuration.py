@@ -99,15 +99,27 @@ _BEING_CREATED = "The function is being created."
 
 def as_being_created(config: dict[str, Any]) -> dict[str, Any]:
     """A configuration as a new function's (or a version's) answer shows it: Pending."""
-    config = {key: value for key, value in config.items() if key != "LastUpdateStatus"}
+    config = {key: value for key, value in _in_flight(config).items()
+              if key != "LastUpdateStatus"}
     config.update(State="Pending", StateReason=_BEING_CREATED, StateReasonCode="Creating")
     return config
 
 
 def as_being_updated(config: dict[str, Any]) -> dict[str, Any]:
     """A configuration as an update's answer shows it: Active, its update InProgress."""
-    return {**config, "LastUpdateStatus": "InProgress",
+    return {**_in_flight(config), "LastUpdateStatus": "InProgress",
             "LastUpdateStatusReason": _BEING_CREATED, "LastUpdateStatusReasonCode": "Creating"}
+
+
+def _in_flight(config: dict[str, Any]) -> dict[str, Any]:
+    """$LATEST's revision while a change is under way: on Lambda the change's completion
+    (Pending to Active, InProgress to Successful) is a revision of its own, so a read after
+    the answer never finds the answer's RevisionId. A version's revision does not change
+    as it turns Active (both recorded from Lambda)."""
+    if config["Version"] != LATEST:
+        return config
+    return {**config, "RevisionId": str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                                   f"{config['RevisionId']}#in-flight"))}
 
 
 def code_facts(code_dir: Path) -> tuple[int, str, str]:

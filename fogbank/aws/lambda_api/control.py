@@ -123,7 +123,8 @@ class ControlPlane:
     async def delete_function(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         ref = self._ref(params)
         await self._managed.delete(ref.name, ref.qualifier)
-        return {}
+        # Lambda answers 204 (recorded); the model's StatusCode member carries it.
+        return {"StatusCode": 204}
 
     async def publish_version(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         name = self._ref(params).name

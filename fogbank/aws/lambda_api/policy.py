@@ -45,9 +45,11 @@ def requested_permission(params: dict[str, Any], qualifier: str | None) -> Funct
         invoked_via_function_url=via_url)
 
 
-def function_policy(spec: FunctionSpec, qualifier: str | None) -> dict[str, Any]:
+def function_policy(spec: FunctionSpec, qualifier: str | None,
+                    revision_id: str | None = None) -> dict[str, Any]:
     """GetPolicy's output; ResourceNotFoundException when no statement is on `qualifier`
-    (None or $LATEST: the unqualified function)."""
+    (None or $LATEST: the unqualified function). `revision_id`: the function's own, which
+    Lambda answers as the policy's (a function made through the API has one)."""
     wanted = None if qualifier == LATEST else qualifier
     statements = [statement_of(spec, p) for p in spec.permissions if p.qualifier == wanted]
     if not statements:
@@ -55,8 +57,9 @@ def function_policy(spec: FunctionSpec, qualifier: str | None) -> dict[str, Any]
                                extra={"Type": "User"})
     text = json.dumps({"Version": "2012-10-17", "Id": "default", "Statement": statements},
                       separators=(",", ":"))
-    # Stable while the policy is unchanged, new when it changes.
-    return {"Policy": text, "RevisionId": str(uuid.uuid5(uuid.NAMESPACE_URL, text))}
+    # Else one stable while the policy is unchanged, new when it changes.
+    return {"Policy": text,
+            "RevisionId": revision_id or str(uuid.uuid5(uuid.NAMESPACE_URL, text))}
 
 
 def statement_of(spec: FunctionSpec, permission: FunctionPermission) -> dict[str, Any]:

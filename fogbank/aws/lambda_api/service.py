@@ -268,7 +268,9 @@ class LambdaService:
         except ResourceNotFound:
             raise function_not_found(ref) from None
         # A version or alias the function lacks has no policy, as Lambda words it.
-        return function_policy(spec, ref.qualifier)
+        record = self._record(spec)
+        own = record.latest.revision_id if record and ref.qualifier in (None, LATEST) else None
+        return function_policy(spec, ref.qualifier, own)
 
     async def list_tags(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
         ref = tagged_function(params["Resource"], self._region, self._account_id)

@@ -126,6 +126,8 @@ class RestJsonProtocol:
             return response
         body = place_members(shape, output, response, _header_text)
         payload = shape.serialization.get("payload")
+        if response.status == 204:      # an output that names No Content carries no body
+            return response
         if payload:
             response.body = _payload_bytes(shape.members[payload], output.get(payload))
         else:
