@@ -23,6 +23,10 @@ RESERVED_KEYS = frozenset({
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
                      "AWS_SESSION_TOKEN": "test"}
 _RUNTIME_DIR = str(Path(__file__).resolve().parent)
+# Lambda's values, as functions there read them from the environment.
+RUNTIME_API = "127.0.0.1:9001"
+XRAY_DAEMON_HOST = "169.254.79.129"
+XRAY_DAEMON_PORT = "2000"
 
 
 def check_environment(spec: FunctionSpec) -> None:
@@ -67,6 +71,11 @@ def build_environment(spec: FunctionSpec, *, path: list[str], log_stream: str,
         "PWD": str(spec.code_dir),
         # The X-Ray SDK logs, rather than raises, when it finds no segment (as on Lambda).
         "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+        # Where Lambda's X-Ray daemon listens; nothing does here. The SDK sends segments
+        # (UDP, lost) only for a trace the caller sampled: fresh ones are not (worker.py).
+        "AWS_XRAY_DAEMON_ADDRESS": f"{XRAY_DAEMON_HOST}:{XRAY_DAEMON_PORT}",
+        "_AWS_XRAY_DAEMON_ADDRESS": XRAY_DAEMON_HOST,
+        "_AWS_XRAY_DAEMON_PORT": XRAY_DAEMON_PORT,
     }
     env.update({key: str(value) for key, value in spec.environment.items()})
     log = LogSettings.of(spec)
@@ -88,6 +97,9 @@ def build_environment(spec: FunctionSpec, *, path: list[str], log_stream: str,
         "AWS_LAMBDA_LOG_STREAM_NAME": log_stream,
         "LAMBDA_TASK_ROOT": str(spec.code_dir),
         "LAMBDA_RUNTIME_DIR": _RUNTIME_DIR,
+        # Lambda's value. Python workers here take invocations over a pipe, not the
+        # Runtime API, so nothing answers there; code only sees it is set, as on Lambda.
+        "AWS_LAMBDA_RUNTIME_API": RUNTIME_API,
         "TZ": ":UTC",
         "AWS_ENDPOINT_URL": endpoint_url,
         **LOCAL_CREDENTIALS,

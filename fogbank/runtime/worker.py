@@ -228,6 +228,11 @@ def _initialise(plan: WorkerPlan, warning: str) -> tuple[Handler | None, dict[st
     # A function shipping a preloaded module's copy runs in a worker without the preloads
     # (runtime.py), so what is imported already is only this worker's own code.
     sys.path[:0] = plan.sys_path
+    # Lambda's /var/task and /opt are read-only, so bytecode is read where shipped (and from
+    # the interpreter's and built dependencies' own caches) but never written. A .pyc
+    # written beside the code would also be checked only by the source's size and whole-
+    # second mtime, so an edit keeping both would run stale code after a reload.
+    sys.dont_write_bytecode = True
     try:
         return load_handler(plan.handler), None
     except Exception as exc:

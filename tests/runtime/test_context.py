@@ -78,6 +78,23 @@ def test_lambda_environment_variables(deploy, invoke):
     assert env["TABLE"] == "things"
 
 
+def test_runtime_api_and_xray_daemon_variables_hold_lambdas_values(deploy, invoke):
+    deploy("daemon", CONTEXT)
+    env = invoke("daemon")[1]["env"]
+    assert env["AWS_LAMBDA_RUNTIME_API"] == "127.0.0.1:9001"
+    assert env["AWS_XRAY_DAEMON_ADDRESS"] == "169.254.79.129:2000"
+    assert env["_AWS_XRAY_DAEMON_ADDRESS"] == "169.254.79.129"
+    assert env["_AWS_XRAY_DAEMON_PORT"] == "2000"
+
+
+def test_a_function_may_set_the_unreserved_xray_variables(deploy, invoke):
+    deploy("own_daemon", CONTEXT, environment={"AWS_XRAY_DAEMON_ADDRESS": "10.0.0.1:3000",
+                                               "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR"})
+    env = invoke("own_daemon")[1]["env"]
+    assert env["AWS_XRAY_DAEMON_ADDRESS"] == "10.0.0.1:3000"
+    assert env["AWS_XRAY_CONTEXT_MISSING"] == "IGNORE_ERROR"
+
+
 def test_boto3_inside_a_function_targets_the_configured_endpoint(make_runtime, code, loop):
     from fogbank.types import FunctionSpec
     import json
