@@ -7,6 +7,7 @@ over the old one, and the directory fsynced.
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 
@@ -32,3 +33,16 @@ def replace_file(path: Path, data: bytes) -> None:
         partial.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def durable_database(path: Path, schema: str, *, any_thread: bool = False) -> sqlite3.Connection:
+    """A SQLite database whose every commit is on disk before it returns (WAL,
+    synchronous=FULL), its directory made and `schema` applied; transactions are left to
+    the caller (autocommit unless it says BEGIN). `any_thread`: the connection may be used
+    from a thread other than the one that opened it (never from two at once)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=not any_thread)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.executescript(schema)
+    return db

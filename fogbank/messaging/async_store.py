@@ -5,9 +5,10 @@ the only locking. WAL with synchronous=FULL: an acknowledged event survives a cr
 """
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from fogbank.durable_files import durable_database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS async_events (
@@ -34,11 +35,7 @@ class QueuedEvent:
 
 class SqliteEventStore:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._db = durable_database(path, _SCHEMA)
 
     def add(self, event: QueuedEvent) -> None:
         self._db.execute(

@@ -25,7 +25,6 @@ import asyncio
 import base64
 import json
 import logging
-import sqlite3
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -34,6 +33,7 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 
 import orjson
 
+from fogbank.durable_files import durable_database
 from fogbank.messaging.filter_patterns import Filters, compile_filters
 from fogbank.types import AwsError, Invoker
 
@@ -124,11 +124,7 @@ class StreamMappings:
                  retry_delays_s: Sequence[float] = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0),
                  poll_s: float = 1 / POLLS_PER_SECOND,
                  clock: Callable[[], float] = time.time) -> None:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute(_SCHEMA)
+        self._db = durable_database(db_path, _SCHEMA, any_thread=True)
         self._lock = threading.Lock()        # deploys put mappings from another thread
         self._source, self._invoke = source, invoke
         self._delays, self._poll_s, self._clock = tuple(retry_delays_s), poll_s, clock

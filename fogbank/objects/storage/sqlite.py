@@ -11,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from fogbank.durable_files import durable_database
 from fogbank.objects.model import (Bucket, Checksum, ContentHeaders, Encryption, ObjectInfo, Part,
                                    Upload)
 from fogbank.objects.storage import ObjectRecord, PartRecord, StoredBody, UploadRecord
@@ -104,10 +105,7 @@ class SqliteMetaStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
         # Used by one thread at a time (the engine's database thread), never concurrently.
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._db = durable_database(path, _SCHEMA, any_thread=True)
         self._add_columns()
         self._seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM versions").fetchone()[0]
 
