@@ -26,6 +26,7 @@ from fogbank.aws.cloudformation.response_urls import ResponseUrls
 from fogbank.aws.dynamodb import DynamoDBService, DynamoDBStreamsService
 from fogbank.aws.lambda_api import CodeLinks, LambdaService
 from fogbank.aws.lambda_api.function_urls import ApiFunctionUrls
+from fogbank.aws.logs import LogsService
 from fogbank.aws.s3 import S3App
 from fogbank.aws.sts import StsService
 from fogbank.config import NodeConfig
@@ -53,7 +54,10 @@ from fogbank.gateway.website import WebsiteApp, is_website_request, website_url
 from fogbank.functions import FunctionStore, LayerVersionStore, ManagedFunctions, ManagedLayers
 from fogbank.messaging import AsyncInvoker, StreamMappings
 from fogbank.objects import GetObject, ObjectsEngine
+from fogbank.logs.engine import CloudWatchLogs
+from fogbank.logs.store import LogGroupStore
 from fogbank.runtime import Runtime, RuntimeConfig
+from fogbank.runtime.log_groups import FunctionLogGroups
 from fogbank.runtime.resolver import NodeNames
 from fogbank.tables.engine import TablesEngine
 from fogbank.types import AwsError, EventInvokeConfig, InvokeResult, InvokeSource
@@ -130,6 +134,9 @@ class Node:
                                         account_id=cfg.account_id,
                                         ttl_period_s=cfg.ttl_period_s)
         self.tables.start()
+        self.cloudwatch_logs = CloudWatchLogs(
+            LogGroupStore(cfg.state_dir / "log-groups.db"), FunctionLogGroups(self.runtime),
+            region=cfg.region, account_id=cfg.account_id)
         # Table streams → functions; they read only once the template is deployed.
         self.stream_mappings = StreamMappings(cfg.state_dir / "event-source-mappings.db",
                                               self.tables.streams, self.invoke,
@@ -156,7 +163,8 @@ class Node:
                                  account_id=cfg.account_id))
         providers = [*default_providers(self.runtime, cfg.region, cfg.account_id,
                                         layers=layers, layer_build_root=cfg.state_dir / "build"
-                                        / "layers", python=self.runtime.config.python),
+                                        / "layers", python=self.runtime.config.python,
+                                        log_groups=self.cloudwatch_logs),
                      *ApiProviders(self.apis, cfg.region, cfg.account_id).all(),
                      *usage_plan_providers(self.usage_plans, self.apis),
                      FunctionUrlProvider(self.function_urls, cfg.region, cfg.account_id),
@@ -189,6 +197,7 @@ class Node:
                       "lambda": lambda_api, "dynamodb": DynamoDBService(self.tables),
                       "dynamodbstreams": DynamoDBStreamsService(self.tables),
                       "cloudformation": CloudFormationService(self.deployer.view),
+                      "logs": LogsService(self.cloudwatch_logs),
                       "sts": StsService(cfg.account_id)}, region=cfg.region)
         self.websockets = WebSocketGateway(self.apis, self.invoke, self.connections,
                                            limits=cfg.websocket)
@@ -341,6 +350,7 @@ class Node:
         await self.queue.close()
         await self.runtime.close()
         self.tables.close()
+        self.cloudwatch_logs.close()
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -7,6 +7,7 @@ returns the output dict boto3 will return; errors are `AwsError`s. Protocols do 
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
 from typing import Any, Awaitable, Callable, Mapping, Protocol
 
 
@@ -48,3 +49,22 @@ class SdkService(Protocol):
     class the service prints as `class@hash` where it prints a list's values)."""
 
     operations: Mapping[str, Handler]      # botocore operation name → handler
+
+
+EngineMethod = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+def engine_operations(engine: Any, names: tuple[str, ...]) -> Mapping[str, Handler]:
+    """Handlers for an engine that offers one coroutine per operation, named in snake case
+    (`GetItem` → `engine.get_item(params)`) and needing nothing of the call's context."""
+    return {name: _engine_handler(getattr(engine, _snake(name))) for name in names}
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _engine_handler(method: EngineMethod) -> Handler:
+    def handle(params: dict[str, Any], ctx: CallContext) -> Awaitable[dict[str, Any]]:
+        return method(params)
+    return handle

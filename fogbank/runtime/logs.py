@@ -9,6 +9,7 @@ from typing import BinaryIO, Callable, NamedTuple
 
 import orjson
 
+from fogbank.durable_files import replace_file
 from fogbank.runtime.frames import EVENT_NEWLINE
 
 RING_SIZE = 10_000
@@ -21,6 +22,9 @@ class LogEvent(NamedTuple):
     function_name: str
     request_id: str
     message: str
+    # The worker's log stream (`2024/05/01/[$LATEST]<hex>`), as CloudWatch Logs names it;
+    # "" for events written before streams were recorded.
+    stream: str = ""
 
 
 class LogStore:
@@ -32,7 +36,7 @@ class LogStore:
         self._followers: dict[str, set[asyncio.Queue[LogEvent]]] = {}
 
     def write(self, function_name: str, request_id: str, text: str,
-              flush: bool = True) -> list[LogEvent]:
+              flush: bool = True, stream: str = "") -> list[LogEvent]:
         """Record `text` (one event per line; EVENT_NEWLINE breaks a line inside its
         event) and hand it to followers.
 
@@ -45,7 +49,7 @@ class LogStore:
             lines.pop()
         if EVENT_NEWLINE in text:
             lines = [line.replace(EVENT_NEWLINE, "\n") for line in lines]
-        events = [LogEvent(now, function_name, request_id, line) for line in lines]
+        events = [LogEvent(now, function_name, request_id, line, stream) for line in lines]
         if not events:
             if flush and function_name in self._files:
                 self._files[function_name].flush()
@@ -55,8 +59,7 @@ class LogStore:
         file = self._file(function_name)
         # orjson: each invocation writes three or more lines, json.dumps was a tenth of
         # the node's time on a fast function's warm path.
-        file.write(b"".join(orjson.dumps({"t": e.timestamp_ms, "r": e.request_id, "m": e.message})
-                            + b"\n" for e in events))
+        file.write(b"".join(_row(e) for e in events))
         if flush:
             file.flush()
         for queue in self._followers.get(function_name, ()):
@@ -80,6 +83,28 @@ class LogStore:
         registered at once, so history read right after it (with no await between) and the
         events it then yields neither miss nor repeat an event. Close it when done."""
         return Follower(self._followers.setdefault(function_name, set()))
+
+    def names(self) -> list[str]:
+        """The functions that have logged (in this run or, in their files, before it)."""
+        found = {path.stem for path in self._dir.glob("*.log")} if self._dir.is_dir() else set()
+        return sorted(found | self._rings.keys())
+
+    def clear(self, function_name: str, stream: str | None = None) -> None:
+        """Forget a function's events, or those of one of its streams (its log group or
+        stream was deleted); later writes start afresh."""
+        kept = ([] if stream is None else
+                [e for e in self._read_file(function_name) if e.stream != stream])
+        file = self._files.pop(function_name, None)
+        if file is not None:
+            file.close()
+        ring = self._rings.pop(function_name, None)
+        if kept:
+            replace_file(self._path(function_name), b"".join(_row(e) for e in kept))
+        else:
+            self._path(function_name).unlink(missing_ok=True)
+        if ring is not None and stream is not None:
+            self._rings[function_name] = deque((e for e in ring if e.stream != stream),
+                                               maxlen=RING_SIZE)
 
     def close(self) -> None:
         for file in self._files.values():
@@ -106,7 +131,12 @@ class LogStore:
                 rows = [orjson.loads(line) for line in f if line.strip()]
         except FileNotFoundError:
             return []
-        return [LogEvent(r["t"], function_name, r["r"], r["m"]) for r in rows]
+        return [LogEvent(r["t"], function_name, r["r"], r["m"], r.get("s", "")) for r in rows]
+
+
+def _row(event: LogEvent) -> bytes:
+    return orjson.dumps({"t": event.timestamp_ms, "r": event.request_id, "m": event.message,
+                         "s": event.stream}) + b"\n"
 
 
 class Follower:

@@ -260,10 +260,11 @@ class Runtime:
             self._warn_once(worker.warning)
             log = function.log
             head = platform_logs.head(log, spec, version, request_id, worker, first)
-            self.logs.write(name, request_id, head, flush=False)
+            stream = worker.log_stream
+            self.logs.write(name, request_id, head, flush=False, stream=stream)
             # Output reaches the log store (and `fogbank logs -f`) as it is written.
             worker.on_line = lambda line: self.logs.write(name, request_id, line + "\n",
-                                                          flush=False)
+                                                          flush=False, stream=stream)
             if log.filters_application:
                 worker.on_line = _only_kept(log, worker.on_line)
             try:
@@ -278,7 +279,7 @@ class Runtime:
             self._limiter.release(admission)
         pool.observe(outcome.duration_ms)
         trailer = platform_logs.trailer(log, spec, request_id, worker, first, outcome)
-        self.logs.write(name, request_id, trailer)
+        self.logs.write(name, request_id, trailer, stream=stream)
         output = platform_logs.ended(log.kept(outcome.output)) if tail_logs else ""
         return InvokeResult(
             request_id=request_id, payload=outcome.payload,

@@ -206,3 +206,21 @@ def test_history_then_follow_misses_and_repeats_nothing(tmp_path):
     assert history == ["before", "START of a call under way"]
     assert live == ["while the history was sent"]
     assert store._followers["fn"] == set()
+
+
+def test_events_keep_their_stream_across_a_restart_and_a_stream_can_be_forgotten(tmp_path):
+    from fogbank.runtime.logs import LogStore
+    store = LogStore(tmp_path, clock_ms=lambda: 5)
+    store.write("fn", "r1", "one\ntwo\n", stream="2026/01/01/[$LATEST]aa")
+    store.write("fn", "r2", "three\n", stream="2026/01/01/[$LATEST]bb")
+    store.write("other", "r3", "elsewhere\n", stream="2026/01/01/[$LATEST]cc")
+    store.close()
+    reopened = LogStore(tmp_path, clock_ms=lambda: 6)
+    assert [(e.message, e.stream[-2:]) for e in reopened.query("fn")] == \
+        [("one", "aa"), ("two", "aa"), ("three", "bb")]
+    assert reopened.names() == ["fn", "other"]
+    reopened.clear("fn", "2026/01/01/[$LATEST]aa")
+    assert [e.message for e in reopened.query("fn")] == ["three"]
+    reopened.clear("other")
+    assert reopened.names() == ["fn"]
+    assert [e.message for e in LogStore(tmp_path, clock_ms=lambda: 7).query("fn")] == ["three"]

@@ -5,10 +5,9 @@ the engine returns the output dict and raises AWS's errors; nothing is kept here
 """
 from __future__ import annotations
 
-import re
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any
 
-from fogbank.aws.service import CallContext, Handler
+from fogbank.aws.service import engine_operations
 
 DYNAMODB_OPERATIONS = (
     "BatchExecuteStatement", "BatchGetItem", "BatchWriteItem", "CreateTable", "DeleteItem",
@@ -27,23 +26,6 @@ DYNAMODB_OPERATIONS = (
 )
 STREAMS_OPERATIONS = ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")
 
-EngineMethod = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-def _handler(method: EngineMethod) -> Handler:
-    def handle(params: dict[str, Any], ctx: CallContext) -> Awaitable[dict[str, Any]]:
-        return method(params)
-    return handle
-
-
-def _operations(engine: Any, names: tuple[str, ...]) -> Mapping[str, Handler]:
-    return {name: _handler(getattr(engine, _snake(name))) for name in names}
-
-
 class DynamoDBService:
     """`DynamoDBService(engine)`: the engine offers one coroutine per operation, in snake case."""
 
@@ -57,9 +39,9 @@ class DynamoDBService:
     opaque_shapes = {"AttributeValue": "com.amazonaws.dynamodb.v20120810.AttributeValue"}
 
     def __init__(self, engine: Any) -> None:
-        self.operations = _operations(engine, DYNAMODB_OPERATIONS)
+        self.operations = engine_operations(engine, DYNAMODB_OPERATIONS)
 
 
 class DynamoDBStreamsService:
     def __init__(self, engine: Any) -> None:
-        self.operations = _operations(engine, STREAMS_OPERATIONS)
+        self.operations = engine_operations(engine, STREAMS_OPERATIONS)

@@ -26,6 +26,10 @@ def error_parts(shape: Shape | None, error: AwsError) -> tuple[int, dict[str, st
     if shape is None:
         return error.status, {}, {respelled or "message": error.message, **error.extra}
     status = shape.metadata.get("error", {}).get("httpStatusCode", error.status)
+    if not shape.members and error.message:
+        # A shape with no members (CloudWatch Logs' errors) still carries AWS's message,
+        # which the SDKs read from the body whatever the model says.
+        return status, {}, {respelled or "message": error.message, **error.extra}
     values: dict[str, Any] = {"Type": "User" if error.sender_fault else "Service", **error.extra}
     headers: dict[str, str] = {}
     body: dict[str, Any] = {}

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from botocore.model import OperationModel, ServiceModel
 
 from fogbank.aws.protocols.response_compression import compressed as dynamodb_compressed
-from fogbank.aws.errors import SerializationError, UnknownOperation
+from fogbank.aws.errors import SerializationError, UnknownOperation, ValidationError
 from fogbank.aws.protocols.json_errors import error_parts, error_shapes
 from fogbank.aws.protocols.shapes import dump_json, from_json, parse_json_body, to_json
 from fogbank.wire import WireRequest, WireResponse
@@ -40,6 +40,9 @@ class WireOptions:
     # DynamoDB compresses a large answer as Accept-Encoding asks: (header, body) → (coding,
     # compressed body), or None to answer as is.
     compress: Callable[[str | None, bytes], tuple[str, bytes] | None] | None = None
+    # The code of the edge's own model validation errors ("1 validation error detected: …"):
+    # CloudWatch Logs answers them as InvalidParameterException.
+    validation_code: str = "ValidationException"
 
 
 _DYNAMODB = WireOptions(
@@ -50,7 +53,10 @@ _DYNAMODB = WireOptions(
                    "InternalFailure": "com.amazon.coral.service#"},
     crc32=True, empty_output=True, lenient_gzip_tail=True, deflate=True,
     undecodable_is_internal=True, compress=dynamodb_compressed)
-WIRE_OPTIONS: dict[str, WireOptions] = {"dynamodb": _DYNAMODB, "dynamodbstreams": _DYNAMODB}
+WIRE_OPTIONS: dict[str, WireOptions] = {
+    "dynamodb": _DYNAMODB, "dynamodbstreams": _DYNAMODB,
+    "logs": WireOptions(validation_code="InvalidParameterException"),
+}
 
 
 class JsonRpcProtocol:
@@ -121,10 +127,11 @@ class JsonRpcProtocol:
         return WireResponse(status, headers, body)
 
     def error_response(self, error: AwsError, *, request_id: str = "") -> WireResponse:
-        status, headers, body = error_parts(self._errors.get(error.code), error)
+        code = self._options.validation_code if isinstance(error, ValidationError) else error.code
+        status, headers, body = error_parts(self._errors.get(code), error)
         body.pop("Type", None)          # a rest-json (Lambda) convention, not JSON 1.x's
-        prefix = self._options.type_prefixes.get(error.code, self._options.type_prefix)
-        body = {"__type": prefix + error.code, **body}
+        prefix = self._options.type_prefixes.get(code, self._options.type_prefix)
+        body = {"__type": prefix + code, **body}
         headers["Content-Type"] = self._content_type
         return self._answer(status, headers, dump_json(body))
 

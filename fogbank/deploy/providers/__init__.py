@@ -9,7 +9,7 @@ from fogbank.deploy.providers.functions import FunctionProvider, Runtime
 from fogbank.deploy.providers.iam import PolicyProvider, RoleProvider
 from fogbank.deploy.providers.invoke_configs import EventInvokeConfigProvider
 from fogbank.deploy.providers.layers import LayerStore, LayerVersionProvider
-from fogbank.deploy.providers.log_groups import LogGroupProvider
+from fogbank.deploy.providers.log_groups import LogGroupProvider, LogGroupRegistry
 from fogbank.deploy.providers.permissions import PermissionProvider
 from fogbank.deploy.providers.versions import AliasProvider, VersionProvider
 from fogbank.runtime import build
@@ -20,11 +20,13 @@ def default_providers(runtime: Runtime, region: str, account_id: str, *,
                       inline_code_dir: Path | None = None,
                       layers: LayerStore | None = None,
                       layer_build_root: Path | None = None,
-                      python: Path = Path(sys.executable)) -> list[ResourceProvider]:
+                      python: Path = Path(sys.executable),
+                      log_groups: LogGroupRegistry | None = None) -> list[ResourceProvider]:
     """The providers for functions, versions, aliases, invoke configs, layers, permissions,
     IAM and log groups, wired to share one layer registry (`layers`, if the caller needs it
     too) and one function registry. Layers that ask to be built are built under `layer_build_root`
-    (a temporary directory if none is given) with `python`'s pip."""
+    (a temporary directory if none is given) with `python`'s pip. Log groups are made in
+    `log_groups` (CloudWatch Logs), if given."""
     layers = layers or LayerStore()
     build_root: list[Path] = [layer_build_root] if layer_build_root else []
 
@@ -40,7 +42,7 @@ def default_providers(runtime: Runtime, region: str, account_id: str, *,
             EventInvokeConfigProvider(functions),
             LayerVersionProvider(layers, build=build_layer, **where),
             PermissionProvider(functions), RoleProvider(**where), PolicyProvider(**where),
-            LogGroupProvider(**where)]
+            LogGroupProvider(groups=log_groups, **where)]
 
 
 __all__ = ["AliasProvider", "EventInvokeConfigProvider", "FunctionProvider", "LayerStore",

@@ -1,26 +1,68 @@
-"""AWS::Logs::LogGroup: named and recorded so that templates referring to one resolve.
+"""AWS::Logs::LogGroup: a log group CloudWatch Logs serves (fogbank/logs), with the
+template's retention, tags, class and key, and the name and ARN CloudFormation gives it.
 
-Fogbank keeps each function's logs itself (`fogbank logs`); a log group only needs the
-name and ARN CloudFormation would give it, so that a function's LoggingConfig or an
-environment variable naming it sees real values rather than a skipped resource's placeholder.
+Without a registry (deploy tests that need only names) the group is recorded, not made.
 """
 from __future__ import annotations
+
+from typing import Any, Protocol
 
 from fogbank.deploy.naming import physical_name
 from fogbank.deploy.providers.iam import Recorded
 from fogbank.types import Deployed, Resource
 
 
+class LogGroupRegistry(Protocol):
+    def declare_group(self, name: str, settings: dict[str, Any]) -> None: ...
+
+    def remove_group(self, name: str) -> None: ...
+
+
 class LogGroupProvider(Recorded):
     types = ("AWS::Logs::LogGroup",)
     attribute_names: frozenset[str] = frozenset({"Arn"})
 
-    def __init__(self, *, region: str = "us-east-1", account_id: str = "000000000000") -> None:
+    def __init__(self, *, region: str = "us-east-1", account_id: str = "000000000000",
+                 groups: LogGroupRegistry | None = None) -> None:
         super().__init__(region=region, account_id=account_id)
         self._region = region
+        self._groups = groups
+
+    def create(self, res: Resource) -> Deployed:
+        deployed = self._deployed(res)
+        if self._groups is not None:
+            self._groups.declare_group(deployed.physical_id, _settings(res))
+        return deployed
+
+    def update(self, old: Resource, deployed: Deployed, new: Resource) -> Deployed:
+        now = self._deployed(new)
+        if self._groups is not None:
+            if now.physical_id != deployed.physical_id:       # a new name replaces the group
+                self._groups.remove_group(deployed.physical_id)
+            self._groups.declare_group(now.physical_id, _settings(new))
+        return now
+
+    def delete(self, res: Resource, deployed: Deployed) -> None:
+        if self._groups is not None:
+            self._groups.remove_group(deployed.physical_id)
 
     def _deployed(self, res: Resource) -> Deployed:
         name = str(res.properties.get("LogGroupName") or physical_name(res, 512))
         # CloudFormation's Arn names every stream of the group (the trailing `:*`).
         arn = f"arn:{self._partition}:logs:{self._region}:{self._account_id}:log-group:{name}:*"
         return Deployed(name, {"Arn": arn})
+
+
+def _settings(res: Resource) -> dict[str, Any]:
+    """The template's properties as CreateLogGroup and PutRetentionPolicy name them."""
+    props = res.properties
+    settings: dict[str, Any] = {
+        "tags": {t["Key"]: t["Value"] for t in props.get("Tags") or ()},
+        "logGroupClass": props.get("LogGroupClass") or "STANDARD",
+        "deletionProtectionEnabled": bool(props.get("DeletionProtectionEnabled")),
+    }
+    if props.get("RetentionInDays") is not None:
+        settings["retentionInDays"] = int(props["RetentionInDays"])
+    if props.get("KmsKeyId"):
+        settings["kmsKeyId"] = props["KmsKeyId"]
+    return settings

@@ -1,0 +1,3 @@
+from fogbank.aws.logs.service import LogsService
+
+__all__ = ["LogsService"]

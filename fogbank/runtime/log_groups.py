@@ -1,0 +1,31 @@
+"""The functions' logs as CloudWatch Logs sees them: a log group per function (its
+LoggingConfig's LogGroup, else `/aws/lambda/<name>`), from its first logged line.
+
+What fogbank.logs.engine.FunctionLogs asks of the runtime; node.py hands it over.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fogbank.runtime.log_settings import LogSettings
+from fogbank.runtime.logs import LogEvent
+
+if TYPE_CHECKING:
+    from fogbank.runtime.runtime import Runtime
+
+
+class FunctionLogGroups:
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+
+    def log_groups(self) -> dict[str, str]:
+        live = {spec.name: LogSettings.of(spec).log_group for spec in self._runtime.list()}
+        # A deleted function's logs stay in its default group, as Lambda's do.
+        return {name: live.get(name, f"/aws/lambda/{name}")
+                for name in self._runtime.logs.names()}
+
+    def events(self, function_name: str) -> list[LogEvent]:
+        return self._runtime.logs.query(function_name)
+
+    def clear(self, function_name: str, stream: str | None = None) -> None:
+        self._runtime.logs.clear(function_name, stream)
