@@ -136,7 +136,8 @@ class Node:
         self.tables.start()
         self.cloudwatch_logs = CloudWatchLogs(
             LogGroupStore(cfg.state_dir / "log-groups.db"), FunctionLogGroups(self.runtime),
-            region=cfg.region, account_id=cfg.account_id)
+            region=cfg.region, account_id=cfg.account_id, deliver=self.queue.enqueue,
+            may_invoke=self.runtime.permits)
         # Table streams → functions; they read only once the template is deployed.
         self.stream_mappings = StreamMappings(cfg.state_dir / "event-source-mappings.db",
                                               self.tables.streams, self.invoke,
@@ -350,7 +351,7 @@ class Node:
         await self.queue.close()
         await self.runtime.close()
         self.tables.close()
-        self.cloudwatch_logs.close()
+        await self.cloudwatch_logs.close()
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -24,7 +24,8 @@ import orjson
 
 from fogbank.logs.errors import (AlreadyExists, Conflict, InvalidParameter, group_not_found,
                                  invalid_token, stream_not_found)
-from fogbank.logs.store import GroupRecord, LogGroupStore, StoredEvent
+from fogbank.logs.store import GroupRecord, LogGroupStore, StoredEvent, SubscriptionFilter
+from fogbank.logs.subscriptions import Deliver, MayInvoke, Subscriptions
 from fogbank.types import partition_for
 
 RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
@@ -58,6 +59,15 @@ class FunctionLogs(Protocol):
         """Forget the function's events (of one stream, if named)."""
         ...
 
+    def group_of(self, function_name: str) -> str:
+        """The log group a function writes to now (cheap: asked on every write while a
+        subscription filter exists)."""
+        ...
+
+    def listen(self, on_events: Callable[[str, Sequence[FunctionEvent]], None]) -> None:
+        """Call `on_events(function_name, events)` as a function's events are written."""
+        ...
+
 
 class Event(NamedTuple):
     timestamp_ms: int
@@ -77,12 +87,18 @@ class _Stream:
 
 class CloudWatchLogs:
     def __init__(self, store: LogGroupStore, functions: FunctionLogs, *, region: str,
-                 account_id: str, clock_ms: Callable[[], int] | None = None) -> None:
+                 account_id: str, clock_ms: Callable[[], int] | None = None,
+                 deliver: Deliver | None = None, may_invoke: MayInvoke | None = None) -> None:
+        """`deliver` queues an Event invocation of a subscription filter's function;
+        `may_invoke` asks a function's resource policy whether CloudWatch Logs may."""
         self._store = store
         self._functions = functions
         self._region = region
         self._account_id = account_id
         self._clock_ms = clock_ms or (lambda: int(time.time() * 1000))
+        self._subscriptions = Subscriptions(store, region=region, account_id=account_id,
+                                            deliver=deliver, may_invoke=may_invoke)
+        functions.listen(self._on_function_events)
 
     # ------------------------------------------------------------ groups
 
@@ -240,6 +256,8 @@ class CloudWatchLogs:
                     for e in events[first:last]]
         if accepted:
             self._store.add_events(group, accepted)
+            self._subscriptions.offer(group, [Event(e.timestamp_ms, e.ingested_ms, e.stream,
+                                                    e.message) for e in accepted])
         output: dict[str, Any] = {"nextSequenceToken": f"{now:056d}"}
         if rejected:
             output["rejectedLogEventsInfo"] = rejected
@@ -312,6 +330,46 @@ class CloudWatchLogs:
             output["nextToken"] = _filter_token(found[:len(page)])
         return output
 
+    # ------------------------------------------------------------ subscription filters
+
+    async def put_subscription_filter(self, params: dict[str, Any]) -> dict[str, Any]:
+        group = self._existing(params["logGroupName"])
+        self._keep(group)
+        self._put_subscription(group.name, params)
+        return {}
+
+    async def describe_subscription_filters(self, params: dict[str, Any]) -> dict[str, Any]:
+        group = self._existing(params["logGroupName"])
+        prefix = params.get("filterNamePrefix") or ""
+        found = [s for s in self._subscriptions.of(group.name) if s.name.startswith(prefix)]
+        page, token = _page_by_position(found, params, 50)
+        output: dict[str, Any] = {"subscriptionFilters": [_subscription_out(s) for s in page]}
+        if token:
+            output["nextToken"] = token
+        return output
+
+    async def delete_subscription_filter(self, params: dict[str, Any]) -> dict[str, Any]:
+        group = self._existing(params["logGroupName"])
+        self._subscriptions.delete(group.name, params["filterName"])
+        return {}
+
+    def _put_subscription(self, group: str, params: dict[str, Any]) -> None:
+        from fogbank.logs.filter_patterns import FilterPatternError, compile_filter
+
+        pattern = params.get("filterPattern") or ""
+
+        def compiled() -> object:
+            try:
+                return compile_filter(pattern)
+            except FilterPatternError as exc:
+                raise InvalidParameter(str(exc)) from exc
+
+        before = {s.name: s for s in self._subscriptions.of(group)}.get(params["filterName"])
+        self._subscriptions.put(f"{self._arn(group)}:*", SubscriptionFilter(
+            group, params["filterName"], pattern, params["destinationArn"],
+            params.get("roleArn"), params.get("distribution") or "ByLogStream",
+            before.created_ms if before else self._clock_ms()), compiled)
+
     # ------------------------------------------------------------ a template's groups
 
     def declare_group(self, name: str, settings: dict[str, Any]) -> None:
@@ -331,7 +389,18 @@ class CloudWatchLogs:
         if self._group(name) is not None:
             self._delete(name)
 
-    def close(self) -> None:
+    def declare_subscription(self, settings: dict[str, Any]) -> None:
+        """A template's AWS::Logs::SubscriptionFilter, with PutSubscriptionFilter's
+        parameters: made or replaced, with the API's checks."""
+        self._keep(self._existing(settings["logGroupName"]))
+        self._put_subscription(settings["logGroupName"], settings)
+
+    def remove_subscription(self, group: str, name: str) -> None:
+        if any(s.name == name for s in self._subscriptions.of(group)):
+            self._subscriptions.delete(group, name)
+
+    async def close(self) -> None:
+        await self._subscriptions.close()
         self._store.close()
 
     # ------------------------------------------------------------ internals
@@ -341,8 +410,16 @@ class CloudWatchLogs:
 
     def _delete(self, name: str) -> None:
         self._store.delete_group(name)
+        self._subscriptions.forget_group(name)
         for function in self._functions_of(name):
             self._functions.clear(function)
+
+    def _on_function_events(self, function_name: str, events: Sequence[FunctionEvent]) -> None:
+        if not self._subscriptions.active:       # the common case: one check per write
+            return
+        self._subscriptions.offer(self._functions.group_of(function_name), [
+            Event(e.timestamp_ms, e.timestamp_ms, e.stream or _legacy_stream(e), e.message)
+            for e in events])
 
     def _functions_of(self, group: str) -> list[str]:
         return [f for f, g in self._functions.log_groups().items() if g == group]
@@ -451,6 +528,16 @@ class CloudWatchLogs:
         return out
 
 
+def _subscription_out(subscription: SubscriptionFilter) -> dict[str, Any]:
+    out = {"filterName": subscription.name, "logGroupName": subscription.group,
+           "filterPattern": subscription.pattern,
+           "destinationArn": subscription.destination_arn,
+           "distribution": subscription.distribution, "creationTime": subscription.created_ms}
+    if subscription.role_arn:
+        out["roleArn"] = subscription.role_arn
+    return out
+
+
 def _checked_retention(days: int) -> int:
     if days not in RETENTION_DAYS:
         raise InvalidParameter(
@@ -548,8 +635,8 @@ def _page_by_name(items: list[GroupRecord], name: Callable[[GroupRecord], str],
     return page, (_encode(name(page[-1])) if len(items) > limit else None)
 
 
-def _page_by_position(items: list[_Stream], params: dict[str, Any], default_limit: int
-                      ) -> tuple[list[_Stream], str | None]:
+def _page_by_position(items: list[Any], params: dict[str, Any], default_limit: int
+                      ) -> tuple[list[Any], str | None]:
     token = params.get("nextToken")
     start = 0
     if token is not None:

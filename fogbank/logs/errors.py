@@ -41,3 +41,9 @@ def stream_not_found() -> NotFound:
 
 def invalid_token() -> InvalidParameter:
     return InvalidParameter("The specified nextToken is invalid.")
+
+
+class LimitExceeded(AwsError):
+    code = "LimitExceededException"
+    status = 400
+    sender_fault = True

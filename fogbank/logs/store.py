@@ -40,6 +40,16 @@ CREATE TABLE IF NOT EXISTS log_events (
     message      TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS log_events_by_stream ON log_events (group_name, stream, timestamp_ms);
+CREATE TABLE IF NOT EXISTS subscription_filters (
+    group_name      TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    pattern         TEXT NOT NULL,
+    destination_arn TEXT NOT NULL,
+    role_arn        TEXT,
+    distribution    TEXT NOT NULL,
+    created_ms      INTEGER NOT NULL,
+    PRIMARY KEY (group_name, name)
+);
 """
 
 
@@ -52,6 +62,17 @@ class GroupRecord:
     group_class: str = "STANDARD"
     deletion_protection: bool = False
     tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SubscriptionFilter:
+    group: str
+    name: str
+    pattern: str
+    destination_arn: str
+    role_arn: str | None
+    distribution: str
+    created_ms: int
 
 
 @dataclass(frozen=True)
@@ -86,7 +107,8 @@ class LogGroupStore:
         """The group, its streams and their events, in one transaction."""
         with self._transaction():
             for table, column in (("log_groups", "name"), ("log_streams", "group_name"),
-                                  ("log_events", "group_name")):
+                                  ("log_events", "group_name"),
+                                  ("subscription_filters", "group_name")):
                 self._db.execute(f"DELETE FROM {table} WHERE {column} = ?", (name,))
 
     # ------------------------------------------------------------ streams and events
@@ -119,6 +141,25 @@ class LogGroupStore:
             "SELECT stream, timestamp_ms, ingested_ms, message FROM log_events "
             "WHERE group_name = ? ORDER BY timestamp_ms, rowid", (group,)).fetchall()
         return [StoredEvent(*row) for row in rows]
+
+    # ------------------------------------------------------------ subscription filters
+
+    def subscriptions(self, group: str | None = None) -> list[SubscriptionFilter]:
+        """A group's subscription filters by name, or every group's."""
+        where, args = ("WHERE group_name = ?", (group,)) if group is not None else ("", ())
+        rows = self._db.execute(f"SELECT * FROM subscription_filters {where} "
+                                "ORDER BY group_name, name", args).fetchall()
+        return [SubscriptionFilter(*row) for row in rows]
+
+    def save_subscription(self, subscription: SubscriptionFilter) -> None:
+        s = subscription
+        self._db.execute("INSERT OR REPLACE INTO subscription_filters VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         (s.group, s.name, s.pattern, s.destination_arn, s.role_arn,
+                          s.distribution, s.created_ms))
+
+    def delete_subscription(self, group: str, name: str) -> None:
+        self._db.execute("DELETE FROM subscription_filters WHERE group_name = ? AND name = ?",
+                         (group, name))
 
     def close(self) -> None:
         self._db.close()

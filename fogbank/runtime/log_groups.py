@@ -5,10 +5,11 @@ What fogbank.logs.engine.FunctionLogs asks of the runtime; node.py hands it over
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from fogbank.runtime.log_settings import LogSettings
 from fogbank.runtime.logs import LogEvent
+from fogbank.types import ResourceNotFound
 
 if TYPE_CHECKING:
     from fogbank.runtime.runtime import Runtime
@@ -29,3 +30,12 @@ class FunctionLogGroups:
 
     def clear(self, function_name: str, stream: str | None = None) -> None:
         self._runtime.logs.clear(function_name, stream)
+
+    def group_of(self, function_name: str) -> str:
+        try:
+            return LogSettings.of(self._runtime.get(function_name)).log_group
+        except ResourceNotFound:
+            return f"/aws/lambda/{function_name}"
+
+    def listen(self, on_events: Callable[[str, Sequence[LogEvent]], None]) -> None:
+        self._runtime.logs.listener = on_events

@@ -34,6 +34,9 @@ class LogStore:
         self._rings: dict[str, deque[LogEvent]] = {}
         self._files: dict[str, BinaryIO] = {}
         self._followers: dict[str, set[asyncio.Queue[LogEvent]]] = {}
+        # Told of every function's events as they are written (CloudWatch Logs'
+        # subscription filters); at most one.
+        self.listener: Callable[[str, list[LogEvent]], None] | None = None
 
     def write(self, function_name: str, request_id: str, text: str,
               flush: bool = True, stream: str = "") -> list[LogEvent]:
@@ -65,6 +68,8 @@ class LogStore:
         for queue in self._followers.get(function_name, ()):
             for event in events:
                 queue.put_nowait(event)
+        if self.listener is not None:
+            self.listener(function_name, events)
         return events
 
     def query(self, function_name: str, start_ms: int | None = None, end_ms: int | None = None,

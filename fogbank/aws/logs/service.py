@@ -13,6 +13,7 @@ LOGS_OPERATIONS = (
     "DeleteRetentionPolicy", "TagLogGroup", "UntagLogGroup", "ListTagsLogGroup", "TagResource",
     "UntagResource", "ListTagsForResource", "CreateLogStream", "DeleteLogStream",
     "DescribeLogStreams", "PutLogEvents", "GetLogEvents", "FilterLogEvents",
+    "PutSubscriptionFilter", "DescribeSubscriptionFilters", "DeleteSubscriptionFilter",
 )
 
 

@@ -9,7 +9,8 @@ from fogbank.deploy.providers.functions import FunctionProvider, Runtime
 from fogbank.deploy.providers.iam import PolicyProvider, RoleProvider
 from fogbank.deploy.providers.invoke_configs import EventInvokeConfigProvider
 from fogbank.deploy.providers.layers import LayerStore, LayerVersionProvider
-from fogbank.deploy.providers.log_groups import LogGroupProvider, LogGroupRegistry
+from fogbank.deploy.providers.log_groups import (LogGroupProvider, LogGroupRegistry,
+                                                 SubscriptionFilterProvider)
 from fogbank.deploy.providers.permissions import PermissionProvider
 from fogbank.deploy.providers.versions import AliasProvider, VersionProvider
 from fogbank.runtime import build
@@ -38,13 +39,17 @@ def default_providers(runtime: Runtime, region: str, account_id: str, *,
     functions = FunctionProvider(runtime, region=region, account_id=account_id, layers=layers,
                                  inline_code_dir=inline_code_dir)
     where = {"region": region, "account_id": account_id}
-    return [functions, VersionProvider(functions, **where), AliasProvider(functions, **where),
-            EventInvokeConfigProvider(functions),
-            LayerVersionProvider(layers, build=build_layer, **where),
-            PermissionProvider(functions), RoleProvider(**where), PolicyProvider(**where),
-            LogGroupProvider(groups=log_groups, **where)]
+    providers: list[ResourceProvider] = [
+        functions, VersionProvider(functions, **where), AliasProvider(functions, **where),
+        EventInvokeConfigProvider(functions),
+        LayerVersionProvider(layers, build=build_layer, **where),
+        PermissionProvider(functions), RoleProvider(**where), PolicyProvider(**where),
+        LogGroupProvider(groups=log_groups, **where)]
+    if log_groups is not None:
+        providers.append(SubscriptionFilterProvider(log_groups))
+    return providers
 
 
 __all__ = ["AliasProvider", "EventInvokeConfigProvider", "FunctionProvider", "LayerStore",
            "LayerVersionProvider", "LogGroupProvider", "PermissionProvider", "PolicyProvider",
-           "RoleProvider", "VersionProvider", "default_providers"]
+           "RoleProvider", "SubscriptionFilterProvider", "VersionProvider", "default_providers"]

@@ -1,5 +1,7 @@
-"""AWS::Logs::LogGroup: a log group CloudWatch Logs serves (fogbank/logs), with the
-template's retention, tags, class and key, and the name and ARN CloudFormation gives it.
+"""AWS::Logs::LogGroup and AWS::Logs::SubscriptionFilter: a log group CloudWatch Logs
+serves (fogbank/logs), with the template's retention, tags, class and key and the name and
+ARN CloudFormation gives it, and a filter that sends its events to a function (what SAM
+makes of a function's `CloudWatchLogs` event).
 
 Without a registry (deploy tests that need only names) the group is recorded, not made.
 """
@@ -16,6 +18,10 @@ class LogGroupRegistry(Protocol):
     def declare_group(self, name: str, settings: dict[str, Any]) -> None: ...
 
     def remove_group(self, name: str) -> None: ...
+
+    def declare_subscription(self, settings: dict[str, Any]) -> None: ...
+
+    def remove_subscription(self, group: str, name: str) -> None: ...
 
 
 class LogGroupProvider(Recorded):
@@ -65,4 +71,48 @@ def _settings(res: Resource) -> dict[str, Any]:
         settings["retentionInDays"] = int(props["RetentionInDays"])
     if props.get("KmsKeyId"):
         settings["kmsKeyId"] = props["KmsKeyId"]
+    return settings
+
+
+class SubscriptionFilterProvider:
+    types = ("AWS::Logs::SubscriptionFilter",)
+    attribute_names: frozenset[str] = frozenset()
+
+    def __init__(self, groups: LogGroupRegistry) -> None:
+        self._groups = groups
+
+    def create(self, res: Resource) -> Deployed:
+        settings = _filter_settings(res)
+        self._groups.declare_subscription(settings)
+        return Deployed(settings["filterName"], {"LogGroupName": settings["logGroupName"]})
+
+    def update(self, old: Resource, deployed: Deployed, new: Resource) -> Deployed:
+        settings = _filter_settings(new, deployed.physical_id)
+        before = (deployed.attributes.get("LogGroupName"), deployed.physical_id)
+        if before != (settings["logGroupName"], settings["filterName"]):
+            self._groups.remove_subscription(*before)
+        self._groups.declare_subscription(settings)
+        return Deployed(settings["filterName"], {"LogGroupName": settings["logGroupName"]})
+
+    def delete(self, res: Resource, deployed: Deployed) -> None:
+        self._groups.remove_subscription(deployed.attributes.get("LogGroupName", ""),
+                                         deployed.physical_id)
+
+    def restore(self, res: Resource, deployed: Deployed) -> None:
+        return None         # kept by CloudWatch Logs' own store
+
+
+def _filter_settings(res: Resource, name: str | None = None) -> dict[str, Any]:
+    """The template's properties as PutSubscriptionFilter names them; an unnamed filter
+    keeps the name it was first given."""
+    props = res.properties
+    settings: dict[str, Any] = {
+        "logGroupName": props.get("LogGroupName"),
+        "filterName": props.get("FilterName") or name or physical_name(res, 512),
+        "filterPattern": props.get("FilterPattern") or "",
+        "destinationArn": props.get("DestinationArn"),
+        "distribution": props.get("Distribution") or "ByLogStream",
+    }
+    if props.get("RoleArn"):
+        settings["roleArn"] = props["RoleArn"]
     return settings
