@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 from typing import Any, Iterator
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from fogbank.testing import RunningNode, serving
+from fogbank.testing import RunningNode
+from tests.logs.conftest import client, serving_app
 
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31
@@ -65,23 +63,8 @@ def ship(event, context):
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningNode]:
-    app_dir: Path = tmp_path_factory.mktemp("log-subscriptions")
-    (app_dir / "src").mkdir()
-    (app_dir / "src" / "app.py").write_text(HANDLER)
-    (app_dir / "template.yaml").write_text(TEMPLATE)
-    with serving(app_dir, "--no-watch") as running:
-        running.wait_ready()
+    with serving_app(tmp_path_factory, "log-subscriptions", TEMPLATE, HANDLER) as running:
         yield running
-
-
-def client(node: RunningNode, service: str) -> Any:
-    return boto3.client(service, config=Config(retries={"total_max_attempts": 1}),
-                        **node.client_kwargs())
-
-
-@pytest.fixture(scope="module")
-def logs(node: RunningNode) -> Any:
-    return client(node, "logs")
 
 
 def shipped(logs: Any, count: int, timeout: float = 20.0) -> list[dict[str, Any]]:
