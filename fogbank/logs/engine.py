@@ -55,6 +55,10 @@ class FunctionLogs(Protocol):
         """Every event the function logged, oldest first."""
         ...
 
+    def first_ms(self, function_name: str) -> int | None:
+        """When the function first logged (kept), None if it has no events."""
+        ...
+
     def clear(self, function_name: str, stream: str | None = None) -> None:
         """Forget the function's events (of one stream, if named)."""
         ...
@@ -266,11 +270,12 @@ class CloudWatchLogs:
     async def get_log_events(self, params: dict[str, Any]) -> dict[str, Any]:
         group = self._addressed_group(params)
         stream = params["logStreamName"]
-        if stream not in self._streams(group.name):
+        everything = self._events(group)
+        if stream not in self._streams(group.name, everything):
             raise stream_not_found()
         start, end = params.get("startTime"), params.get("endTime")
         # endTime is exclusive here (FilterLogEvents includes it).
-        events = [e for e in self._events(group) if e.stream == stream
+        events = [e for e in everything if e.stream == stream
                   and (start is None or e.timestamp_ms >= start)
                   and (end is None or e.timestamp_ms < end)]
         limit = params.get("limit") or _MAX_EVENTS
@@ -428,8 +433,8 @@ class CloudWatchLogs:
         record = self._store.group(name)
         if record is not None:
             return record
-        firsts = [events[0].timestamp_ms for events in
-                  (self._functions.events(f) for f in self._functions_of(name)) if events]
+        firsts = [first for first in map(self._functions.first_ms, self._functions_of(name))
+                  if first is not None]
         return GroupRecord(name, min(firsts)) if firsts else None
 
     def _existing(self, name: str) -> GroupRecord:
@@ -485,11 +490,14 @@ class CloudWatchLogs:
             events = [e for e in events if e.timestamp_ms >= oldest]
         return events
 
-    def _streams(self, group: str) -> dict[str, _Stream]:
+    def _streams(self, group: str, events: list[Event] | None = None) -> dict[str, _Stream]:
+        """The group's streams: made ones and those with events (`events`, if read)."""
         streams = {name: _Stream(name, created)
                    for name, created in self._store.streams(group).items()}
-        record = self._group(group)
-        for event in self._events(record) if record is not None else ():
+        if events is None:
+            record = self._group(group)
+            events = self._events(record) if record is not None else []
+        for event in events:
             stream = streams.get(event.stream)
             if stream is None:
                 stream = streams[event.stream] = _Stream(event.stream, event.timestamp_ms)

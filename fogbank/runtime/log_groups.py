@@ -28,6 +28,9 @@ class FunctionLogGroups:
     def events(self, function_name: str) -> list[LogEvent]:
         return self._runtime.logs.query(function_name)
 
+    def first_ms(self, function_name: str) -> int | None:
+        return self._runtime.logs.first_ms(function_name)
+
     def clear(self, function_name: str, stream: str | None = None) -> None:
         self._runtime.logs.clear(function_name, stream)
 

@@ -37,6 +37,7 @@ class LogStore:
         # Told of every function's events as they are written (CloudWatch Logs'
         # subscription filters); at most one.
         self.listener: Callable[[str, list[LogEvent]], None] | None = None
+        self._first_ms: dict[str, int] = {}
 
     def write(self, function_name: str, request_id: str, text: str,
               flush: bool = True, stream: str = "") -> list[LogEvent]:
@@ -89,6 +90,22 @@ class LogStore:
         events it then yields neither miss nor repeat an event. Close it when done."""
         return Follower(self._followers.setdefault(function_name, set()))
 
+    def first_ms(self, function_name: str) -> int | None:
+        """When the function's first kept event was written; its file's first line."""
+        if function_name not in self._first_ms:
+            written = self._files.get(function_name)
+            if written is not None:
+                written.flush()
+            try:
+                with open(self._path(function_name), "rb") as f:
+                    line = f.readline()
+            except FileNotFoundError:
+                line = b""
+            if not line.strip():
+                return None         # not cached: the first event is yet to come
+            self._first_ms[function_name] = orjson.loads(line)["t"]
+        return self._first_ms[function_name]
+
     def names(self) -> list[str]:
         """The functions that have logged (in this run or, in their files, before it)."""
         found = {path.stem for path in self._dir.glob("*.log")} if self._dir.is_dir() else set()
@@ -103,6 +120,7 @@ class LogStore:
         if file is not None:
             file.close()
         ring = self._rings.pop(function_name, None)
+        self._first_ms.pop(function_name, None)
         if kept:
             replace_file(self._path(function_name), b"".join(_row(e) for e in kept))
         else:
