@@ -1,8 +1,11 @@
-"""Route selection: which route key a message selects, by the API's selection expression.
+r"""Route selection: which route key a message selects, by the API's selection expression.
 
 API Gateway evaluates `$request.body.<path>` (or `${request.body.<path>}` inside literal
 text) against the message parsed as JSON. A message that is not a JSON object, or lacks
-the field, selects nothing: the caller then uses the `$default` route.
+the field of a bare expression, selects nothing: the caller then uses the `$default` route.
+Inside literal text a path the message lacks reads as "" and `\$` is a literal dollar, as
+the developer guide's table has it (`${request.body.action}-${request.body.invalidPath}`
+→ `join-`, `\$default` → `$default`).
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 _BARE = re.compile(r"\$request\.body\.([A-Za-z0-9_$.\-]+)")
-_TEMPLATE = re.compile(r"\$\{request\.body\.([A-Za-z0-9_$.\-]+)\}")
+_TEMPLATE = re.compile(r"(?<!\\)\$\{request\.body\.([A-Za-z0-9_$.\-]+)\}")
 
 Selector = Callable[[Any], "str | None"]
 
@@ -35,17 +38,10 @@ def compile_expression(expression: str) -> Selector:
         return lambda document: _lookup(document, bare.group(1))
     parts = _TEMPLATE.split(expression)          # literal, path, literal, path, …
 
-    def select(document: Any) -> str | None:
-        out = []
-        for index, part in enumerate(parts):
-            if index % 2 == 0:
-                out.append(part)
-                continue
-            value = _lookup(document, part)
-            if value is None:
-                return None
-            out.append(value)
-        return "".join(out)
+    def select(document: Any) -> str:
+        return "".join(part.replace("\\$", "$") if index % 2 == 0
+                       else _lookup(document, part) or ""
+                       for index, part in enumerate(parts))
     return select
 
 
