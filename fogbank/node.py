@@ -46,6 +46,7 @@ from fogbank.edge import Dispatch, HostGuard, is_internal
 from fogbank.gateway import ApiRegistry, GatewayApp
 from fogbank.gateway.function_url_app import FunctionUrlApp
 from fogbank.gateway.function_urls import FunctionUrlRegistry, tls_names
+from fogbank.gateway.http_integrations import HttpBackend
 from fogbank.gateway.http_protocol import SpellingHttpToolsProtocol
 from fogbank.gateway.usage_plans import UsagePlans
 from fogbank.gateway.websocket import WebSocketGateway, server_options
@@ -203,10 +204,13 @@ class Node:
         self.websockets = WebSocketGateway(self.apis, self.invoke, self.connections,
                                            limits=cfg.websocket)
         s3 = S3App(self.objects, region=cfg.region)
-        # A REST API's service integrations call DynamoDB and S3 here, in-process.
+        # A REST API's service integrations call DynamoDB and S3 here, in-process; its
+        # HTTP integrations call their endpoints through one pooled client.
+        self.http_backend = HttpBackend()
         gateway = GatewayApp(self.apis, self.invoke, region=cfg.region,
                              websockets=self.websockets, viewer_country=cfg.viewer_country,
-                             usage=self.usage_plans, services=ServiceCalls(sdk.handle, s3))
+                             usage=self.usage_plans, services=ServiceCalls(sdk.handle, s3),
+                             backend=self.http_backend)
         node_api = NodeApi(self.runtime.logs, self.describe, self._knows_function)
         responses = ResponseUrls(self.cfn_responses, RESPONSE_PATH)
         routes = [(is_internal, node_api), (responses.handles, responses),
@@ -352,6 +356,7 @@ class Node:
         await self.runtime.close()
         self.tables.close()
         await self.cloudwatch_logs.close()
+        await self.http_backend.aclose()
 
 
 def listen(host: str, port: int) -> socket.socket:

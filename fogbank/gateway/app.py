@@ -9,6 +9,7 @@ one (throttling.py) → a REST API's resource policy, if it has one (resource_po
 validation, if the method has a validator (validation.py) → event (event_v1.py /
 event_v2.py; a non-proxy integration's event is mapped by its templates: templates.py;
 a REST API's AWS service integration calls the service instead: service_integrations.py;
+an HTTP or HTTP_PROXY integration calls its endpoint: http_integrations.py;
 a mock answers by its templates) →
 invoke as API Gateway, which the function's policy must allow (invoke_sources.py), waited
 for up to the integration's timeout (the runtime's `wait_s`) → response mapping
@@ -33,9 +34,10 @@ from fogbank.config import DEFAULT_VIEWER_COUNTRY
 from fogbank.edge import lifespan
 from fogbank.ids import request_uuid
 from fogbank.types import AwsError, Invoker, NotPermitted, TooManyRequests, WaitExpired
-from fogbank.gateway import (cors, event_v1, event_v2, gateway_responses, iam_policy,
-                             invoke_sources, resource_policy, service_integrations,
-                             templates)
+from fogbank.gateway import (cors, event_v1, event_v2, gateway_responses, http_integrations,
+                             iam_policy, invoke_sources, resource_policy,
+                             service_integrations, templates)
+from fogbank.gateway.http_integrations import HttpBackend
 from fogbank.gateway.service_integrations import ServiceCaller
 from fogbank.gateway.iam_policy import method_arn
 from fogbank.gateway.addressing import Address, address_of, select_stage
@@ -96,7 +98,8 @@ class GatewayApp:
     `clock` gives epoch seconds for request times; `services` calls the AWS services a REST
     API's service integrations name (service_integrations.py); `websockets` serves WebSocket
     connections (websocket/app.py), refused when absent; `viewer_country` is the country
-    CloudFront reports in front of edge-optimized REST APIs (cloudfront.py).
+    CloudFront reports in front of edge-optimized REST APIs (cloudfront.py); `backend`
+    calls the endpoints of HTTP integrations (http_integrations.py).
     """
 
     def __init__(self, apis: ApiRegistry, invoke: Invoker, region: str = "us-east-1", *,
@@ -106,8 +109,10 @@ class GatewayApp:
                  viewer_country: str = DEFAULT_VIEWER_COUNTRY,
                  guard: RequestGuard | None = None,
                  usage: UsagePlans | None = None,
-                 services: ServiceCaller | None = None) -> None:
+                 services: ServiceCaller | None = None,
+                 backend: HttpBackend | None = None) -> None:
         self._websockets = websockets
+        self._backend = backend or HttpBackend()
         self._services = services
         self._apis = apis
         self._invoke = invoke
@@ -270,6 +275,9 @@ class GatewayApp:
             return Response(mock.status, headers, mock.body)
         if integration.service is not None:
             return await self._call_service(request, integration)
+        if integration.http is not None:
+            timeout_ms = integration.timeout_ms or INTEGRATION_TIMEOUT_MS[request.api.protocol]
+            return await http_integrations.answer(self._backend, request, timeout_ms / 1000)
         v2 = integration.payload_version == "2.0"
         mapping = integration.mapping
         if mapping is not None:                       # non-proxy: templates map the event

@@ -97,9 +97,24 @@ class ServiceTarget:
 
 
 @dataclass(frozen=True)
+class HttpTarget:
+    """An HTTP endpoint behind a route (http_integrations.py): a REST API's HTTP_PROXY
+    (`proxy`) or HTTP (non-proxy: the integration's `mapping` maps it) integration, or an
+    HTTP API's HTTP_PROXY one. `uri` may hold `{name}` placeholders and
+    `${stageVariables.x}`; `method` is IntegrationHttpMethod (ANY: the client's).
+    `parameters` are RequestParameters as configured: REST ("integration.request.header.X",
+    "method.request.path.p") or HTTP API ("append:header.x", "$request.header.y")."""
+
+    uri: str
+    method: str = "ANY"
+    proxy: bool = True
+    parameters: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Integration:
-    """Where a route sends requests: a Lambda function (proxy), another AWS service, or a
-    mock answer.
+    """Where a route sends requests: a Lambda function (proxy), another AWS service, an
+    HTTP endpoint, or a mock answer.
 
     `function` may hold `${stageVariables.name}` references, resolved per request.
     `mapping` is set for a non-proxy integration (type AWS, to Lambda or to `service`) and
@@ -112,6 +127,7 @@ class Integration:
     timeout_ms: int | None = None    # TimeoutInMillis; None: the gateway's default
     mapping: NonProxy | None = None
     service: ServiceTarget | None = None
+    http: HttpTarget | None = None
     # A Lambda integration's Credentials: API Gateway invokes the function as this role,
     # so the function's resource-based policy is not asked (and Fogbank has no IAM).
     credentials: str = ""

@@ -3,10 +3,11 @@ API Gateway imports it.
 
 Operations carry `x-amazon-apigateway-integration` (`aws_proxy` to a Lambda function, a
 REST API's `aws` one to Lambda with its mapping templates (templates.py) or to DynamoDB
-or S3 (service_integrations.py), or `mock`, whose templates render too);
-`x-amazon-apigateway-any-method` is the ANY method; the HTTP API path `$default` is the
-default route. Other integrations (http_proxy, aws to other services) are not served yet:
-their operations are skipped and logged.
+or S3 (service_integrations.py), `http_proxy` to an HTTP endpoint, or a REST API's `http`
+one with its mapping templates (http_integrations.py), or `mock`, whose templates render
+too); `x-amazon-apigateway-any-method` is the ANY method; the HTTP API path `$default` is
+the default route. Other integrations (aws to other services) are not served yet: their
+operations are skipped and logged.
 Authorizers are security schemes (`components.securitySchemes`, Swagger's
 `securityDefinitions`) with `x-amazon-apigateway-authorizer`; an operation's `security`
 (else the document's) names the one guarding it, with its scopes ("NONE": open). A scheme
@@ -26,7 +27,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from fogbank.gateway import resource_policy, templates
+from fogbank.gateway import http_integrations, resource_policy, templates
 from fogbank.gateway.authorizers import identity_source
 from fogbank.gateway.gateway_responses import gateway_response
 from fogbank.gateway.iam_policy import MalformedPolicy
@@ -143,8 +144,24 @@ def _service_integration(spec: Mapping[str, Any], uri: str) -> Integration | Non
                        timeout_ms=_whole_number(spec.get("timeoutInMillis")))
 
 
+def _http_integration(spec: Mapping[str, Any], protocol: str, proxy: bool
+                      ) -> Integration | None:
+    try:
+        target = http_integrations.http_target(
+            spec.get("uri"), spec.get("httpMethod"), spec.get("requestParameters"),
+            proxy=proxy, protocol=protocol)
+        mapping = None if proxy else _mapping(spec)
+    except ValueError as exc:
+        log.warning("an HTTP integration is not served: %s", exc)
+        return None
+    return http_integrations.integration(target, mapping,
+                                         _whole_number(spec.get("timeoutInMillis")))
+
+
 def integration_from(spec: Mapping[str, Any], protocol: str) -> Integration | None:
     kind = str(spec.get("type", "")).lower()
+    if kind == "http_proxy" or (kind == "http" and protocol == REST):
+        return _http_integration(spec, protocol, proxy=kind == "http_proxy")
     if kind == "mock":
         try:
             mapping = _mapping(spec) if protocol == REST else None

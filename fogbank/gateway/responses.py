@@ -20,7 +20,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 import orjson
 
@@ -121,6 +121,16 @@ def _add(headers: list[tuple[bytes, bytes]], name: str, value: str, rest: bool =
     elif name in _HOP_BY_HOP:
         return
     headers.append((name.encode("latin-1"), value.encode("latin-1", "replace")))
+
+
+def passed_headers(pairs: Iterable[tuple[str, str]], rest: bool = False
+                   ) -> list[tuple[bytes, bytes]]:
+    """An HTTP endpoint's headers as the gateway passes them on: framing dropped, and the
+    ones a REST API (`rest`) sets itself remapped."""
+    headers: list[tuple[bytes, bytes]] = []
+    for name, value in pairs:
+        _add(headers, name, value, rest)
+    return headers
 
 
 def _single_headers(data: dict, skip: frozenset[str] = frozenset(), rest: bool = False

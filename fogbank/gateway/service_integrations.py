@@ -82,17 +82,24 @@ def service_target(uri: str, http_method: Any, parameters: Any, credentials: Any
     if service not in served:
         raise ValueError(f"the integration calls {service}:{kind}/{rest}; Fogbank serves "
                          f"service integrations to DynamoDB actions and S3 paths")
+    method = str(http_method or "POST").upper()
+    return ServiceTarget(service, uri.strip(),
+                         action=rest.split("&", 1)[0] if kind == "action" else "",
+                         path=rest if kind == "path" else "", http_method=method,
+                         parameters=request_parameters(parameters),
+                         credentials=str(credentials or ""))
+
+
+def request_parameters(parameters: Any) -> tuple[tuple[str, str], ...]:
+    """A REST integration's RequestParameters as (destination, source) pairs; ValueError
+    for a destination that is not the integration request's path, querystring or header."""
     pairs = []
     for destination, source in (parameters or {}).items():
         if _DESTINATION.fullmatch(str(destination)) is None:
             raise ValueError(f"request parameter {destination} is not an integration "
                              f"request's path, querystring or header")
         pairs.append((str(destination), str(source)))
-    method = str(http_method or "POST").upper()
-    return ServiceTarget(service, uri.strip(),
-                         action=rest.split("&", 1)[0] if kind == "action" else "",
-                         path=rest if kind == "path" else "", http_method=method,
-                         parameters=tuple(pairs), credentials=str(credentials or ""))
+    return tuple(pairs)
 
 
 # ------------------------------------------------------------------ the call
@@ -119,12 +126,12 @@ def _source_value(source: str, request: GatewayRequest, context: Mapping[str, An
     return None
 
 
-def _parameters(target: ServiceTarget, request: GatewayRequest, context: Mapping[str, Any]
-                ) -> dict[str, dict[str, str]]:
+def mapped_values(parameters: tuple[tuple[str, str], ...], request: GatewayRequest,
+                  context: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     """The integration request's path, querystring and header values its
     RequestParameters give; a source with no value sets nothing."""
     found: dict[str, dict[str, str]] = {"path": {}, "querystring": {}, "header": {}}
-    for destination, source in target.parameters:
+    for destination, source in parameters:
         match = _DESTINATION.fullmatch(destination)
         value = _source_value(source, request, context)
         if match is not None and value is not None:
@@ -132,7 +139,9 @@ def _parameters(target: ServiceTarget, request: GatewayRequest, context: Mapping
     return found
 
 
-def _path(target: ServiceTarget, values: Mapping[str, str]) -> str:
+def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
+    """`template` with each `{name}` replaced by its integration request path value;
+    GatewayError (API Gateway's configuration error) for one no parameter maps."""
     def fill(found: re.Match) -> str:
         value = values.get(found.group(1))
         if value is None:
@@ -140,10 +149,10 @@ def _path(target: ServiceTarget, values: Mapping[str, str]) -> str:
             raise GatewayError(MISCONFIGURED)
         # A method request's path parameter arrives percent-encoded, as sent: kept so.
         return quote(value, safe="/%")
-    return "/" + _PLACEHOLDER.sub(fill, target.path).lstrip("/")
+    return _PLACEHOLDER.sub(fill, template)
 
 
-def _apply_overrides(values: dict[str, dict[str, str]], context: Mapping[str, Any]) -> None:
+def apply_overrides(values: dict[str, dict[str, str]], context: Mapping[str, Any]) -> None:
     """What the request template set in `$context.requestOverride.header|path|querystring`
     wins over the RequestParameters' values, as API Gateway applies overrides last."""
     overrides = context.get("requestOverride")
@@ -160,8 +169,8 @@ def service_request(target: ServiceTarget, mapping: NonProxy, request: GatewayRe
     """The call a REST request makes; GatewayError 415 when its body may not pass."""
     rendered = templates.rest_body(mapping, request, context)
     body = request.body if rendered is None else rendered.encode()
-    values = _parameters(target, request, context)
-    _apply_overrides(values, context)
+    values = mapped_values(target.parameters, request, context)
+    apply_overrides(values, context)
     headers = dict(values["header"])
     if target.service in _TARGETS:
         headers = {**headers, "X-Amz-Target": f"{_TARGETS[target.service]}.{target.action}",
@@ -172,7 +181,8 @@ def service_request(target: ServiceTarget, mapping: NonProxy, request: GatewayRe
         headers["Content-Type"] = request.content_type
     # IntegrationHttpMethod ANY calls the service with the method the client used.
     method = request.method if target.http_method == "ANY" else target.http_method
-    return ServiceRequest(target.service, method, _path(target, values["path"]),
+    path = "/" + fill_placeholders(target.path, values["path"]).lstrip("/")
+    return ServiceRequest(target.service, method, path,
                           urlencode(values["querystring"]), tuple(headers.items()), body,
                           request.api.region)
 

@@ -244,7 +244,7 @@ def _response_template(templates: tuple[tuple[str, str], ...], accept: str
     return templates[0]
 
 
-def _body_value(payload: str, path: str) -> str | None:
+def body_value(payload: str, path: str) -> str | None:
     """`integration.response.body[.path]`: the body, or a member of it as text (JSON text
     for what is not a string)."""
     if not path:
@@ -265,7 +265,7 @@ def _parameter(source: str, payload: str, context: Mapping[str, Any],
     if len(source) >= 2 and source[0] == source[-1] == "'":
         return source[1:-1]
     if source == _BODY or source.startswith(_BODY + "."):
-        return _body_value(payload, source[len(_BODY):])
+        return body_value(payload, source[len(_BODY):])
     if source.startswith("stageVariables."):
         return variables.get(source[len("stageVariables."):])
     if source.startswith("context."):

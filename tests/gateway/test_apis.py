@@ -294,7 +294,7 @@ def test_deleting_an_api_stops_serving_it(gateway, deploy_sam, sam_function) -> 
      "required key [HttpMethod] not found"),
     ("AWS::ApiGateway::Method", {"RestApiId": "x", "ResourceId": "r", "HttpMethod": "GET",
                                  "Integration": {"Type": "HTTP_PROXY", "Uri": "http://x"}},
-     "Integration Type HTTP_PROXY is not supported"),
+     "HTTP_PROXY integration needs its integration HTTP method"),
     ("AWS::ApiGateway::Resource", {"RestApiId": "x", "ParentId": "p"},
      "required key [PathPart] not found"),
     ("AWS::ApiGateway::RestApi", {"BodyS3Location": {"Bucket": "b", "Key": "k"}},
@@ -311,14 +311,14 @@ def test_bad_properties_are_template_errors(gateway, kind, props, message) -> No
     assert exc.value.code == "ValidationError"
 
 
-def test_unsupported_http_api_integration(gateway) -> None:
+def test_an_http_api_http_proxy_without_a_method_is_refused(gateway) -> None:
     api = provider(gateway, "AWS::ApiGatewayV2::Api").create(
         res("Api", "AWS::ApiGatewayV2::Api", ProtocolType="HTTP"))
     with pytest.raises(TemplateError) as exc:
         provider(gateway, "AWS::ApiGatewayV2::Integration").create(
             res("Int", "AWS::ApiGatewayV2::Integration", ApiId=api.physical_id,
                 IntegrationType="HTTP_PROXY", IntegrationUri="https://example.com"))
-    assert "IntegrationType HTTP_PROXY" in exc.value.message
+    assert "HTTP_PROXY integration needs its integration HTTP method" in exc.value.message
 
 
 @pytest.mark.parametrize("event_type, api_lid, limit", [

@@ -370,8 +370,6 @@ def test_an_openapi_lambda_proxy_called_with_get_fails_too(gateway, echo, deploy
      "Integration Uri arn:aws:apigateway:us-east-1:s3:path/b/k is not a Lambda function's "
      "invocation URI"),
     ({"Type": "AWS_PROXY"}, "Integration Uri (none) is not a Lambda function's"),
-    ({"Type": "HTTP", "IntegrationHttpMethod": "POST", "Uri": "http://example.com"},
-     "Integration Type HTTP is not supported"),
 ])
 def test_a_rest_method_the_gateway_cannot_serve_is_refused_clearly(gateway, integration,
                                                                    words) -> None:

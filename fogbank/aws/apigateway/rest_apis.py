@@ -120,6 +120,12 @@ def _integration(api: Api, integration: Integration, resource_id: str) -> dict[s
             answer["credentials"] = service.credentials
         if service.parameters:
             answer["requestParameters"] = dict(service.parameters)
+    elif integration.http is not None:
+        http = integration.http
+        answer = {"type": "HTTP_PROXY" if http.proxy else "HTTP", "httpMethod": http.method,
+                  "uri": http.uri, "connectionType": "INTERNET"}
+        if http.parameters:
+            answer["requestParameters"] = dict(http.parameters)
     elif integration.function is not None:
         answer = {"type": "AWS" if mapping is not None else "AWS_PROXY",
                   "httpMethod": integration.lambda_method,

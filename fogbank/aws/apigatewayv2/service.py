@@ -107,6 +107,11 @@ def _integration(api: Api, integration_id: str, integration: Integration) -> dic
         answer.update(IntegrationType="AWS_PROXY", IntegrationMethod="POST",
                       IntegrationUri=function_arn(api, integration.function),
                       PayloadFormatVersion=integration.payload_version)
+    elif integration.http is not None:
+        answer.update(IntegrationType="HTTP_PROXY", IntegrationMethod=integration.http.method,
+                      IntegrationUri=integration.http.uri, PayloadFormatVersion="1.0")
+        if integration.http.parameters:
+            answer["RequestParameters"] = dict(integration.http.parameters)
     else:
         answer["IntegrationType"] = "MOCK"
     return answer

@@ -4,7 +4,8 @@ HTTP APIs: AWS::ApiGatewayV2::Api (an OpenAPI `Body`, quick create `Target`, or 
 ::Stage, ::Route, ::Integration, ::Authorizer, ::Deployment. REST APIs:
 AWS::ApiGateway::RestApi (a Swagger/OpenAPI `Body` or bare; its `Policy` is enforced, see
 gateway/resource_policy.py), ::Resource, ::Method (to Lambda, to DynamoDB or S3 as an AWS
-service integration — gateway/service_integrations.py — or MOCK),
+service integration — gateway/service_integrations.py —, HTTP_PROXY or HTTP to an endpoint —
+gateway/http_integrations.py — or MOCK),
 ::Authorizer, ::Deployment, ::Stage (and ::GatewayResponse, ::RequestValidator, ::Model in
 rest_api_checks.py). WebSocket
 APIs: AWS::ApiGatewayV2::Api with `ProtocolType: WEBSOCKET` and the same ::Route (route keys
@@ -34,9 +35,9 @@ from fogbank.deploy.errors import TemplateError
 from fogbank.deploy.intrinsics import as_flag
 from fogbank.gateway import ApiRegistry
 from fogbank.gateway.model import (ANY, DEFAULT_ROUTE, DEFAULT_STAGE, EDGE, HTTP, REQUEST,
-                                   REST, TOKEN, WEBSOCKET, Api, Authorizer, Integration,
-                                   NonProxy, RestResource, Route, ServiceTarget, Stage,
-                                   stable_id)
+                                   REST, TOKEN, WEBSOCKET, Api, Authorizer, HttpTarget,
+                                   Integration, NonProxy, RestResource, Route, ServiceTarget,
+                                   Stage, stable_id)
 from fogbank.types import function_name_from_uri
 from fogbank.deploy.providers.api_parts import PartProvider, own_id, required, without_key
 from fogbank.deploy.providers.throttles import throttle_of
@@ -46,7 +47,7 @@ from fogbank.deploy.providers.rest_api_checks import (GatewayResponseProvider, M
                                                       method_validation)
 from fogbank.gateway.throttling import ALL, ALL_PATHS, Throttle, rest_key
 from fogbank.gateway.usage_plans import AUTHORIZER, HEADER
-from fogbank.gateway import resource_policy, templates
+from fogbank.gateway import http_integrations, resource_policy, templates
 from fogbank.gateway.iam_policy import MalformedPolicy
 from fogbank.gateway.service_integrations import is_service_uri, service_target
 from fogbank.gateway.openapi import (Imported, UnsupportedDefinition, cors_from,
@@ -390,7 +391,8 @@ class HttpRouteProvider(PartProvider):
 
 class HttpIntegrationProvider(PartProvider):
     """An integration to Lambda: AWS_PROXY, or for a WebSocket API also AWS (non-proxy,
-    mapped by its RequestTemplates: gateway/templates.py)."""
+    mapped by its RequestTemplates: gateway/templates.py); an HTTP API's HTTP_PROXY one to
+    an HTTP endpoint (gateway/http_integrations.py)."""
 
     types = ("AWS::ApiGatewayV2::Integration",)
 
@@ -398,13 +400,21 @@ class HttpIntegrationProvider(PartProvider):
         kind = str(required(res, "IntegrationType")).upper()
         timeout_ms = _timeout_ms(res, api.protocol, res.properties.get("TimeoutInMillis"))
         uri = str(res.properties.get("IntegrationUri") or "")
+        if kind == "HTTP_PROXY" and api.protocol in (HTTP, ""):
+            props = res.properties
+            target = _http(res, uri, props.get("IntegrationMethod"),
+                           props.get("RequestParameters"), True, HTTP)
+            return replace(api, integrations={
+                **api.integrations,
+                physical_id: http_integrations.integration(target, None, timeout_ms)})
         function = function_name_from_uri(uri)
         served = ("AWS_PROXY", "AWS") if api.protocol == WEBSOCKET else ("AWS_PROXY",)
         if kind not in served or function is None:
             if api.protocol == HTTP:
                 raise TemplateError(f"Resource {res.logical_id}: IntegrationType {kind} with "
                                     f"IntegrationUri {uri or '(none)'} is not supported; "
-                                    f"Fogbank serves AWS_PROXY integrations to Lambda")
+                                    f"Fogbank serves AWS_PROXY integrations to Lambda and "
+                                    f"HTTP_PROXY ones")
             # A WebSocket API's integration to other than Lambda is not served: its routes
             # answer as unmatched ones, so say so.
             log.warning("API %s: integration %s (%s %s) is not served: Fogbank serves "
@@ -631,7 +641,8 @@ class RestResourceProvider(PartProvider):
 class RestMethodProvider(PartProvider):
     """HttpMethod on ResourceId with an AWS_PROXY or AWS (non-proxy, mapped by templates:
     gateway/templates.py) Integration to Lambda, an AWS one to DynamoDB or S3
-    (gateway/service_integrations.py), or a MOCK one, and the request validation it asks
+    (gateway/service_integrations.py), an HTTP_PROXY or HTTP one to an HTTP endpoint
+    (gateway/http_integrations.py), or a MOCK one, and the request validation it asks
     for (rest_api_checks.py)."""
 
     types = ("AWS::ApiGateway::Method",)
@@ -658,6 +669,13 @@ class RestMethodProvider(PartProvider):
                 "responseParameters": default.get("ResponseParameters"),
                 "responseTemplates": default.get("ResponseTemplates")}}}),
                 mapping=_non_proxy(res, spec))
+        elif kind in ("HTTP_PROXY", "HTTP"):
+            proxy = kind == "HTTP_PROXY"
+            integration = http_integrations.integration(
+                _http(res, spec.get("Uri"), spec.get("IntegrationHttpMethod"),
+                      spec.get("RequestParameters"), proxy, REST),
+                None if proxy else _non_proxy(res, spec),
+                _timeout_ms(res, REST, spec.get("TimeoutInMillis")))
         elif (kind == "AWS" and function_name_from_uri(str(spec.get("Uri") or "")) is None
               and is_service_uri(str(spec.get("Uri") or ""))):
             integration = Integration(payload_version="1.0", service=_service(res, spec),
@@ -678,7 +696,7 @@ class RestMethodProvider(PartProvider):
                                     f"{kind or '(none)'} is not supported with Uri "
                                     f"{uri or '(none)'}; Fogbank serves AWS_PROXY and AWS "
                                     f"integrations to Lambda, AWS integrations to DynamoDB "
-                                    f"actions and S3 paths, and MOCK")
+                                    f"actions and S3 paths, HTTP_PROXY, HTTP and MOCK")
             integration = Integration(function=function, payload_version="1.0",
                                       timeout_ms=_timeout_ms(res, REST,
                                                              spec.get("TimeoutInMillis")),
@@ -711,6 +729,16 @@ def _non_proxy(res: Resource, spec: Mapping[str, Any]) -> NonProxy:
     try:
         return templates.non_proxy(spec.get("RequestTemplates"),
                                    spec.get("PassthroughBehavior"), entries)
+    except ValueError as exc:
+        raise TemplateError(f"Resource {res.logical_id}: {exc}") from None
+
+
+def _http(res: Resource, uri: Any, method: Any, parameters: Any, proxy: bool,
+          protocol: str) -> HttpTarget:
+    """An HTTP or HTTP_PROXY integration's endpoint (gateway/http_integrations.py)."""
+    try:
+        return http_integrations.http_target(uri, method, parameters, proxy=proxy,
+                                             protocol=protocol)
     except ValueError as exc:
         raise TemplateError(f"Resource {res.logical_id}: {exc}") from None
 
