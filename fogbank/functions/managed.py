@@ -591,15 +591,15 @@ class ManagedFunctions:
 
 
 def _unchanged_since(newest: Revision, latest: Revision) -> bool:
-    """Whether $LATEST still holds what its newest version was published from. A version
-    may carry a description of its own (PublishVersion's Description), so a different
-    description alone says nothing unless $LATEST was changed after the version was made."""
-    if newest.code_sha256 != latest.code_sha256:
+    """Whether $LATEST still holds what its newest version was published from. Any update
+    of $LATEST after the version was made counts as a change, even one that changed nothing
+    (an UpdateFunctionCode of the same package): Lambda does not compare them then (moto's
+    tests verified against AWS, getmoto/moto#8379). A version may carry a description of
+    its own (PublishVersion's Description), so that alone is no change."""
+    if latest.last_modified > newest.last_modified:
         return False
-    if replace(newest.settings, description=latest.settings.description) != latest.settings:
-        return False
-    return (newest.settings.description == latest.settings.description
-            or latest.last_modified <= newest.last_modified)
+    return (newest.code_sha256 == latest.code_sha256 and
+            replace(newest.settings, description=latest.settings.description) == latest.settings)
 
 
 def _policy_changed(record: FunctionRecord, qualifier: str | None) -> FunctionRecord:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from typing import Any, Callable, Mapping, Sequence
 
 from fogbank.functions.errors import ValidationFailed
@@ -125,7 +126,7 @@ def check_routing(primary: str, weights: Mapping[str, float]) -> None:
         raise InvalidParameterValue("Number of items in AdditionalVersionWeights cannot be "
                                     "greater than 1", extra={"Type": "User"})
     for version, weight in weights.items():
-        value = f"Value '{{{version}={weight!r}}}' at '{_WEIGHTS_AT}'"
+        value = f"Value '{{{version}={_java_double(weight)}}}' at '{_WEIGHTS_AT}'"
         if not 0.0 <= weight <= 1.0:
             raise ValidationFailed(f"1 validation error detected: {value} failed to satisfy "
                                    f"constraint: {_WEIGHT_RANGE}")
@@ -139,6 +140,18 @@ def check_routing(primary: str, weights: Mapping[str, float]) -> None:
         if not version.isascii() or not version.isdigit():
             raise ValidationFailed(f"1 validation error detected: {value} failed to satisfy "
                                    f"constraint: {_WEIGHT_KEY}")
+
+
+def _java_double(value: float) -> str:
+    """`value` as Java's Double.toString prints it, as Lambda's messages quote a weight sent
+    as 2 ('{2=2.0}', recorded): plain from 10^-3 to 10^7, else as 1.0E-5 does."""
+    number = float(value)
+    if number == 0 or 1e-3 <= abs(number) < 1e7:
+        return repr(number)
+    sign, digits, exponent = Decimal(repr(number)).normalize().as_tuple()
+    shown = "".join(map(str, digits))
+    power = len(digits) + int(exponent) - 1
+    return f"{'-' if sign else ''}{shown[0]}.{shown[1:] or '0'}E{power}"
 
 
 def check_layers(arns: Sequence[str], *, had: Sequence[str], region: str,

@@ -316,12 +316,12 @@ def test_bad_settings_are_refused(lam, stream, params, code, message):
     assert lam.list_event_source_mappings(EventSourceArn=stream)["EventSourceMappings"] == []
 
 
-def test_a_missing_function_is_not_found(lam, stream):
+def test_a_missing_function_does_not_exist(lam, stream):
+    # Lambda's words for a mapping of a missing function (recorded with a queue's source).
     answer = error(lam.create_event_source_mapping, FunctionName="nobody",
                    EventSourceArn=stream, StartingPosition="LATEST")
-    assert answer["Error"]["Code"] == "ResourceNotFoundException"
-    assert answer["Error"]["Message"] == \
-        "Function not found: arn:aws:lambda:us-east-1:000000000000:function:nobody"
+    assert (answer["Error"]["Code"], answer["Error"]["Message"], answer.get("Type")) == \
+        ("InvalidParameterValueException", "Function does not exist", "User")
 
 
 def test_a_table_without_a_stream_or_another_source_is_refused(lam, ddb):

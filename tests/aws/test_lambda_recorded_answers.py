@@ -604,3 +604,46 @@ def test_a_missing_alias_is_named_as_an_alias(lam, name):
     expect(refused(lam.add_permission, FunctionName=name,
                    Qualifier="valid-with-$-but-doesnotexist", **S3_PERMISSION),
            NOT_FOUND, f"Function not found: {ARN}:{name}:valid-with-$-but-doesnotexist")
+
+
+def test_an_update_publishes_a_new_version_though_nothing_changed(lam, name):
+    # Lambda does not compare an updated $LATEST with its newest version: the same package
+    # sent again with Publish makes version 2 (moto's tests verified against AWS,
+    # getmoto/moto#8379), answered as a version being made.
+    again = lam.update_function_code(FunctionName=name, ZipFile=package(), Publish=True)
+    assert (again["Version"], again["FunctionArn"]) == ("2", f"{ARN}:{name}:2")
+    assert states(again) == BEING_CREATED
+    # So too a configuration update that sets what was already set, then a publish.
+    lam.update_function_configuration(FunctionName=name, Timeout=3)
+    assert lam.publish_version(FunctionName=name)["Version"] == "3"
+    # With no update since, a publish still answers the newest version.
+    assert lam.publish_version(FunctionName=name)["Version"] == "3"
+
+
+@pytest.mark.parametrize("weight, shown", [(2, "2.0"), (-1, "-1.0")])
+def test_a_weight_out_of_range_is_quoted_as_a_double(raw, name, weight, shown):
+    # Recorded: a weight sent as the integer 2 is quoted as Java prints the Double it became.
+    publish_second(raw, name)
+    expect(refused(raw.create_alias, FunctionName=name, Name="custom", FunctionVersion="1",
+                   RoutingConfig={"AdditionalVersionWeights": {"2": weight}}),
+           ("ValidationException", 400),
+           f"1 validation error detected: Value '{{2={shown}}}' at "
+           "'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value "
+           "must satisfy constraint: [Member must have value less than or equal to 1.0, Member "
+           "must have value greater than or equal to 0.0, Member must not be null]")
+
+
+def publish_second(lam: Any, fn: str) -> None:
+    """Version 2 beside the fixture's version 1."""
+    lam.update_function_configuration(FunctionName=fn, Timeout=9)
+    assert lam.publish_version(FunctionName=fn)["Version"] == "2"
+
+
+def test_a_mapping_of_a_missing_function(lam):
+    # Recorded: with no source at all, the source is what is missing; with a queue's source,
+    # the function is looked for before the source's kind.
+    expect(refused(lam.create_event_source_mapping, FunctionName="doesnotexist"), USER_INVALID,
+           "Unrecognized event source.")
+    expect(refused(lam.create_event_source_mapping, FunctionName="doesnotexist",
+                   EventSourceArn="arn:aws:sqs:us-east-1:000000000000:somequeue"),
+           USER_INVALID, "Function does not exist")

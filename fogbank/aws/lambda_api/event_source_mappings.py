@@ -38,15 +38,22 @@ class EventSourceMappingOperations:
         }
 
     async def create(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
-        # Lambda looks at the source before the function.
-        source = check_source(params.get("EventSourceArn"))
+        # Lambda asks for a source, then for the function, then looks at the source
+        # (recorded: a queue's mapping for a missing function is "Function does not exist").
+        if not params.get("EventSourceArn"):
+            check_source(None)
+        try:
+            ref = self._function(params["FunctionName"])
+        except ResourceNotFound:
+            raise InvalidParameterValue("Function does not exist",
+                                        extra={"Type": "User"}) from None
+        source = check_source(params["EventSourceArn"])
         if params.get("StartingPosition") is None:
             # A stream's mapping needs it; Lambda says so in its validation wording, but as a
             # parameter error.
             raise InvalidParameterValue(
                 "1 validation error detected: Value null at 'startingPosition' failed to "
                 "satisfy constraint: Member must not be null.", extra={"Type": "User"})
-        ref = self._function(params["FunctionName"])
         try:
             self._mappings.check_source(source)
         except AwsError:
