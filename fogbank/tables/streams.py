@@ -171,9 +171,9 @@ class StreamsApi:
         _check_limit(params, MAX_LIST_LIMIT)
         table, stream = self._find(params["StreamArn"])
         with self._storage.read() as reader:
-            first = self._first_seq(reader, table, stream)
+            start = _shard_start(horizon(reader, table.tid, stream["label"]))
         shard: dict[str, Any] = {"ShardId": _shard_id(stream),
-                                 "SequenceNumberRange": {"StartingSequenceNumber": str(SEQUENCE_BASE + first)}}
+                                 "SequenceNumberRange": {"StartingSequenceNumber": str(SEQUENCE_BASE + start)}}
         if stream["disabled"] is not None:
             shard["SequenceNumberRange"]["EndingSequenceNumber"] = str(SEQUENCE_BASE + self._log.last)
         return {"StreamDescription": {
@@ -185,14 +185,6 @@ class StreamsApi:
             # Shards come in ShardId order, after ExclusiveStartShardId: paging from the last
             # shard must end, or a client that pages until no shard is left never stops.
             "Shards": [shard] if params.get("ExclusiveStartShardId", "") < shard["ShardId"] else []}}
-
-    def _first_seq(self, reader: Reader, table: TableDef, stream: Mapping[str, Any]) -> int:
-        space = keys.STREAM + keys.table_id_bytes(table.tid)
-        for _, value in reader.scan(space, prefix_end(space)):
-            stored = marshal.loads(value)
-            if stored["label"] == stream["label"]:
-                return stored["seq"]
-        return self._log.last + 1
 
     def get_shard_iterator(self, params: Mapping[str, Any]) -> dict[str, Any]:
         arn = params["StreamArn"]
@@ -210,7 +202,8 @@ class StreamsApi:
                 seq = int(text) - SEQUENCE_BASE
             except ValueError:
                 raise ValidationException(f"Invalid SequenceNumber: {text}") from None
-            after = seq - 1 if kind == "AT_SEQUENCE_NUMBER" else seq
+            # No record holds a fresh shard's start, 0: reading at it reads from the start.
+            after = seq - 1 if kind == "AT_SEQUENCE_NUMBER" and seq != 0 else seq
         elif params.get("SequenceNumber"):
             raise ValidationException(
                 f"Sequence number must not be specified for ShardIteratorType {kind}")
@@ -288,6 +281,13 @@ def _wire_record(record: dict[str, Any]) -> dict[str, Any]:
     body["ApproximateCreationDateTime"] = dt.datetime.fromtimestamp(
         int(body["ApproximateCreationDateTime"]), dt.timezone.utc)
     return {**record, "dynamodb": body}
+
+
+def _shard_start(trimmed: int) -> int:
+    """A shard's StartingSequenceNumber, as a position: fixed, and below every record it holds
+    (on DynamoDB a shard's first record has a greater sequence number than the shard's start),
+    so it does not move as records arrive; once records were trimmed, just past the last one."""
+    return trimmed + 1 if trimmed else 0
 
 
 def _shard_id(stream: Mapping[str, Any]) -> str:

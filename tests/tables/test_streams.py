@@ -167,3 +167,18 @@ def test_a_stream_that_lost_nothing_reads_from_any_point(streamed, engine, clock
     engine.ttl.sweep()
     assert len(streamed.get_records(ShardIterator=_iterator(
         streamed, "AT_SEQUENCE_NUMBER", SequenceNumber=first))["Records"]) == 1
+
+
+def test_after_a_trim_the_shard_starts_past_what_was_lost(streamed, engine, clock):
+    streamed.put_item(TableName="sss", Item={"pk": {"S": "old"}})
+    clock.advance(13 * 3600)
+    streamed.put_item(TableName="sss", Item={"pk": {"S": "new"}})
+    clock.advance(12 * 3600)
+    engine.ttl.sweep()
+    arn = streamed.describe_table(TableName="sss")["Table"]["LatestStreamArn"]
+    shard = streamed.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]
+    start = shard["SequenceNumberRange"]["StartingSequenceNumber"]
+    # Reading at the shard's start reads what is kept, not a refusal for what was trimmed.
+    kept = records(streamed, "AT_SEQUENCE_NUMBER", SequenceNumber=start)["Records"]
+    assert [r["dynamodb"]["Keys"]["pk"]["S"] for r in kept] == ["new"]
+    assert int(kept[0]["dynamodb"]["SequenceNumber"]) >= int(start)
