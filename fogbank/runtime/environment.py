@@ -45,7 +45,9 @@ def new_log_stream(version: str, now: datetime | None = None) -> str:
 
 
 def function_path(spec: FunctionSpec, deps_dir: Path | None) -> list[str]:
-    """Lambda's import order: the task root, then bundled deps, then each layer's /opt/python."""
+    """Lambda's import order: the task root, then bundled deps, then each layer's /opt/python.
+
+    `task_paths.ShownPaths.of_function` reads this layout back to name files as Lambda does."""
     path = [str(spec.code_dir)]
     if deps_dir is not None:
         path.append(str(deps_dir))

@@ -22,12 +22,14 @@ from fogbank.ids import random_bytes, trace_id
 from fogbank.runtime import faults, frames, json_logs, marshalling, resolver, sandbox
 from fogbank.runtime.context import LambdaContext
 from fogbank.runtime.plan import WorkerPlan
+from fogbank.runtime.task_paths import ShownPaths
 
 Handler = Callable[[Any, Any], Any]
 
 _request_id = ""   # the invocation in progress, for the log format's %(aws_request_id)s
 _log_handler: logging.Handler | None = None     # where `logging` records go
 _json_errors = False        # failures logged as JSON records (LogFormat JSON)
+_shown = ShownPaths()       # the names errors give the function's files (/var/task, /opt)
 # Frames above this module's own are runtime plumbing, trimmed from stack traces.
 _THIS_FILE = __file__
 _LOG_FORMAT = "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s"
@@ -97,9 +99,9 @@ def load_handler(handler: str) -> Handler:
         module = importlib.import_module(modname.replace("/", "."))
     except ImportError as e:
         raise faults.Fault(faults.IMPORT_MODULE_ERROR,
-                           f"Unable to import module '{modname}': {e}")
+                           _shown.text(f"Unable to import module '{modname}': {e}"))
     except SyntaxError as e:
-        trace = ['  File "%s" Line %s\n    %s' % (e.filename, e.lineno, e.text)]
+        trace = ['  File "%s" Line %s\n    %s' % (_shown.file(str(e.filename)), e.lineno, e.text)]
         raise faults.Fault(faults.USER_CODE_SYNTAX_ERROR,
                            f"Syntax error in module '{modname}': {e}", trace)
     try:
@@ -114,7 +116,7 @@ def _user_trace(tb: Any) -> list[str]:
     entries = [(f.filename, f.lineno, f.name, f.line) for f in traceback.extract_tb(tb)]
     while entries and entries[0][0] == _THIS_FILE:
         entries.pop(0)
-    return traceback.format_list(entries)
+    return traceback.format_list([(_shown.file(filename), *rest) for filename, *rest in entries])
 
 
 def _fault_payload(exc: BaseException, request_id: str | None) -> dict[str, Any]:
@@ -213,6 +215,8 @@ def _die_with_parent() -> None:
 
 def _initialise(plan: WorkerPlan, warning: str) -> tuple[Handler | None, dict[str, Any] | None]:
     """Enter the function's environment and import its handler: (handler, init error)."""
+    global _shown
+    _shown = ShownPaths.of_function(plan.sys_path)
     if plan.sandbox is not None and not warning:
         sandbox.isolate(plan.sandbox)
     # Set after the namespace changes: a credentials change clears the parent-death signal.
