@@ -3,7 +3,8 @@
 Follows awslambdaric (lambda_runtime_log_utils.JsonFormatter): one object a record with
 timestamp, level, message, logger and requestId; stackTrace, errorType, errorMessage and
 location when the record carries an exception; then every `extra` attribute the record
-was given; members whose value is None are left out. Runs in the worker.
+was given; members whose value is None are left out. Files in stackTrace and location are
+named as on Lambda (task_paths). Runs in the worker.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import logging
 import traceback
 from datetime import datetime, timezone
 from typing import Any
+
+from fogbank.runtime.task_paths import ShownPaths
 
 # LogRecord's own attributes (and the ones the runtime sets): never copied as `extra`.
 _RESERVED = frozenset({
@@ -24,6 +27,10 @@ _encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class JsonFormatter(logging.Formatter):
+    def __init__(self, shown: ShownPaths) -> None:
+        super().__init__()
+        self._shown = shown         # the function's files named as on Lambda
+
     def format(self, record: logging.LogRecord) -> str:
         # The level as a multiple of ten, between NOTSET and CRITICAL, named by logging.
         record.levelno = min(50, max(0, record.levelno)) // 10 * 10
@@ -34,11 +41,12 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "message": record.getMessage(),
             "logger": record.name,
-            "stackTrace": traceback.format_tb(exc_info[2]) if exc_info else None,
+            "stackTrace": (self._shown.stack(traceback.extract_tb(exc_info[2])).format()
+                           if exc_info else None),
             "errorType": exc_info[0].__name__ if exc_info and exc_info[0] else None,
             "errorMessage": str(exc_info[1]) if exc_info else None,
             "requestId": getattr(record, "aws_request_id", None),
-            "location": (f"{record.pathname}:{record.funcName}:{record.lineno}"
+            "location": (f"{self._shown.file(record.pathname)}:{record.funcName}:{record.lineno}"
                          if exc_info else None),
         }
         result.update((key, value) for key, value in record.__dict__.items()

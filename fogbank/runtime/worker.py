@@ -57,6 +57,12 @@ class _EventFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return super().format(record).replace("\n", frames.EVENT_NEWLINE)
 
+    def formatException(self, ei: Any) -> str:
+        kind, error, tb = ei
+        if error is None:       # exc_info=True outside an except block: "NoneType: None"
+            return super().formatException(ei)
+        return "".join(_shown.exception(kind, error, tb)).removesuffix("\n")
+
 
 def _setup_logging() -> None:
     global _log_handler
@@ -79,7 +85,7 @@ def _apply_log_settings() -> None:
     global _json_errors
     _json_errors = os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON"
     if _json_errors and _log_handler is not None:
-        _log_handler.setFormatter(json_logs.JsonFormatter())
+        _log_handler.setFormatter(json_logs.JsonFormatter(_shown))
     level = os.environ.get("AWS_LAMBDA_LOG_LEVEL")
     level = {None: "", "TRACE": "DEBUG"}.get(level, level or "").upper()
     if level in logging.getLevelNamesMapping():
@@ -113,10 +119,11 @@ def load_handler(handler: str) -> Handler:
 
 def _user_trace(tb: Any) -> list[str]:
     """awslambdaric formats plain (file, line, name, code) tuples: no ^^^ markers."""
-    entries = [(f.filename, f.lineno, f.name, f.line) for f in traceback.extract_tb(tb)]
-    while entries and entries[0][0] == _THIS_FILE:
-        entries.pop(0)
-    return traceback.format_list([(_shown.file(filename), *rest) for filename, *rest in entries])
+    frames = traceback.extract_tb(tb)
+    while frames and frames[0].filename == _THIS_FILE:
+        frames.pop(0)
+    return traceback.format_list([(f.filename, f.lineno, f.name, f.line)
+                                  for f in _shown.stack(frames)])
 
 
 def _fault_payload(exc: BaseException, request_id: str | None) -> dict[str, Any]:
@@ -216,7 +223,10 @@ def _die_with_parent() -> None:
 def _initialise(plan: WorkerPlan, warning: str) -> tuple[Handler | None, dict[str, Any] | None]:
     """Enter the function's environment and import its handler: (handler, init error)."""
     global _shown
-    _shown = ShownPaths.of_function(plan.sys_path)
+    runtime = plan.environment.get("AWS_EXECUTION_ENV", "").removeprefix("AWS_Lambda_")
+    # The resolver's frame sits between socket.create_connection and socket.getaddrinfo
+    # when a lookup fails; Lambda has no such frame.
+    _shown = ShownPaths.of_function(plan.sys_path, runtime, hidden=(resolver.__file__,))
     if plan.sandbox is not None and not warning:
         sandbox.isolate(plan.sandbox)
     # Set after the namespace changes: a credentials change clears the parent-death signal.
