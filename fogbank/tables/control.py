@@ -93,6 +93,8 @@ class ControlPlane:
             "TableId": str(uuid.uuid4()), "_tags": check_tag_count(checked_tags(params.get("Tags") or [])),
             "DeletionProtectionEnabled": bool(params.get("DeletionProtectionEnabled", False)),
             "TableClass": params.get("TableClass", "STANDARD"),
+            # DynamoDB describes a table class once one was named, even the default.
+            "_class_named": "TableClass" in params,
         }
         spec = params.get("StreamSpecification")
         if spec and spec.get("StreamEnabled"):

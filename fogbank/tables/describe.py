@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from typing import Any, Callable, Collection
+from typing import Any, Callable, Collection, Mapping
 
 from fogbank.tables import keys, records
 from fogbank.tables.on_demand import described_limits
@@ -105,8 +105,8 @@ def describe_table(table: TableDef, arn: str, status: str, reader: Reader | None
             "LastUpdateToPayPerRequestDateTime": _when(record["_created"])}
     if record.get("OnDemandThroughput"):
         description["OnDemandThroughput"] = described_limits(record["OnDemandThroughput"])
-    if record.get("TableClass", "STANDARD") != "STANDARD":
-        description["TableClassSummary"] = {"TableClass": record["TableClass"]}
+    if record.get("TableClass", "STANDARD") != "STANDARD" or record.get("_class_named"):
+        description["TableClassSummary"] = _class_summary(record)
     for local, field in ((True, "LocalSecondaryIndexes"), (False, "GlobalSecondaryIndexes")):
         described = [_describe_index(table.indexes[i["IndexName"]], arn, tid, billing, reader,
                                      figures, i["IndexName"] in creating)
@@ -152,3 +152,11 @@ def _projection(projection: dict[str, Any]) -> dict[str, Any]:
     if "NonKeyAttributes" not in projection:
         return projection
     return dict(projection, NonKeyAttributes=sorted(projection["NonKeyAttributes"]))
+
+
+def _class_summary(record: Mapping[str, Any]) -> dict[str, Any]:
+    """TableClassSummary; LastUpdateDateTime only once UpdateTable changed the class."""
+    summary: dict[str, Any] = {"TableClass": record["TableClass"]}
+    if record.get("_class_updated"):
+        summary["LastUpdateDateTime"] = _when(record["_class_updated"])
+    return summary

@@ -50,6 +50,8 @@ def apply_update(record: dict[str, Any], params: Mapping[str, Any], now: float) 
         record["DeletionProtectionEnabled"] = bool(params["DeletionProtectionEnabled"])
     if params.get("TableClass"):
         record["TableClass"] = params["TableClass"]
+        record["_class_named"] = True
+        record["_class_updated"] = now
     if params.get("StreamSpecification") is not None:
         _update_stream(record, params["StreamSpecification"], now)
     known = {a["AttributeName"]: a for a in record["AttributeDefinitions"]}
