@@ -19,8 +19,8 @@ from fogbank.tables.schema import (INVALID, MAX_GSIS, MAX_LSIS, TableDef, check_
                                    check_stream)
 from fogbank.tables.storage import Storage, Writer, prefix_end
 from fogbank.tables.warm_throughput import check_new_warm, raise_warm
-from fogbank.tables.control_checks import (check_create_table, check_tag_count, check_ttl_spec,
-                                            checked_tags)
+from fogbank.tables.control_checks import (check_create_table, check_table_class,
+                                            check_tag_count, check_ttl_spec, checked_tags)
 
 Clock = Callable[[], float]
 # DeleteTable's TableDescription leaves out the schema that DescribeTable shows.
@@ -66,6 +66,7 @@ class ControlPlane:
         here too."""
         name = params["TableName"]
         check_create_table(params)
+        check_table_class(params)
         schema = params.get("KeySchema") or []
         attrs = params.get("AttributeDefinitions") or []
         if len(schema) == 2 and len(attrs) < 2:
@@ -162,6 +163,7 @@ class ControlPlane:
         from fogbank.tables.table_updates import apply_update
 
         name = params["TableName"]
+        check_table_class(params)
 
         created: list[str] = []
         dropped_sse: list[dict[str, Any]] = []

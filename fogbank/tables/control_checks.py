@@ -87,6 +87,18 @@ def check_ttl_spec(spec: Mapping[str, Any]) -> None:
         raise constraint_error(found)
 
 
+TABLE_CLASSES = ("STANDARD", "STANDARD_INFREQUENT_ACCESS")
+
+
+def check_table_class(params: Mapping[str, Any]) -> None:
+    """CreateTable's and UpdateTable's TableClass, refused in DynamoDB's words rather than
+    the request validator's enum message."""
+    if params.get("TableClass") is not None and params["TableClass"] not in TABLE_CLASSES:
+        raise ValidationException(
+            "Invalid table-class parameter provided. Please try again with a valid "
+            f"table-class value: [{', '.join(TABLE_CLASSES)}].")
+
+
 def check_create_table(params: Mapping[str, Any]) -> None:
     """The request validator's checks on CreateTable's nested members (the wire layer checks
     only top-level ones): missing required members, enums and index names, in one message."""

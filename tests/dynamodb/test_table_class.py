@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from botocore.exceptions import ClientError
+
 
 def _summary(ddb, name: str) -> dict | None:
     return ddb.describe_table(TableName=name)["Table"].get("TableClassSummary")
@@ -32,3 +35,18 @@ def test_update_table_records_when_the_class_changed(ddb, table) -> None:
     assert summary["LastUpdateDateTime"] >= before
     ddb.update_table(TableName=table, TableClass="STANDARD")
     assert _summary(ddb, table)["TableClass"] == "STANDARD"
+
+
+def test_an_unknown_class_is_refused_in_dynamodbs_words(ddb, table) -> None:
+    # botocore does not check enums, so the node's answer is what a client sees.
+    expected = {"Code": "ValidationException",
+                "Message": "Invalid table-class parameter provided. Please try again with a "
+                           "valid table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS]."}
+    with pytest.raises(ClientError) as caught:
+        ddb.create_table(TableName=table + "-x", TableClass="GLACIER",
+                         BillingMode="PAY_PER_REQUEST", KeySchema=[{"AttributeName": "p", "KeyType": "HASH"}],
+                         AttributeDefinitions=[{"AttributeName": "p", "AttributeType": "S"}])
+    assert caught.value.response["Error"] == expected
+    with pytest.raises(ClientError) as caught:
+        ddb.update_table(TableName=table, TableClass="standard")
+    assert caught.value.response["Error"] == expected

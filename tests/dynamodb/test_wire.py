@@ -34,6 +34,7 @@ def test_success_carries_a_crc32_of_the_body(endpoint: str) -> None:
     assert int(r.headers["x-amz-crc32"]) == zlib.crc32(r.content)
     assert "TableNames" in r.json()
     assert r.headers.get("x-amzn-requestid")
+    assert r.headers.get_list("server") == ["Server"]      # as DynamoDB names itself
 
 
 def test_error_body_has_type_and_message(endpoint: str) -> None:
@@ -43,6 +44,7 @@ def test_error_body_has_type_and_message(endpoint: str) -> None:
     assert body["__type"] == "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"
     assert body["message"] == "Requested resource not found: Table: no-such-table not found"
     assert int(r.headers["x-amz-crc32"]) == zlib.crc32(r.content)
+    assert r.headers.get_list("server") == ["Server"]
 
 
 def test_unknown_operation(endpoint: str) -> None:

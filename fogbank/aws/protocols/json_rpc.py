@@ -40,6 +40,8 @@ class WireOptions:
     # DynamoDB compresses a large answer as Accept-Encoding asks: (header, body) → (coding,
     # compressed body), or None to answer as is.
     compress: Callable[[str | None, bytes], tuple[str, bytes] | None] | None = None
+    # The Server header the service sends on every answer, errors too (DynamoDB: "Server").
+    server: str | None = None
     # The code of the edge's own model validation errors ("1 validation error detected: …"):
     # CloudWatch Logs answers them as InvalidParameterException.
     validation_code: str = "ValidationException"
@@ -52,7 +54,7 @@ _DYNAMODB = WireOptions(
                    "UnknownOperationException": "com.amazon.coral.service#",
                    "InternalFailure": "com.amazon.coral.service#"},
     crc32=True, empty_output=True, lenient_gzip_tail=True, deflate=True,
-    undecodable_is_internal=True, compress=dynamodb_compressed)
+    undecodable_is_internal=True, compress=dynamodb_compressed, server="Server")
 WIRE_OPTIONS: dict[str, WireOptions] = {
     "dynamodb": _DYNAMODB, "dynamodbstreams": _DYNAMODB,
     "logs": WireOptions(validation_code="InvalidParameterException"),
@@ -122,6 +124,8 @@ class JsonRpcProtocol:
         return self._answer(200, {**response.headers, "Content-Encoding": coding}, body)
 
     def _answer(self, status: int, headers: dict[str, str], body: bytes) -> WireResponse:
+        if self._options.server:
+            headers["Server"] = self._options.server
         if self._options.crc32:
             headers["x-amz-crc32"] = str(zlib.crc32(body))
         return WireResponse(status, headers, body)

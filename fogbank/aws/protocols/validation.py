@@ -4,7 +4,8 @@
 Member must …" — the member named in lower camel case, all failures in one message.
 Only top-level members are checked: the nested ones are the engines' business. A service
 lists an enum's values in its model's order unless `enum_orders` gives the order the
-service itself prints (DynamoDB's, for one, follows no visible rule); and a member is held
+service itself prints (DynamoDB's, for one, follows no visible rule), or none (`()`) where
+the service refuses a bad value in words of its own, left to its engine; and a member is held
 to its model's pattern unless `patterns` names the one the service checks and prints.
 A list is printed as the service's Java prints it: its structures by their fields, in the
 model's order (`KeySchemaElement(attributeName=pk, keyType=HASH)`), those of a class
@@ -21,7 +22,7 @@ from botocore.model import Shape
 from fogbank.aws.errors import ValidationError
 
 
-EnumOrders = Mapping[str, tuple[str, ...]]     # enum shape name → values as printed
+EnumOrders = Mapping[str, tuple[str, ...]]     # enum shape name → values as printed, or ()
 Patterns = Mapping[tuple[str, str], str]        # (input shape, member) → pattern checked
 Opaque = Mapping[str, str]                      # structure shape name → Java class printed
 
@@ -76,8 +77,8 @@ def _broken(shape: Shape, value: Any, enum_orders: EnumOrders,
     meta = dict(shape.metadata, pattern=pattern) if pattern else shape.metadata
     rules = []
     if isinstance(value, str):
-        if "enum" in meta and value not in meta["enum"]:
-            listed = enum_orders.get(shape.name, meta["enum"])
+        listed = enum_orders.get(shape.name, meta.get("enum"))
+        if listed and value not in meta["enum"]:
             rules.append(f"satisfy enum value set: [{', '.join(listed)}]")
         if "min" in meta and len(value) < meta["min"]:
             rules.append(f"have length greater than or equal to {meta['min']}")
