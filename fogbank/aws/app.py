@@ -14,6 +14,7 @@ from typing import Any, Callable, Mapping
 from botocore.loaders import Loader
 from botocore.model import ServiceModel
 
+from fogbank.aws import cors
 from fogbank.aws.errors import IncompleteSignature, InternalFailure, UnknownOperation, UnsupportedService
 from fogbank.aws.protocols import WireProtocol, protocol_for
 from fogbank.aws.protocols.shapes import dump_json
@@ -77,7 +78,10 @@ class SdkApp:
             if not message.get("more_body"):
                 break
         request = head.with_body(bytes(body))
-        response = await self.handle(request, addressed_api=scope.get(ADDRESSED_API))
+        response = cors.preflight(request, self._new_request_id())
+        if response is None:
+            response = await self.handle(request, addressed_api=scope.get(ADDRESSED_API))
+            cors.allow(request, response)
         headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
         headers.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})

@@ -65,6 +65,9 @@ def is_s3_request(request: WireRequest) -> bool:
         return True
     if request.header("x-amz-target"):                # a JSON-protocol call names its service
         return False
+    if request.method == "OPTIONS" and "x-amz-target" in (
+            request.header("access-control-request-headers") or "").lower():
+        return False            # a browser's preflight of such a call, which S3 never makes
     authorization = request.header("authorization") or ""
     if authorization.startswith("AWS "):               # Signature Version 2: S3 only
         return True
