@@ -186,12 +186,14 @@ class Uploads:
     async def complete(self, bucket: str, key: str, upload_id: str,
                        parts: Sequence[CompletedPart], *, conditions: Conditions = Conditions(),
                        caller: Caller = Caller(), customer_key: CustomerKey = CustomerKey(),
-                       expected: Checksum | None = None) -> PutResult:
+                       expected: Checksum | None = None,
+                       expected_type: str | None = None) -> PutResult:
         """`expected`: the object's checksum as the request states it (x-amz-checksum-*),
-        which must be the one the parts make."""
+        which must be the one the parts make; `expected_type` (x-amz-checksum-type) must be
+        the upload's."""
         try:
             return await self._complete(bucket, key, upload_id, parts, conditions, caller,
-                                        customer_key, expected)
+                                        customer_key, expected, expected_type)
         except errors.NoSuchUpload:
             done = self._completed.get(upload_id)
             if done is None or done[:3] != (bucket, key, _part_list(parts)):
@@ -210,9 +212,10 @@ class Uploads:
     async def _complete(self, bucket: str, key: str, upload_id: str,
                         parts: Sequence[CompletedPart], conditions: Conditions,
                         caller: Caller, customer_key: CustomerKey,
-                        expected: Checksum | None) -> PutResult:
+                        expected: Checksum | None, expected_type: str | None) -> PutResult:
         record = await self._upload(bucket, key, upload_id)
         encryption.check_complete(record.upload.encryption, customer_key)
+        _check_expected_type(record.upload, expected_type)
         stored = {p.part.part_number: p for p in
                   await self._store.db(self._store.meta.parts, upload_id)}
         upload = record.upload
@@ -371,6 +374,20 @@ def _check_part_checksums(upload: Upload, parts: Sequence[CompletedPart]) -> Non
                 f"The upload was created using a {upload.checksum_algorithm.lower()} checksum. "
                 "The complete request must include the checksum for each part. It was missing "
                 f"for part {given.part_number} in the request.")
+
+
+def _check_expected_type(upload: Upload, expected_type: str | None) -> None:
+    """A completion naming a checksum type names the one the upload was created with.
+    botocore's documentation of the header says BadDigest, but S3 emulators that check
+    themselves against S3 (versitygw, S3Mock, CloudServer) all answer this InvalidRequest word
+    for word, which we take to be what S3 sends. An upload made without an algorithm is left
+    unchecked: we do not know what S3 says for it."""
+    if expected_type is None or upload.checksum_type is None:
+        return
+    if expected_type != upload.checksum_type:
+        raise errors.InvalidRequest(
+            f"The upload was created using the {upload.checksum_type} checksum mode. "
+            "The complete request must use the same checksum mode.")
 
 
 def _check_expected(expected: Checksum | None, computed: Checksum | None) -> None:

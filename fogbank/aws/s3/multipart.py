@@ -68,7 +68,8 @@ class MultipartOperations:
                        if p.get(f"Checksum{alg}")), None)
         result = await self._uploads.complete(p["Bucket"], p["Key"], p["UploadId"], parts,
                                               conditions=h.write_conditions(p), caller=call.caller,
-                                              customer_key=h.customer_key(p), expected=stated)
+                                              customer_key=h.customer_key(p), expected=stated,
+                                              expected_type=p.get("ChecksumType"))
         # S3's answer names the KMS kinds, not SSE-C.
         return {"Location": f"{call.endpoint}/{p['Bucket']}/{p['Key']}", "Bucket": p["Bucket"],
                 "Key": p["Key"], "ETag": result.etag, **h.checksum_members(result.checksum),
