@@ -13,17 +13,16 @@ Operations take the API's parameters and return its outputs, as botocore names t
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import time
 import zlib
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, NamedTuple, Protocol, Sequence
-
-import orjson
+from typing import Any, Callable, Iterable, Protocol, Sequence
 
 from fogbank.logs.errors import (AlreadyExists, Conflict, InvalidParameter, group_not_found,
-                                 invalid_token, stream_not_found)
+                                 stream_not_found)
+from fogbank.logs.events import Event
+from fogbank.logs.pages import (MAX_EVENTS, fill, filter_position, filter_token, page_by_name,
+                                page_by_position, resume_at, stream_position)
 from fogbank.logs.store import GroupRecord, LogGroupStore, StoredEvent, SubscriptionFilter
 from fogbank.logs.subscriptions import Deliver, MayInvoke, Subscriptions
 from fogbank.types import partition_for
@@ -31,9 +30,6 @@ from fogbank.types import partition_for
 RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
                   2192, 2557, 2922, 3288, 3653)
 _DAY_MS = 86_400_000
-_MAX_EVENTS = 10_000            # GetLogEvents' and FilterLogEvents' page, and their limit
-_MAX_PAGE_BYTES = 1_048_576     # ... or 1 MB of events, whichever is reached first
-_EVENT_OVERHEAD = 26            # bytes CloudWatch Logs counts per event beside its message
 _TOO_OLD_MS = 14 * _DAY_MS      # PutLogEvents' window: 14 days back, 2 hours ahead
 _TOO_NEW_MS = 2 * 3_600_000
 
@@ -71,13 +67,6 @@ class FunctionLogs(Protocol):
     def listen(self, on_events: Callable[[str, Sequence[FunctionEvent]], None]) -> None:
         """Call `on_events(function_name, events)` as a function's events are written."""
         ...
-
-
-class Event(NamedTuple):
-    timestamp_ms: int
-    ingested_ms: int
-    stream: str
-    message: str
 
 
 @dataclass
@@ -139,7 +128,7 @@ class CloudWatchLogs:
             names = [n for n in names if n in identifiers]
         groups = [g for g in (self._group(n) for n in names) if g is not None
                   and (wanted_class is None or g.group_class == wanted_class)]
-        page, token = _page_by_name(groups, lambda g: g.name, params, 50)
+        page, token = page_by_name(groups, lambda g: g.name, params, 50)
         # Recorded answers to a pattern search leave out storedBytes and deletion protection.
         output: dict[str, Any] = {"logGroups": [self._group_out(g, full=pattern is None)
                                                 for g in page]}
@@ -218,7 +207,7 @@ class CloudWatchLogs:
             streams.sort(key=lambda s: s.name)
         if params.get("descending"):
             streams.reverse()
-        page, token = _page_by_position(streams, params, 50)
+        page, token = page_by_position(streams, params, 50)
         output: dict[str, Any] = {"logStreams": [self._stream_out(group.name, s) for s in page]}
         if token:
             output["nextToken"] = token
@@ -278,19 +267,19 @@ class CloudWatchLogs:
         events = [e for e in everything if e.stream == stream
                   and (start is None or e.timestamp_ms >= start)
                   and (end is None or e.timestamp_ms < end)]
-        limit = params.get("limit") or _MAX_EVENTS
+        limit = params.get("limit") or MAX_EVENTS
         token = params.get("nextToken")
         if token is None:
             forward = bool(params.get("startFromHead"))
             position = 0 if forward else len(events)
         else:
-            forward, position = _stream_position(token)
+            forward, position = stream_position(token)
         position = min(position, len(events))
         if forward:
-            page = _fill(events[position:], limit)
+            page = fill(events[position:], limit)
             first, after = position, position + len(page)
         else:
-            page = _fill(events[:position][::-1], limit)[::-1]
+            page = fill(events[:position][::-1], limit)[::-1]
             first, after = position - len(page), position
         return {"events": [{"timestamp": e.timestamp_ms, "message": e.message,
                             "ingestionTime": e.ingested_ms} for e in page],
@@ -324,15 +313,15 @@ class CloudWatchLogs:
                 continue
             if matches(event.message):
                 found.append((event, number))
-        skip_to = _filter_position(params["nextToken"]) if params.get("nextToken") else None
+        skip_to = filter_position(params["nextToken"]) if params.get("nextToken") else None
         if skip_to is not None:
-            found = found[_resume_at(found, skip_to):]
-        page = _fill([event for event, _ in found], params.get("limit") or _MAX_EVENTS)
+            found = found[resume_at(found, skip_to):]
+        page = fill([event for event, _ in found], params.get("limit") or MAX_EVENTS)
         output: dict[str, Any] = {
             "events": [_filtered_out(event, number) for event, number in found[:len(page)]],
             "searchedLogStreams": []}
         if len(page) < len(found):
-            output["nextToken"] = _filter_token(found[:len(page)])
+            output["nextToken"] = filter_token(found[:len(page)])
         return output
 
     # ------------------------------------------------------------ subscription filters
@@ -347,7 +336,7 @@ class CloudWatchLogs:
         group = self._existing(params["logGroupName"])
         prefix = params.get("filterNamePrefix") or ""
         found = [s for s in self._subscriptions.of(group.name) if s.name.startswith(prefix)]
-        page, token = _page_by_position(found, params, 50)
+        page, token = page_by_position(found, params, 50)
         output: dict[str, Any] = {"subscriptionFilters": [_subscription_out(s) for s in page]}
         if token:
             output["nextToken"] = token
@@ -561,96 +550,8 @@ def _legacy_stream(event: FunctionEvent) -> str:
     return f"{day}/[$LATEST]{'0' * 32}"
 
 
-def _fill(events: Sequence[Event], limit: int) -> list[Event]:
-    """The first events of `events` that fit one page: `limit` of them, or 1 MB."""
-    page: list[Event] = []
-    size = 0
-    for event in events[:limit]:
-        size += len(event.message.encode()) + _EVENT_OVERHEAD
-        if page and size > _MAX_PAGE_BYTES:
-            break
-        page.append(event)
-    return page
-
-
 def _filtered_out(event: Event, number: int) -> dict[str, Any]:
     stream_id = zlib.crc32(event.stream.encode())
     return {"logStreamName": event.stream, "timestamp": event.timestamp_ms,
             "message": event.message, "ingestionTime": event.ingested_ms,
             "eventId": f"{event.timestamp_ms:020d}{stream_id:010d}{number:026d}"}
-
-
-# Tokens: GetLogEvents' are AWS's shape (`f/<56 digits>/s`, `b/…`), a position in the
-# stream's events; the others are opaque. A token that does not decode is refused as AWS
-# refuses one it did not issue.
-
-def _stream_position(token: str) -> tuple[bool, int]:
-    direction, _, rest = token.partition("/")
-    digits, _, tail = rest.partition("/")
-    if direction not in ("f", "b") or tail != "s" or not digits.isdigit():
-        raise invalid_token()
-    return direction == "f", int(digits)
-
-
-def _encode(value: Any) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(value)).decode()
-
-
-def _decode(token: str) -> Any:
-    try:
-        return orjson.loads(base64.urlsafe_b64decode(token.encode()))
-    except (binascii.Error, ValueError, orjson.JSONDecodeError) as exc:
-        raise invalid_token() from exc
-
-
-def _filter_token(returned: list[tuple[Event, int]]) -> str:
-    """Where the next page starts: after the last event returned, named by its stream and
-    number (events keep them as others arrive)."""
-    last, number = returned[-1]
-    return _encode({"t": last.timestamp_ms, "s": last.stream, "n": number})
-
-
-def _filter_position(token: str) -> tuple[int, str, int]:
-    found = _decode(token)
-    if not (isinstance(found, dict) and isinstance(found.get("t"), int)
-            and isinstance(found.get("s"), str) and isinstance(found.get("n"), int)):
-        raise invalid_token()
-    return found["t"], found["s"], found["n"]
-
-
-def _resume_at(found: list[tuple[Event, int]], after: tuple[int, str, int]) -> int:
-    timestamp, stream, number = after
-    for index, (event, event_number) in enumerate(found):
-        if event.timestamp_ms > timestamp:
-            return index
-        if (event.timestamp_ms, event.stream, event_number) == (timestamp, stream, number):
-            return index + 1
-    return len(found)
-
-
-def _page_by_name(items: list[GroupRecord], name: Callable[[GroupRecord], str],
-                  params: dict[str, Any], default_limit: int
-                  ) -> tuple[list[GroupRecord], str | None]:
-    """A page of name-ordered items after the token's name, and the next token."""
-    token = params.get("nextToken")
-    if token is not None:
-        after = _decode(token)
-        if not isinstance(after, str):
-            raise invalid_token()
-        items = [item for item in items if name(item) > after]
-    limit = params.get("limit") or default_limit
-    page = items[:limit]
-    return page, (_encode(name(page[-1])) if len(items) > limit else None)
-
-
-def _page_by_position(items: list[Any], params: dict[str, Any], default_limit: int
-                      ) -> tuple[list[Any], str | None]:
-    token = params.get("nextToken")
-    start = 0
-    if token is not None:
-        start = _decode(token)
-        if not isinstance(start, int) or start < 0:
-            raise invalid_token()
-    limit = params.get("limit") or default_limit
-    page = items[start:start + limit]
-    return page, (_encode(start + limit) if start + limit < len(items) else None)

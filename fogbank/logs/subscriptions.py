@@ -21,6 +21,7 @@ from typing import Any, Awaitable, Callable, Iterable, Sequence
 import orjson
 
 from fogbank.logs.errors import InvalidParameter, LimitExceeded, NotFound
+from fogbank.logs.events import Event
 from fogbank.logs.store import LogGroupStore, SubscriptionFilter
 from fogbank.types import InvokeSource
 
@@ -46,7 +47,7 @@ class Subscriptions:
         self._may_invoke = may_invoke
         self._window_s = window_s
         self._by_group = _grouped(store.subscriptions())
-        self._pending: list[tuple[str, Any]] = []       # (group, engine Event)
+        self._pending: list[tuple[str, Event]] = []
         self._flush: asyncio.Task[None] | None = None
         self._sent = 0
 
@@ -88,8 +89,8 @@ class Subscriptions:
         """The group was deleted (its filters with it, in the store)."""
         self._by_group.pop(group, None)
 
-    def offer(self, group: str, events: Iterable[Any]) -> None:
-        """New events of `group` (engine Events); delivered after the window."""
+    def offer(self, group: str, events: Iterable[Event]) -> None:
+        """New events of `group`; delivered after the window."""
         if group not in self._by_group:
             return
         self._pending.extend((group, event) for event in events)
@@ -111,7 +112,7 @@ class Subscriptions:
     async def _deliver_later(self) -> None:
         await asyncio.sleep(self._window_s)
         pending, self._pending, self._flush = self._pending, [], None
-        by_stream: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        by_stream: dict[tuple[str, str], list[Event]] = defaultdict(list)
         for group, event in pending:
             by_stream[(group, event.stream)].append(event)
         # Imported here: the pattern language is compiled once per pattern and cached there.
@@ -124,7 +125,7 @@ class Subscriptions:
                     await self._send(subscription, stream, batch)
 
     async def _send(self, subscription: SubscriptionFilter, stream: str,
-                    events: Sequence[Any]) -> None:
+                    events: Sequence[Event]) -> None:
         function = _function_of(subscription.destination_arn)
         if self._deliver is None or function is None:
             return
@@ -140,7 +141,7 @@ class Subscriptions:
             log.exception("subscription filter %s of %s: delivery to %s failed",
                           subscription.name, subscription.group, function)
 
-    def _event_id(self, event: Any) -> str:
+    def _event_id(self, event: Event) -> str:
         self._sent += 1
         return f"{event.timestamp_ms:020d}{self._sent:036d}"
 
@@ -160,7 +161,7 @@ def _function_of(arn: str) -> str | None:
     return None
 
 
-def _batches(events: Sequence[Any]) -> Iterable[Sequence[Any]]:
+def _batches(events: Sequence[Event]) -> Iterable[Sequence[Event]]:
     start, size = 0, 0
     for index, event in enumerate(events):
         size += len(event.message)
