@@ -302,6 +302,19 @@ def test_a_policy_on_every_bucket_and_its_objects(s3, bucket):
     assert json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"]) == json.loads(policy)
 
 
+def test_a_regional_endpoint_refuses_an_unknown_constraint_as_foreign(endpoint):
+    # moto's aws_verified test_create_bucket_with_wrong_location_constraint: sent to
+    # us-west-2's endpoint, a region that does not exist is refused as incompatible there.
+    regional = endpoint.client(region_name="us-west-2")
+    with pytest.raises(ClientError) as exc:
+        regional.create_bucket(Bucket=f"nowhere-{uuid.uuid4().hex[:10]}",
+                               CreateBucketConfiguration={"LocationConstraint": "us-gov-east-2"})
+    assert code(exc) == "IllegalLocationConstraintException"
+    assert exc.value.response["Error"]["Message"] == (
+        "The us-gov-east-2 location constraint is incompatible for the region specific "
+        "endpoint this request was sent to.")
+
+
 @pytest.mark.parametrize("rule", [
     {"ID": "both", "Filter": {}, "Status": "Enabled",
      "Expiration": {"Days": 1, "Date": "2030-01-01T00:00:00Z"}},

@@ -101,6 +101,18 @@ def test_a_versioned_bucket_can_take_object_lock(s3, bucket):
     assert error(exc)[:2] == (409, "InvalidBucketState")
 
 
+def test_an_object_lock_configuration_needs_a_body(s3, bucket):
+    # moto's aws_verified test_put_object_lock_misconfiguration: no body at all is
+    # MissingRequestBodyError; an empty document is MalformedXML.
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    with pytest.raises(ClientError) as exc:
+        s3.put_object_lock_configuration(Bucket=bucket)
+    assert error(exc) == (400, "MissingRequestBodyError", "Request Body is empty")
+    with pytest.raises(ClientError) as exc:
+        s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={})
+    assert error(exc)[:2] == (400, "MalformedXML")
+
+
 def test_creating_a_bucket_with_object_lock_off_is_a_plain_bucket(s3):
     name = f"test-{uuid.uuid4().hex[:12]}"
     s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=False)

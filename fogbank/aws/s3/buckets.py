@@ -105,9 +105,11 @@ class BucketOperations:
 
     async def create_bucket(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
         location = (p.get("CreateBucketConfiguration") or {}).get("LocationConstraint")
+        # A regional endpoint refuses any other constraint before it looks at the name:
+        # S3 answers IllegalLocationConstraintException even for a region that does not exist.
+        _check_endpoint_region(location, call.signed_region)
         if location is not None and location not in _regions():
             raise InvalidLocationConstraint(LocationConstraint=location)
-        _check_endpoint_region(location, call.signed_region)
         ownership = p.get("ObjectOwnership")
         if ownership is not None and ownership not in access.OWNERSHIPS:
             # S3 names the header but does not repeat its value.

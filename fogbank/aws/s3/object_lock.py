@@ -14,6 +14,7 @@ from typing import Any
 from fogbank.aws.s3 import headers as h
 from fogbank.aws.s3.context import S3Call
 from fogbank.objects import BucketConfig, ObjectsEngine
+from fogbank.objects.errors import MissingRequestBodyError
 
 
 class ObjectLockOperations:
@@ -31,6 +32,10 @@ class ObjectLockOperations:
         return {"ObjectLockConfiguration": dict(document)}
 
     async def put_configuration(self, p: dict[str, Any], call: S3Call) -> dict[str, Any]:
+        # The model makes the document optional, but S3 refuses a request without one
+        # (an empty <ObjectLockConfiguration/> is MalformedXML, from the engine).
+        if "ObjectLockConfiguration" not in p:
+            raise MissingRequestBodyError()
         # S3 lets a bucket take Object Lock once versioning is enabled, never before.
         await self._engine.configs.put(p["Bucket"], BucketConfig.OBJECT_LOCK,
                                        p.get("ObjectLockConfiguration") or {})
