@@ -395,9 +395,11 @@ class Objects:
             headers, metadata = req.headers, dict(req.metadata)
             check_metadata(metadata)
         else:
-            # S3 copies the content headers, but not the storage class: a copy is
-            # STANDARD unless the request names one.
-            headers = replace(src.headers, storage_class=req.headers.storage_class)
+            # S3 copies the content headers, but not the storage class (a copy is
+            # STANDARD unless the request names one) nor the website redirect, which is
+            # each object's own: the copy has the one the request names, if any.
+            headers = replace(src.headers, storage_class=req.headers.storage_class,
+                              website_redirect_location=req.headers.website_redirect_location)
             metadata = dict(src.metadata)
         # A copy never keeps the source's ACL or lock: it takes the ones asked for.
         headers = await self.locked(req.bucket, replace(

@@ -615,6 +615,21 @@ def test_a_website_redirect_to_a_path_or_url_is_kept(s3, bucket, location):
     assert s3.head_object(Bucket=bucket, Key="k")["WebsiteRedirectLocation"] == location
 
 
+def test_a_copy_has_the_website_redirect_it_names_never_the_sources(s3, bucket):
+    # S3's CopyObject docs: the redirect is each object's own and is not copied, even
+    # under the COPY metadata directive; moto's AWS-verified test_copy_key_with_args.
+    s3.put_object(Bucket=bucket, Key="src", Body=b"x", WebsiteRedirectLocation="/old.html",
+                  ContentType="text/plain")
+    s3.copy_object(Bucket=bucket, Key="plain", CopySource={"Bucket": bucket, "Key": "src"})
+    s3.copy_object(Bucket=bucket, Key="named", CopySource={"Bucket": bucket, "Key": "src"},
+                   WebsiteRedirectLocation="http://example.com/")
+    plain = s3.head_object(Bucket=bucket, Key="plain")
+    named = s3.head_object(Bucket=bucket, Key="named")
+    assert "WebsiteRedirectLocation" not in plain
+    assert named["WebsiteRedirectLocation"] == "http://example.com/"
+    assert plain["ContentType"] == named["ContentType"] == "text/plain"
+
+
 @pytest.mark.parametrize("value", ["metal,openstack", "name (copy)", "a&b", "50%", "x#1"])
 def test_a_tag_value_with_characters_aws_tags_refuse(s3, bucket, value):
     s3.put_object(Bucket=bucket, Key="k", Body=b"x")
