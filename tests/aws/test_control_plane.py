@@ -227,9 +227,9 @@ RUNTIME_HANDLER = ("Runtime and Handler are mandatory parameters for functions c
     ({"Runtime": "nodejs20.x"}, "InvalidParameterValueException",
      "The runtime parameter of nodejs20.x is not supported here: Fogbank runs Python "
      "functions (python3.x)."),
-    ({"Runtime": "python9"}, "ValidationException",
-     "1 validation error detected: Value 'python9' at 'runtime' failed to satisfy constraint: "
-     "Member must satisfy enum value set"),
+    ({"Runtime": "python9"}, "InvalidParameterValueException",
+     "Value python9 at 'runtime' failed to satisfy constraint: Member must satisfy enum value "
+     "set: ["),
     ({"Runtime": None}, "InvalidParameterValueException", RUNTIME_HANDLER),
     ({"Handler": None}, "InvalidParameterValueException", RUNTIME_HANDLER),
     ({"Role": None}, "ValidationException",

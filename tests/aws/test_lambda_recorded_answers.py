@@ -647,3 +647,130 @@ def test_a_mapping_of_a_missing_function(lam):
     expect(refused(lam.create_event_source_mapping, FunctionName="doesnotexist",
                    EventSourceArn="arn:aws:sqs:us-east-1:000000000000:somequeue"),
            USER_INVALID, "Function does not exist")
+
+
+# ---------------------------------------------------------------- runtimes
+
+# Recorded: test_create_lambda_exceptions and test_update_lambda_exceptions (AWS lists the
+# runtimes it takes, in an order of its own, and names no validation error).
+LISTED_RUNTIMES = ("nodejs20.x, provided.al2023, python3.12, python3.13, nodejs22.x, java17, "
+                   "nodejs16.x, dotnet8, python3.10, java11, python3.11, dotnet6, java21, "
+                   "nodejs18.x, provided.al2, ruby3.3, java8.al2, ruby3.2, python3.8, python3.9")
+
+
+@pytest.mark.parametrize("runtime", ["non-existent-runtime", "PYTHON3.9"])
+def test_a_runtime_outside_the_set_is_an_invalid_parameter(raw, name, runtime):
+    message = (f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must "
+               f"satisfy enum value set: [{LISTED_RUNTIMES}] or be a valid ARN")
+    created = refused(raw.create_function, FunctionName=f"{name}-new", Runtime=runtime,
+                      Role=ROLE, Handler="app.handler", Code={"ZipFile": package()})
+    expect(created, USER_INVALID, message)
+    updated = refused(raw.update_function_configuration, FunctionName=name, Runtime=runtime)
+    expect(updated, USER_INVALID, message)
+    assert raw.get_function_configuration(FunctionName=name)["Runtime"] == "python3.12"
+
+
+def test_a_runtime_of_the_model_outside_the_listed_set_is_still_taken(lam, name):
+    newest = botocore.session.get_session().get_service_model("lambda").shape_for(
+        "Runtime").enum
+    python = [r for r in newest if r.startswith("python3.") and r not in LISTED_RUNTIMES]
+    if not python:
+        pytest.skip("the model names no Python runtime past the recorded list")
+    updated = lam.update_function_configuration(FunctionName=name, Runtime=python[-1])
+    assert updated["Runtime"] == python[-1]
+
+
+def test_a_layer_listing_still_refuses_a_runtime_as_a_validation_error(raw):
+    code, message, status = refused(raw.list_layers, CompatibleRuntime="PYTHON3.9")
+    assert (code, status) == ("ValidationException", 400)
+    assert message.startswith("1 validation error detected: Value 'PYTHON3.9' at "
+                              "'compatibleRuntime' failed to satisfy constraint: Member must "
+                              "satisfy enum value set: [")
+
+
+def test_the_other_function_settings_keep_their_validation_errors(raw, name):
+    # Recorded beside the runtime: these are Lambda's request validation's.
+    expect(refused(raw.create_function, FunctionName=f"{name}-new", Runtime="python3.12",
+                   Role="r1", Handler="app.handler", Code={"ZipFile": package()}),
+           ("ValidationException", 400),
+           "1 validation error detected: Value 'r1' at 'role' failed to satisfy constraint: "
+           "Member must satisfy regular expression pattern: "
+           "arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+    expect(refused(raw.create_function, FunctionName=f"{name}-new", Runtime="python3.12",
+                   Role=ROLE, Handler="app.handler", Code={"ZipFile": package()},
+                   Architectures=["X86_64"]),
+           ("ValidationException", 400),
+           "1 validation error detected: Value '[X86_64]' at 'architectures' failed to satisfy "
+           "constraint: Member must satisfy constraint: [Member must satisfy enum value set: "
+           "[x86_64, arm64], Member must not be null]")
+    expect(refused(raw.create_function, FunctionName=f"{name}-new", Runtime="python3.12",
+                   Role=ROLE, Handler="app.handler", Code={"ZipFile": b"not a zip"}),
+           USER_INVALID,
+           "Could not unzip uploaded file. Please check your file, then try to upload again.")
+
+
+# ---------------------------------------------------------------- recorded lifecycles
+
+def test_a_second_url_config_conflicts(lam, name):
+    lam.create_function_url_config(FunctionName=name, AuthType="NONE")
+    expect(refused(lam.create_function_url_config, FunctionName=name, AuthType="NONE"),
+           ("ResourceConflictException", 409),
+           f"Failed to create function url config for [functionArn = {ARN}:{name}]. "
+           "Error message:  FunctionUrlConfig exists for this Lambda function")
+
+
+def test_tags_overwrite_and_vanish_from_get_function(lam):
+    fn = create(lam)
+    resource = f"{ARN}:{fn}"
+    lam.tag_resource(Resource=resource, Tags={"key_a": "value_a", "key_c": "value_c"})
+    lam.tag_resource(Resource=resource, Tags={"key_c": "value_x"})
+    assert lam.list_tags(Resource=resource)["Tags"] == {"key_a": "value_a", "key_c": "value_x"}
+    lam.untag_resource(Resource=resource, TagKeys=["key_a", "key_c", "nomatch"])
+    assert lam.list_tags(Resource=resource)["Tags"] == {}
+    assert "Tags" not in lam.get_function(FunctionName=fn)
+    lam.delete_function(FunctionName=fn)
+    expect(refused(lam.list_tags, Resource=resource), NOT_FOUND, f"Function not found: {resource}")
+
+
+def test_tagging_refusals(raw, name):
+    resource = f"{ARN}:{name}"
+    expect(refused(raw.untag_resource, Resource=resource, TagKeys=[]),
+           ("ValidationException", 400), "1 validation error detected: Value null at "
+           "'tagKeys' failed to satisfy constraint: Member must not be null")
+    expect(refused(raw.tag_resource, Resource=f"{resource}:$LATEST", Tags={"a": "b"}),
+           USER_INVALID, "Tags on function aliases and versions are not supported. Please "
+           "specify a function ARN.")
+
+
+def test_provisioned_concurrency_of_an_alias_and_its_version_conflict(lam, name):
+    lam.create_alias(FunctionName=name, Name="live", FunctionVersion="1")
+    conflict = ("ResourceConflictException", 409)
+    lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="1",
+                                           ProvisionedConcurrentExecutions=1)
+    expect(refused(lam.put_provisioned_concurrency_config, FunctionName=name, Qualifier="live",
+                   ProvisionedConcurrentExecutions=1), conflict,
+           "Alias can't be used for Provisioned Concurrency configuration on an already "
+           "Provisioned version")
+    lam.delete_provisioned_concurrency_config(FunctionName=name, Qualifier="1")
+    lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="live",
+                                           ProvisionedConcurrentExecutions=1)
+    expect(refused(lam.put_provisioned_concurrency_config, FunctionName=name, Qualifier="1",
+                   ProvisionedConcurrentExecutions=1), conflict,
+           "Version is pointed by a Provisioned Concurrency alias")
+    lam.delete_alias(FunctionName=name, Name="live")
+    expect(refused(lam.get_provisioned_concurrency_config, FunctionName=name, Qualifier="live"),
+           NOT_FOUND, f"Cannot find alias arn: {ARN}:{name}:live")
+    assert lam.list_provisioned_concurrency_configs(
+        FunctionName=name)["ProvisionedConcurrencyConfigs"] == []
+
+
+def test_mapping_refusals(lam, name):
+    expect(refused(lam.create_event_source_mapping, FunctionName=name), USER_INVALID,
+           "Unrecognized event source.")
+    expect(refused(lam.create_event_source_mapping, FunctionName="doesnotexist",
+                   EventSourceArn="arn:aws:sqs:us-east-1:000000000000:q", BatchSize=1),
+           USER_INVALID, "Function does not exist")
+    missing = str(uuid.uuid4())
+    for call in (lam.get_event_source_mapping, lam.delete_event_source_mapping):
+        expect(refused(call, UUID=missing), NOT_FOUND,
+               "The resource you requested does not exist.")

@@ -21,6 +21,7 @@ from fogbank.aws.lambda_api.invoke_configs import (event_invoke_config, no_event
 from fogbank.aws.lambda_api.names import FunctionRef, check_new_name, resolve
 from fogbank.aws.lambda_api.payload import RequestEntityTooLarge
 from fogbank.aws.lambda_api.policy import requested_permission, statement_of
+from fogbank.aws.lambda_api.runtimes import check_function_runtime
 from fogbank.aws.service import CallContext, Handler
 from fogbank.functions import Code, FunctionRecord, ManagedFunctions, Settings
 from fogbank.functions.errors import stale_revision
@@ -82,6 +83,7 @@ class ControlPlane:
         if not params.get("Runtime") or not params.get("Handler"):
             raise _user_error("Runtime and Handler are mandatory parameters for functions "
                               "created with deployment packages.")
+        check_function_runtime(params["Runtime"])
         settings = _changed(Settings(runtime=params["Runtime"], handler=params["Handler"],
                                      role=params["Role"],
                                      architectures=tuple(params.get("Architectures")
@@ -115,6 +117,8 @@ class ControlPlane:
     async def update_function_configuration(self, params: dict[str, Any],
                                             ctx: CallContext) -> dict[str, Any]:
         name = self._ref(params).name
+        if params.get("Runtime") is not None:
+            check_function_runtime(params["Runtime"])
         changes = {field: convert(params[member]) for member, (field, convert)
                    in _CHANGES.items() if params.get(member) is not None}
         await self._managed.update_configuration(name, changes, params.get("RevisionId"))

@@ -5,12 +5,9 @@ RemoveLayerVersionPermission), over the layers engine. Content.Location is a cod
 (code_links.py) to a zip of the version's content."""
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 from typing import Any, Mapping, Sequence
-
-from botocore.loaders import Loader
 
 from fogbank.aws.errors import ValidationError
 from fogbank.aws.lambda_api.code_links import CodeLinks
@@ -18,16 +15,11 @@ from fogbank.aws.lambda_api.configuration import code_facts, lambda_date
 from fogbank.aws.lambda_api.control import package_source
 from fogbank.aws.lambda_api.paging import PAGE_LIMIT, opaque, start_after
 from fogbank.aws.lambda_api.policy import principal_of
+from fogbank.aws.lambda_api.runtimes import check_compatible_runtime, model_runtimes
 from fogbank.aws.service import CallContext, Handler
 from fogbank.functions import LayerPermission, LayerVersion, ManagedLayers
 
 ARCHITECTURES = ("x86_64", "arm64")
-
-
-@functools.cache
-def _runtimes() -> tuple[str, ...]:
-    """The model's Runtime enum, in its order (loaded on the first publish that needs it)."""
-    return tuple(Loader().load_service_model("lambda", "service-2")["shapes"]["Runtime"]["enum"])
 
 
 class LayerOperations:
@@ -75,6 +67,7 @@ class LayerOperations:
         return self._described(self._layers.get_by_arn(params["Arn"]))
 
     async def list_layers(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
+        check_compatible_runtime(params.get("CompatibleRuntime"))
         newest = self._layers.layers(params.get("CompatibleRuntime"),
                                      params.get("CompatibleArchitecture"))
         page, marker = _page(newest, [v.name for v in newest], params)
@@ -87,6 +80,7 @@ class LayerOperations:
 
     async def list_layer_versions(self, params: dict[str, Any],
                                   ctx: CallContext) -> dict[str, Any]:
+        check_compatible_runtime(params.get("CompatibleRuntime"))
         versions = self._layers.versions(params["LayerName"], params.get("CompatibleRuntime"),
                                          params.get("CompatibleArchitecture"))
         page, marker = _page(versions, [str(v.version) for v in versions], params)
@@ -180,10 +174,10 @@ def _check_compatibility(runtimes: Sequence[str], architectures: Sequence[str]) 
     """The members of CompatibleRuntimes and CompatibleArchitectures, checked as Lambda's
     request validation checks them (the edge checks only top-level members)."""
     problems = []
-    if any(r not in _runtimes() for r in runtimes):
+    if any(r not in model_runtimes() for r in runtimes):
         problems.append(f"Value '[{', '.join(runtimes)}]' at 'compatibleRuntimes' failed to "
                         "satisfy constraint: Member must satisfy enum value set: "
-                        f"[{', '.join(_runtimes())}]")
+                        f"[{', '.join(model_runtimes())}]")
     if any(a not in ARCHITECTURES for a in architectures):
         problems.append(f"Value '[{', '.join(architectures)}]' at 'compatibleArchitectures' "
                         "failed to satisfy constraint: Member must satisfy constraint: [Member "

@@ -68,8 +68,9 @@ class EventQueue(Protocol):
 
 class LambdaService:
     # Enums whose values Lambda lists in an order of its own when it refuses a value.
+    # A runtime outside the set Lambda refuses in words of its own (runtimes.py).
     enum_orders = {"EventSourcePosition": ("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON"),
-                   "InvokeMode": LISTED_INVOKE_MODES}
+                   "InvokeMode": LISTED_INVOKE_MODES, "Runtime": ()}
     # AddPermission still holds a Qualifier to the pattern of Lambda's older model, and
     # names it, where the current model has $LATEST.PUBLISHED in its own.
     patterns = {("AddPermissionRequest", "Qualifier"): "(|[a-zA-Z0-9$_-]+)"}
