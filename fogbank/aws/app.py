@@ -18,7 +18,7 @@ from fogbank.aws import cors
 from fogbank.aws.errors import IncompleteSignature, InternalFailure, UnknownOperation, UnsupportedService
 from fogbank.aws.protocols import WireProtocol, protocol_for
 from fogbank.aws.protocols.shapes import dump_json
-from fogbank.aws.protocols.validation import EnumOrders, Opaque, Patterns, validate
+from fogbank.aws.protocols.validation import EnumOrders, Opaque, OwnEnums, Patterns, validate
 from fogbank.aws.service import ADDRESSED_API, ApiAddress, CallContext, SdkService
 from fogbank.aws.services import recognise
 from fogbank.aws.sigv4 import CredentialScope, credential_scope
@@ -37,6 +37,7 @@ class Endpoint:
     enum_orders: EnumOrders
     patterns: Patterns
     opaque: Opaque
+    own_enums: OwnEnums
 
 
 class SdkApp:
@@ -54,7 +55,8 @@ class SdkApp:
             self._endpoints[name] = Endpoint(service, protocol_for(model),
                                              getattr(service, "enum_orders", {}),
                                              getattr(service, "patterns", {}),
-                                             getattr(service, "opaque_shapes", {}))
+                                             getattr(service, "opaque_shapes", {}),
+                                             getattr(service, "own_enums", ()))
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] == "lifespan":
@@ -124,7 +126,7 @@ class SdkApp:
             operation, labels = protocol.match(request)
             params = protocol.parse(operation, request, labels)
             validate(operation.input_shape, params, endpoint.enum_orders, endpoint.patterns,
-                     endpoint.opaque)
+                     endpoint.opaque, endpoint.own_enums)
             handler = endpoint.service.operations.get(operation.name)
             if handler is None:
                 raise UnsupportedService(f"Operation {operation.name} of service "

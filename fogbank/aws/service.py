@@ -45,8 +45,10 @@ class SdkService(Protocol):
     A service may also have `enum_orders` (enum shape name → its values in the order the
     service prints them in a validation error) where that is not its model's order, and
     `patterns` ((input shape name, member) → the pattern the service checks and prints)
-    where that is not its model's, and `opaque_shapes` (structure shape name → the Java
-    class the service prints as `class@hash` where it prints a list's values)."""
+    where that is not its model's, `opaque_shapes` (structure shape name → the Java
+    class the service prints as `class@hash` where it prints a list's values), and
+    `own_enums` ((input shape name, member) pairs whose bad values the service refuses in
+    words of its own: the engine checks them, not the model's enum)."""
 
     operations: Mapping[str, Handler]      # botocore operation name → handler
 

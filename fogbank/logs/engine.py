@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Protocol, Sequence
 from fogbank.logs.errors import (AlreadyExists, Conflict, InvalidParameter, group_not_found,
                                  stream_not_found)
 from fogbank.logs.events import Event
+from fogbank.logs.filter_patterns import FilterPatternError, compile_filter
 from fogbank.logs.pages import (MAX_EVENTS, fill, filter_position, filter_token, page_by_name,
                                 page_by_position, resume_at, stream_position)
 from fogbank.logs.store import GroupRecord, LogGroupStore, StoredEvent, SubscriptionFilter
@@ -119,14 +120,16 @@ class CloudWatchLogs:
                                    "exclusive parameters.")
         identifiers = {self._name_of(i) for i in params.get("logGroupIdentifiers") or ()}
         wanted_class = params.get("logGroupClass")
-        names = sorted(self._group_names())
+        # Which function logs to which group, read once: each read lists the log store.
+        owners = self._functions.log_groups()
+        names = sorted({g.name for g in self._store.groups()} | set(owners.values()))
         if prefix is not None:
             names = [n for n in names if n.startswith(prefix)]
         if pattern:       # a case-insensitive part of the name
             names = [n for n in names if pattern.lower() in n.lower()]
         if identifiers:
             names = [n for n in names if n in identifiers]
-        groups = [g for g in (self._group(n) for n in names) if g is not None
+        groups = [g for g in (self._group(n, owners) for n in names) if g is not None
                   and (wanted_class is None or g.group_class == wanted_class)]
         page, token = page_by_name(groups, lambda g: g.name, params, 50)
         # Recorded answers to a pattern search leave out storedBytes and deletion protection.
@@ -220,7 +223,8 @@ class CloudWatchLogs:
         record = self._group(group)
         if record is None:
             raise group_not_found()
-        if stream not in self._streams(group):
+        # A made stream is in the store; only a function's needs the group's events read.
+        if stream not in self._store.streams(group) and stream not in self._streams(group):
             raise stream_not_found()
         events = params["logEvents"]
         stamps = [e["timestamp"] for e in events]
@@ -287,9 +291,6 @@ class CloudWatchLogs:
                 "nextBackwardToken": f"b/{first:056d}/s"}
 
     async def filter_log_events(self, params: dict[str, Any]) -> dict[str, Any]:
-        # Imported here: the pattern language is a module of its own, compiled per call.
-        from fogbank.logs.filter_patterns import FilterPatternError, compile_filter
-
         group = self._addressed_group(params)
         names, prefix = params.get("logStreamNames"), params.get("logStreamNamePrefix")
         if names and prefix is not None:
@@ -348,8 +349,6 @@ class CloudWatchLogs:
         return {}
 
     def _put_subscription(self, group: str, params: dict[str, Any]) -> None:
-        from fogbank.logs.filter_patterns import FilterPatternError, compile_filter
-
         pattern = params.get("filterPattern") or ""
 
         def compiled() -> object:
@@ -399,9 +398,6 @@ class CloudWatchLogs:
 
     # ------------------------------------------------------------ internals
 
-    def _group_names(self) -> set[str]:
-        return {g.name for g in self._store.groups()} | set(self._functions.log_groups().values())
-
     def _delete(self, name: str) -> None:
         self._store.delete_group(name)
         self._subscriptions.forget_group(name)
@@ -415,14 +411,17 @@ class CloudWatchLogs:
             Event(e.timestamp_ms, e.timestamp_ms, e.stream or _legacy_stream(e), e.message)
             for e in events])
 
-    def _functions_of(self, group: str) -> list[str]:
-        return [f for f, g in self._functions.log_groups().items() if g == group]
+    def _functions_of(self, group: str, owners: dict[str, str] | None = None) -> list[str]:
+        """The functions logging to `group`; `owners` is log_groups() if already read."""
+        owners = self._functions.log_groups() if owners is None else owners
+        return [f for f, g in owners.items() if g == group]
 
-    def _group(self, name: str) -> GroupRecord | None:
+    def _group(self, name: str, owners: dict[str, str] | None = None) -> GroupRecord | None:
         record = self._store.group(name)
         if record is not None:
             return record
-        firsts = [first for first in map(self._functions.first_ms, self._functions_of(name))
+        firsts = [first for first in map(self._functions.first_ms,
+                                         self._functions_of(name, owners))
                   if first is not None]
         return GroupRecord(name, min(firsts)) if firsts else None
 

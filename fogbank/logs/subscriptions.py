@@ -22,6 +22,7 @@ import orjson
 
 from fogbank.logs.errors import InvalidParameter, LimitExceeded, NotFound
 from fogbank.logs.events import Event
+from fogbank.logs.filter_patterns import compile_filter
 from fogbank.logs.store import LogGroupStore, SubscriptionFilter
 from fogbank.types import InvokeSource
 
@@ -115,8 +116,6 @@ class Subscriptions:
         by_stream: dict[tuple[str, str], list[Event]] = defaultdict(list)
         for group, event in pending:
             by_stream[(group, event.stream)].append(event)
-        # Imported here: the pattern language is compiled once per pattern and cached there.
-        from fogbank.logs.filter_patterns import compile_filter
         for (group, stream), events in by_stream.items():
             for subscription in self.of(group):
                 matches = compile_filter(subscription.pattern)

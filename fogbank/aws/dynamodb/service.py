@@ -33,9 +33,9 @@ class DynamoDBService:
     enum_orders = {"ReturnValue": ("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"),
                    "ConditionalOperator": ("OR", "AND"),
                    "Select": ("SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES",
-                              "ALL_PROJECTED_ATTRIBUTES"),
-                   # Refused by the engine in DynamoDB's own words (tables/control_checks.py).
-                   "TableClass": ()}
+                              "ALL_PROJECTED_ATTRIBUTES")}
+    # Refused by the engine in DynamoDB's own words (tables/control_checks.py).
+    own_enums = {("CreateTableInput", "TableClass"), ("UpdateTableInput", "TableClass")}
     # DynamoDB's AttributeValue has no toString of its own: a refused list prints each as
     # its class and identity hash.
     opaque_shapes = {"AttributeValue": "com.amazonaws.dynamodb.v20120810.AttributeValue"}

@@ -15,7 +15,7 @@ from fogbank.aws.lambda_api.configuration import code_facts, lambda_date
 from fogbank.aws.lambda_api.control import package_source
 from fogbank.aws.lambda_api.paging import PAGE_LIMIT, opaque, start_after
 from fogbank.aws.lambda_api.policy import principal_of
-from fogbank.aws.lambda_api.runtimes import check_compatible_runtime, model_runtimes
+from fogbank.aws.lambda_api.runtimes import model_runtimes
 from fogbank.aws.service import CallContext, Handler
 from fogbank.functions import LayerPermission, LayerVersion, ManagedLayers
 
@@ -67,7 +67,6 @@ class LayerOperations:
         return self._described(self._layers.get_by_arn(params["Arn"]))
 
     async def list_layers(self, params: dict[str, Any], ctx: CallContext) -> dict[str, Any]:
-        check_compatible_runtime(params.get("CompatibleRuntime"))
         newest = self._layers.layers(params.get("CompatibleRuntime"),
                                      params.get("CompatibleArchitecture"))
         page, marker = _page(newest, [v.name for v in newest], params)
@@ -80,7 +79,6 @@ class LayerOperations:
 
     async def list_layer_versions(self, params: dict[str, Any],
                                   ctx: CallContext) -> dict[str, Any]:
-        check_compatible_runtime(params.get("CompatibleRuntime"))
         versions = self._layers.versions(params["LayerName"], params.get("CompatibleRuntime"),
                                          params.get("CompatibleArchitecture"))
         page, marker = _page(versions, [str(v.version) for v in versions], params)

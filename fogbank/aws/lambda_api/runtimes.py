@@ -1,15 +1,13 @@
-"""The Runtime members, checked as Lambda checks them. Lambda refuses a function's runtime
-outside its set in words of its own (InvalidParameterValueException, "... or be a valid
-ARN"), not in its request validation's, so the edge leaves the Runtime enum to this module
-(`LambdaService.enum_orders`); a layer listing's CompatibleRuntime is still refused in the
-validation's words."""
+"""A function's Runtime, checked as Lambda checks it: a runtime outside its set is refused in
+words of its own (InvalidParameterValueException, "... or be a valid ARN"), not in its
+request validation's, so the edge leaves that member to this module
+(`LambdaService.own_enums`)."""
 from __future__ import annotations
 
 import functools
 
 from botocore.loaders import Loader
 
-from fogbank.aws.errors import ValidationError
 from fogbank.types import InvalidParameterValue
 
 # The runtimes Lambda lists, in its order, when it refuses a function's runtime: the newest
@@ -34,13 +32,3 @@ def check_function_runtime(runtime: str) -> None:
             f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must satisfy "
             f"enum value set: [{', '.join(LISTED_RUNTIMES)}] or be a valid ARN",
             extra={"Type": "User"})
-
-
-def check_compatible_runtime(runtime: str | None) -> None:
-    """ListLayers' and ListLayerVersions' CompatibleRuntime, as the request validation
-    refuses it."""
-    if runtime is not None and runtime not in model_runtimes():
-        raise ValidationError(
-            f"1 validation error detected: Value '{runtime}' at 'compatibleRuntime' failed to "
-            f"satisfy constraint: Member must satisfy enum value set: "
-            f"[{', '.join(model_runtimes())}]")

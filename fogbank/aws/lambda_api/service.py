@@ -39,8 +39,7 @@ from fogbank.messaging.stream_mappings import StreamMappings
 from fogbank.functions import FunctionRecord, ManagedFunctions, ManagedLayers
 from fogbank.functions.records import Revision
 from fogbank.gateway.function_urls import LISTED_INVOKE_MODES, FunctionUrlRegistry
-from fogbank.types import (LATEST, FunctionSpec, InvalidParameterValue, InvokeResult,
-                           ResourceNotFound)
+from fogbank.types import LATEST, FunctionSpec, InvokeResult, ResourceNotFound
 
 LOG_TAIL_BYTES = 4096       # Lambda returns the last 4 KB of the log with LogType=Tail
 # Lambda's account quotas for code storage (GetAccountSettings' AccountLimit), in bytes.
@@ -68,9 +67,12 @@ class EventQueue(Protocol):
 
 class LambdaService:
     # Enums whose values Lambda lists in an order of its own when it refuses a value.
-    # A runtime outside the set Lambda refuses in words of its own (runtimes.py).
     enum_orders = {"EventSourcePosition": ("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON"),
-                   "InvokeMode": LISTED_INVOKE_MODES, "Runtime": ()}
+                   "InvokeMode": LISTED_INVOKE_MODES}
+    # A function's runtime outside the set Lambda refuses in words of its own (runtimes.py);
+    # a layer listing's CompatibleRuntime is the request validation's.
+    own_enums = {("CreateFunctionRequest", "Runtime"),
+                 ("UpdateFunctionConfigurationRequest", "Runtime")}
     # AddPermission still holds a Qualifier to the pattern of Lambda's older model, and
     # names it, where the current model has $LATEST.PUBLISHED in its own.
     patterns = {("AddPermissionRequest", "Qualifier"): "(|[a-zA-Z0-9$_-]+)"}

@@ -4,8 +4,9 @@
 Member must …" — the member named in lower camel case, all failures in one message.
 Only top-level members are checked: the nested ones are the engines' business. A service
 lists an enum's values in its model's order unless `enum_orders` gives the order the
-service itself prints (DynamoDB's, for one, follows no visible rule), or none (`()`) where
-the service refuses a bad value in words of its own, left to its engine; and a member is held
+service itself prints (DynamoDB's, for one, follows no visible rule); a member whose bad
+value the service refuses in words of its own (`own_enums`) is left to its engine; and a
+member is held
 to its model's pattern unless `patterns` names the one the service checks and prints.
 A list is printed as the service's Java prints it: its structures by their fields, in the
 model's order (`KeySchemaElement(attributeName=pk, keyType=HASH)`), those of a class
@@ -15,20 +16,21 @@ from __future__ import annotations
 
 import re
 import zlib
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 from botocore.model import Shape
 
 from fogbank.aws.errors import ValidationError
 
 
-EnumOrders = Mapping[str, tuple[str, ...]]     # enum shape name → values as printed, or ()
+EnumOrders = Mapping[str, tuple[str, ...]]     # enum shape name → values as printed
 Patterns = Mapping[tuple[str, str], str]        # (input shape, member) → pattern checked
 Opaque = Mapping[str, str]                      # structure shape name → Java class printed
+OwnEnums = Collection[tuple[str, str]]          # (input shape, member) the engine checks
 
 
 def validate(shape: Shape | None, params: dict[str, Any], enum_orders: EnumOrders = {},
-             patterns: Patterns = {}, opaque: Opaque = {}) -> None:
+             patterns: Patterns = {}, opaque: Opaque = {}, own_enums: OwnEnums = ()) -> None:
     if shape is None:
         return
     required, constrained = _plan(shape)
@@ -41,7 +43,8 @@ def validate(shape: Shape | None, params: dict[str, Any], enum_orders: EnumOrder
         value = params.get(name)
         if value is None:
             continue
-        rules = _broken(member, value, enum_orders, patterns.get((shape.name, name)))
+        rules = _broken(member, value, enum_orders, patterns.get((shape.name, name)),
+                        enum=(shape.name, name) not in own_enums)
         if rules:       # printed only when refused: a long list costs to print
             shown = _show(value, member, opaque)
             problems.extend(f"Value {shown} at '{camel}' failed to satisfy constraint: "
@@ -73,12 +76,12 @@ def _plan(shape: Shape) -> Plan:
 
 
 def _broken(shape: Shape, value: Any, enum_orders: EnumOrders,
-            pattern: str | None = None) -> list[str]:
+            pattern: str | None = None, enum: bool = True) -> list[str]:
     meta = dict(shape.metadata, pattern=pattern) if pattern else shape.metadata
     rules = []
     if isinstance(value, str):
-        listed = enum_orders.get(shape.name, meta.get("enum"))
-        if listed and value not in meta["enum"]:
+        if enum and "enum" in meta and value not in meta["enum"]:
+            listed = enum_orders.get(shape.name, meta["enum"])
             rules.append(f"satisfy enum value set: [{', '.join(listed)}]")
         if "min" in meta and len(value) < meta["min"]:
             rules.append(f"have length greater than or equal to {meta['min']}")
